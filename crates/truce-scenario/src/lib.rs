@@ -1,0 +1,29 @@
+//! Truce scenarios: parties, issues with mutually exclusive options, sources, and dated positions.
+//!
+//! A scenario file is TOML (the format is documented in the repository's README).
+//! [`parse`] turns its text into a typed [`Scenario`] and reports every problem at once, as
+//! [`Diagnostic`]s that carry the file, line, column, field and what was expected:
+//!
+//! ```text
+//! let (scenario, diagnostics) = truce_scenario::parse("ukraine-2025.toml", &text);
+//! for d in &diagnostics {
+//!     eprintln!("{d}");
+//! }
+//! ```
+//!
+//! This crate does no I/O: callers read the file and pass the text.
+//! It does not analyse anything either; that is `truce-table`'s job.
+//! Malformed input is data here, not an error: no input makes [`parse`] panic.
+
+#![deny(missing_docs)]
+
+mod diagnostic;
+mod model;
+mod parse;
+
+#[cfg(test)]
+mod tests;
+
+pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
+pub use model::*;
+pub use parse::parse;

@@ -1,0 +1,871 @@
+//! From TOML text to a [`Scenario`], with every problem reported at once.
+//!
+//! The text is parsed into a spanned TOML tree first (syntax errors are recovered from where the TOML parser can).
+//! The tree is then walked by hand rather than through serde, so that one bad field does not hide the next one,
+//! and every diagnostic can point at the exact value.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::str::FromStr;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
+use crate::model::*;
+
+type Span = Range<usize>;
+
+/// Parses and validates a scenario.
+///
+/// `file` is only used to label diagnostics.
+/// The scenario is returned only when there are no errors; warnings may accompany it.
+/// No input makes this function panic.
+pub fn parse(file: &str, text: &str) -> (Option<Scenario>, Vec<Diagnostic>) {
+    let (root, syntax_errors) = DeTable::parse_recoverable(text);
+    let mut cx = Cx { file, text, lines: LineIndex::new(text), diags: Vec::new(), syntax_spans: Vec::new() };
+    for error in &syntax_errors {
+        let span = error.span().unwrap_or(0..0);
+        let field = cx.field_at(span.start);
+        cx.push(Severity::Error, span.clone(), field, error.message().to_string(), None);
+        cx.syntax_spans.push(span);
+    }
+    let raw = read_document(&mut cx, root.get_ref(), root.span());
+    let scenario = resolve(&mut cx, raw);
+    let mut diags = cx.diags;
+    diags.sort_by(|a, b| (a.span.start, a.severity).cmp(&(b.span.start, b.severity)));
+    diags.dedup();
+    if has_errors(&diags) { (None, diags) } else { (scenario, diags) }
+}
+
+struct Cx<'t> {
+    file: &'t str,
+    text: &'t str,
+    lines: LineIndex,
+    diags: Vec<Diagnostic>,
+    /// Spans the TOML parser already complained about: validation stays quiet there.
+    syntax_spans: Vec<Span>,
+}
+
+impl Cx<'_> {
+    fn push(&mut self, severity: Severity, span: Span, field: String, message: String, expected: Option<String>) {
+        let (line, column) = self.lines.line_col(self.text, span.start);
+        self.diags.push(Diagnostic { severity, file: self.file.to_string(), line, column, span, field, message, expected });
+    }
+
+    fn error(&mut self, span: &Span, field: &str, message: impl Into<String>, expected: impl Into<Option<String>>) {
+        let overlaps_syntax_error =
+            self.syntax_spans.iter().any(|s| s.start < span.end.max(span.start + 1) && span.start < s.end.max(s.start + 1));
+        if !overlaps_syntax_error {
+            self.push(Severity::Error, span.clone(), field.to_string(), message.into(), expected.into());
+        }
+    }
+
+    fn warning(&mut self, span: &Span, field: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, span.clone(), field.to_string(), message.into(), None);
+    }
+
+    /// Names the field at byte `offset` from the text alone, for syntax errors found before any tree exists:
+    /// the key on that line, qualified by the nearest table header above it.
+    fn field_at(&self, offset: usize) -> String {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
+        let line = &self.text[line_start..line_end];
+        let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| is_bare_key(k));
+        let mut header = None;
+        for candidate in before[..line_start].lines().rev() {
+            let candidate = candidate.trim();
+            if let Some(name) = candidate.strip_prefix("[[").and_then(|c| c.strip_suffix("]]")) {
+                let name = name.trim();
+                let count = before[..line_start]
+                    .lines()
+                    .filter(|l| l.trim().strip_prefix("[[").and_then(|c| c.strip_suffix("]]")).map(str::trim) == Some(name))
+                    .count();
+                header = Some(format!("{name}[{}]", count.saturating_sub(1)));
+                break;
+            }
+            if let Some(name) = candidate.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
+                header = Some(name.trim().to_string());
+                break;
+            }
+        }
+        match (header, key) {
+            (Some(h), Some(k)) => format!("{h}.{k}"),
+            (Some(h), None) => h,
+            (None, Some(k)) => k.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn is_bare_key(k: &str) -> bool {
+    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+}
+
+/// A table being read: remembers which keys were used, so the rest can be reported as unknown.
+struct Fields<'a, 'i> {
+    table: &'a DeTable<'i>,
+    span: Span,
+    path: String,
+    used: Vec<&'static str>,
+}
+
+impl<'a, 'i> Fields<'a, 'i> {
+    fn new(table: &'a DeTable<'i>, span: Span, path: String) -> Self {
+        Fields { table, span, path, used: Vec::new() }
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Spanned<DeValue<'i>>> {
+        self.used.push(key);
+        self.table.get(key)
+    }
+
+    fn field(&self, key: &str) -> String {
+        if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) }
+    }
+}
+
+/// A string value with the span it came from.
+#[derive(Debug, Clone)]
+struct Str {
+    value: String,
+    span: Span,
+    field: String,
+}
+
+impl Cx<'_> {
+    fn finish(&mut self, fields: Fields<'_, '_>) {
+        for (key, _) in fields.table.iter() {
+            if !fields.used.iter().any(|u| *u == key.get_ref().as_ref()) {
+                let field = fields.field(key.get_ref());
+                let known = fields.used.join(", ");
+                self.warning(&key.span(), &field, format!("unknown key `{}` is ignored (known keys: {known})", key.get_ref()));
+            }
+        }
+    }
+
+    fn missing(&mut self, f: &Fields<'_, '_>, key: &str, expected: &str) {
+        let span = f.span.clone();
+        self.error(&span, &f.field(key), format!("missing required field `{key}`"), Some(expected.to_string()));
+    }
+
+    fn wrong_type(&mut self, f: &Fields<'_, '_>, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
+        let found = value.get_ref().type_str();
+        self.error(&value.span(), &f.field(key), format!("found {found}"), Some(expected.to_string()));
+    }
+
+    fn str_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<Str> {
+        let value = f.get(key)?;
+        match value.get_ref().as_str() {
+            Some(s) => Some(Str { value: s.to_string(), span: value.span(), field: f.field(key) }),
+            None => {
+                self.wrong_type(f, key, value, "a string");
+                None
+            }
+        }
+    }
+
+    fn str_req(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<Str> {
+        if f.table.get(key).is_none() {
+            f.used.push(key);
+            self.missing(f, key, "a string");
+            return None;
+        }
+        let s = self.str_opt(f, key)?;
+        if s.value.trim().is_empty() {
+            self.error(&s.span, &s.field, "is empty", Some("a non-empty string".to_string()));
+            return None;
+        }
+        Some(s)
+    }
+
+    fn text_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<String> {
+        self.str_opt(f, key).map(|s| s.value)
+    }
+
+    fn bool_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<bool> {
+        let value = f.get(key)?;
+        match value.get_ref().as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.wrong_type(f, key, value, "true or false");
+                None
+            }
+        }
+    }
+
+    fn f64_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<f64> {
+        let value = f.get(key)?;
+        let parsed = match value.get_ref() {
+            DeValue::Float(x) => x.as_str().parse::<f64>().ok(),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|i| i as f64),
+            _ => None,
+        };
+        match parsed {
+            Some(x) if x.is_finite() => Some(x),
+            _ => {
+                self.wrong_type(f, key, value, "a finite number");
+                None
+            }
+        }
+    }
+
+    fn u32_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<u32> {
+        let value = f.get(key)?;
+        let parsed = value.get_ref().as_integer().and_then(|i| u32::from_str_radix(i.as_str(), i.radix()).ok());
+        if parsed.is_none() {
+            self.wrong_type(f, key, value, "a non-negative integer");
+        }
+        parsed
+    }
+
+    fn date_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<(Date, Span)> {
+        let value = f.get(key)?;
+        let field = f.field(key);
+        let span = value.span();
+        const EXPECTED: &str = "a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)";
+        match value.get_ref() {
+            DeValue::Datetime(dt) => {
+                if dt.time.is_some() || dt.offset.is_some() {
+                    self.error(&span, &field, format!("`{dt}` has a time of day"), Some(EXPECTED.to_string()));
+                    return None;
+                }
+                let Some(d) = dt.date else {
+                    self.error(&span, &field, format!("`{dt}` is not a date"), Some(EXPECTED.to_string()));
+                    return None;
+                };
+                match Date::new(i16::try_from(d.year).unwrap_or(i16::MAX), d.month as i8, d.day as i8) {
+                    Ok(date) => Some((date, span)),
+                    Err(_) => {
+                        self.error(&span, &field, format!("`{dt}` is not a calendar date"), Some(EXPECTED.to_string()));
+                        None
+                    }
+                }
+            }
+            DeValue::String(s) => match parse_date_str(s) {
+                Some(date) => Some((date, span)),
+                None => {
+                    self.error(&span, &field, format!("bad date \"{s}\""), Some(EXPECTED.to_string()));
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(f, key, value, EXPECTED);
+                None
+            }
+        }
+    }
+
+    fn date_req(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<(Date, Span)> {
+        if f.table.get(key).is_none() {
+            f.used.push(key);
+            self.missing(f, key, "a date such as 2025-03-17");
+            return None;
+        }
+        self.date_opt(f, key)
+    }
+
+    fn vocab_opt<T: FromStr + Copy>(&mut self, f: &mut Fields<'_, '_>, key: &'static str, vocabulary: &str) -> Option<T> {
+        let s = self.str_opt(f, key)?;
+        match s.value.parse::<T>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.error(&s.span, &s.field, format!("unknown value \"{}\"", s.value), Some(format!("one of {vocabulary}")));
+                None
+            }
+        }
+    }
+
+    fn vocab_req<T: FromStr + Copy>(&mut self, f: &mut Fields<'_, '_>, key: &'static str, vocabulary: &str) -> Option<T> {
+        if f.table.get(key).is_none() {
+            f.used.push(key);
+            self.missing(f, key, &format!("one of {vocabulary}"));
+            return None;
+        }
+        self.vocab_opt(f, key, vocabulary)
+    }
+
+    fn str_list_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Vec<Str> {
+        let Some(value) = f.get(key) else { return Vec::new() };
+        let Some(items) = value.get_ref().as_array() else {
+            self.wrong_type(f, key, value, "an array of strings");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("{}[{i}]", f.field(key));
+            match item.get_ref().as_str() {
+                Some(s) => out.push(Str { value: s.to_string(), span: item.span(), field }),
+                None => self.error(&item.span(), &field, format!("found {}", item.get_ref().type_str()), Some("a string".into())),
+            }
+        }
+        out
+    }
+
+    /// The tables of an array of tables (`[[key]]`), each with its span and path.
+    fn tables<'a, 'i>(&mut self, f: &mut Fields<'a, 'i>, key: &'static str) -> Vec<Fields<'a, 'i>> {
+        let Some(value) = f.get(key) else { return Vec::new() };
+        let Some(items) = value.get_ref().as_array() else {
+            self.wrong_type(f, key, value, &format!("an array of tables, written [[{key}]]"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{}[{i}]", f.field(key));
+            match item.get_ref().as_table() {
+                Some(t) => out.push(Fields::new(t, item.span(), path)),
+                None => self.error(&item.span(), &path, format!("found {}", item.get_ref().type_str()), Some("a table".into())),
+            }
+        }
+        out
+    }
+
+    fn table<'a, 'i>(&mut self, f: &mut Fields<'a, 'i>, key: &'static str) -> Option<Fields<'a, 'i>> {
+        let value = f.get(key)?;
+        match value.get_ref().as_table() {
+            Some(t) => Some(Fields::new(t, value.span(), f.field(key))),
+            None => {
+                self.wrong_type(f, key, value, &format!("a table, written [{key}]"));
+                None
+            }
+        }
+    }
+}
+
+fn parse_date_str(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year: i16 = s[0..4].parse().ok()?;
+    let month: i8 = s[5..7].parse().ok()?;
+    let day: i8 = s[8..10].parse().ok()?;
+    Date::new(year, month, day).ok()
+}
+
+// The raw document: fields read and type-checked, references still by id.
+
+struct RawParty {
+    id: Str,
+    name: Option<Str>,
+    kind: Option<String>,
+    speakers: Option<String>,
+    stance_utilities: StanceUtilityOverrides,
+}
+
+struct RawIssue {
+    id: Str,
+    name: Option<Str>,
+    description: Option<String>,
+    span: Span,
+    path: String,
+}
+
+struct RawOption {
+    id: Str,
+    /// The issue: its index among the raw issues when nested, or an id when given at top level.
+    issue: RawOptionIssue,
+    label: Option<Str>,
+    description: Option<String>,
+}
+
+enum RawOptionIssue {
+    Nested(usize),
+    ById(Str),
+    Missing,
+}
+
+struct RawSource {
+    id: Str,
+    publication: Option<String>,
+    title: Option<String>,
+    date: Option<Date>,
+    date_precision: DatePrecision,
+    url: Option<String>,
+    kind: Option<String>,
+    note: Option<String>,
+}
+
+struct RawPosition {
+    span: Span,
+    party: Option<Str>,
+    issue: Option<Str>,
+    option: Option<Str>,
+    stance: Option<Stance>,
+    date: Option<Date>,
+    date_precision: DatePrecision,
+    source: Option<Str>,
+    corroborating_sources: Vec<Str>,
+    quote: Option<Str>,
+    quote_kind: Option<QuoteKind>,
+    basis: Basis,
+    qualifier: Option<Qualifier>,
+    historical: bool,
+    note: Option<String>,
+}
+
+struct RawProcessPosition {
+    party: Option<Str>,
+    topic: Option<Str>,
+    date: Option<Date>,
+    date_precision: DatePrecision,
+    source: Option<Str>,
+    quote: Option<Str>,
+    quote_kind: Option<QuoteKind>,
+    note: Option<String>,
+}
+
+struct RawReference {
+    id: Str,
+    provision: Option<Str>,
+    proposed_by: Option<String>,
+    source: Option<Str>,
+}
+
+struct RawDocument {
+    meta: Meta,
+    parties: Vec<RawParty>,
+    issues: Vec<RawIssue>,
+    options: Vec<RawOption>,
+    sources: Vec<RawSource>,
+    positions: Vec<RawPosition>,
+    process_positions: Vec<RawProcessPosition>,
+    references: Vec<RawReference>,
+    stance_utilities: StanceUtilityOverrides,
+}
+
+fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument {
+    let mut f = Fields::new(root, span, String::new());
+    let meta = match cx.table(&mut f, "meta") {
+        Some(mut m) => {
+            let meta = read_meta(cx, &mut m);
+            cx.finish(m);
+            meta
+        }
+        None => Meta { max_quote_words: DEFAULT_MAX_QUOTE_WORDS, ..Meta::default() },
+    };
+    let stance_utilities = match cx.table(&mut f, "stance_utilities") {
+        Some(mut t) => {
+            let u = read_stance_utilities(cx, &mut t);
+            cx.finish(t);
+            u
+        }
+        None => StanceUtilityOverrides::default(),
+    };
+
+    let mut parties = Vec::new();
+    for mut t in cx.tables(&mut f, "parties") {
+        let id = cx.str_req(&mut t, "id");
+        let name = cx.str_opt(&mut t, "name");
+        let kind = cx.text_opt(&mut t, "kind");
+        let speakers = cx.text_opt(&mut t, "speakers");
+        let stance_utilities = match cx.table(&mut t, "stance_utilities") {
+            Some(mut u) => {
+                let overrides = read_stance_utilities(cx, &mut u);
+                cx.finish(u);
+                overrides
+            }
+            None => StanceUtilityOverrides::default(),
+        };
+        if let Some(id) = id {
+            parties.push(RawParty { id, name, kind, speakers, stance_utilities });
+        }
+        cx.finish(t);
+    }
+
+    let mut issues = Vec::new();
+    let mut options = Vec::new();
+    for mut t in cx.tables(&mut f, "issues") {
+        let id = cx.str_req(&mut t, "id");
+        let name = cx.str_opt(&mut t, "name");
+        let description = cx.text_opt(&mut t, "description");
+        let option_tables = cx.tables(&mut t, "options");
+        let (span, path) = (t.span.clone(), t.path.clone());
+        cx.finish(t);
+        let Some(id) = id else { continue };
+        let issue_index = issues.len();
+        issues.push(RawIssue { id, name, description, span, path });
+        for mut o in option_tables {
+            if let Some(option) = read_option(cx, &mut o, RawOptionIssue::Nested(issue_index)) {
+                options.push(option);
+            }
+            cx.finish(o);
+        }
+    }
+    for mut o in cx.tables(&mut f, "options") {
+        let issue = match cx.str_req(&mut o, "issue") {
+            Some(s) => RawOptionIssue::ById(s),
+            None => RawOptionIssue::Missing,
+        };
+        if let Some(option) = read_option(cx, &mut o, issue) {
+            options.push(option);
+        }
+        cx.finish(o);
+    }
+
+    let mut sources = Vec::new();
+    for mut t in cx.tables(&mut f, "sources") {
+        let id = cx.str_req(&mut t, "id");
+        let publication = cx.text_opt(&mut t, "publication");
+        let title = cx.text_opt(&mut t, "title");
+        let date = cx.date_opt(&mut t, "date").map(|(d, _)| d);
+        let date_precision = read_precision(cx, &mut t);
+        let url = cx.text_opt(&mut t, "url");
+        let kind = cx.text_opt(&mut t, "kind");
+        let note = cx.text_opt(&mut t, "note");
+        if let Some(id) = id {
+            sources.push(RawSource { id, publication, title, date, date_precision, url, kind, note });
+        }
+        cx.finish(t);
+    }
+
+    let mut positions = Vec::new();
+    for mut t in cx.tables(&mut f, "positions") {
+        let position = RawPosition {
+            span: t.span.clone(),
+            party: cx.str_req(&mut t, "party"),
+            issue: cx.str_opt(&mut t, "issue"),
+            option: cx.str_req(&mut t, "option"),
+            stance: cx.vocab_req(&mut t, "stance", &Stance::vocabulary()),
+            date: cx.date_req(&mut t, "date").map(|(d, _)| d),
+            date_precision: read_precision(cx, &mut t),
+            source: cx.str_req(&mut t, "source"),
+            corroborating_sources: cx.str_list_opt(&mut t, "corroborating_sources"),
+            quote: cx.str_req(&mut t, "quote"),
+            quote_kind: cx.vocab_opt(&mut t, "quote_kind", &QuoteKind::vocabulary()),
+            basis: cx.vocab_opt(&mut t, "basis", &Basis::vocabulary()).unwrap_or(Basis::Explicit),
+            qualifier: cx.vocab_opt(&mut t, "qualifier", &Qualifier::vocabulary()),
+            historical: cx.bool_opt(&mut t, "historical").unwrap_or(false),
+            note: cx.text_opt(&mut t, "note"),
+        };
+        if let Some(quote) = &position.quote {
+            check_quote(cx, quote, meta.max_quote_words);
+        }
+        positions.push(position);
+        cx.finish(t);
+    }
+
+    let mut process_positions = Vec::new();
+    for mut t in cx.tables(&mut f, "process_positions") {
+        let p = RawProcessPosition {
+            party: cx.str_req(&mut t, "party"),
+            topic: cx.str_req(&mut t, "topic"),
+            date: cx.date_req(&mut t, "date").map(|(d, _)| d),
+            date_precision: read_precision(cx, &mut t),
+            source: cx.str_req(&mut t, "source"),
+            quote: cx.str_req(&mut t, "quote"),
+            quote_kind: cx.vocab_opt(&mut t, "quote_kind", &QuoteKind::vocabulary()),
+            note: cx.text_opt(&mut t, "note"),
+        };
+        if let Some(quote) = &p.quote {
+            check_quote(cx, quote, meta.max_quote_words);
+        }
+        process_positions.push(p);
+        cx.finish(t);
+    }
+
+    let mut references = Vec::new();
+    for mut t in cx.tables(&mut f, "istanbul_2022") {
+        let id = cx.str_req(&mut t, "id");
+        let provision = cx.str_req(&mut t, "provision");
+        let proposed_by = cx.text_opt(&mut t, "proposed_by");
+        let source = cx.str_req(&mut t, "source");
+        if let Some(id) = id {
+            references.push(RawReference { id, provision, proposed_by, source });
+        }
+        cx.finish(t);
+    }
+    cx.finish(f);
+    RawDocument { meta, parties, issues, options, sources, positions, process_positions, references, stance_utilities }
+}
+
+fn read_meta(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>) -> Meta {
+    let title = cx.text_opt(m, "title");
+    let schema_version = cx.text_opt(m, "schema_version");
+    let as_of = cx.date_opt(m, "as_of").map(|(d, _)| d);
+    let compiled_from = cx.text_opt(m, "compiled_from");
+    let max_quote_words = match cx.u32_opt(m, "max_quote_words") {
+        Some(0) => {
+            let span = m.table.get("max_quote_words").map(|v| v.span()).unwrap_or(m.span.clone());
+            cx.error(&span, &m.field("max_quote_words"), "must be at least 1", Some("a positive integer".into()));
+            DEFAULT_MAX_QUOTE_WORDS
+        }
+        Some(n) => n,
+        None => DEFAULT_MAX_QUOTE_WORDS,
+    };
+    // The controlled vocabularies the file declares must be ones Truce understands.
+    check_vocabulary::<Stance>(cx, m, "stance_values", &Stance::vocabulary());
+    check_vocabulary::<Basis>(cx, m, "basis_values", &Basis::vocabulary());
+    check_vocabulary::<QuoteKind>(cx, m, "quote_kind_values", &QuoteKind::vocabulary());
+    check_vocabulary::<Qualifier>(cx, m, "qualifier_values", &Qualifier::vocabulary());
+    check_vocabulary::<DatePrecision>(cx, m, "date_precision_values", &DatePrecision::vocabulary());
+    cx.str_list_opt(m, "companion_files");
+    Meta { title, schema_version, as_of, compiled_from, max_quote_words }
+}
+
+fn check_vocabulary<T: FromStr>(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>, key: &'static str, vocabulary: &str) {
+    for word in cx.str_list_opt(m, key) {
+        if word.value.parse::<T>().is_err() {
+            cx.error(&word.span, &word.field, format!("\"{}\" is not a value Truce understands", word.value), Some(format!("a subset of {vocabulary}")));
+        }
+    }
+}
+
+fn read_stance_utilities(cx: &mut Cx<'_>, t: &mut Fields<'_, '_>) -> StanceUtilityOverrides {
+    let mut read = |key: &'static str| {
+        let value = cx.f64_opt(t, key)?;
+        if !(0.0..=1.0).contains(&value) {
+            let span = t.table.get(key).map(|v| v.span()).unwrap_or(t.span.clone());
+            cx.error(&span, &t.field(key), format!("{value} is out of range"), Some("a number between 0 and 1".into()));
+            return None;
+        }
+        Some(value)
+    };
+    StanceUtilityOverrides {
+        demanded: read("demanded"),
+        acceptable: read("acceptable"),
+        unknown: read("unknown"),
+        no_position: read("no_position"),
+        opposed: read("opposed"),
+        red_line: read("red_line"),
+    }
+}
+
+fn read_precision(cx: &mut Cx<'_>, t: &mut Fields<'_, '_>) -> DatePrecision {
+    cx.vocab_opt(t, "date_precision", &DatePrecision::vocabulary()).unwrap_or(DatePrecision::Day)
+}
+
+fn read_option(cx: &mut Cx<'_>, o: &mut Fields<'_, '_>, issue: RawOptionIssue) -> Option<RawOption> {
+    let id = cx.str_req(o, "id");
+    let label = cx.str_opt(o, "label");
+    let description = cx.text_opt(o, "description");
+    Some(RawOption { id: id?, issue, label, description })
+}
+
+fn check_quote(cx: &mut Cx<'_>, quote: &Str, max_words: u32) {
+    let words = quote.value.split_whitespace().count();
+    if words > max_words as usize {
+        cx.error(
+            &quote.span,
+            &quote.field,
+            format!("quote has {words} words, more than the limit of {max_words}"),
+            Some(format!("at most {max_words} words (meta.max_quote_words)")),
+        );
+    }
+}
+
+/// Builds an id → index map, reporting duplicates.
+fn index_ids<'a>(cx: &mut Cx<'_>, what: &str, ids: impl Iterator<Item = &'a Str>) -> HashMap<String, u32> {
+    let mut map: HashMap<String, u32> = HashMap::new();
+    let mut first_line: HashMap<String, u32> = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if let Some(&line) = first_line.get(&id.value) {
+            cx.error(&id.span, &id.field, format!("duplicate {what} id \"{}\" (first defined on line {line})", id.value), Some(format!("a unique {what} id")));
+        } else {
+            let (line, _) = cx.lines.line_col(cx.text, id.span.start);
+            first_line.insert(id.value.clone(), line);
+            map.insert(id.value.clone(), i as u32);
+        }
+    }
+    map
+}
+
+fn lookup(cx: &mut Cx<'_>, map: &HashMap<String, u32>, what: &str, id: &Str) -> Option<u32> {
+    let found = map.get(&id.value).copied();
+    if found.is_none() {
+        let mut known: Vec<&str> = map.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let expected = if known.is_empty() {
+            format!("the id of a {what}, but none is defined")
+        } else if known.len() <= 12 {
+            format!("one of the {what} ids: {}", known.join(", "))
+        } else {
+            format!("one of the {} {what} ids defined in the file", known.len())
+        };
+        cx.error(&id.span, &id.field, format!("unknown {what} id \"{}\"", id.value), Some(expected));
+    }
+    found
+}
+
+fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
+    let party_ids = index_ids(cx, "party", raw.parties.iter().map(|p| &p.id));
+    let issue_ids = index_ids(cx, "issue", raw.issues.iter().map(|p| &p.id));
+    index_ids(cx, "option", raw.options.iter().map(|p| &p.id));
+    let source_ids = index_ids(cx, "source", raw.sources.iter().map(|p| &p.id));
+    index_ids(cx, "reference provision", raw.references.iter().map(|p| &p.id));
+
+    let parties: Vec<Party> = raw
+        .parties
+        .into_iter()
+        .map(|p| Party {
+            name: p.name.map_or_else(|| p.id.value.clone(), |n| n.value),
+            id: p.id.value,
+            kind: p.kind,
+            speakers: p.speakers,
+            stance_utilities: p.stance_utilities,
+        })
+        .collect();
+
+    let mut issues: Vec<Issue> = raw
+        .issues
+        .iter()
+        .map(|i| Issue {
+            id: i.id.value.clone(),
+            name: i.name.as_ref().map_or_else(|| i.id.value.clone(), |n| n.value.clone()),
+            description: i.description.clone(),
+            options: Vec::new(),
+        })
+        .collect();
+
+    let mut options = Vec::new();
+    let mut kept_option_ids = std::collections::HashSet::new();
+    for o in raw.options {
+        let issue = match &o.issue {
+            RawOptionIssue::Nested(i) => Some(*i as u32),
+            RawOptionIssue::ById(id) => lookup(cx, &issue_ids, "issue", id),
+            RawOptionIssue::Missing => None,
+        };
+        let Some(issue) = issue else { continue };
+        // A duplicate option id was reported already; only the first definition is kept.
+        if !kept_option_ids.insert(o.id.value.clone()) {
+            continue;
+        }
+        issues[issue as usize].options.push(OptionIx(options.len() as u32));
+        options.push(IssueOption {
+            label: o.label.map_or_else(|| o.id.value.clone(), |l| l.value),
+            id: o.id.value,
+            issue: IssueIx(issue),
+            description: o.description,
+        });
+    }
+    // Option ids may have been dropped (unknown issue); index the options that were kept.
+    let option_index: HashMap<String, u32> = {
+        let mut m = HashMap::new();
+        for (i, o) in options.iter().enumerate() {
+            m.entry(o.id.clone()).or_insert(i as u32);
+        }
+        m
+    };
+
+    for (issue, raw_issue) in issues.iter().zip(&raw.issues) {
+        if issue.options.len() < 2 {
+            cx.error(
+                &raw_issue.span,
+                &format!("{}.options", raw_issue.path),
+                format!("issue \"{}\" has {} option(s)", issue.id, issue.options.len()),
+                Some("at least 2 mutually exclusive options".to_string()),
+            );
+        }
+    }
+
+    let sources: Vec<Source> = raw
+        .sources
+        .into_iter()
+        .map(|s| Source {
+            id: s.id.value,
+            publication: s.publication,
+            title: s.title,
+            date: s.date,
+            date_precision: s.date_precision,
+            url: s.url,
+            kind: s.kind,
+            note: s.note,
+        })
+        .collect();
+
+    let mut positions = Vec::new();
+    for p in raw.positions {
+        let party = p.party.as_ref().and_then(|id| lookup(cx, &party_ids, "party", id));
+        let option = p.option.as_ref().and_then(|id| lookup(cx, &option_index, "option", id));
+        let source = p.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
+        let mut issue = option.map(|o| options[o as usize].issue);
+        if let Some(given) = &p.issue {
+            if let Some(given_ix) = lookup(cx, &issue_ids, "issue", given) {
+                if let (Some(actual), Some(option)) = (issue, option) {
+                    if actual.0 != given_ix {
+                        let option = &options[option as usize];
+                        let actual_id = &issues[actual.ix()].id;
+                        cx.error(
+                            &given.span,
+                            &given.field,
+                            format!("issue \"{}\" disagrees with option \"{}\", which belongs to issue \"{actual_id}\"", given.value, option.id),
+                            Some(format!("\"{actual_id}\", or no `issue` field")),
+                        );
+                    }
+                } else {
+                    issue = issue.or(Some(IssueIx(given_ix)));
+                }
+            }
+        }
+        for corroborating in &p.corroborating_sources {
+            let looks_like_url = corroborating.value.contains("://");
+            if !looks_like_url && !source_ids.contains_key(&corroborating.value) {
+                lookup(cx, &source_ids, "source", corroborating);
+            }
+        }
+        let (Some(party), Some(option), Some(source), Some(issue), Some(stance), Some(date), Some(quote)) =
+            (party, option, source, issue, p.stance, p.date, p.quote)
+        else {
+            continue;
+        };
+        let (line, _) = cx.lines.line_col(cx.text, p.span.start);
+        positions.push(Position {
+            party: PartyIx(party),
+            issue,
+            option: OptionIx(option),
+            stance,
+            date,
+            date_precision: p.date_precision,
+            source: SourceIx(source),
+            corroborating_sources: p.corroborating_sources.into_iter().map(|s| s.value).collect(),
+            quote: quote.value,
+            quote_kind: p.quote_kind,
+            basis: p.basis,
+            qualifier: p.qualifier,
+            historical: p.historical,
+            note: p.note,
+            line,
+        });
+    }
+
+    let mut process_positions = Vec::new();
+    for p in raw.process_positions {
+        let party = p.party.as_ref().and_then(|id| lookup(cx, &party_ids, "party", id));
+        let source = p.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
+        let (Some(party), Some(source), Some(topic), Some(date), Some(quote)) = (party, source, p.topic, p.date, p.quote) else {
+            continue;
+        };
+        process_positions.push(ProcessPosition {
+            party: PartyIx(party),
+            topic: topic.value,
+            date,
+            date_precision: p.date_precision,
+            source: SourceIx(source),
+            quote: quote.value,
+            quote_kind: p.quote_kind,
+            note: p.note,
+        });
+    }
+
+    let mut reference_provisions = Vec::new();
+    for r in raw.references {
+        let source = r.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
+        let (Some(source), Some(provision)) = (source, r.provision) else { continue };
+        reference_provisions.push(ReferenceProvision { id: r.id.value, provision: provision.value, proposed_by: r.proposed_by, source: SourceIx(source) });
+    }
+
+    Some(Scenario {
+        file: cx.file.to_string(),
+        meta: raw.meta,
+        parties,
+        issues,
+        options,
+        sources,
+        positions,
+        process_positions,
+        reference_provisions,
+        stance_utilities: raw.stance_utilities,
+    })
+}
