@@ -1,0 +1,73 @@
+//! The whole analysis of a scenario: every reading, side by side.
+
+use truce_scenario::{Date, PartyIx, Scenario};
+
+use crate::best::BestPackages;
+use crate::feasibility::{Coalitions, ConcessionFamily, Feasibility};
+use crate::reading::{Constraints, Reading};
+use crate::stances::{StanceUtilities, Stances};
+
+/// What to analyse.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisOptions {
+    /// Replay the positions known on this date; `None` for all positions.
+    pub as_of: Option<Date>,
+    /// The parties at the table; `None` for all of them.
+    pub parties: Option<Vec<PartyIx>>,
+}
+
+/// The analysis of one reading.
+#[derive(Debug, Clone)]
+pub struct ReadingAnalysis {
+    /// The reading.
+    pub reading: Reading,
+    /// Its hard constraints.
+    pub constraints: Constraints,
+    /// Feasible packages and blocked issues.
+    pub feasibility: Feasibility,
+    /// Where the table is blocked: the ranked minimal concession sets, factored by group.
+    pub concessions: Option<ConcessionFamily>,
+    /// Which groups of parties can agree; `None` when there are too many parties to enumerate.
+    pub coalitions: Option<Coalitions>,
+    /// Where packages are feasible: the Pareto set's size and the best packages.
+    pub best: Option<BestPackages>,
+}
+
+/// The analysis of a scenario under every [`Reading`].
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The current stances the analysis rests on.
+    pub stances: Stances,
+    /// The stance utilities of each party, in [`Stances::parties`] order.
+    pub utilities: Vec<StanceUtilities>,
+    /// One analysis per reading, in [`Reading::ALL`] order.
+    pub readings: Vec<ReadingAnalysis>,
+}
+
+/// Analyses `scenario` under every reading.
+pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Analysis {
+    let parties: Vec<PartyIx> = options.parties.clone().unwrap_or_else(|| scenario.party_ixs().collect());
+    let stances = Stances::new(scenario, &parties, options.as_of);
+    let utilities: Vec<StanceUtilities> =
+        stances.parties.iter().map(|&p| StanceUtilities::for_party(scenario, p)).collect();
+    let readings = Reading::ALL.iter().map(|&reading| analyze_reading(scenario, &stances, &utilities, reading)).collect();
+    Analysis { stances, utilities, readings }
+}
+
+/// Analyses `scenario` under one reading.
+pub fn analyze_reading(
+    scenario: &Scenario,
+    stances: &Stances,
+    utilities: &[StanceUtilities],
+    reading: Reading,
+) -> ReadingAnalysis {
+    let constraints = Constraints::new(scenario, stances, reading);
+    let feasibility = Feasibility::new(scenario, &constraints);
+    let coalitions = Coalitions::new(scenario, stances, &constraints);
+    let (concessions, best) = if feasibility.is_feasible() {
+        (None, Some(BestPackages::new(scenario, stances, utilities, &feasibility.open)))
+    } else {
+        (Some(ConcessionFamily::new(scenario, &constraints, &feasibility)), None)
+    };
+    ReadingAnalysis { reading, constraints, feasibility, concessions, coalitions, best }
+}

@@ -1,0 +1,41 @@
+//! The Table: is there a deal every party can accept, and if not, what would have to give?
+//!
+//! Given a [`truce_scenario::Scenario`], this crate computes, under each [`Reading`] of the positions:
+//! the exact number of feasible packages (without enumerating them), the blocked issues, the ranked minimal
+//! concession sets (factored by independent group), the coalitions that can agree, and, where packages are
+//! feasible, the Pareto set and the Nash and maximin packages with a per-party account.
+//!
+//! ```text
+//! let analysis = truce_table::analyze(&scenario, &AnalysisOptions::default());
+//! for reading in &analysis.readings {
+//!     println!("{}: {} feasible packages", reading.reading, reading.feasibility.feasible_packages);
+//! }
+//! ```
+//!
+//! Every result names the constraints and positions it rests on, so a report can cite them.
+//! This crate does no I/O and prints nothing: rendering is the caller's job.
+
+#![deny(missing_docs)]
+
+mod analysis;
+mod best;
+mod count;
+mod explain;
+mod feasibility;
+mod pareto;
+mod reading;
+mod stances;
+mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading};
+pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
+pub use count::Count;
+pub use explain::{cite, describe_relaxation, explain_alternative};
+pub use feasibility::{Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES};
+pub use pareto::{FrontierPoint, IssueChoices, pareto_set};
+pub use reading::{Constraint, ConstraintIx, Constraints, Reading};
+pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};
+pub use timeline::{ReadingSummary, TimelinePoint, month_steps, timeline};

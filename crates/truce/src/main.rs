@@ -1,0 +1,245 @@
+//! `truce`: the command-line tool.
+//!
+//! This crate parses arguments, reads files, and prints; every decision is made in the library crates.
+
+mod render;
+mod report;
+mod svg;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, format_err};
+use clap::{Parser, Subcommand, ValueEnum};
+use truce_scenario::{Date, PartyIx, Scenario, Severity};
+use truce_table::{AnalysisOptions, analyze, month_steps, timeline};
+
+/// Truce: the machinery of a peace settlement.
+#[derive(Debug, Parser)]
+#[command(name = "truce", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Analyse a scenario: is there a deal every party can accept, and if not, what would have to give?
+    Analyze {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Replay the positions known on this date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Restrict the table to these parties (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        parties: Option<Vec<String>>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// How the feasible space and the blockers evolved between two dates.
+    Timeline {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// First date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        from: Date,
+        /// Last date (YYYY-MM-DD), included.
+        #[arg(long, value_parser = parse_date)]
+        to: Date,
+        /// Step between dates.
+        #[arg(long, value_enum, default_value_t = Step::Month)]
+        step: Step,
+        /// Restrict the table to these parties (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        parties: Option<Vec<String>>,
+        /// Also write the chart as SVG to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Check a scenario file and print its diagnostics.
+    Check {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of a report format.
+    Schema {
+        /// Which report.
+        #[arg(value_enum)]
+        report: SchemaKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Readable in a terminal.
+    Text,
+    /// JSON, as documented by `truce schema`.
+    Json,
+    /// Markdown.
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Step {
+    /// One month.
+    Month,
+    /// Three months.
+    Quarter,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    /// `truce analyze --format json`.
+    Analysis,
+    /// `truce timeline --format json`.
+    Timeline,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|e| format!("expected a date as YYYY-MM-DD: {e}"))
+}
+
+/// Exit codes: 0 success, 1 failure, 2 invalid input (diagnostics printed).
+const EXIT_INVALID_INPUT: u8 = 2;
+
+/// An error whose diagnostics were already printed.
+#[derive(Debug)]
+struct InvalidInput;
+
+impl std::fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid input")
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if err.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+            if err.downcast_ref::<InvalidInput>().is_some() {
+                return ExitCode::from(EXIT_INVALID_INPUT);
+            }
+            eprintln!("truce: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Analyze { file, as_of, parties, format } => {
+            let scenario = load(&file)?;
+            let parties = select_parties(&scenario, parties.as_deref())?;
+            let analysis = analyze(&scenario, &AnalysisOptions { as_of, parties: Some(parties) });
+            let report = report::analysis_report(&scenario, &analysis);
+            let text = match format {
+                Format::Text => render::analysis_text(&report),
+                Format::Md => render::analysis_markdown(&report),
+                Format::Json => to_json(&report)?,
+            };
+            emit(&text)
+        }
+        Command::Timeline { file, from, to, step, parties, svg, format } => {
+            if from > to {
+                return Err(format_err!("--from {from} is after --to {to}"));
+            }
+            let scenario = load(&file)?;
+            let parties = select_parties(&scenario, parties.as_deref())?;
+            let months = match step {
+                Step::Month => 1,
+                Step::Quarter => 3,
+            };
+            let dates = month_steps(from, to, months);
+            let points = timeline(&scenario, &parties, &dates);
+            let report = report::timeline_report(&scenario, &parties, &points);
+            if let Some(path) = &svg {
+                std::fs::write(path, svg::timeline_svg(&report))
+                    .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+                eprintln!("truce: wrote {}", path.display());
+            }
+            let text = match format {
+                Format::Text | Format::Md => render::timeline_text(&report),
+                Format::Json => to_json(&report)?,
+            };
+            emit(&text)
+        }
+        Command::Check { file } => {
+            let scenario = load(&file)?;
+            emit(&format!(
+                "{}: ok ({} parties, {} issues, {} options, {} positions, {} sources)\n",
+                file.display(),
+                scenario.parties.len(),
+                scenario.issues.len(),
+                scenario.options.len(),
+                scenario.positions.len(),
+                scenario.sources.len()
+            ))
+        }
+        Command::Schema { report } => {
+            let schema = match report {
+                SchemaKind::Analysis => schemars::schema_for!(report::AnalysisReport),
+                SchemaKind::Timeline => schemars::schema_for!(report::TimelineReport),
+            };
+            emit(&to_json(&schema)?)
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(value).context("cannot serialise the report")?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Reads and validates a scenario, printing its diagnostics to stderr.
+fn load(path: &Path) -> anyhow::Result<Scenario> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (scenario, diagnostics) = truce_scenario::parse(&path.display().to_string(), &text);
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    match scenario {
+        Some(s) => Ok(s),
+        None => {
+            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            eprintln!("truce: {}: {errors} error(s); nothing was analysed", path.display());
+            Err(InvalidInput.into())
+        }
+    }
+}
+
+fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result<Vec<PartyIx>> {
+    let Some(ids) = ids else { return Ok(scenario.party_ixs().collect()) };
+    let known: Vec<&str> = scenario.parties.iter().map(|p| p.id.as_str()).collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let id = id.trim();
+        let party = scenario
+            .party_by_id(id)
+            .ok_or_else(|| format_err!("--parties: unknown party \"{id}\"; expected some of {}", known.join(", ")))?;
+        out.push(party);
+    }
+    if out.is_empty() {
+        return Err(format_err!("--parties: no party given; expected some of {}", known.join(", ")));
+    }
+    Ok(out)
+}

@@ -1,0 +1,336 @@
+//! Text and Markdown renderings of the reports: what a person reads in a terminal or pastes into a brief.
+
+use std::fmt::Write;
+
+use crate::report::{AnalysisReport, Citation, ConstraintReport, PackageReport, ReadingReport, TimelineReport};
+
+/// How many alternatives per blocked group the text form lists before summarising the rest.
+const TEXT_ALTERNATIVES: usize = 5;
+
+fn cite_line(c: &Citation) -> String {
+    let outlet = c.publication.as_deref().unwrap_or(&c.source);
+    let precision = if c.date_precision == "day" { String::new() } else { format!(" ({})", c.date_precision) };
+    let inferred = if c.basis == "inferred" { ", inferred" } else { "" };
+    format!(
+        "{} {} on {}, {}{precision} — {outlet} [{}], line {}{inferred}: \"{}\"",
+        c.party, c.stance, c.option, c.date, c.source, c.line, c.quote
+    )
+}
+
+fn group_digits(s: &str) -> String {
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn reading_title(reading: &str) -> &'static str {
+    match reading {
+        "red_lines" => "Red lines",
+        "strict" => "Strict",
+        "pessimistic" => "Pessimistic",
+        _ => "Reading",
+    }
+}
+
+/// The analysis for a terminal.
+pub fn analysis_text(report: &AnalysisReport) -> String {
+    let mut out = String::new();
+    let title = report.scenario.title.as_deref().unwrap_or(&report.scenario.file);
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "{} · {} issues, {} options, {} positions · as of {}",
+        report.scenario.file,
+        report.scenario.issues,
+        report.scenario.options,
+        report.scenario.positions,
+        report.as_of.as_deref().unwrap_or("all positions on file")
+    );
+    let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
+    let _ = writeln!(out, "Parties at the table: {}", parties.join(", "));
+    if let Some(p) = report.parties.first() {
+        let u = &p.stance_utilities;
+        let _ = writeln!(
+            out,
+            "Stance utilities: demanded {} > acceptable {} > unknown {} = no position {} > opposed {} (red line {})",
+            u.demanded, u.acceptable, u.unknown, u.no_position, u.opposed, u.red_line
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{:<12} {:>12} {:>20} {:>8} {:>16}", "reading", "constraints", "feasible packages", "blocked", "min concessions");
+    for r in &report.readings {
+        let min = r.concessions.as_ref().map_or("0".to_string(), |c| c.min_concessions.to_string());
+        let _ = writeln!(
+            out,
+            "{:<12} {:>12} {:>20} {:>8} {:>16}",
+            r.reading,
+            r.hard_constraints,
+            group_digits(&r.feasible_packages),
+            r.blocked_issues.len(),
+            min
+        );
+    }
+    for r in &report.readings {
+        let _ = writeln!(out);
+        reading_text(&mut out, r);
+    }
+    out
+}
+
+fn reading_text(out: &mut String, r: &ReadingReport) {
+    let rule = "═".repeat(78);
+    let _ = writeln!(out, "{rule}");
+    let _ = writeln!(out, "{} reading: {}", reading_title(&r.reading), r.description);
+    let _ = writeln!(out, "{rule}");
+    let _ = writeln!(
+        out,
+        "Feasible packages: {} of {} ({} hard constraints)",
+        group_digits(&r.feasible_packages),
+        group_digits(&r.total_packages),
+        r.hard_constraints
+    );
+    if let Some(c) = &r.concessions {
+        let _ = writeln!(out, "No deal: {} blocked issue(s): {}", r.blocked_issues.len(), r.blocked_issues.join(", "));
+        let _ = writeln!(
+            out,
+            "Fewest concessions that open a deal: {}. Minimal concession sets: {} (one alternative per blocked issue, combined).",
+            c.min_concessions,
+            group_digits(&c.total_sets)
+        );
+        for g in &c.groups {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "▸ {}: {} alternative(s)", g.issues.join(" + "), g.alternatives.len());
+            for a in g.alternatives.iter().take(TEXT_ALTERNATIVES) {
+                let _ = writeln!(
+                    out,
+                    "  {}. [{} concession(s), {} part{}] {}",
+                    a.rank,
+                    a.relax.len(),
+                    a.parties.len(),
+                    if a.parties.len() == 1 { "y" } else { "ies" },
+                    a.explanation
+                );
+                for constraint in &a.relax {
+                    for c in &constraint.citations {
+                        let _ = writeln!(out, "       · {}", cite_line(c));
+                    }
+                }
+            }
+            if g.alternatives.len() > TEXT_ALTERNATIVES {
+                let _ = writeln!(out, "  … {} more (see --format json or md)", g.alternatives.len() - TEXT_ALTERNATIVES);
+            }
+        }
+    }
+    if let Some(c) = &r.coalitions {
+        let _ = writeln!(out);
+        if c.grand_coalition {
+            let _ = writeln!(out, "Coalitions: all parties at the table can agree.");
+        } else {
+            let _ = writeln!(out, "Coalitions that can agree as things stand (largest):");
+            for m in &c.maximal {
+                let _ = writeln!(out, "  {{{}}}", m.join(", "));
+            }
+            let _ = writeln!(out, "Smallest groups that cannot agree:");
+            for m in &c.minimal_blocking {
+                let _ = writeln!(out, "  {{{}}}", m.join(", "));
+            }
+        }
+    }
+    if let Some(best) = &r.best {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Pareto set: {} distinct utility profile(s) among the feasible packages.", best.pareto_size);
+        if let Some(p) = &best.nash {
+            package_text(out, "Nash package (maximises the product of utilities)", "Nash product", p);
+        }
+        if let Some(p) = &best.maximin {
+            package_text(out, "Maximin package (maximises the worst-off party's utility)", "lowest utility", p);
+        }
+    }
+}
+
+fn package_text(out: &mut String, title: &str, score_name: &str, p: &PackageReport) {
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{title}: {score_name} {:.4}", p.score);
+    for o in &p.options {
+        let also =
+            if o.equivalents.is_empty() { String::new() } else { format!("  (equally good: {})", o.equivalents.join(", ")) };
+        let _ = writeln!(out, "  {:<22} {}{also}", o.issue, o.option);
+    }
+    let _ = writeln!(out, "  Per party:");
+    for party in &p.parties {
+        let list = |verdict: &str| -> Vec<&str> {
+            party.issues.iter().filter(|i| i.verdict == verdict).map(|i| i.option.as_str()).collect()
+        };
+        let mut parts = Vec::new();
+        for (verdict, label) in [("meets_demand", "meets demands"), ("accepted", "accepted"), ("crosses_opposition", "crosses opposition")] {
+            let items = list(verdict);
+            if !items.is_empty() {
+                parts.push(format!("{label}: {}", items.join(", ")));
+            }
+        }
+        let unmet: Vec<&str> =
+            party.issues.iter().flat_map(|i| i.unmet_demands.iter().map(|c| c.option.as_str())).collect();
+        if !unmet.is_empty() {
+            parts.push(format!("unmet demands: {}", unmet.join(", ")));
+        }
+        let _ = writeln!(out, "    {:<5} {:.3}  {}", party.party, party.utility, parts.join("; "));
+        for issue in &party.issues {
+            if issue.verdict == "crosses_opposition" || issue.verdict == "crosses_red_line" {
+                if let Some(c) = &issue.citation {
+                    let _ = writeln!(out, "          · {}", cite_line(c));
+                }
+            }
+        }
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn cite_md(c: &Citation) -> String {
+    let outlet = md_escape(c.publication.as_deref().unwrap_or(&c.source));
+    let source = match &c.url {
+        Some(url) => format!("[{outlet}]({url})"),
+        None => outlet,
+    };
+    format!(
+        "**{}** {} on `{}`, {} — {}, line {}: “{}”",
+        c.party,
+        c.stance,
+        c.option,
+        c.date,
+        source,
+        c.line,
+        md_escape(&c.quote)
+    )
+}
+
+fn constraint_md(c: &ConstraintReport) -> String {
+    let cites: Vec<String> = c.citations.iter().map(cite_md).collect();
+    format!("{} — {}", c.relaxation, cites.join("; "))
+}
+
+/// The analysis as Markdown, with every alternative and every citation.
+pub fn analysis_markdown(report: &AnalysisReport) -> String {
+    let mut out = String::new();
+    let title = report.scenario.title.as_deref().unwrap_or(&report.scenario.file);
+    let _ = writeln!(out, "# {title}\n");
+    let _ = writeln!(
+        out,
+        "`{}` · {} issues · {} options · {} positions · as of {}\n",
+        report.scenario.file,
+        report.scenario.issues,
+        report.scenario.options,
+        report.scenario.positions,
+        report.as_of.as_deref().unwrap_or("all positions on file")
+    );
+    let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
+    let _ = writeln!(out, "Parties: {}\n", parties.join(", "));
+    let _ = writeln!(out, "| reading | hard constraints | feasible packages | blocked issues | fewest concessions |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+    for r in &report.readings {
+        let min = r.concessions.as_ref().map_or(0, |c| c.min_concessions);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            r.reading,
+            r.hard_constraints,
+            group_digits(&r.feasible_packages),
+            r.blocked_issues.len(),
+            min
+        );
+    }
+    for r in &report.readings {
+        let _ = writeln!(out, "\n## {} reading\n\n{}.\n", reading_title(&r.reading), r.description);
+        let _ = writeln!(out, "Feasible packages: **{}** of {}.\n", group_digits(&r.feasible_packages), group_digits(&r.total_packages));
+        if let Some(c) = &r.concessions {
+            let _ = writeln!(
+                out,
+                "Blocked issues: {}. Fewest concessions: **{}**. Minimal concession sets: {} (pick one alternative per issue).\n",
+                r.blocked_issues.join(", "),
+                c.min_concessions,
+                group_digits(&c.total_sets)
+            );
+            for g in &c.groups {
+                let _ = writeln!(out, "### {}\n", g.issues.join(" + "));
+                for a in &g.alternatives {
+                    let _ = writeln!(out, "{}. {}", a.rank, a.explanation);
+                    for constraint in &a.relax {
+                        let _ = writeln!(out, "   - {}", constraint_md(constraint));
+                    }
+                }
+                let _ = writeln!(out);
+            }
+        }
+        if let Some(c) = &r.coalitions {
+            if c.grand_coalition {
+                let _ = writeln!(out, "All parties at the table can agree.\n");
+            } else {
+                let fmt = |v: &Vec<Vec<String>>| v.iter().map(|m| format!("{{{}}}", m.join(", "))).collect::<Vec<_>>().join(" · ");
+                let _ = writeln!(out, "Largest coalitions that can agree: {}\n", fmt(&c.maximal));
+                let _ = writeln!(out, "Smallest groups that cannot agree: {}\n", fmt(&c.minimal_blocking));
+            }
+        }
+        if let Some(best) = &r.best {
+            let _ = writeln!(out, "Pareto set: {} distinct utility profiles.\n", best.pareto_size);
+            for (name, p) in [("Nash package", &best.nash), ("Maximin package", &best.maximin)] {
+                let Some(p) = p else { continue };
+                let _ = writeln!(out, "### {name} (score {:.4})\n", p.score);
+                let _ = writeln!(out, "| issue | option | equally good |");
+                let _ = writeln!(out, "|---|---|---|");
+                for o in &p.options {
+                    let _ = writeln!(out, "| {} | {} | {} |", o.issue, md_escape(&o.label), o.equivalents.join(", "));
+                }
+                let _ = writeln!(out);
+                for party in &p.parties {
+                    let _ = writeln!(out, "- **{}** (utility {:.3})", party.party, party.utility);
+                    for issue in &party.issues {
+                        let cite = issue.citation.as_ref().map_or("no position on file".to_string(), cite_md);
+                        let _ = writeln!(out, "  - {} `{}`: {}", issue.verdict.replace('_', " "), issue.option, cite);
+                        for unmet in &issue.unmet_demands {
+                            let _ = writeln!(out, "  - unmet demand: {}", cite_md(unmet));
+                        }
+                    }
+                }
+                let _ = writeln!(out);
+            }
+        }
+    }
+    out
+}
+
+/// The timeline as a terminal table.
+pub fn timeline_text(report: &TimelineReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} · parties: {}", report.file, report.parties.join(", "));
+    let _ = write!(out, "{:<11} {:>9}", "date", "positions");
+    for r in report.points.first().map(|p| p.readings.as_slice()).unwrap_or(&[]) {
+        let _ = write!(out, " │ {:>12} {:>7} {:>5}", format!("{} feasible", short(&r.reading)), "blocked", "min");
+    }
+    let _ = writeln!(out);
+    for point in &report.points {
+        let _ = write!(out, "{:<11} {:>9}", point.date, point.positions_known);
+        for r in &point.readings {
+            let _ = write!(out, " │ {:>12} {:>7} {:>5}", group_digits(&r.feasible_packages), r.blocked_issues.len(), r.min_concessions);
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
+fn short(reading: &str) -> &str {
+    match reading {
+        "red_lines" => "red",
+        "pessimistic" => "pess.",
+        other => other,
+    }
+}

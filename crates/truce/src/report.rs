@@ -1,0 +1,488 @@
+//! The analysis report: a stable, documented JSON form, from which the text and Markdown forms are also rendered.
+//!
+//! The JSON Schema is generated from these types (`truce schema analysis`) and committed as
+//! `docs/schema/analysis.schema.json`; a test keeps the two in sync and validates real output against it.
+//! Counts of packages and of concession sets are decimal strings, because they outgrow JSON's exact integers.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use truce_scenario::{DatePrecision, PositionIx, Scenario};
+use truce_table::{
+    Analysis, BestPackage, Constraint, Constraints, ReadingAnalysis, StanceUtilities, TimelinePoint, describe_relaxation,
+    explain_alternative,
+};
+
+/// The identifier of the report format, bumped on any incompatible change.
+pub const ANALYSIS_SCHEMA_ID: &str = "truce.analysis/1";
+/// The identifier of the timeline format.
+pub const TIMELINE_SCHEMA_ID: &str = "truce.timeline/1";
+
+/// The analysis of a scenario under every reading.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AnalysisReport {
+    /// Always `truce.analysis/1`.
+    pub schema: String,
+    /// The scenario analysed.
+    pub scenario: ScenarioInfo,
+    /// The date replayed (`--as-of`), or null for every position on file.
+    pub as_of: Option<String>,
+    /// The parties at the table.
+    pub parties: Vec<PartyInfo>,
+    /// One entry per reading: `red_lines`, `strict`, `pessimistic`.
+    pub readings: Vec<ReadingReport>,
+}
+
+/// Which scenario, and how big it is.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ScenarioInfo {
+    /// The file analysed.
+    pub file: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Number of issues.
+    pub issues: usize,
+    /// Number of options over all issues.
+    pub options: usize,
+    /// Number of positions on file (all parties, all dates).
+    pub positions: usize,
+}
+
+/// A party at the table and the utilities its stances map to.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartyInfo {
+    /// Party id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Stance → utility, after scenario and party overrides.
+    pub stance_utilities: UtilitiesInfo,
+}
+
+/// Stance utilities.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UtilitiesInfo {
+    /// Demanded.
+    pub demanded: f64,
+    /// Acceptable.
+    pub acceptable: f64,
+    /// Unknown.
+    pub unknown: f64,
+    /// No position on file.
+    pub no_position: f64,
+    /// Opposed.
+    pub opposed: f64,
+    /// Red line (used only where red lines are relaxed).
+    pub red_line: f64,
+}
+
+/// The analysis of one reading.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReadingReport {
+    /// `red_lines`, `strict` or `pessimistic`.
+    pub reading: String,
+    /// What the reading holds hard.
+    pub description: String,
+    /// Number of hard constraints under this reading.
+    pub hard_constraints: usize,
+    /// Every package, feasible or not (decimal string).
+    pub total_packages: String,
+    /// Packages that violate no hard constraint (decimal string).
+    pub feasible_packages: String,
+    /// Whether at least one package is feasible.
+    pub feasible: bool,
+    /// Issue ids on which every option is excluded.
+    pub blocked_issues: Vec<String>,
+    /// The minimal concession sets, factored by blocked group; null when feasible.
+    pub concessions: Option<ConcessionsReport>,
+    /// Which groups of parties can agree; null when there are too many parties to enumerate.
+    pub coalitions: Option<CoalitionsReport>,
+    /// The best packages; null when nothing is feasible.
+    pub best: Option<BestReport>,
+}
+
+/// The family of minimal concession sets: pick one alternative per group.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ConcessionsReport {
+    /// How many minimal sets the family holds: the product of the groups' alternative counts (decimal string).
+    pub total_sets: String,
+    /// The fewest relaxations that open a package.
+    pub min_concessions: usize,
+    /// The blocked groups of issues, in issue order.
+    pub groups: Vec<GroupReport>,
+}
+
+/// A blocked group of issues.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GroupReport {
+    /// The issue ids of the group.
+    pub issues: Vec<String>,
+    /// The ranked alternatives: fewest relaxations first, then fewest parties.
+    pub alternatives: Vec<AlternativeReport>,
+}
+
+/// One minimal way to open a group.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AlternativeReport {
+    /// 1 for the best-ranked alternative.
+    pub rank: usize,
+    /// The constraints relaxed.
+    pub relax: Vec<ConstraintReport>,
+    /// The party ids that concede.
+    pub parties: Vec<String>,
+    /// The option ids that become feasible.
+    pub opens: Vec<String>,
+    /// The alternative in one sentence.
+    pub explanation: String,
+}
+
+/// One hard constraint, with the positions it rests on.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ConstraintReport {
+    /// `red_line`, `unknown_as_red_line` or `demand`.
+    pub kind: String,
+    /// Who holds it.
+    pub party: String,
+    /// The issue it bears on.
+    pub issue: String,
+    /// For a red line: the excluded option. For a demand: the demanded options.
+    pub options: Vec<String>,
+    /// What relaxing it means, in words.
+    pub relaxation: String,
+    /// The positions behind it.
+    pub citations: Vec<Citation>,
+}
+
+/// A position, cited.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Citation {
+    /// Party id.
+    pub party: String,
+    /// Option id.
+    pub option: String,
+    /// The stance.
+    pub stance: String,
+    /// Date of the statement (YYYY-MM-DD).
+    pub date: String,
+    /// `day`, `month` or `year`.
+    pub date_precision: String,
+    /// Source id.
+    pub source: String,
+    /// The source's publication.
+    pub publication: Option<String>,
+    /// The source's URL.
+    pub url: Option<String>,
+    /// The quote.
+    pub quote: String,
+    /// `direct`, `paraphrase`, `document_text` or `translated`.
+    pub quote_kind: Option<String>,
+    /// `explicit` or `inferred`.
+    pub basis: String,
+    /// The qualifier, if any.
+    pub qualifier: Option<String>,
+    /// Line of the position in the scenario file.
+    pub line: u32,
+}
+
+/// Coalitions.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CoalitionsReport {
+    /// Whether all parties at the table can agree.
+    pub grand_coalition: bool,
+    /// The largest coalitions that can agree (party ids).
+    pub maximal: Vec<Vec<String>>,
+    /// The smallest coalitions that cannot agree (party ids).
+    pub minimal_blocking: Vec<Vec<String>>,
+}
+
+/// The Pareto set and the bargaining solutions.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BestReport {
+    /// Number of distinct utility vectors on the Pareto frontier of feasible packages.
+    pub pareto_size: usize,
+    /// The package maximising the product of utilities; null when no package gives every party a positive utility.
+    pub nash: Option<PackageReport>,
+    /// The package maximising the smallest utility (leximin tie-break).
+    pub maximin: Option<PackageReport>,
+}
+
+/// A package with its per-party account.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PackageReport {
+    /// The criterion's value: the Nash product, or the smallest utility.
+    pub score: f64,
+    /// One option per issue.
+    pub options: Vec<ChosenOption>,
+    /// Party by party.
+    pub parties: Vec<PartyAccountReport>,
+}
+
+/// The option chosen on one issue.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ChosenOption {
+    /// Issue id.
+    pub issue: String,
+    /// Option id.
+    pub option: String,
+    /// Option label.
+    pub label: String,
+    /// Other options every party values exactly as this one: equally good swaps.
+    pub equivalents: Vec<String>,
+}
+
+/// How a package stands with one party.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartyAccountReport {
+    /// Party id.
+    pub party: String,
+    /// Utility in [0, 1].
+    pub utility: f64,
+    /// Issue by issue.
+    pub issues: Vec<IssueAccount>,
+}
+
+/// How one chosen option stands with one party.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IssueAccount {
+    /// Issue id.
+    pub issue: String,
+    /// The chosen option id.
+    pub option: String,
+    /// `meets_demand`, `accepted`, `no_position`, `unknown`, `crosses_opposition` or `crosses_red_line`.
+    pub verdict: String,
+    /// The party's position on the chosen option, if any.
+    pub citation: Option<Citation>,
+    /// The party's demands on this issue that the package does not meet.
+    pub unmet_demands: Vec<Citation>,
+}
+
+/// How the feasible space evolved.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TimelineReport {
+    /// Always `truce.timeline/1`.
+    pub schema: String,
+    /// The scenario file.
+    pub file: String,
+    /// The party ids at the table.
+    pub parties: Vec<String>,
+    /// One point per date.
+    pub points: Vec<TimelinePointReport>,
+}
+
+/// The state of every reading on one date.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TimelinePointReport {
+    /// The date (YYYY-MM-DD).
+    pub date: String,
+    /// Positions known by then.
+    pub positions_known: usize,
+    /// One entry per reading.
+    pub readings: Vec<TimelineReadingReport>,
+}
+
+/// One reading on one date.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TimelineReadingReport {
+    /// The reading.
+    pub reading: String,
+    /// Feasible packages (decimal string).
+    pub feasible_packages: String,
+    /// Blocked issue ids.
+    pub blocked_issues: Vec<String>,
+    /// The fewest concessions that open a package.
+    pub min_concessions: usize,
+    /// How many minimal concession sets there are (decimal string).
+    pub concession_sets: String,
+}
+
+/// Cites the position at `ix`.
+pub fn citation(scenario: &Scenario, ix: PositionIx) -> Citation {
+    let p = scenario.position(ix);
+    let source = scenario.source(p.source);
+    Citation {
+        party: scenario.party(p.party).id.clone(),
+        option: scenario.option(p.option).id.clone(),
+        stance: p.stance.to_string(),
+        date: p.date.to_string(),
+        date_precision: match p.date_precision {
+            DatePrecision::Day => "day",
+            DatePrecision::Month => "month",
+            DatePrecision::Year => "year",
+        }
+        .to_string(),
+        source: source.id.clone(),
+        publication: source.publication.clone(),
+        url: source.url.clone(),
+        quote: p.quote.clone(),
+        quote_kind: p.quote_kind.map(|k| k.to_string()),
+        basis: p.basis.to_string(),
+        qualifier: p.qualifier.map(|q| q.to_string()),
+        line: p.line,
+    }
+}
+
+fn utilities_info(u: &StanceUtilities) -> UtilitiesInfo {
+    UtilitiesInfo {
+        demanded: u.demanded,
+        acceptable: u.acceptable,
+        unknown: u.unknown,
+        no_position: u.no_position,
+        opposed: u.opposed,
+        red_line: u.red_line,
+    }
+}
+
+fn constraint_report(scenario: &Scenario, constraint: &Constraint) -> ConstraintReport {
+    let (kind, options) = match constraint {
+        Constraint::RedLine { option, .. } => ("red_line", vec![*option]),
+        Constraint::UnknownAsRedLine { option, .. } => ("unknown_as_red_line", vec![*option]),
+        Constraint::Demand { options, .. } => ("demand", options.clone()),
+    };
+    ConstraintReport {
+        kind: kind.to_string(),
+        party: scenario.party(constraint.party()).id.clone(),
+        issue: scenario.issue(constraint.issue(scenario)).id.clone(),
+        options: options.iter().map(|o| scenario.option(*o).id.clone()).collect(),
+        relaxation: describe_relaxation(scenario, constraint),
+        citations: constraint.positions().iter().map(|&p| citation(scenario, p)).collect(),
+    }
+}
+
+fn package_report(scenario: &Scenario, package: &BestPackage) -> PackageReport {
+    PackageReport {
+        score: package.score,
+        options: package
+            .package
+            .iter()
+            .zip(&package.equivalents)
+            .map(|(&o, equivalents)| {
+                let option = scenario.option(o);
+                ChosenOption {
+                    issue: scenario.issue(option.issue).id.clone(),
+                    option: option.id.clone(),
+                    label: option.label.clone(),
+                    equivalents: equivalents.iter().map(|e| scenario.option(*e).id.clone()).collect(),
+                }
+            })
+            .collect(),
+        parties: package
+            .accounts
+            .iter()
+            .map(|account| PartyAccountReport {
+                party: scenario.party(account.party).id.clone(),
+                utility: account.utility,
+                issues: account
+                    .issues
+                    .iter()
+                    .map(|v| IssueAccount {
+                        issue: scenario.issue(v.issue).id.clone(),
+                        option: scenario.option(v.option).id.clone(),
+                        verdict: v.verdict.as_str().to_string(),
+                        citation: v.position.map(|p| citation(scenario, p)),
+                        unmet_demands: v.unmet_demands.iter().map(|&(_, p)| citation(scenario, p)).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
+    let ids = |parties: &[truce_scenario::PartyIx]| parties.iter().map(|p| scenario.party(*p).id.clone()).collect();
+    let constraints: &Constraints = &r.constraints;
+    ReadingReport {
+        reading: r.reading.as_str().to_string(),
+        description: r.reading.describe().to_string(),
+        hard_constraints: constraints.all.len(),
+        total_packages: r.feasibility.total_packages.to_string(),
+        feasible_packages: r.feasibility.feasible_packages.to_string(),
+        feasible: r.feasibility.is_feasible(),
+        blocked_issues: r.feasibility.blocked_issues.iter().map(|i| scenario.issue(*i).id.clone()).collect(),
+        concessions: r.concessions.as_ref().map(|family| ConcessionsReport {
+            total_sets: family.total_sets.to_string(),
+            min_concessions: family.min_concessions,
+            groups: family
+                .groups
+                .iter()
+                .map(|g| GroupReport {
+                    issues: g.issues.iter().map(|i| scenario.issue(*i).id.clone()).collect(),
+                    alternatives: g
+                        .alternatives
+                        .iter()
+                        .enumerate()
+                        .map(|(rank, a)| AlternativeReport {
+                            rank: rank + 1,
+                            relax: a.relax.iter().map(|&c| constraint_report(scenario, constraints.get(c))).collect(),
+                            parties: ids(&a.parties),
+                            opens: a.opens.iter().map(|o| scenario.option(*o).id.clone()).collect(),
+                            explanation: explain_alternative(scenario, constraints, a),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }),
+        coalitions: r.coalitions.as_ref().map(|c| CoalitionsReport {
+            grand_coalition: c.grand_coalition_feasible,
+            maximal: c.maximal.iter().map(|m| ids(m)).collect(),
+            minimal_blocking: c.minimal_blocking.iter().map(|m| ids(m)).collect(),
+        }),
+        best: r.best.as_ref().map(|b| BestReport {
+            pareto_size: b.pareto_size,
+            nash: b.nash.as_ref().map(|p| package_report(scenario, p)),
+            maximin: b.maximin.as_ref().map(|p| package_report(scenario, p)),
+        }),
+    }
+}
+
+/// The report of `analysis` over `scenario`.
+pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisReport {
+    AnalysisReport {
+        schema: ANALYSIS_SCHEMA_ID.to_string(),
+        scenario: ScenarioInfo {
+            file: scenario.file.clone(),
+            title: scenario.meta.title.clone(),
+            issues: scenario.issues.len(),
+            options: scenario.options.len(),
+            positions: scenario.positions.len(),
+        },
+        as_of: analysis.stances.as_of.map(|d| d.to_string()),
+        parties: analysis
+            .stances
+            .parties
+            .iter()
+            .zip(&analysis.utilities)
+            .map(|(&p, u)| PartyInfo {
+                id: scenario.party(p).id.clone(),
+                name: scenario.party(p).name.clone(),
+                stance_utilities: utilities_info(u),
+            })
+            .collect(),
+        readings: analysis.readings.iter().map(|r| reading_report(scenario, r)).collect(),
+    }
+}
+
+/// The report of a timeline.
+pub fn timeline_report(scenario: &Scenario, parties: &[truce_scenario::PartyIx], points: &[TimelinePoint]) -> TimelineReport {
+    TimelineReport {
+        schema: TIMELINE_SCHEMA_ID.to_string(),
+        file: scenario.file.clone(),
+        parties: parties.iter().map(|p| scenario.party(*p).id.clone()).collect(),
+        points: points
+            .iter()
+            .map(|point| TimelinePointReport {
+                date: point.date.to_string(),
+                positions_known: point.positions_known,
+                readings: point
+                    .readings
+                    .iter()
+                    .map(|r| TimelineReadingReport {
+                        reading: r.reading.as_str().to_string(),
+                        feasible_packages: r.feasible_packages.to_string(),
+                        blocked_issues: r.blocked_issues.iter().map(|i| scenario.issue(*i).id.clone()).collect(),
+                        min_concessions: r.min_concessions,
+                        concession_sets: r.concession_sets.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
