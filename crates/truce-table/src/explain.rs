@@ -52,9 +52,7 @@ pub fn explain_alternative(scenario: &Scenario, constraints: &Constraints, alter
     let relaxations: Vec<String> =
         alternative.relax.iter().map(|&c| describe_relaxation(scenario, constraints.get(c))).collect();
     let opens: Vec<&str> = alternative.opens.iter().map(|o| scenario.option(*o).id.as_str()).collect();
-    let verb = if opens.len() == 1 { "opens" } else { "open" };
-    let who = join_and(&relaxations);
-    format!("If {who}, this {verb} {}.", join_and(&opens))
+    format!("If {}, this opens {}.", join_and(&relaxations), join_and(&opens))
 }
 
 fn join_and<S: AsRef<str>>(items: &[S]) -> String {

@@ -72,7 +72,8 @@ pub struct Alternative {
 pub struct BlockedGroup {
     /// The issues of the group (one, without cross-issue constraints).
     pub issues: Vec<IssueIx>,
-    /// The minimal concession sets of the group, fewest relaxations first, then fewest parties.
+    /// The minimal concession sets of the group: fewest relaxations first, then fewest parties,
+    /// then the most options opened, then option order.
     pub alternatives: Vec<Alternative>,
 }
 
@@ -141,8 +142,15 @@ fn issue_alternatives(scenario: &Scenario, constraints: &Constraints, issue: Iss
             Alternative { relax: set.clone(), parties, opens }
         })
         .collect();
+    // Fewest relaxations, then fewest parties, then the most options opened (more room to agree), then option order.
     alternatives.sort_by(|a, b| {
-        (a.relax.len(), a.parties.len(), &a.opens, &a.relax).cmp(&(b.relax.len(), b.parties.len(), &b.opens, &b.relax))
+        (a.relax.len(), a.parties.len(), std::cmp::Reverse(a.opens.len()), &a.opens, &a.relax).cmp(&(
+            b.relax.len(),
+            b.parties.len(),
+            std::cmp::Reverse(b.opens.len()),
+            &b.opens,
+            &b.relax,
+        ))
     });
     alternatives
 }
@@ -196,7 +204,6 @@ impl Coalitions {
         let full: u32 = if n == 32 { u32::MAX } else { (1u32 << n) - 1 };
         let feasible: Vec<bool> =
             (0..=full).map(|c| masks.iter().all(|options| options.iter().any(|&m| m & c == 0))).collect();
-        let members = |c: u32| -> Vec<PartyIx> { (0..n).filter(|s| c & (1 << s) != 0).map(|s| stances.parties[s]).collect() };
         let mut maximal = Vec::new();
         let mut minimal_blocking = Vec::new();
         for c in 0..=full {
@@ -209,18 +216,20 @@ impl Coalitions {
                 minimal_blocking.push(c);
             }
         }
-        let order = |v: &mut Vec<u32>, larger_first: bool| {
-            v.sort_by_key(|&c| {
-                let size = c.count_ones() as i64;
-                (if larger_first { -size } else { size }, c.reverse_bits())
-            })
+        let members = |c: u32| -> Vec<PartyIx> { (0..n).filter(|s| c & (1 << s) != 0).map(|s| stances.parties[s]).collect() };
+        // Larger coalitions first for the maximal ones, smaller first for the blocking ones; then in party order.
+        let order = |v: Vec<u32>, larger_first: bool| -> Vec<Vec<PartyIx>> {
+            let mut v: Vec<Vec<PartyIx>> = v.into_iter().map(members).collect();
+            v.sort_by(|a, b| {
+                let by_size = a.len().cmp(&b.len());
+                (if larger_first { by_size.reverse() } else { by_size }).then_with(|| a.cmp(b))
+            });
+            v
         };
-        order(&mut maximal, true);
-        order(&mut minimal_blocking, false);
         Some(Coalitions {
             grand_coalition_feasible: feasible[full as usize],
-            maximal: maximal.into_iter().map(members).collect(),
-            minimal_blocking: minimal_blocking.into_iter().map(members).collect(),
+            maximal: order(maximal, true),
+            minimal_blocking: order(minimal_blocking, false),
         })
     }
 }

@@ -47,9 +47,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
         Panel {
             title: "Feasible packages (log scale; 0 = no deal)",
             values: series(&|r| r.feasible_packages.parse::<f64>().map_or(0.0, |c| (1.0 + c).log10())),
-            tick_label: |v| {
-                if v <= 0.0 { "0".to_string() } else { format!("10^{}", v.round() as i64) }
-            },
+            tick_label: |v| if v <= 0.0 { "0".to_string() } else { format!("10{}", superscript(v.round() as i64)) },
             integer_ticks: true,
         },
         Panel {
@@ -98,16 +96,17 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
     for (p, panel) in panels.iter().enumerate() {
         let top = TOP + p as f64 * (PANEL_HEIGHT + GAP) + 16.0;
         let bottom = top + PANEL_HEIGHT - 16.0;
-        let max = panel.values.iter().flatten().copied().fold(0.0_f64, f64::max).max(1.0);
-        let max = if panel.integer_ticks { max.ceil() } else { max };
+        let data_max = panel.values.iter().flatten().copied().fold(0.0_f64, f64::max).max(1.0);
+        // Integer ticks at a round step, at most five intervals, the top tick at or above the data.
+        let step = if panel.integer_ticks { (data_max / 5.0).ceil().max(1.0) } else { data_max / 5.0 };
+        let steps = (data_max / step).ceil().max(1.0) as usize;
+        let max = step * steps as f64;
         let y = |v: f64| bottom - (bottom - top) * v / max;
         let _ = writeln!(svg, r##"<g class="panel" data-panel="{p}">"##);
         let _ = writeln!(svg, r##"<text x="{LEFT}" y="{}" font-weight="600" fill="#222">{}</text>"##, top - 6.0, escape(panel.title));
         // Horizontal grid and y ticks.
-        let steps = (max as usize).clamp(1, 5);
         for k in 0..=steps {
-            let v = max * k as f64 / steps as f64;
-            let v = if panel.integer_ticks { v.round() } else { v };
+            let v = step * k as f64;
             let yy = y(v);
             let _ = writeln!(
                 svg,
@@ -184,4 +183,9 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
     }
     let _ = writeln!(svg, "</svg>");
     svg
+}
+
+fn superscript(n: i64) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    n.to_string().chars().map(|c| c.to_digit(10).map_or('⁻', |d| DIGITS[d as usize])).collect()
 }
