@@ -24,9 +24,10 @@ type Span = Range<usize>;
 pub fn parse(file: &str, text: &str) -> (Option<Scenario>, Vec<Diagnostic>) {
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     let mut cx = Cx { file, text, lines: LineIndex::new(text), diags: Vec::new(), syntax_spans: Vec::new() };
+    let headers = if syntax_errors.is_empty() { Vec::new() } else { table_headers(text) };
     for error in &syntax_errors {
         let span = error.span().unwrap_or(0..0);
-        let field = cx.field_at(span.start);
+        let field = cx.field_at(&headers, span.start);
         cx.push(Severity::Error, span.clone(), field, error.message().to_string(), None);
         cx.syntax_spans.push(span);
     }
@@ -67,37 +68,40 @@ impl Cx<'_> {
 
     /// Names the field at byte `offset` from the text alone, for syntax errors found before any tree exists:
     /// the key on that line, qualified by the nearest table header above it.
-    fn field_at(&self, offset: usize) -> String {
+    fn field_at(&self, headers: &[(usize, String)], offset: usize) -> String {
         let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = self.text.get(..offset).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
         let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
         let line = &self.text[line_start..line_end];
         let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| is_bare_key(k));
-        let mut header = None;
-        for candidate in before[..line_start].lines().rev() {
-            let candidate = candidate.trim();
-            if let Some(name) = candidate.strip_prefix("[[").and_then(|c| c.strip_suffix("]]")) {
-                let name = name.trim();
-                let count = before[..line_start]
-                    .lines()
-                    .filter(|l| l.trim().strip_prefix("[[").and_then(|c| c.strip_suffix("]]")).map(str::trim) == Some(name))
-                    .count();
-                header = Some(format!("{name}[{}]", count.saturating_sub(1)));
-                break;
-            }
-            if let Some(name) = candidate.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
-                header = Some(name.trim().to_string());
-                break;
-            }
-        }
+        let header = headers.partition_point(|(at, _)| *at < line_start).checked_sub(1).map(|i| headers[i].1.as_str());
         match (header, key) {
             (Some(h), Some(k)) => format!("{h}.{k}"),
-            (Some(h), None) => h,
+            (Some(h), None) => h.to_string(),
             (None, Some(k)) => k.to_string(),
             (None, None) => String::new(),
         }
     }
+}
+
+/// The table headers of `text` with their byte offsets, arrays of tables numbered: `positions[3]`.
+fn table_headers(text: &str) -> Vec<(usize, String)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut headers = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix("[[").and_then(|c| c.strip_suffix("]]")) {
+            let name = name.trim();
+            let count = counts.entry(name).or_insert(0);
+            headers.push((offset, format!("{name}[{count}]")));
+            *count += 1;
+        } else if let Some(name) = trimmed.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
+            headers.push((offset, name.trim().to_string()));
+        }
+        offset += line.len();
+    }
+    headers
 }
 
 fn is_bare_key(k: &str) -> bool {
@@ -148,6 +152,12 @@ impl Cx<'_> {
 
     fn missing(&mut self, f: &Fields<'_, '_>, key: &str, expected: &str) {
         let span = f.span.clone();
+        // A syntax error inside the table (say, an unterminated string) can swallow the fields after it:
+        // reporting them as missing would only bury the real error.
+        let region_end = self.text.get(span.end..).and_then(|rest| rest.find("\n[")).map_or(self.text.len(), |i| span.end + i);
+        if self.syntax_spans.iter().any(|s| s.start >= span.start && s.start <= region_end) {
+            return;
+        }
         self.error(&span, &f.field(key), format!("missing required field `{key}`"), Some(expected.to_string()));
     }
 
