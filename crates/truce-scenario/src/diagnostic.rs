@@ -80,10 +80,9 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or_else(|| text[start..].char_indices().take_while(|(i, _)| start + i < offset).count());
+        let column = text.get(start..offset).map(|s| s.chars().count()).unwrap_or_else(|| {
+            text[start..].char_indices().take_while(|(i, _)| start + i < offset).count()
+        });
         (line as u32 + 1, column as u32 + 1)
     }
 }

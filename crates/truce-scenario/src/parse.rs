@@ -23,7 +23,8 @@ type Span = Range<usize>;
 /// No input makes this function panic.
 pub fn parse(file: &str, text: &str) -> (Option<Scenario>, Vec<Diagnostic>) {
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
-    let mut cx = Cx { file, text, lines: LineIndex::new(text), diags: Vec::new(), syntax_spans: Vec::new() };
+    let mut cx =
+        Cx { file, text, lines: LineIndex::new(text), diags: Vec::new(), syntax_spans: Vec::new() };
     let headers = if syntax_errors.is_empty() { Vec::new() } else { table_headers(text) };
     for error in &syntax_errors {
         let span = error.span().unwrap_or(0..0);
@@ -34,7 +35,7 @@ pub fn parse(file: &str, text: &str) -> (Option<Scenario>, Vec<Diagnostic>) {
     let raw = read_document(&mut cx, root.get_ref(), root.span());
     let scenario = resolve(&mut cx, raw);
     let mut diags = cx.diags;
-    diags.sort_by(|a, b| (a.span.start, a.severity).cmp(&(b.span.start, b.severity)));
+    diags.sort_by_key(|d| (d.span.start, d.severity));
     diags.dedup();
     if has_errors(&diags) { (None, diags) } else { (scenario, diags) }
 }
@@ -49,16 +50,46 @@ struct Cx<'t> {
 }
 
 impl Cx<'_> {
-    fn push(&mut self, severity: Severity, span: Span, field: String, message: String, expected: Option<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        span: Span,
+        field: String,
+        message: String,
+        expected: Option<String>,
+    ) {
         let (line, column) = self.lines.line_col(self.text, span.start);
-        self.diags.push(Diagnostic { severity, file: self.file.to_string(), line, column, span, field, message, expected });
+        self.diags.push(Diagnostic {
+            severity,
+            file: self.file.to_string(),
+            line,
+            column,
+            span,
+            field,
+            message,
+            expected,
+        });
     }
 
-    fn error(&mut self, span: &Span, field: &str, message: impl Into<String>, expected: impl Into<Option<String>>) {
-        let overlaps_syntax_error =
-            self.syntax_spans.iter().any(|s| s.start < span.end.max(span.start + 1) && span.start < s.end.max(s.start + 1));
+    fn error(
+        &mut self,
+        span: &Span,
+        field: &str,
+        message: impl Into<String>,
+        expected: impl Into<Option<String>>,
+    ) {
+        let overlaps_syntax_error = self
+            .syntax_spans
+            .iter()
+            .any(|s| s.start < span.end.max(span.start + 1) && span.start < s.end.max(s.start + 1));
         if !overlaps_syntax_error {
-            self.push(Severity::Error, span.clone(), field.to_string(), message.into(), expected.into());
+            self.push(
+                Severity::Error,
+                span.clone(),
+                field.to_string(),
+                message.into(),
+                expected.into(),
+            );
         }
     }
 
@@ -71,10 +102,14 @@ impl Cx<'_> {
     fn field_at(&self, headers: &[(usize, String)], offset: usize) -> String {
         let offset = offset.min(self.text.len());
         let line_start = self.text.get(..offset).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
-        let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
+        let line_end =
+            self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
         let line = &self.text[line_start..line_end];
         let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| is_bare_key(k));
-        let header = headers.partition_point(|(at, _)| *at < line_start).checked_sub(1).map(|i| headers[i].1.as_str());
+        let header = headers
+            .partition_point(|(at, _)| *at < line_start)
+            .checked_sub(1)
+            .map(|i| headers[i].1.as_str());
         match (header, key) {
             (Some(h), Some(k)) => format!("{h}.{k}"),
             (Some(h), None) => h.to_string(),
@@ -105,7 +140,8 @@ fn table_headers(text: &str) -> Vec<(usize, String)> {
 }
 
 fn is_bare_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    !k.is_empty()
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// A table being read: remembers which keys were used, so the rest can be reported as unknown.
@@ -145,7 +181,11 @@ impl Cx<'_> {
             if !fields.used.iter().any(|u| *u == key.get_ref().as_ref()) {
                 let field = fields.field(key.get_ref());
                 let known = fields.used.join(", ");
-                self.warning(&key.span(), &field, format!("unknown key `{}` is ignored (known keys: {known})", key.get_ref()));
+                self.warning(
+                    &key.span(),
+                    &field,
+                    format!("unknown key `{}` is ignored (known keys: {known})", key.get_ref()),
+                );
             }
         }
     }
@@ -154,16 +194,36 @@ impl Cx<'_> {
         let span = f.span.clone();
         // A syntax error inside the table (say, an unterminated string) can swallow the fields after it:
         // reporting them as missing would only bury the real error.
-        let region_end = self.text.get(span.end..).and_then(|rest| rest.find("\n[")).map_or(self.text.len(), |i| span.end + i);
+        let region_end = self
+            .text
+            .get(span.end..)
+            .and_then(|rest| rest.find("\n["))
+            .map_or(self.text.len(), |i| span.end + i);
         if self.syntax_spans.iter().any(|s| s.start >= span.start && s.start <= region_end) {
             return;
         }
-        self.error(&span, &f.field(key), format!("missing required field `{key}`"), Some(expected.to_string()));
+        self.error(
+            &span,
+            &f.field(key),
+            format!("missing required field `{key}`"),
+            Some(expected.to_string()),
+        );
     }
 
-    fn wrong_type(&mut self, f: &Fields<'_, '_>, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
+    fn wrong_type(
+        &mut self,
+        f: &Fields<'_, '_>,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        expected: &str,
+    ) {
         let found = value.get_ref().type_str();
-        self.error(&value.span(), &f.field(key), format!("found {found}"), Some(expected.to_string()));
+        self.error(
+            &value.span(),
+            &f.field(key),
+            format!("found {found}"),
+            Some(expected.to_string()),
+        );
     }
 
     fn str_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<Str> {
@@ -210,7 +270,9 @@ impl Cx<'_> {
         let value = f.get(key)?;
         let parsed = match value.get_ref() {
             DeValue::Float(x) => x.as_str().parse::<f64>().ok(),
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|i| i as f64),
+            DeValue::Integer(i) => {
+                i64::from_str_radix(i.as_str(), i.radix()).ok().map(|i| i as f64)
+            }
             _ => None,
         };
         match parsed {
@@ -224,7 +286,10 @@ impl Cx<'_> {
 
     fn u32_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<u32> {
         let value = f.get(key)?;
-        let parsed = value.get_ref().as_integer().and_then(|i| u32::from_str_radix(i.as_str(), i.radix()).ok());
+        let parsed = value
+            .get_ref()
+            .as_integer()
+            .and_then(|i| u32::from_str_radix(i.as_str(), i.radix()).ok());
         if parsed.is_none() {
             self.wrong_type(f, key, value, "a non-negative integer");
         }
@@ -239,17 +304,36 @@ impl Cx<'_> {
         match value.get_ref() {
             DeValue::Datetime(dt) => {
                 if dt.time.is_some() || dt.offset.is_some() {
-                    self.error(&span, &field, format!("`{dt}` has a time of day"), Some(EXPECTED.to_string()));
+                    self.error(
+                        &span,
+                        &field,
+                        format!("`{dt}` has a time of day"),
+                        Some(EXPECTED.to_string()),
+                    );
                     return None;
                 }
                 let Some(d) = dt.date else {
-                    self.error(&span, &field, format!("`{dt}` is not a date"), Some(EXPECTED.to_string()));
+                    self.error(
+                        &span,
+                        &field,
+                        format!("`{dt}` is not a date"),
+                        Some(EXPECTED.to_string()),
+                    );
                     return None;
                 };
-                match Date::new(i16::try_from(d.year).unwrap_or(i16::MAX), d.month as i8, d.day as i8) {
+                match Date::new(
+                    i16::try_from(d.year).unwrap_or(i16::MAX),
+                    d.month as i8,
+                    d.day as i8,
+                ) {
                     Ok(date) => Some((date, span)),
                     Err(_) => {
-                        self.error(&span, &field, format!("`{dt}` is not a calendar date"), Some(EXPECTED.to_string()));
+                        self.error(
+                            &span,
+                            &field,
+                            format!("`{dt}` is not a calendar date"),
+                            Some(EXPECTED.to_string()),
+                        );
                         None
                     }
                 }
@@ -257,7 +341,12 @@ impl Cx<'_> {
             DeValue::String(s) => match parse_date_str(s) {
                 Some(date) => Some((date, span)),
                 None => {
-                    self.error(&span, &field, format!("bad date \"{s}\""), Some(EXPECTED.to_string()));
+                    self.error(
+                        &span,
+                        &field,
+                        format!("bad date \"{s}\""),
+                        Some(EXPECTED.to_string()),
+                    );
                     None
                 }
             },
@@ -277,18 +366,33 @@ impl Cx<'_> {
         self.date_opt(f, key)
     }
 
-    fn vocab_opt<T: FromStr + Copy>(&mut self, f: &mut Fields<'_, '_>, key: &'static str, vocabulary: &str) -> Option<T> {
+    fn vocab_opt<T: FromStr + Copy>(
+        &mut self,
+        f: &mut Fields<'_, '_>,
+        key: &'static str,
+        vocabulary: &str,
+    ) -> Option<T> {
         let s = self.str_opt(f, key)?;
         match s.value.parse::<T>() {
             Ok(v) => Some(v),
             Err(_) => {
-                self.error(&s.span, &s.field, format!("unknown value \"{}\"", s.value), Some(format!("one of {vocabulary}")));
+                self.error(
+                    &s.span,
+                    &s.field,
+                    format!("unknown value \"{}\"", s.value),
+                    Some(format!("one of {vocabulary}")),
+                );
                 None
             }
         }
     }
 
-    fn vocab_req<T: FromStr + Copy>(&mut self, f: &mut Fields<'_, '_>, key: &'static str, vocabulary: &str) -> Option<T> {
+    fn vocab_req<T: FromStr + Copy>(
+        &mut self,
+        f: &mut Fields<'_, '_>,
+        key: &'static str,
+        vocabulary: &str,
+    ) -> Option<T> {
         if f.table.get(key).is_none() {
             f.used.push(key);
             self.missing(f, key, &format!("one of {vocabulary}"));
@@ -308,7 +412,12 @@ impl Cx<'_> {
             let field = format!("{}[{i}]", f.field(key));
             match item.get_ref().as_str() {
                 Some(s) => out.push(Str { value: s.to_string(), span: item.span(), field }),
-                None => self.error(&item.span(), &field, format!("found {}", item.get_ref().type_str()), Some("a string".into())),
+                None => self.error(
+                    &item.span(),
+                    &field,
+                    format!("found {}", item.get_ref().type_str()),
+                    Some("a string".into()),
+                ),
             }
         }
         out
@@ -326,13 +435,22 @@ impl Cx<'_> {
             let path = format!("{}[{i}]", f.field(key));
             match item.get_ref().as_table() {
                 Some(t) => out.push(Fields::new(t, item.span(), path)),
-                None => self.error(&item.span(), &path, format!("found {}", item.get_ref().type_str()), Some("a table".into())),
+                None => self.error(
+                    &item.span(),
+                    &path,
+                    format!("found {}", item.get_ref().type_str()),
+                    Some("a table".into()),
+                ),
             }
         }
         out
     }
 
-    fn table<'a, 'i>(&mut self, f: &mut Fields<'a, 'i>, key: &'static str) -> Option<Fields<'a, 'i>> {
+    fn table<'a, 'i>(
+        &mut self,
+        f: &mut Fields<'a, 'i>,
+        key: &'static str,
+    ) -> Option<Fields<'a, 'i>> {
         let value = f.get(key)?;
         match value.get_ref().as_table() {
             Some(t) => Some(Fields::new(t, value.span(), f.field(key))),
@@ -526,7 +644,16 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         let kind = cx.text_opt(&mut t, "kind");
         let note = cx.text_opt(&mut t, "note");
         if let Some(id) = id {
-            sources.push(RawSource { id, publication, title, date, date_precision, url, kind, note });
+            sources.push(RawSource {
+                id,
+                publication,
+                title,
+                date,
+                date_precision,
+                url,
+                kind,
+                note,
+            });
         }
         cx.finish(t);
     }
@@ -588,7 +715,17 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         cx.finish(t);
     }
     cx.finish(f);
-    RawDocument { meta, parties, issues, options, sources, positions, process_positions, references, stance_utilities }
+    RawDocument {
+        meta,
+        parties,
+        issues,
+        options,
+        sources,
+        positions,
+        process_positions,
+        references,
+        stance_utilities,
+    }
 }
 
 fn read_meta(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>) -> Meta {
@@ -599,7 +736,12 @@ fn read_meta(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>) -> Meta {
     let max_quote_words = match cx.u32_opt(m, "max_quote_words") {
         Some(0) => {
             let span = m.table.get("max_quote_words").map(|v| v.span()).unwrap_or(m.span.clone());
-            cx.error(&span, &m.field("max_quote_words"), "must be at least 1", Some("a positive integer".into()));
+            cx.error(
+                &span,
+                &m.field("max_quote_words"),
+                "must be at least 1",
+                Some("a positive integer".into()),
+            );
             DEFAULT_MAX_QUOTE_WORDS
         }
         Some(n) => n,
@@ -615,10 +757,20 @@ fn read_meta(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>) -> Meta {
     Meta { title, schema_version, as_of, compiled_from, max_quote_words }
 }
 
-fn check_vocabulary<T: FromStr>(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>, key: &'static str, vocabulary: &str) {
+fn check_vocabulary<T: FromStr>(
+    cx: &mut Cx<'_>,
+    m: &mut Fields<'_, '_>,
+    key: &'static str,
+    vocabulary: &str,
+) {
     for word in cx.str_list_opt(m, key) {
         if word.value.parse::<T>().is_err() {
-            cx.error(&word.span, &word.field, format!("\"{}\" is not a value Truce understands", word.value), Some(format!("a subset of {vocabulary}")));
+            cx.error(
+                &word.span,
+                &word.field,
+                format!("\"{}\" is not a value Truce understands", word.value),
+                Some(format!("a subset of {vocabulary}")),
+            );
         }
     }
 }
@@ -628,7 +780,12 @@ fn read_stance_utilities(cx: &mut Cx<'_>, t: &mut Fields<'_, '_>) -> StanceUtili
         let value = cx.f64_opt(t, key)?;
         if !(0.0..=1.0).contains(&value) {
             let span = t.table.get(key).map(|v| v.span()).unwrap_or(t.span.clone());
-            cx.error(&span, &t.field(key), format!("{value} is out of range"), Some("a number between 0 and 1".into()));
+            cx.error(
+                &span,
+                &t.field(key),
+                format!("{value} is out of range"),
+                Some("a number between 0 and 1".into()),
+            );
             return None;
         }
         Some(value)
@@ -647,7 +804,11 @@ fn read_precision(cx: &mut Cx<'_>, t: &mut Fields<'_, '_>) -> DatePrecision {
     cx.vocab_opt(t, "date_precision", &DatePrecision::vocabulary()).unwrap_or(DatePrecision::Day)
 }
 
-fn read_option(cx: &mut Cx<'_>, o: &mut Fields<'_, '_>, issue: RawOptionIssue) -> Option<RawOption> {
+fn read_option(
+    cx: &mut Cx<'_>,
+    o: &mut Fields<'_, '_>,
+    issue: RawOptionIssue,
+) -> Option<RawOption> {
     let id = cx.str_req(o, "id");
     let label = cx.str_opt(o, "label");
     let description = cx.text_opt(o, "description");
@@ -667,12 +828,21 @@ fn check_quote(cx: &mut Cx<'_>, quote: &Str, max_words: u32) {
 }
 
 /// Builds an id → index map, reporting duplicates.
-fn index_ids<'a>(cx: &mut Cx<'_>, what: &str, ids: impl Iterator<Item = &'a Str>) -> HashMap<String, u32> {
+fn index_ids<'a>(
+    cx: &mut Cx<'_>,
+    what: &str,
+    ids: impl Iterator<Item = &'a Str>,
+) -> HashMap<String, u32> {
     let mut map: HashMap<String, u32> = HashMap::new();
     let mut first_line: HashMap<String, u32> = HashMap::new();
     for (i, id) in ids.enumerate() {
         if let Some(&line) = first_line.get(&id.value) {
-            cx.error(&id.span, &id.field, format!("duplicate {what} id \"{}\" (first defined on line {line})", id.value), Some(format!("a unique {what} id")));
+            cx.error(
+                &id.span,
+                &id.field,
+                format!("duplicate {what} id \"{}\" (first defined on line {line})", id.value),
+                Some(format!("a unique {what} id")),
+            );
         } else {
             let (line, _) = cx.lines.line_col(cx.text, id.span.start);
             first_line.insert(id.value.clone(), line);
@@ -694,7 +864,12 @@ fn lookup(cx: &mut Cx<'_>, map: &HashMap<String, u32>, what: &str, id: &Str) -> 
         } else {
             format!("one of the {} {what} ids defined in the file", known.len())
         };
-        cx.error(&id.span, &id.field, format!("unknown {what} id \"{}\"", id.value), Some(expected));
+        cx.error(
+            &id.span,
+            &id.field,
+            format!("unknown {what} id \"{}\"", id.value),
+            Some(expected),
+        );
     }
     found
 }
@@ -790,24 +965,20 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         let party = p.party.as_ref().and_then(|id| lookup(cx, &party_ids, "party", id));
         let option = p.option.as_ref().and_then(|id| lookup(cx, &option_index, "option", id));
         let source = p.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
-        let mut issue = option.map(|o| options[o as usize].issue);
-        if let Some(given) = &p.issue {
-            if let Some(given_ix) = lookup(cx, &issue_ids, "issue", given) {
-                if let (Some(actual), Some(option)) = (issue, option) {
-                    if actual.0 != given_ix {
-                        let option = &options[option as usize];
-                        let actual_id = &issues[actual.ix()].id;
-                        cx.error(
-                            &given.span,
-                            &given.field,
-                            format!("issue \"{}\" disagrees with option \"{}\", which belongs to issue \"{actual_id}\"", given.value, option.id),
-                            Some(format!("\"{actual_id}\", or no `issue` field")),
-                        );
-                    }
-                } else {
-                    issue = issue.or(Some(IssueIx(given_ix)));
-                }
-            }
+        let issue = option.map(|o| options[o as usize].issue);
+        if let Some(given) = &p.issue
+            && let Some(given_ix) = lookup(cx, &issue_ids, "issue", given)
+            && let (Some(actual), Some(option)) = (issue, option)
+            && actual.0 != given_ix
+        {
+            let option = &options[option as usize];
+            let actual_id = &issues[actual.ix()].id;
+            cx.error(
+                &given.span,
+                &given.field,
+                format!("issue \"{}\" disagrees with option \"{}\", which belongs to issue \"{actual_id}\"", given.value, option.id),
+                Some(format!("\"{actual_id}\", or no `issue` field")),
+            );
         }
         for corroborating in &p.corroborating_sources {
             let looks_like_url = corroborating.value.contains("://");
@@ -815,8 +986,15 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
                 lookup(cx, &source_ids, "source", corroborating);
             }
         }
-        let (Some(party), Some(option), Some(source), Some(issue), Some(stance), Some(date), Some(quote)) =
-            (party, option, source, issue, p.stance, p.date, p.quote)
+        let (
+            Some(party),
+            Some(option),
+            Some(source),
+            Some(issue),
+            Some(stance),
+            Some(date),
+            Some(quote),
+        ) = (party, option, source, issue, p.stance, p.date, p.quote)
         else {
             continue;
         };
@@ -844,7 +1022,9 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
     for p in raw.process_positions {
         let party = p.party.as_ref().and_then(|id| lookup(cx, &party_ids, "party", id));
         let source = p.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
-        let (Some(party), Some(source), Some(topic), Some(date), Some(quote)) = (party, source, p.topic, p.date, p.quote) else {
+        let (Some(party), Some(source), Some(topic), Some(date), Some(quote)) =
+            (party, source, p.topic, p.date, p.quote)
+        else {
             continue;
         };
         process_positions.push(ProcessPosition {
@@ -863,7 +1043,12 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
     for r in raw.references {
         let source = r.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
         let (Some(source), Some(provision)) = (source, r.provision) else { continue };
-        reference_provisions.push(ReferenceProvision { id: r.id.value, provision: provision.value, proposed_by: r.proposed_by, source: SourceIx(source) });
+        reference_provisions.push(ReferenceProvision {
+            id: r.id.value,
+            provision: provision.value,
+            proposed_by: r.proposed_by,
+            source: SourceIx(source),
+        });
     }
 
     Some(Scenario {

@@ -58,7 +58,15 @@ fn seed_scenario_parses_without_diagnostics() {
     assert!(diags.is_empty(), "{diags:#?}");
     let s = scenario.expect("seed scenario must validate");
     assert_eq!((s.parties.len(), s.issues.len(), s.options.len()), (8, 11, 42));
-    assert_eq!((s.positions.len(), s.sources.len(), s.process_positions.len(), s.reference_provisions.len()), (215, 141, 10, 10));
+    assert_eq!(
+        (
+            s.positions.len(),
+            s.sources.len(),
+            s.process_positions.len(),
+            s.reference_provisions.len()
+        ),
+        (215, 141, 10, 10)
+    );
     assert_eq!(s.positions.iter().filter(|p| p.historical).count(), 6);
     // Every position remembers its line, for citations.
     assert_eq!(s.positions[0].line, 1699);
@@ -73,7 +81,9 @@ fn good_position_has_no_diagnostics() {
 fn unknown_party_id() {
     check(
         &position(&GOOD.replace("party = \"A\"", "party = \"Z\"")),
-        &[r#"t.toml:27:9: error: positions[0].party: unknown party id "Z"; expected one of the party ids: A, B"#],
+        &[
+            r#"t.toml:27:9: error: positions[0].party: unknown party id "Z"; expected one of the party ids: A, B"#,
+        ],
     );
 }
 
@@ -115,7 +125,9 @@ fn duplicate_option_id_across_issues() {
 fn option_naming_an_unknown_issue() {
     check(
         "\n[[options]]\nid = \"q.a\"\nissue = \"q\"\n",
-        &[r#"t.toml:28:9: error: options[0].issue: unknown issue id "q"; expected one of the issue ids: x"#],
+        &[
+            r#"t.toml:28:9: error: options[0].issue: unknown issue id "q"; expected one of the issue ids: x"#,
+        ],
     );
 }
 
@@ -132,7 +144,9 @@ fn top_level_options_join_their_issue() {
 fn stance_outside_the_vocabulary() {
     check(
         &position(&GOOD.replace("\"demanded\"", "\"maybe\"")),
-        &[r#"t.toml:30:10: error: positions[0].stance: unknown value "maybe"; expected one of demanded, acceptable, unknown, opposed, red_line"#],
+        &[
+            r#"t.toml:30:10: error: positions[0].stance: unknown value "maybe"; expected one of demanded, acceptable, unknown, opposed, red_line"#,
+        ],
     );
 }
 
@@ -146,15 +160,21 @@ fn bad_dates() {
     // A date written as a string is read, and rejected when it is not YYYY-MM-DD.
     check(
         &position(&GOOD.replace("2025-03-01", "\"March 2025\"")),
-        &[r#"t.toml:31:8: error: positions[0].date: bad date "March 2025"; expected a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)"#],
+        &[
+            r#"t.toml:31:8: error: positions[0].date: bad date "March 2025"; expected a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)"#,
+        ],
     );
     check(
         &position(&GOOD.replace("2025-03-01", "2025-03-01T10:00:00Z")),
-        &["t.toml:31:8: error: positions[0].date: `2025-03-01T10:00:00Z` has a time of day; expected a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)"],
+        &[
+            "t.toml:31:8: error: positions[0].date: `2025-03-01T10:00:00Z` has a time of day; expected a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)",
+        ],
     );
     check(
         &position(&GOOD.replace("date = 2025-03-01", "date = 20250301")),
-        &["t.toml:31:8: error: positions[0].date: found integer; expected a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)"],
+        &[
+            "t.toml:31:8: error: positions[0].date: found integer; expected a date such as 2025-03-17 (YYYY-MM-DD, without quotes or time)",
+        ],
     );
 }
 
@@ -162,7 +182,9 @@ fn bad_dates() {
 fn quote_longer_than_the_limit() {
     check(
         &position(&GOOD.replace("short quote", "one two three four five six")),
-        &["t.toml:33:9: error: positions[0].quote: quote has 6 words, more than the limit of 5; expected at most 5 words (meta.max_quote_words)"],
+        &[
+            "t.toml:33:9: error: positions[0].quote: quote has 6 words, more than the limit of 5; expected at most 5 words (meta.max_quote_words)",
+        ],
     );
 }
 
@@ -170,7 +192,9 @@ fn quote_longer_than_the_limit() {
 fn issue_with_fewer_than_two_options() {
     check(
         "\n[[issues]]\nid = \"lonely\"\n[[issues.options]]\nid = \"lonely.only\"\n",
-        &[r#"t.toml:26:1: error: issues[1].options: issue "lonely" has 1 option(s); expected at least 2 mutually exclusive options"#],
+        &[
+            r#"t.toml:26:1: error: issues[1].options: issue "lonely" has 1 option(s); expected at least 2 mutually exclusive options"#,
+        ],
     );
 }
 
@@ -181,7 +205,9 @@ fn position_issue_disagreeing_with_its_option() {
             "\n[[issues]]\nid = \"y\"\n[[issues.options]]\nid = \"y.a\"\n[[issues.options]]\nid = \"y.b\"\n{}",
             position(&GOOD.replace("issue = \"x\"", "issue = \"y\""))
         ),
-        &[r#"t.toml:35:9: error: positions[0].issue: issue "y" disagrees with option "x.a", which belongs to issue "x"; expected "x", or no `issue` field"#],
+        &[
+            r#"t.toml:35:9: error: positions[0].issue: issue "y" disagrees with option "x.a", which belongs to issue "x"; expected "x", or no `issue` field"#,
+        ],
     );
 }
 
@@ -204,7 +230,13 @@ fn unknown_keys_are_warnings() {
     assert!(scenario.is_some(), "warnings do not block");
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Warning);
-    assert!(diags[0].to_string().starts_with("t.toml:34:1: warning: positions[0].stanse: unknown key `stanse` is ignored"), "{}", diags[0]);
+    assert!(
+        diags[0].to_string().starts_with(
+            "t.toml:34:1: warning: positions[0].stanse: unknown key `stanse` is ignored"
+        ),
+        "{}",
+        diags[0]
+    );
 }
 
 #[test]
@@ -217,7 +249,11 @@ fn every_problem_is_reported_at_once() {
     );
     let d = diagnostics(&format!("{BASE}{bad}"));
     assert_eq!(d.len(), 3, "{d:#?}");
-    assert!(d[0].contains("positions[0].party") && d[1].contains("positions[1].stance") && d[2].contains("positions[2].quote"));
+    assert!(
+        d[0].contains("positions[0].party")
+            && d[1].contains("positions[1].stance")
+            && d[2].contains("positions[2].quote")
+    );
 }
 
 #[test]
@@ -225,7 +261,10 @@ fn syntax_errors_name_line_and_field() {
     let d = diagnostics(&format!("{BASE}\n[[positions]]\nparty = \"A\nstance = \"x\"\n"));
     assert!(!d.is_empty());
     // The unterminated string is the error; the fields it swallowed are not reported as missing.
-    assert_eq!(d[0], "t.toml:27:11: error: positions[0].party: invalid basic string, expected `\"`");
+    assert_eq!(
+        d[0],
+        "t.toml:27:11: error: positions[0].party: invalid basic string, expected `\"`"
+    );
     assert!(!d.iter().any(|d| d.contains("missing")), "{d:?}");
 }
 
@@ -250,7 +289,9 @@ fn columns_count_characters_not_bytes() {
     // "é" is two bytes; the column of the bad stance value must still be 10.
     check(
         &position(&GOOD.replace("\"demanded\"", "\"démandé\"")),
-        &[r#"t.toml:30:10: error: positions[0].stance: unknown value "démandé"; expected one of demanded, acceptable, unknown, opposed, red_line"#],
+        &[
+            r#"t.toml:30:10: error: positions[0].stance: unknown value "démandé"; expected one of demanded, acceptable, unknown, opposed, red_line"#,
+        ],
     );
 }
 

@@ -46,11 +46,15 @@ pub struct Analysis {
 
 /// Analyses `scenario` under every reading.
 pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Analysis {
-    let parties: Vec<PartyIx> = options.parties.clone().unwrap_or_else(|| scenario.party_ixs().collect());
+    let parties: Vec<PartyIx> =
+        options.parties.clone().unwrap_or_else(|| scenario.party_ixs().collect());
     let stances = Stances::new(scenario, &parties, options.as_of);
     let utilities: Vec<StanceUtilities> =
         stances.parties.iter().map(|&p| StanceUtilities::for_party(scenario, p)).collect();
-    let readings = Reading::ALL.iter().map(|&reading| analyze_reading(scenario, &stances, &utilities, reading)).collect();
+    let readings = Reading::ALL
+        .iter()
+        .map(|&reading| analyze_reading(scenario, &stances, &utilities, reading))
+        .collect();
     Analysis { stances, utilities, readings }
 }
 

@@ -153,13 +153,19 @@ impl BestPackages {
                 Some((ref k, _)) if leximin_cmp(k, &key) != std::cmp::Ordering::Less => best,
                 _ => Some((key, p)),
             })
-            .map(|(key, p)| explain(scenario, stances, &choices, p, key.first().copied().unwrap_or(0.0)));
+            .map(|(key, p)| {
+                explain(scenario, stances, &choices, p, key.first().copied().unwrap_or(0.0))
+            });
         BestPackages { pareto_size: frontier.len(), nash, maximin }
     }
 }
 
 fn leximin_cmp(a: &[f64], b: &[f64]) -> std::cmp::Ordering {
-    a.iter().zip(b).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.total_cmp(y))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 fn explain(
@@ -213,5 +219,11 @@ fn explain(
                 .collect(),
         })
         .collect();
-    BestPackage { package: point.package.clone(), utilities: point.utilities.clone(), score, equivalents, accounts }
+    BestPackage {
+        package: point.package.clone(),
+        utilities: point.utilities.clone(),
+        score,
+        equivalents,
+        accounts,
+    }
 }

@@ -38,20 +38,36 @@ pub fn describe_relaxation(scenario: &Scenario, constraint: &Constraint) -> Stri
             format!("{party} drops its red line on {}", scenario.option(*option).id)
         }
         Constraint::UnknownAsRedLine { option, .. } => {
-            format!("{party}'s unknown stance on {} turns out not to be a red line", scenario.option(*option).id)
+            format!(
+                "{party}'s unknown stance on {} turns out not to be a red line",
+                scenario.option(*option).id
+            )
         }
         Constraint::Demand { issue, options, .. } => {
-            let demanded: Vec<&str> = options.iter().map(|o| scenario.option(*o).id.as_str()).collect();
-            format!("{party} drops its demand on {} (for {})", scenario.issue(*issue).id, demanded.join(" or "))
+            let demanded: Vec<&str> =
+                options.iter().map(|o| scenario.option(*o).id.as_str()).collect();
+            format!(
+                "{party} drops its demand on {} (for {})",
+                scenario.issue(*issue).id,
+                demanded.join(" or ")
+            )
         }
     }
 }
 
 /// One sentence explaining an alternative: who concedes what, and which options it opens.
-pub fn explain_alternative(scenario: &Scenario, constraints: &Constraints, alternative: &Alternative) -> String {
-    let relaxations: Vec<String> =
-        alternative.relax.iter().map(|&c| describe_relaxation(scenario, constraints.get(c))).collect();
-    let opens: Vec<&str> = alternative.opens.iter().map(|o| scenario.option(*o).id.as_str()).collect();
+pub fn explain_alternative(
+    scenario: &Scenario,
+    constraints: &Constraints,
+    alternative: &Alternative,
+) -> String {
+    let relaxations: Vec<String> = alternative
+        .relax
+        .iter()
+        .map(|&c| describe_relaxation(scenario, constraints.get(c)))
+        .collect();
+    let opens: Vec<&str> =
+        alternative.opens.iter().map(|o| scenario.option(*o).id.as_str()).collect();
     format!("If {}, this opens {}.", join_and(&relaxations), join_and(&opens))
 }
 

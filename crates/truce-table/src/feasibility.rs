@@ -93,14 +93,23 @@ pub struct ConcessionFamily {
 
 impl ConcessionFamily {
     /// The minimal concession sets of the blocked issues.
-    pub fn new(scenario: &Scenario, constraints: &Constraints, feasibility: &Feasibility) -> ConcessionFamily {
+    pub fn new(
+        scenario: &Scenario,
+        constraints: &Constraints,
+        feasibility: &Feasibility,
+    ) -> ConcessionFamily {
         let groups: Vec<BlockedGroup> = feasibility
             .blocked_issues
             .iter()
-            .map(|&issue| BlockedGroup { issues: vec![issue], alternatives: issue_alternatives(scenario, constraints, issue) })
+            .map(|&issue| BlockedGroup {
+                issues: vec![issue],
+                alternatives: issue_alternatives(scenario, constraints, issue),
+            })
             .collect();
-        let total_sets = groups.iter().fold(Count::one(), |acc, g| acc.times(g.alternatives.len() as u64));
-        let min_concessions = groups.iter().map(|g| g.alternatives.first().map_or(0, |a| a.relax.len())).sum();
+        let total_sets =
+            groups.iter().fold(Count::one(), |acc, g| acc.times(g.alternatives.len() as u64));
+        let min_concessions =
+            groups.iter().map(|g| g.alternatives.first().map_or(0, |a| a.relax.len())).sum();
         ConcessionFamily { groups, total_sets, min_concessions }
     }
 
@@ -124,33 +133,41 @@ impl ConcessionFamily {
 }
 
 /// The inclusion-minimal excluder sets of the options of `issue`, ranked.
-fn issue_alternatives(scenario: &Scenario, constraints: &Constraints, issue: IssueIx) -> Vec<Alternative> {
+fn issue_alternatives(
+    scenario: &Scenario,
+    constraints: &Constraints,
+    issue: IssueIx,
+) -> Vec<Alternative> {
     let options = &scenario.issue(issue).options;
-    let candidates: BTreeSet<&Vec<ConstraintIx>> = options.iter().map(|o| &constraints.excluders[o.ix()]).collect();
+    let candidates: BTreeSet<&Vec<ConstraintIx>> =
+        options.iter().map(|o| &constraints.excluders[o.ix()]).collect();
     let minimal: Vec<&Vec<ConstraintIx>> = candidates
         .iter()
         .copied()
-        .filter(|set| !candidates.iter().any(|other| other.len() < set.len() && is_subset(other, set)))
+        .filter(|set| {
+            !candidates.iter().any(|other| other.len() < set.len() && is_subset(other, set))
+        })
         .collect();
     let mut alternatives: Vec<Alternative> = minimal
         .into_iter()
         .map(|set| {
-            let mut parties: Vec<PartyIx> = set.iter().map(|&c| constraints.get(c).party()).collect();
+            let mut parties: Vec<PartyIx> =
+                set.iter().map(|&c| constraints.get(c).party()).collect();
             parties.sort();
             parties.dedup();
-            let opens = options.iter().copied().filter(|o| is_subset(&constraints.excluders[o.ix()], set)).collect();
+            let opens = options
+                .iter()
+                .copied()
+                .filter(|o| is_subset(&constraints.excluders[o.ix()], set))
+                .collect();
             Alternative { relax: set.clone(), parties, opens }
         })
         .collect();
     // Fewest relaxations, then fewest parties, then the most options opened (more room to agree), then option order.
     alternatives.sort_by(|a, b| {
-        (a.relax.len(), a.parties.len(), std::cmp::Reverse(a.opens.len()), &a.opens, &a.relax).cmp(&(
-            b.relax.len(),
-            b.parties.len(),
-            std::cmp::Reverse(b.opens.len()),
-            &b.opens,
-            &b.relax,
-        ))
+        (a.relax.len(), a.parties.len(), std::cmp::Reverse(a.opens.len()), &a.opens, &a.relax).cmp(
+            &(b.relax.len(), b.parties.len(), std::cmp::Reverse(b.opens.len()), &b.opens, &b.relax),
+        )
     });
     alternatives
 }
@@ -180,7 +197,11 @@ impl Coalitions {
     ///
     /// A coalition can agree when, on every issue, some option is excluded by no constraint of its members.
     /// That property is closed under taking subsets, which is what makes "maximal" and "minimal blocking" meaningful.
-    pub fn new(scenario: &Scenario, stances: &Stances, constraints: &Constraints) -> Option<Coalitions> {
+    pub fn new(
+        scenario: &Scenario,
+        stances: &Stances,
+        constraints: &Constraints,
+    ) -> Option<Coalitions> {
         let n = stances.parties.len();
         if n > MAX_COALITION_PARTIES {
             return None;
@@ -202,8 +223,9 @@ impl Coalitions {
             })
             .collect();
         let full: u32 = if n == 32 { u32::MAX } else { (1u32 << n) - 1 };
-        let feasible: Vec<bool> =
-            (0..=full).map(|c| masks.iter().all(|options| options.iter().any(|&m| m & c == 0))).collect();
+        let feasible: Vec<bool> = (0..=full)
+            .map(|c| masks.iter().all(|options| options.iter().any(|&m| m & c == 0)))
+            .collect();
         let mut maximal = Vec::new();
         let mut minimal_blocking = Vec::new();
         for c in 0..=full {
@@ -216,7 +238,9 @@ impl Coalitions {
                 minimal_blocking.push(c);
             }
         }
-        let members = |c: u32| -> Vec<PartyIx> { (0..n).filter(|s| c & (1 << s) != 0).map(|s| stances.parties[s]).collect() };
+        let members = |c: u32| -> Vec<PartyIx> {
+            (0..n).filter(|s| c & (1 << s) != 0).map(|s| stances.parties[s]).collect()
+        };
         // Larger coalitions first for the maximal ones, smaller first for the blocking ones; then in party order.
         let order = |v: Vec<u32>, larger_first: bool| -> Vec<Vec<PartyIx>> {
             let mut v: Vec<Vec<PartyIx>> = v.into_iter().map(members).collect();

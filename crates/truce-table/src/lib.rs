@@ -34,7 +34,9 @@ pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
 pub use count::Count;
 pub use explain::{cite, describe_relaxation, explain_alternative};
-pub use feasibility::{Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES};
+pub use feasibility::{
+    Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES,
+};
 pub use pareto::{FrontierPoint, IssueChoices, pareto_set};
 pub use reading::{Constraint, ConstraintIx, Constraints, Reading};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};

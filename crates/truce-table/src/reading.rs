@@ -36,8 +36,12 @@ impl Reading {
     pub fn describe(self) -> &'static str {
         match self {
             Reading::RedLines => "only red lines are hard",
-            Reading::Strict => "red lines are hard, and each party's current demands on an issue must be met",
-            Reading::Pessimistic => "red lines are hard, and every stance recorded as unknown counts as a red line",
+            Reading::Strict => {
+                "red lines are hard, and each party's current demands on an issue must be met"
+            }
+            Reading::Pessimistic => {
+                "red lines are hard, and every stance recorded as unknown counts as a red line"
+            }
         }
     }
 }
@@ -109,7 +113,8 @@ impl Constraint {
     /// Whether the constraint rules out `option` (an option of its issue).
     pub fn excludes(&self, option: OptionIx) -> bool {
         match self {
-            Constraint::RedLine { option: o, .. } | Constraint::UnknownAsRedLine { option: o, .. } => *o == option,
+            Constraint::RedLine { option: o, .. }
+            | Constraint::UnknownAsRedLine { option: o, .. } => *o == option,
             Constraint::Demand { options, .. } => !options.contains(&option),
         }
     }
@@ -117,9 +122,8 @@ impl Constraint {
     /// The positions the constraint rests on.
     pub fn positions(&self) -> &[PositionIx] {
         match self {
-            Constraint::RedLine { position, .. } | Constraint::UnknownAsRedLine { position, .. } => {
-                std::slice::from_ref(position)
-            }
+            Constraint::RedLine { position, .. }
+            | Constraint::UnknownAsRedLine { position, .. } => std::slice::from_ref(position),
             Constraint::Demand { positions, .. } => positions,
         }
     }
@@ -148,7 +152,8 @@ impl Constraints {
                 if reading == Reading::Strict {
                     let options = stances.demands(scenario, slot, issue);
                     if !options.is_empty() {
-                        let positions = options.iter().filter_map(|&o| stances.position(slot, o)).collect();
+                        let positions =
+                            options.iter().filter_map(|&o| stances.position(slot, o)).collect();
                         by_issue[issue.ix()].push(ConstraintIx(all.len() as u32));
                         all.push(Constraint::Demand { party, issue, options, positions });
                     }
@@ -170,8 +175,11 @@ impl Constraints {
         let mut excluders = vec![Vec::new(); scenario.options.len()];
         for (issue, constraints) in by_issue.iter().enumerate() {
             for &option in &scenario.issues[issue].options {
-                excluders[option.ix()] =
-                    constraints.iter().copied().filter(|c| all[c.0 as usize].excludes(option)).collect();
+                excluders[option.ix()] = constraints
+                    .iter()
+                    .copied()
+                    .filter(|c| all[c.0 as usize].excludes(option))
+                    .collect();
             }
         }
         Constraints { reading, all, by_issue, excluders }
@@ -184,6 +192,12 @@ impl Constraints {
 
     /// The options of `issue` that no constraint excludes.
     pub fn open_options(&self, scenario: &Scenario, issue: IssueIx) -> Vec<OptionIx> {
-        scenario.issue(issue).options.iter().copied().filter(|o| self.excluders[o.ix()].is_empty()).collect()
+        scenario
+            .issue(issue)
+            .options
+            .iter()
+            .copied()
+            .filter(|o| self.excluders[o.ix()].is_empty())
+            .collect()
     }
 }

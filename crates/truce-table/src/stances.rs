@@ -28,8 +28,14 @@ pub struct StanceUtilities {
 }
 
 /// The default stance utilities (see [`StanceUtilities`]).
-pub const DEFAULT_STANCE_UTILITIES: StanceUtilities =
-    StanceUtilities { demanded: 1.0, acceptable: 0.75, unknown: 0.5, no_position: 0.5, opposed: 0.25, red_line: 0.0 };
+pub const DEFAULT_STANCE_UTILITIES: StanceUtilities = StanceUtilities {
+    demanded: 1.0,
+    acceptable: 0.75,
+    unknown: 0.5,
+    no_position: 0.5,
+    opposed: 0.25,
+    red_line: 0.0,
+};
 
 impl Default for StanceUtilities {
     fn default() -> Self {
@@ -64,7 +70,9 @@ impl StanceUtilities {
 
     /// The utilities for `party` in `scenario`: defaults, then scenario overrides, then the party's.
     pub fn for_party(scenario: &Scenario, party: PartyIx) -> StanceUtilities {
-        DEFAULT_STANCE_UTILITIES.with(&scenario.stance_utilities).with(&scenario.party(party).stance_utilities)
+        DEFAULT_STANCE_UTILITIES
+            .with(&scenario.stance_utilities)
+            .with(&scenario.party(party).stance_utilities)
     }
 }
 

@@ -65,7 +65,12 @@ fn feasible_scenario_counts_without_enumerating() {
     let s = build(
         &["A", "B"],
         &["x: a, b, c", "y: a, b"],
-        &["A x.a red_line 2025-01-01", "B y.b red_line 2025-01-01", "A x.b demanded 2025-01-01", "B x.c acceptable 2025-01-01"],
+        &[
+            "A x.a red_line 2025-01-01",
+            "B y.b red_line 2025-01-01",
+            "A x.b demanded 2025-01-01",
+            "B x.c acceptable 2025-01-01",
+        ],
     );
     let r = reading(&s, Reading::RedLines, None);
     assert_eq!(r.feasibility.total_packages.to_string(), "6");
@@ -130,7 +135,11 @@ fn nash_and_maximin_on_a_two_by_two() {
 fn infeasible_with_one_blocker() {
     // x: A's red line on x.a, B's on x.b: nothing left on x. y is free.
     // Minimal sets: {A's red line on x.a} opens x.a; {B's red line on x.b} opens x.b. Two sets of one concession.
-    let s = build(&["A", "B"], &["x: a, b", "y: a, b"], &["A x.a red_line 2025-01-01", "B x.b red_line 2025-01-01"]);
+    let s = build(
+        &["A", "B"],
+        &["x: a, b", "y: a, b"],
+        &["A x.a red_line 2025-01-01", "B x.b red_line 2025-01-01"],
+    );
     let r = reading(&s, Reading::RedLines, None);
     assert_eq!(r.feasibility.feasible_packages.to_string(), "0");
     assert_eq!(r.feasibility.blocked_issues.len(), 1);
@@ -173,8 +182,14 @@ fn several_minimal_sets_factor_by_issue() {
     assert_eq!(
         alternatives(&s, &r),
         [
-            ["If A drops its red line on x.a, this opens x.a.", "If B drops its red line on x.b, this opens x.b."],
-            ["If A drops its demand on y (for y.c), this opens y.a.", "If B drops its demand on y (for y.a), this opens y.c."],
+            [
+                "If A drops its red line on x.a, this opens x.a.",
+                "If B drops its red line on x.b, this opens x.b."
+            ],
+            [
+                "If A drops its demand on y (for y.c), this opens y.a.",
+                "If B drops its demand on y (for y.a), this opens y.c."
+            ],
         ]
     );
     assert_eq!(family.expand().len(), 4);
@@ -192,7 +207,13 @@ fn ranking_prefers_fewer_relaxations_then_fewer_parties() {
     let s = build(
         &["A", "B", "C"],
         &["x: a, b, c"],
-        &["A x.a red_line 2025-01-01", "B x.a red_line 2025-01-01", "A x.b red_line 2025-01-01", "C x.b red_line 2025-01-01", "A x.c red_line 2025-01-01"],
+        &[
+            "A x.a red_line 2025-01-01",
+            "B x.a red_line 2025-01-01",
+            "A x.b red_line 2025-01-01",
+            "C x.b red_line 2025-01-01",
+            "A x.c red_line 2025-01-01",
+        ],
     );
     let r = reading(&s, Reading::RedLines, None);
     assert_eq!(
@@ -215,7 +236,12 @@ fn coalitions_that_can_agree() {
     let s = build(
         &["A", "B", "C"],
         &["x: a, b", "y: a, b"],
-        &["A x.a red_line 2025-01-01", "B x.b red_line 2025-01-01", "C y.a red_line 2025-01-01", "A y.b red_line 2025-01-01"],
+        &[
+            "A x.a red_line 2025-01-01",
+            "B x.b red_line 2025-01-01",
+            "C y.a red_line 2025-01-01",
+            "A y.b red_line 2025-01-01",
+        ],
     );
     let r = reading(&s, Reading::RedLines, None);
     let c = r.coalitions.unwrap();
@@ -245,17 +271,20 @@ fn as_of_replays_the_past() {
             "A x.b red_line 2021-06-01 historical",
         ],
     );
-    let feasible = |as_of| reading(&s, Reading::RedLines, as_of).feasibility.feasible_packages.to_string();
+    let feasible =
+        |as_of| reading(&s, Reading::RedLines, as_of).feasibility.feasible_packages.to_string();
     assert_eq!(feasible(Some("2025-01-01")), "4");
     assert_eq!(feasible(Some("2025-01-31")), "2");
     assert_eq!(feasible(Some("2025-02-15")), "0");
     assert_eq!(feasible(Some("2025-03-15")), "2");
     assert_eq!(feasible(None), "2");
     // The timeline replays the same dates.
-    let dates: Vec<Date> = ["2025-01-31", "2025-02-15", "2025-03-15"].iter().map(|d| d.parse().unwrap()).collect();
+    let dates: Vec<Date> =
+        ["2025-01-31", "2025-02-15", "2025-03-15"].iter().map(|d| d.parse().unwrap()).collect();
     let parties: Vec<_> = s.party_ixs().collect();
     let points = timeline(&s, &parties, &dates);
-    let red: Vec<String> = points.iter().map(|p| p.readings[0].feasible_packages.to_string()).collect();
+    let red: Vec<String> =
+        points.iter().map(|p| p.readings[0].feasible_packages.to_string()).collect();
     assert_eq!(red, ["2", "0", "2"]);
     assert_eq!(points[1].readings[0].min_concessions, 1);
 }
@@ -263,7 +292,8 @@ fn as_of_replays_the_past() {
 #[test]
 fn same_day_positions_later_in_file_win() {
     // Two positions of A on x.a on the same day: the later one in the file sets the stance.
-    let s = build(&["A"], &["x: a, b"], &["A x.a acceptable 2025-01-01", "A x.a red_line 2025-01-01"]);
+    let s =
+        build(&["A"], &["x: a, b"], &["A x.a acceptable 2025-01-01", "A x.a red_line 2025-01-01"]);
     assert_eq!(reading(&s, Reading::RedLines, None).feasibility.feasible_packages.to_string(), "1");
 }
 
@@ -274,7 +304,11 @@ fn unknown_stances_under_each_reading() {
     //   pessimistic: A's unknown on x.a counts as a red line → x blocked.
     //     Alternatives: {A's unknown on x.a} opens x.a; {B's red line on x.b} opens x.b.
     //     C's silence stays neutral: it adds no constraint.
-    let s = build(&["A", "B", "C"], &["x: a, b", "y: a, b"], &["A x.a unknown 2025-01-01", "B x.b red_line 2025-01-01"]);
+    let s = build(
+        &["A", "B", "C"],
+        &["x: a, b", "y: a, b"],
+        &["A x.a unknown 2025-01-01", "B x.b red_line 2025-01-01"],
+    );
     assert_eq!(reading(&s, Reading::RedLines, None).feasibility.feasible_packages.to_string(), "2");
     let p = reading(&s, Reading::Pessimistic, None);
     assert_eq!(p.constraints.all.len(), 2);
@@ -323,7 +357,10 @@ fn seed_scenario_strict_reading_is_factored() {
     let product: u128 = family.groups.iter().map(|g| g.alternatives.len() as u128).product();
     assert_eq!(total, product);
     assert!(total >= 1000, "{total}");
-    assert_eq!(family.min_concessions, family.groups.iter().map(|g| g.alternatives[0].relax.len()).sum::<usize>());
+    assert_eq!(
+        family.min_concessions,
+        family.groups.iter().map(|g| g.alternatives[0].relax.len()).sum::<usize>()
+    );
 }
 
 #[test]
@@ -334,6 +371,12 @@ fn count_is_exact_beyond_machine_integers() {
     }
     assert_eq!(c.to_string(), format!("1{}", "0".repeat(50)));
     assert_eq!(c.to_u128(), None);
-    assert_eq!(crate::Count::one().times(123_456_789_012).times_count(&crate::Count::one().times(1_000_000_007)).to_string(), "123456789876197523084");
+    assert_eq!(
+        crate::Count::one()
+            .times(123_456_789_012)
+            .times_count(&crate::Count::one().times(1_000_000_007))
+            .to_string(),
+        "123456789876197523084"
+    );
     assert_eq!(crate::Count::one().times(0).to_string(), "0");
 }

@@ -125,7 +125,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            if err.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+            if err
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::SUCCESS;
             }
             if err.downcast_ref::<InvalidInput>().is_some() {
@@ -212,7 +215,8 @@ fn emit(text: &str) -> anyhow::Result<()> {
 
 /// Reads and validates a scenario, printing its diagnostics to stderr.
 fn load(path: &Path) -> anyhow::Result<Scenario> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let (scenario, diagnostics) = truce_scenario::parse(&path.display().to_string(), &text);
     for d in &diagnostics {
         eprintln!("{d}");
@@ -233,13 +237,16 @@ fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result
     let mut out = Vec::new();
     for id in ids {
         let id = id.trim();
-        let party = scenario
-            .party_by_id(id)
-            .ok_or_else(|| format_err!("--parties: unknown party \"{id}\"; expected some of {}", known.join(", ")))?;
+        let party = scenario.party_by_id(id).ok_or_else(|| {
+            format_err!("--parties: unknown party \"{id}\"; expected some of {}", known.join(", "))
+        })?;
         out.push(party);
     }
     if out.is_empty() {
-        return Err(format_err!("--parties: no party given; expected some of {}", known.join(", ")));
+        return Err(format_err!(
+            "--parties: no party given; expected some of {}",
+            known.join(", ")
+        ));
     }
     Ok(out)
 }

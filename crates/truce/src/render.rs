@@ -2,14 +2,17 @@
 
 use std::fmt::Write;
 
-use crate::report::{AnalysisReport, Citation, ConstraintReport, PackageReport, ReadingReport, TimelineReport};
+use crate::report::{
+    AnalysisReport, Citation, ConstraintReport, PackageReport, ReadingReport, TimelineReport,
+};
 
 /// How many alternatives per blocked group the text form lists before summarising the rest.
 const TEXT_ALTERNATIVES: usize = 5;
 
 fn cite_line(c: &Citation) -> String {
     let outlet = c.publication.as_deref().unwrap_or(&c.source);
-    let precision = if c.date_precision == "day" { String::new() } else { format!(" ({})", c.date_precision) };
+    let precision =
+        if c.date_precision == "day" { String::new() } else { format!(" ({})", c.date_precision) };
     let inferred = if c.basis == "inferred" { ", inferred" } else { "" };
     format!(
         "{} {} on {}, {}{precision} — {outlet} [{}], line {}{inferred}: \"{}\"",
@@ -23,7 +26,7 @@ fn group_digits(s: &str) -> String {
     }
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -65,13 +68,17 @@ pub fn analysis_text(report: &AnalysisReport) -> String {
         );
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "{:<12} {:>12} {:>20} {:>8} {:>16}", "reading", "constraints", "feasible packages", "blocked", "min concessions");
+    let _ = writeln!(
+        out,
+        "{:<12} {:>12} {:>20} {:>8} {:>16}",
+        "reading", "constraints", "feasible packages", "blocked", "min concessions"
+    );
     for r in &report.readings {
         let min = r.concessions.as_ref().map_or("0".to_string(), |c| c.min_concessions.to_string());
         let _ = writeln!(
             out,
             "{:<12} {:>12} {:>20} {:>8} {:>16}",
-            r.reading,
+            r.reading.as_str(),
             r.hard_constraints,
             group_digits(&r.feasible_packages),
             r.blocked_issues.len(),
@@ -88,7 +95,7 @@ pub fn analysis_text(report: &AnalysisReport) -> String {
 fn reading_text(out: &mut String, r: &ReadingReport) {
     let rule = "═".repeat(78);
     let _ = writeln!(out, "{rule}");
-    let _ = writeln!(out, "{} reading: {}", reading_title(&r.reading), r.description);
+    let _ = writeln!(out, "{} reading: {}", reading_title(r.reading.as_str()), r.description);
     let _ = writeln!(out, "{rule}");
     let _ = writeln!(
         out,
@@ -98,7 +105,12 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
         r.hard_constraints
     );
     if let Some(c) = &r.concessions {
-        let _ = writeln!(out, "No deal: {} blocked issue(s): {}", r.blocked_issues.len(), r.blocked_issues.join(", "));
+        let _ = writeln!(
+            out,
+            "No deal: {} blocked issue(s): {}",
+            r.blocked_issues.len(),
+            r.blocked_issues.join(", ")
+        );
         let _ = writeln!(
             out,
             "Fewest concessions that open a deal: {}. Minimal concession sets: {} (one alternative per blocked issue, combined).",
@@ -107,7 +119,12 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
         );
         for g in &c.groups {
             let _ = writeln!(out);
-            let _ = writeln!(out, "▸ {}: {} alternative(s)", g.issues.join(" + "), g.alternatives.len());
+            let _ = writeln!(
+                out,
+                "▸ {}: {} alternative(s)",
+                g.issues.join(" + "),
+                g.alternatives.len()
+            );
             for a in g.alternatives.iter().take(TEXT_ALTERNATIVES) {
                 let _ = writeln!(
                     out,
@@ -125,7 +142,11 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
                 }
             }
             if g.alternatives.len() > TEXT_ALTERNATIVES {
-                let _ = writeln!(out, "  … {} more (see --format json or md)", g.alternatives.len() - TEXT_ALTERNATIVES);
+                let _ = writeln!(
+                    out,
+                    "  … {} more (see --format json or md)",
+                    g.alternatives.len() - TEXT_ALTERNATIVES
+                );
             }
         }
     }
@@ -146,12 +167,26 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
     }
     if let Some(best) = &r.best {
         let _ = writeln!(out);
-        let _ = writeln!(out, "Pareto set: {} distinct utility profile(s) among the feasible packages.", best.pareto_size);
+        let _ = writeln!(
+            out,
+            "Pareto set: {} distinct utility profile(s) among the feasible packages.",
+            best.pareto_size
+        );
         if let Some(p) = &best.nash {
-            package_text(out, "Nash package (maximises the product of utilities)", "Nash product", p);
+            package_text(
+                out,
+                "Nash package (maximises the product of utilities)",
+                "Nash product",
+                p,
+            );
         }
         if let Some(p) = &best.maximin {
-            package_text(out, "Maximin package (maximises the worst-off party's utility)", "lowest utility", p);
+            package_text(
+                out,
+                "Maximin package (maximises the worst-off party's utility)",
+                "lowest utility",
+                p,
+            );
         }
     }
 }
@@ -160,33 +195,48 @@ fn package_text(out: &mut String, title: &str, score_name: &str, p: &PackageRepo
     let _ = writeln!(out);
     let _ = writeln!(out, "{title}: {score_name} {:.4}", p.score);
     for o in &p.options {
-        let also =
-            if o.equivalents.is_empty() { String::new() } else { format!("  (equally good: {})", o.equivalents.join(", ")) };
+        let also = if o.equivalents.is_empty() {
+            String::new()
+        } else {
+            format!("  (equally good: {})", o.equivalents.join(", "))
+        };
         let _ = writeln!(out, "  {:<22} {}{also}", o.issue, o.option);
     }
     let _ = writeln!(out, "  Per party:");
     for party in &p.parties {
         let list = |verdict: &str| -> Vec<&str> {
-            party.issues.iter().filter(|i| i.verdict == verdict).map(|i| i.option.as_str()).collect()
+            party
+                .issues
+                .iter()
+                .filter(|i| i.verdict.as_str() == verdict)
+                .map(|i| i.option.as_str())
+                .collect()
         };
         let mut parts = Vec::new();
-        for (verdict, label) in [("meets_demand", "meets demands"), ("accepted", "accepted"), ("crosses_opposition", "crosses opposition")] {
+        for (verdict, label) in [
+            ("meets_demand", "meets demands"),
+            ("accepted", "accepted"),
+            ("crosses_opposition", "crosses opposition"),
+        ] {
             let items = list(verdict);
             if !items.is_empty() {
                 parts.push(format!("{label}: {}", items.join(", ")));
             }
         }
-        let unmet: Vec<&str> =
-            party.issues.iter().flat_map(|i| i.unmet_demands.iter().map(|c| c.option.as_str())).collect();
+        let unmet: Vec<&str> = party
+            .issues
+            .iter()
+            .flat_map(|i| i.unmet_demands.iter().map(|c| c.option.as_str()))
+            .collect();
         if !unmet.is_empty() {
             parts.push(format!("unmet demands: {}", unmet.join(", ")));
         }
         let _ = writeln!(out, "    {:<5} {:.3}  {}", party.party, party.utility, parts.join("; "));
         for issue in &party.issues {
-            if issue.verdict == "crosses_opposition" || issue.verdict == "crosses_red_line" {
-                if let Some(c) = &issue.citation {
-                    let _ = writeln!(out, "          · {}", cite_line(c));
-                }
+            if matches!(issue.verdict.as_str(), "crosses_opposition" | "crosses_red_line")
+                && let Some(c) = &issue.citation
+            {
+                let _ = writeln!(out, "          · {}", cite_line(c));
             }
         }
     }
@@ -235,14 +285,17 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
     );
     let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
     let _ = writeln!(out, "Parties: {}\n", parties.join(", "));
-    let _ = writeln!(out, "| reading | hard constraints | feasible packages | blocked issues | fewest concessions |");
+    let _ = writeln!(
+        out,
+        "| reading | hard constraints | feasible packages | blocked issues | fewest concessions |"
+    );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|");
     for r in &report.readings {
         let min = r.concessions.as_ref().map_or(0, |c| c.min_concessions);
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            r.reading,
+            r.reading.as_str(),
             r.hard_constraints,
             group_digits(&r.feasible_packages),
             r.blocked_issues.len(),
@@ -250,8 +303,18 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
         );
     }
     for r in &report.readings {
-        let _ = writeln!(out, "\n## {} reading\n\n{}.\n", reading_title(&r.reading), r.description);
-        let _ = writeln!(out, "Feasible packages: **{}** of {}.\n", group_digits(&r.feasible_packages), group_digits(&r.total_packages));
+        let _ = writeln!(
+            out,
+            "\n## {} reading\n\n{}.\n",
+            reading_title(r.reading.as_str()),
+            r.description
+        );
+        let _ = writeln!(
+            out,
+            "Feasible packages: **{}** of {}.\n",
+            group_digits(&r.feasible_packages),
+            group_digits(&r.total_packages)
+        );
         if let Some(c) = &r.concessions {
             let _ = writeln!(
                 out,
@@ -275,9 +338,18 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
             if c.grand_coalition {
                 let _ = writeln!(out, "All parties at the table can agree.\n");
             } else {
-                let fmt = |v: &Vec<Vec<String>>| v.iter().map(|m| format!("{{{}}}", m.join(", "))).collect::<Vec<_>>().join(" · ");
+                let fmt = |v: &Vec<Vec<String>>| {
+                    v.iter()
+                        .map(|m| format!("{{{}}}", m.join(", ")))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                };
                 let _ = writeln!(out, "Largest coalitions that can agree: {}\n", fmt(&c.maximal));
-                let _ = writeln!(out, "Smallest groups that cannot agree: {}\n", fmt(&c.minimal_blocking));
+                let _ = writeln!(
+                    out,
+                    "Smallest groups that cannot agree: {}\n",
+                    fmt(&c.minimal_blocking)
+                );
             }
         }
         if let Some(best) = &r.best {
@@ -288,14 +360,29 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
                 let _ = writeln!(out, "| issue | option | equally good |");
                 let _ = writeln!(out, "|---|---|---|");
                 for o in &p.options {
-                    let _ = writeln!(out, "| {} | {} | {} |", o.issue, md_escape(&o.label), o.equivalents.join(", "));
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {} |",
+                        o.issue,
+                        md_escape(&o.label),
+                        o.equivalents.join(", ")
+                    );
                 }
                 let _ = writeln!(out);
                 for party in &p.parties {
                     let _ = writeln!(out, "- **{}** (utility {:.3})", party.party, party.utility);
                     for issue in &party.issues {
-                        let cite = issue.citation.as_ref().map_or("no position on file".to_string(), cite_md);
-                        let _ = writeln!(out, "  - {} `{}`: {}", issue.verdict.replace('_', " "), issue.option, cite);
+                        let cite = issue
+                            .citation
+                            .as_ref()
+                            .map_or("no position on file".to_string(), cite_md);
+                        let _ = writeln!(
+                            out,
+                            "  - {} `{}`: {}",
+                            issue.verdict.as_str().replace('_', " "),
+                            issue.option,
+                            cite
+                        );
                         for unmet in &issue.unmet_demands {
                             let _ = writeln!(out, "  - unmet demand: {}", cite_md(unmet));
                         }
@@ -314,13 +401,25 @@ pub fn timeline_text(report: &TimelineReport) -> String {
     let _ = writeln!(out, "{} · parties: {}", report.file, report.parties.join(", "));
     let _ = write!(out, "{:<11} {:>9}", "date", "positions");
     for r in report.points.first().map(|p| p.readings.as_slice()).unwrap_or(&[]) {
-        let _ = write!(out, " │ {:>12} {:>7} {:>5}", format!("{} feasible", short(&r.reading)), "blocked", "min");
+        let _ = write!(
+            out,
+            " │ {:>12} {:>7} {:>5}",
+            format!("{} feasible", short(r.reading.as_str())),
+            "blocked",
+            "min"
+        );
     }
     let _ = writeln!(out);
     for point in &report.points {
         let _ = write!(out, "{:<11} {:>9}", point.date, point.positions_known);
         for r in &point.readings {
-            let _ = write!(out, " │ {:>12} {:>7} {:>5}", group_digits(&r.feasible_packages), r.blocked_issues.len(), r.min_concessions);
+            let _ = write!(
+                out,
+                " │ {:>12} {:>7} {:>5}",
+                group_digits(&r.feasible_packages),
+                r.blocked_issues.len(),
+                r.min_concessions
+            );
         }
         let _ = writeln!(out);
     }

@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use truce_scenario::{DatePrecision, PositionIx, Scenario};
 use truce_table::{
-    Analysis, BestPackage, Constraint, Constraints, ReadingAnalysis, StanceUtilities, TimelinePoint, describe_relaxation,
-    explain_alternative,
+    Analysis, BestPackage, Constraint, Constraints, ReadingAnalysis, StanceUtilities,
+    TimelinePoint, describe_relaxation, explain_alternative,
 };
 
 /// The identifier of the report format, bumped on any incompatible change.
@@ -19,6 +19,7 @@ pub const TIMELINE_SCHEMA_ID: &str = "truce.timeline/1";
 
 /// The analysis of a scenario under every reading.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AnalysisReport {
     /// Always `truce.analysis/1`.
     pub schema: String,
@@ -34,6 +35,7 @@ pub struct AnalysisReport {
 
 /// Which scenario, and how big it is.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ScenarioInfo {
     /// The file analysed.
     pub file: String,
@@ -49,6 +51,7 @@ pub struct ScenarioInfo {
 
 /// A party at the table and the utilities its stances map to.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PartyInfo {
     /// Party id.
     pub id: String,
@@ -60,6 +63,7 @@ pub struct PartyInfo {
 
 /// Stance utilities.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UtilitiesInfo {
     /// Demanded.
     pub demanded: f64,
@@ -77,9 +81,10 @@ pub struct UtilitiesInfo {
 
 /// The analysis of one reading.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReadingReport {
-    /// `red_lines`, `strict` or `pessimistic`.
-    pub reading: String,
+    /// Which reading.
+    pub reading: ReadingName,
     /// What the reading holds hard.
     pub description: String,
     /// Number of hard constraints under this reading.
@@ -102,6 +107,7 @@ pub struct ReadingReport {
 
 /// The family of minimal concession sets: pick one alternative per group.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConcessionsReport {
     /// How many minimal sets the family holds: the product of the groups' alternative counts (decimal string).
     pub total_sets: String,
@@ -113,6 +119,7 @@ pub struct ConcessionsReport {
 
 /// A blocked group of issues.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GroupReport {
     /// The issue ids of the group.
     pub issues: Vec<String>,
@@ -122,6 +129,7 @@ pub struct GroupReport {
 
 /// One minimal way to open a group.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AlternativeReport {
     /// 1 for the best-ranked alternative.
     pub rank: usize,
@@ -137,9 +145,10 @@ pub struct AlternativeReport {
 
 /// One hard constraint, with the positions it rests on.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConstraintReport {
-    /// `red_line`, `unknown_as_red_line` or `demand`.
-    pub kind: String,
+    /// The kind of constraint.
+    pub kind: ConstraintKind,
     /// Who holds it.
     pub party: String,
     /// The issue it bears on.
@@ -154,6 +163,7 @@ pub struct ConstraintReport {
 
 /// A position, cited.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Citation {
     /// Party id.
     pub party: String,
@@ -185,6 +195,7 @@ pub struct Citation {
 
 /// Coalitions.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CoalitionsReport {
     /// Whether all parties at the table can agree.
     pub grand_coalition: bool,
@@ -196,6 +207,7 @@ pub struct CoalitionsReport {
 
 /// The Pareto set and the bargaining solutions.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BestReport {
     /// Number of distinct utility vectors on the Pareto frontier of feasible packages.
     pub pareto_size: usize,
@@ -207,6 +219,7 @@ pub struct BestReport {
 
 /// A package with its per-party account.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PackageReport {
     /// The criterion's value: the Nash product, or the smallest utility.
     pub score: f64,
@@ -218,6 +231,7 @@ pub struct PackageReport {
 
 /// The option chosen on one issue.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChosenOption {
     /// Issue id.
     pub issue: String,
@@ -231,6 +245,7 @@ pub struct ChosenOption {
 
 /// How a package stands with one party.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PartyAccountReport {
     /// Party id.
     pub party: String,
@@ -242,13 +257,14 @@ pub struct PartyAccountReport {
 
 /// How one chosen option stands with one party.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IssueAccount {
     /// Issue id.
     pub issue: String,
     /// The chosen option id.
     pub option: String,
-    /// `meets_demand`, `accepted`, `no_position`, `unknown`, `crosses_opposition` or `crosses_red_line`.
-    pub verdict: String,
+    /// How the option stands with the party.
+    pub verdict: VerdictName,
     /// The party's position on the chosen option, if any.
     pub citation: Option<Citation>,
     /// The party's demands on this issue that the package does not meet.
@@ -257,6 +273,7 @@ pub struct IssueAccount {
 
 /// How the feasible space evolved.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimelineReport {
     /// Always `truce.timeline/1`.
     pub schema: String,
@@ -270,6 +287,7 @@ pub struct TimelineReport {
 
 /// The state of every reading on one date.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimelinePointReport {
     /// The date (YYYY-MM-DD).
     pub date: String,
@@ -281,9 +299,10 @@ pub struct TimelinePointReport {
 
 /// One reading on one date.
 #[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TimelineReadingReport {
     /// The reading.
-    pub reading: String,
+    pub reading: ReadingName,
     /// Feasible packages (decimal string).
     pub feasible_packages: String,
     /// Blocked issue ids.
@@ -292,6 +311,96 @@ pub struct TimelineReadingReport {
     pub min_concessions: usize,
     /// How many minimal concession sets there are (decimal string).
     pub concession_sets: String,
+}
+
+/// The name of a reading.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingName {
+    /// Only red lines are hard.
+    RedLines,
+    /// Red lines and current demands are hard.
+    Strict,
+    /// Red lines and unknown stances are hard.
+    Pessimistic,
+}
+
+impl ReadingName {
+    /// The name as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadingName::RedLines => "red_lines",
+            ReadingName::Strict => "strict",
+            ReadingName::Pessimistic => "pessimistic",
+        }
+    }
+}
+
+impl From<truce_table::Reading> for ReadingName {
+    fn from(r: truce_table::Reading) -> Self {
+        match r {
+            truce_table::Reading::RedLines => ReadingName::RedLines,
+            truce_table::Reading::Strict => ReadingName::Strict,
+            truce_table::Reading::Pessimistic => ReadingName::Pessimistic,
+        }
+    }
+}
+
+/// The kind of a hard constraint.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    /// A red line on one option.
+    RedLine,
+    /// An unknown stance read as a red line.
+    UnknownAsRedLine,
+    /// A demand on an issue: one of the demanded options must be chosen.
+    Demand,
+}
+
+/// How a chosen option stands with a party.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictName {
+    /// The party demands it.
+    MeetsDemand,
+    /// The party accepts it.
+    Accepted,
+    /// The party has no position on it.
+    NoPosition,
+    /// The party's stance is unknown.
+    Unknown,
+    /// The party opposes it.
+    CrossesOpposition,
+    /// The party calls it a red line.
+    CrossesRedLine,
+}
+
+impl VerdictName {
+    /// The name as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictName::MeetsDemand => "meets_demand",
+            VerdictName::Accepted => "accepted",
+            VerdictName::NoPosition => "no_position",
+            VerdictName::Unknown => "unknown",
+            VerdictName::CrossesOpposition => "crosses_opposition",
+            VerdictName::CrossesRedLine => "crosses_red_line",
+        }
+    }
+}
+
+impl From<truce_table::Verdict> for VerdictName {
+    fn from(v: truce_table::Verdict) -> Self {
+        match v {
+            truce_table::Verdict::MeetsDemand => VerdictName::MeetsDemand,
+            truce_table::Verdict::Accepted => VerdictName::Accepted,
+            truce_table::Verdict::NoPosition => VerdictName::NoPosition,
+            truce_table::Verdict::Unknown => VerdictName::Unknown,
+            truce_table::Verdict::CrossesOpposition => VerdictName::CrossesOpposition,
+            truce_table::Verdict::CrossesRedLine => VerdictName::CrossesRedLine,
+        }
+    }
 }
 
 /// Cites the position at `ix`.
@@ -333,12 +442,14 @@ fn utilities_info(u: &StanceUtilities) -> UtilitiesInfo {
 
 fn constraint_report(scenario: &Scenario, constraint: &Constraint) -> ConstraintReport {
     let (kind, options) = match constraint {
-        Constraint::RedLine { option, .. } => ("red_line", vec![*option]),
-        Constraint::UnknownAsRedLine { option, .. } => ("unknown_as_red_line", vec![*option]),
-        Constraint::Demand { options, .. } => ("demand", options.clone()),
+        Constraint::RedLine { option, .. } => (ConstraintKind::RedLine, vec![*option]),
+        Constraint::UnknownAsRedLine { option, .. } => {
+            (ConstraintKind::UnknownAsRedLine, vec![*option])
+        }
+        Constraint::Demand { options, .. } => (ConstraintKind::Demand, options.clone()),
     };
     ConstraintReport {
-        kind: kind.to_string(),
+        kind,
         party: scenario.party(constraint.party()).id.clone(),
         issue: scenario.issue(constraint.issue(scenario)).id.clone(),
         options: options.iter().map(|o| scenario.option(*o).id.clone()).collect(),
@@ -360,7 +471,10 @@ fn package_report(scenario: &Scenario, package: &BestPackage) -> PackageReport {
                     issue: scenario.issue(option.issue).id.clone(),
                     option: option.id.clone(),
                     label: option.label.clone(),
-                    equivalents: equivalents.iter().map(|e| scenario.option(*e).id.clone()).collect(),
+                    equivalents: equivalents
+                        .iter()
+                        .map(|e| scenario.option(*e).id.clone())
+                        .collect(),
                 }
             })
             .collect(),
@@ -376,9 +490,13 @@ fn package_report(scenario: &Scenario, package: &BestPackage) -> PackageReport {
                     .map(|v| IssueAccount {
                         issue: scenario.issue(v.issue).id.clone(),
                         option: scenario.option(v.option).id.clone(),
-                        verdict: v.verdict.as_str().to_string(),
+                        verdict: v.verdict.into(),
                         citation: v.position.map(|p| citation(scenario, p)),
-                        unmet_demands: v.unmet_demands.iter().map(|&(_, p)| citation(scenario, p)).collect(),
+                        unmet_demands: v
+                            .unmet_demands
+                            .iter()
+                            .map(|&(_, p)| citation(scenario, p))
+                            .collect(),
                     })
                     .collect(),
             })
@@ -387,16 +505,23 @@ fn package_report(scenario: &Scenario, package: &BestPackage) -> PackageReport {
 }
 
 fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
-    let ids = |parties: &[truce_scenario::PartyIx]| parties.iter().map(|p| scenario.party(*p).id.clone()).collect();
+    let ids = |parties: &[truce_scenario::PartyIx]| {
+        parties.iter().map(|p| scenario.party(*p).id.clone()).collect()
+    };
     let constraints: &Constraints = &r.constraints;
     ReadingReport {
-        reading: r.reading.as_str().to_string(),
+        reading: r.reading.into(),
         description: r.reading.describe().to_string(),
         hard_constraints: constraints.all.len(),
         total_packages: r.feasibility.total_packages.to_string(),
         feasible_packages: r.feasibility.feasible_packages.to_string(),
         feasible: r.feasibility.is_feasible(),
-        blocked_issues: r.feasibility.blocked_issues.iter().map(|i| scenario.issue(*i).id.clone()).collect(),
+        blocked_issues: r
+            .feasibility
+            .blocked_issues
+            .iter()
+            .map(|i| scenario.issue(*i).id.clone())
+            .collect(),
         concessions: r.concessions.as_ref().map(|family| ConcessionsReport {
             total_sets: family.total_sets.to_string(),
             min_concessions: family.min_concessions,
@@ -411,7 +536,11 @@ fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
                         .enumerate()
                         .map(|(rank, a)| AlternativeReport {
                             rank: rank + 1,
-                            relax: a.relax.iter().map(|&c| constraint_report(scenario, constraints.get(c))).collect(),
+                            relax: a
+                                .relax
+                                .iter()
+                                .map(|&c| constraint_report(scenario, constraints.get(c)))
+                                .collect(),
                             parties: ids(&a.parties),
                             opens: a.opens.iter().map(|o| scenario.option(*o).id.clone()).collect(),
                             explanation: explain_alternative(scenario, constraints, a),
@@ -461,7 +590,11 @@ pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisRepo
 }
 
 /// The report of a timeline.
-pub fn timeline_report(scenario: &Scenario, parties: &[truce_scenario::PartyIx], points: &[TimelinePoint]) -> TimelineReport {
+pub fn timeline_report(
+    scenario: &Scenario,
+    parties: &[truce_scenario::PartyIx],
+    points: &[TimelinePoint],
+) -> TimelineReport {
     TimelineReport {
         schema: TIMELINE_SCHEMA_ID.to_string(),
         file: scenario.file.clone(),
@@ -475,9 +608,13 @@ pub fn timeline_report(scenario: &Scenario, parties: &[truce_scenario::PartyIx],
                     .readings
                     .iter()
                     .map(|r| TimelineReadingReport {
-                        reading: r.reading.as_str().to_string(),
+                        reading: r.reading.into(),
                         feasible_packages: r.feasible_packages.to_string(),
-                        blocked_issues: r.blocked_issues.iter().map(|i| scenario.issue(*i).id.clone()).collect(),
+                        blocked_issues: r
+                            .blocked_issues
+                            .iter()
+                            .map(|i| scenario.issue(*i).id.clone())
+                            .collect(),
                         min_concessions: r.min_concessions,
                         concession_sets: r.concession_sets.to_string(),
                     })

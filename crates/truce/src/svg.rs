@@ -20,7 +20,8 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn month_label(date: &str) -> String {
     let month: usize = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
@@ -38,16 +39,29 @@ struct Panel {
 
 /// Renders the timeline chart.
 pub fn timeline_svg(report: &TimelineReport) -> String {
-    let readings: Vec<String> =
-        report.points.first().map(|p| p.readings.iter().map(|r| r.reading.clone()).collect()).unwrap_or_default();
+    let readings: Vec<String> = report
+        .points
+        .first()
+        .map(|p| p.readings.iter().map(|r| r.reading.as_str().to_string()).collect())
+        .unwrap_or_default();
     let series = |f: &dyn Fn(&crate::report::TimelineReadingReport) -> f64| -> Vec<Vec<f64>> {
-        (0..readings.len()).map(|k| report.points.iter().map(|p| f(&p.readings[k])).collect()).collect()
+        (0..readings.len())
+            .map(|k| report.points.iter().map(|p| f(&p.readings[k])).collect())
+            .collect()
     };
     let panels = [
         Panel {
             title: "Feasible packages (log scale; 0 = no deal)",
-            values: series(&|r| r.feasible_packages.parse::<f64>().map_or(0.0, |c| (1.0 + c).log10())),
-            tick_label: |v| if v <= 0.0 { "0".to_string() } else { format!("10{}", superscript(v.round() as i64)) },
+            values: series(&|r| {
+                r.feasible_packages.parse::<f64>().map_or(0.0, |c| (1.0 + c).log10())
+            }),
+            tick_label: |v| {
+                if v <= 0.0 {
+                    "0".to_string()
+                } else {
+                    format!("10{}", superscript(v.round() as i64))
+                }
+            },
             integer_ticks: true,
         },
         Panel {
@@ -66,7 +80,9 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
     let height = TOP + panels.len() as f64 * (PANEL_HEIGHT + GAP) + 20.0;
     let plot_width = WIDTH - LEFT - RIGHT;
     let n = report.points.len();
-    let x = |i: usize| if n <= 1 { LEFT + plot_width / 2.0 } else { LEFT + plot_width * i as f64 / (n - 1) as f64 };
+    let x = |i: usize| {
+        if n <= 1 { LEFT + plot_width / 2.0 } else { LEFT + plot_width * i as f64 / (n - 1) as f64 }
+    };
 
     let mut svg = String::new();
     let _ = writeln!(
@@ -98,12 +114,18 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
         let bottom = top + PANEL_HEIGHT - 16.0;
         let data_max = panel.values.iter().flatten().copied().fold(0.0_f64, f64::max).max(1.0);
         // Integer ticks at a round step, at most five intervals, the top tick at or above the data.
-        let step = if panel.integer_ticks { (data_max / 5.0).ceil().max(1.0) } else { data_max / 5.0 };
+        let step =
+            if panel.integer_ticks { (data_max / 5.0).ceil().max(1.0) } else { data_max / 5.0 };
         let steps = (data_max / step).ceil().max(1.0) as usize;
         let max = step * steps as f64;
         let y = |v: f64| bottom - (bottom - top) * v / max;
         let _ = writeln!(svg, r##"<g class="panel" data-panel="{p}">"##);
-        let _ = writeln!(svg, r##"<text x="{LEFT}" y="{}" font-weight="600" fill="#222">{}</text>"##, top - 6.0, escape(panel.title));
+        let _ = writeln!(
+            svg,
+            r##"<text x="{LEFT}" y="{}" font-weight="600" fill="#222">{}</text>"##,
+            top - 6.0,
+            escape(panel.title)
+        );
         // Horizontal grid and y ticks.
         for k in 0..=steps {
             let v = step * k as f64;
@@ -117,12 +139,20 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
                 escape(&(panel.tick_label)(v))
             );
         }
-        let _ = writeln!(svg, r##"<line x1="{LEFT}" x2="{}" y1="{bottom}" y2="{bottom}" stroke="#888"/>"##, LEFT + plot_width);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{bottom}" y2="{bottom}" stroke="#888"/>"##,
+            LEFT + plot_width
+        );
         // Month ticks on every panel, labels on the last.
         let label_every = n.div_ceil(12).max(1);
         for (i, point) in report.points.iter().enumerate() {
             let xx = x(i);
-            let _ = writeln!(svg, r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{bottom}" y2="{}" stroke="#888"/>"##, bottom + 4.0);
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{bottom}" y2="{}" stroke="#888"/>"##,
+                bottom + 4.0
+            );
             if i % label_every == 0 {
                 let _ = writeln!(
                     svg,
@@ -137,8 +167,11 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             let dash = DASHES[k % DASHES.len()];
             // A small vertical offset per reading keeps coinciding lines visible.
             let offset = (k as f64 - 1.0) * 1.5;
-            let points: Vec<String> =
-                values.iter().enumerate().map(|(i, &v)| format!("{:.1},{:.1}", x(i), y(v) + offset)).collect();
+            let points: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| format!("{:.1},{:.1}", x(i), y(v) + offset))
+                .collect();
             let _ = writeln!(
                 svg,
                 r#"<polyline class="series" data-reading="{}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}" points="{}"/>"#,
@@ -150,7 +183,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
                 let tip = format!(
                     "{} · {}: {} feasible packages, {} blocked issue(s), fewest concessions {}",
                     report.points[i].date,
-                    raw.reading,
+                    raw.reading.as_str(),
                     raw.feasible_packages,
                     raw.blocked_issues.len(),
                     raw.min_concessions

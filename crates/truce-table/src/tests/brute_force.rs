@@ -23,11 +23,15 @@ fn case() -> impl Strategy<Value = Case> {
     (1usize..=3, prop::collection::vec(2usize..=3, 1..=3)).prop_flat_map(|(parties, options)| {
         let n_issues = options.len();
         let opts = options.clone();
-        let position = (0..parties, 0..n_issues, 0usize..3, 0usize..5, 1u8..=4, prop::bool::weighted(0.1));
+        let position =
+            (0..parties, 0..n_issues, 0usize..3, 0usize..5, 1u8..=4, prop::bool::weighted(0.1));
         prop::collection::vec(position, 0..12).prop_map(move |raw| Case {
             parties,
             options: opts.clone(),
-            positions: raw.into_iter().map(|(p, i, o, s, d, h)| (p, i, o % opts[i], s, d, h)).collect(),
+            positions: raw
+                .into_iter()
+                .map(|(p, i, o, s, d, h)| (p, i, o % opts[i], s, d, h))
+                .collect(),
         })
     })
 }
@@ -95,7 +99,9 @@ impl Oracle {
         if reading == Reading::Strict {
             for p in 0..self.parties {
                 for i in 0..self.options.len() {
-                    if (0..self.options[i]).any(|o| self.current.get(&(p, i, o)).map(|&s| STANCES[s]) == Some("demanded")) {
+                    if (0..self.options[i]).any(|o| {
+                        self.current.get(&(p, i, o)).map(|&s| STANCES[s]) == Some("demanded")
+                    }) {
                         keys.push(("demand", p, i, usize::MAX));
                     }
                 }
@@ -108,7 +114,9 @@ impl Oracle {
     fn satisfies(&self, key: &Key, package: &[usize]) -> bool {
         let &(kind, p, i, o) = key;
         match kind {
-            "demand" => self.current.get(&(p, i, package[i])).map(|&s| STANCES[s]) == Some("demanded"),
+            "demand" => {
+                self.current.get(&(p, i, package[i])).map(|&s| STANCES[s]) == Some("demanded")
+            }
             _ => package[i] != o,
         }
     }
@@ -116,7 +124,10 @@ impl Oracle {
     fn packages(&self) -> Vec<Vec<usize>> {
         let mut all = vec![Vec::new()];
         for &n in &self.options {
-            all = all.into_iter().flat_map(|prefix| (0..n).map(move |o| [prefix.clone(), vec![o]].concat())).collect();
+            all = all
+                .into_iter()
+                .flat_map(|prefix| (0..n).map(move |o| [prefix.clone(), vec![o]].concat()))
+                .collect();
         }
         all
     }
@@ -137,7 +148,9 @@ impl Oracle {
 fn key_of(scenario: &truce_scenario::Scenario, c: &Constraint) -> Key {
     let party: usize = scenario.party(c.party()).id[1..].parse().unwrap();
     let issue = c.issue(scenario).ix();
-    let local = |o: truce_scenario::OptionIx| scenario.issue(scenario.option(o).issue).options.iter().position(|x| *x == o).unwrap();
+    let local = |o: truce_scenario::OptionIx| {
+        scenario.issue(scenario.option(o).issue).options.iter().position(|x| *x == o).unwrap()
+    };
     match c {
         Constraint::RedLine { option, .. } => ("red_line", party, issue, local(*option)),
         Constraint::UnknownAsRedLine { option, .. } => ("unknown", party, issue, local(*option)),

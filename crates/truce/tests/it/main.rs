@@ -1,0 +1,230 @@
+//! End-to-end tests of the `truce` binary on the seed scenario and on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn truce(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_truce"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("truce runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+const SEED: &str = "scenarios/ukraine-2025.toml";
+
+/// The committed schema equals the one generated from the report types; `UPDATE_EXPECT=1` rewrites it.
+fn committed_schema(kind: &str) -> serde_json::Value {
+    let generated = stdout(&truce(&["schema", kind]));
+    let path = root().join(format!("docs/schema/{kind}.schema.json"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(committed, generated, "{} is stale: rerun with UPDATE_EXPECT=1", path.display());
+    serde_json::from_str(&committed).unwrap()
+}
+
+fn validate(kind: &str, instance: &serde_json::Value) {
+    let schema = committed_schema(kind);
+    let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn analyze_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["analyze", SEED, "--format", "json"];
+    all.extend_from_slice(args);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&truce(&all))).unwrap();
+    validate("analysis", &json);
+    json
+}
+
+#[test]
+fn analyze_gives_all_three_readings_with_citations() {
+    let json = analyze_json(&[]);
+    let readings = json["readings"].as_array().unwrap();
+    let names: Vec<&str> = readings.iter().map(|r| r["reading"].as_str().unwrap()).collect();
+    assert_eq!(names, ["red_lines", "strict", "pessimistic"]);
+    for r in readings {
+        if r["feasible"].as_bool().unwrap() {
+            // Best packages, each explained party by party, with a citation wherever a party has a position.
+            let nash = &r["best"]["nash"];
+            assert_eq!(nash["options"].as_array().unwrap().len(), 11);
+            assert_eq!(nash["parties"].as_array().unwrap().len(), 8);
+            let cited = nash["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p["issues"].as_array().unwrap())
+                .filter(|i| !i["citation"].is_null())
+                .count();
+            assert!(cited > 0);
+            assert!(r["concessions"].is_null());
+        } else {
+            // Blocking issues and ranked minimal concession sets, every relaxation cited.
+            let c = &r["concessions"];
+            assert!(!r["blocked_issues"].as_array().unwrap().is_empty());
+            for g in c["groups"].as_array().unwrap() {
+                let alternatives = g["alternatives"].as_array().unwrap();
+                assert!(!alternatives.is_empty());
+                let sizes: Vec<usize> =
+                    alternatives.iter().map(|a| a["relax"].as_array().unwrap().len()).collect();
+                assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "ranked by size: {sizes:?}");
+                for a in alternatives {
+                    for relax in a["relax"].as_array().unwrap() {
+                        let citations = relax["citations"].as_array().unwrap();
+                        assert!(!citations.is_empty());
+                        for c in citations {
+                            assert!(
+                                !c["quote"].as_str().unwrap().is_empty()
+                                    && c["line"].as_u64().unwrap() > 0
+                            );
+                        }
+                    }
+                    assert!(a["explanation"].as_str().unwrap().starts_with("If "));
+                }
+            }
+        }
+    }
+    // The strict reading of the seed blocks 10 issues, and its family runs to thousands of sets.
+    let strict = &readings[1];
+    assert_eq!(strict["blocked_issues"].as_array().unwrap().len(), 10);
+    assert!(strict["concessions"]["total_sets"].as_str().unwrap().parse::<u64>().unwrap() >= 1000);
+}
+
+#[test]
+fn analyze_text_and_markdown() {
+    let text = stdout(&truce(&["analyze", SEED]));
+    for needle in [
+        "Red lines reading",
+        "Strict reading",
+        "Pessimistic reading",
+        "Minimal concession sets",
+        "Nash package",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+    let md = stdout(&truce(&["analyze", SEED, "--format", "md"]));
+    assert!(md.starts_with("# Ukraine peace settlement"));
+    assert!(md.contains("## Strict reading"));
+}
+
+#[test]
+fn analyze_a_subset_of_parties_as_of_a_date() {
+    let json = analyze_json(&["--parties", "RUS,UKR", "--as-of", "2025-03-01"]);
+    assert_eq!(json["as_of"], "2025-03-01");
+    let parties: Vec<&str> =
+        json["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(parties, ["RUS", "UKR"]);
+    // Every citation predates the as-of date and comes from a party at the table.
+    let text = serde_json::to_string(&json).unwrap();
+    for date in text.split("\"date\":\"").skip(1).map(|s| &s[..10]) {
+        assert!(date <= "2025-03-01", "{date}");
+    }
+    let all = analyze_json(&[]);
+    assert_ne!(all["readings"][0]["feasible_packages"], json["readings"][0]["feasible_packages"]);
+}
+
+#[test]
+fn timeline_writes_an_svg_of_2025() {
+    let dir = std::env::temp_dir().join(format!("truce-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg_path = dir.join("timeline.svg");
+    let out = truce(&[
+        "timeline",
+        SEED,
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--step",
+        "month",
+        "--svg",
+        svg_path.to_str().unwrap(),
+    ]);
+    let table = stdout(&out);
+    assert_eq!(table.lines().filter(|l| l.starts_with("2025-")).count(), 12);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.starts_with("<svg"));
+    for month in
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    {
+        assert!(svg.contains(&format!(">{month} 2025<")), "no {month} label");
+    }
+    assert_eq!(svg.matches("class=\"series\"").count(), 9, "3 panels × 3 readings");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&truce(&[
+        "timeline",
+        SEED,
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    validate("timeline", &json);
+    assert_eq!(json["points"].as_array().unwrap().len(), 12);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_input_gets_diagnostics_and_exit_code_2() {
+    let dir = std::env::temp_dir().join(format!("truce-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.toml");
+    let seed = std::fs::read_to_string(root().join(SEED)).unwrap();
+    // Break the first position's stance and its party.
+    let bad = seed.replacen("stance = \"red_line\"", "stance = \"never\"", 1).replacen(
+        "party = \"RUS\"",
+        "party = \"RUZ\"",
+        1,
+    );
+    std::fs::write(&path, bad).unwrap();
+    let out = truce(&["analyze", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // Both problems, each with file, line, column, field and what was expected.
+    assert!(stderr.contains("bad.toml:1957:10: error: positions[20].stance: unknown value \"never\"; expected one of demanded, acceptable, unknown, opposed, red_line"), "{stderr}");
+    assert!(stderr.contains("bad.toml:2840:9: error: positions[89].party: unknown party id \"RUZ\"; expected one of the party ids: DEU, EU, FRA, GBR, NATO, RUS, UKR, USA"), "{stderr}");
+    assert!(stderr.contains("2 error(s); nothing was analysed"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn unknown_party_and_missing_file_are_errors() {
+    let out = truce(&["analyze", SEED, "--parties", "RUS,XYZ"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown party \"XYZ\""));
+    let out = truce(&["analyze", "no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/file.toml"));
+}
+
+#[test]
+fn check_reports_the_seed_as_ok() {
+    let out = stdout(&truce(&["check", SEED]));
+    assert!(
+        out.contains("ok (8 parties, 11 issues, 42 options, 215 positions, 141 sources)"),
+        "{out}"
+    );
+}
