@@ -380,3 +380,34 @@ fn count_is_exact_beyond_machine_integers() {
     );
     assert_eq!(crate::Count::one().times(0).to_string(), "0");
 }
+
+#[test]
+fn stance_utilities_are_overridable_per_scenario_and_party() {
+    // Scenario-wide: opposed = 0.1. Party B: acceptable = 0.6.
+    let text = r#"
+[stance_utilities]
+opposed = 0.1
+
+[[parties]]
+id = "A"
+
+[[parties]]
+id = "B"
+stance_utilities = { acceptable = 0.6 }
+
+[[issues]]
+id = "x"
+[[issues.options]]
+id = "x.a"
+[[issues.options]]
+id = "x.b"
+
+[[sources]]
+id = "s"
+"#;
+    let s = scenario(text);
+    let analysis = analyze(&s, &AnalysisOptions::default());
+    let (a, b) = (analysis.utilities[0], analysis.utilities[1]);
+    assert_eq!((a.opposed, a.acceptable, a.demanded), (0.1, 0.75, 1.0));
+    assert_eq!((b.opposed, b.acceptable, b.demanded), (0.1, 0.6, 1.0));
+}
