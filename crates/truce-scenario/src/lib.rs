@@ -18,8 +18,10 @@
 #![deny(missing_docs)]
 
 mod diagnostic;
+pub mod import;
 mod model;
 mod parse;
+mod rule;
 
 #[cfg(test)]
 mod tests;
@@ -27,3 +29,4 @@ mod tests;
 pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
 pub use model::*;
 pub use parse::parse;
+pub use rule::{RuleError, parse_rule};

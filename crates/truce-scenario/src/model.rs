@@ -66,6 +66,10 @@ pub struct Scenario {
     pub reference_provisions: Vec<ReferenceProvision>,
     /// Scenario-wide overrides of the default stance utilities.
     pub stance_utilities: StanceUtilityOverrides,
+    /// Numeric preferences, at most one entry per party; they override the stance defaults where given.
+    pub preferences: Vec<Preferences>,
+    /// Cross-issue constraints.
+    pub constraints: Vec<CrossConstraint>,
 }
 
 impl Scenario {
@@ -117,6 +121,100 @@ impl Scenario {
     /// All issue indices.
     pub fn issue_ixs(&self) -> impl Iterator<Item = IssueIx> + use<> {
         (0..self.issues.len() as u32).map(IssueIx)
+    }
+}
+
+/// A party's numeric preferences (`[[preferences]]`).
+///
+/// The party's utility for a package is Σ over issues of `weight(issue) × utility(chosen option)`,
+/// capped at `utility_cap` when one is given. An option without a utility here falls back to the
+/// party's stance utility on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    /// Whose preferences.
+    pub party: PartyIx,
+    /// Weight per issue, in issue order; `None` means equal weights, 1 / number of issues.
+    pub weights: Option<Vec<f64>>,
+    /// Utility per option, in option order; `None` where not given.
+    pub utilities: Vec<Option<f64>>,
+    /// The party's reservation value (its disagreement point); `None` when not given.
+    pub reservation: Option<f64>,
+    /// Cap on the summed utility (Genius caps at 1); `None` for no cap.
+    pub utility_cap: Option<f64>,
+    /// Discount factor recorded from an imported profile; the analysis ignores time.
+    pub discount_factor: Option<f64>,
+    /// 1-based line of the `[[preferences]]` header.
+    pub line: u32,
+}
+
+/// A constraint between issues, written in the small rule language (see `Condition`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossConstraint {
+    /// Unique id.
+    pub id: String,
+    /// The rule as written.
+    pub rule: String,
+    /// The rule, parsed.
+    pub condition: Condition,
+    /// The party that holds this constraint, if any: only such a constraint can be conceded.
+    pub party: Option<PartyIx>,
+    /// The source of the constraint, if any.
+    pub source: Option<SourceIx>,
+    /// A quote supporting it, if any.
+    pub quote: Option<String>,
+    /// 1-based line of the `[[constraints]]` header.
+    pub line: u32,
+}
+
+/// A condition on the options chosen for some issues.
+///
+/// Grammar (keywords are lowercase; ids are issue and option ids):
+/// ```text
+/// rule      := 'if' condition 'then' condition | condition
+/// condition := term ('or' term)*
+/// term      := factor ('and' factor)*
+/// factor    := 'not' factor | '(' condition ')' | ISSUE '=' OPTION | ISSUE '!=' OPTION
+///            | ISSUE 'in' '[' OPTION (',' OPTION)* ']'
+/// ```
+/// `if A then B` means `not A or B`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// The issue's chosen option is one of these.
+    In(IssueIx, Vec<OptionIx>),
+    /// Negation.
+    Not(Box<Condition>),
+    /// Conjunction.
+    And(Vec<Condition>),
+    /// Disjunction.
+    Or(Vec<Condition>),
+}
+
+impl Condition {
+    /// The issues the condition mentions, sorted and deduplicated.
+    pub fn issues(&self) -> Vec<IssueIx> {
+        let mut out = Vec::new();
+        self.collect_issues(&mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn collect_issues(&self, out: &mut Vec<IssueIx>) {
+        match self {
+            Condition::In(issue, _) => out.push(*issue),
+            Condition::Not(c) => c.collect_issues(out),
+            Condition::And(cs) | Condition::Or(cs) => cs.iter().for_each(|c| c.collect_issues(out)),
+        }
+    }
+
+    /// Whether the condition holds when `chosen(issue)` is the option chosen for each issue it mentions.
+    pub fn holds(&self, chosen: &impl Fn(IssueIx) -> OptionIx) -> bool {
+        match self {
+            Condition::In(issue, options) => options.contains(&chosen(*issue)),
+            Condition::Not(c) => !c.holds(chosen),
+            Condition::And(cs) => cs.iter().all(|c| c.holds(chosen)),
+            Condition::Or(cs) => cs.iter().any(|c| c.holds(chosen)),
+        }
     }
 }
 

@@ -401,6 +401,34 @@ impl Cx<'_> {
         self.vocab_opt(f, key, vocabulary)
     }
 
+    /// A table of id → finite number, such as `weights = { nato = 0.3 }`.
+    fn number_map(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<Vec<(Str, f64)>> {
+        let t = self.table(f, key)?;
+        let mut out = Vec::new();
+        for (k, v) in t.table.iter() {
+            let field = t.field(k.get_ref());
+            let parsed = match v.get_ref() {
+                DeValue::Float(x) => x.as_str().parse::<f64>().ok(),
+                DeValue::Integer(i) => {
+                    i64::from_str_radix(i.as_str(), i.radix()).ok().map(|i| i as f64)
+                }
+                _ => None,
+            };
+            match parsed {
+                Some(x) if x.is_finite() => {
+                    out.push((Str { value: k.get_ref().to_string(), span: k.span(), field }, x))
+                }
+                _ => self.error(
+                    &v.span(),
+                    &field,
+                    format!("found {}", v.get_ref().type_str()),
+                    Some("a finite number".to_string()),
+                ),
+            }
+        }
+        Some(out)
+    }
+
     fn str_list_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Vec<Str> {
         let Some(value) = f.get(key) else { return Vec::new() };
         let Some(items) = value.get_ref().as_array() else {
@@ -552,6 +580,25 @@ struct RawReference {
     source: Option<Str>,
 }
 
+struct RawPreferences {
+    span: Span,
+    party: Option<Str>,
+    weights: Option<Vec<(Str, f64)>>,
+    utilities: Vec<(Str, f64)>,
+    reservation: Option<f64>,
+    utility_cap: Option<f64>,
+    discount_factor: Option<f64>,
+}
+
+struct RawConstraint {
+    span: Span,
+    id: Option<Str>,
+    rule: Option<Str>,
+    party: Option<Str>,
+    source: Option<Str>,
+    quote: Option<Str>,
+}
+
 struct RawDocument {
     meta: Meta,
     parties: Vec<RawParty>,
@@ -562,6 +609,8 @@ struct RawDocument {
     process_positions: Vec<RawProcessPosition>,
     references: Vec<RawReference>,
     stance_utilities: StanceUtilityOverrides,
+    preferences: Vec<RawPreferences>,
+    constraints: Vec<RawConstraint>,
 }
 
 fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument {
@@ -714,6 +763,42 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         }
         cx.finish(t);
     }
+    let mut preferences = Vec::new();
+    for mut t in cx.tables(&mut f, "preferences") {
+        let party = cx.str_req(&mut t, "party");
+        let weights = cx.number_map(&mut t, "weights");
+        let utilities = cx.number_map(&mut t, "utilities").unwrap_or_default();
+        let reservation = cx.f64_opt(&mut t, "reservation");
+        let utility_cap = cx.f64_opt(&mut t, "utility_cap");
+        let discount_factor = cx.f64_opt(&mut t, "discount_factor");
+        preferences.push(RawPreferences {
+            span: t.span.clone(),
+            party,
+            weights,
+            utilities,
+            reservation,
+            utility_cap,
+            discount_factor,
+        });
+        cx.finish(t);
+    }
+
+    let mut constraints = Vec::new();
+    for mut t in cx.tables(&mut f, "constraints") {
+        let c = RawConstraint {
+            span: t.span.clone(),
+            id: cx.str_req(&mut t, "id"),
+            rule: cx.str_req(&mut t, "rule"),
+            party: cx.str_opt(&mut t, "party"),
+            source: cx.str_opt(&mut t, "source"),
+            quote: cx.str_opt(&mut t, "quote"),
+        };
+        if let Some(quote) = &c.quote {
+            check_quote(cx, quote, meta.max_quote_words);
+        }
+        constraints.push(c);
+        cx.finish(t);
+    }
     cx.finish(f);
     RawDocument {
         meta,
@@ -725,6 +810,8 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         process_positions,
         references,
         stance_utilities,
+        preferences,
+        constraints,
     }
 }
 
@@ -1051,6 +1138,25 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         });
     }
 
+    let preferences = resolve_preferences(
+        cx,
+        raw.preferences,
+        &party_ids,
+        &issue_ids,
+        &option_index,
+        &issues,
+        options.len(),
+    );
+    let constraints = resolve_constraints(
+        cx,
+        raw.constraints,
+        &party_ids,
+        &source_ids,
+        &issue_ids,
+        &option_index,
+        &options,
+    );
+
     Some(Scenario {
         file: cx.file.to_string(),
         meta: raw.meta,
@@ -1062,5 +1168,143 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         process_positions,
         reference_provisions,
         stance_utilities: raw.stance_utilities,
+        preferences,
+        constraints,
     })
+}
+
+fn resolve_preferences(
+    cx: &mut Cx<'_>,
+    raw: Vec<RawPreferences>,
+    party_ids: &HashMap<String, u32>,
+    issue_ids: &HashMap<String, u32>,
+    option_index: &HashMap<String, u32>,
+    issues: &[Issue],
+    n_options: usize,
+) -> Vec<Preferences> {
+    let mut out: Vec<Preferences> = Vec::new();
+    let mut seen: HashMap<u32, u32> = HashMap::new();
+    for p in raw {
+        let (line, _) = cx.lines.line_col(cx.text, p.span.start);
+        let Some(party_str) = &p.party else { continue };
+        let Some(party) = lookup(cx, party_ids, "party", party_str) else { continue };
+        if let Some(first) = seen.insert(party, line) {
+            cx.error(
+                &party_str.span,
+                &party_str.field,
+                format!("party \"{}\" already has preferences (line {first})", party_str.value),
+                Some("one [[preferences]] table per party".to_string()),
+            );
+            continue;
+        }
+        let weights = p.weights.map(|given| {
+            let mut weights = vec![0.0; issues.len()];
+            for (key, w) in given {
+                if w < 0.0 {
+                    cx.error(
+                        &key.span,
+                        &key.field,
+                        format!("negative weight {w}"),
+                        Some("a weight of 0 or more".to_string()),
+                    );
+                }
+                if let Some(issue) = lookup(cx, issue_ids, "issue", &key) {
+                    weights[issue as usize] = w;
+                }
+            }
+            weights
+        });
+        let mut utilities = vec![None; n_options];
+        for (key, u) in p.utilities {
+            if let Some(option) = lookup(cx, option_index, "option", &key) {
+                utilities[option as usize] = Some(u);
+            }
+        }
+        let check_finite = |cx: &mut Cx<'_>, value: Option<f64>, name: &str| {
+            if let Some(v) = value
+                && !v.is_finite()
+            {
+                cx.error(
+                    &p.span,
+                    name,
+                    "is not a finite number",
+                    Some("a finite number".to_string()),
+                );
+            }
+        };
+        check_finite(cx, p.reservation, "reservation");
+        if let Some(d) = p.discount_factor
+            && !(d > 0.0 && d <= 1.0)
+        {
+            cx.error(
+                &p.span,
+                "discount_factor",
+                format!("{d} is out of range"),
+                Some("a number in (0, 1]".to_string()),
+            );
+        }
+        out.push(Preferences {
+            party: PartyIx(party),
+            weights,
+            utilities,
+            reservation: p.reservation,
+            utility_cap: p.utility_cap,
+            discount_factor: p.discount_factor,
+            line,
+        });
+    }
+    out
+}
+
+fn resolve_constraints(
+    cx: &mut Cx<'_>,
+    raw: Vec<RawConstraint>,
+    party_ids: &HashMap<String, u32>,
+    source_ids: &HashMap<String, u32>,
+    issue_ids: &HashMap<String, u32>,
+    option_index: &HashMap<String, u32>,
+    options: &[IssueOption],
+) -> Vec<CrossConstraint> {
+    let ids: Vec<Str> = raw.iter().filter_map(|c| c.id.clone()).collect();
+    index_ids(cx, "constraint", ids.iter());
+    let mut out = Vec::new();
+    for c in raw {
+        let party = c.party.as_ref().and_then(|id| lookup(cx, party_ids, "party", id));
+        let source = c.source.as_ref().and_then(|id| lookup(cx, source_ids, "source", id));
+        let (Some(id), Some(rule)) = (c.id, c.rule) else { continue };
+        let issue = |name: &str| issue_ids.get(name).map(|&i| IssueIx(i));
+        let option =
+            |name: &str| option_index.get(name).map(|&o| (OptionIx(o), options[o as usize].issue));
+        match crate::rule::parse_rule(&rule.value, &issue, &option) {
+            Ok(condition) => {
+                if c.party.is_some() && party.is_none() || c.source.is_some() && source.is_none() {
+                    continue;
+                }
+                let (line, _) = cx.lines.line_col(cx.text, c.span.start);
+                out.push(CrossConstraint {
+                    id: id.value,
+                    rule: rule.value,
+                    condition,
+                    party: party.map(PartyIx),
+                    source: source.map(SourceIx),
+                    quote: c.quote.map(|q| q.value),
+                    line,
+                });
+            }
+            Err(e) => {
+                // Point into the string: past the opening quote, when the rule is written without escapes.
+                let inside = rule.span.start + 1 + e.offset;
+                let at = if cx.text.get(rule.span.start + 1..rule.span.end.saturating_sub(1))
+                    == Some(rule.value.as_str())
+                    && cx.text.is_char_boundary(inside)
+                {
+                    inside..inside + 1
+                } else {
+                    rule.span.clone()
+                };
+                cx.error(&at, &rule.field, e.message, Some(e.expected));
+            }
+        }
+    }
+    out
 }

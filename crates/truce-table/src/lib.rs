@@ -18,11 +18,15 @@
 #![deny(missing_docs)]
 
 mod analysis;
+mod bargaining;
 mod best;
 mod count;
 mod explain;
 mod feasibility;
+mod frontier;
+mod numeric;
 mod pareto;
+mod problem;
 mod reading;
 mod stances;
 mod timeline;
@@ -31,13 +35,17 @@ mod timeline;
 mod tests;
 
 pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading};
+pub use bargaining::{SolutionConcept, TIE, bargaining_ranges, solve};
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
 pub use count::Count;
 pub use explain::{cite, describe_relaxation, explain_alternative};
 pub use feasibility::{
     Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES,
 };
+pub use frontier::{Frontier, ParetoPoint, pareto_frontier};
+pub use numeric::{Bargaining, NumericModel, bargain, numeric_model};
 pub use pareto::{FrontierPoint, IssueChoices, pareto_set};
+pub use problem::{IssueTable, Problem};
 pub use reading::{Constraint, ConstraintIx, Constraints, Reading};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};
 pub use timeline::{ReadingSummary, TimelinePoint, month_steps, timeline};

@@ -1,0 +1,136 @@
+//! From a scenario's preferences to a numeric [`Problem`], and the bargaining analysis over it.
+
+use truce_scenario::{OptionIx, Scenario};
+
+use crate::bargaining::{SolutionConcept, solve};
+use crate::frontier::{Frontier, ParetoPoint, pareto_frontier};
+use crate::problem::{IssueTable, Problem};
+use crate::stances::{StanceUtilities, Stances};
+
+/// A scenario's parties and feasible options as a numeric problem.
+#[derive(Debug, Clone)]
+pub struct NumericModel {
+    /// The problem: one issue per scenario issue, restricted to the options given.
+    pub problem: Problem,
+    /// `options[issue][k]`: the scenario option behind the problem's option k of that issue.
+    pub options: Vec<Vec<OptionIx>>,
+    /// Each party's utility cap, if any.
+    pub caps: Vec<Option<f64>>,
+}
+
+/// Builds the numeric problem of the parties in `stances`, over the options in `open` (one list per issue).
+///
+/// A party's utility for an option is its `[[preferences]]` utility when given, else its stance utility;
+/// its weight for an issue is its preference weight when given, else 1 / number of issues.
+pub fn numeric_model(
+    scenario: &Scenario,
+    stances: &Stances,
+    utilities: &[StanceUtilities],
+    open: &[Vec<OptionIx>],
+) -> NumericModel {
+    let d = stances.parties.len();
+    let n_issues = scenario.issues.len().max(1);
+    let prefs: Vec<Option<&truce_scenario::Preferences>> = stances
+        .parties
+        .iter()
+        .map(|p| scenario.preferences.iter().find(|x| x.party == *p))
+        .collect();
+    let issues = open
+        .iter()
+        .enumerate()
+        .map(|(i, options)| {
+            let mut table = Vec::with_capacity(options.len() * d);
+            for &o in options {
+                for slot in 0..d {
+                    let pref = prefs[slot];
+                    let weight = pref
+                        .and_then(|p| p.weights.as_ref())
+                        .map_or(1.0 / n_issues as f64, |w| w[i]);
+                    let value = pref
+                        .and_then(|p| p.utilities.get(o.ix()).copied().flatten())
+                        .unwrap_or_else(|| utilities[slot].of(stances.stance(scenario, slot, o)));
+                    table.push(weight * value);
+                }
+            }
+            IssueTable { options: options.len(), utilities: table }
+        })
+        .collect();
+    let reservation =
+        prefs.iter().map(|p| p.and_then(|p| p.reservation).unwrap_or(f64::NEG_INFINITY)).collect();
+    let caps = prefs.iter().map(|p| p.and_then(|p| p.utility_cap)).collect();
+    NumericModel {
+        problem: Problem { parties: d, issues, reservation },
+        options: open.to_vec(),
+        caps,
+    }
+}
+
+/// The Pareto set and the bargaining solutions of a numeric model.
+#[derive(Debug, Clone)]
+pub struct Bargaining {
+    /// The Pareto set of rational packages (after any utility cap).
+    pub frontier: Frontier,
+    /// Each party's (smallest, largest) utility over all packages of the model.
+    pub ranges: Vec<(f64, f64)>,
+    /// Each party's reservation value (`-inf` when none).
+    pub reservation: Vec<f64>,
+    /// For each concept, the frontier indices it selects (ties included) and the optimal score.
+    pub solutions: Vec<(SolutionConcept, Vec<usize>, Option<f64>)>,
+}
+
+impl Bargaining {
+    /// The frontier indices selected by `concept`.
+    pub fn selected(&self, concept: SolutionConcept) -> &[usize] {
+        self.solutions.iter().find(|(c, _, _)| *c == concept).map_or(&[], |(_, s, _)| s)
+    }
+}
+
+/// Computes the Pareto set and every bargaining solution.
+pub fn bargain(model: &NumericModel) -> Bargaining {
+    let mut frontier = pareto_frontier(&model.problem);
+    let mut ranges = model.problem.ranges();
+    if model.caps.iter().any(Option::is_some) {
+        let cap = |slot: usize, u: f64| model.caps[slot].map_or(u, |c| u.min(c));
+        for point in &mut frontier.points {
+            for (slot, u) in point.utilities.iter_mut().enumerate() {
+                *u = cap(slot, *u);
+            }
+        }
+        for (slot, r) in ranges.iter_mut().enumerate() {
+            *r = (cap(slot, r.0), cap(slot, r.1));
+        }
+        frontier.points = refilter(std::mem::take(&mut frontier.points));
+        frontier.points.sort_by(|a, b| {
+            let (sa, sb): (f64, f64) = (a.utilities.iter().sum(), b.utilities.iter().sum());
+            sb.total_cmp(&sa).then_with(|| a.package.cmp(&b.package))
+        });
+    }
+    let reservation = model.problem.reservation.clone();
+    let solutions = SolutionConcept::ALL
+        .iter()
+        .map(|&c| {
+            let (selected, score) = solve(&frontier, c, &ranges, &reservation);
+            (c, selected, score)
+        })
+        .collect();
+    Bargaining { frontier, ranges, reservation, solutions }
+}
+
+/// Removes points that capping made dominated or equal to another, keeping the order.
+fn refilter(points: Vec<ParetoPoint>) -> Vec<ParetoPoint> {
+    let mut kept: Vec<ParetoPoint> = Vec::with_capacity(points.len());
+    'next: for p in points {
+        for k in &mut kept {
+            let geq = k.utilities.iter().zip(&p.utilities).all(|(a, b)| a >= b);
+            if geq {
+                if k.utilities == p.utilities {
+                    k.multiplicity = k.multiplicity.saturating_add(p.multiplicity);
+                }
+                continue 'next;
+            }
+        }
+        kept.retain(|k| !(p.utilities.iter().zip(&k.utilities).all(|(a, b)| a >= b)));
+        kept.push(p);
+    }
+    kept
+}

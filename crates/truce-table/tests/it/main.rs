@@ -1,0 +1,3 @@
+//! Integration tests of the Table: conformance with the reference results of other tools.
+
+mod conformance;
