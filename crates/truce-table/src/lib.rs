@@ -29,6 +29,7 @@ mod pareto;
 mod problem;
 mod reading;
 mod stances;
+mod synthetic;
 mod timeline;
 
 #[cfg(test)]
@@ -48,4 +49,5 @@ pub use pareto::{FrontierPoint, IssueChoices, pareto_set};
 pub use problem::{IssueTable, Problem};
 pub use reading::{Constraint, ConstraintIx, Constraints, Reading};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};
+pub use synthetic::{dirichlet_ones, synthetic_problem};
 pub use timeline::{ReadingSummary, TimelinePoint, month_steps, timeline};

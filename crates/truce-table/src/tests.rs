@@ -1,6 +1,7 @@
 //! Hand-made scenarios whose answers are worked out by hand, and a property test against brute force.
 
 mod brute_force;
+mod frontier;
 
 use truce_scenario::{Date, Scenario};
 

@@ -67,6 +67,22 @@ enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Time the exact Pareto set of a seeded synthetic problem (used by `cargo xtask bench-table`).
+    #[command(hide = true)]
+    BenchFrontier {
+        /// Parties.
+        #[arg(long)]
+        parties: usize,
+        /// Issues.
+        #[arg(long)]
+        issues: usize,
+        /// Options per issue.
+        #[arg(long, default_value_t = 10)]
+        options: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the JSON Schema of a report format.
     Schema {
         /// Which report.
@@ -190,6 +206,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.sources.len()
             ))
         }
+        Command::BenchFrontier { parties, issues, options, seed } => {
+            let problem = truce_table::synthetic_problem(parties, issues, options, seed);
+            let start = std::time::Instant::now();
+            let frontier = truce_table::pareto_frontier(&problem);
+            let seconds = start.elapsed().as_secs_f64();
+            let line = serde_json::json!({
+                "parties": parties,
+                "issues": issues,
+                "options": options,
+                "outcomes": problem.size(),
+                "seconds": seconds,
+                "frontier": frontier.points.len(),
+                "peak_layer": frontier.peak_layer,
+                "peak_rss_bytes": peak_rss_bytes(),
+            });
+            emit(&format!("{line}\n"))
+        }
         Command::Schema { report } => {
             let schema = match report {
                 SchemaKind::Analysis => schemars::schema_for!(report::AnalysisReport),
@@ -249,4 +282,12 @@ fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result
         ));
     }
     Ok(out)
+}
+
+/// This process's peak resident set size, from `/proc/self/status` (Linux); `None` elsewhere.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
