@@ -3,8 +3,10 @@
 //! Every solution searches the frontier of rational packages only, and returns every point within
 //! [`TIE`] of the optimum, in frontier order. Definitions:
 //!
-//! - **Disagreement point** dᵢ: party i's reservation value when it is finite and not below the party's
-//!   smallest utility over all packages; otherwise that smallest utility. (NegMAS 0.16's rule.)
+//! - **Disagreement point** dᵢ, by [`Disagreement`] rule:
+//!   - `Reservation` (Truce's default, and Genius's): party i's reservation value; 0 when it has none;
+//!   - `NegMas` (NegMAS 0.16): the reservation value when it is finite and not below the party's smallest
+//!     utility over all packages; otherwise that smallest utility.
 //! - **Nash** (`nash`): maximises ∏ᵢ (uᵢ − dᵢ).
 //! - **Kalai–Smorodinsky** (`ks`): minimises maxᵢ aᵢ − minᵢ aᵢ with aᵢ = (uᵢ − dᵢ)/(Mᵢ − dᵢ), Mᵢ the party's
 //!   largest utility over all packages: the point whose gains, as shares of each party's possible gain,
@@ -60,12 +62,28 @@ impl SolutionConcept {
     }
 }
 
+/// How the disagreement point is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Disagreement {
+    /// The reservation value, 0 where there is none (Genius).
+    Reservation,
+    /// The reservation value if finite and not below the smallest utility, else the smallest utility (NegMAS).
+    NegMas,
+}
+
 /// Each party's (disagreement point, best utility), from its reservation value and its utility range.
-pub fn bargaining_ranges(ranges: &[(f64, f64)], reservation: &[f64]) -> Vec<(f64, f64)> {
+pub fn bargaining_ranges(
+    ranges: &[(f64, f64)],
+    reservation: &[f64],
+    rule: Disagreement,
+) -> Vec<(f64, f64)> {
     ranges
         .iter()
         .zip(reservation)
-        .map(|(&(min, max), &r)| if r.is_finite() && r >= min { (r, max) } else { (min, max) })
+        .map(|(&(min, max), &r)| match rule {
+            Disagreement::Reservation => (if r.is_finite() { r } else { 0.0 }, max),
+            Disagreement::NegMas => (if r.is_finite() && r >= min { r } else { min }, max),
+        })
         .collect()
 }
 
@@ -77,12 +95,13 @@ pub fn solve(
     concept: SolutionConcept,
     ranges: &[(f64, f64)],
     reservation: &[f64],
+    rule: Disagreement,
 ) -> (Vec<usize>, Option<f64>) {
     let points = &frontier.points;
     if points.is_empty() {
         return (Vec::new(), None);
     }
-    let bargaining = bargaining_ranges(ranges, reservation);
+    let bargaining = bargaining_ranges(ranges, reservation, rule);
     if concept != SolutionConcept::KalaiSmorodinskyGenius
         && bargaining.iter().any(|(d, m)| m - d <= TIE)
     {

@@ -2,7 +2,8 @@
 
 use truce_scenario::{IssueIx, OptionIx, PartyIx, PositionIx, Scenario, Stance};
 
-use crate::pareto::{FrontierPoint, IssueChoices, pareto_set};
+use crate::bargaining::{Disagreement, SolutionConcept};
+use crate::numeric::{NumericModel, bargain, numeric_model};
 use crate::stances::{StanceUtilities, Stances};
 
 /// How a chosen option stands with one party.
@@ -80,7 +81,8 @@ pub struct BestPackage {
     pub package: Vec<OptionIx>,
     /// Utility per party, in [`Stances::parties`] order.
     pub utilities: Vec<f64>,
-    /// The criterion's value: the Nash product, or the minimum utility.
+    /// The criterion's value: the Nash product of gains, the smallest gain, the KS spread, the Genius KS
+    /// sum of differences, or the welfare.
     pub score: f64,
     /// For each issue, the other feasible options every party values exactly as the chosen one:
     /// swapping any of them in gives an equally good package.
@@ -89,74 +91,79 @@ pub struct BestPackage {
     pub accounts: Vec<PartyAccount>,
 }
 
-/// The Pareto set and the packages the bargaining criteria pick from it.
+/// The Pareto set and the packages the bargaining solutions pick from it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestPackages {
-    /// Number of distinct utility vectors on the Pareto frontier.
+    /// Number of distinct utility vectors on the Pareto frontier of rational feasible packages.
     pub pareto_size: usize,
-    /// The package maximising the product of utilities (disagreement point: utility 0 for everyone).
+    /// The package maximising the product of gains over the disagreement point.
     pub nash: Option<BestPackage>,
-    /// The package maximising the smallest utility; ties broken by the next smallest, and so on (leximin).
+    /// The package maximising the smallest gain (egalitarian); ties broken by the next smallest, and so on.
     pub maximin: Option<BestPackage>,
-}
-
-/// Per-issue utility contributions: the weight of every issue is 1 / number of issues.
-pub(crate) fn issue_choices(
-    scenario: &Scenario,
-    stances: &Stances,
-    utilities: &[StanceUtilities],
-    open: &[Vec<OptionIx>],
-) -> Vec<IssueChoices> {
-    let weight = 1.0 / scenario.issues.len().max(1) as f64;
-    open.iter()
-        .map(|options| {
-            options
-                .iter()
-                .map(|&o| {
-                    let vector = (0..stances.parties.len())
-                        .map(|slot| weight * utilities[slot].of(stances.stance(scenario, slot, o)))
-                        .collect();
-                    (o, vector)
-                })
-                .collect()
-        })
-        .collect()
+    /// The Kalai–Smorodinsky package (NegMAS definition: equal shares of each party's possible gain).
+    pub ks: Option<BestPackage>,
+    /// The Kalai–Smorodinsky package under Genius's definition (least sum of pairwise utility differences).
+    pub ks_genius: Option<BestPackage>,
+    /// The package maximising the sum of utilities.
+    pub utilitarian: Option<BestPackage>,
+    /// Each party's disagreement point, in [`Stances::parties`] order.
+    pub disagreement: Vec<f64>,
 }
 
 impl BestPackages {
-    /// Computes the Pareto set over the feasible packages (`open` options per issue) and picks from it.
+    /// Computes the Pareto set over the feasible packages (`open` options per issue) and the bargaining solutions.
+    ///
+    /// Disagreement points are the reservation values; a party without one gets 0, the utility of crossing
+    /// its red lines by default: no deal is taken to be as bad as that.
     pub fn new(
         scenario: &Scenario,
         stances: &Stances,
         utilities: &[StanceUtilities],
         open: &[Vec<OptionIx>],
     ) -> BestPackages {
-        let choices = issue_choices(scenario, stances, utilities, open);
-        let frontier = pareto_set(&choices, stances.parties.len());
-        let nash = frontier
-            .iter()
-            .filter(|p| p.utilities.iter().all(|&u| u > 0.0))
-            .map(|p| (p.utilities.iter().map(|u| u.ln()).sum::<f64>(), p))
-            .fold(None, |best: Option<(f64, &FrontierPoint)>, (score, p)| match best {
-                Some((s, _)) if s >= score => best,
-                _ => Some((score, p)),
-            })
-            .map(|(log_product, p)| explain(scenario, stances, &choices, p, log_product.exp()));
-        let maximin = frontier
-            .iter()
-            .map(|p| {
-                let mut sorted = p.utilities.clone();
-                sorted.sort_by(f64::total_cmp);
-                (sorted, p)
-            })
-            .fold(None, |best: Option<(Vec<f64>, &FrontierPoint)>, (key, p)| match best {
-                Some((ref k, _)) if leximin_cmp(k, &key) != std::cmp::Ordering::Less => best,
-                _ => Some((key, p)),
-            })
-            .map(|(key, p)| {
-                explain(scenario, stances, &choices, p, key.first().copied().unwrap_or(0.0))
-            });
-        BestPackages { pareto_size: frontier.len(), nash, maximin }
+        let model = numeric_model(scenario, stances, utilities, open);
+        let result = bargain(&model, Disagreement::Reservation);
+        let pick = |concept: SolutionConcept| -> Option<BestPackage> {
+            let selected = result.selected(concept);
+            let (_, _, score) = result.solutions.iter().find(|(c, _, _)| *c == concept)?;
+            // Among tied points, the leximin-best one (then frontier order) is shown.
+            let best = selected.iter().copied().max_by(|&a, &b| {
+                let mut ua = result.frontier.points[a].utilities.clone();
+                let mut ub = result.frontier.points[b].utilities.clone();
+                ua.sort_by(f64::total_cmp);
+                ub.sort_by(f64::total_cmp);
+                leximin_cmp(&ua, &ub).then(b.cmp(&a))
+            })?;
+            let point = &result.frontier.points[best];
+            let package: Vec<OptionIx> = point
+                .package
+                .iter()
+                .zip(&model.options)
+                .map(|(&k, options)| options[k as usize])
+                .collect();
+            Some(explain(
+                scenario,
+                stances,
+                &model,
+                &package,
+                &point.utilities,
+                score.unwrap_or(f64::NAN),
+            ))
+        };
+        let disagreement =
+            crate::bargaining::bargaining_ranges(&result.ranges, &result.reservation, result.rule)
+                .iter()
+                .map(|(d, _)| *d)
+                .collect();
+        BestPackages {
+            pareto_size: result.frontier.points.len(),
+            nash: pick(SolutionConcept::Nash),
+            maximin: pick(SolutionConcept::Egalitarian),
+            ks: pick(SolutionConcept::KalaiSmorodinsky),
+            ks_genius: pick(SolutionConcept::KalaiSmorodinskyGenius),
+            utilitarian: pick(SolutionConcept::Utilitarian),
+            disagreement,
+        }
     }
 }
 
@@ -171,20 +178,26 @@ fn leximin_cmp(a: &[f64], b: &[f64]) -> std::cmp::Ordering {
 fn explain(
     scenario: &Scenario,
     stances: &Stances,
-    choices: &[IssueChoices],
-    point: &FrontierPoint,
+    model: &NumericModel,
+    package: &[OptionIx],
+    utilities: &[f64],
     score: f64,
 ) -> BestPackage {
-    let equivalents = point
-        .package
+    let d = stances.parties.len();
+    // Options every party values exactly as the chosen one are equally good swaps.
+    let equivalents = package
         .iter()
-        .zip(choices)
-        .map(|(&chosen, issue_choices)| {
-            let chosen_vector = issue_choices.iter().find(|(o, _)| *o == chosen).map(|(_, v)| v);
-            issue_choices
+        .enumerate()
+        .map(|(issue, &chosen)| {
+            let table = &model.problem.issues[issue];
+            let options = &model.options[issue];
+            let Some(k) = options.iter().position(|&o| o == chosen) else { return Vec::new() };
+            let row = table.row(k, d);
+            options
                 .iter()
-                .filter(|(o, v)| *o != chosen && Some(v) == chosen_vector)
-                .map(|(o, _)| *o)
+                .enumerate()
+                .filter(|&(j, _)| j != k && table.row(j, d) == row)
+                .map(|(_, &o)| o)
                 .collect()
         })
         .collect();
@@ -194,9 +207,8 @@ fn explain(
         .enumerate()
         .map(|(slot, &party)| PartyAccount {
             party,
-            utility: point.utilities[slot],
-            issues: point
-                .package
+            utility: utilities[slot],
+            issues: package
                 .iter()
                 .map(|&option| {
                     let issue = scenario.option(option).issue;
@@ -220,8 +232,8 @@ fn explain(
         })
         .collect();
     BestPackage {
-        package: point.package.clone(),
-        utilities: point.utilities.clone(),
+        package: package.to_vec(),
+        utilities: utilities.to_vec(),
         score,
         equivalents,
         accounts,

@@ -25,7 +25,6 @@ mod explain;
 mod feasibility;
 mod frontier;
 mod numeric;
-mod pareto;
 mod problem;
 mod reading;
 mod stances;
@@ -36,7 +35,7 @@ mod timeline;
 mod tests;
 
 pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading};
-pub use bargaining::{SolutionConcept, TIE, bargaining_ranges, solve};
+pub use bargaining::{Disagreement, SolutionConcept, TIE, bargaining_ranges, solve};
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
 pub use count::Count;
 pub use explain::{cite, describe_relaxation, explain_alternative};
@@ -45,7 +44,6 @@ pub use feasibility::{
 };
 pub use frontier::{Frontier, ParetoPoint, pareto_frontier};
 pub use numeric::{Bargaining, NumericModel, bargain, numeric_model};
-pub use pareto::{FrontierPoint, IssueChoices, pareto_set};
 pub use problem::{IssueTable, Problem};
 pub use reading::{Constraint, ConstraintIx, Constraints, Reading};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};

@@ -2,7 +2,7 @@
 
 use truce_scenario::{OptionIx, Scenario};
 
-use crate::bargaining::{SolutionConcept, solve};
+use crate::bargaining::{Disagreement, SolutionConcept, solve};
 use crate::frontier::{Frontier, ParetoPoint, pareto_frontier};
 use crate::problem::{IssueTable, Problem};
 use crate::stances::{StanceUtilities, Stances};
@@ -16,12 +16,18 @@ pub struct NumericModel {
     pub options: Vec<Vec<OptionIx>>,
     /// Each party's utility cap, if any.
     pub caps: Vec<Option<f64>>,
+    /// Factor from the problem's units to reported utilities (see [`numeric_model`]).
+    pub scale: f64,
 }
 
 /// Builds the numeric problem of the parties in `stances`, over the options in `open` (one list per issue).
 ///
 /// A party's utility for an option is its `[[preferences]]` utility when given, else its stance utility;
 /// its weight for an issue is its preference weight when given, else 1 / number of issues.
+///
+/// When no party has weights, every issue weighs the same for everyone: the problem is then built with
+/// weight 1 and [`NumericModel::scale`] = 1 / number of issues. Stance utilities are multiples of 1/4, so
+/// their sums are exact in binary floating point, and packages that tie mathematically tie exactly.
 pub fn numeric_model(
     scenario: &Scenario,
     stances: &Stances,
@@ -35,6 +41,9 @@ pub fn numeric_model(
         .iter()
         .map(|p| scenario.preferences.iter().find(|x| x.party == *p))
         .collect();
+    let uniform = prefs.iter().all(|p| p.is_none_or(|p| p.weights.is_none()));
+    let scale = if uniform { 1.0 / n_issues as f64 } else { 1.0 };
+    let default_weight = if uniform { 1.0 } else { 1.0 / n_issues as f64 };
     let issues = open
         .iter()
         .enumerate()
@@ -43,9 +52,8 @@ pub fn numeric_model(
             for &o in options {
                 for slot in 0..d {
                     let pref = prefs[slot];
-                    let weight = pref
-                        .and_then(|p| p.weights.as_ref())
-                        .map_or(1.0 / n_issues as f64, |w| w[i]);
+                    let weight =
+                        pref.and_then(|p| p.weights.as_ref()).map_or(default_weight, |w| w[i]);
                     let value = pref
                         .and_then(|p| p.utilities.get(o.ix()).copied().flatten())
                         .unwrap_or_else(|| utilities[slot].of(stances.stance(scenario, slot, o)));
@@ -55,13 +63,16 @@ pub fn numeric_model(
             IssueTable { options: options.len(), utilities: table }
         })
         .collect();
-    let reservation =
-        prefs.iter().map(|p| p.and_then(|p| p.reservation).unwrap_or(f64::NEG_INFINITY)).collect();
+    let reservation = prefs
+        .iter()
+        .map(|p| p.and_then(|p| p.reservation).map_or(f64::NEG_INFINITY, |r| r / scale))
+        .collect();
     let caps = prefs.iter().map(|p| p.and_then(|p| p.utility_cap)).collect();
     NumericModel {
         problem: Problem { parties: d, issues, reservation },
         options: open.to_vec(),
         caps,
+        scale,
     }
 }
 
@@ -74,6 +85,8 @@ pub struct Bargaining {
     pub ranges: Vec<(f64, f64)>,
     /// Each party's reservation value (`-inf` when none).
     pub reservation: Vec<f64>,
+    /// The rule that set the disagreement points.
+    pub rule: Disagreement,
     /// For each concept, the frontier indices it selects (ties included) and the optimal score.
     pub solutions: Vec<(SolutionConcept, Vec<usize>, Option<f64>)>,
 }
@@ -85,10 +98,16 @@ impl Bargaining {
     }
 }
 
-/// Computes the Pareto set and every bargaining solution.
-pub fn bargain(model: &NumericModel) -> Bargaining {
+/// Computes the Pareto set and every bargaining solution, with disagreement points set by `rule`.
+pub fn bargain(model: &NumericModel, rule: Disagreement) -> Bargaining {
     let mut frontier = pareto_frontier(&model.problem);
     let mut ranges = model.problem.ranges();
+    if model.scale != 1.0 {
+        for point in &mut frontier.points {
+            point.utilities.iter_mut().for_each(|u| *u *= model.scale);
+        }
+        ranges.iter_mut().for_each(|r| *r = (r.0 * model.scale, r.1 * model.scale));
+    }
     if model.caps.iter().any(Option::is_some) {
         let cap = |slot: usize, u: f64| model.caps[slot].map_or(u, |c| u.min(c));
         for point in &mut frontier.points {
@@ -105,15 +124,15 @@ pub fn bargain(model: &NumericModel) -> Bargaining {
             sb.total_cmp(&sa).then_with(|| a.package.cmp(&b.package))
         });
     }
-    let reservation = model.problem.reservation.clone();
+    let reservation: Vec<f64> = model.problem.reservation.iter().map(|r| r * model.scale).collect();
     let solutions = SolutionConcept::ALL
         .iter()
         .map(|&c| {
-            let (selected, score) = solve(&frontier, c, &ranges, &reservation);
+            let (selected, score) = solve(&frontier, c, &ranges, &reservation, rule);
             (c, selected, score)
         })
         .collect();
-    Bargaining { frontier, ranges, reservation, solutions }
+    Bargaining { frontier, ranges, reservation, rule, solutions }
 }
 
 /// Removes points that capping made dominated or equal to another, keeping the order.

@@ -188,6 +188,24 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
                 p,
             );
         }
+        let short = |name: &str, p: &Option<PackageReport>| {
+            p.as_ref().map(|p| {
+                let options: Vec<&str> = p.options.iter().map(|o| o.option.as_str()).collect();
+                format!("  {name:<12} {:>8.4}  {}", p.score, options.join(", "))
+            })
+        };
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Other bargaining solutions (score, package):");
+        for line in [
+            short("KS", &best.ks),
+            short("KS (Genius)", &best.ks_genius),
+            short("utilitarian", &best.utilitarian),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let _ = writeln!(out, "{line}");
+        }
     }
 }
 
@@ -354,7 +372,13 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
         }
         if let Some(best) = &r.best {
             let _ = writeln!(out, "Pareto set: {} distinct utility profiles.\n", best.pareto_size);
-            for (name, p) in [("Nash package", &best.nash), ("Maximin package", &best.maximin)] {
+            for (name, p) in [
+                ("Nash package", &best.nash),
+                ("Maximin package", &best.maximin),
+                ("Kalai–Smorodinsky package", &best.ks),
+                ("Kalai–Smorodinsky package (Genius definition)", &best.ks_genius),
+                ("Utilitarian package", &best.utilitarian),
+            ] {
                 let Some(p) = p else { continue };
                 let _ = writeln!(out, "### {name} (score {:.4})\n", p.score);
                 let _ = writeln!(out, "| issue | option | equally good |");

@@ -209,19 +209,28 @@ pub struct CoalitionsReport {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BestReport {
-    /// Number of distinct utility vectors on the Pareto frontier of feasible packages.
+    /// Number of distinct utility vectors on the Pareto frontier of feasible (and rational) packages.
     pub pareto_size: usize,
-    /// The package maximising the product of utilities; null when no package gives every party a positive utility.
+    /// Each party's disagreement point: its reservation value, or 0 when it has none.
+    pub disagreement: Vec<f64>,
+    /// The package maximising the product of gains over the disagreement point.
     pub nash: Option<PackageReport>,
-    /// The package maximising the smallest utility (leximin tie-break).
+    /// The package maximising the smallest gain over the disagreement point (egalitarian; leximin tie-break).
     pub maximin: Option<PackageReport>,
+    /// The Kalai–Smorodinsky package: gains as equal shares of each party's possible gain (NegMAS definition).
+    pub ks: Option<PackageReport>,
+    /// The Kalai–Smorodinsky package as Genius defines it: least sum of pairwise utility differences.
+    pub ks_genius: Option<PackageReport>,
+    /// The package maximising the sum of utilities.
+    pub utilitarian: Option<PackageReport>,
 }
 
 /// A package with its per-party account.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackageReport {
-    /// The criterion's value: the Nash product, or the smallest utility.
+    /// The criterion's value: the Nash product of gains, the smallest gain, the KS spread of shares,
+    /// the Genius KS sum of differences, or the welfare.
     pub score: f64,
     /// One option per issue.
     pub options: Vec<ChosenOption>,
@@ -556,8 +565,12 @@ fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
         }),
         best: r.best.as_ref().map(|b| BestReport {
             pareto_size: b.pareto_size,
+            disagreement: b.disagreement.clone(),
             nash: b.nash.as_ref().map(|p| package_report(scenario, p)),
             maximin: b.maximin.as_ref().map(|p| package_report(scenario, p)),
+            ks: b.ks.as_ref().map(|p| package_report(scenario, p)),
+            ks_genius: b.ks_genius.as_ref().map(|p| package_report(scenario, p)),
+            utilitarian: b.utilitarian.as_ref().map(|p| package_report(scenario, p)),
         }),
     }
 }

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use crate::{IssueTable, Problem, SolutionConcept, pareto_frontier, solve};
+use crate::{Disagreement, IssueTable, Problem, SolutionConcept, pareto_frontier, solve};
 
 fn problem() -> impl Strategy<Value = Problem> {
     (1usize..=5, prop::collection::vec(1usize..=4, 0..=4), any::<bool>()).prop_flat_map(
@@ -76,13 +76,13 @@ proptest! {
         // Nash and utilitarian optima equal brute force over the rational packages.
         let ranges = p.ranges();
         for concept in [SolutionConcept::Nash, SolutionConcept::Utilitarian, SolutionConcept::Egalitarian] {
-            let (selected, score) = solve(&frontier, concept, &ranges, &p.reservation);
+            let (selected, score) = solve(&frontier, concept, &ranges, &p.reservation, Disagreement::NegMas);
             if rational.is_empty() {
                 prop_assert!(selected.is_empty());
                 continue;
             }
             if let Some(score) = score {
-                let d = crate::bargaining_ranges(&ranges, &p.reservation);
+                let d = crate::bargaining_ranges(&ranges, &p.reservation, Disagreement::NegMas);
                 let best = rational.iter().map(|(_, u)| match concept {
                     SolutionConcept::Nash => u.iter().zip(&d).map(|(x, (d, _))| x - d).product::<f64>(),
                     SolutionConcept::Utilitarian => u.iter().sum(),

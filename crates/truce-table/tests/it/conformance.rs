@@ -14,7 +14,7 @@ use serde_json::Value;
 use truce_scenario::import::{
     ImportOptions, InputFile, Semantics, import_genius, import_geniusweb,
 };
-use truce_table::{SolutionConcept, Stances, bargain, numeric_model};
+use truce_table::{Disagreement, SolutionConcept, Stances, bargain, numeric_model};
 
 const TOL: f64 = 1e-9;
 
@@ -97,7 +97,7 @@ fn check_variant(slug: &str, reference: &Value, variant: &str) -> Result<(), Str
     let utilities = vec![truce_table::DEFAULT_STANCE_UTILITIES; parties.len()];
     let open: Vec<_> = scenario.issues.iter().map(|i| i.options.clone()).collect();
     let model = numeric_model(&scenario, &stances, &utilities, &open);
-    let result = bargain(&model);
+    let result = bargain(&model, Disagreement::NegMas);
     let expected = &reference["variants"][variant];
 
     let ranges: Vec<Vec<f64>> =
