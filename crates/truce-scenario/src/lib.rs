@@ -22,6 +22,7 @@ pub mod import;
 mod model;
 mod parse;
 mod rule;
+mod write;
 
 #[cfg(test)]
 mod tests;
@@ -30,3 +31,4 @@ pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
 pub use model::*;
 pub use parse::parse;
 pub use rule::{RuleError, parse_rule};
+pub use write::to_toml;

@@ -126,7 +126,7 @@ impl Scenario {
 
 /// A party's numeric preferences (`[[preferences]]`).
 ///
-/// The party's utility for a package is Σ over issues of `weight(issue) × utility(chosen option)`,
+/// The party's utility for a package is `offset` + Σ over issues of `weight(issue) × utility(chosen option)`,
 /// capped at `utility_cap` when one is given. An option without a utility here falls back to the
 /// party's stance utility on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +143,8 @@ pub struct Preferences {
     pub utility_cap: Option<f64>,
     /// Discount factor recorded from an imported profile; the analysis ignores time.
     pub discount_factor: Option<f64>,
+    /// A constant added to the party's utility for every package (NegMAS's placeholder issues add one).
+    pub offset: f64,
     /// 1-based line of the `[[preferences]]` header.
     pub line: u32,
 }

@@ -588,6 +588,7 @@ struct RawPreferences {
     reservation: Option<f64>,
     utility_cap: Option<f64>,
     discount_factor: Option<f64>,
+    offset: Option<f64>,
 }
 
 struct RawConstraint {
@@ -771,6 +772,7 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         let reservation = cx.f64_opt(&mut t, "reservation");
         let utility_cap = cx.f64_opt(&mut t, "utility_cap");
         let discount_factor = cx.f64_opt(&mut t, "discount_factor");
+        let offset = cx.f64_opt(&mut t, "offset");
         preferences.push(RawPreferences {
             span: t.span.clone(),
             party,
@@ -779,6 +781,7 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
             reservation,
             utility_cap,
             discount_factor,
+            offset,
         });
         cx.finish(t);
     }
@@ -1250,6 +1253,7 @@ fn resolve_preferences(
             reservation: p.reservation,
             utility_cap: p.utility_cap,
             discount_factor: p.discount_factor,
+            offset: p.offset.unwrap_or(0.0),
             line,
         });
     }

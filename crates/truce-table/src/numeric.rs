@@ -57,7 +57,13 @@ pub fn numeric_model(
                     let value = pref
                         .and_then(|p| p.utilities.get(o.ix()).copied().flatten())
                         .unwrap_or_else(|| utilities[slot].of(stances.stance(scenario, slot, o)));
-                    table.push(weight * value);
+                    // A constant offset rides on the first issue: (0 + offset) + w·v, as NegMAS sums.
+                    let offset = if i == 0 { pref.map_or(0.0, |p| p.offset) } else { 0.0 };
+                    table.push(if offset != 0.0 {
+                        offset + weight * value
+                    } else {
+                        weight * value
+                    });
                 }
             }
             IssueTable { options: options.len(), utilities: table }

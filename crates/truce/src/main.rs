@@ -2,6 +2,7 @@
 //!
 //! This crate parses arguments, reads files, and prints; every decision is made in the library crates.
 
+mod domain;
 mod render;
 mod report;
 mod svg;
@@ -27,8 +28,10 @@ struct Cli {
 enum Command {
     /// Analyse a scenario: is there a deal every party can accept, and if not, what would have to give?
     Analyze {
-        /// The scenario file (TOML).
+        /// The scenario file (TOML), or a Genius / GeniusWeb domain folder.
         file: PathBuf,
+        #[command(flatten)]
+        import: ImportArgs,
         /// Replay the positions known on this date (YYYY-MM-DD).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
@@ -62,6 +65,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Convert a Genius (XML) or GeniusWeb (JSON) domain folder to a Truce scenario file.
+    Import {
+        /// The folder: one domain file and one profile per party.
+        dir: PathBuf,
+        #[command(flatten)]
+        import: ImportArgs,
+        /// Write the scenario here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Check a scenario file and print its diagnostics.
     Check {
         /// The scenario file (TOML).
@@ -89,6 +102,34 @@ enum Command {
         #[arg(value_enum)]
         report: SchemaKind,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct ImportArgs {
+    /// Utility semantics for imported domains: Genius's own rules, or NegMAS 0.16's raw import.
+    #[arg(long, value_enum, default_value_t = SemanticsArg::Genius)]
+    semantics: SemanticsArg,
+    /// Under genius semantics, do not cap summed utilities at 1.
+    #[arg(long)]
+    no_cap: bool,
+}
+
+impl ImportArgs {
+    fn options(self) -> truce_scenario::import::ImportOptions {
+        let semantics = match self.semantics {
+            SemanticsArg::Genius => truce_scenario::import::Semantics::Genius,
+            SemanticsArg::NegmasRaw => truce_scenario::import::Semantics::NegmasRaw,
+        };
+        truce_scenario::import::ImportOptions { semantics, cap_at_one: !self.no_cap }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SemanticsArg {
+    /// Per-issue normalisation with Java rounding, integer clamp from the lower bound, cap at 1.
+    Genius,
+    /// Raw evaluations, integer evaluators as slope·x + offset (NegMAS 0.16).
+    NegmasRaw,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -158,8 +199,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Analyze { file, as_of, parties, format } => {
-            let scenario = load(&file)?;
+        Command::Analyze { file, import, as_of, parties, format } => {
+            let scenario = load_any(&file, import)?;
             let parties = select_parties(&scenario, parties.as_deref())?;
             let analysis = analyze(&scenario, &AnalysisOptions { as_of, parties: Some(parties) });
             let report = report::analysis_report(&scenario, &analysis);
@@ -193,6 +234,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Format::Json => to_json(&report)?,
             };
             emit(&text)
+        }
+        Command::Import { dir, import, output } => {
+            let scenario = load_domain(&dir, import)?;
+            let comment = format!(
+                "Imported by `truce import` from {} ({} semantics{}).",
+                dir.display(),
+                import.options().semantics.as_str(),
+                if import.options().cap_at_one && import.semantics == SemanticsArg::Genius {
+                    ", capped at 1"
+                } else {
+                    ""
+                }
+            );
+            let text = truce_scenario::to_toml(&scenario, &comment);
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("truce: wrote {}", path.display());
+                    Ok(())
+                }
+                None => emit(&text),
+            }
         }
         Command::Check { file } => {
             let scenario = load(&file)?;
@@ -244,6 +308,23 @@ fn emit(text: &str) -> anyhow::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
+}
+
+/// A scenario file, or a domain folder to import.
+fn load_any(path: &Path, import: ImportArgs) -> anyhow::Result<Scenario> {
+    if path.is_dir() { load_domain(path, import) } else { load(path) }
+}
+
+/// Imports a domain folder, printing its diagnostics to stderr.
+fn load_domain(dir: &Path, import: ImportArgs) -> anyhow::Result<Scenario> {
+    let (scenario, diagnostics) = domain::load(dir, import.options())?;
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    scenario.ok_or_else(|| {
+        eprintln!("truce: {}: the domain could not be imported", dir.display());
+        InvalidInput.into()
+    })
 }
 
 /// Reads and validates a scenario, printing its diagnostics to stderr.

@@ -150,7 +150,9 @@ pub(crate) fn build_scenario(
         constraints: Vec::new(),
     };
     let mut used_ids = std::collections::HashSet::new();
-    for (i, issue) in issues.iter().enumerate() {
+    // NegMAS's placeholder issues have one value: they become a constant offset per party, not issues.
+    let real: Vec<usize> = (0..issues.len()).filter(|&k| !issues[k].dummy).collect();
+    for (i, issue) in real.iter().map(|&k| &issues[k]).enumerate() {
         let mut options = Vec::new();
         for value in &issue.values {
             let mut id = format!("{}.{}", issue.name, value);
@@ -191,10 +193,15 @@ pub(crate) fn build_scenario(
             speakers: None,
             stance_utilities: StanceUtilityOverrides::default(),
         });
+        let offset = (0..issues.len())
+            .filter(|&k| issues[k].dummy)
+            .map(|k| weights[k] * utilities[k][0])
+            .sum();
         scenario.preferences.push(Preferences {
             party: PartyIx(p as u32),
-            weights: Some(weights),
-            utilities: utilities.into_iter().flatten().map(Some).collect(),
+            weights: Some(real.iter().map(|&k| weights[k]).collect()),
+            utilities: real.iter().flat_map(|&k| utilities[k].iter().map(|&u| Some(u))).collect(),
+            offset,
             reservation,
             utility_cap: cap,
             discount_factor: discount,
