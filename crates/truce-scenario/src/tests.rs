@@ -329,3 +329,61 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn constraint_rules_are_checked() {
+    check(
+        "\n[[constraints]]\nid = \"c1\"\nrule = \"if x = x.a then q = q.b\"\n",
+        &[
+            r#"t.toml:28:25: error: constraints[0].rule: unknown issue id "q"; expected an issue id defined in the scenario"#,
+        ],
+    );
+    check(
+        "\n[[constraints]]\nid = \"c1\"\nrule = \"x = y.a\"\n",
+        &[
+            r#"t.toml:28:13: error: constraints[0].rule: unknown option id "y.a"; expected an option id of issue "x""#,
+        ],
+    );
+    check(
+        "\n[[constraints]]\nid = \"c1\"\nrule = \"not (x = x.a\"\n",
+        &["t.toml:28:21: error: constraints[0].rule: unclosed `(`; expected `)`"],
+    );
+    check(
+        "\n[[constraints]]\nid = \"c1\"\nrule = \"x in [x.a, x.b] and\"\nparty = \"Q\"\n",
+        &[
+            "t.toml:28:28: error: constraints[0].rule: missing condition; expected an issue id, `not` or `(`",
+            r#"t.toml:29:9: error: constraints[0].party: unknown party id "Q"; expected one of the party ids: A, B"#,
+        ],
+    );
+    let text = format!(
+        "{BASE}\n[[constraints]]\nid = \"c1\"\nrule = \"if x = x.a then x != x.b\"\nparty = \"A\"\n"
+    );
+    let (scenario, diags) = parse("t.toml", &text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let s = scenario.unwrap();
+    assert_eq!(s.constraints[0].party, s.party_by_id("A"));
+    assert_eq!(s.constraints[0].condition.issues().len(), 1);
+}
+
+#[test]
+fn preferences_are_checked() {
+    check(
+        "\n[[preferences]]\nparty = \"A\"\nweights = { x = -1, q = 0.5 }\nutilities = { \"x.a\" = 0.5, \"x.zz\" = 1 }\n\n[[preferences]]\nparty = \"A\"\n",
+        &[
+            "t.toml:28:13: error: preferences[0].weights.x: negative weight -1; expected a weight of 0 or more",
+            r#"t.toml:28:21: error: preferences[0].weights.q: unknown issue id "q"; expected one of the issue ids: x"#,
+            r#"t.toml:29:28: error: preferences[0].utilities.x.zz: unknown option id "x.zz"; expected one of the option ids: x.a, x.b"#,
+            r#"t.toml:32:9: error: preferences[1].party: party "A" already has preferences (line 26); expected one [[preferences]] table per party"#,
+        ],
+    );
+    let text = format!(
+        "{BASE}\n[[preferences]]\nparty = \"B\"\nreservation = 0.4\nutilities = {{ \"x.a\" = 0.9 }}\n"
+    );
+    let (scenario, diags) = parse("t.toml", &text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let p = &scenario.unwrap().preferences[0];
+    assert_eq!(
+        (p.reservation, p.utilities[0], p.utilities[1], p.weights.is_none()),
+        (Some(0.4), Some(0.9), None, true)
+    );
+}

@@ -67,11 +67,19 @@ pub fn analyze_reading(
 ) -> ReadingAnalysis {
     let constraints = Constraints::new(scenario, stances, reading);
     let feasibility = Feasibility::new(scenario, &constraints);
-    let coalitions = Coalitions::new(scenario, stances, &constraints);
+    let coalitions = Coalitions::new(stances, &constraints);
     let (concessions, best) = if feasibility.is_feasible() {
-        (None, Some(BestPackages::new(scenario, stances, utilities, &feasibility.open)))
+        (
+            None,
+            Some(BestPackages::new(
+                scenario,
+                stances,
+                utilities,
+                &feasibility.open_combos(&constraints),
+            )),
+        )
     } else {
-        (Some(ConcessionFamily::new(scenario, &constraints, &feasibility)), None)
+        (Some(ConcessionFamily::new(&constraints, &feasibility)), None)
     };
     ReadingAnalysis { reading, constraints, feasibility, concessions, coalitions, best }
 }

@@ -119,7 +119,7 @@ impl BestPackages {
         scenario: &Scenario,
         stances: &Stances,
         utilities: &[StanceUtilities],
-        open: &[Vec<OptionIx>],
+        open: &[Vec<Vec<OptionIx>>],
     ) -> BestPackages {
         let model = numeric_model(scenario, stances, utilities, open);
         let result = bargain(&model, Disagreement::Reservation);
@@ -135,17 +135,11 @@ impl BestPackages {
                 leximin_cmp(&ua, &ub).then(b.cmp(&a))
             })?;
             let point = &result.frontier.points[best];
-            let package: Vec<OptionIx> = point
-                .package
-                .iter()
-                .zip(&model.options)
-                .map(|(&k, options)| options[k as usize])
-                .collect();
             Some(explain(
                 scenario,
                 stances,
                 &model,
-                &package,
+                &point.package,
                 &point.utilities,
                 score.unwrap_or(f64::NAN),
             ))
@@ -179,28 +173,34 @@ fn explain(
     scenario: &Scenario,
     stances: &Stances,
     model: &NumericModel,
-    package: &[OptionIx],
+    chosen: &[u32],
     utilities: &[f64],
     score: f64,
 ) -> BestPackage {
     let d = stances.parties.len();
-    // Options every party values exactly as the chosen one are equally good swaps.
-    let equivalents = package
-        .iter()
-        .enumerate()
-        .map(|(issue, &chosen)| {
-            let table = &model.problem.issues[issue];
-            let options = &model.options[issue];
-            let Some(k) = options.iter().position(|&o| o == chosen) else { return Vec::new() };
-            let row = table.row(k, d);
-            options
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != k && table.row(j, d) == row)
-                .map(|(_, &o)| o)
+    // The chosen combination of each group, with, for single-issue groups, the options every party values
+    // exactly as the chosen one: equally good swaps.
+    let mut per_issue: Vec<(OptionIx, Vec<OptionIx>)> = Vec::new();
+    for (g, &k) in chosen.iter().enumerate() {
+        let combos = &model.options[g];
+        let table = &model.problem.issues[g];
+        let combo = &combos[k as usize];
+        let equivalents: Vec<OptionIx> = if combo.len() == 1 {
+            let row = table.row(k as usize, d);
+            (0..combos.len())
+                .filter(|&j| j != k as usize && table.row(j, d) == row)
+                .map(|j| combos[j][0])
                 .collect()
-        })
-        .collect();
+        } else {
+            Vec::new()
+        };
+        for (i, &o) in combo.iter().enumerate() {
+            per_issue.push((o, if i == 0 { equivalents.clone() } else { Vec::new() }));
+        }
+    }
+    per_issue.sort_by_key(|(o, _)| scenario.option(*o).issue);
+    let package: Vec<OptionIx> = per_issue.iter().map(|(o, _)| *o).collect();
+    let equivalents: Vec<Vec<OptionIx>> = per_issue.into_iter().map(|(_, e)| e).collect();
     let accounts = stances
         .parties
         .iter()

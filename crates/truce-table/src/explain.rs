@@ -43,6 +43,10 @@ pub fn describe_relaxation(scenario: &Scenario, constraint: &Constraint) -> Stri
                 scenario.option(*option).id
             )
         }
+        Constraint::Cross { constraint, .. } => {
+            let c = &scenario.constraints[*constraint];
+            format!("{party} drops its constraint {} ({})", c.id, c.rule)
+        }
         Constraint::Demand { issue, options, .. } => {
             let demanded: Vec<&str> =
                 options.iter().map(|o| scenario.option(*o).id.as_str()).collect();
@@ -66,8 +70,8 @@ pub fn explain_alternative(
         .iter()
         .map(|&c| describe_relaxation(scenario, constraints.get(c)))
         .collect();
-    let opens: Vec<&str> =
-        alternative.opens.iter().map(|o| scenario.option(*o).id.as_str()).collect();
+    let opens: Vec<String> =
+        alternative.opens.iter().map(|combo| combo_label(scenario, combo)).collect();
     format!("If {}, this opens {}.", join_and(&relaxations), join_and(&opens))
 }
 
@@ -80,4 +84,9 @@ fn join_and<S: AsRef<str>>(items: &[S]) -> String {
             format!("{} and {}", init.join(", "), last.as_ref())
         }
     }
+}
+
+/// A combination of options, e.g. `nato.x + ff.y` (a single option is its id).
+pub fn combo_label(scenario: &Scenario, combo: &[truce_scenario::OptionIx]) -> String {
+    combo.iter().map(|o| scenario.option(*o).id.as_str()).collect::<Vec<_>>().join(" + ")
 }

@@ -15,44 +15,59 @@ use std::collections::BTreeSet;
 use truce_scenario::{IssueIx, OptionIx, PartyIx, Scenario};
 
 use crate::count::Count;
-use crate::reading::{ConstraintIx, Constraints};
+use crate::reading::{ConstraintIx, Constraints, Group};
 use crate::stances::Stances;
 
 /// How many packages there are, how many are feasible, and where the table is blocked.
 #[derive(Debug, Clone)]
 pub struct Feasibility {
-    /// `open[issue]`: the options of the issue that no hard constraint excludes.
-    pub open: Vec<Vec<OptionIx>>,
+    /// `open[group]`: indices of the group's combinations that break no hard constraint.
+    pub open: Vec<Vec<usize>>,
     /// Every package, feasible or not: the product of the option counts.
     pub total_packages: Count,
     /// The packages that violate no hard constraint.
     pub feasible_packages: Count,
-    /// The issues on which every option is excluded by some hard constraint.
+    /// The groups (indices into [`Constraints::groups`]) with no open combination.
+    pub blocked_groups: Vec<usize>,
+    /// The issues of the blocked groups, in scenario order.
     pub blocked_issues: Vec<IssueIx>,
 }
 
 impl Feasibility {
-    /// Counts the feasible packages without enumerating them.
+    /// Counts the feasible packages without enumerating them: the product over groups of their open combinations.
     pub fn new(scenario: &Scenario, constraints: &Constraints) -> Feasibility {
-        let mut total_packages = Count::one();
+        let total_packages =
+            scenario.issues.iter().fold(Count::one(), |acc, i| acc.times(i.options.len() as u64));
         let mut feasible_packages = Count::one();
-        let mut open = Vec::with_capacity(scenario.issues.len());
+        let mut open = Vec::with_capacity(constraints.groups.len());
+        let mut blocked_groups = Vec::new();
         let mut blocked_issues = Vec::new();
-        for issue in scenario.issue_ixs() {
-            let options = constraints.open_options(scenario, issue);
-            total_packages = total_packages.times(scenario.issue(issue).options.len() as u64);
-            feasible_packages = feasible_packages.times(options.len() as u64);
-            if options.is_empty() {
-                blocked_issues.push(issue);
+        for (g, group) in constraints.groups.iter().enumerate() {
+            let combos: Vec<usize> =
+                (0..group.combos.len()).filter(|&k| group.excluders[k].is_empty()).collect();
+            feasible_packages = feasible_packages.times(combos.len() as u64);
+            if combos.is_empty() {
+                blocked_groups.push(g);
+                blocked_issues.extend_from_slice(&group.issues);
             }
-            open.push(options);
+            open.push(combos);
         }
-        Feasibility { open, total_packages, feasible_packages, blocked_issues }
+        blocked_issues.sort();
+        Feasibility { open, total_packages, feasible_packages, blocked_groups, blocked_issues }
     }
 
     /// Whether at least one package is feasible.
     pub fn is_feasible(&self) -> bool {
-        self.blocked_issues.is_empty()
+        self.blocked_groups.is_empty()
+    }
+
+    /// The feasible combinations of every group, as options.
+    pub fn open_combos(&self, constraints: &Constraints) -> Vec<Vec<Vec<OptionIx>>> {
+        self.open
+            .iter()
+            .zip(&constraints.groups)
+            .map(|(open, group)| open.iter().map(|&k| group.combos[k].clone()).collect())
+            .collect()
     }
 }
 
@@ -63,8 +78,9 @@ pub struct Alternative {
     pub relax: Vec<ConstraintIx>,
     /// The distinct parties that concede, sorted.
     pub parties: Vec<PartyIx>,
-    /// The options that become feasible once these constraints are relaxed, in issue order.
-    pub opens: Vec<OptionIx>,
+    /// The combinations that become feasible once these constraints are relaxed: one option per issue of
+    /// the group (a single option when the group is one issue).
+    pub opens: Vec<Vec<OptionIx>>,
 }
 
 /// A blocked group of issues and the ranked minimal ways to open it.
@@ -73,7 +89,7 @@ pub struct BlockedGroup {
     /// The issues of the group (one, without cross-issue constraints).
     pub issues: Vec<IssueIx>,
     /// The minimal concession sets of the group: fewest relaxations first, then fewest parties,
-    /// then the most options opened, then option order.
+    /// then the most combinations opened, then option order.
     pub alternatives: Vec<Alternative>,
 }
 
@@ -92,18 +108,17 @@ pub struct ConcessionFamily {
 }
 
 impl ConcessionFamily {
-    /// The minimal concession sets of the blocked issues.
-    pub fn new(
-        scenario: &Scenario,
-        constraints: &Constraints,
-        feasibility: &Feasibility,
-    ) -> ConcessionFamily {
+    /// The minimal concession sets of the blocked groups.
+    pub fn new(constraints: &Constraints, feasibility: &Feasibility) -> ConcessionFamily {
         let groups: Vec<BlockedGroup> = feasibility
-            .blocked_issues
+            .blocked_groups
             .iter()
-            .map(|&issue| BlockedGroup {
-                issues: vec![issue],
-                alternatives: issue_alternatives(scenario, constraints, issue),
+            .map(|&g| {
+                let group = &constraints.groups[g];
+                BlockedGroup {
+                    issues: group.issues.clone(),
+                    alternatives: group_alternatives(constraints, group),
+                }
             })
             .collect();
         let total_sets =
@@ -132,15 +147,13 @@ impl ConcessionFamily {
     }
 }
 
-/// The inclusion-minimal excluder sets of the options of `issue`, ranked.
-fn issue_alternatives(
-    scenario: &Scenario,
-    constraints: &Constraints,
-    issue: IssueIx,
-) -> Vec<Alternative> {
-    let options = &scenario.issue(issue).options;
-    let candidates: BTreeSet<&Vec<ConstraintIx>> =
-        options.iter().map(|o| &constraints.excluders[o.ix()]).collect();
+/// The inclusion-minimal excluder sets of a group's combinations, ranked.
+///
+/// A set of relaxations opens the group exactly when it contains every constraint some combination breaks,
+/// so the minimal ones are the inclusion-minimal excluder sets. A group whose every combination breaks a
+/// structural constraint (held by no party) has no alternative at all.
+fn group_alternatives(constraints: &Constraints, group: &Group) -> Vec<Alternative> {
+    let candidates: BTreeSet<&Vec<ConstraintIx>> = group.excluders.iter().collect();
     let minimal: Vec<&Vec<ConstraintIx>> = candidates
         .iter()
         .copied()
@@ -155,10 +168,9 @@ fn issue_alternatives(
                 set.iter().map(|&c| constraints.get(c).party()).collect();
             parties.sort();
             parties.dedup();
-            let opens = options
-                .iter()
-                .copied()
-                .filter(|o| is_subset(&constraints.excluders[o.ix()], set))
+            let opens = (0..group.combos.len())
+                .filter(|&k| is_subset(&group.excluders[k], set))
+                .map(|k| group.combos[k].clone())
                 .collect();
             Alternative { relax: set.clone(), parties, opens }
         })
@@ -197,25 +209,21 @@ impl Coalitions {
     ///
     /// A coalition can agree when, on every issue, some option is excluded by no constraint of its members.
     /// That property is closed under taking subsets, which is what makes "maximal" and "minimal blocking" meaningful.
-    pub fn new(
-        scenario: &Scenario,
-        stances: &Stances,
-        constraints: &Constraints,
-    ) -> Option<Coalitions> {
+    pub fn new(stances: &Stances, constraints: &Constraints) -> Option<Coalitions> {
         let n = stances.parties.len();
         if n > MAX_COALITION_PARTIES {
             return None;
         }
-        // For each issue, the party masks excluding each of its options.
-        let masks: Vec<Vec<u32>> = scenario
-            .issue_ixs()
-            .map(|issue| {
-                scenario
-                    .issue(issue)
-                    .options
+        // For each group, the party masks breaking each of its combinations.
+        let masks: Vec<Vec<u32>> = constraints
+            .groups
+            .iter()
+            .map(|group| {
+                group
+                    .excluders
                     .iter()
-                    .map(|o| {
-                        constraints.excluders[o.ix()].iter().fold(0u32, |m, &c| {
+                    .map(|ex| {
+                        ex.iter().fold(0u32, |m, &c| {
                             m | stances.slot(constraints.get(c).party()).map_or(0, |s| 1 << s)
                         })
                     })

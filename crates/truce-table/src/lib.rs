@@ -38,14 +38,17 @@ pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_
 pub use bargaining::{Disagreement, SolutionConcept, TIE, bargaining_ranges, solve};
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
 pub use count::Count;
-pub use explain::{cite, describe_relaxation, explain_alternative};
+pub use explain::{cite, combo_label, describe_relaxation, explain_alternative};
 pub use feasibility::{
     Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES,
 };
 pub use frontier::{Frontier, ParetoPoint, pareto_frontier};
 pub use numeric::{Bargaining, NumericModel, bargain, numeric_model};
 pub use problem::{IssueTable, Problem};
-pub use reading::{Constraint, ConstraintIx, Constraints, Reading};
+pub use reading::{
+    Constraint, ConstraintIx, Constraints, Group, GroupTooLarge, MAX_GROUP_COMBINATIONS, Reading,
+    check_groups, issue_components,
+};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};
 pub use synthetic::{dirichlet_ones, synthetic_problem};
 pub use timeline::{ReadingSummary, TimelinePoint, month_steps, timeline};

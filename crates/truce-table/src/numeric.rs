@@ -12,15 +12,18 @@ use crate::stances::{StanceUtilities, Stances};
 pub struct NumericModel {
     /// The problem: one issue per scenario issue, restricted to the options given.
     pub problem: Problem,
-    /// `options[issue][k]`: the scenario option behind the problem's option k of that issue.
-    pub options: Vec<Vec<OptionIx>>,
+    /// `options[issue][k]`: the scenario options behind the problem's option k of that (super-)issue:
+    /// one option per scenario issue of the group.
+    pub options: Vec<Vec<Vec<OptionIx>>>,
     /// Each party's utility cap, if any.
     pub caps: Vec<Option<f64>>,
     /// Factor from the problem's units to reported utilities (see [`numeric_model`]).
     pub scale: f64,
 }
 
-/// Builds the numeric problem of the parties in `stances`, over the options in `open` (one list per issue).
+/// Builds the numeric problem of the parties in `stances` over `open`: for each independent group of
+/// issues, its allowed combinations (one option per issue of the group). Each group becomes one issue of
+/// the problem, whose options are the combinations: the super-issue of the constraint graph's component.
 ///
 /// A party's utility for an option is its `[[preferences]]` utility when given, else its stance utility;
 /// its weight for an issue is its preference weight when given, else 1 / number of issues.
@@ -32,7 +35,7 @@ pub fn numeric_model(
     scenario: &Scenario,
     stances: &Stances,
     utilities: &[StanceUtilities],
-    open: &[Vec<OptionIx>],
+    open: &[Vec<Vec<OptionIx>>],
 ) -> NumericModel {
     let d = stances.parties.len();
     let n_issues = scenario.issues.len().max(1);
@@ -49,21 +52,24 @@ pub fn numeric_model(
         .enumerate()
         .map(|(i, options)| {
             let mut table = Vec::with_capacity(options.len() * d);
-            for &o in options {
+            for combo in options {
                 for slot in 0..d {
                     let pref = prefs[slot];
-                    let weight =
-                        pref.and_then(|p| p.weights.as_ref()).map_or(default_weight, |w| w[i]);
-                    let value = pref
-                        .and_then(|p| p.utilities.get(o.ix()).copied().flatten())
-                        .unwrap_or_else(|| utilities[slot].of(stances.stance(scenario, slot, o)));
                     // A constant offset rides on the first issue: (0 + offset) + w·v, as NegMAS sums.
-                    let offset = if i == 0 { pref.map_or(0.0, |p| p.offset) } else { 0.0 };
-                    table.push(if offset != 0.0 {
-                        offset + weight * value
-                    } else {
-                        weight * value
-                    });
+                    let mut total = if i == 0 { pref.map_or(0.0, |p| p.offset) } else { 0.0 };
+                    for &o in combo {
+                        let issue = scenario.option(o).issue.ix();
+                        let weight = pref
+                            .and_then(|p| p.weights.as_ref())
+                            .map_or(default_weight, |w| w[issue]);
+                        let value = pref
+                            .and_then(|p| p.utilities.get(o.ix()).copied().flatten())
+                            .unwrap_or_else(|| {
+                                utilities[slot].of(stances.stance(scenario, slot, o))
+                            });
+                        total = if total == 0.0 { weight * value } else { total + weight * value };
+                    }
+                    table.push(total);
                 }
             }
             IssueTable { options: options.len(), utilities: table }

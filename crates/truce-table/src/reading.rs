@@ -77,6 +77,13 @@ pub enum Constraint {
         /// The position that records the unknown stance.
         position: PositionIx,
     },
+    /// A cross-issue constraint held by a party (`[[constraints]]` with `party`): relaxing it is a concession.
+    Cross {
+        /// Who holds it.
+        party: PartyIx,
+        /// Index of the constraint in the scenario's `constraints`.
+        constraint: usize,
+    },
     /// The party's demand on an issue (strict reading): only the demanded options are allowed.
     Demand {
         /// Who demands.
@@ -96,6 +103,7 @@ impl Constraint {
         match self {
             Constraint::RedLine { party, .. }
             | Constraint::UnknownAsRedLine { party, .. }
+            | Constraint::Cross { party, .. }
             | Constraint::Demand { party, .. } => *party,
         }
     }
@@ -107,15 +115,23 @@ impl Constraint {
                 scenario.option(*option).issue
             }
             Constraint::Demand { issue, .. } => *issue,
+            Constraint::Cross { constraint, .. } => scenario.constraints[*constraint]
+                .condition
+                .issues()
+                .first()
+                .copied()
+                .unwrap_or(IssueIx(0)),
         }
     }
 
-    /// Whether the constraint rules out `option` (an option of its issue).
+    /// Whether the constraint rules out `option` on its own (cross-issue constraints never do: they rule
+    /// out combinations, see [`Group`]).
     pub fn excludes(&self, option: OptionIx) -> bool {
         match self {
             Constraint::RedLine { option: o, .. }
             | Constraint::UnknownAsRedLine { option: o, .. } => *o == option,
             Constraint::Demand { options, .. } => !options.contains(&option),
+            Constraint::Cross { .. } => false,
         }
     }
 
@@ -125,8 +141,69 @@ impl Constraint {
             Constraint::RedLine { position, .. }
             | Constraint::UnknownAsRedLine { position, .. } => std::slice::from_ref(position),
             Constraint::Demand { positions, .. } => positions,
+            Constraint::Cross { .. } => &[],
         }
     }
+}
+
+/// The most combinations a group of constrained issues may have: its combinations are enumerated.
+pub const MAX_GROUP_COMBINATIONS: usize = 1 << 20;
+
+/// A group of issues that constraints tie together (a single issue when none does).
+///
+/// Issues tied by cross-issue constraints, directly or through other issues, form one group: the connected
+/// components of the constraint graph. A group's options are its *combinations*, one option per issue,
+/// that break no structural constraint (one held by no party); each carries the party constraints it breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The group's issues, in scenario order.
+    pub issues: Vec<IssueIx>,
+    /// The allowed combinations, one option per issue of the group (in the order of `issues`).
+    pub combos: Vec<Vec<OptionIx>>,
+    /// `excluders[k]`: the hard constraints combination k breaks, sorted.
+    pub excluders: Vec<Vec<ConstraintIx>>,
+}
+
+/// Why groups could not be formed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupTooLarge {
+    /// The issues of the offending group.
+    pub issues: Vec<IssueIx>,
+    /// Its number of combinations (saturating).
+    pub combinations: usize,
+}
+
+/// The connected components of the issues under the scenario's cross-issue constraints, in scenario order.
+pub fn issue_components(scenario: &Scenario) -> Vec<Vec<IssueIx>> {
+    let n = scenario.issues.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for c in &scenario.constraints {
+        let issues = c.condition.issues();
+        for pair in issues.windows(2) {
+            let (a, b) = (root(&mut parent, pair[0].ix()), root(&mut parent, pair[1].ix()));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut components: Vec<Vec<IssueIx>> = Vec::new();
+    let mut index_of_root: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        match index_of_root[r] {
+            Some(k) => components[k].push(IssueIx(i as u32)),
+            None => {
+                index_of_root[r] = Some(components.len());
+                components.push(vec![IssueIx(i as u32)]);
+            }
+        }
+    }
+    components
 }
 
 /// The hard constraints of a reading, indexed by issue and by option.
@@ -138,8 +215,10 @@ pub struct Constraints {
     pub all: Vec<Constraint>,
     /// `by_issue[issue]`: the constraints bearing on that issue.
     pub by_issue: Vec<Vec<ConstraintIx>>,
-    /// `excluders[option]`: the constraints that rule the option out, sorted.
+    /// `excluders[option]`: the constraints that rule the option out on its own, sorted.
     pub excluders: Vec<Vec<ConstraintIx>>,
+    /// The independent groups of issues, with their combinations.
+    pub groups: Vec<Group>,
 }
 
 impl Constraints {
@@ -172,6 +251,21 @@ impl Constraints {
                 }
             }
         }
+        // Cross-issue constraints held by a party at the table are concessions; those held by no party bind always.
+        let mut cross: Vec<(usize, Option<ConstraintIx>)> = Vec::new();
+        for (k, c) in scenario.constraints.iter().enumerate() {
+            match c.party {
+                Some(party) if stances.slot(party).is_some() => {
+                    let ix = ConstraintIx(all.len() as u32);
+                    let issue = c.condition.issues().first().copied().unwrap_or(IssueIx(0));
+                    by_issue[issue.ix()].push(ix);
+                    all.push(Constraint::Cross { party, constraint: k });
+                    cross.push((k, Some(ix)));
+                }
+                Some(_) => {}
+                None => cross.push((k, None)),
+            }
+        }
         let mut excluders = vec![Vec::new(); scenario.options.len()];
         for (issue, constraints) in by_issue.iter().enumerate() {
             for &option in &scenario.issues[issue].options {
@@ -182,7 +276,11 @@ impl Constraints {
                     .collect();
             }
         }
-        Constraints { reading, all, by_issue, excluders }
+        let groups = issue_components(scenario)
+            .into_iter()
+            .map(|issues| build_group(scenario, &excluders, &cross, issues))
+            .collect();
+        Constraints { reading, all, by_issue, excluders, groups }
     }
 
     /// The constraint at `ix`.
@@ -200,4 +298,79 @@ impl Constraints {
             .filter(|o| self.excluders[o.ix()].is_empty())
             .collect()
     }
+}
+
+/// The combinations of a group of issues, each with the constraints it breaks.
+///
+/// The number of combinations is the product of the issues' option counts; [`check_groups`] bounds it.
+fn build_group(
+    scenario: &Scenario,
+    excluders: &[Vec<ConstraintIx>],
+    cross: &[(usize, Option<ConstraintIx>)],
+    issues: Vec<IssueIx>,
+) -> Group {
+    let relevant: Vec<&(usize, Option<ConstraintIx>)> = cross
+        .iter()
+        .filter(|(k, _)| {
+            scenario.constraints[*k].condition.issues().first().is_some_and(|i| issues.contains(i))
+        })
+        .collect();
+    let mut combos = Vec::new();
+    let mut group_excluders = Vec::new();
+    let sizes: Vec<usize> = issues.iter().map(|i| scenario.issue(*i).options.len()).collect();
+    let total = sizes.iter().try_fold(1usize, |acc, &s| acc.checked_mul(s)).unwrap_or(usize::MAX);
+    if total > MAX_GROUP_COMBINATIONS || sizes.contains(&0) {
+        return Group { issues, combos, excluders: group_excluders };
+    }
+    let mut digits = vec![0usize; issues.len()];
+    let mut combo: Vec<OptionIx> = Vec::with_capacity(issues.len());
+    'outer: loop {
+        combo.clear();
+        combo.extend(issues.iter().zip(&digits).map(|(i, &d)| scenario.issue(*i).options[d]));
+        let chosen = |issue: IssueIx| {
+            issues.iter().position(|i| *i == issue).map_or(OptionIx(0), |k| combo[k])
+        };
+        let mut allowed = true;
+        let mut broken: Vec<ConstraintIx> =
+            combo.iter().flat_map(|o| excluders[o.ix()].iter().copied()).collect();
+        for (k, ix) in &relevant {
+            if !scenario.constraints[*k].condition.holds(&chosen) {
+                match ix {
+                    Some(ix) => broken.push(*ix),
+                    None => allowed = false,
+                }
+            }
+        }
+        if allowed {
+            broken.sort();
+            broken.dedup();
+            combos.push(combo.clone());
+            group_excluders.push(broken);
+        }
+        // Next combination, last issue fastest.
+        for pos in (0..digits.len()).rev() {
+            digits[pos] += 1;
+            if digits[pos] < sizes[pos] {
+                continue 'outer;
+            }
+            digits[pos] = 0;
+        }
+        break;
+    }
+    Group { issues, combos, excluders: group_excluders }
+}
+
+/// Checks that every group of tied issues is small enough to enumerate.
+pub fn check_groups(scenario: &Scenario) -> Result<(), GroupTooLarge> {
+    for issues in issue_components(scenario) {
+        let combinations = issues
+            .iter()
+            .map(|i| scenario.issue(*i).options.len())
+            .try_fold(1usize, |acc, s| acc.checked_mul(s))
+            .unwrap_or(usize::MAX);
+        if combinations > MAX_GROUP_COMBINATIONS {
+            return Err(GroupTooLarge { issues, combinations });
+        }
+    }
+    Ok(())
 }

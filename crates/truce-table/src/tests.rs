@@ -412,3 +412,122 @@ id = "s"
     assert_eq!((a.opposed, a.acceptable, a.demanded), (0.1, 0.75, 1.0));
     assert_eq!((b.opposed, b.acceptable, b.demanded), (0.1, 0.6, 1.0));
 }
+
+#[test]
+fn cross_issue_constraints_form_groups() {
+    // x: a, b; y: a, b. B has a red line on y.a.
+    // Structural s1 (held by no party): not (x = x.a and y = y.b): the combination (x.a, y.b) does not exist.
+    // A holds c1: if x = x.b then y = y.a.
+    //   (x.a, y.a): breaks B's red line.     (x.a, y.b): impossible.
+    //   (x.b, y.a): breaks B's red line.     (x.b, y.b): breaks A's c1.
+    // No package is feasible; x and y form one blocked group. Minimal sets: {B: y.a} opens two combinations,
+    // {A: c1} opens one; both are one concession by one party, so B's (more room) ranks first.
+    // Coalitions: A alone can agree (x.a, y.a); B alone can agree (x.b, y.b); together they cannot.
+    let text = r#"
+[[sources]]
+id = "s"
+[[parties]]
+id = "A"
+[[parties]]
+id = "B"
+[[issues]]
+id = "x"
+[[issues.options]]
+id = "x.a"
+[[issues.options]]
+id = "x.b"
+[[issues]]
+id = "y"
+[[issues.options]]
+id = "y.a"
+[[issues.options]]
+id = "y.b"
+[[constraints]]
+id = "s1"
+rule = "not (x = x.a and y = y.b)"
+[[constraints]]
+id = "c1"
+rule = "if x = x.b then y = y.a"
+party = "A"
+[[positions]]
+party = "B"
+option = "y.a"
+stance = "red_line"
+date = 2025-01-01
+source = "s"
+quote = "q"
+"#;
+    let s = scenario(text);
+    let r = reading(&s, Reading::RedLines, None);
+    assert_eq!(r.constraints.groups.len(), 1);
+    assert_eq!(
+        r.constraints.groups[0].combos.len(),
+        3,
+        "the structural constraint removes one combination"
+    );
+    assert_eq!(r.feasibility.feasible_packages.to_string(), "0");
+    assert_eq!(r.feasibility.blocked_issues.len(), 2);
+    assert_eq!(
+        alternatives(&s, &r),
+        [[
+            "If B drops its red line on y.a, this opens x.a + y.a and x.b + y.a.",
+            "If A drops its constraint c1 (if x = x.b then y = y.a), this opens x.b + y.b.",
+        ]]
+    );
+    let c = r.coalitions.unwrap();
+    assert_eq!(c.minimal_blocking.len(), 1);
+    assert_eq!(c.maximal.len(), 2);
+    // With only A at the table, B's red line does not bind and (x.a, y.a), (x.b, y.a) are open:
+    // 2 feasible packages, and the best ones pick among them.
+    let only_a = AnalysisOptions { as_of: None, parties: Some(vec![s.party_by_id("A").unwrap()]) };
+    let a = analyze(&s, &only_a).readings.remove(0);
+    assert_eq!(a.feasibility.feasible_packages.to_string(), "2");
+    let nash = a.best.unwrap().nash.unwrap();
+    assert_eq!(option_ids(&s, &nash.package)[1], "y.a");
+}
+
+#[test]
+fn numeric_preferences_and_reservation_values() {
+    // A: weights x 0.8, y 0.2; utilities x.a 1, x.b 0, y.a 1, y.b 0; no reservation value.
+    // B: weights x 0.5, y 0.5; utilities x.a 0, x.b 1, y.a 0.2, y.b 1; reservation 0.55.
+    //   (x.a, y.a): A 1.0, B 0.1   (x.a, y.b): A 0.8, B 0.5   (x.b, y.a): A 0.2, B 0.6   (x.b, y.b): A 0, B 1
+    // Only the last two reach B's reservation value; neither dominates the other: Pareto set of 2.
+    // Disagreement points: A 0 (none given), B 0.55.
+    //   Nash: (0.2 − 0)(0.6 − 0.55) = 0.01 beats (0 − 0)(1 − 0.55) = 0 → (x.b, y.a).
+    //   Utilitarian: 0.8 < 1.0 → (x.b, y.b).
+    let text = r#"
+[[parties]]
+id = "A"
+[[parties]]
+id = "B"
+[[issues]]
+id = "x"
+[[issues.options]]
+id = "x.a"
+[[issues.options]]
+id = "x.b"
+[[issues]]
+id = "y"
+[[issues.options]]
+id = "y.a"
+[[issues.options]]
+id = "y.b"
+[[preferences]]
+party = "A"
+weights = { x = 0.8, y = 0.2 }
+utilities = { "x.a" = 1, "x.b" = 0, "y.a" = 1, "y.b" = 0 }
+[[preferences]]
+party = "B"
+reservation = 0.55
+weights = { x = 0.5, y = 0.5 }
+utilities = { "x.a" = 0, "x.b" = 1, "y.a" = 0.2, "y.b" = 1 }
+"#;
+    let s = scenario(text);
+    let best = reading(&s, Reading::RedLines, None).best.unwrap();
+    assert_eq!(best.pareto_size, 2);
+    assert_eq!(best.disagreement, [0.0, 0.55]);
+    let nash = best.nash.unwrap();
+    assert_eq!(option_ids(&s, &nash.package), ["x.b", "y.a"]);
+    assert!((nash.score - 0.01).abs() < 1e-12);
+    assert_eq!(option_ids(&s, &best.utilitarian.unwrap().package), ["x.b", "y.b"]);
+}

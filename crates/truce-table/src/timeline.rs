@@ -49,7 +49,7 @@ pub fn timeline(scenario: &Scenario, parties: &[PartyIx], dates: &[Date]) -> Vec
                 .map(|&reading| {
                     let constraints = Constraints::new(scenario, &stances, reading);
                     let feasibility = Feasibility::new(scenario, &constraints);
-                    let family = ConcessionFamily::new(scenario, &constraints, &feasibility);
+                    let family = ConcessionFamily::new(&constraints, &feasibility);
                     ReadingSummary {
                         reading,
                         feasible_packages: feasibility.feasible_packages,

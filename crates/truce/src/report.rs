@@ -137,7 +137,7 @@ pub struct AlternativeReport {
     pub relax: Vec<ConstraintReport>,
     /// The party ids that concede.
     pub parties: Vec<String>,
-    /// The option ids that become feasible.
+    /// The options (or, for a group of tied issues, combinations `a + b`) that become feasible.
     pub opens: Vec<String>,
     /// The alternative in one sentence.
     pub explanation: String,
@@ -159,6 +159,24 @@ pub struct ConstraintReport {
     pub relaxation: String,
     /// The positions behind it.
     pub citations: Vec<Citation>,
+    /// For a cross-issue constraint: the rule, its source and quote.
+    pub rule: Option<RuleReport>,
+}
+
+/// A cross-issue constraint as written in the scenario.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleReport {
+    /// Constraint id.
+    pub id: String,
+    /// The rule text.
+    pub rule: String,
+    /// Source id, if any.
+    pub source: Option<String>,
+    /// Supporting quote, if any.
+    pub quote: Option<String>,
+    /// Line of the constraint in the scenario file.
+    pub line: u32,
 }
 
 /// A position, cited.
@@ -365,6 +383,8 @@ pub enum ConstraintKind {
     UnknownAsRedLine,
     /// A demand on an issue: one of the demanded options must be chosen.
     Demand,
+    /// A cross-issue constraint held by the party.
+    Cross,
 }
 
 /// How a chosen option stands with a party.
@@ -456,6 +476,7 @@ fn constraint_report(scenario: &Scenario, constraint: &Constraint) -> Constraint
             (ConstraintKind::UnknownAsRedLine, vec![*option])
         }
         Constraint::Demand { options, .. } => (ConstraintKind::Demand, options.clone()),
+        Constraint::Cross { .. } => (ConstraintKind::Cross, Vec::new()),
     };
     ConstraintReport {
         kind,
@@ -464,6 +485,19 @@ fn constraint_report(scenario: &Scenario, constraint: &Constraint) -> Constraint
         options: options.iter().map(|o| scenario.option(*o).id.clone()).collect(),
         relaxation: describe_relaxation(scenario, constraint),
         citations: constraint.positions().iter().map(|&p| citation(scenario, p)).collect(),
+        rule: match constraint {
+            Constraint::Cross { constraint, .. } => {
+                let c = &scenario.constraints[*constraint];
+                Some(RuleReport {
+                    id: c.id.clone(),
+                    rule: c.rule.clone(),
+                    source: c.source.map(|s| scenario.source(s).id.clone()),
+                    quote: c.quote.clone(),
+                    line: c.line,
+                })
+            }
+            _ => None,
+        },
     }
 }
 
@@ -551,7 +585,11 @@ fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
                                 .map(|&c| constraint_report(scenario, constraints.get(c)))
                                 .collect(),
                             parties: ids(&a.parties),
-                            opens: a.opens.iter().map(|o| scenario.option(*o).id.clone()).collect(),
+                            opens: a
+                                .opens
+                                .iter()
+                                .map(|combo| truce_table::combo_label(scenario, combo))
+                                .collect(),
                             explanation: explain_alternative(scenario, constraints, a),
                         })
                         .collect(),

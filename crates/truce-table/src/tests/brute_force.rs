@@ -12,11 +12,15 @@ type RawPosition = (usize, usize, usize, usize, u8, bool);
 
 const STANCES: [&str; 5] = ["demanded", "acceptable", "unknown", "opposed", "red_line"];
 
+/// A cross-issue constraint as generated: `not (i{a} = i{a}.o{x} and i{b} = i{b}.o{y})`, held by a party or by none.
+type RawCross = (usize, usize, usize, usize, Option<usize>);
+
 #[derive(Debug, Clone)]
 struct Case {
     parties: usize,
     options: Vec<usize>,
     positions: Vec<RawPosition>,
+    cross: Vec<RawCross>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -25,14 +29,22 @@ fn case() -> impl Strategy<Value = Case> {
         let opts = options.clone();
         let position =
             (0..parties, 0..n_issues, 0usize..3, 0usize..5, 1u8..=4, prop::bool::weighted(0.1));
-        prop::collection::vec(position, 0..12).prop_map(move |raw| Case {
-            parties,
-            options: opts.clone(),
-            positions: raw
-                .into_iter()
-                .map(|(p, i, o, s, d, h)| (p, i, o % opts[i], s, d, h))
-                .collect(),
-        })
+        let cross = (0..n_issues, 0..n_issues, 0usize..3, 0usize..3, prop::option::of(0..parties));
+        (prop::collection::vec(position, 0..12), prop::collection::vec(cross, 0..=2)).prop_map(
+            move |(raw, cross)| Case {
+                parties,
+                options: opts.clone(),
+                positions: raw
+                    .into_iter()
+                    .map(|(p, i, o, s, d, h)| (p, i, o % opts[i], s, d, h))
+                    .collect(),
+                cross: cross
+                    .into_iter()
+                    .filter(|(a, b, _, _, _)| a != b)
+                    .map(|(a, b, x, y, p)| (a, b, x % opts[a], y % opts[b], p))
+                    .collect(),
+            },
+        )
     })
 }
 
@@ -45,6 +57,14 @@ fn text(case: &Case) -> String {
         t += &format!("[[issues]]\nid = \"i{i}\"\n");
         for o in 0..*n {
             t += &format!("[[issues.options]]\nid = \"i{i}.o{o}\"\n");
+        }
+    }
+    for (k, &(a, b, x, y, p)) in case.cross.iter().enumerate() {
+        t += &format!(
+            "[[constraints]]\nid = \"c{k}\"\nrule = \"not (i{a} = i{a}.o{x} and i{b} = i{b}.o{y})\"\n"
+        );
+        if let Some(p) = p {
+            t += &format!("party = \"P{p}\"\n");
         }
     }
     for &(p, i, o, s, d, h) in &case.positions {
@@ -64,6 +84,7 @@ struct Oracle {
     options: Vec<usize>,
     /// current[(party, issue, option)] = stance index.
     current: BTreeMap<(usize, usize, usize), usize>,
+    cross: Vec<RawCross>,
 }
 
 impl Oracle {
@@ -83,6 +104,7 @@ impl Oracle {
             parties: case.parties,
             options: case.options.clone(),
             current: latest.into_iter().map(|(k, (_, s))| (k, s)).collect(),
+            cross: case.cross.clone(),
         }
     }
 
@@ -94,6 +116,11 @@ impl Oracle {
             }
             if STANCES[s] == "unknown" && reading == Reading::Pessimistic {
                 keys.push(("unknown", p, i, o));
+            }
+        }
+        for (k, &(a, b, _, _, p)) in self.cross.iter().enumerate() {
+            if let Some(p) = p {
+                keys.push(("cross", p, a.min(b), k));
             }
         }
         if reading == Reading::Strict {
@@ -117,10 +144,17 @@ impl Oracle {
             "demand" => {
                 self.current.get(&(p, i, package[i])).map(|&s| STANCES[s]) == Some("demanded")
             }
+            "cross" => self.cross_holds(o, package),
             _ => package[i] != o,
         }
     }
 
+    fn cross_holds(&self, k: usize, package: &[usize]) -> bool {
+        let (a, b, x, y, _) = self.cross[k];
+        !(package[a] == x && package[b] == y)
+    }
+
+    /// Every package that breaks no structural constraint (one held by no party).
     fn packages(&self) -> Vec<Vec<usize>> {
         let mut all = vec![Vec::new()];
         for &n in &self.options {
@@ -129,6 +163,9 @@ impl Oracle {
                 .flat_map(|prefix| (0..n).map(move |o| [prefix.clone(), vec![o]].concat()))
                 .collect();
         }
+        all.retain(|pkg| {
+            (0..self.cross.len()).all(|k| self.cross[k].4.is_some() || self.cross_holds(k, pkg))
+        });
         all
     }
 
@@ -155,6 +192,7 @@ fn key_of(scenario: &truce_scenario::Scenario, c: &Constraint) -> Key {
         Constraint::RedLine { option, .. } => ("red_line", party, issue, local(*option)),
         Constraint::UnknownAsRedLine { option, .. } => ("unknown", party, issue, local(*option)),
         Constraint::Demand { .. } => ("demand", party, issue, usize::MAX),
+        Constraint::Cross { constraint, .. } => ("cross", party, issue, *constraint),
     }
 }
 

@@ -95,7 +95,8 @@ fn check_variant(slug: &str, reference: &Value, variant: &str) -> Result<(), Str
     let parties: Vec<_> = scenario.party_ixs().collect();
     let stances = Stances::new(&scenario, &parties, None);
     let utilities = vec![truce_table::DEFAULT_STANCE_UTILITIES; parties.len()];
-    let open: Vec<_> = scenario.issues.iter().map(|i| i.options.clone()).collect();
+    let open: Vec<Vec<Vec<_>>> =
+        scenario.issues.iter().map(|i| i.options.iter().map(|o| vec![*o]).collect()).collect();
     let model = numeric_model(&scenario, &stances, &utilities, &open);
     let result = bargain(&model, Disagreement::NegMas);
     let expected = &reference["variants"][variant];
@@ -132,7 +133,7 @@ fn check_variant(slug: &str, reference: &Value, variant: &str) -> Result<(), Str
                     .package
                     .iter()
                     .zip(&model.options)
-                    .map(|(&k, options)| scenario.option(options[k as usize]).label.clone())
+                    .map(|(&k, options)| scenario.option(options[k as usize][0]).label.clone())
                     .collect();
                 // NegMAS's placeholder issues are a constant offset in Truce, not issues: skip their values.
                 let dummy: Vec<bool> =
@@ -244,7 +245,8 @@ fn imports_round_trip_through_toml() {
                 let parties: Vec<_> = s.party_ixs().collect();
                 let stances = Stances::new(s, &parties, None);
                 let utilities = vec![truce_table::DEFAULT_STANCE_UTILITIES; parties.len()];
-                let open: Vec<_> = s.issues.iter().map(|i| i.options.clone()).collect();
+                let open: Vec<Vec<Vec<_>>> =
+                    s.issues.iter().map(|i| i.options.iter().map(|o| vec![*o]).collect()).collect();
                 let result =
                     bargain(&numeric_model(s, &stances, &utilities, &open), Disagreement::NegMas);
                 result
