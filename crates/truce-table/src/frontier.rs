@@ -69,17 +69,38 @@ struct Layer {
     count: Vec<u64>,
 }
 
-/// Computes the Pareto set of the rational packages of `problem`.
+/// The order in which the DP takes the issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IssueOrder {
+    /// The problem's order: utilities are summed issue by issue, exactly as NegMAS and Genius sum them.
+    #[default]
+    AsGiven,
+    /// Issues with fewer options first: faster, but sums in another order may differ in the last bit.
+    FewestOptionsFirst,
+}
+
+/// Computes the Pareto set of the rational packages of `problem`, taking issues in their order.
 pub fn pareto_frontier(problem: &Problem) -> Frontier {
+    pareto_frontier_ordered(problem, IssueOrder::AsGiven)
+}
+
+/// Computes the Pareto set of the rational packages of `problem`, taking issues in `issue_order`.
+pub fn pareto_frontier_ordered(problem: &Problem, issue_order: IssueOrder) -> Frontier {
     let d = problem.parties;
     if d == 0 {
         return Frontier::default();
     }
-    // Best remaining utility per party after each issue, for the reservation pruning.
+    // `order[k]` is the issue of layer k. Issues with few options first keep intermediate frontiers smaller,
+    // but change the order of floating-point sums; the default keeps the issue order, as other tools sum.
     let n = problem.issues.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    if issue_order == IssueOrder::FewestOptionsFirst {
+        order.sort_by_key(|&i| problem.issues[i].options);
+    }
+    // Best remaining utility per party after each layer, for the reservation pruning.
     let mut best_rest = vec![vec![0.0; d]; n + 1];
     for k in (0..n).rev() {
-        let issue = &problem.issues[k];
+        let issue = &problem.issues[order[k]];
         let next = best_rest[k + 1].clone();
         for (p, (slot, rest)) in best_rest[k].iter_mut().zip(next).enumerate() {
             let best =
@@ -96,7 +117,7 @@ pub fn pareto_frontier(problem: &Problem) -> Frontier {
     let mut current = vec![0.0; d];
     let mut current_count = vec![1u64];
     let mut peak_layer = 1;
-    for (k, issue) in problem.issues.iter().enumerate() {
+    for (k, issue) in order.iter().map(|&i| &problem.issues[i]).enumerate() {
         let options = useful_options(issue, d);
         let m = current_count.len();
         // Candidates: every surviving prefix plus every useful option, prefix-major.
@@ -128,7 +149,7 @@ pub fn pareto_frontier(problem: &Problem) -> Frontier {
         let keep = if d <= 3 {
             prune_sweep(&cand_u, d)
         } else {
-            prune_orthant(&current, &options, issue, d, &cand_u, &cand_parent, &cand_option)
+            prune_orthant(&current, &options, issue, d, &cand_u, &cand_option)
         };
         // `keep` lists survivors, each with the candidates merged into it (equal vectors).
         let mut layer = Layer {
@@ -160,7 +181,7 @@ pub fn pareto_frontier(problem: &Problem) -> Frontier {
             let mut package = vec![0u32; n];
             let mut at = index;
             for (k, layer) in layers.iter().enumerate().rev() {
-                package[k] = layer.option[at];
+                package[order[k]] = layer.option[at];
                 at = layer.parent[at] as usize;
             }
             ParetoPoint { utilities: u.to_vec(), package, multiplicity: current_count[index] }
@@ -173,11 +194,10 @@ pub fn pareto_frontier(problem: &Problem) -> Frontier {
                 .filter(|p| p.utilities.iter().zip(&problem.reservation).all(|(u, r)| u >= r))
                 .collect();
     }
-    points.sort_by(|a, b| {
-        let (sa, sb): (f64, f64) = (a.utilities.iter().sum(), b.utilities.iter().sum());
-        sb.total_cmp(&sa).then_with(|| a.package.cmp(&b.package))
-    });
-    Frontier { points, peak_layer }
+    let mut keyed: Vec<(f64, ParetoPoint)> =
+        points.into_iter().map(|p| (p.utilities.iter().sum(), p)).collect();
+    keyed.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then_with(|| a.package.cmp(&b.package)));
+    Frontier { points: keyed.into_iter().map(|(_, p)| p).collect(), peak_layer }
 }
 
 /// The options of `issue` worth trying, each with the number of identical options it stands for.
@@ -286,9 +306,13 @@ struct KdTree<'a> {
     /// Nodes in build order: (start, end, left child, right child, max offset).
     nodes: Vec<(u32, u32, u32, u32)>,
     maxima: Vec<f64>,
+    /// Per node, the largest coordinate sum of its points: a dominator's sum is at least the query's.
+    max_sums: Vec<f64>,
 }
 
-const LEAF: usize = 16;
+const LEAF: usize = 8;
+/// Layers with at least this many candidates are pruned in parallel.
+const PARALLEL_CANDIDATES: usize = 50_000;
 const NONE: u32 = u32::MAX;
 
 impl<'a> KdTree<'a> {
@@ -300,6 +324,7 @@ impl<'a> KdTree<'a> {
             order: (0..n as u32).collect(),
             nodes: Vec::new(),
             maxima: Vec::new(),
+            max_sums: Vec::new(),
         };
         if n > 0 {
             tree.build(0, n, 0);
@@ -312,14 +337,28 @@ impl<'a> KdTree<'a> {
         self.nodes.push((start as u32, end as u32, NONE, NONE));
         let d = self.d;
         let mut max = vec![f64::NEG_INFINITY; d];
+        let mut max_sum = f64::NEG_INFINITY;
         for &i in &self.order[start..end] {
-            for (m, x) in max.iter_mut().zip(&self.points[i as usize * d..(i as usize + 1) * d]) {
+            let p = &self.points[i as usize * d..(i as usize + 1) * d];
+            for (m, x) in max.iter_mut().zip(p) {
                 *m = m.max(*x);
             }
+            max_sum = max_sum.max(p.iter().sum());
         }
         self.maxima.extend_from_slice(&max);
+        self.max_sums.push(max_sum);
         if end - start > LEAF {
-            let axis = depth % d;
+            // Split on the widest coordinate: more subtrees fall below a query bound.
+            let mut min = vec![f64::INFINITY; d];
+            for &i in &self.order[start..end] {
+                for (m, x) in min.iter_mut().zip(&self.points[i as usize * d..(i as usize + 1) * d])
+                {
+                    *m = m.min(*x);
+                }
+            }
+            let axis = (0..d)
+                .max_by(|&a, &b| (max[a] - min[a]).total_cmp(&(max[b] - min[b])))
+                .unwrap_or(depth % d);
             let mid = (start + end) / 2;
             let points = self.points;
             self.order[start..end].select_nth_unstable_by(mid - start, |&a, &b| {
@@ -334,14 +373,26 @@ impl<'a> KdTree<'a> {
     }
 
     /// Whether some point p satisfies `accept(p)`, searching only subtrees whose maxima reach `lower` everywhere.
-    fn any_above(&self, lower: &[f64], mut accept: impl FnMut(usize) -> bool) -> bool {
+    fn any_above(
+        &self,
+        lower: &[f64],
+        stack: &mut Vec<u32>,
+        mut accept: impl FnMut(usize) -> bool,
+    ) -> bool {
         if self.nodes.is_empty() {
             return false;
         }
         let d = self.d;
-        let mut stack = vec![0u32];
+        // The caller loosens its bounds slightly; the sum bound is loosened the same way.
+        let lower_sum: f64 =
+            lower.iter().sum::<f64>() - 1e-9 * (1.0 + lower.iter().map(|x| x.abs()).sum::<f64>());
+        stack.clear();
+        stack.push(0);
         while let Some(id) = stack.pop() {
             let (start, end, left, right) = self.nodes[id as usize];
+            if self.max_sums[id as usize] < lower_sum {
+                continue;
+            }
             let max = &self.maxima[id as usize * d..(id as usize + 1) * d];
             if max.iter().zip(lower).any(|(m, l)| m < l) {
                 continue;
@@ -369,63 +420,73 @@ fn prune_orthant(
     issue: &crate::problem::IssueTable,
     d: usize,
     cand: &[f64],
-    parent: &[u32],
     option: &[u32],
 ) -> Vec<(usize, Vec<usize>)> {
     let tree = KdTree::new(previous, d);
-    let n = parent.len();
-    let survives: Vec<bool> = (0..n)
-        .into_par_iter()
-        .map(|c| {
-            let cu = &cand[c * d..(c + 1) * d];
-            let own = option[c];
-            let mut lower = vec![0.0; d];
-            for &(other, _) in options {
-                if other == own {
-                    continue;
-                }
-                let row = issue.row(other as usize, d);
-                // Search slightly below the exact bound, then decide on the exact sums, as the candidates were computed.
-                for j in 0..d {
-                    let bound = cu[j] - row[j];
-                    lower[j] = bound - 1e-9 * (bound.abs() + 1.0);
-                }
-                let dominated = tree.any_above(&lower, |f| {
-                    let s = previous[f * d..(f + 1) * d].iter().zip(row).map(|(a, b)| a + b);
-                    let mut all_geq = true;
-                    let mut any_gt = false;
-                    for (x, y) in s.zip(cu) {
-                        if x < *y {
-                            all_geq = false;
-                            break;
-                        }
-                        if x > *y {
-                            any_gt = true;
-                        }
-                    }
-                    // Equal vectors do not dominate each other: both survive and are merged below.
-                    all_geq && any_gt
-                });
-                if dominated {
-                    return false;
-                }
+    let n = option.len();
+    // Small layers run on this thread: splitting them costs more than it saves, and callers may already be
+    // running many problems in parallel.
+    let check = |c: usize| -> bool {
+        let cu = &cand[c * d..(c + 1) * d];
+        let own = option[c];
+        let mut lower = vec![0.0f64; d];
+        let mut stack: Vec<u32> = Vec::with_capacity(64);
+        for &(other, _) in options {
+            if other == own {
+                continue;
             }
-            true
-        })
-        .collect();
-    // Merge equal survivors; the earliest candidate represents them.
-    let mut by_vector: std::collections::HashMap<Vec<u64>, usize> =
-        std::collections::HashMap::new();
-    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
-    for c in (0..n).filter(|&c| survives[c]) {
-        let bits: Vec<u64> = cand[c * d..(c + 1) * d].iter().map(|x| x.to_bits()).collect();
-        match by_vector.get(&bits) {
-            Some(&at) => out[at].1.push(c),
-            None => {
-                by_vector.insert(bits, out.len());
-                out.push((c, vec![c]));
+            let row = issue.row(other as usize, d);
+            // Search slightly below the exact bound, then decide on the exact sums, as the candidates were computed.
+            for j in 0..d {
+                let bound = cu[j] - row[j];
+                lower[j] = bound - 1e-9 * (bound.abs() + 1.0);
+            }
+            let dominated = tree.any_above(&lower, &mut stack, |f| {
+                let s = previous[f * d..(f + 1) * d].iter().zip(row).map(|(a, b)| a + b);
+                let mut all_geq = true;
+                let mut any_gt = false;
+                for (x, y) in s.zip(cu) {
+                    if x < *y {
+                        all_geq = false;
+                        break;
+                    }
+                    if x > *y {
+                        any_gt = true;
+                    }
+                }
+                // Equal vectors do not dominate each other: both survive and are merged below.
+                all_geq && any_gt
+            });
+            if dominated {
+                return false;
             }
         }
+        true
+    };
+    let survives: Vec<bool> = if n >= PARALLEL_CANDIDATES {
+        (0..n).into_par_iter().map(check).collect()
+    } else {
+        (0..n).map(check).collect()
+    };
+    // Merge equal survivors; the earliest candidate represents them.
+    let mut survivors: Vec<usize> = (0..n).filter(|&c| survives[c]).collect();
+    let row = |c: usize| &cand[c * d..(c + 1) * d];
+    survivors.sort_unstable_by(|&a, &b| {
+        row(a)
+            .iter()
+            .zip(row(b))
+            .map(|(x, y)| x.total_cmp(y))
+            .find(|o| o.is_ne())
+            .unwrap_or(a.cmp(&b))
+    });
+    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+    for c in survivors {
+        match out.last_mut() {
+            Some((rep, merged)) if row(*rep) == row(c) => merged.push(c),
+            _ => out.push((c, vec![c])),
+        }
     }
+    // Keep candidate order, so that results do not depend on the merge.
+    out.sort_unstable_by_key(|(rep, _)| *rep);
     out
 }

@@ -27,6 +27,7 @@ mod frontier;
 mod numeric;
 mod problem;
 mod reading;
+mod robust;
 mod stances;
 mod synthetic;
 mod timeline;
@@ -42,13 +43,14 @@ pub use explain::{cite, combo_label, describe_relaxation, explain_alternative};
 pub use feasibility::{
     Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES,
 };
-pub use frontier::{Frontier, ParetoPoint, pareto_frontier};
-pub use numeric::{Bargaining, NumericModel, bargain, numeric_model};
+pub use frontier::{Frontier, IssueOrder, ParetoPoint, pareto_frontier, pareto_frontier_ordered};
+pub use numeric::{Bargaining, NumericModel, bargain, bargain_ordered, numeric_model};
 pub use problem::{IssueTable, Problem};
 pub use reading::{
     Constraint, ConstraintIx, Constraints, Group, GroupTooLarge, MAX_GROUP_COMBINATIONS, Reading,
     check_groups, issue_components,
 };
+pub use robust::{PackageFrequency, RobustOptions, Robustness, robustness};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};
 pub use synthetic::{dirichlet_ones, synthetic_problem};
 pub use timeline::{ReadingSummary, TimelinePoint, month_steps, timeline};

@@ -3,7 +3,7 @@
 use truce_scenario::{OptionIx, Scenario};
 
 use crate::bargaining::{Disagreement, SolutionConcept, solve};
-use crate::frontier::{Frontier, ParetoPoint, pareto_frontier};
+use crate::frontier::{Frontier, IssueOrder, ParetoPoint, pareto_frontier_ordered};
 use crate::problem::{IssueTable, Problem};
 use crate::stances::{StanceUtilities, Stances};
 
@@ -112,7 +112,12 @@ impl Bargaining {
 
 /// Computes the Pareto set and every bargaining solution, with disagreement points set by `rule`.
 pub fn bargain(model: &NumericModel, rule: Disagreement) -> Bargaining {
-    let mut frontier = pareto_frontier(&model.problem);
+    bargain_ordered(model, rule, IssueOrder::AsGiven)
+}
+
+/// As [`bargain`], taking the issues in `order` (see [`IssueOrder`]).
+pub fn bargain_ordered(model: &NumericModel, rule: Disagreement, order: IssueOrder) -> Bargaining {
+    let mut frontier = pareto_frontier_ordered(&model.problem, order);
     let mut ranges = model.problem.ranges();
     if model.scale != 1.0 {
         for point in &mut frontier.points {

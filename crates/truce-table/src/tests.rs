@@ -531,3 +531,21 @@ utilities = { "x.a" = 0, "x.b" = 1, "y.a" = 0.2, "y.b" = 1 }
     assert!((nash.score - 0.01).abs() < 1e-12);
     assert_eq!(option_ids(&s, &best.utilitarian.unwrap().package), ["x.b", "y.b"]);
 }
+
+#[test]
+fn robustness_is_reproducible_and_reports_frequencies() {
+    let s = scenario(include_str!("../../../scenarios/ukraine-2025.toml"));
+    let parties: Vec<_> = s.party_ixs().collect();
+    let run = |seed| crate::robustness(&s, &parties, crate::RobustOptions { draws: 40, seed, unknown_red_line: 0.5 }, 5, &|_| {});
+    let a = run(7);
+    assert_eq!(a, run(7), "same seed, same result, whatever the thread schedule");
+    assert_ne!(a.nash, run(8).nash, "another seed samples other weights");
+    // Each draw has at most one Nash package; frequencies are bounded by the number of draws.
+    let nash_total: u64 = a.nash.iter().map(|f| f.nash).sum();
+    assert!(nash_total <= a.feasible_draws && a.feasible_draws <= 40);
+    for f in a.nash.iter().chain(&a.frontier) {
+        assert!(f.nash <= f.frontier, "a Nash package is on that draw's frontier");
+        assert!(f.frontier <= f.feasible, "a frontier package is feasible in that draw");
+        assert_eq!(f.package.len(), s.issues.len());
+    }
+}

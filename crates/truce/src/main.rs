@@ -38,6 +38,15 @@ enum Command {
         /// Restrict the table to these parties (comma-separated ids).
         #[arg(long, value_delimiter = ',')]
         parties: Option<Vec<String>>,
+        /// Also sample what is unknown this many times (unknown stances, weights) and report how robust the answer is.
+        #[arg(long, value_name = "N")]
+        robust: Option<u64>,
+        /// Seed of the robustness sampling.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Probability that an unknown stance is a red line, in robustness sampling.
+        #[arg(long, default_value_t = 0.2)]
+        unknown_red_line: f64,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -199,11 +208,46 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Analyze { file, import, as_of, parties, format } => {
+        Command::Analyze {
+            file,
+            import,
+            as_of,
+            parties,
+            robust,
+            seed,
+            unknown_red_line,
+            format,
+        } => {
             let scenario = load_any(&file, import)?;
+            check_groups(&scenario)?;
             let parties = select_parties(&scenario, parties.as_deref())?;
-            let analysis = analyze(&scenario, &AnalysisOptions { as_of, parties: Some(parties) });
-            let report = report::analysis_report(&scenario, &analysis);
+            let analysis =
+                analyze(&scenario, &AnalysisOptions { as_of, parties: Some(parties.clone()) });
+            let mut report = report::analysis_report(&scenario, &analysis);
+            if let Some(draws) = robust {
+                if !(0.0..=1.0).contains(&unknown_red_line) {
+                    return Err(format_err!(
+                        "--unknown-red-line {unknown_red_line}: expected a probability between 0 and 1"
+                    ));
+                }
+                if as_of.is_some() {
+                    eprintln!(
+                        "truce: note: robustness sampling uses every position on file, not --as-of"
+                    );
+                }
+                let options = truce_table::RobustOptions { draws, seed, unknown_red_line };
+                let bar = indicatif::ProgressBar::new(draws).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} {bar:40} {pos}/{len} draws, {elapsed} (eta {eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar.set_message("robustness");
+                let result =
+                    truce_table::robustness(&scenario, &parties, options, 10, &|n| bar.inc(n));
+                bar.finish_and_clear();
+                report.robustness = Some(report::robustness_report(&scenario, &result));
+            }
             let text = match format {
                 Format::Text => render::analysis_text(&report),
                 Format::Md => render::analysis_markdown(&report),
@@ -308,6 +352,19 @@ fn emit(text: &str) -> anyhow::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
+}
+
+/// Refuses scenarios whose constraints tie too many options together to enumerate their combinations.
+fn check_groups(scenario: &Scenario) -> anyhow::Result<()> {
+    truce_table::check_groups(scenario).map_err(|e| {
+        let issues: Vec<&str> = e.issues.iter().map(|i| scenario.issue(*i).id.as_str()).collect();
+        format_err!(
+            "cross-issue constraints tie the issues {} into {} combinations; at most {} are supported",
+            issues.join(", "),
+            e.combinations,
+            truce_table::MAX_GROUP_COMBINATIONS
+        )
+    })
 }
 
 /// A scenario file, or a domain folder to import.

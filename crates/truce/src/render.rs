@@ -89,7 +89,46 @@ pub fn analysis_text(report: &AnalysisReport) -> String {
         let _ = writeln!(out);
         reading_text(&mut out, r);
     }
+    if let Some(r) = &report.robustness {
+        robustness_text(&mut out, r);
+    }
     out
+}
+
+fn robustness_text(out: &mut String, r: &crate::report::RobustnessReport) {
+    let rule = "═".repeat(78);
+    let _ = writeln!(out, "\n{rule}\nRobustness: {} draws, seed {}\n{rule}", r.draws, r.seed);
+    let _ = writeln!(out, "Each draw: {}.", r.method);
+    let _ = writeln!(out, "Draws with a feasible package: {:.1}%", 100.0 * r.feasible_share);
+    for b in &r.blocked {
+        let _ = writeln!(out, "  {} blocked in {:.1}% of draws", b.issue, 100.0 * b.share);
+    }
+    let _ =
+        writeln!(out, "\nMost frequent Nash packages (share as Nash · on frontier · feasible):");
+    for f in &r.nash {
+        let _ = writeln!(
+            out,
+            "  {:>5.1}% · {:>5.1}% · {:>5.1}%  {}",
+            100.0 * f.nash,
+            100.0 * f.frontier,
+            100.0 * f.feasible,
+            f.package.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nPackages most often on the Pareto frontier ({} distinct packages were on some frontier):",
+        r.frontier_distinct
+    );
+    for f in &r.frontier {
+        let _ = writeln!(
+            out,
+            "  {:>5.1}% on frontier · {:>5.1}% feasible  {}",
+            100.0 * f.frontier,
+            100.0 * f.feasible,
+            f.package.join(", ")
+        );
+    }
 }
 
 fn reading_text(out: &mut String, r: &ReadingReport) {

@@ -31,6 +31,90 @@ pub struct AnalysisReport {
     pub parties: Vec<PartyInfo>,
     /// One entry per reading: `red_lines`, `strict`, `pessimistic`.
     pub readings: Vec<ReadingReport>,
+    /// Robustness sampling (`--robust N`), or null.
+    pub robustness: Option<RobustnessReport>,
+}
+
+/// How the answer holds up when what is unknown is sampled.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RobustnessReport {
+    /// Number of draws.
+    pub draws: u64,
+    /// Seed of the run: the same seed gives the same report.
+    pub seed: u64,
+    /// Probability that an unknown stance was drawn as a red line.
+    pub unknown_red_line: f64,
+    /// What each draw samples, in words.
+    pub method: String,
+    /// Share of draws with at least one feasible package.
+    pub feasible_share: f64,
+    /// Per issue, the share of draws in which it was blocked (issues never blocked are left out).
+    pub blocked: Vec<BlockedShare>,
+    /// The packages that were most often the Nash package.
+    pub nash: Vec<FrequencyReport>,
+    /// The packages most often on the Pareto frontier.
+    pub frontier: Vec<FrequencyReport>,
+    /// Number of distinct packages seen on some frontier.
+    pub frontier_distinct: usize,
+}
+
+/// How often an issue was blocked.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockedShare {
+    /// Issue id.
+    pub issue: String,
+    /// Share of draws.
+    pub share: f64,
+}
+
+/// How often a package did well.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrequencyReport {
+    /// Option ids, one per issue.
+    pub package: Vec<String>,
+    /// Share of draws in which it was the Nash package.
+    pub nash: f64,
+    /// Share of draws in which it was on the Pareto frontier.
+    pub frontier: f64,
+    /// Share of draws in which it was feasible.
+    pub feasible: f64,
+}
+
+/// The report of a robustness run.
+pub fn robustness_report(scenario: &Scenario, r: &truce_table::Robustness) -> RobustnessReport {
+    let n = r.options.draws.max(1) as f64;
+    let freq = |f: &truce_table::PackageFrequency| FrequencyReport {
+        package: f.package.iter().map(|o| scenario.option(*o).id.clone()).collect(),
+        nash: f.nash as f64 / n,
+        frontier: f.frontier as f64 / n,
+        feasible: f.feasible as f64 / n,
+    };
+    RobustnessReport {
+        draws: r.options.draws,
+        seed: r.options.seed,
+        unknown_red_line: r.options.unknown_red_line,
+        method: format!(
+            "red-lines reading; each unknown stance is a red line with probability {}, otherwise a utility uniform between the party's opposed and acceptable utilities; parties without explicit weights get issue weights from Dirichlet(1)",
+            r.options.unknown_red_line
+        ),
+        feasible_share: r.feasible_draws as f64 / n,
+        blocked: r
+            .blocked
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b > 0)
+            .map(|(i, b)| BlockedShare {
+                issue: scenario.issues[i].id.clone(),
+                share: *b as f64 / n,
+            })
+            .collect(),
+        nash: r.nash.iter().map(freq).collect(),
+        frontier: r.frontier.iter().map(freq).collect(),
+        frontier_distinct: r.frontier_distinct,
+    }
 }
 
 /// Which scenario, and how big it is.
@@ -637,6 +721,7 @@ pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisRepo
             })
             .collect(),
         readings: analysis.readings.iter().map(|r| reading_report(scenario, r)).collect(),
+        robustness: None,
     }
 }
 

@@ -228,3 +228,16 @@ fn check_reports_the_seed_as_ok() {
         "{out}"
     );
 }
+
+#[test]
+fn robust_runs_are_reproducible() {
+    let run = |seed: &str| stdout(&truce(&["analyze", SEED, "--robust", "30", "--seed", seed, "--format", "json"]));
+    let a = run("5");
+    assert_eq!(a, run("5"));
+    let json: serde_json::Value = serde_json::from_str(&a).unwrap();
+    validate("analysis", &json);
+    let r = &json["robustness"];
+    assert_eq!(r["draws"], 30);
+    assert!(!r["nash"].as_array().unwrap().is_empty());
+    assert_ne!(a, run("6"));
+}
