@@ -5,6 +5,7 @@
 //!   `cargo test --workspace`, and ends with one summary line, `tests: N passed, M failed`.
 //! - `cargo xtask fuzz-build`: build every fuzz target.
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
+//! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test(&root, &args[1..]),
         Some("fuzz-build") => fuzz_build(&root),
+        Some("bench-table") => bench_table(&root, args.iter().any(|a| a == "--skip-negmas")),
         Some("fuzz-run") => {
             let target = args
                 .get(1)
@@ -127,4 +129,160 @@ fn fuzz_run(root: &Path, target: &str, seconds: u64) -> anyhow::Result<()> {
             &format!("-max_total_time={seconds}"),
             "-max_len=65536",
         ]))
+}
+
+/// Runs `cmd`, returning its standard output; its standard error goes to ours.
+fn output(cmd: &mut Command) -> anyhow::Result<String> {
+    let out = cmd.stderr(Stdio::inherit()).output().with_context(|| format!("cannot start {cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed with {}", out.status);
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
+}
+
+/// The NegMAS version the references were computed with.
+const NEGMAS: &str = "negmas==0.16.0";
+
+/// A throwaway virtualenv with NegMAS, under `target/bench/`; returns its Python.
+fn negmas_python(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join("target/bench/negmas-venv");
+    let python = venv.join("bin/python");
+    let ready = Command::new(&python)
+        .args(["-c", "import negmas, sys; sys.exit(0 if negmas.__version__ == '0.16.0' else 1)"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ready {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", NEGMAS]))?;
+    }
+    Ok(python)
+}
+
+/// `cargo xtask bench-table`: times Truce and NegMAS 0.16.0 on the reference scenarios in one run, then the
+/// exact Pareto set on seeded synthetic problems up to 10^12 outcomes, with peak memory.
+///
+/// Reference scenarios: those with a NegMAS-variant reference and at least 10^4 outcomes. Both tools do the
+/// same work (Pareto frontier, then Nash, KS, Kalai and max-welfare points; loading excluded), median of 3 runs
+/// (NegMAS: 1 run from 10^6 outcomes, where one run takes tens of seconds).
+fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
+    run(Command::new(env!("CARGO")).current_dir(root).args(["build", "--release", "--quiet", "-p", "truce"]))?;
+    let truce = root.join("target/release/truce");
+    let data = root.join("test_data/negotiation");
+
+    println!("== Synthetic scaling: exact Pareto set, Dirichlet(1) weights, uniform values, 10 options per issue, seed 1");
+    println!("{:>8} {:>7} {:>10} {:>12} {:>12} {:>12} {:>10}", "parties", "issues", "outcomes", "median (s)", "peak RSS", "frontier", "target");
+    let cases: [(usize, usize, usize, &str); 7] = [
+        (3, 6, 3, ""),
+        (3, 8, 3, "< 0.05 s"),
+        (3, 10, 3, ""),
+        (3, 12, 3, "< 0.5 s"),
+        (5, 8, 3, ""),
+        (5, 10, 3, ""),
+        (5, 12, 3, "< 60 s, < 4 GiB"),
+    ];
+    for (parties, issues, reps, target) in cases {
+        let mut times = Vec::new();
+        let mut rss = 0u64;
+        let mut frontier = 0u64;
+        for _ in 0..reps {
+            let out = output(Command::new(&truce).args([
+                "bench-frontier",
+                "--parties",
+                &parties.to_string(),
+                "--issues",
+                &issues.to_string(),
+            ]))?;
+            let v = json_lines(&out).pop().ok_or_else(|| format_err!("no result from bench-frontier"))?;
+            times.push(v["seconds"].as_f64().unwrap_or(f64::NAN));
+            rss = rss.max(v["peak_rss_bytes"].as_u64().unwrap_or(0));
+            frontier = v["frontier"].as_u64().unwrap_or(0);
+        }
+        println!(
+            "{parties:>8} {issues:>7} {:>10} {:>12.4} {:>9.1} MiB {frontier:>12} {target:>10}",
+            format!("1e{issues}"),
+            median(times),
+            rss as f64 / (1024.0 * 1024.0)
+        );
+    }
+
+    let mut references: Vec<(f64, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(data.join("reference"))? {
+        let path = entry?.path();
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        let outcomes = v["outcome_space_size"].as_f64().unwrap_or(0.0);
+        if v["variants"].get("negmas").is_some() && outcomes >= 1e4 {
+            references.push((outcomes, path));
+        }
+    }
+    references.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    println!();
+    println!("== Reference scenarios with at least 10^4 outcomes: {} (Truce: negmas-raw semantics, same results as the references)", references.len());
+    let mut truce_results = std::collections::BTreeMap::new();
+    for (_, path) in &references {
+        let out = output(Command::new(&truce).arg("bench-reference").arg(path).arg("--data").arg(&data))?;
+        for v in json_lines(&out) {
+            truce_results.insert(v["scenario"].as_str().unwrap_or("").to_string(), v);
+        }
+    }
+    let mut negmas_results = std::collections::BTreeMap::new();
+    if !skip_negmas {
+        let python = negmas_python(root)?;
+        let script = root.join("xtask/assets/negmas_bench.py");
+        let mut cmd = Command::new(python);
+        cmd.arg(script).arg(&data).args(["3", "1"]);
+        for (_, path) in &references {
+            cmd.arg(path);
+        }
+        eprintln!("xtask: running NegMAS {NEGMAS} on {} scenarios (several minutes)", references.len());
+        for v in json_lines(&output(&mut cmd)?) {
+            negmas_results.insert(v["scenario"].as_str().unwrap_or("").to_string(), v);
+        }
+    }
+    println!("{:<44} {:>3} {:>10} {:>8} {:>12} {:>12} {:>10}", "scenario", "n", "outcomes", "frontier", "Truce (ms)", "NegMAS (s)", "ratio");
+    let mut ratios = Vec::new();
+    let mut below = Vec::new();
+    for (outcomes, path) in &references {
+        let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let Some(t) = truce_results.get(slug) else { continue };
+        let truce_s = t["seconds"].as_f64().unwrap_or(f64::NAN);
+        let negmas_s = negmas_results.get(slug).and_then(|v| v["seconds"].as_f64());
+        let ratio = negmas_s.map(|n| n / truce_s);
+        if let Some(r) = ratio {
+            ratios.push(r);
+            if r < 100.0 {
+                below.push(slug.to_string());
+            }
+        }
+        println!(
+            "{slug:<44} {:>3} {outcomes:>10.0} {:>8} {:>12.3} {:>12} {:>10}",
+            t["parties"],
+            t["frontier"],
+            truce_s * 1e3,
+            negmas_s.map_or("-".to_string(), |n| format!("{n:.3}")),
+            ratio.map_or("-".to_string(), |r| format!("{r:.0}x"))
+        );
+    }
+    if !ratios.is_empty() {
+        let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        println!();
+        println!(
+            "Truce vs NegMAS on {} scenarios: median ratio {:.0}x, minimum {:.0}x; below 100x: {}",
+            ratios.len(),
+            median(ratios.clone()),
+            min,
+            if below.is_empty() { "none".to_string() } else { below.join(", ") }
+        );
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //!
 //! This crate parses arguments, reads files, and prints; every decision is made in the library crates.
 
+mod bench;
 mod domain;
 mod render;
 mod report;
@@ -104,6 +105,18 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Time the analysis of one reference scenario as the NegMAS reference generator did (used by `cargo xtask bench-table`).
+    #[command(hide = true)]
+    BenchReference {
+        /// The reference result file (`reference/<slug>.json`).
+        reference: PathBuf,
+        /// The folder holding `domains/<slug>/`.
+        #[arg(long)]
+        data: PathBuf,
+        /// Repetitions; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        reps: usize,
     },
     /// Print the JSON Schema of a report format.
     Schema {
@@ -331,6 +344,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             });
             emit(&format!("{line}\n"))
         }
+        Command::BenchReference { reference, data, reps } => bench::reference(&reference, &data, reps),
         Command::Schema { report } => {
             let schema = match report {
                 SchemaKind::Analysis => schemars::schema_for!(report::AnalysisReport),
