@@ -118,17 +118,17 @@ fn fuzz_build(root: &Path) -> anyhow::Result<()> {
 
 fn fuzz_run(root: &Path, target: &str, seconds: u64) -> anyhow::Result<()> {
     ensure_cargo_fuzz()?;
+    // New inputs go to a scratch corpus under fuzz/target; the committed seed corpus is only read.
+    let scratch = root.join("fuzz/target/corpus").join(target);
+    std::fs::create_dir_all(&scratch)?;
+    let seeds = root.join("fuzz/corpus").join(target);
     run(Command::new(env!("CARGO"))
         .current_dir(root.join("fuzz"))
         .env("RUSTC_BOOTSTRAP", "1")
-        .args([
-            "fuzz",
-            "run",
-            target,
-            "--",
-            &format!("-max_total_time={seconds}"),
-            "-max_len=65536",
-        ]))
+        .args(["fuzz", "run", target])
+        .arg(&scratch)
+        .arg(&seeds)
+        .args(["--", &format!("-max_total_time={seconds}"), "-max_len=65536"]))
 }
 
 /// Runs `cmd`, returning its standard output; its standard error goes to ours.
