@@ -133,7 +133,8 @@ fn fuzz_run(root: &Path, target: &str, seconds: u64) -> anyhow::Result<()> {
 
 /// Runs `cmd`, returning its standard output; its standard error goes to ours.
 fn output(cmd: &mut Command) -> anyhow::Result<String> {
-    let out = cmd.stderr(Stdio::inherit()).output().with_context(|| format!("cannot start {cmd:?}"))?;
+    let out =
+        cmd.stderr(Stdio::inherit()).output().with_context(|| format!("cannot start {cmd:?}"))?;
     if !out.status.success() {
         bail!("{cmd:?} failed with {}", out.status);
     }
@@ -164,7 +165,14 @@ fn negmas_python(root: &Path) -> anyhow::Result<PathBuf> {
         .is_ok_and(|s| s.success());
     if !ready {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", NEGMAS]))?;
+        run(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            NEGMAS,
+        ]))?;
     }
     Ok(python)
 }
@@ -176,12 +184,23 @@ fn negmas_python(root: &Path) -> anyhow::Result<PathBuf> {
 /// same work (Pareto frontier, then Nash, KS, Kalai and max-welfare points; loading excluded), median of 3 runs
 /// (NegMAS: 1 run from 10^6 outcomes, where one run takes tens of seconds).
 fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
-    run(Command::new(env!("CARGO")).current_dir(root).args(["build", "--release", "--quiet", "-p", "truce"]))?;
+    run(Command::new(env!("CARGO")).current_dir(root).args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "truce",
+    ]))?;
     let truce = root.join("target/release/truce");
     let data = root.join("test_data/negotiation");
 
-    println!("== Synthetic scaling: exact Pareto set, Dirichlet(1) weights, uniform values, 10 options per issue, seed 1");
-    println!("{:>8} {:>7} {:>10} {:>12} {:>12} {:>12} {:>10}", "parties", "issues", "outcomes", "median (s)", "peak RSS", "frontier", "target");
+    println!(
+        "== Synthetic scaling: exact Pareto set, Dirichlet(1) weights, uniform values, 10 options per issue, seed 1"
+    );
+    println!(
+        "{:>8} {:>7} {:>10} {:>12} {:>12} {:>12} {:>10}",
+        "parties", "issues", "outcomes", "median (s)", "peak RSS", "frontier", "target"
+    );
     let cases: [(usize, usize, usize, &str); 7] = [
         (3, 6, 3, ""),
         (3, 8, 3, "< 0.05 s"),
@@ -203,7 +222,9 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
                 "--issues",
                 &issues.to_string(),
             ]))?;
-            let v = json_lines(&out).pop().ok_or_else(|| format_err!("no result from bench-frontier"))?;
+            let v = json_lines(&out)
+                .pop()
+                .ok_or_else(|| format_err!("no result from bench-frontier"))?;
             times.push(v["seconds"].as_f64().unwrap_or(f64::NAN));
             rss = rss.max(v["peak_rss_bytes"].as_u64().unwrap_or(0));
             frontier = v["frontier"].as_u64().unwrap_or(0);
@@ -227,10 +248,14 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
     }
     references.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     println!();
-    println!("== Reference scenarios with at least 10^4 outcomes: {} (Truce: negmas-raw semantics, same results as the references)", references.len());
+    println!(
+        "== Reference scenarios with at least 10^4 outcomes: {} (Truce: negmas-raw semantics, same results as the references)",
+        references.len()
+    );
     let mut truce_results = std::collections::BTreeMap::new();
     for (_, path) in &references {
-        let out = output(Command::new(&truce).arg("bench-reference").arg(path).arg("--data").arg(&data))?;
+        let out =
+            output(Command::new(&truce).arg("bench-reference").arg(path).arg("--data").arg(&data))?;
         for v in json_lines(&out) {
             truce_results.insert(v["scenario"].as_str().unwrap_or("").to_string(), v);
         }
@@ -244,12 +269,18 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
         for (_, path) in &references {
             cmd.arg(path);
         }
-        eprintln!("xtask: running NegMAS {NEGMAS} on {} scenarios (several minutes)", references.len());
+        eprintln!(
+            "xtask: running NegMAS {NEGMAS} on {} scenarios (several minutes)",
+            references.len()
+        );
         for v in json_lines(&output(&mut cmd)?) {
             negmas_results.insert(v["scenario"].as_str().unwrap_or("").to_string(), v);
         }
     }
-    println!("{:<44} {:>3} {:>10} {:>8} {:>12} {:>12} {:>10}", "scenario", "n", "outcomes", "frontier", "Truce (ms)", "NegMAS (s)", "ratio");
+    println!(
+        "{:<44} {:>3} {:>10} {:>8} {:>12} {:>12} {:>10}",
+        "scenario", "n", "outcomes", "frontier", "Truce (ms)", "NegMAS (s)", "ratio"
+    );
     let mut ratios = Vec::new();
     let mut below = Vec::new();
     for (outcomes, path) in &references {

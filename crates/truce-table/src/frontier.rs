@@ -86,6 +86,27 @@ pub fn pareto_frontier(problem: &Problem) -> Frontier {
 
 /// Computes the Pareto set of the rational packages of `problem`, taking issues in `issue_order`.
 pub fn pareto_frontier_ordered(problem: &Problem, issue_order: IssueOrder) -> Frontier {
+    pareto_frontier_with(problem, issue_order, None)
+}
+
+/// An ε-Pareto set: every package of the exact Pareto set has a returned package that is at most `epsilon`
+/// worse for every party (utilities in the problem's units).
+///
+/// Each of the n layers is thinned on a grid of cell ε/n after its exact pruning: of the points in one cell,
+/// the first kept (highest welfare) stands for the others, which it trails by less than ε/n on every
+/// coordinate. Later layers only replace points by dominating ones, so the losses add up to less than ε.
+/// This bounds the frontier's size by the number of grid cells it meets, which is what makes many-party
+/// problems tractable when the exact set is huge. The returned points are exact utility vectors of real
+/// packages, Pareto-optimal among the returned ones; multiplicities count only the packages kept.
+pub fn epsilon_pareto_frontier(problem: &Problem, epsilon: f64) -> Frontier {
+    pareto_frontier_with(problem, IssueOrder::AsGiven, Some(epsilon))
+}
+
+fn pareto_frontier_with(
+    problem: &Problem,
+    issue_order: IssueOrder,
+    epsilon: Option<f64>,
+) -> Frontier {
     let d = problem.parties;
     if d == 0 {
         return Frontier::default();
@@ -146,11 +167,14 @@ pub fn pareto_frontier_ordered(problem: &Problem, issue_order: IssueOrder) -> Fr
                 cand_count.push(current_count[f].saturating_mul(weight));
             }
         }
-        let keep = if d <= 3 {
+        let mut keep = if d <= 3 {
             prune_sweep(&cand_u, d)
         } else {
             prune_orthant(&current, &options, issue, d, &cand_u, &cand_option)
         };
+        if let Some(epsilon) = epsilon.filter(|e| *e > 0.0) {
+            keep = thin(keep, &cand_u, d, epsilon / n.max(1) as f64);
+        }
         // `keep` lists survivors, each with the candidates merged into it (equal vectors).
         let mut layer = Layer {
             utilities: Vec::with_capacity(keep.len() * d),
@@ -487,6 +511,28 @@ fn prune_orthant(
         }
     }
     // Keep candidate order, so that results do not depend on the merge.
+    out.sort_unstable_by_key(|(rep, _)| *rep);
+    out
+}
+
+/// Keeps one point per grid cell of side `cell`: the one with the largest sum (then the earliest).
+fn thin(
+    keep: Vec<(usize, Vec<usize>)>,
+    cand: &[f64],
+    d: usize,
+    cell: f64,
+) -> Vec<(usize, Vec<usize>)> {
+    let row = |c: usize| &cand[c * d..(c + 1) * d];
+    let mut keyed: Vec<(Vec<i64>, f64, (usize, Vec<usize>))> = keep
+        .into_iter()
+        .map(|(rep, merged)| {
+            let key = row(rep).iter().map(|x| (x / cell).floor() as i64).collect();
+            (key, row(rep).iter().sum(), (rep, merged))
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.0.cmp(&b.2.0)));
+    keyed.dedup_by(|later, first| later.0 == first.0);
+    let mut out: Vec<(usize, Vec<usize>)> = keyed.into_iter().map(|(_, _, k)| k).collect();
     out.sort_unstable_by_key(|(rep, _)| *rep);
     out
 }

@@ -43,7 +43,10 @@ pub use explain::{cite, combo_label, describe_relaxation, explain_alternative};
 pub use feasibility::{
     Alternative, BlockedGroup, Coalitions, ConcessionFamily, Feasibility, MAX_COALITION_PARTIES,
 };
-pub use frontier::{Frontier, IssueOrder, ParetoPoint, pareto_frontier, pareto_frontier_ordered};
+pub use frontier::{
+    Frontier, IssueOrder, ParetoPoint, epsilon_pareto_frontier, pareto_frontier,
+    pareto_frontier_ordered,
+};
 pub use numeric::{Bargaining, NumericModel, bargain, bargain_ordered, numeric_model};
 pub use problem::{IssueTable, Problem};
 pub use reading::{

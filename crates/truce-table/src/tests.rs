@@ -536,7 +536,15 @@ utilities = { "x.a" = 0, "x.b" = 1, "y.a" = 0.2, "y.b" = 1 }
 fn robustness_is_reproducible_and_reports_frequencies() {
     let s = scenario(include_str!("../../../scenarios/ukraine-2025.toml"));
     let parties: Vec<_> = s.party_ixs().collect();
-    let run = |seed| crate::robustness(&s, &parties, crate::RobustOptions { draws: 40, seed, unknown_red_line: 0.5 }, 5, &|_| {});
+    let run = |seed| {
+        crate::robustness(
+            &s,
+            &parties,
+            crate::RobustOptions { draws: 40, seed, unknown_red_line: 0.5 },
+            5,
+            &|_| {},
+        )
+    };
     let a = run(7);
     assert_eq!(a, run(7), "same seed, same result, whatever the thread schedule");
     assert_ne!(a.nash, run(8).nash, "another seed samples other weights");

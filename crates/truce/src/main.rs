@@ -105,6 +105,9 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Compute an ε-Pareto set instead of the exact one.
+        #[arg(long)]
+        epsilon: Option<f64>,
     },
     /// Time the analysis of one reference scenario as the NegMAS reference generator did (used by `cargo xtask bench-table`).
     #[command(hide = true)]
@@ -327,16 +330,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.sources.len()
             ))
         }
-        Command::BenchFrontier { parties, issues, options, seed } => {
+        Command::BenchFrontier { parties, issues, options, seed, epsilon } => {
             let problem = truce_table::synthetic_problem(parties, issues, options, seed);
             let start = std::time::Instant::now();
-            let frontier = truce_table::pareto_frontier(&problem);
+            let frontier = match epsilon {
+                Some(e) => truce_table::epsilon_pareto_frontier(&problem, e),
+                None => truce_table::pareto_frontier(&problem),
+            };
             let seconds = start.elapsed().as_secs_f64();
             let line = serde_json::json!({
                 "parties": parties,
                 "issues": issues,
                 "options": options,
                 "outcomes": problem.size(),
+                "epsilon": epsilon,
                 "seconds": seconds,
                 "frontier": frontier.points.len(),
                 "peak_layer": frontier.peak_layer,
@@ -344,7 +351,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             });
             emit(&format!("{line}\n"))
         }
-        Command::BenchReference { reference, data, reps } => bench::reference(&reference, &data, reps),
+        Command::BenchReference { reference, data, reps } => {
+            bench::reference(&reference, &data, reps)
+        }
         Command::Schema { report } => {
             let schema = match report {
                 SchemaKind::Analysis => schemars::schema_for!(report::AnalysisReport),

@@ -93,3 +93,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The ε-Pareto set covers every exact Pareto point within ε on every coordinate.
+    #[test]
+    fn epsilon_frontier_covers_the_exact_one(p in problem(), eps in 0.05f64..1.0) {
+        let exact = pareto_frontier(&p);
+        let approx = crate::epsilon_pareto_frontier(&p, eps);
+        prop_assert!(approx.points.len() <= exact.points.len());
+        for e in &exact.points {
+            prop_assert!(
+                approx.points.iter().any(|a| a.utilities.iter().zip(&e.utilities).all(|(x, y)| *x >= y - eps - 1e-12)),
+                "no returned point within {} of {:?}", eps, e.utilities
+            );
+        }
+        for a in &approx.points {
+            prop_assert_eq!(p.evaluate(&a.package), a.utilities.clone());
+        }
+    }
+}

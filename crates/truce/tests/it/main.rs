@@ -231,7 +231,9 @@ fn check_reports_the_seed_as_ok() {
 
 #[test]
 fn robust_runs_are_reproducible() {
-    let run = |seed: &str| stdout(&truce(&["analyze", SEED, "--robust", "30", "--seed", seed, "--format", "json"]));
+    let run = |seed: &str| {
+        stdout(&truce(&["analyze", SEED, "--robust", "30", "--seed", seed, "--format", "json"]))
+    };
     let a = run("5");
     assert_eq!(a, run("5"));
     let json: serde_json::Value = serde_json::from_str(&a).unwrap();
