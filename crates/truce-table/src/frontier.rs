@@ -515,15 +515,14 @@ fn prune_orthant(
     out
 }
 
+/// Survivors of a layer: a representative candidate and the candidates merged into it.
+type Survivors = Vec<(usize, Vec<usize>)>;
+
 /// Keeps one point per grid cell of side `cell`: the one with the largest sum (then the earliest).
-fn thin(
-    keep: Vec<(usize, Vec<usize>)>,
-    cand: &[f64],
-    d: usize,
-    cell: f64,
-) -> Vec<(usize, Vec<usize>)> {
+fn thin(keep: Survivors, cand: &[f64], d: usize, cell: f64) -> Survivors {
+    type Keyed = (Vec<i64>, f64, (usize, Vec<usize>));
     let row = |c: usize| &cand[c * d..(c + 1) * d];
-    let mut keyed: Vec<(Vec<i64>, f64, (usize, Vec<usize>))> = keep
+    let mut keyed: Vec<Keyed> = keep
         .into_iter()
         .map(|(rep, merged)| {
             let key = row(rep).iter().map(|x| (x / cell).floor() as i64).collect();
