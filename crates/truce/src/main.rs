@@ -276,6 +276,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Err(format_err!("--from {from} is after --to {to}"));
             }
             let scenario = load(&file)?;
+            check_groups(&scenario)?;
             let parties = select_parties(&scenario, parties.as_deref())?;
             let months = match step {
                 Step::Month => 1,
