@@ -62,6 +62,10 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     fuzz_build(root)?;
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(root).args(["test", "--workspace"]).args(extra).stdout(Stdio::piped());
+    // Show what passing tests print: the conformance suite prints how many references it checked.
+    if !extra.iter().any(|a| a == "--") {
+        cmd.args(["--", "--show-output"]);
+    }
     eprintln!("xtask: running {cmd:?}");
     let mut child = cmd.spawn().context("cannot start cargo test")?;
     let stdout = child.stdout.take().context("cargo test has no stdout")?;

@@ -14,6 +14,9 @@ mod xml;
 pub use genius::import_genius;
 pub use geniusweb::import_geniusweb;
 
+#[cfg(test)]
+mod tests;
+
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::model::*;
 
