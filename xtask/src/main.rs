@@ -301,8 +301,8 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
         }
         println!(
             "{slug:<44} {:>3} {outcomes:>10.0} {:>8} {:>12.3} {:>12} {:>10}",
-            t["parties"],
-            t["frontier"],
+            t["parties"].as_u64().unwrap_or(0),
+            t["frontier"].as_u64().unwrap_or(0),
             truce_s * 1e3,
             negmas_s.map_or("-".to_string(), |n| format!("{n:.3}")),
             ratio.map_or("-".to_string(), |r| format!("{r:.0}x"))
