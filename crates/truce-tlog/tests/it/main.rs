@@ -1,0 +1,4 @@
+//! Conformance of the log with published test vectors, and its own guarantees.
+
+mod proofs;
+mod vectors;
