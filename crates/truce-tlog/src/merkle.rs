@@ -51,7 +51,7 @@ pub fn range_hash(source: &dyn HashSource, lo: u64, hi: u64) -> Result<Hash, Err
     if n == 0 {
         return Ok(empty_hash());
     }
-    if n.is_power_of_two() && lo % n == 0 {
+    if n.is_power_of_two() && lo.is_multiple_of(n) {
         return source.hash(n.trailing_zeros() as u8, lo / n);
     }
     let k = split(n);
@@ -267,7 +267,7 @@ impl MemoryTree {
     pub fn push(&mut self, leaf: Hash) {
         self.levels[0].push(leaf);
         let mut level = 0;
-        while self.levels[level].len() % 2 == 0 {
+        while self.levels[level].len().is_multiple_of(2) {
             let n = self.levels[level].len();
             let parent = node_hash(&self.levels[level][n - 2], &self.levels[level][n - 1]);
             if self.levels.len() == level + 1 {
