@@ -1,12 +1,18 @@
 //! A C2SP transparency log for Truce's observation record.
 //!
 //! - [`merkle`]: RFC 6962 / RFC 9162 hashing, inclusion and consistency proofs. No I/O.
+//! - [`note`]: C2SP signed notes, Ed25519 vkeys, cosignatures. No I/O.
+//! - [`checkpoint`]: C2SP checkpoints. No I/O.
+//! - [`tile`]: C2SP tile paths and entry bundles. No I/O.
 //!
 //! This crate knows nothing of HTTP, and nothing of what entries mean: they are opaque byte strings.
 
 #![deny(missing_docs)]
 
+pub mod checkpoint;
 pub mod merkle;
+pub mod note;
+pub mod tile;
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]
@@ -15,4 +21,19 @@ pub enum Error {
     /// A proof does not verify, or cannot be built.
     #[error("proof: {0}")]
     Proof(String),
+    /// A signed note or key is malformed, or a signature does not verify.
+    #[error("note: {0}")]
+    Note(String),
+    /// A checkpoint is malformed.
+    #[error("checkpoint: {0}")]
+    Checkpoint(String),
+    /// A tile path, tile or entry bundle is malformed.
+    #[error("tile: {0}")]
+    Tile(String),
+    /// A tile or entry does not match the hashes that authenticate it.
+    #[error("tampered: {0}")]
+    Tampered(String),
+    /// Reading or writing storage failed.
+    #[error("storage: {0}")]
+    Io(#[from] std::io::Error),
 }

@@ -1,4 +1,5 @@
 //! Conformance of the log with published test vectors, and its own guarantees.
 
+mod notes;
 mod proofs;
 mod vectors;
