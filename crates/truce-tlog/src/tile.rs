@@ -120,7 +120,7 @@ pub fn tiles_for_size(size: u64) -> Vec<Tile> {
         for index in 0..n / TILE_WIDTH {
             out.push(Tile { level: Some(level), index, width: TILE_WIDTH as u16 });
         }
-        if n % TILE_WIDTH != 0 {
+        if !n.is_multiple_of(TILE_WIDTH) {
             out.push(Tile {
                 level: Some(level),
                 index: n / TILE_WIDTH,
