@@ -4,14 +4,20 @@
 //! - [`note`]: C2SP signed notes, Ed25519 vkeys, cosignatures. No I/O.
 //! - [`checkpoint`]: C2SP checkpoints. No I/O.
 //! - [`tile`]: C2SP tile paths and entry bundles. No I/O.
+//! - [`proof`]: C2SP tlog-proof offline proof files. No I/O.
+//! - [`client`]: the verifying client over a [`client::TileReader`]; every tile authenticated before use.
+//! - [`fs`]: reading a log from a directory.
 //!
 //! This crate knows nothing of HTTP, and nothing of what entries mean: they are opaque byte strings.
 
 #![deny(missing_docs)]
 
 pub mod checkpoint;
+pub mod client;
+pub mod fs;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod tile;
 
 /// Everything that can go wrong in this crate.

@@ -2,4 +2,5 @@
 
 mod notes;
 mod proofs;
+mod tessera;
 mod vectors;
