@@ -12,6 +12,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::Error;
 use crate::checkpoint::Checkpoint;
@@ -19,6 +20,9 @@ use crate::merkle::{self, Hash, HashSource, leaf_hash, node_hash};
 use crate::tile::{
     TILE_HEIGHT, TILE_WIDTH, Tile, hashes_at, parse_bundle, parse_hashes, tile_width,
 };
+
+/// The hashes of one tile, shared.
+type TileHashes = Rc<Vec<Hash>>;
 
 /// Reads the raw bytes of log resources by path (`checkpoint`, `tile/0/000`, …). Returns `None` when absent.
 pub trait TileReader {
@@ -40,7 +44,7 @@ pub struct TileVerifier<'r> {
     size: u64,
     root: Hash,
     /// Authenticated tiles, by (level, index).
-    tiles: RefCell<HashMap<(u8, u64), std::rc::Rc<Vec<Hash>>>>,
+    tiles: RefCell<HashMap<(u8, u64), TileHashes>>,
 }
 
 impl<'r> TileVerifier<'r> {
@@ -56,7 +60,7 @@ impl<'r> TileVerifier<'r> {
             root: checkpoint.root,
             tiles: RefCell::new(HashMap::new()),
         };
-        let mut partial: HashMap<(u8, u64), std::rc::Rc<Vec<Hash>>> = HashMap::new();
+        let mut partial: HashMap<(u8, u64), TileHashes> = HashMap::new();
         for level in 0..=63u8 {
             let n = hashes_at(v.size, level);
             if n == 0 {
@@ -68,11 +72,11 @@ impl<'r> TileVerifier<'r> {
                     index: n / TILE_WIDTH,
                     width: (n % TILE_WIDTH) as u16,
                 };
-                partial.insert((level, tile.index), std::rc::Rc::new(v.fetch(&tile)?));
+                partial.insert((level, tile.index), Rc::new(v.fetch(&tile)?));
             }
         }
         // The root from the partial tiles alone: the size's decomposition lies entirely in them.
-        struct Partials<'a>(&'a HashMap<(u8, u64), std::rc::Rc<Vec<Hash>>>);
+        struct Partials<'a>(&'a HashMap<(u8, u64), TileHashes>);
         impl HashSource for Partials<'_> {
             fn hash(&self, level: u8, index: u64) -> Result<Hash, Error> {
                 subtree_from(level, index, |tl, ti| {
@@ -119,7 +123,7 @@ impl<'r> TileVerifier<'r> {
     }
 
     /// The authenticated hashes of tile (`level`, `index`).
-    pub fn tile(&self, level: u8, index: u64) -> Result<std::rc::Rc<Vec<Hash>>, Error> {
+    pub fn tile(&self, level: u8, index: u64) -> Result<TileHashes, Error> {
         if let Some(t) = self.tiles.borrow().get(&(level, index)) {
             return Ok(t.clone());
         }
@@ -138,7 +142,7 @@ impl<'r> TileVerifier<'r> {
         if chunk_root(&hashes) != expected {
             return Err(Error::Tampered(format!("{} does not match its parent tile", tile.path())));
         }
-        let hashes = std::rc::Rc::new(hashes);
+        let hashes = Rc::new(hashes);
         self.tiles.borrow_mut().insert((level, index), hashes.clone());
         Ok(hashes)
     }
@@ -184,7 +188,7 @@ impl<'r> TileVerifier<'r> {
 fn subtree_from(
     level: u8,
     index: u64,
-    tile: impl Fn(u8, u64) -> Result<std::rc::Rc<Vec<Hash>>, Error>,
+    tile: impl Fn(u8, u64) -> Result<TileHashes, Error>,
 ) -> Result<Hash, Error> {
     let tile_level = level / TILE_HEIGHT;
     let height = u32::from(level % TILE_HEIGHT);
