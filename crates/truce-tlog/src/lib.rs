@@ -7,6 +7,8 @@
 //! - [`proof`]: C2SP tlog-proof offline proof files. No I/O.
 //! - [`client`]: the verifying client over a [`client::TileReader`]; every tile authenticated before use.
 //! - [`fs`]: reading a log from a directory.
+//! - [`storage`]: the narrow storage trait and its filesystem backend (durability contract in its docs).
+//! - [`log`]: the writer: durable batched appends and checkpoints (the life of an entry in its docs).
 //!
 //! This crate knows nothing of HTTP, and nothing of what entries mean: they are opaque byte strings.
 
@@ -15,9 +17,11 @@
 pub mod checkpoint;
 pub mod client;
 pub mod fs;
+pub mod log;
 pub mod merkle;
 pub mod note;
 pub mod proof;
+pub mod storage;
 pub mod tile;
 
 /// Everything that can go wrong in this crate.

@@ -1,0 +1,323 @@
+//! The log writer: appends batches of entries durably and signs checkpoints, never two inconsistent ones.
+//!
+//! # Life of an entry
+//!
+//! 1. [`Log::append`] receives a batch of entries (at most [`crate::tile::MAX_ENTRY`] bytes each) and gives
+//!    them the next indices.
+//! 2. Their leaf hashes extend the right edge of the tree held in memory (one partial tile per level); tiles
+//!    that fill up are written whole and their roots move up a level.
+//! 3. The new and rewritten tiles and entry bundles are committed to storage (temporary file, flush,
+//!    rename, directory flush).
+//! 4. The new size and root are committed to `.state/signed` **before** anything is signed. On opening, the
+//!    log recomputes the root of that size from its tiles and refuses to run if they disagree, and it only
+//!    ever signs trees that extend the one recorded there: it cannot sign two inconsistent checkpoints, even
+//!    across crashes.
+//! 5. The checkpoint for the new tree is signed and committed as `checkpoint`.
+//! 6. Only then does `append` return the indices: an acknowledged entry is durable and checkpointed.
+//!
+//! A crash between steps leaves at worst tiles beyond the recorded size (ignored and overwritten) or a
+//! recorded tree whose checkpoint was not yet written (signed again on opening: the same tree, so consistent).
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::Error;
+use crate::checkpoint::Checkpoint;
+use crate::client::TileVerifier;
+use crate::merkle::{self, Hash, HashSource, leaf_hash, node_hash};
+use crate::note::{Note, NoteSigner};
+use crate::storage::Storage;
+use crate::tile::{MAX_ENTRY, TILE_WIDTH, Tile, hashes_at, parse_bundle, push_entry};
+
+/// Where the log records the last tree it signed.
+pub const STATE_PATH: &str = ".state/signed";
+
+/// A transparency log over some [`Storage`], signing with one key whose name is the log's origin.
+pub struct Log<S: Storage> {
+    storage: S,
+    signer: NoteSigner,
+    size: u64,
+    root: Hash,
+    /// `edge[level]`: the hashes of the right-edge (partial) tile at that tile level, fewer than 256.
+    edge: Vec<Vec<Hash>>,
+    /// The entries of the right-edge (partial) bundle.
+    bundle: Vec<Vec<u8>>,
+    checkpoint: Note,
+}
+
+impl<S: Storage> std::fmt::Debug for Log<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Log")
+            .field("origin", &self.signer.name)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+fn state_text(size: u64, root: &Hash) -> String {
+    format!("{size}\n{}\n", STANDARD.encode(root))
+}
+
+fn parse_state(data: &[u8]) -> Result<(u64, Hash), Error> {
+    let bad = || Error::Checkpoint("corrupt .state/signed".into());
+    let text = std::str::from_utf8(data).map_err(|_| bad())?;
+    let mut lines = text.lines();
+    let size = lines.next().and_then(|l| l.parse().ok()).ok_or_else(bad)?;
+    let root = lines
+        .next()
+        .and_then(|l| STANDARD.decode(l).ok())
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(bad)?;
+    Ok((size, root))
+}
+
+/// The root of the tree whose right edge is `edge` (plus, implicitly, full tiles summarised above it).
+fn edge_root(edge: &[Vec<Hash>], size: u64) -> Result<Hash, Error> {
+    struct Edge<'a>(&'a [Vec<Hash>], u64);
+    impl HashSource for Edge<'_> {
+        fn hash(&self, level: u8, index: u64) -> Result<Hash, Error> {
+            let tile_level = level / 8;
+            let height = u32::from(level % 8);
+            let first = index << height;
+            let tile_index = first / TILE_WIDTH;
+            let expected = hashes_at(self.1, tile_level) / TILE_WIDTH;
+            let hashes =
+                self.0.get(usize::from(tile_level)).filter(|_| tile_index == expected).ok_or_else(
+                    || Error::Proof(format!("subtree {level}/{index} is not on the right edge")),
+                )?;
+            let start = (first % TILE_WIDTH) as usize;
+            let chunk = hashes
+                .get(start..start + (1usize << height))
+                .ok_or_else(|| Error::Proof("edge too short".into()))?;
+            Ok(chunk_root(chunk))
+        }
+    }
+    merkle::tree_hash(&Edge(edge, size), size)
+}
+
+fn chunk_root(hashes: &[Hash]) -> Hash {
+    match hashes.len() {
+        1 => hashes[0],
+        n => node_hash(&chunk_root(&hashes[..n / 2]), &chunk_root(&hashes[n / 2..])),
+    }
+}
+
+impl<S: Storage> Log<S> {
+    /// Creates an empty log in `storage`, signing an empty checkpoint. Fails if a log is already there.
+    pub fn create(mut storage: S, signer: NoteSigner) -> Result<Log<S>, Error> {
+        if storage.read(STATE_PATH)?.is_some() {
+            return Err(Error::Checkpoint("a log already exists here".into()));
+        }
+        let root = merkle::empty_hash();
+        storage.stage(STATE_PATH, state_text(0, &root).as_bytes())?;
+        storage.commit()?;
+        let mut log = Log {
+            storage,
+            signer,
+            size: 0,
+            root,
+            edge: Vec::new(),
+            bundle: Vec::new(),
+            checkpoint: Note { text: String::new(), signatures: Vec::new() },
+        };
+        log.publish_checkpoint()?;
+        Ok(log)
+    }
+
+    /// Opens the log in `storage`, recovering from a crash: the recorded tree is rebuilt from the tiles and
+    /// must have the recorded root; its checkpoint is signed again if it was not yet written.
+    pub fn open(storage: S, signer: NoteSigner) -> Result<Log<S>, Error> {
+        let state = storage
+            .read(STATE_PATH)?
+            .ok_or_else(|| Error::Checkpoint("no log here (no .state/signed)".into()))?;
+        let (size, root) = parse_state(&state)?;
+        let recorded =
+            Checkpoint { origin: signer.name.clone(), size, root, extensions: Vec::new() };
+        // Authenticate the right edge against the recorded root, then keep it in memory.
+        let verifier = TileVerifier::new(&storage, &recorded).map_err(|e| {
+            Error::Tampered(format!(
+                "the tiles do not rebuild the recorded tree of size {size}: {e}"
+            ))
+        })?;
+        let mut edge = Vec::new();
+        for level in 0..=63u8 {
+            let n = hashes_at(size, level);
+            if n == 0 {
+                break;
+            }
+            if n.is_multiple_of(TILE_WIDTH) {
+                edge.push(Vec::new());
+            } else {
+                edge.push(verifier.tile(level, n / TILE_WIDTH)?.as_ref().clone());
+            }
+        }
+        let bundle = if size.is_multiple_of(TILE_WIDTH) {
+            Vec::new()
+        } else {
+            verifier.entries(size / TILE_WIDTH)?
+        };
+        drop(verifier);
+        let checkpoint_ok = match storage.read("checkpoint")? {
+            Some(bytes) => Note::parse(&bytes)
+                .ok()
+                .and_then(|n| Checkpoint::parse(&n.text).ok().map(|c| (n, c))),
+            None => None,
+        };
+        let mut log = Log {
+            storage,
+            signer,
+            size,
+            root,
+            edge,
+            bundle,
+            checkpoint: Note { text: String::new(), signatures: Vec::new() },
+        };
+        match checkpoint_ok {
+            Some((note, c)) if c.size == size && c.root == root => log.checkpoint = note,
+            _ => log.publish_checkpoint()?,
+        }
+        Ok(log)
+    }
+
+    /// The number of entries.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The current root hash.
+    pub fn root(&self) -> Hash {
+        self.root
+    }
+
+    /// The latest signed checkpoint.
+    pub fn checkpoint(&self) -> &Note {
+        &self.checkpoint
+    }
+
+    /// The storage, for reading.
+    pub fn storage(&self) -> &S {
+        &self.storage
+    }
+
+    fn publish_checkpoint(&mut self) -> Result<(), Error> {
+        let body = Checkpoint {
+            origin: self.signer.name.clone(),
+            size: self.size,
+            root: self.root,
+            extensions: Vec::new(),
+        };
+        let text = body.text();
+        let note = Note { signatures: vec![self.signer.sign(&text, 0)], text };
+        self.storage.stage("checkpoint", note.to_text().as_bytes())?;
+        self.storage.commit()?;
+        self.checkpoint = note;
+        Ok(())
+    }
+
+    /// Appends `entries` durably and returns the index of the first one. When this returns, the entries are
+    /// in storage and in a signed checkpoint. On error nothing is acknowledged and the log must be reopened.
+    pub fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, Error> {
+        if let Some(e) = entries.iter().find(|e| e.len() > MAX_ENTRY) {
+            return Err(Error::Tile(format!("entry of {} bytes exceeds {MAX_ENTRY}", e.len())));
+        }
+        let first = self.size;
+        if entries.is_empty() {
+            return Ok(first);
+        }
+        let mut edge = self.edge.clone();
+        let mut bundle = self.bundle.clone();
+        let mut size = self.size;
+        let mut writes: HashMap<String, Vec<u8>> = HashMap::new();
+        for entry in entries {
+            bundle.push(entry.clone());
+            let mut carry = Some(leaf_hash(entry));
+            let mut level = 0usize;
+            // Push the hash up while tiles fill.
+            while let Some(h) = carry.take() {
+                if edge.len() == level {
+                    edge.push(Vec::new());
+                }
+                edge[level].push(h);
+                if edge[level].len() as u64 == TILE_WIDTH {
+                    let full = std::mem::take(&mut edge[level]);
+                    let index = hashes_at(size + 1, level as u8) / TILE_WIDTH - 1;
+                    let tile = Tile { level: Some(level as u8), index, width: TILE_WIDTH as u16 };
+                    writes.insert(tile.path(), full.concat());
+                    carry = Some(chunk_root(&full));
+                    level += 1;
+                }
+            }
+            size += 1;
+            if bundle.len() as u64 == TILE_WIDTH {
+                let tile =
+                    Tile { level: None, index: size / TILE_WIDTH - 1, width: TILE_WIDTH as u16 };
+                let mut data = Vec::new();
+                for e in bundle.drain(..) {
+                    push_entry(&mut data, &e)?;
+                }
+                writes.insert(tile.path(), data);
+            }
+        }
+        // Right-edge tiles and bundle for the new size.
+        for (level, hashes) in edge.iter().enumerate() {
+            if !hashes.is_empty() {
+                let tile = Tile {
+                    level: Some(level as u8),
+                    index: hashes_at(size, level as u8) / TILE_WIDTH,
+                    width: hashes.len() as u16,
+                };
+                writes.insert(tile.path(), hashes.concat());
+            }
+        }
+        if !bundle.is_empty() {
+            let tile = Tile { level: None, index: size / TILE_WIDTH, width: bundle.len() as u16 };
+            let mut data = Vec::new();
+            for e in &bundle {
+                push_entry(&mut data, e)?;
+            }
+            writes.insert(tile.path(), data);
+        }
+        let root = edge_root(&edge, size)?;
+        // Tiles and bundles first.
+        let mut paths: Vec<&String> = writes.keys().collect();
+        paths.sort();
+        for path in paths {
+            self.storage.stage(path, &writes[path])?;
+        }
+        self.storage.commit()?;
+        // The new tree extends the recorded one by construction: the old right edge is a prefix of the new.
+        self.storage.stage(STATE_PATH, state_text(size, &root).as_bytes())?;
+        self.storage.commit()?;
+        self.size = size;
+        self.root = root;
+        self.edge = edge;
+        self.bundle = bundle;
+        self.publish_checkpoint()?;
+        Ok(first)
+    }
+
+    /// The inclusion proof of entry `index` in the current tree, from the log's own (authenticated) tiles.
+    pub fn prove(&self, index: u64) -> Result<Vec<Hash>, Error> {
+        let c = Checkpoint::parse(&self.checkpoint.text)?;
+        let verifier = TileVerifier::new(&self.storage, &c)?;
+        merkle::inclusion_proof(&verifier, index, c.size)
+    }
+
+    /// The entry at `index`.
+    pub fn entry(&self, index: u64) -> Result<Vec<u8>, Error> {
+        let c = Checkpoint::parse(&self.checkpoint.text)?;
+        let verifier = TileVerifier::new(&self.storage, &c)?;
+        let entries = verifier.entries(index / TILE_WIDTH)?;
+        entries
+            .into_iter()
+            .nth((index % TILE_WIDTH) as usize)
+            .ok_or_else(|| Error::Proof(format!("no entry {index}")))
+    }
+}
+
+/// Parses the entries of a bundle file (re-exported for tools).
+pub fn bundle_entries(data: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+    Ok(parse_bundle(data)?.into_iter().map(<[u8]>::to_vec).collect())
+}

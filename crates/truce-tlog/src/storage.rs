@@ -1,0 +1,115 @@
+//! Durable storage of a log's files, behind a narrow trait.
+
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::client::TileReader;
+
+/// Where a log keeps its files: tiles, entry bundles, the checkpoint, and its private state.
+///
+/// # Contract
+///
+/// - **Atomicity.** After [`Storage::commit`] returns, a reader sees for each path either the previous
+///   content or the new one, never a mix, and never a torn file.
+/// - **Durability.** Once [`Storage::commit`] returns `Ok`, every write staged before it survives a crash
+///   (process kill or power loss, assuming the disk honours flushes).
+/// - **Order.** Commits are durable in order: a crash never keeps a later commit and loses an earlier one.
+///   Writes within one commit may become durable in any order until the commit returns.
+/// - **Concurrency.** One writer at a time (the [`crate::log::Log`] that owns the storage); readers may read
+///   concurrently and see only committed content.
+/// - **Errors.** Any I/O failure is returned as [`Error::Io`]; after an error during a commit the storage
+///   holds, for each path of that commit, the old or the new content, and the log must be reopened.
+pub trait Storage: TileReader + Send {
+    /// Stages `data` to replace the content at `path`.
+    fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), Error>;
+    /// Makes every staged write durable and visible.
+    fn commit(&mut self) -> Result<(), Error>;
+}
+
+/// The default backend: files in a directory, written to a temporary file, flushed, renamed into place,
+/// and the directory flushed (so the rename itself is durable).
+#[derive(Debug)]
+pub struct FsStorage {
+    root: PathBuf,
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl FsStorage {
+    /// Storage in `root`, which is created if missing.
+    pub fn open(root: &Path) -> Result<FsStorage, Error> {
+        std::fs::create_dir_all(root)?;
+        Ok(FsStorage { root: root.to_path_buf(), staged: Vec::new() })
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn path(&self, path: &str) -> Result<PathBuf, Error> {
+        if path.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+            return Err(Error::Tile(format!("refusing path {path:?}")));
+        }
+        Ok(self.root.join(path))
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+impl TileReader for FsStorage {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        match std::fs::read(self.path(path)?) {
+            Ok(data) => Ok(Some(data)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Io(e)),
+        }
+    }
+}
+
+impl Storage for FsStorage {
+    fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), Error> {
+        let target = self.path(path)?;
+        let dir = target.parent().unwrap_or(&self.root).to_path_buf();
+        if !dir.exists() {
+            std::fs::create_dir_all(&dir)?;
+            // New directories must be durable in their parents before files in them are.
+            let mut d = dir.as_path();
+            while let Some(parent) = d.parent() {
+                sync_dir(parent)?;
+                if parent == self.root || !parent.starts_with(&self.root) {
+                    break;
+                }
+                d = parent;
+            }
+        }
+        let tmp = dir.join(format!(
+            ".{}.tmp",
+            target.file_name().and_then(|n| n.to_str()).unwrap_or("file")
+        ));
+        let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        self.staged.push((tmp, target));
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), Error> {
+        let mut dirs = BTreeSet::new();
+        for (tmp, target) in self.staged.drain(..) {
+            std::fs::rename(&tmp, &target)?;
+            if let Some(d) = target.parent() {
+                dirs.insert(d.to_path_buf());
+            }
+        }
+        for d in dirs {
+            sync_dir(&d)?;
+        }
+        Ok(())
+    }
+}

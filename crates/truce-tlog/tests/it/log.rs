@@ -1,0 +1,112 @@
+//! The writer, read back by the verifying client; tampering; reopening.
+
+use truce_tlog::checkpoint::Checkpoint;
+use truce_tlog::client::{TileVerifier, audit, check_consistency};
+use truce_tlog::log::Log;
+use truce_tlog::merkle::{
+    HashSource, MemoryTree, inclusion_proof, leaf_hash, tree_hash, verify_inclusion,
+};
+use truce_tlog::note::{ED25519, Note, NoteSigner, verify_note};
+use truce_tlog::storage::FsStorage;
+
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-tlog-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn entry(i: u64) -> Vec<u8> {
+    format!("observation {i} {}", "x".repeat((i % 300) as usize)).into_bytes()
+}
+
+pub fn build(dir: &std::path::Path, size: u64, batch: u64) -> (NoteSigner, Vec<Note>) {
+    let signer = NoteSigner::generate("truce.test/log", ED25519).unwrap();
+    let mut log = Log::create(FsStorage::open(dir).unwrap(), signer.clone()).unwrap();
+    let mut checkpoints = vec![log.checkpoint().clone()];
+    let mut i = 0;
+    while i < size {
+        let n = batch.min(size - i);
+        let entries: Vec<Vec<u8>> = (i..i + n).map(entry).collect();
+        assert_eq!(log.append(&entries).unwrap(), i);
+        i += n;
+        checkpoints.push(log.checkpoint().clone());
+    }
+    (signer, checkpoints)
+}
+
+#[test]
+fn written_log_verifies_and_tampering_is_caught() {
+    let dir = temp_dir("70k");
+    let size = 70_000;
+    let (signer, checkpoints) = build(&dir, size, 997);
+    let reader = FsStorage::open(&dir).unwrap();
+    let latest_note = checkpoints.last().unwrap();
+    verify_note(latest_note, &[signer.verifier()]).unwrap();
+    let latest = Checkpoint::parse(&latest_note.text).unwrap();
+    assert_eq!(latest.size, size);
+    let expected = MemoryTree::new((0..size).map(|i| leaf_hash(&entry(i))).collect());
+    assert_eq!(latest.root, tree_hash(&expected, size).unwrap());
+
+    let verifier = TileVerifier::new(&reader, &latest).unwrap();
+    assert_eq!(audit(&verifier, &mut |_| {}).unwrap().entries, size);
+    for index in [0, 1, 255, 256, 25_602, 65_535, 65_536, 69_999] {
+        let proof = inclusion_proof(&verifier, index, size).unwrap();
+        verify_inclusion(index, size, &leaf_hash(&entry(index)), &proof, &latest.root).unwrap();
+    }
+    for old in checkpoints.iter().step_by(7) {
+        check_consistency(&verifier, &Checkpoint::parse(&old.text).unwrap()).unwrap();
+    }
+
+    // One byte changed in tile/0/100 (the leaf hash of entry 25,602): no hash of that tile is ever returned.
+    let path = dir.join("tile/0/100");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[2 * 32 + 5] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let tampered = TileVerifier::new(&reader, &latest).unwrap();
+    let err = tampered.hash(0, 25_602).unwrap_err().to_string();
+    assert!(err.contains("tile/0/100 does not match its parent tile"), "{err}");
+    assert!(tampered.tile(0, 100).is_err());
+    assert!(tampered.entries(100).is_err());
+    assert!(
+        inclusion_proof(&tampered, 25_601, size).is_err(),
+        "its sibling is in the tampered tile"
+    );
+    assert!(audit(&tampered, &mut |_| {}).is_err());
+    // Other tiles still verify.
+    assert!(tampered.entries(99).is_ok());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn reopening_recovers_and_continues() {
+    let dir = temp_dir("reopen");
+    let (signer, _) = build(&dir, 600, 256);
+    let mut log = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    assert_eq!(log.size(), 600);
+    assert_eq!(log.append(&[b"after reopening".to_vec()]).unwrap(), 600);
+    assert_eq!(log.entry(600).unwrap(), b"after reopening");
+    let proof = log.prove(600).unwrap();
+    let c = Checkpoint::parse(&log.checkpoint().text).unwrap();
+    verify_inclusion(600, 601, &leaf_hash(b"after reopening"), &proof, &c.root).unwrap();
+    // A missing checkpoint file is signed again on opening, for the same tree.
+    std::fs::remove_file(dir.join("checkpoint")).unwrap();
+    let again = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    assert_eq!(Checkpoint::parse(&again.checkpoint().text).unwrap(), c);
+    // A log refuses to open over tiles that do not rebuild the recorded tree.
+    let path = dir.join("tile/0/002.p/89");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(Log::open(FsStorage::open(&dir).unwrap(), signer).is_err());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn oversized_entries_are_refused() {
+    let dir = temp_dir("big");
+    let signer = NoteSigner::generate("truce.test/log", ED25519).unwrap();
+    let mut log = Log::create(FsStorage::open(&dir).unwrap(), signer).unwrap();
+    assert!(log.append(&[vec![0u8; 65_536]]).is_err());
+    assert_eq!(log.append(&[vec![0u8; 65_535]]).unwrap(), 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
