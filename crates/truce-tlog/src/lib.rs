@@ -8,6 +8,7 @@
 //! - [`client`]: the verifying client over a [`client::TileReader`]; every tile authenticated before use.
 //! - [`fs`]: reading a log from a directory.
 //! - [`storage`]: the narrow storage trait and its filesystem backend (durability contract in its docs).
+//! - [`witness`]: the tlog-witness add-checkpoint logic and fork detection. No I/O.
 //! - [`log`]: the writer: durable batched appends and checkpoints (the life of an entry in its docs).
 //!
 //! This crate knows nothing of HTTP, and nothing of what entries mean: they are opaque byte strings.
@@ -23,6 +24,7 @@ pub mod note;
 pub mod proof;
 pub mod storage;
 pub mod tile;
+pub mod witness;
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]

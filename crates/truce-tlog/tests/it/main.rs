@@ -5,3 +5,4 @@ mod notes;
 mod proofs;
 mod tessera;
 mod vectors;
+mod witness;
