@@ -9,6 +9,7 @@
 //! - [`fs`]: reading a log from a directory.
 //! - [`storage`]: the narrow storage trait and its filesystem backend (durability contract in its docs).
 //! - [`witness`]: the tlog-witness add-checkpoint logic and fork detection. No I/O.
+//! - [`sequencer`]: group commit in front of the writer, with pushback.
 //! - [`log`]: the writer: durable batched appends and checkpoints (the life of an entry in its docs).
 //!
 //! This crate knows nothing of HTTP, and nothing of what entries mean: they are opaque byte strings.
@@ -22,6 +23,7 @@ pub mod log;
 pub mod merkle;
 pub mod note;
 pub mod proof;
+pub mod sequencer;
 pub mod storage;
 pub mod tile;
 pub mod witness;
@@ -45,6 +47,12 @@ pub enum Error {
     /// A tile or entry does not match the hashes that authenticate it.
     #[error("tampered: {0}")]
     Tampered(String),
+    /// Too many entries are waiting: try again later (HTTP 503 with `Retry-After`).
+    #[error("pushback: too many pending entries")]
+    Pushback,
+    /// The writer stopped, after an error or on request; the log must be reopened.
+    #[error("stopped: {0}")]
+    Stopped(String),
     /// Reading or writing storage failed.
     #[error("storage: {0}")]
     Io(#[from] std::io::Error),

@@ -110,3 +110,65 @@ fn oversized_entries_are_refused() {
     assert_eq!(log.append(&[vec![0u8; 65_535]]).unwrap(), 0);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn group_commit_acknowledges_durable_entries_and_pushes_back() {
+    use std::sync::Arc;
+    use truce_tlog::sequencer::{Sequencer, SequencerConfig};
+    let dir = temp_dir("seq");
+    let signer = NoteSigner::generate("truce.test/log", ED25519).unwrap();
+    let log = Log::create(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    let config = SequencerConfig {
+        max_batch: 16,
+        max_age: std::time::Duration::from_millis(5),
+        max_pending: 64,
+    };
+    let seq = Arc::new(Sequencer::start(log, config));
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let seq = seq.clone();
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|i| (seq.submit(format!("t{t} e{i}").into_bytes()).unwrap(), t, i))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut acks: Vec<(u64, usize, usize)> =
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    acks.sort();
+    assert_eq!(
+        acks.iter().map(|a| a.0).collect::<Vec<_>>(),
+        (0..400).collect::<Vec<_>>(),
+        "every index once"
+    );
+    seq.stop().unwrap();
+    drop(seq);
+    // Every acknowledged entry is at its index in the reopened log.
+    let log = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    for (index, t, i) in acks {
+        assert_eq!(log.entry(index).unwrap(), format!("t{t} e{i}").into_bytes());
+    }
+    // A full pending pool pushes back at once.
+    let slow = SequencerConfig {
+        max_batch: 1000,
+        max_age: std::time::Duration::from_secs(3600),
+        max_pending: 2,
+    };
+    let seq = Arc::new(Sequencer::start(log, slow));
+    let waiters: Vec<_> = (0..2)
+        .map(|i| {
+            let s = seq.clone();
+            std::thread::spawn(move || s.submit(vec![i]))
+        })
+        .collect();
+    while seq.pending() < 2 {
+        std::thread::yield_now();
+    }
+    assert!(matches!(seq.submit(vec![9]), Err(truce_tlog::Error::Pushback)));
+    // Stopping commits what was pending: the two waiters are acknowledged.
+    seq.stop().unwrap();
+    let indices: Vec<u64> = waiters.into_iter().map(|w| w.join().unwrap().unwrap()).collect();
+    assert_eq!(indices.len(), 2);
+    std::fs::remove_dir_all(dir).ok();
+}

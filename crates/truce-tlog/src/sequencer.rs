@@ -1,0 +1,193 @@
+//! Group commit: many submitters, one writer thread, batches that close on size or age.
+//!
+//! [`Sequencer::submit`] blocks until its entry is durable and checkpointed, then returns its index.
+//! The writer takes the pending entries as a batch when `max_batch` are waiting or the oldest has waited
+//! `max_age`, whichever comes first, and appends them with [`Log::append`]. When `max_pending` entries are
+//! already waiting, `submit` returns [`Error::Pushback`] at once: the server turns it into 503.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::Error;
+use crate::log::Log;
+use crate::storage::Storage;
+
+/// Batching and pushback limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SequencerConfig {
+    /// A batch closes when this many entries wait.
+    pub max_batch: usize,
+    /// A batch closes when its oldest entry has waited this long.
+    pub max_age: Duration,
+    /// Submissions beyond this many waiting entries are pushed back.
+    pub max_pending: usize,
+}
+
+impl Default for SequencerConfig {
+    fn default() -> Self {
+        SequencerConfig { max_batch: 256, max_age: Duration::from_millis(50), max_pending: 4096 }
+    }
+}
+
+/// Shared state, guarded by `Shared::state`'s mutex: pending entries with their tickets, the outcome
+/// of committed tickets until their submitters collect them, and whether the writer has failed or stopped.
+struct State {
+    pending: Vec<(u64, Vec<u8>)>,
+    oldest: Option<Instant>,
+    next_ticket: u64,
+    done: HashMap<u64, u64>,
+    failed: Option<String>,
+    stop: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Signalled when entries arrive (for the writer) and when batches commit (for submitters).
+    changed: Condvar,
+}
+
+/// A log behind a group-commit writer thread.
+pub struct Sequencer {
+    shared: Arc<Shared>,
+    config: SequencerConfig,
+    /// The writer thread, taken when stopping.
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Sequencer {
+    /// Starts the writer thread over `log`.
+    pub fn start<S: Storage + 'static>(mut log: Log<S>, config: SequencerConfig) -> Sequencer {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                pending: Vec::new(),
+                oldest: None,
+                next_ticket: 0,
+                done: HashMap::new(),
+                failed: None,
+                stop: false,
+            }),
+            changed: Condvar::new(),
+        });
+        let writer_shared = shared.clone();
+        let writer = std::thread::spawn(move || {
+            let shared = writer_shared;
+            loop {
+                let batch: Vec<(u64, Vec<u8>)> = {
+                    let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+                    loop {
+                        if state.stop && state.pending.is_empty() {
+                            return;
+                        }
+                        let full = state.pending.len() >= config.max_batch;
+                        let age = state.oldest.map(|t| t.elapsed());
+                        if full || state.stop || age.is_some_and(|a| a >= config.max_age) {
+                            break;
+                        }
+                        state = match age {
+                            Some(a) => {
+                                shared
+                                    .changed
+                                    .wait_timeout(state, config.max_age - a)
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .0
+                            }
+                            None => shared.changed.wait(state).unwrap_or_else(|p| p.into_inner()),
+                        };
+                    }
+                    let take = state.pending.len().min(config.max_batch);
+                    let batch: Vec<_> = state.pending.drain(..take).collect();
+                    state.oldest =
+                        if state.pending.is_empty() { None } else { Some(Instant::now()) };
+                    batch
+                };
+                let entries: Vec<Vec<u8>> = batch.iter().map(|(_, e)| e.clone()).collect();
+                let result = log.append(&entries);
+                let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+                match result {
+                    Ok(first) => {
+                        for (k, (ticket, _)) in batch.iter().enumerate() {
+                            state.done.insert(*ticket, first + k as u64);
+                        }
+                    }
+                    Err(e) => {
+                        // Nothing of this batch is acknowledged; the log must be reopened.
+                        state.failed = Some(e.to_string());
+                        state.pending.clear();
+                        shared.changed.notify_all();
+                        return;
+                    }
+                }
+                shared.changed.notify_all();
+            }
+        });
+        Sequencer { shared, config, writer: Mutex::new(Some(writer)) }
+    }
+
+    /// Submits one entry and waits until it is durable; returns its index.
+    pub fn submit(&self, entry: Vec<u8>) -> Result<u64, Error> {
+        if entry.len() > crate::tile::MAX_ENTRY {
+            return Err(Error::Tile(format!(
+                "entry of {} bytes exceeds {}",
+                entry.len(),
+                crate::tile::MAX_ENTRY
+            )));
+        }
+        let mut state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = &state.failed {
+            return Err(Error::Stopped(f.clone()));
+        }
+        if state.stop {
+            return Err(Error::Stopped("the sequencer is stopping".into()));
+        }
+        if state.pending.len() >= self.config.max_pending {
+            return Err(Error::Pushback);
+        }
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.pending.push((ticket, entry));
+        if state.oldest.is_none() {
+            state.oldest = Some(Instant::now());
+        }
+        self.shared.changed.notify_all();
+        loop {
+            if let Some(index) = state.done.remove(&ticket) {
+                return Ok(index);
+            }
+            if let Some(f) = &state.failed {
+                return Err(Error::Stopped(f.clone()));
+            }
+            state = self.shared.changed.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// How many entries are waiting for the next batch.
+    pub fn pending(&self) -> usize {
+        self.shared.state.lock().unwrap_or_else(|p| p.into_inner()).pending.len()
+    }
+
+    /// Commits what is pending and stops the writer; later submissions fail with [`Error::Stopped`].
+    pub fn stop(&self) -> Result<(), Error> {
+        {
+            let mut state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.stop = true;
+            self.shared.changed.notify_all();
+        }
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(w) = writer {
+            w.join().map_err(|_| Error::Stopped("the writer thread panicked".into()))?;
+        }
+        let state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        match &state.failed {
+            Some(f) => Err(Error::Stopped(f.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Sequencer {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
