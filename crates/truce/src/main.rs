@@ -7,6 +7,7 @@ mod domain;
 mod render;
 mod report;
 mod svg;
+mod tlog;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -85,6 +86,12 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// The observation log: a C2SP transparency log in a directory.
+    #[command(subcommand)]
+    Log(tlog::LogCommand),
+    /// A witness that cosigns a log's checkpoints only if each extends the last one it cosigned.
+    #[command(subcommand)]
+    Witness(tlog::WitnessCommand),
     /// Check a scenario file and print its diagnostics.
     Check {
         /// The scenario file (TOML).
@@ -319,6 +326,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => emit(&text),
             }
         }
+        Command::Log(command) => emit(&tlog::run_log(command)?),
+        Command::Witness(command) => emit(&tlog::run_witness(command)?),
         Command::Check { file } => {
             let scenario = load(&file)?;
             emit(&format!(

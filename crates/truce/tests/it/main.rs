@@ -243,3 +243,68 @@ fn robust_runs_are_reproducible() {
     assert!(!r["nash"].as_array().unwrap().is_empty());
     assert_ne!(a, run("6"));
 }
+
+#[test]
+fn log_verbs_round_trip() {
+    let dir = std::env::temp_dir().join(format!("truce-cli-log-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = |p: &str| dir.join(p).display().to_string();
+    stdout(&truce(&["log", "init", &d("log"), "--origin", "mission.test/obs"]));
+    std::fs::write(dir.join("a"), b"first observation").unwrap();
+    std::fs::write(dir.join("b"), b"second observation").unwrap();
+    assert!(
+        stdout(&truce(&["log", "append", &d("log"), &d("a"), &d("b")]))
+            .starts_with("appended 2 entries at indices 0..2")
+    );
+    std::fs::copy(dir.join("log/checkpoint"), dir.join("saved")).unwrap();
+    stdout(&truce(&["log", "append", &d("log"), &d("a")]));
+    let audit = stdout(&truce(&["log", "audit", &d("log"), "--since", &d("saved")]));
+    assert!(
+        audit.contains("ok: 3 entries") && audit.contains("extends the saved checkpoint of size 2"),
+        "{audit}"
+    );
+    stdout(&truce(&["log", "prove", &d("log"), "1", "-o", &d("proof")]));
+    let ok = stdout(&truce(&[
+        "log",
+        "verify-proof",
+        &d("proof"),
+        "--entry",
+        &d("b"),
+        "--vkey",
+        &d("log/log.vkey"),
+    ]));
+    assert!(ok.starts_with("ok: entry 1 is in mission.test/obs at size 3"), "{ok}");
+    // The wrong entry fails, with a message and exit code 1.
+    let out = truce(&[
+        "log",
+        "verify-proof",
+        &d("proof"),
+        "--entry",
+        &d("a"),
+        "--vkey",
+        &d("log/log.vkey"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the proof does not verify"));
+    // A changed tile fails the audit.
+    let tile = dir.join("log/tile/0/000.p/3");
+    let mut bytes = std::fs::read(&tile).unwrap();
+    bytes[40] ^= 1;
+    std::fs::write(&tile, bytes).unwrap();
+    let out = truce(&["log", "audit", &d("log")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tampered"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The private key is readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("log/.state/log.skey")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,367 @@
+//! `truce log …` and `truce witness …`: the transparency log from the command line.
+
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail, format_err};
+use clap::Subcommand;
+use truce_tlog::checkpoint::Checkpoint;
+use truce_tlog::client::{TileVerifier, audit, check_consistency};
+use truce_tlog::log::Log;
+use truce_tlog::note::{COSIGNATURE_V1, ED25519, Note, NoteSigner, NoteVerifier, verify_note};
+use truce_tlog::proof::ProofFile;
+use truce_tlog::storage::FsStorage;
+use truce_tlog::witness::{Witness, WitnessStore};
+
+/// Where `truce log init` keeps the log's private key, inside the log directory (never served).
+const LOG_SKEY: &str = ".state/log.skey";
+/// Where it writes the public key.
+const LOG_VKEY: &str = "log.vkey";
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Create an empty log in DIR, with a new Ed25519 key named after the origin.
+    Init {
+        /// The log directory.
+        dir: PathBuf,
+        /// The log's origin, e.g. `mission.example/observations`.
+        #[arg(long)]
+        origin: String,
+    },
+    /// Append entries: one per FILE, or one per line of standard input.
+    Append {
+        /// The log directory.
+        dir: PathBuf,
+        /// Files, each one entry.
+        files: Vec<PathBuf>,
+    },
+    /// Print the latest signed checkpoint.
+    Checkpoint {
+        /// The log directory.
+        dir: PathBuf,
+    },
+    /// Check a whole log: its signature, every tile, every entry; and that it extends a saved checkpoint.
+    Audit {
+        /// The log directory (a local log or a mirror of one).
+        dir: PathBuf,
+        /// The log's public key file (default: DIR/log.vkey).
+        #[arg(long)]
+        vkey: Option<PathBuf>,
+        /// A checkpoint saved earlier, which the log must extend.
+        #[arg(long)]
+        since: Option<PathBuf>,
+    },
+    /// Write an offline proof (c2sp.org/tlog-proof@v1) that entry INDEX is in the log.
+    Prove {
+        /// The log directory.
+        dir: PathBuf,
+        /// The entry's index.
+        index: u64,
+        /// Where to write the proof (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Check an offline proof against an entry and the log's public key.
+    VerifyProof {
+        /// The proof file.
+        proof: PathBuf,
+        /// The entry (its exact bytes).
+        #[arg(long)]
+        entry: PathBuf,
+        /// The log's public key file.
+        #[arg(long)]
+        vkey: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    /// Create a witness in DIR with a new cosigning key, following the log whose public key is given.
+    Init {
+        /// The witness directory.
+        dir: PathBuf,
+        /// The witness's name, e.g. `ukr.witness.example`.
+        #[arg(long)]
+        name: String,
+        /// Public key files of the logs to follow.
+        #[arg(long = "log-vkey", required = true)]
+        log_vkeys: Vec<PathBuf>,
+    },
+    /// Handle one tlog-witness add-checkpoint request read from standard input; prints the cosignature.
+    /// Exits 1 with the status code and body on refusal.
+    AddCheckpoint {
+        /// The witness directory.
+        dir: PathBuf,
+    },
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn log_signer(dir: &Path) -> anyhow::Result<NoteSigner> {
+    let text = read_text(&dir.join(LOG_SKEY))
+        .context("the log's private key is missing: is this a log created by `truce log init`?")?;
+    NoteSigner::parse(&text).map_err(|e| format_err!("{}: {e}", dir.join(LOG_SKEY).display()))
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut f = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
+    match command {
+        LogCommand::Init { dir, origin } => {
+            let signer =
+                NoteSigner::generate(&origin, ED25519).map_err(|e| format_err!("--origin: {e}"))?;
+            let storage = FsStorage::open(&dir)?;
+            std::fs::create_dir_all(dir.join(".state"))?;
+            if dir.join(LOG_SKEY).exists() {
+                bail!("{} already holds a log", dir.display());
+            }
+            write_secret(&dir.join(LOG_SKEY), &format!("{}\n", signer.skey()))?;
+            let log = Log::create(storage, signer.clone())?;
+            let vkey = signer.verifier().vkey();
+            std::fs::write(dir.join(LOG_VKEY), format!("{vkey}\n"))?;
+            Ok(format!(
+                "created an empty log in {}\npublic key: {vkey}\n{}",
+                dir.display(),
+                log.checkpoint().to_text()
+            ))
+        }
+        LogCommand::Append { dir, files } => {
+            let mut entries = Vec::new();
+            if files.is_empty() {
+                for line in std::io::stdin().lock().lines() {
+                    let line = line?;
+                    if !line.is_empty() {
+                        entries.push(line.into_bytes());
+                    }
+                }
+            } else {
+                for f in &files {
+                    entries.push(
+                        std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
+                    );
+                }
+            }
+            let mut log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;
+            let first = log.append(&entries)?;
+            Ok(format!(
+                "appended {} entries at indices {first}..{}\n{}",
+                entries.len(),
+                first + entries.len() as u64,
+                log.checkpoint().to_text()
+            ))
+        }
+        LogCommand::Checkpoint { dir } => {
+            let bytes = std::fs::read(dir.join("checkpoint"))
+                .with_context(|| format!("no checkpoint in {}", dir.display()))?;
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        LogCommand::Audit { dir, vkey, since } => {
+            let vkey_path = vkey.unwrap_or_else(|| dir.join(LOG_VKEY));
+            let key = NoteVerifier::parse(&read_text(&vkey_path)?)
+                .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
+            let reader = truce_tlog::fs::DirReader { root: dir.clone() };
+            let note = Note::parse(
+                &std::fs::read(dir.join("checkpoint"))
+                    .with_context(|| format!("no checkpoint in {}", dir.display()))?,
+            )?;
+            verify_note(&note, std::slice::from_ref(&key))
+                .context("the checkpoint is not signed by the log's key")?;
+            let checkpoint = Checkpoint::parse(&note.text)?;
+            let start = std::time::Instant::now();
+            let verifier = TileVerifier::new(&reader, &checkpoint)?;
+            let bar = indicatif::ProgressBar::new(checkpoint.size).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "audit {bar:40} {pos}/{len} entries ({per_sec})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let report =
+                audit(&verifier, &mut |n| bar.set_position(n)).context("the audit failed")?;
+            bar.finish_and_clear();
+            let mut out = format!(
+                "ok: {} entries and {} tiles verified against the checkpoint of size {} in {:.2} s\n",
+                report.entries,
+                report.tiles,
+                checkpoint.size,
+                start.elapsed().as_secs_f64()
+            );
+            if let Some(path) = since {
+                let old_note = Note::parse(
+                    &std::fs::read(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                )?;
+                verify_note(&old_note, std::slice::from_ref(&key))
+                    .context("the saved checkpoint is not signed by the log's key")?;
+                let old = Checkpoint::parse(&old_note.text)?;
+                check_consistency(&verifier, &old).with_context(|| {
+                    format!("FORK: the log (size {}) does not extend the saved checkpoint (size {}); both are signed by the log: keep them as evidence", checkpoint.size, old.size)
+                })?;
+                out.push_str(&format!(
+                    "ok: the log extends the saved checkpoint of size {}\n",
+                    old.size
+                ));
+            }
+            Ok(out)
+        }
+        LogCommand::Prove { dir, index, output } => {
+            let log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;
+            let proof = log.prove(index)?;
+            let file =
+                ProofFile { extra: None, index, proof, checkpoint: log.checkpoint().clone() };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, file.to_text())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    Ok(format!("wrote the proof of entry {index} to {}\n", path.display()))
+                }
+                None => Ok(file.to_text()),
+            }
+        }
+        LogCommand::VerifyProof { proof, entry, vkey } => {
+            let key = NoteVerifier::parse(&read_text(&vkey)?)
+                .map_err(|e| format_err!("{}: {e}", vkey.display()))?;
+            let file = ProofFile::parse(
+                &std::fs::read(&proof)
+                    .with_context(|| format!("cannot read {}", proof.display()))?,
+            )?;
+            let bytes = std::fs::read(&entry)
+                .with_context(|| format!("cannot read {}", entry.display()))?;
+            let checkpoint = file.verify(&bytes, &key).context("the proof does not verify")?;
+            Ok(format!(
+                "ok: entry {} is in {} at size {}\n",
+                file.index, checkpoint.origin, checkpoint.size
+            ))
+        }
+    }
+}
+
+/// A witness's state on disk: one file per log origin holding `size\nroot`, updated under an exclusive lock.
+struct FileWitnessStore {
+    dir: PathBuf,
+}
+
+impl FileWitnessStore {
+    fn path(&self, origin: &str) -> PathBuf {
+        let hash = truce_tlog::merkle::leaf_hash(origin.as_bytes());
+        let name: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join("state").join(name)
+    }
+}
+
+impl WitnessStore for FileWitnessStore {
+    fn latest(
+        &self,
+        origin: &str,
+    ) -> Result<Option<(u64, truce_tlog::merkle::Hash)>, truce_tlog::Error> {
+        match std::fs::read_to_string(self.path(origin)) {
+            Ok(text) => {
+                let mut lines = text.lines();
+                let size = lines.next().and_then(|l| l.parse().ok());
+                let root = lines.next().and_then(|l| {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD
+                        .decode(l)
+                        .ok()
+                        .and_then(|b| b.try_into().ok())
+                });
+                match (size, root) {
+                    (Some(s), Some(r)) => Ok(Some((s, r))),
+                    _ => Err(truce_tlog::Error::Checkpoint("corrupt witness state".into())),
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn compare_and_swap(
+        &mut self,
+        origin: &str,
+        expected_old: u64,
+        size: u64,
+        root: truce_tlog::merkle::Hash,
+    ) -> Result<bool, truce_tlog::Error> {
+        use base64::Engine;
+        use truce_tlog::storage::Storage;
+        std::fs::create_dir_all(self.dir.join("state"))?;
+        // One witness process at a time holds the lock across the read and the write.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join("state/.lock"))?;
+        lock.lock()?;
+        let current = self.latest(origin)?.map_or(0, |(s, _)| s);
+        if current != expected_old {
+            return Ok(false);
+        }
+        let mut storage = FsStorage::open(&self.dir)?;
+        let name =
+            self.path(origin).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        storage.stage(
+            &format!("state/{name}"),
+            format!("{size}\n{}\n", base64::engine::general_purpose::STANDARD.encode(root))
+                .as_bytes(),
+        )?;
+        storage.commit()?;
+        Ok(true)
+    }
+}
+
+pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
+    match command {
+        WitnessCommand::Init { dir, name, log_vkeys } => {
+            std::fs::create_dir_all(&dir)?;
+            let signer = NoteSigner::generate(&name, COSIGNATURE_V1)
+                .map_err(|e| format_err!("--name: {e}"))?;
+            let mut logs = String::new();
+            for path in &log_vkeys {
+                let v = NoteVerifier::parse(&read_text(path)?)
+                    .map_err(|e| format_err!("{}: {e}", path.display()))?;
+                logs.push_str(&v.vkey());
+                logs.push('\n');
+            }
+            write_secret(&dir.join("witness.skey"), &format!("{}\n", signer.skey()))?;
+            std::fs::write(dir.join("logs"), logs)?;
+            let vkey = signer.verifier().vkey();
+            std::fs::write(dir.join("witness.vkey"), format!("{vkey}\n"))?;
+            Ok(format!("created witness {name} in {}\npublic key: {vkey}\n", dir.display()))
+        }
+        WitnessCommand::AddCheckpoint { dir } => {
+            let signer = NoteSigner::parse(&read_text(&dir.join("witness.skey"))?)?;
+            let mut logs = std::collections::HashMap::new();
+            for line in read_text(&dir.join("logs"))?.lines().filter(|l| !l.trim().is_empty()) {
+                let v = NoteVerifier::parse(line)?;
+                logs.insert(v.name.clone(), v);
+            }
+            let mut body = Vec::new();
+            std::io::stdin().read_to_end(&mut body)?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_secs());
+            let mut witness =
+                Witness { signer, logs, store: FileWitnessStore { dir: dir.clone() } };
+            match witness.add_checkpoint(&body, now) {
+                Ok(line) => Ok(line),
+                Err(refusal) => {
+                    bail!("refused with status {}: {}", refusal.status, refusal.body.trim_end())
+                }
+            }
+        }
+    }
+}
