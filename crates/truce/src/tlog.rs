@@ -61,6 +61,22 @@ pub enum LogCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Append entries from several threads until killed, writing each acknowledged index to ACKS
+    /// (used by `cargo xtask crash-test`).
+    #[command(hide = true)]
+    StressAppend {
+        /// The log directory (created if missing).
+        dir: PathBuf,
+        /// File that receives `index entry` lines, one per acknowledged entry.
+        #[arg(long)]
+        acks: PathBuf,
+        /// A label for this run's entries.
+        #[arg(long)]
+        run: u64,
+        /// Submitting threads.
+        #[arg(long, default_value_t = 32)]
+        threads: usize,
+    },
     /// Check an offline proof against an entry and the log's public key.
     VerifyProof {
         /// The proof file.
@@ -231,6 +247,51 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 }
                 None => Ok(file.to_text()),
             }
+        }
+        LogCommand::StressAppend { dir, acks, run, threads } => {
+            use std::io::Write;
+            use std::sync::{Arc, Mutex};
+            let signer = match log_signer(&dir) {
+                Ok(s) => s,
+                Err(_) => {
+                    run_log(LogCommand::Init {
+                        dir: dir.clone(),
+                        origin: "crash.test/log".into(),
+                    })?;
+                    log_signer(&dir)?
+                }
+            };
+            let log = Log::open(FsStorage::open(&dir)?, signer)?;
+            let config = truce_tlog::sequencer::SequencerConfig {
+                max_batch: 64,
+                max_age: std::time::Duration::from_millis(5),
+                max_pending: 4096,
+            };
+            let seq = Arc::new(truce_tlog::sequencer::Sequencer::start(log, config));
+            let out = Arc::new(Mutex::new(
+                std::fs::OpenOptions::new().create(true).append(true).open(&acks)?,
+            ));
+            let workers: Vec<_> = (0..threads.max(1))
+                .map(|t| {
+                    let (seq, out) = (seq.clone(), out.clone());
+                    std::thread::spawn(move || -> anyhow::Result<()> {
+                        for i in 0u64.. {
+                            let entry = format!("run {run} thread {t} entry {i}");
+                            let index = seq.submit(entry.clone().into_bytes())?;
+                            // One write per line: a kill can cut only the last line, which the checker ignores.
+                            let line = format!("{index} {entry}\n");
+                            out.lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .write_all(line.as_bytes())?;
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            for w in workers {
+                w.join().map_err(|_| format_err!("a submitter panicked"))??;
+            }
+            Ok(String::new())
         }
         LogCommand::VerifyProof { proof, entry, vkey } => {
             let key = NoteVerifier::parse(&read_text(&vkey)?)
