@@ -24,6 +24,23 @@ use crate::tile::{
 /// The hashes of one tile, shared.
 type TileHashes = Rc<Vec<Hash>>;
 
+/// The internal Merkle levels of one authenticated tile: `levels[h][k]` is the root of hashes
+/// `[k·2^h, (k+1)·2^h)` of the tile (complete chunks only). Level 0 is the tile itself.
+type TileTree = Rc<Vec<Vec<Hash>>>;
+
+fn tile_tree(hashes: &[Hash]) -> Vec<Vec<Hash>> {
+    let mut levels = vec![hashes.to_vec()];
+    while levels.last().is_some_and(|l| l.len() > 1) {
+        let prev = levels.last().expect("non-empty");
+        let next: Vec<Hash> = prev.chunks_exact(2).map(|p| node_hash(&p[0], &p[1])).collect();
+        if next.is_empty() {
+            break;
+        }
+        levels.push(next);
+    }
+    levels
+}
+
 /// Reads the raw bytes of log resources by path (`checkpoint`, `tile/0/000`, …). Returns `None` when absent.
 pub trait TileReader {
     /// The bytes at `path`, relative to the log's prefix.
@@ -45,6 +62,8 @@ pub struct TileVerifier<'r> {
     root: Hash,
     /// Authenticated tiles, by (level, index).
     tiles: RefCell<HashMap<(u8, u64), TileHashes>>,
+    /// Internal levels of authenticated tiles, computed on first use.
+    trees: RefCell<HashMap<(u8, u64), TileTree>>,
 }
 
 impl<'r> TileVerifier<'r> {
@@ -59,6 +78,7 @@ impl<'r> TileVerifier<'r> {
             size: checkpoint.size,
             root: checkpoint.root,
             tiles: RefCell::new(HashMap::new()),
+            trees: RefCell::new(HashMap::new()),
         };
         let mut partial: HashMap<(u8, u64), TileHashes> = HashMap::new();
         for level in 0..=63u8 {
@@ -203,7 +223,22 @@ fn subtree_from(
 
 impl HashSource for TileVerifier<'_> {
     fn hash(&self, level: u8, index: u64) -> Result<Hash, Error> {
-        subtree_from(level, index, |tl, ti| self.tile(tl, ti))
+        let tile_level = level / TILE_HEIGHT;
+        let height = usize::from(level % TILE_HEIGHT);
+        let first = index << height;
+        let key = (tile_level, first / TILE_WIDTH);
+        let cached = self.trees.borrow().get(&key).cloned();
+        let tree = match cached {
+            Some(t) => t,
+            None => {
+                let hashes = self.tile(key.0, key.1)?;
+                let tree = Rc::new(tile_tree(&hashes));
+                self.trees.borrow_mut().insert(key, tree.clone());
+                tree
+            }
+        };
+        let k = ((first % TILE_WIDTH) as usize) >> height;
+        tree.get(height).and_then(|l| l.get(k)).copied().ok_or_else(|| Error::Tampered(format!("tile {}/{} is too short", key.0, key.1)))
     }
 }
 

@@ -68,3 +68,145 @@ pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<(
     println!("{line}");
     Ok(())
 }
+
+/// `truce log bench` (hidden; run by `cargo xtask bench-log`): the log's figures on this machine.
+pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use ed25519_dalek::{Signer as _, Verifier as _};
+    use sha2::Digest as _;
+    use truce_tlog::log::Log;
+    use truce_tlog::note::{ED25519, NoteSigner};
+    use truce_tlog::sequencer::{Sequencer, SequencerConfig};
+    use truce_tlog::storage::FsStorage;
+
+    let mut out = String::new();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    // Ceilings of this machine: Ed25519 verification and SHA-256, one core and all cores.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let public = key.verifying_key();
+    let message = vec![0x5au8; 236];
+    let signature = key.sign(&message);
+    let rate = |threads: usize, f: &(dyn Fn() + Sync)| -> f64 {
+        let n = 20_000u64;
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| (0..n).for_each(|_| f()));
+            }
+        });
+        (n * threads as u64) as f64 / start.elapsed().as_secs_f64()
+    };
+    let verify = || public.verify(&message, &signature).expect("the benchmark's signature verifies");
+    let verify_1 = rate(1, &verify);
+    let verify_all = rate(cores, &verify);
+    let node = [1u8; 65];
+    let sha = || {
+        std::hint::black_box(sha2::Sha256::digest(std::hint::black_box(&node)));
+    };
+    let sha_1 = rate(1, &sha);
+    let sha_all = rate(cores, &sha);
+    let _ = writeln!(out, "== Ceilings of this machine ({cores} cores)");
+    let _ = writeln!(out, "Ed25519 verify (ed25519-dalek): {verify_1:>10.0}/s on 1 core, {verify_all:>10.0}/s on {cores}");
+    let _ = writeln!(out, "SHA-256 of a 65-byte node:      {sha_1:>10.0}/s on 1 core, {sha_all:>10.0}/s on {cores}");
+
+    // Durable appends of 300-byte entries (236-byte observation + 64-byte signature), each verified on admission.
+    let entry_of = |i: u64| -> Vec<u8> {
+        let mut body = format!("observation {i:>12} ").into_bytes();
+        body.resize(236, b'.');
+        let sig = key.sign(&body).to_bytes();
+        body.extend_from_slice(&sig);
+        body
+    };
+    let _ = writeln!(out);
+    let _ = writeln!(out, "== Durable appends: 300-byte signed entries verified on admission, batch age limit {max_age_ms} ms");
+    let _ = writeln!(out, "{:>6} {:>9} {:>12} {:>10} {:>10} {:>10}", "batch", "entries", "appends/s", "of ceiling", "p50 ack", "p99 ack");
+    let mut largest: Option<(std::path::PathBuf, u64)> = None;
+    for max_batch in [1usize, 16, 64, 256] {
+        let run_dir = dir.join(format!("batch-{max_batch}"));
+        let _ = std::fs::remove_dir_all(&run_dir);
+        let signer = NoteSigner::generate("bench.example/log", ED25519)?;
+        let log = Log::create(FsStorage::open(&run_dir)?, signer)?;
+        let config = SequencerConfig { max_batch, max_age: Duration::from_millis(max_age_ms), max_pending: 1 << 16 };
+        let seq = Arc::new(Sequencer::start(log, config));
+        // Enough concurrent submitters to fill batches: each waits for its own acknowledgement.
+        let threads = (2 * max_batch).clamp(4, 512);
+        let total = if max_batch == 1 { entries_per_run.min(2_000) } else { entries_per_run };
+        let per_thread = total.div_ceil(threads as u64);
+        let entries: Arc<Vec<Vec<u8>>> = Arc::new((0..per_thread * threads as u64).map(entry_of).collect());
+        let start = Instant::now();
+        let mut latencies: Vec<f64> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (seq, entries) = (seq.clone(), entries.clone());
+                    s.spawn(move || {
+                        let mut lat = Vec::with_capacity(per_thread as usize);
+                        for k in 0..per_thread {
+                            let e = &entries[(t as u64 * per_thread + k) as usize];
+                            let begin = Instant::now();
+                            // Admission: the observer's signature must verify.
+                            let sig = ed25519_dalek::Signature::from_slice(&e[236..]).expect("64 bytes");
+                            public.verify(&e[..236], &sig).expect("valid signature");
+                            seq.submit(e.clone()).expect("append");
+                            lat.push(begin.elapsed().as_secs_f64());
+                        }
+                        lat
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("submitter")).collect()
+        });
+        let seconds = start.elapsed().as_secs_f64();
+        seq.stop()?;
+        latencies.sort_by(f64::total_cmp);
+        let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p) as usize] * 1e3;
+        let count = latencies.len() as u64;
+        let rate = count as f64 / seconds;
+        let _ = writeln!(
+            out,
+            "{max_batch:>6} {count:>9} {rate:>12.0} {:>9.1}% {:>8.2}ms {:>8.2}ms",
+            100.0 * rate / verify_all,
+            pct(0.5),
+            pct(0.99)
+        );
+        largest = Some((run_dir, count));
+    }
+
+    // Inclusion proofs from a warm cache, and a full structural audit, on the largest log.
+    let (log_dir, size) = largest.ok_or_else(|| anyhow::format_err!("no log written"))?;
+    let reader = truce_tlog::fs::DirReader { root: log_dir.clone() };
+    let note = truce_tlog::note::Note::parse(&std::fs::read(log_dir.join("checkpoint"))?)?;
+    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text)?;
+    let start = Instant::now();
+    let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)?;
+    let report = truce_tlog::client::audit(&verifier, &mut |_| {})?;
+    let audit_seconds = start.elapsed().as_secs_f64();
+    let mut proof_times = Vec::new();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let index = x % size;
+        let begin = Instant::now();
+        let proof = truce_tlog::merkle::inclusion_proof(&verifier, index, size)?;
+        proof_times.push(begin.elapsed().as_secs_f64());
+        std::hint::black_box(proof);
+    }
+    proof_times.sort_by(f64::total_cmp);
+    let pct = |v: &[f64], p: f64| v[((v.len() as f64 - 1.0) * p) as usize] * 1e6;
+    let _ = writeln!(out);
+    let _ = writeln!(out, "== Reading back the {size}-entry log");
+    let _ = writeln!(
+        out,
+        "structural audit: {} entries in {:.3} s = {:.0} entries/s (every tile authenticated, every entry hashed)",
+        report.entries,
+        audit_seconds,
+        report.entries as f64 / audit_seconds
+    );
+    let _ = writeln!(out, "inclusion proof, warm cache: p50 {:.1} µs, p99 {:.1} µs (20,000 random indices)", pct(&proof_times, 0.5), pct(&proof_times, 0.99));
+    Ok(out)
+}

@@ -77,6 +77,18 @@ pub enum LogCommand {
         #[arg(long, default_value_t = 32)]
         threads: usize,
     },
+    /// Measure the log on this machine (used by `cargo xtask bench-log`).
+    #[command(hide = true)]
+    Bench {
+        /// A scratch directory.
+        dir: PathBuf,
+        /// Entries per batch-size run.
+        #[arg(long, default_value_t = 200_000)]
+        entries: u64,
+        /// Batch age limit in milliseconds.
+        #[arg(long, default_value_t = 10)]
+        max_age_ms: u64,
+    },
     /// Check an offline proof against an entry and the log's public key.
     VerifyProof {
         /// The proof file.
@@ -293,6 +305,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             }
             Ok(String::new())
         }
+        LogCommand::Bench { dir, entries, max_age_ms } => crate::bench::log_bench(&dir, entries, max_age_ms),
         LogCommand::VerifyProof { proof, entry, vkey } => {
             let key = NoteVerifier::parse(&read_text(&vkey)?)
                 .map_err(|e| format_err!("{}: {e}", vkey.display()))?;
