@@ -238,7 +238,10 @@ impl HashSource for TileVerifier<'_> {
             }
         };
         let k = ((first % TILE_WIDTH) as usize) >> height;
-        tree.get(height).and_then(|l| l.get(k)).copied().ok_or_else(|| Error::Tampered(format!("tile {}/{} is too short", key.0, key.1)))
+        tree.get(height)
+            .and_then(|l| l.get(k))
+            .copied()
+            .ok_or_else(|| Error::Tampered(format!("tile {}/{} is too short", key.0, key.1)))
     }
 }
 

@@ -5,7 +5,6 @@
 //! `max_age`, whichever comes first, and appends them with [`Log::append`]. When `max_pending` entries are
 //! already waiting, `submit` returns [`Error::Pushback`] at once: the server turns it into 503.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -31,20 +30,32 @@ impl Default for SequencerConfig {
     }
 }
 
-/// Shared state, guarded by `Shared::state`'s mutex: pending entries with their tickets, the outcome
-/// of committed tickets until their submitters collect them, and whether the writer has failed or stopped.
+/// Where one submitter waits for its own outcome: the writer fills it and wakes only that submitter.
+#[derive(Default)]
+struct Slot {
+    outcome: Mutex<Option<Result<u64, String>>>,
+    ready: Condvar,
+}
+
+impl Slot {
+    fn set(&self, outcome: Result<u64, String>) {
+        *self.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+        self.ready.notify_one();
+    }
+}
+
+/// Shared state, guarded by `Shared::state`'s mutex: pending entries with their submitters' slots, when
+/// the oldest arrived, and whether the writer has failed or stopped.
 struct State {
-    pending: Vec<(u64, Vec<u8>)>,
+    pending: Vec<(Arc<Slot>, Vec<u8>)>,
     oldest: Option<Instant>,
-    next_ticket: u64,
-    done: HashMap<u64, u64>,
     failed: Option<String>,
     stop: bool,
 }
 
 struct Shared {
     state: Mutex<State>,
-    /// Signalled when entries arrive (for the writer) and when batches commit (for submitters).
+    /// Signalled when entries arrive or a stop is requested; only the writer waits on it.
     changed: Condvar,
 }
 
@@ -63,8 +74,6 @@ impl Sequencer {
             state: Mutex::new(State {
                 pending: Vec::new(),
                 oldest: None,
-                next_ticket: 0,
-                done: HashMap::new(),
                 failed: None,
                 stop: false,
             }),
@@ -74,7 +83,7 @@ impl Sequencer {
         let writer = std::thread::spawn(move || {
             let shared = writer_shared;
             loop {
-                let batch: Vec<(u64, Vec<u8>)> = {
+                let batch: Vec<(Arc<Slot>, Vec<u8>)> = {
                     let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
                     loop {
                         if state.stop && state.pending.is_empty() {
@@ -102,24 +111,28 @@ impl Sequencer {
                         if state.pending.is_empty() { None } else { Some(Instant::now()) };
                     batch
                 };
-                let entries: Vec<Vec<u8>> = batch.iter().map(|(_, e)| e.clone()).collect();
-                let result = log.append(&entries);
-                let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-                match result {
+                let (slots, entries): (Vec<Arc<Slot>>, Vec<Vec<u8>>) = batch.into_iter().unzip();
+                match log.append(&entries) {
                     Ok(first) => {
-                        for (k, (ticket, _)) in batch.iter().enumerate() {
-                            state.done.insert(*ticket, first + k as u64);
+                        for (k, slot) in slots.iter().enumerate() {
+                            slot.set(Ok(first + k as u64));
                         }
                     }
                     Err(e) => {
                         // Nothing of this batch is acknowledged; the log must be reopened.
-                        state.failed = Some(e.to_string());
-                        state.pending.clear();
-                        shared.changed.notify_all();
+                        let message = e.to_string();
+                        let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+                        state.failed = Some(message.clone());
+                        for (slot, _) in state.pending.drain(..) {
+                            slot.set(Err(message.clone()));
+                        }
+                        drop(state);
+                        for slot in slots {
+                            slot.set(Err(message.clone()));
+                        }
                         return;
                     }
                 }
-                shared.changed.notify_all();
             }
         });
         Sequencer { shared, config, writer: Mutex::new(Some(writer)) }
@@ -144,21 +157,22 @@ impl Sequencer {
         if state.pending.len() >= self.config.max_pending {
             return Err(Error::Pushback);
         }
-        let ticket = state.next_ticket;
-        state.next_ticket += 1;
-        state.pending.push((ticket, entry));
+        let slot = Arc::new(Slot::default());
+        state.pending.push((slot.clone(), entry));
         if state.oldest.is_none() {
             state.oldest = Some(Instant::now());
         }
-        self.shared.changed.notify_all();
+        // Wake the writer only when it has something to decide: a full batch, or a first entry to time.
+        if state.pending.len() >= self.config.max_batch || state.pending.len() == 1 {
+            self.shared.changed.notify_one();
+        }
+        drop(state);
+        let mut outcome = slot.outcome.lock().unwrap_or_else(|p| p.into_inner());
         loop {
-            if let Some(index) = state.done.remove(&ticket) {
-                return Ok(index);
+            if let Some(o) = outcome.take() {
+                return o.map_err(Error::Stopped);
             }
-            if let Some(f) = &state.failed {
-                return Err(Error::Stopped(f.clone()));
-            }
-            state = self.shared.changed.wait(state).unwrap_or_else(|p| p.into_inner());
+            outcome = slot.ready.wait(outcome).unwrap_or_else(|p| p.into_inner());
         }
     }
 

@@ -57,6 +57,27 @@ impl FsStorage {
     }
 }
 
+/// Runs `f` on every path, a few at a time in parallel; the first error wins.
+fn parallel(
+    paths: Vec<PathBuf>,
+    f: impl Fn(&Path) -> std::io::Result<()> + Sync,
+) -> Result<(), Error> {
+    if paths.len() <= 1 {
+        return paths.iter().try_for_each(|p| f(p)).map_err(Error::Io);
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(paths.len().div_ceil(8))
+            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(|p| f(p))))
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join().unwrap_or_else(|_| Err(std::io::Error::other("flush thread panicked")))
+        })
+    })
+    .map_err(Error::Io)
+}
+
 fn sync_dir(dir: &Path) -> Result<(), Error> {
     File::open(dir)?.sync_all()?;
     Ok(())
@@ -94,22 +115,25 @@ impl Storage for FsStorage {
         ));
         let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
         f.write_all(data)?;
-        f.sync_all()?;
         self.staged.push((tmp, target));
         Ok(())
     }
 
     fn commit(&mut self) -> Result<(), Error> {
+        // Flush every staged file, then rename them into place, then flush their directories.
+        // The flushes of one step are independent, so they run in parallel: the disk overlaps them.
+        let staged = std::mem::take(&mut self.staged);
+        parallel(staged.iter().map(|(tmp, _)| tmp.clone()).collect(), |tmp| {
+            File::open(tmp)?.sync_all()
+        })?;
         let mut dirs = BTreeSet::new();
-        for (tmp, target) in self.staged.drain(..) {
-            std::fs::rename(&tmp, &target)?;
+        for (tmp, target) in &staged {
+            std::fs::rename(tmp, target)?;
             if let Some(d) = target.parent() {
                 dirs.insert(d.to_path_buf());
             }
         }
-        for d in dirs {
-            sync_dir(&d)?;
-        }
+        parallel(dirs.into_iter().collect(), |d| File::open(d)?.sync_all())?;
         Ok(())
     }
 }

@@ -100,7 +100,8 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
         });
         (n * threads as u64) as f64 / start.elapsed().as_secs_f64()
     };
-    let verify = || public.verify(&message, &signature).expect("the benchmark's signature verifies");
+    let verify =
+        || public.verify(&message, &signature).expect("the benchmark's signature verifies");
     let verify_1 = rate(1, &verify);
     let verify_all = rate(cores, &verify);
     let node = [1u8; 65];
@@ -110,8 +111,14 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
     let sha_1 = rate(1, &sha);
     let sha_all = rate(cores, &sha);
     let _ = writeln!(out, "== Ceilings of this machine ({cores} cores)");
-    let _ = writeln!(out, "Ed25519 verify (ed25519-dalek): {verify_1:>10.0}/s on 1 core, {verify_all:>10.0}/s on {cores}");
-    let _ = writeln!(out, "SHA-256 of a 65-byte node:      {sha_1:>10.0}/s on 1 core, {sha_all:>10.0}/s on {cores}");
+    let _ = writeln!(
+        out,
+        "Ed25519 verify (ed25519-dalek): {verify_1:>10.0}/s on 1 core, {verify_all:>10.0}/s on {cores}"
+    );
+    let _ = writeln!(
+        out,
+        "SHA-256 of a 65-byte node:      {sha_1:>10.0}/s on 1 core, {sha_all:>10.0}/s on {cores}"
+    );
 
     // Durable appends of 300-byte entries (236-byte observation + 64-byte signature), each verified on admission.
     let entry_of = |i: u64| -> Vec<u8> {
@@ -122,21 +129,33 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
         body
     };
     let _ = writeln!(out);
-    let _ = writeln!(out, "== Durable appends: 300-byte signed entries verified on admission, batch age limit {max_age_ms} ms");
-    let _ = writeln!(out, "{:>6} {:>9} {:>12} {:>10} {:>10} {:>10}", "batch", "entries", "appends/s", "of ceiling", "p50 ack", "p99 ack");
+    let _ = writeln!(
+        out,
+        "== Durable appends: 300-byte signed entries verified on admission, batch age limit {max_age_ms} ms"
+    );
+    let _ = writeln!(
+        out,
+        "{:>6} {:>9} {:>12} {:>10} {:>10} {:>10}",
+        "batch", "entries", "appends/s", "of ceiling", "p50 ack", "p99 ack"
+    );
     let mut largest: Option<(std::path::PathBuf, u64)> = None;
     for max_batch in [1usize, 16, 64, 256] {
         let run_dir = dir.join(format!("batch-{max_batch}"));
         let _ = std::fs::remove_dir_all(&run_dir);
         let signer = NoteSigner::generate("bench.example/log", ED25519)?;
         let log = Log::create(FsStorage::open(&run_dir)?, signer)?;
-        let config = SequencerConfig { max_batch, max_age: Duration::from_millis(max_age_ms), max_pending: 1 << 16 };
+        let config = SequencerConfig {
+            max_batch,
+            max_age: Duration::from_millis(max_age_ms),
+            max_pending: 1 << 16,
+        };
         let seq = Arc::new(Sequencer::start(log, config));
         // Enough concurrent submitters to fill batches: each waits for its own acknowledgement.
         let threads = (2 * max_batch).clamp(4, 512);
         let total = if max_batch == 1 { entries_per_run.min(2_000) } else { entries_per_run };
         let per_thread = total.div_ceil(threads as u64);
-        let entries: Arc<Vec<Vec<u8>>> = Arc::new((0..per_thread * threads as u64).map(entry_of).collect());
+        let entries: Arc<Vec<Vec<u8>>> =
+            Arc::new((0..per_thread * threads as u64).map(entry_of).collect());
         let start = Instant::now();
         let mut latencies: Vec<f64> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
@@ -148,7 +167,8 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
                             let e = &entries[(t as u64 * per_thread + k) as usize];
                             let begin = Instant::now();
                             // Admission: the observer's signature must verify.
-                            let sig = ed25519_dalek::Signature::from_slice(&e[236..]).expect("64 bytes");
+                            let sig =
+                                ed25519_dalek::Signature::from_slice(&e[236..]).expect("64 bytes");
                             public.verify(&e[..236], &sig).expect("valid signature");
                             seq.submit(e.clone()).expect("append");
                             lat.push(begin.elapsed().as_secs_f64());
@@ -207,6 +227,11 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
         audit_seconds,
         report.entries as f64 / audit_seconds
     );
-    let _ = writeln!(out, "inclusion proof, warm cache: p50 {:.1} µs, p99 {:.1} µs (20,000 random indices)", pct(&proof_times, 0.5), pct(&proof_times, 0.99));
+    let _ = writeln!(
+        out,
+        "inclusion proof, warm cache: p50 {:.1} µs, p99 {:.1} µs (20,000 random indices)",
+        pct(&proof_times, 0.5),
+        pct(&proof_times, 0.99)
+    );
     Ok(out)
 }

@@ -305,7 +305,9 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             }
             Ok(String::new())
         }
-        LogCommand::Bench { dir, entries, max_age_ms } => crate::bench::log_bench(&dir, entries, max_age_ms),
+        LogCommand::Bench { dir, entries, max_age_ms } => {
+            crate::bench::log_bench(&dir, entries, max_age_ms)
+        }
         LogCommand::VerifyProof { proof, entry, vkey } => {
             let key = NoteVerifier::parse(&read_text(&vkey)?)
                 .map_err(|e| format_err!("{}: {e}", vkey.display()))?;
