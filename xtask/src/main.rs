@@ -6,6 +6,8 @@
 //! - `cargo xtask fuzz-build`: build every fuzz target.
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
 //! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
+//! - `cargo xtask bench-log`: the log's benchmark (`truce log bench`): machine ceilings, durable appends
+//!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
 //! - `cargo xtask crash-test [RUNS]`: kills a log writer with SIGKILL at random moments (see `crash_test`).
 
 use std::io::{BufRead, BufReader};
@@ -21,6 +23,19 @@ fn main() -> anyhow::Result<()> {
         Some("test") => test(&root, &args[1..]),
         Some("fuzz-build") => fuzz_build(&root),
         Some("bench-table") => bench_table(&root, args.iter().any(|a| a == "--skip-negmas")),
+        Some("bench-log") => {
+            run(Command::new(env!("CARGO")).current_dir(&root).args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "truce",
+            ]))?;
+            let scratch = root.join("target/bench-log");
+            run(Command::new(root.join("target/release/truce"))
+                .args(["log", "bench"])
+                .arg(&scratch))
+        }
         Some("crash-test") => {
             let runs: u64 = args
                 .get(1)
