@@ -6,17 +6,18 @@
 //!    them the next indices.
 //! 2. Their leaf hashes extend the right edge of the tree held in memory (one partial tile per level); tiles
 //!    that fill up are written whole and their roots move up a level.
-//! 3. The new and rewritten tiles and entry bundles are committed to storage (temporary file, flush,
-//!    rename, directory flush).
-//! 4. The new size and root are committed to `.state/signed` **before** anything is signed. On opening, the
-//!    log recomputes the root of that size from its tiles and refuses to run if they disagree, and it only
-//!    ever signs trees that extend the one recorded there: it cannot sign two inconsistent checkpoints, even
-//!    across crashes.
-//! 5. The checkpoint for the new tree is signed and committed as `checkpoint`.
-//! 6. Only then does `append` return the indices: an acknowledged entry is durable and checkpointed.
+//! 3. The new and rewritten tiles and entry bundles, and the new size and root in `.state/signed`, are
+//!    committed to storage together (temporary files, flushes, renames, directory flushes), **before**
+//!    anything is signed.
+//! 4. The checkpoint for the new tree is signed and committed as `checkpoint`.
+//! 5. Only then does `append` return the indices: an acknowledged entry is durable and checkpointed.
 //!
-//! A crash between steps leaves at worst tiles beyond the recorded size (ignored and overwritten) or a
-//! recorded tree whose checkpoint was not yet written (signed again on opening: the same tree, so consistent).
+//! The log records every tree before signing it and signs only trees that extend the recorded one, so it
+//! cannot sign two inconsistent checkpoints, even across crashes. On opening it recomputes the recorded root
+//! from its tiles. A crash inside step 3 can leave the record ahead of its tiles: that tree was never signed
+//! (step 4 comes after), so the log falls back to the published checkpoint, whose tiles must rebuild its root
+//! (or the log refuses to open). A crash between steps 3 and 4 leaves a recorded tree without its checkpoint,
+//! which is signed on opening: the same tree, so consistent. Tiles beyond the recorded size are overwritten.
 
 use std::collections::HashMap;
 
@@ -132,15 +133,40 @@ impl<S: Storage> Log<S> {
         let state = storage
             .read(STATE_PATH)?
             .ok_or_else(|| Error::Checkpoint("no log here (no .state/signed)".into()))?;
-        let (size, root) = parse_state(&state)?;
-        let recorded =
-            Checkpoint { origin: signer.name.clone(), size, root, extensions: Vec::new() };
-        // Authenticate the right edge against the recorded root, then keep it in memory.
-        let verifier = TileVerifier::new(&storage, &recorded).map_err(|e| {
-            Error::Tampered(format!(
-                "the tiles do not rebuild the recorded tree of size {size}: {e}"
-            ))
-        })?;
+        let (recorded_size, recorded_root) = parse_state(&state)?;
+        let published = match storage.read("checkpoint")? {
+            Some(bytes) => Note::parse(&bytes)
+                .ok()
+                .and_then(|n| Checkpoint::parse(&n.text).ok().map(|c| (n, c))),
+            None => None,
+        };
+        let recorded = Checkpoint {
+            origin: signer.name.clone(),
+            size: recorded_size,
+            root: recorded_root,
+            extensions: Vec::new(),
+        };
+        // Authenticate the right edge against the recorded root, then keep it in memory. A crash inside the
+        // commit that writes a tree's tiles together with its record can leave the record ahead of the tiles;
+        // that tree was never signed (its checkpoint commits afterwards), so the published one is used instead.
+        let (size, root, verifier) = match TileVerifier::new(&storage, &recorded) {
+            Ok(v) => (recorded_size, recorded_root, v),
+            Err(e) => match &published {
+                Some((_, c)) if c.size < recorded_size && c.origin == signer.name => {
+                    let v = TileVerifier::new(&storage, c).map_err(|e2| {
+                        Error::Tampered(format!(
+                            "neither the recorded tree of size {recorded_size} ({e}) nor the published one ({e2}) rebuilds from the tiles"
+                        ))
+                    })?;
+                    (c.size, c.root, v)
+                }
+                _ => {
+                    return Err(Error::Tampered(format!(
+                        "the tiles do not rebuild the recorded tree of size {recorded_size}: {e}"
+                    )));
+                }
+            },
+        };
         let mut edge = Vec::new();
         for level in 0..=63u8 {
             let n = hashes_at(size, level);
@@ -159,12 +185,7 @@ impl<S: Storage> Log<S> {
             verifier.entries(size / TILE_WIDTH)?
         };
         drop(verifier);
-        let checkpoint_ok = match storage.read("checkpoint")? {
-            Some(bytes) => Note::parse(&bytes)
-                .ok()
-                .and_then(|n| Checkpoint::parse(&n.text).ok().map(|c| (n, c))),
-            None => None,
-        };
+        let checkpoint_ok = published;
         let mut log = Log {
             storage,
             signer,
@@ -174,6 +195,11 @@ impl<S: Storage> Log<S> {
             bundle,
             checkpoint: Note { text: String::new(), signatures: Vec::new() },
         };
+        if (size, root) != (recorded_size, recorded_root) {
+            // Bring the record back to the tree the tiles hold, before anything else is signed.
+            log.storage.stage(STATE_PATH, state_text(size, &root).as_bytes())?;
+            log.storage.commit()?;
+        }
         match checkpoint_ok {
             Some((note, c)) if c.size == size && c.root == root => log.checkpoint = note,
             _ => log.publish_checkpoint()?,
@@ -286,8 +312,8 @@ impl<S: Storage> Log<S> {
         for path in paths {
             self.storage.stage(path, &writes[path])?;
         }
-        self.storage.commit()?;
         // The new tree extends the recorded one by construction: the old right edge is a prefix of the new.
+        // Its tiles and its record commit together, before it is signed (see the module docs on recovery).
         self.storage.stage(STATE_PATH, state_text(size, &root).as_bytes())?;
         self.storage.commit()?;
         self.size = size;

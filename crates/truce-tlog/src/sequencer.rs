@@ -59,6 +59,24 @@ struct Shared {
     changed: Condvar,
 }
 
+/// The promise of an index for a queued entry.
+pub struct Receipt {
+    slot: Arc<Slot>,
+}
+
+impl Receipt {
+    /// Waits until the entry is durable and checkpointed; returns its index.
+    pub fn wait(self) -> Result<u64, Error> {
+        let mut outcome = self.slot.outcome.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(o) = outcome.take() {
+                return o.map_err(Error::Stopped);
+            }
+            outcome = self.slot.ready.wait(outcome).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
 /// A log behind a group-commit writer thread.
 pub struct Sequencer {
     shared: Arc<Shared>,
@@ -140,6 +158,12 @@ impl Sequencer {
 
     /// Submits one entry and waits until it is durable; returns its index.
     pub fn submit(&self, entry: Vec<u8>) -> Result<u64, Error> {
+        self.enqueue(entry)?.wait()
+    }
+
+    /// Queues one entry without waiting; [`Receipt::wait`] returns its index once it is durable.
+    /// Fails at once with [`Error::Pushback`] when `max_pending` entries are already waiting.
+    pub fn enqueue(&self, entry: Vec<u8>) -> Result<Receipt, Error> {
         if entry.len() > crate::tile::MAX_ENTRY {
             return Err(Error::Tile(format!(
                 "entry of {} bytes exceeds {}",
@@ -166,14 +190,7 @@ impl Sequencer {
         if state.pending.len() >= self.config.max_batch || state.pending.len() == 1 {
             self.shared.changed.notify_one();
         }
-        drop(state);
-        let mut outcome = slot.outcome.lock().unwrap_or_else(|p| p.into_inner());
-        loop {
-            if let Some(o) = outcome.take() {
-                return o.map_err(Error::Stopped);
-            }
-            outcome = slot.ready.wait(outcome).unwrap_or_else(|p| p.into_inner());
-        }
+        Ok(Receipt { slot })
     }
 
     /// How many entries are waiting for the next batch.
