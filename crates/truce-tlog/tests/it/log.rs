@@ -180,12 +180,20 @@ fn a_record_ahead_of_its_tiles_falls_back_to_the_published_checkpoint() {
     let dir = temp_dir("ahead");
     let (signer, checkpoints) = build(&dir, 300, 100);
     let published = Checkpoint::parse(&checkpoints.last().unwrap().text).unwrap();
-    std::fs::write(dir.join(".state/signed"), "305\nrKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=\n").unwrap();
+    std::fs::write(
+        dir.join(".state/signed"),
+        "305\nrKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=\n",
+    )
+    .unwrap();
     let mut log = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
     assert_eq!((log.size(), log.root()), (published.size, published.root));
     assert_eq!(log.append(&[b"next".to_vec()]).unwrap(), 300);
     // But a record ahead of tiles with no older published checkpoint to fall back to is refused.
-    std::fs::write(dir.join(".state/signed"), "999\nrKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=\n").unwrap();
+    std::fs::write(
+        dir.join(".state/signed"),
+        "999\nrKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=\n",
+    )
+    .unwrap();
     std::fs::remove_file(dir.join("checkpoint")).unwrap();
     assert!(Log::open(FsStorage::open(&dir).unwrap(), signer).is_err());
     std::fs::remove_dir_all(dir).unwrap();
