@@ -169,6 +169,14 @@ impl<'r> TileVerifier<'r> {
 
     /// The entries of bundle `index`, each checked against its authenticated leaf hash.
     pub fn entries(&self, index: u64) -> Result<Vec<Vec<u8>>, Error> {
+        let mut out = Vec::new();
+        self.each_entry(index, &mut |e| out.push(e.to_vec()))?;
+        Ok(out)
+    }
+
+    /// Checks bundle `index` against its authenticated leaf hashes, handing each entry to `f` without copying.
+    /// Returns the number of entries.
+    pub fn each_entry(&self, index: u64, f: &mut dyn FnMut(&[u8])) -> Result<usize, Error> {
         let width = tile_width(self.size, 0, index)
             .ok_or_else(|| Error::Proof(format!("bundle {index} is beyond the tree")))?;
         let bundle = Tile { level: None, index, width };
@@ -190,7 +198,6 @@ impl<'r> TileVerifier<'r> {
             )));
         }
         let hashes = self.tile(0, index)?;
-        let mut out = Vec::with_capacity(usize::from(width));
         for (i, entry) in entries.iter().take(usize::from(width)).enumerate() {
             if leaf_hash(entry) != hashes[i] {
                 return Err(Error::Tampered(format!(
@@ -198,9 +205,9 @@ impl<'r> TileVerifier<'r> {
                     index * TILE_WIDTH + i as u64
                 )));
             }
-            out.push(entry.to_vec());
+            f(entry);
         }
-        Ok(out)
+        Ok(usize::from(width))
     }
 }
 
@@ -267,7 +274,7 @@ pub fn audit(
     let mut entries = 0;
     let bundles = verifier.size.div_ceil(TILE_WIDTH);
     for index in 0..bundles {
-        entries += verifier.entries(index)?.len() as u64;
+        entries += verifier.each_entry(index, &mut |_| {})? as u64;
         progress(entries);
     }
     // Tiles above level 0 that no level-0 tile needed (there are none in a complete audit), counted as cached.
@@ -293,4 +300,71 @@ pub fn check_consistency(verifier: &TileVerifier<'_>, old: &Checkpoint) -> Resul
     }
     let proof = merkle::consistency_proof(verifier, old.size, verifier.size)?;
     merkle::verify_consistency(old.size, verifier.size, &old.root, &verifier.root, &proof)
+}
+
+/// [`audit`] on several threads: tiles are authenticated first (on this thread), then bundles are read and
+/// every entry hashed and compared in parallel. `reader` must be shareable across threads.
+pub fn audit_parallel(
+    reader: &(dyn TileReader + Sync),
+    checkpoint: &Checkpoint,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<AuditReport, Error> {
+    let verifier = TileVerifier::new(reader, checkpoint)?;
+    let bundles = checkpoint.size.div_ceil(TILE_WIDTH);
+    let tiles: Vec<Vec<Hash>> = (0..bundles)
+        .map(|i| verifier.tile(0, i).map(|t| t.as_ref().clone()))
+        .collect::<Result<_, _>>()?;
+    let tile_count = verifier.tiles.borrow().len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let size = checkpoint.size;
+    let chunk = (bundles as usize).div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tiles
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, group)| {
+                let done = &done;
+                s.spawn(move || -> Result<(), Error> {
+                    for (k, hashes) in group.iter().enumerate() {
+                        let index = (c * chunk + k) as u64;
+                        let width = tile_width(size, 0, index).unwrap_or(0);
+                        let bundle = Tile { level: None, index, width };
+                        let path = bundle.path();
+                        let data = match reader.read(&path)? {
+                            Some(d) => d,
+                            None => reader
+                                .read(&Tile { width: TILE_WIDTH as u16, ..bundle }.path())?
+                                .ok_or_else(|| Error::Tampered(format!("{path} is missing")))?,
+                        };
+                        let entries = parse_bundle(&data)
+                            .map_err(|e| Error::Tampered(format!("{path}: {e}")))?;
+                        if entries.len() < usize::from(width) {
+                            return Err(Error::Tampered(format!(
+                                "{path} has {} entries, expected {width}",
+                                entries.len()
+                            )));
+                        }
+                        for (i, entry) in entries.iter().take(usize::from(width)).enumerate() {
+                            if leaf_hash(entry) != hashes[i] {
+                                return Err(Error::Tampered(format!(
+                                    "{path}: entry {} does not match its leaf hash",
+                                    index * TILE_WIDTH + i as u64
+                                )));
+                            }
+                        }
+                        let n = done
+                            .fetch_add(u64::from(width), std::sync::atomic::Ordering::Relaxed)
+                            + u64::from(width);
+                        progress(n);
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join().unwrap_or_else(|_| Err(Error::Stopped("an audit thread panicked".into())))
+        })
+    })?;
+    Ok(AuditReport { entries: done.into_inner(), tiles: tile_count })
 }

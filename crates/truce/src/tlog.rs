@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail, format_err};
 use clap::Subcommand;
 use truce_tlog::checkpoint::Checkpoint;
-use truce_tlog::client::{TileVerifier, audit, check_consistency};
+use truce_tlog::client::{TileVerifier, check_consistency};
 use truce_tlog::log::Log;
 use truce_tlog::note::{COSIGNATURE_V1, ED25519, Note, NoteSigner, NoteVerifier, verify_note};
 use truce_tlog::proof::ProofFile;
@@ -218,8 +218,11 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let report =
-                audit(&verifier, &mut |n| bar.set_position(n)).context("the audit failed")?;
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let report = truce_tlog::client::audit_parallel(&reader, &checkpoint, threads, &|n| {
+                bar.set_position(n)
+            })
+            .context("the audit failed")?;
             bar.finish_and_clear();
             let mut out = format!(
                 "ok: {} entries and {} tiles verified against the checkpoint of size {} in {:.2} s\n",
