@@ -173,12 +173,14 @@ impl Oracle {
         self.packages().iter().any(|pkg| hard.iter().all(|k| self.satisfies(k, pkg)))
     }
 
+    /// The mean of the party's stance utilities over the issues. Summed first and divided once, so that
+    /// packages whose utilities are mathematically equal get equal floats (stance utilities are quarters).
     fn utility(&self, party: usize, package: &[usize]) -> f64 {
-        let weight = 1.0 / self.options.len() as f64;
         let defaults = [1.0, 0.75, 0.5, 0.25, 0.0];
-        package.iter().enumerate().fold(0.0, |acc, (i, &o)| {
-            acc + weight * self.current.get(&(party, i, o)).map_or(0.5, |&s| defaults[s])
-        })
+        let sum = package.iter().enumerate().fold(0.0, |acc, (i, &o)| {
+            acc + self.current.get(&(party, i, o)).map_or(0.5, |&s| defaults[s])
+        });
+        sum * (1.0 / self.options.len() as f64)
     }
 }
 
