@@ -317,3 +317,45 @@ impl NoteSigner {
         NoteSignature { name: self.name.clone(), key_id: self.key_id(), blob }
     }
 }
+
+/// A witness policy: the checkpoint must carry valid cosignatures from at least `quorum` of `witnesses`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessPolicy {
+    /// The witnesses' cosigning keys (type 0x04).
+    pub witnesses: Vec<NoteVerifier>,
+    /// How many distinct witnesses must have cosigned.
+    pub quorum: usize,
+}
+
+/// Verifies a checkpoint note against the log's key and a witness policy (k of n): the log's signature must
+/// verify, every signature by a known witness must verify, and at least `quorum` distinct witnesses must
+/// have cosigned. Unknown signatures are ignored. Returns the names of the witnesses that cosigned and when.
+pub fn verify_cosigned(
+    note: &Note,
+    log: &NoteVerifier,
+    policy: &WitnessPolicy,
+) -> Result<Vec<(String, u64)>, Error> {
+    verify_note(note, std::slice::from_ref(log))?;
+    let mut cosigners: Vec<(String, u64)> = Vec::new();
+    for signature in &note.signatures {
+        if let Some(w) = policy
+            .witnesses
+            .iter()
+            .find(|w| w.name == signature.name && w.key_id == signature.key_id)
+        {
+            let timestamp = w.verify(&note.text, signature)?.unwrap_or(0);
+            if !cosigners.iter().any(|(n, _)| *n == w.name) {
+                cosigners.push((w.name.clone(), timestamp));
+            }
+        }
+    }
+    if cosigners.len() < policy.quorum {
+        return Err(Error::Note(format!(
+            "{} of {} witnesses cosigned; the policy requires {}",
+            cosigners.len(),
+            policy.witnesses.len(),
+            policy.quorum
+        )));
+    }
+    Ok(cosigners)
+}

@@ -50,6 +50,12 @@ pub enum LogCommand {
         /// A checkpoint saved earlier, which the log must extend.
         #[arg(long)]
         since: Option<PathBuf>,
+        /// A witness's public key file; repeat for each witness of the policy.
+        #[arg(long = "witness")]
+        witnesses: Vec<PathBuf>,
+        /// How many of the witnesses must have cosigned the checkpoint (default: all given).
+        #[arg(long)]
+        quorum: Option<usize>,
     },
     /// Write an offline proof (c2sp.org/tlog-proof@v1) that entry INDEX is in the log.
     Prove {
@@ -198,7 +204,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 .with_context(|| format!("no checkpoint in {}", dir.display()))?;
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
-        LogCommand::Audit { dir, vkey, since } => {
+        LogCommand::Audit { dir, vkey, since, witnesses, quorum } => {
             let vkey_path = vkey.unwrap_or_else(|| dir.join(LOG_VKEY));
             let key = NoteVerifier::parse(&read_text(&vkey_path)?)
                 .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
@@ -209,6 +215,31 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             )?;
             verify_note(&note, std::slice::from_ref(&key))
                 .context("the checkpoint is not signed by the log's key")?;
+            let mut cosigned = String::new();
+            if !witnesses.is_empty() || quorum.is_some() {
+                let verifiers = witnesses
+                    .iter()
+                    .map(|p| {
+                        read_text(p).and_then(|t| {
+                            NoteVerifier::parse(&t).map_err(|e| format_err!("{}: {e}", p.display()))
+                        })
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let policy = truce_tlog::note::WitnessPolicy {
+                    quorum: quorum.unwrap_or(verifiers.len()),
+                    witnesses: verifiers,
+                };
+                let names = truce_tlog::note::verify_cosigned(&note, &key, &policy)
+                    .context("the checkpoint does not meet the witness policy")?;
+                let list: Vec<String> =
+                    names.iter().map(|(n, t)| format!("{n} (time {t})")).collect();
+                cosigned = format!(
+                    "ok: cosigned by {} of {} witnesses: {}\n",
+                    names.len(),
+                    policy.witnesses.len(),
+                    list.join(", ")
+                );
+            }
             let checkpoint = Checkpoint::parse(&note.text)?;
             let start = std::time::Instant::now();
             let verifier = TileVerifier::new(&reader, &checkpoint)?;
@@ -231,6 +262,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 checkpoint.size,
                 start.elapsed().as_secs_f64()
             );
+            out.push_str(&cosigned);
             if let Some(path) = since {
                 let old_note = Note::parse(
                     &std::fs::read(&path)

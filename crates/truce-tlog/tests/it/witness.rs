@@ -122,3 +122,36 @@ fn split_view_is_refused_and_reported() {
     std::fs::remove_dir_all(dir_a).unwrap();
     std::fs::remove_dir_all(dir_b).unwrap();
 }
+
+#[test]
+fn witness_policy_k_of_n() {
+    use truce_tlog::note::{WitnessPolicy, verify_cosigned};
+    let dir = temp_dir("policy");
+    let signer = NoteSigner::generate("truce.test/log", ED25519).unwrap();
+    let mut log = Log::create(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    log.append(&[b"x".to_vec()]).unwrap();
+    let mut witnesses: Vec<_> =
+        ["rus.w", "ukr.w", "osce.w"].iter().map(|n| witness(n, &signer)).collect();
+    let mut note = log.checkpoint().clone();
+    for w in witnesses.iter_mut().take(2) {
+        let line = w.add_checkpoint(&request(0, &[], &note.clone()), 42).unwrap();
+        note.signatures.extend(Note::parse(format!("x\n\n{line}").as_bytes()).unwrap().signatures);
+    }
+    let policy = |quorum| WitnessPolicy {
+        witnesses: witnesses.iter().map(|w| w.signer.verifier()).collect(),
+        quorum,
+    };
+    let names: Vec<String> = verify_cosigned(&note, &signer.verifier(), &policy(2))
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["rus.w", "ukr.w"]);
+    let err = verify_cosigned(&note, &signer.verifier(), &policy(3)).unwrap_err().to_string();
+    assert!(err.contains("2 of 3 witnesses cosigned; the policy requires 3"), "{err}");
+    // A bad cosignature by a known witness rejects the checkpoint.
+    let mut bad = note.clone();
+    bad.signatures[1].blob[20] ^= 1;
+    assert!(verify_cosigned(&bad, &signer.verifier(), &policy(1)).is_err());
+    std::fs::remove_dir_all(dir).unwrap();
+}
