@@ -42,9 +42,9 @@ pub enum LogCommand {
     },
     /// Check a whole log: its signature, every tile, every entry; and that it extends a saved checkpoint.
     Audit {
-        /// The log directory (a local log or a mirror of one).
-        dir: PathBuf,
-        /// The log's public key file (default: DIR/log.vkey).
+        /// The log: a directory (a local log or a mirror of one), or an http(s):// URL prefix.
+        dir: String,
+        /// The log's public key file (default: DIR/log.vkey; required for a URL).
         #[arg(long)]
         vkey: Option<PathBuf>,
         /// A checkpoint saved earlier, which the log must extend.
@@ -205,13 +205,22 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
         LogCommand::Audit { dir, vkey, since, witnesses, quorum } => {
-            let vkey_path = vkey.unwrap_or_else(|| dir.join(LOG_VKEY));
+            let remote = dir.starts_with("http://") || dir.starts_with("https://");
+            let vkey_path = match (vkey, remote) {
+                (Some(v), _) => v,
+                (None, false) => Path::new(&dir).join(LOG_VKEY),
+                (None, true) => bail!("--vkey is required to audit a log by URL"),
+            };
             let key = NoteVerifier::parse(&read_text(&vkey_path)?)
                 .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
-            let reader = truce_tlog::fs::DirReader { root: dir.clone() };
+            let reader: Box<dyn truce_tlog::client::TileReader + Sync> = if remote {
+                Box::new(HttpReader::new(&dir))
+            } else {
+                Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(&dir) })
+            };
+            let reader = reader.as_ref();
             let note = Note::parse(
-                &std::fs::read(dir.join("checkpoint"))
-                    .with_context(|| format!("no checkpoint in {}", dir.display()))?,
+                &reader.read("checkpoint")?.ok_or_else(|| format_err!("no checkpoint at {dir}"))?,
             )?;
             verify_note(&note, std::slice::from_ref(&key))
                 .context("the checkpoint is not signed by the log's key")?;
@@ -242,7 +251,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             }
             let checkpoint = Checkpoint::parse(&note.text)?;
             let start = std::time::Instant::now();
-            let verifier = TileVerifier::new(&reader, &checkpoint)?;
+            let verifier = TileVerifier::new(reader, &checkpoint)?;
             let bar = indicatif::ProgressBar::new(checkpoint.size).with_style(
                 indicatif::ProgressStyle::with_template(
                     "audit {bar:40} {pos}/{len} entries ({per_sec})",
@@ -250,7 +259,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let report = truce_tlog::client::audit_parallel(&reader, &checkpoint, threads, &|n| {
+            let report = truce_tlog::client::audit_parallel(reader, &checkpoint, threads, &|n| {
                 bar.set_position(n)
             })
             .context("the audit failed")?;
@@ -473,6 +482,47 @@ pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
                     bail!("refused with status {}: {}", refusal.status, refusal.body.trim_end())
                 }
             }
+        }
+    }
+}
+
+/// Reads a log published over HTTP(S): `<base>/checkpoint`, `<base>/tile/…`. Gzip-encoded responses are
+/// decoded. Nothing read is trusted: the verifier authenticates every byte.
+struct HttpReader {
+    base: String,
+    agent: ureq::Agent,
+}
+
+/// The largest resource accepted (a full entry bundle is at most 256 × 65,537 bytes).
+const MAX_RESOURCE: u64 = 17 * 1024 * 1024;
+
+impl HttpReader {
+    fn new(base: &str) -> HttpReader {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(30)))
+            .build()
+            .into();
+        HttpReader { base: base.trim_end_matches('/').to_string(), agent }
+    }
+}
+
+impl truce_tlog::client::TileReader for HttpReader {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, truce_tlog::Error> {
+        let url = format!("{}/{path}", self.base);
+        let fail =
+            |e: String| truce_tlog::Error::Io(std::io::Error::other(format!("GET {url}: {e}")));
+        let mut response = self.agent.get(&url).call().map_err(|e| fail(e.to_string()))?;
+        match response.status().as_u16() {
+            200 => response
+                .body_mut()
+                .with_config()
+                .limit(MAX_RESOURCE)
+                .read_to_vec()
+                .map(Some)
+                .map_err(|e| fail(e.to_string())),
+            404 => Ok(None),
+            status => Err(fail(format!("status {status}"))),
         }
     }
 }

@@ -308,3 +308,81 @@ fn log_verbs_round_trip() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Serves the files under `root` over HTTP on a loopback port, one request per connection, until the test ends.
+fn serve(root: PathBuf) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let path = request
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/')
+                .to_string();
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut stream = stream;
+            let served = (!path.contains("..") && !path.starts_with('.'))
+                .then(|| std::fs::read(root.join(&path)).ok())
+                .flatten();
+            let _ = match served {
+                Some(body) => stream
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    )
+                    .and_then(|_| stream.write_all(&body)),
+                None => stream.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                ),
+            };
+        }
+    });
+    port
+}
+
+#[test]
+fn audit_a_log_over_http() {
+    let dir = std::env::temp_dir().join(format!("truce-cli-http-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let log = dir.join("log");
+    stdout(&truce(&["log", "init", log.to_str().unwrap(), "--origin", "mission.test/http"]));
+    let entries: String = (0..600).map(|i| format!("observation {i}\n")).collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["log", "append", log.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    std::fs::copy(log.join("log.vkey"), dir.join("log.vkey")).unwrap();
+    let url = format!("http://127.0.0.1:{}", serve(log.clone()));
+    let vkey = dir.join("log.vkey");
+    let out = stdout(&truce(&["log", "audit", &url, "--vkey", vkey.to_str().unwrap()]));
+    assert!(out.starts_with("ok: 600 entries"), "{out}");
+    // Without --vkey a URL cannot be audited; a changed bundle is caught over HTTP too.
+    assert_eq!(truce(&["log", "audit", &url]).status.code(), Some(1));
+    let bundle = log.join("tile/entries/001");
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&bundle, bytes).unwrap();
+    let out = truce(&["log", "audit", &url, "--vkey", vkey.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not match its leaf hash"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
