@@ -47,14 +47,6 @@ pub trait TileReader {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error>;
 }
 
-/// The root of the `n` hashes in `hashes` (n a power of two).
-fn chunk_root(hashes: &[Hash]) -> Hash {
-    match hashes.len() {
-        1 => hashes[0],
-        n => node_hash(&chunk_root(&hashes[..n / 2]), &chunk_root(&hashes[n / 2..])),
-    }
-}
-
 /// Authenticated access to the tiles of one checkpointed tree.
 pub struct TileVerifier<'r> {
     reader: &'r dyn TileReader,
@@ -159,7 +151,7 @@ impl<'r> TileVerifier<'r> {
         // A full tile is the subtree at tree level 8(level + 1), index `index`: its parent tile holds its hash.
         let parent = self.tile(level + 1, index / TILE_WIDTH)?;
         let expected = parent[(index % TILE_WIDTH) as usize];
-        if chunk_root(&hashes) != expected {
+        if merkle::complete_root(&hashes) != expected {
             return Err(Error::Tampered(format!("{} does not match its parent tile", tile.path())));
         }
         let hashes = Rc::new(hashes);
@@ -225,7 +217,7 @@ fn subtree_from(
     let chunk = hashes.get(start..start + (1usize << height)).ok_or_else(|| {
         Error::Tampered(format!("tile {tile_level}/{} is too short", first / TILE_WIDTH))
     })?;
-    Ok(chunk_root(chunk))
+    Ok(merkle::complete_root(chunk))
 }
 
 impl HashSource for TileVerifier<'_> {

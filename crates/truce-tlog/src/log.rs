@@ -27,10 +27,10 @@ use base64::engine::general_purpose::STANDARD;
 use crate::Error;
 use crate::checkpoint::Checkpoint;
 use crate::client::TileVerifier;
-use crate::merkle::{self, Hash, HashSource, leaf_hash, node_hash};
+use crate::merkle::{self, Hash, HashSource, leaf_hash};
 use crate::note::{Note, NoteSigner};
 use crate::storage::Storage;
-use crate::tile::{MAX_ENTRY, TILE_WIDTH, Tile, hashes_at, parse_bundle, push_entry};
+use crate::tile::{MAX_ENTRY, TILE_WIDTH, Tile, hashes_at, push_entry};
 
 /// Where the log records the last tree it signed.
 pub const STATE_PATH: &str = ".state/signed";
@@ -92,17 +92,10 @@ fn edge_root(edge: &[Vec<Hash>], size: u64) -> Result<Hash, Error> {
             let chunk = hashes
                 .get(start..start + (1usize << height))
                 .ok_or_else(|| Error::Proof("edge too short".into()))?;
-            Ok(chunk_root(chunk))
+            Ok(merkle::complete_root(chunk))
         }
     }
     merkle::tree_hash(&Edge(edge, size), size)
-}
-
-fn chunk_root(hashes: &[Hash]) -> Hash {
-    match hashes.len() {
-        1 => hashes[0],
-        n => node_hash(&chunk_root(&hashes[..n / 2]), &chunk_root(&hashes[n / 2..])),
-    }
 }
 
 impl<S: Storage> Log<S> {
@@ -271,7 +264,7 @@ impl<S: Storage> Log<S> {
                     let index = hashes_at(size + 1, level as u8) / TILE_WIDTH - 1;
                     let tile = Tile { level: Some(level as u8), index, width: TILE_WIDTH as u16 };
                     writes.insert(tile.path(), full.concat());
-                    carry = Some(chunk_root(&full));
+                    carry = Some(merkle::complete_root(&full));
                     level += 1;
                 }
             }
@@ -341,9 +334,4 @@ impl<S: Storage> Log<S> {
             .nth((index % TILE_WIDTH) as usize)
             .ok_or_else(|| Error::Proof(format!("no entry {index}")))
     }
-}
-
-/// Parses the entries of a bundle file (re-exported for tools).
-pub fn bundle_entries(data: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
-    Ok(parse_bundle(data)?.into_iter().map(<[u8]>::to_vec).collect())
 }

@@ -32,6 +32,15 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     h.finalize().into()
 }
 
+/// The root of a complete subtree given its `2^h` leaf-level hashes, in order (a run of tile hashes).
+pub fn complete_root(hashes: &[Hash]) -> Hash {
+    debug_assert!(hashes.len().is_power_of_two());
+    match hashes.len() {
+        1 => hashes[0],
+        n => node_hash(&complete_root(&hashes[..n / 2]), &complete_root(&hashes[n / 2..])),
+    }
+}
+
 /// The largest power of two strictly below `n` (for `n ≥ 2`): where RFC 6962 splits a range of `n` leaves.
 fn split(n: u64) -> u64 {
     debug_assert!(n >= 2);
