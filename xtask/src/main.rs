@@ -377,6 +377,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     };
     let mut previous: Option<Checkpoint> = None;
     let mut total_acked = 0usize;
+    let mut kills_before_signing = 0usize;
     for run in 0..runs {
         let mut child = Command::new(&truce)
             .args(["log", "stress-append"])
@@ -395,15 +396,40 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
             .context("no log.vkey: the writer never initialised")?;
         let key = NoteVerifier::parse(&key_text)?;
         let reader = truce_tlog::fs::DirReader { root: log_dir.clone() };
-        let note = Note::parse(&std::fs::read(log_dir.join("checkpoint"))?)?;
-        verify_note(&note, std::slice::from_ref(&key))?;
-        let checkpoint = Checkpoint::parse(&note.text)?;
-        let verifier = TileVerifier::new(&reader, &checkpoint)?;
-        audit(&verifier, &mut |_| {}).with_context(|| format!("run {run}: the audit failed"))?;
-        if let Some(old) = &previous {
-            check_consistency(&verifier, old)
-                .with_context(|| format!("run {run}: the checkpoint chain is inconsistent"))?;
+        // The checkpoint the killed writer left, then the one the restarted writer signs: both must
+        // extend the previous run's, and the second must hold every acknowledged entry.
+        let mut checkpoint = None;
+        let mut killed_size = 0;
+        for stage in ["as killed", "after recovery"] {
+            if stage == "after recovery" {
+                let status = Command::new(&truce)
+                    .args(["log", "recover"])
+                    .arg(&log_dir)
+                    .stdout(Stdio::null())
+                    .status()?;
+                if !status.success() {
+                    bail!("run {run}: the log does not reopen ({status})");
+                }
+            }
+            let note = Note::parse(&std::fs::read(log_dir.join("checkpoint"))?)?;
+            verify_note(&note, std::slice::from_ref(&key))?;
+            let c = Checkpoint::parse(&note.text)?;
+            let verifier = TileVerifier::new(&reader, &c)?;
+            audit(&verifier, &mut |_| {})
+                .with_context(|| format!("run {run}: the audit failed ({stage})"))?;
+            if let Some(old) = &previous {
+                check_consistency(&verifier, old).with_context(|| {
+                    format!("run {run}: the checkpoint chain is inconsistent ({stage})")
+                })?;
+            }
+            if stage == "as killed" {
+                killed_size = c.size;
+            }
+            previous = Some(c.clone());
+            checkpoint = Some(c);
         }
+        let checkpoint = checkpoint.expect("two stages ran");
+        let verifier = TileVerifier::new(&reader, &checkpoint)?;
         // Every complete acknowledgement line names an entry present at its index.
         let text = std::fs::read_to_string(&acks).unwrap_or_default();
         let complete = if text.ends_with('\n') {
@@ -411,7 +437,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
         } else {
             text.rsplit_once('\n').map_or("", |(a, _)| a)
         };
-        let mut checked = 0usize;
+        let (mut checked, mut unsigned_at_kill) = (0usize, 0usize);
         let mut bundles: std::collections::HashMap<u64, Vec<Vec<u8>>> =
             std::collections::HashMap::new();
         for line in complete.lines() {
@@ -434,16 +460,20 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
                 bail!("run {run}: acknowledged entry {index} is not in the log");
             }
             checked += 1;
+            unsigned_at_kill += usize::from(index >= killed_size);
         }
         total_acked = checked;
         println!(
-            "crash-test run {:>3}: killed; size {:>7}, {:>7} acknowledged entries present, audit ok, chain consistent",
+            "crash-test run {:>3}: killed; size {:>7}, {:>7} acknowledged entries present ({} acknowledged but unsigned at the kill), audit ok, chain consistent",
             run + 1,
             checkpoint.size,
-            checked
+            checked,
+            unsigned_at_kill
         );
-        previous = Some(checkpoint);
+        kills_before_signing += usize::from(unsigned_at_kill > 0);
     }
-    println!("crash-test: {runs} kills, {total_acked} acknowledged entries, none lost");
+    println!(
+        "crash-test: {runs} kills ({kills_before_signing} between an acknowledgement and its checkpoint), {total_acked} acknowledged entries, none lost"
+    );
     Ok(())
 }

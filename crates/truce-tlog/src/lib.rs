@@ -9,6 +9,7 @@
 //! - [`fs`]: reading a log from a directory.
 //! - [`storage`]: the narrow storage trait and its filesystem backend (durability contract in its docs).
 //! - [`witness`]: the tlog-witness add-checkpoint logic and fork detection. No I/O.
+//! - [`journal`]: where the sequencer makes a batch durable before acknowledging it.
 //! - [`sequencer`]: group commit in front of the writer, with pushback.
 //! - [`log`]: the writer: durable batched appends and checkpoints (the life of an entry in its docs).
 //!
@@ -19,6 +20,7 @@
 pub mod checkpoint;
 pub mod client;
 pub mod fs;
+pub mod journal;
 pub mod log;
 pub mod merkle;
 pub mod note;

@@ -2,22 +2,30 @@
 //!
 //! # Life of an entry
 //!
-//! 1. [`Log::append`] receives a batch of entries (at most [`crate::tile::MAX_ENTRY`] bytes each) and gives
-//!    them the next indices.
-//! 2. Their leaf hashes extend the right edge of the tree held in memory (one partial tile per level); tiles
-//!    that fill up are written whole and their roots move up a level.
-//! 3. The new and rewritten tiles and entry bundles, and the new size and root in `.state/signed`, are
-//!    committed to storage together (temporary files, flushes, renames, directory flushes), **before**
-//!    anything is signed.
-//! 4. The checkpoint for the new tree is signed and committed as `checkpoint`.
-//! 5. Only then does `append` return the indices: an acknowledged entry is durable and checkpointed.
+//! Through the [`crate::sequencer::Sequencer`], as the server and the benchmarks use it:
+//!
+//! 1. A submitter queues the entry (at most [`crate::tile::MAX_ENTRY`] bytes); if too many are waiting it
+//!    is pushed back at once.
+//! 2. The sequencer closes a batch (on count or age), gives it the next indices and commits it as one
+//!    [`crate::journal`] file (temporary file, flush, rename, directory flush). Then it acknowledges each
+//!    entry with its index. From here a crash loses nothing: the entry and its index are durable.
+//! 3. The integrator takes the journalled batches ([`Log::integrate`]): their leaf hashes extend the right
+//!    edge of the tree held in memory (one partial tile per level); tiles that fill up are written whole
+//!    and their roots move up a level.
+//! 4. The new and rewritten tiles and entry bundles, and the new size and root in `.state/signed`, are
+//!    committed to storage together, **before** anything is signed. The batches' journal files are removed.
+//! 5. The checkpoint for the new tree is signed and committed as `checkpoint` ([`Log::publish`]).
+//!
+//! Without the sequencer, [`Log::append`] does steps 3–5 on its own and returns after step 5.
 //!
 //! The log records every tree before signing it and signs only trees that extend the recorded one, so it
 //! cannot sign two inconsistent checkpoints, even across crashes. On opening it recomputes the recorded root
-//! from its tiles. A crash inside step 3 can leave the record ahead of its tiles: that tree was never signed
-//! (step 4 comes after), so the log falls back to the published checkpoint, whose tiles must rebuild its root
-//! (or the log refuses to open). A crash between steps 3 and 4 leaves a recorded tree without its checkpoint,
-//! which is signed on opening: the same tree, so consistent. Tiles beyond the recorded size are overwritten.
+//! from its tiles. A crash inside step 4 can leave the record ahead of its tiles: that tree was never signed
+//! (step 5 comes after), so the log falls back to the published checkpoint, whose tiles must rebuild its root
+//! (or the log refuses to open). A crash between steps 4 and 5 leaves a recorded tree without its checkpoint,
+//! which is signed on opening: the same tree, so consistent. Then the journal is integrated (steps 3–5), so
+//! every acknowledged entry is in the tree, at its index, before anything new is appended. Tiles beyond the
+//! recorded size are overwritten.
 
 use std::collections::HashMap;
 
@@ -27,6 +35,7 @@ use base64::engine::general_purpose::STANDARD;
 use crate::Error;
 use crate::checkpoint::Checkpoint;
 use crate::client::TileVerifier;
+use crate::journal;
 use crate::merkle::{self, Hash, HashSource, leaf_hash};
 use crate::note::{Note, NoteSigner};
 use crate::storage::Storage;
@@ -197,6 +206,14 @@ impl<S: Storage> Log<S> {
             Some((note, c)) if c.size == size && c.root == root => log.checkpoint = note,
             _ => log.publish_checkpoint()?,
         }
+        // Batches acknowledged from the journal but not yet in the tree go in now, at their indices.
+        let batches = journal::read_all(&log.storage)?;
+        let pending = journal::pending(&batches, log.size)?;
+        if !pending.is_empty() {
+            log.append_durable(&pending)?;
+            log.publish()?;
+        }
+        log.forget(&batches)?;
         Ok(log)
     }
 
@@ -220,6 +237,18 @@ impl<S: Storage> Log<S> {
         &self.storage
     }
 
+    /// Signs and commits the checkpoint of the current tree, unless it is already the published one.
+    /// The tree was recorded before (by [`Log::append_durable`]), so this never signs an inconsistent one.
+    pub fn publish(&mut self) -> Result<(), Error> {
+        if self.is_published() { Ok(()) } else { self.publish_checkpoint() }
+    }
+
+    /// Whether the current tree has its signed checkpoint.
+    pub fn is_published(&self) -> bool {
+        Checkpoint::parse(&self.checkpoint.text)
+            .is_ok_and(|c| c.size == self.size && c.root == self.root)
+    }
+
     fn publish_checkpoint(&mut self) -> Result<(), Error> {
         let body = Checkpoint {
             origin: self.signer.name.clone(),
@@ -238,6 +267,17 @@ impl<S: Storage> Log<S> {
     /// Appends `entries` durably and returns the index of the first one. When this returns, the entries are
     /// in storage and in a signed checkpoint. On error nothing is acknowledged and the log must be reopened.
     pub fn append(&mut self, entries: &[Vec<u8>]) -> Result<u64, Error> {
+        let first = self.append_durable(entries)?;
+        self.publish()?;
+        Ok(first)
+    }
+
+    /// Appends `entries` durably, without signing, and returns the index of the first one. When this
+    /// returns, the entries and the new tree's record are in storage: a crash from here on loses nothing,
+    /// and the next checkpoint the log signs (by [`Log::publish`], or on reopening) contains them. Until
+    /// then, [`Log::checkpoint`] is the previous tree's. On error nothing is acknowledged and the log must
+    /// be reopened.
+    pub fn append_durable(&mut self, entries: &[Vec<u8>]) -> Result<u64, Error> {
         if let Some(e) = entries.iter().find(|e| e.len() > MAX_ENTRY) {
             return Err(Error::Tile(format!("entry of {} bytes exceeds {MAX_ENTRY}", e.len())));
         }
@@ -313,8 +353,37 @@ impl<S: Storage> Log<S> {
         self.root = root;
         self.edge = edge;
         self.bundle = bundle;
-        self.publish_checkpoint()?;
         Ok(first)
+    }
+
+    /// Appends journalled batches, which must start at the current size and follow on, then removes their
+    /// journal files. The tree is durable when this returns but not signed: see [`Log::publish`].
+    pub fn integrate(&mut self, batches: &[journal::Batch]) -> Result<(), Error> {
+        let mut next = self.size;
+        for b in batches {
+            if b.first != next {
+                return Err(Error::Stopped(format!(
+                    "journalled batch at index {} does not follow the tree of size {next}",
+                    b.first
+                )));
+            }
+            next += b.entries.len() as u64;
+        }
+        let entries: Vec<Vec<u8>> =
+            batches.iter().flat_map(|b| b.entries.iter().cloned()).collect();
+        self.append_durable(&entries)?;
+        self.forget(batches)
+    }
+
+    /// Removes the journal files of batches the tree now holds. Not durable, and need not be: a file that
+    /// comes back after a crash is below the recorded size, so it is skipped and removed again.
+    fn forget(&mut self, batches: &[journal::Batch]) -> Result<(), Error> {
+        for b in batches {
+            if b.first + b.entries.len() as u64 <= self.size {
+                self.storage.remove(&journal::path(b.first))?;
+            }
+        }
+        Ok(())
     }
 
     /// The inclusion proof of entry `index` in the current tree, from the log's own (authenticated) tiles.

@@ -1,16 +1,23 @@
-//! Group commit: many submitters, one writer thread, batches that close on size or age.
+//! Group commit: many submitters, two writer threads, batches that close on size or age.
 //!
-//! [`Sequencer::submit`] blocks until its entry is durable and checkpointed, then returns its index.
-//! The writer takes the pending entries as a batch when `max_batch` are waiting or the oldest has waited
-//! `max_age`, whichever comes first, and appends them with [`Log::append`]. When `max_pending` entries are
-//! already waiting, `submit` returns [`Error::Pushback`] at once: the server turns it into 503.
+//! [`Sequencer::submit`] blocks until its entry is durable, then returns its index. The sequencer thread
+//! takes the pending entries as a batch when `max_batch` are waiting or the oldest has waited `max_age`,
+//! whichever comes first, gives them the next indices, commits the batch to the [`journal`] (one file,
+//! flushed, renamed, directory flushed) and acknowledges it. The integrator thread then puts journalled
+//! batches into the tree with [`Log::integrate`] (coalescing those that queued up meanwhile) and signs the
+//! checkpoint ([`Log::publish`]). A crash after the acknowledgement loses nothing: [`Log::open`]
+//! integrates the journal before anything else is appended, and every acknowledged entry keeps its index
+//! and is in the next signed checkpoint. When `max_pending` entries are already waiting, `submit` returns
+//! [`Error::Pushback`] at once: the server turns it into 503.
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::Error;
+use crate::journal::{self, Batch};
 use crate::log::Log;
+use crate::note::Note;
 use crate::storage::Storage;
 
 /// Batching and pushback limits.
@@ -57,6 +64,8 @@ struct Shared {
     state: Mutex<State>,
     /// Signalled when entries arrive or a stop is requested; only the writer waits on it.
     changed: Condvar,
+    /// The latest signed checkpoint.
+    checkpoint: Mutex<Note>,
 }
 
 /// The promise of an index for a queued entry.
@@ -65,7 +74,7 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    /// Waits until the entry is durable and checkpointed; returns its index.
+    /// Waits until the entry is durable; returns its index. The next signed checkpoint contains it.
     pub fn wait(self) -> Result<u64, Error> {
         let mut outcome = self.slot.outcome.lock().unwrap_or_else(|p| p.into_inner());
         loop {
@@ -81,13 +90,64 @@ impl Receipt {
 pub struct Sequencer {
     shared: Arc<Shared>,
     config: SequencerConfig,
-    /// The writer thread, taken when stopping.
-    writer: Mutex<Option<JoinHandle<()>>>,
+    /// The sequencer and integrator threads, taken when stopping.
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Shared {
+    /// Records a failure: the pending entries and `slots` fail; so do later submissions.
+    fn fail(&self, message: String, slots: Vec<Arc<Slot>>) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.failed.is_none() {
+            state.failed = Some(message.clone());
+        }
+        for (slot, _) in state.pending.drain(..) {
+            slot.set(Err(message.clone()));
+        }
+        drop(state);
+        for slot in slots {
+            slot.set(Err(message.clone()));
+        }
+    }
+
+    /// Waits for the next batch: `max_batch` entries, or the oldest `max_age` old, or whatever is left
+    /// when stopping. `None` when stopping with nothing left, or after a failure.
+    fn next_batch(&self, config: &SequencerConfig) -> Option<Vec<(Arc<Slot>, Vec<u8>)>> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if state.failed.is_some() || (state.stop && state.pending.is_empty()) {
+                return None;
+            }
+            let full = state.pending.len() >= config.max_batch;
+            let age = state.oldest.map(|t| t.elapsed());
+            if full || state.stop || age.is_some_and(|a| a >= config.max_age) {
+                break;
+            }
+            state = match age {
+                Some(a) => {
+                    self.changed
+                        .wait_timeout(state, config.max_age - a)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
+                None => self.changed.wait(state).unwrap_or_else(|p| p.into_inner()),
+            };
+        }
+        let take = state.pending.len().min(config.max_batch);
+        let batch: Vec<_> = state.pending.drain(..take).collect();
+        state.oldest = if state.pending.is_empty() { None } else { Some(Instant::now()) };
+        Some(batch)
+    }
 }
 
 impl Sequencer {
-    /// Starts the writer thread over `log`.
-    pub fn start<S: Storage + 'static>(mut log: Log<S>, config: SequencerConfig) -> Sequencer {
+    /// Starts the writer threads over `log`: the sequencer, which journals batches and acknowledges them,
+    /// and the integrator, which puts journalled batches into the tree and signs checkpoints.
+    pub fn start<S: Storage + 'static>(
+        mut log: Log<S>,
+        config: SequencerConfig,
+    ) -> Result<Sequencer, Error> {
+        let mut journal_storage = log.storage().try_clone()?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 pending: Vec::new(),
@@ -96,64 +156,54 @@ impl Sequencer {
                 stop: false,
             }),
             changed: Condvar::new(),
+            checkpoint: Mutex::new(log.checkpoint().clone()),
         });
-        let writer_shared = shared.clone();
-        let writer = std::thread::spawn(move || {
-            let shared = writer_shared;
-            loop {
-                let batch: Vec<(Arc<Slot>, Vec<u8>)> = {
-                    let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-                    loop {
-                        if state.stop && state.pending.is_empty() {
-                            return;
-                        }
-                        let full = state.pending.len() >= config.max_batch;
-                        let age = state.oldest.map(|t| t.elapsed());
-                        if full || state.stop || age.is_some_and(|a| a >= config.max_age) {
-                            break;
-                        }
-                        state = match age {
-                            Some(a) => {
-                                shared
-                                    .changed
-                                    .wait_timeout(state, config.max_age - a)
-                                    .unwrap_or_else(|p| p.into_inner())
-                                    .0
-                            }
-                            None => shared.changed.wait(state).unwrap_or_else(|p| p.into_inner()),
-                        };
-                    }
-                    let take = state.pending.len().min(config.max_batch);
-                    let batch: Vec<_> = state.pending.drain(..take).collect();
-                    state.oldest =
-                        if state.pending.is_empty() { None } else { Some(Instant::now()) };
-                    batch
-                };
+        // Batches journalled and acknowledged, on their way into the tree. Bounded, so that a slow
+        // integrator slows the sequencer, and pending entries then push back.
+        let (to_tree, journalled) = std::sync::mpsc::sync_channel::<Batch>(64);
+        let mut next = log.size();
+        let sequencer_shared = shared.clone();
+        let sequencer = std::thread::spawn(move || {
+            let shared = sequencer_shared;
+            while let Some(batch) = shared.next_batch(&config) {
                 let (slots, entries): (Vec<Arc<Slot>>, Vec<Vec<u8>>) = batch.into_iter().unzip();
-                match log.append(&entries) {
-                    Ok(first) => {
-                        for (k, slot) in slots.iter().enumerate() {
-                            slot.set(Ok(first + k as u64));
-                        }
-                    }
-                    Err(e) => {
-                        // Nothing of this batch is acknowledged; the log must be reopened.
-                        let message = e.to_string();
-                        let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-                        state.failed = Some(message.clone());
-                        for (slot, _) in state.pending.drain(..) {
-                            slot.set(Err(message.clone()));
-                        }
-                        drop(state);
-                        for slot in slots {
-                            slot.set(Err(message.clone()));
-                        }
-                        return;
-                    }
+                let journalled = journal::encode(next, &entries).and_then(|data| {
+                    journal_storage.stage(&journal::path(next), &data)?;
+                    journal_storage.commit()
+                });
+                if let Err(e) = journalled {
+                    // Nothing of this batch is acknowledged; the log must be reopened.
+                    shared.fail(e.to_string(), slots);
+                    return;
                 }
+                for (k, slot) in slots.iter().enumerate() {
+                    slot.set(Ok(next + k as u64));
+                }
+                let count = entries.len() as u64;
+                if to_tree.send(Batch { first: next, entries }).is_err() {
+                    return; // The integrator failed, and said why.
+                }
+                next += count;
             }
         });
-        Sequencer { shared, config, writer: Mutex::new(Some(writer)) }
+        let integrator_shared = shared.clone();
+        let integrator = std::thread::spawn(move || {
+            let shared = integrator_shared;
+            // Until the sequencer stops: take every batch waiting, put them in the tree, sign.
+            while let Ok(first) = journalled.recv() {
+                let mut batches = vec![first];
+                batches.extend(journalled.try_iter().take(255));
+                let done = log.integrate(&batches).and_then(|()| log.publish());
+                if let Err(e) = done {
+                    // Acknowledged entries stay in the journal; reopening the log integrates them.
+                    shared.fail(e.to_string(), Vec::new());
+                    return;
+                }
+                *shared.checkpoint.lock().unwrap_or_else(|p| p.into_inner()) =
+                    log.checkpoint().clone();
+            }
+        });
+        Ok(Sequencer { shared, config, threads: Mutex::new(vec![sequencer, integrator]) })
     }
 
     /// Submits one entry and waits until it is durable; returns its index.
@@ -193,6 +243,12 @@ impl Sequencer {
         Ok(Receipt { slot })
     }
 
+    /// The latest signed checkpoint. It may lag the acknowledged entries by one batch, or by `max_age`
+    /// under sustained load; every acknowledged entry is in the next one.
+    pub fn checkpoint(&self) -> Note {
+        self.shared.checkpoint.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     /// How many entries are waiting for the next batch.
     pub fn pending(&self) -> usize {
         self.shared.state.lock().unwrap_or_else(|p| p.into_inner()).pending.len()
@@ -205,9 +261,9 @@ impl Sequencer {
             state.stop = true;
             self.shared.changed.notify_all();
         }
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(w) = writer {
-            w.join().map_err(|_| Error::Stopped("the writer thread panicked".into()))?;
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(|p| p.into_inner()));
+        for t in threads {
+            t.join().map_err(|_| Error::Stopped("a writer thread panicked".into()))?;
         }
         let state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
         match &state.failed {

@@ -18,7 +18,8 @@ use crate::client::TileReader;
 ///   (process kill or power loss, assuming the disk honours flushes).
 /// - **Order.** Commits are durable in order: a crash never keeps a later commit and loses an earlier one.
 ///   Writes within one commit may become durable in any order until the commit returns.
-/// - **Concurrency.** One writer at a time (the [`crate::log::Log`] that owns the storage); readers may read
+/// - **Concurrency.** Handles made by [`Storage::try_clone`] may write concurrently as long as they write
+///   disjoint paths (the log writes its tree; the sequencer writes its journal). Readers may read
 ///   concurrently and see only committed content.
 /// - **Errors.** Any I/O failure is returned as [`Error::Io`]; after an error during a commit the storage
 ///   holds, for each path of that commit, the old or the new content, and the log must be reopened.
@@ -27,6 +28,16 @@ pub trait Storage: TileReader + Send {
     fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), Error>;
     /// Makes every staged write durable and visible.
     fn commit(&mut self) -> Result<(), Error>;
+    /// Removes `path` if present. The removal is visible at once but need not be durable: after a crash
+    /// the file may be back.
+    fn remove(&mut self, path: &str) -> Result<(), Error>;
+    /// The names of the committed files in directory `dir` (not their paths), in no particular order;
+    /// empty if the directory does not exist.
+    fn list(&self, dir: &str) -> Result<Vec<String>, Error>;
+    /// Another handle on the same storage, with nothing staged.
+    fn try_clone(&self) -> Result<Self, Error>
+    where
+        Self: Sized;
 }
 
 /// The default backend: files in a directory, written to a temporary file, flushed, renamed into place,
@@ -135,5 +146,36 @@ impl Storage for FsStorage {
         }
         parallel(dirs.into_iter().collect(), |d| File::open(d)?.sync_all())?;
         Ok(())
+    }
+
+    fn remove(&mut self, path: &str) -> Result<(), Error> {
+        match std::fs::remove_file(self.path(path)?) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<String>, Error> {
+        let entries = match std::fs::read_dir(self.path(dir)?) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::Io(e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry?;
+            // Temporary files (a commit cut short) start with a dot and were never committed.
+            if let Some(name) = entry.file_name().to_str()
+                && !name.starts_with('.')
+                && entry.file_type()?.is_file()
+            {
+                names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
+
+    fn try_clone(&self) -> Result<FsStorage, Error> {
+        Ok(FsStorage { root: self.root.clone(), staged: Vec::new() })
     }
 }

@@ -164,7 +164,7 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
             max_age: Duration::from_millis(max_age_ms),
             max_pending: 1 << 16,
         };
-        let seq = Arc::new(Sequencer::start(log, config));
+        let seq = Arc::new(Sequencer::start(log, config)?);
         // As a server would: one admission worker per core verifies each entry's signature and queues it
         // without waiting; a waiter collects the acknowledgements in order. Batch limit 1 commits every
         // entry alone, so it gets fewer entries. Two passes: the throughput pass offers entries as fast as

@@ -35,6 +35,12 @@ pub enum LogCommand {
         /// Files, each one entry.
         files: Vec<PathBuf>,
     },
+    /// Open the log as its writer does after a crash: check the recorded tree against the tiles, sign it
+    /// if its checkpoint was not yet written, and print the checkpoint.
+    Recover {
+        /// The log directory.
+        dir: PathBuf,
+    },
     /// Print the latest signed checkpoint.
     Checkpoint {
         /// The log directory.
@@ -199,6 +205,10 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 log.checkpoint().to_text()
             ))
         }
+        LogCommand::Recover { dir } => {
+            let log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;
+            Ok(log.checkpoint().to_text())
+        }
         LogCommand::Checkpoint { dir } => {
             let bytes = std::fs::read(dir.join("checkpoint"))
                 .with_context(|| format!("no checkpoint in {}", dir.display()))?;
@@ -323,7 +333,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 max_age: std::time::Duration::from_millis(5),
                 max_pending: 4096,
             };
-            let seq = Arc::new(truce_tlog::sequencer::Sequencer::start(log, config));
+            let seq = Arc::new(truce_tlog::sequencer::Sequencer::start(log, config)?);
             let out = Arc::new(Mutex::new(
                 std::fs::OpenOptions::new().create(true).append(true).open(&acks)?,
             ));

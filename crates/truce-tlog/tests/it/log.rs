@@ -123,7 +123,7 @@ fn group_commit_acknowledges_durable_entries_and_pushes_back() {
         max_age: std::time::Duration::from_millis(5),
         max_pending: 64,
     };
-    let seq = Arc::new(Sequencer::start(log, config));
+    let seq = Arc::new(Sequencer::start(log, config).unwrap());
     let handles: Vec<_> = (0..8)
         .map(|t| {
             let seq = seq.clone();
@@ -143,6 +143,11 @@ fn group_commit_acknowledges_durable_entries_and_pushes_back() {
         "every index once"
     );
     seq.stop().unwrap();
+    // Stopping signs the last tree: the published checkpoint covers every acknowledged entry.
+    let latest = Checkpoint::parse(&seq.checkpoint().text).unwrap();
+    assert_eq!(latest.size, 400);
+    let on_disk = std::fs::read_to_string(dir.join("checkpoint")).unwrap();
+    assert_eq!(on_disk, seq.checkpoint().to_text());
     drop(seq);
     // Every acknowledged entry is at its index in the reopened log.
     let log = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
@@ -155,7 +160,7 @@ fn group_commit_acknowledges_durable_entries_and_pushes_back() {
         max_age: std::time::Duration::from_secs(3600),
         max_pending: 2,
     };
-    let seq = Arc::new(Sequencer::start(log, slow));
+    let seq = Arc::new(Sequencer::start(log, slow).unwrap());
     let waiters: Vec<_> = (0..2)
         .map(|i| {
             let s = seq.clone();
@@ -170,6 +175,79 @@ fn group_commit_acknowledges_durable_entries_and_pushes_back() {
     seq.stop().unwrap();
     let indices: Vec<u64> = waiters.into_iter().map(|w| w.join().unwrap().unwrap()).collect();
     assert_eq!(indices.len(), 2);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn entries_acknowledged_before_signing_are_in_the_checkpoint_signed_on_reopening() {
+    let dir = temp_dir("unsigned");
+    let signer = NoteSigner::generate("truce.test/log", ED25519).unwrap();
+    let mut log = Log::create(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    log.append(&[b"a".to_vec(), b"b".to_vec()]).unwrap();
+    let before = log.checkpoint().clone();
+    // Durable but not yet signed, then the process dies (the log is dropped without publishing).
+    assert_eq!(log.append_durable(&[b"c".to_vec()]).unwrap(), 2);
+    assert!(!log.is_published());
+    assert_eq!(
+        log.checkpoint(),
+        &before,
+        "the previous checkpoint stands until the next is signed"
+    );
+    drop(log);
+    let log = Log::open(FsStorage::open(&dir).unwrap(), signer).unwrap();
+    let signed = Checkpoint::parse(&log.checkpoint().text).unwrap();
+    assert_eq!(signed.size, 3);
+    assert_eq!(log.entry(2).unwrap(), b"c");
+    // And the new checkpoint extends the old one.
+    let old = Checkpoint::parse(&before.text).unwrap();
+    let proof = truce_tlog::merkle::consistency_proof(
+        &TileVerifier::new(log.storage(), &signed).unwrap(),
+        old.size,
+        signed.size,
+    )
+    .unwrap();
+    truce_tlog::merkle::verify_consistency(old.size, signed.size, &old.root, &signed.root, &proof)
+        .unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn journalled_batches_are_integrated_on_opening_at_their_indices() {
+    use truce_tlog::journal;
+    use truce_tlog::storage::Storage;
+    let dir = temp_dir("journal");
+    let signer = NoteSigner::generate("truce.test/log", ED25519).unwrap();
+    let mut log = Log::create(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    log.append(&[b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]).unwrap();
+    drop(log);
+    // As the sequencer leaves them when killed after acknowledging, before integrating.
+    let mut storage = FsStorage::open(&dir).unwrap();
+    for (first, entries) in [(3u64, vec![b"d".to_vec(), b"e".to_vec()]), (5, vec![b"f".to_vec()])] {
+        storage.stage(&journal::path(first), &journal::encode(first, &entries).unwrap()).unwrap();
+    }
+    // An integrated batch whose removal was lost in the crash is skipped.
+    storage.stage(&journal::path(1), &journal::encode(1, &[b"b".to_vec()]).unwrap()).unwrap();
+    storage.commit().unwrap();
+    let log = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    let c = Checkpoint::parse(&log.checkpoint().text).unwrap();
+    assert_eq!(c.size, 6);
+    for (i, e) in ["a", "b", "c", "d", "e", "f"].iter().enumerate() {
+        assert_eq!(log.entry(i as u64).unwrap(), e.as_bytes());
+    }
+    assert!(log.storage().list(journal::JOURNAL_DIR).unwrap().is_empty(), "journal emptied");
+    drop(log);
+    // A journal that skips indices means acknowledged entries are missing: the log refuses to open.
+    let mut storage = FsStorage::open(&dir).unwrap();
+    storage.stage(&journal::path(9), &journal::encode(9, &[b"j".to_vec()]).unwrap()).unwrap();
+    storage.commit().unwrap();
+    let err = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).err().unwrap();
+    assert!(err.to_string().contains("skips from index 6 to 9"), "{err}");
+    // So does a damaged journal file.
+    let mut bytes = journal::encode(6, &[b"g".to_vec()]).unwrap();
+    bytes[13] ^= 1;
+    std::fs::write(dir.join(journal::path(6)), bytes).unwrap();
+    let err = Log::open(FsStorage::open(&dir).unwrap(), signer).err().unwrap();
+    assert!(err.to_string().contains("digest mismatch"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
 
