@@ -22,6 +22,7 @@ pub mod import;
 mod model;
 mod parse;
 mod rule;
+pub mod walk;
 mod write;
 
 #[cfg(test)]
