@@ -36,7 +36,11 @@ pub fn distance_to_line_km(p: Point, line: &[Point]) -> f64 {
         let (bx, by) = project(w[1], lat0);
         let (dx, dy) = (bx - ax, by - ay);
         let len2 = dx * dx + dy * dy;
-        let t = if len2 == 0.0 { 0.0 } else { (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0) };
+        let t = if len2 == 0.0 {
+            0.0
+        } else {
+            (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0)
+        };
         let d = (px - (ax + t * dx)).hypot(py - (ay + t * dy));
         best = best.min(d);
     }

@@ -54,7 +54,12 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             let verifiers = cx.str_list_opt(&mut m, "verifiers");
             let lookback = cx.u32_opt(&mut m, "lookback_days").unwrap_or(7);
             if lookback == 0 {
-                cx.error(&m.span, &m.field("lookback_days"), "lookback of 0 days", Some("at least 1".into()));
+                cx.error(
+                    &m.span,
+                    &m.field("lookback_days"),
+                    "lookback of 0 days",
+                    Some("at least 1".into()),
+                );
             }
             cx.finish(m);
             Some((name, verifiers, lookback))
@@ -107,25 +112,45 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
                 cx.missing(&b, "km", "the half-width in kilometres");
             }
             if let Some(k) = km.filter(|k| *k <= 0.0) {
-                cx.error(&b.span, &b.field("km"), format!("half-width {k}"), Some("a positive number of kilometres".into()));
+                cx.error(
+                    &b.span,
+                    &b.field("km"),
+                    format!("half-width {k}"),
+                    Some("a positive number of kilometres".into()),
+                );
             }
             cx.finish(b);
             Some((line?, km.filter(|k| *k > 0.0)?))
         });
         let has_shape = z.table.get("geometry").is_some() || z.table.get("buffer").is_some();
         if !has_shape {
-            cx.missing(&z, "geometry", "a GeoJSON geometry (LineString or Polygon), or a buffer = { line, km }");
+            cx.missing(
+                &z,
+                "geometry",
+                "a GeoJSON geometry (LineString or Polygon), or a buffer = { line, km }",
+            );
         } else if z.table.get("geometry").is_some() && z.table.get("buffer").is_some() {
-            cx.error(&z.span, &z.field("buffer"), "both geometry and buffer given", Some("one of them".into()));
+            cx.error(
+                &z.span,
+                &z.field("buffer"),
+                "both geometry and buffer given",
+                Some("one of them".into()),
+            );
         }
         cx.finish(z);
         if let (Some(id), Some(name), Some(kind)) = (id, name, kind) {
             let shape = match (geometry, &buffer) {
                 (Some(g), None) => g,
-                (None, Some(_)) => Shape::Buffer { line: String::new(), points: Vec::new(), km: 0.0 },
+                (None, Some(_)) => {
+                    Shape::Buffer { line: String::new(), points: Vec::new(), km: 0.0 }
+                }
                 _ => continue,
             };
-            zones.push((id.clone(), Zone { id: id.value, name: name.value, kind: kind.value, shape, note }, buffer));
+            zones.push((
+                id.clone(),
+                Zone { id: id.value, name: name.value, kind: kind.value, shape, note },
+                buffer,
+            ));
         }
     }
     let zone_ids = unique(cx, zones.iter().map(|(id, _, _)| id), "zone");
@@ -140,9 +165,20 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
     for (_, mut zone, buffer) in zones {
         if let Some((line, km)) = buffer {
             match lines.get(&line.value) {
-                Some(points) => zone.shape = Shape::Buffer { line: line.value.clone(), points: points.clone(), km },
+                Some(points) => {
+                    zone.shape =
+                        Shape::Buffer { line: line.value.clone(), points: points.clone(), km }
+                }
                 None => {
-                    cx.error(&line.span, &line.field, format!("no line zone `{}`", line.value), Some(format!("the id of a zone with a LineString geometry ({})", join(lines.keys()))));
+                    cx.error(
+                        &line.span,
+                        &line.field,
+                        format!("no line zone `{}`", line.value),
+                        Some(format!(
+                            "the id of a zone with a LineString geometry ({})",
+                            join(lines.keys())
+                        )),
+                    );
                     continue;
                 }
             }
@@ -159,7 +195,12 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         let cited = cx.str_list_opt(&mut p, "sources");
         for s in &cited {
             if !source_ids.contains(&s.value) {
-                cx.error(&s.span, &s.field, format!("no source `{}`", s.value), Some("the id of a [[sources]] entry".into()));
+                cx.error(
+                    &s.span,
+                    &s.field,
+                    format!("no source `{}`", s.value),
+                    Some("the id of a [[sources]] entry".into()),
+                );
             }
         }
         let not_checkable = cx.str_opt(&mut p, "not_checkable");
@@ -185,47 +226,109 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         let count = commitments.len();
         raw_commitments.extend(commitments);
         if let (Some(number), Some(title)) = (number, title) {
-            provisions.push((Provision { number: number.value, title: title.value, quote, sources: cited.into_iter().map(|s| s.value).collect(), checkable, commitments: Vec::new() }, count));
+            provisions.push((
+                Provision {
+                    number: number.value,
+                    title: title.value,
+                    quote,
+                    sources: cited.into_iter().map(|s| s.value).collect(),
+                    checkable,
+                    commitments: Vec::new(),
+                },
+                count,
+            ));
         }
     }
     cx.finish(std::mem::replace(root, Fields::new(root.table, root.span.clone(), String::new())));
 
     // References.
-    let commitment_ids = unique(cx, raw_commitments.iter().map(|c| Str { value: c.commitment.id.clone(), span: c.span.clone(), field: format!("{}.id", c.path) }).collect::<Vec<_>>().iter(), "commitment");
+    let commitment_ids = unique(
+        cx,
+        raw_commitments
+            .iter()
+            .map(|c| Str {
+                value: c.commitment.id.clone(),
+                span: c.span.clone(),
+                field: format!("{}.id", c.path),
+            })
+            .collect::<Vec<_>>()
+            .iter(),
+        "commitment",
+    );
     let mut indicator_seen = HashSet::new();
     for c in &raw_commitments {
         if !actor_ids.contains(&c.obligor.value) {
-            cx.error(&c.obligor.span, &c.obligor.field, format!("no actor `{}`", c.obligor.value), Some(format!("one of {}", join(actor_ids.iter()))));
+            cx.error(
+                &c.obligor.span,
+                &c.obligor.field,
+                format!("no actor `{}`", c.obligor.value),
+                Some(format!("one of {}", join(actor_ids.iter()))),
+            );
         }
-        if let Some(v) = &c.verifier && !actor_ids.contains(&v.value) {
-            cx.error(&v.span, &v.field, format!("no actor `{}`", v.value), Some(format!("one of {}", join(actor_ids.iter()))));
+        if let Some(v) = &c.verifier
+            && !actor_ids.contains(&v.value)
+        {
+            cx.error(
+                &v.span,
+                &v.field,
+                format!("no actor `{}`", v.value),
+                Some(format!("one of {}", join(actor_ids.iter()))),
+            );
         }
         for z in c.zone.iter().chain(&c.indicator_zones) {
             if !zone_ids.contains(&z.value) {
-                cx.error(&z.span, &z.field, format!("no zone `{}`", z.value), Some(format!("one of {}", join(zone_ids.iter()))));
+                cx.error(
+                    &z.span,
+                    &z.field,
+                    format!("no zone `{}`", z.value),
+                    Some(format!("one of {}", join(zone_ids.iter()))),
+                );
             }
         }
         for (id, _) in &c.preconditions {
             if !commitment_ids.contains(&id.value) {
-                cx.error(&id.span, &id.field, format!("no commitment `{}`", id.value), Some("the id of a commitment of this agreement".into()));
+                cx.error(
+                    &id.span,
+                    &id.field,
+                    format!("no commitment `{}`", id.value),
+                    Some("the id of a commitment of this agreement".into()),
+                );
             } else if id.value == c.commitment.id {
                 cx.error(&id.span, &id.field, "a commitment cannot be its own precondition", None);
             }
         }
         for i in &c.commitment.indicators {
             if !indicator_seen.insert(i.id.clone()) {
-                cx.error(&c.span, &c.path, format!("indicator id `{}` is used twice", i.id), Some("unique indicator ids".into()));
+                cx.error(
+                    &c.span,
+                    &c.path,
+                    format!("indicator id `{}` is used twice", i.id),
+                    Some("unique indicator ids".into()),
+                );
             }
         }
     }
     // Preconditions must not form a cycle.
-    let deps: HashMap<&str, Vec<&str>> = raw_commitments.iter().map(|c| (c.commitment.id.as_str(), c.preconditions.iter().map(|(s, _)| s.value.as_str()).collect())).collect();
+    let deps: HashMap<&str, Vec<&str>> = raw_commitments
+        .iter()
+        .map(|c| {
+            (
+                c.commitment.id.as_str(),
+                c.preconditions.iter().map(|(s, _)| s.value.as_str()).collect(),
+            )
+        })
+        .collect();
     for c in &raw_commitments {
         let mut stack: Vec<&str> = deps.get(c.commitment.id.as_str()).cloned().unwrap_or_default();
         let mut seen = HashSet::new();
         while let Some(d) = stack.pop() {
             if d == c.commitment.id {
-                cx.error(&c.span, &format!("{}.preconditions", c.path), "the preconditions form a cycle through this commitment", Some("preconditions that eventually rest on none".into()));
+                cx.error(
+                    &c.span,
+                    &format!("{}.preconditions", c.path),
+                    "the preconditions form a cycle through this commitment",
+                    Some("preconditions that eventually rest on none".into()),
+                );
                 break;
             }
             if seen.insert(d) {
@@ -234,10 +337,16 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         }
     }
 
-    let (id, title, status, (day_one, _), (mname, verifiers, lookback)) = (id?, title?, status?, day_one?, mechanism?);
+    let (id, title, status, (day_one, _), (mname, verifiers, lookback)) =
+        (id?, title?, status?, day_one?, mechanism?);
     for v in &verifiers {
         if !actor_ids.contains(&v.value) {
-            cx.error(&v.span, &v.field, format!("no actor `{}`", v.value), Some(format!("one of {}", join(actor_ids.iter()))));
+            cx.error(
+                &v.span,
+                &v.field,
+                format!("no actor `{}`", v.value),
+                Some(format!("one of {}", join(actor_ids.iter()))),
+            );
         }
     }
     let mut commitments = raw_commitments.into_iter();
@@ -255,7 +364,11 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         signed,
         day_one,
         actors: actors.into_iter().map(|(id, a)| Actor { id: id.value, ..a }).collect(),
-        mechanism: Mechanism { name: mname?.value, verifiers: verifiers.into_iter().map(|v| v.value).collect(), lookback_days: lookback.max(1) },
+        mechanism: Mechanism {
+            name: mname?.value,
+            verifiers: verifiers.into_iter().map(|v| v.value).collect(),
+            lookback_days: lookback.max(1),
+        },
         sources: sources.into_iter().map(|(id, s)| Source { id: id.value, ..s }).collect(),
         zones: resolved_zones,
         provisions,
@@ -272,14 +385,20 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
             "must" => Some(Modality::Must),
             "must_not" => Some(Modality::MustNot),
             other => {
-                cx.error(&m.span, &m.field, format!("unknown modality `{other}`"), Some(format!("one of {MODALITIES}")));
+                cx.error(
+                    &m.span,
+                    &m.field,
+                    format!("unknown modality `{other}`"),
+                    Some(format!("one of {MODALITIES}")),
+                );
                 None
             }
         },
         None => None,
     };
     let action = cx.str_req(&mut c, "action");
-    let weapon_classes = cx.str_list_opt(&mut c, "weapon_classes").into_iter().map(|s| s.value).collect();
+    let weapon_classes =
+        cx.str_list_opt(&mut c, "weapon_classes").into_iter().map(|s| s.value).collect();
     let calibre_min_mm = cx.u32_opt(&mut c, "calibre_min_mm");
     let range_min_km = cx.u32_opt(&mut c, "range_min_km");
     let count_cap = cx.u32_opt(&mut c, "count_cap");
@@ -290,16 +409,30 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
         (Some((d, _)), None) => Some(Trigger::Date(d)),
         (None, Some(n)) if n >= 1 => Some(Trigger::Day(n)),
         (None, Some(_)) => {
-            cx.error(&span, &c.field("start_day"), "day 0", Some("day 1 or later (day 1 is the agreement's day_one)".into()));
+            cx.error(
+                &span,
+                &c.field("start_day"),
+                "day 0",
+                Some("day 1 or later (day 1 is the agreement's day_one)".into()),
+            );
             None
         }
         (Some((_, s)), Some(_)) => {
-            cx.error(&s, &c.field("start"), "both start and start_day given", Some("one of them".into()));
+            cx.error(
+                &s,
+                &c.field("start"),
+                "both start and start_day given",
+                Some("one of them".into()),
+            );
             None
         }
         (None, None) => {
             if c.table.get("start").is_none() && c.table.get("start_day").is_none() {
-                cx.missing(&c, "start", "a date (start = 2015-02-15) or a day of the agreement (start_day = 2)");
+                cx.missing(
+                    &c,
+                    "start",
+                    "a date (start = 2015-02-15) or a day of the agreement (start_day = 2)",
+                );
             }
             None
         }
@@ -320,11 +453,17 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
     let mut indicator_zones = Vec::new();
     for mut i in cx.tables(&mut c, "indicators") {
         let iid = cx.str_req(&mut i, "id");
-        let classes: Vec<String> = cx.str_list_opt(&mut i, "classes").into_iter().map(|s| s.value).collect();
+        let classes: Vec<String> =
+            cx.str_list_opt(&mut i, "classes").into_iter().map(|s| s.value).collect();
         if classes.is_empty() {
-            cx.missing(&i, "classes", "the observation classes it counts, e.g. [\"weapon_sighting\"]");
+            cx.missing(
+                &i,
+                "classes",
+                "the observation classes it counts, e.g. [\"weapon_sighting\"]",
+            );
         }
-        let weapon_classes = cx.str_list_opt(&mut i, "weapon_classes").into_iter().map(|s| s.value).collect();
+        let weapon_classes =
+            cx.str_list_opt(&mut i, "weapon_classes").into_iter().map(|s| s.value).collect();
         let calibre_min_mm = cx.u32_opt(&mut i, "calibre_min_mm");
         let izone = cx.str_opt(&mut i, "zone");
         let party = match cx.str_opt(&mut i, "party") {
@@ -333,7 +472,12 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
                 "controlled" => Some(PartyRule::Controlled),
                 "attributed" => Some(PartyRule::Attributed),
                 other => {
-                    cx.error(&p.span, &p.field, format!("unknown party rule `{other}`"), Some(format!("one of {PARTY_RULES}")));
+                    cx.error(
+                        &p.span,
+                        &p.field,
+                        format!("unknown party rule `{other}`"),
+                        Some(format!("one of {PARTY_RULES}")),
+                    );
                     None
                 }
             },
@@ -349,13 +493,25 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
                 "sum" => Some(Aggregation::Sum),
                 "events" => Some(Aggregation::Events),
                 other => {
-                    cx.error(&a.span, &a.field, format!("unknown aggregation `{other}`"), Some("one of sum, events".into()));
+                    cx.error(
+                        &a.span,
+                        &a.field,
+                        format!("unknown aggregation `{other}`"),
+                        Some("one of sum, events".into()),
+                    );
                     None
                 }
             },
         };
-        if let Some(cad) = cx.str_opt(&mut i, "cadence") && cad.value != "daily" {
-            cx.error(&cad.span, &cad.field, format!("unknown cadence `{}`", cad.value), Some("daily".into()));
+        if let Some(cad) = cx.str_opt(&mut i, "cadence")
+            && cad.value != "daily"
+        {
+            cx.error(
+                &cad.span,
+                &cad.field,
+                format!("unknown cadence `{}`", cad.value),
+                Some("daily".into()),
+            );
         }
         cx.finish(i);
         if let Some(z) = &izone {
@@ -364,7 +520,13 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
         if let (Some(iid), Some(party), Some(aggregation)) = (iid, party, aggregation) {
             indicators.push(Indicator {
                 id: iid.value,
-                query: Query { classes, weapon_classes, calibre_min_mm, zone: izone.map(|z| z.value), party },
+                query: Query {
+                    classes,
+                    weapon_classes,
+                    calibre_min_mm,
+                    zone: izone.map(|z| z.value),
+                    party,
+                },
                 threshold,
                 at_least,
                 aggregation,
@@ -380,9 +542,18 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
             obligor: obligor.value.clone(),
             modality,
             action: action.value,
-            subject: Subject { weapon_classes, calibre_min_mm, range_min_km, count_cap, zone: zone.as_ref().map(|z| z.value.clone()) },
+            subject: Subject {
+                weapon_classes,
+                calibre_min_mm,
+                range_min_km,
+                count_cap,
+                zone: zone.as_ref().map(|z| z.value.clone()),
+            },
             window: Window { start, deadline_days, until },
-            preconditions: preconditions.iter().map(|(id, days)| Precondition::Commitment { id: id.value.clone(), days: *days }).collect(),
+            preconditions: preconditions
+                .iter()
+                .map(|(id, days)| Precondition::Commitment { id: id.value.clone(), days: *days })
+                .collect(),
             indicators,
             verifier: verifier.as_ref().map(|v| v.value.clone()),
         },
@@ -403,35 +574,62 @@ fn read_geometry(cx: &mut Cx<'_>, z: &mut Fields<'_, '_>) -> Option<Shape> {
     let coords = g.get("coordinates");
     let field = g.field("coordinates");
     let shape = match (kind, coords) {
-        (Some(k), Some(v)) => match k.value.as_str() {
-            "LineString" => {
-                let line = points(cx, v, &field)?;
-                if line.len() < 2 {
-                    cx.error(&v.span(), &field, format!("{} point(s)", line.len()), Some("at least 2 [longitude, latitude] points".into()));
-                    return None;
-                }
-                Some(Shape::Line(line))
-            }
-            "Polygon" => {
-                let rings = v.get_ref().as_array().map(|a| a.iter().enumerate().map(|(i, r)| points(cx, r, &format!("{field}[{i}]"))).collect::<Option<Vec<_>>>());
-                match rings {
-                    Some(Some(rings)) if !rings.is_empty() && rings.iter().all(|r| r.len() >= 4 && r.first() == r.last()) => Some(Shape::Polygon(rings)),
-                    Some(Some(_)) => {
-                        cx.error(&v.span(), &field, "a ring is not closed or has fewer than 4 points", Some("rings of at least 4 points, the last equal to the first (GeoJSON)".into()));
-                        None
+        (Some(k), Some(v)) => {
+            match k.value.as_str() {
+                "LineString" => {
+                    let line = points(cx, v, &field)?;
+                    if line.len() < 2 {
+                        cx.error(
+                            &v.span(),
+                            &field,
+                            format!("{} point(s)", line.len()),
+                            Some("at least 2 [longitude, latitude] points".into()),
+                        );
+                        return None;
                     }
-                    Some(None) => None,
-                    None => {
-                        cx.error(&v.span(), &field, format!("found {}", v.get_ref().type_str()), Some("an array of rings".into()));
-                        None
+                    Some(Shape::Line(line))
+                }
+                "Polygon" => {
+                    let rings = v.get_ref().as_array().map(|a| {
+                        a.iter()
+                            .enumerate()
+                            .map(|(i, r)| points(cx, r, &format!("{field}[{i}]")))
+                            .collect::<Option<Vec<_>>>()
+                    });
+                    match rings {
+                        Some(Some(rings))
+                            if !rings.is_empty()
+                                && rings.iter().all(|r| r.len() >= 4 && r.first() == r.last()) =>
+                        {
+                            Some(Shape::Polygon(rings))
+                        }
+                        Some(Some(_)) => {
+                            cx.error(&v.span(), &field, "a ring is not closed or has fewer than 4 points", Some("rings of at least 4 points, the last equal to the first (GeoJSON)".into()));
+                            None
+                        }
+                        Some(None) => None,
+                        None => {
+                            cx.error(
+                                &v.span(),
+                                &field,
+                                format!("found {}", v.get_ref().type_str()),
+                                Some("an array of rings".into()),
+                            );
+                            None
+                        }
                     }
                 }
+                other => {
+                    cx.error(
+                        &k.span,
+                        &k.field,
+                        format!("unsupported geometry type `{other}`"),
+                        Some("LineString or Polygon".into()),
+                    );
+                    None
+                }
             }
-            other => {
-                cx.error(&k.span, &k.field, format!("unsupported geometry type `{other}`"), Some("LineString or Polygon".into()));
-                None
-            }
-        },
+        }
         (Some(_), None) => {
             cx.missing(&g, "coordinates", "GeoJSON coordinates, [longitude, latitude] pairs");
             None
@@ -445,16 +643,33 @@ fn read_geometry(cx: &mut Cx<'_>, z: &mut Fields<'_, '_>) -> Option<Shape> {
 fn points(cx: &mut Cx<'_>, v: &Spanned<DeValue<'_>>, field: &str) -> Option<Vec<Point>> {
     let expected = "an array of [longitude, latitude] pairs in degrees";
     let Some(items) = v.get_ref().as_array() else {
-        cx.error(&v.span(), field, format!("found {}", v.get_ref().type_str()), Some(expected.into()));
+        cx.error(
+            &v.span(),
+            field,
+            format!("found {}", v.get_ref().type_str()),
+            Some(expected.into()),
+        );
         return None;
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let pair = item.get_ref().as_array().map(|a| a.iter().map(|x| number(x.get_ref())).collect::<Vec<_>>());
+        let pair = item
+            .get_ref()
+            .as_array()
+            .map(|a| a.iter().map(|x| number(x.get_ref())).collect::<Vec<_>>());
         match pair.as_deref() {
-            Some([Some(lon), Some(lat)]) if (-180.0..=180.0).contains(lon) && (-90.0..=90.0).contains(lat) => out.push([*lon, *lat]),
+            Some([Some(lon), Some(lat)])
+                if (-180.0..=180.0).contains(lon) && (-90.0..=90.0).contains(lat) =>
+            {
+                out.push([*lon, *lat])
+            }
             _ => {
-                cx.error(&item.span(), &format!("{field}[{i}]"), "not a [longitude, latitude] pair", Some("two numbers, longitude in [-180, 180] then latitude in [-90, 90]".into()));
+                cx.error(
+                    &item.span(),
+                    &format!("{field}[{i}]"),
+                    "not a [longitude, latitude] pair",
+                    Some("two numbers, longitude in [-180, 180] then latitude in [-90, 90]".into()),
+                );
                 return None;
             }
         }
@@ -475,7 +690,12 @@ fn unique<'s>(cx: &mut Cx<'_>, ids: impl Iterator<Item = &'s Str>, what: &str) -
     let mut seen = HashSet::new();
     for id in ids {
         if !seen.insert(id.value.clone()) {
-            cx.error(&id.span, &id.field, format!("{what} id `{}` is used twice", id.value), Some(format!("a unique {what} id")));
+            cx.error(
+                &id.span,
+                &id.field,
+                format!("{what} id `{}` is used twice", id.value),
+                Some(format!("a unique {what} id")),
+            );
         }
     }
     seen

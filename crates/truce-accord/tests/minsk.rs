@@ -46,15 +46,20 @@ fn bad_accords_get_every_diagnostic_with_place_and_expectation() {
         .replacen("obligor = \"UKR_GOV\"", "obligor = \"UKR\"", 1)
         .replacen("zone = \"conflict_area\"", "zone = \"nowhere\"", 1)
         .replacen("status = \"signed\"", "status = \"sined\"", 1)
-        .replacen("buffer = { line = \"contact_line\", km = 25 }", "buffer = { line = \"contact_line\", km = -5 }", 1)
-        .replacen("preconditions = [{ commitment = \"1.ceasefire.ORDLO\" }]", "preconditions = [{ commitment = \"1.truce.ORDLO\" }]", 1);
+        .replacen(
+            "buffer = { line = \"contact_line\", km = 25 }",
+            "buffer = { line = \"contact_line\", km = -5 }",
+            1,
+        )
+        .replacen(
+            "preconditions = [{ commitment = \"1.ceasefire.ORDLO\" }]",
+            "preconditions = [{ commitment = \"1.truce.ORDLO\" }]",
+            1,
+        );
     let (agreement, diags) = parse("bad.toml", &text);
     assert!(agreement.is_none());
-    let errors: Vec<String> = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.to_string())
-        .collect();
+    let errors: Vec<String> =
+        diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect();
     let expect = [
         "agreement.status: unknown",
         "no actor `UKR`",
@@ -77,7 +82,8 @@ fn bad_accords_get_every_diagnostic_with_place_and_expectation() {
     );
     let (_, diags) = parse("cyclic.toml", &cyclic);
     assert!(diags.iter().any(|d| d.message.contains("cycle")), "{diags:#?}");
-    let unreasoned = minsk().replacen("not_checkable = \"An amnesty law", "note = \"An amnesty law", 1);
+    let unreasoned =
+        minsk().replacen("not_checkable = \"An amnesty law", "note = \"An amnesty law", 1);
     let (_, diags) = parse("unreasoned.toml", &unreasoned);
     assert!(diags.iter().any(|d| d.message.contains("no reason is given")), "{diags:#?}");
     // Syntax errors and garbage never panic.

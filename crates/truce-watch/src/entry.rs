@@ -1,0 +1,415 @@
+//! Entries: one signed record each, in one canonical encoding.
+//!
+//! # Encoding (`truce.entry/v1`)
+//!
+//! An entry is a UTF-8 JSON object `{"author": A, "body": B, "sig": S}` where
+//! - `A` is the author's Ed25519 public key, 64 lowercase hex digits;
+//! - `B` is the body, an object whose `kind` names the entry kind (see [`Body`]);
+//! - `S` is the standard base64 of the Ed25519 signature over the bytes `truce.entry/v1\n` followed by the
+//!   canonical encoding of `{"author": A, "body": B}`.
+//!
+//! Canonical means: object keys sorted by their UTF-8 bytes, no whitespace, no floating-point numbers
+//! (coordinates are integer micro-degrees, distances integer metres), absent optional fields omitted
+//! rather than `null`, strings escaped as `serde_json` does. [`decode`] re-encodes what it read and
+//! refuses any entry whose bytes differ, so every entry has exactly one byte form. At most 65,535 bytes.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Error;
+
+/// The signature context.
+pub const CONTEXT: &[u8] = b"truce.entry/v1\n";
+/// The largest entry, in bytes (the tile entry-bundle limit).
+pub const MAX_ENTRY: usize = 65_535;
+
+/// One signed entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The author's public key, hex.
+    pub author: String,
+    /// What the entry says.
+    pub body: Body,
+    /// The signature, base64.
+    pub sig: String,
+}
+
+/// The entry kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    /// The first entry of a mission's log: the mission names itself and its key (self-signed).
+    Mission {
+        /// The mission's name.
+        name: String,
+    },
+    /// The mission enrols a key with a role.
+    Enrol {
+        /// The enrolled public key, hex.
+        key: String,
+        /// A name for the holder (a call sign; no personal data needed).
+        name: String,
+        /// What the key may sign.
+        role: Role,
+        /// For a party delegate: the party.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        party: Option<String>,
+    },
+    /// The mission revokes a key: later entries by it are refused.
+    Revoke {
+        /// The revoked public key, hex.
+        key: String,
+        /// Why.
+        reason: String,
+    },
+    /// What an observer saw, heard or recorded.
+    Observation(Observation),
+    /// A verifier's assessment of an observation (weapon type, direction of fire, …).
+    Assessment {
+        /// The observation's log index.
+        of: u64,
+        /// The assessed weapon, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weapon: Option<Weapon>,
+        /// The assessment in words.
+        text: String,
+    },
+    /// A verifier attributes an observed event to a party.
+    Attribution {
+        /// The observation's log index.
+        of: u64,
+        /// The party.
+        party: String,
+        /// How sure.
+        confidence: Confidence,
+    },
+    /// A verifier's finding against a commitment, citing its evidence.
+    Finding {
+        /// The commitment id.
+        commitment: String,
+        /// The obligor.
+        obligor: String,
+        /// Whether it finds a violation.
+        violation: bool,
+        /// The log indices it rests on.
+        evidence: Vec<u64>,
+        /// The finding in words.
+        text: String,
+    },
+    /// A party's delegate concurs with, disputes or clarifies an entry.
+    Annotation {
+        /// The annotated entry's log index.
+        of: u64,
+        /// The party speaking.
+        party: String,
+        /// Concur, dispute or clarify.
+        stance: AnnotationStance,
+        /// What the party says.
+        text: String,
+    },
+    /// A verifier moves an observation through the verification state machine.
+    Verification {
+        /// The observation's log index.
+        of: u64,
+        /// The new state.
+        to: VerificationState,
+        /// Why (required for unverifiable and rejected).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A corrected observation that supersedes an earlier one (which stays in the log).
+    Correction {
+        /// The superseded observation's log index.
+        supersedes: u64,
+        /// The observation as corrected.
+        observation: Observation,
+        /// Why.
+        reason: String,
+    },
+    /// The hash of a report computed from a log prefix, so that the report itself is on record.
+    Report {
+        /// The report's kind and date, e.g. `daily 2015-03-01`.
+        name: String,
+        /// The log size the report was computed from.
+        log_size: u64,
+        /// SHA-256 of the report bytes, hex.
+        sha256: String,
+    },
+}
+
+/// What a key may sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Observations and corrections.
+    Observer,
+    /// Verification transitions, assessments, attributions, findings.
+    Verifier,
+    /// Annotations for one party.
+    PartyDelegate,
+}
+
+/// How sure an attribution is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+}
+
+/// A party's stance on an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnotationStance {
+    /// Agrees.
+    Concur,
+    /// Disputes.
+    Dispute,
+    /// Adds information.
+    Clarify,
+}
+
+/// The verification states of an observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationState {
+    /// Just recorded (not a transition target).
+    Received,
+    /// A verifier has taken it up.
+    UnderReview,
+    /// Confirmed by another source or means.
+    Corroborated,
+    /// Could not be checked, e.g. access denied.
+    Unverifiable,
+    /// Found duplicate or inaccurate.
+    Rejected,
+}
+
+impl VerificationState {
+    /// The word for this state.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationState::Received => "received",
+            VerificationState::UnderReview => "under_review",
+            VerificationState::Corroborated => "corroborated",
+            VerificationState::Unverifiable => "unverifiable",
+            VerificationState::Rejected => "rejected",
+        }
+    }
+}
+
+/// What an observer saw, heard or recorded. Coordinates only: no country or sovereignty field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    /// Start of the time window, RFC 3339 in UTC (`2015-02-20T06:00:00Z`).
+    pub start: String,
+    /// End of the time window.
+    pub end: String,
+    /// Observer position, latitude in micro-degrees.
+    pub lat_e6: i64,
+    /// Observer position, longitude in micro-degrees.
+    pub lon_e6: i64,
+    /// Who controls the observer's position, as observed (a party id, or `unknown`).
+    pub controlled_by: String,
+    /// How it was perceived: `heard`, `saw`, `camera`, `uav`, `crater_analysis`, `patrol`.
+    pub sensor: String,
+    /// What: `explosion`, `projectile`, `burst`, `shot`, `flare`, `weapon_sighting`,
+    /// `access_restriction`, `damage`, `casualty`, `patrol`.
+    pub class: String,
+    /// How many.
+    pub count: u32,
+    /// Whether the count is approximate ("about 60").
+    pub approximate: bool,
+    /// Bearing from the observer to the event, degrees from north.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearing_deg: Option<u16>,
+    /// Distance from the observer to the event, metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<u32>,
+    /// The weapon, as assessed by the observer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<Weapon>,
+    /// SHA-256 of photos, video or audio, hex.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A weapon as assessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weapon {
+    /// `artillery`, `mortar`, `mlrs`, `heavy_mlrs`, `tochka`, `tank`, `small_arms`, …
+    pub class: String,
+    /// Calibre in millimetres, if assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibre_mm: Option<u32>,
+}
+
+impl Observation {
+    /// The observer's position, `[longitude, latitude]` in degrees.
+    pub fn observer(&self) -> [f64; 2] {
+        [self.lon_e6 as f64 / 1e6, self.lat_e6 as f64 / 1e6]
+    }
+
+    /// Where the event was: the observer's position moved by the bearing and distance, when given.
+    pub fn event(&self) -> [f64; 2] {
+        match (self.bearing_deg, self.distance_m) {
+            (Some(b), Some(d)) => {
+                truce_accord::geo::offset(self.observer(), f64::from(b), f64::from(d) / 1000.0)
+            }
+            _ => self.observer(),
+        }
+    }
+
+    /// The UTC date the window starts on.
+    pub fn day(&self) -> Result<jiff::civil::Date, Error> {
+        let t: jiff::Timestamp = self
+            .start
+            .parse()
+            .map_err(|e| Error::Malformed(format!("start {:?}: {e}", self.start)))?;
+        Ok(jiff::tz::Offset::UTC.to_datetime(t).date())
+    }
+
+    /// Checks the fields an observation must get right.
+    pub fn check(&self) -> Result<(), Error> {
+        let bad = |m: String| Err(Error::Malformed(m));
+        let start: jiff::Timestamp = match self.start.parse() {
+            Ok(t) => t,
+            Err(e) => return bad(format!("start {:?} is not an RFC 3339 time: {e}", self.start)),
+        };
+        let end: jiff::Timestamp = match self.end.parse() {
+            Ok(t) => t,
+            Err(e) => return bad(format!("end {:?} is not an RFC 3339 time: {e}", self.end)),
+        };
+        if end < start {
+            return bad(format!(
+                "the window ends ({}) before it starts ({})",
+                self.end, self.start
+            ));
+        }
+        if !(-90_000_000..=90_000_000).contains(&self.lat_e6) {
+            return bad(format!("lat_e6 {} is outside [-90e6, 90e6]", self.lat_e6));
+        }
+        if !(-180_000_000..=180_000_000).contains(&self.lon_e6) {
+            return bad(format!("lon_e6 {} is outside [-180e6, 180e6]", self.lon_e6));
+        }
+        if self.bearing_deg.is_some_and(|b| b >= 360) {
+            return bad("bearing_deg must be below 360".into());
+        }
+        if self.class.is_empty() || self.sensor.is_empty() || self.controlled_by.is_empty() {
+            return bad("class, sensor and controlled_by must not be empty".into());
+        }
+        if let Some(m) =
+            self.media.iter().find(|m| m.len() != 64 || !m.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return bad(format!("media hash {m:?} is not 64 hex digits"));
+        }
+        Ok(())
+    }
+}
+
+/// Sorts object keys recursively.
+fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            Value::Object(keys.into_iter().map(|k| (k.clone(), canonical(&map[k]))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+fn to_canonical<T: Serialize>(t: &T) -> Result<Vec<u8>, Error> {
+    let v = serde_json::to_value(t).map_err(|e| Error::Malformed(e.to_string()))?;
+    if contains_float(&v) {
+        return Err(Error::Malformed("floating-point numbers are not allowed".into()));
+    }
+    serde_json::to_vec(&canonical(&v)).map_err(|e| Error::Malformed(e.to_string()))
+}
+
+fn contains_float(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(a) => a.iter().any(contains_float),
+        Value::Object(m) => m.values().any(contains_float),
+        _ => false,
+    }
+}
+
+#[derive(Serialize)]
+struct Signed<'a> {
+    author: &'a str,
+    body: &'a Body,
+}
+
+/// The hex public key of a signing key.
+pub fn key_hex(key: &VerifyingKey) -> String {
+    key.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses a hex public key.
+pub fn parse_key(hex: &str) -> Result<VerifyingKey, Error> {
+    let bad = || Error::Malformed(format!("{hex:?} is not a 64-hex-digit Ed25519 public key"));
+    if hex.len() != 64 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(bad());
+    }
+    let mut bytes = [0u8; 32];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    VerifyingKey::from_bytes(&bytes).map_err(|_| bad())
+}
+
+/// Signs `body` with `key` and returns the entry's canonical bytes.
+pub fn sign(key: &SigningKey, body: Body) -> Result<Vec<u8>, Error> {
+    if let Body::Observation(o) | Body::Correction { observation: o, .. } = &body {
+        o.check()?;
+    }
+    let author = key_hex(&key.verifying_key());
+    let mut message = CONTEXT.to_vec();
+    message.extend(to_canonical(&Signed { author: &author, body: &body })?);
+    let sig = STANDARD.encode(key.sign(&message).to_bytes());
+    let bytes = to_canonical(&Entry { author, body, sig })?;
+    if bytes.len() > MAX_ENTRY {
+        return Err(Error::Malformed(format!("{} bytes, more than {MAX_ENTRY}", bytes.len())));
+    }
+    Ok(bytes)
+}
+
+/// Reads an entry: canonical bytes, a well-formed body, a valid signature by its author.
+pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
+    if bytes.len() > MAX_ENTRY {
+        return Err(Error::Malformed(format!("{} bytes, more than {MAX_ENTRY}", bytes.len())));
+    }
+    let entry: Entry =
+        serde_json::from_slice(bytes).map_err(|e| Error::Malformed(e.to_string()))?;
+    if to_canonical(&entry)? != bytes {
+        return Err(Error::Malformed(
+            "not in canonical form (sorted keys, no whitespace, no unknown fields)".into(),
+        ));
+    }
+    if let Body::Observation(o) | Body::Correction { observation: o, .. } = &entry.body {
+        o.check()?;
+    }
+    let key = parse_key(&entry.author)?;
+    let sig = STANDARD
+        .decode(&entry.sig)
+        .ok()
+        .and_then(|s| Signature::from_slice(&s).ok())
+        .ok_or_else(|| Error::Signature("not a base64 Ed25519 signature".into()))?;
+    let mut message = CONTEXT.to_vec();
+    message.extend(to_canonical(&Signed { author: &entry.author, body: &entry.body })?);
+    key.verify(&message, &sig).map_err(|_| Error::Signature("does not verify".into()))?;
+    Ok(entry)
+}

@@ -1,0 +1,313 @@
+//! Replaying a log prefix: who may write what, and where each observation stands.
+//!
+//! Rules, checked entry by entry in log order:
+//! - Entry 0 is the mission's self-signed [`Body::Mission`]; its author is the mission key.
+//! - Only the mission enrols and revokes keys, and appends report hashes.
+//! - Observations and corrections come from enrolled observers; a correction comes from the author of
+//!   the observation it supersedes, which then no longer counts (both stay in the log).
+//! - Verification transitions, assessments, attributions and findings come from enrolled verifiers, and
+//!   never from the author of the observation concerned (separation of duties).
+//! - Verification is a state machine: `received → under_review → corroborated | unverifiable | rejected`,
+//!   and a decided observation can be taken `under_review` again. Unverifiable and rejected need a reason.
+//! - Annotations come from a delegate of the party they speak for.
+//!
+//! An entry that breaks a rule stays in the log (nothing is removed) but has no effect; it is listed
+//! with the reason, so every replica refuses the same entries. [`Registry::check`] tells a writer before
+//! appending.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::Error;
+use crate::entry::{
+    AnnotationStance, Body, Confidence, Entry, Observation, Role, VerificationState, decode,
+};
+
+/// An enrolled key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// The holder's name.
+    pub name: String,
+    /// What it may sign.
+    pub role: Role,
+    /// For a party delegate: the party.
+    pub party: Option<String>,
+    /// Whether it has been revoked.
+    pub revoked: bool,
+}
+
+/// An observation as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Its log index.
+    pub index: u64,
+    /// Its author (hex key).
+    pub author: String,
+    /// What it says.
+    pub observation: Observation,
+    /// Its verification state.
+    pub state: VerificationState,
+    /// The log indices of its verification transitions.
+    pub transitions: Vec<u64>,
+    /// The index of the correction that superseded it.
+    pub superseded_by: Option<u64>,
+    /// Attributions: (log index, party, confidence).
+    pub attributions: Vec<(u64, String, Confidence)>,
+    /// Party annotations: (log index, party, stance).
+    pub annotations: Vec<(u64, String, AnnotationStance)>,
+}
+
+/// The state of a log prefix.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// The mission's name and key.
+    pub mission: Option<(String, String)>,
+    /// Enrolled keys by hex key.
+    pub keys: HashMap<String, Enrolment>,
+    /// Observations (and corrections, which are observations too) by log index.
+    pub observations: BTreeMap<u64, Recorded>,
+    /// Findings: (log index, commitment, obligor, violation, evidence).
+    pub findings: Vec<(u64, String, String, bool, Vec<u64>)>,
+    /// Report hashes: (log index, name, log size, sha256).
+    pub reports: Vec<(u64, String, u64, String)>,
+    /// Entries without effect, with the reason.
+    pub refused: Vec<(u64, String)>,
+    /// The number of entries replayed.
+    pub size: u64,
+}
+
+impl Registry {
+    /// Replays the entry at the next index, given as bytes. Malformed, unsigned or refused entries are
+    /// recorded in [`Registry::refused`]; the result says what happened to this one.
+    pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<Entry, Error> {
+        let index = self.size;
+        self.size += 1;
+        let outcome = decode(bytes).and_then(|entry| {
+            self.check(&entry)?;
+            self.effect(index, &entry);
+            Ok(entry)
+        });
+        if let Err(e) = &outcome {
+            self.refused.push((index, e.to_string()));
+        }
+        outcome
+    }
+
+    /// Whether `entry` would be accepted as the next entry.
+    pub fn check(&self, entry: &Entry) -> Result<(), Error> {
+        let refuse = |m: String| Err(Error::Refused(m));
+        let author = &entry.author;
+        let Some((_, mission_key)) = &self.mission else {
+            return match &entry.body {
+                Body::Mission { .. } => Ok(()),
+                _ => {
+                    refuse("the first entry must be the mission's self-signed mission entry".into())
+                }
+            };
+        };
+        let enrolled = self.keys.get(author).filter(|e| !e.revoked);
+        let role = |want: Role| -> Result<&Enrolment, Error> {
+            match enrolled {
+                Some(e) if e.role == want => Ok(e),
+                Some(e) => Err(Error::Refused(format!(
+                    "key {} ({}) is enrolled as {:?}, not {want:?}",
+                    short(author),
+                    e.name,
+                    e.role
+                ))),
+                None => Err(Error::Refused(format!(
+                    "key {} is not enrolled (or was revoked)",
+                    short(author)
+                ))),
+            }
+        };
+        let observation = |of: u64| -> Result<&Recorded, Error> {
+            self.observations
+                .get(&of)
+                .ok_or_else(|| Error::Refused(format!("entry {of} is not an observation")))
+        };
+        let not_own = |r: &Recorded, what: &str| -> Result<(), Error> {
+            if &r.author == author {
+                Err(Error::Refused(format!(
+                    "separation of duties: the author of observation {} cannot {what} it",
+                    r.index
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        match &entry.body {
+            Body::Mission { .. } => refuse("the log already has its mission entry".into()),
+            Body::Enrol { key, role: r, party, .. } => {
+                if author != mission_key {
+                    return refuse("only the mission enrols keys".into());
+                }
+                crate::entry::parse_key(key)?;
+                if (*r == Role::PartyDelegate) != party.is_some() {
+                    return refuse("a party delegate, and only a delegate, names a party".into());
+                }
+                if self.keys.contains_key(key) || key == mission_key {
+                    return refuse(format!("key {} is already enrolled", short(key)));
+                }
+                Ok(())
+            }
+            Body::Revoke { key, .. } => {
+                if author != mission_key {
+                    return refuse("only the mission revokes keys".into());
+                }
+                match self.keys.get(key) {
+                    Some(e) if !e.revoked => Ok(()),
+                    _ => refuse(format!("key {} is not enrolled", short(key))),
+                }
+            }
+            Body::Report { .. } => {
+                if author == mission_key {
+                    Ok(())
+                } else {
+                    refuse("only the mission appends report hashes".into())
+                }
+            }
+            Body::Observation(_) => role(Role::Observer).map(|_| ()),
+            Body::Correction { supersedes, .. } => {
+                role(Role::Observer)?;
+                let old = observation(*supersedes)?;
+                if &old.author != author {
+                    return refuse(format!(
+                        "only the author of observation {supersedes} can correct it"
+                    ));
+                }
+                if let Some(by) = old.superseded_by {
+                    return refuse(format!(
+                        "observation {supersedes} was already superseded by {by}"
+                    ));
+                }
+                Ok(())
+            }
+            Body::Verification { of, to, reason } => {
+                role(Role::Verifier)?;
+                let r = observation(*of)?;
+                not_own(r, "verify")?;
+                use VerificationState::*;
+                let legal = matches!(
+                    (r.state, to),
+                    (Received, UnderReview)
+                        | (UnderReview, Corroborated | Unverifiable | Rejected)
+                        | (Corroborated | Unverifiable | Rejected, UnderReview)
+                );
+                if !legal {
+                    return refuse(format!(
+                        "observation {of} is {}; it cannot go to {}",
+                        r.state.as_str(),
+                        to.as_str()
+                    ));
+                }
+                if matches!(to, Unverifiable | Rejected)
+                    && reason.as_deref().is_none_or(|s| s.trim().is_empty())
+                {
+                    return refuse(format!("going to {} needs a reason", to.as_str()));
+                }
+                Ok(())
+            }
+            Body::Assessment { of, .. } | Body::Attribution { of, .. } => {
+                role(Role::Verifier)?;
+                not_own(observation(*of)?, "assess or attribute")
+            }
+            Body::Finding { evidence, .. } => {
+                role(Role::Verifier)?;
+                if evidence.iter().any(|i| *i >= self.size) {
+                    return refuse("a finding can only cite earlier entries".into());
+                }
+                Ok(())
+            }
+            Body::Annotation { of, party, .. } => {
+                let e = role(Role::PartyDelegate)?;
+                if e.party.as_deref() != Some(party.as_str()) {
+                    return refuse(format!(
+                        "a delegate of {} cannot annotate for {party}",
+                        e.party.as_deref().unwrap_or("?")
+                    ));
+                }
+                if *of >= self.size {
+                    return refuse("an annotation can only concern an earlier entry".into());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn effect(&mut self, index: u64, entry: &Entry) {
+        let author = entry.author.clone();
+        match &entry.body {
+            Body::Mission { name } => self.mission = Some((name.clone(), author)),
+            Body::Enrol { key, name, role, party } => {
+                self.keys.insert(
+                    key.clone(),
+                    Enrolment {
+                        name: name.clone(),
+                        role: *role,
+                        party: party.clone(),
+                        revoked: false,
+                    },
+                );
+            }
+            Body::Revoke { key, .. } => {
+                if let Some(e) = self.keys.get_mut(key) {
+                    e.revoked = true;
+                }
+            }
+            Body::Observation(o) => self.record(index, author, o.clone()),
+            Body::Correction { supersedes, observation, .. } => {
+                if let Some(old) = self.observations.get_mut(supersedes) {
+                    old.superseded_by = Some(index);
+                }
+                self.record(index, author, observation.clone());
+            }
+            Body::Verification { of, to, .. } => {
+                if let Some(r) = self.observations.get_mut(of) {
+                    r.state = *to;
+                    r.transitions.push(index);
+                }
+            }
+            Body::Attribution { of, party, confidence } => {
+                if let Some(r) = self.observations.get_mut(of) {
+                    r.attributions.push((index, party.clone(), *confidence));
+                }
+            }
+            Body::Annotation { of, party, stance, .. } => {
+                if let Some(r) = self.observations.get_mut(of) {
+                    r.annotations.push((index, party.clone(), *stance));
+                }
+            }
+            Body::Finding { commitment, obligor, violation, evidence, .. } => self.findings.push((
+                index,
+                commitment.clone(),
+                obligor.clone(),
+                *violation,
+                evidence.clone(),
+            )),
+            Body::Report { name, log_size, sha256 } => {
+                self.reports.push((index, name.clone(), *log_size, sha256.clone()))
+            }
+            Body::Assessment { .. } => {}
+        }
+    }
+
+    fn record(&mut self, index: u64, author: String, observation: Observation) {
+        self.observations.insert(
+            index,
+            Recorded {
+                index,
+                author,
+                observation,
+                state: VerificationState::Received,
+                transitions: Vec::new(),
+                superseded_by: None,
+                attributions: Vec::new(),
+                annotations: Vec::new(),
+            },
+        );
+    }
+}
+
+fn short(key: &str) -> &str {
+    key.get(..12).unwrap_or(key)
+}
