@@ -1,1 +1,411 @@
-//! Compliance.
+//! Compliance: the status of every commitment, a pure function of (agreement, log prefix).
+//!
+//! [`Compliance::apply`] takes the log's entries in order (incrementally: each entry is matched once
+//! against every indicator), and [`Compliance::evaluate`] gives, as of a date, for each commitment:
+//! a [`Status`], a PAM-style 0–3 implementation score, the violation days, and the evidence as log
+//! indices. The same agreement and the same entries give the same report, byte for byte.
+//!
+//! # Rules
+//! - Before its start, or before a precondition holds, a commitment is not judged. A commitment with a
+//!   deadline is judged from the deadline on (a withdrawal within 14 days may still see weapons in the
+//!   zone before then).
+//! - An indicator counts the observations of its classes (and weapon classes, calibre) whose event lies
+//!   in its zone and that concern the obligor: the area is observed as controlled by the obligor, or an
+//!   attribution of medium or high confidence names the obligor. Superseded and rejected observations do
+//!   not count.
+//! - A day violates an indicator when the total exceeds its threshold (or falls short of `at_least`).
+//!   It is a verified violation when the corroborated observations alone make it so, an alleged one
+//!   when it takes observations not yet verified.
+//! - The status looks back over the mechanism's `lookback_days`: a verified violation there, against
+//!   which the obligor's delegate has filed a dispute, is **disputed** (both entries cited); otherwise a
+//!   **verified violation**; else an **alleged violation**; else, if the monitors' access was restricted
+//!   in the indicator's zone by the obligor, **unverifiable** (access denied); else **compliant**.
+//! - PAM score over the whole period in force: 3 no verified violation; 2 violations, none recent (done,
+//!   late or after lapses); 1 recent violations, some compliant days; 0 not in force, or no compliant day.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use truce_accord::{Agreement, Commitment, Indicator, PartyRule, Precondition};
+
+use crate::entry::{AnnotationStance, Body, Confidence, VerificationState};
+use crate::registry::{Recorded, Registry};
+
+/// A commitment's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Not yet started, or before its deadline.
+    NotInForce,
+    /// A precondition does not hold yet.
+    AwaitingPrecondition,
+    /// No violation in the lookback window.
+    Compliant,
+    /// A violation that rests on observations not yet verified.
+    AllegedViolation,
+    /// A violation on corroborated observations.
+    VerifiedViolation,
+    /// A verified violation that the obligor disputes.
+    Disputed,
+    /// The monitors were denied access where the commitment is observed.
+    Unverifiable,
+}
+
+impl Status {
+    /// The status in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::NotInForce => "not in force",
+            Status::AwaitingPrecondition => "awaiting precondition",
+            Status::Compliant => "compliant",
+            Status::AllegedViolation => "alleged violation",
+            Status::VerifiedViolation => "verified violation",
+            Status::Disputed => "disputed",
+            Status::Unverifiable => "unverifiable: access denied",
+        }
+    }
+}
+
+/// One commitment's standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    /// Provision number.
+    pub provision: String,
+    /// Commitment id.
+    pub commitment: String,
+    /// Obligor.
+    pub obligor: String,
+    /// Status.
+    pub status: Status,
+    /// PAM-style implementation score, 0–3.
+    pub pam_score: u8,
+    /// The date it is judged from, if it has started.
+    pub judged_from: Option<Date>,
+    /// Days with a verified violation, over the whole period.
+    pub violation_days: Vec<Date>,
+    /// The log indices behind the status: observations, transitions, attributions, annotations.
+    pub evidence: Vec<u64>,
+    /// The status explained.
+    pub reason: String,
+}
+
+/// The compliance report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Format tag.
+    pub format: &'static str,
+    /// The agreement id.
+    pub agreement: String,
+    /// The date judged.
+    pub as_of: Date,
+    /// The log prefix it was computed from.
+    pub log_size: u64,
+    /// Entries the log's rules refused (they have no effect): index and reason.
+    pub refused: Vec<(u64, String)>,
+    /// One standing per machine-checkable commitment, in agreement order.
+    pub commitments: Vec<Standing>,
+    /// Commitments that cannot be checked from the log, with the reason.
+    pub not_checkable: Vec<(String, String)>,
+}
+
+/// An observation an indicator may count.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    index: u64,
+    day: Date,
+}
+
+/// Incremental compliance over one agreement.
+#[derive(Debug, Clone)]
+pub struct Compliance<'a> {
+    agreement: &'a Agreement,
+    /// Every (commitment, indicator) pair with an indicator, in agreement order.
+    pairs: Vec<(&'a Commitment, &'a Indicator)>,
+    /// Per pair: the observations that match its classes, weapon and zone (party is checked later,
+    /// since attributions arrive after observations).
+    matches: Vec<Vec<Match>>,
+    /// Per pair: access restrictions in its zone (for "unverifiable").
+    restrictions: Vec<Vec<Match>>,
+    registry: Registry,
+}
+
+impl<'a> Compliance<'a> {
+    /// Starts with an empty log.
+    pub fn new(agreement: &'a Agreement) -> Compliance<'a> {
+        let pairs: Vec<_> =
+            agreement.commitments().flat_map(|(_, c)| c.indicators.iter().map(move |i| (c, i))).collect();
+        let n = pairs.len();
+        Compliance {
+            agreement,
+            pairs,
+            matches: vec![Vec::new(); n],
+            restrictions: vec![Vec::new(); n],
+            registry: Registry::default(),
+        }
+    }
+
+    /// The registry of the prefix applied so far.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Applies the next entry of the log. Refused entries are recorded and have no effect.
+    pub fn apply(&mut self, bytes: &[u8]) {
+        let index = self.registry.size;
+        let Ok(entry) = self.registry.apply_bytes(bytes) else { return };
+        let observation = match &entry.body {
+            Body::Observation(o) | Body::Correction { observation: o, .. } => o,
+            _ => return,
+        };
+        let Ok(day) = observation.day() else { return };
+        let event = observation.event();
+        for (k, (_, indicator)) in self.pairs.iter().enumerate() {
+            let q = &indicator.query;
+            let zone = q.zone.as_deref().and_then(|z| self.agreement.zone(z));
+            let in_zone = zone.is_none_or(|z| z.contains(event));
+            if !in_zone {
+                continue;
+            }
+            if observation.class == "access_restriction" && !q.classes.iter().any(|c| c == "access_restriction") {
+                self.restrictions[k].push(Match { index, day });
+            }
+            if !q.classes.iter().any(|c| *c == observation.class) {
+                continue;
+            }
+            if !q.weapon_classes.is_empty() || q.calibre_min_mm.is_some() {
+                let Some(w) = &observation.weapon else { continue };
+                if !q.weapon_classes.is_empty() && !q.weapon_classes.contains(&w.class) {
+                    continue;
+                }
+                if let Some(min) = q.calibre_min_mm
+                    && w.calibre_mm.is_some_and(|c| c < min)
+                {
+                    continue;
+                }
+            }
+            self.matches[k].push(Match { index, day });
+        }
+    }
+
+    /// Whether observation `r` concerns `obligor` under `rule`.
+    fn concerns(r: &Recorded, obligor: &str, rule: PartyRule) -> bool {
+        match rule {
+            PartyRule::Controlled => r.observation.controlled_by == obligor,
+            PartyRule::Attributed => r
+                .attributions
+                .iter()
+                .any(|(_, p, c)| p == obligor && *c >= Confidence::Medium),
+        }
+    }
+
+    /// Per day: (total of verified observations, total of all counting ones, indices), for one pair.
+    fn days(&self, k: usize) -> BTreeMap<Date, (u64, u64, Vec<u64>)> {
+        let (c, indicator) = self.pairs[k];
+        let mut days: BTreeMap<Date, (u64, u64, Vec<u64>)> = BTreeMap::new();
+        for m in &self.matches[k] {
+            let Some(r) = self.registry.observations.get(&m.index) else { continue };
+            if r.superseded_by.is_some()
+                || r.state == VerificationState::Rejected
+                || !Self::concerns(r, &c.obligor, indicator.query.party)
+            {
+                continue;
+            }
+            let amount = match indicator.aggregation {
+                truce_accord::Aggregation::Sum => u64::from(r.observation.count),
+                truce_accord::Aggregation::Events => 1,
+            };
+            let d = days.entry(m.day).or_default();
+            if r.state == VerificationState::Corroborated {
+                d.0 += amount;
+            }
+            if r.state != VerificationState::Unverifiable {
+                d.1 += amount;
+            }
+            d.2.push(m.index);
+        }
+        days
+    }
+
+    /// The compliance report as of `as_of`.
+    pub fn evaluate(&self, as_of: Date) -> Report {
+        let mut standings: Vec<Standing> = Vec::new();
+        let mut not_checkable = Vec::new();
+        for (p, c) in self.agreement.commitments() {
+            if let truce_accord::Checkable::Not { reason } = &p.checkable {
+                not_checkable.push((c.id.clone(), reason.clone()));
+                continue;
+            }
+            if c.indicators.is_empty() {
+                not_checkable.push((c.id.clone(), "no indicator".into()));
+                continue;
+            }
+            standings.push(self.standing(&p.number, c, as_of, &standings));
+        }
+        Report {
+            format: "truce.compliance/1",
+            agreement: self.agreement.id.clone(),
+            as_of,
+            log_size: self.registry.size,
+            refused: self.registry.refused.clone(),
+            commitments: standings,
+            not_checkable,
+        }
+    }
+
+    fn standing(&self, provision: &str, c: &Commitment, as_of: Date, earlier: &[Standing]) -> Standing {
+        let a = self.agreement;
+        let start = a.date_of(&c.window.start);
+        let judged_from = start
+            .checked_add(jiff::Span::new().days(i64::from(c.window.deadline_days.unwrap_or(0))))
+            .unwrap_or(start);
+        let mut s = Standing {
+            provision: provision.to_string(),
+            commitment: c.id.clone(),
+            obligor: c.obligor.clone(),
+            status: Status::NotInForce,
+            pam_score: 0,
+            judged_from: None,
+            violation_days: Vec::new(),
+            evidence: Vec::new(),
+            reason: String::new(),
+        };
+        if as_of < start {
+            s.reason = format!("starts on {start}");
+            return s;
+        }
+        for pre in &c.preconditions {
+            let Precondition::Commitment { id, days } = pre;
+            // Preconditions are acyclic, and the agreement orders them first in practice; a later one is
+            // evaluated on its own.
+            let other = earlier.iter().find(|o| &o.commitment == id).cloned().or_else(|| {
+                let (pp, oc) = a.commitments().find(|(_, oc)| &oc.id == id)?;
+                Some(self.standing(&pp.number, oc, as_of, earlier))
+            });
+            let holds = other.as_ref().is_some_and(|o| {
+                o.judged_from.is_some_and(|from| {
+                    let since = as_of.checked_sub(jiff::Span::new().days(i64::from(*days))).unwrap_or(as_of);
+                    *days == 0 || (from <= since && o.violation_days.iter().all(|d| *d <= since))
+                })
+            });
+            if !holds {
+                s.status = Status::AwaitingPrecondition;
+                s.reason = format!("awaiting {id}{}", if *days > 0 { format!(" ({days} consecutive compliant days)") } else { String::new() });
+                return s;
+            }
+        }
+        if as_of < judged_from {
+            s.reason = format!("in its implementation period: due by {judged_from}");
+            return s;
+        }
+        s.judged_from = Some(judged_from);
+        let until = c.window.until.map_or(as_of, |u| u.min(as_of));
+        let window_start = until
+            .checked_sub(jiff::Span::new().days(i64::from(a.mechanism.lookback_days) - 1))
+            .unwrap_or(until)
+            .max(judged_from);
+        let mut verified_days: BTreeSet<Date> = BTreeSet::new();
+        let mut recent_verified: Vec<u64> = Vec::new();
+        let mut recent_alleged: Vec<u64> = Vec::new();
+        let mut restricted: Vec<u64> = Vec::new();
+        let mut disputes: Vec<u64> = Vec::new();
+        let total_days = (until - judged_from).get_days() + 1;
+        for k in (0..self.pairs.len()).filter(|k| std::ptr::eq(self.pairs[*k].0, c)) {
+            let indicator = self.pairs[k].1;
+            let days = self.days(k);
+            let violates = |total: u64| match indicator.at_least {
+                Some(min) => total < u64::from(min),
+                None => total > u64::from(indicator.threshold),
+            };
+            // Every judged day for an at_least indicator (a day with nothing is a violation); days with
+            // observations otherwise.
+            let judged: Vec<Date> = if indicator.at_least.is_some() {
+                let mut d = judged_from;
+                let mut v = Vec::new();
+                while d <= until {
+                    v.push(d);
+                    d = d.tomorrow().unwrap_or(d);
+                    if v.len() as i32 > total_days {
+                        break;
+                    }
+                }
+                v
+            } else {
+                days.range(judged_from..=until).map(|(d, _)| *d).collect()
+            };
+            for day in judged {
+                let (verified, all, indices) = days.get(&day).cloned().unwrap_or_default();
+                let recent = day >= window_start;
+                if violates(verified) && (indicator.at_least.is_some() || verified > 0) {
+                    verified_days.insert(day);
+                    if recent {
+                        for i in &indices {
+                            let r = &self.registry.observations[i];
+                            if r.state == VerificationState::Corroborated {
+                                recent_verified.push(*i);
+                                recent_verified.extend(&r.transitions);
+                                recent_verified.extend(r.attributions.iter().map(|a| a.0));
+                                disputes.extend(
+                                    r.annotations
+                                        .iter()
+                                        .filter(|(_, p, st)| *p == c.obligor && *st == AnnotationStance::Dispute)
+                                        .map(|a| a.0),
+                                );
+                            }
+                        }
+                    }
+                } else if violates(all) && recent && indicator.at_least.is_none() {
+                    recent_alleged.extend(indices);
+                }
+            }
+            for m in &self.restrictions[k] {
+                let Some(r) = self.registry.observations.get(&m.index) else { continue };
+                if m.day >= window_start
+                    && m.day <= until
+                    && r.superseded_by.is_none()
+                    && r.state != VerificationState::Rejected
+                    && r.observation.controlled_by == c.obligor
+                {
+                    restricted.push(m.index);
+                }
+            }
+        }
+        let recent_days = verified_days.range(window_start..=until).count();
+        (s.status, s.evidence, s.reason) = if !recent_verified.is_empty() || recent_days > 0 {
+            if disputes.is_empty() {
+                (Status::VerifiedViolation, recent_verified, format!("verified violations on {recent_days} of the last {} days", a.mechanism.lookback_days))
+            } else {
+                let mut ev = recent_verified;
+                ev.extend(&disputes);
+                (Status::Disputed, ev, format!("verified violations on {recent_days} recent days, disputed by {} ({} dispute(s))", c.obligor, disputes.len()))
+            }
+        } else if !recent_alleged.is_empty() {
+            (Status::AllegedViolation, recent_alleged, "observations not yet verified would breach the indicator".into())
+        } else if !restricted.is_empty() {
+            (Status::Unverifiable, restricted, format!("access restricted by {} where the commitment is observed", c.obligor))
+        } else {
+            (Status::Compliant, Vec::new(), format!("no violation in the last {} days", a.mechanism.lookback_days))
+        };
+        s.evidence.sort_unstable();
+        s.evidence.dedup();
+        s.violation_days = verified_days.into_iter().collect();
+        s.pam_score = if s.violation_days.is_empty() {
+            3
+        } else if recent_days == 0 {
+            2
+        } else if (s.violation_days.len() as i32) < total_days {
+            1
+        } else {
+            0
+        };
+        if s.status == Status::Compliant && !s.violation_days.is_empty() {
+            s.reason = format!(
+                "{}; {} earlier day(s) of verified violation, the last on {}",
+                s.reason,
+                s.violation_days.len(),
+                s.violation_days.last().map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+        s
+    }
+}
