@@ -312,6 +312,8 @@ pub enum PartyRule {
     Controlled,
     /// An attribution entry of medium or high confidence names the obligor (fire).
     Attributed,
+    /// Every observation counts, whoever controls the area (the mission's own duties, such as patrols).
+    Any,
 }
 
 /// How observations add up within a period.

@@ -19,8 +19,11 @@ pub fn parse(file: &str, text: &str) -> (Option<Agreement>, Vec<Diagnostic>) {
     if has_errors(&diags) { (None, diags) } else { (agreement, diags) }
 }
 
-const PARTY_RULES: &str = "controlled, attributed";
+const PARTY_RULES: &str = "controlled, attributed, any";
 const MODALITIES: &str = "must, must_not";
+
+/// A buffer zone as written: the line's id, and the half-width in km.
+type Buffer = (Str, f64);
 
 struct RawCommitment {
     commitment: Commitment,
@@ -98,7 +101,7 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
     let source_ids = unique(cx, sources.iter().map(|(id, _)| id), "source");
 
     // Zones: lines and polygons first, then buffers around lines.
-    let mut zones: Vec<(Str, Zone, Option<(Str, f64)>)> = Vec::new();
+    let mut zones: Vec<(Str, Zone, Option<Buffer>)> = Vec::new();
     for mut z in cx.tables(root, "zones") {
         let id = cx.str_req(&mut z, "id");
         let name = cx.str_req(&mut z, "name");
@@ -471,6 +474,7 @@ fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitme
             Some(p) => match p.value.as_str() {
                 "controlled" => Some(PartyRule::Controlled),
                 "attributed" => Some(PartyRule::Attributed),
+                "any" => Some(PartyRule::Any),
                 other => {
                     cx.error(
                         &p.span,

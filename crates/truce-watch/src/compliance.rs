@@ -18,8 +18,9 @@
 //!   when it takes observations not yet verified.
 //! - The status looks back over the mechanism's `lookback_days`: a verified violation there, against
 //!   which the obligor's delegate has filed a dispute, is **disputed** (both entries cited); otherwise a
-//!   **verified violation**; else an **alleged violation**; else, if the monitors' access was restricted
-//!   in the indicator's zone by the obligor, **unverifiable** (access denied); else **compliant**.
+//!   **verified violation**; else an **alleged violation**; else, if a corroborated report says the
+//!   obligor restricted the monitors' access in the indicator's zone, **unverifiable** (access denied);
+//!   else **compliant**.
 //! - PAM score over the whole period in force: 3 no verified violation; 2 violations, none recent (done,
 //!   late or after lapses); 1 recent violations, some compliant days; 0 not in force, or no compliant day.
 
@@ -133,8 +134,10 @@ pub struct Compliance<'a> {
 impl<'a> Compliance<'a> {
     /// Starts with an empty log.
     pub fn new(agreement: &'a Agreement) -> Compliance<'a> {
-        let pairs: Vec<_> =
-            agreement.commitments().flat_map(|(_, c)| c.indicators.iter().map(move |i| (c, i))).collect();
+        let pairs: Vec<_> = agreement
+            .commitments()
+            .flat_map(|(_, c)| c.indicators.iter().map(move |i| (c, i)))
+            .collect();
         let n = pairs.len();
         Compliance {
             agreement,
@@ -167,10 +170,12 @@ impl<'a> Compliance<'a> {
             if !in_zone {
                 continue;
             }
-            if observation.class == "access_restriction" && !q.classes.iter().any(|c| c == "access_restriction") {
+            if observation.class == "access_restriction"
+                && !q.classes.iter().any(|c| c == "access_restriction")
+            {
                 self.restrictions[k].push(Match { index, day });
             }
-            if !q.classes.iter().any(|c| *c == observation.class) {
+            if !q.classes.contains(&observation.class) {
                 continue;
             }
             if !q.weapon_classes.is_empty() || q.calibre_min_mm.is_some() {
@@ -192,10 +197,10 @@ impl<'a> Compliance<'a> {
     fn concerns(r: &Recorded, obligor: &str, rule: PartyRule) -> bool {
         match rule {
             PartyRule::Controlled => r.observation.controlled_by == obligor,
-            PartyRule::Attributed => r
-                .attributions
-                .iter()
-                .any(|(_, p, c)| p == obligor && *c >= Confidence::Medium),
+            PartyRule::Attributed => {
+                r.attributions.iter().any(|(_, p, c)| p == obligor && *c >= Confidence::Medium)
+            }
+            PartyRule::Any => true,
         }
     }
 
@@ -253,7 +258,13 @@ impl<'a> Compliance<'a> {
         }
     }
 
-    fn standing(&self, provision: &str, c: &Commitment, as_of: Date, earlier: &[Standing]) -> Standing {
+    fn standing(
+        &self,
+        provision: &str,
+        c: &Commitment,
+        as_of: Date,
+        earlier: &[Standing],
+    ) -> Standing {
         let a = self.agreement;
         let start = a.date_of(&c.window.start);
         let judged_from = start
@@ -284,13 +295,22 @@ impl<'a> Compliance<'a> {
             });
             let holds = other.as_ref().is_some_and(|o| {
                 o.judged_from.is_some_and(|from| {
-                    let since = as_of.checked_sub(jiff::Span::new().days(i64::from(*days))).unwrap_or(as_of);
+                    let since = as_of
+                        .checked_sub(jiff::Span::new().days(i64::from(*days)))
+                        .unwrap_or(as_of);
                     *days == 0 || (from <= since && o.violation_days.iter().all(|d| *d <= since))
                 })
             });
             if !holds {
                 s.status = Status::AwaitingPrecondition;
-                s.reason = format!("awaiting {id}{}", if *days > 0 { format!(" ({days} consecutive compliant days)") } else { String::new() });
+                s.reason = format!(
+                    "awaiting {id}{}",
+                    if *days > 0 {
+                        format!(" ({days} consecutive compliant days)")
+                    } else {
+                        String::new()
+                    }
+                );
                 return s;
             }
         }
@@ -336,7 +356,13 @@ impl<'a> Compliance<'a> {
             for day in judged {
                 let (verified, all, indices) = days.get(&day).cloned().unwrap_or_default();
                 let recent = day >= window_start;
-                if violates(verified) && (indicator.at_least.is_some() || verified > 0) {
+                // A duty to report every day is met by the reports themselves, verified or not; a limit
+                // is breached only by what has been corroborated.
+                let breached = match indicator.at_least {
+                    Some(_) => violates(all),
+                    None => violates(verified),
+                };
+                if breached {
                     verified_days.insert(day);
                     if recent {
                         for i in &indices {
@@ -348,7 +374,9 @@ impl<'a> Compliance<'a> {
                                 disputes.extend(
                                     r.annotations
                                         .iter()
-                                        .filter(|(_, p, st)| *p == c.obligor && *st == AnnotationStance::Dispute)
+                                        .filter(|(_, p, st)| {
+                                            *p == c.obligor && *st == AnnotationStance::Dispute
+                                        })
                                         .map(|a| a.0),
                                 );
                             }
@@ -363,7 +391,7 @@ impl<'a> Compliance<'a> {
                 if m.day >= window_start
                     && m.day <= until
                     && r.superseded_by.is_none()
-                    && r.state != VerificationState::Rejected
+                    && r.state == VerificationState::Corroborated
                     && r.observation.controlled_by == c.obligor
                 {
                     restricted.push(m.index);
@@ -373,18 +401,45 @@ impl<'a> Compliance<'a> {
         let recent_days = verified_days.range(window_start..=until).count();
         (s.status, s.evidence, s.reason) = if !recent_verified.is_empty() || recent_days > 0 {
             if disputes.is_empty() {
-                (Status::VerifiedViolation, recent_verified, format!("verified violations on {recent_days} of the last {} days", a.mechanism.lookback_days))
+                (
+                    Status::VerifiedViolation,
+                    recent_verified,
+                    format!(
+                        "verified violations on {recent_days} of the last {} days",
+                        a.mechanism.lookback_days
+                    ),
+                )
             } else {
                 let mut ev = recent_verified;
                 ev.extend(&disputes);
-                (Status::Disputed, ev, format!("verified violations on {recent_days} recent days, disputed by {} ({} dispute(s))", c.obligor, disputes.len()))
+                (
+                    Status::Disputed,
+                    ev,
+                    format!(
+                        "verified violations on {recent_days} recent days, disputed by {} ({} dispute(s))",
+                        c.obligor,
+                        disputes.len()
+                    ),
+                )
             }
         } else if !recent_alleged.is_empty() {
-            (Status::AllegedViolation, recent_alleged, "observations not yet verified would breach the indicator".into())
+            (
+                Status::AllegedViolation,
+                recent_alleged,
+                "observations not yet verified would breach the indicator".into(),
+            )
         } else if !restricted.is_empty() {
-            (Status::Unverifiable, restricted, format!("access restricted by {} where the commitment is observed", c.obligor))
+            (
+                Status::Unverifiable,
+                restricted,
+                format!("access restricted by {} where the commitment is observed", c.obligor),
+            )
         } else {
-            (Status::Compliant, Vec::new(), format!("no violation in the last {} days", a.mechanism.lookback_days))
+            (
+                Status::Compliant,
+                Vec::new(),
+                format!("no violation in the last {} days", a.mechanism.lookback_days),
+            )
         };
         s.evidence.sort_unstable();
         s.evidence.dedup();
