@@ -8,6 +8,7 @@ mod render;
 mod report;
 mod svg;
 mod tlog;
+mod watch;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -92,6 +93,29 @@ enum Command {
     /// A witness that cosigns a log's checkpoints only if each extends the last one it cosigned.
     #[command(subcommand)]
     Witness(tlog::WitnessCommand),
+    /// Agreements: check one.
+    #[command(subcommand)]
+    Accord(watch::AccordCommand),
+    /// The observer mission: generate a demo mission into a log.
+    #[command(subcommand)]
+    Mission(watch::MissionCommand),
+    /// The status of every commitment of an agreement, computed from a log (directory or URL).
+    Compliance {
+        /// The agreement file (TOML).
+        accord: PathBuf,
+        /// The log: a directory, or an http(s):// prefix where it is published.
+        #[arg(long)]
+        log: String,
+        /// The log's public key (default: LOG/log.vkey).
+        #[arg(long)]
+        vkey: Option<PathBuf>,
+        /// Judge as of this date (default: the day of the last observation).
+        #[arg(long)]
+        as_of: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Check a scenario file and print its diagnostics.
     Check {
         /// The scenario file (TOML).
@@ -199,7 +223,7 @@ const EXIT_INVALID_INPUT: u8 = 2;
 
 /// An error whose diagnostics were already printed.
 #[derive(Debug)]
-struct InvalidInput;
+pub(crate) struct InvalidInput;
 
 impl std::fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -327,6 +351,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Log(command) => emit(&tlog::run_log(command)?),
+        Command::Accord(command) => emit(&watch::run_accord(command)?),
+        Command::Mission(command) => emit(&watch::run_mission(command)?),
+        Command::Compliance { accord, log, vkey, as_of, format } => {
+            let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;
+            match format {
+                Format::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?)),
+                Format::Text | Format::Md => emit(&watch::render_compliance(&report)),
+            }
+        }
         Command::Witness(command) => emit(&tlog::run_witness(command)?),
         Command::Check { file } => {
             let scenario = load(&file)?;

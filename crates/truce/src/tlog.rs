@@ -536,3 +536,51 @@ impl truce_tlog::client::TileReader for HttpReader {
         }
     }
 }
+
+/// Every entry of the log at `dir` (a directory or an `http(s)://` prefix) up to its signed checkpoint,
+/// each tile authenticated against the checkpoint, which must verify with the log's key (`vkey`, or
+/// `DIR/log.vkey`).
+pub fn verified_entries(
+    dir: &str,
+    vkey: Option<&Path>,
+) -> anyhow::Result<(Checkpoint, Vec<Vec<u8>>)> {
+    let remote = dir.starts_with("http://") || dir.starts_with("https://");
+    let vkey_path = match (vkey, remote) {
+        (Some(v), _) => v.to_path_buf(),
+        (None, false) => Path::new(dir).join(LOG_VKEY),
+        (None, true) => bail!("--vkey is required to read a log by URL"),
+    };
+    let key = NoteVerifier::parse(&read_text(&vkey_path)?)
+        .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
+    let reader: Box<dyn truce_tlog::client::TileReader + Sync> = if remote {
+        Box::new(HttpReader::new(dir))
+    } else {
+        Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(dir) })
+    };
+    let note = Note::parse(
+        &reader.read("checkpoint")?.ok_or_else(|| format_err!("no checkpoint at {dir}"))?,
+    )?;
+    verify_note(&note, std::slice::from_ref(&key))
+        .context("the checkpoint is not signed by the log's key")?;
+    let checkpoint = Checkpoint::parse(&note.text)?;
+    let verifier = TileVerifier::new(reader.as_ref(), &checkpoint)?;
+    let mut entries = Vec::with_capacity(checkpoint.size as usize);
+    for bundle in 0..checkpoint.size.div_ceil(256) {
+        entries.extend(verifier.entries(bundle)?);
+    }
+    Ok((checkpoint, entries))
+}
+
+/// Appends `entries` to the log at `dir`, creating it (with a new key for `origin`) if there is none.
+pub fn append_entries(dir: &Path, origin: &str, entries: &[Vec<u8>]) -> anyhow::Result<u64> {
+    if !dir.join(LOG_SKEY).exists() {
+        run_log(LogCommand::Init { dir: dir.to_path_buf(), origin: origin.to_string() })?;
+    }
+    let mut log = Log::open(FsStorage::open(dir)?, log_signer(dir)?)?;
+    let mut first = None;
+    for chunk in entries.chunks(4096) {
+        let f = log.append(chunk)?;
+        first.get_or_insert(f);
+    }
+    Ok(first.unwrap_or(log.size()))
+}

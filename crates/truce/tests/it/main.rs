@@ -386,3 +386,79 @@ fn audit_a_log_over_http() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not match its leaf hash"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Copies a log's public files (everything but `.state/`), as a mirror would.
+fn mirror(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == ".state" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            mirror(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn compliance_from_a_mirrored_log_is_byte_identical() {
+    let work = std::env::temp_dir().join(format!("truce-it-compliance-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let (log, copy) = (work.join("log"), work.join("mirror"));
+    let accord = root().join("accords/minsk-2015.toml");
+    let accord = accord.to_str().unwrap();
+    let out = truce(&["accord", "check", accord]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("13 provisions"));
+    let out = truce(&[
+        "mission",
+        "generate",
+        accord,
+        "--log",
+        log.to_str().unwrap(),
+        "--days",
+        "60",
+        "--seed",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let original =
+        truce(&["compliance", accord, "--log", log.to_str().unwrap(), "--format", "json"]);
+    assert!(original.status.success(), "{}", String::from_utf8_lossy(&original.stderr));
+    std::fs::create_dir_all(&copy).unwrap();
+    mirror(&log, &copy);
+    let again = truce(&["compliance", accord, "--log", copy.to_str().unwrap(), "--format", "json"]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(original.stdout, again.stdout, "the mirror gives the same bytes");
+    let report: serde_json::Value = serde_json::from_slice(&original.stdout).unwrap();
+    let status = |id: &str| {
+        report["commitments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commitment"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status("1.ceasefire.ORDLO"), "verified_violation");
+    assert_eq!(status("2.mlrs.ORDLO"), "compliant");
+    // A tampered mirror is refused, not computed from.
+    let bundle = copy.join("tile/entries/000");
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    bytes[40] ^= 1;
+    std::fs::write(&bundle, bytes).unwrap();
+    let tampered = truce(&["compliance", accord, "--log", copy.to_str().unwrap()]);
+    assert!(!tampered.status.success());
+    // A bad accord gets its diagnostics and exit code 2.
+    let bad = work.join("bad.toml");
+    std::fs::write(&bad, "[agreement]\nid = \"x\"\n").unwrap();
+    let out = truce(&["accord", "check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:"));
+    std::fs::remove_dir_all(&work).ok();
+}

@@ -1,0 +1,178 @@
+//! The Accord and Watch verbs: checking agreements, generating a demo mission, computing compliance.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail, format_err};
+use clap::Subcommand;
+use truce_accord::Agreement;
+use truce_watch::compliance::{Compliance, Report};
+
+/// `truce accord …`
+#[derive(Debug, Subcommand)]
+pub enum AccordCommand {
+    /// Check an agreement file and print its diagnostics and a summary.
+    Check {
+        /// The agreement file (TOML).
+        file: PathBuf,
+    },
+}
+
+/// `truce mission …`
+#[derive(Debug, Subcommand)]
+pub enum MissionCommand {
+    /// Write a seeded demo mission (SMM-like traffic over the agreement's zones, with planted
+    /// violations) into a log directory, creating the log if needed.
+    Generate {
+        /// The agreement file (TOML); its zones must include `contact_line` and `memorandum_line`.
+        accord: PathBuf,
+        /// The log directory.
+        #[arg(long)]
+        log: PathBuf,
+        /// Days of mission traffic (at least 45).
+        #[arg(long, default_value_t = 60)]
+        days: u32,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// Reads and validates an agreement, or fails with every diagnostic.
+pub fn load_accord(path: &Path) -> anyhow::Result<Agreement> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (agreement, diags) = truce_accord::parse(&path.display().to_string(), &text);
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    agreement.ok_or_else(|| {
+        let errors = diags.iter().filter(|d| d.severity == truce_accord::Severity::Error).count();
+        eprintln!("truce: {}: {errors} error(s)", path.display());
+        crate::InvalidInput.into()
+    })
+}
+
+pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
+    match command {
+        AccordCommand::Check { file } => {
+            let a = load_accord(&file)?;
+            let commitments = a.commitments().count();
+            let checkable = a
+                .commitments()
+                .filter(|(p, c)| {
+                    p.checkable == truce_accord::Checkable::Machine && !c.indicators.is_empty()
+                })
+                .count();
+            let mut out = format!(
+                "{}: ok: {} ({}), {} provisions, {} commitments of which {checkable} machine-checkable, {} zones\n",
+                file.display(),
+                a.title,
+                a.status.as_str(),
+                a.provisions.len(),
+                commitments,
+                a.zones.len()
+            );
+            for p in &a.provisions {
+                if let truce_accord::Checkable::Not { reason } = &p.checkable {
+                    out.push_str(&format!(
+                        "  point {} not machine-checkable: {reason}\n",
+                        p.number
+                    ));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+pub fn run_mission(command: MissionCommand) -> anyhow::Result<String> {
+    match command {
+        MissionCommand::Generate { accord, log, days, seed } => {
+            let a = load_accord(&accord)?;
+            let mission = truce_watch::generate::generate(&a, seed, days)
+                .map_err(|e| format_err!("{}: {e}", accord.display()))?;
+            let first =
+                crate::tlog::append_entries(&log, "demo.truce.example/mission", &mission.entries)?;
+            Ok(format!(
+                "appended {} entries ({} days from {}) to {} at index {first}\n",
+                mission.entries.len(),
+                days,
+                a.day_one,
+                log.display()
+            ))
+        }
+    }
+}
+
+/// Compliance of `accord` over the log at `log` (directory or URL), as of a date (default: the day of
+/// the last observation).
+pub fn compliance(
+    accord: &Path,
+    log: &str,
+    vkey: Option<&Path>,
+    as_of: Option<jiff::civil::Date>,
+) -> anyhow::Result<Report> {
+    let a = load_accord(accord)?;
+    let (_, entries) = crate::tlog::verified_entries(log, vkey)?;
+    let mut c = Compliance::new(&a);
+    for e in &entries {
+        c.apply(e);
+    }
+    let as_of = match as_of {
+        Some(d) => d,
+        None => {
+            match c.registry().observations.values().filter_map(|r| r.observation.day().ok()).max()
+            {
+                Some(d) => d,
+                None => bail!("the log has no observation yet: give --as-of"),
+            }
+        }
+    };
+    Ok(c.evaluate(as_of))
+}
+
+/// The compliance report for a terminal.
+pub fn render_compliance(r: &Report) -> String {
+    let mut out = format!(
+        "Compliance with {} as of {} (log size {})\n\n{:<22} {:<28} {:>3}  {:>5}  {}\n",
+        r.agreement, r.as_of, r.log_size, "commitment", "status", "PAM", "days", "reason"
+    );
+    for s in &r.commitments {
+        out.push_str(&format!(
+            "{:<22} {:<28} {:>3}  {:>5}  {}\n",
+            s.commitment,
+            s.status.as_str(),
+            s.pam_score,
+            s.violation_days.len(),
+            s.reason
+        ));
+        if !s.evidence.is_empty() {
+            let shown: Vec<String> = s.evidence.iter().take(12).map(|i| i.to_string()).collect();
+            let more = s.evidence.len().saturating_sub(12);
+            out.push_str(&format!(
+                "{:<22} evidence: log entries {}{}\n",
+                "",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more (--format json lists all)")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\n{} commitments are not machine-checkable (see `truce accord check`).\n",
+        r.not_checkable.len()
+    ));
+    if !r.refused.is_empty() {
+        out.push_str(&format!(
+            "{} log entries were refused by the log's rules and have no effect:\n",
+            r.refused.len()
+        ));
+        for (i, why) in &r.refused {
+            out.push_str(&format!("  entry {i}: {why}\n"));
+        }
+    }
+    out
+}
