@@ -11,6 +11,7 @@
 
 #![deny(missing_docs)]
 
+pub mod boundary;
 pub mod compliance;
 pub mod entry;
 pub mod generate;
