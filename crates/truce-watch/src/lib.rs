@@ -5,6 +5,8 @@
 //!   never verifies its own record), corrections that supersede, annotations.
 //! - [`compliance`]: the status of every commitment of an agreement, a pure function of the agreement and
 //!   the log prefix, with the log indices behind it.
+//! - [`report`]: the daily report (Markdown, and HTML with an SVG chart and map), reproducible.
+//! - [`boundary`]: boundary views, used only to draw maps.
 //! - [`generate`]: a seeded demo mission over the Minsk II zones, with planted violations.
 //!
 //! No I/O, no HTTP: entries come in as bytes with their log index.
@@ -16,6 +18,7 @@ pub mod compliance;
 pub mod entry;
 pub mod generate;
 pub mod registry;
+pub mod report;
 
 /// Everything that can go wrong reading or checking an entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

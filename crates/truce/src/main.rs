@@ -96,6 +96,9 @@ enum Command {
     /// Agreements: check one.
     #[command(subcommand)]
     Accord(watch::AccordCommand),
+    /// Reports computed from the log.
+    #[command(subcommand)]
+    Report(watch::ReportCommand),
     /// The observer mission: generate a demo mission into a log.
     #[command(subcommand)]
     Mission(watch::MissionCommand),
@@ -353,6 +356,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Log(command) => emit(&tlog::run_log(command)?),
         Command::Accord(command) => emit(&watch::run_accord(command)?),
         Command::Mission(command) => emit(&watch::run_mission(command)?),
+        Command::Report(command) => emit(&watch::run_report(command)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {
             let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;
             match format {

@@ -37,6 +37,32 @@ pub enum MissionCommand {
     },
 }
 
+/// `truce report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The daily report of one day: counts by class and zone against the day before, access
+    /// restrictions, deadlines, compliance, a chart and a map. Prints Markdown; `--html` writes the page.
+    Daily {
+        /// The agreement file (TOML).
+        accord: PathBuf,
+        /// The log: a directory, or an http(s):// prefix.
+        #[arg(long)]
+        log: String,
+        /// The log's public key (default: LOG/log.vkey).
+        #[arg(long)]
+        vkey: Option<PathBuf>,
+        /// The day (YYYY-MM-DD).
+        #[arg(long)]
+        date: jiff::civil::Date,
+        /// The boundary view of the map.
+        #[arg(long, default_value = truce_watch::boundary::DEFAULT_VIEW)]
+        view: String,
+        /// Also write the HTML page (chart and map inline) to this file.
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+}
+
 /// Reads and validates an agreement, or fails with every diagnostic.
 pub fn load_accord(path: &Path) -> anyhow::Result<Agreement> {
     let text =
@@ -175,4 +201,31 @@ pub fn render_compliance(r: &Report) -> String {
         }
     }
     out
+}
+
+pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
+    match command {
+        ReportCommand::Daily { accord, log, vkey, date, view, html } => {
+            let a = load_accord(&accord)?;
+            let view =
+                truce_watch::boundary::view(&view).map_err(|e| format_err!("--view: {e}"))?;
+            let (_, entries) = crate::tlog::verified_entries(&log, vkey.as_deref())?;
+            let mut c = Compliance::new(&a);
+            for e in &entries {
+                c.apply(e);
+            }
+            let daily = truce_watch::report::daily(&a, &c, date, &view);
+            let md = daily.markdown();
+            if let Some(path) = html {
+                let page = daily.html(&a, &view);
+                std::fs::write(&path, &page)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                use sha2::Digest;
+                let digest = sha2::Sha256::digest(page.as_bytes());
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                eprintln!("wrote {} (sha256 {hex})", path.display());
+            }
+            Ok(md)
+        }
+    }
 }

@@ -446,6 +446,32 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
             .unwrap()
     };
     assert_eq!(status("1.ceasefire.ORDLO"), "verified_violation");
+    // The daily report, HTML with its map and chart, is byte-identical from the mirror too.
+    let pages: Vec<Vec<u8>> = [&log, &copy]
+        .iter()
+        .enumerate()
+        .map(|(k, dir)| {
+            let page = work.join(format!("daily-{k}.html"));
+            let out = truce(&[
+                "report",
+                "daily",
+                accord,
+                "--log",
+                dir.to_str().unwrap(),
+                "--date",
+                "2015-04-10",
+                "--html",
+                page.to_str().unwrap(),
+            ]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(stdout(&out).contains("## Compliance as of 2015-04-10"));
+            std::fs::read(&page).unwrap()
+        })
+        .collect();
+    assert_eq!(pages[0], pages[1]);
+    let page = String::from_utf8(pages[0].clone()).unwrap();
+    assert!(page.contains("<svg") && page.contains("id=\"map\"") && page.contains("class=\"obs\""));
+    assert!(page.contains("visionscarto-1.0.0"));
     assert_eq!(status("2.mlrs.ORDLO"), "compliant");
     // A tampered mirror is refused, not computed from.
     let bundle = copy.join("tile/entries/000");

@@ -1,0 +1,417 @@
+//! The daily report: what the mission recorded on one day, against the day before, with the
+//! compliance of every commitment, access restrictions, deadlines due, a chart and a map.
+//!
+//! [`daily`] is a pure function of (agreement, log prefix, date, boundary view): the same inputs give the
+//! same bytes, in Markdown ([`Daily::markdown`]) and in self-contained HTML with inline SVG
+//! ([`Daily::html`]). Its SHA-256 can be appended to the log as a [`crate::entry::Body::Report`] entry.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use truce_accord::geo::Point;
+use truce_accord::{Agreement, Shape};
+
+use crate::boundary::View;
+use crate::compliance::{Compliance, Report};
+use crate::entry::VerificationState;
+
+/// One day's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Daily {
+    /// The agreement id and title.
+    pub agreement: (String, String),
+    /// The mission's name.
+    pub mission: String,
+    /// The day.
+    pub date: Date,
+    /// The log prefix it was computed from.
+    pub log_size: u64,
+    /// The boundary view of the map.
+    pub view: String,
+    /// Per observation class: (today, yesterday), summing counts.
+    pub by_class: BTreeMap<String, (u64, u64)>,
+    /// Per zone, in agreement order: (zone id, zone name, today, yesterday), patrols excluded.
+    pub by_zone: Vec<(String, String, u64, u64)>,
+    /// Today's access restrictions: (log index, time, controlled by, verification state).
+    pub restrictions: Vec<(u64, String, String, String)>,
+    /// Deadlines and starts in the coming 7 days: (date, commitment, what).
+    pub deadlines: Vec<(Date, String, String)>,
+    /// Compliance as of the day.
+    pub compliance: Report,
+    /// Today's observations for the map: (log index, class, event position, verification state).
+    pub observations: Vec<(u64, String, Point, String)>,
+}
+
+/// Computes the daily report for `date` from a log prefix already applied to `compliance`.
+pub fn daily(a: &Agreement, compliance: &Compliance<'_>, date: Date, view: &View) -> Daily {
+    let registry = compliance.registry();
+    let yesterday = date.yesterday().unwrap_or(date);
+    let mut by_class: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let zones: Vec<_> = a.zones.iter().filter(|z| !matches!(z.shape, Shape::Line(_))).collect();
+    let mut by_zone: Vec<(String, String, u64, u64)> =
+        zones.iter().map(|z| (z.id.clone(), z.name.clone(), 0, 0)).collect();
+    let mut restrictions = Vec::new();
+    let mut observations = Vec::new();
+    for r in registry.observations.values() {
+        if r.superseded_by.is_some() || r.state == VerificationState::Rejected {
+            continue;
+        }
+        let Ok(day) = r.observation.day() else { continue };
+        let today = day == date;
+        if !today && day != yesterday {
+            continue;
+        }
+        let o = &r.observation;
+        let n = u64::from(o.count);
+        let slot = by_class.entry(o.class.clone()).or_default();
+        if today {
+            slot.0 += n
+        } else {
+            slot.1 += n
+        }
+        let event = o.event();
+        if o.class != "patrol" {
+            for (k, z) in zones.iter().enumerate() {
+                if z.contains(event) {
+                    if today { by_zone[k].2 += n } else { by_zone[k].3 += n }
+                }
+            }
+        }
+        if today {
+            if o.class == "access_restriction" {
+                restrictions.push((
+                    r.index,
+                    o.start.clone(),
+                    o.controlled_by.clone(),
+                    r.state.as_str().to_string(),
+                ));
+            }
+            observations.push((r.index, o.class.clone(), event, r.state.as_str().to_string()));
+        }
+    }
+    let horizon = date.checked_add(jiff::Span::new().days(7)).unwrap_or(date);
+    let mut deadlines = Vec::new();
+    for (_, c) in a.commitments() {
+        let start = a.date_of(&c.window.start);
+        if (date..=horizon).contains(&start) {
+            deadlines.push((start, c.id.clone(), "starts".to_string()));
+        }
+        if let Some(d) = c.window.deadline_days
+            && let Ok(due) = start.checked_add(jiff::Span::new().days(i64::from(d)))
+            && (date..=horizon).contains(&due)
+        {
+            deadlines.push((due, c.id.clone(), format!("due: {}", c.action)));
+        }
+    }
+    deadlines.sort();
+    Daily {
+        agreement: (a.id.clone(), a.title.clone()),
+        mission: registry.mission.as_ref().map(|m| m.0.clone()).unwrap_or_default(),
+        date,
+        log_size: registry.size,
+        view: view.id.to_string(),
+        by_class,
+        by_zone,
+        restrictions,
+        deadlines,
+        compliance: compliance.evaluate(date),
+        observations,
+    }
+}
+
+fn change(today: u64, yesterday: u64) -> String {
+    match today.cmp(&yesterday) {
+        std::cmp::Ordering::Greater => format!("+{}", today - yesterday),
+        std::cmp::Ordering::Less => format!("−{}", yesterday - today),
+        std::cmp::Ordering::Equal => "=".into(),
+    }
+}
+
+/// Colours per class, readable on white and distinct for common colour-vision deficiencies.
+fn colour(class: &str) -> &'static str {
+    match class {
+        "explosion" => "#d55e00",
+        "projectile" | "burst" | "shot" => "#cc79a7",
+        "weapon_sighting" => "#0072b2",
+        "access_restriction" => "#000000",
+        "patrol" => "#009e73",
+        _ => "#e69f00",
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl Daily {
+    /// The report in Markdown.
+    pub fn markdown(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "# Daily report {} — {}\n", self.date, self.mission);
+        let _ = writeln!(
+            s,
+            "Agreement: {} ({}). Computed from the first {} log entries. Boundary view of the map: `{}`.\n",
+            self.agreement.1, self.agreement.0, self.log_size, self.view
+        );
+        let _ = writeln!(
+            s,
+            "## Observations by class\n\n| class | today | yesterday | change |\n|---|---:|---:|---:|"
+        );
+        for (class, (t, y)) in &self.by_class {
+            let _ = writeln!(s, "| {class} | {t} | {y} | {} |", change(*t, *y));
+        }
+        let _ = writeln!(
+            s,
+            "\n## Events by zone (patrols excluded)\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
+        );
+        for (id, name, t, y) in &self.by_zone {
+            let _ = writeln!(s, "| {name} (`{id}`) | {t} | {y} | {} |", change(*t, *y));
+        }
+        let _ = writeln!(s, "\n## Access restrictions\n");
+        if self.restrictions.is_empty() {
+            let _ = writeln!(s, "None recorded.");
+        }
+        for (i, t, by, st) in &self.restrictions {
+            let _ =
+                writeln!(s, "- entry {i}, {t}, in an area controlled by {by} as observed ({st})");
+        }
+        let _ = writeln!(s, "\n## Deadlines in the next 7 days\n");
+        if self.deadlines.is_empty() {
+            let _ = writeln!(s, "None.");
+        }
+        for (d, c, what) in &self.deadlines {
+            let _ = writeln!(s, "- {d}: `{c}` {what}");
+        }
+        let _ = writeln!(
+            s,
+            "\n## Compliance as of {}\n\n| commitment | status | PAM | violation days | evidence (log entries) |\n|---|---|---:|---:|---|",
+            self.date
+        );
+        for c in &self.compliance.commitments {
+            let ev: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} | {} |",
+                c.commitment,
+                c.status.as_str(),
+                c.pam_score,
+                c.violation_days.len(),
+                ev.join(", ")
+            );
+        }
+        let _ = writeln!(s, "\n{} observations on the map (HTML report).", self.observations.len());
+        s
+    }
+
+    /// A horizontal bar chart of today's and yesterday's totals by class (SVG).
+    pub fn chart_svg(&self) -> String {
+        let rows: Vec<_> = self.by_class.iter().collect();
+        let max = rows.iter().map(|(_, (t, y))| (*t).max(*y)).max().unwrap_or(1).max(1) as f64;
+        let (w, row_h) = (640.0, 34.0);
+        let h = 40.0 + row_h * rows.len() as f64;
+        let mut s = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" id="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><title id="chart-title">Observations by class, {} against the day before</title>"#,
+            self.date
+        );
+        let _ = write!(
+            s,
+            r##"<rect x="170" y="8" width="12" height="10" fill="#333"/><text x="186" y="17">today</text><rect x="240" y="8" width="12" height="10" fill="#999"/><text x="256" y="17">yesterday</text>"##
+        );
+        for (k, (class, (t, y))) in rows.iter().enumerate() {
+            let y0 = 30.0 + row_h * k as f64;
+            let bar = |v: u64| 420.0 * v as f64 / max;
+            let _ = write!(
+                s,
+                r##"<text x="160" y="{:.1}" text-anchor="end">{}</text><rect x="170" y="{:.1}" width="{:.1}" height="12" fill="{}"/><text x="{:.1}" y="{:.1}">{t}</text><rect x="170" y="{:.1}" width="{:.1}" height="10" fill="#999"/><text x="{:.1}" y="{:.1}">{y}</text>"##,
+                y0 + 14.0,
+                escape(class),
+                y0,
+                bar(*t),
+                colour(class),
+                175.0 + bar(*t),
+                y0 + 10.0,
+                y0 + 14.0,
+                bar(*y),
+                175.0 + bar(*y),
+                y0 + 23.0
+            );
+        }
+        s.push_str("</svg>");
+        s
+    }
+
+    /// A map of today's observations over the boundary view, with the agreement's lines (SVG).
+    pub fn map_svg(&self, a: &Agreement, view: &View) -> String {
+        // Frame: the agreement's lines and zones' extent, with a margin.
+        let mut pts: Vec<Point> = Vec::new();
+        for z in &a.zones {
+            match &z.shape {
+                Shape::Line(p) => pts.extend(p),
+                Shape::Polygon(r) => pts.extend(r.iter().flatten()),
+                Shape::Buffer { .. } => {}
+            }
+        }
+        pts.extend(self.observations.iter().map(|o| o.2));
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for p in &pts {
+            (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
+        }
+        if pts.is_empty() {
+            (x0, x1, y0, y1) = (-10.0, 10.0, -10.0, 10.0);
+        }
+        let (x0, x1, y0, y1) = (x0 - 0.8, x1 + 0.8, y0 - 0.6, y1 + 0.6);
+        let k = ((y0 + y1) / 2.0).to_radians().cos();
+        let (w, h) = (760.0, 760.0 * (y1 - y0) / ((x1 - x0) * k));
+        let px = |p: &Point| ((p[0] - x0) / (x1 - x0) * w, (y1 - p[1]) / (y1 - y0) * h);
+        let path = |ring: &[Point]| {
+            let mut d = String::new();
+            for (i, p) in ring.iter().enumerate() {
+                let (x, y) = px(p);
+                let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+            }
+            d
+        };
+        let mut s = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" id="map" role="img" aria-labelledby="map-title" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" font-family="sans-serif" font-size="12"><title id="map-title">Observations of {}, with the agreement's lines; boundaries: {}</title><defs><clipPath id="frame"><rect width="{w:.0}" height="{h:.0}"/></clipPath></defs><rect width="{w:.0}" height="{h:.0}" fill="#dbe9f4"/><g clip-path="url(#frame)">"##,
+            self.date, view.id
+        );
+        for c in &view.countries {
+            let near =
+                c.polygons.iter().flatten().flatten().any(|p| {
+                    p[0] > x0 - 5.0 && p[0] < x1 + 5.0 && p[1] > y0 - 5.0 && p[1] < y1 + 5.0
+                });
+            if !near {
+                continue;
+            }
+            let mut d = String::new();
+            for poly in &c.polygons {
+                for ring in poly {
+                    d.push_str(&path(ring));
+                    d.push('Z');
+                }
+            }
+            let _ = write!(
+                s,
+                r##"<path class="country" d="{d}" fill="#f4f1ea" stroke="#8a8a8a" stroke-width="0.8" fill-rule="evenodd"><title>{} ({})</title></path>"##,
+                escape(&c.name),
+                c.id
+            );
+        }
+        for z in &a.zones {
+            if let Shape::Line(p) = &z.shape {
+                let dash = if z.kind == "contact_line" { "" } else { r#" stroke-dasharray="6 4""# };
+                let _ = write!(
+                    s,
+                    r##"<path class="line" d="{}" fill="none" stroke="#444" stroke-width="2"{dash}><title>{}</title></path>"##,
+                    path(p),
+                    escape(&z.name)
+                );
+            }
+        }
+        for (i, class, p, state) in &self.observations {
+            let (x, y) = px(p);
+            let r = if class == "patrol" { 3.0 } else { 4.5 };
+            let _ = write!(
+                s,
+                r##"<circle class="obs" cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{}" stroke="#fff" stroke-width="0.8"><title>entry {i}: {} ({})</title></circle>"##,
+                colour(class),
+                escape(class),
+                state
+            );
+        }
+        s.push_str("</g>");
+        let mut classes: Vec<&str> = self.observations.iter().map(|o| o.1.as_str()).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for (k, class) in classes.iter().enumerate() {
+            let y = 18.0 + 16.0 * k as f64;
+            let _ = write!(
+                s,
+                r##"<circle cx="16" cy="{:.1}" r="5" fill="{}"/><text x="26" y="{:.1}">{}</text>"##,
+                y - 4.0,
+                colour(class),
+                y,
+                escape(class)
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<text x="{:.0}" y="{:.0}" text-anchor="end" fill="#333">boundaries: {} (display only); lines schematic</text></svg>"##,
+            w - 8.0,
+            h - 8.0,
+            view.id
+        );
+        s
+    }
+
+    /// The report as one self-contained HTML page with the chart and the map inline.
+    pub fn html(&self, a: &Agreement, view: &View) -> String {
+        let md = self.markdown();
+        let mut body = String::new();
+        let mut table = false;
+        for line in md.lines() {
+            if let Some(h) = line.strip_prefix("# ") {
+                let _ = writeln!(body, "<h1>{}</h1>", escape(h));
+            } else if let Some(h) = line.strip_prefix("## ") {
+                if table {
+                    body.push_str("</tbody></table>\n");
+                    table = false;
+                }
+                let _ = writeln!(body, "<h2>{}</h2>", escape(h));
+                if h.starts_with("Observations by class") {
+                    let _ = writeln!(
+                        body,
+                        "<figure>{}<figcaption>Observations by class, today and yesterday.</figcaption></figure>",
+                        self.chart_svg()
+                    );
+                }
+            } else if line.starts_with('|') {
+                let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+                if cells
+                    .iter()
+                    .all(|c| c.starts_with("---") || c.starts_with("--:") || c.ends_with(":"))
+                {
+                    continue;
+                }
+                if !table {
+                    body.push_str("<table><thead><tr>");
+                    for c in &cells {
+                        let _ = write!(body, "<th scope=\"col\">{}</th>", escape(c));
+                    }
+                    body.push_str("</tr></thead><tbody>\n");
+                    table = true;
+                } else {
+                    body.push_str("<tr>");
+                    for c in &cells {
+                        let _ = write!(body, "<td>{}</td>", escape(&c.replace('`', "")));
+                    }
+                    body.push_str("</tr>\n");
+                }
+            } else {
+                if table {
+                    body.push_str("</tbody></table>\n");
+                    table = false;
+                }
+                if let Some(item) = line.strip_prefix("- ") {
+                    let _ =
+                        writeln!(body, "<p class=\"item\">{}</p>", escape(&item.replace('`', "")));
+                } else if !line.is_empty() {
+                    let _ = writeln!(body, "<p>{}</p>", escape(&line.replace('`', "")));
+                }
+            }
+        }
+        if table {
+            body.push_str("</tbody></table>\n");
+        }
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Daily report {} — {}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;line-height:1.4}}table{{border-collapse:collapse;margin:.5rem 0}}th,td{{border:1px solid #999;padding:.2rem .5rem;text-align:left}}td:nth-child(n+2){{text-align:right}}figure{{margin:1rem 0}}svg{{max-width:100%;height:auto}}</style></head><body>\n{body}<h2>Map of the day's observations</h2>\n<figure>{}<figcaption>Observations of {}; country boundaries from the view {} (display only).</figcaption></figure>\n</body></html>\n",
+            self.date,
+            escape(&self.mission),
+            self.map_svg(a, view),
+            self.date,
+            view.id
+        )
+    }
+}
