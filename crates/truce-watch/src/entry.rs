@@ -207,6 +207,7 @@ impl VerificationState {
 
 /// What an observer saw, heard or recorded. Coordinates only: no country or sovereignty field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Observation {
     /// Start of the time window, RFC 3339 in UTC (`2015-02-20T06:00:00Z`).
     pub start: String,
@@ -246,6 +247,7 @@ pub struct Observation {
 
 /// A weapon as assessed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Weapon {
     /// `artillery`, `mortar`, `mlrs`, `heavy_mlrs`, `tochka`, `tank`, `small_arms`, …
     pub class: String,
@@ -281,39 +283,73 @@ impl Observation {
 
     /// Checks the fields an observation must get right.
     pub fn check(&self) -> Result<(), Error> {
-        let bad = |m: String| Err(Error::Malformed(m));
-        let start: jiff::Timestamp = match self.start.parse() {
-            Ok(t) => t,
-            Err(e) => return bad(format!("start {:?} is not an RFC 3339 time: {e}", self.start)),
-        };
-        let end: jiff::Timestamp = match self.end.parse() {
-            Ok(t) => t,
-            Err(e) => return bad(format!("end {:?} is not an RFC 3339 time: {e}", self.end)),
-        };
-        if end < start {
-            return bad(format!(
-                "the window ends ({}) before it starts ({})",
-                self.end, self.start
+        match self.problems().into_iter().next() {
+            Some((field, message, _)) => Err(Error::Malformed(format!("{field}: {message}"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem with the fields: (field, what is wrong, what was expected).
+    pub fn problems(&self) -> Vec<(&'static str, String, &'static str)> {
+        let mut out = Vec::new();
+        let rfc3339 = "an RFC 3339 time in UTC, e.g. 2015-02-20T06:00:00Z";
+        let start = self.start.parse::<jiff::Timestamp>();
+        let end = self.end.parse::<jiff::Timestamp>();
+        if let Err(e) = &start {
+            out.push(("start", format!("{:?} is not a time: {e}", self.start), rfc3339));
+        }
+        if let Err(e) = &end {
+            out.push(("end", format!("{:?} is not a time: {e}", self.end), rfc3339));
+        }
+        if let (Ok(s), Ok(e)) = (start, end)
+            && e < s
+        {
+            out.push((
+                "end",
+                format!("the window ends ({}) before it starts ({})", self.end, self.start),
+                "an end at or after the start",
             ));
         }
         if !(-90_000_000..=90_000_000).contains(&self.lat_e6) {
-            return bad(format!("lat_e6 {} is outside [-90e6, 90e6]", self.lat_e6));
+            out.push((
+                "lat_e6",
+                format!("{} is out of range", self.lat_e6),
+                "latitude in micro-degrees, -90000000 to 90000000",
+            ));
         }
         if !(-180_000_000..=180_000_000).contains(&self.lon_e6) {
-            return bad(format!("lon_e6 {} is outside [-180e6, 180e6]", self.lon_e6));
+            out.push((
+                "lon_e6",
+                format!("{} is out of range", self.lon_e6),
+                "longitude in micro-degrees, -180000000 to 180000000",
+            ));
         }
         if self.bearing_deg.is_some_and(|b| b >= 360) {
-            return bad("bearing_deg must be below 360".into());
+            out.push((
+                "bearing_deg",
+                format!("{} is out of range", self.bearing_deg.unwrap_or(0)),
+                "degrees from north, 0 to 359",
+            ));
         }
-        if self.class.is_empty() || self.sensor.is_empty() || self.controlled_by.is_empty() {
-            return bad("class, sensor and controlled_by must not be empty".into());
+        for (field, value) in [
+            ("class", &self.class),
+            ("sensor", &self.sensor),
+            ("controlled_by", &self.controlled_by),
+        ] {
+            if value.trim().is_empty() {
+                out.push((
+                    field,
+                    "is empty".to_string(),
+                    "a word, e.g. explosion / heard / UKR_GOV (or unknown)",
+                ));
+            }
         }
         if let Some(m) =
             self.media.iter().find(|m| m.len() != 64 || !m.bytes().all(|b| b.is_ascii_hexdigit()))
         {
-            return bad(format!("media hash {m:?} is not 64 hex digits"));
+            out.push(("media", format!("{m:?} is not a SHA-256"), "64 hex digits per media file"));
         }
-        Ok(())
+        out
     }
 }
 
@@ -412,4 +448,41 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
     message.extend(to_canonical(&Signed { author: &entry.author, body: &entry.body })?);
     key.verify(&message, &sig).map_err(|_| Error::Signature("does not verify".into()))?;
     Ok(entry)
+}
+
+/// A private key file: `truce-key/v1`, the holder's name, and the base64 Ed25519 seed, one per line.
+/// Written owner-readable only; never printed.
+pub struct KeyFile {
+    /// The holder's name.
+    pub name: String,
+    /// The key.
+    pub key: SigningKey,
+}
+
+impl KeyFile {
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        format!("truce-key/v1\n{}\n{}\n", self.name, STANDARD.encode(self.key.to_bytes()))
+    }
+
+    /// Reads a key file.
+    pub fn parse(text: &str) -> Result<KeyFile, Error> {
+        let mut lines = text.lines();
+        if lines.next() != Some("truce-key/v1") {
+            return Err(Error::Malformed("line 1: expected `truce-key/v1`".into()));
+        }
+        let name = lines
+            .next()
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| Error::Malformed("line 2: expected the holder's name".into()))?
+            .to_string();
+        let seed = lines
+            .next()
+            .and_then(|l| STANDARD.decode(l.trim()).ok())
+            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+            .ok_or_else(|| {
+                Error::Malformed("line 3: expected a base64 32-byte Ed25519 seed".into())
+            })?;
+        Ok(KeyFile { name, key: SigningKey::from_bytes(&seed) })
+    }
 }

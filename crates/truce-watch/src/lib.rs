@@ -7,6 +7,7 @@
 //!   the log prefix, with the log indices behind it.
 //! - [`report`]: the daily report (Markdown, and HTML with an SVG chart and map), reproducible.
 //! - [`boundary`]: boundary views, used only to draw maps.
+//! - [`input`]: reading an observation from JSON, with diagnostics.
 //! - [`generate`]: a seeded demo mission over the Minsk II zones, with planted violations.
 //!
 //! No I/O, no HTTP: entries come in as bytes with their log index.
@@ -17,6 +18,7 @@ pub mod boundary;
 pub mod compliance;
 pub mod entry;
 pub mod generate;
+pub mod input;
 pub mod registry;
 pub mod report;
 

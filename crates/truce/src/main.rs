@@ -96,6 +96,18 @@ enum Command {
     /// Agreements: check one.
     #[command(subcommand)]
     Accord(watch::AccordCommand),
+    /// Sign an observation (JSON) with an observer's key file and append it to the log, if the log's
+    /// rules accept it (an enrolled observer, well-formed fields).
+    Observe {
+        /// The observation (JSON object; see README).
+        file: PathBuf,
+        /// The observer's key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The log directory.
+        #[arg(long)]
+        log: PathBuf,
+    },
     /// Reports computed from the log.
     #[command(subcommand)]
     Report(watch::ReportCommand),
@@ -357,6 +369,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Accord(command) => emit(&watch::run_accord(command)?),
         Command::Mission(command) => emit(&watch::run_mission(command)?),
         Command::Report(command) => emit(&watch::run_report(command)?),
+        Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {
             let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;
             match format {

@@ -146,7 +146,7 @@ fn log_signer(dir: &Path) -> anyhow::Result<NoteSigner> {
 }
 
 /// Writes a secret file readable by its owner only.
-fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
+pub fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     #[cfg(unix)]
     use std::os::unix::fs::OpenOptionsExt;

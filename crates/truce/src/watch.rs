@@ -34,6 +34,10 @@ pub enum MissionCommand {
         /// Seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write the mission's keys (mission, observers, verifiers, party delegates) here, one
+        /// owner-readable file each, for `truce observe` and the demo.
+        #[arg(long)]
+        keys: Option<PathBuf>,
     },
 }
 
@@ -113,10 +117,17 @@ pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
 
 pub fn run_mission(command: MissionCommand) -> anyhow::Result<String> {
     match command {
-        MissionCommand::Generate { accord, log, days, seed } => {
+        MissionCommand::Generate { accord, log, days, seed, keys } => {
             let a = load_accord(&accord)?;
             let mission = truce_watch::generate::generate(&a, seed, days)
                 .map_err(|e| format_err!("{}: {e}", accord.display()))?;
+            if let Some(dir) = &keys {
+                std::fs::create_dir_all(dir)?;
+                for (name, key) in &mission.keys {
+                    let file = truce_watch::entry::KeyFile { name: name.clone(), key: key.clone() };
+                    crate::tlog::write_secret(&dir.join(format!("{name}.key")), &file.to_text())?;
+                }
+            }
             let first =
                 crate::tlog::append_entries(&log, "demo.truce.example/mission", &mission.entries)?;
             Ok(format!(
@@ -228,4 +239,35 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
             Ok(md)
         }
     }
+}
+
+/// `truce observe`: sign an observation and append it to the log, if the log's rules accept it.
+pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (observation, diags) =
+        truce_watch::input::parse_observation(&file.display().to_string(), &text);
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    let Some(observation) = observation else {
+        eprintln!("truce: {}: {} error(s); nothing was appended", file.display(), diags.len());
+        return Err(crate::InvalidInput.into());
+    };
+    let key_text =
+        std::fs::read_to_string(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let key_file = truce_watch::entry::KeyFile::parse(&key_text)
+        .map_err(|e| format_err!("{}: {e}", key.display()))?;
+    let (_, entries) = crate::tlog::verified_entries(&log.display().to_string(), None)?;
+    let mut registry = truce_watch::registry::Registry::default();
+    for e in &entries {
+        let _ = registry.apply_bytes(e);
+    }
+    let bytes =
+        truce_watch::entry::sign(&key_file.key, truce_watch::entry::Body::Observation(observation))
+            .map_err(|e| format_err!("{}: {e}", file.display()))?;
+    let entry = truce_watch::entry::decode(&bytes)?;
+    registry.check(&entry).map_err(|e| format_err!("the log would refuse this entry: {e}"))?;
+    let index = crate::tlog::append_entries(log, "", std::slice::from_ref(&bytes))?;
+    Ok(format!("appended observation by {} at index {index}\n", key_file.name))
 }

@@ -415,6 +415,7 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     let out = truce(&["accord", "check", accord]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains("13 provisions"));
+    let keys = work.join("keys");
     let out = truce(&[
         "mission",
         "generate",
@@ -425,6 +426,8 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
         "60",
         "--seed",
         "3",
+        "--keys",
+        keys.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let original =
@@ -480,6 +483,51 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     std::fs::write(&bundle, bytes).unwrap();
     let tampered = truce(&["compliance", accord, "--log", copy.to_str().unwrap()]);
     assert!(!tampered.status.success());
+    // An observer signs and appends an observation; a verifier's key is refused; bad JSON gets a
+    // diagnostic and exit code 2, and nothing is appended.
+    let obs = work.join("obs.json");
+    std::fs::write(&obs, r#"{"start": "2015-04-15T06:10:00Z", "end": "2015-04-15T06:40:00Z", "lat_e6": 48070000, "lon_e6": 37690000, "controlled_by": "UKR_GOV", "sensor": "heard", "class": "explosion", "count": 12, "approximate": true}"#).unwrap();
+    let observer = keys.join("observer-1.key");
+    let out = truce(&[
+        "observe",
+        obs.to_str().unwrap(),
+        "--key",
+        observer.to_str().unwrap(),
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    assert!(stdout(&out).contains("appended observation by observer-1"));
+    let verifier = keys.join("verifier-1.key");
+    let out = truce(&[
+        "observe",
+        obs.to_str().unwrap(),
+        "--key",
+        verifier.to_str().unwrap(),
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("enrolled as Verifier"));
+    std::fs::write(&obs, "{\"start\": 3}").unwrap();
+    let out = truce(&[
+        "observe",
+        obs.to_str().unwrap(),
+        "--key",
+        observer.to_str().unwrap(),
+        "--log",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("obs.json:1:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&observer).unwrap().permissions().mode() & 0o777, 0o600);
+    }
     // A bad accord gets its diagnostics and exit code 2.
     let bad = work.join("bad.toml");
     std::fs::write(&bad, "[agreement]\nid = \"x\"\n").unwrap();
