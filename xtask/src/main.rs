@@ -85,6 +85,7 @@ fn run(cmd: &mut Command) -> anyhow::Result<()> {
 /// Builds the fuzz targets, then runs every test and prints one summary line.
 fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     fuzz_build(root)?;
+    ensure_chromium()?;
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(root).args(["test", "--workspace"]).args(extra).stdout(Stdio::piped());
     // Show what passing tests print: the conformance suite prints how many references it checked.
@@ -112,6 +113,32 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         bail!("no test ran");
     }
     Ok(())
+}
+
+/// Installs Debian's Chromium when it is missing: the report-rendering test needs it, and never skips.
+fn ensure_chromium() -> anyhow::Result<()> {
+    let present = Command::new("chromium")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if present {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's chromium for the browser tests");
+    let root_user =
+        Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let apt = |args: &[&str]| {
+        let mut cmd = if root_user { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root_user {
+            cmd.arg("apt-get");
+        }
+        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        run(&mut cmd)
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "chromium"]).context("cannot install chromium")
 }
 
 /// Reads `test result: ok. 12 passed; 0 failed; …`.

@@ -536,3 +536,102 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml:"));
     std::fs::remove_dir_all(&work).ok();
 }
+
+/// Renders `url` in headless Chromium (Debian's package, which `cargo xtask test` installs) to a PNG.
+fn screenshot(url: &str, png: &Path, width: u32, height: u32) {
+    let profile = png.with_extension("profile");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--window-size={width},{height}"))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(url)
+        .output()
+        .expect("chromium runs (cargo xtask test installs Debian's chromium)");
+    assert!(png.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+/// The RGB pixels of a PNG.
+fn pixels(path: &Path) -> Vec<[u8; 3]> {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let step = info.color_type.samples();
+    buf[..info.buffer_size()].chunks(step).map(|p| [p[0], p[1], p[2]]).collect()
+}
+
+fn near(p: [u8; 3], c: [u8; 3]) -> bool {
+    p.iter().zip(c).all(|(a, b)| a.abs_diff(b) <= 12)
+}
+
+#[test]
+fn the_daily_report_renders_with_its_map_and_chart() {
+    let work = std::env::temp_dir().join(format!("truce-it-render-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let artifacts = root().join("target/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let log = work.join("log");
+    let accord = root().join("accords/minsk-2015.toml");
+    let accord = accord.to_str().unwrap();
+    let out =
+        truce(&["mission", "generate", accord, "--log", log.to_str().unwrap(), "--days", "45"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = artifacts.join("daily-report.html");
+    let out = truce(&[
+        "report",
+        "daily",
+        accord,
+        "--log",
+        log.to_str().unwrap(),
+        "--date",
+        "2015-03-31",
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The whole page, kept as an artifact for a person to look at.
+    let shot = artifacts.join("daily-report.png");
+    let _ = std::fs::remove_file(&shot);
+    screenshot(&format!("file://{}", page.display()), &shot, 1100, 3000);
+    let all = pixels(&shot);
+    assert!(all.iter().filter(|p| **p != [255, 255, 255]).count() > 10_000, "the page is blank");
+    // The map and the chart, each rendered on its own: drawn, not empty.
+    let html = std::fs::read_to_string(&page).unwrap();
+    let svg = |id: &str| {
+        let start =
+            html.find(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\"")).unwrap();
+        let end = start + html[start..].find("</svg>").unwrap() + "</svg>".len();
+        html[start..end].to_string()
+    };
+    for (id, colours, min) in [
+        // countries, observation points (explosions, patrols)
+        ("map", vec![[0xf4, 0xf1, 0xea], [0xd5, 0x5e, 0x00], [0x00, 0x9e, 0x73]], 20),
+        // bars: today (explosions), yesterday (grey)
+        ("chart", vec![[0xd5, 0x5e, 0x00], [0x99, 0x99, 0x99]], 200),
+    ] {
+        let file = work.join(format!("{id}.svg"));
+        std::fs::write(&file, svg(id)).unwrap();
+        let png = artifacts.join(format!("daily-report-{id}.png"));
+        let _ = std::fs::remove_file(&png);
+        screenshot(&format!("file://{}", file.display()), &png, 800, 900);
+        let px = pixels(&png);
+        for c in colours {
+            let n = px.iter().filter(|p| near(**p, c)).count();
+            assert!(n >= min, "{id}: only {n} pixels of colour {c:?}");
+        }
+    }
+    std::fs::remove_dir_all(&work).ok();
+}
