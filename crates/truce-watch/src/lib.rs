@@ -6,6 +6,7 @@
 //! - [`compliance`]: the status of every commitment of an agreement, a pure function of the agreement and
 //!   the log prefix, with the log indices behind it.
 //! - [`report`]: the daily report (Markdown, and HTML with an SVG chart and map), reproducible.
+//! - [`export`]: GeoJSON, CSV and ACLED-like CSV of the observations.
 //! - [`boundary`]: boundary views, used only to draw maps.
 //! - [`input`]: reading an observation from JSON, with diagnostics.
 //! - [`generate`]: a seeded demo mission over the Minsk II zones, with planted violations.
@@ -17,6 +18,7 @@
 pub mod boundary;
 pub mod compliance;
 pub mod entry;
+pub mod export;
 pub mod generate;
 pub mod input;
 pub mod registry;

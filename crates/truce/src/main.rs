@@ -108,6 +108,21 @@ enum Command {
         #[arg(long)]
         log: PathBuf,
     },
+    /// Export the log's current observations as GeoJSON, CSV or ACLED-like CSV.
+    Export {
+        /// The log: a directory, or an http(s):// prefix.
+        #[arg(long)]
+        log: String,
+        /// The log's public key (default: LOG/log.vkey).
+        #[arg(long)]
+        vkey: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: watch::ExportFormat,
+        /// The boundary view that names countries in the ACLED-like export.
+        #[arg(long, default_value = truce_watch::boundary::DEFAULT_VIEW)]
+        view: String,
+    },
     /// Reports computed from the log.
     #[command(subcommand)]
     Report(watch::ReportCommand),
@@ -369,6 +384,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Accord(command) => emit(&watch::run_accord(command)?),
         Command::Mission(command) => emit(&watch::run_mission(command)?),
         Command::Report(command) => emit(&watch::run_report(command)?),
+        Command::Export { log, vkey, format, view } => {
+            emit(&watch::export(&log, vkey.as_deref(), format, &view)?)
+        }
         Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {
             let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;

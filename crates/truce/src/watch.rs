@@ -271,3 +271,37 @@ pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
     let index = crate::tlog::append_entries(log, "", std::slice::from_ref(&bytes))?;
     Ok(format!("appended observation by {} at index {index}\n", key_file.name))
 }
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// GeoJSON FeatureCollection (RFC 7946).
+    Geojson,
+    /// CSV, one row per observation.
+    Csv,
+    /// ACLED-like CSV (ACLED's columns, Truce's ids, country from the boundary view).
+    Acled,
+}
+
+/// `truce export`: the current observations of the log (superseded and rejected ones left out).
+pub fn export(
+    log: &str,
+    vkey: Option<&Path>,
+    format: ExportFormat,
+    view: &str,
+) -> anyhow::Result<String> {
+    let (_, entries) = crate::tlog::verified_entries(log, vkey)?;
+    let mut registry = truce_watch::registry::Registry::default();
+    for e in &entries {
+        let _ = registry.apply_bytes(e);
+    }
+    Ok(match format {
+        ExportFormat::Geojson => truce_watch::export::geojson(&registry),
+        ExportFormat::Csv => truce_watch::export::csv(&registry)?,
+        ExportFormat::Acled => {
+            let view = truce_watch::boundary::view(view).map_err(|e| format_err!("--view: {e}"))?;
+            let mission = registry.mission.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            truce_watch::export::acled(&registry, &view, &mission)?
+        }
+    })
+}

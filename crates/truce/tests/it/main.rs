@@ -483,6 +483,30 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     std::fs::write(&bundle, bytes).unwrap();
     let tampered = truce(&["compliance", accord, "--log", copy.to_str().unwrap()]);
     assert!(!tampered.status.success());
+    // Exports: GeoJSON parses with one feature per current observation; CSVs have their headers; the
+    // ACLED-like export names the boundary view and never invents an actor.
+    let geo = truce(&["export", "--log", log.to_str().unwrap(), "--format", "geojson"]);
+    let geo: serde_json::Value = serde_json::from_slice(&geo.stdout).unwrap();
+    let features = geo["features"].as_array().unwrap();
+    assert!(features.len() > 500, "{} features", features.len());
+    assert!(features.iter().all(|f| f["geometry"]["type"] == "Point"));
+    let csv = stdout(&truce(&["export", "--log", log.to_str().unwrap(), "--format", "csv"]));
+    assert_eq!(csv.lines().count(), features.len() + 1);
+    assert!(csv.starts_with("log_index,start,end,class"));
+    let acled = stdout(&truce(&["export", "--log", log.to_str().unwrap(), "--format", "acled"]));
+    assert!(acled.starts_with("event_id_cnty,event_date,year"));
+    assert!(
+        acled
+            .lines()
+            .skip(1)
+            .all(|l| l.contains("visionscarto-1.0.0") && l.starts_with("TRUCE-OBS-"))
+    );
+    assert!(acled.contains(",Ukraine,"));
+    let attributed = acled.lines().filter(|l| l.contains(",ORDLO,")).count();
+    assert!(
+        attributed > 0 && attributed < acled.lines().count() / 2,
+        "actors only from attributions"
+    );
     // An observer signs and appends an observation; a verifier's key is refused; bad JSON gets a
     // diagnostic and exit code 2, and nothing is appended.
     let obs = work.join("obs.json");
