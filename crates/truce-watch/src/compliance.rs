@@ -24,7 +24,7 @@
 //! - PAM score over the whole period in force: 3 no verified violation; 2 violations, none recent (done,
 //!   late or after lapses); 1 recent violations, some compliant days; 0 not in force, or no compliant day.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -117,15 +117,36 @@ struct Match {
     day: Date,
 }
 
+/// One day of one (commitment, indicator) pair: totals and the observations behind them.
+#[derive(Debug, Clone, Default)]
+struct DayTotals {
+    /// Sum over corroborated observations.
+    verified: u64,
+    /// Sum over observations that count (not unverifiable, rejected or superseded).
+    all: u64,
+    /// The observations concerning the obligor that day, whatever their state.
+    indices: Vec<u64>,
+}
+
+/// What one observation adds to one pair's day, so that it can be taken back when the observation's
+/// standing changes (verified, attributed, superseded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Contribution {
+    verified: u64,
+    all: u64,
+    listed: bool,
+}
+
 /// Incremental compliance over one agreement.
 #[derive(Debug, Clone)]
 pub struct Compliance<'a> {
     agreement: &'a Agreement,
     /// Every (commitment, indicator) pair with an indicator, in agreement order.
     pairs: Vec<(&'a Commitment, &'a Indicator)>,
-    /// Per pair: the observations that match its classes, weapon and zone (party is checked later,
-    /// since attributions arrive after observations).
-    matches: Vec<Vec<Match>>,
+    /// Per pair: per day, the totals of the observations that match it and concern the obligor.
+    days: Vec<BTreeMap<Date, DayTotals>>,
+    /// Per observation: the pairs it matches by class, weapon and zone, and what it adds to each.
+    contributions: HashMap<u64, (Date, Vec<(usize, Contribution)>)>,
     /// Per pair: access restrictions in its zone (for "unverifiable").
     restrictions: Vec<Vec<Match>>,
     registry: Registry,
@@ -142,7 +163,8 @@ impl<'a> Compliance<'a> {
         Compliance {
             agreement,
             pairs,
-            matches: vec![Vec::new(); n],
+            days: vec![BTreeMap::new(); n],
+            contributions: HashMap::new(),
             restrictions: vec![Vec::new(); n],
             registry: Registry::default(),
         }
@@ -153,43 +175,137 @@ impl<'a> Compliance<'a> {
         &self.registry
     }
 
-    /// Applies the next entry of the log. Refused entries are recorded and have no effect.
+    /// Applies the next entry of the log, as bytes. Refused entries are recorded and have no effect.
     pub fn apply(&mut self, bytes: &[u8]) {
+        match crate::entry::decode(bytes) {
+            Ok(entry) => self.apply_entry(&entry),
+            Err(e) => self.registry.refuse_next(&e),
+        }
+    }
+
+    /// Applies the next entry, already decoded and verified. Only the days of the observation it
+    /// concerns are recomputed: this is the incremental path.
+    pub fn apply_entry(&mut self, entry: &crate::entry::Entry) {
         let index = self.registry.size;
-        let Ok(entry) = self.registry.apply_bytes(bytes) else { return };
-        let observation = match &entry.body {
-            Body::Observation(o) | Body::Correction { observation: o, .. } => o,
-            _ => return,
-        };
+        if self.registry.apply_entry(entry).is_err() {
+            return;
+        }
+        match &entry.body {
+            Body::Observation(_) => self.matched(index),
+            Body::Correction { supersedes, .. } => {
+                self.refresh(*supersedes);
+                self.matched(index);
+            }
+            Body::Verification { of, .. }
+            | Body::Attribution { of, .. }
+            | Body::Annotation { of, .. } => self.refresh(*of),
+            _ => {}
+        }
+    }
+
+    /// Matches a new observation against every pair, by class, weapon and zone.
+    fn matched(&mut self, index: u64) {
+        let Some(r) = self.registry.observations.get(&index) else { return };
+        let observation = &r.observation;
         let Ok(day) = observation.day() else { return };
         let event = observation.event();
+        let mut zone_cache: Vec<(&str, bool)> = Vec::new();
+        let mut in_zone = |zone: Option<&str>| match zone {
+            None => true,
+            Some(z) => match zone_cache.iter().find(|(id, _)| *id == z) {
+                Some((_, inside)) => *inside,
+                None => {
+                    let inside = self.agreement.zone(z).is_some_and(|zone| zone.contains(event));
+                    zone_cache
+                        .push((self.agreement.zone(z).map_or("", |zone| zone.id.as_str()), inside));
+                    inside
+                }
+            },
+        };
+        let mut pairs = Vec::new();
         for (k, (_, indicator)) in self.pairs.iter().enumerate() {
             let q = &indicator.query;
-            let zone = q.zone.as_deref().and_then(|z| self.agreement.zone(z));
-            let in_zone = zone.is_none_or(|z| z.contains(event));
-            if !in_zone {
+            let restriction = observation.class == "access_restriction"
+                && !q.classes.iter().any(|c| c == "access_restriction");
+            let counted = q.classes.contains(&observation.class)
+                && (q.weapon_classes.is_empty() && q.calibre_min_mm.is_none()
+                    || observation.weapon.as_ref().is_some_and(|w| {
+                        (q.weapon_classes.is_empty() || q.weapon_classes.contains(&w.class))
+                            && q.calibre_min_mm
+                                .is_none_or(|min| w.calibre_mm.is_none_or(|c| c >= min))
+                    }));
+            if !(restriction || counted) || !in_zone(q.zone.as_deref()) {
                 continue;
             }
-            if observation.class == "access_restriction"
-                && !q.classes.iter().any(|c| c == "access_restriction")
-            {
+            if restriction {
                 self.restrictions[k].push(Match { index, day });
             }
-            if !q.classes.contains(&observation.class) {
+            if counted {
+                pairs.push((k, Contribution::default()));
+            }
+        }
+        if !pairs.is_empty() {
+            self.contributions.insert(index, (day, pairs));
+            self.refresh(index);
+        }
+    }
+
+    /// Rebuilds every day's totals from the observations as they stand now, instead of from the deltas
+    /// applied entry by entry. The result must not change; the tests hold the incremental path to it.
+    pub fn recount(&mut self) {
+        for days in &mut self.days {
+            days.clear();
+        }
+        let indices: Vec<u64> = self.contributions.keys().copied().collect();
+        for i in &indices {
+            if let Some((_, pairs)) = self.contributions.get_mut(i) {
+                for (_, c) in pairs.iter_mut() {
+                    *c = Contribution::default();
+                }
+            }
+        }
+        for i in indices {
+            self.refresh(i);
+        }
+        for days in &mut self.days {
+            for totals in days.values_mut() {
+                totals.indices.sort_unstable();
+            }
+        }
+    }
+
+    /// Recomputes what observation `index` adds to each pair it matches, after its standing changed.
+    fn refresh(&mut self, index: u64) {
+        let Some((day, pairs)) = self.contributions.get_mut(&index) else { return };
+        let Some(r) = self.registry.observations.get(&index) else { return };
+        for (k, old) in pairs.iter_mut() {
+            let (c, indicator) = self.pairs[*k];
+            let counts = r.superseded_by.is_none() && r.state != VerificationState::Rejected;
+            let new = if counts && Self::concerns(r, &c.obligor, indicator.query.party) {
+                let amount = match indicator.aggregation {
+                    truce_accord::Aggregation::Sum => u64::from(r.observation.count),
+                    truce_accord::Aggregation::Events => 1,
+                };
+                Contribution {
+                    verified: if r.state == VerificationState::Corroborated { amount } else { 0 },
+                    all: if r.state == VerificationState::Unverifiable { 0 } else { amount },
+                    listed: true,
+                }
+            } else {
+                Contribution::default()
+            };
+            if new == *old {
                 continue;
             }
-            if !q.weapon_classes.is_empty() || q.calibre_min_mm.is_some() {
-                let Some(w) = &observation.weapon else { continue };
-                if !q.weapon_classes.is_empty() && !q.weapon_classes.contains(&w.class) {
-                    continue;
-                }
-                if let Some(min) = q.calibre_min_mm
-                    && w.calibre_mm.is_some_and(|c| c < min)
-                {
-                    continue;
-                }
+            let totals = self.days[*k].entry(*day).or_default();
+            totals.verified = totals.verified - old.verified + new.verified;
+            totals.all = totals.all - old.all + new.all;
+            match (old.listed, new.listed) {
+                (false, true) => totals.indices.push(index),
+                (true, false) => totals.indices.retain(|i| *i != index),
+                _ => {}
             }
-            self.matches[k].push(Match { index, day });
+            *old = new;
         }
     }
 
@@ -202,34 +318,6 @@ impl<'a> Compliance<'a> {
             }
             PartyRule::Any => true,
         }
-    }
-
-    /// Per day: (total of verified observations, total of all counting ones, indices), for one pair.
-    fn days(&self, k: usize) -> BTreeMap<Date, (u64, u64, Vec<u64>)> {
-        let (c, indicator) = self.pairs[k];
-        let mut days: BTreeMap<Date, (u64, u64, Vec<u64>)> = BTreeMap::new();
-        for m in &self.matches[k] {
-            let Some(r) = self.registry.observations.get(&m.index) else { continue };
-            if r.superseded_by.is_some()
-                || r.state == VerificationState::Rejected
-                || !Self::concerns(r, &c.obligor, indicator.query.party)
-            {
-                continue;
-            }
-            let amount = match indicator.aggregation {
-                truce_accord::Aggregation::Sum => u64::from(r.observation.count),
-                truce_accord::Aggregation::Events => 1,
-            };
-            let d = days.entry(m.day).or_default();
-            if r.state == VerificationState::Corroborated {
-                d.0 += amount;
-            }
-            if r.state != VerificationState::Unverifiable {
-                d.1 += amount;
-            }
-            d.2.push(m.index);
-        }
-        days
     }
 
     /// The compliance report as of `as_of`.
@@ -332,7 +420,7 @@ impl<'a> Compliance<'a> {
         let total_days = (until - judged_from).get_days() + 1;
         for k in (0..self.pairs.len()).filter(|k| std::ptr::eq(self.pairs[*k].0, c)) {
             let indicator = self.pairs[k].1;
-            let days = self.days(k);
+            let days = &self.days[k];
             let violates = |total: u64| match indicator.at_least {
                 Some(min) => total < u64::from(min),
                 None => total > u64::from(indicator.threshold),
@@ -354,7 +442,9 @@ impl<'a> Compliance<'a> {
                 days.range(judged_from..=until).map(|(d, _)| *d).collect()
             };
             for day in judged {
-                let (verified, all, indices) = days.get(&day).cloned().unwrap_or_default();
+                let empty = DayTotals::default();
+                let totals = days.get(&day).unwrap_or(&empty);
+                let (verified, all, indices) = (totals.verified, totals.all, &totals.indices);
                 let recent = day >= window_start;
                 // A duty to report every day is met by the reports themselves, verified or not; a limit
                 // is breached only by what has been corroborated.
@@ -365,7 +455,7 @@ impl<'a> Compliance<'a> {
                 if breached {
                     verified_days.insert(day);
                     if recent {
-                        for i in &indices {
+                        for i in indices {
                             let r = &self.registry.observations[i];
                             if r.state == VerificationState::Corroborated {
                                 recent_verified.push(*i);
@@ -383,7 +473,14 @@ impl<'a> Compliance<'a> {
                         }
                     }
                 } else if violates(all) && recent && indicator.at_least.is_none() {
-                    recent_alleged.extend(indices);
+                    recent_alleged.extend(indices.iter().filter(|i| {
+                        self.registry.observations.get(i).is_some_and(|r| {
+                            matches!(
+                                r.state,
+                                VerificationState::Received | VerificationState::UnderReview
+                            )
+                        })
+                    }));
                 }
             }
             for m in &self.restrictions[k] {

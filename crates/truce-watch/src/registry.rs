@@ -92,6 +92,25 @@ impl Registry {
         outcome
     }
 
+    /// Replays the next entry, already decoded and its signature verified (by [`decode`]); for
+    /// recomputing from entries an audit has checked. Refused entries are recorded.
+    pub fn apply_entry(&mut self, entry: &Entry) -> Result<(), Error> {
+        let index = self.size;
+        self.size += 1;
+        let outcome = self.check(entry);
+        match &outcome {
+            Ok(()) => self.effect(index, entry),
+            Err(e) => self.refused.push((index, e.to_string())),
+        }
+        outcome
+    }
+
+    /// Records `bytes` as the next entry, refused with `error` (they did not decode).
+    pub fn refuse_next(&mut self, error: &Error) {
+        self.refused.push((self.size, error.to_string()));
+        self.size += 1;
+    }
+
     /// Whether `entry` would be accepted as the next entry.
     pub fn check(&self, entry: &Entry) -> Result<(), Error> {
         let refuse = |m: String| Err(Error::Refused(m));

@@ -245,3 +245,26 @@ fn entries_have_one_canonical_form_and_bad_bytes_are_refused() {
         assert!(truce_watch::entry::decode(junk).is_err());
     }
 }
+
+#[test]
+fn incremental_compliance_equals_a_recompute_of_every_prefix() {
+    let a = minsk();
+    let mission = generate(&a, 11, 50).unwrap();
+    let mut incremental = Compliance::new(&a);
+    let step = mission.entries.len() / 12;
+    for (i, e) in mission.entries.iter().enumerate() {
+        incremental.apply(e);
+        if i % step == step - 1 || i + 1 == mission.entries.len() {
+            let mut fresh = incremental.clone();
+            fresh.recount();
+            for day in [a.day_one, mission.last_day, jiff::civil::date(2015, 3, 20)] {
+                assert_eq!(
+                    incremental.evaluate(day),
+                    fresh.evaluate(day),
+                    "prefix {} as of {day}",
+                    i + 1
+                );
+            }
+        }
+    }
+}
