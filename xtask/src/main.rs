@@ -8,6 +8,8 @@
 //! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
 //! - `cargo xtask bench-log`: the log's benchmark (`truce log bench`): machine ceilings, durable appends
 //!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
+//! - `cargo xtask bench-watch [OBSERVATIONS]`: compliance recompute, incremental updates and the daily
+//!   report over a dense generated mission (default about 1,000,000 observations).
 //! - `cargo xtask crash-test [RUNS]`: kills a log writer with SIGKILL at random moments (see `crash_test`).
 
 use std::io::{BufRead, BufReader};
@@ -35,6 +37,21 @@ fn main() -> anyhow::Result<()> {
             run(Command::new(root.join("target/release/truce"))
                 .args(["log", "bench"])
                 .arg(&scratch))
+        }
+        Some("bench-watch") => {
+            run(Command::new(env!("CARGO")).current_dir(&root).args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "truce",
+            ]))?;
+            let mut cmd = Command::new(root.join("target/release/truce"));
+            cmd.current_dir(&root).args(["bench-watch", "accords/minsk-2015.toml"]);
+            if let Some(n) = args.get(1) {
+                cmd.args(["--observations", n]);
+            }
+            run(&mut cmd)
         }
         Some("crash-test") => {
             let runs: u64 = args

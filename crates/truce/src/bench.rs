@@ -1,5 +1,6 @@
 //! Timing support for `cargo xtask bench-table`: the same work the NegMAS reference generator timed.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
@@ -289,6 +290,106 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
         "inclusion proof, warm cache: p50 {:.1} µs, p99 {:.1} µs (20,000 random indices)",
         pct(&proof_times, 0.5),
         pct(&proof_times, 0.99)
+    );
+    Ok(out)
+}
+
+/// `cargo xtask bench-watch`: compliance and the daily report over a generated mission of about
+/// `observations` observations (60 days of dense SMM-like traffic over the Minsk II zones).
+pub fn watch_bench(accord: &Path, observations: u64) -> anyhow::Result<String> {
+    use rayon::prelude::*;
+    use truce_watch::compliance::Compliance;
+    let a = crate::watch::load_accord(accord)?;
+    let days = 60u32;
+    // Each day: six patrols, the planted traffic, and the background explosions.
+    let background =
+        u32::try_from(observations / u64::from(days)).unwrap_or(u32::MAX).saturating_sub(10);
+    let mut out = String::new();
+    let t = Instant::now();
+    let mission = truce_watch::generate::generate_dense(&a, 1, days, Some(background))
+        .map_err(|e| anyhow::format_err!("{e}"))?;
+    let generated = t.elapsed().as_secs_f64();
+    let bytes: usize = mission.entries.iter().map(Vec::len).sum();
+    let t = Instant::now();
+    let entries: Vec<truce_watch::entry::Entry> = mission
+        .entries
+        .par_iter()
+        .map(|e| truce_watch::entry::decode(e))
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::format_err!("{e}"))?;
+    let decoded = t.elapsed().as_secs_f64();
+    let mut full = Compliance::new(&a);
+    for e in &entries {
+        full.apply_entry(e);
+    }
+    let observed = full.registry().observations.len();
+    let _ = writeln!(
+        out,
+        "== Watch: {} entries ({observed} observations, {:.0} MB), {days} days\ngenerated and signed in {generated:.1} s; decoded and signatures verified on {} threads in {decoded:.1} s ({:.0} entries/s)",
+        entries.len(),
+        bytes as f64 / 1e6,
+        rayon::current_num_threads(),
+        entries.len() as f64 / decoded
+    );
+    // Full recompute from verified entries: median of 3.
+    let mut fulls = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut c = Compliance::new(&a);
+        for e in &entries {
+            c.apply_entry(e);
+        }
+        let report = c.evaluate(mission.last_day);
+        fulls.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(report);
+    }
+    fulls.sort_by(f64::total_cmp);
+    let _ = writeln!(
+        out,
+        "full compliance recompute (apply every entry, then evaluate): median {:.2} s (target < 2 s)",
+        fulls[1]
+    );
+    // Incremental: the last 2,000 entries one at a time, each followed by a full evaluation.
+    let tail = 2_000.min(entries.len() / 2);
+    let mut c = Compliance::new(&a);
+    for e in &entries[..entries.len() - tail] {
+        c.apply_entry(e);
+    }
+    let mut per_entry = Vec::with_capacity(tail);
+    for e in &entries[entries.len() - tail..] {
+        let t = Instant::now();
+        c.apply_entry(e);
+        let report = c.evaluate(mission.last_day);
+        per_entry.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(report);
+    }
+    per_entry.sort_by(f64::total_cmp);
+    let q = |p: f64| per_entry[((per_entry.len() - 1) as f64 * p) as usize] * 1e3;
+    let _ = writeln!(
+        out,
+        "incremental update (apply one entry, re-evaluate every commitment): p50 {:.3} ms, p99 {:.3} ms over the last {tail} entries (target < 1 ms)",
+        q(0.5),
+        q(0.99)
+    );
+    // Daily report (Markdown and HTML with chart and map): median of 3.
+    let view = truce_watch::boundary::view(truce_watch::boundary::DEFAULT_VIEW)
+        .map_err(|e| anyhow::format_err!("{e}"))?;
+    let mut reports = Vec::new();
+    let mut size = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let daily = truce_watch::report::daily(&a, &c, mission.last_day, &view);
+        let html = daily.html(&a, &view);
+        reports.push(t.elapsed().as_secs_f64());
+        size = html.len();
+    }
+    reports.sort_by(f64::total_cmp);
+    let _ = writeln!(
+        out,
+        "daily report of {} (HTML {:.0} kB): median {:.3} s (target < 1 s)",
+        mission.last_day,
+        size as f64 / 1e3,
+        reports[1]
     );
     Ok(out)
 }

@@ -151,6 +151,15 @@ enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Time compliance and the daily report over a dense generated mission (used by `cargo xtask bench-watch`).
+    #[command(hide = true)]
+    BenchWatch {
+        /// The agreement file.
+        accord: PathBuf,
+        /// About this many observations.
+        #[arg(long, default_value_t = 1_000_000)]
+        observations: u64,
+    },
     /// Time the exact Pareto set of a seeded synthetic problem (used by `cargo xtask bench-table`).
     #[command(hide = true)]
     BenchFrontier {
@@ -407,6 +416,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.positions.len(),
                 scenario.sources.len()
             ))
+        }
+        Command::BenchWatch { accord, observations } => {
+            emit(&bench::watch_bench(&accord, observations)?)
         }
         Command::BenchFrontier { parties, issues, options, seed, epsilon } => {
             let problem = truce_table::synthetic_problem(parties, issues, options, seed);
