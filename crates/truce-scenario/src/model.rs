@@ -277,6 +277,40 @@ pub struct IssueOption {
     pub label: String,
     /// Longer description.
     pub description: Option<String>,
+    /// Provisions an agreement would contain if this option were chosen (`truce accord draft`).
+    pub provisions: Vec<ProvisionTemplate>,
+}
+
+/// A provision an option brings into a drafted agreement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvisionTemplate {
+    /// Title.
+    pub title: String,
+    /// The text.
+    pub text: String,
+    /// Why it cannot be checked from observations, if it cannot.
+    pub not_checkable: Option<String>,
+    /// The duties it creates.
+    pub commitments: Vec<CommitmentTemplate>,
+}
+
+/// A commitment template: one duty of one party.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitmentTemplate {
+    /// The obligor: a party id.
+    pub obligor: String,
+    /// `must` or `must_not`.
+    pub modality: String,
+    /// The duty in words.
+    pub action: String,
+    /// Day of the agreement it starts on (1: the first day).
+    pub start_day: u32,
+    /// Days after the start by which it must be done.
+    pub deadline_days: Option<u32>,
+    /// The observation classes that would show a breach (empty: not observable).
+    pub indicator_classes: Vec<String>,
+    /// How observations are tied to the obligor: `controlled`, `attributed` or `any`.
+    pub party_rule: String,
 }
 
 /// A source cited by positions.

@@ -50,6 +50,7 @@ struct RawOption {
     issue: RawOptionIssue,
     label: Option<Str>,
     description: Option<String>,
+    provisions: Vec<(ProvisionTemplate, Vec<Str>)>,
 }
 
 enum RawOptionIssue {
@@ -427,7 +428,79 @@ fn read_option(
     let id = cx.str_req(o, "id");
     let label = cx.str_opt(o, "label");
     let description = cx.text_opt(o, "description");
-    Some(RawOption { id: id?, issue, label, description })
+    let mut provisions = Vec::new();
+    for mut p in cx.tables(o, "provisions") {
+        let title = cx.str_req(&mut p, "title");
+        let text = cx.str_req(&mut p, "text");
+        let not_checkable = cx.text_opt(&mut p, "not_checkable");
+        let mut commitments = Vec::new();
+        let mut obligors = Vec::new();
+        for mut c in cx.tables(&mut p, "commitments") {
+            let obligor = cx.str_req(&mut c, "obligor");
+            let modality = cx.str_req(&mut c, "modality");
+            if let Some(m) = &modality
+                && m.value != "must"
+                && m.value != "must_not"
+            {
+                cx.error(
+                    &m.span,
+                    &m.field,
+                    format!("unknown modality `{}`", m.value),
+                    Some("must or must_not".into()),
+                );
+            }
+            let action = cx.str_req(&mut c, "action");
+            let start_day = cx.u32_opt(&mut c, "start_day").unwrap_or(1).max(1);
+            let deadline_days = cx.u32_opt(&mut c, "deadline_days");
+            let indicator_classes: Vec<String> =
+                cx.str_list_opt(&mut c, "indicator_classes").into_iter().map(|s| s.value).collect();
+            let party_rule = cx.str_opt(&mut c, "party").map_or("controlled".to_string(), |p| {
+                if !["controlled", "attributed", "any"].contains(&p.value.as_str()) {
+                    cx.error(
+                        &p.span,
+                        &p.field,
+                        format!("unknown party rule `{}`", p.value),
+                        Some("controlled, attributed or any".into()),
+                    );
+                }
+                p.value
+            });
+            cx.finish(c);
+            if let (Some(obligor), Some(modality), Some(action)) = (obligor, modality, action) {
+                commitments.push(CommitmentTemplate {
+                    obligor: obligor.value.clone(),
+                    modality: modality.value,
+                    action: action.value,
+                    start_day,
+                    deadline_days,
+                    indicator_classes,
+                    party_rule,
+                });
+                obligors.push(obligor);
+            }
+        }
+        if not_checkable.is_none() && commitments.iter().all(|c| c.indicator_classes.is_empty()) {
+            cx.error(
+                &p.span,
+                &p.field("not_checkable"),
+                "no commitment names indicator classes, and no reason is given",
+                Some("indicator_classes on a commitment, or not_checkable = \"<reason>\"".into()),
+            );
+        }
+        cx.finish(p);
+        if let (Some(title), Some(text)) = (title, text) {
+            provisions.push((
+                ProvisionTemplate {
+                    title: title.value,
+                    text: text.value,
+                    not_checkable,
+                    commitments,
+                },
+                obligors,
+            ));
+        }
+    }
+    Some(RawOption { id: id?, issue, label, description, provisions })
 }
 
 fn check_quote(cx: &mut Cx<'_>, quote: &Str, max_words: u32) {
@@ -533,11 +606,19 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
             continue;
         }
         issues[issue as usize].options.push(OptionIx(options.len() as u32));
+        let mut provisions = Vec::new();
+        for (template, obligors) in o.provisions {
+            for obligor in &obligors {
+                lookup(cx, &party_ids, "party", obligor);
+            }
+            provisions.push(template);
+        }
         options.push(IssueOption {
             label: o.label.map_or_else(|| o.id.value.clone(), |l| l.value),
             id: o.id.value,
             issue: IssueIx(issue),
             description: o.description,
+            provisions,
         });
     }
     // Option ids may have been dropped (unknown issue); index the options that were kept.

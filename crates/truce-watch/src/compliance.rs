@@ -149,6 +149,8 @@ pub struct Compliance<'a> {
     contributions: HashMap<u64, (Date, Vec<(usize, Contribution)>)>,
     /// Per pair: access restrictions in its zone (for "unverifiable").
     restrictions: Vec<Vec<Match>>,
+    /// Per pair: the index of its indicator's zone in the agreement (`None`: anywhere).
+    pair_zones: Vec<Option<usize>>,
     registry: Registry,
 }
 
@@ -160,9 +162,19 @@ impl<'a> Compliance<'a> {
             .flat_map(|(_, c)| c.indicators.iter().map(move |i| (c, i)))
             .collect();
         let n = pairs.len();
+        let pair_zones = pairs
+            .iter()
+            .map(|(_, i)| {
+                i.query
+                    .zone
+                    .as_deref()
+                    .and_then(|z| agreement.zones.iter().position(|zone| zone.id == z))
+            })
+            .collect();
         Compliance {
             agreement,
             pairs,
+            pair_zones,
             days: vec![BTreeMap::new(); n],
             contributions: HashMap::new(),
             restrictions: vec![Vec::new(); n],
@@ -209,18 +221,13 @@ impl<'a> Compliance<'a> {
         let observation = &r.observation;
         let Ok(day) = observation.day() else { return };
         let event = observation.event();
-        let mut zone_cache: Vec<(&str, bool)> = Vec::new();
-        let mut in_zone = |zone: Option<&str>| match zone {
+        // Each zone is tested at most once per observation.
+        let mut zone_cache: [Option<bool>; 64] = [None; 64];
+        let zones = &self.agreement.zones;
+        let mut in_zone = |zone: Option<usize>| match zone {
             None => true,
-            Some(z) => match zone_cache.iter().find(|(id, _)| *id == z) {
-                Some((_, inside)) => *inside,
-                None => {
-                    let inside = self.agreement.zone(z).is_some_and(|zone| zone.contains(event));
-                    zone_cache
-                        .push((self.agreement.zone(z).map_or("", |zone| zone.id.as_str()), inside));
-                    inside
-                }
-            },
+            Some(z) if z < 64 => *zone_cache[z].get_or_insert_with(|| zones[z].contains(event)),
+            Some(z) => zones[z].contains(event),
         };
         let mut pairs = Vec::new();
         for (k, (_, indicator)) in self.pairs.iter().enumerate() {
@@ -234,7 +241,7 @@ impl<'a> Compliance<'a> {
                             && q.calibre_min_mm
                                 .is_none_or(|min| w.calibre_mm.is_none_or(|c| c >= min))
                     }));
-            if !(restriction || counted) || !in_zone(q.zone.as_deref()) {
+            if !(restriction || counted) || !in_zone(self.pair_zones[k]) {
                 continue;
             }
             if restriction {

@@ -170,6 +170,7 @@ pub(crate) fn build_scenario(
                 issue: IssueIx(i as u32),
                 label: value.clone(),
                 description: None,
+                provisions: Vec::new(),
             });
         }
         scenario.issues.push(Issue {
