@@ -276,10 +276,12 @@ impl Observation {
     pub fn day(&self) -> Result<jiff::civil::Date, Error> {
         // The common form, `YYYY-MM-DDThh:mm:ssZ`, is in UTC already: its date is its first ten bytes.
         let b = self.start.as_bytes();
-        if b.len() == 20 && b[10] == b'T' && b[19] == b'Z' {
-            if let Ok(d) = self.start[..10].parse::<jiff::civil::Date>() {
-                return Ok(d);
-            }
+        if b.len() == 20
+            && b[10] == b'T'
+            && b[19] == b'Z'
+            && let Ok(d) = self.start[..10].parse::<jiff::civil::Date>()
+        {
+            return Ok(d);
         }
         let t: jiff::Timestamp = self
             .start
