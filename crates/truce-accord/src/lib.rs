@@ -7,10 +7,12 @@
 
 #![deny(missing_docs)]
 
+mod draft;
 pub mod geo;
 mod model;
 mod parse;
 
+pub use draft::draft;
 pub use model::*;
 pub use parse::parse;
 pub use truce_scenario::{Diagnostic, Severity, has_errors};

@@ -69,10 +69,10 @@ fn seed_scenario_parses_without_diagnostics() {
     );
     assert_eq!(s.positions.iter().filter(|p| p.historical).count(), 6);
     // Every position remembers its line, for citations.
-    assert_eq!(s.positions[0].line, 2072);
+    assert_eq!(s.positions[0].line, 2144);
     // Options carry provision templates for drafting.
     let templates: usize = s.options.iter().map(|o| o.provisions.len()).sum();
-    assert_eq!(templates, 19);
+    assert_eq!(templates, 23);
 }
 
 #[test]

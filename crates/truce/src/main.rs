@@ -498,7 +498,7 @@ fn load_domain(dir: &Path, import: ImportArgs) -> anyhow::Result<Scenario> {
 }
 
 /// Reads and validates a scenario, printing its diagnostics to stderr.
-fn load(path: &Path) -> anyhow::Result<Scenario> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let (scenario, diagnostics) = truce_scenario::parse(&path.display().to_string(), &text);

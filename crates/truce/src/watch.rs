@@ -15,6 +15,21 @@ pub enum AccordCommand {
         /// The agreement file (TOML).
         file: PathBuf,
     },
+    /// Draft an agreement from a package of a scenario: the package the Table finds by a bargaining
+    /// solution (under the red-lines reading), or one given option by option.
+    Draft {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// nash, maximin, ks, utilitarian, or a comma-separated list of option ids, one per issue.
+        #[arg(long)]
+        package: String,
+        /// Day 1 of the agreement (default: the day after the scenario's last position).
+        #[arg(long)]
+        day_one: Option<jiff::civil::Date>,
+        /// Write the draft here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `truce mission …`
@@ -84,6 +99,80 @@ pub fn load_accord(path: &Path) -> anyhow::Result<Agreement> {
 
 pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
     match command {
+        AccordCommand::Draft { scenario, package, day_one, out } => {
+            let sc = crate::load(&scenario)?;
+            let chosen: Vec<truce_scenario::OptionIx> = match package.as_str() {
+                "nash" | "maximin" | "ks" | "utilitarian" => {
+                    let analysis =
+                        truce_table::analyze(&sc, &truce_table::AnalysisOptions::default());
+                    let reading = analysis
+                        .readings
+                        .iter()
+                        .find(|r| r.reading == truce_table::Reading::RedLines)
+                        .ok_or_else(|| format_err!("no red-lines reading"))?;
+                    let best = reading.best.as_ref().ok_or_else(|| {
+                        format_err!("no package respects every red line: see `truce analyze` for the concessions that would open one, then give --package as a list of options")
+                    })?;
+                    let p = match package.as_str() {
+                        "nash" => &best.nash,
+                        "maximin" => &best.maximin,
+                        "ks" => &best.ks,
+                        _ => &best.utilitarian,
+                    };
+                    p.as_ref().ok_or_else(|| format_err!("no {package} package"))?.package.clone()
+                }
+                list => {
+                    let mut chosen = Vec::new();
+                    for id in list.split(',').map(str::trim) {
+                        let ix = (0..sc.options.len() as u32)
+                            .map(truce_scenario::OptionIx)
+                            .find(|o| sc.option(*o).id == id)
+                            .ok_or_else(|| {
+                                format_err!("--package: no option `{id}` in {}", scenario.display())
+                            })?;
+                        chosen.push(ix);
+                    }
+                    let mut issues: Vec<_> = chosen.iter().map(|o| sc.option(*o).issue).collect();
+                    issues.sort();
+                    issues.dedup();
+                    if issues.len() != chosen.len() || chosen.len() != sc.issues.len() {
+                        bail!(
+                            "--package: give exactly one option for each of the {} issues",
+                            sc.issues.len()
+                        );
+                    }
+                    chosen.sort_by_key(|o| sc.option(*o).issue);
+                    chosen
+                }
+            };
+            let day_one = match day_one {
+                Some(d) => d,
+                None => sc
+                    .positions
+                    .iter()
+                    .map(|p| p.date)
+                    .max()
+                    .and_then(|d| d.tomorrow().ok())
+                    .ok_or_else(|| {
+                    format_err!("the scenario has no positions: give --day-one")
+                })?,
+            };
+            let text = truce_accord::draft(&sc, &chosen, &package, day_one);
+            // The draft must validate as written.
+            let (agreement, diags) = truce_accord::parse("draft.toml", &text);
+            if agreement.is_none() {
+                let errors: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+                bail!("the draft does not validate (a bug):\n{}", errors.join("\n"));
+            }
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    Ok(format!("wrote the draft to {}\n", path.display()))
+                }
+                None => Ok(text),
+            }
+        }
         AccordCommand::Check { file } => {
             let a = load_accord(&file)?;
             let commitments = a.commitments().count();

@@ -203,8 +203,8 @@ fn bad_input_gets_diagnostics_and_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     // Both problems, each with file, line, column, field and what was expected.
-    assert!(stderr.contains("bad.toml:2330:10: error: positions[20].stance: unknown value \"never\"; expected one of demanded, acceptable, unknown, opposed, red_line"), "{stderr}");
-    assert!(stderr.contains("bad.toml:3213:9: error: positions[89].party: unknown party id \"RUZ\"; expected one of the party ids: DEU, EU, FRA, GBR, NATO, RUS, UKR, USA"), "{stderr}");
+    assert!(stderr.contains("bad.toml:2402:10: error: positions[20].stance: unknown value \"never\"; expected one of demanded, acceptable, unknown, opposed, red_line"), "{stderr}");
+    assert!(stderr.contains("bad.toml:3285:9: error: positions[89].party: unknown party id \"RUZ\"; expected one of the party ids: DEU, EU, FRA, GBR, NATO, RUS, UKR, USA"), "{stderr}");
     assert!(stderr.contains("2 error(s); nothing was analysed"), "{stderr}");
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(dir).unwrap();
@@ -658,4 +658,49 @@ fn the_daily_report_renders_with_its_map_and_chart() {
         }
     }
     std::fs::remove_dir_all(&work).ok();
+}
+
+#[test]
+fn agreements_are_drafted_from_packages_and_validate() {
+    let dir = std::env::temp_dir().join(format!("truce-draft-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for package in ["nash", "maximin"] {
+        let out_file = dir.join(format!("{package}.toml"));
+        let out = truce(&[
+            "accord",
+            "draft",
+            SEED,
+            "--package",
+            package,
+            "--out",
+            out_file.to_str().unwrap(),
+        ]);
+        assert!(stdout(&out).contains("wrote the draft"));
+        let check = truce(&["accord", "check", out_file.to_str().unwrap()]);
+        assert!(stdout(&check).contains("(draft), 11 provisions"), "{}", stdout(&check));
+        let text = std::fs::read_to_string(&out_file).unwrap();
+        assert!(
+            text.contains("[[sources]]") && text.contains("sources = [\""),
+            "provisions cite sources"
+        );
+    }
+    // A package given option by option: neutrality, no foreign contingents, unarmed observers, …
+    let package = "nato.neutrality_with_guarantees,sg.multilateral_incl_russia,ff.unarmed_observers_after_agreement,terr.freeze_no_recognition,afl.cap_600k,sanc.phased_with_snapback,lc.eu_minority_standards,cf.with_framework,ms.post_agreement,mf.unarmed_observers_civilian,eu.accession";
+    let out = truce(&["accord", "draft", SEED, "--package", package, "--day-one", "2026-03-01"]);
+    let text = stdout(&out);
+    for wanted in [
+        "title = \"Permanent neutrality\"",
+        "title = \"Unarmed monitoring mission after agreement\"",
+        "action = \"Host armed foreign personnel other than the agreed unarmed mission.\"",
+        "day_one = 2026-03-01",
+        "classes = [\"access_restriction\"]",
+    ] {
+        assert!(text.contains(wanted), "missing {wanted}");
+    }
+    let partial = truce(&["accord", "draft", SEED, "--package", "nato.full_membership"]);
+    assert_eq!(partial.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&partial.stderr).contains("one option for each of the 11 issues")
+    );
+    std::fs::remove_dir_all(dir).ok();
 }
