@@ -24,7 +24,7 @@
 //! - PAM score over the whole period in force: 3 no verified violation; 2 violations, none recent (done,
 //!   late or after lapses); 1 recent violations, some compliant days; 0 not in force, or no compliant day.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -146,7 +146,8 @@ pub struct Compliance<'a> {
     /// Per pair: per day, the totals of the observations that match it and concern the obligor.
     days: Vec<BTreeMap<Date, DayTotals>>,
     /// Per observation: the pairs it matches by class, weapon and zone, and what it adds to each.
-    contributions: HashMap<u64, (Date, Vec<(usize, Contribution)>)>,
+    /// Indexed by log index; `None` for entries that match no pair.
+    contributions: Vec<Option<(Date, Vec<(usize, Contribution)>)>>,
     /// Per pair: access restrictions in its zone (for "unverifiable").
     restrictions: Vec<Vec<Match>>,
     /// Per pair: the index of its indicator's zone in the agreement (`None`: anywhere).
@@ -176,7 +177,7 @@ impl<'a> Compliance<'a> {
             pairs,
             pair_zones,
             days: vec![BTreeMap::new(); n],
-            contributions: HashMap::new(),
+            contributions: Vec::new(),
             restrictions: vec![Vec::new(); n],
             registry: Registry::default(),
         }
@@ -190,28 +191,36 @@ impl<'a> Compliance<'a> {
     /// Applies the next entry of the log, as bytes. Refused entries are recorded and have no effect.
     pub fn apply(&mut self, bytes: &[u8]) {
         match crate::entry::decode(bytes) {
-            Ok(entry) => self.apply_entry(&entry),
+            Ok(entry) => self.apply_owned(entry),
             Err(e) => self.registry.refuse_next(&e),
         }
     }
 
-    /// Applies the next entry, already decoded and verified. Only the days of the observation it
-    /// concerns are recomputed: this is the incremental path.
+    /// Applies the next entry, already decoded and verified.
     pub fn apply_entry(&mut self, entry: &crate::entry::Entry) {
+        self.apply_owned(entry.clone());
+    }
+
+    /// Applies the next entry, already decoded and verified, taking it. Only the days of the
+    /// observation it concerns are recomputed: this is the incremental path.
+    pub fn apply_owned(&mut self, entry: crate::entry::Entry) {
         let index = self.registry.size;
-        if self.registry.apply_entry(entry).is_err() {
-            return;
-        }
-        match &entry.body {
-            Body::Observation(_) => self.matched(index),
-            Body::Correction { supersedes, .. } => {
-                self.refresh(*supersedes);
-                self.matched(index);
-            }
+        let (new, touched) = match &entry.body {
+            Body::Observation(_) => (true, None),
+            Body::Correction { supersedes, .. } => (true, Some(*supersedes)),
             Body::Verification { of, .. }
             | Body::Attribution { of, .. }
-            | Body::Annotation { of, .. } => self.refresh(*of),
-            _ => {}
+            | Body::Annotation { of, .. } => (false, Some(*of)),
+            _ => (false, None),
+        };
+        if self.registry.apply(entry).is_err() {
+            return;
+        }
+        if let Some(of) = touched {
+            self.refresh(of);
+        }
+        if new {
+            self.matched(index);
         }
     }
 
@@ -252,7 +261,11 @@ impl<'a> Compliance<'a> {
             }
         }
         if !pairs.is_empty() {
-            self.contributions.insert(index, (day, pairs));
+            let i = index as usize;
+            if self.contributions.len() <= i {
+                self.contributions.resize(i + 1, None);
+            }
+            self.contributions[i] = Some((day, pairs));
             self.refresh(index);
         }
     }
@@ -263,9 +276,11 @@ impl<'a> Compliance<'a> {
         for days in &mut self.days {
             days.clear();
         }
-        let indices: Vec<u64> = self.contributions.keys().copied().collect();
+        let indices: Vec<u64> = (0..self.contributions.len() as u64)
+            .filter(|i| self.contributions[*i as usize].is_some())
+            .collect();
         for i in &indices {
-            if let Some((_, pairs)) = self.contributions.get_mut(i) {
+            if let Some(Some((_, pairs))) = self.contributions.get_mut(*i as usize) {
                 for (_, c) in pairs.iter_mut() {
                     *c = Contribution::default();
                 }
@@ -283,7 +298,7 @@ impl<'a> Compliance<'a> {
 
     /// Recomputes what observation `index` adds to each pair it matches, after its standing changed.
     fn refresh(&mut self, index: u64) {
-        let Some((day, pairs)) = self.contributions.get_mut(&index) else { return };
+        let Some(Some((day, pairs))) = self.contributions.get_mut(index as usize) else { return };
         let Some(r) = self.registry.observations.get(&index) else { return };
         for (k, old) in pairs.iter_mut() {
             let (c, indicator) = self.pairs[*k];

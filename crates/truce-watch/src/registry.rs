@@ -78,26 +78,22 @@ pub struct Registry {
 impl Registry {
     /// Replays the entry at the next index, given as bytes. Malformed, unsigned or refused entries are
     /// recorded in [`Registry::refused`]; the result says what happened to this one.
-    pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<Entry, Error> {
-        let index = self.size;
-        self.size += 1;
-        let outcome = decode(bytes).and_then(|entry| {
-            self.check(&entry)?;
-            self.effect(index, &entry);
-            Ok(entry)
-        });
-        if let Err(e) = &outcome {
-            self.refused.push((index, e.to_string()));
+    pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        match decode(bytes) {
+            Ok(entry) => self.apply(entry),
+            Err(e) => {
+                self.refuse_next(&e);
+                Err(e)
+            }
         }
-        outcome
     }
 
     /// Replays the next entry, already decoded and its signature verified (by [`decode`]); for
     /// recomputing from entries an audit has checked. Refused entries are recorded.
-    pub fn apply_entry(&mut self, entry: &Entry) -> Result<(), Error> {
+    pub fn apply(&mut self, entry: Entry) -> Result<(), Error> {
         let index = self.size;
         self.size += 1;
-        let outcome = self.check(entry);
+        let outcome = self.check(&entry);
         match &outcome {
             Ok(()) => self.effect(index, entry),
             Err(e) => self.refused.push((index, e.to_string())),
@@ -253,58 +249,46 @@ impl Registry {
         }
     }
 
-    fn effect(&mut self, index: u64, entry: &Entry) {
-        let author = entry.author.clone();
-        match &entry.body {
-            Body::Mission { name } => self.mission = Some((name.clone(), author)),
+    fn effect(&mut self, index: u64, entry: Entry) {
+        let author = entry.author;
+        match entry.body {
+            Body::Mission { name } => self.mission = Some((name, author)),
             Body::Enrol { key, name, role, party } => {
-                self.keys.insert(
-                    key.clone(),
-                    Enrolment {
-                        name: name.clone(),
-                        role: *role,
-                        party: party.clone(),
-                        revoked: false,
-                    },
-                );
+                self.keys.insert(key, Enrolment { name, role, party, revoked: false });
             }
             Body::Revoke { key, .. } => {
-                if let Some(e) = self.keys.get_mut(key) {
+                if let Some(e) = self.keys.get_mut(&key) {
                     e.revoked = true;
                 }
             }
-            Body::Observation(o) => self.record(index, author, o.clone()),
+            Body::Observation(o) => self.record(index, author, o),
             Body::Correction { supersedes, observation, .. } => {
-                if let Some(old) = self.observations.get_mut(supersedes) {
+                if let Some(old) = self.observations.get_mut(&supersedes) {
                     old.superseded_by = Some(index);
                 }
-                self.record(index, author, observation.clone());
+                self.record(index, author, observation);
             }
             Body::Verification { of, to, .. } => {
-                if let Some(r) = self.observations.get_mut(of) {
-                    r.state = *to;
+                if let Some(r) = self.observations.get_mut(&of) {
+                    r.state = to;
                     r.transitions.push(index);
                 }
             }
             Body::Attribution { of, party, confidence } => {
-                if let Some(r) = self.observations.get_mut(of) {
-                    r.attributions.push((index, party.clone(), *confidence));
+                if let Some(r) = self.observations.get_mut(&of) {
+                    r.attributions.push((index, party, confidence));
                 }
             }
             Body::Annotation { of, party, stance, .. } => {
-                if let Some(r) = self.observations.get_mut(of) {
-                    r.annotations.push((index, party.clone(), *stance));
+                if let Some(r) = self.observations.get_mut(&of) {
+                    r.annotations.push((index, party, stance));
                 }
             }
-            Body::Finding { commitment, obligor, violation, evidence, .. } => self.findings.push((
-                index,
-                commitment.clone(),
-                obligor.clone(),
-                *violation,
-                evidence.clone(),
-            )),
+            Body::Finding { commitment, obligor, violation, evidence, .. } => {
+                self.findings.push((index, commitment, obligor, violation, evidence))
+            }
             Body::Report { name, log_size, sha256 } => {
-                self.reports.push((index, name.clone(), *log_size, sha256.clone()))
+                self.reports.push((index, name, log_size, sha256))
             }
             Body::Assessment { .. } => {}
         }
