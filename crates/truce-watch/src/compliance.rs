@@ -117,6 +117,9 @@ struct Match {
     day: Date,
 }
 
+/// An observation's day, and the pairs it matches with what it adds to each.
+type Matched = (Date, Vec<(usize, Contribution)>);
+
 /// One day of one (commitment, indicator) pair: totals and the observations behind them.
 #[derive(Debug, Clone, Default)]
 struct DayTotals {
@@ -147,7 +150,7 @@ pub struct Compliance<'a> {
     days: Vec<BTreeMap<Date, DayTotals>>,
     /// Per observation: the pairs it matches by class, weapon and zone, and what it adds to each.
     /// Indexed by log index; `None` for entries that match no pair.
-    contributions: Vec<Option<(Date, Vec<(usize, Contribution)>)>>,
+    contributions: Vec<Option<Matched>>,
     /// Per pair: access restrictions in its zone (for "unverifiable").
     restrictions: Vec<Vec<Match>>,
     /// Per pair: the index of its indicator's zone in the agreement (`None`: anywhere).
