@@ -79,6 +79,10 @@ pub enum ReportCommand {
         /// Also write the HTML page (chart and map inline) to this file.
         #[arg(long)]
         html: Option<PathBuf>,
+        /// Append the SHA-256 of the HTML page to the log (LOG must be a directory), signed with this
+        /// key file of the mission's key; requires --html.
+        #[arg(long, requires = "html")]
+        append_hash: Option<PathBuf>,
     },
 }
 
@@ -305,7 +309,7 @@ pub fn render_compliance(r: &Report) -> String {
 
 pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
     match command {
-        ReportCommand::Daily { accord, log, vkey, date, view, html } => {
+        ReportCommand::Daily { accord, log, vkey, date, view, html, append_hash } => {
             let a = load_accord(&accord)?;
             let view =
                 truce_watch::boundary::view(&view).map_err(|e| format_err!("--view: {e}"))?;
@@ -324,6 +328,23 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
                 let digest = sha2::Sha256::digest(page.as_bytes());
                 let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
                 eprintln!("wrote {} (sha256 {hex})", path.display());
+                if let Some(key) = append_hash {
+                    let key_text = std::fs::read_to_string(&key)
+                        .with_context(|| format!("cannot read {}", key.display()))?;
+                    let key_file = truce_watch::entry::KeyFile::parse(&key_text)
+                        .map_err(|e| format_err!("{}: {e}", key.display()))?;
+                    let body = truce_watch::entry::Body::Report {
+                        name: format!("daily {date} ({})", view.id),
+                        log_size: entries.len() as u64,
+                        sha256: hex,
+                    };
+                    let bytes = truce_watch::entry::sign(&key_file.key, body)?;
+                    c.registry()
+                        .check(&truce_watch::entry::decode(&bytes)?)
+                        .map_err(|e| format_err!("the log would refuse the report hash: {e}"))?;
+                    let index = crate::tlog::append_entries(Path::new(&log), "", &[bytes])?;
+                    eprintln!("appended the report's hash at index {index}");
+                }
             }
             Ok(md)
         }

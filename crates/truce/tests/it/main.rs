@@ -438,17 +438,32 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     let again = truce(&["compliance", accord, "--log", copy.to_str().unwrap(), "--format", "json"]);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!(original.stdout, again.stdout, "the mirror gives the same bytes");
+    // Every commitment's status, score and violation days are those the generator planted.
     let report: serde_json::Value = serde_json::from_slice(&original.stdout).unwrap();
-    let status = |id: &str| {
-        report["commitments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["commitment"] == id)
-            .map(|c| c["status"].as_str().unwrap().to_string())
-            .unwrap()
+    let agreement = {
+        let text = std::fs::read_to_string(accord).unwrap();
+        truce_accord::parse("minsk-2015.toml", &text).0.unwrap()
     };
-    assert_eq!(status("1.ceasefire.ORDLO"), "verified_violation");
+    let planted = truce_watch::generate::generate(&agreement, 3, 60).unwrap().planted;
+    let commitments = report["commitments"].as_array().unwrap();
+    assert_eq!(commitments.len(), planted.len());
+    for p in &planted {
+        let c = commitments.iter().find(|c| c["commitment"] == p.commitment.as_str()).unwrap();
+        let status = serde_json::to_value(p.status).unwrap();
+        assert_eq!(c["status"], status, "{}", p.commitment);
+        assert_eq!(c["pam_score"], p.pam_score, "{}", p.commitment);
+        let days = c["violation_days"].as_array().unwrap();
+        let span = days
+            .first()
+            .zip(days.last())
+            .map(|(a, b)| (a.as_str().unwrap().to_string(), b.as_str().unwrap().to_string()));
+        assert_eq!(
+            span,
+            p.violations.map(|(a, b)| (a.to_string(), b.to_string())),
+            "{}",
+            p.commitment
+        );
+    }
     // The daily report, HTML with its map and chart, is byte-identical from the mirror too.
     let pages: Vec<Vec<u8>> = [&log, &copy]
         .iter()
@@ -472,10 +487,48 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
         })
         .collect();
     assert_eq!(pages[0], pages[1]);
+    // The report's hash goes on the log, signed by the mission; an observer's key is refused.
+    let page = work.join("daily-0.html");
+    let mission_key = keys.join("mission.key");
+    let out = truce(&[
+        "report",
+        "daily",
+        accord,
+        "--log",
+        log.to_str().unwrap(),
+        "--date",
+        "2015-04-10",
+        "--html",
+        page.to_str().unwrap(),
+        "--append-hash",
+        mission_key.to_str().unwrap(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("appended the report's hash"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let observer_key = keys.join("observer-2.key");
+    let out = truce(&[
+        "report",
+        "daily",
+        accord,
+        "--log",
+        log.to_str().unwrap(),
+        "--date",
+        "2015-04-10",
+        "--html",
+        page.to_str().unwrap(),
+        "--append-hash",
+        observer_key.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("only the mission appends report hashes")
+    );
     let page = String::from_utf8(pages[0].clone()).unwrap();
     assert!(page.contains("<svg") && page.contains("id=\"map\"") && page.contains("class=\"obs\""));
     assert!(page.contains("visionscarto-1.0.0"));
-    assert_eq!(status("2.mlrs.ORDLO"), "compliant");
     // A tampered mirror is refused, not computed from.
     let bundle = copy.join("tile/entries/000");
     let mut bytes = std::fs::read(&bundle).unwrap();
