@@ -103,8 +103,10 @@ fn run(cmd: &mut Command) -> anyhow::Result<()> {
 fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     fuzz_build(root)?;
     ensure_chromium()?;
+    let postgres = Postgres::start()?;
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(root).args(["test", "--workspace"]).args(extra).stdout(Stdio::piped());
+    cmd.env("TRUCE_TEST_POSTGRES_URL", postgres.url());
     // Show what passing tests print: the conformance suite prints how many references it checked.
     if !extra.iter().any(|a| a == "--") {
         cmd.args(["--", "--show-output"]);
@@ -122,6 +124,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         }
     }
     let status = child.wait()?;
+    drop(postgres);
     println!("tests: {passed} passed, {failed} failed");
     if !status.success() || failed > 0 {
         bail!("the test suite failed");
@@ -130,6 +133,106 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         bail!("no test ran");
     }
     Ok(())
+}
+
+/// A throwaway PostgreSQL cluster for the store's story test: `initdb` and `pg_ctl` on a local socket,
+/// no TCP, as the `postgres` user when running as root (the server refuses to run as root). Debian's
+/// `postgresql` is installed when no server binaries are found.
+struct Postgres {
+    bin: PathBuf,
+    dir: PathBuf,
+    as_postgres: bool,
+}
+
+impl Postgres {
+    fn bin_dir() -> Option<PathBuf> {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("initdb").exists())
+            .collect();
+        versions.sort();
+        versions.pop()
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+
+    fn start() -> anyhow::Result<Postgres> {
+        let root_user =
+            Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+        let bin = match Postgres::bin_dir() {
+            Some(b) => b,
+            None => {
+                eprintln!("xtask: installing Debian's postgresql for the store tests");
+                let apt = |args: &[&str]| {
+                    let mut cmd =
+                        if root_user { Command::new("apt-get") } else { Command::new("sudo") };
+                    if !root_user {
+                        cmd.arg("apt-get");
+                    }
+                    cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+                    run(&mut cmd)
+                };
+                apt(&["update", "-q"])?;
+                apt(&["install", "-y", "-q", "postgresql"]).context("cannot install postgresql")?;
+                Postgres::bin_dir().context("postgresql installed but no initdb found")?
+            }
+        };
+        // Outside the repository, so that the postgres user can reach it whatever the checkout's modes.
+        let dir = std::env::temp_dir().join(format!("truce-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sock"))?;
+        let pg = Postgres { bin, dir, as_postgres: root_user };
+        if root_user {
+            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&pg.dir))?;
+        }
+        run(pg
+            .command("initdb")
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
+            .arg(pg.dir.join("data"))
+            .stdout(Stdio::null()))?;
+        run(pg
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(pg.dir.join("data"))
+            .arg("-l")
+            .arg(pg.dir.join("log"))
+            .arg("-o")
+            .arg(format!(
+                "-c listen_addresses='' -c unix_socket_directories={} -c max_connections=200",
+                pg.dir.join("sock").display()
+            ))
+            .args(["-w", "start"])
+            .stdout(Stdio::null()))?;
+        Ok(pg)
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@localhost/postgres?host={}", self.dir.join("sock").display())
+    }
+}
+
+impl Drop for Postgres {
+    /// Stops the cluster and removes it, however the tests ended.
+    fn drop(&mut self) {
+        let _ = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-m", "fast", "-w", "stop"])
+            .stdout(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// Installs Debian's Chromium when it is missing: the report-rendering test needs it, and never skips.

@@ -1,0 +1,241 @@
+//! The relational state of a running Truce server, behind one narrow trait, [`Store`].
+//!
+//! What it holds: users with their role (and party, for delegates), API tokens (only their SHA-256 is
+//! stored), scenarios and their numbered versions, confidential numeric preference submissions,
+//! agreements, and an index of the log's entries for queries (by kind, by day, the verification queue).
+//! What it does not hold: the log itself, which stays in `truce-tlog` (tiles on the filesystem), and any
+//! business rule: who may see what is decided by the server, from the roles stored here.
+//!
+//! Backends: `truce-store-sqlite` (embedded, the default) and `truce-store-postgres` (at scale). Each
+//! owns its SQL and its migrations. [`story`] is the one test every backend must pass.
+//!
+//! # Contract
+//!
+//! - **Durability.** A call that returns `Ok` has committed: its effect survives a crash of the process.
+//! - **Atomicity.** Each call is one transaction: it happens entirely or not at all.
+//! - **Concurrency.** A store is `Clone + Send + Sync`; clones share one connection pool and may be used
+//!   from many tasks at once. Conflicting writes (a second user with the same name, a second scenario
+//!   version with the same number) fail with [`Error::Conflict`], never corrupt.
+//! - **Errors.** A missing row is [`Error::NotFound`]; a uniqueness violation [`Error::Conflict`];
+//!   anything else from the database [`Error::Database`], with a message that holds no secret.
+//! - **Secrets.** Tokens are stored as SHA-256 digests only; a token is shown once, when created.
+
+#![deny(missing_docs)]
+
+use std::future::Future;
+
+pub mod story;
+
+/// Everything a store call can fail with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No such row.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness constraint: the thing exists already.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Anything else from the database.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Runs the table: sees raw confidential submissions.
+    Mediator,
+    /// Edits positions, reads analyses.
+    Analyst,
+    /// Speaks for one party: reads, annotates, submits that party's confidential preferences.
+    PartyDelegate,
+    /// Submits signed observations.
+    Observer,
+    /// Works the verification queue.
+    Verifier,
+    /// Runs a party's witness.
+    WitnessOperator,
+    /// Reads what is published.
+    Public,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 7] = [
+        Role::Mediator,
+        Role::Analyst,
+        Role::PartyDelegate,
+        Role::Observer,
+        Role::Verifier,
+        Role::WitnessOperator,
+        Role::Public,
+    ];
+
+    /// The role's name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Mediator => "mediator",
+            Role::Analyst => "analyst",
+            Role::PartyDelegate => "party_delegate",
+            Role::Observer => "observer",
+            Role::Verifier => "verifier",
+            Role::WitnessOperator => "witness_operator",
+            Role::Public => "public",
+        }
+    }
+
+    /// Reads a stored role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Unique name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// For a party delegate: the party.
+    pub party: Option<String>,
+}
+
+/// A stored scenario version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioVersion {
+    /// The scenario's slug.
+    pub slug: String,
+    /// Version number, from 1.
+    pub version: i64,
+    /// The TOML text.
+    pub text: String,
+    /// Who saved it.
+    pub author: i64,
+}
+
+/// A confidential preference submission: a party's numeric preferences, seen raw only by mediators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// Id.
+    pub id: i64,
+    /// The scenario's slug.
+    pub scenario: String,
+    /// The party.
+    pub party: String,
+    /// Who submitted it.
+    pub author: i64,
+    /// The `[[preferences]]` TOML.
+    pub text: String,
+}
+
+/// One log entry as indexed for queries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedEntry {
+    /// Log index.
+    pub index: i64,
+    /// Entry kind (`observation`, `verification`, …).
+    pub kind: String,
+    /// Author key, hex.
+    pub author: String,
+    /// For observations: the UTC day, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// For observations: the class.
+    pub class: Option<String>,
+    /// For observations: the event position, micro-degrees.
+    pub position: Option<(i64, i64)>,
+    /// For entries about another: its index.
+    pub refers_to: Option<i64>,
+    /// For observations: the verification state.
+    pub state: Option<String>,
+}
+
+/// The SHA-256 of a token: what is stored instead of the token.
+pub fn token_hash(token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
+/// The relational state of a server. See the crate docs for the contract.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Creates a user; names are unique.
+    fn create_user(
+        &self,
+        name: &str,
+        role: Role,
+        party: Option<&str>,
+    ) -> impl Future<Output = Result<User, Error>> + Send;
+    /// A user by id.
+    fn user(&self, id: i64) -> impl Future<Output = Result<User, Error>> + Send;
+    /// Stores a token's hash for a user, with a label.
+    fn add_token(
+        &self,
+        user: i64,
+        hash: [u8; 32],
+        label: &str,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+    /// The user a token hash belongs to, unless revoked.
+    fn user_by_token(&self, hash: [u8; 32]) -> impl Future<Output = Result<User, Error>> + Send;
+    /// Revokes a token.
+    fn revoke_token(&self, hash: [u8; 32]) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Saves a new version of a scenario (creating it at version 1); returns the version number.
+    fn save_scenario(
+        &self,
+        slug: &str,
+        text: &str,
+        author: i64,
+    ) -> impl Future<Output = Result<i64, Error>> + Send;
+    /// A version of a scenario; `None` for the latest.
+    fn scenario(
+        &self,
+        slug: &str,
+        version: Option<i64>,
+    ) -> impl Future<Output = Result<ScenarioVersion, Error>> + Send;
+    /// The slugs of every scenario, sorted.
+    fn scenarios(&self) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
+
+    /// Stores a confidential preference submission.
+    fn submit_preferences(
+        &self,
+        scenario: &str,
+        party: &str,
+        author: i64,
+        text: &str,
+    ) -> impl Future<Output = Result<i64, Error>> + Send;
+    /// The submissions for a scenario, optionally of one party only, oldest first.
+    fn submissions(
+        &self,
+        scenario: &str,
+        party: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Submission>, Error>> + Send;
+
+    /// Saves an agreement's text under a slug (replacing the previous text); returns its version.
+    fn save_agreement(
+        &self,
+        slug: &str,
+        text: &str,
+    ) -> impl Future<Output = Result<i64, Error>> + Send;
+    /// The latest text of an agreement.
+    fn agreement(&self, slug: &str) -> impl Future<Output = Result<String, Error>> + Send;
+
+    /// Indexes entries (idempotent by log index: re-indexing an index replaces it).
+    fn index_entries(
+        &self,
+        entries: &[IndexedEntry],
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+    /// Updates the verification state of an indexed observation.
+    fn set_state(&self, index: i64, state: &str) -> impl Future<Output = Result<(), Error>> + Send;
+    /// How many entries are indexed (the next index to index).
+    fn indexed_size(&self) -> impl Future<Output = Result<i64, Error>> + Send;
+    /// Observations on a day, by index.
+    fn observations_on(
+        &self,
+        day: &str,
+    ) -> impl Future<Output = Result<Vec<IndexedEntry>, Error>> + Send;
+    /// The verification queue: observations received or under review, oldest first, at most `limit`.
+    fn queue(&self, limit: i64) -> impl Future<Output = Result<Vec<IndexedEntry>, Error>> + Send;
+}

@@ -1,0 +1,144 @@
+//! The story every backend must pass: one walk through every call and its contract, run by each
+//! backend's test suite against a fresh database (SQLite in a temporary file; PostgreSQL in a throwaway
+//! cluster that `cargo xtask test` starts).
+
+use crate::{Error, IndexedEntry, Role, Store, token_hash};
+
+fn entry(
+    index: i64,
+    kind: &str,
+    day: Option<&str>,
+    refers_to: Option<i64>,
+    state: Option<&str>,
+) -> IndexedEntry {
+    IndexedEntry {
+        index,
+        kind: kind.to_string(),
+        author: format!("{:064x}", index),
+        day: day.map(str::to_string),
+        class: day.map(|_| "explosion".to_string()),
+        position: day.map(|_| (48_000_000 + index, 37_800_000 - index)),
+        refers_to,
+        state: state.map(str::to_string),
+    }
+}
+
+/// Runs the story on an empty store. Panics, with the step that failed, on any departure.
+pub async fn story<S: Store>(store: &S) {
+    // Users and roles; names are unique.
+    let mediator =
+        store.create_user("mediator", Role::Mediator, None).await.expect("create mediator");
+    let delegate = store
+        .create_user("ua-delegate", Role::PartyDelegate, Some("UKR"))
+        .await
+        .expect("create delegate");
+    assert_eq!(delegate.party.as_deref(), Some("UKR"));
+    assert_eq!(store.user(delegate.id).await.expect("read user"), delegate);
+    assert!(
+        matches!(store.create_user("mediator", Role::Analyst, None).await, Err(Error::Conflict(_))),
+        "duplicate user name"
+    );
+    assert_eq!(store.user(999_999).await, Err(Error::NotFound));
+    for role in Role::ALL {
+        let u = store
+            .create_user(&format!("user-{}", role.as_str()), role, None)
+            .await
+            .expect("every role");
+        assert_eq!(store.user(u.id).await.expect("read back").role, role);
+    }
+
+    // Tokens: only hashes are stored; revoked tokens stop working.
+    let token = "truce_demo_0123456789abcdef";
+    store.add_token(mediator.id, token_hash(token), "laptop").await.expect("add token");
+    assert_eq!(store.user_by_token(token_hash(token)).await.expect("token works"), mediator);
+    assert_eq!(store.user_by_token(token_hash("wrong")).await, Err(Error::NotFound));
+    assert!(
+        matches!(
+            store.add_token(delegate.id, token_hash(token), "again").await,
+            Err(Error::Conflict(_))
+        ),
+        "a token hash is unique"
+    );
+    store.revoke_token(token_hash(token)).await.expect("revoke");
+    assert_eq!(store.user_by_token(token_hash(token)).await, Err(Error::NotFound), "revoked");
+
+    // Scenarios and versions.
+    assert_eq!(store.save_scenario("ukraine-2025", "v1", mediator.id).await.expect("v1"), 1);
+    assert_eq!(store.save_scenario("ukraine-2025", "v2", mediator.id).await.expect("v2"), 2);
+    assert_eq!(store.save_scenario("minsk-2015", "m1", mediator.id).await.expect("m1"), 1);
+    assert_eq!(store.scenario("ukraine-2025", None).await.expect("latest").text, "v2");
+    assert_eq!(store.scenario("ukraine-2025", Some(1)).await.expect("v1").text, "v1");
+    assert_eq!(store.scenario("ukraine-2025", Some(3)).await, Err(Error::NotFound));
+    assert_eq!(store.scenario("nowhere", None).await, Err(Error::NotFound));
+    assert_eq!(store.scenarios().await.expect("list"), ["minsk-2015", "ukraine-2025"]);
+
+    // Confidential submissions: kept per party, in order.
+    let first = store
+        .submit_preferences("ukraine-2025", "UKR", delegate.id, "[[preferences]] # 1")
+        .await
+        .expect("submit");
+    let second = store
+        .submit_preferences("ukraine-2025", "RUS", mediator.id, "[[preferences]] # 2")
+        .await
+        .expect("submit");
+    assert!(second > first);
+    let all = store.submissions("ukraine-2025", None).await.expect("all");
+    assert_eq!(all.iter().map(|s| s.party.as_str()).collect::<Vec<_>>(), ["UKR", "RUS"]);
+    let ukr = store.submissions("ukraine-2025", Some("UKR")).await.expect("one party");
+    assert_eq!(ukr.len(), 1);
+    assert_eq!(ukr[0].text, "[[preferences]] # 1");
+    assert_eq!(ukr[0].author, delegate.id);
+    assert!(store.submissions("minsk-2015", None).await.expect("none").is_empty());
+
+    // Agreements.
+    assert_eq!(store.save_agreement("draft-nash", "a1").await.expect("a1"), 1);
+    assert_eq!(store.save_agreement("draft-nash", "a2").await.expect("a2"), 2);
+    assert_eq!(store.agreement("draft-nash").await.expect("latest"), "a2");
+    assert_eq!(store.agreement("nothing").await, Err(Error::NotFound));
+
+    // The entry index: idempotent, queryable by day, and the verification queue.
+    assert_eq!(store.indexed_size().await.expect("empty"), 0);
+    let entries = vec![
+        entry(0, "mission", None, None, None),
+        entry(1, "observation", Some("2015-03-01"), None, Some("received")),
+        entry(2, "observation", Some("2015-03-01"), None, Some("received")),
+        entry(3, "observation", Some("2015-03-02"), None, Some("received")),
+        entry(4, "verification", None, Some(1), None),
+    ];
+    store.index_entries(&entries).await.expect("index");
+    store.index_entries(&entries[3..]).await.expect("re-index is idempotent");
+    assert_eq!(store.indexed_size().await.expect("size"), 5);
+    let day = store.observations_on("2015-03-01").await.expect("by day");
+    assert_eq!(day.iter().map(|e| e.index).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(day[0], entries[1]);
+    store.set_state(1, "corroborated").await.expect("state");
+    store.set_state(2, "under_review").await.expect("state");
+    assert_eq!(store.set_state(42, "corroborated").await, Err(Error::NotFound));
+    let queue = store.queue(10).await.expect("queue");
+    assert_eq!(queue.iter().map(|e| e.index).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(store.queue(1).await.expect("limit").len(), 1);
+
+    // Many writers at once, on clones, on the same scenario: every version is kept, numbered 1..=80.
+    let mut tasks = Vec::new();
+    for k in 0..8 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                s.save_scenario("concurrent", &format!("{k}.{i}"), 1)
+                    .await
+                    .expect("concurrent save");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer task");
+    }
+    assert_eq!(store.scenario("concurrent", None).await.expect("latest").version, 80);
+    let mut texts = Vec::new();
+    for v in 1..=80 {
+        texts.push(store.scenario("concurrent", Some(v)).await.expect("every version").text);
+    }
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 80, "no write lost or duplicated");
+}
