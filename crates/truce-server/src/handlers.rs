@@ -1,0 +1,396 @@
+//! The handlers, one per [`Endpoint`]. Each first checks the caller against the matrix.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use truce_store::{IndexedEntry, Role, Store, token_hash};
+
+use crate::{AppError, AppState, Caller, Endpoint};
+
+type St<S> = State<Arc<AppState<S>>>;
+
+/// Finds the caller from `Authorization: Bearer <token>`; an unknown or revoked token is refused (401),
+/// no token is the public.
+async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Caller { user: None }) };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(AppError::Unauthorized)?;
+    match state.store.user_by_token(token_hash(token)).await {
+        Ok(user) => Ok(Caller { user: Some(user) }),
+        Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn authorise<S: Store>(
+    state: &AppState<S>,
+    headers: &HeaderMap,
+    endpoint: Endpoint,
+) -> Result<Caller, AppError> {
+    let c = caller(state, headers).await?;
+    c.require(endpoint)?;
+    Ok(c)
+}
+
+pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
+    let mut router = Router::new();
+    for endpoint in Endpoint::all() {
+        let (_, path) = endpoint.route();
+        let method: MethodRouter<Arc<AppState<S>>> = match endpoint {
+            Endpoint::WhoAmI => get(whoami::<S>),
+            Endpoint::ListScenarios => get(list_scenarios::<S>),
+            Endpoint::SaveScenario => put(save_scenario::<S>),
+            Endpoint::GetScenario => get(get_scenario::<S>),
+            Endpoint::AnalyzeScenario => get(analyze_scenario::<S>),
+            Endpoint::SubmitPreferences => post(submit_preferences::<S>),
+            Endpoint::ListPreferences => get(list_preferences::<S>),
+            Endpoint::GetAgreement => get(get_agreement::<S>),
+            Endpoint::SubmitEntry => post(submit_entry::<S>),
+            Endpoint::Queue => get(queue::<S>),
+            Endpoint::Compliance => get(compliance::<S>),
+            Endpoint::Checkpoint => get(checkpoint::<S>),
+            Endpoint::Tile => get(tile::<S>),
+        };
+        router = router.route(path, method);
+    }
+    router.with_state(state)
+}
+
+async fn whoami<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
+    let c = authorise(&st, &headers, Endpoint::WhoAmI).await?;
+    Ok(Json(match &c.user {
+        Some(u) => json!({"name": u.name, "role": u.role.as_str(), "party": u.party}),
+        None => json!({"name": null, "role": "public", "party": null}),
+    }))
+}
+
+async fn list_scenarios<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::ListScenarios).await?;
+    Ok(Json(json!({"scenarios": st.store.scenarios().await?})))
+}
+
+async fn save_scenario<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    body: String,
+) -> Result<Response, AppError> {
+    let c = authorise(&st, &headers, Endpoint::SaveScenario).await?;
+    if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(AppError::Invalid(vec![format!(
+            "slug {slug:?}: expected letters, digits, - and _"
+        )]));
+    }
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &body);
+    if scenario.is_none() {
+        return Err(AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()));
+    }
+    let author = c.user.as_ref().map_or(0, |u| u.id);
+    let version = st.store.save_scenario(&slug, &body, author).await?;
+    let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    Ok((StatusCode::CREATED, Json(json!({"slug": slug, "version": version, "warnings": warnings})))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct VersionQuery {
+    version: Option<i64>,
+}
+
+async fn get_scenario<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::GetScenario).await?;
+    let v = st.store.scenario(&slug, q.version).await?;
+    Ok(Json(json!({"slug": v.slug, "version": v.version, "text": v.text})))
+}
+
+async fn analyze_scenario<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::AnalyzeScenario).await?;
+    let v = st.store.scenario(&slug, None).await?;
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+    let scenario =
+        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    let analysis = tokio::task::spawn_blocking(move || {
+        let a = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
+        let option = |o: truce_scenario::OptionIx| scenario.option(o).id.clone();
+        let readings: Vec<Value> = a
+            .readings
+            .iter()
+            .map(|r| {
+                json!({
+                    "reading": r.reading.as_str(),
+                    "constraints": r.constraints.all.len(),
+                    "feasible_packages": r.feasibility.feasible_packages.to_string(),
+                    "total_packages": r.feasibility.total_packages.to_string(),
+                    "blocked_issues": r.feasibility.blocked_issues.iter().map(|i| scenario.issue(*i).id.clone()).collect::<Vec<_>>(),
+                    "min_concessions": r.concessions.as_ref().map(|c| c.min_concessions),
+                    "pareto_size": r.best.as_ref().map(|b| b.pareto_size),
+                    "nash": r.best.as_ref().and_then(|b| b.nash.as_ref()).map(|p| p.package.iter().map(|o| option(*o)).collect::<Vec<_>>()),
+                    "maximin": r.best.as_ref().and_then(|b| b.maximin.as_ref()).map(|p| p.package.iter().map(|o| option(*o)).collect::<Vec<_>>()),
+                })
+            })
+            .collect();
+        json!({"format": "truce.analysis-summary/1", "slug": slug, "version": v.version, "readings": readings})
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(analysis))
+}
+
+#[derive(Deserialize)]
+struct PartyQuery {
+    party: Option<String>,
+}
+
+async fn submit_preferences<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<PartyQuery>,
+    body: String,
+) -> Result<Response, AppError> {
+    let c = authorise(&st, &headers, Endpoint::SubmitPreferences).await?;
+    let user = c.user.as_ref().ok_or(AppError::Unauthorized)?;
+    // A delegate submits for its own party only; the mediator names the party.
+    let party = match (user.role, &user.party, q.party) {
+        (Role::PartyDelegate, Some(own), None) => own.clone(),
+        (Role::PartyDelegate, Some(own), Some(p)) if p == *own => p,
+        (Role::PartyDelegate, _, _) => {
+            return Err(AppError::Forbidden("a delegate submits for its own party only".into()));
+        }
+        (_, _, Some(p)) => p,
+        (_, _, None) => return Err(AppError::Invalid(vec!["?party=<id> is required".into()])),
+    };
+    // The submission must name that party and validate against the scenario.
+    let v = st.store.scenario(&slug, None).await?;
+    let combined = format!("{}\n{}", v.text, body);
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml + submission"), &combined);
+    let scenario =
+        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    let named: Vec<String> = {
+        let (own, _) = truce_scenario::parse(
+            "submission.toml",
+            &format!("{}\n{}", strip_preferences(&v.text), body),
+        );
+        own.map(|s| s.preferences.iter().map(|p| s.party(p.party).id.clone()).collect())
+            .unwrap_or_default()
+    };
+    if named.is_empty() || named.iter().any(|p| *p != party) {
+        return Err(AppError::Invalid(vec![format!(
+            "the submission must hold [[preferences]] for {party} only"
+        )]));
+    }
+    drop(scenario);
+    let id = st.store.submit_preferences(&slug, &party, user.id, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "party": party}))).into_response())
+}
+
+/// The scenario without its own `[[preferences]]` tables, to see what a submission alone names.
+fn strip_preferences(text: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            skipping =
+                trimmed.starts_with("[[preferences]]") || trimmed.starts_with("[preferences");
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+async fn list_preferences<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::ListPreferences).await?;
+    let subs = st.store.submissions(&slug, None).await?;
+    Ok(Json(
+        json!({"submissions": subs.iter().map(|s| json!({"id": s.id, "party": s.party, "author": s.author, "text": s.text})).collect::<Vec<_>>()}),
+    ))
+}
+
+fn watch<S: Store>(st: &AppState<S>) -> Result<&crate::Watch, AppError> {
+    st.watch.as_ref().ok_or(AppError::NotFound)
+}
+
+async fn get_agreement<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::GetAgreement).await?;
+    let w = watch(&st)?;
+    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], w.agreement_text.clone())
+        .into_response())
+}
+
+/// What the store indexes of an entry.
+fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry {
+    use truce_watch::entry::Body;
+    let kind = serde_json::to_value(&e.body)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_string)))
+        .unwrap_or_default();
+    let mut out = IndexedEntry {
+        index: index as i64,
+        kind,
+        author: e.author.clone(),
+        day: None,
+        class: None,
+        position: None,
+        refers_to: None,
+        state: None,
+    };
+    match &e.body {
+        Body::Observation(o) | Body::Correction { observation: o, .. } => {
+            out.day = o.day().ok().map(|d| d.to_string());
+            out.class = Some(o.class.clone());
+            let [lon, lat] = o.event();
+            out.position = Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64));
+            out.state = Some("received".into());
+            if let Body::Correction { supersedes, .. } = &e.body {
+                out.refers_to = Some(*supersedes as i64);
+            }
+        }
+        Body::Verification { of, .. }
+        | Body::Assessment { of, .. }
+        | Body::Attribution { of, .. }
+        | Body::Annotation { of, .. } => out.refers_to = Some(*of as i64),
+        _ => {}
+    }
+    out
+}
+
+async fn submit_entry<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::SubmitEntry).await?;
+    let w = watch(&st)?;
+    let entry =
+        truce_watch::entry::decode(&body).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    // Check against the log's rules, queue, and apply, in log order, under one lock.
+    let (receipt, index) = {
+        let mut state =
+            w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+        state.registry().check(&entry).map_err(|e| AppError::Forbidden(e.to_string()))?;
+        let index = state.registry().size;
+        let receipt = match w.sequencer.enqueue(body.to_vec()) {
+            Ok(r) => r,
+            Err(truce_tlog::Error::Pushback) => return Err(AppError::Pushback),
+            Err(e) => return Err(AppError::Internal(e.to_string())),
+        };
+        state.apply_owned(entry.clone());
+        (receipt, index)
+    };
+    // Acknowledge only once durable.
+    let at = tokio::task::spawn_blocking(move || receipt.wait())
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if at != index {
+        return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
+    }
+    st.store.index_entries(&[indexed(at, &entry)]).await?;
+    if let truce_watch::entry::Body::Verification { of, to, .. } = &entry.body {
+        st.store.set_state(*of as i64, to.as_str()).await?;
+    }
+    Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+}
+
+async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::Queue).await?;
+    let q = st.store.queue(200).await?;
+    Ok(Json(
+        json!({"queue": q.iter().map(|e| json!({"index": e.index, "day": e.day, "class": e.class, "state": e.state, "author": e.author})).collect::<Vec<_>>()}),
+    ))
+}
+
+#[derive(Deserialize)]
+struct AsOf {
+    as_of: Option<String>,
+}
+
+async fn compliance<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Query(q): Query<AsOf>,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::Compliance).await?;
+    let w = watch(&st)?;
+    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let as_of = match q.as_of {
+        Some(d) => d
+            .parse()
+            .map_err(|_| AppError::Invalid(vec![format!("as_of {d:?}: expected YYYY-MM-DD")]))?,
+        None => state
+            .registry()
+            .observations
+            .values()
+            .filter_map(|r| r.observation.day().ok())
+            .max()
+            .ok_or_else(|| {
+                AppError::Invalid(vec!["no observation yet: give ?as_of=YYYY-MM-DD".into()])
+            })?,
+    };
+    let report = state.evaluate(as_of);
+    serde_json::to_value(&report).map(Json).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+async fn checkpoint<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Checkpoint).await?;
+    let w = watch(&st)?;
+    let note = w.sequencer.checkpoint();
+    // tlog-tiles: the checkpoint changes; clients must not cache it for long.
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        note.to_text(),
+    )
+        .into_response())
+}
+
+async fn tile<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(path): Path<String>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Tile).await?;
+    let w = watch(&st)?;
+    let full = format!("tile/{path}");
+    let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
+    let data = tokio::fs::read(w.dir.join(tile.path())).await.map_err(|_| AppError::NotFound)?;
+    // Full tiles never change: cache them for ever. Partial tiles are superseded as the log grows.
+    let cache =
+        if full.contains(".p/") { "max-age=60" } else { "public, max-age=31536000, immutable" };
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream"), (header::CACHE_CONTROL, cache)], data)
+        .into_response())
+}

@@ -1,0 +1,186 @@
+//! Truce as a service: a versioned JSON API over the core crates, authorisation by role, and the C2SP
+//! read path of the observation log.
+//!
+//! What it does not do: business rules. Validation is `truce_scenario::parse`, analysis
+//! `truce_table::analyze`, the log's rules `truce_watch::registry`, compliance
+//! `truce_watch::compliance`, durability `truce_tlog`. This crate maps them to HTTP, and decides who may
+//! call what ([`auth::MATRIX`]).
+
+#![deny(missing_docs)]
+
+pub mod auth;
+mod handlers;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use truce_store::{Role, Store, User};
+use truce_tlog::sequencer::{Sequencer, SequencerConfig};
+use truce_watch::compliance::Compliance;
+
+pub use auth::{Endpoint, MATRIX};
+
+/// What the server runs on.
+pub struct AppState<S: Store> {
+    /// The relational store.
+    pub store: S,
+    /// The observation log, if this server runs one.
+    pub watch: Option<Watch>,
+}
+
+/// The observation log this server writes, and the compliance of its agreement, kept up to date.
+pub struct Watch {
+    /// The log's directory (tiles, checkpoint).
+    pub dir: PathBuf,
+    /// The group-commit writer.
+    pub sequencer: Sequencer,
+    /// The agreement's TOML.
+    pub agreement_text: String,
+    /// Replayed state: the log's rules and compliance, updated in log order under this lock.
+    pub state: Mutex<Compliance<'static>>,
+}
+
+impl Watch {
+    /// Opens (or creates) the log in `dir` with `signer`, replays it, and serves `agreement`.
+    pub fn open(
+        dir: &Path,
+        signer: truce_tlog::note::NoteSigner,
+        agreement_text: &str,
+        config: SequencerConfig,
+    ) -> Result<Watch, String> {
+        let (agreement, diags) = truce_accord::parse("agreement.toml", agreement_text);
+        let agreement = agreement
+            .ok_or_else(|| diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
+        // The server holds one agreement for its whole life; compliance borrows it.
+        let agreement: &'static truce_accord::Agreement = Box::leak(Box::new(agreement));
+        let storage = truce_tlog::storage::FsStorage::open(dir).map_err(|e| e.to_string())?;
+        let log = if dir.join(truce_tlog::log::STATE_PATH).exists() {
+            truce_tlog::log::Log::open(storage, signer).map_err(|e| e.to_string())?
+        } else {
+            truce_tlog::log::Log::create(storage, signer).map_err(|e| e.to_string())?
+        };
+        let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&log.checkpoint().text)
+            .map_err(|e| e.to_string())?;
+        let mut compliance = Compliance::new(agreement);
+        {
+            let reader = truce_tlog::fs::DirReader { root: dir.to_path_buf() };
+            let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)
+                .map_err(|e| e.to_string())?;
+            for bundle in 0..checkpoint.size.div_ceil(256) {
+                for e in verifier.entries(bundle).map_err(|e| e.to_string())? {
+                    compliance.apply(&e);
+                }
+            }
+        }
+        let sequencer = Sequencer::start(log, config).map_err(|e| e.to_string())?;
+        Ok(Watch {
+            dir: dir.to_path_buf(),
+            sequencer,
+            agreement_text: agreement_text.to_string(),
+            state: Mutex::new(compliance),
+        })
+    }
+}
+
+/// The caller: a user found by token, or the public.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user, if a valid token was given.
+    pub user: Option<User>,
+}
+
+impl Caller {
+    /// The caller's role (`public` without a token).
+    pub fn role(&self) -> Role {
+        self.user.as_ref().map_or(Role::Public, |u| u.role)
+    }
+
+    /// Refuses unless the caller's role may call `endpoint`: 401 without a token, 403 with one.
+    pub fn require(&self, endpoint: Endpoint) -> Result<(), AppError> {
+        if endpoint.allows(self.role()) {
+            Ok(())
+        } else if self.user.is_none() {
+            Err(AppError::Unauthorized)
+        } else {
+            Err(AppError::Forbidden(format!(
+                "{} may not call {:?}",
+                self.role().as_str(),
+                endpoint
+            )))
+        }
+    }
+}
+
+/// What a handler can fail with; one status per variant, and no internal detail sent to the client.
+#[derive(Debug)]
+pub enum AppError {
+    /// 401: a token is needed.
+    Unauthorized,
+    /// 403: the role may not.
+    Forbidden(String),
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict(String),
+    /// 422: the input is not valid; the diagnostics say why.
+    Invalid(Vec<String>),
+    /// 503 with `Retry-After`: the log's pending pool is full.
+    Pushback,
+    /// 500; the detail is logged, not sent.
+    Internal(String),
+}
+
+impl From<truce_store::Error> for AppError {
+    fn from(e: truce_store::Error) -> AppError {
+        match e {
+            truce_store::Error::NotFound => AppError::NotFound,
+            truce_store::Error::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            AppError::Unauthorized => {
+                (StatusCode::UNAUTHORIZED, "a bearer token is required".to_string())
+            }
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, m),
+            AppError::Invalid(d) => {
+                let body = serde_json::json!({"error": "invalid input", "diagnostics": d});
+                return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response();
+            }
+            AppError::Pushback => {
+                let body = axum::Json(serde_json::json!({"error": "the log is busy: retry"}));
+                return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], body)
+                    .into_response();
+            }
+            AppError::Internal(m) => {
+                eprintln!("truce-server: internal error: {m}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_string())
+            }
+        };
+        let www = if status == StatusCode::UNAUTHORIZED {
+            Some(("www-authenticate", "Bearer"))
+        } else {
+            None
+        };
+        let mut response =
+            (status, axum::Json(serde_json::json!({"error": message}))).into_response();
+        if let Some((k, v)) = www {
+            response.headers_mut().insert(k, axum::http::HeaderValue::from_static(v));
+        }
+        response
+    }
+}
+
+/// The router: every [`Endpoint`], behind its authorisation.
+pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
+    handlers::routes(state)
+}

@@ -1,0 +1,331 @@
+//! The server, driven through its router (no socket): every endpoint with every role against the
+//! matrix; the confidentiality of preference submissions; the life of an observation.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use truce_server::{AppState, Endpoint, Watch};
+use truce_store::{Role, Store, token_hash};
+use truce_store_sqlite::Sqlite;
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Server {
+    router: axum::Router,
+    tokens: Vec<(Role, Option<String>, String)>,
+    dir: std::path::PathBuf,
+}
+
+async fn server(name: &str, max_pending: usize) -> Server {
+    let dir = std::env::temp_dir().join(format!("truce-server-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Sqlite::open(&dir.join("truce.db")).await.unwrap();
+    let mut tokens = Vec::new();
+    for (k, role) in Role::ALL.into_iter().enumerate() {
+        let party = (role == Role::PartyDelegate).then(|| "UKR".to_string());
+        let user = store.create_user(&format!("user-{k}"), role, party.as_deref()).await.unwrap();
+        let token = format!("token-{k}-{}", role.as_str());
+        store.add_token(user.id, token_hash(&token), "test").await.unwrap();
+        tokens.push((role, party, token));
+    }
+    // A second delegate, for another party.
+    let rus = store.create_user("delegate-rus", Role::PartyDelegate, Some("RUS")).await.unwrap();
+    store.add_token(rus.id, token_hash("token-rus"), "test").await.unwrap();
+    tokens.push((Role::PartyDelegate, Some("RUS".into()), "token-rus".into()));
+    let seed = std::fs::read_to_string(root().join("scenarios/ukraine-2025.toml")).unwrap();
+    store.save_scenario("ukraine-2025", &seed, 1).await.unwrap();
+    let agreement = std::fs::read_to_string(root().join("accords/minsk-2015.toml")).unwrap();
+    let signer =
+        truce_tlog::note::NoteSigner::generate("test.truce/log", truce_tlog::note::ED25519)
+            .unwrap();
+    let config = truce_tlog::sequencer::SequencerConfig {
+        max_batch: 64,
+        max_age: std::time::Duration::from_millis(2),
+        max_pending,
+    };
+    let watch = Watch::open(&dir.join("log"), signer, &agreement, config).unwrap();
+    let state = Arc::new(AppState { store, watch: Some(watch) });
+    Server { router: truce_server::router(state), tokens, dir }
+}
+
+async fn call(
+    router: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Vec<u8>,
+) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let res = router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, bytes, headers)
+}
+
+/// A concrete request for each endpoint.
+fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
+    let (method, _) = e.route();
+    let (path, body): (String, Vec<u8>) = match e {
+        Endpoint::WhoAmI => ("/v1/whoami".into(), vec![]),
+        Endpoint::ListScenarios => ("/v1/scenarios".into(), vec![]),
+        Endpoint::SaveScenario => ("/v1/scenarios/matrix-test".into(), b"not toml [".to_vec()),
+        Endpoint::GetScenario => ("/v1/scenarios/ukraine-2025".into(), vec![]),
+        Endpoint::AnalyzeScenario => ("/v1/scenarios/ukraine-2025/analysis".into(), vec![]),
+        Endpoint::SubmitPreferences => {
+            ("/v1/scenarios/ukraine-2025/preferences".into(), b"garbage".to_vec())
+        }
+        Endpoint::ListPreferences => ("/v1/scenarios/ukraine-2025/preferences".into(), vec![]),
+        Endpoint::GetAgreement => ("/v1/agreement".into(), vec![]),
+        Endpoint::SubmitEntry => ("/v1/entries".into(), b"{}".to_vec()),
+        Endpoint::Queue => ("/v1/queue".into(), vec![]),
+        Endpoint::Compliance => ("/v1/compliance?as_of=2015-03-01".into(), vec![]),
+        Endpoint::Checkpoint => ("/log/checkpoint".into(), vec![]),
+        Endpoint::Tile => ("/log/tile/0/000".into(), vec![]),
+    };
+    (method, path, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_with_every_role_follows_the_matrix() {
+    let s = server("matrix", 4096).await;
+    let mut checked = 0;
+    for endpoint in Endpoint::all() {
+        let (method, path, body) = example(endpoint);
+        // No token: allowed only where the public is.
+        let (status, _, headers) = call(&s.router, method, &path, None, body.clone()).await;
+        if endpoint.allows(Role::Public) {
+            assert!(
+                status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                "{endpoint:?} public: {status}"
+            );
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint:?} without a token");
+            assert_eq!(headers.get("www-authenticate").unwrap(), "Bearer");
+        }
+        for (role, _, token) in &s.tokens {
+            let (status, bytes, _) =
+                call(&s.router, method, &path, Some(token), body.clone()).await;
+            if endpoint.allows(*role) {
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{endpoint:?} as {}: {status} {}",
+                    role.as_str(),
+                    String::from_utf8_lossy(&bytes)
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{endpoint:?} as {}", role.as_str());
+            }
+            checked += 1;
+        }
+    }
+    // A bad token is refused everywhere, even on public endpoints.
+    let (status, _, _) = call(&s.router, "GET", "/log/checkpoint", Some("forged"), vec![]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    println!(
+        "authorisation matrix: {} endpoints × {} callers = {checked} calls checked",
+        Endpoint::all().count(),
+        s.tokens.len()
+    );
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_cannot_read_another_partys_raw_preferences_by_any_endpoint() {
+    let s = server("confidential", 4096).await;
+    let token = |party: &str| {
+        s.tokens.iter().find(|(_, p, _)| p.as_deref() == Some(party)).unwrap().2.clone()
+    };
+    let (ukr, rus) = (token("UKR"), token("RUS"));
+    let secret = "[[preferences]]\nparty = \"UKR\"\nreservation = 0.4242\n";
+    let (status, bytes, _) = call(
+        &s.router,
+        "POST",
+        "/v1/scenarios/ukraine-2025/preferences",
+        Some(&ukr),
+        secret.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&bytes));
+    // RUS may not submit for UKR, nor UKR for RUS.
+    let (status, _, _) = call(
+        &s.router,
+        "POST",
+        "/v1/scenarios/ukraine-2025/preferences?party=UKR",
+        Some(&rus),
+        secret.as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = call(
+        &s.router,
+        "POST",
+        "/v1/scenarios/ukraine-2025/preferences",
+        Some(&ukr),
+        secret.replace("UKR", "RUS").into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a submission names its own party only");
+    // Every endpoint the RUS delegate may call: the secret never appears.
+    for endpoint in Endpoint::all().filter(|e| e.allows(Role::PartyDelegate)) {
+        let (method, path, body) = example(endpoint);
+        let (_, bytes, _) = call(&s.router, method, &path, Some(&rus), body).await;
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("0.4242"),
+            "{endpoint:?} leaks a raw submission"
+        );
+    }
+    // The mediator sees it.
+    let mediator = s.tokens.iter().find(|(r, _, _)| *r == Role::Mediator).unwrap().2.clone();
+    let (status, bytes, _) =
+        call(&s.router, "GET", "/v1/scenarios/ukraine-2025/preferences", Some(&mediator), vec![])
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&bytes).contains("0.4242"));
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
+    use truce_watch::entry::{Body as E, Role as R, VerificationState, key_hex, sign};
+    let s = server("entries", 4096).await;
+    let observer_token = s.tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let k = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
+    let (mission, observer, verifier) = (k(1), k(2), k(3));
+    let mut entries = vec![sign(&mission, E::Mission { name: "test".into() }).unwrap()];
+    for (key, role) in [(&observer, R::Observer), (&verifier, R::Verifier)] {
+        entries.push(
+            sign(
+                &mission,
+                E::Enrol {
+                    key: key_hex(&key.verifying_key()),
+                    name: "x".into(),
+                    role,
+                    party: None,
+                },
+            )
+            .unwrap(),
+        );
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let (status, bytes, _) =
+            call(&s.router, "POST", "/v1/entries", Some(&observer_token), e.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&bytes));
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["index"], i);
+    }
+    let observation = truce_watch::entry::Observation {
+        start: "2015-03-06T10:00:00Z".into(),
+        end: "2015-03-06T10:30:00Z".into(),
+        lat_e6: 48_100_000,
+        lon_e6: 38_100_000,
+        controlled_by: "ORDLO".into(),
+        sensor: "saw".into(),
+        class: "weapon_sighting".into(),
+        count: 4,
+        approximate: false,
+        bearing_deg: None,
+        distance_m: None,
+        weapon: Some(truce_watch::entry::Weapon { class: "mlrs".into(), calibre_mm: Some(122) }),
+        media: vec![],
+        note: String::new(),
+    };
+    let (status, _, _) = call(
+        &s.router,
+        "POST",
+        "/v1/entries",
+        Some(&observer_token),
+        sign(&observer, E::Observation(observation)).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The observer may not verify its own observation: refused by the log's rules, not appended.
+    let own = sign(
+        &observer,
+        E::Verification { of: 3, to: VerificationState::UnderReview, reason: None },
+    )
+    .unwrap();
+    let (status, bytes, _) =
+        call(&s.router, "POST", "/v1/entries", Some(&observer_token), own).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{}", String::from_utf8_lossy(&bytes));
+    // The verifier's queue has it; compliance shows an alleged violation.
+    let verifier_token = s.tokens.iter().find(|(r, _, _)| *r == Role::Verifier).unwrap().2.clone();
+    let (_, bytes, _) = call(&s.router, "GET", "/v1/queue", Some(&verifier_token), vec![]).await;
+    let q: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(q["queue"][0]["index"], 3);
+    let status_of = |bytes: &[u8]| -> String {
+        let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        v["commitments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commitment"] == "2.mlrs.ORDLO")
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (_, bytes, _) =
+        call(&s.router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
+    assert_eq!(status_of(&bytes), "alleged_violation");
+    for to in [VerificationState::UnderReview, VerificationState::Corroborated] {
+        let e = sign(&verifier, E::Verification { of: 3, to, reason: None }).unwrap();
+        let (status, _, _) = call(&s.router, "POST", "/v1/entries", Some(&verifier_token), e).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, bytes, _) =
+        call(&s.router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
+    assert_eq!(status_of(&bytes), "verified_violation");
+    let (_, bytes, _) = call(&s.router, "GET", "/v1/queue", Some(&verifier_token), vec![]).await;
+    let q: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(q["queue"].as_array().unwrap().is_empty(), "verified observations leave the queue");
+    // The C2SP read path: a checkpoint of 6 entries (it follows the acknowledgement by one integration,
+    // a few milliseconds), not cached; the partial tile, briefly cached.
+    let mut tries = 0;
+    let (status, bytes, headers) = loop {
+        let got = call(&s.router, "GET", "/log/checkpoint", None, vec![]).await;
+        if String::from_utf8_lossy(&got.1).contains("\n6\n") || tries == 200 {
+            break got;
+        }
+        tries += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("\n6\n"),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let (status, bytes, headers) =
+        call(&s.router, "GET", "/log/tile/entries/000.p/6", None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("cache-control").unwrap(), "max-age=60");
+    assert_eq!(truce_tlog::tile::parse_bundle(&bytes).unwrap().len(), 6);
+    let (status, _, _) = call(&s.router, "GET", "/log/tile/../../etc/passwd", None, vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_pending_pool_is_503_with_retry_after() {
+    let s = server("pushback", 0).await;
+    let token = s.tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let mission = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+    let e =
+        truce_watch::entry::sign(&mission, truce_watch::entry::Body::Mission { name: "m".into() })
+            .unwrap();
+    let (status, _, headers) = call(&s.router, "POST", "/v1/entries", Some(&token), e).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers.get("retry-after").unwrap(), "1");
+    std::fs::remove_dir_all(&s.dir).ok();
+}
