@@ -253,7 +253,7 @@ async fn get_agreement<S: Store>(
 }
 
 /// What the store indexes of an entry.
-fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry {
+pub(crate) fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry {
     use truce_watch::entry::Body;
     let kind = serde_json::to_value(&e.body)
         .ok()
@@ -321,8 +321,14 @@ async fn submit_entry<S: Store>(
         return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
     }
     st.store.index_entries(&[indexed(at, &entry)]).await?;
-    if let truce_watch::entry::Body::Verification { of, to, .. } = &entry.body {
-        st.store.set_state(*of as i64, to.as_str()).await?;
+    match &entry.body {
+        truce_watch::entry::Body::Verification { of, to, .. } => {
+            st.store.set_state(*of as i64, to.as_str()).await?
+        }
+        truce_watch::entry::Body::Correction { supersedes, .. } => {
+            st.store.set_state(*supersedes as i64, "superseded").await?
+        }
+        _ => {}
     }
     Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
 }
@@ -393,4 +399,34 @@ async fn tile<S: Store>(
         if full.contains(".p/") { "max-age=60" } else { "public, max-age=31536000, immutable" };
     Ok(([(header::CONTENT_TYPE, "application/octet-stream"), (header::CACHE_CONTROL, cache)], data)
         .into_response())
+}
+
+pub(crate) fn metrics_routes<S: Store>(state: Arc<AppState<S>>) -> Router {
+    Router::new().route("/metrics", get(metrics::<S>)).with_state(state)
+}
+
+async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+    let mut out = String::new();
+    if let Some(w) = &st.watch {
+        let size = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
+            .map(|c| c.size)
+            .unwrap_or(0);
+        let (entries, observations, refused) = {
+            let s = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+            (s.registry().size, s.registry().observations.len(), s.registry().refused.len())
+        };
+        out.push_str(&format!(
+            "# HELP truce_log_checkpoint_size Entries in the latest signed checkpoint.\n# TYPE truce_log_checkpoint_size gauge\ntruce_log_checkpoint_size {size}\n\
+             # HELP truce_log_pending Entries waiting for the next batch.\n# TYPE truce_log_pending gauge\ntruce_log_pending {}\n\
+             # HELP truce_entries_applied Entries replayed into the compliance state.\n# TYPE truce_entries_applied gauge\ntruce_entries_applied {entries}\n\
+             # HELP truce_observations Observations on the log.\n# TYPE truce_observations gauge\ntruce_observations {observations}\n\
+             # HELP truce_entries_refused Entries the log's rules refused.\n# TYPE truce_entries_refused gauge\ntruce_entries_refused {refused}\n",
+            w.sequencer.pending()
+        ));
+    }
+    out.push_str(&format!(
+        "# HELP truce_store_indexed_entries Entries indexed in the store.\n# TYPE truce_store_indexed_entries gauge\ntruce_store_indexed_entries {}\n",
+        st.store.indexed_size().await?
+    ));
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
 }

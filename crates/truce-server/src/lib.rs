@@ -184,3 +184,61 @@ impl IntoResponse for AppError {
 pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
     handlers::routes(state)
 }
+
+/// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.
+pub fn metrics_router<S: Store>(state: Arc<AppState<S>>) -> Router {
+    handlers::metrics_routes(state)
+}
+
+/// Indexes, in the store, the log entries it does not hold yet (after a restart, or a log written
+/// offline). Returns how many were indexed.
+pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError> {
+    let Some(w) = &state.watch else { return Ok(0) };
+    let from = state.store.indexed_size().await? as u64;
+    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if from >= checkpoint.size {
+        return Ok(0);
+    }
+    let dir = w.dir.clone();
+    let entries = tokio::task::spawn_blocking(move || -> Result<Vec<(u64, Vec<u8>)>, String> {
+        let reader = truce_tlog::fs::DirReader { root: dir };
+        let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for bundle in from / 256..checkpoint.size.div_ceil(256) {
+            for (k, e) in
+                verifier.entries(bundle).map_err(|e| e.to_string())?.into_iter().enumerate()
+            {
+                let index = bundle * 256 + k as u64;
+                if index >= from {
+                    out.push((index, e));
+                }
+            }
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(AppError::Internal)?;
+    let mut batch = Vec::new();
+    {
+        let compliance =
+            w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+        for (index, bytes) in &entries {
+            let Ok(entry) = truce_watch::entry::decode(bytes) else { continue };
+            let mut row = handlers::indexed(*index, &entry);
+            if let Some(r) = compliance.registry().observations.get(index) {
+                row.state = Some(
+                    if r.superseded_by.is_some() { "superseded" } else { r.state.as_str() }
+                        .to_string(),
+                );
+            }
+            batch.push(row);
+        }
+    }
+    for chunk in batch.chunks(4096) {
+        state.store.index_entries(chunk).await?;
+    }
+    Ok(entries.len())
+}

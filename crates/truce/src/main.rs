@@ -6,6 +6,7 @@ mod bench;
 mod domain;
 mod render;
 mod report;
+mod serve;
 mod svg;
 mod tlog;
 mod watch;
@@ -122,6 +123,22 @@ enum Command {
         /// The boundary view that names countries in the ACLED-like export.
         #[arg(long, default_value = truce_watch::boundary::DEFAULT_VIEW)]
         view: String,
+    },
+    /// Run the server: API, C2SP read path, metrics. Configuration from a TOML file (--config) and the
+    /// environment (TRUCE_LISTEN, TRUCE_METRICS_LISTEN, TRUCE_DATA_DIR, TRUCE_DATABASE_URL for
+    /// PostgreSQL, TRUCE_AGREEMENT).
+    Serve {
+        /// The configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// A demonstration with embedded defaults: SQLite and tiles under ./truce-data/demo (replaced at
+    /// each run), the seed scenario, a drafted agreement, a generated 60-day mission; prints the URL and
+    /// a token for each role.
+    Demo {
+        /// Port on localhost.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
     },
     /// Reports computed from the log.
     #[command(subcommand)]
@@ -396,6 +413,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { log, vkey, format, view } => {
             emit(&watch::export(&log, vkey.as_deref(), format, &view)?)
         }
+        Command::Serve { config } => serve::serve(config.as_deref()),
+        Command::Demo { port } => serve::demo(port),
         Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {
             let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;

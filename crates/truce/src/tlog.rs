@@ -14,7 +14,7 @@ use truce_tlog::storage::FsStorage;
 use truce_tlog::witness::{Witness, WitnessStore};
 
 /// Where `truce log init` keeps the log's private key, inside the log directory (never served).
-const LOG_SKEY: &str = ".state/log.skey";
+pub(crate) const LOG_SKEY: &str = ".state/log.skey";
 /// Where it writes the public key.
 const LOG_VKEY: &str = "log.vkey";
 
@@ -139,7 +139,7 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn log_signer(dir: &Path) -> anyhow::Result<NoteSigner> {
+pub(crate) fn log_signer(dir: &Path) -> anyhow::Result<NoteSigner> {
     let text = read_text(&dir.join(LOG_SKEY))
         .context("the log's private key is missing: is this a log created by `truce log init`?")?;
     NoteSigner::parse(&text).map_err(|e| format_err!("{}: {e}", dir.join(LOG_SKEY).display()))

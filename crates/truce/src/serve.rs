@@ -1,0 +1,269 @@
+//! `truce serve` and `truce demo`: the server with its configuration, and a demonstration with embedded
+//! defaults. The backend is chosen here, once: SQLite for a path, PostgreSQL for a `postgres://` URL.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail, format_err};
+use truce_store::{Role, Store, token_hash};
+
+/// Where and how the server runs. Read from a TOML file, then overridden by the environment
+/// (`TRUCE_LISTEN`, `TRUCE_METRICS_LISTEN`, `TRUCE_DATA_DIR`, `TRUCE_DATABASE_URL`, `TRUCE_AGREEMENT`).
+#[derive(Clone)]
+pub struct Config {
+    /// Address of the API and the pages.
+    pub listen: String,
+    /// Address of the metrics listener.
+    pub metrics_listen: String,
+    /// Tiles, keys and (for SQLite) the database live here.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; absent for SQLite in the data directory.
+    pub database_url: Option<String>,
+    /// The agreement the mission monitors.
+    pub agreement: PathBuf,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("agreement", &self.agreement)
+            .finish()
+    }
+}
+
+impl Config {
+    /// The defaults: localhost, `./truce-data`, SQLite, the Minsk II accord.
+    pub fn defaults() -> Config {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            metrics_listen: "127.0.0.1:9090".into(),
+            data_dir: PathBuf::from("truce-data"),
+            database_url: None,
+            agreement: PathBuf::from("accords/minsk-2015.toml"),
+        }
+    }
+
+    /// Defaults, then the file (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut c = Config::defaults();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let table = toml::de::DeTable::parse(&text)
+                .map_err(|e| format_err!("{}: {e}", path.display()))?;
+            for (key, value) in table.get_ref().iter() {
+                let key = key.get_ref();
+                let s = value
+                    .get_ref()
+                    .as_str()
+                    .ok_or_else(|| format_err!("{}: {key}: expected a string", path.display()))?;
+                match key.as_ref() {
+                    "listen" => c.listen = s.into(),
+                    "metrics_listen" => c.metrics_listen = s.into(),
+                    "data_dir" => c.data_dir = s.into(),
+                    "database_url" => c.database_url = Some(s.into()),
+                    "agreement" => c.agreement = s.into(),
+                    other => bail!(
+                        "{}: unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement",
+                        path.display()
+                    ),
+                }
+            }
+        }
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        if let Some(v) = env("TRUCE_LISTEN") {
+            c.listen = v
+        }
+        if let Some(v) = env("TRUCE_METRICS_LISTEN") {
+            c.metrics_listen = v
+        }
+        if let Some(v) = env("TRUCE_DATA_DIR") {
+            c.data_dir = v.into()
+        }
+        if let Some(v) = env("TRUCE_DATABASE_URL") {
+            c.database_url = Some(v)
+        }
+        if let Some(v) = env("TRUCE_AGREEMENT") {
+            c.agreement = v.into()
+        }
+        Ok(c)
+    }
+}
+
+/// A new random token: 32 bytes, hex.
+fn new_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format_err!("no randomness: {e}"))?;
+    Ok(format!("truce_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+/// What `demo` prepared: the tokens to print.
+struct Demo {
+    tokens: Vec<(String, String)>,
+}
+
+/// Seeds a store for the demo: one user per role (and a delegate per party of the seed), a fresh token
+/// for each, the seed scenario, and a Nash-package draft agreement.
+async fn seed<S: Store>(store: &S) -> anyhow::Result<Demo> {
+    let users: Vec<(&str, Role, Option<&str>)> = vec![
+        ("mediator", Role::Mediator, None),
+        ("analyst", Role::Analyst, None),
+        ("delegate-ukr", Role::PartyDelegate, Some("UKR")),
+        ("delegate-rus", Role::PartyDelegate, Some("RUS")),
+        ("observer", Role::Observer, None),
+        ("verifier", Role::Verifier, None),
+        ("witness", Role::WitnessOperator, None),
+        ("public", Role::Public, None),
+    ];
+    let mut tokens = Vec::new();
+    for (name, role, party) in users {
+        let user = store.create_user(name, role, party).await?;
+        let token = new_token()?;
+        store.add_token(user.id, token_hash(&token), "demo").await?;
+        tokens.push((format!("{name} ({})", role.as_str()), token));
+    }
+    let seed = std::fs::read_to_string("scenarios/ukraine-2025.toml")
+        .context("cannot read scenarios/ukraine-2025.toml (run the demo from the repository)")?;
+    store.save_scenario("ukraine-2025", &seed, 1).await?;
+    // The draft from the Table's Nash package.
+    let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", &seed);
+    if let Some(scenario) = scenario {
+        let analysis = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
+        if let Some(best) =
+            analysis.readings.first().and_then(|r| r.best.as_ref()).and_then(|b| b.nash.as_ref())
+        {
+            let day_one = scenario
+                .positions
+                .iter()
+                .map(|p| p.date)
+                .max()
+                .and_then(|d| d.tomorrow().ok())
+                .unwrap_or(jiff::civil::date(2026, 1, 1));
+            let draft = truce_accord::draft(&scenario, &best.package, "nash", day_one);
+            store.save_agreement("ukraine-2025-nash-draft", &draft).await?;
+        }
+    }
+    Ok(Demo { tokens })
+}
+
+/// Opens the log (creating it, and for the demo filling it with a generated mission) and runs the server.
+async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyhow::Result<()> {
+    let log_dir = config.data_dir.join("log");
+    let agreement_text = std::fs::read_to_string(&config.agreement)
+        .with_context(|| format!("cannot read the agreement {}", config.agreement.display()))?;
+    if demo.is_some() && !log_dir.join(crate::tlog::LOG_SKEY).exists() {
+        let (agreement, diags) =
+            truce_accord::parse(&config.agreement.display().to_string(), &agreement_text);
+        let agreement = agreement.ok_or_else(|| {
+            format_err!("{}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+        })?;
+        let mission =
+            truce_watch::generate::generate(&agreement, 1, 60).map_err(|e| format_err!("{e}"))?;
+        crate::tlog::append_entries(&log_dir, "demo.truce.example/mission", &mission.entries)?;
+        let keys = config.data_dir.join("keys");
+        std::fs::create_dir_all(&keys)?;
+        for (name, key) in &mission.keys {
+            let file = truce_watch::entry::KeyFile { name: name.clone(), key: key.clone() };
+            crate::tlog::write_secret(&keys.join(format!("{name}.key")), &file.to_text())?;
+        }
+    }
+    if !log_dir.join(crate::tlog::LOG_SKEY).exists() {
+        crate::tlog::run_log(crate::tlog::LogCommand::Init {
+            dir: log_dir.clone(),
+            origin: "truce.example/mission".into(),
+        })?;
+    }
+    let signer = crate::tlog::log_signer(&log_dir)?;
+    let watch = truce_server::Watch::open(
+        &log_dir,
+        signer,
+        &agreement_text,
+        truce_tlog::sequencer::SequencerConfig::default(),
+    )
+    .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
+    let state = Arc::new(truce_server::AppState { store, watch: Some(watch) });
+    // Index what the log holds for the store's queries (only what is not indexed yet).
+    let indexed = truce_server::index_log(&state)
+        .await
+        .map_err(|e| format_err!("indexing the log: {e:?}"))?;
+    if indexed > 0 {
+        println!("indexed {indexed} log entries");
+    }
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let metrics = tokio::net::TcpListener::bind(&config.metrics_listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.metrics_listen))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    println!("Truce is serving on {url} (metrics on http://{})", metrics.local_addr()?);
+    if let Some(demo) = demo {
+        println!("\nDemo tokens (shown once; only their hashes are stored):");
+        for (who, token) in &demo.tokens {
+            println!("  {who:<32} {token}");
+        }
+        println!("\nTry: curl -H 'Authorization: Bearer <token>' {url}/v1/whoami");
+    }
+    let app = truce_server::router(state.clone());
+    let metrics_app = truce_server::metrics_router(state);
+    let api = axum::serve(listener, app);
+    let met = axum::serve(metrics, metrics_app);
+    tokio::select! {
+        r = api => r.context("the API server stopped")?,
+        r = met => r.context("the metrics server stopped")?,
+        _ = tokio::signal::ctrl_c() => println!("stopping"),
+    }
+    Ok(())
+}
+
+/// `truce serve`.
+pub fn serve(config_file: Option<&Path>) -> anyhow::Result<()> {
+    let config = Config::load(config_file)?;
+    run(config, false)
+}
+
+/// `truce demo`: embedded defaults in a fresh `./truce-data/demo` (replaced at every run).
+pub fn demo(port: u16) -> anyhow::Result<()> {
+    let mut config = Config::load(None)?;
+    config.data_dir = config.data_dir.join("demo");
+    if config.data_dir.exists() {
+        std::fs::remove_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot clear {}", config.data_dir.display()))?;
+    }
+    config.database_url = None;
+    config.listen = format!("127.0.0.1:{port}");
+    config.metrics_listen = format!("127.0.0.1:{}", port.wrapping_add(1010));
+    run(config, true)
+}
+
+fn run(config: Config, demo: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+        match &config.database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let store = truce_store_postgres::Postgres::connect(url)
+                    .await
+                    .map_err(|e| format_err!("PostgreSQL: {e}"))?;
+                let d = if demo { Some(seed(&store).await?) } else { None };
+                launch(store, &config, d).await
+            }
+            Some(other) => bail!(
+                "TRUCE_DATABASE_URL: unsupported scheme in {:?}; expected postgres://",
+                other.split(':').next().unwrap_or("")
+            ),
+            None => {
+                let store = truce_store_sqlite::Sqlite::open(&config.data_dir.join("truce.db"))
+                    .await
+                    .map_err(|e| format_err!("SQLite: {e}"))?;
+                let d = if demo { Some(seed(&store).await?) } else { None };
+                launch(store, &config, d).await
+            }
+        }
+    })
+}
