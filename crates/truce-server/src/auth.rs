@@ -36,6 +36,28 @@ pub enum Endpoint {
     Checkpoint,
     /// `GET /log/tile/{*path}`: hash tiles and entry bundles (C2SP).
     Tile,
+    /// `GET /`: the home page.
+    Home,
+    /// `GET /ui/login`: the sign-in form.
+    LoginPage,
+    /// `POST /ui/login`: signs in with a token (sets an HttpOnly, SameSite=Strict cookie).
+    Login,
+    /// `POST /ui/logout`: signs out.
+    Logout,
+    /// `GET /ui/scenarios/{slug}`: the party × option stance matrix, citations one click away.
+    StancePage,
+    /// `GET /ui/scenarios/{slug}/analysis`: readings, blockers, concessions, bargaining solutions.
+    AnalysisPage,
+    /// `GET /ui/agreement`: each commitment's compliance status and evidence.
+    AgreementPage,
+    /// `GET /ui/map`: the observation map with a boundary-view selector, and a filterable list.
+    MapPage,
+    /// `GET /ui/queue`: the verification queue.
+    QueuePage,
+    /// `GET /ui/reports/daily`: the daily report.
+    ReportPage,
+    /// `GET /ui/log`: the log's checkpoint and size.
+    LogPage,
 }
 
 use Role::*;
@@ -95,6 +117,17 @@ impl Endpoint {
             Endpoint::Compliance => ("GET", "/v1/compliance"),
             Endpoint::Checkpoint => ("GET", "/log/checkpoint"),
             Endpoint::Tile => ("GET", "/log/tile/{*path}"),
+            Endpoint::Home => ("GET", "/"),
+            Endpoint::LoginPage => ("GET", "/ui/login"),
+            Endpoint::Login => ("POST", "/ui/login"),
+            Endpoint::Logout => ("POST", "/ui/logout"),
+            Endpoint::StancePage => ("GET", "/ui/scenarios/{slug}"),
+            Endpoint::AnalysisPage => ("GET", "/ui/scenarios/{slug}/analysis"),
+            Endpoint::AgreementPage => ("GET", "/ui/agreement"),
+            Endpoint::MapPage => ("GET", "/ui/map"),
+            Endpoint::QueuePage => ("GET", "/ui/queue"),
+            Endpoint::ReportPage => ("GET", "/ui/reports/daily"),
+            Endpoint::LogPage => ("GET", "/ui/log"),
         }
     }
 

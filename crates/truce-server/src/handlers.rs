@@ -20,12 +20,29 @@ type St<S> = State<Arc<AppState<S>>>;
 /// Finds the caller from `Authorization: Bearer <token>`; an unknown or revoked token is refused (401),
 /// no token is the public.
 async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Caller { user: None }) };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(AppError::Unauthorized)?;
+    // A bearer token, or the pages' session cookie.
+    let token = match headers.get(header::AUTHORIZATION) {
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(AppError::Unauthorized)?
+            .to_string(),
+        None => {
+            let cookie = headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .find_map(|c| c.trim().strip_prefix("truce_token=").map(str::to_string))
+                .filter(|t| !t.is_empty());
+            match cookie {
+                Some(t) => t,
+                None => return Ok(Caller { user: None }),
+            }
+        }
+    };
+    let token = token.as_str();
     match state.store.user_by_token(token_hash(token)).await {
         Ok(user) => Ok(Caller { user: Some(user) }),
         Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
@@ -33,7 +50,7 @@ async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Ca
     }
 }
 
-async fn authorise<S: Store>(
+pub(crate) async fn authorise<S: Store>(
     state: &AppState<S>,
     headers: &HeaderMap,
     endpoint: Endpoint,
@@ -61,6 +78,17 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::Compliance => get(compliance::<S>),
             Endpoint::Checkpoint => get(checkpoint::<S>),
             Endpoint::Tile => get(tile::<S>),
+            Endpoint::Home => get(crate::pages::home::<S>),
+            Endpoint::LoginPage => get(crate::pages::login_page::<S>),
+            Endpoint::Login => post(crate::pages::login::<S>),
+            Endpoint::Logout => post(crate::pages::logout::<S>),
+            Endpoint::StancePage => get(crate::pages::stances::<S>),
+            Endpoint::AnalysisPage => get(crate::pages::analysis::<S>),
+            Endpoint::AgreementPage => get(crate::pages::agreement::<S>),
+            Endpoint::MapPage => get(crate::pages::map::<S>),
+            Endpoint::QueuePage => get(crate::pages::queue::<S>),
+            Endpoint::ReportPage => get(crate::pages::report::<S>),
+            Endpoint::LogPage => get(crate::pages::log::<S>),
         };
         router = router.route(path, method);
     }

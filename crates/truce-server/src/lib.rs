@@ -10,6 +10,7 @@
 
 pub mod auth;
 mod handlers;
+mod pages;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -186,6 +186,11 @@ impl<'a> Compliance<'a> {
         }
     }
 
+    /// The agreement judged.
+    pub fn agreement(&self) -> &'a Agreement {
+        self.agreement
+    }
+
     /// The registry of the prefix applied so far.
     pub fn registry(&self) -> &Registry {
         &self.registry

@@ -62,6 +62,9 @@ async fn call(
     body: Vec<u8>,
 ) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
     let mut req = Request::builder().method(method).uri(path);
+    if path.starts_with("/ui/login") && method == "POST" {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
     }
@@ -91,6 +94,17 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::Compliance => ("/v1/compliance?as_of=2015-03-01".into(), vec![]),
         Endpoint::Checkpoint => ("/log/checkpoint".into(), vec![]),
         Endpoint::Tile => ("/log/tile/0/000".into(), vec![]),
+        Endpoint::Home => ("/".into(), vec![]),
+        Endpoint::LoginPage => ("/ui/login".into(), vec![]),
+        Endpoint::Login => ("/ui/login".into(), b"token=token-0-mediator".to_vec()),
+        Endpoint::Logout => ("/ui/logout".into(), vec![]),
+        Endpoint::StancePage => ("/ui/scenarios/ukraine-2025".into(), vec![]),
+        Endpoint::AnalysisPage => ("/ui/scenarios/ukraine-2025/analysis".into(), vec![]),
+        Endpoint::AgreementPage => ("/ui/agreement?date=2015-03-01".into(), vec![]),
+        Endpoint::MapPage => ("/ui/map?date=2015-03-01".into(), vec![]),
+        Endpoint::QueuePage => ("/ui/queue".into(), vec![]),
+        Endpoint::ReportPage => ("/ui/reports/daily?date=2015-03-01".into(), vec![]),
+        Endpoint::LogPage => ("/ui/log".into(), vec![]),
     };
     (method, path, body)
 }

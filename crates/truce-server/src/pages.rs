@@ -1,0 +1,540 @@
+//! The web UI: server-rendered HTML, a little hand-written JavaScript (the map's list filter), no build
+//! step. Every page is an [`Endpoint`] of the matrix. Pages use labels, headings, tables with headers,
+//! visible focus, and colours with enough contrast; every chart has a text equivalent.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use truce_store::{Store, token_hash};
+
+use crate::handlers::authorise;
+use crate::{AppError, AppState, Caller, Endpoint};
+
+type St<S> = State<Arc<AppState<S>>>;
+
+/// HTML-escapes text.
+pub(crate) fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const CSS: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111;background:#fff;line-height:1.45}\
+header{background:#1d3557;color:#fff;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
+header a{color:#fff}header nav{display:flex;gap:.8rem;flex-wrap:wrap}main{max-width:72rem;margin:1rem auto;padding:0 1rem}\
+a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f4a261;outline-offset:2px}\
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{background:#a7e3b4}.s-unknown{background:#e9ecef}\
+.s-opposed{background:#f6c177}.s-red_line{background:#b42318;color:#fff}.st-compliant{color:#1a7f37}.st-verified_violation,.st-disputed{color:#b42318;font-weight:bold}\
+.st-alleged_violation,.st-unverifiable{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}.muted{color:#555}\
+button{font:inherit;padding:.3rem .8rem}label{font-weight:600}";
+
+/// A page: the shared header with navigation (by role), and `body`.
+fn page(title: &str, caller: &Caller, body: &str) -> Html<String> {
+    let role = caller.role();
+    let mut nav = String::from("<a href=\"/\">Home</a>");
+    for (endpoint, href, label) in [
+        (Endpoint::StancePage, "/ui/scenarios/ukraine-2025", "Positions"),
+        (Endpoint::AnalysisPage, "/ui/scenarios/ukraine-2025/analysis", "Analysis"),
+        (Endpoint::AgreementPage, "/ui/agreement", "Agreement"),
+        (Endpoint::MapPage, "/ui/map", "Map"),
+        (Endpoint::QueuePage, "/ui/queue", "Verification queue"),
+        (Endpoint::ReportPage, "/ui/reports/daily", "Daily report"),
+        (Endpoint::LogPage, "/ui/log", "Log"),
+    ] {
+        if endpoint.allows(role) {
+            let _ = write!(nav, "<a href=\"{href}\">{label}</a>");
+        }
+    }
+    let who = match &caller.user {
+        Some(u) => format!(
+            "{} ({}{}) <form method=\"post\" action=\"/ui/logout\" style=\"display:inline\"><button type=\"submit\">Sign out</button></form>",
+            esc(&u.name),
+            role.as_str(),
+            u.party.as_deref().map(|p| format!(", {}", esc(p))).unwrap_or_default()
+        ),
+        None => "<a href=\"/ui/login\">Sign in</a>".to_string(),
+    };
+    Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — Truce</title><style>{CSS}</style></head><body><header><strong>Truce</strong><nav aria-label=\"Main\">{nav}</nav><span style=\"margin-left:auto\">{who}</span></header><main id=\"main\"><h1>{}</h1>{body}</main></body></html>\n",
+        esc(title),
+        esc(title)
+    ))
+}
+
+/// An error as a page, with the same status the API would give.
+fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
+    let (status, text) = match &e {
+        AppError::Unauthorized => {
+            (StatusCode::UNAUTHORIZED, "Please <a href=\"/ui/login\">sign in</a>.".to_string())
+        }
+        AppError::Forbidden(m) => {
+            (StatusCode::FORBIDDEN, format!("Your role may not open this page: {}.", esc(m)))
+        }
+        AppError::NotFound => (StatusCode::NOT_FOUND, "Not found.".to_string()),
+        _ => return e.into_response(),
+    };
+    let public = Caller { user: None };
+    (status, page("Not available", caller.unwrap_or(&public), &format!("<p>{text}</p>")))
+        .into_response()
+}
+
+async fn guard<S: Store>(
+    st: &AppState<S>,
+    headers: &HeaderMap,
+    endpoint: Endpoint,
+) -> Result<Caller, Response> {
+    authorise(st, headers, endpoint).await.map_err(|e| error_page(e, None))
+}
+
+pub(crate) async fn home<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    let c = match guard(&st, &headers, Endpoint::Home).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut body = String::from(
+        "<p>Truce holds the parties' positions and what the Table finds in them, the agreement as checkable commitments, and the observer mission's signed log, from which anyone recomputes compliance.</p>",
+    );
+    if let Some(w) = &st.watch {
+        let size = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
+            .map(|c| c.size)
+            .unwrap_or(0);
+        let _ = write!(
+            body,
+            "<p>The log holds <strong>{size}</strong> signed entries. <a href=\"/ui/agreement\">Compliance with the agreement</a> is computed from them.</p>"
+        );
+    }
+    if c.user.is_none() {
+        body.push_str("<p><a href=\"/ui/login\">Sign in</a> with your token to see what your role may see.</p>");
+    }
+    page("Truce", &c, &body).into_response()
+}
+
+pub(crate) async fn login_page<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    let c = match guard(&st, &headers, Endpoint::LoginPage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    page(
+        "Sign in",
+        &c,
+        "<form method=\"post\" action=\"/ui/login\"><p><label for=\"token\">Token</label><br><input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"off\" size=\"72\" required></p><p><button type=\"submit\">Sign in</button></p></form><p class=\"muted\">The token is kept in an HttpOnly cookie for this site only.</p>",
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LoginForm {
+    token: String,
+}
+
+pub(crate) async fn login<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if let Err(r) = guard(&st, &headers, Endpoint::Login).await {
+        return r;
+    }
+    match st.store.user_by_token(token_hash(form.token.trim())).await {
+        Ok(_) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, "/".to_string()),
+                (
+                    header::SET_COOKIE,
+                    format!("truce_token={}; HttpOnly; SameSite=Strict; Path=/", form.token.trim()),
+                ),
+            ],
+        )
+            .into_response(),
+        Err(_) => error_page(AppError::Unauthorized, None),
+    }
+}
+
+pub(crate) async fn logout<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    if let Err(r) = guard(&st, &headers, Endpoint::Logout).await {
+        return r;
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/".to_string()),
+            (
+                header::SET_COOKIE,
+                "truce_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0".to_string(),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+pub(crate) async fn stances<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    let c = match guard(&st, &headers, Endpoint::StancePage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let v = match st.store.scenario(&slug, None).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let (scenario, _) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+    let Some(s) = scenario else { return error_page(AppError::NotFound, Some(&c)) };
+    let parties: Vec<_> = (0..s.parties.len() as u32).map(truce_scenario::PartyIx).collect();
+    let stances = truce_table::Stances::new(&s, &parties, None);
+    let mut body = format!(
+        "<p>Version {} of <code>{}</code>: the current stance of each party on each option. Select a cell for the position, its date and its quoted source. Colours: <span class=\"s-demanded\">demanded</span> <span class=\"s-acceptable\">acceptable</span> <span class=\"s-unknown\">unknown</span> <span class=\"s-opposed\">opposed</span> <span class=\"s-red_line\">red line</span>.</p><table id=\"stances\"><caption>Stances by party and option</caption><thead><tr><th scope=\"col\">Issue</th><th scope=\"col\">Option</th>",
+        v.version,
+        esc(&slug)
+    );
+    for p in &s.parties {
+        let _ = write!(body, "<th scope=\"col\">{}</th>", esc(&p.id));
+    }
+    body.push_str("</tr></thead><tbody>");
+    for issue in &s.issues {
+        for (k, o) in issue.options.iter().enumerate() {
+            let option = s.option(*o);
+            body.push_str("<tr>");
+            if k == 0 {
+                let _ = write!(
+                    body,
+                    "<th scope=\"rowgroup\" rowspan=\"{}\">{}</th>",
+                    issue.options.len(),
+                    esc(&issue.name)
+                );
+            }
+            let _ = write!(body, "<th scope=\"row\">{}</th>", esc(&option.label));
+            for slot in 0..parties.len() {
+                match stances.position(slot, *o) {
+                    Some(pix) => {
+                        let pos = s.position(pix);
+                        let src = &s.sources[pos.source.0 as usize];
+                        let stance = pos.stance.as_str();
+                        let _ = write!(
+                            body,
+                            "<td class=\"s-{stance}\"><details><summary>{}</summary><p>{} — {}: “{}” <span class=\"muted\">(line {})</span></p></details></td>",
+                            stance.replace('_', " "),
+                            pos.date,
+                            esc(src.publication.as_deref().unwrap_or(&src.id)),
+                            esc(&pos.quote),
+                            pos.line
+                        );
+                    }
+                    None => body.push_str("<td class=\"muted\">—</td>"),
+                }
+            }
+            body.push_str("</tr>");
+        }
+    }
+    body.push_str("</tbody></table>");
+    page(&format!("Positions: {}", s.meta.title.clone().unwrap_or(slug)), &c, &body).into_response()
+}
+
+pub(crate) async fn analysis<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    let c = match guard(&st, &headers, Endpoint::AnalysisPage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let v = match st.store.scenario(&slug, None).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let text = v.text.clone();
+    let body = tokio::task::spawn_blocking(move || {
+        let (scenario, _) = truce_scenario::parse("scenario.toml", &text);
+        let Some(s) = scenario else { return "<p>The scenario does not validate.</p>".to_string() };
+        let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default());
+        let mut body = String::from("<table id=\"readings\"><caption>What each reading finds</caption><thead><tr><th scope=\"col\">Reading</th><th scope=\"col\">Hard constraints</th><th scope=\"col\">Feasible packages</th><th scope=\"col\">Blocked issues</th><th scope=\"col\">Fewest concessions</th><th scope=\"col\">Pareto set</th></tr></thead><tbody>");
+        for r in &a.readings {
+            let blocked: Vec<String> = r.feasibility.blocked_issues.iter().map(|i| esc(&s.issue(*i).id)).collect();
+            let _ = write!(
+                body,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{} of {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                r.reading.as_str(),
+                r.constraints.all.len(),
+                r.feasibility.feasible_packages,
+                r.feasibility.total_packages,
+                if blocked.is_empty() { "none".into() } else { blocked.join(", ") },
+                r.concessions.as_ref().map_or("—".into(), |c| c.min_concessions.to_string()),
+                r.best.as_ref().map_or("—".into(), |b| b.pareto_size.to_string())
+            );
+        }
+        body.push_str("</tbody></table>");
+        if let Some(best) = a.readings.first().and_then(|r| r.best.as_ref()) {
+            body.push_str("<h2>Bargaining solutions (red-lines reading)</h2><table id=\"solutions\"><thead><tr><th scope=\"col\">Issue</th>");
+            let named: Vec<(&str, Option<&truce_table::BestPackage>)> = vec![
+                ("Nash", best.nash.as_ref()),
+                ("Maximin", best.maximin.as_ref()),
+                ("Kalai–Smorodinsky", best.ks.as_ref()),
+                ("Utilitarian", best.utilitarian.as_ref()),
+            ];
+            for (n, _) in &named {
+                let _ = write!(body, "<th scope=\"col\">{n}</th>");
+            }
+            body.push_str("</tr></thead><tbody>");
+            for (i, issue) in s.issues.iter().enumerate() {
+                let _ = write!(body, "<tr><th scope=\"row\">{}</th>", esc(&issue.name));
+                for (_, p) in &named {
+                    let cell = p.and_then(|p| p.package.get(i)).map(|o| esc(&s.option(*o).label)).unwrap_or_else(|| "—".into());
+                    let _ = write!(body, "<td>{cell}</td>");
+                }
+                body.push_str("</tr>");
+            }
+            body.push_str("</tbody></table><p class=\"muted\">Full reports with citations: <code>truce analyze</code>, or <code>GET /v1/scenarios/{slug}/analysis</code>.</p>");
+        } else if let Some(r) = a.readings.first() {
+            let _ = write!(body, "<h2>Blocked</h2><p>No package respects every red line; {} concession(s) at the fewest would open one.</p>", r.concessions.as_ref().map_or(0, |c| c.min_concessions));
+        }
+        body
+    })
+    .await
+    .unwrap_or_else(|_| "<p>The analysis failed.</p>".into());
+    page("Analysis", &c, &body).into_response()
+}
+
+fn compliance_now<S: Store>(
+    st: &AppState<S>,
+    as_of: Option<&str>,
+) -> Result<(truce_watch::compliance::Report, String), AppError> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
+    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let as_of = match as_of.and_then(|d| d.parse().ok()) {
+        Some(d) => d,
+        None => state
+            .registry()
+            .observations
+            .values()
+            .filter_map(|r| r.observation.day().ok())
+            .max()
+            .ok_or(AppError::NotFound)?,
+    };
+    Ok((state.evaluate(as_of), state.agreement().title.clone()))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DateQuery {
+    date: Option<String>,
+    view: Option<String>,
+}
+
+pub(crate) async fn agreement<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let c = match guard(&st, &headers, Endpoint::AgreementPage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (report, title) = match compliance_now(&st, q.date.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let mut body = format!(
+        "<p>{} — compliance as of <strong>{}</strong>, computed from the first {} log entries.</p><table id=\"compliance\"><caption>Commitments and their status</caption><thead><tr><th scope=\"col\">Commitment</th><th scope=\"col\">Obligor</th><th scope=\"col\">Status</th><th scope=\"col\">PAM score (0–3)</th><th scope=\"col\">Days of verified violation</th><th scope=\"col\">Why, and the evidence</th></tr></thead><tbody>",
+        esc(&title),
+        report.as_of,
+        report.log_size
+    );
+    for s in &report.commitments {
+        let status = serde_json::to_value(s.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let evidence: Vec<String> = s
+            .evidence
+            .iter()
+            .take(20)
+            .map(|i| format!("<a href=\"/log/tile/entries/{:03}\">{i}</a>", i / 256))
+            .collect();
+        let _ = write!(
+            body,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"st-{status}\">{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+            esc(&s.commitment),
+            esc(&s.obligor),
+            s.status.as_str(),
+            s.pam_score,
+            s.violation_days.len(),
+            esc(&s.reason),
+            if evidence.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<br>entries {}{}",
+                    evidence.join(", "),
+                    if s.evidence.len() > 20 { " …" } else { "" }
+                )
+            }
+        );
+    }
+    body.push_str("</tbody></table>");
+    let _ = write!(body, "<h2>Not machine-checkable</h2><ul>");
+    for (id, reason) in &report.not_checkable {
+        let _ = write!(body, "<li><strong>{}</strong>: {}</li>", esc(id), esc(reason));
+    }
+    body.push_str("</ul>");
+    page("Agreement and compliance", &c, &body).into_response()
+}
+
+fn daily_now<S: Store>(
+    st: &AppState<S>,
+    date: Option<&str>,
+    view: Option<&str>,
+) -> Result<
+    (truce_watch::report::Daily, truce_watch::boundary::View, &'static truce_accord::Agreement),
+    AppError,
+> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
+    let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
+        .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let date = match date.and_then(|d| d.parse().ok()) {
+        Some(d) => d,
+        None => state
+            .registry()
+            .observations
+            .values()
+            .filter_map(|r| r.observation.day().ok())
+            .max()
+            .ok_or(AppError::NotFound)?,
+    };
+    let a = state.agreement();
+    Ok((truce_watch::report::daily(a, &state, date, &view), view, a))
+}
+
+pub(crate) async fn map<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let c = match guard(&st, &headers, Endpoint::MapPage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (daily, view, a) = match daily_now(&st, q.date.as_deref(), q.view.as_deref()) {
+        Ok(d) => d,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let mut body = format!(
+        "<form method=\"get\" action=\"/ui/map\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <label for=\"view\">Boundary view</label> <select id=\"view\" name=\"view\">",
+        daily.date
+    );
+    for (id, description, _) in truce_watch::boundary::VIEWS {
+        let _ = write!(
+            body,
+            "<option value=\"{id}\"{}>{id} — {}</option>",
+            if id == view.id { " selected" } else { "" },
+            esc(description)
+        );
+    }
+    let _ = write!(
+        body,
+        "</select> <button type=\"submit\">Show</button></form><figure>{}<figcaption>Observations of {}; boundaries: {} (display only).</figcaption></figure>",
+        daily.map_svg(a, &view),
+        daily.date,
+        view.id
+    );
+    body.push_str("<h2>Observations</h2><p><label for=\"filter\">Filter</label> <input id=\"filter\" type=\"search\" placeholder=\"class, state, entry\" oninput=\"for(const r of document.querySelectorAll('#observations tbody tr'))r.hidden=!r.textContent.toLowerCase().includes(this.value.toLowerCase())\"></p><table id=\"observations\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Class</th><th scope=\"col\">Position (lat, lon)</th><th scope=\"col\">Verification</th></tr></thead><tbody>");
+    for (i, class, p, state) in &daily.observations {
+        let _ = write!(
+            body,
+            "<tr><td>{i}</td><td>{}</td><td>{:.4}, {:.4}</td><td>{}</td></tr>",
+            esc(class),
+            p[1],
+            p[0],
+            esc(state)
+        );
+    }
+    body.push_str("</tbody></table>");
+    page("Observation map", &c, &body).into_response()
+}
+
+pub(crate) async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    let c = match guard(&st, &headers, Endpoint::QueuePage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let q = match st.store.queue(200).await {
+        Ok(q) => q,
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let mut body = format!(
+        "<p>{} observation(s) await verification, oldest first. A verifier signs a verification entry (never for its own observation) and submits it to <code>POST /v1/entries</code>.</p><table id=\"queue\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Day</th><th scope=\"col\">Class</th><th scope=\"col\">State</th><th scope=\"col\">Author key</th></tr></thead><tbody>",
+        q.len()
+    );
+    for e in &q {
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}…</code></td></tr>",
+            e.index,
+            esc(e.day.as_deref().unwrap_or("")),
+            esc(e.class.as_deref().unwrap_or("")),
+            esc(e.state.as_deref().unwrap_or("")),
+            esc(e.author.get(..12).unwrap_or(""))
+        );
+    }
+    body.push_str("</tbody></table>");
+    page("Verification queue", &c, &body).into_response()
+}
+
+pub(crate) async fn report<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Query(q): Query<DateQuery>,
+) -> Response {
+    let c = match guard(&st, &headers, Endpoint::ReportPage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (daily, view, a) = match daily_now(&st, q.date.as_deref(), q.view.as_deref()) {
+        Ok(d) => d,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let html = daily.html(a, &view);
+    // The report's own page, inside ours: its body only.
+    let inner = html
+        .split("<body>")
+        .nth(1)
+        .and_then(|b| b.split("</body>").next())
+        .unwrap_or("")
+        .to_string();
+    let body = format!(
+        "<form method=\"get\" action=\"/ui/reports/daily\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <button type=\"submit\">Show</button></form>{}",
+        daily.date,
+        inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1)
+    );
+    page(&format!("Daily report {}", daily.date), &c, &body).into_response()
+}
+
+pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    let c = match guard(&st, &headers, Endpoint::LogPage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
+    let note = w.sequencer.checkpoint();
+    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text).ok();
+    let cosignatures = note.signatures.len().saturating_sub(1);
+    let body = format!(
+        "<p>Origin <code>{}</code>, <strong>{}</strong> entries, root <code>{}</code>.</p><p>{} witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: <code>truce log audit {{this server}}/log --vkey log.vkey</code>.</p><h2>The signed checkpoint</h2><pre>{}</pre>",
+        esc(checkpoint.as_ref().map_or("?", |c| c.origin.as_str())),
+        checkpoint.as_ref().map_or(0, |c| c.size),
+        checkpoint
+            .as_ref()
+            .map(|c| c.root.iter().map(|b| format!("{b:02x}")).collect::<String>())
+            .unwrap_or_default(),
+        cosignatures,
+        esc(&note.to_text())
+    );
+    page("Log status", &c, &body).into_response()
+}
