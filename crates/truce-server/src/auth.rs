@@ -1,138 +1,78 @@
-//! Who may call what: every endpoint, and the roles allowed on it, in one table ([`MATRIX`]).
-//!
-//! The router is built from [`Endpoint::ALL`], so an endpoint cannot exist without its row here, and the
-//! authorisation test drives every endpoint with every role from the same table. A caller without a
-//! token is `public`. Finer rules (a party delegate acts only for its own party) are checked in the
-//! handlers and tested there.
+//! Who may call what: every endpoint, its route and the roles allowed on it, declared once in the
+//! [`endpoints!`] table below. The enum, the list of all endpoints, the routes and the matrix all come
+//! from that one table, so an endpoint cannot exist without its row; the router is built from
+//! [`Endpoint::ALL`], and the authorisation test drives every endpoint with every role from it. A caller
+//! without a token is `public`. Finer rules (a party delegate acts only for its own party) are checked
+//! in the handlers and tested there.
 
 use truce_store::Role;
+use truce_store::Role::*;
 
-/// Every endpoint of the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// `GET /v1/whoami`: the caller's name and role.
-    WhoAmI,
-    /// `GET /v1/scenarios`: the scenarios' slugs.
-    ListScenarios,
-    /// `PUT /v1/scenarios/{slug}`: save a new version (TOML body, validated).
-    SaveScenario,
-    /// `GET /v1/scenarios/{slug}`: the latest version's text.
-    GetScenario,
-    /// `GET /v1/scenarios/{slug}/analysis`: feasibility, blockers and bargaining results.
-    AnalyzeScenario,
-    /// `POST /v1/scenarios/{slug}/preferences`: a party's confidential numeric preferences.
-    SubmitPreferences,
-    /// `GET /v1/scenarios/{slug}/preferences`: every raw submission.
-    ListPreferences,
-    /// `GET /v1/agreement`: the agreement in force, as TOML.
-    GetAgreement,
-    /// `POST /v1/entries`: a signed entry for the log.
-    SubmitEntry,
-    /// `GET /v1/queue`: observations awaiting verification.
-    Queue,
-    /// `GET /v1/compliance`: the compliance report.
-    Compliance,
-    /// `GET /log/checkpoint`: the latest signed checkpoint (C2SP).
-    Checkpoint,
-    /// `GET /log/tile/{*path}`: hash tiles and entry bundles (C2SP).
-    Tile,
-    /// `GET /`: the home page.
-    Home,
-    /// `GET /ui/login`: the sign-in form.
-    LoginPage,
-    /// `POST /ui/login`: signs in with a token (sets an HttpOnly, SameSite=Strict cookie).
-    Login,
-    /// `POST /ui/logout`: signs out.
-    Logout,
-    /// `GET /ui/scenarios/{slug}`: the party × option stance matrix, citations one click away.
-    StancePage,
-    /// `GET /ui/scenarios/{slug}/analysis`: readings, blockers, concessions, bargaining solutions.
-    AnalysisPage,
-    /// `GET /ui/agreement`: each commitment's compliance status and evidence.
-    AgreementPage,
-    /// `GET /ui/map`: the observation map with a boundary-view selector, and a filterable list.
-    MapPage,
-    /// `GET /ui/queue`: the verification queue.
-    QueuePage,
-    /// `GET /ui/reports/daily`: the daily report.
-    ReportPage,
-    /// `GET /ui/log`: the log's checkpoint and size.
-    LogPage,
+/// Declares the endpoints: name, method, route, allowed roles, and what it does.
+macro_rules! endpoints {
+    ($($name:ident => $method:literal $path:literal [$($role:ident),*] $doc:literal;)*) => {
+        /// Every endpoint of the server.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Endpoint {
+            $(#[doc = $doc] $name,)*
+        }
+
+        impl Endpoint {
+            /// Every endpoint, in declaration order.
+            pub const ALL: &'static [Endpoint] = &[$(Endpoint::$name),*];
+
+            /// Its method and route.
+            pub fn route(self) -> (&'static str, &'static str) {
+                match self {
+                    $(Endpoint::$name => ($method, $path),)*
+                }
+            }
+
+            /// The roles allowed.
+            pub fn roles(self) -> &'static [Role] {
+                match self {
+                    $(Endpoint::$name => &[$($role),*],)*
+                }
+            }
+        }
+    };
 }
 
-use Role::*;
-
-/// The authorisation matrix: for each endpoint, the roles allowed. Public reads are what is published:
-/// the log, its checkpoint, the agreement and compliance.
-pub const MATRIX: &[(Endpoint, &[Role])] = &[
-    (
-        Endpoint::WhoAmI,
-        &[Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public],
-    ),
-    (Endpoint::ListScenarios, &[Mediator, Analyst, PartyDelegate]),
-    (Endpoint::SaveScenario, &[Mediator, Analyst]),
-    (Endpoint::GetScenario, &[Mediator, Analyst, PartyDelegate]),
-    (Endpoint::AnalyzeScenario, &[Mediator, Analyst, PartyDelegate]),
-    (Endpoint::SubmitPreferences, &[Mediator, PartyDelegate]),
-    (Endpoint::ListPreferences, &[Mediator]),
-    (
-        Endpoint::GetAgreement,
-        &[Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public],
-    ),
-    (Endpoint::SubmitEntry, &[Mediator, PartyDelegate, Observer, Verifier]),
-    (Endpoint::Queue, &[Mediator, Verifier]),
-    (
-        Endpoint::Compliance,
-        &[Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public],
-    ),
-    (
-        Endpoint::Checkpoint,
-        &[Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public],
-    ),
-    (
-        Endpoint::Tile,
-        &[Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public],
-    ),
-];
+endpoints! {
+    WhoAmI => "GET" "/v1/whoami" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The caller's name and role.";
+    ListScenarios => "GET" "/v1/scenarios" [Mediator, Analyst, PartyDelegate] "The scenarios' slugs.";
+    SaveScenario => "PUT" "/v1/scenarios/{slug}" [Mediator, Analyst] "Save a new version (TOML body, validated).";
+    GetScenario => "GET" "/v1/scenarios/{slug}" [Mediator, Analyst, PartyDelegate] "The latest version's text (`?version=N` for another).";
+    AnalyzeScenario => "GET" "/v1/scenarios/{slug}/analysis" [Mediator, Analyst, PartyDelegate] "Feasibility, blockers and bargaining results.";
+    SubmitPreferences => "POST" "/v1/scenarios/{slug}/preferences" [Mediator, PartyDelegate] "A party's confidential numeric preferences.";
+    ListPreferences => "GET" "/v1/scenarios/{slug}/preferences" [Mediator] "Every raw submission (mediators only).";
+    GetAgreement => "GET" "/v1/agreement" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The agreement monitored, as TOML.";
+    SubmitEntry => "POST" "/v1/entries" [Mediator, PartyDelegate, Observer, Verifier] "A signed entry for the log; acknowledged once durable.";
+    Queue => "GET" "/v1/queue" [Mediator, Verifier] "Observations awaiting verification.";
+    Compliance => "GET" "/v1/compliance" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The compliance report (`?as_of=YYYY-MM-DD`).";
+    Checkpoint => "GET" "/log/checkpoint" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The latest signed checkpoint (C2SP tlog-tiles).";
+    Tile => "GET" "/log/tile/{*path}" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Hash tiles and entry bundles (C2SP tlog-tiles).";
+    Home => "GET" "/" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The home page.";
+    LoginPage => "GET" "/ui/login" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The sign-in form.";
+    Login => "POST" "/ui/login" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Sign in with a token (an HttpOnly, SameSite=Strict cookie).";
+    Logout => "POST" "/ui/logout" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Sign out.";
+    StancePage => "GET" "/ui/scenarios/{slug}" [Mediator, Analyst, PartyDelegate] "The party × option stance matrix, citations one click away.";
+    AnalysisPage => "GET" "/ui/scenarios/{slug}/analysis" [Mediator, Analyst, PartyDelegate] "Readings, blockers, concessions, bargaining solutions.";
+    AgreementPage => "GET" "/ui/agreement" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Each commitment's compliance status and evidence.";
+    MapPage => "GET" "/ui/map" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observation map with a boundary-view selector, and a filterable list.";
+    QueuePage => "GET" "/ui/queue" [Mediator, Verifier] "The verification queue.";
+    ReportPage => "GET" "/ui/reports/daily" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The daily report.";
+    LogPage => "GET" "/ui/log" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The log's checkpoint and size.";
+}
 
 impl Endpoint {
-    /// Every endpoint, in [`MATRIX`] order.
+    /// Every endpoint.
     pub fn all() -> impl Iterator<Item = Endpoint> {
-        MATRIX.iter().map(|(e, _)| *e)
-    }
-
-    /// Its method and route.
-    pub fn route(self) -> (&'static str, &'static str) {
-        match self {
-            Endpoint::WhoAmI => ("GET", "/v1/whoami"),
-            Endpoint::ListScenarios => ("GET", "/v1/scenarios"),
-            Endpoint::SaveScenario => ("PUT", "/v1/scenarios/{slug}"),
-            Endpoint::GetScenario => ("GET", "/v1/scenarios/{slug}"),
-            Endpoint::AnalyzeScenario => ("GET", "/v1/scenarios/{slug}/analysis"),
-            Endpoint::SubmitPreferences => ("POST", "/v1/scenarios/{slug}/preferences"),
-            Endpoint::ListPreferences => ("GET", "/v1/scenarios/{slug}/preferences"),
-            Endpoint::GetAgreement => ("GET", "/v1/agreement"),
-            Endpoint::SubmitEntry => ("POST", "/v1/entries"),
-            Endpoint::Queue => ("GET", "/v1/queue"),
-            Endpoint::Compliance => ("GET", "/v1/compliance"),
-            Endpoint::Checkpoint => ("GET", "/log/checkpoint"),
-            Endpoint::Tile => ("GET", "/log/tile/{*path}"),
-            Endpoint::Home => ("GET", "/"),
-            Endpoint::LoginPage => ("GET", "/ui/login"),
-            Endpoint::Login => ("POST", "/ui/login"),
-            Endpoint::Logout => ("POST", "/ui/logout"),
-            Endpoint::StancePage => ("GET", "/ui/scenarios/{slug}"),
-            Endpoint::AnalysisPage => ("GET", "/ui/scenarios/{slug}/analysis"),
-            Endpoint::AgreementPage => ("GET", "/ui/agreement"),
-            Endpoint::MapPage => ("GET", "/ui/map"),
-            Endpoint::QueuePage => ("GET", "/ui/queue"),
-            Endpoint::ReportPage => ("GET", "/ui/reports/daily"),
-            Endpoint::LogPage => ("GET", "/ui/log"),
-        }
+        Endpoint::ALL.iter().copied()
     }
 
     /// Whether `role` may call it.
     pub fn allows(self, role: Role) -> bool {
-        MATRIX.iter().any(|(e, roles)| *e == self && roles.contains(&role))
+        self.roles().contains(&role)
     }
 }

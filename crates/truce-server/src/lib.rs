@@ -4,7 +4,7 @@
 //! What it does not do: business rules. Validation is `truce_scenario::parse`, analysis
 //! `truce_table::analyze`, the log's rules `truce_watch::registry`, compliance
 //! `truce_watch::compliance`, durability `truce_tlog`. This crate maps them to HTTP, and decides who may
-//! call what ([`auth::MATRIX`]).
+//! call what ([`auth`]).
 
 #![deny(missing_docs)]
 
@@ -22,7 +22,7 @@ use truce_store::{Role, Store, User};
 use truce_tlog::sequencer::{Sequencer, SequencerConfig};
 use truce_watch::compliance::Compliance;
 
-pub use auth::{Endpoint, MATRIX};
+pub use auth::Endpoint;
 
 /// What the server runs on.
 pub struct AppState<S: Store> {

@@ -78,8 +78,15 @@ fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
         _ => return e.into_response(),
     };
     let public = Caller { user: None };
-    (status, page("Not available", caller.unwrap_or(&public), &format!("<p>{text}</p>")))
-        .into_response()
+    let mut response =
+        (status, page("Not available", caller.unwrap_or(&public), &format!("<p>{text}</p>")))
+            .into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    }
+    response
 }
 
 async fn guard<S: Store>(

@@ -129,6 +129,10 @@ async fn every_endpoint_with_every_role_follows_the_matrix() {
         for (role, _, token) in &s.tokens {
             let (status, bytes, _) =
                 call(&s.router, method, &path, Some(token), body.clone()).await;
+            assert!(
+                !(status == StatusCode::NOT_FOUND && bytes.is_empty()),
+                "{endpoint:?}: no route (the router's fallback answered)"
+            );
             if endpoint.allows(*role) {
                 assert!(
                     status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
