@@ -235,15 +235,18 @@ impl Drop for Postgres {
     }
 }
 
-/// Installs Debian's Chromium when it is missing: the report-rendering test needs it, and never skips.
+/// Installs Debian's Chromium and ChromeDriver when missing: the report-rendering and browser tests
+/// need them, and never skip.
 fn ensure_chromium() -> anyhow::Result<()> {
-    let present = Command::new("chromium")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if present {
+    let works = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if works("chromium") && works("chromedriver") {
         return Ok(());
     }
     eprintln!("xtask: installing Debian's chromium for the browser tests");
@@ -258,7 +261,7 @@ fn ensure_chromium() -> anyhow::Result<()> {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium"]).context("cannot install chromium")
+    apt(&["install", "-y", "-q", "chromium", "chromium-driver"]).context("cannot install chromium")
 }
 
 /// Reads `test result: ok. 12 passed; 0 failed; …`.

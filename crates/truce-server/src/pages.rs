@@ -17,6 +17,19 @@ use crate::{AppError, AppState, Caller, Endpoint};
 
 type St<S> = State<Arc<AppState<S>>>;
 
+/// Digits grouped by thousands, for people: 1769472 → 1,769,472.
+fn grouped(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && ch.is_ascii_digit() {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// HTML-escapes text.
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -270,8 +283,8 @@ pub(crate) async fn analysis<S: Store>(
                 "<tr><th scope=\"row\">{}</th><td>{}</td><td>{} of {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 r.reading.as_str(),
                 r.constraints.all.len(),
-                r.feasibility.feasible_packages,
-                r.feasibility.total_packages,
+                grouped(&r.feasibility.feasible_packages),
+                grouped(&r.feasibility.total_packages),
                 if blocked.is_empty() { "none".into() } else { blocked.join(", ") },
                 r.concessions.as_ref().map_or("—".into(), |c| c.min_concessions.to_string()),
                 r.best.as_ref().map_or("—".into(), |b| b.pareto_size.to_string())

@@ -1,5 +1,8 @@
 //! The server, driven through its router (no socket): every endpoint with every role against the
-//! matrix; the confidentiality of preference submissions; the life of an observation.
+//! matrix; the confidentiality of preference submissions; the life of an observation. `browser`: the
+//! web UI in headless Chromium.
+
+mod browser;
 
 use std::sync::Arc;
 

@@ -1,0 +1,183 @@
+//! The web UI in a real browser: Debian's headless Chromium driven over WebDriver (chromedriver), which
+//! `cargo xtask test` installs when missing. Every page is opened and a screenshot saved to
+//! `target/artifacts/ui-*.png`; the analysis is clicked through; a citation is opened from the stance
+//! matrix; roles see what the matrix gives them.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use truce_store::{Role, Store, token_hash};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn browser() -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver runs (cargo xtask test installs Debian's chromium-driver)");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,1000"]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = None;
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => return (driver, c),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("cannot start a WebDriver session: {last:?}");
+}
+
+/// A server on a free port with the seed scenario, a generated 45-day mission, and a user per role.
+async fn serve() -> (String, Vec<(Role, String)>, std::path::PathBuf) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::temp_dir().join(format!("truce-browser-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = truce_store_sqlite::Sqlite::open(&dir.join("truce.db")).await.unwrap();
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        let party = (role == Role::PartyDelegate).then_some("UKR");
+        let user = store.create_user(&format!("ui-{}", role.as_str()), role, party).await.unwrap();
+        let token = format!("ui-token-{}", role.as_str());
+        store.add_token(user.id, token_hash(&token), "browser").await.unwrap();
+        tokens.push((role, token));
+    }
+    let seed = std::fs::read_to_string(root.join("scenarios/ukraine-2025.toml")).unwrap();
+    store.save_scenario("ukraine-2025", &seed, 1).await.unwrap();
+    let agreement_text = std::fs::read_to_string(root.join("accords/minsk-2015.toml")).unwrap();
+    let agreement = truce_accord::parse("minsk-2015.toml", &agreement_text).0.unwrap();
+    let mission = truce_watch::generate::generate(&agreement, 5, 45).unwrap();
+    let signer =
+        truce_tlog::note::NoteSigner::generate("browser.truce/log", truce_tlog::note::ED25519)
+            .unwrap();
+    {
+        let storage = truce_tlog::storage::FsStorage::open(&dir.join("log")).unwrap();
+        let mut log = truce_tlog::log::Log::create(storage, signer.clone()).unwrap();
+        log.append(&mission.entries).unwrap();
+    }
+    let watch =
+        truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, Default::default())
+            .unwrap();
+    let state = Arc::new(truce_server::AppState { store, watch: Some(watch) });
+    truce_server::index_log(&state).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = truce_server::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, tokens, dir)
+}
+
+async fn sign_in(c: &Client, url: &str, token: &str) {
+    c.goto(&format!("{url}/ui/login")).await.unwrap();
+    c.find(Locator::Css("input#token")).await.unwrap().send_keys(token).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("header form button")).await.unwrap();
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert!(png.len() > 5_000, "{name}: an empty screenshot");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("ui-{name}.png")), png).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
+    let (url, tokens, dir) = serve().await;
+    let (_driver, c) = browser().await;
+    let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
+
+    // The public sees the published pages, and is asked to sign in elsewhere.
+    c.goto(&format!("{url}/ui/agreement")).await.unwrap();
+    assert!(c.find(Locator::Css("table#compliance tbody tr")).await.is_ok());
+    c.goto(&format!("{url}/ui/queue")).await.unwrap();
+    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("sign in"), "{text}");
+
+    // The mediator: every page, each with a screenshot.
+    sign_in(&c, &url, &token(Role::Mediator)).await;
+    let pages = [
+        ("home", "/", "h1"),
+        ("positions", "/ui/scenarios/ukraine-2025", "table#stances"),
+        ("analysis", "/ui/scenarios/ukraine-2025/analysis", "table#readings"),
+        ("agreement", "/ui/agreement", "table#compliance"),
+        ("map", "/ui/map", "svg#map"),
+        ("queue", "/ui/queue", "table#queue"),
+        ("report", "/ui/reports/daily", "svg#chart"),
+        ("log", "/ui/log", "pre"),
+        ("login", "/ui/login", "input#token"),
+    ];
+    for (name, path, selector) in pages {
+        c.goto(&format!("{url}{path}")).await.unwrap();
+        c.find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: no {selector}: {e}"));
+        shot(&c, name).await;
+    }
+
+    // The analysis, clicked through from the navigation: readings, then the positions behind them.
+    c.goto(&format!("{url}/")).await.unwrap();
+    c.find(Locator::LinkText("Analysis")).await.unwrap().click().await.unwrap();
+    let readings =
+        c.wait().for_element(Locator::Css("table#readings")).await.unwrap().text().await.unwrap();
+    assert!(readings.contains("red_lines") && readings.contains("186,624"), "{readings}");
+    let solutions = c.find(Locator::Css("table#solutions")).await.unwrap().text().await.unwrap();
+    assert!(solutions.contains("Nash"), "{solutions}");
+    c.find(Locator::LinkText("Positions")).await.unwrap().click().await.unwrap();
+    let cell = c.wait().for_element(Locator::Css("td.s-red_line details summary")).await.unwrap();
+    cell.click().await.unwrap();
+    let citation =
+        c.find(Locator::Css("td.s-red_line details[open] p")).await.unwrap().text().await.unwrap();
+    assert!(citation.contains("line ") && citation.contains('“'), "{citation}");
+    shot(&c, "positions-citation").await;
+
+    // The map's list filters as one types.
+    c.goto(&format!("{url}/ui/map")).await.unwrap();
+    let rows = c.find_all(Locator::Css("#observations tbody tr")).await.unwrap().len();
+    c.find(Locator::Css("input#filter")).await.unwrap().send_keys("patrol").await.unwrap();
+    let visible = c
+        .execute("return [...document.querySelectorAll('#observations tbody tr')].filter(r => !r.hidden).length", vec![])
+        .await
+        .unwrap();
+    let visible = visible.as_u64().unwrap() as usize;
+    assert!(visible > 0 && visible < rows, "{visible} of {rows} rows after filtering");
+
+    // A party delegate does not get the verification queue.
+    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &url, &token(Role::PartyDelegate)).await;
+    let nav = c.find(Locator::Css("header nav")).await.unwrap().text().await.unwrap();
+    assert!(!nav.contains("Verification queue") && nav.contains("Positions"), "{nav}");
+    c.goto(&format!("{url}/ui/queue")).await.unwrap();
+    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("may not open this page"), "{text}");
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
