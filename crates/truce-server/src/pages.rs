@@ -22,7 +22,7 @@ fn grouped(n: impl std::fmt::Display) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && ch.is_ascii_digit() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && ch.is_ascii_digit() {
             out.push(',');
         }
         out.push(ch);
