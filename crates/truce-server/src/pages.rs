@@ -43,7 +43,8 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #888;paddin
 th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{background:#a7e3b4}.s-unknown{background:#e9ecef}\
 .s-opposed{background:#f6c177}.s-red_line{background:#b42318;color:#fff}.st-compliant{color:#1a7f37}.st-verified_violation,.st-disputed{color:#b42318;font-weight:bold}\
 .st-alleged_violation,.st-unverifiable{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}.muted{color:#555}\
-button{font:inherit;padding:.3rem .8rem}label{font-weight:600}";
+button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
+.wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}";
 
 /// A page: the shared header with navigation (by role), and `body`.
 fn page(title: &str, caller: &Caller, body: &str) -> Html<String> {
@@ -210,7 +211,7 @@ pub(crate) async fn stances<S: Store>(
     let parties: Vec<_> = (0..s.parties.len() as u32).map(truce_scenario::PartyIx).collect();
     let stances = truce_table::Stances::new(&s, &parties, None);
     let mut body = format!(
-        "<p>Version {} of <code>{}</code>: the current stance of each party on each option. Select a cell for the position, its date and its quoted source. Colours: <span class=\"s-demanded\">demanded</span> <span class=\"s-acceptable\">acceptable</span> <span class=\"s-unknown\">unknown</span> <span class=\"s-opposed\">opposed</span> <span class=\"s-red_line\">red line</span>.</p><table id=\"stances\"><caption>Stances by party and option</caption><thead><tr><th scope=\"col\">Issue</th><th scope=\"col\">Option</th>",
+        "<p>Version {} of <code>{}</code>: the current stance of each party on each option. Select a cell for the position, its date and its quoted source. Colours: <span class=\"s-demanded\">demanded</span> <span class=\"s-acceptable\">acceptable</span> <span class=\"s-unknown\">unknown</span> <span class=\"s-opposed\">opposed</span> <span class=\"s-red_line\">red line</span>.</p><div class=\"wide\"><table id=\"stances\"><caption>Stances by party and option</caption><thead><tr><th scope=\"col\">Issue</th><th scope=\"col\">Option</th>",
         v.version,
         esc(&slug)
     );
@@ -253,7 +254,7 @@ pub(crate) async fn stances<S: Store>(
             body.push_str("</tr>");
         }
     }
-    body.push_str("</tbody></table>");
+    body.push_str("</tbody></table></div>");
     page(&format!("Positions: {}", s.meta.title.clone().unwrap_or(slug)), &c, &body).into_response()
 }
 
