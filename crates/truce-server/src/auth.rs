@@ -34,6 +34,13 @@ macro_rules! endpoints {
                     $(Endpoint::$name => &[$($role),*],)*
                 }
             }
+
+            /// What it does.
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(Endpoint::$name => $doc,)*
+                }
+            }
         }
     };
 }
@@ -62,6 +69,8 @@ endpoints! {
     MapPage => "GET" "/ui/map" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observation map with a boundary-view selector, and a filterable list.";
     QueuePage => "GET" "/ui/queue" [Mediator, Verifier] "The verification queue.";
     ReportPage => "GET" "/ui/reports/daily" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The daily report.";
+    OpenApi => "GET" "/v1/openapi.json" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "This API's OpenAPI 3.1 document.";
+    Events => "GET" "/v1/events" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Server-sent events: one `entry` event per entry appended to the log (its index and kind).";
     LogPage => "GET" "/ui/log" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The log's checkpoint and size.";
 }
 

@@ -89,6 +89,8 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::QueuePage => get(crate::pages::queue::<S>),
             Endpoint::ReportPage => get(crate::pages::report::<S>),
             Endpoint::LogPage => get(crate::pages::log::<S>),
+            Endpoint::OpenApi => get(openapi::<S>),
+            Endpoint::Events => get(events::<S>),
         };
         router = router.route(path, method);
     }
@@ -348,7 +350,9 @@ async fn submit_entry<S: Store>(
     if at != index {
         return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
     }
-    st.store.index_entries(&[indexed(at, &entry)]).await?;
+    let row = indexed(at, &entry);
+    let _ = st.events.send((at, row.kind.clone()));
+    st.store.index_entries(&[row]).await?;
     match &entry.body {
         truce_watch::entry::Body::Verification { of, to, .. } => {
             st.store.set_state(*of as i64, to.as_str()).await?
@@ -457,4 +461,71 @@ async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
         st.store.indexed_size().await?
     ));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
+}
+
+/// The OpenAPI document, generated from the endpoint table: every path, method, summary, and the roles
+/// allowed (`x-truce-roles`).
+pub fn openapi_document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in Endpoint::all() {
+        let (method, path) = e.route();
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name.trim_start_matches('*'), "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        let roles: Vec<&str> = e.roles().iter().map(|r| r.as_str()).collect();
+        let public = e.allows(Role::Public);
+        let op = json!({
+            "operationId": format!("{e:?}"),
+            "summary": e.doc(),
+            "tags": [if path.starts_with("/ui") || path == "/" { "pages" } else if path.starts_with("/log") { "log" } else { "api" }],
+            "parameters": params,
+            "security": if public { json!([{}, {"bearer": []}]) } else { json!([{"bearer": []}]) },
+            "x-truce-roles": roles,
+            "responses": {
+                "200": {"description": "OK"},
+                "401": {"description": "No valid token"},
+                "403": {"description": "The role may not"},
+                "404": {"description": "Not found"},
+                "422": {"description": "Invalid input, with diagnostics"},
+                "503": {"description": "The log is busy; retry after Retry-After seconds"}
+            }
+        });
+        let oapi_path = path.replace("{*path}", "{path}");
+        let entry = paths.entry(oapi_path).or_insert_with(|| json!({}));
+        entry[method.to_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Truce", "version": "1", "description": "Positions, analysis, agreements, and the observer mission's signed log."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": paths
+    })
+}
+
+async fn openapi<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::OpenApi).await?;
+    Ok(Json(openapi_document()))
+}
+
+async fn events<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    authorise(&st, &headers, Endpoint::Events).await?;
+    let rx = st.events.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok((index, kind)) => {
+                    let event = Event::default()
+                        .event("entry")
+                        .data(json!({"index": index, "kind": kind}).to_string());
+                    return Some((Ok::<_, std::convert::Infallible>(event), rx));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }

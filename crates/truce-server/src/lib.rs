@@ -23,6 +23,7 @@ use truce_tlog::sequencer::{Sequencer, SequencerConfig};
 use truce_watch::compliance::Compliance;
 
 pub use auth::Endpoint;
+pub use handlers::openapi_document;
 
 /// What the server runs on.
 pub struct AppState<S: Store> {
@@ -30,6 +31,15 @@ pub struct AppState<S: Store> {
     pub store: S,
     /// The observation log, if this server runs one.
     pub watch: Option<Watch>,
+    /// Live updates: (log index, entry kind) of each entry appended, for server-sent events.
+    pub events: tokio::sync::broadcast::Sender<(u64, String)>,
+}
+
+impl<S: Store> AppState<S> {
+    /// The state of a server over `store` and, if it runs one, a log.
+    pub fn new(store: S, watch: Option<Watch>) -> AppState<S> {
+        AppState { store, watch, events: tokio::sync::broadcast::channel(1024).0 }
+    }
 }
 
 /// The observation log this server writes, and the compliance of its agreement, kept up to date.

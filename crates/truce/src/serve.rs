@@ -185,7 +185,7 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
         truce_tlog::sequencer::SequencerConfig::default(),
     )
     .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
-    let state = Arc::new(truce_server::AppState { store, watch: Some(watch) });
+    let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed = truce_server::index_log(&state)
         .await

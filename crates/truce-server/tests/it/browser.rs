@@ -85,7 +85,7 @@ async fn serve() -> (String, Vec<(Role, String)>, std::path::PathBuf) {
     let watch =
         truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, Default::default())
             .unwrap();
-    let state = Arc::new(truce_server::AppState { store, watch: Some(watch) });
+    let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
     truce_server::index_log(&state).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

@@ -53,7 +53,7 @@ async fn server(name: &str, max_pending: usize) -> Server {
         max_pending,
     };
     let watch = Watch::open(&dir.join("log"), signer, &agreement, config).unwrap();
-    let state = Arc::new(AppState { store, watch: Some(watch) });
+    let state = Arc::new(AppState::new(store, Some(watch)));
     Server { router: truce_server::router(state), tokens, dir }
 }
 
@@ -74,6 +74,9 @@ async fn call(
     let res = router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
+    if path == "/v1/events" && status == StatusCode::OK {
+        return (status, Vec::new(), headers); // an endless stream
+    }
     let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
     (status, bytes, headers)
 }
@@ -108,6 +111,8 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::QueuePage => ("/ui/queue".into(), vec![]),
         Endpoint::ReportPage => ("/ui/reports/daily?date=2015-03-01".into(), vec![]),
         Endpoint::LogPage => ("/ui/log".into(), vec![]),
+        Endpoint::OpenApi => ("/v1/openapi.json".into(), vec![]),
+        Endpoint::Events => ("/v1/events".into(), vec![]),
     };
     (method, path, body)
 }
@@ -348,5 +353,42 @@ async fn a_full_pending_pool_is_503_with_retry_after() {
     let (status, _, headers) = call(&s.router, "POST", "/v1/entries", Some(&token), e).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(headers.get("retry-after").unwrap(), "1");
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_covers_every_endpoint_and_events_stream_appends() {
+    let s = server("openapi", 4096).await;
+    let (status, bytes, _) = call(&s.router, "GET", "/v1/openapi.json", None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for e in Endpoint::all() {
+        let (method, path) = e.route();
+        let op = &doc["paths"][path.replace("{*path}", "{path}")][method.to_lowercase()];
+        assert_eq!(op["summary"], e.doc(), "{e:?}");
+        let roles: Vec<&str> =
+            op["x-truce-roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        assert_eq!(roles, e.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>());
+    }
+    // Server-sent events: an entry appended shows up on the stream.
+    let req = Request::builder().uri("/v1/events").body(Body::empty()).unwrap();
+    let res = s.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.headers().get("content-type").unwrap(), "text/event-stream");
+    let mut body = res.into_body();
+    let token = s.tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let mission = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
+    let e =
+        truce_watch::entry::sign(&mission, truce_watch::entry::Body::Mission { name: "m".into() })
+            .unwrap();
+    let (status, _, _) = call(&s.router, "POST", "/v1/entries", Some(&token), e).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+    assert!(text.contains("event: entry") && text.contains("\"kind\":\"mission\""), "{text}");
     std::fs::remove_dir_all(&s.dir).ok();
 }
