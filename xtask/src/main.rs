@@ -8,6 +8,8 @@
 //! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
 //! - `cargo xtask bench-log`: the log's benchmark (`truce log bench`): machine ceilings, durable appends
 //!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
+//! - `cargo xtask bench-server`: a bounded load test of the server on loopback, on SQLite and then on a
+//!   throwaway PostgreSQL cluster: durable signed submissions per second with latency, tile reads.
 //! - `cargo xtask bench-watch [OBSERVATIONS]`: compliance recompute, incremental updates and the daily
 //!   report over a dense generated mission (default about 1,000,000 observations).
 //! - `cargo xtask crash-test [RUNS]`: kills a log writer with SIGKILL at random moments (see `crash_test`).
@@ -37,6 +39,24 @@ fn main() -> anyhow::Result<()> {
             run(Command::new(root.join("target/release/truce"))
                 .args(["log", "bench"])
                 .arg(&scratch))
+        }
+        Some("bench-server") => {
+            run(Command::new(env!("CARGO")).current_dir(&root).args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "truce",
+            ]))?;
+            let truce = root.join("target/release/truce");
+            run(Command::new(&truce).current_dir(&root).arg("bench-server"))?;
+            // The same on PostgreSQL, in a throwaway cluster.
+            let postgres = Postgres::start()?;
+            run(Command::new(&truce).current_dir(&root).args([
+                "bench-server",
+                "--postgres",
+                &postgres.url(),
+            ]))
         }
         Some("bench-watch") => {
             run(Command::new(env!("CARGO")).current_dir(&root).args([

@@ -343,22 +343,19 @@ async fn submit_entry<S: Store>(
         (receipt, index)
     };
     // Acknowledge only once durable.
-    let at = tokio::task::spawn_blocking(move || receipt.wait())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let at = receipt.await.map_err(|e| AppError::Internal(e.to_string()))?;
     if at != index {
         return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
     }
     let row = indexed(at, &entry);
     let _ = st.events.send((at, row.kind.clone()));
-    st.store.index_entries(&[row]).await?;
+    st.index(crate::IndexJob::Entry(row));
     match &entry.body {
         truce_watch::entry::Body::Verification { of, to, .. } => {
-            st.store.set_state(*of as i64, to.as_str()).await?
+            st.index(crate::IndexJob::State(*of as i64, to.as_str().to_string()))
         }
         truce_watch::entry::Body::Correction { supersedes, .. } => {
-            st.store.set_state(*supersedes as i64, "superseded").await?
+            st.index(crate::IndexJob::State(*supersedes as i64, "superseded".to_string()))
         }
         _ => {}
     }
@@ -425,10 +422,11 @@ async fn tile<S: Store>(
     let w = watch(&st)?;
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
-    let data = tokio::fs::read(w.dir.join(tile.path())).await.map_err(|_| AppError::NotFound)?;
+    let partial = full.contains(".p/");
+    let data = w.tile(&tile.path(), !partial).map_err(|_| AppError::NotFound)?;
+    let data = Bytes::from(data.as_ref().clone());
     // Full tiles never change: cache them for ever. Partial tiles are superseded as the log grows.
-    let cache =
-        if full.contains(".p/") { "max-age=60" } else { "public, max-age=31536000, immutable" };
+    let cache = if partial { "max-age=60" } else { "public, max-age=31536000, immutable" };
     Ok(([(header::CONTENT_TYPE, "application/octet-stream"), (header::CACHE_CONTROL, cache)], data)
         .into_response())
 }

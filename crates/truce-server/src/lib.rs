@@ -33,12 +33,59 @@ pub struct AppState<S: Store> {
     pub watch: Option<Watch>,
     /// Live updates: (log index, entry kind) of each entry appended, for server-sent events.
     pub events: tokio::sync::broadcast::Sender<(u64, String)>,
+    /// Entries to index in the store, in log order, by a background task (the log is the durable
+    /// record; the index follows it and is rebuilt from it on start).
+    indexer: tokio::sync::mpsc::UnboundedSender<IndexJob>,
+}
+
+/// Work for the indexer.
+pub(crate) enum IndexJob {
+    /// A new entry.
+    Entry(truce_store::IndexedEntry),
+    /// An observation's new verification state.
+    State(i64, String),
 }
 
 impl<S: Store> AppState<S> {
-    /// The state of a server over `store` and, if it runs one, a log.
+    /// The state of a server over `store` and, if it runs one, a log. Starts the indexer task: call it
+    /// inside a tokio runtime.
     pub fn new(store: S, watch: Option<Watch>) -> AppState<S> {
-        AppState { store, watch, events: tokio::sync::broadcast::channel(1024).0 }
+        let (indexer, mut jobs) = tokio::sync::mpsc::unbounded_channel::<IndexJob>();
+        let index_store = store.clone();
+        tokio::spawn(async move {
+            while let Some(first) = jobs.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < 4096 {
+                    match jobs.try_recv() {
+                        Ok(j) => batch.push(j),
+                        Err(_) => break,
+                    }
+                }
+                // Rows first, then state changes, each in log order: a state change never precedes its row.
+                let rows: Vec<_> = batch
+                    .iter()
+                    .filter_map(|j| match j {
+                        IndexJob::Entry(e) => Some(e.clone()),
+                        IndexJob::State(..) => None,
+                    })
+                    .collect();
+                if let Err(e) = index_store.index_entries(&rows).await {
+                    eprintln!("truce-server: indexing failed: {e}");
+                }
+                for j in &batch {
+                    if let IndexJob::State(index, state) = j
+                        && let Err(e) = index_store.set_state(*index, state).await
+                    {
+                        eprintln!("truce-server: indexing a state failed: {e}");
+                    }
+                }
+            }
+        });
+        AppState { store, watch, events: tokio::sync::broadcast::channel(1024).0, indexer }
+    }
+
+    pub(crate) fn index(&self, job: IndexJob) {
+        let _ = self.indexer.send(job);
     }
 }
 
@@ -52,6 +99,30 @@ pub struct Watch {
     pub agreement_text: String,
     /// Replayed state: the log's rules and compliance, updated in log order under this lock.
     pub state: Mutex<Compliance<'static>>,
+    /// Full tiles and bundles already served (they never change), up to [`TILE_CACHE_BYTES`].
+    tiles: Mutex<(usize, std::collections::HashMap<String, Arc<Vec<u8>>>)>,
+}
+
+/// How many bytes of full tiles a server keeps in memory for the read path.
+pub const TILE_CACHE_BYTES: usize = 64 << 20;
+
+impl Watch {
+    /// A full tile or bundle from the cache, or from disk (then cached while the budget lasts).
+    /// Partial tiles are always read from disk: they are superseded as the log grows.
+    pub(crate) fn tile(&self, path: &str, full: bool) -> std::io::Result<Arc<Vec<u8>>> {
+        if full && let Some(hit) = self.tiles.lock().ok().and_then(|t| t.1.get(path).cloned()) {
+            return Ok(hit);
+        }
+        let data = Arc::new(std::fs::read(self.dir.join(path))?);
+        if full
+            && let Ok(mut t) = self.tiles.lock()
+            && t.0 + data.len() <= TILE_CACHE_BYTES
+        {
+            t.0 += data.len();
+            t.1.insert(path.to_string(), data.clone());
+        }
+        Ok(data)
+    }
 }
 
 impl Watch {
@@ -92,7 +163,18 @@ impl Watch {
             sequencer,
             agreement_text: agreement_text.to_string(),
             state: Mutex::new(compliance),
+            tiles: Mutex::new((0, std::collections::HashMap::new())),
         })
+    }
+}
+
+/// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms, and
+/// pushback beyond 8,192 waiting entries.
+pub fn default_sequencer() -> SequencerConfig {
+    SequencerConfig {
+        max_batch: 256,
+        max_age: std::time::Duration::from_millis(4),
+        max_pending: 8192,
     }
 }
 

@@ -42,12 +42,17 @@ impl Default for SequencerConfig {
 struct Slot {
     outcome: Mutex<Option<Result<u64, String>>>,
     ready: Condvar,
+    /// The task awaiting the receipt, if it is awaited rather than waited for.
+    waker: Mutex<Option<std::task::Waker>>,
 }
 
 impl Slot {
     fn set(&self, outcome: Result<u64, String>) {
         *self.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
         self.ready.notify_one();
+        if let Some(w) = self.waker.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            w.wake();
+        }
     }
 }
 
@@ -71,6 +76,23 @@ struct Shared {
 /// The promise of an index for a queued entry.
 pub struct Receipt {
     slot: Arc<Slot>,
+}
+
+/// Awaiting a receipt (in an async server) is the same as [`Receipt::wait`], without blocking a thread.
+impl Future for Receipt {
+    type Output = Result<u64, Error>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        // Register first, then look: a `set` between the two still finds the waker.
+        *self.slot.waker.lock().unwrap_or_else(|p| p.into_inner()) = Some(cx.waker().clone());
+        match self.slot.outcome.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            Some(o) => std::task::Poll::Ready(o.map_err(Error::Stopped)),
+            None => std::task::Poll::Pending,
+        }
+    }
 }
 
 impl Receipt {

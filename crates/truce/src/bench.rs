@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, format_err};
 use truce_scenario::import::{
@@ -74,7 +74,6 @@ pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<(
 pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::Result<String> {
     use std::fmt::Write as _;
     use std::sync::Arc;
-    use std::time::Duration;
 
     use ed25519_dalek::{Signer as _, Verifier as _};
     use sha2::Digest as _;
@@ -408,6 +407,218 @@ pub fn watch_bench(accord: &Path, observations: u64) -> anyhow::Result<String> {
         mission.last_day,
         size as f64 / 1e3,
         reports[1]
+    );
+    Ok(out)
+}
+
+/// `cargo xtask bench-server`: a bounded load test on loopback. The server runs in this process on a
+/// free port, over SQLite in a temporary directory (or PostgreSQL at `postgres`), with a log holding a
+/// mission and 16 enrolled observers. Clients (blocking HTTP, one thread each, keep-alive) first submit
+/// pre-signed observations as fast as the server acknowledges them — every acknowledgement comes after
+/// the durable append — then read random tiles.
+pub fn server_bench(
+    postgres: Option<&str>,
+    submissions: usize,
+    clients: usize,
+) -> anyhow::Result<String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let dir = std::env::temp_dir().join(format!("truce-bench-server-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let out = runtime.block_on(async {
+        match postgres {
+            Some(url) => {
+                let store = truce_store_postgres::Postgres::connect(url)
+                    .await
+                    .map_err(|e| format_err!("PostgreSQL: {e}"))?;
+                server_bench_on(store, "PostgreSQL", &dir, submissions, clients).await
+            }
+            None => {
+                let store = truce_store_sqlite::Sqlite::open(&dir.join("truce.db"))
+                    .await
+                    .map_err(|e| format_err!("SQLite: {e}"))?;
+                server_bench_on(store, "SQLite", &dir, submissions, clients).await
+            }
+        }
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+async fn server_bench_on<S: truce_store::Store>(
+    store: S,
+    backend: &str,
+    dir: &Path,
+    submissions: usize,
+    clients: usize,
+) -> anyhow::Result<String> {
+    use ed25519_dalek::SigningKey;
+    use rayon::prelude::*;
+    use truce_watch::entry::{Body, Observation, Role, key_hex, sign};
+    let user = store.create_user("bench-observer", truce_store::Role::Observer, None).await?;
+    store.add_token(user.id, truce_store::token_hash("bench-token"), "bench").await?;
+    let agreement_text =
+        std::fs::read_to_string("accords/minsk-2015.toml").context("run from the repository")?;
+    let signer =
+        truce_tlog::note::NoteSigner::generate("bench.truce/log", truce_tlog::note::ED25519)?;
+    let mission = SigningKey::from_bytes(&[1; 32]);
+    let observers: Vec<SigningKey> =
+        (0..16u8).map(|i| SigningKey::from_bytes(&[i + 2; 32])).collect();
+    {
+        let storage = truce_tlog::storage::FsStorage::open(&dir.join("log"))?;
+        let mut log = truce_tlog::log::Log::create(storage, signer.clone())?;
+        let mut setup = vec![sign(&mission, Body::Mission { name: "bench".into() })?];
+        for (i, k) in observers.iter().enumerate() {
+            setup.push(sign(
+                &mission,
+                Body::Enrol {
+                    key: key_hex(&k.verifying_key()),
+                    name: format!("o{i}"),
+                    role: Role::Observer,
+                    party: None,
+                },
+            )?);
+        }
+        log.append(&setup)?;
+    }
+    // The server's defaults (`truce serve`).
+    let config = truce_server::default_sequencer();
+    let watch = truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, config)
+        .map_err(|e| format_err!("{e}"))?;
+    let state = std::sync::Arc::new(truce_server::AppState::new(store, Some(watch)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let app = truce_server::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    // Pre-signed observations (~330 bytes each), signed before the clock starts.
+    let entries: Vec<Vec<u8>> = (0..submissions)
+        .into_par_iter()
+        .map(|i| {
+            let o = Observation {
+                start: format!("2015-03-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, i % 60),
+                end: format!("2015-03-{:02}T{:02}:{:02}:30Z", 1 + i % 28, i % 24, i % 60),
+                lat_e6: 48_000_000 + (i % 1000) as i64 * 100,
+                lon_e6: 37_800_000 + (i % 997) as i64 * 100,
+                controlled_by: if i % 2 == 0 { "UKR_GOV".into() } else { "ORDLO".into() },
+                sensor: "heard".into(),
+                class: "explosion".into(),
+                count: 1 + (i % 40) as u32,
+                approximate: i % 3 == 0,
+                bearing_deg: Some((i % 360) as u16),
+                distance_m: Some(1000 + (i % 5000) as u32),
+                weapon: None,
+                media: vec![format!("{:064x}", i)],
+                note: String::new(),
+            };
+            sign(&observers[i % observers.len()], Body::Observation(o)).expect("sign")
+        })
+        .collect();
+    let bytes: usize = entries.iter().map(Vec::len).sum();
+    let mut out = format!(
+        "== Server on {backend}: {submissions} signed observations (mean {} bytes) from {clients} keep-alive clients on loopback\n",
+        bytes / submissions.max(1)
+    );
+    // Submissions: every acknowledgement follows the durable append.
+    let base2 = base.clone();
+    let (rate, lat, errors) = tokio::task::spawn_blocking(move || {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let start = Instant::now();
+        let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..clients)
+                .map(|_| {
+                    let (next, entries, base) = (&next, &entries, &base2);
+                    s.spawn(move || {
+                        let agent: ureq::Agent = ureq::Agent::config_builder()
+                            .http_status_as_error(false)
+                            .build()
+                            .into();
+                        let (mut lat, mut errors) = (Vec::new(), 0usize);
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(e) = entries.get(i) else { break };
+                            let t = Instant::now();
+                            match agent
+                                .post(format!("{base}/v1/entries"))
+                                .header("authorization", "Bearer bench-token")
+                                .send(&e[..])
+                            {
+                                Ok(r) if r.status().as_u16() == 201 => {
+                                    lat.push(t.elapsed().as_secs_f64())
+                                }
+                                _ => errors += 1,
+                            }
+                        }
+                        (lat, errors)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("client")).collect()
+        });
+        let seconds = start.elapsed().as_secs_f64();
+        let mut lat: Vec<f64> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
+        let errors: usize = results.iter().map(|r| r.1).sum();
+        lat.sort_by(f64::total_cmp);
+        (lat.len() as f64 / seconds, lat, errors)
+    })
+    .await?;
+    let q = |p: f64| {
+        lat.get(((lat.len().max(1) - 1) as f64 * p) as usize).copied().unwrap_or(0.0) * 1e3
+    };
+    let _ = writeln!(
+        out,
+        "submissions: {rate:.0}/s acknowledged durable (target ≥ 5,000/s); latency p50 {:.1} ms, p99 {:.1} ms (target < 50 ms); {errors} errors",
+        q(0.5),
+        q(0.99)
+    );
+    // Tile reads: random full level-0 tiles and entry bundles.
+    let tiles = (submissions as u64 + 17) / 256;
+    let base3 = base.clone();
+    let (tile_rate, tile_errors) = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let start = Instant::now();
+        let results: Vec<(usize, usize)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..clients)
+                .map(|c| {
+                    let base = &base3;
+                    s.spawn(move || {
+                        let agent: ureq::Agent = ureq::Agent::config_builder()
+                            .http_status_as_error(false)
+                            .build()
+                            .into();
+                        let (mut ok, mut err) = (0usize, 0usize);
+                        let mut k = c as u64;
+                        while Instant::now() < deadline {
+                            k = k
+                                .wrapping_mul(6364136223846793005)
+                                .wrapping_add(1442695040888963407);
+                            let n = (k >> 33) % tiles.max(1);
+                            let path = if k & 1 == 0 {
+                                format!("tile/0/{n:03}")
+                            } else {
+                                format!("tile/entries/{n:03}")
+                            };
+                            match agent.get(format!("{base}/log/{path}")).call() {
+                                Ok(mut r) if r.status().as_u16() == 200 => {
+                                    let _ = r.body_mut().read_to_vec();
+                                    ok += 1
+                                }
+                                _ => err += 1,
+                            }
+                        }
+                        (ok, err)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("reader")).collect()
+        });
+        let ok: usize = results.iter().map(|r| r.0).sum();
+        let err: usize = results.iter().map(|r| r.1).sum();
+        (ok as f64 / start.elapsed().as_secs_f64(), err)
+    })
+    .await?;
+    let _ = writeln!(
+        out,
+        "tile reads: {tile_rate:.0}/s (target ≥ 20,000/s) over {tiles} full tiles and bundles; {tile_errors} errors"
     );
     Ok(out)
 }

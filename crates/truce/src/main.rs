@@ -177,6 +177,19 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         observations: u64,
     },
+    /// Load-test the server on loopback (used by `cargo xtask bench-server`).
+    #[command(hide = true)]
+    BenchServer {
+        /// PostgreSQL URL; SQLite in a temporary directory when absent.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Signed observations to submit.
+        #[arg(long, default_value_t = 40_000)]
+        submissions: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+    },
     /// Time the exact Pareto set of a seeded synthetic problem (used by `cargo xtask bench-table`).
     #[command(hide = true)]
     BenchFrontier {
@@ -435,6 +448,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.positions.len(),
                 scenario.sources.len()
             ))
+        }
+        Command::BenchServer { postgres, submissions, clients } => {
+            emit(&bench::server_bench(postgres.as_deref(), submissions, clients)?)
         }
         Command::BenchWatch { accord, observations } => {
             emit(&bench::watch_bench(&accord, observations)?)

@@ -182,7 +182,7 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
         &log_dir,
         signer,
         &agreement_text,
-        truce_tlog::sequencer::SequencerConfig::default(),
+        truce_server::default_sequencer(),
     )
     .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
     let state = Arc::new(truce_server::AppState::new(store, Some(watch)));

@@ -285,8 +285,22 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{}", String::from_utf8_lossy(&bytes));
     // The verifier's queue has it; compliance shows an alleged violation.
     let verifier_token = s.tokens.iter().find(|(r, _, _)| *r == Role::Verifier).unwrap().2.clone();
-    let (_, bytes, _) = call(&s.router, "GET", "/v1/queue", Some(&verifier_token), vec![]).await;
-    let q: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // The store's index follows the log within milliseconds.
+    let queue = |expect_empty: bool| {
+        let (router, token) = (s.router.clone(), verifier_token.clone());
+        async move {
+            for _ in 0..200 {
+                let (_, bytes, _) = call(&router, "GET", "/v1/queue", Some(&token), vec![]).await;
+                let q: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                if q["queue"].as_array().unwrap().is_empty() == expect_empty {
+                    return q;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            panic!("the queue never became {}", if expect_empty { "empty" } else { "non-empty" });
+        }
+    };
+    let q = queue(false).await;
     assert_eq!(q["queue"][0]["index"], 3);
     let status_of = |bytes: &[u8]| -> String {
         let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
@@ -311,9 +325,7 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     let (_, bytes, _) =
         call(&s.router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
     assert_eq!(status_of(&bytes), "verified_violation");
-    let (_, bytes, _) = call(&s.router, "GET", "/v1/queue", Some(&verifier_token), vec![]).await;
-    let q: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert!(q["queue"].as_array().unwrap().is_empty(), "verified observations leave the queue");
+    queue(true).await; // verified observations leave the queue
     // The C2SP read path: a checkpoint of 6 entries (it follows the acknowledgement by one integration,
     // a few milliseconds), not cached; the partial tile, briefly cached.
     let mut tries = 0;
