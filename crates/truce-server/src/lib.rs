@@ -100,8 +100,11 @@ pub struct Watch {
     /// Replayed state: the log's rules and compliance, updated in log order under this lock.
     pub state: Mutex<Compliance<'static>>,
     /// Full tiles and bundles already served (they never change), up to [`TILE_CACHE_BYTES`].
-    tiles: Mutex<(usize, std::collections::HashMap<String, Arc<Vec<u8>>>)>,
+    tiles: Mutex<TileCache>,
 }
+
+/// Cached tiles: the bytes held, and the tiles by path.
+type TileCache = (usize, std::collections::HashMap<String, Arc<Vec<u8>>>);
 
 /// How many bytes of full tiles a server keeps in memory for the read path.
 pub const TILE_CACHE_BYTES: usize = 64 << 20;
