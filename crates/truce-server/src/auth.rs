@@ -67,7 +67,8 @@ endpoints! {
     AnalysisPage => "GET" "/ui/scenarios/{slug}/analysis" [Mediator, Analyst, PartyDelegate] "Readings, blockers, concessions, bargaining solutions.";
     AgreementPage => "GET" "/ui/agreement" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Each commitment's compliance status and evidence.";
     MapPage => "GET" "/ui/map" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observation map with a boundary-view selector, and a filterable list.";
-    QueuePage => "GET" "/ui/queue" [Mediator, Verifier] "The verification queue.";
+    QueuePage => "GET" "/ui/queue" [Mediator, Verifier] "The verification queue, with buttons that sign verification entries in the browser.";
+    ObservePage => "GET" "/ui/observe" [Observer] "The observation form: signs the observation in the browser with the observer's key file and submits it.";
     ReportPage => "GET" "/ui/reports/daily" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The daily report.";
     OpenApi => "GET" "/v1/openapi.json" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "This API's OpenAPI 3.1 document.";
     Events => "GET" "/v1/events" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Server-sent events: one `entry` event per entry appended to the log (its index and kind).";

@@ -87,6 +87,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::AgreementPage => get(crate::pages::agreement::<S>),
             Endpoint::MapPage => get(crate::pages::map::<S>),
             Endpoint::QueuePage => get(crate::pages::queue::<S>),
+            Endpoint::ObservePage => get(crate::pages::observe::<S>),
             Endpoint::ReportPage => get(crate::pages::report::<S>),
             Endpoint::LogPage => get(crate::pages::log::<S>),
             Endpoint::OpenApi => get(openapi::<S>),

@@ -46,6 +46,38 @@ th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{ba
 button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
 .wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}";
 
+/// In-browser signing of entries, exactly as `truce_watch::entry` encodes them: canonical JSON (keys
+/// sorted, no whitespace), Ed25519 (WebCrypto) over `truce.entry/v1\n` + canonical {author, body}. The key
+/// file (`truce-key/v1`, name, base64 seed) never leaves the page.
+const SIGNING_JS: &str = r#"
+function canon(v){if(Array.isArray(v))return '['+v.map(canon).join(',')+']';
+ if(v!==null&&typeof v==='object')return '{'+Object.keys(v).sort().map(k=>JSON.stringify(k)+':'+canon(v[k])).join(',')+'}';
+ return JSON.stringify(v);}
+function b64url(s){return s.replace(/-/g,'+').replace(/_/g,'/')+'='.repeat((4-s.length%4)%4);}
+async function loadKey(text){
+ const lines=text.trim().split(/\r?\n/);
+ if(lines[0]!=='truce-key/v1'||lines.length<3)throw new Error('not a truce-key/v1 key file');
+ const seed=Uint8Array.from(atob(lines[2].trim()),c=>c.charCodeAt(0));
+ if(seed.length!==32)throw new Error('the key file does not hold a 32-byte seed');
+ const pkcs8=new Uint8Array(48);pkcs8.set([0x30,0x2e,0x02,0x01,0x00,0x30,0x05,0x06,0x03,0x2b,0x65,0x70,0x04,0x22,0x04,0x20]);pkcs8.set(seed,16);
+ const key=await crypto.subtle.importKey('pkcs8',pkcs8,{name:'Ed25519'},true,['sign']);
+ const jwk=await crypto.subtle.exportKey('jwk',key);
+ const pub=Uint8Array.from(atob(b64url(jwk.x)),c=>c.charCodeAt(0));
+ return {name:lines[1],key,author:[...pub].map(b=>b.toString(16).padStart(2,'0')).join('')};
+}
+async function signEntry(k,body){
+ const msg=new TextEncoder().encode('truce.entry/v1\n'+canon({author:k.author,body}));
+ const sig=new Uint8Array(await crypto.subtle.sign({name:'Ed25519'},k.key,msg));
+ return canon({author:k.author,body,sig:btoa(String.fromCharCode(...sig))});
+}
+async function submitEntry(text){
+ const r=await fetch('/v1/entries',{method:'POST',body:text,credentials:'same-origin'});
+ const j=await r.json().catch(()=>({}));
+ if(!r.ok)throw new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));
+ return j.index;
+}
+"#;
+
 /// A page: the shared header with navigation (by role), and `body`.
 fn page(title: &str, caller: &Caller, body: &str) -> Html<String> {
     let role = caller.role();
@@ -55,6 +87,7 @@ fn page(title: &str, caller: &Caller, body: &str) -> Html<String> {
         (Endpoint::AnalysisPage, "/ui/scenarios/ukraine-2025/analysis", "Analysis"),
         (Endpoint::AgreementPage, "/ui/agreement", "Agreement"),
         (Endpoint::MapPage, "/ui/map", "Map"),
+        (Endpoint::ObservePage, "/ui/observe", "Observe"),
         (Endpoint::QueuePage, "/ui/queue", "Verification queue"),
         (Endpoint::ReportPage, "/ui/reports/daily", "Daily report"),
         (Endpoint::LogPage, "/ui/log", "Log"),
@@ -480,6 +513,80 @@ pub(crate) async fn map<S: Store>(
     page("Observation map", &c, &body).into_response()
 }
 
+pub(crate) async fn observe<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    let c = match guard(&st, &headers, Endpoint::ObservePage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let parties: Vec<String> = st
+        .watch
+        .as_ref()
+        .and_then(|w| {
+            w.state.lock().ok().map(|s| {
+                s.agreement()
+                    .actors
+                    .iter()
+                    .filter(|a| a.role == "party")
+                    .map(|a| a.id.clone())
+                    .collect()
+            })
+        })
+        .unwrap_or_default();
+    let mut options = String::new();
+    for p in parties.iter().map(String::as_str).chain(["unknown"]) {
+        let _ = write!(options, "<option>{}</option>", esc(p));
+    }
+    let select = |id: &str, label: &str, values: &[&str]| {
+        let mut o = String::new();
+        for v in values {
+            let _ = write!(o, "<option>{v}</option>");
+        }
+        format!("<p><label for=\"{id}\">{label}</label><br><select id=\"{id}\">{o}</select></p>")
+    };
+    let body = format!(
+        "<p>Fill in what you saw, heard or recorded, load your key file, and sign: the observation is signed in this browser and only the signed entry is sent. Coordinates only: no country.</p>\
+<form id=\"observe\"><fieldset><legend>When and where</legend>\
+<p><label for=\"start\">Start (UTC)</label><br><input id=\"start\" type=\"datetime-local\" required> <label for=\"end\">End (UTC)</label> <input id=\"end\" type=\"datetime-local\" required></p>\
+<p><label for=\"lat\">Observer latitude (°)</label><br><input id=\"lat\" type=\"number\" step=\"0.000001\" min=\"-90\" max=\"90\" required> <label for=\"lon\">Observer longitude (°)</label> <input id=\"lon\" type=\"number\" step=\"0.000001\" min=\"-180\" max=\"180\" required></p>\
+<p><label for=\"controlled_by\">Area controlled by (as observed)</label><br><select id=\"controlled_by\">{options}</select></p></fieldset>\
+<fieldset><legend>What</legend>{}{}\
+<p><label for=\"count\">Count</label><br><input id=\"count\" type=\"number\" min=\"0\" value=\"1\" required> <input id=\"approximate\" type=\"checkbox\"> <label for=\"approximate\">approximately</label></p>\
+<p><label for=\"bearing\">Bearing to the event (°, optional)</label><br><input id=\"bearing\" type=\"number\" min=\"0\" max=\"359\"> <label for=\"distance\">Distance (m, optional)</label> <input id=\"distance\" type=\"number\" min=\"0\"></p>\
+<p><label for=\"weapon\">Weapon assessed as (optional)</label><br><select id=\"weapon\"><option value=\"\">none</option><option>artillery</option><option>mortar</option><option>mlrs</option><option>heavy_mlrs</option><option>tochka</option><option>tank</option><option>small_arms</option></select> <label for=\"calibre\">Calibre (mm)</label> <input id=\"calibre\" type=\"number\" min=\"0\"></p>\
+<p><label for=\"note\">Note (optional)</label><br><input id=\"note\" size=\"60\"></p></fieldset>\
+<fieldset><legend>Signature</legend><p><label for=\"keyfile\">Your key file (paste its three lines)</label><br><textarea id=\"keyfile\" rows=\"3\" cols=\"70\" required></textarea></p></fieldset>\
+<p><button type=\"submit\">Sign and submit</button></p></form><p id=\"result\" role=\"status\" aria-live=\"polite\"></p>\
+<script>{SIGNING_JS}\
+document.getElementById('observe').addEventListener('submit',async ev=>{{ev.preventDefault();const out=document.getElementById('result');\
+try{{const v=id=>document.getElementById(id).value;const k=await loadKey(v('keyfile'));\
+const iso=s=>new Date(s+'Z').toISOString().replace('.000Z','Z');\
+const body={{kind:'observation',start:iso(v('start')),end:iso(v('end')),lat_e6:Math.round(parseFloat(v('lat'))*1e6),lon_e6:Math.round(parseFloat(v('lon'))*1e6),controlled_by:v('controlled_by'),sensor:v('sensor'),class:v('class'),count:parseInt(v('count'),10),approximate:document.getElementById('approximate').checked}};\
+if(v('bearing')!=='')body.bearing_deg=parseInt(v('bearing'),10);if(v('distance')!=='')body.distance_m=parseInt(v('distance'),10);\
+if(v('weapon')!==''){{body.weapon={{class:v('weapon')}};if(v('calibre')!=='')body.weapon.calibre_mm=parseInt(v('calibre'),10);}}\
+if(v('note')!=='')body.note=v('note');\
+const index=await submitEntry(await signEntry(k,body));out.textContent='Signed by '+k.name+' and appended to the log at entry '+index+'.';out.dataset.index=index;}}\
+catch(e){{out.textContent='Not submitted: '+e.message;}}}});</script>",
+        select("sensor", "Sensor", &["saw", "heard", "camera", "uav", "crater_analysis"]),
+        select(
+            "class",
+            "Class",
+            &[
+                "explosion",
+                "projectile",
+                "burst",
+                "shot",
+                "flare",
+                "weapon_sighting",
+                "access_restriction",
+                "damage",
+                "casualty",
+                "patrol"
+            ]
+        ),
+    );
+    page("Record an observation", &c, &body).into_response()
+}
+
 pub(crate) async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
     let c = match guard(&st, &headers, Endpoint::QueuePage).await {
         Ok(c) => c,
@@ -490,13 +597,24 @@ pub(crate) async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Res
         Err(e) => return error_page(e.into(), Some(&c)),
     };
     let mut body = format!(
-        "<p>{} observation(s) await verification, oldest first. A verifier signs a verification entry (never for its own observation) and submits it to <code>POST /v1/entries</code>.</p><table id=\"queue\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Day</th><th scope=\"col\">Class</th><th scope=\"col\">State</th><th scope=\"col\">Author key</th></tr></thead><tbody>",
+        "<p>{} observation(s) await verification, oldest first. Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it.</p><p><label for=\"keyfile\">Your key file</label><br><textarea id=\"keyfile\" rows=\"3\" cols=\"70\"></textarea></p><p id=\"result\" role=\"status\" aria-live=\"polite\"></p><table id=\"queue\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Day</th><th scope=\"col\">Class</th><th scope=\"col\">State</th><th scope=\"col\">Author key</th><th scope=\"col\">Verify</th></tr></thead><tbody>",
         q.len()
     );
     for e in &q {
+        let actions = if e.state.as_deref() == Some("under_review") {
+            format!(
+                "<button data-of=\"{0}\" data-to=\"corroborated\">Corroborate {0}</button> <button data-of=\"{0}\" data-to=\"unverifiable\">Unverifiable {0}</button> <button data-of=\"{0}\" data-to=\"rejected\">Reject {0}</button>",
+                e.index
+            )
+        } else {
+            format!(
+                "<button data-of=\"{0}\" data-to=\"under_review\">Take up {0}</button>",
+                e.index
+            )
+        };
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}…</code></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}…</code></td><td>{actions}</td></tr>",
             e.index,
             esc(e.day.as_deref().unwrap_or("")),
             esc(e.class.as_deref().unwrap_or("")),
@@ -505,6 +623,15 @@ pub(crate) async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Res
         );
     }
     body.push_str("</tbody></table>");
+    let _ = write!(
+        body,
+        "<script>{SIGNING_JS}\
+document.getElementById('queue').addEventListener('click',async ev=>{{const b=ev.target.closest('button');if(!b)return;const out=document.getElementById('result');\
+try{{const k=await loadKey(document.getElementById('keyfile').value);const to=b.dataset.to;const body={{kind:'verification',of:parseInt(b.dataset.of,10),to}};\
+if(to==='unverifiable'||to==='rejected'){{const r=prompt('Why?');if(!r)return;body.reason=r;}}\
+const index=await submitEntry(await signEntry(k,body));out.textContent='Entry '+b.dataset.of+' is now '+to+' (log entry '+index+').';b.closest('td').textContent=to;}}\
+catch(e){{out.textContent='Not submitted: '+e.message;}}}});</script>"
+    );
     page("Verification queue", &c, &body).into_response()
 }
 

@@ -55,7 +55,8 @@ async fn browser() -> (Driver, Client) {
 }
 
 /// A server on a free port with the seed scenario, a generated 45-day mission, and a user per role.
-async fn serve() -> (String, Vec<(Role, String)>, std::path::PathBuf) {
+async fn serve()
+-> (String, Vec<(Role, String)>, std::path::PathBuf, Vec<(String, ed25519_dalek::SigningKey)>) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = std::env::temp_dir().join(format!("truce-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -91,12 +92,18 @@ async fn serve() -> (String, Vec<(Role, String)>, std::path::PathBuf) {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let app = truce_server::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, tokens, dir)
+    (url, tokens, dir, mission.keys)
 }
 
 async fn sign_in(c: &Client, url: &str, token: &str) {
     c.goto(&format!("{url}/ui/login")).await.unwrap();
-    c.find(Locator::Css("input#token")).await.unwrap().send_keys(token).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("input#token"))
+        .await
+        .unwrap()
+        .send_keys(token)
+        .await
+        .unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("header form button")).await.unwrap();
 }
@@ -111,7 +118,7 @@ async fn shot(c: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
-    let (url, tokens, dir) = serve().await;
+    let (url, tokens, dir, keys) = serve().await;
     let (_driver, c) = browser().await;
     let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
 
@@ -133,6 +140,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         ("queue", "/ui/queue", "table#queue"),
         ("report", "/ui/reports/daily", "svg#chart"),
         ("log", "/ui/log", "pre"),
+        ("observe-refused", "/ui/observe", "main p"),
         ("login", "/ui/login", "input#token"),
     ];
     for (name, path, selector) in pages {
@@ -178,6 +186,86 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     c.goto(&format!("{url}/ui/queue")).await.unwrap();
     let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
     assert!(text.contains("may not open this page"), "{text}");
+    c.goto(&format!("{url}/")).await.unwrap();
+    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+
+    // An observer records an observation in the browser: signed there with its key file, appended.
+    let key_file = |name: &str| {
+        let key = keys.iter().find(|(n, _)| n == name).unwrap().1.clone();
+        truce_watch::entry::KeyFile { name: name.into(), key }.to_text()
+    };
+    sign_in(&c, &url, &token(Role::Observer)).await;
+    c.goto(&format!("{url}/ui/observe")).await.unwrap();
+    let fill = r#"const [f, key] = arguments; for (const [id, v] of Object.entries(f)) document.getElementById(id).value = v; document.getElementById('keyfile').value = key;"#;
+    let fields = serde_json::json!({
+        "start": "2015-03-25T10:00", "end": "2015-03-25T10:40", "lat": "48.1", "lon": "38.1",
+        "controlled_by": "ORDLO", "sensor": "saw", "class": "weapon_sighting", "count": "3",
+        "weapon": "mlrs", "calibre": "122"
+    });
+    c.execute(fill, vec![fields, serde_json::Value::String(key_file("observer-1"))]).await.unwrap();
+    shot(&c, "observe").await;
+    c.find(Locator::Css("#observe button[type=submit]")).await.unwrap().click().await.unwrap();
+    let result = c.wait().for_element(Locator::Css("#result[data-index]")).await.unwrap();
+    let index: u64 = result.attr("data-index").await.unwrap().unwrap().parse().unwrap();
+    assert!(result.text().await.unwrap().contains("appended to the log"));
+    // It is on the map of its day.
+    c.goto(&format!("{url}/ui/map?date=2015-03-25")).await.unwrap();
+    let list = c.find(Locator::Css("#observations")).await.unwrap().text().await.unwrap();
+    assert!(list.contains(&format!("{index} weapon_sighting")), "{list}");
+    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+
+    // A verifier takes it up and corroborates it from the queue; compliance changes.
+    let status = |c: Client, url: String| async move {
+        c.goto(&format!("{url}/ui/agreement?date=2015-03-25")).await.unwrap();
+        let rows = c.find_all(Locator::Css("#compliance tbody tr")).await.unwrap();
+        for r in rows {
+            let t = r.text().await.unwrap();
+            if t.starts_with("2.mlrs.ORDLO") {
+                return t;
+            }
+        }
+        panic!("no row for 2.mlrs.ORDLO");
+    };
+    sign_in(&c, &url, &token(Role::Verifier)).await;
+    assert!(status(c.clone(), url.clone()).await.contains("alleged violation"));
+    for action in ["Take up", "Corroborate"] {
+        // The store's index follows the log within milliseconds: reload until the button is there.
+        let mut found = None;
+        for _ in 0..100 {
+            c.goto(&format!("{url}/ui/queue")).await.unwrap();
+            if let Ok(b) =
+                c.find(Locator::XPath(&format!("//button[text()='{action} {index}']"))).await
+            {
+                found = Some(b);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let Some(button) = found else {
+            let page = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+            panic!("no '{action} {index}' button in the queue:\n{page}");
+        };
+        c.execute(
+            "document.getElementById('keyfile').value = arguments[0];",
+            vec![serde_json::Value::String(key_file("verifier-1"))],
+        )
+        .await
+        .unwrap();
+        button.click().await.unwrap();
+        let text = c
+            .wait()
+            .for_element(Locator::XPath("//p[@id='result' and contains(., 'is now')]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(text.contains(&format!("Entry {index} is now")), "{text}");
+        shot(&c, &format!("queue-{}", action.to_lowercase().replace(' ', "-"))).await;
+    }
+    let after = status(c.clone(), url.clone()).await;
+    assert!(after.contains("verified violation"), "{after}");
+    shot(&c, "agreement-after-verification").await;
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
 }

@@ -109,6 +109,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::AgreementPage => ("/ui/agreement?date=2015-03-01".into(), vec![]),
         Endpoint::MapPage => ("/ui/map?date=2015-03-01".into(), vec![]),
         Endpoint::QueuePage => ("/ui/queue".into(), vec![]),
+        Endpoint::ObservePage => ("/ui/observe".into(), vec![]),
         Endpoint::ReportPage => ("/ui/reports/daily?date=2015-03-01".into(), vec![]),
         Endpoint::LogPage => ("/ui/log".into(), vec![]),
         Endpoint::OpenApi => ("/v1/openapi.json".into(), vec![]),
