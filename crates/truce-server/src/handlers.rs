@@ -43,8 +43,23 @@ async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Ca
         }
     };
     let token = token.as_str();
-    match state.store.user_by_token(token_hash(token)).await {
-        Ok(user) => Ok(Caller { user: Some(user) }),
+    let hash = token_hash(token);
+    if let Ok(cache) = state.tokens.lock()
+        && let Some((user, at)) = cache.get(&hash)
+        && at.elapsed() < crate::TOKEN_CACHE_TTL
+    {
+        return Ok(Caller { user: Some(user.clone()) });
+    }
+    match state.store.user_by_token(hash).await {
+        Ok(user) => {
+            if let Ok(mut cache) = state.tokens.lock() {
+                if cache.len() > 10_000 {
+                    cache.clear();
+                }
+                cache.insert(hash, (user.clone(), std::time::Instant::now()));
+            }
+            Ok(Caller { user: Some(user) })
+        }
         Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
         Err(e) => Err(e.into()),
     }
@@ -286,10 +301,7 @@ async fn get_agreement<S: Store>(
 /// What the store indexes of an entry.
 pub(crate) fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry {
     use truce_watch::entry::Body;
-    let kind = serde_json::to_value(&e.body)
-        .ok()
-        .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_string)))
-        .unwrap_or_default();
+    let kind = e.body.kind().to_string();
     let mut out = IndexedEntry {
         index: index as i64,
         kind,

@@ -36,7 +36,13 @@ pub struct AppState<S: Store> {
     /// Entries to index in the store, in log order, by a background task (the log is the durable
     /// record; the index follows it and is rebuilt from it on start).
     indexer: tokio::sync::mpsc::UnboundedSender<IndexJob>,
+    /// Recently seen tokens (by hash) and their users, trusted for [`TOKEN_CACHE_TTL`]: a revoked token
+    /// stops working within that time. Saves a database round trip per request.
+    pub(crate) tokens: Mutex<std::collections::HashMap<[u8; 32], (User, std::time::Instant)>>,
 }
+
+/// How long a token found in the store is trusted without asking the store again.
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Work for the indexer.
 pub(crate) enum IndexJob {
@@ -81,7 +87,13 @@ impl<S: Store> AppState<S> {
                 }
             }
         });
-        AppState { store, watch, events: tokio::sync::broadcast::channel(1024).0, indexer }
+        AppState {
+            store,
+            watch,
+            events: tokio::sync::broadcast::channel(1024).0,
+            indexer,
+            tokens: Mutex::new(std::collections::HashMap::new()),
+        }
     }
 
     pub(crate) fn index(&self, job: IndexJob) {

@@ -140,6 +140,25 @@ pub enum Body {
     },
 }
 
+impl Body {
+    /// The entry kind, as written in the `kind` field.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::Mission { .. } => "mission",
+            Body::Enrol { .. } => "enrol",
+            Body::Revoke { .. } => "revoke",
+            Body::Observation(_) => "observation",
+            Body::Assessment { .. } => "assessment",
+            Body::Attribution { .. } => "attribution",
+            Body::Finding { .. } => "finding",
+            Body::Annotation { .. } => "annotation",
+            Body::Verification { .. } => "verification",
+            Body::Correction { .. } => "correction",
+            Body::Report { .. } => "report",
+        }
+    }
+}
+
 /// What a key may sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -268,3 +268,17 @@ fn incremental_compliance_equals_a_recompute_of_every_prefix() {
         }
     }
 }
+
+#[test]
+fn body_kind_matches_the_encoded_kind() {
+    let a = minsk();
+    let mission = generate(&a, 2, 45).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for bytes in &mission.entries {
+        let e = truce_watch::entry::decode(bytes).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        assert_eq!(v["body"]["kind"], e.body.kind());
+        seen.insert(e.body.kind());
+    }
+    assert!(seen.len() >= 7, "{seen:?}");
+}
