@@ -8,24 +8,7 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 use truce_scenario::{OptionIx, Scenario};
 
-/// TOML basic string.
-fn q(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+use truce_scenario::toml_string as q;
 
 /// The id of a drafted agreement: lowercase letters, digits and dashes.
 fn slug(s: &str) -> String {

@@ -32,4 +32,4 @@ pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
 pub use model::*;
 pub use parse::parse;
 pub use rule::{RuleError, parse_rule};
-pub use write::to_toml;
+pub use write::{quote as toml_string, to_toml};

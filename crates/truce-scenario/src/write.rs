@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use crate::model::*;
 
-/// A TOML basic string.
-fn quote(s: &str) -> String {
+/// A TOML basic string: `s` quoted and escaped.
+pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

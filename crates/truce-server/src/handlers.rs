@@ -400,15 +400,9 @@ async fn compliance<S: Store>(
         Some(d) => d
             .parse()
             .map_err(|_| AppError::Invalid(vec![format!("as_of {d:?}: expected YYYY-MM-DD")]))?,
-        None => state
-            .registry()
-            .observations
-            .values()
-            .filter_map(|r| r.observation.day().ok())
-            .max()
-            .ok_or_else(|| {
-                AppError::Invalid(vec!["no observation yet: give ?as_of=YYYY-MM-DD".into()])
-            })?,
+        None => state.registry().last_day().ok_or_else(|| {
+            AppError::Invalid(vec!["no observation yet: give ?as_of=YYYY-MM-DD".into()])
+        })?,
     };
     let report = state.evaluate(as_of);
     serde_json::to_value(&report).map(Json).map_err(|e| AppError::Internal(e.to_string()))

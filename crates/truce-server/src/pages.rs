@@ -364,13 +364,7 @@ fn compliance_now<S: Store>(
     let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
     let as_of = match as_of.and_then(|d| d.parse().ok()) {
         Some(d) => d,
-        None => state
-            .registry()
-            .observations
-            .values()
-            .filter_map(|r| r.observation.day().ok())
-            .max()
-            .ok_or(AppError::NotFound)?,
+        None => state.registry().last_day().ok_or(AppError::NotFound)?,
     };
     Ok((state.evaluate(as_of), state.agreement().title.clone()))
 }
@@ -454,13 +448,7 @@ fn daily_now<S: Store>(
     let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
     let date = match date.and_then(|d| d.parse().ok()) {
         Some(d) => d,
-        None => state
-            .registry()
-            .observations
-            .values()
-            .filter_map(|r| r.observation.day().ok())
-            .max()
-            .ok_or(AppError::NotFound)?,
+        None => state.registry().last_day().ok_or(AppError::NotFound)?,
     };
     let a = state.agreement();
     Ok((truce_watch::report::daily(a, &state, date, &view), view, a))

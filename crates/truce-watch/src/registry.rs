@@ -107,6 +107,11 @@ impl Registry {
         self.size += 1;
     }
 
+    /// The UTC day of the latest observation, if any: the default "as of" date of reports.
+    pub fn last_day(&self) -> Option<jiff::civil::Date> {
+        self.observations.values().filter_map(|r| r.observation.day().ok()).max()
+    }
+
     /// Whether `entry` would be accepted as the next entry.
     pub fn check(&self, entry: &Entry) -> Result<(), Error> {
         let refuse = |m: String| Err(Error::Refused(m));

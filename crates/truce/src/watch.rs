@@ -250,13 +250,10 @@ pub fn compliance(
     }
     let as_of = match as_of {
         Some(d) => d,
-        None => {
-            match c.registry().observations.values().filter_map(|r| r.observation.day().ok()).max()
-            {
-                Some(d) => d,
-                None => bail!("the log has no observation yet: give --as-of"),
-            }
-        }
+        None => match c.registry().last_day() {
+            Some(d) => d,
+            None => bail!("the log has no observation yet: give --as-of"),
+        },
     };
     Ok(c.evaluate(as_of))
 }
