@@ -3,16 +3,20 @@
 //! `target/artifacts/ui-*.png`; the analysis is clicked through; a citation is opened from the stance
 //! matrix; roles see what the matrix gives them.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use truce_store::{Role, Store, token_hash};
 
+/// chromedriver in a process group of its own, so that the Chromium it starts goes with it even when
+/// a failing test never closes its session.
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.0.id())).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -26,6 +30,7 @@ async fn browser() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -95,7 +100,7 @@ async fn serve()
     (url, tokens, dir, mission.keys)
 }
 
-async fn sign_in(c: &Client, url: &str, token: &str) {
+async fn sign_in(c: &Client, url: &str, token: &str, role: Role) {
     c.goto(&format!("{url}/ui/login")).await.unwrap();
     c.wait()
         .for_element(Locator::Css("input#token"))
@@ -104,8 +109,30 @@ async fn sign_in(c: &Client, url: &str, token: &str) {
         .send_keys(token)
         .await
         .unwrap();
-    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css("header form button")).await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    // Signed in once the header names the role (a bare "Sign out" button could be the last user's).
+    let role = role.as_str();
+    let signed_in = c
+        .wait()
+        .for_element(Locator::XPath(&format!("//header/span[contains(., '({role}')]/form/button")))
+        .await;
+    if let Err(e) = signed_in {
+        let text = match c.find(Locator::Css("body")).await {
+            Ok(b) => b.text().await.unwrap_or_default(),
+            Err(e) => e.to_string(),
+        };
+        panic!("signing in as {role}: {e}; the page says {text:?}");
+    }
+}
+
+/// Signs out, and waits until the server's answer has cleared the cookie; a navigation started before
+/// that could otherwise race the sign-out and lose the next sign-in.
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("header a[href='/ui/login']"))
+        .await
+        .unwrap_or_else(|e| panic!("signing out: {e}"));
 }
 
 async fn shot(c: &Client, name: &str) {
@@ -130,7 +157,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     assert!(text.contains("sign in"), "{text}");
 
     // The mediator: every page, each with a screenshot.
-    sign_in(&c, &url, &token(Role::Mediator)).await;
+    sign_in(&c, &url, &token(Role::Mediator), Role::Mediator).await;
     let pages = [
         ("home", "/", "h1"),
         ("positions", "/ui/scenarios/ukraine-2025", "table#stances"),
@@ -179,22 +206,22 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     assert!(visible > 0 && visible < rows, "{visible} of {rows} rows after filtering");
 
     // A party delegate does not get the verification queue.
-    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
-    sign_in(&c, &url, &token(Role::PartyDelegate)).await;
+    sign_out(&c).await;
+    sign_in(&c, &url, &token(Role::PartyDelegate), Role::PartyDelegate).await;
     let nav = c.find(Locator::Css("header nav")).await.unwrap().text().await.unwrap();
     assert!(!nav.contains("Verification queue") && nav.contains("Positions"), "{nav}");
     c.goto(&format!("{url}/ui/queue")).await.unwrap();
     let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
     assert!(text.contains("may not open this page"), "{text}");
     c.goto(&format!("{url}/")).await.unwrap();
-    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+    sign_out(&c).await;
 
     // An observer records an observation in the browser: signed there with its key file, appended.
     let key_file = |name: &str| {
         let key = keys.iter().find(|(n, _)| n == name).unwrap().1.clone();
         truce_watch::entry::KeyFile { name: name.into(), key }.to_text()
     };
-    sign_in(&c, &url, &token(Role::Observer)).await;
+    sign_in(&c, &url, &token(Role::Observer), Role::Observer).await;
     c.goto(&format!("{url}/ui/observe")).await.unwrap();
     let fill = r#"const [f, key] = arguments; for (const [id, v] of Object.entries(f)) document.getElementById(id).value = v; document.getElementById('keyfile').value = key;"#;
     let fields = serde_json::json!({
@@ -212,7 +239,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     c.goto(&format!("{url}/ui/map?date=2015-03-25")).await.unwrap();
     let list = c.find(Locator::Css("#observations")).await.unwrap().text().await.unwrap();
     assert!(list.contains(&format!("{index} weapon_sighting")), "{list}");
-    c.find(Locator::Css("header form button")).await.unwrap().click().await.unwrap();
+    sign_out(&c).await;
 
     // A verifier takes it up and corroborates it from the queue; compliance changes.
     let status = |c: Client, url: String| async move {
@@ -226,7 +253,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         }
         panic!("no row for 2.mlrs.ORDLO");
     };
-    sign_in(&c, &url, &token(Role::Verifier)).await;
+    sign_in(&c, &url, &token(Role::Verifier), Role::Verifier).await;
     assert!(status(c.clone(), url.clone()).await.contains("alleged violation"));
     for action in ["Take up", "Corroborate"] {
         // The store's index follows the log within milliseconds: reload until the button is there.
