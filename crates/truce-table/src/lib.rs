@@ -31,6 +31,7 @@ mod robust;
 mod stances;
 mod synthetic;
 mod timeline;
+mod view;
 
 #[cfg(test)]
 mod tests;
@@ -57,3 +58,4 @@ pub use robust::{PackageFrequency, RobustOptions, Robustness, robustness};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};
 pub use synthetic::{dirichlet_ones, synthetic_problem};
 pub use timeline::{ReadingSummary, TimelinePoint, month_steps, timeline};
+pub use view::{FrontierView, ViewPoint, frontier_view};

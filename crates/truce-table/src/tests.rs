@@ -557,3 +557,72 @@ fn robustness_is_reproducible_and_reports_frequencies() {
         assert_eq!(f.package.len(), s.issues.len());
     }
 }
+
+#[test]
+fn frontier_view_of_a_pair_and_a_triple_is_their_own_pareto_set() {
+    let s = scenario(include_str!("../../../scenarios/ukraine-2025.toml"));
+    let analysis = analyze(&s, &AnalysisOptions::default());
+    let reading =
+        analysis.readings.iter().position(|r| r.best.is_some()).expect("a feasible reading");
+    let ra = &analysis.readings[reading];
+    let open = ra.feasibility.open_combos(&ra.constraints);
+    let model = crate::numeric_model(&s, &analysis.stances, &analysis.utilities, &open);
+    for slots in [vec![0, 1], vec![1, 0], vec![0, 2, 3]] {
+        let view = crate::frontier_view(&s, &analysis, reading, &slots).unwrap();
+        // The same parties' frontier computed directly: the problem with only their columns.
+        let d = model.problem.parties;
+        let projected = crate::Problem {
+            parties: slots.len(),
+            issues: model
+                .problem
+                .issues
+                .iter()
+                .map(|t| crate::IssueTable {
+                    options: t.options,
+                    utilities: (0..t.options)
+                        .flat_map(|o| slots.iter().map(move |&s| t.utilities[o * d + s]))
+                        .collect(),
+                })
+                .collect(),
+            reservation: slots.iter().map(|&s| model.problem.reservation[s]).collect(),
+        };
+        let mut direct: Vec<Vec<f64>> = crate::pareto_frontier(&projected)
+            .points
+            .into_iter()
+            .map(|p| p.utilities.iter().map(|u| u * model.scale).collect())
+            .collect();
+        let mut efficient: Vec<Vec<f64>> =
+            view.points.iter().filter(|p| p.efficient).map(|p| p.utilities.clone()).collect();
+        let key = |a: &Vec<f64>, b: &Vec<f64>| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        };
+        direct.sort_by(key);
+        efficient.sort_by(key);
+        assert!(!efficient.is_empty());
+        assert_eq!(efficient, direct, "parties {slots:?}");
+        // Every point's package gives it the utilities shown.
+        for p in &view.points {
+            assert_eq!(p.package.len(), s.issues.len());
+            let ks: Vec<u32> = model
+                .options
+                .iter()
+                .map(|combos| {
+                    combos.iter().position(|c| c.iter().all(|o| p.package.contains(o))).unwrap()
+                        as u32
+                })
+                .collect();
+            let u = model.problem.evaluate(&ks);
+            let shown: Vec<f64> = slots.iter().map(|&s| u[s] * model.scale).collect();
+            assert_eq!(shown, p.utilities);
+        }
+        // The solutions are the analysis's, projected.
+        let nash = view.solutions.iter().find(|(c, _)| *c == crate::SolutionConcept::Nash).unwrap();
+        let full = &ra.best.as_ref().unwrap().nash.as_ref().unwrap().utilities;
+        assert_eq!(nash.1, slots.iter().map(|&s| full[s]).collect::<Vec<_>>());
+    }
+    assert!(crate::frontier_view(&s, &analysis, reading, &[0, 99]).is_none());
+}

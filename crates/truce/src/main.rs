@@ -4,10 +4,9 @@
 
 mod bench;
 mod domain;
-mod render;
-mod report;
+
 mod serve;
-mod svg;
+
 mod tlog;
 mod watch;
 
@@ -17,6 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, format_err};
 use clap::{Parser, Subcommand, ValueEnum};
+use truce_report::{render, report, svg};
 use truce_scenario::{Date, PartyIx, Scenario, Severity};
 use truce_table::{AnalysisOptions, analyze, month_steps, timeline};
 

@@ -11,7 +11,7 @@ use truce_tlog::log::Log;
 use truce_tlog::note::{COSIGNATURE_V1, ED25519, Note, NoteSigner, NoteVerifier, verify_note};
 use truce_tlog::proof::ProofFile;
 use truce_tlog::storage::FsStorage;
-use truce_tlog::witness::{Witness, WitnessStore};
+use truce_tlog::witness::{FileWitnessStore, Witness};
 
 /// Where `truce log init` keeps the log's private key, inside the log directory (never served).
 pub(crate) const LOG_SKEY: &str = ".state/log.skey";
@@ -380,79 +380,6 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
     }
 }
 
-/// A witness's state on disk: one file per log origin holding `size\nroot`, updated under an exclusive lock.
-struct FileWitnessStore {
-    dir: PathBuf,
-}
-
-impl FileWitnessStore {
-    fn path(&self, origin: &str) -> PathBuf {
-        let hash = truce_tlog::merkle::leaf_hash(origin.as_bytes());
-        let name: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join("state").join(name)
-    }
-}
-
-impl WitnessStore for FileWitnessStore {
-    fn latest(
-        &self,
-        origin: &str,
-    ) -> Result<Option<(u64, truce_tlog::merkle::Hash)>, truce_tlog::Error> {
-        match std::fs::read_to_string(self.path(origin)) {
-            Ok(text) => {
-                let mut lines = text.lines();
-                let size = lines.next().and_then(|l| l.parse().ok());
-                let root = lines.next().and_then(|l| {
-                    use base64::Engine;
-                    base64::engine::general_purpose::STANDARD
-                        .decode(l)
-                        .ok()
-                        .and_then(|b| b.try_into().ok())
-                });
-                match (size, root) {
-                    (Some(s), Some(r)) => Ok(Some((s, r))),
-                    _ => Err(truce_tlog::Error::Checkpoint("corrupt witness state".into())),
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    fn compare_and_swap(
-        &mut self,
-        origin: &str,
-        expected_old: u64,
-        size: u64,
-        root: truce_tlog::merkle::Hash,
-    ) -> Result<bool, truce_tlog::Error> {
-        use base64::Engine;
-        use truce_tlog::storage::Storage;
-        std::fs::create_dir_all(self.dir.join("state"))?;
-        // One witness process at a time holds the lock across the read and the write.
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join("state/.lock"))?;
-        lock.lock()?;
-        let current = self.latest(origin)?.map_or(0, |(s, _)| s);
-        if current != expected_old {
-            return Ok(false);
-        }
-        let mut storage = FsStorage::open(&self.dir)?;
-        let name =
-            self.path(origin).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        storage.stage(
-            &format!("state/{name}"),
-            format!("{size}\n{}\n", base64::engine::general_purpose::STANDARD.encode(root))
-                .as_bytes(),
-        )?;
-        storage.commit()?;
-        Ok(true)
-    }
-}
-
 pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
     match command {
         WitnessCommand::Init { dir, name, log_vkeys } => {
@@ -484,8 +411,7 @@ pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(1, |d| d.as_secs());
-            let mut witness =
-                Witness { signer, logs, store: FileWitnessStore { dir: dir.clone() } };
+            let mut witness = Witness { signer, logs, store: FileWitnessStore::new(&dir) };
             match witness.add_checkpoint(&body, now) {
                 Ok(line) => Ok(line),
                 Err(refusal) => {

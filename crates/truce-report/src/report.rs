@@ -759,3 +759,91 @@ pub fn timeline_report(
             .collect(),
     }
 }
+
+/// The identifier of the frontier-plot format.
+pub const FRONTIER_SCHEMA_ID: &str = "truce.frontier/1";
+
+/// The Pareto set as a pair or triple of parties sees it (see [`truce_table::frontier_view`]).
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrontierReport {
+    /// Always `truce.frontier/1`.
+    pub schema: String,
+    /// The scenario file.
+    pub file: String,
+    /// The reading.
+    pub reading: ReadingName,
+    /// The parties shown (ids), in axis order.
+    pub parties: Vec<String>,
+    /// Size of the whole table's Pareto set, before projection.
+    pub pareto_size: usize,
+    /// Each projected point, by decreasing sum of the shown parties' utilities.
+    pub points: Vec<FrontierPointReport>,
+    /// The whole table's bargaining solutions, projected.
+    pub solutions: Vec<FrontierSolutionReport>,
+    /// The shown parties' disagreement points.
+    pub disagreement: Vec<f64>,
+}
+
+/// One projected point of the frontier.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrontierPointReport {
+    /// Utility to each shown party.
+    pub utilities: Vec<f64>,
+    /// Whether no other point is at least as good for each shown party and better for one.
+    pub efficient: bool,
+    /// Packages of the whole frontier that project here (saturating).
+    pub packages: u64,
+    /// One of them: option ids, one per issue.
+    pub package: Vec<String>,
+}
+
+/// A bargaining solution, projected.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrontierSolutionReport {
+    /// `nash`, `ks`, `egalitarian` or `utilitarian`.
+    pub concept: String,
+    /// Utility to each shown party.
+    pub utilities: Vec<f64>,
+}
+
+/// The report of a frontier view.
+pub fn frontier_report(
+    scenario: &Scenario,
+    analysis: &Analysis,
+    view: &truce_table::FrontierView,
+    reading: truce_table::Reading,
+) -> FrontierReport {
+    FrontierReport {
+        schema: FRONTIER_SCHEMA_ID.to_string(),
+        file: scenario.file.clone(),
+        reading: reading.into(),
+        parties: view
+            .slots
+            .iter()
+            .map(|&s| scenario.party(analysis.stances.parties[s]).id.clone())
+            .collect(),
+        pareto_size: view.pareto_size,
+        points: view
+            .points
+            .iter()
+            .map(|p| FrontierPointReport {
+                utilities: p.utilities.clone(),
+                efficient: p.efficient,
+                packages: p.packages,
+                package: p.package.iter().map(|o| scenario.option(*o).id.clone()).collect(),
+            })
+            .collect(),
+        solutions: view
+            .solutions
+            .iter()
+            .map(|(c, u)| FrontierSolutionReport {
+                concept: c.as_str().to_string(),
+                utilities: u.clone(),
+            })
+            .collect(),
+        disagreement: view.disagreement.clone(),
+    }
+}

@@ -1,0 +1,505 @@
+//! The timeline as an SVG chart: one panel per measure, one line per reading, a month axis.
+//!
+//! Written by hand: the chart is a few dozen elements, and a plotting crate would need system fonts.
+
+use std::fmt::Write;
+
+use crate::report::TimelineReport;
+
+const WIDTH: f64 = 960.0;
+const PANEL_HEIGHT: f64 = 170.0;
+const LEFT: f64 = 70.0;
+const RIGHT: f64 = 150.0;
+const TOP: f64 = 56.0;
+const GAP: f64 = 46.0;
+/// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
+const COLOURS: [&str; 3] = ["#0072B2", "#D55E00", "#009E73"];
+const DASHES: [&str; 3] = ["", "6 3", "2 3"];
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+fn month_label(date: &str) -> String {
+    let month: usize = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    format!("{} {}", MONTHS[(month.clamp(1, 12)) - 1], date.get(0..4).unwrap_or(""))
+}
+
+struct Panel {
+    title: &'static str,
+    /// Value per reading per point.
+    values: Vec<Vec<f64>>,
+    /// Labels for the y ticks, by value.
+    tick_label: fn(f64) -> String,
+    integer_ticks: bool,
+}
+
+/// Renders the timeline chart.
+pub fn timeline_svg(report: &TimelineReport) -> String {
+    let readings: Vec<String> = report
+        .points
+        .first()
+        .map(|p| p.readings.iter().map(|r| r.reading.as_str().to_string()).collect())
+        .unwrap_or_default();
+    let series = |f: &dyn Fn(&crate::report::TimelineReadingReport) -> f64| -> Vec<Vec<f64>> {
+        (0..readings.len())
+            .map(|k| report.points.iter().map(|p| f(&p.readings[k])).collect())
+            .collect()
+    };
+    let panels = [
+        Panel {
+            title: "Feasible packages (log scale; 0 = no deal)",
+            values: series(&|r| {
+                r.feasible_packages.parse::<f64>().map_or(0.0, |c| (1.0 + c).log10())
+            }),
+            tick_label: |v| {
+                if v <= 0.0 {
+                    "0".to_string()
+                } else {
+                    format!("10{}", superscript(v.round() as i64))
+                }
+            },
+            integer_ticks: true,
+        },
+        Panel {
+            title: "Blocked issues",
+            values: series(&|r| r.blocked_issues.len() as f64),
+            tick_label: |v| format!("{v:.0}"),
+            integer_ticks: true,
+        },
+        Panel {
+            title: "Fewest concessions that open a deal",
+            values: series(&|r| r.min_concessions as f64),
+            tick_label: |v| format!("{v:.0}"),
+            integer_ticks: true,
+        },
+    ];
+    let height = TOP + panels.len() as f64 * (PANEL_HEIGHT + GAP) + 20.0;
+    let plot_width = WIDTH - LEFT - RIGHT;
+    let n = report.points.len();
+    let x = |i: usize| {
+        if n <= 1 { LEFT + plot_width / 2.0 } else { LEFT + plot_width * i as f64 / (n - 1) as f64 }
+    };
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="title desc" font-family="system-ui, sans-serif" font-size="12">"#
+    );
+    let first = report.points.first().map(|p| p.date.as_str()).unwrap_or("");
+    let last = report.points.last().map(|p| p.date.as_str()).unwrap_or("");
+    let _ = writeln!(svg, r#"<title id="title">Truce timeline: {}</title>"#, escape(&report.file));
+    let _ = writeln!(
+        svg,
+        r#"<desc id="desc">Feasible packages, blocked issues and fewest concessions per reading, {first} to {last}, parties {}.</desc>"#,
+        escape(&report.parties.join(", "))
+    );
+    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="600" fill="#111">How the feasible space evolved · {}</text>"##,
+        escape(&report.file)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{LEFT}" y="42" fill="#444">Parties: {} · one point per date, positions as known on that date</text>"##,
+        escape(&report.parties.join(", "))
+    );
+
+    for (p, panel) in panels.iter().enumerate() {
+        let top = TOP + p as f64 * (PANEL_HEIGHT + GAP) + 16.0;
+        let bottom = top + PANEL_HEIGHT - 16.0;
+        let data_max = panel.values.iter().flatten().copied().fold(0.0_f64, f64::max).max(1.0);
+        // Integer ticks at a round step, at most five intervals, the top tick at or above the data.
+        let step =
+            if panel.integer_ticks { (data_max / 5.0).ceil().max(1.0) } else { data_max / 5.0 };
+        let steps = (data_max / step).ceil().max(1.0) as usize;
+        let max = step * steps as f64;
+        let y = |v: f64| bottom - (bottom - top) * v / max;
+        let _ = writeln!(svg, r##"<g class="panel" data-panel="{p}">"##);
+        let _ = writeln!(
+            svg,
+            r##"<text x="{LEFT}" y="{}" font-weight="600" fill="#222">{}</text>"##,
+            top - 6.0,
+            escape(panel.title)
+        );
+        // Horizontal grid and y ticks.
+        for k in 0..=steps {
+            let v = step * k as f64;
+            let yy = y(v);
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{LEFT}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e5e5e5"/><text x="{}" y="{:.1}" text-anchor="end" fill="#444">{}</text>"##,
+                LEFT + plot_width,
+                LEFT - 8.0,
+                yy + 4.0,
+                escape(&(panel.tick_label)(v))
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{}" y1="{bottom}" y2="{bottom}" stroke="#888"/>"##,
+            LEFT + plot_width
+        );
+        // Month ticks on every panel, labels on the last.
+        let label_every = n.div_ceil(12).max(1);
+        for (i, point) in report.points.iter().enumerate() {
+            let xx = x(i);
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{bottom}" y2="{}" stroke="#888"/>"##,
+                bottom + 4.0
+            );
+            if i % label_every == 0 {
+                let _ = writeln!(
+                    svg,
+                    r##"<text class="month" x="{xx:.1}" y="{}" text-anchor="middle" fill="#444">{}</text>"##,
+                    bottom + 17.0,
+                    month_label(&point.date)
+                );
+            }
+        }
+        for (k, values) in panel.values.iter().enumerate() {
+            let colour = COLOURS[k % COLOURS.len()];
+            let dash = DASHES[k % DASHES.len()];
+            // A small vertical offset per reading keeps coinciding lines visible.
+            let offset = (k as f64 - 1.0) * 1.5;
+            let points: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| format!("{:.1},{:.1}", x(i), y(v) + offset))
+                .collect();
+            let _ = writeln!(
+                svg,
+                r#"<polyline class="series" data-reading="{}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}" points="{}"/>"#,
+                escape(&readings[k]),
+                points.join(" ")
+            );
+            for (i, &v) in values.iter().enumerate() {
+                let raw = &report.points[i].readings[k];
+                let tip = format!(
+                    "{} · {}: {} feasible packages, {} blocked issue(s), fewest concessions {}",
+                    report.points[i].date,
+                    raw.reading.as_str(),
+                    raw.feasible_packages,
+                    raw.blocked_issues.len(),
+                    raw.min_concessions
+                );
+                let _ = writeln!(
+                    svg,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"><title>{}</title></circle>"#,
+                    x(i),
+                    y(v) + offset,
+                    escape(&tip)
+                );
+            }
+        }
+        let _ = writeln!(svg, "</g>");
+    }
+    // Legend.
+    let lx = WIDTH - RIGHT + 16.0;
+    for (k, reading) in readings.iter().enumerate() {
+        let ly = TOP + 24.0 + k as f64 * 20.0;
+        let colour = COLOURS[k % COLOURS.len()];
+        let dash = DASHES[k % DASHES.len()];
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{lx}" x2="{}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/><text x="{}" y="{}" fill="#222">{}</text>"##,
+            lx + 24.0,
+            lx + 30.0,
+            ly + 4.0,
+            escape(&reading.replace('_', " "))
+        );
+    }
+    let _ = writeln!(svg, "</svg>");
+    svg
+}
+
+fn superscript(n: i64) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    n.to_string().chars().map(|c| c.to_digit(10).map_or('⁻', |d| DIGITS[d as usize])).collect()
+}
+
+/// Marker colour and shape of each bargaining solution, and its name in the legend.
+const SOLUTIONS: [(&str, &str, &str); 4] = [
+    ("nash", "#D55E00", "Nash"),
+    ("ks", "#009E73", "Kalai–Smorodinsky"),
+    ("egalitarian", "#CC79A7", "Maximin"),
+    ("utilitarian", "#E69F00", "Utilitarian"),
+];
+
+/// A marker of `shape` (0 diamond, 1 triangle, 2 square, 3 ring) centred at (x, y).
+fn marker(shape: usize, x: f64, y: f64, colour: &str, title: &str) -> String {
+    let body = match shape {
+        0 => format!(
+            r##"<path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z" fill="{colour}" stroke="#111" stroke-width="0.8""##,
+            y - 7.0,
+            x + 7.0,
+            y + 7.0,
+            x - 7.0
+        ),
+        1 => format!(
+            r##"<path d="M{x:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z" fill="{colour}" stroke="#111" stroke-width="0.8""##,
+            y - 7.0,
+            x + 6.5,
+            y + 5.0,
+            x - 6.5,
+            y + 5.0
+        ),
+        2 => format!(
+            r##"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{colour}" stroke="#111" stroke-width="0.8""##,
+            x - 5.0,
+            y - 5.0
+        ),
+        _ => format!(
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="none" stroke="{colour}" stroke-width="3""#
+        ),
+    };
+    format!(
+        "{body}><title>{}</title></{}>",
+        escape(title),
+        if shape == 3 {
+            "circle"
+        } else if shape == 2 {
+            "rect"
+        } else {
+            "path"
+        }
+    )
+}
+
+/// Renders a frontier plot: for a pair of parties one panel, for a triple one panel per pair of axes.
+/// Grey: points of the whole table's Pareto set; blue: those efficient for the parties shown (joined by
+/// the staircase when there are two); markers: the bargaining solutions; a cross: the disagreement point.
+pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
+    let k = report.parties.len();
+    let pairs: Vec<(usize, usize)> = match k {
+        0 | 1 => Vec::new(),
+        2 => vec![(0, 1)],
+        _ => (0..k).flat_map(|a| (a + 1..k).map(move |b| (a, b))).collect(),
+    };
+    let side: f64 = if pairs.len() <= 1 { 460.0 } else { 250.0 };
+    let (left, top, gap) = (64.0, 70.0, 70.0);
+    let legend_height = 60.0;
+    let width = (left + pairs.len() as f64 * (side + gap)).max(640.0);
+    let height = top + side + 50.0 + legend_height;
+    // Utilities live in [0, 1]; reservation values may go below.
+    let lo = report
+        .points
+        .iter()
+        .flat_map(|p| p.utilities.iter())
+        .chain(report.disagreement.iter())
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::min);
+    let hi = report
+        .points
+        .iter()
+        .flat_map(|p| p.utilities.iter())
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(1.0_f64, f64::max);
+    let scale = |v: f64| (v.clamp(lo, hi) - lo) / (hi - lo);
+    let names = report.parties.join(" × ");
+    let reading = report.reading.as_str();
+    let efficient = report.points.iter().filter(|p| p.efficient).count();
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="ftitle fdesc" font-family="system-ui, sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<title id="ftitle">Pareto frontier for {}</title>"#, escape(&names));
+    let _ = writeln!(
+        svg,
+        r#"<desc id="fdesc">{} deals on the whole table's Pareto set under the {reading} reading, of which {efficient} are efficient for {} alone; with the Nash, Kalai–Smorodinsky, maximin and utilitarian deals and the disagreement point.</desc>"#,
+        report.points.len(),
+        escape(&names)
+    );
+    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{left}" y="24" font-size="16" font-weight="600" fill="#111">Frontier · {} · {reading} reading</text>"##,
+        escape(&names)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{left}" y="42" fill="#444">{} Pareto-optimal deals for the whole table ({} distinct here); blue: the {efficient} efficient for {} alone</text>"##,
+        report.pareto_size,
+        report.points.len(),
+        escape(&names)
+    );
+    for (n, &(a, b)) in pairs.iter().enumerate() {
+        let x0 = left + n as f64 * (side + gap);
+        let y0 = top;
+        let px = |v: f64| x0 + side * scale(v);
+        let py = |v: f64| y0 + side * (1.0 - scale(v));
+        let _ = writeln!(
+            svg,
+            r##"<g class="panel" data-x="{}" data-y="{}">"##,
+            escape(&report.parties[a]),
+            escape(&report.parties[b])
+        );
+        // Grid, ticks every 0.25.
+        let mut t = (lo * 4.0).ceil() / 4.0;
+        while t <= hi + 1e-9 {
+            let (gx, gy) = (px(t), py(t));
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{gx:.1}" x2="{gx:.1}" y1="{y0}" y2="{:.1}" stroke="#eee"/><line x1="{x0}" x2="{:.1}" y1="{gy:.1}" y2="{gy:.1}" stroke="#eee"/><text x="{gx:.1}" y="{:.1}" text-anchor="middle" fill="#444">{t:.2}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444">{t:.2}</text>"##,
+                y0 + side,
+                x0 + side,
+                y0 + side + 16.0,
+                x0 - 6.0,
+                gy + 4.0
+            );
+            t += 0.25;
+        }
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{x0}" y="{y0}" width="{side}" height="{side}" fill="none" stroke="#888"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text><text transform="translate({:.1} {:.1}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text>"##,
+            x0 + side / 2.0,
+            y0 + side + 34.0,
+            escape(&report.parties[a]),
+            x0 - 44.0,
+            y0 + side / 2.0,
+            escape(&report.parties[b])
+        );
+        let tip = |p: &crate::report::FrontierPointReport| {
+            let u: Vec<String> = report
+                .parties
+                .iter()
+                .zip(&p.utilities)
+                .map(|(party, u)| format!("{party} {u:.3}"))
+                .collect();
+            format!(
+                "{}{} · {} package(s), e.g. {}",
+                u.join(", "),
+                if p.efficient { " · efficient for these parties" } else { "" },
+                p.packages,
+                p.package.join(", ")
+            )
+        };
+        for p in report.points.iter().filter(|p| !p.efficient) {
+            let _ = writeln!(
+                svg,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"><title>{}</title></circle>"##,
+                px(p.utilities[a]),
+                py(p.utilities[b]),
+                escape(&tip(p))
+            );
+        }
+        if pairs.len() == 1 {
+            // The staircase through the efficient points, left to right.
+            let mut front: Vec<(f64, f64)> = report
+                .points
+                .iter()
+                .filter(|p| p.efficient)
+                .map(|p| (p.utilities[a], p.utilities[b]))
+                .collect();
+            front.sort_by(|p, q| p.0.total_cmp(&q.0));
+            let mut path = String::new();
+            for (i, (x, y)) in front.iter().enumerate() {
+                if i > 0 {
+                    let _ = write!(path, " L{:.1} {:.1}", px(*x), py(front[i - 1].1));
+                }
+                let _ =
+                    write!(path, " {}{:.1} {:.1}", if i == 0 { "M" } else { "L" }, px(*x), py(*y));
+            }
+            let _ = writeln!(
+                svg,
+                r##"<path class="staircase" d="{}" fill="none" stroke="#0072B2" stroke-width="1.5"/>"##,
+                path.trim()
+            );
+        }
+        for p in report.points.iter().filter(|p| p.efficient) {
+            let _ = writeln!(
+                svg,
+                r##"<circle class="efficient" cx="{:.1}" cy="{:.1}" r="3.5" fill="#0072B2"><title>{}</title></circle>"##,
+                px(p.utilities[a]),
+                py(p.utilities[b]),
+                escape(&tip(p))
+            );
+        }
+        // The disagreement point, with dashed guides: below them, a party is better off without a deal.
+        let (dx, dy) = (report.disagreement[a], report.disagreement[b]);
+        let _ = writeln!(
+            svg,
+            r##"<g class="disagreement"><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{y0}" stroke="#111" stroke-dasharray="3 3"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-dasharray="3 3"/><path d="M{:.1} {:.1}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"><title>Disagreement point: {} {dx:.3}, {} {dy:.3}</title></path></g>"##,
+            px(dx),
+            px(dx),
+            py(dy),
+            px(dx),
+            x0 + side,
+            py(dy),
+            py(dy),
+            px(dx) - 4.0,
+            py(dy) - 4.0,
+            escape(&report.parties[a]),
+            escape(&report.parties[b])
+        );
+        for s in &report.solutions {
+            let Some(shape) = SOLUTIONS.iter().position(|(c, _, _)| *c == s.concept) else {
+                continue;
+            };
+            let (_, colour, label) = SOLUTIONS[shape];
+            let title = format!(
+                "{label}: {}",
+                report
+                    .parties
+                    .iter()
+                    .zip(&s.utilities)
+                    .map(|(party, u)| format!("{party} {u:.3}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let _ = writeln!(
+                svg,
+                "{}",
+                marker(shape, px(s.utilities[a]), py(s.utilities[b]), colour, &title)
+            );
+        }
+        let _ = writeln!(svg, "</g>");
+    }
+    // Legend.
+    let ly = top + side + 62.0;
+    let mut lx = left;
+    let _ = writeln!(
+        svg,
+        r##"<circle cx="{lx}" cy="{ly}" r="2.5" fill="#bbbbbb"/><text x="{}" y="{}" fill="#222">whole-table frontier</text>"##,
+        lx + 8.0,
+        ly + 4.0
+    );
+    lx += 150.0;
+    let _ = writeln!(
+        svg,
+        r##"<circle cx="{lx}" cy="{ly}" r="3.5" fill="#0072B2"/><text x="{}" y="{}" fill="#222">efficient for these parties</text>"##,
+        lx + 8.0,
+        ly + 4.0
+    );
+    lx += 175.0;
+    let _ = writeln!(
+        svg,
+        r##"<path d="M{} {}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"/><text x="{}" y="{}" fill="#222">no deal</text>"##,
+        lx - 4.0,
+        ly - 4.0,
+        lx + 8.0,
+        ly + 4.0
+    );
+    let (mut lx, ly) = (left, ly + 24.0);
+    for (shape, (_, colour, label)) in SOLUTIONS.iter().enumerate() {
+        let _ = writeln!(svg, "{}", marker(shape, lx, ly, colour, label));
+        let _ = writeln!(
+            svg,
+            r##"<text x="{}" y="{}" fill="#222">{label}</text>"##,
+            lx + 12.0,
+            ly + 4.0
+        );
+        lx += 150.0;
+    }
+    let _ = writeln!(svg, "</svg>");
+    svg
+}
