@@ -5,3 +5,57 @@
 pub mod render;
 pub mod report;
 pub mod svg;
+
+use truce_scenario::{OptionIx, Scenario};
+
+/// The package named by `spec`: a bargaining solution of the red-lines reading (`nash`, `maximin`, `ks`,
+/// `utilitarian`), or one option id per issue, comma-separated. The options come back in issue order.
+/// The error says what was expected.
+pub fn choose_package(scenario: &Scenario, spec: &str) -> Result<Vec<OptionIx>, String> {
+    match spec {
+        "nash" | "maximin" | "ks" | "utilitarian" => {
+            let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default());
+            let reading = analysis
+                .readings
+                .iter()
+                .find(|r| r.reading == truce_table::Reading::RedLines)
+                .ok_or("no red-lines reading")?;
+            let best = reading.best.as_ref().ok_or(
+                "no package respects every red line: see the analysis for the concessions that would open one, then give the package as a list of options",
+            )?;
+            let p = match spec {
+                "nash" => &best.nash,
+                "maximin" => &best.maximin,
+                "ks" => &best.ks,
+                _ => &best.utilitarian,
+            };
+            p.as_ref().map(|p| p.package.clone()).ok_or_else(|| format!("no {spec} package"))
+        }
+        list => {
+            let mut chosen = Vec::new();
+            for id in list.split(',').map(str::trim) {
+                let ix = scenario.option_by_id(id).ok_or_else(|| {
+                    format!("package: no option `{id}`; expected nash, maximin, ks, utilitarian, or one option id per issue")
+                })?;
+                chosen.push(ix);
+            }
+            let mut issues: Vec<_> = chosen.iter().map(|o| scenario.option(*o).issue).collect();
+            issues.sort();
+            issues.dedup();
+            if issues.len() != chosen.len() || chosen.len() != scenario.issues.len() {
+                return Err(format!(
+                    "package: give exactly one option for each of the {} issues",
+                    scenario.issues.len()
+                ));
+            }
+            chosen.sort_by_key(|o| scenario.option(*o).issue);
+            Ok(chosen)
+        }
+    }
+}
+
+/// The first day of an agreement drafted from `scenario` when none is given: the day after its latest
+/// position. `None` when it has no positions.
+pub fn default_day_one(scenario: &Scenario) -> Option<truce_scenario::Date> {
+    scenario.positions.iter().map(|p| p.date).max().and_then(|d| d.tomorrow().ok())
+}

@@ -72,7 +72,16 @@ endpoints! {
     ReportPage => "GET" "/ui/reports/daily" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The daily report.";
     OpenApi => "GET" "/v1/openapi.json" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "This API's OpenAPI 3.1 document.";
     Events => "GET" "/v1/events" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Server-sent events: one `entry` event per entry appended to the log (its index and kind).";
-    LogPage => "GET" "/ui/log" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The log's checkpoint and size.";
+    Timeline => "GET" "/v1/scenarios/{slug}/timeline" [Mediator, Analyst, PartyDelegate] "How the feasible space evolved (`truce.timeline/1`): `?from=&to=` (YYYY-MM-DD; default the months the positions span), `&step=month|quarter`, `&parties=A,B`; `&format=svg` for the chart.";
+    Robust => "GET" "/v1/scenarios/{slug}/robust" [Mediator, Analyst, PartyDelegate] "How robust the answer is to unknown weights and stances: `?draws=200&seed=1&unknown_red_line=0.5&parties=` (at most 2,000 draws).";
+    Frontier => "GET" "/v1/scenarios/{slug}/frontier" [Mediator, Analyst, PartyDelegate] "The Pareto set as two or three parties see it (`truce.frontier/1`): `?parties=A,B[,C]&reading=red_lines`; `&format=svg` for the plot.";
+    DraftAgreement => "GET" "/v1/scenarios/{slug}/draft" [Mediator, Analyst] "An agreement drafted from a package, as TOML: `?package=nash|maximin|ks|utilitarian|option,option,…&day_one=YYYY-MM-DD`.";
+    CheckAgreement => "POST" "/v1/agreements/check" [Mediator, Analyst] "Validates an agreement (TOML body): 422 with each diagnostic's file, line and field, or a summary.";
+    DailyReport => "GET" "/v1/reports/daily" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The daily report: `?date=YYYY-MM-DD` (default the latest day with observations), `&view=`, `&format=md|html`.";
+    Export => "GET" "/v1/export" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observations on the log: `?format=geojson|csv|acled`, `&view=` (ACLED's country column).";
+    AddCheckpoint => "POST" "/witness/{name}/add-checkpoint" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "tlog-witness add-checkpoint for the hosted witness `name`. Open to every caller: the log's signature on the checkpoint is the authentication, as the specification has it.";
+    TimelinePage => "GET" "/ui/scenarios/{slug}/timeline" [Mediator, Analyst, PartyDelegate] "The timeline chart.";
+    LogPage => "GET" "/ui/log" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The log's checkpoint, size, and its witnesses' cosignatures.";
 }
 
 impl Endpoint {

@@ -15,7 +15,7 @@ use truce_store::{IndexedEntry, Role, Store, token_hash};
 
 use crate::{AppError, AppState, Caller, Endpoint};
 
-type St<S> = State<Arc<AppState<S>>>;
+pub(crate) type St<S> = State<Arc<AppState<S>>>;
 
 /// Finds the caller from `Authorization: Bearer <token>`; an unknown or revoked token is refused (401),
 /// no token is the public.
@@ -107,6 +107,15 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::LogPage => get(crate::pages::log::<S>),
             Endpoint::OpenApi => get(openapi::<S>),
             Endpoint::Events => get(events::<S>),
+            Endpoint::Timeline => get(crate::table::timeline::<S>),
+            Endpoint::Robust => get(crate::table::robust::<S>),
+            Endpoint::Frontier => get(crate::table::frontier::<S>),
+            Endpoint::DraftAgreement => get(crate::table::draft::<S>),
+            Endpoint::CheckAgreement => post(crate::table::check_agreement::<S>),
+            Endpoint::DailyReport => get(daily_report::<S>),
+            Endpoint::Export => get(export::<S>),
+            Endpoint::AddCheckpoint => post(crate::witness::add_checkpoint::<S>),
+            Endpoint::TimelinePage => get(crate::pages::timeline::<S>),
         };
         router = router.route(path, method);
     }
@@ -408,10 +417,82 @@ async fn compliance<S: Store>(
     serde_json::to_value(&report).map(Json).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+#[derive(Deserialize)]
+struct ReportQuery {
+    date: Option<String>,
+    view: Option<String>,
+    format: Option<String>,
+}
+
+async fn daily_report<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::DailyReport).await?;
+    let html = match q.format.as_deref() {
+        None | Some("md") => false,
+        Some("html") => true,
+        Some(other) => {
+            return Err(AppError::Invalid(vec![format!("format {other:?}: expected md or html")]));
+        }
+    };
+    if let Some(d) = &q.date
+        && d.parse::<truce_scenario::Date>().is_err()
+    {
+        return Err(AppError::Invalid(vec![format!("date {d:?}: expected YYYY-MM-DD")]));
+    }
+    let (daily, view, a) = crate::pages::daily_now(&st, q.date.as_deref(), q.view.as_deref())?;
+    Ok(if html {
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], daily.html(a, &view)).into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], daily.markdown()).into_response()
+    })
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+    view: Option<String>,
+}
+
+async fn export<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Export).await?;
+    let w = watch(&st)?;
+    let view = truce_watch::boundary::view(
+        q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW),
+    )
+    .map_err(|e| AppError::Invalid(vec![format!("view: {e}")]))?;
+    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let registry = state.registry();
+    let internal = |e: truce_watch::Error| AppError::Internal(e.to_string());
+    let (kind, body) = match q.format.as_deref().unwrap_or("geojson") {
+        "geojson" => ("application/geo+json", truce_watch::export::geojson(registry)),
+        "csv" => ("text/csv; charset=utf-8", truce_watch::export::csv(registry).map_err(internal)?),
+        "acled" => {
+            let mission = registry.mission.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            (
+                "text/csv; charset=utf-8",
+                truce_watch::export::acled(registry, &view, &mission).map_err(internal)?,
+            )
+        }
+        other => {
+            return Err(AppError::Invalid(vec![format!(
+                "format {other:?}: expected geojson, csv or acled"
+            )]));
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, kind)], body).into_response())
+}
+
 async fn checkpoint<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
     authorise(&st, &headers, Endpoint::Checkpoint).await?;
     let w = watch(&st)?;
-    let note = w.sequencer.checkpoint();
+    let note = crate::witness::cosigned(&w.sequencer.checkpoint(), &st.witnesses.peers);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],

@@ -11,6 +11,8 @@
 pub mod auth;
 mod handlers;
 mod pages;
+mod table;
+mod witness;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -24,6 +26,8 @@ use truce_watch::compliance::Compliance;
 
 pub use auth::Endpoint;
 pub use handlers::openapi_document;
+pub use table::MAX_DRAWS;
+pub use witness::{Peer, PeerStatus, Witnesses, start_cosigning};
 
 /// What the server runs on.
 pub struct AppState<S: Store> {
@@ -39,6 +43,8 @@ pub struct AppState<S: Store> {
     /// Recently seen tokens (by hash) and their users, trusted for [`TOKEN_CACHE_TTL`]: a revoked token
     /// stops working within that time. Saves a database round trip per request.
     pub(crate) tokens: Mutex<std::collections::HashMap<[u8; 32], (User, std::time::Instant)>>,
+    /// The witnesses this server hosts, and those its log asks to cosign (set before serving).
+    pub witnesses: Witnesses,
 }
 
 /// How long a token found in the store is trusted without asking the store again.
@@ -93,6 +99,7 @@ impl<S: Store> AppState<S> {
             events: tokio::sync::broadcast::channel(1024).0,
             indexer,
             tokens: Mutex::new(std::collections::HashMap::new()),
+            witnesses: Witnesses::default(),
         }
     }
 

@@ -85,6 +85,7 @@ fn page(title: &str, caller: &Caller, body: &str) -> Html<String> {
     for (endpoint, href, label) in [
         (Endpoint::StancePage, "/ui/scenarios/ukraine-2025", "Positions"),
         (Endpoint::AnalysisPage, "/ui/scenarios/ukraine-2025/analysis", "Analysis"),
+        (Endpoint::TimelinePage, "/ui/scenarios/ukraine-2025/timeline", "Timeline"),
         (Endpoint::AgreementPage, "/ui/agreement", "Agreement"),
         (Endpoint::MapPage, "/ui/map", "Map"),
         (Endpoint::ObservePage, "/ui/observe", "Observe"),
@@ -295,6 +296,7 @@ pub(crate) async fn analysis<S: Store>(
     State(st): St<S>,
     headers: HeaderMap,
     Path(slug): Path<String>,
+    Query(fq): Query<crate::table::FrontierQuery>,
 ) -> Response {
     let c = match guard(&st, &headers, Endpoint::AnalysisPage).await {
         Ok(c) => c,
@@ -306,6 +308,7 @@ pub(crate) async fn analysis<S: Store>(
     };
     let text = v.text.clone();
     let body = tokio::task::spawn_blocking(move || {
+        let slug = slug;
         let (scenario, _) = truce_scenario::parse("scenario.toml", &text);
         let Some(s) = scenario else { return "<p>The scenario does not validate.</p>".to_string() };
         let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default());
@@ -346,6 +349,7 @@ pub(crate) async fn analysis<S: Store>(
                 body.push_str("</tr>");
             }
             body.push_str("</tbody></table><p class=\"muted\">Full reports with citations: <code>truce analyze</code>, or <code>GET /v1/scenarios/{slug}/analysis</code>.</p>");
+            body.push_str(&frontier_section(&s, &slug, fq.parties.as_deref(), fq.reading.as_deref()));
         } else if let Some(r) = a.readings.first() {
             let _ = write!(body, "<h2>Blocked</h2><p>No package respects every red line; {} concession(s) at the fewest would open one.</p>", r.concessions.as_ref().map_or(0, |c| c.min_concessions));
         }
@@ -354,6 +358,117 @@ pub(crate) async fn analysis<S: Store>(
     .await
     .unwrap_or_else(|_| "<p>The analysis failed.</p>".into());
     page("Analysis", &c, &body).into_response()
+}
+
+/// The frontier plot for the parties asked (default: the first two), with the form that picks them.
+fn frontier_section(
+    s: &truce_scenario::Scenario,
+    slug: &str,
+    parties: Option<&str>,
+    reading: Option<&str>,
+) -> String {
+    let default: Vec<&str> = s.parties.iter().take(2).map(|p| p.id.as_str()).collect();
+    let asked = parties.map_or_else(|| default.join(","), str::to_string);
+    let chosen: Vec<&str> = asked.split(',').map(str::trim).collect();
+    let mut body = String::from(
+        "<h2 id=\"frontier\">Frontier</h2><p>Pick two or three parties: the plot shows the whole table's Pareto-optimal deals as they see them, which of those are efficient for them alone, and where the bargaining solutions fall.</p>",
+    );
+    let _ = write!(
+        body,
+        "<form method=\"get\" action=\"/ui/scenarios/{}/analysis#frontier\" id=\"frontier-form\"><fieldset><legend>Parties</legend>",
+        esc(slug)
+    );
+    for p in &s.parties {
+        let checked = if chosen.contains(&p.id.as_str()) { " checked" } else { "" };
+        let _ = write!(
+            body,
+            "<label style=\"font-weight:normal;margin-right:1rem\"><input type=\"checkbox\" name=\"party\" value=\"{0}\"{checked}> {0}</label>",
+            esc(&p.id)
+        );
+    }
+    let reading = reading.unwrap_or("red_lines");
+    body.push_str("</fieldset><input type=\"hidden\" name=\"parties\" id=\"parties\"><label for=\"reading\">Reading</label> <select id=\"reading\" name=\"reading\">");
+    for r in ["red_lines", "strict", "pessimistic"] {
+        let selected = if r == reading { " selected" } else { "" };
+        let _ = write!(body, "<option value=\"{r}\"{selected}>{}</option>", r.replace('_', " "));
+    }
+    body.push_str(" </select> <button type=\"submit\">Plot</button></form>\
+        <script>document.getElementById('frontier-form').addEventListener('submit',function(){\
+        var ps=[...this.querySelectorAll('input[name=party]:checked')].map(function(i){return i.value});\
+        this.querySelectorAll('input[name=party]').forEach(function(i){i.disabled=true});\
+        document.getElementById('parties').value=ps.join(',');});</script>");
+    match crate::table::frontier_report(s, Some(&asked), Some(reading)) {
+        Ok(report) => {
+            let _ = write!(
+                body,
+                "<div id=\"frontier-plot\">{}</div><p class=\"muted\">{} of the {} distinct points are efficient for {}. Data: <code>GET /v1/scenarios/{}/frontier?parties={}&amp;reading={reading}</code>.</p>",
+                truce_report::svg::frontier_svg(&report),
+                report.points.iter().filter(|p| p.efficient).count(),
+                report.points.len(),
+                esc(&report.parties.join(", ")),
+                esc(slug),
+                esc(&asked)
+            );
+        }
+        Err(AppError::Invalid(why)) => {
+            let _ = write!(body, "<p role=\"alert\">{}</p>", esc(&why.join("; ")));
+        }
+        Err(_) => body.push_str("<p role=\"alert\">The frontier could not be computed.</p>"),
+    }
+    body
+}
+
+/// The timeline chart of a scenario, with the form that sets its span.
+pub(crate) async fn timeline<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<crate::table::TimelineQuery>,
+) -> Response {
+    let c = match guard(&st, &headers, Endpoint::TimelinePage).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let scenario = match crate::table::load(&st, &slug).await {
+        Ok(s) => s,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let report =
+        match tokio::task::spawn_blocking(move || crate::table::timeline_report(&scenario, &q))
+            .await
+        {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return error_page(e, Some(&c)),
+            Err(e) => return error_page(AppError::Internal(e.to_string()), Some(&c)),
+        };
+    let first = report.points.first().map_or("", |p| p.date.as_str()).to_string();
+    let last = report.points.last().map_or("", |p| p.date.as_str()).to_string();
+    let mut body = format!(
+        "<form method=\"get\"><label for=\"from\">From</label> <input id=\"from\" name=\"from\" type=\"date\" value=\"{first}\"> <label for=\"to\">To</label> <input id=\"to\" name=\"to\" type=\"date\" value=\"{last}\"> <label for=\"step\">Step</label> <select id=\"step\" name=\"step\"><option value=\"month\">month</option><option value=\"quarter\">quarter</option></select> <button type=\"submit\">Show</button></form><div id=\"timeline\">{}</div>",
+        truce_report::svg::timeline_svg(&report)
+    );
+    // The chart's text equivalent.
+    body.push_str("<details><summary>The same as a table</summary><table id=\"timeline-table\"><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Positions known</th>");
+    if let Some(p) = report.points.first() {
+        for r in &p.readings {
+            let _ = write!(
+                body,
+                "<th scope=\"col\">{}: feasible packages / fewest concessions</th>",
+                r.reading.as_str()
+            );
+        }
+    }
+    body.push_str("</tr></thead><tbody>");
+    for p in &report.points {
+        let _ = write!(body, "<tr><th scope=\"row\">{}</th><td>{}</td>", p.date, p.positions_known);
+        for r in &p.readings {
+            let _ =
+                write!(body, "<td>{} / {}</td>", grouped(&r.feasible_packages), r.min_concessions);
+        }
+        body.push_str("</tr>");
+    }
+    body.push_str("</tbody></table></details>");
+    page("Timeline", &c, &body).into_response()
 }
 
 fn compliance_now<S: Store>(
@@ -434,7 +549,7 @@ pub(crate) async fn agreement<S: Store>(
     page("Agreement and compliance", &c, &body).into_response()
 }
 
-fn daily_now<S: Store>(
+pub(crate) fn daily_now<S: Store>(
     st: &AppState<S>,
     date: Option<&str>,
     view: Option<&str>,
@@ -658,11 +773,11 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Respo
         Err(r) => return r,
     };
     let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
-    let note = w.sequencer.checkpoint();
+    let note = crate::witness::cosigned(&w.sequencer.checkpoint(), &st.witnesses.peers);
     let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text).ok();
     let cosignatures = note.signatures.len().saturating_sub(1);
-    let body = format!(
-        "<p>Origin <code>{}</code>, <strong>{}</strong> entries, root <code>{}</code>.</p><p>{} witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: <code>truce log audit {{this server}}/log --vkey log.vkey</code>.</p><h2>The signed checkpoint</h2><pre>{}</pre>",
+    let mut body = format!(
+        "<p>Origin <code>{}</code>, <strong>{}</strong> entries, root <code>{}</code>.</p><p>{} witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: <code>truce log audit {{this server}}/log --vkey log.vkey</code>, adding <code>--witness</code> key files for a witness policy.</p>",
         esc(checkpoint.as_ref().map_or("?", |c| c.origin.as_str())),
         checkpoint.as_ref().map_or(0, |c| c.size),
         checkpoint
@@ -670,7 +785,51 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Respo
             .map(|c| c.root.iter().map(|b| format!("{b:02x}")).collect::<String>())
             .unwrap_or_default(),
         cosignatures,
-        esc(&note.to_text())
     );
+    body.push_str("<h2>Witnesses</h2>");
+    if st.witnesses.peers.is_empty() {
+        body.push_str("<p>This log asks no witness to cosign.</p>");
+    } else {
+        body.push_str("<table id=\"witnesses\"><thead><tr><th scope=\"col\">Witness</th><th scope=\"col\">Key</th><th scope=\"col\">Last cosigned size</th><th scope=\"col\">When (UTC)</th><th scope=\"col\">This checkpoint</th><th scope=\"col\">Last error</th></tr></thead><tbody>");
+        for p in &st.witnesses.peers {
+            let status = p.status.lock().map(|s| s.clone()).unwrap_or_default();
+            let current = status.cosigned.as_ref().is_some_and(|(t, _)| *t == note.text);
+            let when = status
+                .at
+                .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_else(|| "never".into());
+            let _ = write!(
+                body,
+                "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td>{}</td><td>{when}</td><td>{}</td><td>{}</td></tr>",
+                esc(&p.verifier.name),
+                esc(&p.verifier.vkey()),
+                status.size,
+                if current { "cosigned" } else { "not yet" },
+                esc(status.error.as_deref().unwrap_or("—"))
+            );
+        }
+        body.push_str("</tbody></table>");
+    }
+    if !st.witnesses.hosted.is_empty() {
+        let mut names: Vec<&String> = st.witnesses.hosted.keys().collect();
+        names.sort();
+        body.push_str("<p>This server also hosts the witness(es) ");
+        body.push_str(
+            &names
+                .iter()
+                .map(|n| {
+                    format!(
+                        "<code>{}</code> at <code>/witness/{}/add-checkpoint</code>",
+                        esc(n),
+                        esc(n)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        body.push_str(".</p>");
+    }
+    let _ = write!(body, "<h2>The signed checkpoint</h2><pre>{}</pre>", esc(&note.to_text()));
     page("Log status", &c, &body).into_response()
 }

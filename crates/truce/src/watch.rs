@@ -105,61 +105,12 @@ pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
     match command {
         AccordCommand::Draft { scenario, package, day_one, out } => {
             let sc = crate::load(&scenario)?;
-            let chosen: Vec<truce_scenario::OptionIx> = match package.as_str() {
-                "nash" | "maximin" | "ks" | "utilitarian" => {
-                    let analysis =
-                        truce_table::analyze(&sc, &truce_table::AnalysisOptions::default());
-                    let reading = analysis
-                        .readings
-                        .iter()
-                        .find(|r| r.reading == truce_table::Reading::RedLines)
-                        .ok_or_else(|| format_err!("no red-lines reading"))?;
-                    let best = reading.best.as_ref().ok_or_else(|| {
-                        format_err!("no package respects every red line: see `truce analyze` for the concessions that would open one, then give --package as a list of options")
-                    })?;
-                    let p = match package.as_str() {
-                        "nash" => &best.nash,
-                        "maximin" => &best.maximin,
-                        "ks" => &best.ks,
-                        _ => &best.utilitarian,
-                    };
-                    p.as_ref().ok_or_else(|| format_err!("no {package} package"))?.package.clone()
-                }
-                list => {
-                    let mut chosen = Vec::new();
-                    for id in list.split(',').map(str::trim) {
-                        let ix = (0..sc.options.len() as u32)
-                            .map(truce_scenario::OptionIx)
-                            .find(|o| sc.option(*o).id == id)
-                            .ok_or_else(|| {
-                                format_err!("--package: no option `{id}` in {}", scenario.display())
-                            })?;
-                        chosen.push(ix);
-                    }
-                    let mut issues: Vec<_> = chosen.iter().map(|o| sc.option(*o).issue).collect();
-                    issues.sort();
-                    issues.dedup();
-                    if issues.len() != chosen.len() || chosen.len() != sc.issues.len() {
-                        bail!(
-                            "--package: give exactly one option for each of the {} issues",
-                            sc.issues.len()
-                        );
-                    }
-                    chosen.sort_by_key(|o| sc.option(*o).issue);
-                    chosen
-                }
-            };
+            let chosen =
+                truce_report::choose_package(&sc, &package).map_err(|e| format_err!("--{e}"))?;
             let day_one = match day_one {
                 Some(d) => d,
-                None => sc
-                    .positions
-                    .iter()
-                    .map(|p| p.date)
-                    .max()
-                    .and_then(|d| d.tomorrow().ok())
-                    .ok_or_else(|| {
-                    format_err!("the scenario has no positions: give --day-one")
-                })?,
+                None => truce_report::default_day_one(&sc)
+                    .ok_or_else(|| format_err!("the scenario has no positions: give --day-one"))?,
             };
             let text = truce_accord::draft(&sc, &chosen, &package, day_one);
             // The draft must validate as written.

@@ -3,6 +3,8 @@
 //! web UI in headless Chromium.
 
 mod browser;
+mod table;
+mod witness;
 
 use std::sync::Arc;
 
@@ -25,6 +27,21 @@ struct Server {
 }
 
 async fn server(name: &str, max_pending: usize) -> Server {
+    let (state, tokens, dir, _) = state(name, max_pending).await;
+    Server { router: truce_server::router(Arc::new(state)), tokens, dir }
+}
+
+/// A server's state before it serves (witnesses can still be set): a user and token per role (and a
+/// second delegate, of RUS), the seed scenario, an empty log over the Minsk agreement, and the log's key.
+async fn state(
+    name: &str,
+    max_pending: usize,
+) -> (
+    AppState<Sqlite>,
+    Vec<(Role, Option<String>, String)>,
+    std::path::PathBuf,
+    truce_tlog::note::NoteVerifier,
+) {
     let dir = std::env::temp_dir().join(format!("truce-server-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -52,9 +69,9 @@ async fn server(name: &str, max_pending: usize) -> Server {
         max_age: std::time::Duration::from_millis(2),
         max_pending,
     };
+    let verifier = signer.verifier();
     let watch = Watch::open(&dir.join("log"), signer, &agreement, config).unwrap();
-    let state = Arc::new(AppState::new(store, Some(watch)));
-    Server { router: truce_server::router(state), tokens, dir }
+    (AppState::new(store, Some(watch)), tokens, dir, verifier)
 }
 
 async fn call(
@@ -114,6 +131,19 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::LogPage => ("/ui/log".into(), vec![]),
         Endpoint::OpenApi => ("/v1/openapi.json".into(), vec![]),
         Endpoint::Events => ("/v1/events".into(), vec![]),
+        Endpoint::Timeline => {
+            ("/v1/scenarios/ukraine-2025/timeline?from=2025-01-01&to=2025-03-01".into(), vec![])
+        }
+        Endpoint::Robust => ("/v1/scenarios/ukraine-2025/robust?draws=3".into(), vec![]),
+        Endpoint::Frontier => {
+            ("/v1/scenarios/ukraine-2025/frontier?parties=UKR,RUS".into(), vec![])
+        }
+        Endpoint::DraftAgreement => ("/v1/scenarios/ukraine-2025/draft".into(), vec![]),
+        Endpoint::CheckAgreement => ("/v1/agreements/check".into(), b"title = 1".to_vec()),
+        Endpoint::DailyReport => ("/v1/reports/daily?date=2015-03-01".into(), vec![]),
+        Endpoint::Export => ("/v1/export?format=csv".into(), vec![]),
+        Endpoint::AddCheckpoint => ("/witness/nobody/add-checkpoint".into(), b"old 0".to_vec()),
+        Endpoint::TimelinePage => ("/ui/scenarios/ukraine-2025/timeline".into(), vec![]),
     };
     (method, path, body)
 }

@@ -1,0 +1,323 @@
+//! The Table and the Accord over HTTP: timeline, robustness, frontier, and drafting and checking an
+//! agreement. Each maps query parameters to a core function and its result to the report the CLI prints
+//! (`truce_report`), so that both say the same thing.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use truce_scenario::{Date, PartyIx, Scenario};
+use truce_store::Store;
+
+use crate::handlers::{St, authorise};
+use crate::{AppError, AppState, Endpoint};
+
+/// The latest version of scenario `slug`, parsed and checked for analysis.
+pub(crate) async fn load<S: Store>(st: &AppState<S>, slug: &str) -> Result<Scenario, AppError> {
+    let v = st.store.scenario(slug, None).await?;
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+    let scenario =
+        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    truce_table::check_groups(&scenario).map_err(|e| {
+        let issues: Vec<&str> = e.issues.iter().map(|i| scenario.issue(*i).id.as_str()).collect();
+        AppError::Invalid(vec![format!(
+            "cross-issue constraints tie the issues {} into {} combinations; at most {} are supported",
+            issues.join(", "),
+            e.combinations,
+            truce_table::MAX_GROUP_COMBINATIONS
+        )])
+    })?;
+    Ok(scenario)
+}
+
+/// Party ids (comma-separated) to parties; every party when `ids` is `None`.
+pub(crate) fn parties(scenario: &Scenario, ids: Option<&str>) -> Result<Vec<PartyIx>, AppError> {
+    let Some(ids) = ids.filter(|s| !s.trim().is_empty()) else {
+        return Ok(scenario.party_ixs().collect());
+    };
+    let known: Vec<&str> = scenario.parties.iter().map(|p| p.id.as_str()).collect();
+    ids.split(',')
+        .map(|id| {
+            scenario.party_by_id(id.trim()).ok_or_else(|| {
+                AppError::Invalid(vec![format!(
+                    "parties: unknown party {:?}; expected some of {}",
+                    id.trim(),
+                    known.join(", ")
+                )])
+            })
+        })
+        .collect()
+}
+
+fn date(name: &str, value: &str) -> Result<Date, AppError> {
+    value
+        .parse()
+        .map_err(|_| AppError::Invalid(vec![format!("{name} {value:?}: expected YYYY-MM-DD")]))
+}
+
+/// Runs CPU-bound analysis off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn svg(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], text).into_response()
+}
+
+fn json<T: serde::Serialize>(report: &T) -> Result<Response, AppError> {
+    serde_json::to_value(report)
+        .map(|v| Json(v).into_response())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// `?format=`: `json` (the default) or `svg`.
+fn wants_svg(format: Option<&str>) -> Result<bool, AppError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("svg") => Ok(true),
+        Some(other) => {
+            Err(AppError::Invalid(vec![format!("format {other:?}: expected json or svg")]))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TimelineQuery {
+    from: Option<String>,
+    to: Option<String>,
+    step: Option<String>,
+    parties: Option<String>,
+    format: Option<String>,
+}
+
+/// The timeline report of `scenario`; dates default to the months from its first position to its last.
+pub(crate) fn timeline_report(
+    scenario: &Scenario,
+    q: &TimelineQuery,
+) -> Result<truce_report::report::TimelineReport, AppError> {
+    let parties = parties(scenario, q.parties.as_deref())?;
+    let first = scenario.positions.iter().map(|p| p.date).min();
+    let last = scenario.positions.iter().map(|p| p.date).max();
+    let from = match &q.from {
+        Some(d) => date("from", d)?,
+        None => first
+            .map(|d| d.first_of_month())
+            .ok_or_else(|| AppError::Invalid(vec!["the scenario has no positions".into()]))?,
+    };
+    let to = match &q.to {
+        Some(d) => date("to", d)?,
+        None => last
+            .and_then(|d| d.first_of_month().checked_add(jiff::Span::new().months(1)).ok())
+            .unwrap_or(from),
+    };
+    if from > to {
+        return Err(AppError::Invalid(vec![format!("from {from} is after to {to}")]));
+    }
+    let months = match q.step.as_deref() {
+        None | Some("month") => 1,
+        Some("quarter") => 3,
+        Some(other) => {
+            return Err(AppError::Invalid(vec![format!(
+                "step {other:?}: expected month or quarter"
+            )]));
+        }
+    };
+    let dates = truce_table::month_steps(from, to, months);
+    if dates.len() > 600 {
+        return Err(AppError::Invalid(vec![format!(
+            "{} dates from {from} to {to}: at most 600; use step=quarter or a shorter span",
+            dates.len()
+        )]));
+    }
+    let points = truce_table::timeline(scenario, &parties, &dates);
+    Ok(truce_report::report::timeline_report(scenario, &parties, &points))
+}
+
+pub(crate) async fn timeline<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Timeline).await?;
+    let as_svg = wants_svg(q.format.as_deref())?;
+    let scenario = load(&st, &slug).await?;
+    let report = blocking(move || timeline_report(&scenario, &q)).await??;
+    if as_svg { Ok(svg(truce_report::svg::timeline_svg(&report))) } else { json(&report) }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RobustQuery {
+    draws: Option<u64>,
+    seed: Option<u64>,
+    unknown_red_line: Option<f64>,
+    parties: Option<String>,
+}
+
+/// The most draws one request may ask for.
+pub const MAX_DRAWS: u64 = 2_000;
+
+pub(crate) async fn robust<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<RobustQuery>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Robust).await?;
+    let draws = q.draws.unwrap_or(200);
+    if draws == 0 || draws > MAX_DRAWS {
+        return Err(AppError::Invalid(vec![format!("draws {draws}: expected 1 to {MAX_DRAWS}")]));
+    }
+    let unknown_red_line = q.unknown_red_line.unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&unknown_red_line) {
+        return Err(AppError::Invalid(vec![format!(
+            "unknown_red_line {unknown_red_line}: expected a probability between 0 and 1"
+        )]));
+    }
+    let scenario = load(&st, &slug).await?;
+    let parties = parties(&scenario, q.parties.as_deref())?;
+    let options = truce_table::RobustOptions { draws, seed: q.seed.unwrap_or(1), unknown_red_line };
+    let report = blocking(move || {
+        let r = truce_table::robustness(&scenario, &parties, options, 10, &|_| {});
+        truce_report::report::robustness_report(&scenario, &r)
+    })
+    .await?;
+    json(&report)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct FrontierQuery {
+    pub(crate) parties: Option<String>,
+    pub(crate) reading: Option<String>,
+    format: Option<String>,
+}
+
+/// The frontier report for two or three parties under a reading (default: red lines).
+pub(crate) fn frontier_report(
+    scenario: &Scenario,
+    parties_asked: Option<&str>,
+    reading: Option<&str>,
+) -> Result<truce_report::report::FrontierReport, AppError> {
+    let shown = parties(scenario, parties_asked)?;
+    if !(2..=3).contains(&shown.len()) {
+        return Err(AppError::Invalid(vec![format!(
+            "parties: a frontier plot shows 2 or 3 parties, not {}",
+            shown.len()
+        )]));
+    }
+    let reading = match reading {
+        None => truce_table::Reading::RedLines,
+        Some(r) => truce_table::Reading::ALL
+            .iter()
+            .copied()
+            .find(|x| truce_report::report::ReadingName::from(*x).as_str() == r)
+            .ok_or_else(|| {
+                AppError::Invalid(vec![format!(
+                    "reading {r:?}: expected red_lines, strict or pessimistic"
+                )])
+            })?,
+    };
+    let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default());
+    let slots: Vec<usize> = shown
+        .iter()
+        .map(|p| analysis.stances.parties.iter().position(|q| q == p).unwrap_or(usize::MAX))
+        .collect();
+    let r = truce_table::Reading::ALL.iter().position(|x| *x == reading).unwrap_or(0);
+    let view = truce_table::frontier_view(scenario, &analysis, r, &slots).ok_or_else(|| {
+        AppError::Invalid(vec![format!(
+            "no package is feasible under the {} reading: see the analysis for the concessions that would open one",
+            truce_report::report::ReadingName::from(reading).as_str()
+        )])
+    })?;
+    Ok(truce_report::report::frontier_report(scenario, &analysis, &view, reading))
+}
+
+pub(crate) async fn frontier<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<FrontierQuery>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Frontier).await?;
+    let as_svg = wants_svg(q.format.as_deref())?;
+    let scenario = load(&st, &slug).await?;
+    let report =
+        blocking(move || frontier_report(&scenario, q.parties.as_deref(), q.reading.as_deref()))
+            .await??;
+    if as_svg { Ok(svg(truce_report::svg::frontier_svg(&report))) } else { json(&report) }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DraftQuery {
+    package: Option<String>,
+    day_one: Option<String>,
+}
+
+pub(crate) async fn draft<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<DraftQuery>,
+) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::DraftAgreement).await?;
+    let scenario = load(&st, &slug).await?;
+    let package = q.package.unwrap_or_else(|| "nash".to_string());
+    let day_one = match &q.day_one {
+        Some(d) => date("day_one", d)?,
+        None => truce_report::default_day_one(&scenario).ok_or_else(|| {
+            AppError::Invalid(vec!["the scenario has no positions: give day_one".into()])
+        })?,
+    };
+    let text = blocking(move || -> Result<String, AppError> {
+        let chosen = truce_report::choose_package(&scenario, &package)
+            .map_err(|e| AppError::Invalid(vec![e]))?;
+        Ok(truce_accord::draft(&scenario, &chosen, &package, day_one))
+    })
+    .await??;
+    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response())
+}
+
+pub(crate) async fn check_agreement<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::CheckAgreement).await?;
+    let (agreement, diags) = truce_accord::parse("agreement.toml", &body);
+    let diagnostics: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    let Some(a) = agreement else {
+        return Err(AppError::Invalid(diagnostics));
+    };
+    let commitments = a.commitments().count();
+    let checkable = a
+        .commitments()
+        .filter(|(p, c)| {
+            p.checkable == truce_accord::Checkable::Machine && !c.indicators.is_empty()
+        })
+        .count();
+    let not_checkable: Vec<Value> = a
+        .provisions
+        .iter()
+        .filter_map(|p| match &p.checkable {
+            truce_accord::Checkable::Not { reason } => {
+                Some(json!({"point": p.number, "reason": reason}))
+            }
+            _ => None,
+        })
+        .collect();
+    Ok(Json(json!({
+        "ok": true,
+        "title": a.title,
+        "status": a.status.as_str(),
+        "provisions": a.provisions.len(),
+        "commitments": commitments,
+        "machine_checkable": checkable,
+        "zones": a.zones.len(),
+        "not_machine_checkable": not_checkable,
+        "warnings": diagnostics,
+    })))
+}
