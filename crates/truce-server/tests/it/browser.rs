@@ -3,23 +3,47 @@
 //! `target/artifacts/ui-*.png`; the analysis is clicked through; a citation is opened from the stance
 //! matrix; roles see what the matrix gives them.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use truce_store::{Role, Store, token_hash};
 
-/// chromedriver in a process group of its own, so that the Chromium it starts goes with it even when
-/// a failing test never closes its session.
+/// chromedriver, stopped with every process it started (Chromium and its helpers), even when a failing
+/// test never closes its session.
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.0.id())).status();
+        // Descendants first, found through /proc by parent pid, each killed by its own (positive) pid.
+        let mut family = vec![self.0.id()];
+        let mut k = 0;
+        while k < family.len() {
+            family.extend(children(family[k]));
+            k += 1;
+        }
+        for pid in family.iter().skip(1).rev() {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The processes whose parent is `pid`.
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat")).ok().is_some_and(|stat| {
+                // pid (comm) state ppid …; comm may hold spaces and parentheses.
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(pid)
+            })
+        })
+        .filter(|&p| p != 0 && p != 1)
+        .collect()
 }
 
 fn free_port() -> u16 {
@@ -30,7 +54,6 @@ async fn browser() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
-        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -88,15 +111,36 @@ async fn serve()
         let mut log = truce_tlog::log::Log::create(storage, signer.clone()).unwrap();
         log.append(&mission.entries).unwrap();
     }
+    let log_key = signer.verifier();
     let watch =
         truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, Default::default())
             .unwrap();
-    let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
-    truce_server::index_log(&state).await.unwrap();
+    let mut state = truce_server::AppState::new(store, Some(watch));
+    // A party's witness, hosted here as in the demo, cosigning the log's checkpoints.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = truce_server::router(state);
+    let witness_key = truce_tlog::note::NoteSigner::generate(
+        "ukr.witness.example",
+        truce_tlog::note::COSIGNATURE_V1,
+    )
+    .unwrap();
+    state.witnesses.hosted.insert(
+        "ukr".into(),
+        std::sync::Mutex::new(truce_tlog::witness::Witness {
+            signer: witness_key.clone(),
+            logs: [(log_key.name.clone(), log_key)].into_iter().collect(),
+            store: truce_tlog::witness::FileWitnessStore::new(&dir.join("witness")),
+        }),
+    );
+    state.witnesses.peers.push(
+        truce_server::Peer::new(&format!("{url}/witness/ukr"), &witness_key.verifier().vkey())
+            .unwrap(),
+    );
+    let state = Arc::new(state);
+    truce_server::index_log(&state).await.unwrap();
+    let app = truce_server::router(state.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    truce_server::start_cosigning(state);
     (url, tokens, dir, mission.keys)
 }
 
@@ -166,7 +210,8 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         ("map", "/ui/map", "svg#map"),
         ("queue", "/ui/queue", "table#queue"),
         ("report", "/ui/reports/daily", "svg#chart"),
-        ("log", "/ui/log", "pre"),
+        ("timeline", "/ui/scenarios/ukraine-2025/timeline", "#timeline svg"),
+        ("log", "/ui/log", "table#witnesses"),
         ("observe-refused", "/ui/observe", "main p"),
         ("login", "/ui/login", "input#token"),
     ];
@@ -186,6 +231,25 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     assert!(readings.contains("red_lines") && readings.contains("186,624"), "{readings}");
     let solutions = c.find(Locator::Css("table#solutions")).await.unwrap().text().await.unwrap();
     assert!(solutions.contains("Nash"), "{solutions}");
+    // The frontier: the default pair, then a triple picked in the form.
+    let panels = c.find_all(Locator::Css("#frontier-plot g.panel")).await.unwrap().len();
+    assert_eq!(panels, 1, "a pair is one panel");
+    let usa = c.find(Locator::Css("#frontier-form input[value=USA]")).await.unwrap();
+    usa.click().await.unwrap();
+    c.find(Locator::Css("#frontier-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//*[@id='frontier-plot']//*[name()='g' and @data-y='USA']"))
+        .await
+        .unwrap();
+    let panels = c.find_all(Locator::Css("#frontier-plot g.panel")).await.unwrap().len();
+    assert_eq!(panels, 3, "a triple is one panel per pair of axes");
+    c.execute("document.getElementById('frontier').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "analysis-frontier").await;
     c.find(Locator::LinkText("Positions")).await.unwrap().click().await.unwrap();
     let cell = c.wait().for_element(Locator::Css("td.s-red_line details summary")).await.unwrap();
     cell.click().await.unwrap();
