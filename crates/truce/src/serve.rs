@@ -8,7 +8,8 @@ use anyhow::{Context, bail, format_err};
 use truce_store::{Role, Store, token_hash};
 
 /// Where and how the server runs. Read from a TOML file, then overridden by the environment
-/// (`TRUCE_LISTEN`, `TRUCE_METRICS_LISTEN`, `TRUCE_DATA_DIR`, `TRUCE_DATABASE_URL`, `TRUCE_AGREEMENT`).
+/// (`TRUCE_LISTEN`, `TRUCE_METRICS_LISTEN`, `TRUCE_DATA_DIR`, `TRUCE_DATABASE_URL`, `TRUCE_AGREEMENT`,
+/// `TRUCE_WITNESSES`, `TRUCE_WITNESS_PEERS`).
 #[derive(Clone)]
 pub struct Config {
     /// Address of the API and the pages.
@@ -21,6 +22,12 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The agreement the mission monitors.
     pub agreement: PathBuf,
+    /// Witnesses this server hosts: each subdirectory is one made by `truce witness init`, served at
+    /// `/witness/<subdirectory>/add-checkpoint`. Default `<data_dir>/witnesses`, when it exists.
+    pub witnesses: Option<PathBuf>,
+    /// The witnesses this server's log asks to cosign: a file with one `<submission URL> <vkey>` per
+    /// line (`#` starts a comment).
+    pub witness_peers: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -31,6 +38,8 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
             .field("agreement", &self.agreement)
+            .field("witnesses", &self.witnesses)
+            .field("witness_peers", &self.witness_peers)
             .finish()
     }
 }
@@ -44,6 +53,8 @@ impl Config {
             data_dir: PathBuf::from("truce-data"),
             database_url: None,
             agreement: PathBuf::from("accords/minsk-2015.toml"),
+            witnesses: None,
+            witness_peers: None,
         }
     }
 
@@ -67,8 +78,10 @@ impl Config {
                     "data_dir" => c.data_dir = s.into(),
                     "database_url" => c.database_url = Some(s.into()),
                     "agreement" => c.agreement = s.into(),
+                    "witnesses" => c.witnesses = Some(s.into()),
+                    "witness_peers" => c.witness_peers = Some(s.into()),
                     other => bail!(
-                        "{}: unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement",
+                        "{}: unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers",
                         path.display()
                     ),
                 }
@@ -89,6 +102,12 @@ impl Config {
         }
         if let Some(v) = env("TRUCE_AGREEMENT") {
             c.agreement = v.into()
+        }
+        if let Some(v) = env("TRUCE_WITNESSES") {
+            c.witnesses = Some(v.into())
+        }
+        if let Some(v) = env("TRUCE_WITNESS_PEERS") {
+            c.witness_peers = Some(v.into())
         }
         Ok(c)
     }
@@ -171,6 +190,22 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
             crate::tlog::write_secret(&keys.join(format!("{name}.key")), &file.to_text())?;
         }
     }
+    if demo.is_some() && !config.data_dir.join("witnesses").exists() {
+        // A witness for each party with a delegate, hosted here, cosigning this log's checkpoints.
+        let mut peers =
+            String::from("# The witnesses this log asks to cosign: <submission URL> <vkey>\n");
+        for party in ["ukr", "rus"] {
+            let dir = config.data_dir.join("witnesses").join(party);
+            crate::tlog::run_witness(crate::tlog::WitnessCommand::Init {
+                dir: dir.clone(),
+                name: format!("{party}.witness.demo"),
+                log_vkeys: vec![log_dir.join(crate::tlog::LOG_VKEY)],
+            })?;
+            let vkey = std::fs::read_to_string(dir.join("witness.vkey"))?;
+            peers.push_str(&format!("http://{}/witness/{party} {}\n", config.listen, vkey.trim()));
+        }
+        std::fs::write(config.data_dir.join("witness-peers"), peers)?;
+    }
     if !log_dir.join(crate::tlog::LOG_SKEY).exists() {
         crate::tlog::run_log(crate::tlog::LogCommand::Init {
             dir: log_dir.clone(),
@@ -185,7 +220,9 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
         truce_server::default_sequencer(),
     )
     .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
-    let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
+    let mut state = truce_server::AppState::new(store, Some(watch));
+    state.witnesses = witnesses(config, demo.is_some())?;
+    let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed = truce_server::index_log(&state)
         .await
@@ -208,6 +245,10 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
         }
         println!("\nTry: curl -H 'Authorization: Bearer <token>' {url}/v1/whoami");
     }
+    for p in &state.witnesses.peers {
+        println!("asking {} at {} to cosign", p.verifier.name, p.url);
+    }
+    truce_server::start_cosigning(state.clone());
     let app = truce_server::router(state.clone());
     let metrics_app = truce_server::metrics_router(state);
     let api = axum::serve(listener, app);
@@ -218,6 +259,55 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
         _ = tokio::signal::ctrl_c() => println!("stopping"),
     }
     Ok(())
+}
+
+/// The hosted witnesses and the peers, from the configuration.
+fn witnesses(config: &Config, demo: bool) -> anyhow::Result<truce_server::Witnesses> {
+    let mut out = truce_server::Witnesses::default();
+    let hosted = config.witnesses.clone().unwrap_or_else(|| config.data_dir.join("witnesses"));
+    if hosted.is_dir() {
+        let mut dirs: Vec<_> = std::fs::read_dir(&hosted)
+            .with_context(|| format!("cannot read {}", hosted.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("witness.skey").exists())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let witness = crate::tlog::load_witness(&dir)?;
+            println!(
+                "hosting the witness {} at /witness/{name}/add-checkpoint",
+                witness.signer.verifier().name
+            );
+            out.hosted.insert(name, std::sync::Mutex::new(witness));
+        }
+    } else if config.witnesses.is_some() {
+        bail!("witnesses: {} is not a directory", hosted.display());
+    }
+    let peers = config
+        .witness_peers
+        .clone()
+        .or_else(|| demo.then(|| config.data_dir.join("witness-peers")));
+    if let Some(path) = peers {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (url, vkey) = line.split_once(char::is_whitespace).ok_or_else(|| {
+                format_err!("{}:{}: expected `<submission URL> <vkey>`", path.display(), n + 1)
+            })?;
+            if !url.starts_with("http://") && !url.starts_with("https://") {
+                bail!("{}:{}: {url:?} is not an http(s) URL", path.display(), n + 1);
+            }
+            let peer = truce_server::Peer::new(url, vkey.trim())
+                .map_err(|e| format_err!("{}:{}: {e}", path.display(), n + 1))?;
+            out.peers.push(peer);
+        }
+    }
+    Ok(out)
 }
 
 /// `truce serve`.

@@ -16,7 +16,7 @@ use truce_tlog::witness::{FileWitnessStore, Witness};
 /// Where `truce log init` keeps the log's private key, inside the log directory (never served).
 pub(crate) const LOG_SKEY: &str = ".state/log.skey";
 /// Where it writes the public key.
-const LOG_VKEY: &str = "log.vkey";
+pub(crate) const LOG_VKEY: &str = "log.vkey";
 
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
@@ -380,6 +380,19 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
     }
 }
 
+/// The witness that `truce witness init` made in `dir`: its key, the logs it follows, its state.
+pub fn load_witness(dir: &Path) -> anyhow::Result<Witness<FileWitnessStore>> {
+    let signer = NoteSigner::parse(&read_text(&dir.join("witness.skey"))?)
+        .with_context(|| format!("{}", dir.join("witness.skey").display()))?;
+    let mut logs = std::collections::HashMap::new();
+    for line in read_text(&dir.join("logs"))?.lines().filter(|l| !l.trim().is_empty()) {
+        let v = NoteVerifier::parse(line)
+            .with_context(|| format!("{}: a log key", dir.join("logs").display()))?;
+        logs.insert(v.name.clone(), v);
+    }
+    Ok(Witness { signer, logs, store: FileWitnessStore::new(dir) })
+}
+
 pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
     match command {
         WitnessCommand::Init { dir, name, log_vkeys } => {
@@ -400,18 +413,12 @@ pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
             Ok(format!("created witness {name} in {}\npublic key: {vkey}\n", dir.display()))
         }
         WitnessCommand::AddCheckpoint { dir } => {
-            let signer = NoteSigner::parse(&read_text(&dir.join("witness.skey"))?)?;
-            let mut logs = std::collections::HashMap::new();
-            for line in read_text(&dir.join("logs"))?.lines().filter(|l| !l.trim().is_empty()) {
-                let v = NoteVerifier::parse(line)?;
-                logs.insert(v.name.clone(), v);
-            }
+            let mut witness = load_witness(&dir)?;
             let mut body = Vec::new();
             std::io::stdin().read_to_end(&mut body)?;
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(1, |d| d.as_secs());
-            let mut witness = Witness { signer, logs, store: FileWitnessStore::new(&dir) };
             match witness.add_checkpoint(&body, now) {
                 Ok(line) => Ok(line),
                 Err(refusal) => {
