@@ -126,9 +126,23 @@ enum Command {
     },
     /// Run the server: API, C2SP read path, metrics. Configuration from a TOML file (--config) and the
     /// environment (TRUCE_LISTEN, TRUCE_METRICS_LISTEN, TRUCE_DATA_DIR, TRUCE_DATABASE_URL for
-    /// PostgreSQL, TRUCE_AGREEMENT).
+    /// PostgreSQL, TRUCE_AGREEMENT, TRUCE_WITNESSES, TRUCE_WITNESS_PEERS).
     Serve {
         /// The configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Add a user to the server's store and print a new token for it (only its hash is stored).
+    AddUser {
+        /// The user's name.
+        name: String,
+        /// mediator, analyst, party_delegate, observer, verifier, witness_operator or public.
+        #[arg(long)]
+        role: String,
+        /// The party a delegate acts for.
+        #[arg(long)]
+        party: Option<String>,
+        /// The server's configuration file (the store is found as `truce serve` finds it).
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -427,6 +441,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             emit(&watch::export(&log, vkey.as_deref(), format, &view)?)
         }
         Command::Serve { config } => serve::serve(config.as_deref()),
+        Command::AddUser { name, role, party, config } => {
+            emit(&serve::add_user(config.as_deref(), &name, &role, party.as_deref())?)
+        }
         Command::Demo { port } => serve::demo(port),
         Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {

@@ -310,6 +310,65 @@ fn witnesses(config: &Config, demo: bool) -> anyhow::Result<truce_server::Witnes
     Ok(out)
 }
 
+/// `truce add-user`: a user in the configured store, and a fresh token printed once.
+pub fn add_user(
+    config_file: Option<&Path>,
+    name: &str,
+    role: &str,
+    party: Option<&str>,
+) -> anyhow::Result<String> {
+    let config = Config::load(config_file)?;
+    let role = Role::parse(role).ok_or_else(|| {
+        format_err!(
+            "--role {role:?}: expected one of {}",
+            Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    match (role, party) {
+        (Role::PartyDelegate, None) => bail!("--party: a party delegate acts for one party"),
+        (r, Some(_)) if r != Role::PartyDelegate => {
+            bail!("--party: only a party delegate is bound to a party")
+        }
+        _ => {}
+    }
+    let token = new_token()?;
+    async fn add<S: Store>(
+        store: S,
+        name: &str,
+        role: Role,
+        party: Option<&str>,
+        token: &str,
+    ) -> anyhow::Result<()> {
+        let user = store.create_user(name, role, party).await.map_err(|e| format_err!("{e}"))?;
+        store
+            .add_token(user.id, token_hash(token), "add-user")
+            .await
+            .map_err(|e| format_err!("{e}"))?;
+        Ok(())
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+        match &config.database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let store = truce_store_postgres::Postgres::connect(url)
+                    .await
+                    .map_err(|e| format_err!("PostgreSQL: {e}"))?;
+                add(store, name, role, party, &token).await
+            }
+            Some(_) => bail!("TRUCE_DATABASE_URL: expected postgres://"),
+            None => {
+                let store = truce_store_sqlite::Sqlite::open(&config.data_dir.join("truce.db"))
+                    .await
+                    .map_err(|e| format_err!("SQLite: {e}"))?;
+                add(store, name, role, party, &token).await
+            }
+        }
+    })?;
+    Ok(format!("{token}\n"))
+}
+
 /// `truce serve`.
 pub fn serve(config_file: Option<&Path>) -> anyhow::Result<()> {
     let config = Config::load(config_file)?;
