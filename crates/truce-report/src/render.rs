@@ -496,3 +496,48 @@ fn short(reading: &str) -> &str {
         other => other,
     }
 }
+
+/// The frontier as text: the points efficient for the parties shown, then the bargaining solutions.
+pub fn frontier_text(report: &crate::report::FrontierReport) -> String {
+    let mut out = String::new();
+    let efficient: Vec<&crate::report::FrontierPointReport> =
+        report.points.iter().filter(|p| p.efficient).collect();
+    let _ = writeln!(
+        out,
+        "{} · {} · {} reading\n{} Pareto-optimal deals for the whole table, {} distinct for these parties, {} efficient for them alone:",
+        report.file,
+        report.parties.join(" × "),
+        report.reading.as_str(),
+        report.pareto_size,
+        report.points.len(),
+        efficient.len()
+    );
+    let _ = write!(out, "  ");
+    for p in &report.parties {
+        let _ = write!(out, "{p:>8}");
+    }
+    let _ = writeln!(out, "  packages  one of them");
+    let mut shown = efficient.clone();
+    shown.sort_by(|a, b| a.utilities[0].total_cmp(&b.utilities[0]));
+    for p in shown {
+        let _ = write!(out, "  ");
+        for u in &p.utilities {
+            let _ = write!(out, "{u:>8.3}");
+        }
+        let _ = writeln!(out, "  {:>8}  {}", p.packages, p.package.join(", "));
+    }
+    let _ = writeln!(out, "Bargaining solutions of the whole table, as these parties see them:");
+    for s in &report.solutions {
+        let _ = write!(out, "  {:<12}", s.concept);
+        for u in &s.utilities {
+            let _ = write!(out, "{u:>8.3}");
+        }
+        let _ = writeln!(out);
+    }
+    let _ = write!(out, "  {:<12}", "no deal");
+    for u in &report.disagreement {
+        let _ = write!(out, "{u:>8.3}");
+    }
+    let _ = writeln!(out);
+    out
+}

@@ -809,6 +809,36 @@ pub struct FrontierSolutionReport {
     pub utilities: Vec<f64>,
 }
 
+/// The frontier report for `parties` (two or three) under `reading`, analysing `scenario` with every
+/// party at the table. The error says what was expected.
+pub fn frontier_for(
+    scenario: &Scenario,
+    parties: &[truce_scenario::PartyIx],
+    reading: truce_table::Reading,
+) -> Result<FrontierReport, String> {
+    if !(2..=3).contains(&parties.len()) {
+        return Err(format!("a frontier plot shows 2 or 3 parties, not {}", parties.len()));
+    }
+    let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default());
+    let slots: Vec<usize> = parties
+        .iter()
+        .map(|p| analysis.stances.parties.iter().position(|q| q == p).unwrap_or(usize::MAX))
+        .collect();
+    let r = truce_table::Reading::ALL.iter().position(|x| *x == reading).unwrap_or(0);
+    let view = truce_table::frontier_view(scenario, &analysis, r, &slots).ok_or_else(|| {
+        format!(
+            "no package is feasible under the {} reading: see the analysis for the concessions that would open one",
+            ReadingName::from(reading).as_str()
+        )
+    })?;
+    Ok(frontier_report(scenario, &analysis, &view, reading))
+}
+
+/// The reading named `name` (`red_lines`, `strict`, `pessimistic`).
+pub fn reading_by_name(name: &str) -> Option<truce_table::Reading> {
+    truce_table::Reading::ALL.iter().copied().find(|x| ReadingName::from(*x).as_str() == name)
+}
+
 /// The report of a frontier view.
 pub fn frontier_report(
     scenario: &Scenario,

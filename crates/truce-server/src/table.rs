@@ -203,37 +203,16 @@ pub(crate) fn frontier_report(
     reading: Option<&str>,
 ) -> Result<truce_report::report::FrontierReport, AppError> {
     let shown = parties(scenario, parties_asked)?;
-    if !(2..=3).contains(&shown.len()) {
-        return Err(AppError::Invalid(vec![format!(
-            "parties: a frontier plot shows 2 or 3 parties, not {}",
-            shown.len()
-        )]));
-    }
     let reading = match reading {
         None => truce_table::Reading::RedLines,
-        Some(r) => truce_table::Reading::ALL
-            .iter()
-            .copied()
-            .find(|x| truce_report::report::ReadingName::from(*x).as_str() == r)
-            .ok_or_else(|| {
-                AppError::Invalid(vec![format!(
-                    "reading {r:?}: expected red_lines, strict or pessimistic"
-                )])
-            })?,
+        Some(r) => truce_report::report::reading_by_name(r).ok_or_else(|| {
+            AppError::Invalid(vec![format!(
+                "reading {r:?}: expected red_lines, strict or pessimistic"
+            )])
+        })?,
     };
-    let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default());
-    let slots: Vec<usize> = shown
-        .iter()
-        .map(|p| analysis.stances.parties.iter().position(|q| q == p).unwrap_or(usize::MAX))
-        .collect();
-    let r = truce_table::Reading::ALL.iter().position(|x| *x == reading).unwrap_or(0);
-    let view = truce_table::frontier_view(scenario, &analysis, r, &slots).ok_or_else(|| {
-        AppError::Invalid(vec![format!(
-            "no package is feasible under the {} reading: see the analysis for the concessions that would open one",
-            truce_report::report::ReadingName::from(reading).as_str()
-        )])
-    })?;
-    Ok(truce_report::report::frontier_report(scenario, &analysis, &view, reading))
+    truce_report::report::frontier_for(scenario, &shown, reading)
+        .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
 
 pub(crate) async fn frontier<S: Store>(

@@ -78,6 +78,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// The Pareto set as two or three parties see it: which of the whole table's efficient deals are
+    /// efficient for them alone, and where the bargaining solutions fall.
+    Frontier {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Two or three party ids, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        parties: Vec<String>,
+        /// red_lines, strict or pessimistic.
+        #[arg(long, default_value = "red_lines")]
+        reading: String,
+        /// Also write the plot as SVG to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Convert a Genius (XML) or GeniusWeb (JSON) domain folder to a Truce scenario file.
     Import {
         /// The folder: one domain file and one profile per party.
@@ -295,6 +313,8 @@ enum SchemaKind {
     Analysis,
     /// `truce timeline --format json`.
     Timeline,
+    /// `truce frontier --format json`.
+    Frontier,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -410,6 +430,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             emit(&text)
         }
+        Command::Frontier { file, parties, reading, svg, format } => {
+            let scenario = load(&file)?;
+            check_groups(&scenario)?;
+            let parties = select_parties(&scenario, Some(&parties))?;
+            let reading = report::reading_by_name(&reading).ok_or_else(|| {
+                format_err!("--reading {reading:?}: expected red_lines, strict or pessimistic")
+            })?;
+            let report = report::frontier_for(&scenario, &parties, reading)
+                .map_err(|e| format_err!("--parties: {e}"))?;
+            if let Some(path) = &svg {
+                std::fs::write(path, svg::frontier_svg(&report))
+                    .with_context(|| format!("cannot write the plot to {}", path.display()))?;
+                eprintln!("truce: wrote {}", path.display());
+            }
+            let text = match format {
+                Format::Text | Format::Md => render::frontier_text(&report),
+                Format::Json => to_json(&report)?,
+            };
+            emit(&text)
+        }
         Command::Import { dir, import, output } => {
             let scenario = load_domain(&dir, import)?;
             let comment = format!(
@@ -500,6 +540,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let schema = match report {
                 SchemaKind::Analysis => schemars::schema_for!(report::AnalysisReport),
                 SchemaKind::Timeline => schemars::schema_for!(report::TimelineReport),
+                SchemaKind::Frontier => schemars::schema_for!(report::FrontierReport),
             };
             emit(&to_json(&schema)?)
         }

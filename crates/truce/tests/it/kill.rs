@@ -12,6 +12,9 @@ use truce_watch::entry::{Body, Observation, Role, key_hex, sign};
 const ROUNDS: usize = 20;
 const CLIENTS: u8 = 4;
 
+/// The submissions acknowledged so far: (index, entry).
+type Acked = Arc<Mutex<Vec<(u64, Vec<u8>)>>>;
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -30,7 +33,7 @@ fn truce(dir: &Path) -> Command {
 /// Starts the server and waits until it answers.
 fn start(dir: &Path, agent: &ureq::Agent) -> (Child, String) {
     let port = free_port();
-    let child = truce(dir)
+    let mut child = truce(dir)
         .arg("serve")
         .env("TRUCE_LISTEN", format!("127.0.0.1:{port}"))
         .env("TRUCE_METRICS_LISTEN", "127.0.0.1:0")
@@ -46,6 +49,8 @@ fn start(dir: &Path, agent: &ureq::Agent) -> (Child, String) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 
@@ -112,7 +117,7 @@ fn a_server_killed_under_load_loses_no_acknowledged_submission() {
 
     let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
     let mission = key(1);
-    let acked: Arc<Mutex<Vec<(u64, Vec<u8>)>>> = Arc::new(Mutex::new(Vec::new()));
+    let acked: Acked = Arc::new(Mutex::new(Vec::new()));
     let (mut server, mut url) = start(&dir, &agent);
     let mut setup = vec![sign(&mission, Body::Mission { name: "kill test".into() }).unwrap()];
     for c in 0..CLIENTS {

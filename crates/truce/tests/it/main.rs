@@ -759,3 +759,35 @@ fn agreements_are_drafted_from_packages_and_validate() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn frontier_of_a_pair_validates_against_its_schema_and_draws_a_plot() {
+    let svg = std::env::temp_dir().join(format!("truce-frontier-{}.svg", std::process::id()));
+    let out = truce(&[
+        "frontier",
+        SEED,
+        "--parties",
+        "RUS,UKR",
+        "--format",
+        "json",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    validate("frontier", &json);
+    assert_eq!(json["parties"], serde_json::json!(["RUS", "UKR"]));
+    let efficient =
+        json["points"].as_array().unwrap().iter().filter(|p| p["efficient"] == true).count();
+    assert!(efficient > 1, "{json}");
+    let plot = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(plot.matches("class=\"efficient\"").count(), efficient);
+    std::fs::remove_file(svg).ok();
+    // One party, or an unknown reading, is refused with what was expected.
+    let out = truce(&["frontier", SEED, "--parties", "RUS"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 or 3 parties"));
+    let out = truce(&["frontier", SEED, "--parties", "RUS,UKR", "--reading", "rosy"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("expected red_lines, strict or pessimistic")
+    );
+}
