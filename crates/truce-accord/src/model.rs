@@ -349,6 +349,14 @@ impl Agreement {
         self.provisions.iter().flat_map(|p| p.commitments.iter().map(move |c| (p, c)))
     }
 
+    /// How many commitments the mission's log can check: in a machine-checkable provision, with at
+    /// least one indicator.
+    pub fn machine_checkable(&self) -> usize {
+        self.commitments()
+            .filter(|(p, c)| p.checkable == Checkable::Machine && !c.indicators.is_empty())
+            .count()
+    }
+
     /// The zone with this id.
     pub fn zone(&self, id: &str) -> Option<&Zone> {
         self.zones.iter().find(|z| z.id == id)

@@ -272,12 +272,7 @@ pub(crate) async fn check_agreement<S: Store>(
         return Err(AppError::Invalid(diagnostics));
     };
     let commitments = a.commitments().count();
-    let checkable = a
-        .commitments()
-        .filter(|(p, c)| {
-            p.checkable == truce_accord::Checkable::Machine && !c.indicators.is_empty()
-        })
-        .count();
+    let checkable = a.machine_checkable();
     let not_checkable: Vec<Value> = a
         .provisions
         .iter()

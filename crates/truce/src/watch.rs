@@ -131,12 +131,7 @@ pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
         AccordCommand::Check { file } => {
             let a = load_accord(&file)?;
             let commitments = a.commitments().count();
-            let checkable = a
-                .commitments()
-                .filter(|(p, c)| {
-                    p.checkable == truce_accord::Checkable::Machine && !c.indicators.is_empty()
-                })
-                .count();
+            let checkable = a.machine_checkable();
             let mut out = format!(
                 "{}: ok: {} ({}), {} provisions, {} commitments of which {checkable} machine-checkable, {} zones\n",
                 file.display(),
