@@ -492,7 +492,7 @@ async fn export<S: Store>(
 async fn checkpoint<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
     authorise(&st, &headers, Endpoint::Checkpoint).await?;
     let w = watch(&st)?;
-    let note = crate::witness::cosigned(&w.sequencer.checkpoint(), &st.witnesses.peers);
+    let note = crate::witness::served(w, &st.witnesses);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],

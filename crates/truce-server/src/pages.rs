@@ -773,11 +773,13 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Respo
         Err(r) => return r,
     };
     let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
-    let note = crate::witness::cosigned(&w.sequencer.checkpoint(), &st.witnesses.peers);
+    let note = crate::witness::served(w, &st.witnesses);
+    let newest = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
+        .map_or(0, |c| c.size);
     let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text).ok();
     let cosignatures = note.signatures.len().saturating_sub(1);
     let mut body = format!(
-        "<p>Origin <code>{}</code>, <strong>{}</strong> entries, root <code>{}</code>.</p><p>{} witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: <code>truce log audit {{this server}}/log --vkey log.vkey</code>, adding <code>--witness</code> key files for a witness policy.</p>",
+        "<p>Origin <code>{}</code>, <strong>{}</strong> entries in the checkpoint served (the log holds {newest}), root <code>{}</code>.</p><p>{} witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: <code>truce log audit {{this server}}/log --vkey log.vkey</code>, adding <code>--witness</code> key files for a witness policy.</p>",
         esc(checkpoint.as_ref().map_or("?", |c| c.origin.as_str())),
         checkpoint.as_ref().map_or(0, |c| c.size),
         checkpoint

@@ -5,8 +5,11 @@
 //!   [`FileWitnessStore`] (the old-size check and the new state in one locked, flushed step).
 //! - **Peers**: the witnesses this server's log asks to cosign. A background task offers each peer the
 //!   latest checkpoint with a consistency proof from the size the peer last cosigned (learnt from a 409
-//!   when unknown), checks the cosignature it returns against the peer's key, and keeps it. The
-//!   checkpoint served at `/log/checkpoint` carries every cosignature gathered for that exact checkpoint.
+//!   when unknown), checks the cosignature it returns against the peer's key, and keeps it. Every peer
+//!   is offered the same checkpoint in a round. When the log has peers, `/log/checkpoint` serves the
+//!   newest checkpoint cosigned in a round, with every cosignature gathered for it: what is served is
+//!   witnessed, and trails the newest checkpoint by one round. (Tiles stay valid for it: the log keeps
+//!   the partial tiles of every checkpointed size.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,6 +33,8 @@ pub struct Witnesses {
     pub hosted: HashMap<String, Mutex<Witness<FileWitnessStore>>>,
     /// Witnesses this server's log asks to cosign.
     pub peers: Vec<Peer>,
+    /// The newest checkpoint cosigned in one round, with its cosignatures.
+    pub witnessed: Mutex<Option<Note>>,
 }
 
 /// A witness the log asks to cosign.
@@ -100,6 +105,16 @@ pub(crate) async fn add_checkpoint<S: Store>(
     })
 }
 
+/// The checkpoint to serve: without peers, the newest; with peers, the newest witnessed one (the newest
+/// until a first round has been cosigned).
+pub(crate) fn served(w: &crate::Watch, witnesses: &Witnesses) -> Note {
+    let newest = w.sequencer.checkpoint();
+    if witnesses.peers.is_empty() {
+        return newest;
+    }
+    witnesses.witnessed.lock().ok().and_then(|n| n.clone()).unwrap_or(newest)
+}
+
 /// The checkpoint note with the cosignatures gathered for that exact checkpoint.
 pub(crate) fn cosigned(note: &Note, peers: &[Peer]) -> Note {
     let mut out = note.clone();
@@ -137,6 +152,7 @@ pub fn start_cosigning<S: Store>(state: Arc<AppState<S>>) {
 
 fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
     let Some(w) = &state.watch else { return };
+    // One checkpoint for the whole round, so that the witnesses cosign the same one.
     let note = w.sequencer.checkpoint();
     for peer in &state.witnesses.peers {
         let done = peer
@@ -152,6 +168,22 @@ fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
                     Err(e) => s.error = Some(e),
                 }
             }
+        }
+    }
+    let gathered = cosigned(&note, &state.witnesses.peers);
+    if gathered.signatures.len() > note.signatures.len()
+        && let Ok(mut witnessed) = state.witnesses.witnessed.lock()
+    {
+        let size =
+            |n: &Note| truce_tlog::checkpoint::Checkpoint::parse(&n.text).map_or(0, |c| c.size);
+        // Only forward: a round that cosigned less than what is served does not replace it.
+        let better = witnessed.as_ref().is_none_or(|old| {
+            size(&gathered) > size(old)
+                || (size(&gathered) == size(old)
+                    && gathered.signatures.len() > old.signatures.len())
+        });
+        if better {
+            *witnessed = Some(gathered);
         }
     }
 }

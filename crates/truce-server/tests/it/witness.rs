@@ -90,6 +90,48 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     let latest = FileWitnessStore::new(&witness_dir).latest(&log_key.name).unwrap().unwrap();
     assert_eq!(latest.0, entries.len() as u64);
 
+    // Under a stream of submissions, every checkpoint served is cosigned, and sizes only grow.
+    let more: Vec<Vec<u8>> = (0..300u32)
+        .map(|k| {
+            let mut seed = [9u8; 32];
+            seed[..4].copy_from_slice(&k.to_be_bytes());
+            let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+            sign(
+                &mission,
+                E::Enrol {
+                    key: truce_watch::entry::key_hex(&key.verifying_key()),
+                    name: format!("late-{k}"),
+                    role: truce_watch::entry::Role::Observer,
+                    party: None,
+                },
+            )
+            .unwrap()
+        })
+        .collect();
+    let total = entries.len() + more.len();
+    let (writer, token) = (router.clone(), observer.clone());
+    let stream = tokio::spawn(async move {
+        for e in more {
+            let (status, _, _) = call(&writer, "POST", "/v1/entries", Some(&token), e).await;
+            assert_eq!(status, StatusCode::CREATED);
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    });
+    let mut last = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    while last < total as u64 {
+        let (_, body, _) = call(&router, "GET", "/log/checkpoint", None, vec![]).await;
+        let note = Note::parse(&body).unwrap();
+        verify_cosigned(&note, &log_key, &policy).expect("every checkpoint served is witnessed");
+        let size = truce_tlog::checkpoint::Checkpoint::parse(&note.text).unwrap().size;
+        assert!(size >= last, "the served checkpoint went back from {last} to {size}");
+        last = size;
+        seen.insert(size);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    stream.await.unwrap();
+    assert!(seen.len() > 2, "the witnessed checkpoint followed the log: {seen:?}");
+
     // Refusals, as tlog-witness specifies them.
     let (_, body, _) = call(&router, "GET", "/log/checkpoint", None, vec![]).await;
     let current = String::from_utf8(body).unwrap();
@@ -104,7 +146,7 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     // Stale old size: 409 with the witness's size.
     let (status, body, headers) = post(format!("old 0\n\n{current}")).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body, format!("{}\n", entries.len()));
+    assert_eq!(body, format!("{total}\n"));
     assert_eq!(headers["content-type"], "text/x.tlog.size");
     // A log the witness does not follow: 404.
     let stranger = NoteSigner::generate("stranger.test/log", truce_tlog::note::ED25519).unwrap();
@@ -117,7 +159,7 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     let note = Note::parse(current.as_bytes()).unwrap();
     let forged =
         Note { text: note.text.clone(), signatures: vec![impostor.sign(&note.text, 0)] }.to_text();
-    let (status, _, _) = post(format!("old {}\n\n{forged}", entries.len())).await;
+    let (status, _, _) = post(format!("old {total}\n\n{forged}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Malformed: 400. An unknown witness: 404.
     let (status, _, _) = post("old x\n\nnothing".into()).await;
