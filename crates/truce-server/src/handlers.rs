@@ -178,16 +178,21 @@ async fn get_scenario<S: Store>(
     Ok(Json(json!({"slug": v.slug, "version": v.version, "text": v.text})))
 }
 
+#[derive(Deserialize)]
+struct AnalysisQuery {
+    confidential: Option<bool>,
+}
+
 async fn analyze_scenario<S: Store>(
     State(st): St<S>,
     headers: HeaderMap,
     Path(slug): Path<String>,
+    Query(q): Query<AnalysisQuery>,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::AnalyzeScenario).await?;
-    let v = st.store.scenario(&slug, None).await?;
-    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
-    let scenario =
-        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    let caller = authorise(&st, &headers, Endpoint::AnalyzeScenario).await?;
+    let confidential = crate::table::confidential(&caller, q.confidential)?;
+    let version = st.store.scenario(&slug, None).await?.version;
+    let scenario = crate::table::load(&st, &slug, confidential).await?;
     let analysis = tokio::task::spawn_blocking(move || {
         let a = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
         let option = |o: truce_scenario::OptionIx| scenario.option(o).id.clone();
@@ -208,7 +213,7 @@ async fn analyze_scenario<S: Store>(
                 })
             })
             .collect();
-        json!({"format": "truce.analysis-summary/1", "slug": slug, "version": v.version, "readings": readings})
+        json!({"format": "truce.analysis-summary/1", "slug": slug, "version": version, "confidential": confidential, "readings": readings})
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;

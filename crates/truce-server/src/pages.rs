@@ -302,17 +302,25 @@ pub(crate) async fn analysis<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let v = match st.store.scenario(&slug, None).await {
-        Ok(v) => v,
-        Err(e) => return error_page(e.into(), Some(&c)),
+    let confidential = match crate::table::confidential(&c, fq.confidential) {
+        Ok(b) => b,
+        Err(e) => return error_page(e, Some(&c)),
     };
-    let text = v.text.clone();
+    let s = match crate::table::load(&st, &slug, confidential).await {
+        Ok(s) => s,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let mediator = c.role() == truce_store::Role::Mediator;
     let body = tokio::task::spawn_blocking(move || {
         let slug = slug;
-        let (scenario, _) = truce_scenario::parse("scenario.toml", &text);
-        let Some(s) = scenario else { return "<p>The scenario does not validate.</p>".to_string() };
         let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default());
-        let mut body = String::from("<table id=\"readings\"><caption>What each reading finds</caption><thead><tr><th scope=\"col\">Reading</th><th scope=\"col\">Hard constraints</th><th scope=\"col\">Feasible packages</th><th scope=\"col\">Blocked issues</th><th scope=\"col\">Fewest concessions</th><th scope=\"col\">Pareto set</th></tr></thead><tbody>");
+        let mut body = String::new();
+        if confidential {
+            let _ = write!(body, "<p role=\"status\"><strong>With the parties' confidential submissions.</strong> Only mediators see this analysis. <a href=\"/ui/scenarios/{0}/analysis\">The analysis from public positions</a>.</p>", esc(&slug));
+        } else if mediator {
+            let _ = write!(body, "<p>From the public positions. <a href=\"/ui/scenarios/{0}/analysis?confidential=true\">With the parties' confidential submissions</a> (mediators only).</p>", esc(&slug));
+        }
+        body.push_str("<table id=\"readings\"><caption>What each reading finds</caption><thead><tr><th scope=\"col\">Reading</th><th scope=\"col\">Hard constraints</th><th scope=\"col\">Feasible packages</th><th scope=\"col\">Blocked issues</th><th scope=\"col\">Fewest concessions</th><th scope=\"col\">Pareto set</th></tr></thead><tbody>");
         for r in &a.readings {
             let blocked: Vec<String> = r.feasibility.blocked_issues.iter().map(|i| esc(&s.issue(*i).id)).collect();
             let _ = write!(
@@ -349,7 +357,7 @@ pub(crate) async fn analysis<S: Store>(
                 body.push_str("</tr>");
             }
             body.push_str("</tbody></table><p class=\"muted\">Full reports with citations: <code>truce analyze</code>, or <code>GET /v1/scenarios/{slug}/analysis</code>.</p>");
-            body.push_str(&frontier_section(&s, &slug, fq.parties.as_deref(), fq.reading.as_deref()));
+            body.push_str(&frontier_section(&s, &slug, fq.parties.as_deref(), fq.reading.as_deref(), confidential));
         } else if let Some(r) = a.readings.first() {
             let _ = write!(body, "<h2>Blocked</h2><p>No package respects every red line; {} concession(s) at the fewest would open one.</p>", r.concessions.as_ref().map_or(0, |c| c.min_concessions));
         }
@@ -366,6 +374,7 @@ fn frontier_section(
     slug: &str,
     parties: Option<&str>,
     reading: Option<&str>,
+    confidential: bool,
 ) -> String {
     let default: Vec<&str> = s.parties.iter().take(2).map(|p| p.id.as_str()).collect();
     let asked = parties.map_or_else(|| default.join(","), str::to_string);
@@ -387,6 +396,9 @@ fn frontier_section(
         );
     }
     let reading = reading.unwrap_or("red_lines");
+    if confidential {
+        body.push_str("<input type=\"hidden\" name=\"confidential\" value=\"true\">");
+    }
     body.push_str("</fieldset><input type=\"hidden\" name=\"parties\" id=\"parties\"><label for=\"reading\">Reading</label> <select id=\"reading\" name=\"reading\">");
     for r in ["red_lines", "strict", "pessimistic"] {
         let selected = if r == reading { " selected" } else { "" };
@@ -429,7 +441,11 @@ pub(crate) async fn timeline<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let scenario = match crate::table::load(&st, &slug).await {
+    let confidential = match crate::table::confidential(&c, q.confidential) {
+        Ok(b) => b,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let scenario = match crate::table::load(&st, &slug, confidential).await {
         Ok(s) => s,
         Err(e) => return error_page(e, Some(&c)),
     };

@@ -12,12 +12,48 @@ use truce_scenario::{Date, PartyIx, Scenario};
 use truce_store::Store;
 
 use crate::handlers::{St, authorise};
-use crate::{AppError, AppState, Endpoint};
+use truce_store::Role;
 
-/// The latest version of scenario `slug`, parsed and checked for analysis.
-pub(crate) async fn load<S: Store>(st: &AppState<S>, slug: &str) -> Result<Scenario, AppError> {
+use crate::{AppError, AppState, Caller, Endpoint};
+
+/// Whether an analysis may use the parties' confidential preference submissions: only a mediator's,
+/// and only when asked (`?confidential=true`).
+pub(crate) fn confidential(caller: &Caller, asked: Option<bool>) -> Result<bool, AppError> {
+    match asked {
+        Some(true) if caller.role() == Role::Mediator => Ok(true),
+        Some(true) => Err(AppError::Forbidden(
+            "only mediators analyse with the parties' confidential submissions".into(),
+        )),
+        _ => Ok(false),
+    }
+}
+
+/// The latest version of scenario `slug`, parsed and checked for analysis; with `confidential`, each
+/// party's latest preference submission is added to it (as `POST …/preferences` validated it).
+pub(crate) async fn load<S: Store>(
+    st: &AppState<S>,
+    slug: &str,
+    confidential: bool,
+) -> Result<Scenario, AppError> {
     let v = st.store.scenario(slug, None).await?;
-    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+    let mut text = v.text;
+    let mut name = format!("{slug}.toml");
+    if confidential {
+        // Oldest first: a party's later submission replaces its earlier one.
+        let latest: std::collections::BTreeMap<String, String> = st
+            .store
+            .submissions(slug, None)
+            .await?
+            .into_iter()
+            .map(|s| (s.party, s.text))
+            .collect();
+        for body in latest.values() {
+            text.push('\n');
+            text.push_str(body);
+        }
+        name.push_str(" + confidential submissions");
+    }
+    let (scenario, diags) = truce_scenario::parse(&name, &text);
     let scenario =
         scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
     truce_table::check_groups(&scenario).map_err(|e| {
@@ -87,6 +123,7 @@ fn wants_svg(format: Option<&str>) -> Result<bool, AppError> {
 
 #[derive(Deserialize)]
 pub(crate) struct TimelineQuery {
+    pub(crate) confidential: Option<bool>,
     from: Option<String>,
     to: Option<String>,
     step: Option<String>,
@@ -143,15 +180,17 @@ pub(crate) async fn timeline<S: Store>(
     Path(slug): Path<String>,
     Query(q): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Timeline).await?;
+    let caller = authorise(&st, &headers, Endpoint::Timeline).await?;
+    let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
-    let scenario = load(&st, &slug).await?;
+    let scenario = load(&st, &slug, confidential).await?;
     let report = blocking(move || timeline_report(&scenario, &q)).await??;
     if as_svg { Ok(svg(truce_report::svg::timeline_svg(&report))) } else { json(&report) }
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RobustQuery {
+    confidential: Option<bool>,
     draws: Option<u64>,
     seed: Option<u64>,
     unknown_red_line: Option<f64>,
@@ -167,7 +206,8 @@ pub(crate) async fn robust<S: Store>(
     Path(slug): Path<String>,
     Query(q): Query<RobustQuery>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Robust).await?;
+    let caller = authorise(&st, &headers, Endpoint::Robust).await?;
+    let confidential = confidential(&caller, q.confidential)?;
     let draws = q.draws.unwrap_or(200);
     if draws == 0 || draws > MAX_DRAWS {
         return Err(AppError::Invalid(vec![format!("draws {draws}: expected 1 to {MAX_DRAWS}")]));
@@ -178,7 +218,7 @@ pub(crate) async fn robust<S: Store>(
             "unknown_red_line {unknown_red_line}: expected a probability between 0 and 1"
         )]));
     }
-    let scenario = load(&st, &slug).await?;
+    let scenario = load(&st, &slug, confidential).await?;
     let parties = parties(&scenario, q.parties.as_deref())?;
     let options = truce_table::RobustOptions { draws, seed: q.seed.unwrap_or(1), unknown_red_line };
     let report = blocking(move || {
@@ -191,6 +231,7 @@ pub(crate) async fn robust<S: Store>(
 
 #[derive(Deserialize)]
 pub(crate) struct FrontierQuery {
+    pub(crate) confidential: Option<bool>,
     pub(crate) parties: Option<String>,
     pub(crate) reading: Option<String>,
     format: Option<String>,
@@ -221,9 +262,10 @@ pub(crate) async fn frontier<S: Store>(
     Path(slug): Path<String>,
     Query(q): Query<FrontierQuery>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Frontier).await?;
+    let caller = authorise(&st, &headers, Endpoint::Frontier).await?;
+    let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
-    let scenario = load(&st, &slug).await?;
+    let scenario = load(&st, &slug, confidential).await?;
     let report =
         blocking(move || frontier_report(&scenario, q.parties.as_deref(), q.reading.as_deref()))
             .await??;
@@ -232,6 +274,7 @@ pub(crate) async fn frontier<S: Store>(
 
 #[derive(Deserialize)]
 pub(crate) struct DraftQuery {
+    confidential: Option<bool>,
     package: Option<String>,
     day_one: Option<String>,
 }
@@ -242,8 +285,9 @@ pub(crate) async fn draft<S: Store>(
     Path(slug): Path<String>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::DraftAgreement).await?;
-    let scenario = load(&st, &slug).await?;
+    let caller = authorise(&st, &headers, Endpoint::DraftAgreement).await?;
+    let confidential = confidential(&caller, q.confidential)?;
+    let scenario = load(&st, &slug, confidential).await?;
     let package = q.package.unwrap_or_else(|| "nash".to_string());
     let day_one = match &q.day_one {
         Some(d) => date("day_one", d)?,

@@ -243,6 +243,36 @@ async fn a_delegate_cannot_read_another_partys_raw_preferences_by_any_endpoint()
     }
     // The mediator sees it.
     let mediator = s.tokens.iter().find(|(r, _, _)| *r == Role::Mediator).unwrap().2.clone();
+    // Only a mediator analyses with the confidential submissions: there, UKR's reservation value is
+    // its disagreement point; in the public analysis it is not.
+    let frontier = "/v1/scenarios/ukraine-2025/frontier?parties=UKR,RUS";
+    let (status, bytes, _) =
+        call(&s.router, "GET", &format!("{frontier}&confidential=true"), Some(&mediator), vec![])
+            .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["disagreement"][0], 0.4242, "{}", v["disagreement"]);
+    let (_, bytes, _) = call(&s.router, "GET", frontier, Some(&mediator), vec![]).await;
+    assert!(!String::from_utf8_lossy(&bytes).contains("0.4242"));
+    let others: Vec<&String> =
+        s.tokens.iter().filter(|(r, _, _)| *r != Role::Mediator).map(|(_, _, t)| t).collect();
+    for path in [
+        format!("{frontier}&confidential=true"),
+        "/v1/scenarios/ukraine-2025/analysis?confidential=true".to_string(),
+        "/v1/scenarios/ukraine-2025/timeline?confidential=true".to_string(),
+        "/v1/scenarios/ukraine-2025/robust?draws=2&confidential=true".to_string(),
+        "/v1/scenarios/ukraine-2025/draft?confidential=true".to_string(),
+        "/ui/scenarios/ukraine-2025/analysis?confidential=true".to_string(),
+        "/ui/scenarios/ukraine-2025/timeline?confidential=true".to_string(),
+    ] {
+        for token in &others {
+            let (status, bytes, _) = call(&s.router, "GET", &path, Some(token), vec![]).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            assert!(!String::from_utf8_lossy(&bytes).contains("0.4242"), "{path}");
+        }
+        let (status, _, _) = call(&s.router, "GET", &path, Some(&mediator), vec![]).await;
+        assert_eq!(status, StatusCode::OK, "{path} as the mediator");
+    }
     let (status, bytes, _) =
         call(&s.router, "GET", "/v1/scenarios/ukraine-2025/preferences", Some(&mediator), vec![])
             .await;
