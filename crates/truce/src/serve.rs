@@ -113,6 +113,31 @@ impl Config {
     }
 }
 
+/// Evaluates `$body` with `$store` bound to the configured store: PostgreSQL for a `postgres://` URL,
+/// otherwise SQLite in the data directory. (A macro, because the two stores are different types.)
+macro_rules! with_store {
+    ($config:expr, |$store:ident| $body:expr) => {
+        match &$config.database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let $store = truce_store_postgres::Postgres::connect(url)
+                    .await
+                    .map_err(|e| format_err!("PostgreSQL: {e}"))?;
+                $body
+            }
+            Some(other) => bail!(
+                "TRUCE_DATABASE_URL: unsupported scheme in {:?}; expected postgres://",
+                other.split(':').next().unwrap_or("")
+            ),
+            None => {
+                let $store = truce_store_sqlite::Sqlite::open(&$config.data_dir.join("truce.db"))
+                    .await
+                    .map_err(|e| format_err!("SQLite: {e}"))?;
+                $body
+            }
+        }
+    };
+}
+
 /// A new random token: 32 bytes, hex.
 fn new_token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
@@ -350,21 +375,7 @@ pub fn add_user(
     runtime.block_on(async {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-        match &config.database_url {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                let store = truce_store_postgres::Postgres::connect(url)
-                    .await
-                    .map_err(|e| format_err!("PostgreSQL: {e}"))?;
-                add(store, name, role, party, &token).await
-            }
-            Some(_) => bail!("TRUCE_DATABASE_URL: expected postgres://"),
-            None => {
-                let store = truce_store_sqlite::Sqlite::open(&config.data_dir.join("truce.db"))
-                    .await
-                    .map_err(|e| format_err!("SQLite: {e}"))?;
-                add(store, name, role, party, &token).await
-            }
-        }
+        with_store!(&config, |store| add(store, name, role, party, &token).await)
     })?;
     Ok(format!("{token}\n"))
 }
@@ -394,25 +405,9 @@ fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     runtime.block_on(async move {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-        match &config.database_url {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                let store = truce_store_postgres::Postgres::connect(url)
-                    .await
-                    .map_err(|e| format_err!("PostgreSQL: {e}"))?;
-                let d = if demo { Some(seed(&store).await?) } else { None };
-                launch(store, &config, d).await
-            }
-            Some(other) => bail!(
-                "TRUCE_DATABASE_URL: unsupported scheme in {:?}; expected postgres://",
-                other.split(':').next().unwrap_or("")
-            ),
-            None => {
-                let store = truce_store_sqlite::Sqlite::open(&config.data_dir.join("truce.db"))
-                    .await
-                    .map_err(|e| format_err!("SQLite: {e}"))?;
-                let d = if demo { Some(seed(&store).await?) } else { None };
-                launch(store, &config, d).await
-            }
-        }
+        with_store!(&config, |store| {
+            let d = if demo { Some(seed(&store).await?) } else { None };
+            launch(store, &config, d).await
+        })
     })
 }
