@@ -80,6 +80,7 @@ endpoints! {
     DailyReport => "GET" "/v1/reports/daily" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The daily report: `?date=YYYY-MM-DD` (default the latest day with observations), `&view=`, `&format=md|html`.";
     Export => "GET" "/v1/export" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observations on the log: `?format=geojson|csv|acled`, `&view=` (ACLED's country column).";
     AddCheckpoint => "POST" "/witness/{name}/add-checkpoint" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "tlog-witness add-checkpoint for the hosted witness `name`. Open to every caller: the log's signature on the checkpoint is the authentication, as the specification has it.";
+    Witnesses => "GET" "/v1/witnesses" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The witnesses: those hosted here (key, logs followed, size last cosigned for each) and those the log asks to cosign (key, URL, size last cosigned, when, last error), with the sizes of the checkpoint served and of the newest.";
     TimelinePage => "GET" "/ui/scenarios/{slug}/timeline" [Mediator, Analyst, PartyDelegate] "The timeline chart.";
     LogPage => "GET" "/ui/log" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The log's checkpoint, size, and its witnesses' cosignatures.";
 }

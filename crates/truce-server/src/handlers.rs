@@ -115,6 +115,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::DailyReport => get(daily_report::<S>),
             Endpoint::Export => get(export::<S>),
             Endpoint::AddCheckpoint => post(crate::witness::add_checkpoint::<S>),
+            Endpoint::Witnesses => get(crate::witness::list::<S>),
             Endpoint::TimelinePage => get(crate::pages::timeline::<S>),
         };
         router = router.route(path, method);

@@ -105,6 +105,69 @@ pub(crate) async fn add_checkpoint<S: Store>(
     })
 }
 
+pub(crate) async fn list<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+) -> Result<axum::Json<serde_json::Value>, AppError> {
+    use serde_json::json;
+    use truce_tlog::witness::WitnessStore;
+    authorise(&st, &headers, Endpoint::Witnesses).await?;
+    let size = |n: &Note| truce_tlog::checkpoint::Checkpoint::parse(&n.text).map_or(0, |c| c.size);
+    let when = |t: Option<SystemTime>| {
+        t.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.to_string())
+    };
+    let mut hosted: Vec<serde_json::Value> = Vec::new();
+    let mut names: Vec<&String> = st.witnesses.hosted.keys().collect();
+    names.sort();
+    for name in names {
+        let w = st.witnesses.hosted[name]
+            .lock()
+            .map_err(|_| AppError::Internal("witness lock poisoned".into()))?;
+        let mut origins: Vec<&String> = w.logs.keys().collect();
+        origins.sort();
+        let logs: Vec<serde_json::Value> = origins
+            .into_iter()
+            .map(|origin| {
+                let latest = w.store.latest(origin).ok().flatten().map(|(s, _)| s);
+                json!({"origin": origin, "vkey": w.logs[origin].vkey(), "cosigned_size": latest})
+            })
+            .collect();
+        hosted.push(json!({
+            "name": name,
+            "url_path": format!("/witness/{name}/add-checkpoint"),
+            "vkey": w.signer.verifier().vkey(),
+            "logs": logs,
+        }));
+    }
+    let served = st.watch.as_ref().map(|w| served(w, &st.witnesses));
+    let peers: Vec<serde_json::Value> = st
+        .witnesses
+        .peers
+        .iter()
+        .map(|p| {
+            let s = p.status.lock().map(|s| s.clone()).unwrap_or_default();
+            let on_served = served
+                .as_ref()
+                .is_some_and(|n| s.cosigned.as_ref().is_some_and(|(t, _)| *t == n.text));
+            json!({
+                "name": p.verifier.name,
+                "vkey": p.verifier.vkey(),
+                "url": p.url,
+                "cosigned_size": s.size,
+                "cosigned_at": when(s.at),
+                "cosigned_served_checkpoint": on_served,
+                "last_error": s.error,
+            })
+        })
+        .collect();
+    Ok(axum::Json(json!({
+        "served_size": served.as_ref().map(size),
+        "newest_size": st.watch.as_ref().map(|w| size(&w.sequencer.checkpoint())),
+        "hosted": hosted,
+        "peers": peers,
+    })))
+}
+
 /// The checkpoint to serve: without peers, the newest; with peers, the newest witnessed one (the newest
 /// until a first round has been cosigned).
 pub(crate) fn served(w: &crate::Watch, witnesses: &Witnesses) -> Note {

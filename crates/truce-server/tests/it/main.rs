@@ -143,6 +143,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::DailyReport => ("/v1/reports/daily?date=2015-03-01".into(), vec![]),
         Endpoint::Export => ("/v1/export?format=csv".into(), vec![]),
         Endpoint::AddCheckpoint => ("/witness/nobody/add-checkpoint".into(), b"old 0".to_vec()),
+        Endpoint::Witnesses => ("/v1/witnesses".into(), vec![]),
         Endpoint::TimelinePage => ("/ui/scenarios/ukraine-2025/timeline".into(), vec![]),
     };
     (method, path, body)

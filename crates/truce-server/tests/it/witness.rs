@@ -167,6 +167,16 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     let (status, _, _) =
         call(&router, "POST", "/witness/nobody/add-checkpoint", None, current.into_bytes()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // The witnesses, for machines: the hosted one has cosigned the whole log, and so says the peer.
+    let (status, body, _) = call(&router, "GET", "/v1/witnesses", None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["hosted"][0]["name"], "ukr");
+    assert_eq!(v["hosted"][0]["logs"][0]["origin"], log_key.name);
+    assert_eq!(v["hosted"][0]["logs"][0]["cosigned_size"], total);
+    assert_eq!(v["peers"][0]["name"], "ukr.witness.test");
+    assert_eq!(v["peers"][0]["cosigned_size"], total);
+    assert_eq!(v["served_size"], total);
     // The log page shows the witness and its cosignature.
     let (status, page, _) = call(&router, "GET", "/ui/log", None, vec![]).await;
     let page = String::from_utf8(page).unwrap();
