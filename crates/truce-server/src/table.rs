@@ -74,17 +74,20 @@ pub(crate) fn parties(scenario: &Scenario, ids: Option<&str>) -> Result<Vec<Part
         return Ok(scenario.party_ixs().collect());
     };
     let known: Vec<&str> = scenario.parties.iter().map(|p| p.id.as_str()).collect();
-    ids.split(',')
-        .map(|id| {
-            scenario.party_by_id(id.trim()).ok_or_else(|| {
-                AppError::Invalid(vec![format!(
-                    "parties: unknown party {:?}; expected some of {}",
-                    id.trim(),
-                    known.join(", ")
-                )])
-            })
-        })
-        .collect()
+    let mut out: Vec<PartyIx> = Vec::new();
+    for id in ids.split(',').map(str::trim) {
+        let party = scenario.party_by_id(id).ok_or_else(|| {
+            AppError::Invalid(vec![format!(
+                "parties: unknown party {id:?}; expected some of {}",
+                known.join(", ")
+            )])
+        })?;
+        if out.contains(&party) {
+            return Err(AppError::Invalid(vec![format!("parties: {id} is given twice")]));
+        }
+        out.push(party);
+    }
+    Ok(out)
 }
 
 fn date(name: &str, value: &str) -> Result<Date, AppError> {

@@ -617,6 +617,9 @@ fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result
         let party = scenario.party_by_id(id).ok_or_else(|| {
             format_err!("--parties: unknown party \"{id}\"; expected some of {}", known.join(", "))
         })?;
+        if out.contains(&party) {
+            return Err(format_err!("--parties: {id} is given twice"));
+        }
         out.push(party);
     }
     if out.is_empty() {

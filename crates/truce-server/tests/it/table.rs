@@ -121,6 +121,7 @@ async fn frontier_for_a_pair_and_a_triple() {
         ("parties=UKR", "2 or 3 parties"),
         ("parties=UKR,RUS,USA,EU", "2 or 3 parties"),
         ("parties=UKR,ZZZ", "unknown party \\\"ZZZ\\\""),
+        ("parties=UKR,UKR", "UKR is given twice"),
         ("parties=UKR,RUS&reading=hopeful", "expected red_lines, strict or pessimistic"),
     ] {
         let (status, body) = get(&s, &format!("/v1/scenarios/ukraine-2025/frontier?{query}")).await;

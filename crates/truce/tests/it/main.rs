@@ -217,6 +217,9 @@ fn unknown_party_and_missing_file_are_errors() {
     let out = truce(&["analyze", SEED, "--parties", "RUS,XYZ"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown party \"XYZ\""));
+    let out = truce(&["analyze", SEED, "--parties", "RUS,UKR,RUS"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RUS is given twice"));
     let out = truce(&["analyze", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/file.toml"));
