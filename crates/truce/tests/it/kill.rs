@@ -15,11 +15,11 @@ const CLIENTS: u8 = 4;
 /// The submissions acknowledged so far: (index, entry).
 type Acked = Arc<Mutex<Vec<(u64, Vec<u8>)>>>;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn truce(dir: &Path) -> Command {
+pub(crate) fn truce(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_truce"));
     c.current_dir(super::root())
         .env("TRUCE_DATA_DIR", dir)
@@ -31,10 +31,20 @@ fn truce(dir: &Path) -> Command {
 }
 
 /// Starts the server and waits until it answers.
-fn start(dir: &Path, agent: &ureq::Agent) -> (Child, String) {
-    let port = free_port();
+pub(crate) fn start(dir: &Path, agent: &ureq::Agent) -> (Child, String) {
+    start_on(dir, agent, free_port(), &[])
+}
+
+/// Starts the server on `port` with extra environment, and waits until it answers.
+pub(crate) fn start_on(
+    dir: &Path,
+    agent: &ureq::Agent,
+    port: u16,
+    envs: &[(&str, String)],
+) -> (Child, String) {
     let mut child = truce(dir)
         .arg("serve")
+        .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
         .env("TRUCE_LISTEN", format!("127.0.0.1:{port}"))
         .env("TRUCE_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
@@ -54,7 +64,7 @@ fn start(dir: &Path, agent: &ureq::Agent) -> (Child, String) {
     panic!("the server did not start");
 }
 
-fn submit(agent: &ureq::Agent, url: &str, token: &str, entry: &[u8]) -> Option<u64> {
+pub(crate) fn submit(agent: &ureq::Agent, url: &str, token: &str, entry: &[u8]) -> Option<u64> {
     let mut r = agent
         .post(&format!("{url}/v1/entries"))
         .header("authorization", &format!("Bearer {token}"))
