@@ -565,6 +565,9 @@ pub fn openapi_document() -> Value {
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name.trim_start_matches('*'), "in": "path", "required": true, "schema": {"type": "string"}}))
+            .chain(e.query().iter().map(|(name, kind, doc)| {
+                json!({"name": name, "in": "query", "required": false, "schema": {"type": kind}, "description": doc})
+            }))
             .collect();
         let roles: Vec<&str> = e.roles().iter().map(|r| r.as_str()).collect();
         let public = e.allows(Role::Public);
