@@ -28,27 +28,12 @@ fn main() -> anyhow::Result<()> {
         Some("fuzz-build") => fuzz_build(&root),
         Some("bench-table") => bench_table(&root, args.iter().any(|a| a == "--skip-negmas")),
         Some("bench-log") => {
-            run(Command::new(env!("CARGO")).current_dir(&root).args([
-                "build",
-                "--release",
-                "--quiet",
-                "-p",
-                "truce",
-            ]))?;
+            let truce = release_truce(&root)?;
             let scratch = root.join("target/bench-log");
-            run(Command::new(root.join("target/release/truce"))
-                .args(["log", "bench"])
-                .arg(&scratch))
+            run(Command::new(&truce).args(["log", "bench"]).arg(&scratch))
         }
         Some("bench-server") => {
-            run(Command::new(env!("CARGO")).current_dir(&root).args([
-                "build",
-                "--release",
-                "--quiet",
-                "-p",
-                "truce",
-            ]))?;
-            let truce = root.join("target/release/truce");
+            let truce = release_truce(&root)?;
             run(Command::new(&truce).current_dir(&root).arg("bench-server"))?;
             // The same on PostgreSQL, in a throwaway cluster.
             let postgres = Postgres::start()?;
@@ -59,14 +44,8 @@ fn main() -> anyhow::Result<()> {
             ]))
         }
         Some("bench-watch") => {
-            run(Command::new(env!("CARGO")).current_dir(&root).args([
-                "build",
-                "--release",
-                "--quiet",
-                "-p",
-                "truce",
-            ]))?;
-            let mut cmd = Command::new(root.join("target/release/truce"));
+            let truce = release_truce(&root)?;
+            let mut cmd = Command::new(&truce);
             cmd.current_dir(&root).args(["bench-watch", "accords/minsk-2015.toml"]);
             if let Some(n) = args.get(1) {
                 cmd.args(["--observations", n]);
@@ -330,6 +309,22 @@ fn fuzz_run(root: &Path, target: &str, seconds: u64) -> anyhow::Result<()> {
         .args(["--", &format!("-max_total_time={seconds}"), "-max_len=65536"]))
 }
 
+/// Builds the `truce` binary in release mode and returns its path (in `CARGO_TARGET_DIR` when set).
+fn release_truce(root: &Path) -> anyhow::Result<PathBuf> {
+    run(Command::new(env!("CARGO")).current_dir(root).args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "truce",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|t| if t.is_absolute() { t } else { root.join(t) })
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release/truce"))
+}
+
 /// Runs `cmd`, returning its standard output; its standard error goes to ours.
 fn output(cmd: &mut Command) -> anyhow::Result<String> {
     let out =
@@ -383,14 +378,7 @@ fn negmas_python(root: &Path) -> anyhow::Result<PathBuf> {
 /// same work (Pareto frontier, then Nash, KS, Kalai and max-welfare points; loading excluded), median of 3 runs
 /// (NegMAS: 1 run from 10^6 outcomes, where one run takes tens of seconds).
 fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
-    run(Command::new(env!("CARGO")).current_dir(root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "truce",
-    ]))?;
-    let truce = root.join("target/release/truce");
+    let truce = release_truce(root)?;
     let data = root.join("test_data/negotiation");
 
     println!(
@@ -525,14 +513,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     use truce_tlog::client::{TileVerifier, audit, check_consistency};
     use truce_tlog::note::{Note, NoteVerifier, verify_note};
 
-    run(Command::new(env!("CARGO")).current_dir(root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "truce",
-    ]))?;
-    let truce = root.join("target/release/truce");
+    let truce = release_truce(root)?;
     let work = root.join("target/crash-test");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;

@@ -6,7 +6,7 @@ pub mod render;
 pub mod report;
 pub mod svg;
 
-use truce_scenario::{OptionIx, Scenario};
+use truce_scenario::{OptionIx, PartyIx, Scenario};
 
 /// The package named by `spec`: a bargaining solution of the red-lines reading (`nash`, `maximin`, `ks`,
 /// `utilitarian`), or one option id per issue, comma-separated. The options come back in issue order.
@@ -58,4 +58,26 @@ pub fn choose_package(scenario: &Scenario, spec: &str) -> Result<Vec<OptionIx>, 
 /// position. `None` when it has no positions.
 pub fn default_day_one(scenario: &Scenario) -> Option<truce_scenario::Date> {
     scenario.positions.iter().map(|p| p.date).max().and_then(|d| d.tomorrow().ok())
+}
+
+/// The parties named by `ids`, in that order. The error says what was wrong and what was expected.
+pub fn select_parties<'a>(
+    scenario: &Scenario,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<PartyIx>, String> {
+    let known = || scenario.parties.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ");
+    let mut out: Vec<PartyIx> = Vec::new();
+    for id in ids.into_iter().map(str::trim) {
+        let party = scenario
+            .party_by_id(id)
+            .ok_or_else(|| format!("unknown party {id:?}; expected some of {}", known()))?;
+        if out.contains(&party) {
+            return Err(format!("{id} is given twice"));
+        }
+        out.push(party);
+    }
+    if out.is_empty() {
+        return Err(format!("no party given; expected some of {}", known()));
+    }
+    Ok(out)
 }

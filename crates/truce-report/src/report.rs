@@ -809,29 +809,33 @@ pub struct FrontierSolutionReport {
     pub utilities: Vec<f64>,
 }
 
-/// The frontier report for `parties` (two or three) under `reading`, analysing `scenario` with every
-/// party at the table. The error says what was expected.
+/// The frontier report for `parties` (two or three) under `reading`, from `analysis`, an analysis of
+/// `scenario` with those parties at the table. The error says what was expected.
 pub fn frontier_for(
     scenario: &Scenario,
+    analysis: &Analysis,
     parties: &[truce_scenario::PartyIx],
     reading: truce_table::Reading,
 ) -> Result<FrontierReport, String> {
     if !(2..=3).contains(&parties.len()) {
         return Err(format!("a frontier plot shows 2 or 3 parties, not {}", parties.len()));
     }
-    let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default());
-    let slots: Vec<usize> = parties
+    let slots = parties
         .iter()
-        .map(|p| analysis.stances.parties.iter().position(|q| q == p).unwrap_or(usize::MAX))
-        .collect();
+        .map(|p| {
+            analysis.stances.parties.iter().position(|q| q == p).ok_or_else(|| {
+                format!("{} is not at the table of this analysis", scenario.party(*p).id)
+            })
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
     let r = truce_table::Reading::ALL.iter().position(|x| *x == reading).unwrap_or(0);
-    let view = truce_table::frontier_view(scenario, &analysis, r, &slots).ok_or_else(|| {
+    let view = truce_table::frontier_view(scenario, analysis, r, &slots).ok_or_else(|| {
         format!(
             "no package is feasible under the {} reading: see the analysis for the concessions that would open one",
             ReadingName::from(reading).as_str()
         )
     })?;
-    Ok(frontier_report(scenario, &analysis, &view, reading))
+    Ok(frontier_report(scenario, analysis, &view, reading))
 }
 
 /// The reading named `name` (`red_lines`, `strict`, `pessimistic`).

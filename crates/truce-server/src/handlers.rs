@@ -532,9 +532,7 @@ pub(crate) fn metrics_routes<S: Store>(state: Arc<AppState<S>>) -> Router {
 async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     let mut out = String::new();
     if let Some(w) = &st.watch {
-        let size = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
-            .map(|c| c.size)
-            .unwrap_or(0);
+        let size = w.size();
         let (entries, observations, refused) = {
             let s = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
             (s.registry().size, s.registry().observations.len(), s.registry().refused.len())

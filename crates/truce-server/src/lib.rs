@@ -128,7 +128,17 @@ type TileCache = (usize, std::collections::HashMap<String, Arc<Vec<u8>>>);
 /// How many bytes of full tiles a server keeps in memory for the read path.
 pub const TILE_CACHE_BYTES: usize = 64 << 20;
 
+/// The size of the tree a checkpoint note signs (0 if it does not parse, which the log's own notes do).
+pub(crate) fn note_size(note: &truce_tlog::note::Note) -> u64 {
+    truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_or(0, |c| c.size)
+}
+
 impl Watch {
+    /// The size of the newest signed checkpoint.
+    pub fn size(&self) -> u64 {
+        note_size(&self.sequencer.checkpoint())
+    }
+
     /// A full tile or bundle from the cache, or from disk (then cached while the budget lasts).
     /// Partial tiles are always read from disk: they are superseded as the log grows.
     pub(crate) fn tile(&self, path: &str, full: bool) -> std::io::Result<Arc<Vec<u8>>> {

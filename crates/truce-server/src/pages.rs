@@ -154,9 +154,7 @@ pub(crate) async fn home<S: Store>(State(st): St<S>, headers: HeaderMap) -> Resp
         "<p>Truce holds the parties' positions and what the Table finds in them, the agreement as checkable commitments, and the observer mission's signed log, from which anyone recomputes compliance.</p>",
     );
     if let Some(w) = &st.watch {
-        let size = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
-            .map(|c| c.size)
-            .unwrap_or(0);
+        let size = w.size();
         let _ = write!(
             body,
             "<p>The log holds <strong>{size}</strong> signed entries. <a href=\"/ui/agreement\">Compliance with the agreement</a> is computed from them.</p>"
@@ -357,7 +355,7 @@ pub(crate) async fn analysis<S: Store>(
                 body.push_str("</tr>");
             }
             body.push_str("</tbody></table><p class=\"muted\">Full reports with citations: <code>truce analyze</code>, or <code>GET /v1/scenarios/{slug}/analysis</code>.</p>");
-            body.push_str(&frontier_section(&s, &slug, fq.parties.as_deref(), fq.reading.as_deref(), confidential));
+            body.push_str(&frontier_section(&s, &a, &slug, fq.parties.as_deref(), fq.reading.as_deref(), confidential));
         } else if let Some(r) = a.readings.first() {
             let _ = write!(body, "<h2>Blocked</h2><p>No package respects every red line; {} concession(s) at the fewest would open one.</p>", r.concessions.as_ref().map_or(0, |c| c.min_concessions));
         }
@@ -371,6 +369,7 @@ pub(crate) async fn analysis<S: Store>(
 /// The frontier plot for the parties asked (default: the first two), with the form that picks them.
 fn frontier_section(
     s: &truce_scenario::Scenario,
+    a: &truce_table::Analysis,
     slug: &str,
     parties: Option<&str>,
     reading: Option<&str>,
@@ -409,7 +408,7 @@ fn frontier_section(
         var ps=[...this.querySelectorAll('input[name=party]:checked')].map(function(i){return i.value});\
         this.querySelectorAll('input[name=party]').forEach(function(i){i.disabled=true});\
         document.getElementById('parties').value=ps.join(',');});</script>");
-    match crate::table::frontier_report(s, Some(&asked), Some(reading)) {
+    match crate::table::frontier_report(s, a, Some(&asked), Some(reading)) {
         Ok(report) => {
             let _ = write!(
                 body,
@@ -790,8 +789,7 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Respo
     };
     let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
     let note = crate::witness::served(w, &st.witnesses);
-    let newest = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
-        .map_or(0, |c| c.size);
+    let newest = w.size();
     let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text).ok();
     let cosignatures = note.signatures.len().saturating_sub(1);
     let mut body = format!(

@@ -73,21 +73,8 @@ pub(crate) fn parties(scenario: &Scenario, ids: Option<&str>) -> Result<Vec<Part
     let Some(ids) = ids.filter(|s| !s.trim().is_empty()) else {
         return Ok(scenario.party_ixs().collect());
     };
-    let known: Vec<&str> = scenario.parties.iter().map(|p| p.id.as_str()).collect();
-    let mut out: Vec<PartyIx> = Vec::new();
-    for id in ids.split(',').map(str::trim) {
-        let party = scenario.party_by_id(id).ok_or_else(|| {
-            AppError::Invalid(vec![format!(
-                "parties: unknown party {id:?}; expected some of {}",
-                known.join(", ")
-            )])
-        })?;
-        if out.contains(&party) {
-            return Err(AppError::Invalid(vec![format!("parties: {id} is given twice")]));
-        }
-        out.push(party);
-    }
-    Ok(out)
+    truce_report::select_parties(scenario, ids.split(','))
+        .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
 
 fn date(name: &str, value: &str) -> Result<Date, AppError> {
@@ -240,9 +227,11 @@ pub(crate) struct FrontierQuery {
     format: Option<String>,
 }
 
-/// The frontier report for two or three parties under a reading (default: red lines).
+/// The frontier report for two or three parties under a reading (default: red lines), from `analysis`
+/// (of `scenario`, every party at the table).
 pub(crate) fn frontier_report(
     scenario: &Scenario,
+    analysis: &truce_table::Analysis,
     parties_asked: Option<&str>,
     reading: Option<&str>,
 ) -> Result<truce_report::report::FrontierReport, AppError> {
@@ -255,7 +244,7 @@ pub(crate) fn frontier_report(
             )])
         })?,
     };
-    truce_report::report::frontier_for(scenario, &shown, reading)
+    truce_report::report::frontier_for(scenario, analysis, &shown, reading)
         .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
 
@@ -269,9 +258,11 @@ pub(crate) async fn frontier<S: Store>(
     let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
-    let report =
-        blocking(move || frontier_report(&scenario, q.parties.as_deref(), q.reading.as_deref()))
-            .await??;
+    let report = blocking(move || {
+        let analysis = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
+        frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading.as_deref())
+    })
+    .await??;
     if as_svg { Ok(svg(truce_report::svg::frontier_svg(&report))) } else { json(&report) }
 }
 

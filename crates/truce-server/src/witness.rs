@@ -24,7 +24,7 @@ use truce_tlog::note::{Note, NoteVerifier};
 use truce_tlog::witness::{FileWitnessStore, Witness};
 
 use crate::handlers::{St, authorise};
-use crate::{AppError, AppState, Endpoint};
+use crate::{AppError, AppState, Endpoint, note_size};
 
 /// The witnesses of a server.
 #[derive(Default)]
@@ -112,7 +112,6 @@ pub(crate) async fn list<S: Store>(
     use serde_json::json;
     use truce_tlog::witness::WitnessStore;
     authorise(&st, &headers, Endpoint::Witnesses).await?;
-    let size = |n: &Note| truce_tlog::checkpoint::Checkpoint::parse(&n.text).map_or(0, |c| c.size);
     let when = |t: Option<SystemTime>| {
         t.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.to_string())
     };
@@ -161,8 +160,8 @@ pub(crate) async fn list<S: Store>(
         })
         .collect();
     Ok(axum::Json(json!({
-        "served_size": served.as_ref().map(size),
-        "newest_size": st.watch.as_ref().map(|w| size(&w.sequencer.checkpoint())),
+        "served_size": served.as_ref().map(note_size),
+        "newest_size": st.watch.as_ref().map(|w| w.size()),
         "hosted": hosted,
         "peers": peers,
     })))
@@ -217,6 +216,8 @@ fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
     let Some(w) = &state.watch else { return };
     // One checkpoint for the whole round, so that the witnesses cosign the same one.
     let note = w.sequencer.checkpoint();
+    // Peers that last cosigned the same size get the same proof: computed once a round.
+    let mut proofs: HashMap<u64, Vec<truce_tlog::merkle::Hash>> = HashMap::new();
     for peer in &state.witnesses.peers {
         let done = peer
             .status
@@ -224,7 +225,7 @@ fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
             .map(|s| s.cosigned.as_ref().is_some_and(|(t, _)| *t == note.text))
             .unwrap_or(true);
         if !done {
-            let outcome = offer(w, peer, &note, agent);
+            let outcome = offer(w, peer, &note, agent, &mut proofs);
             if let Ok(mut s) = peer.status.lock() {
                 match outcome {
                     Ok(()) => s.error = None,
@@ -237,12 +238,10 @@ fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
     if gathered.signatures.len() > note.signatures.len()
         && let Ok(mut witnessed) = state.witnesses.witnessed.lock()
     {
-        let size =
-            |n: &Note| truce_tlog::checkpoint::Checkpoint::parse(&n.text).map_or(0, |c| c.size);
         // Only forward: a round that cosigned less than what is served does not replace it.
         let better = witnessed.as_ref().is_none_or(|old| {
-            size(&gathered) > size(old)
-                || (size(&gathered) == size(old)
+            note_size(&gathered) > note_size(old)
+                || (note_size(&gathered) == note_size(old)
                     && gathered.signatures.len() > old.signatures.len())
         });
         if better {
@@ -252,7 +251,13 @@ fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
 }
 
 /// One round with one peer: at most two requests (the second after a 409 told the witness's size).
-fn offer(w: &crate::Watch, peer: &Peer, note: &Note, agent: &ureq::Agent) -> Result<(), String> {
+fn offer(
+    w: &crate::Watch,
+    peer: &Peer,
+    note: &Note,
+    agent: &ureq::Agent,
+    proofs: &mut HashMap<u64, Vec<truce_tlog::merkle::Hash>>,
+) -> Result<(), String> {
     let checkpoint =
         truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_err(|e| e.to_string())?;
     let mut old = peer.status.lock().map_err(|_| "lock poisoned")?.size;
@@ -263,17 +268,18 @@ fn offer(w: &crate::Watch, peer: &Peer, note: &Note, agent: &ureq::Agent) -> Res
                 checkpoint.size
             ));
         }
-        let proof = if old == 0 || old == checkpoint.size {
-            Vec::new()
-        } else {
+        if old != 0 && old != checkpoint.size && !proofs.contains_key(&old) {
             let reader = truce_tlog::fs::DirReader { root: w.dir.clone() };
             let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)
                 .map_err(|e| e.to_string())?;
-            truce_tlog::merkle::consistency_proof(&verifier, old, checkpoint.size)
-                .map_err(|e| e.to_string())?
-        };
+            let proof = truce_tlog::merkle::consistency_proof(&verifier, old, checkpoint.size)
+                .map_err(|e| e.to_string())?;
+            proofs.insert(old, proof);
+        }
+        // From size 0, or to the same size, the proof is empty.
+        let proof = proofs.get(&old).map_or(&[][..], Vec::as_slice);
         let mut body = format!("old {old}\n");
-        for h in &proof {
+        for h in proof {
             use base64::Engine;
             body.push_str(&base64::engine::general_purpose::STANDARD.encode(h));
             body.push('\n');

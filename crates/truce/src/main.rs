@@ -437,7 +437,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let reading = report::reading_by_name(&reading).ok_or_else(|| {
                 format_err!("--reading {reading:?}: expected red_lines, strict or pessimistic")
             })?;
-            let report = report::frontier_for(&scenario, &parties, reading)
+            let analysis = analyze(&scenario, &AnalysisOptions::default());
+            let report = report::frontier_for(&scenario, &analysis, &parties, reading)
                 .map_err(|e| format_err!("--parties: {e}"))?;
             if let Some(path) = &svg {
                 std::fs::write(path, svg::frontier_svg(&report))
@@ -610,25 +611,8 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result<Vec<PartyIx>> {
     let Some(ids) = ids else { return Ok(scenario.party_ixs().collect()) };
-    let known: Vec<&str> = scenario.parties.iter().map(|p| p.id.as_str()).collect();
-    let mut out = Vec::new();
-    for id in ids {
-        let id = id.trim();
-        let party = scenario.party_by_id(id).ok_or_else(|| {
-            format_err!("--parties: unknown party \"{id}\"; expected some of {}", known.join(", "))
-        })?;
-        if out.contains(&party) {
-            return Err(format_err!("--parties: {id} is given twice"));
-        }
-        out.push(party);
-    }
-    if out.is_empty() {
-        return Err(format_err!(
-            "--parties: no party given; expected some of {}",
-            known.join(", ")
-        ));
-    }
-    Ok(out)
+    truce_report::select_parties(scenario, ids.iter().map(String::as_str))
+        .map_err(|e| format_err!("--parties: {e}"))
 }
 
 /// This process's peak resident set size, from `/proc/self/status` (Linux); `None` elsewhere.

@@ -175,21 +175,13 @@ async fn seed<S: Store>(store: &S) -> anyhow::Result<Demo> {
     store.save_scenario("ukraine-2025", &seed, 1).await?;
     // The draft from the Table's Nash package.
     let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", &seed);
-    if let Some(scenario) = scenario {
-        let analysis = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
-        if let Some(best) =
-            analysis.readings.first().and_then(|r| r.best.as_ref()).and_then(|b| b.nash.as_ref())
-        {
-            let day_one = scenario
-                .positions
-                .iter()
-                .map(|p| p.date)
-                .max()
-                .and_then(|d| d.tomorrow().ok())
-                .unwrap_or(jiff::civil::date(2026, 1, 1));
-            let draft = truce_accord::draft(&scenario, &best.package, "nash", day_one);
-            store.save_agreement("ukraine-2025-nash-draft", &draft).await?;
-        }
+    if let Some(scenario) = scenario
+        && let Ok(package) = truce_report::choose_package(&scenario, "nash")
+    {
+        let day_one =
+            truce_report::default_day_one(&scenario).unwrap_or(jiff::civil::date(2026, 1, 1));
+        let draft = truce_accord::draft(&scenario, &package, "nash", day_one);
+        store.save_agreement("ukraine-2025-nash-draft", &draft).await?;
     }
     Ok(Demo { tokens })
 }

@@ -495,39 +495,29 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     assert_eq!(pages[0], pages[1]);
     // The report's hash goes on the log, signed by the mission; an observer's key is refused.
     let page = work.join("daily-0.html");
-    let mission_key = keys.join("mission.key");
-    let out = truce(&[
-        "report",
-        "daily",
-        accord,
-        "--log",
-        log.to_str().unwrap(),
-        "--date",
-        "2015-04-10",
-        "--html",
-        page.to_str().unwrap(),
-        "--append-hash",
-        mission_key.to_str().unwrap(),
-    ]);
+    let append_hash = |key: &str| {
+        let key = keys.join(key);
+        truce(&[
+            "report",
+            "daily",
+            accord,
+            "--log",
+            log.to_str().unwrap(),
+            "--date",
+            "2015-04-10",
+            "--html",
+            page.to_str().unwrap(),
+            "--append-hash",
+            key.to_str().unwrap(),
+        ])
+    };
+    let out = append_hash("mission.key");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("appended the report's hash"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let observer_key = keys.join("observer-2.key");
-    let out = truce(&[
-        "report",
-        "daily",
-        accord,
-        "--log",
-        log.to_str().unwrap(),
-        "--date",
-        "2015-04-10",
-        "--html",
-        page.to_str().unwrap(),
-        "--append-hash",
-        observer_key.to_str().unwrap(),
-    ]);
+    let out = append_hash("observer-2.key");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("only the mission appends report hashes")
