@@ -30,6 +30,6 @@ mod tests;
 
 pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
 pub use model::*;
-pub use parse::parse;
+pub use parse::{parse, parse_submission};
 pub use rule::{RuleError, parse_rule};
 pub use write::{quote as toml_string, to_toml};

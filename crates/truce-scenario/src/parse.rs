@@ -292,23 +292,7 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
     }
     let mut preferences = Vec::new();
     for mut t in cx.tables(&mut f, "preferences") {
-        let party = cx.str_req(&mut t, "party");
-        let weights = cx.number_map(&mut t, "weights");
-        let utilities = cx.number_map(&mut t, "utilities").unwrap_or_default();
-        let reservation = cx.f64_opt(&mut t, "reservation");
-        let utility_cap = cx.f64_opt(&mut t, "utility_cap");
-        let discount_factor = cx.f64_opt(&mut t, "discount_factor");
-        let offset = cx.f64_opt(&mut t, "offset");
-        preferences.push(RawPreferences {
-            span: t.span.clone(),
-            party,
-            weights,
-            utilities,
-            reservation,
-            utility_cap,
-            discount_factor,
-            offset,
-        });
+        preferences.push(read_preferences(cx, &mut t));
         cx.finish(t);
     }
 
@@ -342,6 +326,95 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         preferences,
         constraints,
     }
+}
+
+fn read_preferences(cx: &mut Cx<'_>, t: &mut Fields<'_, '_>) -> RawPreferences {
+    RawPreferences {
+        span: t.span.clone(),
+        party: cx.str_req(t, "party"),
+        weights: cx.number_map(t, "weights"),
+        utilities: cx.number_map(t, "utilities").unwrap_or_default(),
+        reservation: cx.f64_opt(t, "reservation"),
+        utility_cap: cx.f64_opt(t, "utility_cap"),
+        discount_factor: cx.f64_opt(t, "discount_factor"),
+        offset: cx.f64_opt(t, "offset"),
+    }
+}
+
+/// Reads a party's confidential submission: a document of its own holding exactly one
+/// `[[preferences]]` table, for `party` only, whose issues and options are `scenario`'s. Anything else (a
+/// top-level key, another table, positions, another party, an unknown key in the table) is an error, so a
+/// submission can only ever set its own party's numbers. Returns the preferences only when there is no
+/// error.
+pub fn parse_submission(
+    file: &str,
+    text: &str,
+    scenario: &Scenario,
+    party: &str,
+) -> (Option<Preferences>, Vec<Diagnostic>) {
+    let (root, mut cx) = walk::begin(file, text);
+    let only = format!("one [[preferences]] table for {party}, and nothing else");
+    for (key, _) in root.get_ref().iter() {
+        if key.get_ref() != "preferences" {
+            cx.error(
+                &key.span(),
+                key.get_ref(),
+                format!("`{}` is not allowed in a submission", key.get_ref()),
+                Some(only.clone()),
+            );
+        }
+    }
+    let mut f = Fields::new(root.get_ref(), root.span(), String::new());
+    let mut raw = Vec::new();
+    for mut t in cx.tables(&mut f, "preferences") {
+        let p = read_preferences(&mut cx, &mut t);
+        for (key, _) in t.table.iter() {
+            if !t.used.iter().any(|u| *u == key.get_ref().as_ref()) {
+                cx.error(
+                    &key.span(),
+                    &t.field(key.get_ref()),
+                    format!("unknown key `{}`", key.get_ref()),
+                    Some(format!("one of {}", t.used.join(", "))),
+                );
+            }
+        }
+        if let Some(named) = &p.party
+            && named.value != party
+        {
+            cx.error(
+                &named.span,
+                &named.field,
+                format!("a submission for {party} cannot set {}'s preferences", named.value),
+                Some(format!("party = \"{party}\"")),
+            );
+        }
+        raw.push(p);
+    }
+    if raw.len() != 1 {
+        cx.error(
+            &(0..0),
+            "preferences",
+            format!("{} [[preferences]] tables", raw.len()),
+            Some(only),
+        );
+    }
+    let ids = |it: &mut dyn Iterator<Item = String>| -> HashMap<String, u32> {
+        it.enumerate().map(|(i, id)| (id, i as u32)).collect()
+    };
+    let party_ids = ids(&mut scenario.parties.iter().map(|p| p.id.clone()));
+    let issue_ids = ids(&mut scenario.issues.iter().map(|i| i.id.clone()));
+    let option_index = ids(&mut scenario.options.iter().map(|o| o.id.clone()));
+    let resolved = resolve_preferences(
+        &mut cx,
+        raw,
+        &party_ids,
+        &issue_ids,
+        &option_index,
+        &scenario.issues,
+        scenario.options.len(),
+    );
+    let diags = cx.into_diagnostics();
+    if has_errors(&diags) { (None, diags) } else { (resolved.into_iter().next(), diags) }
 }
 
 fn read_meta(cx: &mut Cx<'_>, m: &mut Fields<'_, '_>) -> Meta {

@@ -89,6 +89,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::ListPreferences => get(list_preferences::<S>),
             Endpoint::GetAgreement => get(get_agreement::<S>),
             Endpoint::SubmitEntry => post(submit_entry::<S>),
+            Endpoint::NextSequence => get(next_sequence::<S>),
             Endpoint::Queue => get(queue::<S>),
             Endpoint::Compliance => get(compliance::<S>),
             Endpoint::Checkpoint => get(checkpoint::<S>),
@@ -245,46 +246,22 @@ async fn submit_preferences<S: Store>(
         (_, _, Some(p)) => p,
         (_, _, None) => return Err(AppError::Invalid(vec!["?party=<id> is required".into()])),
     };
-    // The submission must name that party and validate against the scenario.
+    // The submission is a document of its own: one [[preferences]] table for that party, checked
+    // against the scenario's issues and options. It can set nothing else.
     let v = st.store.scenario(&slug, None).await?;
-    let combined = format!("{}\n{}", v.text, body);
-    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml + submission"), &combined);
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
     let scenario =
         scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
-    let named: Vec<String> = {
-        let (own, _) = truce_scenario::parse(
-            "submission.toml",
-            &format!("{}\n{}", strip_preferences(&v.text), body),
-        );
-        own.map(|s| s.preferences.iter().map(|p| s.party(p.party).id.clone()).collect())
-            .unwrap_or_default()
-    };
-    if named.is_empty() || named.iter().any(|p| *p != party) {
-        return Err(AppError::Invalid(vec![format!(
-            "the submission must hold [[preferences]] for {party} only"
-        )]));
+    if !scenario.parties.iter().any(|p| p.id == party) {
+        return Err(AppError::Invalid(vec![format!("party {party:?} is not at this table")]));
     }
-    drop(scenario);
+    let (prefs, diags) =
+        truce_scenario::parse_submission("submission.toml", &body, &scenario, &party);
+    if prefs.is_none() {
+        return Err(AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()));
+    }
     let id = st.store.submit_preferences(&slug, &party, user.id, &body).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "party": party}))).into_response())
-}
-
-/// The scenario without its own `[[preferences]]` tables, to see what a submission alone names.
-fn strip_preferences(text: &str) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            skipping =
-                trimmed.starts_with("[[preferences]]") || trimmed.starts_with("[preferences");
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 async fn list_preferences<S: Store>(
@@ -352,15 +329,40 @@ async fn submit_entry<S: Store>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::SubmitEntry).await?;
+    let caller = authorise(&st, &headers, Endpoint::SubmitEntry).await?;
     let w = watch(&st)?;
     let entry =
         truce_watch::entry::decode(&body).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    // The key must be one the caller holds: a stolen token cannot sign, and a copied entry cannot be
+    // posted by anyone but its author's holder.
+    let user = caller.user.as_ref().ok_or(AppError::Unauthorized)?;
+    if st.key_holder(&entry.author).await? != Some(user.id) {
+        return Err(AppError::Forbidden(format!(
+            "the entry is signed with key {}…, which {} does not hold (a mediator binds keys with `truce user key`)",
+            &entry.author[..12],
+            user.name
+        )));
+    }
+    // An observation may not start in the future (beyond ten minutes of clock skew).
+    if let truce_watch::entry::Body::Observation(o)
+    | truce_watch::entry::Body::Correction { observation: o, .. } = &entry.body
+        && let Ok(start) = o.start.parse::<jiff::Timestamp>()
+        && start > jiff::Timestamp::now() + jiff::SignedDuration::from_mins(10)
+    {
+        return Err(AppError::Invalid(vec![format!(
+            "start: {} is in the future (this server's clock says {}); an observation is recorded after it starts",
+            o.start,
+            jiff::Timestamp::now()
+        )]));
+    }
     // Check against the log's rules, queue, and apply, in log order, under one lock.
     let (receipt, index) = {
         let mut state =
             w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
-        state.registry().check(&entry).map_err(|e| AppError::Forbidden(e.to_string()))?;
+        state.registry().check(&entry).map_err(|e| match e {
+            truce_watch::Error::Replayed(m) => AppError::Conflict(format!("replayed: {m}")),
+            other => AppError::Forbidden(other.to_string()),
+        })?;
         let index = state.registry().size;
         let receipt = match w.sequencer.enqueue(body.to_vec()) {
             Ok(r) => r,
@@ -388,6 +390,23 @@ async fn submit_entry<S: Store>(
         _ => {}
     }
     Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+}
+
+async fn next_sequence<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::NextSequence).await?;
+    let w = watch(&st)?;
+    truce_watch::entry::parse_key(&key).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    let next = w
+        .state
+        .lock()
+        .map_err(|_| AppError::Internal("state lock poisoned".into()))?
+        .registry()
+        .next_seq(&key);
+    Ok(Json(json!({"key": key, "next": next})))
 }
 
 async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
@@ -480,7 +499,7 @@ async fn export<S: Store>(
         "geojson" => ("application/geo+json", truce_watch::export::geojson(registry)),
         "csv" => ("text/csv; charset=utf-8", truce_watch::export::csv(registry).map_err(internal)?),
         "acled" => {
-            let mission = registry.mission.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            let mission = registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
             (
                 "text/csv; charset=utf-8",
                 truce_watch::export::acled(registry, &view, &mission).map_err(internal)?,

@@ -45,6 +45,9 @@ pub struct AppState<S: Store> {
     pub(crate) tokens: Mutex<std::collections::HashMap<[u8; 32], (User, std::time::Instant)>>,
     /// The witnesses this server hosts, and those its log asks to cosign (set before serving).
     pub witnesses: Witnesses,
+    /// Keys (hex) found held in the store, and their holders' user ids. A binding is never removed (a
+    /// key is retired by a `revoke` entry on the log), so a found holder is cached for good.
+    key_holders: Mutex<std::collections::HashMap<String, i64>>,
 }
 
 /// How long a token found in the store is trusted without asking the store again.
@@ -100,6 +103,24 @@ impl<S: Store> AppState<S> {
             indexer,
             tokens: Mutex::new(std::collections::HashMap::new()),
             witnesses: Witnesses::default(),
+            key_holders: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// The user who holds `key` (hex), if any.
+    pub(crate) async fn key_holder(&self, key: &str) -> Result<Option<i64>, AppError> {
+        if let Some(id) = self.key_holders.lock().ok().and_then(|m| m.get(key).copied()) {
+            return Ok(Some(id));
+        }
+        match self.store.key_holder(key).await {
+            Ok(id) => {
+                if let Ok(mut m) = self.key_holders.lock() {
+                    m.insert(key.to_string(), id);
+                }
+                Ok(Some(id))
+            }
+            Err(truce_store::Error::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 

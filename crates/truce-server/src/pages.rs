@@ -47,8 +47,9 @@ button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted
 .wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}";
 
 /// In-browser signing of entries, exactly as `truce_watch::entry` encodes them: canonical JSON (keys
-/// sorted, no whitespace), Ed25519 (WebCrypto) over `truce.entry/v1\n` + canonical {author, body}. The key
-/// file (`truce-key/v1`, name, base64 seed) never leaves the page.
+/// sorted, no whitespace), Ed25519 (WebCrypto) over `truce.entry/v2\n` + canonical {author, body, seq}, with
+/// the key's next sequence number from `/v1/keys/{key}/sequence`. The key file (`truce-key/v1`, name,
+/// base64 seed) never leaves the page.
 const SIGNING_JS: &str = r#"
 function canon(v){if(Array.isArray(v))return '['+v.map(canon).join(',')+']';
  if(v!==null&&typeof v==='object')return '{'+Object.keys(v).sort().map(k=>JSON.stringify(k)+':'+canon(v[k])).join(',')+'}';
@@ -66,9 +67,12 @@ async function loadKey(text){
  return {name:lines[1],key,author:[...pub].map(b=>b.toString(16).padStart(2,'0')).join('')};
 }
 async function signEntry(k,body){
- const msg=new TextEncoder().encode('truce.entry/v1\n'+canon({author:k.author,body}));
+ const r=await fetch('/v1/keys/'+k.author+'/sequence',{credentials:'same-origin'});
+ if(!r.ok)throw new Error('cannot read the key\'s sequence number: HTTP '+r.status);
+ const seq=(await r.json()).next;
+ const msg=new TextEncoder().encode('truce.entry/v2\n'+canon({author:k.author,body,seq}));
  const sig=new Uint8Array(await crypto.subtle.sign({name:'Ed25519'},k.key,msg));
- return canon({author:k.author,body,sig:btoa(String.fromCharCode(...sig))});
+ return canon({author:k.author,body,seq,sig:btoa(String.fromCharCode(...sig))});
 }
 async function submitEntry(text){
  const r=await fetch('/v1/entries',{method:'POST',body:text,credentials:'same-origin'});

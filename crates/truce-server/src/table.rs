@@ -36,10 +36,14 @@ pub(crate) async fn load<S: Store>(
     confidential: bool,
 ) -> Result<Scenario, AppError> {
     let v = st.store.scenario(slug, None).await?;
-    let mut text = v.text;
-    let mut name = format!("{slug}.toml");
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+    let mut scenario =
+        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
     if confidential {
-        // Oldest first: a party's later submission replaces its earlier one.
+        // Each party's latest submission, parsed alone as that party's preferences, replaces the
+        // scenario's own for that party. Parsed values are merged; no text is ever joined, so no
+        // submission can touch another party's numbers. A submission the current version no longer
+        // accepts (an option removed since) is left out rather than failing the analysis.
         let latest: std::collections::BTreeMap<String, String> = st
             .store
             .submissions(slug, None)
@@ -47,15 +51,16 @@ pub(crate) async fn load<S: Store>(
             .into_iter()
             .map(|s| (s.party, s.text))
             .collect();
-        for body in latest.values() {
-            text.push('\n');
-            text.push_str(body);
+        for (party, text) in &latest {
+            let (prefs, _) =
+                truce_scenario::parse_submission("submission.toml", text, &scenario, party);
+            if let Some(prefs) = prefs {
+                scenario.preferences.retain(|p| p.party != prefs.party);
+                scenario.preferences.push(prefs);
+            }
         }
-        name.push_str(" + confidential submissions");
+        scenario.preferences.sort_by_key(|p| p.party);
     }
-    let (scenario, diags) = truce_scenario::parse(&name, &text);
-    let scenario =
-        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
     truce_table::check_groups(&scenario).map_err(|e| {
         let issues: Vec<&str> = e.issues.iter().map(|i| scenario.issue(*i).id.as_str()).collect();
         AppError::Invalid(vec![format!(

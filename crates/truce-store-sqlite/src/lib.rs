@@ -141,6 +141,81 @@ impl Store for Sqlite {
         if done.rows_affected() == 0 { Err(Error::NotFound) } else { Ok(()) }
     }
 
+    async fn user_by_name(&self, name: &str) -> Result<User, Error> {
+        let row = sqlx::query("SELECT id, name, role, party FROM users WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        user(&row)
+    }
+
+    async fn revoke_user(&self, user: i64) -> Result<u64, Error> {
+        let mut tx = immediate(&self.pool).await?;
+        let done = sqlx::query("UPDATE tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0")
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn add_key(&self, user: i64, key: &str) -> Result<(), Error> {
+        sqlx::query("INSERT INTO user_keys (key, user_id) VALUES (?, ?)")
+            .bind(key)
+            .bind(user)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn key_holder(&self, key: &str) -> Result<i64, Error> {
+        sqlx::query_scalar("SELECT user_id FROM user_keys WHERE key = ?")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    async fn create_session(&self, hash: [u8; 32], user: i64, expires: i64) -> Result<(), Error> {
+        sqlx::query("INSERT INTO sessions (hash, user_id, expires) VALUES (?, ?, ?)")
+            .bind(hash.as_slice())
+            .bind(user)
+            .bind(expires)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn session_user(&self, hash: [u8; 32], now: i64) -> Result<User, Error> {
+        let row = sqlx::query(
+            "SELECT u.id, u.name, u.role, u.party FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires > ?",
+        )
+        .bind(hash.as_slice())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        user(&row)
+    }
+
+    async fn end_session(&self, hash: [u8; 32]) -> Result<(), Error> {
+        sqlx::query("DELETE FROM sessions WHERE hash = ?")
+            .bind(hash.as_slice())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     async fn save_scenario(&self, slug: &str, text: &str, author: i64) -> Result<i64, Error> {
         let mut tx = immediate(&self.pool).await?;
         let next: i64 = sqlx::query_scalar(
@@ -299,7 +374,10 @@ impl Store for Sqlite {
     }
 
     async fn indexed_size(&self) -> Result<i64, Error> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(log_index) + 1, 0) FROM entries")
+        // The first index whose successor is missing, or 0 when index 0 is.
+        sqlx::query_scalar(
+            "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM entries WHERE log_index = 0) THEN 0 ELSE (SELECT MIN(e.log_index) + 1 FROM entries e WHERE NOT EXISTS (SELECT 1 FROM entries f WHERE f.log_index = e.log_index + 1)) END",
+        )
             .fetch_one(&self.pool)
             .await
             .map_err(db)

@@ -153,7 +153,7 @@ pub struct IndexedEntry {
     pub state: Option<String>,
 }
 
-/// The SHA-256 of a token: what is stored instead of the token.
+/// The SHA-256 of a token or session id: what is stored instead of it.
 pub fn token_hash(token: &str) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(token.as_bytes()).into()
@@ -181,6 +181,33 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn user_by_token(&self, hash: [u8; 32]) -> impl Future<Output = Result<User, Error>> + Send;
     /// Revokes a token.
     fn revoke_token(&self, hash: [u8; 32]) -> impl Future<Output = Result<(), Error>> + Send;
+    /// A user by name.
+    fn user_by_name(&self, name: &str) -> impl Future<Output = Result<User, Error>> + Send;
+    /// Revokes every token and ends every session of a user; returns how many tokens were revoked.
+    fn revoke_user(&self, user: i64) -> impl Future<Output = Result<u64, Error>> + Send;
+
+    /// Records that `user` holds the Ed25519 key `key` (hex): entries signed with it are accepted only
+    /// from that user. A key is held by one user ([`Error::Conflict`] otherwise).
+    fn add_key(&self, user: i64, key: &str) -> impl Future<Output = Result<(), Error>> + Send;
+    /// The id of the user who holds `key` (hex).
+    fn key_holder(&self, key: &str) -> impl Future<Output = Result<i64, Error>> + Send;
+
+    /// Starts a web session: stores the SHA-256 of its id for `user`, valid until `expires` (Unix
+    /// seconds).
+    fn create_session(
+        &self,
+        hash: [u8; 32],
+        user: i64,
+        expires: i64,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+    /// The user of a session that has not expired by `now` (Unix seconds) and was not ended.
+    fn session_user(
+        &self,
+        hash: [u8; 32],
+        now: i64,
+    ) -> impl Future<Output = Result<User, Error>> + Send;
+    /// Ends a session (signing out).
+    fn end_session(&self, hash: [u8; 32]) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// Saves a new version of a scenario (creating it at version 1); returns the version number.
     fn save_scenario(
@@ -229,7 +256,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), Error>> + Send;
     /// Updates the verification state of an indexed observation.
     fn set_state(&self, index: i64, state: &str) -> impl Future<Output = Result<(), Error>> + Send;
-    /// How many entries are indexed (the next index to index).
+    /// The index watermark: the first log index not indexed, so that every index below it is (a gap left
+    /// by a failed write holds the watermark back until it is filled).
     fn indexed_size(&self) -> impl Future<Output = Result<i64, Error>> + Send;
     /// Observations on a day, by index.
     fn observations_on(

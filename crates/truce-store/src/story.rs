@@ -61,6 +61,30 @@ pub async fn story<S: Store>(store: &S) {
     );
     store.revoke_token(token_hash(token)).await.expect("revoke");
     assert_eq!(store.user_by_token(token_hash(token)).await, Err(Error::NotFound), "revoked");
+    assert_eq!(store.user_by_name(&mediator.name).await.expect("by name"), mediator);
+    assert_eq!(store.user_by_name("nobody").await, Err(Error::NotFound));
+
+    // Keys: one holder each.
+    let key = "ab".repeat(32);
+    store.add_key(delegate.id, &key).await.expect("add key");
+    assert_eq!(store.key_holder(&key).await.expect("holder"), delegate.id);
+    assert!(matches!(store.add_key(mediator.id, &key).await, Err(Error::Conflict(_))));
+    assert_eq!(store.key_holder(&"cd".repeat(32)).await, Err(Error::NotFound));
+
+    // Sessions: hashed ids that expire, end at sign-out, and end with the user's revocation.
+    store.create_session(token_hash("s1"), delegate.id, 2_000).await.expect("session");
+    store.create_session(token_hash("s2"), delegate.id, 2_000).await.expect("session");
+    store.create_session(token_hash("s3"), mediator.id, 2_000).await.expect("session");
+    assert_eq!(store.session_user(token_hash("s1"), 1_999).await.expect("live"), delegate);
+    assert_eq!(store.session_user(token_hash("s1"), 2_000).await, Err(Error::NotFound), "expired");
+    store.end_session(token_hash("s1")).await.expect("end");
+    assert_eq!(store.session_user(token_hash("s1"), 0).await, Err(Error::NotFound), "ended");
+    let t2 = "truce_demo_second";
+    store.add_token(delegate.id, token_hash(t2), "second").await.expect("add token");
+    assert_eq!(store.revoke_user(delegate.id).await.expect("revoke user"), 1);
+    assert_eq!(store.user_by_token(token_hash(t2)).await, Err(Error::NotFound), "revoked");
+    assert_eq!(store.session_user(token_hash("s2"), 0).await, Err(Error::NotFound), "revoked");
+    assert_eq!(store.session_user(token_hash("s3"), 0).await.expect("others stay"), mediator);
 
     // Scenarios and versions.
     assert_eq!(store.save_scenario("ukraine-2025", "v1", mediator.id).await.expect("v1"), 1);
@@ -105,6 +129,10 @@ pub async fn story<S: Store>(store: &S) {
         entry(3, "observation", Some("2015-03-02"), None, Some("received")),
         entry(4, "verification", None, Some(1), None),
     ];
+    // A gap (index 1 not written) holds the watermark back until it is filled.
+    store.index_entries(&[entries[0].clone()]).await.expect("index");
+    store.index_entries(&entries[2..]).await.expect("index");
+    assert_eq!(store.indexed_size().await.expect("gap"), 1);
     store.index_entries(&entries).await.expect("index");
     store.index_entries(&entries[3..]).await.expect("re-index is idempotent");
     assert_eq!(store.indexed_size().await.expect("size"), 5);

@@ -1,12 +1,17 @@
 //! Entries: one signed record each, in one canonical encoding.
 //!
-//! # Encoding (`truce.entry/v1`)
+//! # Encoding (`truce.entry/v2`)
 //!
-//! An entry is a UTF-8 JSON object `{"author": A, "body": B, "sig": S}` where
+//! An entry is a UTF-8 JSON object `{"author": A, "body": B, "seq": N, "sig": S}` where
 //! - `A` is the author's Ed25519 public key, 64 lowercase hex digits;
 //! - `B` is the body, an object whose `kind` names the entry kind (see [`Body`]);
-//! - `S` is the standard base64 of the Ed25519 signature over the bytes `truce.entry/v1\n` followed by the
-//!   canonical encoding of `{"author": A, "body": B}`.
+//! - `N` is the author's sequence number, at least 1: each entry a key signs carries a larger number than
+//!   the one before (gaps allowed), and the log's rules refuse a number that does not increase, so no entry
+//!   can be replayed ([`crate::registry`]);
+//! - `S` is the standard base64 of the Ed25519 signature over the bytes `truce.entry/v2\n` followed by the
+//!   canonical encoding of `{"author": A, "body": B, "seq": N}`.
+//!
+//! Version 1 had no sequence number; its entries are not version 2 entries and do not decode.
 //!
 //! Canonical means: object keys sorted by their UTF-8 bytes, no whitespace, no floating-point numbers
 //! (coordinates are integer micro-degrees, distances integer metres), absent optional fields omitted
@@ -22,9 +27,24 @@ use serde_json::Value;
 use crate::Error;
 
 /// The signature context.
-pub const CONTEXT: &[u8] = b"truce.entry/v1\n";
+pub const CONTEXT: &[u8] = b"truce.entry/v2\n";
 /// The largest entry, in bytes (the tile entry-bundle limit).
 pub const MAX_ENTRY: usize = 65_535;
+
+/// The observation classes of a ceasefire-monitoring mission, as SMM-style reports use them: the
+/// vocabulary the demo and the CLI's missions declare in their mission entry.
+pub const CLASSES: &[&str] = &[
+    "explosion",
+    "projectile",
+    "burst",
+    "shot",
+    "flare",
+    "weapon_sighting",
+    "access_restriction",
+    "damage",
+    "casualty",
+    "patrol",
+];
 
 /// One signed entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +53,8 @@ pub struct Entry {
     pub author: String,
     /// What the entry says.
     pub body: Body,
+    /// The author's sequence number (increasing per key, from 1).
+    pub seq: u64,
     /// The signature, base64.
     pub sig: String,
 }
@@ -41,10 +63,18 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
-    /// The first entry of a mission's log: the mission names itself and its key (self-signed).
+    /// The first entry of a mission's log: the mission names itself and its key (self-signed), and
+    /// declares its period and its observation vocabulary. Observations outside the period, or of a
+    /// class not in the vocabulary, are refused by the log's rules.
     Mission {
         /// The mission's name.
         name: String,
+        /// The first day observations may start on, `YYYY-MM-DD` (UTC).
+        start: String,
+        /// The last day observations may start on, `YYYY-MM-DD` (UTC), included.
+        end: String,
+        /// The observation classes the mission records (`explosion`, `patrol`, …): lowercase words.
+        classes: Vec<String>,
     },
     /// The mission enrols a key with a role.
     Enrol {
@@ -415,6 +445,7 @@ fn contains_float(v: &Value) -> bool {
 struct Signed<'a> {
     author: &'a str,
     body: &'a Body,
+    seq: u64,
 }
 
 /// The hex public key of a signing key.
@@ -435,16 +466,20 @@ pub fn parse_key(hex: &str) -> Result<VerifyingKey, Error> {
     VerifyingKey::from_bytes(&bytes).map_err(|_| bad())
 }
 
-/// Signs `body` with `key` and returns the entry's canonical bytes.
-pub fn sign(key: &SigningKey, body: Body) -> Result<Vec<u8>, Error> {
+/// Signs `body` with `key` as the key's entry number `seq` and returns the entry's canonical bytes.
+/// `seq` must be larger than every number the key signed before (see [`Author`] to keep count).
+pub fn sign(key: &SigningKey, seq: u64, body: Body) -> Result<Vec<u8>, Error> {
     if let Body::Observation(o) | Body::Correction { observation: o, .. } = &body {
         o.check()?;
     }
+    if seq == 0 {
+        return Err(Error::Malformed("seq: sequence numbers start at 1".into()));
+    }
     let author = key_hex(&key.verifying_key());
     let mut message = CONTEXT.to_vec();
-    message.extend(to_canonical(&Signed { author: &author, body: &body })?);
+    message.extend(to_canonical(&Signed { author: &author, body: &body, seq })?);
     let sig = STANDARD.encode(key.sign(&message).to_bytes());
-    let bytes = to_canonical(&Entry { author, body, sig })?;
+    let bytes = to_canonical(&Entry { author, body, seq, sig })?;
     if bytes.len() > MAX_ENTRY {
         return Err(Error::Malformed(format!("{} bytes, more than {MAX_ENTRY}", bytes.len())));
     }
@@ -466,6 +501,9 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
     if let Body::Observation(o) | Body::Correction { observation: o, .. } = &entry.body {
         o.check()?;
     }
+    if entry.seq == 0 {
+        return Err(Error::Malformed("seq: sequence numbers start at 1".into()));
+    }
     let key = parse_key(&entry.author)?;
     let sig = STANDARD
         .decode(&entry.sig)
@@ -473,9 +511,41 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
         .and_then(|s| Signature::from_slice(&s).ok())
         .ok_or_else(|| Error::Signature("not a base64 Ed25519 signature".into()))?;
     let mut message = CONTEXT.to_vec();
-    message.extend(to_canonical(&Signed { author: &entry.author, body: &entry.body })?);
+    message.extend(to_canonical(&Signed {
+        author: &entry.author,
+        body: &entry.body,
+        seq: entry.seq,
+    })?);
     key.verify(&message, &sig).map_err(|_| Error::Signature("does not verify".into()))?;
     Ok(entry)
+}
+
+/// A signing key and the sequence number of the next entry it signs: the usual way to sign a run of
+/// entries.
+pub struct Author {
+    /// The key.
+    pub key: SigningKey,
+    /// The sequence number the next entry gets.
+    pub next: u64,
+}
+
+impl Author {
+    /// A key whose first entry gets sequence number 1.
+    pub fn new(key: SigningKey) -> Author {
+        Author { key, next: 1 }
+    }
+
+    /// Signs `body` with the next sequence number.
+    pub fn sign(&mut self, body: Body) -> Result<Vec<u8>, Error> {
+        let bytes = sign(&self.key, self.next, body)?;
+        self.next += 1;
+        Ok(bytes)
+    }
+
+    /// The key, hex.
+    pub fn hex(&self) -> String {
+        key_hex(&self.key.verifying_key())
+    }
 }
 
 /// A private key file: `truce-key/v1`, the holder's name, and the base64 Ed25519 seed, one per line.

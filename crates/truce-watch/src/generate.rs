@@ -56,11 +56,15 @@ type Band = (&'static str, &'static str, Option<u32>, u32, u32, bool);
 
 struct Writer {
     entries: Vec<Vec<u8>>,
+    /// The last sequence number each key signed.
+    seqs: std::collections::HashMap<[u8; 32], u64>,
 }
 
 impl Writer {
     fn push(&mut self, key: &SigningKey, body: Body) -> Result<u64, Error> {
-        self.entries.push(sign(key, body)?);
+        let seq = self.seqs.entry(key.verifying_key().to_bytes()).or_insert(0);
+        *seq += 1;
+        self.entries.push(sign(key, *seq, body)?);
         Ok(self.entries.len() as u64 - 1)
     }
 }
@@ -137,8 +141,20 @@ pub fn generate_dense(
     let observers: Vec<SigningKey> = (0..6).map(|_| key(&mut rng)).collect();
     let verifiers: Vec<SigningKey> = (0..2).map(|_| key(&mut rng)).collect();
     let delegates = [("UKR_GOV", key(&mut rng)), ("ORDLO", key(&mut rng))];
-    let mut w = Writer { entries: Vec::new() };
-    w.push(&mission, Body::Mission { name: "Demo mission over the Minsk II zones".into() })?;
+    let mut w = Writer { entries: Vec::new(), seqs: Default::default() };
+    let end = a
+        .day_one
+        .checked_add(jiff::Span::new().days(i64::from(days) - 1))
+        .map_err(|e| Error::Malformed(e.to_string()))?;
+    w.push(
+        &mission,
+        Body::Mission {
+            name: "Demo mission over the Minsk II zones".into(),
+            start: a.day_one.to_string(),
+            end: end.to_string(),
+            classes: crate::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
+        },
+    )?;
     let mut keys = vec![("mission".to_string(), mission.clone())];
     for (i, k) in observers.iter().enumerate() {
         let name = format!("observer-{}", i + 1);

@@ -37,4 +37,8 @@ pub enum Error {
     /// verification state machine).
     #[error("refused: {0}")]
     Refused(String),
+    /// The entry's sequence number does not increase: a copy of an entry already on the log (a replay),
+    /// or entries signed out of order.
+    #[error("replayed: {0}")]
+    Replayed(String),
 }

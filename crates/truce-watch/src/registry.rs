@@ -1,7 +1,11 @@
 //! Replaying a log prefix: who may write what, and where each observation stands.
 //!
 //! Rules, checked entry by entry in log order:
-//! - Entry 0 is the mission's self-signed [`Body::Mission`]; its author is the mission key.
+//! - Every entry's sequence number is larger than every earlier one by the same key (whether or not that
+//!   one took effect), so a copy of an entry already on the log is refused: no replay.
+//! - Entry 0 is the mission's self-signed [`Body::Mission`]; its author is the mission key. It declares the
+//!   mission's period (first and last day, UTC) and its observation classes.
+//! - An observation (or correction) must start within the mission's period and be of one of its classes.
 //! - Only the mission enrols and revokes keys, and appends report hashes.
 //! - Observations and corrections come from enrolled observers; a correction comes from the author of
 //!   the observation it supersedes, which then no longer counts (both stay in the log).
@@ -15,7 +19,9 @@
 //! with the reason, so every replica refuses the same entries. [`Registry::check`] tells a writer before
 //! appending.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
 
 use crate::Error;
 use crate::entry::{
@@ -56,11 +62,36 @@ pub struct Recorded {
     pub annotations: Vec<(u64, String, AnnotationStance)>,
 }
 
+/// What the mission entry declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissionInfo {
+    /// The mission's name.
+    pub name: String,
+    /// The mission's key, hex.
+    pub key: String,
+    /// The first day an observation may start on.
+    pub start: Date,
+    /// The last day an observation may start on (included).
+    pub end: Date,
+    /// The observation classes.
+    pub classes: BTreeSet<String>,
+}
+
+impl MissionInfo {
+    /// `day` moved into the mission's period: the default date of pages and reports when `day` is today.
+    pub fn clip(&self, day: Date) -> Date {
+        day.clamp(self.start, self.end)
+    }
+}
+
 /// The state of a log prefix.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    /// The mission's name and key.
-    pub mission: Option<(String, String)>,
+    /// What the mission declared.
+    pub mission: Option<MissionInfo>,
+    /// The largest sequence number seen from each key (hex), over every entry whose signature verified,
+    /// whether or not it took effect.
+    pub seqs: HashMap<String, u64>,
     /// Enrolled keys by hex key.
     pub keys: HashMap<String, Enrolment>,
     /// Observations (and corrections, which are observations too) by log index.
@@ -94,6 +125,8 @@ impl Registry {
         let index = self.size;
         self.size += 1;
         let outcome = self.check(&entry);
+        let mark = self.seqs.entry(entry.author.clone()).or_insert(0);
+        *mark = (*mark).max(entry.seq);
         match &outcome {
             Ok(()) => self.effect(index, entry),
             Err(e) => self.refused.push((index, e.to_string())),
@@ -107,22 +140,62 @@ impl Registry {
         self.size += 1;
     }
 
-    /// The UTC day of the latest observation, if any: the default "as of" date of reports.
-    pub fn last_day(&self) -> Option<jiff::civil::Date> {
+    /// The UTC day of the latest observation, if any.
+    pub fn last_day(&self) -> Option<Date> {
         self.observations.values().filter_map(|r| r.observation.day().ok()).max()
+    }
+
+    /// The default date of pages and reports: `today` clipped into the mission's period (`today` itself
+    /// before the mission entry). Observations never move it, so no submission can.
+    pub fn default_day(&self, today: Date) -> Date {
+        self.mission.as_ref().map_or(today, |m| m.clip(today))
+    }
+
+    /// The sequence number the next entry by `key` (hex) must at least carry.
+    pub fn next_seq(&self, key: &str) -> u64 {
+        self.seqs.get(key).map_or(1, |s| s + 1)
     }
 
     /// Whether `entry` would be accepted as the next entry.
     pub fn check(&self, entry: &Entry) -> Result<(), Error> {
         let refuse = |m: String| Err(Error::Refused(m));
         let author = &entry.author;
-        let Some((_, mission_key)) = &self.mission else {
+        if let Some(&last) = self.seqs.get(author)
+            && entry.seq <= last
+        {
+            return Err(Error::Replayed(format!(
+                "key {} already signed sequence number {last}; this entry carries {} (a copy of an entry on the log, or out of order)",
+                short(author),
+                entry.seq
+            )));
+        }
+        let Some(mission) = &self.mission else {
             return match &entry.body {
-                Body::Mission { .. } => Ok(()),
+                Body::Mission { start, end, classes, .. } => {
+                    mission_info(author, "", start, end, classes).map(|_| ())
+                }
                 _ => {
                     refuse("the first entry must be the mission's self-signed mission entry".into())
                 }
             };
+        };
+        let mission_key = &mission.key;
+        let in_mission = |o: &Observation| -> Result<(), Error> {
+            let day = o.day()?;
+            if day < mission.start || day > mission.end {
+                return refuse(format!(
+                    "start: {day} is outside the mission's period, {} to {}",
+                    mission.start, mission.end
+                ));
+            }
+            if !mission.classes.contains(&o.class) {
+                return refuse(format!(
+                    "class: {:?} is not one of the mission's classes ({})",
+                    o.class,
+                    mission.classes.iter().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            Ok(())
         };
         let enrolled = self.keys.get(author).filter(|e| !e.revoked);
         let role = |want: Role| -> Result<&Enrolment, Error> {
@@ -186,9 +259,13 @@ impl Registry {
                     refuse("only the mission appends report hashes".into())
                 }
             }
-            Body::Observation(_) => role(Role::Observer).map(|_| ()),
-            Body::Correction { supersedes, .. } => {
+            Body::Observation(o) => {
                 role(Role::Observer)?;
+                in_mission(o)
+            }
+            Body::Correction { supersedes, observation: o, .. } => {
+                role(Role::Observer)?;
+                in_mission(o)?;
                 let old = observation(*supersedes)?;
                 if &old.author != author {
                     return refuse(format!(
@@ -257,7 +334,9 @@ impl Registry {
     fn effect(&mut self, index: u64, entry: Entry) {
         let author = entry.author;
         match entry.body {
-            Body::Mission { name } => self.mission = Some((name, author)),
+            Body::Mission { name, start, end, classes } => {
+                self.mission = mission_info(&author, &name, &start, &end, &classes).ok()
+            }
             Body::Enrol { key, name, role, party } => {
                 self.keys.insert(key, Enrolment { name, role, party, revoked: false });
             }
@@ -314,6 +393,46 @@ impl Registry {
             },
         );
     }
+}
+
+/// Reads the mission entry's period and classes.
+fn mission_info(
+    key: &str,
+    name: &str,
+    start: &str,
+    end: &str,
+    classes: &[String],
+) -> Result<MissionInfo, Error> {
+    let date = |field: &str, s: &str| -> Result<Date, Error> {
+        s.parse::<Date>().ok().filter(|_| s.len() == 10).ok_or_else(|| {
+            Error::Refused(format!("mission {field}: {s:?} is not a date (expected YYYY-MM-DD)"))
+        })
+    };
+    let (start, end) = (date("start", start)?, date("end", end)?);
+    if end < start {
+        return Err(Error::Refused(format!(
+            "mission period: it ends ({end}) before it starts ({start})"
+        )));
+    }
+    if classes.is_empty() {
+        return Err(Error::Refused(
+            "mission classes: expected at least one observation class".into(),
+        ));
+    }
+    let mut set = BTreeSet::new();
+    for c in classes {
+        if c.is_empty()
+            || !c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(Error::Refused(format!(
+                "mission classes: {c:?} is not a class name (expected lowercase letters, digits and _)"
+            )));
+        }
+        if !set.insert(c.clone()) {
+            return Err(Error::Refused(format!("mission classes: {c:?} is given twice")));
+        }
+    }
+    Ok(MissionInfo { name: name.to_string(), key: key.to_string(), start, end, classes: set })
 }
 
 fn short(key: &str) -> &str {

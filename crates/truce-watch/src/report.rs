@@ -108,7 +108,7 @@ pub fn daily(a: &Agreement, compliance: &Compliance<'_>, date: Date, view: &View
     deadlines.sort();
     Daily {
         agreement: (a.id.clone(), a.title.clone()),
-        mission: registry.mission.as_ref().map(|m| m.0.clone()).unwrap_or_default(),
+        mission: registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
         date,
         log_size: registry.size,
         view: view.id.to_string(),

@@ -59,16 +59,35 @@ fn sixty_days_of_generated_mission_give_the_planted_statuses() {
     assert_eq!(again.entries, mission.entries);
 }
 
+#[derive(Default)]
 struct Log {
     entries: Vec<Vec<u8>>,
+    seqs: std::collections::HashMap<[u8; 32], u64>,
 }
 
 impl Log {
+    /// Signs `body` with the key's next sequence number.
+    fn sign(&mut self, key: &SigningKey, body: Body) -> Vec<u8> {
+        let seq = self.seqs.entry(key.verifying_key().to_bytes()).or_insert(0);
+        *seq += 1;
+        sign(key, *seq, body).unwrap()
+    }
+
     fn push(&mut self, c: &mut Compliance<'_>, key: &SigningKey, body: Body) -> u64 {
-        let bytes = sign(key, body).unwrap();
+        let bytes = self.sign(key, body);
         c.apply(&bytes);
         self.entries.push(bytes);
         self.entries.len() as u64 - 1
+    }
+}
+
+/// A mission entry for Minsk II's first two months, with the standard classes.
+fn mission_body(name: &str) -> Body {
+    Body::Mission {
+        name: name.into(),
+        start: "2015-02-15".into(),
+        end: "2015-04-15".into(),
+        classes: truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
     }
 }
 
@@ -78,8 +97,8 @@ fn separation_of_duties_disputes_and_corrections() {
     let k = |b: u8| SigningKey::from_bytes(&[b; 32]);
     let (mission, observer, verifier, ordlo) = (k(1), k(2), k(3), k(4));
     let mut c = Compliance::new(&a);
-    let mut log = Log { entries: Vec::new() };
-    log.push(&mut c, &mission, Body::Mission { name: "test".into() });
+    let mut log = Log::default();
+    log.push(&mut c, &mission, mission_body("test"));
     for (key, role, party) in [
         (&observer, Role::Observer, None),
         (&verifier, Role::Verifier, None),
@@ -116,11 +135,10 @@ fn separation_of_duties_disputes_and_corrections() {
     assert_eq!(status(&c).status, Status::AllegedViolation);
 
     // The observer cannot verify its own observation: refused, and without effect.
-    let own = sign(
+    let own = log.sign(
         &observer,
         Body::Verification { of: seen, to: VerificationState::UnderReview, reason: None },
-    )
-    .unwrap();
+    );
     let entry = truce_watch::entry::decode(&own).unwrap();
     let refusal = c.registry().check(&entry).unwrap_err().to_string();
     assert!(
@@ -140,7 +158,7 @@ fn separation_of_duties_disputes_and_corrections() {
     };
     assert!(
         c.registry()
-            .check(&truce_watch::entry::decode(&sign(&mission, twice).unwrap()).unwrap())
+            .check(&truce_watch::entry::decode(&log.sign(&mission, twice)).unwrap())
             .is_err()
     );
 
@@ -174,7 +192,7 @@ fn separation_of_duties_disputes_and_corrections() {
     assert_eq!(s.status, Status::Disputed);
     assert!(s.evidence.contains(&seen) && s.evidence.contains(&dispute), "{:?}", s.evidence);
     // A delegate cannot speak for another party.
-    let other = sign(
+    let other = log.sign(
         &ordlo,
         Body::Annotation {
             of: seen,
@@ -182,8 +200,7 @@ fn separation_of_duties_disputes_and_corrections() {
             stance: AnnotationStance::Concur,
             text: "x".into(),
         },
-    )
-    .unwrap();
+    );
     assert!(c.registry().check(&truce_watch::entry::decode(&other).unwrap()).is_err());
 
     // The observer corrects it (the launchers were 50 km out, outside the zone): the old version no
@@ -205,22 +222,21 @@ fn separation_of_duties_disputes_and_corrections() {
     );
     assert_eq!(log.entries.len() as u64, c.registry().size);
     // Only its author corrects an observation.
-    let foreign = sign(
+    let foreign = log.sign(
         &verifier,
         Body::Correction {
             supersedes: fixed,
             observation: c.registry().observations[&fixed].observation.clone(),
             reason: "x".into(),
         },
-    )
-    .unwrap();
+    );
     assert!(c.registry().check(&truce_watch::entry::decode(&foreign).unwrap()).is_err());
 }
 
 #[test]
 fn entries_have_one_canonical_form_and_bad_bytes_are_refused() {
     let key = SigningKey::from_bytes(&[9; 32]);
-    let bytes = sign(&key, Body::Mission { name: "m".into() }).unwrap();
+    let bytes = sign(&key, 1, mission_body("m")).unwrap();
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.starts_with("{\"author\":\"") && !text.contains(' '), "{text}");
     truce_watch::entry::decode(&bytes).unwrap();
@@ -281,4 +297,168 @@ fn body_kind_matches_the_encoded_kind() {
         seen.insert(e.body.kind());
     }
     assert!(seen.len() >= 7, "{seen:?}");
+}
+
+/// Issue 10, finding 1: a party's insider re-posted verifier entries copied from the public tiles, and a
+/// verified violation went back to "alleged"; re-posting an observation doubled a day's count. Every copy
+/// of an entry already on the log is now refused by the log's rules, with no effect, on every replica.
+#[test]
+fn issue10_replayed_entries_are_refused_and_change_nothing() {
+    let a = minsk();
+    let mission = generate(&a, 7, 60).unwrap();
+    let mut c = Compliance::new(&a);
+    for e in &mission.entries {
+        c.apply(e);
+    }
+    let before = c.evaluate(mission.last_day);
+    let ceasefire = |r: &truce_watch::compliance::Report| {
+        r.commitments.iter().find(|s| s.commitment == "1.ceasefire.ORDLO").unwrap().status
+    };
+    assert_eq!(ceasefire(&before), Status::VerifiedViolation);
+    // Every verification entry, and every observation, re-posted at the end of the log.
+    let mut replays = 0;
+    for bytes in &mission.entries {
+        let e = truce_watch::entry::decode(bytes).unwrap();
+        if matches!(e.body, Body::Verification { .. } | Body::Observation(_)) {
+            let refusal = c.registry().check(&e).unwrap_err();
+            assert!(matches!(refusal, truce_watch::Error::Replayed(_)), "{refusal}");
+            c.apply(bytes);
+            replays += 1;
+        }
+    }
+    assert!(replays > 100, "{replays}");
+    assert_eq!(c.registry().refused.len(), replays);
+    assert_eq!(c.evaluate(mission.last_day), {
+        let mut r = before.clone();
+        r.refused = c.evaluate(mission.last_day).refused;
+        r.log_size = c.registry().size;
+        r
+    });
+    assert_eq!(ceasefire(&c.evaluate(mission.last_day)), Status::VerifiedViolation);
+    // The key's next entry must carry a larger number; a fresh number is accepted.
+    let verifier = &mission.keys.iter().find(|(n, _)| n == "verifier-1").unwrap().1;
+    let hex = key_hex(&verifier.verifying_key());
+    let next = c.registry().next_seq(&hex);
+    let of = *c
+        .registry()
+        .observations
+        .keys()
+        .find(|i| {
+            let r = &c.registry().observations[i];
+            r.author != hex && r.state == VerificationState::Corroborated
+        })
+        .unwrap();
+    let old = sign(
+        verifier,
+        next - 1,
+        Body::Verification { of, to: VerificationState::UnderReview, reason: None },
+    )
+    .unwrap();
+    assert!(matches!(
+        c.registry().check(&truce_watch::entry::decode(&old).unwrap()),
+        Err(truce_watch::Error::Replayed(_))
+    ));
+    let fresh = sign(
+        verifier,
+        next,
+        Body::Verification { of, to: VerificationState::UnderReview, reason: None },
+    )
+    .unwrap();
+    c.registry().check(&truce_watch::entry::decode(&fresh).unwrap()).unwrap();
+}
+
+/// Issue 10, finding 3: observations dated 9999-12-30 and 0001-01-01 were accepted, and a class holding
+/// newlines and `|` forged report rows. The mission entry declares its period and classes; the rules
+/// refuse the rest, and the default date is today clipped into the period, which no observation moves.
+#[test]
+fn issue10_observations_outside_the_period_or_vocabulary_are_refused() {
+    let a = minsk();
+    let k = |b: u8| SigningKey::from_bytes(&[b; 32]);
+    let (mission, observer) = (k(1), k(2));
+    let mut c = Compliance::new(&a);
+    let mut log = Log::default();
+    // A mission entry with a bad period or vocabulary is refused (and the log still has no mission).
+    for bad in [
+        Body::Mission {
+            name: "m".into(),
+            start: "2015-04-15".into(),
+            end: "2015-02-15".into(),
+            classes: vec!["patrol".into()],
+        },
+        Body::Mission {
+            name: "m".into(),
+            start: "2015-2-15".into(),
+            end: "2015-04-15".into(),
+            classes: vec!["patrol".into()],
+        },
+        Body::Mission {
+            name: "m".into(),
+            start: "2015-02-15".into(),
+            end: "2015-04-15".into(),
+            classes: vec![],
+        },
+        Body::Mission {
+            name: "m".into(),
+            start: "2015-02-15".into(),
+            end: "2015-04-15".into(),
+            classes: vec!["a|b\n".into()],
+        },
+    ] {
+        let e = truce_watch::entry::decode(&log.sign(&mission, bad)).unwrap();
+        assert!(c.registry().check(&e).is_err());
+    }
+    log.push(&mut c, &mission, mission_body("test"));
+    log.push(
+        &mut c,
+        &mission,
+        Body::Enrol {
+            key: key_hex(&observer.verifying_key()),
+            name: "o".into(),
+            role: Role::Observer,
+            party: None,
+        },
+    );
+    assert!(c.registry().refused.is_empty(), "{:?}", c.registry().refused);
+    let obs = |start: &str, class: &str| truce_watch::entry::Observation {
+        start: start.into(),
+        end: start.into(),
+        lat_e6: 48_100_000,
+        lon_e6: 38_100_000,
+        controlled_by: "ORDLO".into(),
+        sensor: "heard".into(),
+        class: class.into(),
+        count: 1,
+        approximate: false,
+        bearing_deg: None,
+        distance_m: None,
+        weapon: None,
+        media: Vec::new(),
+        note: String::new(),
+    };
+    for (start, class, why) in [
+        ("9999-12-30T10:00:00Z", "explosion", "outside the mission's period"),
+        ("0001-01-01T10:00:00Z", "explosion", "outside the mission's period"),
+        ("2015-04-16T00:00:00Z", "explosion", "outside the mission's period"),
+        ("2015-03-01T10:00:00Z", "explosion\n|x|compliant|", "not one of the mission's classes"),
+        ("2015-03-01T10:00:00Z", "meteor", "not one of the mission's classes"),
+    ] {
+        let e =
+            truce_watch::entry::decode(&log.sign(&observer, Body::Observation(obs(start, class))))
+                .unwrap();
+        let refusal = c.registry().check(&e).unwrap_err().to_string();
+        assert!(refusal.contains(why), "{start} {class:?}: {refusal}");
+        c.apply_entry(&e);
+    }
+    assert!(c.registry().observations.is_empty());
+    assert_eq!(c.registry().last_day(), None);
+    // The first and last days are inside.
+    for start in ["2015-02-15T00:00:00Z", "2015-04-15T23:59:59Z"] {
+        log.push(&mut c, &observer, Body::Observation(obs(start, "explosion")));
+    }
+    assert_eq!(c.registry().observations.len(), 2);
+    // The default date is today clipped into the period.
+    let r = c.registry();
+    assert_eq!(r.default_day(jiff::civil::date(2026, 11, 29)), jiff::civil::date(2015, 4, 15));
+    assert_eq!(r.default_day(jiff::civil::date(2015, 3, 3)), jiff::civil::date(2015, 3, 3));
+    assert_eq!(r.default_day(jiff::civil::date(2000, 1, 1)), jiff::civil::date(2015, 2, 15));
 }

@@ -462,15 +462,32 @@ async fn server_bench_on<S: truce_store::Store>(
     let signer =
         truce_tlog::note::NoteSigner::generate("bench.truce/log", truce_tlog::note::ED25519)?;
     let mission = SigningKey::from_bytes(&[1; 32]);
-    let observers: Vec<SigningKey> =
-        (0..16u8).map(|i| SigningKey::from_bytes(&[i + 2; 32])).collect();
+    // One key per client, held by the bench's observer: a key's entries carry increasing sequence
+    // numbers, so each client submits its own key's entries in order.
+    let observers: Vec<SigningKey> = (0..clients)
+        .map(|i| {
+            let mut seed = [2u8; 32];
+            seed[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            SigningKey::from_bytes(&seed)
+        })
+        .collect();
+    for k in &observers {
+        store.add_key(user.id, &key_hex(&k.verifying_key())).await?;
+    }
     {
         let storage = truce_tlog::storage::FsStorage::open(&dir.join("log"))?;
         let mut log = truce_tlog::log::Log::create(storage, signer.clone())?;
-        let mut setup = vec![sign(&mission, Body::Mission { name: "bench".into() })?];
+        let mission_body = Body::Mission {
+            name: "bench".into(),
+            start: "2015-02-15".into(),
+            end: "2015-04-15".into(),
+            classes: truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
+        };
+        let mut setup = vec![sign(&mission, 1, mission_body)?];
         for (i, k) in observers.iter().enumerate() {
             setup.push(sign(
                 &mission,
+                i as u64 + 2,
                 Body::Enrol {
                     key: key_hex(&k.verifying_key()),
                     name: format!("o{i}"),
@@ -510,7 +527,8 @@ async fn server_bench_on<S: truce_store::Store>(
                 media: vec![format!("{:064x}", i)],
                 note: String::new(),
             };
-            sign(&observers[i % observers.len()], Body::Observation(o)).expect("sign")
+            let (key, seq) = (i % observers.len(), i / observers.len() + 1);
+            sign(&observers[key], seq as u64, Body::Observation(o)).expect("sign")
         })
         .collect();
     let bytes: usize = entries.iter().map(Vec::len).sum();
@@ -521,21 +539,19 @@ async fn server_bench_on<S: truce_store::Store>(
     // Submissions: every acknowledgement follows the durable append.
     let base2 = base.clone();
     let (rate, lat, errors) = tokio::task::spawn_blocking(move || {
-        let next = std::sync::atomic::AtomicUsize::new(0);
         let start = Instant::now();
         let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..clients)
-                .map(|_| {
-                    let (next, entries, base) = (&next, &entries, &base2);
+                .map(|c| {
+                    let (entries, base) = (&entries, &base2);
                     s.spawn(move || {
                         let agent: ureq::Agent = ureq::Agent::config_builder()
                             .http_status_as_error(false)
                             .build()
                             .into();
                         let (mut lat, mut errors) = (Vec::new(), 0usize);
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(e) = entries.get(i) else { break };
+                        // This client's key signed entries c, c + clients, c + 2 × clients, …
+                        for e in entries.iter().skip(c).step_by(clients) {
                             let t = Instant::now();
                             match agent
                                 .post(format!("{base}/v1/entries"))

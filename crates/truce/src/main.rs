@@ -150,20 +150,10 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// Add a user to the server's store and print a new token for it (only its hash is stored).
-    AddUser {
-        /// The user's name.
-        name: String,
-        /// mediator, analyst, party_delegate, observer, verifier, witness_operator or public.
-        #[arg(long)]
-        role: String,
-        /// The party a delegate acts for.
-        #[arg(long)]
-        party: Option<String>,
-        /// The server's configuration file (the store is found as `truce serve` finds it).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
+    /// The server's users: add one (printing a new token, of which only the hash is stored), record a
+    /// signing key a user holds, or revoke every token and session of a user.
+    #[command(subcommand)]
+    User(serve::UserCommand),
     /// A demonstration with embedded defaults: SQLite and tiles under ./truce-data/demo (replaced at
     /// each run), the seed scenario, a drafted agreement, a generated 60-day mission; prints the URL and
     /// a token for each role.
@@ -482,9 +472,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             emit(&watch::export(&log, vkey.as_deref(), format, &view)?)
         }
         Command::Serve { config } => serve::serve(config.as_deref()),
-        Command::AddUser { name, role, party, config } => {
-            emit(&serve::add_user(config.as_deref(), &name, &role, party.as_deref())?)
-        }
+        Command::User(command) => emit(&serve::user(command)?),
         Command::Demo { port } => serve::demo(port),
         Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {

@@ -1,6 +1,7 @@
 //! `truce serve` and `truce demo`: the server with its configuration, and a demonstration with embedded
 //! defaults. The backend is chosen here, once: SQLite for a path, PostgreSQL for a `postgres://` URL.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -201,10 +202,20 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
             truce_watch::generate::generate(&agreement, 1, 60).map_err(|e| format_err!("{e}"))?;
         crate::tlog::append_entries(&log_dir, "demo.truce.example/mission", &mission.entries)?;
         let keys = config.data_dir.join("keys");
-        std::fs::create_dir_all(&keys)?;
+        create_private_dir(&keys)?;
         for (name, key) in &mission.keys {
             let file = truce_watch::entry::KeyFile { name: name.clone(), key: key.clone() };
             crate::tlog::write_secret(&keys.join(format!("{name}.key")), &file.to_text())?;
+            // The demo's users hold the mission's keys: the mediator the mission key, the observer
+            // and the verifier every observer and verifier key.
+            let holder = match name.split('-').next() {
+                Some("mission") => "mediator",
+                Some("observer") => "observer",
+                Some("verifier") => "verifier",
+                _ => continue,
+            };
+            let user = store.user_by_name(holder).await?;
+            store.add_key(user.id, &truce_watch::entry::key_hex(&key.verifying_key())).await?;
         }
     }
     if demo.is_some() && !config.data_dir.join("witnesses").exists() {
@@ -327,49 +338,169 @@ fn witnesses(config: &Config, demo: bool) -> anyhow::Result<truce_server::Witnes
     Ok(out)
 }
 
-/// `truce add-user`: a user in the configured store, and a fresh token printed once.
-pub fn add_user(
-    config_file: Option<&Path>,
-    name: &str,
-    role: &str,
-    party: Option<&str>,
-) -> anyhow::Result<String> {
-    let config = Config::load(config_file)?;
-    let role = Role::parse(role).ok_or_else(|| {
-        format_err!(
-            "--role {role:?}: expected one of {}",
-            Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
-        )
-    })?;
-    match (role, party) {
-        (Role::PartyDelegate, None) => bail!("--party: a party delegate acts for one party"),
-        (r, Some(_)) if r != Role::PartyDelegate => {
-            bail!("--party: only a party delegate is bound to a party")
-        }
-        _ => {}
-    }
-    let token = new_token()?;
-    async fn add<S: Store>(
-        store: S,
-        name: &str,
-        role: Role,
-        party: Option<&str>,
-        token: &str,
-    ) -> anyhow::Result<()> {
-        let user = store.create_user(name, role, party).await.map_err(|e| format_err!("{e}"))?;
-        store
-            .add_token(user.id, token_hash(token), "add-user")
-            .await
-            .map_err(|e| format_err!("{e}"))?;
-        Ok(())
-    }
+/// `truce user`.
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add a user and print a new token for it, once (only its hash is stored).
+    Add {
+        /// The user's name.
+        name: String,
+        /// mediator, analyst, party_delegate, observer, verifier, witness_operator or public.
+        #[arg(long)]
+        role: String,
+        /// The party a delegate acts for.
+        #[arg(long)]
+        party: Option<String>,
+        /// An Ed25519 public key (64 hex digits) the user holds; may be given more than once. The server
+        /// accepts entries signed with a key only from the user who holds it.
+        #[arg(long = "key")]
+        keys: Vec<String>,
+        /// The server's configuration file (the store is found as `truce serve` finds it).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Record that a user holds an Ed25519 public key (64 hex digits, as enrolled on the log).
+    Key {
+        /// The user's name.
+        name: String,
+        /// The public key, hex.
+        key: String,
+        /// The server's configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Revoke every token of a user and end its web sessions (a running server stops accepting them
+    /// within its token cache's lifetime, 10 s).
+    Revoke {
+        /// The user's name.
+        name: String,
+        /// The server's configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+/// Runs `f` on the configured store, on a fresh single-threaded runtime.
+fn on_store<T, F>(config: &Config, f: F) -> anyhow::Result<T>
+where
+    F: AsyncStoreFn<T>,
+{
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-        with_store!(&config, |store| add(store, name, role, party, &token).await)
-    })?;
-    Ok(format!("{token}\n"))
+        create_private_dir(&config.data_dir)?;
+        with_store!(config, |store| f.call(store).await)
+    })
+}
+
+/// A function of a store (either backend), for [`on_store`].
+trait AsyncStoreFn<T> {
+    fn call<S: Store>(self, store: S) -> impl Future<Output = anyhow::Result<T>>;
+}
+
+/// Checks an Ed25519 public key given in hex.
+fn check_key(key: &str) -> anyhow::Result<String> {
+    truce_watch::entry::parse_key(key).map_err(|e| format_err!("key: {e}"))?;
+    Ok(key.to_string())
+}
+
+/// `truce user`.
+pub fn user(command: UserCommand) -> anyhow::Result<String> {
+    match command {
+        UserCommand::Add { name, role, party, keys, config } => {
+            let config = Config::load(config.as_deref())?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                format_err!(
+                    "--role {role:?}: expected one of {}",
+                    Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                )
+            })?;
+            match (role, &party) {
+                (Role::PartyDelegate, None) => {
+                    bail!("--party: a party delegate acts for one party")
+                }
+                (r, Some(_)) if r != Role::PartyDelegate => {
+                    bail!("--party: only a party delegate is bound to a party")
+                }
+                _ => {}
+            }
+            let keys = keys.iter().map(|k| check_key(k)).collect::<anyhow::Result<Vec<_>>>()?;
+            let token = new_token()?;
+            struct Add {
+                name: String,
+                role: Role,
+                party: Option<String>,
+                keys: Vec<String>,
+                token: String,
+            }
+            impl AsyncStoreFn<()> for Add {
+                async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
+                    let user = store
+                        .create_user(&self.name, self.role, self.party.as_deref())
+                        .await
+                        .map_err(|e| format_err!("{e}"))?;
+                    store
+                        .add_token(user.id, token_hash(&self.token), "user add")
+                        .await
+                        .map_err(|e| format_err!("{e}"))?;
+                    for k in &self.keys {
+                        store.add_key(user.id, k).await.map_err(|e| format_err!("key {k}: {e}"))?;
+                    }
+                    Ok(())
+                }
+            }
+            on_store(&config, Add { name, role, party, keys, token: token.clone() })?;
+            Ok(format!("{token}\n"))
+        }
+        UserCommand::Key { name, key, config } => {
+            let config = Config::load(config.as_deref())?;
+            let key = check_key(&key)?;
+            struct Bind(String, String);
+            impl AsyncStoreFn<()> for Bind {
+                async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
+                    let user = store.user_by_name(&self.0).await.map_err(|e| match e {
+                        truce_store::Error::NotFound => format_err!("no user named {:?}", self.0),
+                        e => format_err!("{e}"),
+                    })?;
+                    store.add_key(user.id, &self.1).await.map_err(|e| match e {
+                        truce_store::Error::Conflict(_) => {
+                            format_err!("key {} is already held by a user", self.1)
+                        }
+                        e => format_err!("{e}"),
+                    })
+                }
+            }
+            on_store(&config, Bind(name.clone(), key.clone()))?;
+            Ok(format!("{name} holds key {key}\n"))
+        }
+        UserCommand::Revoke { name, config } => {
+            let config = Config::load(config.as_deref())?;
+            struct Revoke(String);
+            impl AsyncStoreFn<u64> for Revoke {
+                async fn call<S: Store>(self, store: S) -> anyhow::Result<u64> {
+                    let user = store.user_by_name(&self.0).await.map_err(|e| match e {
+                        truce_store::Error::NotFound => format_err!("no user named {:?}", self.0),
+                        e => format_err!("{e}"),
+                    })?;
+                    store.revoke_user(user.id).await.map_err(|e| format_err!("{e}"))
+                }
+            }
+            let n = on_store(&config, Revoke(name.clone()))?;
+            Ok(format!("revoked {n} token(s) of {name} and ended its sessions\n"))
+        }
+    }
+}
+
+/// Creates `dir` (and its parents) readable by its owner only: the data directory holds the database
+/// with the confidential submissions, the log's key and the demo's key files.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {} to its owner", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// `truce serve`.
@@ -395,8 +526,7 @@ pub fn demo(port: u16) -> anyhow::Result<()> {
 fn run(config: Config, demo: bool) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+        create_private_dir(&config.data_dir)?;
         with_store!(&config, |store| {
             let d = if demo { Some(seed(&store).await?) } else { None };
             launch(store, &config, d).await

@@ -281,7 +281,9 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
                         log_size: entries.len() as u64,
                         sha256: hex,
                     };
-                    let bytes = truce_watch::entry::sign(&key_file.key, body)?;
+                    let hex = truce_watch::entry::key_hex(&key_file.key.verifying_key());
+                    let seq = c.registry().next_seq(&hex);
+                    let bytes = truce_watch::entry::sign(&key_file.key, seq, body)?;
                     c.registry()
                         .check(&truce_watch::entry::decode(&bytes)?)
                         .map_err(|e| format_err!("the log would refuse the report hash: {e}"))?;
@@ -316,9 +318,13 @@ pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
     for e in &entries {
         let _ = registry.apply_bytes(e);
     }
-    let bytes =
-        truce_watch::entry::sign(&key_file.key, truce_watch::entry::Body::Observation(observation))
-            .map_err(|e| format_err!("{}: {e}", file.display()))?;
+    let seq = registry.next_seq(&truce_watch::entry::key_hex(&key_file.key.verifying_key()));
+    let bytes = truce_watch::entry::sign(
+        &key_file.key,
+        seq,
+        truce_watch::entry::Body::Observation(observation),
+    )
+    .map_err(|e| format_err!("{}: {e}", file.display()))?;
     let entry = truce_watch::entry::decode(&bytes)?;
     registry.check(&entry).map_err(|e| format_err!("the log would refuse this entry: {e}"))?;
     let index = crate::tlog::append_entries(log, "", std::slice::from_ref(&bytes))?;
@@ -353,7 +359,7 @@ pub fn export(
         ExportFormat::Csv => truce_watch::export::csv(&registry)?,
         ExportFormat::Acled => {
             let view = truce_watch::boundary::view(view).map_err(|e| format_err!("--view: {e}"))?;
-            let mission = registry.mission.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            let mission = registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
             truce_watch::export::acled(&registry, &view, &mission)?
         }
     })

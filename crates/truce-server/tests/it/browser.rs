@@ -103,6 +103,14 @@ async fn serve()
     let agreement_text = std::fs::read_to_string(root.join("accords/minsk-2015.toml")).unwrap();
     let agreement = truce_accord::parse("minsk-2015.toml", &agreement_text).0.unwrap();
     let mission = truce_watch::generate::generate(&agreement, 5, 45).unwrap();
+    // The observer and the verifier hold the generated mission's first observer and verifier keys.
+    for (role, key_name) in [(Role::Observer, "observer-1"), (Role::Verifier, "verifier-1")] {
+        let token = &tokens.iter().find(|(r, _)| *r == role).unwrap().1;
+        let user = store.user_by_token(token_hash(token)).await.unwrap();
+        let key = &mission.keys.iter().find(|(n, _)| n == key_name).unwrap().1;
+        let hex = truce_watch::entry::key_hex(&key.verifying_key());
+        store.add_key(user.id, &hex).await.unwrap();
+    }
     let signer =
         truce_tlog::note::NoteSigner::generate("browser.truce/log", truce_tlog::note::ED25519)
             .unwrap();

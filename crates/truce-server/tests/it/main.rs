@@ -22,13 +22,38 @@ fn root() -> std::path::PathBuf {
 
 struct Server {
     router: axum::Router,
+    store: Sqlite,
     tokens: Vec<(Role, Option<String>, String)>,
     dir: std::path::PathBuf,
 }
 
 async fn server(name: &str, max_pending: usize) -> Server {
     let (state, tokens, dir, _) = state(name, max_pending).await;
-    Server { router: truce_server::router(Arc::new(state)), tokens, dir }
+    let store = state.store.clone();
+    Server { router: truce_server::router(Arc::new(state)), store, tokens, dir }
+}
+
+impl Server {
+    /// The token of the (first) user with `role`.
+    fn token(&self, role: Role) -> String {
+        self.tokens.iter().find(|(r, _, _)| *r == role).unwrap().2.clone()
+    }
+}
+
+/// Records that the user with `token` holds `key`, as `truce user key` does.
+async fn hold(store: &Sqlite, token: &str, key: &ed25519_dalek::SigningKey) {
+    let user = store.user_by_token(token_hash(token)).await.unwrap();
+    store.add_key(user.id, &truce_watch::entry::key_hex(&key.verifying_key())).await.unwrap();
+}
+
+/// A mission entry over Minsk II's first two months, with the standard classes.
+fn mission_body(name: &str) -> truce_watch::entry::Body {
+    truce_watch::entry::Body::Mission {
+        name: name.into(),
+        start: "2015-02-15".into(),
+        end: "2015-04-15".into(),
+        classes: truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
+    }
 }
 
 /// A server's state before it serves (witnesses can still be set): a user and token per role (and a
@@ -113,6 +138,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::ListPreferences => ("/v1/scenarios/ukraine-2025/preferences".into(), vec![]),
         Endpoint::GetAgreement => ("/v1/agreement".into(), vec![]),
         Endpoint::SubmitEntry => ("/v1/entries".into(), b"{}".to_vec()),
+        Endpoint::NextSequence => (format!("/v1/keys/{}/sequence", "3b".repeat(32)), vec![]),
         Endpoint::Queue => ("/v1/queue".into(), vec![]),
         Endpoint::Compliance => ("/v1/compliance?as_of=2015-03-01".into(), vec![]),
         Endpoint::Checkpoint => ("/log/checkpoint".into(), vec![]),
@@ -286,14 +312,22 @@ async fn a_delegate_cannot_read_another_partys_raw_preferences_by_any_endpoint()
 async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     use truce_watch::entry::{Body as E, Role as R, VerificationState, key_hex, sign};
     let s = server("entries", 4096).await;
-    let observer_token = s.tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let observer_token = s.token(Role::Observer);
+    let mediator_token = s.token(Role::Mediator);
+    let verifier_token = s.token(Role::Verifier);
     let k = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
     let (mission, observer, verifier) = (k(1), k(2), k(3));
-    let mut entries = vec![sign(&mission, E::Mission { name: "test".into() }).unwrap()];
-    for (key, role) in [(&observer, R::Observer), (&verifier, R::Verifier)] {
+    hold(&s.store, &mediator_token, &mission).await;
+    hold(&s.store, &observer_token, &observer).await;
+    hold(&s.store, &verifier_token, &verifier).await;
+    let mut entries = vec![sign(&mission, 1, mission_body("test")).unwrap()];
+    for (seq, (key, role)) in
+        [(&observer, R::Observer), (&verifier, R::Verifier)].into_iter().enumerate()
+    {
         entries.push(
             sign(
                 &mission,
+                seq as u64 + 2,
                 E::Enrol {
                     key: key_hex(&key.verifying_key()),
                     name: "x".into(),
@@ -306,7 +340,7 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     }
     for (i, e) in entries.iter().enumerate() {
         let (status, bytes, _) =
-            call(&s.router, "POST", "/v1/entries", Some(&observer_token), e.clone()).await;
+            call(&s.router, "POST", "/v1/entries", Some(&mediator_token), e.clone()).await;
         assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&bytes));
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["index"], i);
@@ -332,13 +366,14 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
         "POST",
         "/v1/entries",
         Some(&observer_token),
-        sign(&observer, E::Observation(observation)).unwrap(),
+        sign(&observer, 1, E::Observation(observation)).unwrap(),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
     // The observer may not verify its own observation: refused by the log's rules, not appended.
     let own = sign(
         &observer,
+        2,
         E::Verification { of: 3, to: VerificationState::UnderReview, reason: None },
     )
     .unwrap();
@@ -346,7 +381,6 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
         call(&s.router, "POST", "/v1/entries", Some(&observer_token), own).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{}", String::from_utf8_lossy(&bytes));
     // The verifier's queue has it; compliance shows an alleged violation.
-    let verifier_token = s.tokens.iter().find(|(r, _, _)| *r == Role::Verifier).unwrap().2.clone();
     // The store's index follows the log within milliseconds.
     let queue = |expect_empty: bool| {
         let (router, token) = (s.router.clone(), verifier_token.clone());
@@ -379,8 +413,11 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     let (_, bytes, _) =
         call(&s.router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
     assert_eq!(status_of(&bytes), "alleged_violation");
-    for to in [VerificationState::UnderReview, VerificationState::Corroborated] {
-        let e = sign(&verifier, E::Verification { of: 3, to, reason: None }).unwrap();
+    for (seq, to) in
+        [VerificationState::UnderReview, VerificationState::Corroborated].into_iter().enumerate()
+    {
+        let e =
+            sign(&verifier, seq as u64 + 1, E::Verification { of: 3, to, reason: None }).unwrap();
         let (status, _, _) = call(&s.router, "POST", "/v1/entries", Some(&verifier_token), e).await;
         assert_eq!(status, StatusCode::CREATED);
     }
@@ -419,11 +456,10 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_pending_pool_is_503_with_retry_after() {
     let s = server("pushback", 0).await;
-    let token = s.tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let token = s.token(Role::Mediator);
     let mission = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
-    let e =
-        truce_watch::entry::sign(&mission, truce_watch::entry::Body::Mission { name: "m".into() })
-            .unwrap();
+    hold(&s.store, &token, &mission).await;
+    let e = truce_watch::entry::sign(&mission, 1, mission_body("m")).unwrap();
     let (status, _, headers) = call(&s.router, "POST", "/v1/entries", Some(&token), e).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(headers.get("retry-after").unwrap(), "1");
@@ -463,11 +499,10 @@ async fn the_openapi_document_covers_every_endpoint_and_events_stream_appends() 
     let res = s.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.headers().get("content-type").unwrap(), "text/event-stream");
     let mut body = res.into_body();
-    let token = s.tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let token = s.token(Role::Mediator);
     let mission = ed25519_dalek::SigningKey::from_bytes(&[1; 32]);
-    let e =
-        truce_watch::entry::sign(&mission, truce_watch::entry::Body::Mission { name: "m".into() })
-            .unwrap();
+    hold(&s.store, &token, &mission).await;
+    let e = truce_watch::entry::sign(&mission, 1, mission_body("m")).unwrap();
     let (status, _, _) = call(&s.router, "POST", "/v1/entries", Some(&token), e).await;
     assert_eq!(status, StatusCode::CREATED);
     let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
@@ -477,5 +512,221 @@ async fn the_openapi_document_covers_every_endpoint_and_events_stream_appends() 
         .unwrap();
     let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
     assert!(text.contains("event: entry") && text.contains("\"kind\":\"mission\""), "{text}");
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Issue 10, finding 1, against the service: a party delegate re-posted verifier entries copied from the
+/// public tiles (201 each time, and a verified violation went back to "alleged"); a re-posted observation
+/// doubled a day's count; the token's user was not tied to the signing key. Now a copy is 409 with nothing
+/// stored, a key works only for the user who holds it, and an observation from the future is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue10_replays_foreign_keys_and_future_observations_are_refused() {
+    use truce_watch::entry::{Body as E, Role as R, VerificationState, key_hex, sign};
+    let s = server("replay", 4096).await;
+    let (mediator, observer_token, verifier_token) =
+        (s.token(Role::Mediator), s.token(Role::Observer), s.token(Role::Verifier));
+    let delegate = s.token(Role::PartyDelegate);
+    let k = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
+    let (mission, observer, verifier) = (k(1), k(2), k(3));
+    hold(&s.store, &mediator, &mission).await;
+    hold(&s.store, &observer_token, &observer).await;
+    hold(&s.store, &verifier_token, &verifier).await;
+    let post = |token: String, bytes: Vec<u8>| {
+        let router = s.router.clone();
+        async move {
+            let (status, body, _) = call(&router, "POST", "/v1/entries", Some(&token), bytes).await;
+            (status, String::from_utf8_lossy(&body).to_string())
+        }
+    };
+    let mut setup = vec![sign(&mission, 1, mission_body("replay")).unwrap()];
+    for (seq, (key, role)) in
+        [(&observer, R::Observer), (&verifier, R::Verifier)].into_iter().enumerate()
+    {
+        let enrol =
+            E::Enrol { key: key_hex(&key.verifying_key()), name: "x".into(), role, party: None };
+        setup.push(sign(&mission, seq as u64 + 2, enrol).unwrap());
+    }
+    for e in &setup {
+        assert_eq!(post(mediator.clone(), e.clone()).await.0, StatusCode::CREATED);
+    }
+    let observation = truce_watch::entry::Observation {
+        start: "2015-03-06T10:00:00Z".into(),
+        end: "2015-03-06T10:30:00Z".into(),
+        lat_e6: 48_100_000,
+        lon_e6: 38_100_000,
+        controlled_by: "ORDLO".into(),
+        sensor: "saw".into(),
+        class: "weapon_sighting".into(),
+        count: 4,
+        approximate: false,
+        bearing_deg: None,
+        distance_m: None,
+        weapon: Some(truce_watch::entry::Weapon { class: "mlrs".into(), calibre_mm: Some(122) }),
+        media: vec![],
+        note: String::new(),
+    };
+    let seen = sign(&observer, 1, E::Observation(observation.clone())).unwrap();
+    assert_eq!(post(observer_token.clone(), seen.clone()).await.0, StatusCode::CREATED);
+    let review = sign(
+        &verifier,
+        1,
+        E::Verification { of: 3, to: VerificationState::UnderReview, reason: None },
+    )
+    .unwrap();
+    let done = sign(
+        &verifier,
+        2,
+        E::Verification { of: 3, to: VerificationState::Corroborated, reason: None },
+    )
+    .unwrap();
+    for e in [&review, &done] {
+        assert_eq!(post(verifier_token.clone(), e.clone()).await.0, StatusCode::CREATED);
+    }
+    let status = || {
+        let router = s.router.clone();
+        async move {
+            let (_, bytes, _) =
+                call(&router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let c = v["commitments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["commitment"] == "2.mlrs.ORDLO")
+                .unwrap()
+                .clone();
+            (c["status"].as_str().unwrap().to_string(), v["log_size"].as_u64().unwrap())
+        }
+    };
+    assert_eq!(status().await, ("verified_violation".to_string(), 6));
+    // The delegate re-posts the verifier's "under review" entry, copied from the tiles: not its key.
+    let (code, body) = post(delegate.clone(), review.clone()).await;
+    assert_eq!(code, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("does not hold"), "{body}");
+    // Even the key's own holder cannot replay it: 409, nothing stored.
+    for (token, e) in
+        [(&verifier_token, &review), (&verifier_token, &done), (&observer_token, &seen)]
+    {
+        let (code, body) = post(token.clone(), e.clone()).await;
+        assert_eq!(code, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("replayed"), "{body}");
+    }
+    assert_eq!(status().await, ("verified_violation".to_string(), 6), "nothing was stored");
+    // The browser's signer learns the next sequence number.
+    let (code, bytes, _) = call(
+        &s.router,
+        "GET",
+        &format!("/v1/keys/{}/sequence", key_hex(&verifier.verifying_key())),
+        Some(&verifier_token),
+        vec![],
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["next"], 3);
+    // An observation that starts an hour from now (by this machine's clock) is refused before the rules.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    let mut future = observation.clone();
+    future.start = later.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    future.end = future.start.clone();
+    let (code, body) =
+        post(observer_token.clone(), sign(&observer, 2, E::Observation(future)).unwrap()).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("in the future"), "{body}");
+    // An observation outside the mission's period, or of a class the mission does not record: refused.
+    let mut before = observation.clone();
+    before.start = "0001-01-01T10:00:00Z".into();
+    before.end = before.start.clone();
+    let mut after = observation.clone();
+    after.start = "2015-04-16T10:00:00Z".into();
+    after.end = after.start.clone();
+    let mut forged = observation.clone();
+    forged.class = "explosion\n|1.ceasefire.ORDLO|compliant|".into();
+    for (seq, o) in [(3, before), (4, after), (5, forged)] {
+        let (code, body) =
+            post(observer_token.clone(), sign(&observer, seq, E::Observation(o)).unwrap()).await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{body}");
+    }
+    assert_eq!(status().await, ("verified_violation".to_string(), 6), "nothing was stored");
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Issue 10, finding 2: submissions were joined as text before parsing, so a UKR submission could set
+/// RUS's utility cap (Pareto set 311 → 22), carry positions for RUS, or add a second `reservation` line
+/// that made the mediator's confidential analysis fail. Each submission is now a document of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue10_a_submission_sets_only_its_own_partys_numbers() {
+    let s = server("submissions", 4096).await;
+    let ukr = s.tokens.iter().find(|(_, p, _)| p.as_deref() == Some("UKR")).unwrap().2.clone();
+    let mediator = s.token(Role::Mediator);
+    let submit = |body: &str| {
+        let (router, ukr, body) = (s.router.clone(), ukr.clone(), body.as_bytes().to_vec());
+        async move {
+            let (status, bytes, _) =
+                call(&router, "POST", "/v1/scenarios/ukraine-2025/preferences", Some(&ukr), body)
+                    .await;
+            (status, String::from_utf8_lossy(&bytes).to_string())
+        }
+    };
+    let analysis = || {
+        let (router, mediator) = (s.router.clone(), mediator.clone());
+        async move {
+            let (status, bytes, _) = call(
+                &router,
+                "GET",
+                "/v1/scenarios/ukraine-2025/analysis?confidential=true",
+                Some(&mediator),
+                vec![],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let red_lines = v["readings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["reading"] == "red_lines")
+                .unwrap()
+                .clone();
+            (red_lines["pareto_size"].clone(), red_lines["nash"].clone())
+        }
+    };
+    let public = analysis().await;
+    for (attack, why) in [
+        (
+            "utility_cap = 0.01\n[[preferences]]\nparty = \"UKR\"\nreservation = 0.1\n",
+            "`utility_cap` is not allowed",
+        ),
+        (
+            "[[preferences]]\nparty = \"UKR\"\nreservation = 0.1\n[[positions]]\nparty = \"RUS\"\noption = \"nato.full_membership\"\nstance = \"acceptable\"\ndate = 2025-12-01\nsource = \"x\"\n",
+            "`positions` is not allowed",
+        ),
+        (
+            "[[preferences]]\nparty = \"UKR\"\nreservation = 0.1\nreservation = 0.2\n",
+            "duplicate key",
+        ),
+        ("[[preferences]]\nparty = \"RUS\"\nutility_cap = 0.01\n", "cannot set RUS's preferences"),
+        (
+            "[[preferences]]\nparty = \"UKR\"\nreservation = 0.1\n[[preferences]]\nparty = \"UKR\"\n",
+            "2 [[preferences]] tables",
+        ),
+        (
+            "[[preferences]]\nparty = \"UKR\"\nreservation = 0.1\nsneaky = 1\n",
+            "unknown key `sneaky`",
+        ),
+    ] {
+        let (status, body) = submit(attack).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{attack}: {body}");
+        assert!(body.contains(why), "{attack}: {body}");
+        assert!(body.contains("submission.toml:"), "diagnostics name the place: {body}");
+    }
+    assert_eq!(analysis().await, public, "no refused submission changed the analysis");
+    // A reservation of 0.99 leaves UKR nothing it accepts; a later submission replaces it.
+    let (status, body) = submit("[[preferences]]\nparty = \"UKR\"\nreservation = 0.99\n").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let blocked = analysis().await;
+    assert_ne!(blocked, public);
+    let (status, body) = submit("[[preferences]]\nparty = \"UKR\"\nreservation = -1.0\n").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(analysis().await, public, "the later submission replaced the earlier one");
     std::fs::remove_dir_all(&s.dir).ok();
 }

@@ -40,15 +40,17 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     truce_server::start_cosigning(state.clone());
 
     // Grow the log in three steps; after each, the served checkpoint is cosigned at its size.
-    let observer = tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let observer = tokens.iter().find(|(r, _, _)| *r == Role::Mediator).unwrap().2.clone();
     let mission = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    super::hold(&state.store, &observer, &mission).await;
     let policy = WitnessPolicy { witnesses: vec![witness_key.verifier()], quorum: 1 };
-    let mut entries = vec![sign(&mission, E::Mission { name: "witnessed".into() }).unwrap()];
+    let mut entries = vec![sign(&mission, 1, crate::mission_body("witnessed")).unwrap()];
     for k in 0..5u8 {
         let key = ed25519_dalek::SigningKey::from_bytes(&[20 + k; 32]);
         entries.push(
             sign(
                 &mission,
+                u64::from(k) + 2,
                 E::Enrol {
                     key: truce_watch::entry::key_hex(&key.verifying_key()),
                     name: format!("observer-{k}"),
@@ -98,6 +100,7 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
             let key = ed25519_dalek::SigningKey::from_bytes(&seed);
             sign(
                 &mission,
+                u64::from(k) + 7,
                 E::Enrol {
                     key: truce_watch::entry::key_hex(&key.verifying_key()),
                     name: format!("late-{k}"),

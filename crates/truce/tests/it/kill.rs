@@ -116,7 +116,15 @@ fn a_server_killed_under_load_loses_no_acknowledged_submission() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = truce(&dir).args(["add-user", "observer", "--role", "observer"]).output().unwrap();
+    let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
+    // One user holds the mission's key and every client's: the server takes entries signed with a key
+    // only from its holder.
+    let mut add = truce(&dir);
+    add.args(["user", "add", "observer", "--role", "observer"]);
+    for b in std::iter::once(1).chain(10..10 + CLIENTS) {
+        add.args(["--key", &key_hex(&key(b).verifying_key())]);
+    }
+    let out = add.output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -125,15 +133,15 @@ fn a_server_killed_under_load_loses_no_acknowledged_submission() {
         .build()
         .into();
 
-    let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
     let mission = key(1);
     let acked: Acked = Arc::new(Mutex::new(Vec::new()));
     let (mut server, mut url) = start(&dir, &agent);
-    let mut setup = vec![sign(&mission, Body::Mission { name: "kill test".into() }).unwrap()];
+    let mut setup = vec![sign(&mission, 1, super::mission_body("kill test")).unwrap()];
     for c in 0..CLIENTS {
         setup.push(
             sign(
                 &mission,
+                u64::from(c) + 2,
                 Body::Enrol {
                     key: key_hex(&key(10 + c).verifying_key()),
                     name: format!("observer-{c}"),
@@ -179,7 +187,10 @@ fn a_server_killed_under_load_loses_no_acknowledged_submission() {
                             media: vec![],
                             note: String::new(),
                         };
-                        let entry = sign(&observer, Body::Observation(observation)).unwrap();
+                        // Sequence numbers grow across rounds: a kill may have made entries durable
+                        // whose acknowledgement was lost, and their numbers are taken.
+                        let seq = round as u64 * 1_000_000 + u64::from(n) + 1;
+                        let entry = sign(&observer, seq, Body::Observation(observation)).unwrap();
                         match submit(&agent, &url, &token, &entry) {
                             Some(index) => acked.lock().unwrap().push((index, entry)),
                             None => break, // killed, or refused: this client is done

@@ -6,6 +6,16 @@ use std::process::{Command, Output};
 mod kill;
 mod witnessed;
 
+/// A mission entry over Minsk II's first two months, with the standard classes.
+fn mission_body(name: &str) -> truce_watch::entry::Body {
+    truce_watch::entry::Body::Mission {
+        name: name.into(),
+        start: "2015-02-15".into(),
+        end: "2015-04-15".into(),
+        classes: truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }

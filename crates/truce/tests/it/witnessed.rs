@@ -35,7 +35,10 @@ fn an_auditor_checks_the_served_log_against_the_parties_witnesses() {
         peers.push_str(&format!("http://127.0.0.1:{port}/witness/{party} {}\n", vkey.trim()));
     }
     std::fs::write(dir.join("peers"), &peers).unwrap();
-    let token = run(truce(&dir).args(["add-user", "observer", "--role", "observer"]));
+    let mission = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
+    let token = run(truce(&dir)
+        .args(["user", "add", "mediator", "--role", "mediator", "--key"])
+        .arg(key_hex(&mission.verifying_key())));
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(20)))
@@ -48,13 +51,13 @@ fn an_auditor_checks_the_served_log_against_the_parties_witnesses() {
         &[("TRUCE_WITNESS_PEERS", dir.join("peers").display().to_string())],
     );
 
-    let mission = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
-    let mut entries = vec![sign(&mission, Body::Mission { name: "witnessed".into() }).unwrap()];
+    let mut entries = vec![sign(&mission, 1, super::mission_body("witnessed")).unwrap()];
     for k in 0..20u8 {
         let key = ed25519_dalek::SigningKey::from_bytes(&[40 + k; 32]);
         entries.push(
             sign(
                 &mission,
+                u64::from(k) + 2,
                 Body::Enrol {
                     key: key_hex(&key.verifying_key()),
                     name: format!("observer-{k}"),
