@@ -28,7 +28,7 @@ mod write;
 #[cfg(test)]
 mod tests;
 
-pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors};
+pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors, utf8};
 pub use model::*;
 pub use parse::{parse, parse_submission};
 pub use rule::{RuleError, parse_rule};

@@ -576,7 +576,22 @@ fn read_option(
     Some(RawOption { id: id?, issue, label, description, provisions })
 }
 
+/// Bytes allowed in a quote per word allowed (`meta.max_quote_words`): a long word, never a book.
+pub const QUOTE_BYTES_PER_WORD: usize = 24;
+
 fn check_quote(cx: &mut Cx<'_>, quote: &Str, max_words: u32) {
+    let max_bytes = max_words as usize * QUOTE_BYTES_PER_WORD;
+    if quote.value.len() > max_bytes {
+        cx.error(
+            &quote.span,
+            &quote.field,
+            format!("quote has {} bytes, more than the limit of {max_bytes}", quote.value.len()),
+            Some(format!(
+                "at most {max_bytes} bytes ({QUOTE_BYTES_PER_WORD} per word of meta.max_quote_words)"
+            )),
+        );
+        return;
+    }
     let words = quote.value.split_whitespace().count();
     if words > max_words as usize {
         cx.error(
@@ -636,6 +651,22 @@ fn lookup(cx: &mut Cx<'_>, map: &HashMap<String, u32>, what: &str, id: &Str) -> 
 }
 
 fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
+    if raw.parties.is_empty() && cx.syntax_spans.is_empty() {
+        cx.error(
+            &(0..0),
+            "parties",
+            "the scenario has no parties",
+            Some("at least one [[parties]] table".to_string()),
+        );
+    }
+    if raw.issues.is_empty() && cx.syntax_spans.is_empty() {
+        cx.error(
+            &(0..0),
+            "issues",
+            "the scenario has no issues",
+            Some("at least one [[issues]] table".to_string()),
+        );
+    }
     let party_ids = index_ids(cx, "party", raw.parties.iter().map(|p| &p.id));
     let issue_ids = index_ids(cx, "issue", raw.issues.iter().map(|p| &p.id));
     index_ids(cx, "option", raw.options.iter().map(|p| &p.id));

@@ -430,14 +430,14 @@ async fn compliance<S: Store>(
     authorise(&st, &headers, Endpoint::Compliance).await?;
     let w = watch(&st)?;
     let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
-    let as_of = match q.as_of {
-        Some(d) => d
-            .parse()
-            .map_err(|_| AppError::Invalid(vec![format!("as_of {d:?}: expected YYYY-MM-DD")]))?,
-        None => state.registry().last_day().ok_or_else(|| {
-            AppError::Invalid(vec!["no observation yet: give ?as_of=YYYY-MM-DD".into()])
-        })?,
-    };
+    let given =
+        match q.as_of {
+            Some(d) => Some(d.parse().map_err(|_| {
+                AppError::Invalid(vec![format!("as_of {d:?}: expected YYYY-MM-DD")])
+            })?),
+            None => None,
+        };
+    let as_of = crate::report_day(state.registry(), given);
     let report = state.evaluate(as_of);
     serde_json::to_value(&report).map(Json).map_err(|e| AppError::Internal(e.to_string()))
 }

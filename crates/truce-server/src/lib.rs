@@ -221,6 +221,17 @@ impl Watch {
     }
 }
 
+/// The day a report or page is for: the day asked for, or today (by this server's clock), clipped into
+/// the mission's period. No submission moves it, and no date asked for makes the work unbounded.
+pub(crate) fn report_day(
+    registry: &truce_watch::registry::Registry,
+    given: Option<jiff::civil::Date>,
+) -> jiff::civil::Date {
+    let day =
+        given.unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date());
+    registry.default_day(day)
+}
+
 /// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms, and
 /// pushback beyond 8,192 waiting entries.
 pub fn default_sequencer() -> SequencerConfig {

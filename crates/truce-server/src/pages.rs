@@ -496,10 +496,7 @@ fn compliance_now<S: Store>(
 ) -> Result<(truce_watch::compliance::Report, String), AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
     let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
-    let as_of = match as_of.and_then(|d| d.parse().ok()) {
-        Some(d) => d,
-        None => state.registry().last_day().ok_or(AppError::NotFound)?,
-    };
+    let as_of = crate::report_day(state.registry(), as_of.and_then(|d| d.parse().ok()));
     Ok((state.evaluate(as_of), state.agreement().title.clone()))
 }
 
@@ -580,10 +577,7 @@ pub(crate) fn daily_now<S: Store>(
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
-    let date = match date.and_then(|d| d.parse().ok()) {
-        Some(d) => d,
-        None => state.registry().last_day().ok_or(AppError::NotFound)?,
-    };
+    let date = crate::report_day(state.registry(), date.and_then(|d| d.parse().ok()));
     let a = state.agreement();
     Ok((truce_watch::report::daily(a, &state, date, &view), view, a))
 }

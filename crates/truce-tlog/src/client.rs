@@ -100,9 +100,21 @@ impl<'r> TileVerifier<'r> {
         }
         let root = merkle::tree_hash(&Partials(&partial), v.size)?;
         if root != v.root {
+            let mut edge: Vec<String> = (0..=63u8)
+                .filter_map(|level| {
+                    let n = hashes_at(v.size, level);
+                    (n > 0 && !n.is_multiple_of(TILE_WIDTH)).then(|| {
+                        let width = (n % TILE_WIDTH) as u16;
+                        Tile { level: Some(level), index: n / TILE_WIDTH, width }.path()
+                    })
+                })
+                .collect();
+            edge.dedup();
             return Err(Error::Tampered(format!(
-                "the right-edge tiles give root {}, not the checkpoint's",
-                hex(&root)
+                "the right-edge tiles ({}) give root {}, not the root of the checkpoint of size {}",
+                edge.join(", "),
+                hex(&root),
+                v.size
             )));
         }
         v.tiles.borrow_mut().extend(partial);
@@ -171,24 +183,8 @@ impl<'r> TileVerifier<'r> {
     pub fn each_entry(&self, index: u64, f: &mut dyn FnMut(&[u8])) -> Result<usize, Error> {
         let width = tile_width(self.size, 0, index)
             .ok_or_else(|| Error::Proof(format!("bundle {index} is beyond the tree")))?;
-        let bundle = Tile { level: None, index, width };
-        let path = bundle.path();
-        let data = match self.reader.read(&path)? {
-            Some(d) => d,
-            None => {
-                let full = Tile { width: TILE_WIDTH as u16, ..bundle };
-                self.reader
-                    .read(&full.path())?
-                    .ok_or_else(|| Error::Tampered(format!("{path} is missing")))?
-            }
-        };
-        let entries = parse_bundle(&data).map_err(|e| Error::Tampered(format!("{path}: {e}")))?;
-        if entries.len() < usize::from(width) {
-            return Err(Error::Tampered(format!(
-                "{path} has {} entries, expected {width}",
-                entries.len()
-            )));
-        }
+        let (path, data) = read_bundle(self.reader, index, width)?;
+        let entries = bundle_entries(&path, &data)?;
         let hashes = self.tile(0, index)?;
         for (i, entry) in entries.iter().take(usize::from(width)).enumerate() {
             if leaf_hash(entry) != hashes[i] {
@@ -201,6 +197,39 @@ impl<'r> TileVerifier<'r> {
         }
         Ok(usize::from(width))
     }
+}
+
+/// Reads entry bundle `index` of a tree in which it holds `width` entries: the partial bundle of that
+/// width, or, when the log has grown since, the full one. Returns the path read and its bytes.
+fn read_bundle(
+    reader: &dyn TileReader,
+    index: u64,
+    width: u16,
+) -> Result<(String, Vec<u8>), Error> {
+    let bundle = Tile { level: None, index, width };
+    let path = bundle.path();
+    if let Some(d) = reader.read(&path)? {
+        return Ok((path, d));
+    }
+    let full = Tile { width: TILE_WIDTH as u16, ..bundle }.path();
+    match reader.read(&full)? {
+        Some(d) => Ok((full, d)),
+        None => Err(Error::Tampered(format!("{path} is missing"))),
+    }
+}
+
+/// The entries of the bundle at `path`, which must hold exactly as many as its path says (256 for a full
+/// bundle, W for `.p/W`), and nothing after them (c2sp.org/tlog-tiles).
+fn bundle_entries<'d>(path: &str, data: &'d [u8]) -> Result<Vec<&'d [u8]>, Error> {
+    let entries = parse_bundle(data).map_err(|e| Error::Tampered(format!("{path}: {e}")))?;
+    let want = Tile::parse(path).map_or(TILE_WIDTH as usize, |t| usize::from(t.width));
+    if entries.len() != want {
+        return Err(Error::Tampered(format!(
+            "{path} holds {} entries, expected exactly {want}",
+            entries.len()
+        )));
+    }
+    Ok(entries)
 }
 
 /// The subtree hash at tree (`level`, `index`) from the tile that contains it, via `tile(tile level, tile index)`.
@@ -321,22 +350,8 @@ pub fn audit_parallel(
                     for (k, hashes) in group.iter().enumerate() {
                         let index = (c * chunk + k) as u64;
                         let width = tile_width(size, 0, index).unwrap_or(0);
-                        let bundle = Tile { level: None, index, width };
-                        let path = bundle.path();
-                        let data = match reader.read(&path)? {
-                            Some(d) => d,
-                            None => reader
-                                .read(&Tile { width: TILE_WIDTH as u16, ..bundle }.path())?
-                                .ok_or_else(|| Error::Tampered(format!("{path} is missing")))?,
-                        };
-                        let entries = parse_bundle(&data)
-                            .map_err(|e| Error::Tampered(format!("{path}: {e}")))?;
-                        if entries.len() < usize::from(width) {
-                            return Err(Error::Tampered(format!(
-                                "{path} has {} entries, expected {width}",
-                                entries.len()
-                            )));
-                        }
+                        let (path, data) = read_bundle(reader, index, width)?;
+                        let entries = bundle_entries(&path, &data)?;
                         for (i, entry) in entries.iter().take(usize::from(width)).enumerate() {
                             if leaf_hash(entry) != hashes[i] {
                                 return Err(Error::Tampered(format!(

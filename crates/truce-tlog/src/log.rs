@@ -131,7 +131,8 @@ impl<S: Storage> Log<S> {
 
     /// Opens the log in `storage`, recovering from a crash: the recorded tree is rebuilt from the tiles and
     /// must have the recorded root; its checkpoint is signed again if it was not yet written.
-    pub fn open(storage: S, signer: NoteSigner) -> Result<Log<S>, Error> {
+    pub fn open(mut storage: S, signer: NoteSigner) -> Result<Log<S>, Error> {
+        storage.clean()?;
         let state = storage
             .read(STATE_PATH)?
             .ok_or_else(|| Error::Checkpoint("no log here (no .state/signed)".into()))?;

@@ -38,15 +38,25 @@ pub trait Storage: TileReader + Send {
     fn try_clone(&self) -> Result<Self, Error>
     where
         Self: Sized;
+    /// Removes what commits cut short left behind (temporary files); returns how many. Called when a
+    /// log is opened, before anything is written: no other handle may be committing.
+    fn clean(&mut self) -> Result<usize, Error> {
+        Ok(0)
+    }
 }
 
-/// The default backend: files in a directory, written to a temporary file, flushed, renamed into place,
-/// and the directory flushed (so the rename itself is durable).
+/// The default backend: files in a directory, written to a temporary file in the private
+/// [`TEMP_DIR`], flushed, renamed into place, and the directory flushed (so the rename itself is
+/// durable). No temporary file is ever written inside the published tree.
 #[derive(Debug)]
 pub struct FsStorage {
     root: PathBuf,
     staged: Vec<(PathBuf, PathBuf)>,
 }
+
+/// Where [`FsStorage`] writes its temporary files: inside the private `.state/` directory, on the same
+/// file system as the files they replace (so the rename is atomic), never in the published tree.
+pub const TEMP_DIR: &str = ".state/tmp";
 
 impl FsStorage {
     /// Storage in `root`, which is created if missing.
@@ -120,10 +130,12 @@ impl Storage for FsStorage {
                 d = parent;
             }
         }
-        let tmp = dir.join(format!(
-            ".{}.tmp",
-            target.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-        ));
+        // One temporary name per target path: handles writing disjoint paths never share one.
+        let temp_dir = self.root.join(TEMP_DIR);
+        if !temp_dir.exists() {
+            std::fs::create_dir_all(&temp_dir)?;
+        }
+        let tmp = temp_dir.join(format!("{}.tmp", path.replace('/', "%")));
         let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
         f.write_all(data)?;
         self.staged.push((tmp, target));
@@ -177,5 +189,35 @@ impl Storage for FsStorage {
 
     fn try_clone(&self) -> Result<FsStorage, Error> {
         Ok(FsStorage { root: self.root.clone(), staged: Vec::new() })
+    }
+
+    fn clean(&mut self) -> Result<usize, Error> {
+        // Temporary files in the private directory, and any that older versions left inside the
+        // published tree (`.<name>.tmp` next to their target).
+        fn walk(dir: &Path, all: bool, removed: &mut usize) -> Result<(), Error> {
+            let entries = match std::fs::read_dir(dir) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(Error::Io(e)),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if entry.file_type()?.is_dir() {
+                    if !all && name != ".state" {
+                        walk(&entry.path(), false, removed)?;
+                    }
+                } else if all || (name.starts_with('.') && name.ends_with(".tmp")) {
+                    std::fs::remove_file(entry.path())?;
+                    *removed += 1;
+                }
+            }
+            Ok(())
+        }
+        let mut removed = 0;
+        walk(&self.root.join(TEMP_DIR), true, &mut removed)?;
+        walk(&self.root.join("tile"), false, &mut removed)?;
+        Ok(removed)
     }
 }

@@ -135,7 +135,7 @@ impl WitnessStore for FileWitnessStore {
 /// A refusal, with the HTTP status the specification assigns to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// 400, 403, 404, 409 or 422.
+    /// 400, 403, 404, 409 or 422 (409 also for a split view: the same size with another root).
     pub status: u16,
     /// The response body: for 409, the witness's size followed by a newline (`text/x.tlog.size`).
     pub body: String,
@@ -203,8 +203,13 @@ impl<S: WitnessStore> Witness<S> {
                 return Err(refuse(422, "a proof from size 0 must be empty"));
             }
         } else if old == checkpoint.size {
-            if !proof.is_empty() || checkpoint.root != latest_root {
-                return Err(refuse(422, "same size, different tree: the log has forked"));
+            // tlog-witness: the same size with another root hash (a split view) is 409 Conflict, with the
+            // witness's size.
+            if checkpoint.root != latest_root {
+                return Err(refuse(409, format!("{latest_size}\n")));
+            }
+            if !proof.is_empty() {
+                return Err(refuse(422, "a proof between equal sizes must be empty"));
             }
         } else {
             merkle::verify_consistency(

@@ -74,6 +74,15 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// Free text for a CSV cell: the CSV writer quotes it, so it stays in its cell; a leading `=`, `+`, `-`,
+/// `@`, tab or carriage return, which a spreadsheet would run as a formula, gets a `'` in front.
+pub fn cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
 /// A CSV of the observed events, one row each.
 pub fn csv(registry: &Registry) -> Result<String, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -107,21 +116,21 @@ pub fn csv(registry: &Registry) -> Result<String, Error> {
             r.index.to_string(),
             o.start.clone(),
             o.end.clone(),
-            o.class.clone(),
+            cell(&o.class),
             o.count.to_string(),
             o.approximate.to_string(),
-            o.sensor.clone(),
+            cell(&o.sensor),
             format!("{:.6}", o.observer()[1]),
             format!("{:.6}", o.observer()[0]),
-            o.controlled_by.clone(),
+            cell(&o.controlled_by),
             o.bearing_deg.map(|b| b.to_string()).unwrap_or_default(),
             o.distance_m.map(|d| d.to_string()).unwrap_or_default(),
             format!("{elat:.6}"),
             format!("{elon:.6}"),
-            o.weapon.as_ref().map(|w| w.class.clone()).unwrap_or_default(),
+            o.weapon.as_ref().map(|w| cell(&w.class)).unwrap_or_default(),
             o.weapon.as_ref().and_then(|w| w.calibre_mm).map(|c| c.to_string()).unwrap_or_default(),
             r.state.as_str().to_string(),
-            attributed(r).join(";"),
+            cell(&attributed(r).join(";")),
             MAPPER.to_string(),
         ])
         .map_err(io)?;
@@ -220,9 +229,9 @@ pub fn acled(registry: &Registry, view: &View, mission: &str) -> Result<String, 
             disorder.to_string(),
             event_type.to_string(),
             sub_type.to_string(),
-            parties.first().cloned().unwrap_or_default(),
+            parties.first().map(|p| cell(p)).unwrap_or_default(),
             String::new(),
-            parties.get(1).cloned().unwrap_or_default(),
+            parties.get(1).map(|p| cell(p)).unwrap_or_default(),
             String::new(),
             String::new(),
             String::new(),
@@ -232,9 +241,9 @@ pub fn acled(registry: &Registry, view: &View, mission: &str) -> Result<String, 
             format!("{lat:.4}"),
             format!("{lon:.4}"),
             if estimated { "2" } else { "1" }.to_string(),
-            format!("{mission} observer report"),
+            cell(&format!("{mission} observer report")),
             "Local".to_string(),
-            notes.trim_start().to_string(),
+            cell(notes.trim_start()),
             "0".to_string(),
             tag.to_string(),
             o.end.clone(),

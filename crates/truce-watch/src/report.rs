@@ -145,44 +145,72 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// Free text for one line or one table cell of Markdown: line breaks become spaces, and the characters
+/// that would end a cell or start markup (`|`, `\\`, `` ` ``, `*`, `[`, `]`, `<`, `>`, `#`) are
+/// backslash-escaped, so what an entry says stays inside its cell.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '|' | '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Daily {
-    /// The report in Markdown.
+    /// The report in Markdown. Every string that comes from an entry or the agreement goes through
+    /// [`md`].
     pub fn markdown(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "# Daily report {} — {}\n", self.date, self.mission);
+        let _ = writeln!(s, "# Daily report {} — {}\n", self.date, md(&self.mission));
         let _ = writeln!(
             s,
-            "Agreement: {} ({}). Computed from the first {} log entries. Boundary view of the map: `{}`.\n",
-            self.agreement.1, self.agreement.0, self.log_size, self.view
+            "Agreement: {} ({}). Computed from the first {} log entries. Boundary view of the map: {}.\n",
+            md(&self.agreement.1),
+            md(&self.agreement.0),
+            self.log_size,
+            md(&self.view)
         );
         let _ = writeln!(
             s,
             "## Observations by class\n\n| class | today | yesterday | change |\n|---|---:|---:|---:|"
         );
         for (class, (t, y)) in &self.by_class {
-            let _ = writeln!(s, "| {class} | {t} | {y} | {} |", change(*t, *y));
+            let _ = writeln!(s, "| {} | {t} | {y} | {} |", md(class), change(*t, *y));
         }
         let _ = writeln!(
             s,
             "\n## Events by zone (patrols excluded)\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
         );
         for (id, name, t, y) in &self.by_zone {
-            let _ = writeln!(s, "| {name} (`{id}`) | {t} | {y} | {} |", change(*t, *y));
+            let _ = writeln!(s, "| {} ({}) | {t} | {y} | {} |", md(name), md(id), change(*t, *y));
         }
         let _ = writeln!(s, "\n## Access restrictions\n");
         if self.restrictions.is_empty() {
             let _ = writeln!(s, "None recorded.");
         }
         for (i, t, by, st) in &self.restrictions {
-            let _ =
-                writeln!(s, "- entry {i}, {t}, in an area controlled by {by} as observed ({st})");
+            let _ = writeln!(
+                s,
+                "- entry {i}, {}, in an area controlled by {} as observed ({})",
+                md(t),
+                md(by),
+                md(st)
+            );
         }
         let _ = writeln!(s, "\n## Deadlines in the next 7 days\n");
         if self.deadlines.is_empty() {
             let _ = writeln!(s, "None.");
         }
         for (d, c, what) in &self.deadlines {
-            let _ = writeln!(s, "- {d}: `{c}` {what}");
+            let _ = writeln!(s, "- {d}: {} {}", md(c), md(what));
         }
         let _ = writeln!(
             s,
@@ -193,8 +221,8 @@ impl Daily {
             let ev: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
             let _ = writeln!(
                 s,
-                "| `{}` | {} | {} | {} | {} |",
-                c.commitment,
+                "| {} | {} | {} | {} | {} |",
+                md(&c.commitment),
                 c.status.as_str(),
                 c.pam_score,
                 c.violation_days.len(),

@@ -462,3 +462,72 @@ fn issue10_observations_outside_the_period_or_vocabulary_are_refused() {
     assert_eq!(r.default_day(jiff::civil::date(2015, 3, 3)), jiff::civil::date(2015, 3, 3));
     assert_eq!(r.default_day(jiff::civil::date(2000, 1, 1)), jiff::civil::date(2015, 2, 15));
 }
+
+/// Issue 10, finding 3: free text with newlines and `|` forged "compliant" rows in the daily report's
+/// Markdown table. Every string from an entry now stays inside its cell, in Markdown and in CSV.
+#[test]
+fn issue10_free_text_stays_inside_its_cell_in_markdown_and_csv() {
+    let a = minsk();
+    let k = |b: u8| SigningKey::from_bytes(&[b; 32]);
+    let (mission, observer) = (k(1), k(2));
+    let mut c = Compliance::new(&a);
+    let mut log = Log::default();
+    log.push(&mut c, &mission, mission_body("test"));
+    let enrol = Body::Enrol {
+        key: key_hex(&observer.verifying_key()),
+        name: "o".into(),
+        role: Role::Observer,
+        party: None,
+    };
+    log.push(&mut c, &mission, enrol);
+    let forged = "ORDLO\n| 1.ceasefire.ORDLO | compliant | 3 | 0 | |\n| 2.mlrs.ORDLO | compliant | 3 | 0 | |";
+    let o = truce_watch::entry::Observation {
+        start: "2015-03-01T10:00:00Z".into(),
+        end: "2015-03-01T10:30:00Z".into(),
+        lat_e6: 48_100_000,
+        lon_e6: 38_100_000,
+        controlled_by: forged.into(),
+        sensor: "=HYPERLINK(\"http://x\")".into(),
+        class: "access_restriction".into(),
+        count: 1,
+        approximate: false,
+        bearing_deg: None,
+        distance_m: None,
+        weapon: Some(truce_watch::entry::Weapon { class: "a|b\nc".into(), calibre_mm: None }),
+        media: Vec::new(),
+        note: "x\n|y|".into(),
+    };
+    log.push(&mut c, &observer, Body::Observation(o));
+    assert!(c.registry().refused.is_empty(), "{:?}", c.registry().refused);
+    let view = truce_watch::boundary::view(truce_watch::boundary::DEFAULT_VIEW).unwrap();
+    let md = truce_watch::report::daily(&a, &c, jiff::civil::date(2015, 3, 1), &view).markdown();
+    // Each table row has as many unescaped cell separators as its header; no line starts a forged row.
+    let cells = |line: &str| {
+        let b = line.as_bytes();
+        (0..b.len()).filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\')).count()
+    };
+    let mut header = 0;
+    for line in md.lines() {
+        if line.starts_with("| ") && header == 0 {
+            header = cells(line);
+        } else if line.starts_with('|') {
+            assert_eq!(cells(line), header, "{line}");
+        } else {
+            header = 0;
+        }
+        assert!(!line.starts_with("| 1.ceasefire.ORDLO | compliant | 3 | 0 | |"), "{line}");
+    }
+    assert!(md.contains("ORDLO \\| 1.ceasefire.ORDLO \\| compliant"), "{md}");
+    // CSV: one record per observation, every record as wide as the header, formulas defused.
+    for text in [
+        truce_watch::export::csv(c.registry()).unwrap(),
+        truce_watch::export::acled(c.registry(), &view, "m").unwrap(),
+    ] {
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let width = r.headers().unwrap().len();
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{text}");
+        assert_eq!(rows[0].len(), width);
+        assert!(rows[0].iter().all(|f| !f.starts_with('=')), "{:?}", rows[0]);
+    }
+}

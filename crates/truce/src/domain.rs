@@ -61,8 +61,7 @@ pub fn load(
     let mut domains = Vec::new();
     let mut profiles = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text = crate::read_text(&path)?;
         let is_json = path.extension().is_some_and(|e| e == "json");
         match classify(&text, is_json) {
             Kind::GeniusDomain | Kind::WebDomain => domains.push((path, text, is_json)),

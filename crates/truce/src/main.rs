@@ -579,10 +579,23 @@ fn load_domain(dir: &Path, import: ImportArgs) -> anyhow::Result<Scenario> {
     })
 }
 
+/// Reads a text file: its bytes, which must be UTF-8. A file that is not gets a diagnostic naming the
+/// line and byte offset (exit code 2), not the standard library's bare "stream did not contain valid
+/// UTF-8".
+pub(crate) fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    match truce_scenario::utf8(&path.display().to_string(), &bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(d) => {
+            eprintln!("{d}");
+            Err(InvalidInput.into())
+        }
+    }
+}
+
 /// Reads and validates a scenario, printing its diagnostics to stderr.
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(path)?;
     let (scenario, diagnostics) = truce_scenario::parse(&path.display().to_string(), &text);
     for d in &diagnostics {
         eprintln!("{d}");

@@ -185,15 +185,31 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             if files.is_empty() {
                 for line in std::io::stdin().lock().lines() {
                     let line = line?;
+                    if line.len() > truce_tlog::tile::MAX_ENTRY {
+                        bail!(
+                            "standard input, line {}: {} bytes; a log entry holds at most {} bytes (nothing was appended)",
+                            entries.len() + 1,
+                            line.len(),
+                            truce_tlog::tile::MAX_ENTRY
+                        );
+                    }
                     if !line.is_empty() {
                         entries.push(line.into_bytes());
                     }
                 }
             } else {
                 for f in &files {
-                    entries.push(
-                        std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
-                    );
+                    let bytes =
+                        std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+                    if bytes.len() > truce_tlog::tile::MAX_ENTRY {
+                        bail!(
+                            "{}: {} bytes; a log entry holds at most {} bytes (nothing was appended)",
+                            f.display(),
+                            bytes.len(),
+                            truce_tlog::tile::MAX_ENTRY
+                        );
+                    }
+                    entries.push(bytes);
                 }
             }
             let mut log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;

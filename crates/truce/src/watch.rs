@@ -88,8 +88,7 @@ pub enum ReportCommand {
 
 /// Reads and validates an agreement, or fails with every diagnostic.
 pub fn load_accord(path: &Path) -> anyhow::Result<Agreement> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::read_text(path)?;
     let (agreement, diags) = truce_accord::parse(&path.display().to_string(), &text);
     for d in &diags {
         eprintln!("{d}");
@@ -194,13 +193,10 @@ pub fn compliance(
     for e in &entries {
         c.apply(e);
     }
-    let as_of = match as_of {
-        Some(d) => d,
-        None => match c.registry().last_day() {
-            Some(d) => d,
-            None => bail!("the log has no observation yet: give --as-of"),
-        },
-    };
+    // Today (UTC) unless given, clipped into the mission's period, as the server does.
+    let as_of = c.registry().default_day(
+        as_of.unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date()),
+    );
     Ok(c.evaluate(as_of))
 }
 
@@ -298,8 +294,7 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
 
 /// `truce observe`: sign an observation and append it to the log, if the log's rules accept it.
 pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = crate::read_text(file)?;
     let (observation, diags) =
         truce_watch::input::parse_observation(&file.display().to_string(), &text);
     for d in &diags {

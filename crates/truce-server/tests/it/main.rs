@@ -647,6 +647,22 @@ async fn issue10_replays_foreign_keys_and_future_observations_are_refused() {
         assert_eq!(code, StatusCode::FORBIDDEN, "{body}");
     }
     assert_eq!(status().await, ("verified_violation".to_string(), 6), "nothing was stored");
+    // Without a date, reports are for today clipped into the mission's period (2015-02-15 to 04-15),
+    // whatever the observations say; an explicit date is clipped too.
+    for (query, want) in [
+        ("", "2015-04-15"),
+        ("?as_of=9999-12-30", "2015-04-15"),
+        ("?as_of=0001-01-01", "2015-02-15"),
+    ] {
+        let (code, bytes, _) =
+            call(&s.router, "GET", &format!("/v1/compliance{query}"), None, vec![]).await;
+        assert_eq!(code, StatusCode::OK);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["as_of"],
+            want,
+            "{query}"
+        );
+    }
     std::fs::remove_dir_all(&s.dir).ok();
 }
 

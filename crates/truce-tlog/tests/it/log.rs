@@ -276,3 +276,72 @@ fn a_record_ahead_of_its_tiles_falls_back_to_the_published_checkpoint() {
     assert!(Log::open(FsStorage::open(&dir).unwrap(), signer).is_err());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Issue 10, finding 7: an audit accepted a full entry bundle with extra entries or bytes after its 256th
+/// entry (the Go client refuses it). A bundle must hold exactly as many entries as its path says.
+#[test]
+fn issue10_bundles_hold_exactly_their_width() {
+    use truce_tlog::storage::Storage;
+    let dir = temp_dir("exact-bundles");
+    let (signer, checkpoints) = build(&dir, 600, 256);
+    let latest = Checkpoint::parse(&checkpoints.last().unwrap().text).unwrap();
+    let reader = FsStorage::open(&dir).unwrap();
+    assert_eq!(
+        audit(&TileVerifier::new(&reader, &latest).unwrap(), &mut |_| {}).unwrap().entries,
+        600
+    );
+    for (path, extra, why) in [
+        ("tile/entries/000", &b"\x00\x03abc"[..], "holds 257 entries, expected exactly 256"),
+        ("tile/entries/001", &b"\x00"[..], "truncated entry length"),
+        ("tile/entries/002.p/88", &b"\x00\x01z"[..], "holds 89 entries, expected exactly 88"),
+    ] {
+        let original = std::fs::read(dir.join(path)).unwrap();
+        let mut bytes = original.clone();
+        bytes.extend_from_slice(extra);
+        std::fs::write(dir.join(path), &bytes).unwrap();
+        let v = TileVerifier::new(&reader, &latest).unwrap();
+        let err = audit(&v, &mut |_| {}).unwrap_err().to_string();
+        assert!(err.contains(path) && err.contains(why), "{path}: {err}");
+        let index = path.trim_start_matches("tile/entries/")[..3].parse().unwrap();
+        let err = v.entries(index).unwrap_err().to_string();
+        assert!(err.contains(why), "{path}: {err}");
+        std::fs::write(dir.join(path), &original).unwrap();
+    }
+    // A right-edge tile that does not give the checkpoint's root: the error names the tiles.
+    let path = dir.join("tile/0/002.p/88");
+    let original = std::fs::read(&path).unwrap();
+    let mut bytes = original.clone();
+    bytes[7] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    let err = TileVerifier::new(&reader, &latest).err().unwrap().to_string();
+    assert!(err.contains("tile/0/002.p/88") && err.contains("size 600"), "{err}");
+    std::fs::write(&path, &original).unwrap();
+    // No temporary file is ever written in the published tree, and opening the log (what `truce log
+    // recover` does) removes those a kill left behind, here and from older versions.
+    let mut storage = FsStorage::open(&dir).unwrap();
+    storage.stage("tile/0/003.p/1", b"never committed").unwrap();
+    std::fs::write(dir.join("tile/0/.000.tmp"), b"left by an older version").unwrap();
+    let mut published = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().to_string();
+            if e.file_type().unwrap().is_dir() {
+                if name != ".state" {
+                    stack.push(e.path());
+                }
+            } else if name.ends_with(".tmp") {
+                published.push(e.path());
+            }
+        }
+    }
+    assert_eq!(published, vec![dir.join("tile/0/.000.tmp")], "only the planted one");
+    assert_eq!(std::fs::read_dir(dir.join(".state/tmp")).unwrap().count(), 1);
+    drop(storage);
+    let log = Log::open(FsStorage::open(&dir).unwrap(), signer).unwrap();
+    assert_eq!(log.size(), 600);
+    assert!(!dir.join("tile/0/.000.tmp").exists());
+    assert_eq!(std::fs::read_dir(dir.join(".state/tmp")).unwrap().count(), 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}

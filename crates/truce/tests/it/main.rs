@@ -223,6 +223,44 @@ fn bad_input_gets_diagnostics_and_exit_code_2() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Issue 10, finding 8: an empty or whitespace-only scenario passed `check` and `analyze` said "all parties
+/// can agree"; a binary file got "stream did not contain valid UTF-8" with no position; a 10 MB quote
+/// that is one "word" was accepted.
+#[test]
+fn issue10_empty_binary_and_oversized_input_are_refused_with_their_place() {
+    let dir = std::env::temp_dir().join(format!("truce-bad10-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let huge = seed.replacen(
+        "quote = \"instead of the U.S.-proposed limit of 600,000\"",
+        &format!("quote = \"{}\"", "x".repeat(10 << 20)),
+        1,
+    );
+    let mut binary = b"[meta]\ntitle = \"ok\"\n".to_vec();
+    binary.extend_from_slice(&[0xff, 0xfe, 0x00, 0x01]);
+    for (name, bytes, want) in [
+        ("empty.toml", b"".to_vec(), "empty.toml:1:1: error: parties: the scenario has no parties"),
+        (
+            "blank.toml",
+            b"  \n\t\n".to_vec(),
+            "blank.toml:1:1: error: parties: the scenario has no parties",
+        ),
+        ("binary.toml", binary, "binary.toml:3:1: error: byte 20 (0xff) is not valid UTF-8"),
+        ("huge.toml", huge.into_bytes(), "quote has 10485760 bytes, more than the limit of 600"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        for verb in ["check", "analyze"] {
+            let out = truce(&[verb, path.to_str().unwrap()]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{verb} {name}: {stderr}");
+            assert!(stderr.contains(want), "{verb} {name}: {stderr}");
+            assert!(!String::from_utf8_lossy(&out.stdout).contains("agree"), "{verb} {name}");
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn unknown_party_and_missing_file_are_errors() {
     let out = truce(&["analyze", SEED, "--parties", "RUS,XYZ"]);
