@@ -60,7 +60,7 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 
 /// The text of a file read as bytes, or a diagnostic at the first byte that is not UTF-8 (its line,
 /// and its byte offset in the message), so that a binary or mis-encoded file is named precisely.
-pub fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostic> {
+pub fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Box<Diagnostic>> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let before = &bytes[..at];
@@ -68,7 +68,7 @@ pub fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostic> {
         let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
         // The prefix is valid UTF-8, so the column counts its characters.
         let column = std::str::from_utf8(&bytes[line_start..at]).map_or(0, |s| s.chars().count());
-        Diagnostic {
+        Box::new(Diagnostic {
             severity: Severity::Error,
             file: file.to_string(),
             line,
@@ -77,7 +77,7 @@ pub fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostic> {
             field: String::new(),
             message: format!("byte {at} (0x{:02x}) is not valid UTF-8", bytes[at]),
             expected: Some("a UTF-8 text file".to_string()),
-        }
+        })
     })
 }
 
