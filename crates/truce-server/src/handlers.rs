@@ -17,10 +17,10 @@ use crate::{AppError, AppState, Caller, Endpoint};
 
 pub(crate) type St<S> = State<Arc<AppState<S>>>;
 
-/// Finds the caller from `Authorization: Bearer <token>`; an unknown or revoked token is refused (401),
-/// no token is the public.
+/// Finds the caller from `Authorization: Bearer <token>` or the pages' session cookie. An unknown or
+/// revoked token is refused (401); no token is the public; a session that expired or ended is the public
+/// too (so its holder can sign in again).
 async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Caller, AppError> {
-    // A bearer token, or the pages' session cookie.
     let token = match headers.get(header::AUTHORIZATION) {
         Some(value) => value
             .to_str()
@@ -29,17 +29,17 @@ async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Ca
             .ok_or(AppError::Unauthorized)?
             .to_string(),
         None => {
-            let cookie = headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .find_map(|c| c.trim().strip_prefix("truce_token=").map(str::to_string))
-                .filter(|t| !t.is_empty());
-            match cookie {
-                Some(t) => t,
-                None => return Ok(Caller { user: None }),
-            }
+            let Some(id) = crate::security::session_id(headers) else {
+                return Ok(Caller { user: None, csrf: None });
+            };
+            let now = jiff::Timestamp::now().as_second();
+            return match state.store.session_user(token_hash(&id), now).await {
+                Ok(user) => {
+                    Ok(Caller { user: Some(user), csrf: Some(crate::security::csrf_token(&id)) })
+                }
+                Err(truce_store::Error::NotFound) => Ok(Caller { user: None, csrf: None }),
+                Err(e) => Err(e.into()),
+            };
         }
     };
     let token = token.as_str();
@@ -48,7 +48,7 @@ async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Ca
         && let Some((user, at)) = cache.get(&hash)
         && at.elapsed() < crate::TOKEN_CACHE_TTL
     {
-        return Ok(Caller { user: Some(user.clone()) });
+        return Ok(Caller { user: Some(user.clone()), csrf: None });
     }
     match state.store.user_by_token(hash).await {
         Ok(user) => {
@@ -58,7 +58,7 @@ async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Ca
                 }
                 cache.insert(hash, (user.clone(), std::time::Instant::now()));
             }
-            Ok(Caller { user: Some(user) })
+            Ok(Caller { user: Some(user), csrf: None })
         }
         Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
         Err(e) => Err(e.into()),
@@ -90,6 +90,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::GetAgreement => get(get_agreement::<S>),
             Endpoint::SubmitEntry => post(submit_entry::<S>),
             Endpoint::NextSequence => get(next_sequence::<S>),
+            Endpoint::RevokeUser => post(revoke_user::<S>),
             Endpoint::Queue => get(queue::<S>),
             Endpoint::Compliance => get(compliance::<S>),
             Endpoint::Checkpoint => get(checkpoint::<S>),
@@ -390,6 +391,21 @@ async fn submit_entry<S: Store>(
         _ => {}
     }
     Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+}
+
+async fn revoke_user<S: Store>(
+    State(st): St<S>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    authorise(&st, &headers, Endpoint::RevokeUser).await?;
+    let user = st.store.user_by_name(&name).await?;
+    let tokens = st.store.revoke_user(user.id).await?;
+    // This server stops trusting them at once; others within their cache's lifetime.
+    if let Ok(mut cache) = st.tokens.lock() {
+        cache.retain(|_, (u, _)| u.id != user.id);
+    }
+    Ok(Json(json!({"user": name, "tokens_revoked": tokens, "sessions_ended": true})))
 }
 
 async fn next_sequence<S: Store>(

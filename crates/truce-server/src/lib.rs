@@ -11,6 +11,7 @@
 pub mod auth;
 mod handlers;
 mod pages;
+pub mod security;
 mod table;
 mod witness;
 
@@ -45,6 +46,8 @@ pub struct AppState<S: Store> {
     pub(crate) tokens: Mutex<std::collections::HashMap<[u8; 32], (User, std::time::Instant)>>,
     /// The witnesses this server hosts, and those its log asks to cosign (set before serving).
     pub witnesses: Witnesses,
+    /// Whether cookies carry `Secure` (the configured public URL is https).
+    pub secure_cookies: bool,
     /// Keys (hex) found held in the store, and their holders' user ids. A binding is never removed (a
     /// key is retired by a `revoke` entry on the log), so a found holder is cached for good.
     key_holders: Mutex<std::collections::HashMap<String, i64>>,
@@ -103,6 +106,7 @@ impl<S: Store> AppState<S> {
             indexer,
             tokens: Mutex::new(std::collections::HashMap::new()),
             witnesses: Witnesses::default(),
+            secure_cookies: false,
             key_holders: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -242,11 +246,13 @@ pub fn default_sequencer() -> SequencerConfig {
     }
 }
 
-/// The caller: a user found by token, or the public.
+/// The caller: a user found by token or web session, or the public.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// The user, if a valid token was given.
+    /// The user, if a valid token or session was given.
     pub user: Option<User>,
+    /// For a web session: its CSRF token, which the pages put in their forms and scripts.
+    pub csrf: Option<String>,
 }
 
 impl Caller {
@@ -337,9 +343,9 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The router: every [`Endpoint`], behind its authorisation.
+/// The router: every [`Endpoint`], behind its authorisation, inside the [`security`] layer.
 pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
-    handlers::routes(state)
+    handlers::routes(state).layer(axum::middleware::from_fn(security::layer))
 }
 
 /// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.

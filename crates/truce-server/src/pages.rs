@@ -75,7 +75,8 @@ async function signEntry(k,body){
  return canon({author:k.author,body,seq,sig:btoa(String.fromCharCode(...sig))});
 }
 async function submitEntry(text){
- const r=await fetch('/v1/entries',{method:'POST',body:text,credentials:'same-origin'});
+ const csrf=document.querySelector('meta[name=csrf-token]').content;
+ const r=await fetch('/v1/entries',{method:'POST',body:text,credentials:'same-origin',headers:{'x-csrf-token':csrf}});
  const j=await r.json().catch(()=>({}));
  if(!r.ok)throw new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));
  return j.index;
@@ -103,15 +104,18 @@ fn page(title: &str, caller: &Caller, body: &str) -> Html<String> {
     }
     let who = match &caller.user {
         Some(u) => format!(
-            "{} ({}{}) <form method=\"post\" action=\"/ui/logout\" style=\"display:inline\"><button type=\"submit\">Sign out</button></form>",
+            "{} ({}{}) <form method=\"post\" action=\"/ui/logout?csrf={}\" style=\"display:inline\"><button type=\"submit\">Sign out</button></form>",
             esc(&u.name),
             role.as_str(),
-            u.party.as_deref().map(|p| format!(", {}", esc(p))).unwrap_or_default()
+            u.party.as_deref().map(|p| format!(", {}", esc(p))).unwrap_or_default(),
+            esc(caller.csrf.as_deref().unwrap_or(""))
         ),
         None => "<a href=\"/ui/login\">Sign in</a>".to_string(),
     };
+    let csrf = caller.csrf.as_deref().unwrap_or("");
     Html(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — Truce</title><style>{CSS}</style></head><body><header><strong>Truce</strong><nav aria-label=\"Main\">{nav}</nav><span style=\"margin-left:auto\">{who}</span></header><main id=\"main\"><h1>{}</h1>{body}</main></body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"csrf-token\" content=\"{}\"><title>{} — Truce</title><style>{CSS}</style></head><body><header><strong>Truce</strong><nav aria-label=\"Main\">{nav}</nav><span style=\"margin-left:auto\">{who}</span></header><main id=\"main\"><h1>{}</h1>{body}</main></body></html>\n",
+        esc(csrf),
         esc(title),
         esc(title)
     ))
@@ -129,7 +133,7 @@ fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
         AppError::NotFound => (StatusCode::NOT_FOUND, "Not found.".to_string()),
         _ => return e.into_response(),
     };
-    let public = Caller { user: None };
+    let public = Caller { user: None, csrf: None };
     let mut response =
         (status, page("Not available", caller.unwrap_or(&public), &format!("<p>{text}</p>")))
             .into_response();
@@ -196,33 +200,58 @@ pub(crate) async fn login<S: Store>(
     if let Err(r) = guard(&st, &headers, Endpoint::Login).await {
         return r;
     }
-    match st.store.user_by_token(token_hash(form.token.trim())).await {
-        Ok(_) => (
-            StatusCode::SEE_OTHER,
-            [
-                (header::LOCATION, "/".to_string()),
-                (
-                    header::SET_COOKIE,
-                    format!("truce_token={}; HttpOnly; SameSite=Strict; Path=/", form.token.trim()),
-                ),
-            ],
-        )
-            .into_response(),
-        Err(_) => error_page(AppError::Unauthorized, None),
+    // The token signs the browser in; the cookie then holds a new session's id, never the token.
+    let user = match st.store.user_by_token(token_hash(form.token.trim())).await {
+        Ok(u) => u,
+        Err(_) => return error_page(AppError::Unauthorized, None),
+    };
+    let id = match crate::security::new_session_id() {
+        Ok(id) => id,
+        Err(e) => return AppError::Internal(format!("no randomness: {e}")).into_response(),
+    };
+    let expires = jiff::Timestamp::now().as_second() + crate::security::SESSION_SECONDS;
+    if let Err(e) = st.store.create_session(token_hash(&id), user.id, expires).await {
+        return AppError::from(e).into_response();
     }
-}
-
-pub(crate) async fn logout<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
-    if let Err(r) = guard(&st, &headers, Endpoint::Logout).await {
-        return r;
-    }
+    let secure = if st.secure_cookies { "; Secure" } else { "" };
     (
         StatusCode::SEE_OTHER,
         [
             (header::LOCATION, "/".to_string()),
             (
                 header::SET_COOKIE,
-                "truce_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0".to_string(),
+                format!(
+                    "{}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                    crate::security::SESSION_COOKIE,
+                    crate::security::SESSION_SECONDS
+                ),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+pub(crate) async fn logout<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+    if let Err(r) = guard(&st, &headers, Endpoint::Logout).await {
+        return r;
+    }
+    // The session ends in the store, not only in the browser.
+    if let Some(id) = crate::security::session_id(&headers)
+        && let Err(e) = st.store.end_session(token_hash(&id)).await
+    {
+        return AppError::from(e).into_response();
+    }
+    let secure = if st.secure_cookies { "; Secure" } else { "" };
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/".to_string()),
+            (
+                header::SET_COOKIE,
+                format!(
+                    "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}",
+                    crate::security::SESSION_COOKIE
+                ),
             ),
         ],
     )
@@ -614,7 +643,7 @@ pub(crate) async fn map<S: Store>(
         daily.date,
         view.id
     );
-    body.push_str("<h2>Observations</h2><p><label for=\"filter\">Filter</label> <input id=\"filter\" type=\"search\" placeholder=\"class, state, entry\" oninput=\"for(const r of document.querySelectorAll('#observations tbody tr'))r.hidden=!r.textContent.toLowerCase().includes(this.value.toLowerCase())\"></p><table id=\"observations\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Class</th><th scope=\"col\">Position (lat, lon)</th><th scope=\"col\">Verification</th></tr></thead><tbody>");
+    body.push_str("<h2>Observations</h2><p><label for=\"filter\">Filter</label> <input id=\"filter\" type=\"search\" placeholder=\"class, state, entry\"></p><script>document.getElementById('filter').addEventListener('input',function(){for(const r of document.querySelectorAll('#observations tbody tr'))r.hidden=!r.textContent.toLowerCase().includes(this.value.toLowerCase());});</script><table id=\"observations\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Class</th><th scope=\"col\">Position (lat, lon)</th><th scope=\"col\">Verification</th></tr></thead><tbody>");
     for (i, class, p, state) in &daily.observations {
         let _ = write!(
             body,

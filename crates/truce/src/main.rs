@@ -144,7 +144,7 @@ enum Command {
     },
     /// Run the server: API, C2SP read path, metrics. Configuration from a TOML file (--config) and the
     /// environment (TRUCE_LISTEN, TRUCE_METRICS_LISTEN, TRUCE_DATA_DIR, TRUCE_DATABASE_URL for
-    /// PostgreSQL, TRUCE_AGREEMENT, TRUCE_WITNESSES, TRUCE_WITNESS_PEERS).
+    /// PostgreSQL, TRUCE_AGREEMENT, TRUCE_WITNESSES, TRUCE_WITNESS_PEERS, TRUCE_PUBLIC_URL).
     Serve {
         /// The configuration file.
         #[arg(long)]

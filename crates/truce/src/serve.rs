@@ -10,7 +10,7 @@ use truce_store::{Role, Store, token_hash};
 
 /// Where and how the server runs. Read from a TOML file, then overridden by the environment
 /// (`TRUCE_LISTEN`, `TRUCE_METRICS_LISTEN`, `TRUCE_DATA_DIR`, `TRUCE_DATABASE_URL`, `TRUCE_AGREEMENT`,
-/// `TRUCE_WITNESSES`, `TRUCE_WITNESS_PEERS`).
+/// `TRUCE_WITNESSES`, `TRUCE_WITNESS_PEERS`, `TRUCE_PUBLIC_URL`).
 #[derive(Clone)]
 pub struct Config {
     /// Address of the API and the pages.
@@ -29,6 +29,9 @@ pub struct Config {
     /// The witnesses this server's log asks to cosign: a file with one `<submission URL> <vkey>` per
     /// line (`#` starts a comment).
     pub witness_peers: Option<PathBuf>,
+    /// The URL people reach the server at, behind its TLS-terminating proxy; cookies are `Secure`
+    /// when it is https.
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -41,6 +44,7 @@ impl std::fmt::Debug for Config {
             .field("agreement", &self.agreement)
             .field("witnesses", &self.witnesses)
             .field("witness_peers", &self.witness_peers)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -56,6 +60,7 @@ impl Config {
             agreement: PathBuf::from("accords/minsk-2015.toml"),
             witnesses: None,
             witness_peers: None,
+            public_url: None,
         }
     }
 
@@ -81,8 +86,9 @@ impl Config {
                     "agreement" => c.agreement = s.into(),
                     "witnesses" => c.witnesses = Some(s.into()),
                     "witness_peers" => c.witness_peers = Some(s.into()),
+                    "public_url" => c.public_url = Some(s.into()),
                     other => bail!(
-                        "{}: unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers",
+                        "{}: unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers, public_url",
                         path.display()
                     ),
                 }
@@ -110,6 +116,9 @@ impl Config {
         if let Some(v) = env("TRUCE_WITNESS_PEERS") {
             c.witness_peers = Some(v.into())
         }
+        if let Some(v) = env("TRUCE_PUBLIC_URL") {
+            c.public_url = Some(v)
+        }
         Ok(c)
     }
 }
@@ -130,7 +139,9 @@ macro_rules! with_store {
                 other.split(':').next().unwrap_or("")
             ),
             None => {
-                let $store = truce_store_sqlite::Sqlite::open(&$config.data_dir.join("truce.db"))
+                let path = $config.data_dir.join("truce.db");
+                $crate::serve::create_private_file(&path)?;
+                let $store = truce_store_sqlite::Sqlite::open(&path)
                     .await
                     .map_err(|e| format_err!("SQLite: {e}"))?;
                 $body
@@ -250,6 +261,7 @@ async fn launch<S: Store>(store: S, config: &Config, demo: Option<Demo>) -> anyh
     .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
     let mut state = truce_server::AppState::new(store, Some(watch));
     state.witnesses = witnesses(config, demo.is_some())?;
+    state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed = truce_server::index_log(&state)
@@ -488,6 +500,24 @@ pub fn user(command: UserCommand) -> anyhow::Result<String> {
             Ok(format!("revoked {n} token(s) of {name} and ended its sessions\n"))
         }
     }
+}
+
+/// Creates `path` empty if missing, readable and writable by its owner only (SQLite gives its journal
+/// files the database file's permissions), and restricts it if it exists.
+pub fn create_private_file(path: &Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict {} to its owner", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(())
 }
 
 /// Creates `dir` (and its parents) readable by its owner only: the data directory holds the database

@@ -138,6 +138,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::ListPreferences => ("/v1/scenarios/ukraine-2025/preferences".into(), vec![]),
         Endpoint::GetAgreement => ("/v1/agreement".into(), vec![]),
         Endpoint::SubmitEntry => ("/v1/entries".into(), b"{}".to_vec()),
+        Endpoint::RevokeUser => ("/v1/users/nobody/revoke".into(), vec![]),
         Endpoint::NextSequence => (format!("/v1/keys/{}/sequence", "3b".repeat(32)), vec![]),
         Endpoint::Queue => ("/v1/queue".into(), vec![]),
         Endpoint::Compliance => ("/v1/compliance?as_of=2015-03-01".into(), vec![]),
@@ -745,4 +746,165 @@ async fn issue10_a_submission_sets_only_its_own_partys_numbers() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(analysis().await, public, "the later submission replaced the earlier one");
     std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Sends a request with the given headers; returns status, body and headers.
+async fn send(
+    router: &axum::Router,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+    let mut req = Request::builder().method(method).uri(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec(), headers)
+}
+
+/// Issue 10, finding 6: the cookie held the raw API token and sign-out only cleared it; a sign-in POST
+/// from `Origin: https://evil.example` set the cookie; there was no CSP, nosniff, frame-ancestors or
+/// Referrer-Policy, no `no-store` on confidential answers, no way to revoke a token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue10_web_sessions_as_a_security_team_would_set_them() {
+    let s = server("sessions", 4096).await;
+    let token = s.token(Role::Observer);
+    let form = format!("token={token}");
+    let host = ("host", "truce.test");
+    let same = ("origin", "http://truce.test");
+    let login = ("content-type", "application/x-www-form-urlencoded");
+    // A sign-in from another site is refused, and sets nothing.
+    let (status, _, headers) = send(
+        &s.router,
+        "POST",
+        "/ui/login",
+        &[host, login, ("origin", "https://evil.example")],
+        form.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(headers.get("set-cookie").is_none());
+    // From this site: a session cookie, which is not the token.
+    let (status, _, headers) =
+        send(&s.router, "POST", "/ui/login", &[host, login, same], form.into_bytes()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.starts_with("truce_session=") && !cookie.contains(&token), "{cookie}");
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "not over plain http");
+    let id = cookie.split(';').next().unwrap().to_string();
+    let jar = ("cookie", id.as_str());
+    let (_, bytes, _) = send(&s.router, "GET", "/v1/whoami", &[host, jar], vec![]).await;
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("\"observer\""),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    // The page carries the session's CSRF token; changes made with the cookie need it and this site's Origin.
+    let (status, page, headers) = send(&s.router, "GET", "/ui/observe", &[host, jar], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(page).unwrap();
+    let csrf = page
+        .split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(csrf.len(), 64);
+    // Headers: a CSP that hashes each inline script and allows no other, nosniff, no framing, no referrer, no-store.
+    let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("'sha256-")
+            && !csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline' ; script"),
+        "{csp}"
+    );
+    let scripts = page.matches("<script>").count();
+    assert!(scripts >= 1);
+    assert_eq!(csp.matches("'sha256-").count(), scripts, "{csp}");
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(headers.get("referrer-policy").unwrap(), "same-origin");
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    let entry = b"{}".to_vec();
+    let csrf_header = ("x-csrf-token", csrf.as_str());
+    for (headers, want) in [
+        (vec![host, jar, same], StatusCode::FORBIDDEN),
+        (vec![host, jar, csrf_header], StatusCode::FORBIDDEN),
+        (vec![host, jar, ("origin", "https://evil.example"), csrf_header], StatusCode::FORBIDDEN),
+        (vec![host, jar, same, ("x-csrf-token", "0000")], StatusCode::FORBIDDEN),
+        (vec![host, jar, same, csrf_header], StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let (status, body, _) =
+            send(&s.router, "POST", "/v1/entries", &headers, entry.clone()).await;
+        assert_eq!(status, want, "{headers:?}: {}", String::from_utf8_lossy(&body));
+    }
+    // A bearer-token client is not a browser: no Origin or CSRF token needed, but no-store on what it reads.
+    let bearer = format!("Bearer {}", s.token(Role::Mediator));
+    let (status, _, headers) = send(
+        &s.router,
+        "GET",
+        "/v1/scenarios/ukraine-2025/preferences",
+        &[("authorization", &bearer)],
+        vec![],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    // Signing out ends the session in the store: the old cookie is the public afterwards.
+    let logout = format!("/ui/logout?csrf={csrf}");
+    let (status, _, headers) = send(&s.router, "POST", &logout, &[host, jar, same], vec![]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers.get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"));
+    let (_, bytes, _) = send(&s.router, "GET", "/v1/whoami", &[host, jar], vec![]).await;
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("\"public\""),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    // A mediator revokes the observer: its token stops working at once.
+    let (status, _, _) = call(&s.router, "GET", "/v1/whoami", Some(&token), vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, bytes, _) = call(
+        &s.router,
+        "POST",
+        &format!(
+            "/v1/users/{}/revoke",
+            s.store.user_by_token(token_hash(&token)).await.unwrap().name
+        ),
+        Some(&s.token(Role::Mediator)),
+        vec![],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+    let (status, _, _) = call(&s.router, "GET", "/v1/whoami", Some(&token), vec![]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Behind an https public URL, the session cookie is `Secure`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue10_cookies_are_secure_behind_https() {
+    let (mut state, tokens, dir, _) = state("secure", 16).await;
+    state.secure_cookies = true;
+    let router = truce_server::router(Arc::new(state));
+    let token = &tokens.iter().find(|(r, _, _)| *r == Role::Verifier).unwrap().2;
+    let (status, _, headers) = send(
+        &router,
+        "POST",
+        "/ui/login",
+        &[("host", "truce.test"), ("content-type", "application/x-www-form-urlencoded")],
+        format!("token={token}").into_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers.get("set-cookie").unwrap().to_str().unwrap().ends_with("; Secure"));
+    std::fs::remove_dir_all(&dir).ok();
 }

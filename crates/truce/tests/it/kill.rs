@@ -127,6 +127,14 @@ fn a_server_killed_under_load_loses_no_acknowledged_submission() {
     let out = add.output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    // Issue 10, finding 6: truce.db (with the confidential submissions) was created 0644. The data
+    // directory is its owner's only, and so is the database.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("truce.db")), 0o600);
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(20)))
