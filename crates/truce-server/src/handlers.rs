@@ -91,6 +91,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::SubmitEntry => post(submit_entry::<S>),
             Endpoint::NextSequence => get(next_sequence::<S>),
             Endpoint::RevokeUser => post(revoke_user::<S>),
+            Endpoint::Ready => get(ready::<S>),
             Endpoint::Queue => get(queue::<S>),
             Endpoint::Compliance => get(compliance::<S>),
             Endpoint::Checkpoint => get(checkpoint::<S>),
@@ -277,7 +278,7 @@ async fn list_preferences<S: Store>(
     ))
 }
 
-fn watch<S: Store>(st: &AppState<S>) -> Result<&crate::Watch, AppError> {
+fn watch<S: Store>(st: &AppState<S>) -> Result<&Arc<crate::Watch>, AppError> {
     st.watch.as_ref().ok_or(AppError::NotFound)
 }
 
@@ -356,28 +357,29 @@ async fn submit_entry<S: Store>(
             jiff::Timestamp::now()
         )]));
     }
-    // Check against the log's rules, queue, and apply, in log order, under one lock.
-    let (receipt, index) = {
-        let mut state =
-            w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
-        state.registry().check(&entry).map_err(|e| match e {
-            truce_watch::Error::Replayed(m) => AppError::Conflict(format!("replayed: {m}")),
-            other => AppError::Forbidden(other.to_string()),
-        })?;
-        let index = state.registry().size;
-        let receipt = match w.sequencer.enqueue(body.to_vec()) {
-            Ok(r) => r,
-            Err(truce_tlog::Error::Pushback) => return Err(AppError::Pushback),
-            Err(e) => return Err(AppError::Internal(e.to_string())),
-        };
-        state.apply_owned(entry.clone());
-        (receipt, index)
+    // Checked against the log's rules in log order, queued, acknowledged once durable; only then is it
+    // in the durable view that every reader sees.
+    let (receipt, index) = w.submit(&entry, body.to_vec()).map_err(|r| match r {
+        crate::watch::Refusal::Rules(truce_watch::Error::Replayed(m)) => {
+            AppError::Conflict(format!("replayed: {m}"))
+        }
+        crate::watch::Refusal::Rules(e) => AppError::Forbidden(e.to_string()),
+        crate::watch::Refusal::Pushback => AppError::Pushback,
+        crate::watch::Refusal::Unavailable(m) => AppError::Unavailable(m),
+    })?;
+    let at = match receipt.await {
+        Ok(at) => at,
+        Err(e) => {
+            w.fault(e.to_string());
+            return Err(AppError::Unavailable(format!(
+                "the log could not make the entry durable ({e}); nothing was stored: retry"
+            )));
+        }
     };
-    // Acknowledge only once durable.
-    let at = receipt.await.map_err(|e| AppError::Internal(e.to_string()))?;
     if at != index {
         return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
     }
+    w.durable(at, entry.clone());
     let row = indexed(at, &entry);
     let _ = st.events.send((at, row.kind.clone()));
     st.index(crate::IndexJob::Entry(row));
@@ -391,6 +393,17 @@ async fn submit_entry<S: Store>(
         _ => {}
     }
     Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+}
+
+async fn ready<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
+    authorise(&st, &headers, Endpoint::Ready).await?;
+    if let Some(w) = &st.watch
+        && let Err(why) = w.ready()
+    {
+        return Err(AppError::Unavailable(why));
+    }
+    st.store.indexed_size().await.map_err(|e| AppError::Unavailable(format!("the store: {e}")))?;
+    Ok(Json(json!({"ready": true})).into_response())
 }
 
 async fn revoke_user<S: Store>(
@@ -416,12 +429,7 @@ async fn next_sequence<S: Store>(
     authorise(&st, &headers, Endpoint::NextSequence).await?;
     let w = watch(&st)?;
     truce_watch::entry::parse_key(&key).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-    let next = w
-        .state
-        .lock()
-        .map_err(|_| AppError::Internal("state lock poisoned".into()))?
-        .registry()
-        .next_seq(&key);
+    let next = w.next_seq(&key);
     Ok(Json(json!({"key": key, "next": next})))
 }
 
@@ -445,7 +453,7 @@ async fn compliance<S: Store>(
 ) -> Result<Json<Value>, AppError> {
     authorise(&st, &headers, Endpoint::Compliance).await?;
     let w = watch(&st)?;
-    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let state = w.read()?;
     let given =
         match q.as_of {
             Some(d) => Some(d.parse().map_err(|_| {
@@ -508,7 +516,7 @@ async fn export<S: Store>(
         q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW),
     )
     .map_err(|e| AppError::Invalid(vec![format!("view: {e}")]))?;
-    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let state = w.read()?;
     let registry = state.registry();
     let internal = |e: truce_watch::Error| AppError::Internal(e.to_string());
     let (kind, body) = match q.format.as_deref().unwrap_or("geojson") {
@@ -569,7 +577,7 @@ async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     if let Some(w) = &st.watch {
         let size = w.size();
         let (entries, observations, refused) = {
-            let s = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+            let s = w.read()?;
             (s.registry().size, s.registry().observations.len(), s.registry().refused.len())
         };
         out.push_str(&format!(
@@ -577,12 +585,14 @@ async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
              # HELP truce_log_pending Entries waiting for the next batch.\n# TYPE truce_log_pending gauge\ntruce_log_pending {}\n\
              # HELP truce_entries_applied Entries replayed into the compliance state.\n# TYPE truce_entries_applied gauge\ntruce_entries_applied {entries}\n\
              # HELP truce_observations Observations on the log.\n# TYPE truce_observations gauge\ntruce_observations {observations}\n\
-             # HELP truce_entries_refused Entries the log's rules refused.\n# TYPE truce_entries_refused gauge\ntruce_entries_refused {refused}\n",
-            w.sequencer.pending()
+             # HELP truce_entries_refused Entries the log's rules refused.\n# TYPE truce_entries_refused gauge\ntruce_entries_refused {refused}\n\
+             # HELP truce_ready Whether the log accepts writes (0 after a storage fault, until recovered).\n# TYPE truce_ready gauge\ntruce_ready {}\n",
+            w.sequencer().pending(),
+            u8::from(w.ready().is_ok())
         ));
     }
     out.push_str(&format!(
-        "# HELP truce_store_indexed_entries Entries indexed in the store.\n# TYPE truce_store_indexed_entries gauge\ntruce_store_indexed_entries {}\n",
+        "# HELP truce_store_index_watermark The first log index the store's index lacks: every entry below it is indexed.\n# TYPE truce_store_index_watermark gauge\ntruce_store_index_watermark {}\n",
         st.store.indexed_size().await?
     ));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())

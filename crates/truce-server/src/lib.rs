@@ -13,21 +13,21 @@ mod handlers;
 mod pages;
 pub mod security;
 mod table;
+pub mod watch;
 mod witness;
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use truce_store::{Role, Store, User};
-use truce_tlog::sequencer::{Sequencer, SequencerConfig};
-use truce_watch::compliance::Compliance;
+use truce_tlog::sequencer::SequencerConfig;
 
 pub use auth::Endpoint;
 pub use handlers::openapi_document;
 pub use table::MAX_DRAWS;
+pub use watch::Watch;
 pub use witness::{Peer, PeerStatus, Witnesses, start_cosigning};
 
 /// What the server runs on.
@@ -35,7 +35,7 @@ pub struct AppState<S: Store> {
     /// The relational store.
     pub store: S,
     /// The observation log, if this server runs one.
-    pub watch: Option<Watch>,
+    pub watch: Option<Arc<Watch>>,
     /// Live updates: (log index, entry kind) of each entry appended, for server-sent events.
     pub events: tokio::sync::broadcast::Sender<(u64, String)>,
     /// Entries to index in the store, in log order, by a background task (the log is the durable
@@ -62,16 +62,33 @@ pub(crate) enum IndexJob {
     Entry(truce_store::IndexedEntry),
     /// An observation's new verification state.
     State(i64, String),
+    /// Nothing new: retry the state changes that wait for their observation.
+    Retry,
 }
 
 impl<S: Store> AppState<S> {
     /// The state of a server over `store` and, if it runs one, a log. Starts the indexer task: call it
     /// inside a tokio runtime.
-    pub fn new(store: S, watch: Option<Watch>) -> AppState<S> {
+    pub fn new(store: S, watch: Option<Arc<Watch>>) -> AppState<S> {
         let (indexer, mut jobs) = tokio::sync::mpsc::unbounded_channel::<IndexJob>();
         let index_store = store.clone();
         tokio::spawn(async move {
-            while let Some(first) = jobs.recv().await {
+            // A state change whose observation is not indexed yet (their acknowledgements raced) waits
+            // for a later batch.
+            let mut deferred: Vec<(i64, String, u32)> = Vec::new();
+            loop {
+                let first = if deferred.is_empty() {
+                    jobs.recv().await
+                } else {
+                    match tokio::time::timeout(std::time::Duration::from_millis(100), jobs.recv())
+                        .await
+                    {
+                        Ok(None) => None,
+                        Ok(Some(j)) => Some(j),
+                        Err(_) => Some(IndexJob::Retry),
+                    }
+                };
+                let Some(first) = first else { break };
                 let mut batch = vec![first];
                 while batch.len() < 4096 {
                     match jobs.try_recv() {
@@ -84,17 +101,47 @@ impl<S: Store> AppState<S> {
                     .iter()
                     .filter_map(|j| match j {
                         IndexJob::Entry(e) => Some(e.clone()),
-                        IndexJob::State(..) => None,
+                        _ => None,
                     })
                     .collect();
-                if let Err(e) = index_store.index_entries(&rows).await {
-                    eprintln!("truce-server: indexing failed: {e}");
+                // A failed write (a locked or unreachable database) is retried until it succeeds: the
+                // index never skips an entry, and its watermark (the first index missing) says how far
+                // it is complete.
+                let mut wait = std::time::Duration::from_millis(50);
+                while let Err(e) = index_store.index_entries(&rows).await {
+                    eprintln!(
+                        "truce-server: indexing {} entries failed, retrying: {e}",
+                        rows.len()
+                    );
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(std::time::Duration::from_secs(2));
                 }
-                for j in &batch {
-                    if let IndexJob::State(index, state) = j
-                        && let Err(e) = index_store.set_state(*index, state).await
-                    {
-                        eprintln!("truce-server: indexing a state failed: {e}");
+                let states =
+                    std::mem::take(&mut deferred).into_iter().chain(batch.iter().filter_map(|j| {
+                        match j {
+                            IndexJob::State(index, state) => Some((*index, state.clone(), 0)),
+                            _ => None,
+                        }
+                    }));
+                for (index, state, tries) in states.collect::<Vec<_>>() {
+                    let mut wait = std::time::Duration::from_millis(50);
+                    loop {
+                        match index_store.set_state(index, &state).await {
+                            Ok(()) => break,
+                            Err(truce_store::Error::NotFound) if tries < 1000 => {
+                                deferred.push((index, state, tries + 1));
+                                break;
+                            }
+                            Err(truce_store::Error::NotFound) => {
+                                eprintln!("truce-server: observation {index} never indexed");
+                                break;
+                            }
+                            Err(e) => {
+                                eprintln!("truce-server: indexing a state failed, retrying: {e}");
+                                tokio::time::sleep(wait).await;
+                                wait = (wait * 2).min(std::time::Duration::from_secs(2));
+                            }
+                        }
                     }
                 }
             }
@@ -133,96 +180,9 @@ impl<S: Store> AppState<S> {
     }
 }
 
-/// The observation log this server writes, and the compliance of its agreement, kept up to date.
-pub struct Watch {
-    /// The log's directory (tiles, checkpoint).
-    pub dir: PathBuf,
-    /// The group-commit writer.
-    pub sequencer: Sequencer,
-    /// The agreement's TOML.
-    pub agreement_text: String,
-    /// Replayed state: the log's rules and compliance, updated in log order under this lock.
-    pub state: Mutex<Compliance<'static>>,
-    /// Full tiles and bundles already served (they never change), up to [`TILE_CACHE_BYTES`].
-    tiles: Mutex<TileCache>,
-}
-
-/// Cached tiles: the bytes held, and the tiles by path.
-type TileCache = (usize, std::collections::HashMap<String, Arc<Vec<u8>>>);
-
-/// How many bytes of full tiles a server keeps in memory for the read path.
-pub const TILE_CACHE_BYTES: usize = 64 << 20;
-
 /// The size of the tree a checkpoint note signs (0 if it does not parse, which the log's own notes do).
 pub(crate) fn note_size(note: &truce_tlog::note::Note) -> u64 {
     truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_or(0, |c| c.size)
-}
-
-impl Watch {
-    /// The size of the newest signed checkpoint.
-    pub fn size(&self) -> u64 {
-        note_size(&self.sequencer.checkpoint())
-    }
-
-    /// A full tile or bundle from the cache, or from disk (then cached while the budget lasts).
-    /// Partial tiles are always read from disk: they are superseded as the log grows.
-    pub(crate) fn tile(&self, path: &str, full: bool) -> std::io::Result<Arc<Vec<u8>>> {
-        if full && let Some(hit) = self.tiles.lock().ok().and_then(|t| t.1.get(path).cloned()) {
-            return Ok(hit);
-        }
-        let data = Arc::new(std::fs::read(self.dir.join(path))?);
-        if full
-            && let Ok(mut t) = self.tiles.lock()
-            && t.0 + data.len() <= TILE_CACHE_BYTES
-        {
-            t.0 += data.len();
-            t.1.insert(path.to_string(), data.clone());
-        }
-        Ok(data)
-    }
-}
-
-impl Watch {
-    /// Opens (or creates) the log in `dir` with `signer`, replays it, and serves `agreement`.
-    pub fn open(
-        dir: &Path,
-        signer: truce_tlog::note::NoteSigner,
-        agreement_text: &str,
-        config: SequencerConfig,
-    ) -> Result<Watch, String> {
-        let (agreement, diags) = truce_accord::parse("agreement.toml", agreement_text);
-        let agreement = agreement
-            .ok_or_else(|| diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
-        // The server holds one agreement for its whole life; compliance borrows it.
-        let agreement: &'static truce_accord::Agreement = Box::leak(Box::new(agreement));
-        let storage = truce_tlog::storage::FsStorage::open(dir).map_err(|e| e.to_string())?;
-        let log = if dir.join(truce_tlog::log::STATE_PATH).exists() {
-            truce_tlog::log::Log::open(storage, signer).map_err(|e| e.to_string())?
-        } else {
-            truce_tlog::log::Log::create(storage, signer).map_err(|e| e.to_string())?
-        };
-        let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&log.checkpoint().text)
-            .map_err(|e| e.to_string())?;
-        let mut compliance = Compliance::new(agreement);
-        {
-            let reader = truce_tlog::fs::DirReader { root: dir.to_path_buf() };
-            let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)
-                .map_err(|e| e.to_string())?;
-            for bundle in 0..checkpoint.size.div_ceil(256) {
-                for e in verifier.entries(bundle).map_err(|e| e.to_string())? {
-                    compliance.apply(&e);
-                }
-            }
-        }
-        let sequencer = Sequencer::start(log, config).map_err(|e| e.to_string())?;
-        Ok(Watch {
-            dir: dir.to_path_buf(),
-            sequencer,
-            agreement_text: agreement_text.to_string(),
-            state: Mutex::new(compliance),
-            tiles: Mutex::new((0, std::collections::HashMap::new())),
-        })
-    }
 }
 
 /// The day a report or page is for: the day asked for, or today (by this server's clock), clipped into
@@ -292,6 +252,9 @@ pub enum AppError {
     Invalid(Vec<String>),
     /// 503 with `Retry-After`: the log's pending pool is full.
     Pushback,
+    /// 503 with `Retry-After`: writing is stopped after a storage fault, or the server is at its limit
+    /// of heavy work; the message says which.
+    Unavailable(String),
     /// 500; the detail is logged, not sent.
     Internal(String),
 }
@@ -321,6 +284,11 @@ impl IntoResponse for AppError {
             }
             AppError::Pushback => {
                 let body = axum::Json(serde_json::json!({"error": "the log is busy: retry"}));
+                return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], body)
+                    .into_response();
+            }
+            AppError::Unavailable(m) => {
+                let body = axum::Json(serde_json::json!({ "error": m }));
                 return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], body)
                     .into_response();
             }
@@ -358,7 +326,7 @@ pub fn metrics_router<S: Store>(state: Arc<AppState<S>>) -> Router {
 pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError> {
     let Some(w) = &state.watch else { return Ok(0) };
     let from = state.store.indexed_size().await? as u64;
-    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer.checkpoint().text)
+    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer().checkpoint().text)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     if from >= checkpoint.size {
         return Ok(0);
@@ -386,8 +354,7 @@ pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError>
     .map_err(AppError::Internal)?;
     let mut batch = Vec::new();
     {
-        let compliance =
-            w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+        let compliance = w.read()?;
         for (index, bytes) in &entries {
             let Ok(entry) = truce_watch::entry::decode(bytes) else { continue };
             let mut row = handlers::indexed(*index, &entry);

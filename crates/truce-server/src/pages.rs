@@ -524,7 +524,7 @@ fn compliance_now<S: Store>(
     as_of: Option<&str>,
 ) -> Result<(truce_watch::compliance::Report, String), AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
-    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let state = w.read()?;
     let as_of = crate::report_day(state.registry(), as_of.and_then(|d| d.parse().ok()));
     Ok((state.evaluate(as_of), state.agreement().title.clone()))
 }
@@ -605,7 +605,7 @@ pub(crate) fn daily_now<S: Store>(
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-    let state = w.state.lock().map_err(|_| AppError::Internal("state lock poisoned".into()))?;
+    let state = w.read()?;
     let date = crate::report_day(state.registry(), date.and_then(|d| d.parse().ok()));
     let a = state.agreement();
     Ok((truce_watch::report::daily(a, &state, date, &view), view, a))
@@ -667,7 +667,7 @@ pub(crate) async fn observe<S: Store>(State(st): St<S>, headers: HeaderMap) -> R
         .watch
         .as_ref()
         .and_then(|w| {
-            w.state.lock().ok().map(|s| {
+            w.read().ok().map(|s| {
                 s.agreement()
                     .actors
                     .iter()

@@ -170,7 +170,7 @@ pub(crate) async fn list<S: Store>(
 /// The checkpoint to serve: without peers, the newest; with peers, the newest witnessed one (the newest
 /// until a first round has been cosigned).
 pub(crate) fn served(w: &crate::Watch, witnesses: &Witnesses) -> Note {
-    let newest = w.sequencer.checkpoint();
+    let newest = w.sequencer().checkpoint();
     if witnesses.peers.is_empty() {
         return newest;
     }
@@ -215,7 +215,7 @@ pub fn start_cosigning<S: Store>(state: Arc<AppState<S>>) {
 fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
     let Some(w) = &state.watch else { return };
     // One checkpoint for the whole round, so that the witnesses cosign the same one.
-    let note = w.sequencer.checkpoint();
+    let note = w.sequencer().checkpoint();
     // Peers that last cosigned the same size get the same proof: computed once a round.
     let mut proofs: HashMap<u64, Vec<truce_tlog::merkle::Hash>> = HashMap::new();
     for peer in &state.witnesses.peers {

@@ -34,15 +34,24 @@ fn db(e: sqlx::Error) -> Error {
 }
 
 impl Sqlite {
-    /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
+    /// Opens (creating if missing) the database file at `path` and brings its schema up to date. A write
+    /// that finds the database locked by another process waits up to 30 s, then fails.
     pub async fn open(path: &Path) -> Result<Sqlite, Error> {
+        Sqlite::open_with_busy_timeout(path, std::time::Duration::from_secs(30)).await
+    }
+
+    /// [`Sqlite::open`], waiting at most `busy` for a lock another process holds.
+    pub async fn open_with_busy_timeout(
+        path: &Path,
+        busy: std::time::Duration,
+    ) -> Result<Sqlite, Error> {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(db)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(std::time::Duration::from_secs(30));
+            .busy_timeout(busy);
         let pool =
             SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db)?;
         sqlx::migrate!("./migrations")

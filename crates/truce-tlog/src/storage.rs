@@ -52,6 +52,8 @@ pub trait Storage: TileReader + Send {
 pub struct FsStorage {
     root: PathBuf,
     staged: Vec<(PathBuf, PathBuf)>,
+    /// While set, every write fails as a failing disk would (see [`FsStorage::with_fault_switch`]).
+    fault: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Where [`FsStorage`] writes its temporary files: inside the private `.state/` directory, on the same
@@ -62,7 +64,26 @@ impl FsStorage {
     /// Storage in `root`, which is created if missing.
     pub fn open(root: &Path) -> Result<FsStorage, Error> {
         std::fs::create_dir_all(root)?;
-        Ok(FsStorage { root: root.to_path_buf(), staged: Vec::new() })
+        Ok(FsStorage { root: root.to_path_buf(), staged: Vec::new(), fault: None })
+    }
+
+    /// This storage, failing every write (stage, commit, remove) with an I/O error while `switch` is
+    /// set: how tests and drills simulate a disk that fails and comes back. Clones share the switch.
+    pub fn with_fault_switch(
+        mut self,
+        switch: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Self {
+        self.fault = Some(switch);
+        self
+    }
+
+    fn check_fault(&self) -> Result<(), Error> {
+        match &self.fault {
+            Some(f) if f.load(std::sync::atomic::Ordering::SeqCst) => {
+                Err(Error::Io(std::io::Error::other("simulated storage fault")))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The directory.
@@ -116,6 +137,7 @@ impl TileReader for FsStorage {
 
 impl Storage for FsStorage {
     fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), Error> {
+        self.check_fault()?;
         let target = self.path(path)?;
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
         if !dir.exists() {
@@ -146,6 +168,7 @@ impl Storage for FsStorage {
         // Flush every staged file, then rename them into place, then flush their directories.
         // The flushes of one step are independent, so they run in parallel: the disk overlaps them.
         let staged = std::mem::take(&mut self.staged);
+        self.check_fault()?;
         parallel(staged.iter().map(|(tmp, _)| tmp.clone()).collect(), |tmp| {
             File::open(tmp)?.sync_all()
         })?;
@@ -161,6 +184,7 @@ impl Storage for FsStorage {
     }
 
     fn remove(&mut self, path: &str) -> Result<(), Error> {
+        self.check_fault()?;
         match std::fs::remove_file(self.path(path)?) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io(e)),
             _ => Ok(()),
@@ -188,7 +212,7 @@ impl Storage for FsStorage {
     }
 
     fn try_clone(&self) -> Result<FsStorage, Error> {
-        Ok(FsStorage { root: self.root.clone(), staged: Vec::new() })
+        Ok(FsStorage { root: self.root.clone(), staged: Vec::new(), fault: self.fault.clone() })
     }
 
     fn clean(&mut self) -> Result<usize, Error> {

@@ -3,6 +3,7 @@
 //! web UI in headless Chromium.
 
 mod browser;
+mod faults;
 mod table;
 mod witness;
 
@@ -67,10 +68,25 @@ async fn state(
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
 ) {
+    state_with(name, max_pending, None, std::time::Duration::from_secs(30)).await
+}
+
+/// [`state`], with a switch that fails the log's storage while set, and the store's wait for a lock.
+async fn state_with(
+    name: &str,
+    max_pending: usize,
+    fault_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
+    busy: std::time::Duration,
+) -> (
+    AppState<Sqlite>,
+    Vec<(Role, Option<String>, String)>,
+    std::path::PathBuf,
+    truce_tlog::note::NoteVerifier,
+) {
     let dir = std::env::temp_dir().join(format!("truce-server-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = Sqlite::open(&dir.join("truce.db")).await.unwrap();
+    let store = Sqlite::open_with_busy_timeout(&dir.join("truce.db"), busy).await.unwrap();
     let mut tokens = Vec::new();
     for (k, role) in Role::ALL.into_iter().enumerate() {
         let party = (role == Role::PartyDelegate).then(|| "UKR".to_string());
@@ -95,7 +111,8 @@ async fn state(
         max_pending,
     };
     let verifier = signer.verifier();
-    let watch = Watch::open(&dir.join("log"), signer, &agreement, config).unwrap();
+    let watch =
+        Watch::open_with(&dir.join("log"), signer, &agreement, config, fault_switch).unwrap();
     (AppState::new(store, Some(watch)), tokens, dir, verifier)
 }
 
@@ -138,6 +155,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::ListPreferences => ("/v1/scenarios/ukraine-2025/preferences".into(), vec![]),
         Endpoint::GetAgreement => ("/v1/agreement".into(), vec![]),
         Endpoint::SubmitEntry => ("/v1/entries".into(), b"{}".to_vec()),
+        Endpoint::Ready => ("/readyz".into(), vec![]),
         Endpoint::RevokeUser => ("/v1/users/nobody/revoke".into(), vec![]),
         Endpoint::NextSequence => (format!("/v1/keys/{}/sequence", "3b".repeat(32)), vec![]),
         Endpoint::Queue => ("/v1/queue".into(), vec![]),
