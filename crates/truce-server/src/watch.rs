@@ -45,7 +45,7 @@ pub const TILE_CACHE_BYTES: usize = 64 << 20;
 /// What the applier thread is told.
 enum Apply {
     /// An entry acknowledged as durable at this index.
-    Entry(u64, Entry),
+    Entry(u64, Box<Entry>),
     /// Answer once everything sent before has been applied.
     Sync(mpsc::Sender<()>),
 }
@@ -210,7 +210,7 @@ impl Watch {
 
     /// `entry` is durable at `index`: the applier puts it in the durable view, in log order.
     pub fn durable(&self, index: u64, entry: Entry) {
-        let _ = self.applier.send(Apply::Entry(index, entry));
+        let _ = self.applier.send(Apply::Entry(index, Box::new(entry)));
     }
 
     /// Waits until every entry reported durable so far is in the durable view.
@@ -300,7 +300,7 @@ fn apply_durable(state: &RwLock<Compliance<'static>>, jobs: mpsc::Receiver<Apply
     for job in jobs {
         match job {
             Apply::Entry(index, entry) => {
-                waiting.insert(index, entry);
+                waiting.insert(index, *entry);
                 let mut s = state.write().unwrap_or_else(|p| p.into_inner());
                 while let Some(e) = waiting.remove(&s.registry().size) {
                     s.apply_owned(e);
