@@ -156,8 +156,26 @@ async fn save_scenario<S: Store>(
         )]));
     }
     let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &body);
-    if scenario.is_none() {
+    let Some(scenario) = scenario else {
         return Err(AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()));
+    };
+    // An analysis that would not finish is refused now, not discovered later.
+    let cost = truce_table::cost_estimate(&scenario);
+    if cost > st.cost_budget {
+        return Err(AppError::Invalid(vec![format!(
+            "{slug}.toml: analysing it is estimated at {cost:.2e} utility values ({} parties, {} issues), over this server's budget of {:.2e}; split the table, or give fewer parties or options",
+            scenario.parties.len(),
+            scenario.issues.len(),
+            st.cost_budget
+        )]));
+    }
+    if let Err(e) = truce_table::check_groups(&scenario) {
+        return Err(AppError::Invalid(vec![format!(
+            "{slug}.toml: cross-issue constraints tie {} issues into {} combinations; at most {} are supported",
+            e.issues.len(),
+            e.combinations,
+            truce_table::MAX_GROUP_COMBINATIONS
+        )]));
     }
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &body, author).await?;
@@ -197,7 +215,7 @@ async fn analyze_scenario<S: Store>(
     let confidential = crate::table::confidential(&caller, q.confidential)?;
     let version = st.store.scenario(&slug, None).await?.version;
     let scenario = crate::table::load(&st, &slug, confidential).await?;
-    let analysis = tokio::task::spawn_blocking(move || {
+    let analysis = st.heavy(move || {
         let a = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
         let option = |o: truce_scenario::OptionIx| scenario.option(o).id.clone();
         let readings: Vec<Value> = a
@@ -219,8 +237,7 @@ async fn analyze_scenario<S: Store>(
             .collect();
         json!({"format": "truce.analysis-summary/1", "slug": slug, "version": version, "confidential": confidential, "readings": readings})
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    .await?;
     Ok(Json(analysis))
 }
 
@@ -452,8 +469,7 @@ async fn compliance<S: Store>(
     Query(q): Query<AsOf>,
 ) -> Result<Json<Value>, AppError> {
     authorise(&st, &headers, Endpoint::Compliance).await?;
-    let w = watch(&st)?;
-    let state = w.read()?;
+    let w = watch(&st)?.clone();
     let given =
         match q.as_of {
             Some(d) => Some(d.parse().map_err(|_| {
@@ -461,9 +477,14 @@ async fn compliance<S: Store>(
             })?),
             None => None,
         };
-    let as_of = crate::report_day(state.registry(), given);
-    let report = state.evaluate(as_of);
-    serde_json::to_value(&report).map(Json).map_err(|e| AppError::Internal(e.to_string()))
+    let report = st
+        .heavy(move || -> Result<_, AppError> {
+            let state = w.read()?;
+            let report = state.evaluate(crate::report_day(state.registry(), given));
+            serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await??;
+    Ok(Json(report))
 }
 
 #[derive(Deserialize)]
@@ -491,12 +512,13 @@ async fn daily_report<S: Store>(
     {
         return Err(AppError::Invalid(vec![format!("date {d:?}: expected YYYY-MM-DD")]));
     }
-    let (daily, view, a) = crate::pages::daily_now(&st, q.date.as_deref(), q.view.as_deref())?;
-    Ok(if html {
-        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], daily.html(a, &view)).into_response()
-    } else {
-        ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], daily.markdown()).into_response()
-    })
+    let text =
+        crate::pages::daily_now(&st, q.date.as_deref(), q.view.as_deref(), move |d, v, a| {
+            if html { d.html(a, v) } else { d.markdown() }
+        })
+        .await?;
+    let kind = if html { "text/html; charset=utf-8" } else { "text/markdown; charset=utf-8" };
+    Ok(([(header::CONTENT_TYPE, kind)], text).into_response())
 }
 
 #[derive(Deserialize)]
@@ -516,25 +538,33 @@ async fn export<S: Store>(
         q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW),
     )
     .map_err(|e| AppError::Invalid(vec![format!("view: {e}")]))?;
-    let state = w.read()?;
-    let registry = state.registry();
-    let internal = |e: truce_watch::Error| AppError::Internal(e.to_string());
-    let (kind, body) = match q.format.as_deref().unwrap_or("geojson") {
-        "geojson" => ("application/geo+json", truce_watch::export::geojson(registry)),
-        "csv" => ("text/csv; charset=utf-8", truce_watch::export::csv(registry).map_err(internal)?),
-        "acled" => {
-            let mission = registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
-            (
-                "text/csv; charset=utf-8",
-                truce_watch::export::acled(registry, &view, &mission).map_err(internal)?,
-            )
-        }
+    let format = q.format.unwrap_or_else(|| "geojson".into());
+    let kind = match format.as_str() {
+        "geojson" => "application/geo+json",
+        "csv" | "acled" => "text/csv; charset=utf-8",
         other => {
             return Err(AppError::Invalid(vec![format!(
                 "format {other:?}: expected geojson, csv or acled"
             )]));
         }
     };
+    let w = w.clone();
+    let body = st
+        .heavy(move || -> Result<String, AppError> {
+            let state = w.read()?;
+            let registry = state.registry();
+            let internal = |e: truce_watch::Error| AppError::Internal(e.to_string());
+            Ok(match format.as_str() {
+                "geojson" => truce_watch::export::geojson(registry),
+                "csv" => truce_watch::export::csv(registry).map_err(internal)?,
+                _ => {
+                    let mission =
+                        registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
+                    truce_watch::export::acled(registry, &view, &mission).map_err(internal)?
+                }
+            })
+        })
+        .await??;
     Ok(([(header::CONTENT_TYPE, kind)], body).into_response())
 }
 
@@ -649,16 +679,32 @@ async fn openapi<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<
 
 async fn events<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    authorise(&st, &headers, Endpoint::Events).await?;
+    let caller = authorise(&st, &headers, Endpoint::Events).await?;
+    // Streams are capped in total and per caller; the slot is freed when the stream is dropped.
+    let who = caller.user.as_ref().map_or(0, |u| u.id);
+    let slot = {
+        let mut open = st.streams.lock().map_err(|_| AppError::Internal("streams lock".into()))?;
+        let total: usize = open.values().sum();
+        let mine = open.get(&who).copied().unwrap_or(0);
+        let cap = if who == 0 { crate::STREAMS_PUBLIC } else { st.streams_per_caller };
+        if total >= st.streams_total || mine >= cap {
+            return Err(AppError::Unavailable(format!(
+                "too many event streams open ({total} in all, {mine} of yours; at most {} and {cap}): close one, or poll /log/checkpoint",
+                st.streams_total
+            )));
+        }
+        *open.entry(who).or_default() += 1;
+        StreamSlot { streams: st.streams.clone(), who }
+    };
     let rx = st.events.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let stream = futures_util::stream::unfold((rx, slot), |(mut rx, slot)| async move {
         loop {
             match rx.recv().await {
                 Ok((index, kind)) => {
                     let event = Event::default()
                         .event("entry")
                         .data(json!({"index": index, "kind": kind}).to_string());
-                    return Some((Ok::<_, std::convert::Infallible>(event), rx));
+                    return Some((Ok::<_, std::convert::Infallible>(event), (rx, slot)));
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
@@ -666,4 +712,20 @@ async fn events<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Respon
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+/// One open event stream, counted until dropped.
+struct StreamSlot {
+    streams: Arc<std::sync::Mutex<std::collections::HashMap<i64, usize>>>,
+    who: i64,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.streams.lock()
+            && let Some(n) = open.get_mut(&self.who)
+        {
+            *n = n.saturating_sub(1);
+        }
+    }
 }

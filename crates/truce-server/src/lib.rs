@@ -48,6 +48,22 @@ pub struct AppState<S: Store> {
     pub witnesses: Witnesses,
     /// Whether cookies carry `Secure` (the configured public URL is https).
     pub secure_cookies: bool,
+    /// Heavy requests (analyses, timelines, robustness, frontiers, drafts, compliance, reports, exports,
+    /// the pages built on them) running at once, at most [`AppState::heavy_limit`]; beyond, 503.
+    heavy: Arc<tokio::sync::Semaphore>,
+    /// How many heavy requests may run at once (default: the machine's cores).
+    pub heavy_limit: usize,
+    /// How long a heavy request may run before it is stopped (default 30 s).
+    pub deadline: std::time::Duration,
+    /// Scenarios whose [`truce_table::cost_estimate`] exceeds this are refused when saved.
+    pub cost_budget: f64,
+    /// Server-sent event streams open, per caller (user id, or 0 for the public together).
+    pub(crate) streams: Arc<Mutex<std::collections::HashMap<i64, usize>>>,
+    /// At most this many event streams open at once, in total ([`STREAMS_TOTAL`] by default).
+    pub streams_total: usize,
+    /// At most this many per signed-in caller ([`STREAMS_PER_CALLER`] by default); the public shares
+    /// [`STREAMS_PUBLIC`] between all anonymous callers.
+    pub streams_per_caller: usize,
     /// Keys (hex) found held in the store, and their holders' user ids. A binding is never removed (a
     /// key is retired by a `revoke` entry on the log), so a found holder is cached for good.
     key_holders: Mutex<std::collections::HashMap<String, i64>>,
@@ -154,6 +170,13 @@ impl<S: Store> AppState<S> {
             tokens: Mutex::new(std::collections::HashMap::new()),
             witnesses: Witnesses::default(),
             secure_cookies: false,
+            heavy: Arc::new(tokio::sync::Semaphore::new(default_heavy_limit())),
+            heavy_limit: default_heavy_limit(),
+            deadline: std::time::Duration::from_secs(30),
+            cost_budget: truce_table::DEFAULT_COST_BUDGET,
+            streams: Arc::new(Mutex::new(std::collections::HashMap::new())),
+            streams_total: STREAMS_TOTAL,
+            streams_per_caller: STREAMS_PER_CALLER,
             key_holders: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -172,6 +195,54 @@ impl<S: Store> AppState<S> {
             }
             Err(truce_store::Error::NotFound) => Ok(None),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sets how many heavy requests may run at once.
+    pub fn set_heavy_limit(&mut self, limit: usize) {
+        self.heavy_limit = limit.max(1);
+        self.heavy = Arc::new(tokio::sync::Semaphore::new(self.heavy_limit));
+    }
+
+    /// Runs CPU-heavy work off the async workers, bounded three ways: at most
+    /// [`AppState::heavy_limit`] at once (503 with `Retry-After` beyond), stopped at the
+    /// [`AppState::deadline`] (503), and stopped when the client goes away (the handler's future is
+    /// dropped). Stopping raises the work's cancellation flag ([`truce_table::cancel`]); its slot is
+    /// freed only when the work has actually stopped, so abandoned work never piles up.
+    pub(crate) async fn heavy<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = self.heavy.clone().try_acquire_owned().map_err(|_| {
+            AppError::Unavailable(format!(
+                "the server is already running {} heavy requests (analyses, reports, exports); retry shortly",
+                self.heavy_limit
+            ))
+        })?;
+        let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        /// Raises the flag when the request is dropped (the client went away) or done.
+        struct RaiseOnDrop(Arc<std::sync::atomic::AtomicBool>);
+        impl Drop for RaiseOnDrop {
+            fn drop(&mut self) {
+                self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let _raise = RaiseOnDrop(flag.clone());
+        let inner = flag.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            truce_table::cancel::scoped(&inner, f)
+        });
+        match tokio::time::timeout(self.deadline, task).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(AppError::Internal(e.to_string())),
+            Err(_) => {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                Err(AppError::Unavailable(format!(
+                    "the request ran past its {} s deadline and was stopped; ask for less (fewer parties, dates or draws) or retry later",
+                    self.deadline.as_secs()
+                )))
+            }
         }
     }
 
@@ -194,6 +265,18 @@ pub(crate) fn report_day(
     let day =
         given.unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date());
     registry.default_day(day)
+}
+
+/// Event streams open at once, in total, by default: well below a process's usual 1,024 open files.
+pub const STREAMS_TOTAL: usize = 256;
+/// Event streams one signed-in caller may hold open, by default.
+pub const STREAMS_PER_CALLER: usize = 4;
+/// Event streams all anonymous callers together may hold open.
+pub const STREAMS_PUBLIC: usize = 64;
+
+/// How many heavy requests run at once by default: the machine's cores.
+fn default_heavy_limit() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms, and

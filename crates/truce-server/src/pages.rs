@@ -342,7 +342,7 @@ pub(crate) async fn analysis<S: Store>(
         Err(e) => return error_page(e, Some(&c)),
     };
     let mediator = c.role() == truce_store::Role::Mediator;
-    let body = tokio::task::spawn_blocking(move || {
+    let body = st.heavy(move || {
         let slug = slug;
         let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default());
         let mut body = String::new();
@@ -394,9 +394,11 @@ pub(crate) async fn analysis<S: Store>(
         }
         body
     })
-    .await
-    .unwrap_or_else(|_| "<p>The analysis failed.</p>".into());
-    page("Analysis", &c, &body).into_response()
+    .await;
+    match body {
+        Ok(body) => page("Analysis", &c, &body).into_response(),
+        Err(e) => error_page(e, Some(&c)),
+    }
 }
 
 /// The frontier plot for the parties asked (default: the first two), with the form that picks them.
@@ -481,14 +483,10 @@ pub(crate) async fn timeline<S: Store>(
         Ok(s) => s,
         Err(e) => return error_page(e, Some(&c)),
     };
-    let report =
-        match tokio::task::spawn_blocking(move || crate::table::timeline_report(&scenario, &q))
-            .await
-        {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => return error_page(e, Some(&c)),
-            Err(e) => return error_page(AppError::Internal(e.to_string()), Some(&c)),
-        };
+    let report = match st.heavy(move || crate::table::timeline_report(&scenario, &q)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) | Err(e) => return error_page(e, Some(&c)),
+    };
     let first = report.points.first().map_or("", |p| p.date.as_str()).to_string();
     let last = report.points.last().map_or("", |p| p.date.as_str()).to_string();
     let mut body = format!(
@@ -519,14 +517,18 @@ pub(crate) async fn timeline<S: Store>(
     page("Timeline", &c, &body).into_response()
 }
 
-fn compliance_now<S: Store>(
+async fn compliance_now<S: Store>(
     st: &AppState<S>,
     as_of: Option<&str>,
 ) -> Result<(truce_watch::compliance::Report, String), AppError> {
-    let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
-    let state = w.read()?;
-    let as_of = crate::report_day(state.registry(), as_of.and_then(|d| d.parse().ok()));
-    Ok((state.evaluate(as_of), state.agreement().title.clone()))
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
+    let as_of = as_of.and_then(|d| d.parse().ok());
+    st.heavy(move || {
+        let state = w.read()?;
+        let as_of = crate::report_day(state.registry(), as_of);
+        Ok((state.evaluate(as_of), state.agreement().title.clone()))
+    })
+    .await?
 }
 
 #[derive(Deserialize)]
@@ -544,7 +546,7 @@ pub(crate) async fn agreement<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let (report, title) = match compliance_now(&st, q.date.as_deref()) {
+    let (report, title) = match compliance_now(&st, q.date.as_deref()).await {
         Ok(r) => r,
         Err(e) => return error_page(e, Some(&c)),
     };
@@ -594,21 +596,33 @@ pub(crate) async fn agreement<S: Store>(
     page("Agreement and compliance", &c, &body).into_response()
 }
 
-pub(crate) fn daily_now<S: Store>(
+/// The daily report for `date` (default today, clipped into the mission), rendered by `render`, as heavy
+/// work.
+pub(crate) async fn daily_now<S: Store, T: Send + 'static>(
     st: &AppState<S>,
     date: Option<&str>,
     view: Option<&str>,
-) -> Result<
-    (truce_watch::report::Daily, truce_watch::boundary::View, &'static truce_accord::Agreement),
-    AppError,
-> {
-    let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
+    render: impl FnOnce(
+        &truce_watch::report::Daily,
+        &truce_watch::boundary::View,
+        &truce_accord::Agreement,
+    ) -> T
+    + Send
+    + 'static,
+) -> Result<T, AppError> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-    let state = w.read()?;
-    let date = crate::report_day(state.registry(), date.and_then(|d| d.parse().ok()));
-    let a = state.agreement();
-    Ok((truce_watch::report::daily(a, &state, date, &view), view, a))
+    let date = date.and_then(|d| d.parse().ok());
+    st.heavy(move || {
+        let state = w.read()?;
+        let date = crate::report_day(state.registry(), date);
+        let a = state.agreement();
+        let daily = truce_watch::report::daily(a, &state, date, &view);
+        drop(state);
+        Ok(render(&daily, &view, a))
+    })
+    .await?
 }
 
 pub(crate) async fn map<S: Store>(
@@ -620,31 +634,32 @@ pub(crate) async fn map<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let (daily, view, a) = match daily_now(&st, q.date.as_deref(), q.view.as_deref()) {
+    let drawn = daily_now(&st, q.date.as_deref(), q.view.as_deref(), |d, v, a| {
+        (d.date, v.id, d.map_svg(a, v), d.observations.clone())
+    });
+    let (date, view_id, map, observations) = match drawn.await {
         Ok(d) => d,
         Err(e) => return error_page(e, Some(&c)),
     };
     let mut body = format!(
         "<form method=\"get\" action=\"/ui/map\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <label for=\"view\">Boundary view</label> <select id=\"view\" name=\"view\">",
-        daily.date
+        date
     );
     for (id, description, _) in truce_watch::boundary::VIEWS {
         let _ = write!(
             body,
             "<option value=\"{id}\"{}>{id} — {}</option>",
-            if id == view.id { " selected" } else { "" },
+            if id == view_id { " selected" } else { "" },
             esc(description)
         );
     }
     let _ = write!(
         body,
         "</select> <button type=\"submit\">Show</button></form><figure>{}<figcaption>Observations of {}; boundaries: {} (display only).</figcaption></figure>",
-        daily.map_svg(a, &view),
-        daily.date,
-        view.id
+        map, date, view_id
     );
     body.push_str("<h2>Observations</h2><p><label for=\"filter\">Filter</label> <input id=\"filter\" type=\"search\" placeholder=\"class, state, entry\"></p><script>document.getElementById('filter').addEventListener('input',function(){for(const r of document.querySelectorAll('#observations tbody tr'))r.hidden=!r.textContent.toLowerCase().includes(this.value.toLowerCase());});</script><table id=\"observations\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Class</th><th scope=\"col\">Position (lat, lon)</th><th scope=\"col\">Verification</th></tr></thead><tbody>");
-    for (i, class, p, state) in &daily.observations {
+    for (i, class, p, state) in &observations {
         let _ = write!(
             body,
             "<tr><td>{i}</td><td>{}</td><td>{:.4}, {:.4}</td><td>{}</td></tr>",
@@ -789,11 +804,12 @@ pub(crate) async fn report<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let (daily, view, a) = match daily_now(&st, q.date.as_deref(), q.view.as_deref()) {
+    let drawn =
+        daily_now(&st, q.date.as_deref(), q.view.as_deref(), |d, v, a| (d.date, d.html(a, v)));
+    let (date, html) = match drawn.await {
         Ok(d) => d,
         Err(e) => return error_page(e, Some(&c)),
     };
-    let html = daily.html(a, &view);
     // The report's own page, inside ours: its body only.
     let inner = html
         .split("<body>")
@@ -803,10 +819,10 @@ pub(crate) async fn report<S: Store>(
         .to_string();
     let body = format!(
         "<form method=\"get\" action=\"/ui/reports/daily\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <button type=\"submit\">Show</button></form>{}",
-        daily.date,
+        date,
         inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1)
     );
-    page(&format!("Daily report {}", daily.date), &c, &body).into_response()
+    page(&format!("Daily report {date}"), &c, &body).into_response()
 }
 
 pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {

@@ -88,13 +88,6 @@ fn date(name: &str, value: &str) -> Result<Date, AppError> {
         .map_err(|_| AppError::Invalid(vec![format!("{name} {value:?}: expected YYYY-MM-DD")]))
 }
 
-/// Runs CPU-bound analysis off the async workers.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(e.to_string()))
-}
-
 fn svg(text: String) -> Response {
     ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], text).into_response()
 }
@@ -179,7 +172,7 @@ pub(crate) async fn timeline<S: Store>(
     let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
-    let report = blocking(move || timeline_report(&scenario, &q)).await??;
+    let report = st.heavy(move || timeline_report(&scenario, &q)).await??;
     if as_svg { Ok(svg(truce_report::svg::timeline_svg(&report))) } else { json(&report) }
 }
 
@@ -216,11 +209,12 @@ pub(crate) async fn robust<S: Store>(
     let scenario = load(&st, &slug, confidential).await?;
     let parties = parties(&scenario, q.parties.as_deref())?;
     let options = truce_table::RobustOptions { draws, seed: q.seed.unwrap_or(1), unknown_red_line };
-    let report = blocking(move || {
-        let r = truce_table::robustness(&scenario, &parties, options, 10, &|_| {});
-        truce_report::report::robustness_report(&scenario, &r)
-    })
-    .await?;
+    let report = st
+        .heavy(move || {
+            let r = truce_table::robustness(&scenario, &parties, options, 10, &|_| {});
+            truce_report::report::robustness_report(&scenario, &r)
+        })
+        .await?;
     json(&report)
 }
 
@@ -263,11 +257,13 @@ pub(crate) async fn frontier<S: Store>(
     let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
-    let report = blocking(move || {
-        let analysis = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
-        frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading.as_deref())
-    })
-    .await??;
+    let report = st
+        .heavy(move || {
+            let analysis =
+                truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
+            frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading.as_deref())
+        })
+        .await??;
     if as_svg { Ok(svg(truce_report::svg::frontier_svg(&report))) } else { json(&report) }
 }
 
@@ -294,12 +290,13 @@ pub(crate) async fn draft<S: Store>(
             AppError::Invalid(vec!["the scenario has no positions: give day_one".into()])
         })?,
     };
-    let text = blocking(move || -> Result<String, AppError> {
-        let chosen = truce_report::choose_package(&scenario, &package)
-            .map_err(|e| AppError::Invalid(vec![e]))?;
-        Ok(truce_accord::draft(&scenario, &chosen, &package, day_one))
-    })
-    .await??;
+    let text = st
+        .heavy(move || -> Result<String, AppError> {
+            let chosen = truce_report::choose_package(&scenario, &package)
+                .map_err(|e| AppError::Invalid(vec![e]))?;
+            Ok(truce_accord::draft(&scenario, &chosen, &package, day_one))
+        })
+        .await??;
     Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response())
 }
 

@@ -139,6 +139,9 @@ fn pareto_frontier_with(
     let mut current_count = vec![1u64];
     let mut peak_layer = 1;
     for (k, issue) in order.iter().map(|&i| &problem.issues[i]).enumerate() {
+        if crate::cancel::cancelled() {
+            return Frontier::default();
+        }
         let options = useful_options(issue, d);
         let m = current_count.len();
         // Candidates: every surviving prefix plus every useful option, prefix-major.
@@ -147,6 +150,9 @@ fn pareto_frontier_with(
         let mut cand_option = Vec::with_capacity(m * options.len());
         let mut cand_count = Vec::with_capacity(m * options.len());
         for (f, prefix) in current.chunks_exact(d).enumerate() {
+            if f % 4096 == 4095 && crate::cancel::cancelled() {
+                return Frontier::default();
+            }
             for &(o, weight) in &options {
                 let row = issue.row(o as usize, d);
                 let start = cand_u.len();

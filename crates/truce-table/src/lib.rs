@@ -20,6 +20,8 @@
 mod analysis;
 mod bargaining;
 mod best;
+pub mod cancel;
+mod cost;
 mod count;
 mod explain;
 mod feasibility;
@@ -39,6 +41,7 @@ mod tests;
 pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading};
 pub use bargaining::{Disagreement, SolutionConcept, TIE, bargaining_ranges, solve};
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
+pub use cost::{DEFAULT_COST_BUDGET, cost_estimate};
 pub use count::Count;
 pub use explain::{cite, combo_label, describe_relaxation, explain_alternative};
 pub use feasibility::{

@@ -313,9 +313,13 @@ pub fn robustness(
         frontier: HashMap::new(),
         excluded: Vec::new(),
     };
+    let cancel = crate::cancel::current();
     let tally = (0..options.draws)
         .into_par_iter()
         .fold(empty, |mut t, k| {
+            if cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+                return t;
+            }
             let d = draw(scenario, &prepared, &code, options, k);
             if d.nash.is_some() {
                 t.feasible_draws += 1;

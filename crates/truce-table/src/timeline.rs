@@ -37,6 +37,7 @@ pub struct TimelinePoint {
 pub fn timeline(scenario: &Scenario, parties: &[PartyIx], dates: &[Date]) -> Vec<TimelinePoint> {
     dates
         .iter()
+        .take_while(|_| !crate::cancel::cancelled())
         .map(|&date| {
             let stances = Stances::new(scenario, parties, Some(date));
             let positions_known = scenario

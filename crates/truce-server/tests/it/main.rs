@@ -4,6 +4,7 @@
 
 mod browser;
 mod faults;
+mod overload;
 mod table;
 mod witness;
 
