@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, format_err};
@@ -413,9 +414,11 @@ pub fn watch_bench(accord: &Path, observations: u64) -> anyhow::Result<String> {
 
 /// `cargo xtask bench-server`: a bounded load test on loopback. The server runs in this process on a
 /// free port, over SQLite in a temporary directory (or PostgreSQL at `postgres`), with a log holding a
-/// mission and 16 enrolled observers. Clients (blocking HTTP, one thread each, keep-alive) first submit
-/// pre-signed observations as fast as the server acknowledges them — every acknowledgement comes after
-/// the durable append — then read random tiles.
+/// mission and one enrolled observer key per client. Clients (blocking HTTP, one thread each,
+/// keep-alive) submit pre-signed observations as fast as the server acknowledges them — every
+/// acknowledgement comes after the durable append — first alone, then as many again while 32 readers keep
+/// asking for compliance, exports, daily reports and pages (the ratio of the two p99s is printed); then
+/// they read random tiles.
 pub fn server_bench(
     postgres: Option<&str>,
     submissions: usize,
@@ -502,13 +505,14 @@ async fn server_bench_on<S: truce_store::Store>(
     let config = truce_server::default_sequencer();
     let watch = truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, config)
         .map_err(|e| format_err!("{e}"))?;
-    let state = std::sync::Arc::new(truce_server::AppState::new(store, Some(watch)));
+    let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let app = truce_server::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    // Pre-signed observations (~330 bytes each), signed before the clock starts.
-    let entries: Vec<Vec<u8>> = (0..submissions)
+    // Pre-signed observations (~330 bytes each), signed before the clock starts: the first half for the
+    // run alone, the second for the run with readers (each key's numbers keep increasing).
+    let entries: Vec<Vec<u8>> = (0..2 * submissions)
         .into_par_iter()
         .map(|i| {
             let o = Observation {
@@ -536,58 +540,44 @@ async fn server_bench_on<S: truce_store::Store>(
         "== Server on {backend}: {submissions} signed observations (mean {} bytes) from {clients} keep-alive clients on loopback\n",
         bytes / submissions.max(1)
     );
-    // Submissions: every acknowledgement follows the durable append.
-    let base2 = base.clone();
-    let (rate, lat, errors) = tokio::task::spawn_blocking(move || {
-        let start = Instant::now();
-        let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..clients)
-                .map(|c| {
-                    let (entries, base) = (&entries, &base2);
-                    s.spawn(move || {
-                        let agent: ureq::Agent = ureq::Agent::config_builder()
-                            .http_status_as_error(false)
-                            .build()
-                            .into();
-                        let (mut lat, mut errors) = (Vec::new(), 0usize);
-                        // This client's key signed entries c, c + clients, c + 2 × clients, …
-                        for e in entries.iter().skip(c).step_by(clients) {
-                            let t = Instant::now();
-                            match agent
-                                .post(format!("{base}/v1/entries"))
-                                .header("authorization", "Bearer bench-token")
-                                .send(&e[..])
-                            {
-                                Ok(r) if r.status().as_u16() == 201 => {
-                                    lat.push(t.elapsed().as_secs_f64())
-                                }
-                                _ => errors += 1,
-                            }
-                        }
-                        (lat, errors)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("client")).collect()
-        });
-        let seconds = start.elapsed().as_secs_f64();
-        let mut lat: Vec<f64> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
-        let errors: usize = results.iter().map(|r| r.1).sum();
-        lat.sort_by(f64::total_cmp);
-        (lat.len() as f64 / seconds, lat, errors)
-    })
-    .await?;
-    let q = |p: f64| {
-        lat.get(((lat.len().max(1) - 1) as f64 * p) as usize).copied().unwrap_or(0.0) * 1e3
-    };
+    // Submissions: every acknowledgement follows the durable append. First alone, then while 32
+    // readers keep asking for compliance, exports, the daily report and the pages built on them.
+    let entries = Arc::new(entries);
+    let alone = submit_all(&base, entries.clone(), 0, submissions, clients).await?;
     let _ = writeln!(
         out,
-        "submissions: {rate:.0}/s acknowledged durable (target ≥ 5,000/s); latency p50 {:.1} ms, p99 {:.1} ms (target < 50 ms); {errors} errors",
-        q(0.5),
-        q(0.99)
+        "submissions: {:.0}/s acknowledged durable (target ≥ 5,000/s); latency p50 {:.1} ms, p99 {:.1} ms (target < 50 ms); {} errors",
+        alone.rate,
+        alone.quantile(0.5),
+        alone.quantile(0.99),
+        alone.errors
+    );
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers = {
+        let (base, stop) = (base.clone(), stop.clone());
+        tokio::task::spawn_blocking(move || read_while(&base, &stop, 32))
+    };
+    let mixed = submit_all(&base, entries.clone(), submissions, submissions, clients).await?;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (reads, busy, failed, read_seconds) = readers.await?;
+    let _ = writeln!(
+        out,
+        "with 32 readers: {:.0}/s acknowledged; latency p50 {:.1} ms, p99 {:.1} ms; {} errors; readers got {reads} answers ({:.0}/s) and {busy} × 503 busy, {failed} other failures",
+        mixed.rate,
+        mixed.quantile(0.5),
+        mixed.quantile(0.99),
+        mixed.errors,
+        reads as f64 / read_seconds.max(1e-9)
+    );
+    let _ = writeln!(
+        out,
+        "p99 with readers / p99 alone: {:.1} ms / {:.1} ms = {:.2} (target ≤ 2)",
+        mixed.quantile(0.99),
+        alone.quantile(0.99),
+        mixed.quantile(0.99) / alone.quantile(0.99).max(1e-9)
     );
     // Tile reads: random full level-0 tiles and entry bundles.
-    let tiles = (submissions as u64 + 17) / 256;
+    let tiles = (2 * submissions as u64 + 17) / 256;
     let base3 = base.clone();
     let (tile_rate, tile_errors) = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(3);
@@ -637,4 +627,126 @@ async fn server_bench_on<S: truce_store::Store>(
         "tile reads: {tile_rate:.0}/s (target ≥ 20,000/s) over {tiles} full tiles and bundles; {tile_errors} errors"
     );
     Ok(out)
+}
+
+/// One submission run: acknowledgement rate, sorted latencies (seconds), errors.
+struct Run {
+    rate: f64,
+    latencies: Vec<f64>,
+    errors: usize,
+}
+
+impl Run {
+    /// The `p` quantile of the latencies, in milliseconds.
+    fn quantile(&self, p: f64) -> f64 {
+        let n = self.latencies.len();
+        self.latencies.get(((n.max(1) - 1) as f64 * p) as usize).copied().unwrap_or(0.0) * 1e3
+    }
+}
+
+/// Submits `entries[from..from + count]` from `clients` keep-alive clients, client `c` sending the entries
+/// its key signed (`c`, `c + clients`, …) in order.
+async fn submit_all(
+    base: &str,
+    entries: Arc<Vec<Vec<u8>>>,
+    from: usize,
+    count: usize,
+    clients: usize,
+) -> anyhow::Result<Run> {
+    let base = base.to_string();
+    Ok(tokio::task::spawn_blocking(move || {
+        let start = Instant::now();
+        let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..clients)
+                .map(|c| {
+                    let (entries, base) = (&entries, &base);
+                    s.spawn(move || {
+                        let agent: ureq::Agent = ureq::Agent::config_builder()
+                            .http_status_as_error(false)
+                            .build()
+                            .into();
+                        let (mut lat, mut errors) = (Vec::new(), 0usize);
+                        let mine = entries[from..from + count].iter().skip(c).step_by(clients);
+                        for e in mine {
+                            let t = Instant::now();
+                            match agent
+                                .post(format!("{base}/v1/entries"))
+                                .header("authorization", "Bearer bench-token")
+                                .send(&e[..])
+                            {
+                                Ok(r) if r.status().as_u16() == 201 => {
+                                    lat.push(t.elapsed().as_secs_f64())
+                                }
+                                _ => errors += 1,
+                            }
+                        }
+                        (lat, errors)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("client")).collect()
+        });
+        let seconds = start.elapsed().as_secs_f64();
+        let mut latencies: Vec<f64> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
+        latencies.sort_by(f64::total_cmp);
+        Run {
+            rate: latencies.len() as f64 / seconds,
+            latencies,
+            errors: results.iter().map(|r| r.1).sum(),
+        }
+    })
+    .await?)
+}
+
+/// `readers` clients asking in turn for compliance, the CSV export, the daily report (Markdown and HTML)
+/// and the agreement, map and report pages, until `stop`: (answers, 503s, other failures, seconds).
+fn read_while(
+    base: &str,
+    stop: &std::sync::atomic::AtomicBool,
+    readers: usize,
+) -> (usize, usize, usize, f64) {
+    const PATHS: [&str; 7] = [
+        "/v1/compliance",
+        "/v1/export?format=csv",
+        "/v1/reports/daily",
+        "/v1/reports/daily?format=html",
+        "/ui/agreement",
+        "/ui/map",
+        "/ui/reports/daily",
+    ];
+    let start = Instant::now();
+    let results: Vec<(usize, usize, usize)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..readers)
+            .map(|r| {
+                s.spawn(move || {
+                    let agent: ureq::Agent =
+                        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                    let (mut ok, mut busy, mut failed) = (0, 0, 0);
+                    let mut k = r;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        k += 1;
+                        match agent.get(format!("{base}{}", PATHS[k % PATHS.len()])).call() {
+                            Ok(mut resp) => {
+                                let _ = resp.body_mut().read_to_vec();
+                                match resp.status().as_u16() {
+                                    200 => ok += 1,
+                                    503 => {
+                                        busy += 1;
+                                        // A polite client waits before asking again.
+                                        std::thread::sleep(Duration::from_millis(5));
+                                    }
+                                    _ => failed += 1,
+                                }
+                            }
+                            Err(_) => failed += 1,
+                        }
+                    }
+                    (ok, busy, failed)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("reader")).collect()
+    });
+    let sum = |f: fn(&(usize, usize, usize)) -> usize| results.iter().map(f).sum::<usize>();
+    (sum(|r| r.0), sum(|r| r.1), sum(|r| r.2), start.elapsed().as_secs_f64())
 }

@@ -833,3 +833,31 @@ fn frontier_of_a_pair_validates_against_its_schema_and_draws_a_plot() {
         String::from_utf8_lossy(&out.stderr).contains("expected red_lines, strict or pessimistic")
     );
 }
+
+/// `docs/security.md` names the test behind each promise: every name it gives is a test of the suite.
+#[test]
+fn the_threat_model_cites_tests_that_exist() {
+    let doc = std::fs::read_to_string(root().join("docs/security.md")).unwrap();
+    let mut sources = String::new();
+    let mut stack = vec![root().join("crates")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                sources += &std::fs::read_to_string(path).unwrap();
+            }
+        }
+    }
+    let cited: Vec<&str> = doc
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.matches('_').count() >= 3 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+        .collect();
+    assert!(cited.len() >= 15, "{cited:?}");
+    for name in cited {
+        assert!(sources.contains(&format!("fn {name}(")), "docs/security.md cites `{name}`, which is no test");
+    }
+}
