@@ -171,3 +171,36 @@ async fn issue10_a_locked_database_delays_the_index_and_leaves_no_gap() {
     assert_eq!(indices, vec![2, 3, 4]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 10, finding 4: reads held the writer's lock, so a slow report delayed acknowledgements (eight
+/// page requests pushed one to 2 s). Now a reader, however slow, holds only the durable view's read
+/// lock: a submission is acknowledged while it reads, and what it wrote shows once the reader is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue10_a_slow_reader_never_holds_up_an_acknowledgement() {
+    let (state, tokens, dir, _) =
+        state_with("slow-reader", 4096, None, Duration::from_secs(30)).await;
+    let watch = state.watch.clone().unwrap();
+    let store = state.store.clone();
+    let router = truce_server::router(Arc::new(state));
+    let (observer, token) = mission(&router, &store, &tokens).await;
+    for _ in 0..500 {
+        if watch.read().unwrap().registry().size == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A reader in the middle of a long report.
+    let reading = watch.read().unwrap();
+    let e = sign(&observer, 1, E::Observation(observation(9))).unwrap();
+    let ack = tokio::time::timeout(
+        Duration::from_secs(20),
+        call(&router, "POST", "/v1/entries", Some(&token), e),
+    )
+    .await
+    .expect("the acknowledgement waited for a reader");
+    assert_eq!(ack.0, StatusCode::CREATED);
+    assert_eq!(reading.registry().size, 2, "the reader's view does not move under it");
+    drop(reading);
+    assert_eq!(settle(&router, 1).await, 1);
+    std::fs::remove_dir_all(&dir).ok();
+}

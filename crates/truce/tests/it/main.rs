@@ -854,10 +854,16 @@ fn the_threat_model_cites_tests_that_exist() {
         .split('`')
         .skip(1)
         .step_by(2)
-        .filter(|s| s.matches('_').count() >= 3 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+        .filter(|s| {
+            s.matches('_').count() >= 3
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
         .collect();
     assert!(cited.len() >= 15, "{cited:?}");
     for name in cited {
-        assert!(sources.contains(&format!("fn {name}(")), "docs/security.md cites `{name}`, which is no test");
+        assert!(
+            sources.contains(&format!("fn {name}(")),
+            "docs/security.md cites `{name}`, which is no test"
+        );
     }
 }
