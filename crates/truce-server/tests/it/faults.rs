@@ -176,6 +176,8 @@ async fn issue10_a_locked_database_delays_the_index_and_leaves_no_gap() {
 /// page requests pushed one to 2 s). Now a reader, however slow, holds only the durable view's read
 /// lock: a submission is acknowledged while it reads, and what it wrote shows once the reader is done.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// The reader holds the lock across the submission on purpose: that is the slow reader.
+#[allow(clippy::await_holding_lock)]
 async fn issue10_a_slow_reader_never_holds_up_an_acknowledgement() {
     let (state, tokens, dir, _) =
         state_with("slow-reader", 4096, None, Duration::from_secs(30)).await;
