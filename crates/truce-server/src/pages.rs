@@ -213,21 +213,17 @@ pub(crate) async fn login<S: Store>(
     if let Err(e) = st.store.create_session(token_hash(&id), user.id, expires).await {
         return AppError::from(e).into_response();
     }
-    let secure = if st.secure_cookies { "; Secure" } else { "" };
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (header::LOCATION, "/".to_string()),
-            (
-                header::SET_COOKIE,
-                format!(
-                    "{}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-                    crate::security::SESSION_COOKIE,
-                    crate::security::SESSION_SECONDS
-                ),
-            ),
-        ],
-    )
+    session_cookie(&id, crate::security::SESSION_SECONDS, st.secure_cookies)
+}
+
+/// A redirect home that sets the session cookie to `value` for `max_age` seconds (0 clears it).
+fn session_cookie(value: &str, max_age: i64, secure: bool) -> Response {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
+        crate::security::SESSION_COOKIE
+    );
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_string()), (header::SET_COOKIE, cookie)])
         .into_response()
 }
 
@@ -241,21 +237,7 @@ pub(crate) async fn logout<S: Store>(State(st): St<S>, headers: HeaderMap) -> Re
     {
         return AppError::from(e).into_response();
     }
-    let secure = if st.secure_cookies { "; Secure" } else { "" };
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (header::LOCATION, "/".to_string()),
-            (
-                header::SET_COOKIE,
-                format!(
-                    "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}",
-                    crate::security::SESSION_COOKIE
-                ),
-            ),
-        ],
-    )
-        .into_response()
+    session_cookie("", 0, st.secure_cookies)
 }
 
 pub(crate) async fn stances<S: Store>(
@@ -678,20 +660,29 @@ pub(crate) async fn observe<S: Store>(State(st): St<S>, headers: HeaderMap) -> R
         Ok(c) => c,
         Err(r) => return r,
     };
-    let parties: Vec<String> = st
+    // The parties of the agreement, and the classes the mission's entry declares (those the log's rules
+    // accept).
+    let (parties, classes): (Vec<String>, Vec<String>) = st
         .watch
         .as_ref()
         .and_then(|w| {
             w.read().ok().map(|s| {
-                s.agreement()
+                let parties = s
+                    .agreement()
                     .actors
                     .iter()
                     .filter(|a| a.role == "party")
                     .map(|a| a.id.clone())
-                    .collect()
+                    .collect();
+                let classes = match &s.registry().mission {
+                    Some(m) => m.classes.iter().cloned().collect(),
+                    None => truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
+                };
+                (parties, classes)
             })
         })
         .unwrap_or_default();
+    let classes: Vec<&str> = classes.iter().map(String::as_str).collect();
     let mut options = String::new();
     for p in parties.iter().map(String::as_str).chain(["unknown"]) {
         let _ = write!(options, "<option>{}</option>", esc(p));
@@ -699,7 +690,7 @@ pub(crate) async fn observe<S: Store>(State(st): St<S>, headers: HeaderMap) -> R
     let select = |id: &str, label: &str, values: &[&str]| {
         let mut o = String::new();
         for v in values {
-            let _ = write!(o, "<option>{v}</option>");
+            let _ = write!(o, "<option>{}</option>", esc(v));
         }
         format!("<p><label for=\"{id}\">{label}</label><br><select id=\"{id}\">{o}</select></p>")
     };
@@ -727,22 +718,7 @@ if(v('note')!=='')body.note=v('note');\
 const index=await submitEntry(await signEntry(k,body));out.textContent='Signed by '+k.name+' and appended to the log at entry '+index+'.';out.dataset.index=index;}}\
 catch(e){{out.textContent='Not submitted: '+e.message;}}}});</script>",
         select("sensor", "Sensor", &["saw", "heard", "camera", "uav", "crater_analysis"]),
-        select(
-            "class",
-            "Class",
-            &[
-                "explosion",
-                "projectile",
-                "burst",
-                "shot",
-                "flare",
-                "weapon_sighting",
-                "access_restriction",
-                "damage",
-                "casualty",
-                "patrol"
-            ]
-        ),
+        select("class", "Class", &classes),
     );
     page("Record an observation", &c, &body).into_response()
 }

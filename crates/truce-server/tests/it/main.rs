@@ -48,6 +48,26 @@ async fn hold(store: &Sqlite, token: &str, key: &ed25519_dalek::SigningKey) {
     store.add_key(user.id, &truce_watch::entry::key_hex(&key.verifying_key())).await.unwrap();
 }
 
+/// ORDLO MLRS seen inside their 35 km zone on day 20 of Minsk II, after the day-16 deadline.
+fn mlrs_sighting() -> truce_watch::entry::Observation {
+    truce_watch::entry::Observation {
+        start: "2015-03-06T10:00:00Z".into(),
+        end: "2015-03-06T10:30:00Z".into(),
+        lat_e6: 48_100_000,
+        lon_e6: 38_100_000,
+        controlled_by: "ORDLO".into(),
+        sensor: "saw".into(),
+        class: "weapon_sighting".into(),
+        count: 4,
+        approximate: false,
+        bearing_deg: None,
+        distance_m: None,
+        weapon: Some(truce_watch::entry::Weapon { class: "mlrs".into(), calibre_mm: Some(122) }),
+        media: vec![],
+        note: String::new(),
+    }
+}
+
 /// A mission entry over Minsk II's first two months, with the standard classes.
 fn mission_body(name: &str) -> truce_watch::entry::Body {
     truce_watch::entry::Body::Mission {
@@ -365,22 +385,7 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["index"], i);
     }
-    let observation = truce_watch::entry::Observation {
-        start: "2015-03-06T10:00:00Z".into(),
-        end: "2015-03-06T10:30:00Z".into(),
-        lat_e6: 48_100_000,
-        lon_e6: 38_100_000,
-        controlled_by: "ORDLO".into(),
-        sensor: "saw".into(),
-        class: "weapon_sighting".into(),
-        count: 4,
-        approximate: false,
-        bearing_deg: None,
-        distance_m: None,
-        weapon: Some(truce_watch::entry::Weapon { class: "mlrs".into(), calibre_mm: Some(122) }),
-        media: vec![],
-        note: String::new(),
-    };
+    let observation = mlrs_sighting();
     let (status, _, _) = call(
         &s.router,
         "POST",
@@ -569,22 +574,7 @@ async fn issue10_replays_foreign_keys_and_future_observations_are_refused() {
     for e in &setup {
         assert_eq!(post(mediator.clone(), e.clone()).await.0, StatusCode::CREATED);
     }
-    let observation = truce_watch::entry::Observation {
-        start: "2015-03-06T10:00:00Z".into(),
-        end: "2015-03-06T10:30:00Z".into(),
-        lat_e6: 48_100_000,
-        lon_e6: 38_100_000,
-        controlled_by: "ORDLO".into(),
-        sensor: "saw".into(),
-        class: "weapon_sighting".into(),
-        count: 4,
-        approximate: false,
-        bearing_deg: None,
-        distance_m: None,
-        weapon: Some(truce_watch::entry::Weapon { class: "mlrs".into(), calibre_mm: Some(122) }),
-        media: vec![],
-        note: String::new(),
-    };
+    let observation = mlrs_sighting();
     let seen = sign(&observer, 1, E::Observation(observation.clone())).unwrap();
     assert_eq!(post(observer_token.clone(), seen.clone()).await.0, StatusCode::CREATED);
     let review = sign(
