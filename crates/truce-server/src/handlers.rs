@@ -467,7 +467,7 @@ async fn compliance<S: Store>(
     State(st): St<S>,
     headers: HeaderMap,
     Query(q): Query<AsOf>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
     authorise(&st, &headers, Endpoint::Compliance).await?;
     let w = watch(&st)?.clone();
     let given =
@@ -477,14 +477,16 @@ async fn compliance<S: Store>(
             })?),
             None => None,
         };
+    // Shared as serialised bytes: a reader asking again costs no copy and no serialisation.
     let report = st
-        .heavy(move || -> Result<_, AppError> {
-            let state = w.read()?;
+        .heavy_shared(format!("compliance {given:?}"), move || -> Result<Bytes, String> {
+            let state = w.read().map_err(|e| format!("{e:?}"))?;
             let report = state.evaluate(crate::report_day(state.registry(), given));
-            serde_json::to_value(&report).map_err(|e| AppError::Internal(e.to_string()))
+            serde_json::to_vec(&report).map(Bytes::from).map_err(|e| e.to_string())
         })
-        .await??;
-    Ok(Json(report))
+        .await?
+        .map_err(AppError::Internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], report).into_response())
 }
 
 #[derive(Deserialize)]
@@ -512,11 +514,15 @@ async fn daily_report<S: Store>(
     {
         return Err(AppError::Invalid(vec![format!("date {d:?}: expected YYYY-MM-DD")]));
     }
-    let text =
-        crate::pages::daily_now(&st, q.date.as_deref(), q.view.as_deref(), move |d, v, a| {
-            if html { d.html(a, v) } else { d.markdown() }
-        })
-        .await?;
+    let shared = if html { "api-html" } else { "api-md" };
+    let text = crate::pages::daily_now(
+        &st,
+        shared,
+        q.date.as_deref(),
+        q.view.as_deref(),
+        move |d, v, a| Bytes::from(if html { d.html(a, v) } else { d.markdown() }),
+    )
+    .await?;
     let kind = if html { "text/html; charset=utf-8" } else { "text/markdown; charset=utf-8" };
     Ok(([(header::CONTENT_TYPE, kind)], text).into_response())
 }
@@ -549,22 +555,24 @@ async fn export<S: Store>(
         }
     };
     let w = w.clone();
+    let key = format!("export {format} {}", view.id);
     let body = st
-        .heavy(move || -> Result<String, AppError> {
-            let state = w.read()?;
+        .heavy_shared(key, move || -> Result<Bytes, String> {
+            let state = w.read().map_err(|e| format!("{e:?}"))?;
             let registry = state.registry();
-            let internal = |e: truce_watch::Error| AppError::Internal(e.to_string());
-            Ok(match format.as_str() {
+            Ok(Bytes::from(match format.as_str() {
                 "geojson" => truce_watch::export::geojson(registry),
-                "csv" => truce_watch::export::csv(registry).map_err(internal)?,
+                "csv" => truce_watch::export::csv(registry).map_err(|e| e.to_string())?,
                 _ => {
                     let mission =
                         registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
-                    truce_watch::export::acled(registry, &view, &mission).map_err(internal)?
+                    truce_watch::export::acled(registry, &view, &mission)
+                        .map_err(|e| e.to_string())?
                 }
-            })
+            }))
         })
-        .await??;
+        .await?
+        .map_err(AppError::Internal)?;
     Ok(([(header::CONTENT_TYPE, kind)], body).into_response())
 }
 

@@ -57,6 +57,10 @@ pub struct AppState<S: Store> {
     pub deadline: std::time::Duration,
     /// Scenarios whose [`truce_table::cost_estimate`] exceeds this are refused when saved.
     pub cost_budget: f64,
+    /// Results of heavy reads of the log (compliance, exports, reports, the pages built on them), by
+    /// what was asked, shared for [`SHARE_FOR`]: readers asking the same thing meanwhile get the same
+    /// document (which names the log size it was computed from) without computing it again.
+    shared: Mutex<std::collections::HashMap<String, SharedResult>>,
     /// Server-sent event streams open, per caller (user id, or 0 for the public together).
     pub(crate) streams: Arc<Mutex<std::collections::HashMap<i64, usize>>>,
     /// At most this many event streams open at once, in total ([`STREAMS_TOTAL`] by default).
@@ -174,6 +178,7 @@ impl<S: Store> AppState<S> {
             heavy_limit: default_heavy_limit(),
             deadline: std::time::Duration::from_secs(30),
             cost_budget: truce_table::DEFAULT_COST_BUDGET,
+            shared: Mutex::new(std::collections::HashMap::new()),
             streams: Arc::new(Mutex::new(std::collections::HashMap::new())),
             streams_total: STREAMS_TOTAL,
             streams_per_caller: STREAMS_PER_CALLER,
@@ -246,6 +251,30 @@ impl<S: Store> AppState<S> {
         }
     }
 
+    /// [`AppState::heavy`] for a read of the log whose result may be shared: the result computed for
+    /// the same `key` less than [`SHARE_FOR`] ago, or a new one.
+    pub(crate) async fn heavy_shared<T: Clone + Send + Sync + 'static>(
+        &self,
+        key: String,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        if let Ok(shared) = self.shared.lock()
+            && let Some((at, value)) = shared.get(&key)
+            && at.elapsed() < SHARE_FOR
+            && let Some(hit) = value.downcast_ref::<T>()
+        {
+            return Ok(hit.clone());
+        }
+        let value = self.heavy(f).await?;
+        if let Ok(mut shared) = self.shared.lock() {
+            if shared.len() >= 256 {
+                shared.retain(|_, (at, _)| at.elapsed() < SHARE_FOR);
+            }
+            shared.insert(key, (std::time::Instant::now(), Arc::new(value.clone())));
+        }
+        Ok(value)
+    }
+
     pub(crate) fn index(&self, job: IndexJob) {
         let _ = self.indexer.send(job);
     }
@@ -267,6 +296,12 @@ pub(crate) fn report_day(
     registry.default_day(day)
 }
 
+/// A shared result: when it was computed, and the value.
+type SharedResult = (std::time::Instant, Arc<dyn std::any::Any + Send + Sync>);
+
+/// How long a heavy read's result is shared with readers asking the same thing.
+pub const SHARE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Event streams open at once, in total, by default: well below a process's usual 1,024 open files.
 pub const STREAMS_TOTAL: usize = 256;
 /// Event streams one signed-in caller may hold open, by default.
@@ -274,9 +309,10 @@ pub const STREAMS_PER_CALLER: usize = 4;
 /// Event streams all anonymous callers together may hold open.
 pub const STREAMS_PUBLIC: usize = 64;
 
-/// How many heavy requests run at once by default: the machine's cores.
+/// How many heavy requests run at once by default: half the machine's cores (at least one), so that
+/// the other half always serves submissions and light requests.
 fn default_heavy_limit() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }
 
 /// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms, and

@@ -504,13 +504,15 @@ async fn compliance_now<S: Store>(
     as_of: Option<&str>,
 ) -> Result<(truce_watch::compliance::Report, String), AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
-    let as_of = as_of.and_then(|d| d.parse().ok());
-    st.heavy(move || {
-        let state = w.read()?;
+    let as_of: Option<truce_scenario::Date> = as_of.and_then(|d| d.parse().ok());
+    st.heavy_shared(format!("compliance page {as_of:?}"), move || -> Result<_, String> {
+        let state = w.read().map_err(|e| format!("{e:?}"))?;
         let as_of = crate::report_day(state.registry(), as_of);
-        Ok((state.evaluate(as_of), state.agreement().title.clone()))
+        Ok(Arc::new((state.evaluate(as_of), state.agreement().title.clone())))
     })
     .await?
+    .map(|r| r.as_ref().clone())
+    .map_err(AppError::Internal)
 }
 
 #[derive(Deserialize)]
@@ -579,9 +581,10 @@ pub(crate) async fn agreement<S: Store>(
 }
 
 /// The daily report for `date` (default today, clipped into the mission), rendered by `render`, as heavy
-/// work.
-pub(crate) async fn daily_now<S: Store, T: Send + 'static>(
+/// work whose result is shared with readers asking the same `kind` of rendering meanwhile.
+pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
     st: &AppState<S>,
+    kind: &str,
     date: Option<&str>,
     view: Option<&str>,
     render: impl FnOnce(
@@ -595,9 +598,10 @@ pub(crate) async fn daily_now<S: Store, T: Send + 'static>(
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-    let date = date.and_then(|d| d.parse().ok());
-    st.heavy(move || {
-        let state = w.read()?;
+    let date: Option<truce_scenario::Date> = date.and_then(|d| d.parse().ok());
+    let key = format!("daily {kind} {date:?} {}", view.id);
+    st.heavy_shared(key, move || -> Result<T, String> {
+        let state = w.read().map_err(|e| format!("{e:?}"))?;
         let date = crate::report_day(state.registry(), date);
         let a = state.agreement();
         let daily = truce_watch::report::daily(a, &state, date, &view);
@@ -605,6 +609,7 @@ pub(crate) async fn daily_now<S: Store, T: Send + 'static>(
         Ok(render(&daily, &view, a))
     })
     .await?
+    .map_err(AppError::Internal)
 }
 
 pub(crate) async fn map<S: Store>(
@@ -616,11 +621,11 @@ pub(crate) async fn map<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let drawn = daily_now(&st, q.date.as_deref(), q.view.as_deref(), |d, v, a| {
-        (d.date, v.id, d.map_svg(a, v), d.observations.clone())
+    let drawn = daily_now(&st, "map", q.date.as_deref(), q.view.as_deref(), |d, v, a| {
+        Arc::new((d.date, v.id, d.map_svg(a, v), d.observations.clone()))
     });
     let (date, view_id, map, observations) = match drawn.await {
-        Ok(d) => d,
+        Ok(d) => d.as_ref().clone(),
         Err(e) => return error_page(e, Some(&c)),
     };
     let mut body = format!(
@@ -780,10 +785,11 @@ pub(crate) async fn report<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let drawn =
-        daily_now(&st, q.date.as_deref(), q.view.as_deref(), |d, v, a| (d.date, d.html(a, v)));
+    let drawn = daily_now(&st, "page", q.date.as_deref(), q.view.as_deref(), |d, v, a| {
+        Arc::new((d.date, d.html(a, v)))
+    });
     let (date, html) = match drawn.await {
-        Ok(d) => d,
+        Ok(d) => d.as_ref().clone(),
         Err(e) => return error_page(e, Some(&c)),
     };
     // The report's own page, inside ours: its body only.

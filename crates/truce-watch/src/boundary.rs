@@ -89,14 +89,24 @@ struct Properties {
     name: String,
 }
 
-/// Loads a view by id.
-pub fn view(id: &str) -> Result<View, Error> {
-    let (vid, description, text) = VIEWS.iter().find(|(v, _, _)| *v == id).ok_or_else(|| {
+/// A view by id, decoded from its embedded TopoJSON the first time it is asked for and kept for the
+/// life of the process (decoding takes tens of milliseconds; a server asks on every map and export).
+pub fn view(id: &str) -> Result<&'static View, Error> {
+    static DECODED: [std::sync::OnceLock<Result<View, Error>>; VIEWS.len()] =
+        [const { std::sync::OnceLock::new() }; VIEWS.len()];
+    let k = VIEWS.iter().position(|(v, _, _)| *v == id).ok_or_else(|| {
         Error::Malformed(format!(
             "no boundary view `{id}`; expected one of {}",
             VIEWS.iter().map(|v| v.0).collect::<Vec<_>>().join(", ")
         ))
     })?;
+    DECODED[k].get_or_init(|| decode(&VIEWS[k])).as_ref().map_err(Clone::clone)
+}
+
+/// Decodes one of [`VIEWS`].
+fn decode(
+    (vid, description, text): &(&'static str, &'static str, &'static str),
+) -> Result<View, Error> {
     let topology: Topology =
         serde_json::from_str(text).map_err(|e| Error::Malformed(format!("view {vid}: {e}")))?;
     // Decode the quantized, delta-encoded arcs once.

@@ -538,7 +538,7 @@ async fn server_bench_on<S: truce_store::Store>(
     let bytes: usize = entries.iter().map(Vec::len).sum();
     let mut out = format!(
         "== Server on {backend}: {submissions} signed observations (mean {} bytes) from {clients} keep-alive clients on loopback\n",
-        bytes / submissions.max(1)
+        bytes / entries.len().max(1)
     );
     // Submissions: every acknowledgement follows the durable append. First alone, then while 32
     // readers keep asking for compliance, exports, the daily report and the pages built on them.
