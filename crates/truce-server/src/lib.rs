@@ -58,8 +58,8 @@ pub struct AppState<S: Store> {
     /// Scenarios whose [`truce_table::cost_estimate`] exceeds this are refused when saved.
     pub cost_budget: f64,
     /// Results of heavy reads of the log (compliance, exports, reports, the pages built on them), by
-    /// what was asked, shared for [`SHARE_FOR`]: readers asking the same thing meanwhile get the same
-    /// document (which names the log size it was computed from) without computing it again.
+    /// what was asked and the durable log's size, shared for [`SHARE_FOR`]: readers asking the same
+    /// thing of the same log meanwhile get the same document without computing it again.
     shared: Mutex<std::collections::HashMap<String, SharedResult>>,
     /// Server-sent event streams open, per caller (user id, or 0 for the public together).
     pub(crate) streams: Arc<Mutex<std::collections::HashMap<i64, usize>>>,
@@ -252,12 +252,14 @@ impl<S: Store> AppState<S> {
     }
 
     /// [`AppState::heavy`] for a read of the log whose result may be shared: the result computed for
-    /// the same `key` less than [`SHARE_FOR`] ago, or a new one.
+    /// the same `key` over the same durable log, less than [`SHARE_FOR`] ago, or a new one. (A shared
+    /// result is never older than what the durable view holds.)
     pub(crate) async fn heavy_shared<T: Clone + Send + Sync + 'static>(
         &self,
         key: String,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
+        let key = format!("{key} @{}", self.watch.as_ref().map_or(0, |w| w.applied()));
         if let Ok(shared) = self.shared.lock()
             && let Some((at, value)) = shared.get(&key)
             && at.elapsed() < SHARE_FOR

@@ -621,13 +621,24 @@ pub(crate) async fn map<S: Store>(
         Ok(c) => c,
         Err(r) => return r,
     };
+    // The page's body is the same for every caller: built once, in the heavy work, and shared.
     let drawn = daily_now(&st, "map", q.date.as_deref(), q.view.as_deref(), |d, v, a| {
-        Arc::new((d.date, v.id, d.map_svg(a, v), d.observations.clone()))
+        Arc::new(map_body(d, v, a))
     });
-    let (date, view_id, map, observations) = match drawn.await {
-        Ok(d) => d.as_ref().clone(),
+    let body = match drawn.await {
+        Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
+    page("Observation map", &c, &body).into_response()
+}
+
+/// The map page's body: the day and view picker, the map, and the day's observations.
+fn map_body(
+    daily: &truce_watch::report::Daily,
+    view: &truce_watch::boundary::View,
+    a: &truce_accord::Agreement,
+) -> String {
+    let (date, view_id) = (daily.date, view.id);
     let mut body = format!(
         "<form method=\"get\" action=\"/ui/map\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <label for=\"view\">Boundary view</label> <select id=\"view\" name=\"view\">",
         date
@@ -643,10 +654,12 @@ pub(crate) async fn map<S: Store>(
     let _ = write!(
         body,
         "</select> <button type=\"submit\">Show</button></form><figure>{}<figcaption>Observations of {}; boundaries: {} (display only).</figcaption></figure>",
-        map, date, view_id
+        daily.map_svg(a, view),
+        date,
+        view_id
     );
     body.push_str("<h2>Observations</h2><p><label for=\"filter\">Filter</label> <input id=\"filter\" type=\"search\" placeholder=\"class, state, entry\"></p><script>document.getElementById('filter').addEventListener('input',function(){for(const r of document.querySelectorAll('#observations tbody tr'))r.hidden=!r.textContent.toLowerCase().includes(this.value.toLowerCase());});</script><table id=\"observations\"><thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Class</th><th scope=\"col\">Position (lat, lon)</th><th scope=\"col\">Verification</th></tr></thead><tbody>");
-    for (i, class, p, state) in &observations {
+    for (i, class, p, state) in &daily.observations {
         let _ = write!(
             body,
             "<tr><td>{i}</td><td>{}</td><td>{:.4}, {:.4}</td><td>{}</td></tr>",
@@ -657,7 +670,7 @@ pub(crate) async fn map<S: Store>(
         );
     }
     body.push_str("</tbody></table>");
-    page("Observation map", &c, &body).into_response()
+    body
 }
 
 pub(crate) async fn observe<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
@@ -786,24 +799,22 @@ pub(crate) async fn report<S: Store>(
         Err(r) => return r,
     };
     let drawn = daily_now(&st, "page", q.date.as_deref(), q.view.as_deref(), |d, v, a| {
-        Arc::new((d.date, d.html(a, v)))
+        // The report's own page, inside ours: its body only.
+        let html = d.html(a, v);
+        let inner =
+            html.split("<body>").nth(1).and_then(|b| b.split("</body>").next()).unwrap_or("");
+        let body = format!(
+            "<form method=\"get\" action=\"/ui/reports/daily\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <button type=\"submit\">Show</button></form>{}",
+            d.date,
+            inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1)
+        );
+        Arc::new((d.date, body))
     });
-    let (date, html) = match drawn.await {
-        Ok(d) => d.as_ref().clone(),
+    let (date, body) = match drawn.await {
+        Ok(d) => (d.0, d.clone()),
         Err(e) => return error_page(e, Some(&c)),
     };
-    // The report's own page, inside ours: its body only.
-    let inner = html
-        .split("<body>")
-        .nth(1)
-        .and_then(|b| b.split("</body>").next())
-        .unwrap_or("")
-        .to_string();
-    let body = format!(
-        "<form method=\"get\" action=\"/ui/reports/daily\"><label for=\"date\">Day</label> <input id=\"date\" name=\"date\" type=\"date\" value=\"{}\"> <button type=\"submit\">Show</button></form>{}",
-        date,
-        inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1)
-    );
+    let body = &body.1;
     page(&format!("Daily report {date}"), &c, &body).into_response()
 }
 

@@ -125,7 +125,8 @@ pub(crate) async fn layer(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "a page too large to send").into_response();
     };
-    let policy = content_security_policy(&String::from_utf8_lossy(&bytes));
+    // Pages are UTF-8; anything else gets the strictest policy.
+    let policy = content_security_policy(std::str::from_utf8(&bytes).unwrap_or(""));
     if let Ok(v) = HeaderValue::from_str(&policy) {
         parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }

@@ -68,6 +68,8 @@ pub struct Watch {
     state: Arc<RwLock<Compliance<'static>>>,
     /// To the applier thread, which puts durable entries into `state` in log order.
     applier: mpsc::Sender<Apply>,
+    /// The size of the durable view, kept by the applier (read without a lock).
+    applied: Arc<std::sync::atomic::AtomicU64>,
     /// Why writing is stopped, while it is.
     faulted: Mutex<Option<String>>,
     /// Whether a recovery thread runs.
@@ -131,12 +133,13 @@ impl Watch {
         for_each_entry(dir, &checkpoint, 0, &mut |_, e| compliance.apply(e))?;
         let checker = compliance.registry().clone();
         let sequencer = Sequencer::start(log, config).map_err(|e| e.to_string())?;
+        let applied = Arc::new(std::sync::atomic::AtomicU64::new(compliance.registry().size));
         let state = Arc::new(RwLock::new(compliance));
         let (applier, jobs) = mpsc::channel::<Apply>();
-        let applied = state.clone();
+        let (view, size) = (state.clone(), applied.clone());
         std::thread::Builder::new()
             .name("truce-applier".into())
-            .spawn(move || apply_durable(&applied, jobs))
+            .spawn(move || apply_durable(&view, &size, jobs))
             .map_err(|e| e.to_string())?;
         Ok(Arc::new(Watch {
             dir: dir.to_path_buf(),
@@ -148,6 +151,7 @@ impl Watch {
             checker: Mutex::new(checker),
             state,
             applier,
+            applied,
             faulted: Mutex::new(None),
             recovering: AtomicBool::new(false),
             tiles: Mutex::new((0, std::collections::HashMap::new())),
@@ -167,6 +171,11 @@ impl Watch {
     /// The durable view, for reading.
     pub fn read(&self) -> Result<RwLockReadGuard<'_, Compliance<'static>>, AppError> {
         self.state.read().map_err(|_| AppError::Internal("state lock poisoned".into()))
+    }
+
+    /// How many entries the durable view holds.
+    pub fn applied(&self) -> u64 {
+        self.applied.load(Ordering::Acquire)
     }
 
     /// The sequence number the next entry by `key` (hex) must at least carry, counting entries queued.
@@ -268,6 +277,7 @@ impl Watch {
             for (_, bytes) in missing {
                 state.apply(&bytes);
             }
+            self.applied.store(state.registry().size, Ordering::Release);
         }
         let sequencer = Sequencer::start(log, self.config).map_err(|e| e.to_string())?;
         *checker = self.read().map_err(|e| format!("{e:?}"))?.registry().clone();
@@ -295,7 +305,11 @@ impl Watch {
 }
 
 /// The applier thread: durable entries into the durable view, in log order.
-fn apply_durable(state: &RwLock<Compliance<'static>>, jobs: mpsc::Receiver<Apply>) {
+fn apply_durable(
+    state: &RwLock<Compliance<'static>>,
+    applied: &std::sync::atomic::AtomicU64,
+    jobs: mpsc::Receiver<Apply>,
+) {
     let mut waiting: BTreeMap<u64, Entry> = BTreeMap::new();
     for job in jobs {
         match job {
@@ -306,6 +320,7 @@ fn apply_durable(state: &RwLock<Compliance<'static>>, jobs: mpsc::Receiver<Apply
                     s.apply_owned(e);
                 }
                 let size = s.registry().size;
+                applied.store(size, Ordering::Release);
                 waiting.retain(|i, _| *i >= size);
             }
             Apply::Sync(done) => {

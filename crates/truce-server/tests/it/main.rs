@@ -68,6 +68,22 @@ fn mlrs_sighting() -> truce_watch::entry::Observation {
     }
 }
 
+/// The compliance report as of 2015-03-07 once the durable view holds `size` entries: it follows each
+/// acknowledgement within moments.
+async fn compliance_at(router: &axum::Router, size: u64) -> serde_json::Value {
+    for _ in 0..500 {
+        let (status, bytes, _) =
+            call(router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
+        assert_eq!(status, StatusCode::OK);
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        if v["log_size"] == size {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the durable view never reached {size} entries");
+}
+
 /// A mission entry over Minsk II's first two months, with the standard classes.
 fn mission_body(name: &str) -> truce_watch::entry::Body {
     truce_watch::entry::Body::Mission {
@@ -435,8 +451,7 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
             .unwrap()
             .to_string()
     };
-    let (_, bytes, _) =
-        call(&s.router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
+    let bytes = serde_json::to_vec(&compliance_at(&s.router, 4).await).unwrap();
     assert_eq!(status_of(&bytes), "alleged_violation");
     for (seq, to) in
         [VerificationState::UnderReview, VerificationState::Corroborated].into_iter().enumerate()
@@ -446,8 +461,7 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
         let (status, _, _) = call(&s.router, "POST", "/v1/entries", Some(&verifier_token), e).await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    let (_, bytes, _) =
-        call(&s.router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
+    let bytes = serde_json::to_vec(&compliance_at(&s.router, 6).await).unwrap();
     assert_eq!(status_of(&bytes), "verified_violation");
     queue(true).await; // verified observations leave the queue
     // The C2SP read path: a checkpoint of 6 entries (it follows the acknowledgement by one integration,
@@ -595,9 +609,7 @@ async fn issue10_replays_foreign_keys_and_future_observations_are_refused() {
     let status = || {
         let router = s.router.clone();
         async move {
-            let (_, bytes, _) =
-                call(&router, "GET", "/v1/compliance?as_of=2015-03-07", None, vec![]).await;
-            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let v = compliance_at(&router, 6).await;
             let c = v["commitments"]
                 .as_array()
                 .unwrap()
