@@ -566,7 +566,7 @@ async fn export<S: Store>(
                 _ => {
                     let mission =
                         registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
-                    truce_watch::export::acled(registry, &view, &mission)
+                    truce_watch::export::acled(registry, view, &mission)
                         .map_err(|e| e.to_string())?
                 }
             }))

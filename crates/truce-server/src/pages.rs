@@ -604,9 +604,9 @@ pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
         let state = w.read().map_err(|e| format!("{e:?}"))?;
         let date = crate::report_day(state.registry(), date);
         let a = state.agreement();
-        let daily = truce_watch::report::daily(a, &state, date, &view);
+        let daily = truce_watch::report::daily(a, &state, date, view);
         drop(state);
-        Ok(render(&daily, &view, a))
+        Ok(render(&daily, view, a))
     })
     .await?
     .map_err(AppError::Internal)
@@ -815,7 +815,7 @@ pub(crate) async fn report<S: Store>(
         Err(e) => return error_page(e, Some(&c)),
     };
     let body = &body.1;
-    page(&format!("Daily report {date}"), &c, &body).into_response()
+    page(&format!("Daily report {date}"), &c, body).into_response()
 }
 
 pub(crate) async fn log<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {

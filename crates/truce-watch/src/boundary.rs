@@ -179,12 +179,12 @@ mod tests {
         let id = |v: &View, p: Point| v.country_at(p).map(|c| c.id.clone());
         let (simferopol, sevastopol) = ([34.10, 44.95], [33.52, 44.60]);
         for p in [simferopol, sevastopol] {
-            assert_eq!(id(&ne, p).as_deref(), Some("643"), "Natural Earth puts Crimea in Russia");
-            assert_eq!(id(&un, p).as_deref(), Some("804"), "visionscarto follows the UN view");
+            assert_eq!(id(ne, p).as_deref(), Some("643"), "Natural Earth puts Crimea in Russia");
+            assert_eq!(id(un, p).as_deref(), Some("804"), "visionscarto follows the UN view");
         }
         for p in [[30.52, 50.45], [37.80, 48.00]] {
-            assert_eq!(id(&ne, p).as_deref(), Some("804"));
-            assert_eq!(id(&un, p).as_deref(), Some("804"));
+            assert_eq!(id(ne, p).as_deref(), Some("804"));
+            assert_eq!(id(un, p).as_deref(), Some("804"));
         }
         assert!(view("nowhere").is_err());
     }

@@ -500,7 +500,7 @@ fn issue10_free_text_stays_inside_its_cell_in_markdown_and_csv() {
     log.push(&mut c, &observer, Body::Observation(o));
     assert!(c.registry().refused.is_empty(), "{:?}", c.registry().refused);
     let view = truce_watch::boundary::view(truce_watch::boundary::DEFAULT_VIEW).unwrap();
-    let md = truce_watch::report::daily(&a, &c, jiff::civil::date(2015, 3, 1), &view).markdown();
+    let md = truce_watch::report::daily(&a, &c, jiff::civil::date(2015, 3, 1), view).markdown();
     // Each table row has as many unescaped cell separators as its header; no line starts a forged row.
     let cells = |line: &str| {
         let b = line.as_bytes();
@@ -521,7 +521,7 @@ fn issue10_free_text_stays_inside_its_cell_in_markdown_and_csv() {
     // CSV: one record per observation, every record as wide as the header, formulas defused.
     for text in [
         truce_watch::export::csv(c.registry()).unwrap(),
-        truce_watch::export::acled(c.registry(), &view, "m").unwrap(),
+        truce_watch::export::acled(c.registry(), view, "m").unwrap(),
     ] {
         let mut r = csv::Reader::from_reader(text.as_bytes());
         let width = r.headers().unwrap().len();

@@ -396,8 +396,8 @@ pub fn watch_bench(accord: &Path, observations: u64) -> anyhow::Result<String> {
     let mut size = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let daily = truce_watch::report::daily(&a, &c, mission.last_day, &view);
-        let html = daily.html(&a, &view);
+        let daily = truce_watch::report::daily(&a, &c, mission.last_day, view);
+        let html = daily.html(&a, view);
         reports.push(t.elapsed().as_secs_f64());
         size = html.len();
     }

@@ -257,10 +257,10 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
             for e in &entries {
                 c.apply(e);
             }
-            let daily = truce_watch::report::daily(&a, &c, date, &view);
+            let daily = truce_watch::report::daily(&a, &c, date, view);
             let md = daily.markdown();
             if let Some(path) = html {
-                let page = daily.html(&a, &view);
+                let page = daily.html(&a, view);
                 std::fs::write(&path, &page)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 use sha2::Digest;
@@ -355,7 +355,7 @@ pub fn export(
         ExportFormat::Acled => {
             let view = truce_watch::boundary::view(view).map_err(|e| format_err!("--view: {e}"))?;
             let mission = registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
-            truce_watch::export::acled(&registry, &view, &mission)?
+            truce_watch::export::acled(&registry, view, &mission)?
         }
     })
 }
