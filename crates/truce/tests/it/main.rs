@@ -311,6 +311,13 @@ fn log_verbs_round_trip() {
         stdout(&truce(&["log", "append", &d("log"), &d("a"), &d("b")]))
             .starts_with("appended 2 entries at indices 0..2")
     );
+    // Issue 10, finding 7: "entry of 65536 bytes exceeds 65535" did not name the file. It does, and
+    // nothing of the batch is appended.
+    std::fs::write(dir.join("big"), vec![b'x'; 65_536]).unwrap();
+    let out = truce(&["log", "append", &d("log"), &d("a"), &d("big")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}: 65536 bytes", d("big"))), "{err}");
     std::fs::copy(dir.join("log/checkpoint"), dir.join("saved")).unwrap();
     stdout(&truce(&["log", "append", &d("log"), &d("a")]));
     let audit = stdout(&truce(&["log", "audit", &d("log"), "--since", &d("saved")]));
