@@ -171,6 +171,17 @@ pub enum Body {
 }
 
 impl Body {
+    /// A mission entry named `name` for the days `start` to `end` (included) that records the
+    /// ceasefire-monitoring vocabulary, [`CLASSES`].
+    pub fn mission(name: &str, start: jiff::civil::Date, end: jiff::civil::Date) -> Body {
+        Body::Mission {
+            name: name.to_string(),
+            start: start.to_string(),
+            end: end.to_string(),
+            classes: CLASSES.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
     /// The entry kind, as written in the `kind` field.
     pub fn kind(&self) -> &'static str {
         match self {

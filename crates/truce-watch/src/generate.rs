@@ -146,15 +146,7 @@ pub fn generate_dense(
         .day_one
         .checked_add(jiff::Span::new().days(i64::from(days) - 1))
         .map_err(|e| Error::Malformed(e.to_string()))?;
-    w.push(
-        &mission,
-        Body::Mission {
-            name: "Demo mission over the Minsk II zones".into(),
-            start: a.day_one.to_string(),
-            end: end.to_string(),
-            classes: crate::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
-        },
-    )?;
+    w.push(&mission, Body::mission("Demo mission over the Minsk II zones", a.day_one, end))?;
     let mut keys = vec![("mission".to_string(), mission.clone())];
     for (i, k) in observers.iter().enumerate() {
         let name = format!("observer-{}", i + 1);

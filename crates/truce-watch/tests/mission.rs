@@ -83,12 +83,7 @@ impl Log {
 
 /// A mission entry for Minsk II's first two months, with the standard classes.
 fn mission_body(name: &str) -> Body {
-    Body::Mission {
-        name: name.into(),
-        start: "2015-02-15".into(),
-        end: "2015-04-15".into(),
-        classes: truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
-    }
+    Body::mission(name, jiff::civil::date(2015, 2, 15), jiff::civil::date(2015, 4, 15))
 }
 
 #[test]

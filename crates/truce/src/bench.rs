@@ -480,12 +480,8 @@ async fn server_bench_on<S: truce_store::Store>(
     {
         let storage = truce_tlog::storage::FsStorage::open(&dir.join("log"))?;
         let mut log = truce_tlog::log::Log::create(storage, signer.clone())?;
-        let mission_body = Body::Mission {
-            name: "bench".into(),
-            start: "2015-02-15".into(),
-            end: "2015-04-15".into(),
-            classes: truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
-        };
+        let mission_body =
+            Body::mission("bench", jiff::civil::date(2015, 2, 15), jiff::civil::date(2015, 4, 15));
         let mut setup = vec![sign(&mission, 1, mission_body)?];
         for (i, k) in observers.iter().enumerate() {
             setup.push(sign(
