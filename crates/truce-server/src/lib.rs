@@ -453,26 +453,10 @@ pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError>
         return Ok(0);
     }
     let dir = w.dir.clone();
-    let entries = tokio::task::spawn_blocking(move || -> Result<Vec<(u64, Vec<u8>)>, String> {
-        let reader = truce_tlog::fs::DirReader { root: dir };
-        let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)
-            .map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        for bundle in from / 256..checkpoint.size.div_ceil(256) {
-            for (k, e) in
-                verifier.entries(bundle).map_err(|e| e.to_string())?.into_iter().enumerate()
-            {
-                let index = bundle * 256 + k as u64;
-                if index >= from {
-                    out.push((index, e));
-                }
-            }
-        }
-        Ok(out)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(AppError::Internal)?;
+    let entries = tokio::task::spawn_blocking(move || watch::read_raw(&dir, &checkpoint, from))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
     let mut batch = Vec::new();
     {
         let compliance = w.read()?;

@@ -356,8 +356,8 @@ pub(crate) fn for_each_entry(
     Ok(())
 }
 
-/// The raw entries of the log in `dir` from `from` to the checkpoint's size.
-fn read_raw(
+/// The raw entries of the log in `dir` from `from` to the checkpoint's size, with their indices.
+pub(crate) fn read_raw(
     dir: &Path,
     checkpoint: &truce_tlog::checkpoint::Checkpoint,
     from: u64,
