@@ -549,7 +549,10 @@ pub(crate) async fn agreement<S: Store>(
             .evidence
             .iter()
             .take(20)
-            .map(|i| format!("<a href=\"/log/tile/entries/{:03}\">{i}</a>", i / 256))
+            .filter_map(|&i| {
+                let bundle = truce_tlog::tile::entry_bundle(i, report.log_size)?;
+                Some(format!("<a href=\"/log/{}\">{i}</a>", bundle.path()))
+            })
             .collect();
         let _ = write!(
             body,

@@ -92,6 +92,22 @@ impl Tile {
     }
 }
 
+/// The entry bundle that holds entry `index` in a log of `size` entries (partial at the right edge), or
+/// `None` if the log has no such entry. Its [`Tile::path`] is where a reader finds the entry.
+pub fn entry_bundle(index: u64, size: u64) -> Option<Tile> {
+    if index >= size {
+        return None;
+    }
+    let bundle = index / TILE_WIDTH;
+    let width = (size - bundle * TILE_WIDTH).min(TILE_WIDTH) as u16;
+    Some(Tile { level: None, index: bundle, width })
+}
+
+/// The number of entry bundles (full and partial) in a log of `size` entries.
+pub fn bundle_count(size: u64) -> u64 {
+    size.div_ceil(TILE_WIDTH)
+}
+
 /// `1234067` → `x001/x234/067`.
 fn index_path(mut n: u64) -> String {
     let mut parts = vec![format!("{:03}", n % 1000)];

@@ -514,7 +514,7 @@ pub fn verified_entries(
     let checkpoint = Checkpoint::parse(&note.text)?;
     let verifier = TileVerifier::new(reader.as_ref(), &checkpoint)?;
     let mut entries = Vec::with_capacity(checkpoint.size as usize);
-    for bundle in 0..checkpoint.size.div_ceil(256) {
+    for bundle in 0..truce_tlog::tile::bundle_count(checkpoint.size) {
         entries.extend(verifier.entries(bundle)?);
     }
     Ok((checkpoint, entries))

@@ -486,6 +486,22 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get("cache-control").unwrap(), "max-age=60");
     assert_eq!(truce_tlog::tile::parse_bundle(&bytes).unwrap().len(), 6);
+    // The agreement page links each commitment's evidence to the bundle that holds it: here the
+    // partial bundle of 6, which a reader gets (it was `tile/entries/000`, a 404, before).
+    let (status, page, _) =
+        call(&s.router, "GET", "/ui/agreement?date=2015-03-07", None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(page).unwrap();
+    let link = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/log/tile/entries/"))
+        .unwrap_or_else(|| panic!("no evidence link in {page}"));
+    assert_eq!(link, "/log/tile/entries/000.p/6");
+    let (status, bytes, _) = call(&s.router, "GET", link, None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(truce_tlog::tile::parse_bundle(&bytes).unwrap().len(), 6);
     let (status, _, _) = call(&s.router, "GET", "/log/tile/../../etc/passwd", None, vec![]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     std::fs::remove_dir_all(&s.dir).ok();

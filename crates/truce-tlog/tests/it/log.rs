@@ -57,6 +57,21 @@ fn written_log_verifies_and_tampering_is_caught() {
         check_consistency(&verifier, &Checkpoint::parse(&old.text).unwrap()).unwrap();
     }
 
+    // Each entry is in the bundle `entry_bundle` names, at its place, including the partial one at the edge.
+    for index in [0, 255, 256, 69_887, 69_888, 69_999] {
+        let tile = truce_tlog::tile::entry_bundle(index, size).unwrap();
+        let bytes = std::fs::read(dir.join(tile.path())).unwrap();
+        let bundle = truce_tlog::tile::parse_bundle(&bytes).unwrap();
+        assert_eq!(bundle.len(), usize::from(tile.width));
+        assert_eq!(bundle[(index % 256) as usize], entry(index).as_slice());
+    }
+    assert_eq!(
+        truce_tlog::tile::entry_bundle(69_999, size).unwrap().path(),
+        "tile/entries/273.p/112"
+    );
+    assert_eq!(truce_tlog::tile::entry_bundle(size, size), None);
+    assert_eq!(truce_tlog::tile::bundle_count(size), 274);
+
     // One byte changed in tile/0/100 (the leaf hash of entry 25,602): no hash of that tile is ever returned.
     let path = dir.join("tile/0/100");
     let mut bytes = std::fs::read(&path).unwrap();
