@@ -28,8 +28,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let text = format!("{}\n", text.trim_end_matches('\n'));
         let note = truce_tlog::note::Note { text: text.clone(), signatures: vec![log.sign(&text, 0)] };
         let before = w.store.latest("fuzz.test/log").ok().flatten().map_or(0, |(s, _)| s);
-        let request = format!("old 0\n\n{}", note.to_text());
-        match w.add_checkpoint(request.as_bytes(), 1) {
+        let request = truce_tlog::witness::add_checkpoint_request(0, &[], &note);
+        match w.add_checkpoint(&request, 1) {
             Ok(_) => {
                 let after = w.store.latest("fuzz.test/log").ok().flatten().map_or(0, |(s, _)| s);
                 assert!(after >= before);

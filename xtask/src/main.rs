@@ -6,7 +6,7 @@
 //! - `cargo xtask fuzz-build`: build every fuzz target.
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
 //! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
-//! - `cargo xtask bench-log`: the log's benchmark (`truce log bench`): machine ceilings, durable appends
+//! - `cargo xtask bench-log`: the log's benchmark (`truce-bench log`): machine ceilings, durable appends
 //!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
 //! - `cargo xtask bench-server`: a bounded load test of the server on loopback, on SQLite and then on a
 //!   throwaway PostgreSQL cluster: durable signed submissions per second with latency, tile reads.
@@ -28,25 +28,25 @@ fn main() -> anyhow::Result<()> {
         Some("fuzz-build") => fuzz_build(&root),
         Some("bench-table") => bench_table(&root, args.iter().any(|a| a == "--skip-negmas")),
         Some("bench-log") => {
-            let truce = release_truce(&root)?;
+            let bench = release_bench(&root)?;
             let scratch = root.join("target/bench-log");
-            run(Command::new(&truce).args(["log", "bench"]).arg(&scratch))
+            run(Command::new(&bench).arg("log").arg(&scratch))
         }
         Some("bench-server") => {
-            let truce = release_truce(&root)?;
-            run(Command::new(&truce).current_dir(&root).arg("bench-server"))?;
+            let bench = release_bench(&root)?;
+            run(Command::new(&bench).current_dir(&root).arg("server"))?;
             // The same on PostgreSQL, in a throwaway cluster.
             let postgres = Postgres::start()?;
-            run(Command::new(&truce).current_dir(&root).args([
-                "bench-server",
+            run(Command::new(&bench).current_dir(&root).args([
+                "server",
                 "--postgres",
                 &postgres.url(),
             ]))
         }
         Some("bench-watch") => {
-            let truce = release_truce(&root)?;
-            let mut cmd = Command::new(&truce);
-            cmd.current_dir(&root).args(["bench-watch", "accords/minsk-2015.toml"]);
+            let bench = release_bench(&root)?;
+            let mut cmd = Command::new(&bench);
+            cmd.current_dir(&root).args(["watch", "accords/minsk-2015.toml"]);
             if let Some(n) = args.get(1) {
                 cmd.args(["--observations", n]);
             }
@@ -311,18 +311,27 @@ fn fuzz_run(root: &Path, target: &str, seconds: u64) -> anyhow::Result<()> {
 
 /// Builds the `truce` binary in release mode and returns its path (in `CARGO_TARGET_DIR` when set).
 fn release_truce(root: &Path) -> anyhow::Result<PathBuf> {
+    release_binary(root, "truce")
+}
+
+/// Builds the benchmark drivers (`crates/truce-bench`) in release mode; returns the binary's path.
+fn release_bench(root: &Path) -> anyhow::Result<PathBuf> {
+    release_binary(root, "truce-bench")
+}
+
+fn release_binary(root: &Path, package: &str) -> anyhow::Result<PathBuf> {
     run(Command::new(env!("CARGO")).current_dir(root).args([
         "build",
         "--release",
         "--quiet",
         "-p",
-        "truce",
+        package,
     ]))?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|t| if t.is_absolute() { t } else { root.join(t) })
         .unwrap_or_else(|| root.join("target"));
-    Ok(target.join("release/truce"))
+    Ok(target.join("release").join(package))
 }
 
 /// Runs `cmd`, returning its standard output; its standard error goes to ours.
@@ -378,7 +387,7 @@ fn negmas_python(root: &Path) -> anyhow::Result<PathBuf> {
 /// same work (Pareto frontier, then Nash, KS, Kalai and max-welfare points; loading excluded), median of 3 runs
 /// (NegMAS: 1 run from 10^6 outcomes, where one run takes tens of seconds).
 fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
-    let truce = release_truce(root)?;
+    let bench = release_bench(root)?;
     let data = root.join("test_data/negotiation");
 
     println!(
@@ -402,8 +411,8 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
         let mut rss = 0u64;
         let mut frontier = 0u64;
         for _ in 0..reps {
-            let out = output(Command::new(&truce).args([
-                "bench-frontier",
+            let out = output(Command::new(&bench).args([
+                "frontier",
                 "--parties",
                 &parties.to_string(),
                 "--issues",
@@ -441,8 +450,7 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
     );
     let mut truce_results = std::collections::BTreeMap::new();
     for (_, path) in &references {
-        let out =
-            output(Command::new(&truce).arg("bench-reference").arg(path).arg("--data").arg(&data))?;
+        let out = output(Command::new(&bench).arg("reference").arg(path).arg("--data").arg(&data))?;
         for v in json_lines(&out) {
             truce_results.insert(v["scenario"].as_str().unwrap_or("").to_string(), v);
         }
@@ -514,6 +522,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     use truce_tlog::note::{Note, NoteVerifier, verify_note};
 
     let truce = release_truce(root)?;
+    let bench = release_bench(root)?;
     let work = root.join("target/crash-test");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
@@ -530,8 +539,8 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     let mut total_acked = 0usize;
     let mut kills_before_signing = 0usize;
     for run in 0..runs {
-        let mut child = Command::new(&truce)
-            .args(["log", "stress-append"])
+        let mut child = Command::new(&bench)
+            .arg("stress-append")
             .arg(&log_dir)
             .arg("--acks")
             .arg(&acks)
@@ -589,8 +598,11 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
             text.rsplit_once('\n').map_or("", |(a, _)| a)
         };
         let (mut checked, mut unsigned_at_kill) = (0usize, 0usize);
-        let mut bundles: std::collections::HashMap<u64, Vec<Vec<u8>>> =
-            std::collections::HashMap::new();
+        let log: Vec<Vec<u8>> = verifier
+            .entries_from(0)
+            .map(|e| e.map(|(_, bytes)| bytes))
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("run {run}: the entries do not verify"))?;
         for line in complete.lines() {
             let (index, entry) =
                 line.split_once(' ').ok_or_else(|| format_err!("bad ack line {line:?}"))?;
@@ -601,13 +613,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
                     checkpoint.size
                 );
             }
-            let bundle = match bundles.entry(index / 256) {
-                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(verifier.entries(index / 256)?)
-                }
-            };
-            if bundle[(index % 256) as usize] != entry.as_bytes() {
+            if log[index as usize] != entry.as_bytes() {
                 bail!("run {run}: acknowledged entry {index} is not in the log");
             }
             checked += 1;

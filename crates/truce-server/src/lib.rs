@@ -10,6 +10,7 @@
 
 pub mod auth;
 mod handlers;
+pub mod launch;
 mod pages;
 pub mod security;
 mod table;

@@ -341,17 +341,9 @@ pub(crate) fn for_each_entry(
     let reader = truce_tlog::fs::DirReader { root: dir.to_path_buf() };
     let verifier =
         truce_tlog::client::TileVerifier::new(&reader, checkpoint).map_err(|e| e.to_string())?;
-    let width = truce_tlog::tile::TILE_WIDTH;
-    for bundle in from / width..checkpoint.size.div_ceil(width) {
-        let mut index = bundle * width;
-        verifier
-            .each_entry(bundle, &mut |e| {
-                if index >= from {
-                    f(index, e);
-                }
-                index += 1;
-            })
-            .map_err(|e| e.to_string())?;
+    for entry in verifier.entries_from(from) {
+        let (index, bytes) = entry.map_err(|e| e.to_string())?;
+        f(index, &bytes);
     }
     Ok(())
 }

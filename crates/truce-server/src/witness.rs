@@ -278,17 +278,10 @@ fn offer(
         }
         // From size 0, or to the same size, the proof is empty.
         let proof = proofs.get(&old).map_or(&[][..], Vec::as_slice);
-        let mut body = format!("old {old}\n");
-        for h in proof {
-            use base64::Engine;
-            body.push_str(&base64::engine::general_purpose::STANDARD.encode(h));
-            body.push('\n');
-        }
-        body.push('\n');
-        body.push_str(&note.to_text());
+        let body = truce_tlog::witness::add_checkpoint_request(old, proof, note);
         let mut response = agent
             .post(&format!("{}/add-checkpoint", peer.url))
-            .send(body.as_bytes())
+            .send(&body[..])
             .map_err(|e| format!("{}: {e}", peer.url))?;
         let status = response.status().as_u16();
         let text = response

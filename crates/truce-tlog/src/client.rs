@@ -375,3 +375,68 @@ pub fn audit_parallel(
     })?;
     Ok(AuditReport { entries: done.into_inner(), tiles: tile_count })
 }
+
+/// Reads the log's `checkpoint` and checks the log's signature on it: the start of every read of a log.
+pub fn signed_checkpoint(
+    reader: &dyn TileReader,
+    key: &crate::note::NoteVerifier,
+) -> Result<(crate::note::Note, Checkpoint), Error> {
+    let bytes = reader
+        .read("checkpoint")?
+        .ok_or_else(|| Error::Checkpoint("the log has no checkpoint".into()))?;
+    let note = crate::note::Note::parse(&bytes)?;
+    crate::note::verify_note(&note, std::slice::from_ref(key)).map_err(|e| {
+        Error::Note(format!("the checkpoint is not signed by the log's key {}: {e}", key.name))
+    })?;
+    let checkpoint = Checkpoint::parse(&note.text)?;
+    Ok((note, checkpoint))
+}
+
+/// The entries of an authenticated tree from one index on, in order, with their indices: each bundle is
+/// read and checked against its authenticated leaf hashes before any of its entries is handed out. Made
+/// by [`TileVerifier::entries_from`]; every replay of a log goes through it.
+pub struct VerifiedEntries<'v, 'r> {
+    verifier: &'v TileVerifier<'r>,
+    next: u64,
+    bundle: std::vec::IntoIter<Vec<u8>>,
+    failed: bool,
+}
+
+impl Iterator for VerifiedEntries<'_, '_> {
+    type Item = Result<(u64, Vec<u8>), Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.next >= self.verifier.size {
+            return None;
+        }
+        if self.bundle.len() == 0 {
+            let index = self.next / TILE_WIDTH;
+            match self.verifier.entries(index) {
+                Ok(entries) => {
+                    let skip = (self.next % TILE_WIDTH) as usize;
+                    self.bundle = entries.into_iter().skip(skip).collect::<Vec<_>>().into_iter();
+                }
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        let entry = self.bundle.next()?;
+        let index = self.next;
+        self.next += 1;
+        Some(Ok((index, entry)))
+    }
+}
+
+impl<'r> TileVerifier<'r> {
+    /// Every entry from index `from` to the tree's size, authenticated bundle by bundle.
+    pub fn entries_from(&self, from: u64) -> VerifiedEntries<'_, 'r> {
+        VerifiedEntries {
+            verifier: self,
+            next: from,
+            bundle: Vec::new().into_iter(),
+            failed: false,
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! - [`proof`]: C2SP tlog-proof offline proof files. No I/O.
 //! - [`client`]: the verifying client over a [`client::TileReader`]; every tile authenticated before use.
 //! - [`fs`]: reading a log from a directory.
+//! - [`layout`]: a log's and a witness's directories: key files, init, open (file I/O).
 //! - [`storage`]: the narrow storage trait and its filesystem backend (durability contract in its docs).
 //! - [`witness`]: the tlog-witness add-checkpoint logic and fork detection. No I/O.
 //! - [`journal`]: where the sequencer makes a batch durable before acknowledging it.
@@ -21,6 +22,7 @@ pub mod checkpoint;
 pub mod client;
 pub mod fs;
 pub mod journal;
+pub mod layout;
 pub mod log;
 pub mod merkle;
 pub mod note;

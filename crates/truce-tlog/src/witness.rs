@@ -60,6 +60,20 @@ impl WitnessStore for MemoryWitnessStore {
     }
 }
 
+/// The body of a tlog-witness `add-checkpoint` request: `old <size>`, the consistency proof from that
+/// size (one base64 hash a line), a blank line, and the signed checkpoint. The inverse of what
+/// [`Witness::add_checkpoint`] reads.
+pub fn add_checkpoint_request(old: u64, proof: &[Hash], checkpoint: &Note) -> Vec<u8> {
+    let mut body = format!("old {old}\n");
+    for h in proof {
+        body.push_str(&STANDARD.encode(h));
+        body.push('\n');
+    }
+    body.push('\n');
+    body.push_str(&checkpoint.to_text());
+    body.into_bytes()
+}
+
 /// A witness's state on disk: one file per log origin (named by the hash of the origin) holding
 /// `size\nroot`. [`WitnessStore::compare_and_swap`] holds an exclusive file lock across its read and its
 /// write, so several processes may share the directory; the write is a temporary file, flushed and

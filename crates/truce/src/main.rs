@@ -2,11 +2,7 @@
 //!
 //! This crate parses arguments, reads files, and prints; every decision is made in the library crates.
 
-mod bench;
 mod domain;
-
-mod serve;
-
 mod tlog;
 mod watch;
 
@@ -18,6 +14,7 @@ use anyhow::{Context, format_err};
 use clap::{Parser, Subcommand, ValueEnum};
 use truce_report::{render, report, svg};
 use truce_scenario::{Date, PartyIx, Scenario, Severity};
+use truce_server::launch::Config;
 use truce_table::{AnalysisOptions, analyze, month_steps, timeline};
 
 /// Truce: the machinery of a peace settlement.
@@ -153,7 +150,7 @@ enum Command {
     /// The server's users: add one (printing a new token, of which only the hash is stored), record a
     /// signing key a user holds, or revoke every token and session of a user.
     #[command(subcommand)]
-    User(serve::UserCommand),
+    User(UserCommand),
     /// A demonstration with embedded defaults: SQLite and tiles under ./truce-data/demo (replaced at
     /// each run), the seed scenario, a drafted agreement, a generated 60-day mission; prints the URL and
     /// a token for each role.
@@ -189,59 +186,6 @@ enum Command {
     Check {
         /// The scenario file (TOML).
         file: PathBuf,
-    },
-    /// Time compliance and the daily report over a dense generated mission (used by `cargo xtask bench-watch`).
-    #[command(hide = true)]
-    BenchWatch {
-        /// The agreement file.
-        accord: PathBuf,
-        /// About this many observations.
-        #[arg(long, default_value_t = 1_000_000)]
-        observations: u64,
-    },
-    /// Load-test the server on loopback (used by `cargo xtask bench-server`).
-    #[command(hide = true)]
-    BenchServer {
-        /// PostgreSQL URL; SQLite in a temporary directory when absent.
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Signed observations to submit.
-        #[arg(long, default_value_t = 40_000)]
-        submissions: usize,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 64)]
-        clients: usize,
-    },
-    /// Time the exact Pareto set of a seeded synthetic problem (used by `cargo xtask bench-table`).
-    #[command(hide = true)]
-    BenchFrontier {
-        /// Parties.
-        #[arg(long)]
-        parties: usize,
-        /// Issues.
-        #[arg(long)]
-        issues: usize,
-        /// Options per issue.
-        #[arg(long, default_value_t = 10)]
-        options: usize,
-        /// Seed of the generator.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Compute an ε-Pareto set instead of the exact one.
-        #[arg(long)]
-        epsilon: Option<f64>,
-    },
-    /// Time the analysis of one reference scenario as the NegMAS reference generator did (used by `cargo xtask bench-table`).
-    #[command(hide = true)]
-    BenchReference {
-        /// The reference result file (`reference/<slug>.json`).
-        reference: PathBuf,
-        /// The folder holding `domains/<slug>/`.
-        #[arg(long)]
-        data: PathBuf,
-        /// Repetitions; the median is reported.
-        #[arg(long, default_value_t = 3)]
-        reps: usize,
     },
     /// Print the JSON Schema of a report format.
     Schema {
@@ -471,9 +415,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { log, vkey, format, view } => {
             emit(&watch::export(&log, vkey.as_deref(), format, &view)?)
         }
-        Command::Serve { config } => serve::serve(config.as_deref()),
-        Command::User(command) => emit(&serve::user(command)?),
-        Command::Demo { port } => serve::demo(port),
+        Command::Serve { config } => {
+            truce_server::launch::serve(Config::load(config.as_deref())?, &say)
+        }
+        Command::User(command) => emit(&user(command)?),
+        Command::Demo { port } => truce_server::launch::demo(Config::load(None)?, port, &say),
         Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {
             let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;
@@ -494,36 +440,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 scenario.positions.len(),
                 scenario.sources.len()
             ))
-        }
-        Command::BenchServer { postgres, submissions, clients } => {
-            emit(&bench::server_bench(postgres.as_deref(), submissions, clients)?)
-        }
-        Command::BenchWatch { accord, observations } => {
-            emit(&bench::watch_bench(&accord, observations)?)
-        }
-        Command::BenchFrontier { parties, issues, options, seed, epsilon } => {
-            let problem = truce_table::synthetic_problem(parties, issues, options, seed);
-            let start = std::time::Instant::now();
-            let frontier = match epsilon {
-                Some(e) => truce_table::epsilon_pareto_frontier(&problem, e),
-                None => truce_table::pareto_frontier(&problem),
-            };
-            let seconds = start.elapsed().as_secs_f64();
-            let line = serde_json::json!({
-                "parties": parties,
-                "issues": issues,
-                "options": options,
-                "outcomes": problem.size(),
-                "epsilon": epsilon,
-                "seconds": seconds,
-                "frontier": frontier.points.len(),
-                "peak_layer": frontier.peak_layer,
-                "peak_rss_bytes": peak_rss_bytes(),
-            });
-            emit(&format!("{line}\n"))
-        }
-        Command::BenchReference { reference, data, reps } => {
-            bench::reference(&reference, &data, reps)
         }
         Command::Schema { report } => {
             let schema = match report {
@@ -616,10 +532,67 @@ fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result
         .map_err(|e| format_err!("--parties: {e}"))
 }
 
-/// This process's peak resident set size, from `/proc/self/status` (Linux); `None` elsewhere.
-fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+/// Prints a line of the server's story (where it serves, the demo's tokens).
+fn say(line: &str) {
+    println!("{line}");
+}
+
+/// `truce user`.
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user and print a new token for it, once (only its hash is stored).
+    Add {
+        /// The user's name.
+        name: String,
+        /// mediator, analyst, party_delegate, observer, verifier, witness_operator or public.
+        #[arg(long)]
+        role: String,
+        /// The party a delegate acts for.
+        #[arg(long)]
+        party: Option<String>,
+        /// An Ed25519 public key (64 hex digits) the user holds; may be given more than once. The server
+        /// accepts entries signed with a key only from the user who holds it.
+        #[arg(long = "key")]
+        keys: Vec<String>,
+        /// The server's configuration file (the store is found as `truce serve` finds it).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Record that a user holds an Ed25519 public key (64 hex digits, as enrolled on the log).
+    Key {
+        /// The user's name.
+        name: String,
+        /// The public key, hex.
+        key: String,
+        /// The server's configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Revoke every token of a user and end its web sessions (a running server stops accepting them
+    /// within its token cache's lifetime, 10 s).
+    Revoke {
+        /// The user's name.
+        name: String,
+        /// The server's configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+fn user(command: UserCommand) -> anyhow::Result<String> {
+    use truce_server::launch::users;
+    match command {
+        UserCommand::Add { name, role, party, keys, config } => {
+            let config = Config::load(config.as_deref())?;
+            Ok(format!("{}\n", users::add(&config, &name, &role, party.as_deref(), &keys)?))
+        }
+        UserCommand::Key { name, key, config } => {
+            users::hold_key(&Config::load(config.as_deref())?, &name, &key)?;
+            Ok(format!("{name} holds key {key}\n"))
+        }
+        UserCommand::Revoke { name, config } => {
+            let n = users::revoke(&Config::load(config.as_deref())?, &name)?;
+            Ok(format!("revoked {n} token(s) of {name} and ended its sessions\n"))
+        }
+    }
 }

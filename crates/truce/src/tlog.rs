@@ -7,16 +7,10 @@ use anyhow::{Context, bail, format_err};
 use clap::Subcommand;
 use truce_tlog::checkpoint::Checkpoint;
 use truce_tlog::client::{TileVerifier, check_consistency};
-use truce_tlog::log::Log;
-use truce_tlog::note::{COSIGNATURE_V1, ED25519, Note, NoteSigner, NoteVerifier, verify_note};
+use truce_tlog::note::{Note, NoteVerifier, verify_note};
 use truce_tlog::proof::ProofFile;
-use truce_tlog::storage::FsStorage;
-use truce_tlog::witness::{FileWitnessStore, Witness};
 
-/// Where `truce log init` keeps the log's private key, inside the log directory (never served).
-pub(crate) const LOG_SKEY: &str = ".state/log.skey";
-/// Where it writes the public key.
-pub(crate) const LOG_VKEY: &str = "log.vkey";
+use truce_tlog::layout::{self, LOG_VKEY};
 
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
@@ -73,34 +67,6 @@ pub enum LogCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Append entries from several threads until killed, writing each acknowledged index to ACKS
-    /// (used by `cargo xtask crash-test`).
-    #[command(hide = true)]
-    StressAppend {
-        /// The log directory (created if missing).
-        dir: PathBuf,
-        /// File that receives `index entry` lines, one per acknowledged entry.
-        #[arg(long)]
-        acks: PathBuf,
-        /// A label for this run's entries.
-        #[arg(long)]
-        run: u64,
-        /// Submitting threads.
-        #[arg(long, default_value_t = 32)]
-        threads: usize,
-    },
-    /// Measure the log on this machine (used by `cargo xtask bench-log`).
-    #[command(hide = true)]
-    Bench {
-        /// A scratch directory.
-        dir: PathBuf,
-        /// Entries per batch-size run.
-        #[arg(long, default_value_t = 200_000)]
-        entries: u64,
-        /// Batch age limit in milliseconds.
-        #[arg(long, default_value_t = 10)]
-        max_age_ms: u64,
-    },
     /// Check an offline proof against an entry and the log's public key.
     VerifyProof {
         /// The proof file.
@@ -139,44 +105,17 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-pub(crate) fn log_signer(dir: &Path) -> anyhow::Result<NoteSigner> {
-    let text = read_text(&dir.join(LOG_SKEY))
-        .context("the log's private key is missing: is this a log created by `truce log init`?")?;
-    NoteSigner::parse(&text).map_err(|e| format_err!("{}: {e}", dir.join(LOG_SKEY).display()))
-}
-
-/// Writes a secret file readable by its owner only.
-pub fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    #[cfg(unix)]
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut f = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()?;
-    Ok(())
-}
-
 pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
     match command {
         LogCommand::Init { dir, origin } => {
-            let signer =
-                NoteSigner::generate(&origin, ED25519).map_err(|e| format_err!("--origin: {e}"))?;
-            let storage = FsStorage::open(&dir)?;
-            std::fs::create_dir_all(dir.join(".state"))?;
-            if dir.join(LOG_SKEY).exists() {
-                bail!("{} already holds a log", dir.display());
-            }
-            write_secret(&dir.join(LOG_SKEY), &format!("{}\n", signer.skey()))?;
-            let log = Log::create(storage, signer.clone())?;
-            let vkey = signer.verifier().vkey();
-            std::fs::write(dir.join(LOG_VKEY), format!("{vkey}\n"))?;
+            let log = layout::init_log(&dir, &origin).map_err(|e| match e {
+                truce_tlog::Error::Note(why) => format_err!("--origin: {why}"),
+                e => e.into(),
+            })?;
             Ok(format!(
-                "created an empty log in {}\npublic key: {vkey}\n{}",
+                "created an empty log in {}\npublic key: {}\n{}",
                 dir.display(),
+                layout::read_vkey(&dir.join(LOG_VKEY))?.vkey(),
                 log.checkpoint().to_text()
             ))
         }
@@ -212,7 +151,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                     entries.push(bytes);
                 }
             }
-            let mut log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;
+            let mut log = layout::open_log(&dir)?;
             let first = log.append(&entries)?;
             Ok(format!(
                 "appended {} entries at indices {first}..{}\n{}",
@@ -222,7 +161,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             ))
         }
         LogCommand::Recover { dir } => {
-            let log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;
+            let log = layout::open_log(&dir)?;
             Ok(log.checkpoint().to_text())
         }
         LogCommand::Checkpoint { dir } => {
@@ -317,7 +256,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             Ok(out)
         }
         LogCommand::Prove { dir, index, output } => {
-            let log = Log::open(FsStorage::open(&dir)?, log_signer(&dir)?)?;
+            let log = layout::open_log(&dir)?;
             let proof = log.prove(index)?;
             let file =
                 ProofFile { extra: None, index, proof, checkpoint: log.checkpoint().clone() };
@@ -329,54 +268,6 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 }
                 None => Ok(file.to_text()),
             }
-        }
-        LogCommand::StressAppend { dir, acks, run, threads } => {
-            use std::io::Write;
-            use std::sync::{Arc, Mutex};
-            let signer = match log_signer(&dir) {
-                Ok(s) => s,
-                Err(_) => {
-                    run_log(LogCommand::Init {
-                        dir: dir.clone(),
-                        origin: "crash.test/log".into(),
-                    })?;
-                    log_signer(&dir)?
-                }
-            };
-            let log = Log::open(FsStorage::open(&dir)?, signer)?;
-            let config = truce_tlog::sequencer::SequencerConfig {
-                max_batch: 64,
-                max_age: std::time::Duration::from_millis(5),
-                max_pending: 4096,
-            };
-            let seq = Arc::new(truce_tlog::sequencer::Sequencer::start(log, config)?);
-            let out = Arc::new(Mutex::new(
-                std::fs::OpenOptions::new().create(true).append(true).open(&acks)?,
-            ));
-            let workers: Vec<_> = (0..threads.max(1))
-                .map(|t| {
-                    let (seq, out) = (seq.clone(), out.clone());
-                    std::thread::spawn(move || -> anyhow::Result<()> {
-                        for i in 0u64.. {
-                            let entry = format!("run {run} thread {t} entry {i}");
-                            let index = seq.submit(entry.clone().into_bytes())?;
-                            // One write per line: a kill can cut only the last line, which the checker ignores.
-                            let line = format!("{index} {entry}\n");
-                            out.lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .write_all(line.as_bytes())?;
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            for w in workers {
-                w.join().map_err(|_| format_err!("a submitter panicked"))??;
-            }
-            Ok(String::new())
-        }
-        LogCommand::Bench { dir, entries, max_age_ms } => {
-            crate::bench::log_bench(&dir, entries, max_age_ms)
         }
         LogCommand::VerifyProof { proof, entry, vkey } => {
             let key = NoteVerifier::parse(&read_text(&vkey)?)
@@ -396,40 +287,23 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
     }
 }
 
-/// The witness that `truce witness init` made in `dir`: its key, the logs it follows, its state.
-pub fn load_witness(dir: &Path) -> anyhow::Result<Witness<FileWitnessStore>> {
-    let signer = NoteSigner::parse(&read_text(&dir.join("witness.skey"))?)
-        .with_context(|| format!("{}", dir.join("witness.skey").display()))?;
-    let mut logs = std::collections::HashMap::new();
-    for line in read_text(&dir.join("logs"))?.lines().filter(|l| !l.trim().is_empty()) {
-        let v = NoteVerifier::parse(line)
-            .with_context(|| format!("{}: a log key", dir.join("logs").display()))?;
-        logs.insert(v.name.clone(), v);
-    }
-    Ok(Witness { signer, logs, store: FileWitnessStore::new(dir) })
-}
-
 pub fn run_witness(command: WitnessCommand) -> anyhow::Result<String> {
     match command {
         WitnessCommand::Init { dir, name, log_vkeys } => {
-            std::fs::create_dir_all(&dir)?;
-            let signer = NoteSigner::generate(&name, COSIGNATURE_V1)
-                .map_err(|e| format_err!("--name: {e}"))?;
-            let mut logs = String::new();
-            for path in &log_vkeys {
-                let v = NoteVerifier::parse(&read_text(path)?)
-                    .map_err(|e| format_err!("{}: {e}", path.display()))?;
-                logs.push_str(&v.vkey());
-                logs.push('\n');
-            }
-            write_secret(&dir.join("witness.skey"), &format!("{}\n", signer.skey()))?;
-            std::fs::write(dir.join("logs"), logs)?;
-            let vkey = signer.verifier().vkey();
-            std::fs::write(dir.join("witness.vkey"), format!("{vkey}\n"))?;
-            Ok(format!("created witness {name} in {}\npublic key: {vkey}\n", dir.display()))
+            let logs =
+                log_vkeys.iter().map(|p| layout::read_vkey(p)).collect::<Result<Vec<_>, _>>()?;
+            let vkey = layout::init_witness(&dir, &name, &logs).map_err(|e| match e {
+                truce_tlog::Error::Note(why) => format_err!("--name: {why}"),
+                e => e.into(),
+            })?;
+            Ok(format!(
+                "created witness {name} in {}\npublic key: {}\n",
+                dir.display(),
+                vkey.vkey()
+            ))
         }
         WitnessCommand::AddCheckpoint { dir } => {
-            let mut witness = load_witness(&dir)?;
+            let mut witness = layout::load_witness(&dir)?;
             let mut body = Vec::new();
             std::io::stdin().read_to_end(&mut body)?;
             let now = std::time::SystemTime::now()
@@ -506,30 +380,13 @@ pub fn verified_entries(
     } else {
         Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(dir) })
     };
-    let note = Note::parse(
-        &reader.read("checkpoint")?.ok_or_else(|| format_err!("no checkpoint at {dir}"))?,
-    )?;
-    verify_note(&note, std::slice::from_ref(&key))
-        .context("the checkpoint is not signed by the log's key")?;
-    let checkpoint = Checkpoint::parse(&note.text)?;
+    let (_, checkpoint) = truce_tlog::client::signed_checkpoint(reader.as_ref(), &key)
+        .with_context(|| format!("{dir}: checkpoint"))?;
     let verifier = TileVerifier::new(reader.as_ref(), &checkpoint)?;
-    let mut entries = Vec::with_capacity(checkpoint.size as usize);
-    for bundle in 0..truce_tlog::tile::bundle_count(checkpoint.size) {
-        entries.extend(verifier.entries(bundle)?);
-    }
+    let entries = verifier
+        .entries_from(0)
+        .map(|e| e.map(|(_, bytes)| bytes))
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("{dir}: entries"))?;
     Ok((checkpoint, entries))
-}
-
-/// Appends `entries` to the log at `dir`, creating it (with a new key for `origin`) if there is none.
-pub fn append_entries(dir: &Path, origin: &str, entries: &[Vec<u8>]) -> anyhow::Result<u64> {
-    if !dir.join(LOG_SKEY).exists() {
-        run_log(LogCommand::Init { dir: dir.to_path_buf(), origin: origin.to_string() })?;
-    }
-    let mut log = Log::open(FsStorage::open(dir)?, log_signer(dir)?)?;
-    let mut first = None;
-    for chunk in entries.chunks(4096) {
-        let f = log.append(chunk)?;
-        first.get_or_insert(f);
-    }
-    Ok(first.unwrap_or(log.size()))
 }

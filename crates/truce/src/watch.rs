@@ -163,11 +163,17 @@ pub fn run_mission(command: MissionCommand) -> anyhow::Result<String> {
                 std::fs::create_dir_all(dir)?;
                 for (name, key) in &mission.keys {
                     let file = truce_watch::entry::KeyFile { name: name.clone(), key: key.clone() };
-                    crate::tlog::write_secret(&dir.join(format!("{name}.key")), &file.to_text())?;
+                    truce_tlog::layout::write_secret(
+                        &dir.join(format!("{name}.key")),
+                        &file.to_text(),
+                    )?;
                 }
             }
-            let first =
-                crate::tlog::append_entries(&log, "demo.truce.example/mission", &mission.entries)?;
+            let first = truce_tlog::layout::append_entries(
+                &log,
+                "demo.truce.example/mission",
+                &mission.entries,
+            )?;
             Ok(format!(
                 "appended {} entries ({} days from {}) to {} at index {first}\n",
                 mission.entries.len(),
@@ -283,7 +289,7 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
                     c.registry()
                         .check(&truce_watch::entry::decode(&bytes)?)
                         .map_err(|e| format_err!("the log would refuse the report hash: {e}"))?;
-                    let index = crate::tlog::append_entries(Path::new(&log), "", &[bytes])?;
+                    let index = truce_tlog::layout::append_entries(Path::new(&log), "", &[bytes])?;
                     eprintln!("appended the report's hash at index {index}");
                 }
             }
@@ -322,7 +328,7 @@ pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
     .map_err(|e| format_err!("{}: {e}", file.display()))?;
     let entry = truce_watch::entry::decode(&bytes)?;
     registry.check(&entry).map_err(|e| format_err!("the log would refuse this entry: {e}"))?;
-    let index = crate::tlog::append_entries(log, "", std::slice::from_ref(&bytes))?;
+    let index = truce_tlog::layout::append_entries(log, "", std::slice::from_ref(&bytes))?;
     Ok(format!("appended observation by {} at index {index}\n", key_file.name))
 }
 

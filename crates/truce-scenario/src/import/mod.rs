@@ -7,10 +7,12 @@
 //!
 //! Like [`crate::parse`], the importers never panic: malformed input yields diagnostics with file, line and column.
 
+mod folder;
 mod genius;
 mod geniusweb;
 mod xml;
 
+pub use folder::{FileKind, import_folder, sniff};
 pub use genius::import_genius;
 pub use geniusweb::import_geniusweb;
 

@@ -138,16 +138,23 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     // Refusals, as tlog-witness specifies them.
     let (_, body, _) = call(&router, "GET", "/log/checkpoint", None, vec![]).await;
     let current = String::from_utf8(body).unwrap();
-    let post = |body: String| {
+    let post = |body: Vec<u8>| {
         let router = router.clone();
         async move {
             let (status, bytes, headers) =
-                call(&router, "POST", "/witness/ukr/add-checkpoint", None, body.into_bytes()).await;
+                call(&router, "POST", "/witness/ukr/add-checkpoint", None, body).await;
             (status, String::from_utf8(bytes).unwrap(), headers)
         }
     };
     // Stale old size: 409 with the witness's size.
-    let (status, body, headers) = post(format!("old 0\n\n{current}")).await;
+    let request = |old: u64, note: &str| {
+        truce_tlog::witness::add_checkpoint_request(
+            old,
+            &[],
+            &Note::parse(note.as_bytes()).unwrap(),
+        )
+    };
+    let (status, body, headers) = post(request(0, &current)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body, format!("{total}\n"));
     assert_eq!(headers["content-type"], "text/x.tlog.size");
@@ -155,17 +162,17 @@ async fn the_log_gathers_cosignatures_from_its_witness() {
     let stranger = NoteSigner::generate("stranger.test/log", truce_tlog::note::ED25519).unwrap();
     let text = "stranger.test/log\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
     let forged = Note { text: text.into(), signatures: vec![stranger.sign(text, 0)] }.to_text();
-    let (status, _, _) = post(format!("old 0\n\n{forged}")).await;
+    let (status, _, _) = post(request(0, &forged)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The right origin, signed by another key: 403.
     let impostor = NoteSigner::generate(&log_key.name, truce_tlog::note::ED25519).unwrap();
     let note = Note::parse(current.as_bytes()).unwrap();
     let forged =
         Note { text: note.text.clone(), signatures: vec![impostor.sign(&note.text, 0)] }.to_text();
-    let (status, _, _) = post(format!("old {total}\n\n{forged}")).await;
+    let (status, _, _) = post(request(total as u64, &forged)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Malformed: 400. An unknown witness: 404.
-    let (status, _, _) = post("old x\n\nnothing".into()).await;
+    let (status, _, _) = post(b"old x\n\nnothing".to_vec()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _, _) =
         call(&router, "POST", "/witness/nobody/add-checkpoint", None, current.into_bytes()).await;

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
 use truce_tlog::checkpoint::Checkpoint;
 use truce_tlog::client::TileVerifier;
 use truce_tlog::log::Log;
@@ -22,14 +21,7 @@ fn witness(name: &str, log: &NoteSigner) -> Witness<MemoryWitnessStore> {
 }
 
 fn request(old: u64, proof: &[[u8; 32]], checkpoint: &Note) -> Vec<u8> {
-    let mut body = format!("old {old}\n");
-    for h in proof {
-        body.push_str(&base64::engine::general_purpose::STANDARD.encode(h));
-        body.push('\n');
-    }
-    body.push('\n');
-    body.push_str(&checkpoint.to_text());
-    body.into_bytes()
+    truce_tlog::witness::add_checkpoint_request(old, proof, checkpoint)
 }
 
 #[test]

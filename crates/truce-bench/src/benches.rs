@@ -1,4 +1,4 @@
-//! Timing support for `cargo xtask bench-table`: the same work the NegMAS reference generator timed.
+//! The drivers: what each `cargo xtask bench-…` measures, and the crash test's writer.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,7 +14,7 @@ use truce_table::{Disagreement, Stances, bargain, numeric_model};
 /// Imports the reference's domain under negmas-raw semantics, then times the Pareto set and the Nash, KS,
 /// egalitarian and max-welfare points (import excluded, as the reference excluded loading), median of `reps`.
 /// Prints one JSON line.
-pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<()> {
+pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(reference)
         .with_context(|| format!("cannot read {}", reference.display()))?;
     let r: serde_json::Value = serde_json::from_str(&text).context("the reference is not JSON")?;
@@ -67,8 +67,7 @@ pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<(
         "frontier": frontier,
         "reference_frontier": r["variants"]["negmas"]["pareto"]["n_points"],
     });
-    println!("{line}");
-    Ok(())
+    Ok(format!("{line}\n"))
 }
 
 /// `truce log bench` (hidden; run by `cargo xtask bench-log`): the log's figures on this machine.
@@ -259,7 +258,7 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
     let audit_seconds = start.elapsed().as_secs_f64();
     let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)?;
     // Warm the cache: authenticate every tile once, as a long-running mirror or server would have.
-    for index in (0..size).step_by(256) {
+    for index in (0..size).step_by(truce_tlog::tile::TILE_WIDTH as usize) {
         truce_tlog::merkle::inclusion_proof(&verifier, index, size)?;
     }
     let mut proof_times = Vec::new();
@@ -299,7 +298,10 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
 pub fn watch_bench(accord: &Path, observations: u64) -> anyhow::Result<String> {
     use rayon::prelude::*;
     use truce_watch::compliance::Compliance;
-    let a = crate::watch::load_accord(accord)?;
+    let text = std::fs::read_to_string(accord)
+        .with_context(|| format!("cannot read {}", accord.display()))?;
+    let (a, diags) = truce_accord::parse(&accord.display().to_string(), &text);
+    let a = a.ok_or_else(|| format_err!("{}: {diags:?}", accord.display()))?;
     let days = 60u32;
     // Each day: six patrols, the planted traffic, and the background explosions.
     let background =
@@ -460,8 +462,7 @@ async fn server_bench_on<S: truce_store::Store>(
     use truce_watch::entry::{Body, Observation, Role, key_hex, sign};
     let user = store.create_user("bench-observer", truce_store::Role::Observer, None).await?;
     store.add_token(user.id, truce_store::token_hash("bench-token"), "bench").await?;
-    let agreement_text =
-        std::fs::read_to_string("accords/minsk-2015.toml").context("run from the repository")?;
+    let agreement_text = truce_server::launch::MINSK_II;
     let signer =
         truce_tlog::note::NoteSigner::generate("bench.truce/log", truce_tlog::note::ED25519)?;
     let mission = SigningKey::from_bytes(&[1; 32]);
@@ -499,7 +500,7 @@ async fn server_bench_on<S: truce_store::Store>(
     }
     // The server's defaults (`truce serve`).
     let config = truce_server::default_sequencer();
-    let watch = truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, config)
+    let watch = truce_server::Watch::open(&dir.join("log"), signer, agreement_text, config)
         .map_err(|e| format_err!("{e}"))?;
     let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -573,7 +574,7 @@ async fn server_bench_on<S: truce_store::Store>(
         mixed.quantile(0.99) / alone.quantile(0.99).max(1e-9)
     );
     // Tile reads: random full level-0 tiles and entry bundles.
-    let tiles = (2 * submissions as u64 + 17) / 256;
+    let tiles = (2 * submissions as u64 + 17) / truce_tlog::tile::TILE_WIDTH;
     let base3 = base.clone();
     let (tile_rate, tile_errors) = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(3);
@@ -594,11 +595,9 @@ async fn server_bench_on<S: truce_store::Store>(
                                 .wrapping_mul(6364136223846793005)
                                 .wrapping_add(1442695040888963407);
                             let n = (k >> 33) % tiles.max(1);
-                            let path = if k & 1 == 0 {
-                                format!("tile/0/{n:03}")
-                            } else {
-                                format!("tile/entries/{n:03}")
-                            };
+                            let level = (k & 1 == 0).then_some(0);
+                            let width = truce_tlog::tile::TILE_WIDTH as u16;
+                            let path = truce_tlog::tile::Tile { level, index: n, width }.path();
                             match agent.get(format!("{base}/log/{path}")).call() {
                                 Ok(mut r) if r.status().as_u16() == 200 => {
                                     let _ = r.body_mut().read_to_vec();

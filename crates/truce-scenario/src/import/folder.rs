@@ -1,0 +1,89 @@
+//! A domain folder's files, sorted out by content: which file is the domain (Genius
+//! `<negotiation_template>` or a GeniusWeb domain with `issuesValues`) and which are the profiles
+//! (`<utility_space>` or a GeniusWeb `LinearAdditiveUtilitySpace`). The caller reads the files; this
+//! decides what they are and imports them.
+
+use super::{ImportOptions, InputFile, import_genius, import_geniusweb};
+use crate::diagnostic::Diagnostic;
+use crate::model::Scenario;
+
+/// What a file in a domain folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A Genius XML domain (`<negotiation_template>`).
+    GeniusDomain,
+    /// A Genius XML profile (`<utility_space>`).
+    GeniusProfile,
+    /// A GeniusWeb JSON domain (`issuesValues`).
+    WebDomain,
+    /// A GeniusWeb JSON profile (`LinearAdditiveUtilitySpace`).
+    WebProfile,
+    /// Anything else (ignored).
+    Other,
+}
+
+/// What the file named `name` (`.xml` or `.json`) holding `text` is.
+pub fn sniff(name: &str, text: &str) -> FileKind {
+    if name.ends_with(".json") {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else { return FileKind::Other };
+        if v.get("issuesValues").is_some() {
+            FileKind::WebDomain
+        } else if v.as_object().is_some_and(|o| o.contains_key("LinearAdditiveUtilitySpace")) {
+            FileKind::WebProfile
+        } else {
+            FileKind::Other
+        }
+    } else if name.ends_with(".xml") {
+        // The first element name, skipping the declaration and comments.
+        let mut rest = text;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            if rest.starts_with('?') || rest.starts_with('!') {
+                continue;
+            }
+            let element: String =
+                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            return match element.as_str() {
+                "negotiation_template" => FileKind::GeniusDomain,
+                "utility_space" => FileKind::GeniusProfile,
+                _ => FileKind::Other,
+            };
+        }
+        FileKind::Other
+    } else {
+        FileKind::Other
+    }
+}
+
+/// Imports a domain folder's files (in the order given, which should be file-name order): exactly one
+/// domain file and the profiles of its format. `folder` names the folder in errors. Returns the
+/// scenario or the diagnostics of malformed files; `Err` when the folder holds no domain, several, or
+/// no profile.
+pub fn import_folder(
+    folder: &str,
+    files: &[InputFile<'_>],
+    options: ImportOptions,
+) -> Result<(Option<Scenario>, Vec<Diagnostic>), String> {
+    let kinds: Vec<FileKind> = files.iter().map(|f| sniff(f.name, f.text)).collect();
+    let domains: Vec<usize> = (0..files.len())
+        .filter(|&i| matches!(kinds[i], FileKind::GeniusDomain | FileKind::WebDomain))
+        .collect();
+    let [domain] = domains[..] else {
+        return Err(format!(
+            "{folder}: expected exactly one domain file (<negotiation_template> or a GeniusWeb domain), found {}",
+            domains.len()
+        ));
+    };
+    let json = kinds[domain] == FileKind::WebDomain;
+    let profile = if json { FileKind::WebProfile } else { FileKind::GeniusProfile };
+    let profiles: Vec<InputFile<'_>> =
+        (0..files.len()).filter(|&i| kinds[i] == profile).map(|i| files[i]).collect();
+    if profiles.is_empty() {
+        return Err(format!("{folder}: no profile found next to the domain"));
+    }
+    Ok(if json {
+        import_geniusweb(files[domain], &profiles, options)
+    } else {
+        import_genius(files[domain], &profiles, options)
+    })
+}

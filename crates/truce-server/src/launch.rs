@@ -1,0 +1,527 @@
+//! The running service: its configuration (file, then environment), the store it runs on (SQLite for a
+//! path, PostgreSQL for a URL, chosen here once), the log and its witnesses, the demonstration's
+//! embedded defaults, and the listeners. The `truce` binary parses arguments and calls [`serve`],
+//! [`demo`] or the user administration below; everything it prints comes through a `say` callback.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail, format_err};
+use truce_store::{Role, Store, token_hash};
+use truce_tlog::layout;
+
+/// The seed scenario (Ukraine 2025), embedded: the demonstration needs no files.
+pub const SEED_SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025.toml");
+/// The Minsk II agreement, embedded: the agreement monitored when none is configured.
+pub const MINSK_II: &str = include_str!("../../../accords/minsk-2015.toml");
+
+/// Where and how the server runs. Read from a TOML file, then overridden by the environment
+/// (`TRUCE_LISTEN`, `TRUCE_METRICS_LISTEN`, `TRUCE_DATA_DIR`, `TRUCE_DATABASE_URL`, `TRUCE_AGREEMENT`,
+/// `TRUCE_WITNESSES`, `TRUCE_WITNESS_PEERS`, `TRUCE_PUBLIC_URL`).
+#[derive(Clone)]
+pub struct Config {
+    /// Address of the API and the pages.
+    pub listen: String,
+    /// Address of the metrics listener.
+    pub metrics_listen: String,
+    /// Tiles, keys and (for SQLite) the database live here.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; absent for SQLite in the data directory.
+    pub database_url: Option<String>,
+    /// The agreement the mission monitors (TOML); absent for the embedded Minsk II.
+    pub agreement: Option<PathBuf>,
+    /// Witnesses this server hosts: each subdirectory is one made by `truce witness init`, served at
+    /// `/witness/<subdirectory>/add-checkpoint`. Default `<data_dir>/witnesses`, when it exists.
+    pub witnesses: Option<PathBuf>,
+    /// The witnesses this server's log asks to cosign: a file with one `<submission URL> <vkey>` per
+    /// line (`#` starts a comment).
+    pub witness_peers: Option<PathBuf>,
+    /// The URL people reach the server at, behind its TLS-terminating proxy; cookies are `Secure`
+    /// when it is https.
+    pub public_url: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("agreement", &self.agreement)
+            .field("witnesses", &self.witnesses)
+            .field("witness_peers", &self.witness_peers)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    /// Localhost, `./truce-data`, SQLite, the embedded Minsk II.
+    fn default() -> Config {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            metrics_listen: "127.0.0.1:9090".into(),
+            data_dir: PathBuf::from("truce-data"),
+            database_url: None,
+            agreement: None,
+            witnesses: None,
+            witness_peers: None,
+            public_url: None,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the file (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut c = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let table = toml::de::DeTable::parse(&text)
+                .map_err(|e| format_err!("{}: {e}", path.display()))?;
+            for (key, value) in table.get_ref().iter() {
+                let key = key.get_ref();
+                let s = value
+                    .get_ref()
+                    .as_str()
+                    .ok_or_else(|| format_err!("{}: {key}: expected a string", path.display()))?;
+                c.set(key, s).map_err(|e| format_err!("{}: {e}", path.display()))?;
+            }
+        }
+        for (var, key) in [
+            ("TRUCE_LISTEN", "listen"),
+            ("TRUCE_METRICS_LISTEN", "metrics_listen"),
+            ("TRUCE_DATA_DIR", "data_dir"),
+            ("TRUCE_DATABASE_URL", "database_url"),
+            ("TRUCE_AGREEMENT", "agreement"),
+            ("TRUCE_WITNESSES", "witnesses"),
+            ("TRUCE_WITNESS_PEERS", "witness_peers"),
+            ("TRUCE_PUBLIC_URL", "public_url"),
+        ] {
+            if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+                c.set(key, &v)?;
+            }
+        }
+        Ok(c)
+    }
+
+    fn set(&mut self, key: &str, s: &str) -> anyhow::Result<()> {
+        match key {
+            "listen" => self.listen = s.into(),
+            "metrics_listen" => self.metrics_listen = s.into(),
+            "data_dir" => self.data_dir = s.into(),
+            "database_url" => self.database_url = Some(s.into()),
+            "agreement" => self.agreement = Some(s.into()),
+            "witnesses" => self.witnesses = Some(s.into()),
+            "witness_peers" => self.witness_peers = Some(s.into()),
+            "public_url" => self.public_url = Some(s.into()),
+            other => bail!(
+                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers, public_url"
+            ),
+        }
+        Ok(())
+    }
+
+    /// The agreement's file name (for diagnostics) and text: the configured file, or Minsk II.
+    fn agreement_text(&self) -> anyhow::Result<(String, String)> {
+        match &self.agreement {
+            Some(path) => Ok((
+                path.display().to_string(),
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the agreement {}", path.display()))?,
+            )),
+            None => Ok(("minsk-2015.toml (embedded)".into(), MINSK_II.to_string())),
+        }
+    }
+}
+
+/// A function of a store (either backend), for [`on_store`].
+pub trait StoreFn<T> {
+    /// Runs on the store.
+    fn call<S: Store>(self, store: S) -> impl Future<Output = anyhow::Result<T>>;
+}
+
+/// Runs `f` on the configured store: PostgreSQL for a `postgres://` URL, otherwise SQLite in the data
+/// directory (created readable by its owner only).
+pub async fn on_store<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<T> {
+    create_private_dir(&config.data_dir)?;
+    match &config.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let store = truce_store_postgres::Postgres::connect(url)
+                .await
+                .map_err(|e| format_err!("PostgreSQL: {e}"))?;
+            f.call(store).await
+        }
+        Some(other) => bail!(
+            "TRUCE_DATABASE_URL: unsupported scheme in {:?}; expected postgres://",
+            other.split(':').next().unwrap_or("")
+        ),
+        None => {
+            let path = config.data_dir.join("truce.db");
+            create_private_file(&path)?;
+            let store = truce_store_sqlite::Sqlite::open(&path)
+                .await
+                .map_err(|e| format_err!("SQLite: {e}"))?;
+            f.call(store).await
+        }
+    }
+}
+
+/// A new random token: 32 bytes, hex.
+pub fn new_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format_err!("no randomness: {e}"))?;
+    Ok(format!("truce_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+/// Seeds a store for the demo: one user per role (and a delegate per party of the seed), a fresh token
+/// for each, the seed scenario, and a Nash-package draft agreement. Returns (who, token) to show once.
+async fn seed<S: Store>(store: &S) -> anyhow::Result<Vec<(String, String)>> {
+    let users: Vec<(&str, Role, Option<&str>)> = vec![
+        ("mediator", Role::Mediator, None),
+        ("analyst", Role::Analyst, None),
+        ("delegate-ukr", Role::PartyDelegate, Some("UKR")),
+        ("delegate-rus", Role::PartyDelegate, Some("RUS")),
+        ("observer", Role::Observer, None),
+        ("verifier", Role::Verifier, None),
+        ("witness", Role::WitnessOperator, None),
+        ("public", Role::Public, None),
+    ];
+    let mut tokens = Vec::new();
+    for (name, role, party) in users {
+        let user = store.create_user(name, role, party).await?;
+        let token = new_token()?;
+        store.add_token(user.id, token_hash(&token), "demo").await?;
+        tokens.push((format!("{name} ({})", role.as_str()), token));
+    }
+    store.save_scenario("ukraine-2025", SEED_SCENARIO, 1).await?;
+    // The draft from the Table's Nash package.
+    let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", SEED_SCENARIO);
+    if let Some(scenario) = scenario
+        && let Ok(package) = truce_report::choose_package(&scenario, "nash")
+    {
+        let day_one =
+            truce_report::default_day_one(&scenario).unwrap_or(jiff::civil::date(2026, 1, 1));
+        let draft = truce_accord::draft(&scenario, &package, "nash", day_one);
+        store.save_agreement("ukraine-2025-nash-draft", &draft).await?;
+    }
+    Ok(tokens)
+}
+
+/// The demo's log: a generated 60-day mission over the agreement, its keys in `data_dir/keys` (held by
+/// the demo's mediator, observer and verifier), and a witness per party hosted here.
+async fn demo_log<S: Store>(
+    store: &S,
+    config: &Config,
+    agreement: (&str, &str),
+) -> anyhow::Result<()> {
+    let log_dir = config.data_dir.join("log");
+    let (a, diags) = truce_accord::parse(agreement.0, agreement.1);
+    let a = a.ok_or_else(|| {
+        format_err!("{}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))
+    })?;
+    let mission = truce_watch::generate::generate(&a, 1, 60).map_err(|e| format_err!("{e}"))?;
+    layout::append_entries(&log_dir, "demo.truce.example/mission", &mission.entries)?;
+    let keys = config.data_dir.join("keys");
+    create_private_dir(&keys)?;
+    for (name, key) in &mission.keys {
+        let file = truce_watch::entry::KeyFile { name: name.clone(), key: key.clone() };
+        layout::write_secret(&keys.join(format!("{name}.key")), &file.to_text())?;
+        // The mediator holds the mission key, the observer and the verifier every observer and
+        // verifier key.
+        let holder = match name.split('-').next() {
+            Some("mission") => "mediator",
+            Some("observer") => "observer",
+            Some("verifier") => "verifier",
+            _ => continue,
+        };
+        let user = store.user_by_name(holder).await?;
+        store.add_key(user.id, &truce_watch::entry::key_hex(&key.verifying_key())).await?;
+    }
+    let log_key = layout::read_vkey(&log_dir.join(layout::LOG_VKEY))?;
+    let mut peers =
+        String::from("# The witnesses this log asks to cosign: <submission URL> <vkey>\n");
+    for party in ["ukr", "rus"] {
+        let dir = config.data_dir.join("witnesses").join(party);
+        let vkey = layout::init_witness(
+            &dir,
+            &format!("{party}.witness.demo"),
+            std::slice::from_ref(&log_key),
+        )?;
+        peers.push_str(&format!("http://{}/witness/{party} {}\n", config.listen, vkey.vkey()));
+    }
+    std::fs::write(config.data_dir.join("witness-peers"), peers)?;
+    Ok(())
+}
+
+/// Opens the log (creating it if needed), indexes it, and serves until interrupted. `demo_tokens` are
+/// shown once when serving starts.
+async fn launch<S: Store>(
+    store: S,
+    config: &Config,
+    demo_tokens: Option<Vec<(String, String)>>,
+    say: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<()> {
+    let log_dir = config.data_dir.join("log");
+    let (agreement_name, agreement_text) = config.agreement_text()?;
+    if demo_tokens.is_some() && !layout::is_log(&log_dir) {
+        demo_log(&store, config, (&agreement_name, &agreement_text)).await?;
+    }
+    if !layout::is_log(&log_dir) {
+        layout::init_log(&log_dir, "truce.example/mission")?;
+    }
+    let signer = layout::log_signer(&log_dir)?;
+    let watch = crate::Watch::open(&log_dir, signer, &agreement_text, crate::default_sequencer())
+        .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
+    let mut state = crate::AppState::new(store, Some(watch));
+    state.witnesses = witnesses(config, demo_tokens.is_some(), say)?;
+    state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+    let state = Arc::new(state);
+    // Index what the log holds for the store's queries (only what is not indexed yet).
+    let indexed =
+        crate::index_log(&state).await.map_err(|e| format_err!("indexing the log: {e:?}"))?;
+    if indexed > 0 {
+        say(&format!("indexed {indexed} log entries"));
+    }
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let metrics = tokio::net::TcpListener::bind(&config.metrics_listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.metrics_listen))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    say(&format!("Truce is serving on {url} (metrics on http://{})", metrics.local_addr()?));
+    if let Some(tokens) = demo_tokens {
+        say("\nDemo tokens (shown once; only their hashes are stored):");
+        for (who, token) in &tokens {
+            say(&format!("  {who:<32} {token}"));
+        }
+        say(&format!("\nTry: curl -H 'Authorization: Bearer <token>' {url}/v1/whoami"));
+    }
+    for p in &state.witnesses.peers {
+        say(&format!("asking {} at {} to cosign", p.verifier.name, p.url));
+    }
+    crate::start_cosigning(state.clone());
+    let app = crate::router(state.clone());
+    let metrics_app = crate::metrics_router(state);
+    tokio::select! {
+        r = axum::serve(listener, app) => r.context("the API server stopped")?,
+        r = axum::serve(metrics, metrics_app) => r.context("the metrics server stopped")?,
+        _ = tokio::signal::ctrl_c() => say("stopping"),
+    }
+    Ok(())
+}
+
+/// The hosted witnesses and the peers, from the configuration.
+fn witnesses(
+    config: &Config,
+    demo: bool,
+    say: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<crate::Witnesses> {
+    let mut out = crate::Witnesses::default();
+    let hosted = config.witnesses.clone().unwrap_or_else(|| config.data_dir.join("witnesses"));
+    if hosted.is_dir() {
+        for (name, dir) in layout::hosted_witnesses(&hosted)? {
+            let witness = layout::load_witness(&dir)?;
+            say(&format!(
+                "hosting the witness {} at /witness/{name}/add-checkpoint",
+                witness.signer.verifier().name
+            ));
+            out.hosted.insert(name, std::sync::Mutex::new(witness));
+        }
+    } else if config.witnesses.is_some() {
+        bail!("witnesses: {} is not a directory", hosted.display());
+    }
+    let peers = config
+        .witness_peers
+        .clone()
+        .or_else(|| demo.then(|| config.data_dir.join("witness-peers")));
+    if let Some(path) = peers {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        out.peers = parse_peers(&path.display().to_string(), &text)?;
+    }
+    Ok(out)
+}
+
+/// Parses a witness-peers file: one `<submission URL> <vkey>` a line, `#` starts a comment.
+pub fn parse_peers(file: &str, text: &str) -> anyhow::Result<Vec<crate::Peer>> {
+    let mut peers = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (url, vkey) = line
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| format_err!("{file}:{}: expected `<submission URL> <vkey>`", n + 1))?;
+        if !url.starts_with("http://") && !url.starts_with("https://") {
+            bail!("{file}:{}: {url:?} is not an http(s) URL", n + 1);
+        }
+        peers.push(
+            crate::Peer::new(url, vkey.trim()).map_err(|e| format_err!("{file}:{}: {e}", n + 1))?,
+        );
+    }
+    Ok(peers)
+}
+
+/// Creates `path` empty if missing, readable and writable by its owner only (SQLite gives its journal
+/// files the database file's permissions), and restricts it if it exists.
+pub fn create_private_file(path: &Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot restrict {} to its owner", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(())
+}
+
+/// Creates `dir` (and its parents) readable by its owner only: the data directory holds the database
+/// with the confidential submissions, the log's key and the demo's key files.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {} to its owner", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Serves with `config` until interrupted.
+pub fn serve(config: Config, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
+    run(config, false, say)
+}
+
+/// The demonstration, from any directory: embedded defaults (the seed scenario, Minsk II, a generated
+/// mission, a witness per party) in a fresh `<data_dir>/demo` (replaced at every run), on `port`.
+pub fn demo(mut config: Config, port: u16, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
+    config.data_dir = config.data_dir.join("demo");
+    if config.data_dir.exists() {
+        std::fs::remove_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot clear {}", config.data_dir.display()))?;
+    }
+    config.database_url = None;
+    config.listen = format!("127.0.0.1:{port}");
+    config.metrics_listen = format!("127.0.0.1:{}", port.wrapping_add(1010));
+    run(config, true, say)
+}
+
+fn run(config: Config, demo: bool, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
+    struct Launch<'a> {
+        config: &'a Config,
+        demo: bool,
+        say: &'a (dyn Fn(&str) + Sync),
+    }
+    impl StoreFn<()> for Launch<'_> {
+        async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
+            let tokens = if self.demo { Some(seed(&store).await?) } else { None };
+            launch(store, self.config, tokens, self.say).await
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(on_store(&config, Launch { config: &config, demo, say }))
+}
+
+/// Administration of users, on the configured store (`truce user …`).
+pub mod users {
+    use super::*;
+
+    fn block_on<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<T> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        runtime.block_on(on_store(config, f))
+    }
+
+    fn named(name: &str) -> impl FnOnce(truce_store::Error) -> anyhow::Error + '_ {
+        move |e| match e {
+            truce_store::Error::NotFound => format_err!("no user named {name:?}"),
+            e => format_err!("{e}"),
+        }
+    }
+
+    /// Checks an Ed25519 public key given in hex.
+    pub fn check_key(key: &str) -> anyhow::Result<String> {
+        truce_watch::entry::parse_key(key).map_err(|e| format_err!("key: {e}"))?;
+        Ok(key.to_string())
+    }
+
+    /// Adds a user with `role` (and `party`, for a delegate) holding `keys`; returns its new token,
+    /// to be shown once.
+    pub fn add(
+        config: &Config,
+        name: &str,
+        role: &str,
+        party: Option<&str>,
+        keys: &[String],
+    ) -> anyhow::Result<String> {
+        let role = Role::parse(role).ok_or_else(|| {
+            format_err!(
+                "--role {role:?}: expected one of {}",
+                Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        match (role, party) {
+            (Role::PartyDelegate, None) => bail!("--party: a party delegate acts for one party"),
+            (r, Some(_)) if r != Role::PartyDelegate => {
+                bail!("--party: only a party delegate is bound to a party")
+            }
+            _ => {}
+        }
+        let keys = keys.iter().map(|k| check_key(k)).collect::<anyhow::Result<Vec<_>>>()?;
+        let token = new_token()?;
+        struct Add<'a>(&'a str, Role, Option<&'a str>, Vec<String>, &'a str);
+        impl StoreFn<()> for Add<'_> {
+            async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
+                let user = store.create_user(self.0, self.1, self.2).await?;
+                store.add_token(user.id, token_hash(self.4), "user add").await?;
+                for k in &self.3 {
+                    store.add_key(user.id, k).await.map_err(|e| format_err!("key {k}: {e}"))?;
+                }
+                Ok(())
+            }
+        }
+        block_on(config, Add(name, role, party, keys, &token))?;
+        Ok(token)
+    }
+
+    /// Records that user `name` holds `key`.
+    pub fn hold_key(config: &Config, name: &str, key: &str) -> anyhow::Result<()> {
+        let key = check_key(key)?;
+        struct Bind<'a>(&'a str, String);
+        impl StoreFn<()> for Bind<'_> {
+            async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
+                let user = store.user_by_name(self.0).await.map_err(named(self.0))?;
+                store.add_key(user.id, &self.1).await.map_err(|e| match e {
+                    truce_store::Error::Conflict(_) => {
+                        format_err!("key {} is already held by a user", self.1)
+                    }
+                    e => format_err!("{e}"),
+                })
+            }
+        }
+        block_on(config, Bind(name, key))
+    }
+
+    /// Revokes every token of user `name` and ends its web sessions; returns how many tokens.
+    pub fn revoke(config: &Config, name: &str) -> anyhow::Result<u64> {
+        struct Revoke<'a>(&'a str);
+        impl StoreFn<u64> for Revoke<'_> {
+            async fn call<S: Store>(self, store: S) -> anyhow::Result<u64> {
+                let user = store.user_by_name(self.0).await.map_err(named(self.0))?;
+                Ok(store.revoke_user(user.id).await?)
+            }
+        }
+        block_on(config, Revoke(name))
+    }
+}

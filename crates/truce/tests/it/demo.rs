@@ -1,0 +1,81 @@
+//! `truce demo` from an empty directory, with nothing configured: the seed scenario, Minsk II and the
+//! generated mission come from the binary itself.
+
+use std::io::BufRead;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn the_demo_runs_from_an_empty_directory() {
+    let dir = std::env::temp_dir().join(format!("truce-demo-empty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A port whose metrics neighbour (port + 1010) is free too.
+    let port = loop {
+        let p = super::kill::free_port();
+        if p < 64_000 && std::net::TcpListener::bind(("127.0.0.1", p + 1010)).is_ok() {
+            break p;
+        }
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .current_dir(&dir)
+        .args(["demo", "--port", &port.to_string()])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The mediator's token, from what the demo prints.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut printed = Vec::new();
+    let token = loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                printed.push(line.clone());
+                if line.trim_start().starts_with("mediator (mediator)") {
+                    break line.split_whitespace().last().unwrap().to_string();
+                }
+            }
+            Err(_) if Instant::now() > deadline || child.try_wait().unwrap().is_some() => {
+                let _ = child.kill();
+                let mut err = String::new();
+                let _ = std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err);
+                panic!("the demo did not start:\n{}\n{err}", printed.join("\n"));
+            }
+            Err(_) => {}
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let get = |path: &str| {
+        let mut r = agent
+            .get(&format!("{url}{path}"))
+            .header("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    let (status, body) = get("/v1/scenarios");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("ukraine-2025"), "{body}");
+    let (status, body) = get("/v1/scenarios/ukraine-2025/analysis");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get("/v1/compliance");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["log_size"].as_u64().unwrap() > 1000, "the generated mission is on the log: {body}");
+    assert!(v["agreement"].as_str().unwrap_or_default().contains("minsk"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(dir.join("truce-data/demo/log/checkpoint").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
