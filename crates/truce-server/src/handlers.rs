@@ -203,42 +203,44 @@ async fn get_scenario<S: Store>(
 #[derive(Deserialize)]
 struct AnalysisQuery {
     confidential: Option<bool>,
+    as_of: Option<String>,
+    parties: Option<String>,
 }
 
+/// The analysis, exactly as `truce analyze --format json` prints it (`truce.analysis/1`, schema
+/// `docs/schema/analysis.schema.json`): `?as_of=YYYY-MM-DD`, `&parties=A,B`, `&confidential=true`.
 async fn analyze_scenario<S: Store>(
     State(st): St<S>,
     headers: HeaderMap,
     Path(slug): Path<String>,
     Query(q): Query<AnalysisQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
     let caller = authorise(&st, &headers, Endpoint::AnalyzeScenario).await?;
     let confidential = crate::table::confidential(&caller, q.confidential)?;
-    let version = st.store.scenario(&slug, None).await?.version;
     let scenario = crate::table::load(&st, &slug, confidential).await?;
-    let analysis = st.heavy(move || {
-        let a = truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
-        let option = |o: truce_scenario::OptionIx| scenario.option(o).id.clone();
-        let readings: Vec<Value> = a
-            .readings
-            .iter()
-            .map(|r| {
-                json!({
-                    "reading": r.reading.as_str(),
-                    "constraints": r.constraints.all.len(),
-                    "feasible_packages": r.feasibility.feasible_packages.to_string(),
-                    "total_packages": r.feasibility.total_packages.to_string(),
-                    "blocked_issues": r.feasibility.blocked_issues.iter().map(|i| scenario.issue(*i).id.clone()).collect::<Vec<_>>(),
-                    "min_concessions": r.concessions.as_ref().map(|c| c.min_concessions),
-                    "pareto_size": r.best.as_ref().map(|b| b.pareto_size),
-                    "nash": r.best.as_ref().and_then(|b| b.nash.as_ref()).map(|p| p.package.iter().map(|o| option(*o)).collect::<Vec<_>>()),
-                    "maximin": r.best.as_ref().and_then(|b| b.maximin.as_ref()).map(|p| p.package.iter().map(|o| option(*o)).collect::<Vec<_>>()),
-                })
+    let as_of = q
+        .as_of
+        .as_deref()
+        .map(|d| {
+            d.parse::<truce_scenario::Date>().map_err(|e| {
+                AppError::Invalid(vec![format!("as_of={d:?}: expected YYYY-MM-DD: {e}")])
             })
-            .collect();
-        json!({"format": "truce.analysis-summary/1", "slug": slug, "version": version, "confidential": confidential, "readings": readings})
-    })
-    .await?;
-    Ok(Json(analysis))
+        })
+        .transpose()?;
+    let parties = match q.parties.as_deref() {
+        Some(ids) => truce_report::select_parties(&scenario, ids.split(',').map(str::trim))
+            .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))?,
+        None => scenario.party_ixs().collect(),
+    };
+    let bytes = st
+        .heavy(move || {
+            let options = truce_table::AnalysisOptions { as_of, parties: Some(parties) };
+            let analysis = truce_table::analyze(&scenario, &options);
+            serde_json::to_vec_pretty(&truce_report::report::analysis_report(&scenario, &analysis))
+        })
+        .await?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
 #[derive(Deserialize)]

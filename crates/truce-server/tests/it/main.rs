@@ -740,7 +740,7 @@ async fn issue10_a_submission_sets_only_its_own_partys_numbers() {
                 .find(|r| r["reading"] == "red_lines")
                 .unwrap()
                 .clone();
-            (red_lines["pareto_size"].clone(), red_lines["nash"].clone())
+            (red_lines["best"]["pareto_size"].clone(), red_lines["best"]["nash"]["options"].clone())
         }
     };
     let public = analysis().await;

@@ -67,8 +67,30 @@ fn the_demo_runs_from_an_empty_directory() {
     let (status, body) = get("/v1/scenarios");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("ukraine-2025"), "{body}");
+    // One result, one document: the API's analysis is what `truce analyze --format json` prints for
+    // the same file, and both meet the committed schema.
     let (status, body) = get("/v1/scenarios/ukraine-2025/analysis");
     assert_eq!(status, 200, "{body}");
+    let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .current_dir(super::root().join("scenarios"))
+        .args(["analyze", "ukraine-2025.toml", "--format", "json"])
+        .output()
+        .unwrap();
+    let cli: serde_json::Value = serde_json::from_str(&super::stdout(&out)).unwrap();
+    super::validate("analysis", &api);
+    assert_eq!(api, cli, "the API's analysis differs from the CLI's");
+    let (status, body) =
+        get("/v1/scenarios/ukraine-2025/analysis?as_of=2025-03-01&parties=UKR,RUS");
+    assert_eq!(status, 200, "{body}");
+    let out = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .current_dir(super::root().join("scenarios"))
+        .args(["analyze", "ukraine-2025.toml", "--format", "json"])
+        .args(["--as-of", "2025-03-01", "--parties", "UKR,RUS"])
+        .output()
+        .unwrap();
+    let cli: serde_json::Value = serde_json::from_str(&super::stdout(&out)).unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap(), cli);
     let (status, body) = get("/v1/compliance");
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
