@@ -5,8 +5,13 @@
 //! without a token is `public`. Finer rules (a party delegate acts only for its own party) are checked
 //! in the handlers and tested there.
 
-use truce_store::Role;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use truce_store::Role::*;
+use truce_store::{Role, Store, token_hash};
+
+use crate::{AppError, AppState, Caller};
 
 /// Declares the endpoints: name, method, route, allowed roles, and what it does.
 macro_rules! endpoints {
@@ -168,5 +173,85 @@ impl Endpoint {
     /// Whether `role` may call it.
     pub fn allows(self, role: Role) -> bool {
         self.roles().contains(&role)
+    }
+
+    /// Whether it is a page of the web UI (its refusals are pages too).
+    pub fn is_page(self) -> bool {
+        let (_, path) = self.route();
+        path == "/" || path.starts_with("/ui/")
+    }
+}
+
+/// Finds the caller from `Authorization: Bearer <token>` or the pages' session cookie. An unknown or
+/// revoked token is refused (401); no token is the public; a session that expired or ended is the public
+/// too (so its holder can sign in again).
+async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let token = match headers.get(header::AUTHORIZATION) {
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(AppError::Unauthorized)?
+            .to_string(),
+        None => {
+            let Some(id) = crate::security::session_id(headers) else {
+                return Ok(Caller { user: None, csrf: None });
+            };
+            let now = jiff::Timestamp::now().as_second();
+            return match state.store.session_user(token_hash(&id), now).await {
+                Ok(user) => {
+                    Ok(Caller { user: Some(user), csrf: Some(crate::security::csrf_token(&id)) })
+                }
+                Err(truce_store::Error::NotFound) => Ok(Caller { user: None, csrf: None }),
+                Err(e) => Err(e.into()),
+            };
+        }
+    };
+    let token = token.as_str();
+    let hash = token_hash(token);
+    if let Ok(cache) = state.tokens.lock()
+        && let Some((user, at)) = cache.get(&hash)
+        && at.elapsed() < crate::TOKEN_CACHE_TTL
+    {
+        return Ok(Caller { user: Some(user.clone()), csrf: None });
+    }
+    match state.store.user_by_token(hash).await {
+        Ok(user) => {
+            if let Ok(mut cache) = state.tokens.lock() {
+                if cache.len() > 10_000 {
+                    cache.clear();
+                }
+                cache.insert(hash, (user.clone(), std::time::Instant::now()));
+            }
+            Ok(Caller { user: Some(user), csrf: None })
+        }
+        Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The caller of `endpoint`, refused (401/403) unless its role may call it. Run once per request by the
+/// router's binding layer, which hands the caller to the handler as the [`Caller`] extractor.
+pub(crate) async fn authorise<S: Store>(
+    state: &AppState<S>,
+    headers: &HeaderMap,
+    endpoint: Endpoint,
+) -> Result<Caller, AppError> {
+    let c = caller(state, headers).await?;
+    c.require(endpoint)?;
+    Ok(c)
+}
+
+/// A handler's caller, as the router's binding layer authorised it for the handler's own endpoint (from
+/// the [`endpoints!`] table): a handler never names its endpoint, so it cannot name the wrong one.
+impl<T: Send + Sync> FromRequestParts<T> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &T) -> Result<Caller, AppError> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("the route is not bound to an endpoint".into()))
     }
 }

@@ -3,152 +3,33 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use truce_store::{IndexedEntry, Role, Store, token_hash};
+use truce_store::{IndexedEntry, Role, Store};
 
-use crate::{AppError, AppState, Caller, Endpoint};
+use crate::{AppError, AppState, Caller, Endpoint, St};
 
-pub(crate) type St<S> = State<Arc<AppState<S>>>;
-
-/// Finds the caller from `Authorization: Bearer <token>` or the pages' session cookie. An unknown or
-/// revoked token is refused (401); no token is the public; a session that expired or ended is the public
-/// too (so its holder can sign in again).
-async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let token = match headers.get(header::AUTHORIZATION) {
-        Some(value) => value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(AppError::Unauthorized)?
-            .to_string(),
-        None => {
-            let Some(id) = crate::security::session_id(headers) else {
-                return Ok(Caller { user: None, csrf: None });
-            };
-            let now = jiff::Timestamp::now().as_second();
-            return match state.store.session_user(token_hash(&id), now).await {
-                Ok(user) => {
-                    Ok(Caller { user: Some(user), csrf: Some(crate::security::csrf_token(&id)) })
-                }
-                Err(truce_store::Error::NotFound) => Ok(Caller { user: None, csrf: None }),
-                Err(e) => Err(e.into()),
-            };
-        }
-    };
-    let token = token.as_str();
-    let hash = token_hash(token);
-    if let Ok(cache) = state.tokens.lock()
-        && let Some((user, at)) = cache.get(&hash)
-        && at.elapsed() < crate::TOKEN_CACHE_TTL
-    {
-        return Ok(Caller { user: Some(user.clone()), csrf: None });
-    }
-    match state.store.user_by_token(hash).await {
-        Ok(user) => {
-            if let Ok(mut cache) = state.tokens.lock() {
-                if cache.len() > 10_000 {
-                    cache.clear();
-                }
-                cache.insert(hash, (user.clone(), std::time::Instant::now()));
-            }
-            Ok(Caller { user: Some(user), csrf: None })
-        }
-        Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub(crate) async fn authorise<S: Store>(
-    state: &AppState<S>,
-    headers: &HeaderMap,
-    endpoint: Endpoint,
-) -> Result<Caller, AppError> {
-    let c = caller(state, headers).await?;
-    c.require(endpoint)?;
-    Ok(c)
-}
-
-pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
-    let mut router = Router::new();
-    for endpoint in Endpoint::all() {
-        let (_, path) = endpoint.route();
-        let method: MethodRouter<Arc<AppState<S>>> = match endpoint {
-            Endpoint::WhoAmI => get(whoami::<S>),
-            Endpoint::ListScenarios => get(list_scenarios::<S>),
-            Endpoint::SaveScenario => put(save_scenario::<S>),
-            Endpoint::GetScenario => get(get_scenario::<S>),
-            Endpoint::AnalyzeScenario => get(analyze_scenario::<S>),
-            Endpoint::SubmitPreferences => post(submit_preferences::<S>),
-            Endpoint::ListPreferences => get(list_preferences::<S>),
-            Endpoint::GetAgreement => get(get_agreement::<S>),
-            Endpoint::SubmitEntry => post(submit_entry::<S>),
-            Endpoint::NextSequence => get(next_sequence::<S>),
-            Endpoint::RevokeUser => post(revoke_user::<S>),
-            Endpoint::Ready => get(ready::<S>),
-            Endpoint::Queue => get(queue::<S>),
-            Endpoint::Compliance => get(compliance::<S>),
-            Endpoint::Checkpoint => get(checkpoint::<S>),
-            Endpoint::Tile => get(tile::<S>),
-            Endpoint::Home => get(crate::pages::home::<S>),
-            Endpoint::LoginPage => get(crate::pages::login_page::<S>),
-            Endpoint::Login => post(crate::pages::login::<S>),
-            Endpoint::Logout => post(crate::pages::logout::<S>),
-            Endpoint::StancePage => get(crate::pages::stances::<S>),
-            Endpoint::AnalysisPage => get(crate::pages::analysis::<S>),
-            Endpoint::AgreementPage => get(crate::pages::agreement::<S>),
-            Endpoint::MapPage => get(crate::pages::map::<S>),
-            Endpoint::QueuePage => get(crate::pages::queue::<S>),
-            Endpoint::ObservePage => get(crate::pages::observe::<S>),
-            Endpoint::ReportPage => get(crate::pages::report::<S>),
-            Endpoint::LogPage => get(crate::pages::log::<S>),
-            Endpoint::OpenApi => get(openapi::<S>),
-            Endpoint::Events => get(events::<S>),
-            Endpoint::Timeline => get(crate::table::timeline::<S>),
-            Endpoint::Robust => get(crate::table::robust::<S>),
-            Endpoint::Frontier => get(crate::table::frontier::<S>),
-            Endpoint::DraftAgreement => get(crate::table::draft::<S>),
-            Endpoint::CheckAgreement => post(crate::table::check_agreement::<S>),
-            Endpoint::DailyReport => get(daily_report::<S>),
-            Endpoint::Export => get(export::<S>),
-            Endpoint::AddCheckpoint => post(crate::witness::add_checkpoint::<S>),
-            Endpoint::Witnesses => get(crate::witness::list::<S>),
-            Endpoint::TimelinePage => get(crate::pages::timeline::<S>),
-        };
-        router = router.route(path, method);
-    }
-    router.with_state(state)
-}
-
-async fn whoami<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
-    let c = authorise(&st, &headers, Endpoint::WhoAmI).await?;
+pub(crate) async fn whoami<S: Store>(State(_): St<S>, c: Caller) -> Result<Json<Value>, AppError> {
     Ok(Json(match &c.user {
         Some(u) => json!({"name": u.name, "role": u.role.as_str(), "party": u.party}),
         None => json!({"name": null, "role": "public", "party": null}),
     }))
 }
 
-async fn list_scenarios<S: Store>(
-    State(st): St<S>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::ListScenarios).await?;
+pub(crate) async fn list_scenarios<S: Store>(State(st): St<S>) -> Result<Json<Value>, AppError> {
     Ok(Json(json!({"scenarios": st.store.scenarios().await?})))
 }
 
-async fn save_scenario<S: Store>(
+pub(crate) async fn save_scenario<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    c: Caller,
     Path(slug): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    let c = authorise(&st, &headers, Endpoint::SaveScenario).await?;
     if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err(AppError::Invalid(vec![format!(
@@ -185,23 +66,21 @@ async fn save_scenario<S: Store>(
 }
 
 #[derive(Deserialize)]
-struct VersionQuery {
+pub(crate) struct VersionQuery {
     version: Option<i64>,
 }
 
-async fn get_scenario<S: Store>(
+pub(crate) async fn get_scenario<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::GetScenario).await?;
     let v = st.store.scenario(&slug, q.version).await?;
     Ok(Json(json!({"slug": v.slug, "version": v.version, "text": v.text})))
 }
 
 #[derive(Deserialize)]
-struct AnalysisQuery {
+pub(crate) struct AnalysisQuery {
     confidential: Option<bool>,
     as_of: Option<String>,
     parties: Option<String>,
@@ -209,13 +88,12 @@ struct AnalysisQuery {
 
 /// The analysis, exactly as `truce analyze --format json` prints it (`truce.analysis/1`, schema
 /// `docs/schema/analysis.schema.json`): `?as_of=YYYY-MM-DD`, `&parties=A,B`, `&confidential=true`.
-async fn analyze_scenario<S: Store>(
+pub(crate) async fn analyze_scenario<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(slug): Path<String>,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Response, AppError> {
-    let caller = authorise(&st, &headers, Endpoint::AnalyzeScenario).await?;
     let confidential = crate::table::confidential(&caller, q.confidential)?;
     let scenario = crate::table::load(&st, &slug, confidential).await?;
     let as_of = q
@@ -244,18 +122,17 @@ async fn analyze_scenario<S: Store>(
 }
 
 #[derive(Deserialize)]
-struct PartyQuery {
+pub(crate) struct PartyQuery {
     party: Option<String>,
 }
 
-async fn submit_preferences<S: Store>(
+pub(crate) async fn submit_preferences<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    c: Caller,
     Path(slug): Path<String>,
     Query(q): Query<PartyQuery>,
     body: String,
 ) -> Result<Response, AppError> {
-    let c = authorise(&st, &headers, Endpoint::SubmitPreferences).await?;
     let user = c.user.as_ref().ok_or(AppError::Unauthorized)?;
     // A delegate submits for its own party only; the mediator names the party.
     let party = match (user.role, &user.party, q.party) {
@@ -285,12 +162,10 @@ async fn submit_preferences<S: Store>(
     Ok((StatusCode::CREATED, Json(json!({"id": id, "party": party}))).into_response())
 }
 
-async fn list_preferences<S: Store>(
+pub(crate) async fn list_preferences<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::ListPreferences).await?;
     let subs = st.store.submissions(&slug, None).await?;
     Ok(Json(
         json!({"submissions": subs.iter().map(|s| json!({"id": s.id, "party": s.party, "author": s.author, "text": s.text})).collect::<Vec<_>>()}),
@@ -301,11 +176,7 @@ fn watch<S: Store>(st: &AppState<S>) -> Result<&Arc<crate::Watch>, AppError> {
     st.watch.as_ref().ok_or(AppError::NotFound)
 }
 
-async fn get_agreement<S: Store>(
-    State(st): St<S>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::GetAgreement).await?;
+pub(crate) async fn get_agreement<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     let w = watch(&st)?;
     Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], w.agreement_text.clone())
         .into_response())
@@ -345,12 +216,11 @@ pub(crate) fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry
     out
 }
 
-async fn submit_entry<S: Store>(
+pub(crate) async fn submit_entry<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    caller: Caller,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let caller = authorise(&st, &headers, Endpoint::SubmitEntry).await?;
     let w = watch(&st)?;
     let entry =
         truce_watch::entry::decode(&body).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
@@ -414,8 +284,7 @@ async fn submit_entry<S: Store>(
     Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
 }
 
-async fn ready<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Ready).await?;
+pub(crate) async fn ready<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     if let Some(w) = &st.watch
         && let Err(why) = w.ready()
     {
@@ -425,12 +294,10 @@ async fn ready<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Respons
     Ok(Json(json!({"ready": true})).into_response())
 }
 
-async fn revoke_user<S: Store>(
+pub(crate) async fn revoke_user<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::RevokeUser).await?;
     let user = st.store.user_by_name(&name).await?;
     let tokens = st.store.revoke_user(user.id).await?;
     // This server stops trusting them at once; others within their cache's lifetime.
@@ -440,20 +307,17 @@ async fn revoke_user<S: Store>(
     Ok(Json(json!({"user": name, "tokens_revoked": tokens, "sessions_ended": true})))
 }
 
-async fn next_sequence<S: Store>(
+pub(crate) async fn next_sequence<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Path(key): Path<String>,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::NextSequence).await?;
     let w = watch(&st)?;
     truce_watch::entry::parse_key(&key).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     let next = w.next_seq(&key);
     Ok(Json(json!({"key": key, "next": next})))
 }
 
-async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::Queue).await?;
+pub(crate) async fn queue<S: Store>(State(st): St<S>) -> Result<Json<Value>, AppError> {
     let q = st.store.queue(200).await?;
     Ok(Json(
         json!({"queue": q.iter().map(|e| json!({"index": e.index, "day": e.day, "class": e.class, "state": e.state, "author": e.author})).collect::<Vec<_>>()}),
@@ -461,16 +325,14 @@ async fn queue<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Va
 }
 
 #[derive(Deserialize)]
-struct AsOf {
+pub(crate) struct AsOf {
     as_of: Option<String>,
 }
 
-async fn compliance<S: Store>(
+pub(crate) async fn compliance<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Query(q): Query<AsOf>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Compliance).await?;
     let w = watch(&st)?.clone();
     let given =
         match q.as_of {
@@ -492,18 +354,16 @@ async fn compliance<S: Store>(
 }
 
 #[derive(Deserialize)]
-struct ReportQuery {
+pub(crate) struct ReportQuery {
     date: Option<String>,
     view: Option<String>,
     format: Option<String>,
 }
 
-async fn daily_report<S: Store>(
+pub(crate) async fn daily_report<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::DailyReport).await?;
     let html = match q.format.as_deref() {
         None | Some("md") => false,
         Some("html") => true,
@@ -517,7 +377,7 @@ async fn daily_report<S: Store>(
         return Err(AppError::Invalid(vec![format!("date {d:?}: expected YYYY-MM-DD")]));
     }
     let shared = if html { "api-html" } else { "api-md" };
-    let text = crate::pages::daily_now(
+    let text = crate::reads::daily_now(
         &st,
         shared,
         q.date.as_deref(),
@@ -530,17 +390,15 @@ async fn daily_report<S: Store>(
 }
 
 #[derive(Deserialize)]
-struct ExportQuery {
+pub(crate) struct ExportQuery {
     format: Option<String>,
     view: Option<String>,
 }
 
-async fn export<S: Store>(
+pub(crate) async fn export<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Export).await?;
     let w = watch(&st)?;
     let view = truce_watch::boundary::view(
         q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW),
@@ -578,8 +436,7 @@ async fn export<S: Store>(
     Ok(([(header::CONTENT_TYPE, kind)], body).into_response())
 }
 
-async fn checkpoint<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Checkpoint).await?;
+pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     let w = watch(&st)?;
     let note = crate::witness::served(w, &st.witnesses);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
@@ -590,12 +447,10 @@ async fn checkpoint<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Re
         .into_response())
 }
 
-async fn tile<S: Store>(
+pub(crate) async fn tile<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
     Path(path): Path<String>,
 ) -> Result<Response, AppError> {
-    authorise(&st, &headers, Endpoint::Tile).await?;
     let w = watch(&st)?;
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
@@ -608,11 +463,7 @@ async fn tile<S: Store>(
         .into_response())
 }
 
-pub(crate) fn metrics_routes<S: Store>(state: Arc<AppState<S>>) -> Router {
-    Router::new().route("/metrics", get(metrics::<S>)).with_state(state)
-}
-
-async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     let mut out = String::new();
     if let Some(w) = &st.watch {
         let size = w.size();
@@ -682,14 +533,15 @@ pub fn openapi_document() -> Value {
     })
 }
 
-async fn openapi<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::OpenApi).await?;
+pub(crate) async fn openapi<S: Store>(State(_): St<S>) -> Result<Json<Value>, AppError> {
     Ok(Json(openapi_document()))
 }
 
-async fn events<S: Store>(State(st): St<S>, headers: HeaderMap) -> Result<Response, AppError> {
+pub(crate) async fn events<S: Store>(
+    State(st): St<S>,
+    caller: Caller,
+) -> Result<Response, AppError> {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    let caller = authorise(&st, &headers, Endpoint::Events).await?;
     // Streams are capped in total and per caller; the slot is freed when the stream is dropped.
     let who = caller.user.as_ref().map_or(0, |u| u.id);
     let slot = {

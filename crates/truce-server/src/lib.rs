@@ -12,8 +12,11 @@ pub mod auth;
 mod handlers;
 pub mod launch;
 mod pages;
+mod reads;
+mod routes;
 pub mod security;
 mod table;
+mod views;
 pub mod watch;
 mod witness;
 
@@ -26,6 +29,9 @@ use truce_store::{Role, Store, User};
 use truce_tlog::sequencer::SequencerConfig;
 
 pub use auth::Endpoint;
+
+/// A handler's view of the state.
+pub(crate) type St<S> = axum::extract::State<Arc<AppState<S>>>;
 pub use handlers::openapi_document;
 pub use table::MAX_DRAWS;
 pub use watch::Watch;
@@ -435,12 +441,12 @@ impl IntoResponse for AppError {
 
 /// The router: every [`Endpoint`], behind its authorisation, inside the [`security`] layer.
 pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
-    handlers::routes(state).layer(axum::middleware::from_fn(security::layer))
+    routes::routes(state).layer(axum::middleware::from_fn(security::layer))
 }
 
 /// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.
 pub fn metrics_router<S: Store>(state: Arc<AppState<S>>) -> Router {
-    handlers::metrics_routes(state)
+    routes::metrics_routes(state)
 }
 
 /// Indexes, in the store, the log entries it does not hold yet (after a restart, or a log written

@@ -4,17 +4,17 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use truce_scenario::{Date, PartyIx, Scenario};
 use truce_store::Store;
 
-use crate::handlers::{St, authorise};
+use crate::St;
 use truce_store::Role;
 
-use crate::{AppError, AppState, Caller, Endpoint};
+use crate::{AppError, AppState, Caller};
 
 /// Whether an analysis may use the parties' confidential preference submissions: only a mediator's,
 /// and only when asked (`?confidential=true`).
@@ -164,11 +164,10 @@ pub(crate) fn timeline_report(
 
 pub(crate) async fn timeline<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(slug): Path<String>,
     Query(q): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
-    let caller = authorise(&st, &headers, Endpoint::Timeline).await?;
     let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
@@ -190,11 +189,10 @@ pub const MAX_DRAWS: u64 = 2_000;
 
 pub(crate) async fn robust<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(slug): Path<String>,
     Query(q): Query<RobustQuery>,
 ) -> Result<Response, AppError> {
-    let caller = authorise(&st, &headers, Endpoint::Robust).await?;
     let confidential = confidential(&caller, q.confidential)?;
     let draws = q.draws.unwrap_or(200);
     if draws == 0 || draws > MAX_DRAWS {
@@ -249,11 +247,10 @@ pub(crate) fn frontier_report(
 
 pub(crate) async fn frontier<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(slug): Path<String>,
     Query(q): Query<FrontierQuery>,
 ) -> Result<Response, AppError> {
-    let caller = authorise(&st, &headers, Endpoint::Frontier).await?;
     let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
@@ -276,11 +273,10 @@ pub(crate) struct DraftQuery {
 
 pub(crate) async fn draft<S: Store>(
     State(st): St<S>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(slug): Path<String>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, AppError> {
-    let caller = authorise(&st, &headers, Endpoint::DraftAgreement).await?;
     let confidential = confidential(&caller, q.confidential)?;
     let scenario = load(&st, &slug, confidential).await?;
     let package = q.package.unwrap_or_else(|| "nash".to_string());
@@ -301,11 +297,9 @@ pub(crate) async fn draft<S: Store>(
 }
 
 pub(crate) async fn check_agreement<S: Store>(
-    State(st): St<S>,
-    headers: HeaderMap,
+    State(_): St<S>,
     body: String,
 ) -> Result<Json<Value>, AppError> {
-    authorise(&st, &headers, Endpoint::CheckAgreement).await?;
     let (agreement, diags) = truce_accord::parse("agreement.toml", &body);
     let diagnostics: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     let Some(a) = agreement else {

@@ -944,3 +944,31 @@ async fn issue10_cookies_are_secure_behind_https() {
     assert!(headers.get("set-cookie").unwrap().to_str().unwrap().ends_with("; Secure"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The navigation lists the Table's pages of every scenario on file (it named `ukraine-2025` whatever
+/// the deployment held), and every link it shows opens for the role that sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue11_the_navigation_comes_from_the_scenarios_on_file() {
+    let s = server("nav", 4096).await;
+    let seed = std::fs::read_to_string(root().join("scenarios/ukraine-2025.toml")).unwrap();
+    s.store.save_scenario("second-table", &seed, 1).await.unwrap();
+    for (role, _, token) in &s.tokens {
+        let (status, page, _) = call(&s.router, "GET", "/", Some(token), vec![]).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = String::from_utf8(page).unwrap();
+        let nav = page.split("<nav").nth(1).unwrap().split("</nav>").next().unwrap();
+        let links: Vec<&str> =
+            nav.split("href=\"").skip(1).filter_map(|r| r.split('"').next()).collect();
+        let table = [Role::Mediator, Role::Analyst, Role::PartyDelegate].contains(role);
+        assert_eq!(
+            links.contains(&"/ui/scenarios/second-table/analysis"),
+            table,
+            "{role:?}: {links:?}"
+        );
+        for link in links {
+            let (status, _, _) = call(&s.router, "GET", link, Some(token), vec![]).await;
+            assert_eq!(status, StatusCode::OK, "{role:?} follows {link}");
+        }
+    }
+    std::fs::remove_dir_all(&s.dir).ok();
+}

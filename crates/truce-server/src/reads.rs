@@ -1,0 +1,58 @@
+//! Reads of the log that the API and the pages share: compliance and the daily report as of a day,
+//! computed as heavy work and shared with readers asking the same thing of the same durable log.
+
+use std::sync::Arc;
+
+use truce_store::Store;
+
+use crate::{AppError, AppState};
+
+/// The compliance report as of `as_of` (default today, clipped into the mission), and the agreement's
+/// title.
+pub(crate) async fn compliance_now<S: Store>(
+    st: &AppState<S>,
+    as_of: Option<&str>,
+) -> Result<(truce_watch::compliance::Report, String), AppError> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
+    let as_of: Option<truce_scenario::Date> = as_of.and_then(|d| d.parse().ok());
+    st.heavy_shared(format!("compliance page {as_of:?}"), move || -> Result<_, String> {
+        let state = w.read().map_err(|e| format!("{e:?}"))?;
+        let as_of = crate::report_day(state.registry(), as_of);
+        Ok(Arc::new((state.evaluate(as_of), state.agreement().title.clone())))
+    })
+    .await?
+    .map(|r| r.as_ref().clone())
+    .map_err(AppError::Internal)
+}
+
+/// The daily report for `date` (default today, clipped into the mission), rendered by `render`, as heavy
+/// work whose result is shared with readers asking the same `kind` of rendering meanwhile.
+pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
+    st: &AppState<S>,
+    kind: &str,
+    date: Option<&str>,
+    view: Option<&str>,
+    render: impl FnOnce(
+        &truce_watch::report::Daily,
+        &truce_watch::boundary::View,
+        &truce_accord::Agreement,
+    ) -> T
+    + Send
+    + 'static,
+) -> Result<T, AppError> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
+    let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
+        .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    let date: Option<truce_scenario::Date> = date.and_then(|d| d.parse().ok());
+    let key = format!("daily {kind} {date:?} {}", view.id);
+    st.heavy_shared(key, move || -> Result<T, String> {
+        let state = w.read().map_err(|e| format!("{e:?}"))?;
+        let date = crate::report_day(state.registry(), date);
+        let a = state.agreement();
+        let daily = truce_watch::report::daily(a, &state, date, view);
+        drop(state);
+        Ok(render(&daily, view, a))
+    })
+    .await?
+    .map_err(AppError::Internal)
+}

@@ -1,0 +1,91 @@
+//! The router: every [`Endpoint`] of the table bound to its handler, behind a layer that authorises the
+//! caller for that endpoint and hands the handler its [`Caller`]. A page's refusal is a page; an API's
+//! is JSON.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use truce_store::Store;
+
+use crate::{AppState, Endpoint, handlers, pages, table, views, witness};
+
+pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
+    let mut router = Router::new();
+    for endpoint in Endpoint::all() {
+        let (_, path) = endpoint.route();
+        let method: MethodRouter<Arc<AppState<S>>> = match endpoint {
+            Endpoint::WhoAmI => get(handlers::whoami::<S>),
+            Endpoint::ListScenarios => get(handlers::list_scenarios::<S>),
+            Endpoint::SaveScenario => put(handlers::save_scenario::<S>),
+            Endpoint::GetScenario => get(handlers::get_scenario::<S>),
+            Endpoint::AnalyzeScenario => get(handlers::analyze_scenario::<S>),
+            Endpoint::SubmitPreferences => post(handlers::submit_preferences::<S>),
+            Endpoint::ListPreferences => get(handlers::list_preferences::<S>),
+            Endpoint::GetAgreement => get(handlers::get_agreement::<S>),
+            Endpoint::SubmitEntry => post(handlers::submit_entry::<S>),
+            Endpoint::NextSequence => get(handlers::next_sequence::<S>),
+            Endpoint::RevokeUser => post(handlers::revoke_user::<S>),
+            Endpoint::Ready => get(handlers::ready::<S>),
+            Endpoint::Queue => get(handlers::queue::<S>),
+            Endpoint::Compliance => get(handlers::compliance::<S>),
+            Endpoint::Checkpoint => get(handlers::checkpoint::<S>),
+            Endpoint::Tile => get(handlers::tile::<S>),
+            Endpoint::Home => get(pages::home::<S>),
+            Endpoint::LoginPage => get(pages::login_page::<S>),
+            Endpoint::Login => post(pages::login::<S>),
+            Endpoint::Logout => post(pages::logout::<S>),
+            Endpoint::StancePage => get(pages::stances::<S>),
+            Endpoint::AnalysisPage => get(pages::analysis::<S>),
+            Endpoint::AgreementPage => get(pages::agreement::<S>),
+            Endpoint::MapPage => get(pages::map::<S>),
+            Endpoint::QueuePage => get(pages::queue::<S>),
+            Endpoint::ObservePage => get(pages::observe::<S>),
+            Endpoint::ReportPage => get(pages::report::<S>),
+            Endpoint::LogPage => get(pages::log::<S>),
+            Endpoint::OpenApi => get(handlers::openapi::<S>),
+            Endpoint::Events => get(handlers::events::<S>),
+            Endpoint::Timeline => get(table::timeline::<S>),
+            Endpoint::Robust => get(table::robust::<S>),
+            Endpoint::Frontier => get(table::frontier::<S>),
+            Endpoint::DraftAgreement => get(table::draft::<S>),
+            Endpoint::CheckAgreement => post(table::check_agreement::<S>),
+            Endpoint::DailyReport => get(handlers::daily_report::<S>),
+            Endpoint::Export => get(handlers::export::<S>),
+            Endpoint::AddCheckpoint => post(witness::add_checkpoint::<S>),
+            Endpoint::Witnesses => get(witness::list::<S>),
+            Endpoint::TimelinePage => get(pages::timeline::<S>),
+        };
+        let bound = method.route_layer(axum::middleware::from_fn_with_state(
+            (state.clone(), endpoint),
+            bind::<S>,
+        ));
+        router = router.route(path, bound);
+    }
+    router.with_state(state)
+}
+
+/// The metrics listener's routes.
+pub(crate) fn metrics_routes<S: Store>(state: Arc<AppState<S>>) -> Router {
+    Router::new().route("/metrics", get(handlers::metrics::<S>)).with_state(state)
+}
+
+/// Authorises the caller for `endpoint` before its handler runs, and leaves the [`crate::Caller`] in the
+/// request for the handler's extractor.
+async fn bind<S: Store>(
+    State((st, endpoint)): State<(Arc<AppState<S>>, Endpoint)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match crate::auth::authorise(&st, request.headers(), endpoint).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(e) if endpoint.is_page() => views::error_page(e, None),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,147 @@
+//! The pages' templates: the layout every page shares (header, navigation by role and by the scenarios
+//! on file, the signed-in user), the error page, and small helpers. Templates are `maud` macros,
+//! checked at compile time, and escape every value by default; `PreEscaped` is used only for the SVG
+//! and HTML that the core crates' renderers produce and for this crate's own constant scripts and style.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::{AppError, Caller, Endpoint};
+
+/// Digits grouped by thousands, for people: 1769472 → 1,769,472.
+pub(crate) fn grouped(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && ch.is_ascii_digit() {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+const CSS: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111;background:#fff;line-height:1.45}\
+header{background:#1d3557;color:#fff;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
+header a{color:#fff}header nav{display:flex;gap:.8rem;flex-wrap:wrap}main{max-width:72rem;margin:1rem auto;padding:0 1rem}\
+a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f4a261;outline-offset:2px}\
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top}\
+th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{background:#a7e3b4}.s-unknown{background:#e9ecef}\
+.s-opposed{background:#f6c177}.s-red_line{background:#b42318;color:#fff}.st-compliant{color:#1a7f37}.st-verified_violation,.st-disputed{color:#b42318;font-weight:bold}\
+.st-alleged_violation,.st-unverifiable{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}.muted{color:#555}\
+button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
+.wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}label.plain{font-weight:normal;margin-right:1rem}\
+.who{margin-left:auto}.who form{display:inline}";
+
+/// What the shared header needs: the caller, and the scenarios on file (for the Table's links).
+pub(crate) struct Chrome<'a> {
+    /// Who is looking.
+    pub caller: &'a Caller,
+    /// The scenarios' slugs, when the caller may open them.
+    pub scenarios: &'a [String],
+}
+
+/// A whole page: the shared header with navigation (by role; the Table's pages once per scenario on
+/// file), and `body`.
+pub(crate) fn page(title: &str, chrome: &Chrome<'_>, body: Markup) -> Html<String> {
+    let caller = chrome.caller;
+    let role = caller.role();
+    let table: &[(Endpoint, &str, &str)] = &[
+        (Endpoint::StancePage, "", "Positions"),
+        (Endpoint::AnalysisPage, "/analysis", "Analysis"),
+        (Endpoint::TimelinePage, "/timeline", "Timeline"),
+    ];
+    let watch: &[(Endpoint, &str, &str)] = &[
+        (Endpoint::AgreementPage, "/ui/agreement", "Agreement"),
+        (Endpoint::MapPage, "/ui/map", "Map"),
+        (Endpoint::ObservePage, "/ui/observe", "Observe"),
+        (Endpoint::QueuePage, "/ui/queue", "Verification queue"),
+        (Endpoint::ReportPage, "/ui/reports/daily", "Daily report"),
+        (Endpoint::LogPage, "/ui/log", "Log"),
+    ];
+    let several = chrome.scenarios.len() > 1;
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="csrf-token" content=(caller.csrf.as_deref().unwrap_or(""));
+                title { (title) " — Truce" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header {
+                    strong { "Truce" }
+                    nav aria-label="Main" {
+                        a href="/" { "Home" }
+                        @for slug in chrome.scenarios {
+                            @for (endpoint, suffix, label) in table {
+                                @if endpoint.allows(role) {
+                                    a href={ "/ui/scenarios/" (slug) (suffix) } {
+                                        (label) @if several { " (" (slug) ")" }
+                                    }
+                                }
+                            }
+                        }
+                        @for (endpoint, href, label) in watch {
+                            @if endpoint.allows(role) { a href=(href) { (label) } }
+                        }
+                    }
+                    span.who {
+                        @match &caller.user {
+                            Some(u) => {
+                                (u.name) " (" (role.as_str())
+                                @if let Some(p) = &u.party { ", " (p) }
+                                ") "
+                                form method="post" action={ "/ui/logout?csrf=" (caller.csrf.as_deref().unwrap_or("")) } {
+                                    button type="submit" { "Sign out" }
+                                }
+                            }
+                            None => a href="/ui/login" { "Sign in" },
+                        }
+                    }
+                }
+                main #main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    };
+    Html(markup.into_string())
+}
+
+/// An error as a page, with the same status the API would give; a server fault is the API's JSON.
+pub(crate) fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
+    let (status, text) = match &e {
+        AppError::Unauthorized => {
+            (StatusCode::UNAUTHORIZED, html! { "Please " a href="/ui/login" { "sign in" } "." })
+        }
+        AppError::Forbidden(m) => {
+            (StatusCode::FORBIDDEN, html! { "Your role may not open this page: " (m) "." })
+        }
+        AppError::NotFound => (StatusCode::NOT_FOUND, html! { "Not found." }),
+        AppError::Invalid(why) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            html! {
+                "The request cannot be answered: "
+                @for (k, w) in why.iter().enumerate() { @if k > 0 { "; " } (w) }
+                "."
+            },
+        ),
+        _ => return e.into_response(),
+    };
+    let public = Caller { user: None, csrf: None };
+    let chrome = Chrome { caller: caller.unwrap_or(&public), scenarios: &[] };
+    let mut response =
+        (status, page("Not available", &chrome, html! { p role="alert" { (text) } }))
+            .into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    }
+    response
+}
