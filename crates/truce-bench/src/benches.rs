@@ -163,6 +163,7 @@ pub fn log_bench(dir: &Path, entries_per_run: u64, max_age_ms: u64) -> anyhow::R
             max_batch,
             max_age: Duration::from_millis(max_age_ms),
             max_pending: 1 << 16,
+            integrate_every: Duration::ZERO,
         };
         let seq = Arc::new(Sequencer::start(log, config)?);
         // As a server would: one admission worker per core verifies each entry's signature and queues it
@@ -669,10 +670,17 @@ async fn submit_all(
                                 .header("authorization", "Bearer bench-token")
                                 .send(&e[..])
                             {
-                                Ok(r) if r.status().as_u16() == 201 => {
+                                // The body is read to its end, so that the connection is
+                                // kept alive for the next submission.
+                                Ok(mut r) if r.status().as_u16() == 201 => {
+                                    let _ = r.body_mut().read_to_vec();
                                     lat.push(t.elapsed().as_secs_f64())
                                 }
-                                _ => errors += 1,
+                                Ok(mut r) => {
+                                    let _ = r.body_mut().read_to_vec();
+                                    errors += 1
+                                }
+                                Err(_) => errors += 1,
                             }
                         }
                         (lat, errors)

@@ -158,6 +158,7 @@ fn stress_append(
         max_batch: 64,
         max_age: std::time::Duration::from_millis(5),
         max_pending: 4096,
+        integrate_every: std::time::Duration::ZERO,
     };
     let seq = Arc::new(truce_tlog::sequencer::Sequencer::start(log, config)?);
     let out =

@@ -331,6 +331,7 @@ pub fn default_sequencer() -> SequencerConfig {
         max_batch: 256,
         max_age: std::time::Duration::from_millis(4),
         max_pending: 8192,
+        integrate_every: std::time::Duration::from_millis(25),
     }
 }
 

@@ -1,14 +1,19 @@
 //! The journal: where the [`crate::sequencer::Sequencer`] makes a batch durable before acknowledging it.
 //!
-//! Each batch is one file, `.state/journal/<first index, 20 digits>`, committed through [`Storage`] like any
-//! other write (temporary file, flush, rename, directory flush). That is one small file per batch, against
-//! the several tiles, bundles and record a batch touches in the tree, so acknowledgement waits for one flush
-//! round instead of two. The log integrates journalled batches into its tiles afterwards, then removes their
-//! files; [`crate::log::Log::open`] integrates any batch still journalled, so an acknowledged entry is never
-//! lost and always keeps its index.
+//! The journal is a series of segment files, `.state/journal/<index of its first entry, 20 digits>`. The
+//! sequencer appends each batch to the current segment as one record and flushes it
+//! ([`Storage::append`]): one write and one data flush per batch, no new file, against the several tiles,
+//! bundles and record a batch touches in the tree, so acknowledgement waits for one flush instead of a
+//! round of them. A segment is closed when it passes [`SEGMENT_BYTES`] and the next batch opens a new one.
+//! The log integrates journalled batches into its tiles afterwards, then removes the segments that are
+//! closed and wholly integrated; [`crate::log::Log::open`] integrates any batch still journalled, so an
+//! acknowledged entry is never lost and always keeps its index.
 //!
-//! A journal file is: the first index (u64, big-endian), the number of entries (u32, big-endian), the
-//! entries as in an entry bundle (u16 big-endian length, then the bytes), and the SHA-256 of all that.
+//! A record is: the first index (u64, big-endian), the number of entries (u32, big-endian), the entries
+//! as in an entry bundle (u16 big-endian length, then the bytes), and the SHA-256 of all that. A crash
+//! during an append can leave a torn record at the end of a segment: it was never acknowledged, and
+//! reading stops there (a gap that this hides is still caught by [`pending`], as acknowledged entries
+//! missing before later ones).
 
 use sha2::{Digest, Sha256};
 
@@ -19,6 +24,9 @@ use crate::tile::{parse_bundle, push_entry};
 /// The directory of journal files.
 pub const JOURNAL_DIR: &str = ".state/journal";
 
+/// A segment is closed once it holds this many bytes.
+pub const SEGMENT_BYTES: u64 = 8 << 20;
+
 /// One journalled batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
@@ -26,9 +34,11 @@ pub struct Batch {
     pub first: u64,
     /// The entries, at indices `first..first + entries.len()`.
     pub entries: Vec<Vec<u8>>,
+    /// The segment that holds it: the index of the segment's first entry.
+    pub segment: u64,
 }
 
-/// The path of the journal file of the batch starting at `first`.
+/// The path of the segment whose first entry has index `first`.
 pub fn path(first: u64) -> String {
     format!("{JOURNAL_DIR}/{first:020}")
 }
@@ -48,24 +58,63 @@ pub fn encode(first: u64, entries: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
     Ok(data)
 }
 
-/// Decodes a journal file, checking its digest and its entry count.
+/// Decodes one record (the whole of `data`), checking its digest and its entry count. The batch's
+/// segment is left 0.
 pub fn decode(data: &[u8]) -> Result<Batch, Error> {
-    let bad = |why: &str| Error::Tampered(format!("corrupt journal file: {why}"));
+    match decode_record(data)? {
+        (batch, used) if used == data.len() => Ok(batch),
+        _ => Err(Error::Tampered("corrupt journal record: bytes after the digest".into())),
+    }
+}
+
+/// Decodes the record at the start of `data`: the batch and the record's length.
+fn decode_record(data: &[u8]) -> Result<(Batch, usize), Error> {
+    let bad = |why: &str| Error::Tampered(format!("corrupt journal record: {why}"));
     if data.len() < 12 + 32 {
         return Err(bad("too short"));
     }
-    let (body, digest) = data.split_at(data.len() - 32);
-    if Sha256::digest(body).as_slice() != digest {
+    let first = u64::from_be_bytes(data[..8].try_into().map_err(|_| bad("header"))?);
+    let count = u32::from_be_bytes(data[8..12].try_into().map_err(|_| bad("header"))?);
+    // The entries: `count` length-prefixed byte strings.
+    let mut at = 12usize;
+    for _ in 0..count {
+        let len = data.get(at..at + 2).ok_or_else(|| bad("truncated entry length"))?;
+        at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+        if at > data.len() {
+            return Err(bad("truncated entry"));
+        }
+    }
+    let digest = data.get(at..at + 32).ok_or_else(|| bad("truncated digest"))?;
+    if Sha256::digest(&data[..at]).as_slice() != digest {
         return Err(bad("digest mismatch"));
     }
-    let first = u64::from_be_bytes(body[..8].try_into().map_err(|_| bad("header"))?);
-    let count = u32::from_be_bytes(body[8..12].try_into().map_err(|_| bad("header"))?);
     let entries: Vec<Vec<u8>> =
-        parse_bundle(&body[12..])?.into_iter().map(<[u8]>::to_vec).collect();
+        parse_bundle(&data[12..at])?.into_iter().map(<[u8]>::to_vec).collect();
     if entries.len() != count as usize {
         return Err(bad("entry count"));
     }
-    Ok(Batch { first, entries })
+    Ok((Batch { first, entries, segment: 0 }, at + 32))
+}
+
+/// The records of the segment at `path` that starts at index `segment`, in order, up to the first
+/// record that does not decode (a torn tail, never acknowledged).
+fn decode_segment(path: &str, segment: u64, data: &[u8]) -> Result<Vec<Batch>, Error> {
+    let mut batches: Vec<Batch> = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let Ok((mut batch, used)) = decode_record(rest) else { break };
+        let expected = batches.last().map_or(segment, |b| b.first + b.entries.len() as u64);
+        if batch.first != expected {
+            return Err(Error::Tampered(format!(
+                "{path}: a record starts at index {}, not {expected}",
+                batch.first
+            )));
+        }
+        batch.segment = segment;
+        batches.push(batch);
+        rest = &rest[used..];
+    }
+    Ok(batches)
 }
 
 /// Every journalled batch, in index order.
@@ -73,12 +122,13 @@ pub fn read_all(storage: &dyn Storage) -> Result<Vec<Batch>, Error> {
     let mut batches = Vec::new();
     for name in storage.list(JOURNAL_DIR)? {
         let path = format!("{JOURNAL_DIR}/{name}");
+        let segment: u64 = name
+            .parse()
+            .ok()
+            .filter(|s| self::path(*s) == path)
+            .ok_or_else(|| Error::Tampered(format!("{path} is not a journal segment")))?;
         let Some(data) = storage.read(&path)? else { continue };
-        let batch = decode(&data).map_err(|e| Error::Tampered(format!("{path}: {e}")))?;
-        if path != self::path(batch.first) {
-            return Err(Error::Tampered(format!("{path} holds the batch from {}", batch.first)));
-        }
-        batches.push(batch);
+        batches.extend(decode_segment(&path, segment, &data)?);
     }
     batches.sort_by_key(|b| b.first);
     Ok(batches)

@@ -6,14 +6,13 @@
 //!
 //! 1. A submitter queues the entry (at most [`crate::tile::MAX_ENTRY`] bytes); if too many are waiting it
 //!    is pushed back at once.
-//! 2. The sequencer closes a batch (on count or age), gives it the next indices and commits it as one
-//!    [`crate::journal`] file (temporary file, flush, rename, directory flush). Then it acknowledges each
-//!    entry with its index. From here a crash loses nothing: the entry and its index are durable.
+//! 2. The sequencer closes a batch (on count or age), gives it the next indices and appends it to the
+//!    [`crate::journal`] as one record, flushed to disk. Then it acknowledges each entry with its index. From here a crash loses nothing: the entry and its index are durable.
 //! 3. The integrator takes the journalled batches ([`Log::integrate`]): their leaf hashes extend the right
 //!    edge of the tree held in memory (one partial tile per level); tiles that fill up are written whole
 //!    and their roots move up a level.
 //! 4. The new and rewritten tiles and entry bundles, and the new size and root in `.state/signed`, are
-//!    committed to storage together, **before** anything is signed. The batches' journal files are removed.
+//!    committed to storage together, **before** anything is signed. Journal segments wholly integrated are removed.
 //! 5. The checkpoint for the new tree is signed and committed as `checkpoint` ([`Log::publish`]).
 //!
 //! Without the sequencer, [`Log::append`] does steps 3–5 on its own and returns after step 5.
@@ -55,6 +54,8 @@ pub struct Log<S: Storage> {
     /// The entries of the right-edge (partial) bundle.
     bundle: Vec<Vec<u8>>,
     checkpoint: Note,
+    /// Journal segments that held batches integrated since opening, not yet removed.
+    segments: std::collections::BTreeSet<u64>,
 }
 
 impl<S: Storage> std::fmt::Debug for Log<S> {
@@ -124,6 +125,7 @@ impl<S: Storage> Log<S> {
             edge: Vec::new(),
             bundle: Vec::new(),
             checkpoint: Note { text: String::new(), signatures: Vec::new() },
+            segments: std::collections::BTreeSet::new(),
         };
         log.publish_checkpoint()?;
         Ok(log)
@@ -197,6 +199,7 @@ impl<S: Storage> Log<S> {
             edge,
             bundle,
             checkpoint: Note { text: String::new(), signatures: Vec::new() },
+            segments: std::collections::BTreeSet::new(),
         };
         if (size, root) != (recorded_size, recorded_root) {
             // Bring the record back to the tree the tiles hold, before anything else is signed.
@@ -214,7 +217,10 @@ impl<S: Storage> Log<S> {
             log.append_durable(&pending)?;
             log.publish()?;
         }
-        log.forget(&batches)?;
+        // Every journalled batch is in the tree now: no segment is needed any more.
+        for name in log.storage.list(journal::JOURNAL_DIR)? {
+            log.storage.remove(&format!("{}/{name}", journal::JOURNAL_DIR))?;
+        }
         Ok(log)
     }
 
@@ -376,13 +382,17 @@ impl<S: Storage> Log<S> {
         self.forget(batches)
     }
 
-    /// Removes the journal files of batches the tree now holds. Not durable, and need not be: a file that
-    /// comes back after a crash is below the recorded size, so it is skipped and removed again.
+    /// Removes the journal segments the tree now holds wholly: those before the last batch's segment
+    /// (the sequencer has closed them, and their batches came first). The last batch's segment may still
+    /// be written to, so it stays. Not durable, and need not be: a segment that comes back after a crash
+    /// holds only entries below the recorded size, which are skipped, and it is removed on opening.
     fn forget(&mut self, batches: &[journal::Batch]) -> Result<(), Error> {
-        for b in batches {
-            if b.first + b.entries.len() as u64 <= self.size {
-                self.storage.remove(&journal::path(b.first))?;
-            }
+        let Some(last) = batches.last() else { return Ok(()) };
+        self.segments.extend(batches.iter().map(|b| b.segment));
+        let closed: Vec<u64> = self.segments.range(..last.segment).copied().collect();
+        for segment in closed {
+            self.storage.remove(&journal::path(segment))?;
+            self.segments.remove(&segment);
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 //!
 //! [`Sequencer::submit`] blocks until its entry is durable, then returns its index. The sequencer thread
 //! takes the pending entries as a batch when `max_batch` are waiting or the oldest has waited `max_age`,
-//! whichever comes first, gives them the next indices, commits the batch to the [`journal`] (one file,
-//! flushed, renamed, directory flushed) and acknowledges it. The integrator thread then puts journalled
+//! whichever comes first, gives them the next indices, appends the batch to the [`journal`] (one record,
+//! flushed) and acknowledges it. The integrator thread then puts journalled
 //! batches into the tree with [`Log::integrate`] (coalescing those that queued up meanwhile) and signs the
 //! checkpoint ([`Log::publish`]). A crash after the acknowledgement loses nothing: [`Log::open`]
 //! integrates the journal before anything else is appended, and every acknowledged entry keeps its index
@@ -29,11 +29,20 @@ pub struct SequencerConfig {
     pub max_age: Duration,
     /// Submissions beyond this many waiting entries are pushed back.
     pub max_pending: usize,
+    /// The integrator puts journalled batches into the tree (and signs a checkpoint) at most this often,
+    /// taking every batch journalled meanwhile: each integration rewrites the right-edge tiles, so under
+    /// load fewer, larger integrations cost less. The checkpoint lags the acknowledgements by about this.
+    pub integrate_every: Duration,
 }
 
 impl Default for SequencerConfig {
     fn default() -> Self {
-        SequencerConfig { max_batch: 256, max_age: Duration::from_millis(50), max_pending: 4096 }
+        SequencerConfig {
+            max_batch: 256,
+            max_age: Duration::from_millis(50),
+            max_pending: 4096,
+            integrate_every: Duration::ZERO,
+        }
     }
 }
 
@@ -182,16 +191,27 @@ impl Sequencer {
         });
         // Batches journalled and acknowledged, on their way into the tree. Bounded, so that a slow
         // integrator slows the sequencer, and pending entries then push back.
-        let (to_tree, journalled) = std::sync::mpsc::sync_channel::<Batch>(64);
+        let (to_tree, journalled) = std::sync::mpsc::sync_channel::<Batch>(1024);
         let mut next = log.size();
         let sequencer_shared = shared.clone();
         let sequencer = std::thread::spawn(move || {
             let shared = sequencer_shared;
+            // The segment being appended to (its first index) and its length.
+            let mut segment: Option<(u64, u64)> = None;
             while let Some(batch) = shared.next_batch(&config) {
                 let (slots, entries): (Vec<Arc<Slot>>, Vec<Vec<u8>>) = batch.into_iter().unzip();
+                let (first, bytes) = match segment {
+                    Some((first, bytes)) if bytes < journal::SEGMENT_BYTES => (first, bytes),
+                    _ => (next, 0),
+                };
                 let journalled = journal::encode(next, &entries).and_then(|data| {
-                    journal_storage.stage(&journal::path(next), &data)?;
-                    journal_storage.commit()
+                    if bytes == 0 {
+                        // A new segment starts empty, whatever a crash may have left under its name.
+                        journal_storage.remove(&journal::path(first))?;
+                    }
+                    journal_storage.append(&journal::path(first), &data)?;
+                    segment = Some((first, bytes + data.len() as u64));
+                    Ok(())
                 });
                 if let Err(e) = journalled {
                     // Nothing of this batch is acknowledged; the log must be reopened.
@@ -202,7 +222,7 @@ impl Sequencer {
                     slot.set(Ok(next + k as u64));
                 }
                 let count = entries.len() as u64;
-                if to_tree.send(Batch { first: next, entries }).is_err() {
+                if to_tree.send(Batch { first: next, entries, segment: first }).is_err() {
                     return; // The integrator failed, and said why.
                 }
                 next += count;
@@ -212,9 +232,15 @@ impl Sequencer {
         let integrator = std::thread::spawn(move || {
             let shared = integrator_shared;
             // Until the sequencer stops: take every batch waiting, put them in the tree, sign.
+            let mut last = Instant::now();
             while let Ok(first) = journalled.recv() {
+                let wait = config.integrate_every.saturating_sub(last.elapsed());
+                if !wait.is_zero() {
+                    std::thread::sleep(wait);
+                }
+                last = Instant::now();
                 let mut batches = vec![first];
-                batches.extend(journalled.try_iter().take(255));
+                batches.extend(journalled.try_iter().take(1023));
                 let done = log.integrate(&batches).and_then(|()| log.publish());
                 if let Err(e) = done {
                     // Acknowledged entries stay in the journal; reopening the log integrates them.

@@ -28,6 +28,12 @@ pub trait Storage: TileReader + Send {
     fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), Error>;
     /// Makes every staged write durable and visible.
     fn commit(&mut self) -> Result<(), Error>;
+    /// Appends `data` to the file at `path` (created if missing) and makes it durable before returning:
+    /// the bytes, the file's new length and, for a new file, its name. Unlike a commit this is not
+    /// atomic: a crash during the append may leave any prefix of `data` at the end of the file, which
+    /// its reader must recognise (the journal's records carry a digest). Appends to one path come from
+    /// one handle only.
+    fn append(&mut self, path: &str, data: &[u8]) -> Result<(), Error>;
     /// Removes `path` if present. The removal is visible at once but need not be durable: after a crash
     /// the file may be back.
     fn remove(&mut self, path: &str) -> Result<(), Error>;
@@ -52,6 +58,8 @@ pub trait Storage: TileReader + Send {
 pub struct FsStorage {
     root: PathBuf,
     staged: Vec<(PathBuf, PathBuf)>,
+    /// The file [`Storage::append`] last wrote, kept open for the next append.
+    appending: Option<(String, File)>,
     /// While set, every write fails as a failing disk would (see [`FsStorage::with_fault_switch`]).
     fault: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
@@ -64,7 +72,7 @@ impl FsStorage {
     /// Storage in `root`, which is created if missing.
     pub fn open(root: &Path) -> Result<FsStorage, Error> {
         std::fs::create_dir_all(root)?;
-        Ok(FsStorage { root: root.to_path_buf(), staged: Vec::new(), fault: None })
+        Ok(FsStorage { root: root.to_path_buf(), staged: Vec::new(), appending: None, fault: None })
     }
 
     /// This storage, failing every write (stage, commit, remove) with an I/O error while `switch` is
@@ -183,8 +191,41 @@ impl Storage for FsStorage {
         Ok(())
     }
 
+    fn append(&mut self, path: &str, data: &[u8]) -> Result<(), Error> {
+        self.check_fault()?;
+        if self.appending.as_ref().is_none_or(|(p, _)| p != path) {
+            self.appending = None;
+            let target = self.path(path)?;
+            let dir = target.parent().unwrap_or(&self.root).to_path_buf();
+            let created = !target.exists();
+            if !dir.exists() {
+                std::fs::create_dir_all(&dir)?;
+                sync_dir(dir.parent().unwrap_or(&self.root))?;
+            }
+            let file = OpenOptions::new().create(true).append(true).open(&target)?;
+            if created {
+                // The new name must be durable before anything in the file is acknowledged.
+                file.sync_all()?;
+                sync_dir(&dir)?;
+            }
+            self.appending = Some((path.to_string(), file));
+        }
+        let Some((_, file)) = self.appending.as_mut() else {
+            return Err(Error::Io(std::io::Error::other("no file open for appending")));
+        };
+        let written = file.write_all(data).and_then(|()| file.sync_data());
+        if written.is_err() {
+            // A failed append leaves the file in doubt: the next one reopens it.
+            self.appending = None;
+        }
+        Ok(written?)
+    }
+
     fn remove(&mut self, path: &str) -> Result<(), Error> {
         self.check_fault()?;
+        if self.appending.as_ref().is_some_and(|(p, _)| p == path) {
+            self.appending = None;
+        }
         match std::fs::remove_file(self.path(path)?) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Io(e)),
             _ => Ok(()),
@@ -212,7 +253,12 @@ impl Storage for FsStorage {
     }
 
     fn try_clone(&self) -> Result<FsStorage, Error> {
-        Ok(FsStorage { root: self.root.clone(), staged: Vec::new(), fault: self.fault.clone() })
+        Ok(FsStorage {
+            root: self.root.clone(),
+            staged: Vec::new(),
+            appending: None,
+            fault: self.fault.clone(),
+        })
     }
 
     fn clean(&mut self) -> Result<usize, Error> {

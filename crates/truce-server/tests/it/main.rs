@@ -145,6 +145,7 @@ async fn state_with(
         max_batch: 64,
         max_age: std::time::Duration::from_millis(2),
         max_pending,
+        integrate_every: std::time::Duration::ZERO,
     };
     let verifier = signer.verifier();
     let watch =

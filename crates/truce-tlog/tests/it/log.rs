@@ -137,6 +137,7 @@ fn group_commit_acknowledges_durable_entries_and_pushes_back() {
         max_batch: 16,
         max_age: std::time::Duration::from_millis(5),
         max_pending: 64,
+        integrate_every: std::time::Duration::ZERO,
     };
     let seq = Arc::new(Sequencer::start(log, config).unwrap());
     let handles: Vec<_> = (0..8)
@@ -174,6 +175,7 @@ fn group_commit_acknowledges_durable_entries_and_pushes_back() {
         max_batch: 1000,
         max_age: std::time::Duration::from_secs(3600),
         max_pending: 2,
+        integrate_every: std::time::Duration::ZERO,
     };
     let seq = Arc::new(Sequencer::start(log, slow).unwrap());
     let waiters: Vec<_> = (0..2)
@@ -257,12 +259,31 @@ fn journalled_batches_are_integrated_on_opening_at_their_indices() {
     storage.commit().unwrap();
     let err = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).err().unwrap();
     assert!(err.to_string().contains("skips from index 6 to 9"), "{err}");
-    // So does a damaged journal file.
+    // A damaged record reads as a torn tail (a crash during its append, never acknowledged): reading
+    // its segment stops there. Acknowledged entries after it (segment 9) are then missing: refused.
     let mut bytes = journal::encode(6, &[b"g".to_vec()]).unwrap();
     bytes[13] ^= 1;
-    std::fs::write(dir.join(journal::path(6)), bytes).unwrap();
+    std::fs::write(dir.join(journal::path(6)), &bytes).unwrap();
+    let err = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).err().unwrap();
+    assert!(err.to_string().contains("skips from index 6 to 9"), "{err}");
+    // A segment holds many records, appended one per batch; a torn tail after them is dropped.
+    std::fs::remove_file(dir.join(journal::path(9))).unwrap();
+    let mut segment = journal::encode(6, &[b"g".to_vec()]).unwrap();
+    segment.extend(journal::encode(7, &[b"h".to_vec(), b"i".to_vec()]).unwrap());
+    let torn = journal::encode(9, &[b"never acknowledged".to_vec()]).unwrap();
+    segment.extend(&torn[..torn.len() / 2]);
+    std::fs::write(dir.join(journal::path(6)), &segment).unwrap();
+    let log = Log::open(FsStorage::open(&dir).unwrap(), signer.clone()).unwrap();
+    assert_eq!(log.size(), 9);
+    assert_eq!(log.entry(8).unwrap(), b"i");
+    assert!(log.storage().list(journal::JOURNAL_DIR).unwrap().is_empty(), "journal emptied");
+    drop(log);
+    // A record that does not start where the previous one ended is refused.
+    let mut segment = journal::encode(9, &[b"j".to_vec()]).unwrap();
+    segment.extend(journal::encode(11, &[b"l".to_vec()]).unwrap());
+    std::fs::write(dir.join(journal::path(9)), &segment).unwrap();
     let err = Log::open(FsStorage::open(&dir).unwrap(), signer).err().unwrap();
-    assert!(err.to_string().contains("digest mismatch"), "{err}");
+    assert!(err.to_string().contains("a record starts at index 11, not 10"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
 
