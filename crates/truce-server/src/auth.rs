@@ -60,6 +60,7 @@ endpoints! {
     ListPreferences => "GET" "/v1/scenarios/{slug}/preferences" [Mediator] "Every raw submission (mediators only).";
     GetAgreement => "GET" "/v1/agreement" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The agreement monitored, as TOML.";
     SubmitEntry => "POST" "/v1/entries" [Mediator, PartyDelegate, Observer, Verifier] "A signed entry for the log, by a key the caller holds; acknowledged once durable. 409 for a replay (a sequence number that does not increase).";
+    SubmitEntries => "POST" "/v1/entries/batch" [Mediator, PartyDelegate, Observer, Verifier] "Several signed entries, one per line (at most 256), as a device uploads its queue: each checked, queued and acknowledged as `POST /v1/entries` would, in order; the answer lists each one's outcome (`{\"index\"}`, or `{\"status\", \"error\"}`), and one refusal does not stop the others.";
     Ready => "GET" "/readyz" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Readiness: 200 when the log accepts writes and the store answers, 503 with the reason otherwise (after a storage fault, until the server has recovered by itself).";
     RevokeUser => "POST" "/v1/users/{name}/revoke" [Mediator] "Revokes every token of a user and ends its web sessions (this server stops accepting them at once).";
     NextSequence => "GET" "/v1/keys/{key}/sequence" [Mediator, PartyDelegate, Observer, Verifier] "The sequence number the key's next entry must carry (`{\"key\", \"next\"}`).";

@@ -222,8 +222,61 @@ pub(crate) async fn submit_entry<S: Store>(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let w = watch(&st)?;
+    let (receipt, index, entry) = admit(&st, &w, &caller, &body).await?;
+    let at = durable(&st, &w, receipt, index, entry).await?;
+    Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+}
+
+/// The most entries one `POST /v1/entries/batch` may carry.
+pub const MAX_BATCH: usize = 256;
+
+/// Several signed entries, one per line (each its exact canonical bytes), as a device uploads its queue
+/// when it comes back on line: each is checked, queued and acknowledged as `POST /v1/entries` would,
+/// in order, and the answer lists each one's outcome (`{"index"}` or `{"status", "error"}`). One
+/// refusal does not stop the others.
+pub(crate) async fn submit_entries<S: Store>(
+    State(st): St<S>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let w = watch(&st)?;
+    let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() || lines.len() > MAX_BATCH {
+        return Err(AppError::Invalid(vec![format!(
+            "expected 1 to {MAX_BATCH} entries, one per line; got {}",
+            lines.len()
+        )]));
+    }
+    // Admitted in order (the log's rules see them as the writer will), then awaited together: they
+    // share the sequencer's batches.
+    let mut admitted = Vec::with_capacity(lines.len());
+    for line in lines {
+        admitted.push(admit(&st, &w, &caller, line).await);
+    }
+    let mut results = Vec::with_capacity(admitted.len());
+    for a in admitted {
+        let outcome = match a {
+            Ok((receipt, index, entry)) => durable(&st, &w, receipt, index, entry).await,
+            Err(e) => Err(e),
+        };
+        results.push(match outcome {
+            Ok(at) => json!({"index": at}),
+            Err(e) => json!({"status": e.status().as_u16(), "error": e.message()}),
+        });
+    }
+    Ok(Json(json!({"results": results})).into_response())
+}
+
+/// Checks one signed entry from `caller` and queues it: decoded (canonical form, signature), signed
+/// with a key the caller holds, not starting in the future, accepted by the log's rules in log order.
+async fn admit<S: Store>(
+    st: &AppState<S>,
+    w: &Arc<crate::Watch>,
+    caller: &Caller,
+    bytes: &[u8],
+) -> Result<(truce_tlog::sequencer::Receipt, u64, truce_watch::entry::Entry), AppError> {
     let entry =
-        truce_watch::entry::decode(&body).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+        truce_watch::entry::decode(bytes).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     // The key must be one the caller holds: a stolen token cannot sign, and a copied entry cannot be
     // posted by anyone but its author's holder.
     let user = caller.user.as_ref().ok_or(AppError::Unauthorized)?;
@@ -248,7 +301,7 @@ pub(crate) async fn submit_entry<S: Store>(
     }
     // Checked against the log's rules in log order, queued, acknowledged once durable; only then is it
     // in the durable view that every reader sees.
-    let (receipt, index) = w.submit(&entry, body.to_vec()).map_err(|r| match r {
+    let (receipt, index) = w.submit(&entry, bytes.to_vec()).map_err(|r| match r {
         crate::watch::Refusal::Rules(truce_watch::Error::Replayed(m)) => {
             AppError::Conflict(format!("replayed: {m}"))
         }
@@ -256,6 +309,18 @@ pub(crate) async fn submit_entry<S: Store>(
         crate::watch::Refusal::Pushback => AppError::Pushback,
         crate::watch::Refusal::Unavailable(m) => AppError::Unavailable(m),
     })?;
+    Ok((receipt, index, entry))
+}
+
+/// Waits until an admitted entry is durable, then hands it to the durable view, the event stream and
+/// the store's index; returns its index.
+async fn durable<S: Store>(
+    st: &AppState<S>,
+    w: &Arc<crate::Watch>,
+    receipt: truce_tlog::sequencer::Receipt,
+    index: u64,
+    entry: truce_watch::entry::Entry,
+) -> Result<u64, AppError> {
     let at = match receipt.await {
         Ok(at) => at,
         Err(e) => {
@@ -268,20 +333,23 @@ pub(crate) async fn submit_entry<S: Store>(
     if at != index {
         return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
     }
-    w.durable(at, entry.clone());
     let row = indexed(at, &entry);
-    let _ = st.events.send((at, row.kind.clone()));
-    st.index(crate::IndexJob::Entry(row));
-    match &entry.body {
+    let state = match &entry.body {
         truce_watch::entry::Body::Verification { of, to, .. } => {
-            st.index(crate::IndexJob::State(*of as i64, to.as_str().to_string()))
+            Some(crate::IndexJob::State(*of as i64, to.as_str().to_string()))
         }
         truce_watch::entry::Body::Correction { supersedes, .. } => {
-            st.index(crate::IndexJob::State(*supersedes as i64, "superseded".to_string()))
+            Some(crate::IndexJob::State(*supersedes as i64, "superseded".to_string()))
         }
-        _ => {}
+        _ => None,
+    };
+    w.durable(at, entry);
+    let _ = st.events.send((at, row.kind.clone()));
+    st.index(crate::IndexJob::Entry(row));
+    if let Some(job) = state {
+        st.index(job);
     }
-    Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+    Ok(at)
 }
 
 pub(crate) async fn ready<S: Store>(State(st): St<S>) -> Result<Response, AppError> {

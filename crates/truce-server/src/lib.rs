@@ -32,7 +32,7 @@ pub use auth::Endpoint;
 
 /// A handler's view of the state.
 pub(crate) type St<S> = axum::extract::State<Arc<AppState<S>>>;
-pub use handlers::openapi_document;
+pub use handlers::{MAX_BATCH, openapi_document};
 pub use table::MAX_DRAWS;
 pub use watch::Watch;
 pub use witness::{Peer, PeerStatus, Witnesses, start_cosigning};
@@ -394,6 +394,36 @@ impl From<truce_store::Error> for AppError {
             truce_store::Error::NotFound => AppError::NotFound,
             truce_store::Error::Conflict(m) => AppError::Conflict(m),
             other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    /// Its HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Pushback | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the caller is told (an internal error's detail is logged, not told).
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthorized => "a bearer token is required".into(),
+            AppError::Forbidden(m) | AppError::Conflict(m) | AppError::Unavailable(m) => m.clone(),
+            AppError::NotFound => "not found".into(),
+            AppError::Invalid(d) => format!("invalid input: {}", d.join("; ")),
+            AppError::Pushback => "the log is busy: retry".into(),
+            AppError::Internal(m) => {
+                eprintln!("truce-server: internal error: {m}");
+                "internal error".into()
+            }
         }
     }
 }

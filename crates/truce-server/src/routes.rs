@@ -27,6 +27,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::ListPreferences => get(handlers::list_preferences::<S>),
             Endpoint::GetAgreement => get(handlers::get_agreement::<S>),
             Endpoint::SubmitEntry => post(handlers::submit_entry::<S>),
+            Endpoint::SubmitEntries => post(handlers::submit_entries::<S>),
             Endpoint::NextSequence => get(handlers::next_sequence::<S>),
             Endpoint::RevokeUser => post(handlers::revoke_user::<S>),
             Endpoint::Ready => get(handlers::ready::<S>),

@@ -57,7 +57,8 @@ pub trait Storage: TileReader + Send {
 #[derive(Debug)]
 pub struct FsStorage {
     root: PathBuf,
-    staged: Vec<(PathBuf, PathBuf)>,
+    /// Staged writes: (temporary path, target path) and the open temporary file.
+    staged: Vec<((PathBuf, PathBuf), File)>,
     /// The file [`Storage::append`] last wrote, kept open for the next append.
     appending: Option<(String, File)>,
     /// While set, every write fails as a failing disk would (see [`FsStorage::with_fault_switch`]).
@@ -107,27 +108,6 @@ impl FsStorage {
     }
 }
 
-/// Runs `f` on every path, a few at a time in parallel; the first error wins.
-fn parallel(
-    paths: Vec<PathBuf>,
-    f: impl Fn(&Path) -> std::io::Result<()> + Sync,
-) -> Result<(), Error> {
-    if paths.len() <= 1 {
-        return paths.iter().try_for_each(|p| f(p)).map_err(Error::Io);
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(paths.len().div_ceil(8))
-            .map(|chunk| s.spawn(move || chunk.iter().try_for_each(|p| f(p))))
-            .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join().unwrap_or_else(|_| Err(std::io::Error::other("flush thread panicked")))
-        })
-    })
-    .map_err(Error::Io)
-}
-
 fn sync_dir(dir: &Path) -> Result<(), Error> {
     File::open(dir)?.sync_all()?;
     Ok(())
@@ -168,26 +148,29 @@ impl Storage for FsStorage {
         let tmp = temp_dir.join(format!("{}.tmp", path.replace('/', "%")));
         let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
         f.write_all(data)?;
-        self.staged.push((tmp, target));
+        self.staged.push(((tmp, target), f));
         Ok(())
     }
 
     fn commit(&mut self) -> Result<(), Error> {
-        // Flush every staged file, then rename them into place, then flush their directories.
-        // The flushes of one step are independent, so they run in parallel: the disk overlaps them.
+        // Flush every staged file, then rename them into place, then flush their directories. (One
+        // thread: a commit is a handful of small files, and threads started per commit cost more CPU
+        // than overlapping the flushes saves.)
         let staged = std::mem::take(&mut self.staged);
         self.check_fault()?;
-        parallel(staged.iter().map(|(tmp, _)| tmp.clone()).collect(), |tmp| {
-            File::open(tmp)?.sync_all()
-        })?;
+        for (_, file) in &staged {
+            file.sync_all()?;
+        }
         let mut dirs = BTreeSet::new();
-        for (tmp, target) in &staged {
+        for (tmp, target, _) in staged.iter().map(|((tmp, target), f)| (tmp, target, f)) {
             std::fs::rename(tmp, target)?;
             if let Some(d) = target.parent() {
                 dirs.insert(d.to_path_buf());
             }
         }
-        parallel(dirs.into_iter().collect(), |d| File::open(d)?.sync_all())?;
+        for d in dirs {
+            sync_dir(&d)?;
+        }
         Ok(())
     }
 

@@ -521,12 +521,16 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
         .ok()
         .and_then(|s| Signature::from_slice(&s).ok())
         .ok_or_else(|| Error::Signature("not a base64 Ed25519 signature".into()))?;
-    let mut message = CONTEXT.to_vec();
-    message.extend(to_canonical(&Signed {
-        author: &entry.author,
-        body: &entry.body,
-        seq: entry.seq,
-    })?);
+    // The bytes are canonical, with the keys sorted: the signed {author, body, seq} is all of them but
+    // the last field, `"sig"`. No second encoding is needed.
+    let suffix = format!(",\"sig\":\"{}\"}}", entry.sig);
+    let signed = bytes
+        .strip_suffix(suffix.as_bytes())
+        .ok_or_else(|| Error::Malformed("the signature is not the last field".into()))?;
+    let mut message = Vec::with_capacity(CONTEXT.len() + signed.len() + 1);
+    message.extend_from_slice(CONTEXT);
+    message.extend_from_slice(signed);
+    message.push(b'}');
     key.verify(&message, &sig).map_err(|_| Error::Signature("does not verify".into()))?;
     Ok(entry)
 }

@@ -192,6 +192,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::ListPreferences => ("/v1/scenarios/ukraine-2025/preferences".into(), vec![]),
         Endpoint::GetAgreement => ("/v1/agreement".into(), vec![]),
         Endpoint::SubmitEntry => ("/v1/entries".into(), b"{}".to_vec()),
+        Endpoint::SubmitEntries => ("/v1/entries/batch".into(), b"{}".to_vec()),
         Endpoint::Ready => ("/readyz".into(), vec![]),
         Endpoint::RevokeUser => ("/v1/users/nobody/revoke".into(), vec![]),
         Endpoint::NextSequence => (format!("/v1/keys/{}/sequence", "3b".repeat(32)), vec![]),
@@ -971,5 +972,60 @@ async fn issue11_the_navigation_comes_from_the_scenarios_on_file() {
             assert_eq!(status, StatusCode::OK, "{role:?} follows {link}");
         }
     }
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// A device's queue in one request: each entry is checked and acknowledged on its own, in order, and a
+/// refused one (a replay, garbage, a key the caller does not hold) does not stop the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue11_a_batch_of_entries_is_acknowledged_entry_by_entry() {
+    use truce_watch::entry::{Body as E, Role as R, key_hex, sign};
+    let s = server("batch", 4096).await;
+    let mediator = s.token(Role::Mediator);
+    let observer_token = s.token(Role::Observer);
+    let k = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
+    let (mission, observer) = (k(1), k(2));
+    hold(&s.store, &mediator, &mission).await;
+    hold(&s.store, &observer_token, &observer).await;
+    let first = sign(&mission, 1, mission_body("batch")).unwrap();
+    let enrol = sign(
+        &mission,
+        2,
+        E::Enrol {
+            key: key_hex(&observer.verifying_key()),
+            name: "o".into(),
+            role: R::Observer,
+            party: None,
+        },
+    )
+    .unwrap();
+    let mut body = Vec::new();
+    for line in [&first[..], &enrol[..], &first[..], b"{\"not\":\"an entry\"}"] {
+        body.extend_from_slice(line);
+        body.push(b'\n');
+    }
+    let (status, bytes, _) =
+        call(&s.router, "POST", "/v1/entries/batch", Some(&mediator), body).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let r = v["results"].as_array().unwrap();
+    assert_eq!(r.len(), 4);
+    assert_eq!(r[0]["index"], 0);
+    assert_eq!(r[1]["index"], 1);
+    assert_eq!(r[2]["status"], 409, "the replayed entry: {}", r[2]);
+    assert_eq!(r[3]["status"], 422, "the garbage: {}", r[3]);
+    // The observer may not post the mission key's entries, even in a batch.
+    let third = sign(&mission, 3, mission_body("again")).unwrap();
+    let (_, bytes, _) =
+        call(&s.router, "POST", "/v1/entries/batch", Some(&observer_token), third).await;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["results"][0]["status"], 403, "{v}");
+    // Empty, and over the limit: refused whole.
+    let (status, _, _) =
+        call(&s.router, "POST", "/v1/entries/batch", Some(&mediator), b"\n".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let many = b"{}\n".repeat(truce_server::MAX_BATCH + 1);
+    let (status, _, _) = call(&s.router, "POST", "/v1/entries/batch", Some(&mediator), many).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     std::fs::remove_dir_all(&s.dir).ok();
 }
