@@ -222,8 +222,8 @@ pub(crate) async fn submit_entry<S: Store>(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let w = watch(&st)?;
-    let (receipt, index, entry) = admit(&st, &w, &caller, &body).await?;
-    let at = durable(&st, &w, receipt, index, entry).await?;
+    let (receipt, index, entry) = admit(&st, w, &caller, &body).await?;
+    let at = durable(&st, w, receipt, index, entry).await?;
     Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
 }
 
@@ -251,12 +251,12 @@ pub(crate) async fn submit_entries<S: Store>(
     // share the sequencer's batches.
     let mut admitted = Vec::with_capacity(lines.len());
     for line in lines {
-        admitted.push(admit(&st, &w, &caller, line).await);
+        admitted.push(admit(&st, w, &caller, line).await);
     }
     let mut results = Vec::with_capacity(admitted.len());
     for a in admitted {
         let outcome = match a {
-            Ok((receipt, index, entry)) => durable(&st, &w, receipt, index, entry).await,
+            Ok((receipt, index, entry)) => durable(&st, w, receipt, index, entry).await,
             Err(e) => Err(e),
         };
         results.push(match outcome {
