@@ -324,14 +324,16 @@ fn default_heavy_limit() -> usize {
     std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }
 
-/// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms, and
-/// pushback beyond 8,192 waiting entries.
+/// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms,
+/// pushback beyond 8,192 waiting entries, and the tree (and checkpoint) brought up to date at most
+/// every 100 ms, so that under load each integration rewrites the right-edge tiles once for many
+/// batches.
 pub fn default_sequencer() -> SequencerConfig {
     SequencerConfig {
         max_batch: 256,
         max_age: std::time::Duration::from_millis(4),
         max_pending: 8192,
-        integrate_every: std::time::Duration::from_millis(25),
+        integrate_every: std::time::Duration::from_millis(100),
     }
 }
 
