@@ -14,7 +14,8 @@ use truce_scenario::{OptionIx, PartyIx, Scenario};
 pub fn choose_package(scenario: &Scenario, spec: &str) -> Result<Vec<OptionIx>, String> {
     match spec {
         "nash" | "maximin" | "ks" | "utilitarian" => {
-            let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default());
+            let analysis = truce_table::analyze(scenario, &truce_table::AnalysisOptions::default())
+                .map_err(|e| e.to_string())?;
             let reading = analysis
                 .readings
                 .iter()

@@ -113,11 +113,11 @@ pub(crate) async fn analyze_scenario<S: Store>(
     let bytes = st
         .heavy(move || {
             let options = truce_table::AnalysisOptions { as_of, parties: Some(parties) };
-            let analysis = truce_table::analyze(&scenario, &options);
+            let analysis = truce_table::analyze(&scenario, &options)?;
             serde_json::to_vec_pretty(&truce_report::report::analysis_report(&scenario, &analysis))
+                .map_err(|e| AppError::Internal(e.to_string()))
         })
-        .await?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 

@@ -390,6 +390,12 @@ pub enum AppError {
     Internal(String),
 }
 
+impl From<truce_table::GroupTooLarge> for AppError {
+    fn from(e: truce_table::GroupTooLarge) -> AppError {
+        AppError::Invalid(vec![e.to_string()])
+    }
+}
+
 impl From<truce_store::Error> for AppError {
     fn from(e: truce_store::Error) -> AppError {
         match e {

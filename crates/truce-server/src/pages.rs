@@ -201,7 +201,7 @@ pub(crate) async fn analysis<S: Store>(
     let body = st
         .heavy(move || {
             // The page shows the API's document (`truce.analysis/1`), and the frontier's.
-            let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default());
+            let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default())?;
             let report = truce_report::report::analysis_report(&s, &a);
             let frontier = frontier_section(
                 &s,
@@ -211,12 +211,12 @@ pub(crate) async fn analysis<S: Store>(
                 fq.reading.as_deref(),
                 confidential,
             );
-            analysis_body(&report, &slug, confidential, mediator, frontier)
+            Ok::<_, AppError>(analysis_body(&report, &slug, confidential, mediator, frontier))
         })
         .await;
     match body {
-        Ok(body) => page(&st, &c, "Analysis", body).await,
-        Err(e) => error_page(e, Some(&c)),
+        Ok(Ok(body)) => page(&st, &c, "Analysis", body).await,
+        Ok(Err(e)) | Err(e) => error_page(e, Some(&c)),
     }
 }
 

@@ -257,7 +257,7 @@ pub(crate) async fn frontier<S: Store>(
     let report = st
         .heavy(move || {
             let analysis =
-                truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default());
+                truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())?;
             frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading.as_deref())
         })
         .await??;

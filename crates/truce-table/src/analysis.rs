@@ -45,7 +45,16 @@ pub struct Analysis {
 }
 
 /// Analyses `scenario` under every reading.
-pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Analysis {
+///
+/// # Errors
+///
+/// [`GroupTooLarge`] when cross-issue constraints tie issues into more combinations than
+/// [`crate::MAX_GROUP_COMBINATIONS`]: the error names the issues, and nothing is analysed.
+pub fn analyze(
+    scenario: &Scenario,
+    options: &AnalysisOptions,
+) -> Result<Analysis, crate::GroupTooLarge> {
+    crate::check_groups(scenario)?;
     let parties: Vec<PartyIx> =
         options.parties.clone().unwrap_or_else(|| scenario.party_ixs().collect());
     let stances = Stances::new(scenario, &parties, options.as_of);
@@ -55,7 +64,7 @@ pub fn analyze(scenario: &Scenario, options: &AnalysisOptions) -> Analysis {
         .iter()
         .map(|&reading| analyze_reading(scenario, &stances, &utilities, reading))
         .collect();
-    Analysis { stances, utilities, readings }
+    Ok(Analysis { stances, utilities, readings })
 }
 
 /// Analyses `scenario` under one reading.

@@ -164,14 +164,31 @@ pub struct Group {
     pub excluders: Vec<Vec<ConstraintIx>>,
 }
 
-/// Why groups could not be formed.
+/// Why groups could not be formed: cross-issue constraints tie issues whose combinations are too many
+/// to enumerate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupTooLarge {
     /// The issues of the offending group.
     pub issues: Vec<IssueIx>,
+    /// Their ids, for the message.
+    pub ids: Vec<String>,
     /// Its number of combinations (saturating).
     pub combinations: usize,
 }
+
+impl fmt::Display for GroupTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cross-issue constraints tie the issues {} into {} combinations; at most {} are supported",
+            self.ids.join(", "),
+            self.combinations,
+            MAX_GROUP_COMBINATIONS
+        )
+    }
+}
+
+impl std::error::Error for GroupTooLarge {}
 
 /// The connected components of the issues under the scenario's cross-issue constraints, in scenario order.
 pub fn issue_components(scenario: &Scenario) -> Vec<Vec<IssueIx>> {
@@ -369,7 +386,8 @@ pub fn check_groups(scenario: &Scenario) -> Result<(), GroupTooLarge> {
             .try_fold(1usize, |acc, s| acc.checked_mul(s))
             .unwrap_or(usize::MAX);
         if combinations > MAX_GROUP_COMBINATIONS {
-            return Err(GroupTooLarge { issues, combinations });
+            let ids = issues.iter().map(|i| scenario.issue(*i).id.clone()).collect();
+            return Err(GroupTooLarge { issues, ids, combinations });
         }
     }
     Ok(())

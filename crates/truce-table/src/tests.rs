@@ -42,7 +42,12 @@ fn build(parties: &[&str], issues: &[&str], positions: &[&str]) -> Scenario {
 
 fn reading(scenario: &Scenario, reading: Reading, as_of: Option<&str>) -> ReadingAnalysis {
     let options = AnalysisOptions { as_of: as_of.map(|d| d.parse().unwrap()), parties: None };
-    analyze(scenario, &options).readings.into_iter().find(|r| r.reading == reading).unwrap()
+    analyze(scenario, &options)
+        .unwrap()
+        .readings
+        .into_iter()
+        .find(|r| r.reading == reading)
+        .unwrap()
 }
 
 fn option_ids(s: &Scenario, options: &[truce_scenario::OptionIx]) -> Vec<String> {
@@ -407,7 +412,7 @@ id = "x.b"
 id = "s"
 "#;
     let s = scenario(text);
-    let analysis = analyze(&s, &AnalysisOptions::default());
+    let analysis = analyze(&s, &AnalysisOptions::default()).unwrap();
     let (a, b) = (analysis.utilities[0], analysis.utilities[1]);
     assert_eq!((a.opposed, a.acceptable, a.demanded), (0.1, 0.75, 1.0));
     assert_eq!((b.opposed, b.acceptable, b.demanded), (0.1, 0.6, 1.0));
@@ -480,7 +485,7 @@ quote = "q"
     // With only A at the table, B's red line does not bind and (x.a, y.a), (x.b, y.a) are open:
     // 2 feasible packages, and the best ones pick among them.
     let only_a = AnalysisOptions { as_of: None, parties: Some(vec![s.party_by_id("A").unwrap()]) };
-    let a = analyze(&s, &only_a).readings.remove(0);
+    let a = analyze(&s, &only_a).unwrap().readings.remove(0);
     assert_eq!(a.feasibility.feasible_packages.to_string(), "2");
     let nash = a.best.unwrap().nash.unwrap();
     assert_eq!(option_ids(&s, &nash.package)[1], "y.a");
@@ -561,7 +566,7 @@ fn robustness_is_reproducible_and_reports_frequencies() {
 #[test]
 fn frontier_view_of_a_pair_and_a_triple_is_their_own_pareto_set() {
     let s = scenario(include_str!("../../../scenarios/ukraine-2025.toml"));
-    let analysis = analyze(&s, &AnalysisOptions::default());
+    let analysis = analyze(&s, &AnalysisOptions::default()).unwrap();
     let reading =
         analysis.readings.iter().position(|r| r.best.is_some()).expect("a feasible reading");
     let ra = &analysis.readings[reading];
@@ -625,4 +630,22 @@ fn frontier_view_of_a_pair_and_a_triple_is_their_own_pareto_set() {
         assert_eq!(nash.1, slots.iter().map(|&s| full[s]).collect::<Vec<_>>());
     }
     assert!(crate::frontier_view(&s, &analysis, reading, &[0, 99]).is_none());
+}
+
+/// A group too large to enumerate is an error naming its issues, not "0 feasible packages".
+#[test]
+fn analyze_refuses_a_group_too_large_to_enumerate() {
+    let mut text = String::from("[[sources]]\nid = \"s\"\n[[parties]]\nid = \"A\"\n");
+    for issue in ["p", "q", "r"] {
+        text += &format!("[[issues]]\nid = \"{issue}\"\n");
+        for k in 0..128 {
+            text += &format!("[[issues.options]]\nid = \"{issue}.{k}\"\n");
+        }
+    }
+    text += "[[constraints]]\nid = \"tie\"\nrule = \"not (p = p.0 and q = q.0 and r = r.0)\"\n";
+    let s = scenario(&text);
+    let Err(err) = analyze(&s, &AnalysisOptions::default()) else { panic!("the group is refused") };
+    assert_eq!(err.ids, ["p", "q", "r"]);
+    assert_eq!(err.combinations, 128 * 128 * 128);
+    assert!(err.to_string().contains("tie the issues p, q, r into 2097152 combinations"), "{err}");
 }

@@ -208,7 +208,7 @@ proptest! {
         prop_assert!(diagnostics.is_empty(), "{:?}", diagnostics);
         let scenario = scenario.unwrap();
         let oracle = Oracle::new(&case);
-        let analysis = analyze(&scenario, &AnalysisOptions::default());
+        let analysis = analyze(&scenario, &AnalysisOptions::default()).unwrap();
         for r in &analysis.readings {
             let universe = oracle.constraints(r.reading);
             let mine: Vec<Key> = {
