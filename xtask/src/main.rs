@@ -5,6 +5,8 @@
 //!   `cargo test --workspace`, and ends with one summary line, `tests: N passed, M failed`.
 //! - `cargo xtask fuzz-build`: build every fuzz target.
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
+//! - `cargo xtask golden`: rewrites the golden files of every report (`crates/truce-report/tests/golden/`)
+//!   from the current code; review the diff before committing it.
 //! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
 //! - `cargo xtask bench-log`: the log's benchmark (`truce-bench log`): machine ceilings, durable appends
 //!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
@@ -26,6 +28,10 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test(&root, &args[1..]),
         Some("fuzz-build") => fuzz_build(&root),
+        Some("golden") => run(Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .env("UPDATE_EXPECT", "1")
+            .args(["test", "-p", "truce-report", "--test", "golden"])),
         Some("bench-table") => bench_table(&root, args.iter().any(|a| a == "--skip-negmas")),
         Some("bench-log") => {
             let bench = release_bench(&root)?;

@@ -423,7 +423,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let report = watch::compliance(&accord, &log, vkey.as_deref(), as_of)?;
             match format {
                 Format::Json => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?)),
-                Format::Text | Format::Md => emit(&watch::render_compliance(&report)),
+                Format::Text | Format::Md => emit(&truce_watch::compliance::render_text(&report)),
             }
         }
         Command::Witness(command) => emit(&tlog::run_witness(command)?),

@@ -206,52 +206,6 @@ pub fn compliance(
     Ok(c.evaluate(as_of))
 }
 
-/// The compliance report for a terminal.
-pub fn render_compliance(r: &Report) -> String {
-    let mut out = format!(
-        "Compliance with {} as of {} (log size {})\n\n{:<22} {:<28} {:>3}  {:>5}  {}\n",
-        r.agreement, r.as_of, r.log_size, "commitment", "status", "PAM", "days", "reason"
-    );
-    for s in &r.commitments {
-        out.push_str(&format!(
-            "{:<22} {:<28} {:>3}  {:>5}  {}\n",
-            s.commitment,
-            s.status.as_str(),
-            s.pam_score,
-            s.violation_days.len(),
-            s.reason
-        ));
-        if !s.evidence.is_empty() {
-            let shown: Vec<String> = s.evidence.iter().take(12).map(|i| i.to_string()).collect();
-            let more = s.evidence.len().saturating_sub(12);
-            out.push_str(&format!(
-                "{:<22} evidence: log entries {}{}\n",
-                "",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more (--format json lists all)")
-                } else {
-                    String::new()
-                }
-            ));
-        }
-    }
-    out.push_str(&format!(
-        "\n{} commitments are not machine-checkable (see `truce accord check`).\n",
-        r.not_checkable.len()
-    ));
-    if !r.refused.is_empty() {
-        out.push_str(&format!(
-            "{} log entries were refused by the log's rules and have no effect:\n",
-            r.refused.len()
-        ));
-        for (i, why) in &r.refused {
-            out.push_str(&format!("  entry {i}: {why}\n"));
-        }
-    }
-    out
-}
-
 pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
     match command {
         ReportCommand::Daily { accord, log, vkey, date, view, html, append_hash } => {

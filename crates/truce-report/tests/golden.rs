@@ -1,0 +1,105 @@
+//! Golden files: every report in every format, rendered from the seed scenario, a Genius domain and
+//! Minsk II with its generated mission, compared byte for byte with `tests/golden/`. A changed number
+//! anywhere in a rendered report fails here. After an intended change, update them all with
+//! `UPDATE_EXPECT=1 cargo test -p truce-report --test golden` and review the diff.
+
+use std::path::{Path, PathBuf};
+
+use expect_test::expect_file;
+use truce_report::{render, report, svg};
+use truce_scenario::Scenario;
+use truce_table::AnalysisOptions;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    format!("{}\n", serde_json::to_string_pretty(value).unwrap())
+}
+
+/// The seed scenario, parsed under the name the CLI gives it when run from `scenarios/`.
+fn seed() -> Scenario {
+    let text = std::fs::read_to_string(root().join("scenarios/ukraine-2025.toml")).unwrap();
+    let (s, diags) = truce_scenario::parse("ukraine-2025.toml", &text);
+    s.unwrap_or_else(|| panic!("{diags:?}"))
+}
+
+/// A Genius domain (ANAC 2010, Itex vs Cypress), imported under Genius semantics.
+fn genius() -> Scenario {
+    let dir = root().join("test_data/negotiation/domains/anac_y2010_ItexvsCypress");
+    let names = ["ItexvsCypress_domain.xml", "ItexvsCypress_Cypress.xml", "ItexvsCypress_Itex.xml"];
+    let texts: Vec<String> =
+        names.iter().map(|n| std::fs::read_to_string(dir.join(n)).unwrap()).collect();
+    let files: Vec<truce_scenario::import::InputFile<'_>> = names
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| truce_scenario::import::InputFile { name, text })
+        .collect();
+    let (s, diags) = truce_scenario::import::import_folder(
+        "anac_y2010_ItexvsCypress",
+        &files,
+        truce_scenario::import::ImportOptions::default(),
+    )
+    .unwrap();
+    s.unwrap_or_else(|| panic!("{diags:?}"))
+}
+
+fn analysis_formats(name: &str, s: &Scenario) {
+    let a = truce_table::analyze(s, &AnalysisOptions::default()).unwrap();
+    let r = report::analysis_report(s, &a);
+    expect_file![format!("golden/{name}.analysis.txt")].assert_eq(&render::analysis_text(&r));
+    expect_file![format!("golden/{name}.analysis.md")].assert_eq(&render::analysis_markdown(&r));
+    expect_file![format!("golden/{name}.analysis.json")].assert_eq(&json(&r));
+}
+
+#[test]
+fn the_seed_in_every_format() {
+    let s = seed();
+    analysis_formats("seed", &s);
+    let parties: Vec<_> = s.party_ixs().collect();
+    let dates =
+        truce_table::month_steps("2025-01-01".parse().unwrap(), "2025-12-01".parse().unwrap(), 1);
+    let t = report::timeline_report(&s, &parties, &truce_table::timeline(&s, &parties, &dates));
+    expect_file!["golden/seed.timeline.txt"].assert_eq(&render::timeline_text(&t));
+    expect_file!["golden/seed.timeline.json"].assert_eq(&json(&t));
+    expect_file!["golden/seed.timeline.svg"].assert_eq(&svg::timeline_svg(&t));
+    let a = truce_table::analyze(&s, &AnalysisOptions::default()).unwrap();
+    let pair = truce_report::select_parties(&s, ["UKR", "RUS"]).unwrap();
+    let f = report::frontier_for(&s, &a, &pair, truce_table::Reading::RedLines).unwrap();
+    expect_file!["golden/seed.frontier.txt"].assert_eq(&render::frontier_text(&f));
+    expect_file!["golden/seed.frontier.json"].assert_eq(&json(&f));
+    expect_file!["golden/seed.frontier.svg"].assert_eq(&svg::frontier_svg(&f));
+}
+
+#[test]
+fn a_genius_domain_in_every_format() {
+    let s = genius();
+    analysis_formats("genius-itex-cypress", &s);
+    let a = truce_table::analyze(&s, &AnalysisOptions::default()).unwrap();
+    let parties: Vec<_> = s.party_ixs().collect();
+    let f = report::frontier_for(&s, &a, &parties, truce_table::Reading::RedLines).unwrap();
+    expect_file!["golden/genius-itex-cypress.frontier.txt"].assert_eq(&render::frontier_text(&f));
+    expect_file!["golden/genius-itex-cypress.frontier.json"].assert_eq(&json(&f));
+    expect_file!["golden/genius-itex-cypress.frontier.svg"].assert_eq(&svg::frontier_svg(&f));
+}
+
+#[test]
+fn minsk_ii_compliance_and_the_daily_report() {
+    let text = std::fs::read_to_string(root().join("accords/minsk-2015.toml")).unwrap();
+    let (agreement, diags) = truce_accord::parse("minsk-2015.toml", &text);
+    let agreement = agreement.unwrap_or_else(|| panic!("{diags:?}"));
+    let mission = truce_watch::generate::generate(&agreement, 1, 60).unwrap();
+    let mut c = truce_watch::compliance::Compliance::new(&agreement);
+    for e in &mission.entries {
+        c.apply(e);
+    }
+    let r = c.evaluate(mission.last_day);
+    expect_file!["golden/minsk.compliance.txt"]
+        .assert_eq(&truce_watch::compliance::render_text(&r));
+    expect_file!["golden/minsk.compliance.json"].assert_eq(&json(&r));
+    let view = truce_watch::boundary::view(truce_watch::boundary::DEFAULT_VIEW).unwrap();
+    let daily = truce_watch::report::daily(&agreement, &c, mission.last_day, view);
+    expect_file!["golden/minsk.daily.md"].assert_eq(&daily.markdown());
+    expect_file!["golden/minsk.daily.html"].assert_eq(&daily.html(&agreement, view));
+}
