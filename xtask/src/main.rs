@@ -16,6 +16,9 @@
 //!   report over a dense generated mission (default about 1,000,000 observations).
 //! - `cargo xtask crash-test [RUNS]`: kills a log writer with SIGKILL at random moments (see `crash_test`).
 
+// The developer's task runner: it prints what it runs and measures.
+#![allow(clippy::print_stdout)]
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

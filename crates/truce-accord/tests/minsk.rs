@@ -1,5 +1,8 @@
 //! The Minsk II accord validates, and bad accords get diagnostics that name the place and the fix.
 
+// Tests print the figures they measure, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 use truce_accord::{Checkable, Severity, parse};
 
 fn minsk() -> String {

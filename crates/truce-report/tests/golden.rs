@@ -3,6 +3,9 @@
 //! anywhere in a rendered report fails here. After an intended change, update them all with
 //! `UPDATE_EXPECT=1 cargo test -p truce-report --test golden` and review the diff.
 
+// Tests print the figures they measure, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 use std::path::{Path, PathBuf};
 
 use expect_test::expect_file;

@@ -124,6 +124,7 @@ impl<'a> Parser<'a, '_> {
         while self.keyword("or") {
             terms.push(self.term()?);
         }
+        // `terms` has one element here, so `pop` cannot fail.
         Ok(if terms.len() == 1 { terms.pop().expect("one term") } else { Condition::Or(terms) })
     }
 
@@ -133,6 +134,7 @@ impl<'a> Parser<'a, '_> {
             factors.push(self.factor()?);
         }
         Ok(if factors.len() == 1 {
+            // `factors` has one element here, so `pop` cannot fail.
             factors.pop().expect("one factor")
         } else {
             Condition::And(factors)

@@ -31,6 +31,7 @@ type TileTree = Rc<Vec<Vec<Hash>>>;
 fn tile_tree(hashes: &[Hash]) -> Vec<Vec<Hash>> {
     let mut levels = vec![hashes.to_vec()];
     while levels.last().is_some_and(|l| l.len() > 1) {
+        // The loop condition saw a last level, so `last` cannot fail.
         let prev = levels.last().expect("non-empty");
         let next: Vec<Hash> = prev.chunks_exact(2).map(|p| node_hash(&p[0], &p[1])).collect();
         if next.is_empty() {

@@ -10,11 +10,15 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use crate::Error;
 use crate::log::Log;
+use crate::merkle::{self, Hash};
 use crate::note::{COSIGNATURE_V1, ED25519, NoteSigner, NoteVerifier};
 use crate::storage::FsStorage;
-use crate::witness::{FileWitnessStore, Witness};
+use crate::witness::{Witness, WitnessStore};
 
 /// The log's private key, inside the log directory (never served).
 pub const LOG_SKEY: &str = ".state/log.skey";
@@ -142,4 +146,76 @@ pub fn hosted_witnesses(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// A witness's state on disk: one file per log origin (named by the hash of the origin) holding
+/// `size\nroot`. [`WitnessStore::compare_and_swap`] holds an exclusive file lock across its read and its
+/// write, so several processes may share the directory; the write is a temporary file, flushed and
+/// renamed, then the directory flushed.
+pub struct FileWitnessStore {
+    dir: PathBuf,
+}
+
+impl FileWitnessStore {
+    /// The store in `dir` (its state goes in `dir/state/`).
+    pub fn new(dir: &Path) -> FileWitnessStore {
+        FileWitnessStore { dir: dir.to_path_buf() }
+    }
+
+    fn path(&self, origin: &str) -> PathBuf {
+        let hash = merkle::leaf_hash(origin.as_bytes());
+        let name: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join("state").join(name)
+    }
+}
+
+impl WitnessStore for FileWitnessStore {
+    fn latest(&self, origin: &str) -> Result<Option<(u64, Hash)>, Error> {
+        match std::fs::read_to_string(self.path(origin)) {
+            Ok(text) => {
+                let mut lines = text.lines();
+                let size = lines.next().and_then(|l| l.parse().ok());
+                let root = lines
+                    .next()
+                    .and_then(|l| STANDARD.decode(l).ok().and_then(|b| b.try_into().ok()));
+                match (size, root) {
+                    (Some(s), Some(r)) => Ok(Some((s, r))),
+                    _ => Err(Error::Checkpoint("corrupt witness state".into())),
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn compare_and_swap(
+        &mut self,
+        origin: &str,
+        expected_old: u64,
+        size: u64,
+        root: Hash,
+    ) -> Result<bool, Error> {
+        use crate::storage::Storage;
+        std::fs::create_dir_all(self.dir.join("state"))?;
+        // One witness process at a time holds the lock across the read and the write.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join("state/.lock"))?;
+        lock.lock()?;
+        let current = self.latest(origin)?.map_or(0, |(s, _)| s);
+        if current != expected_old {
+            return Ok(false);
+        }
+        let mut storage = FsStorage::open(&self.dir)?;
+        let name =
+            self.path(origin).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        storage.stage(
+            &format!("state/{name}"),
+            format!("{size}\n{}\n", STANDARD.encode(root)).as_bytes(),
+        )?;
+        storage.commit()?;
+        Ok(true)
+    }
 }

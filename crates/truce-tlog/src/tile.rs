@@ -166,6 +166,7 @@ pub fn parse_hashes(data: &[u8], width: u16) -> Result<Vec<Hash>, Error> {
             32 * usize::from(width)
         )));
     }
+    // `chunks_exact(32)` yields 32-byte slices only, so the conversion cannot fail.
     Ok(data.chunks_exact(32).map(|c| c.try_into().expect("32-byte chunk")).collect())
 }
 

@@ -5,7 +5,6 @@
 //! checkpoint happen atomically, through [`WitnessStore::compare_and_swap`].
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -14,6 +13,9 @@ use crate::Error;
 use crate::checkpoint::Checkpoint;
 use crate::merkle::{self, Hash};
 use crate::note::{Note, NoteSigner, NoteVerifier, verify_note};
+
+/// The witness state on disk, in [`crate::layout`] with the other files this crate owns.
+pub use crate::layout::FileWitnessStore;
 
 /// Where a witness keeps the latest checkpoint it cosigned for each log.
 ///
@@ -72,78 +74,6 @@ pub fn add_checkpoint_request(old: u64, proof: &[Hash], checkpoint: &Note) -> Ve
     body.push('\n');
     body.push_str(&checkpoint.to_text());
     body.into_bytes()
-}
-
-/// A witness's state on disk: one file per log origin (named by the hash of the origin) holding
-/// `size\nroot`. [`WitnessStore::compare_and_swap`] holds an exclusive file lock across its read and its
-/// write, so several processes may share the directory; the write is a temporary file, flushed and
-/// renamed, then the directory flushed.
-pub struct FileWitnessStore {
-    dir: PathBuf,
-}
-
-impl FileWitnessStore {
-    /// The store in `dir` (its state goes in `dir/state/`).
-    pub fn new(dir: &Path) -> FileWitnessStore {
-        FileWitnessStore { dir: dir.to_path_buf() }
-    }
-
-    fn path(&self, origin: &str) -> PathBuf {
-        let hash = merkle::leaf_hash(origin.as_bytes());
-        let name: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join("state").join(name)
-    }
-}
-
-impl WitnessStore for FileWitnessStore {
-    fn latest(&self, origin: &str) -> Result<Option<(u64, Hash)>, Error> {
-        match std::fs::read_to_string(self.path(origin)) {
-            Ok(text) => {
-                let mut lines = text.lines();
-                let size = lines.next().and_then(|l| l.parse().ok());
-                let root = lines
-                    .next()
-                    .and_then(|l| STANDARD.decode(l).ok().and_then(|b| b.try_into().ok()));
-                match (size, root) {
-                    (Some(s), Some(r)) => Ok(Some((s, r))),
-                    _ => Err(Error::Checkpoint("corrupt witness state".into())),
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    fn compare_and_swap(
-        &mut self,
-        origin: &str,
-        expected_old: u64,
-        size: u64,
-        root: Hash,
-    ) -> Result<bool, Error> {
-        use crate::storage::Storage;
-        std::fs::create_dir_all(self.dir.join("state"))?;
-        // One witness process at a time holds the lock across the read and the write.
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join("state/.lock"))?;
-        lock.lock()?;
-        let current = self.latest(origin)?.map_or(0, |(s, _)| s);
-        if current != expected_old {
-            return Ok(false);
-        }
-        let mut storage = crate::storage::FsStorage::open(&self.dir)?;
-        let name =
-            self.path(origin).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        storage.stage(
-            &format!("state/{name}"),
-            format!("{size}\n{}\n", STANDARD.encode(root)).as_bytes(),
-        )?;
-        storage.commit()?;
-        Ok(true)
-    }
 }
 
 /// A refusal, with the HTTP status the specification assigns to it.

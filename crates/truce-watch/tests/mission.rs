@@ -1,5 +1,8 @@
 //! Compliance over a generated mission matches what the generator planted; the log's rules hold.
 
+// Tests print the figures they measure, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 use ed25519_dalek::SigningKey;
 use truce_accord::Agreement;
 use truce_watch::compliance::{Compliance, Status};

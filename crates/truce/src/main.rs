@@ -525,7 +525,7 @@ fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result
 
 /// Prints a line of the server's story (where it serves, the demo's tokens).
 fn say(line: &str) {
-    println!("{line}");
+    let _ = emit(&format!("{line}\n"));
 }
 
 /// `truce user`.

@@ -2,6 +2,9 @@
 //! matrix; the confidentiality of preference submissions; the life of an observation. `browser`: the
 //! web UI in headless Chromium.
 
+// Tests print the figures they measure, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 mod browser;
 mod faults;
 mod overload;

@@ -2,6 +2,9 @@
 //! local socket, installing Debian's postgresql when missing) and sets `TRUCE_TEST_POSTGRES_URL` to it.
 //! Without it this test fails, saying so: it never skips.
 
+// Tests print the figures they measure, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn story_on_postgres() {
     let Ok(base) = std::env::var("TRUCE_TEST_POSTGRES_URL") else {

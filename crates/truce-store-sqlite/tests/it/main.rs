@@ -1,5 +1,8 @@
 //! The store story on SQLite, in a temporary file; then the same file reopened.
 
+// Tests print the figures they measure, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn story_on_sqlite() {
     let dir = std::env::temp_dir().join(format!("truce-store-sqlite-{}", std::process::id()));

@@ -1,5 +1,8 @@
 //! End-to-end tests of the `truce` binary on the seed scenario and on bad input.
 
+// The kill test and the witnessed audit print their figures, as the test runner shows them.
+#![allow(clippy::print_stdout)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,233 @@
+//! The architecture's invariants, checked on the source (ARCHITECTURE.md, "Architecture invariants"):
+//!
+//! - the core crates do no file, network or process I/O and print nothing (the log's `storage`, `fs`
+//!   and `layout` modules, which own its files, excepted);
+//! - library code has no `unwrap` or `expect` outside tests unless a comment says why it cannot fail;
+//! - neither top floor (the `truce` binary, `truce-server`) has a circle of imports among its modules;
+//! - every endpoint is in the OpenAPI document (tested in `truce-server`:
+//!   `the_openapi_document_covers_every_endpoint_and_events_stream_appends`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The `.rs` files under `dir`, except test files (`tests.rs`, anything under a `tests/` directory).
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() {
+                if name != "tests" {
+                    stack.push(path);
+                }
+            } else if name.ends_with(".rs") && name != "tests.rs" {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The lines of a source file that are not test code (a `#[cfg(test)]` module runs to the end of the
+/// file, by this project's convention) and not comments, with their 1-based numbers.
+fn code_lines(path: &Path) -> Vec<(usize, String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (k, line) in lines.iter().enumerate() {
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            break;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        let previous = if k > 0 { lines[k - 1].to_string() } else { String::new() };
+        out.push((k + 1, line.to_string(), previous));
+    }
+    out
+}
+
+const CORE: &[&str] =
+    &["truce-scenario", "truce-table", "truce-report", "truce-accord", "truce-watch", "truce-tlog"];
+
+/// Files of the core crates that own I/O: the log's storage and directory layout, its directory reader,
+/// and the witness's file-backed state.
+const CORE_IO: &[&str] = &["storage.rs", "fs.rs", "layout.rs"];
+
+#[test]
+fn core_crates_do_no_io_and_print_nothing() {
+    let forbidden = [
+        "std::fs",
+        "std::net",
+        "std::process",
+        "println!",
+        "print!(",
+        "eprintln!",
+        "eprint!(",
+        "dbg!(",
+        "File::open",
+        "File::create",
+    ];
+    let mut found = Vec::new();
+    for krate in CORE {
+        for file in sources(&root().join("crates").join(krate).join("src")) {
+            let name = file.file_name().unwrap().to_string_lossy().to_string();
+            if *krate == "truce-tlog" && CORE_IO.contains(&name.as_str()) {
+                continue;
+            }
+            for (n, line, _) in code_lines(&file) {
+                for f in forbidden {
+                    if line.contains(f) {
+                        found.push(format!("{}:{n}: {f}: {}", file.display(), line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "I/O or printing in a core crate:\n{}", found.join("\n"));
+}
+
+#[test]
+fn library_code_unwraps_only_with_a_reason() {
+    // Library crates: every crate but the binaries (`truce`, `truce-bench`) and `xtask`. The store's
+    // `story` is the test every backend runs, shipped for them.
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        let dir = entry.unwrap().path();
+        let krate = dir.file_name().unwrap().to_string_lossy().to_string();
+        if krate == "truce" || krate == "truce-bench" {
+            continue;
+        }
+        for file in sources(&dir.join("src")) {
+            if krate == "truce-store" && file.ends_with("story.rs") {
+                continue;
+            }
+            for (n, line, previous) in code_lines(&file) {
+                let call = line.contains(".unwrap()") || line.contains(".expect(");
+                let reason = line.contains("//") || previous.trim_start().starts_with("//");
+                if call && !reason {
+                    found.push(format!("{}:{n}: {}", file.display(), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "unwrap or expect without a comment saying why it cannot fail:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The modules of a crate (file stems, `mod.rs` as its directory) and, for each, the sibling modules it
+/// names with `crate::…`. The crate root (`lib.rs`, `main.rs`), which declares the modules, is left out.
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let files = sources(src);
+    let name = |f: &Path| -> String {
+        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        if stem == "mod" {
+            f.parent().unwrap().file_name().unwrap().to_string_lossy().to_string()
+        } else {
+            stem
+        }
+    };
+    let modules: BTreeSet<String> =
+        files.iter().map(|f| name(f)).filter(|m| m != "lib" && m != "main").collect();
+    let mut graph = BTreeMap::new();
+    for f in &files {
+        let m = name(f);
+        if !modules.contains(&m) {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut uses = BTreeSet::new();
+        for (at, _) in text.match_indices("crate::") {
+            let rest = &text[at + "crate::".len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                None => vec![rest],
+            };
+            for n in names {
+                let ident: String =
+                    n.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if modules.contains(&ident) && ident != m {
+                    uses.insert(ident);
+                }
+            }
+        }
+        graph.insert(m, uses);
+    }
+    graph
+}
+
+/// A circle in `graph`, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        node: &str,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut c = path[at..].to_vec();
+            c.push(node.to_string());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(graph, next, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for node in graph.keys() {
+        if let Some(c) = visit(graph, node, &mut Vec::new(), &mut done) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+#[test]
+fn neither_top_floor_has_an_import_circle() {
+    for krate in ["truce", "truce-server"] {
+        let graph = module_graph(&root().join("crates").join(krate).join("src"));
+        assert!(graph.len() > 2, "{krate}: no modules found");
+        if let Some(c) = circle(&graph) {
+            panic!("{krate}: the modules import each other in a circle: {}", c.join(" → "));
+        }
+    }
+    // The check finds a circle where there is one.
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.insert("a".into(), ["b".to_string()].into());
+    g.insert("b".into(), ["a".to_string()].into());
+    assert_eq!(circle(&g).unwrap(), ["a", "b", "a"]);
+}
+
+#[test]
+fn the_cli_holds_no_server_log_layout_or_benchmark_code() {
+    let src = root().join("crates/truce/src");
+    let lines: usize =
+        sources(&src).iter().map(|f| std::fs::read_to_string(f).unwrap().lines().count()).sum();
+    assert!(lines <= 1_500, "the CLI has {lines} lines; it parses arguments and prints");
+    for file in sources(&src) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for forbidden in ["axum::", "TcpListener", ".state/log.skey", "witness.skey", "Sequencer"] {
+            assert!(!text.contains(forbidden), "{}: {forbidden}", file.display());
+        }
+    }
+}
