@@ -1,5 +1,5 @@
 //! Who may call what: every endpoint, its route and the roles allowed on it, declared once in the
-//! [`endpoints!`] table below. The enum, the list of all endpoints, the routes and the matrix all come
+//! `endpoints!` table below. The enum, the list of all endpoints, the routes and the matrix all come
 //! from that one table, so an endpoint cannot exist without its row; the router is built from
 //! [`Endpoint::ALL`], and the authorisation test drives every endpoint with every role from it. A caller
 //! without a token is `public`. Finer rules (a party delegate acts only for its own party) are checked
@@ -244,7 +244,7 @@ pub(crate) async fn authorise<S: Store>(
 }
 
 /// A handler's caller, as the router's binding layer authorised it for the handler's own endpoint (from
-/// the [`endpoints!`] table): a handler never names its endpoint, so it cannot name the wrong one.
+/// the `endpoints!` table): a handler never names its endpoint, so it cannot name the wrong one.
 impl<T: Send + Sync> FromRequestParts<T> for Caller {
     type Rejection = AppError;
 

@@ -48,7 +48,7 @@ pub struct Analysis {
 ///
 /// # Errors
 ///
-/// [`GroupTooLarge`] when cross-issue constraints tie issues into more combinations than
+/// [`crate::GroupTooLarge`] when cross-issue constraints tie issues into more combinations than
 /// [`crate::MAX_GROUP_COMBINATIONS`]: the error names the issues, and nothing is analysed.
 pub fn analyze(
     scenario: &Scenario,
