@@ -55,8 +55,15 @@ fn code_lines(path: &Path) -> Vec<(usize, String, String)> {
     out
 }
 
-const CORE: &[&str] =
-    &["truce-scenario", "truce-table", "truce-report", "truce-accord", "truce-watch", "truce-tlog"];
+const CORE: &[&str] = &[
+    "truce-syntax",
+    "truce-scenario",
+    "truce-table",
+    "truce-report",
+    "truce-accord",
+    "truce-watch",
+    "truce-tlog",
+];
 
 /// Files of the core crates that own I/O: the log's storage and directory layout, its directory reader,
 /// and the witness's file-backed state.

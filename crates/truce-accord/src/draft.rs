@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 use truce_scenario::{OptionIx, Scenario};
 
-use truce_scenario::toml_string as q;
+use truce_syntax::quote as q;
 
 /// The id of a drafted agreement: lowercase letters, digits and dashes.
 fn slug(s: &str) -> String {

@@ -15,4 +15,4 @@ mod parse;
 pub use draft::draft;
 pub use model::*;
 pub use parse::parse;
-pub use truce_scenario::{Diagnostic, Severity, has_errors};
+pub use truce_syntax::{Diagnostic, Severity, has_errors};

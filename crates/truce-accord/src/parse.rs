@@ -1,11 +1,11 @@
-//! From TOML text to an [`Agreement`], with every problem reported at once (see `truce_scenario::walk`).
+//! From TOML text to an [`Agreement`], with every problem reported at once (see `truce_syntax::walk`).
 
 use std::collections::{HashMap, HashSet};
 
 use toml::Spanned;
 use toml::de::DeValue;
-use truce_scenario::walk::{self, Cx, Fields, Span, Str};
-use truce_scenario::{Diagnostic, has_errors};
+use truce_syntax::walk::{self, Cx, Fields, Span, Str};
+use truce_syntax::{Diagnostic, has_errors};
 
 use crate::geo::Point;
 use crate::model::*;

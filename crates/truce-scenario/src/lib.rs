@@ -17,19 +17,18 @@
 
 #![deny(missing_docs)]
 
-mod diagnostic;
 pub mod import;
 mod model;
 mod parse;
 mod rule;
-pub mod walk;
 mod write;
 
 #[cfg(test)]
 mod tests;
 
-pub use diagnostic::{Diagnostic, LineIndex, Severity, has_errors, utf8};
 pub use model::*;
 pub use parse::{parse, parse_submission};
 pub use rule::{RuleError, parse_rule};
-pub use write::{quote as toml_string, to_toml};
+pub use truce_syntax::quote as toml_string;
+pub use truce_syntax::{Diagnostic, LineIndex, Severity, has_errors, utf8, walk};
+pub use write::to_toml;

@@ -9,9 +9,9 @@ use std::str::FromStr;
 
 use toml::de::DeTable;
 
-use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::*;
-use crate::walk::{self, Cx, Fields, Span, Str};
+use truce_syntax::walk::{self, Cx, Fields, Span, Str};
+use truce_syntax::{Diagnostic, has_errors};
 
 /// Parses and validates a scenario.
 ///

@@ -5,28 +5,9 @@
 
 use std::fmt::Write;
 
-use crate::model::*;
+use truce_syntax::quote;
 
-/// A TOML basic string: `s` quoted and escaped.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+use crate::model::*;
 
 fn number(x: f64) -> String {
     // `{:?}` always includes a decimal point or an exponent, and round-trips.

@@ -10,7 +10,7 @@ use crate::entry::Observation;
 
 /// Parses and checks one observation. Returns it only when there is no error. Never panics.
 pub fn parse_observation(file: &str, text: &str) -> (Option<Observation>, Vec<Diagnostic>) {
-    let lines = truce_scenario::LineIndex::new(text);
+    let lines = truce_syntax::LineIndex::new(text);
     let diag = |offset: usize, field: &str, message: String, expected: Option<String>| {
         let (line, column) = lines.line_col(text, offset);
         Diagnostic {

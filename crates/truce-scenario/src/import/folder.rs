@@ -4,8 +4,8 @@
 //! decides what they are and imports them.
 
 use super::{ImportOptions, InputFile, import_genius, import_geniusweb};
-use crate::diagnostic::Diagnostic;
 use crate::model::Scenario;
+use truce_syntax::Diagnostic;
 
 /// What a file in a domain folder is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

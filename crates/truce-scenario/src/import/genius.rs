@@ -20,8 +20,8 @@ use super::{
     DomainIssue, ImportOptions, ImportedParty, InputFile, Report, Semantics, build_scenario,
     java_round,
 };
-use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Scenario;
+use truce_syntax::{Diagnostic, has_errors};
 
 /// The most values an integer issue may expand to.
 const MAX_INTEGER_VALUES: i64 = 100_000;

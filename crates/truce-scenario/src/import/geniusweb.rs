@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use super::{
     DomainIssue, ImportOptions, ImportedParty, InputFile, Report, Semantics, build_scenario,
 };
-use crate::diagnostic::{Diagnostic, has_errors};
 use crate::import::genius::party_name;
 use crate::model::Scenario;
+use truce_syntax::{Diagnostic, has_errors};
 
 const MAX_NUMBER_VALUES: f64 = 100_000.0;
 

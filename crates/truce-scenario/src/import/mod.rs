@@ -19,8 +19,8 @@ pub use geniusweb::import_geniusweb;
 #[cfg(test)]
 mod tests;
 
-use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::model::*;
+use truce_syntax::{Diagnostic, LineIndex, Severity};
 
 /// How imported evaluations become utilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

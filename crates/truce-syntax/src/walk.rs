@@ -8,8 +8,8 @@ use std::str::FromStr;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::Date;
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
-use crate::model::Date;
 
 /// A byte range in the input.
 pub type Span = Range<usize>;
