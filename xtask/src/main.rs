@@ -1,8 +1,10 @@
 //! Automation for the Truce workspace, in Rust rather than shell: `cargo xtask <task>`.
 //!
 //! - `cargo xtask test`: everything the test suite needs, then every test. This is the README's test command,
-//!   and what `.ci/run` runs. It builds the fuzz targets (installing `cargo-fuzz` when missing), then runs
-//!   `cargo test --workspace`, and ends with one summary line, `tests: N passed, M failed`.
+//!   and what `.ci/run` runs. It builds the fuzz targets (installing `cargo-fuzz` when missing), builds the
+//!   API documentation with warnings denied, runs `cargo deny` on licences, bans and sources (installing
+//!   `cargo-deny` when missing), then runs `cargo test --workspace`, and ends with one summary line,
+//!   `tests: N passed, M failed`.
 //! - `cargo xtask fuzz-build`: build every fuzz target.
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
 //! - `cargo xtask golden`: rewrites the golden files of every report (`crates/truce-report/tests/golden/`)
@@ -110,6 +112,7 @@ fn run(cmd: &mut Command) -> anyhow::Result<()> {
 /// Builds the fuzz targets, then runs every test and prints one summary line.
 fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     fuzz_build(root)?;
+    doc_and_deny(root)?;
     ensure_chromium()?;
     let postgres = Postgres::start()?;
     let mut cmd = Command::new(env!("CARGO"));
@@ -283,15 +286,42 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
 }
 
 fn ensure_cargo_fuzz() -> anyhow::Result<()> {
+    ensure_cargo_tool("fuzz", "cargo-fuzz")
+}
+
+/// Installs `cargo <sub>` (the crate `package`) from crates.io when it is missing.
+fn ensure_cargo_tool(sub: &str, package: &str) -> anyhow::Result<()> {
     let installed = Command::new(env!("CARGO"))
-        .args(["fuzz", "--version"])
+        .args([sub, "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
     if installed.is_ok_and(|s| s.success()) {
         return Ok(());
     }
-    run(Command::new(env!("CARGO")).args(["install", "cargo-fuzz", "--locked"]))
+    run(Command::new(env!("CARGO")).args(["install", package, "--locked"]))
+}
+
+/// The checks beside the tests: the API documentation builds without a warning, and every dependency's
+/// licence, source and ban is as `deny.toml` allows (advisories need a database this machine cannot
+/// fetch; see `deny.toml`).
+fn doc_and_deny(root: &Path) -> anyhow::Result<()> {
+    run(Command::new(env!("CARGO")).current_dir(root).env("RUSTDOCFLAGS", "-D warnings").args([
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--quiet",
+    ]))?;
+    ensure_cargo_tool("deny", "cargo-deny")?;
+    run(Command::new(env!("CARGO")).current_dir(root).args([
+        "deny",
+        "--log-level",
+        "error",
+        "check",
+        "licenses",
+        "bans",
+        "sources",
+    ]))
 }
 
 /// Builds every fuzz target. `cargo fuzz` needs nightly flags; `RUSTC_BOOTSTRAP=1` enables them on stable.
