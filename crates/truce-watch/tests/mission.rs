@@ -30,16 +30,7 @@ fn sixty_days_of_generated_mission_give_the_planted_statuses() {
     assert!(c.registry().refused.is_empty(), "{:?}", c.registry().refused);
     let report = c.evaluate(mission.last_day);
     println!("{} entries; as of {}", mission.entries.len(), mission.last_day);
-    for s in &report.commitments {
-        println!(
-            "{:<22} {:<22} PAM {}  {} violation day(s)  {}",
-            s.commitment,
-            s.status.as_str(),
-            s.pam_score,
-            s.violation_days.len(),
-            s.reason
-        );
-    }
+    print!("{}", truce_watch::compliance::render_text(&report));
     assert_eq!(report.commitments.len(), mission.planted.len());
     for p in &mission.planted {
         let s = report.commitments.iter().find(|s| s.commitment == p.commitment).unwrap();
