@@ -91,6 +91,61 @@ fn the_demo_runs_from_an_empty_directory() {
         .unwrap();
     let cli: serde_json::Value = serde_json::from_str(&super::stdout(&out)).unwrap();
     assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap(), cli);
+    // The timeline, the frontier and compliance: the API's documents are the CLI's too.
+    let cli_json = |dir: std::path::PathBuf, args: &[&str]| -> serde_json::Value {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_truce")).current_dir(dir).args(args).output().unwrap();
+        serde_json::from_str(&super::stdout(&out)).unwrap()
+    };
+    let api_json = |path: &str| -> serde_json::Value {
+        let (status, body) = get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    let scenarios = super::root().join("scenarios");
+    assert_eq!(
+        api_json("/v1/scenarios/ukraine-2025/timeline?from=2025-01-01&to=2025-06-01&step=month"),
+        cli_json(
+            scenarios.clone(),
+            &[
+                "timeline",
+                "ukraine-2025.toml",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-06-01",
+                "--format",
+                "json"
+            ]
+        ),
+        "timeline"
+    );
+    assert_eq!(
+        api_json("/v1/scenarios/ukraine-2025/frontier?parties=UKR,RUS"),
+        cli_json(
+            scenarios,
+            &["frontier", "ukraine-2025.toml", "--parties", "UKR,RUS", "--format", "json"]
+        ),
+        "frontier"
+    );
+    let log = dir.join("truce-data/demo/log");
+    assert_eq!(
+        api_json("/v1/compliance?as_of=2015-04-01"),
+        cli_json(
+            super::root(),
+            &[
+                "compliance",
+                "accords/minsk-2015.toml",
+                "--log",
+                log.to_str().unwrap(),
+                "--as-of",
+                "2015-04-01",
+                "--format",
+                "json"
+            ]
+        ),
+        "compliance"
+    );
     let (status, body) = get("/v1/compliance");
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
