@@ -326,8 +326,9 @@ struct HttpReader {
     agent: ureq::Agent,
 }
 
-/// The largest resource accepted (a full entry bundle is at most 256 × 65,537 bytes).
-const MAX_RESOURCE: u64 = 17 * 1024 * 1024;
+/// The largest resource accepted: a full entry bundle (each entry at most `MAX_ENTRY` bytes with its
+/// two-byte length).
+const MAX_RESOURCE: u64 = truce_tlog::tile::TILE_WIDTH * (truce_tlog::tile::MAX_ENTRY as u64 + 2);
 
 impl HttpReader {
     fn new(base: &str) -> HttpReader {
