@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Serialize;
 use truce_accord::{Agreement, Commitment, Indicator, PartyRule, Precondition};
 
@@ -34,7 +35,7 @@ use crate::entry::{AnnotationStance, Body, Confidence, VerificationState};
 use crate::registry::{Recorded, Registry};
 
 /// A commitment's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Not yet started, or before its deadline.
@@ -69,7 +70,7 @@ impl Status {
 }
 
 /// One commitment's standing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Standing {
     /// Provision number.
     pub provision: String,
@@ -82,8 +83,10 @@ pub struct Standing {
     /// PAM-style implementation score, 0–3.
     pub pam_score: u8,
     /// The date it is judged from, if it has started.
+    #[schemars(with = "Option<String>")]
     pub judged_from: Option<Date>,
     /// Days with a verified violation, over the whole period.
+    #[schemars(with = "Vec<String>")]
     pub violation_days: Vec<Date>,
     /// The log indices behind the status: observations, transitions, attributions, annotations.
     pub evidence: Vec<u64>,
@@ -92,13 +95,14 @@ pub struct Standing {
 }
 
 /// The compliance report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Report {
     /// Format tag.
     pub format: &'static str,
     /// The agreement id.
     pub agreement: String,
     /// The date judged.
+    #[schemars(with = "String")]
     pub as_of: Date,
     /// The log prefix it was computed from.
     pub log_size: u64,

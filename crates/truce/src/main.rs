@@ -249,6 +249,8 @@ enum SchemaKind {
     Timeline,
     /// `truce frontier --format json`.
     Frontier,
+    /// `truce compliance --format json`.
+    Compliance,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -444,6 +446,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 SchemaKind::Analysis => schemars::schema_for!(report::AnalysisReport),
                 SchemaKind::Timeline => schemars::schema_for!(report::TimelineReport),
                 SchemaKind::Frontier => schemars::schema_for!(report::FrontierReport),
+                SchemaKind::Compliance => {
+                    schemars::schema_for!(truce_watch::compliance::Report)
+                }
             };
             emit(&to_json(&schema)?)
         }

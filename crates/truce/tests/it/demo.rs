@@ -129,6 +129,7 @@ fn the_demo_runs_from_an_empty_directory() {
         "frontier"
     );
     let log = dir.join("truce-data/demo/log");
+    super::validate("compliance", &api_json("/v1/compliance?as_of=2015-04-01"));
     assert_eq!(
         api_json("/v1/compliance?as_of=2015-04-01"),
         cli_json(
