@@ -558,7 +558,7 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
 fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     use truce_tlog::checkpoint::Checkpoint;
     use truce_tlog::client::{TileVerifier, audit, check_consistency};
-    use truce_tlog::note::{Note, NoteVerifier, verify_note};
+    use truce_tlog::note::NoteVerifier;
 
     let truce = release_truce(root)?;
     let bench = release_bench(root)?;
@@ -610,9 +610,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
                     bail!("run {run}: the log does not reopen ({status})");
                 }
             }
-            let note = Note::parse(&std::fs::read(log_dir.join("checkpoint"))?)?;
-            verify_note(&note, std::slice::from_ref(&key))?;
-            let c = Checkpoint::parse(&note.text)?;
+            let (_, c) = truce_tlog::client::signed_checkpoint(&reader, &key)?;
             let verifier = TileVerifier::new(&reader, &c)?;
             audit(&verifier, &mut |_| {})
                 .with_context(|| format!("run {run}: the audit failed ({stage})"))?;

@@ -184,11 +184,8 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                 Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(&dir) })
             };
             let reader = reader.as_ref();
-            let note = Note::parse(
-                &reader.read("checkpoint")?.ok_or_else(|| format_err!("no checkpoint at {dir}"))?,
-            )?;
-            verify_note(&note, std::slice::from_ref(&key))
-                .context("the checkpoint is not signed by the log's key")?;
+            let (note, checkpoint) = truce_tlog::client::signed_checkpoint(reader, &key)
+                .with_context(|| format!("{dir}: checkpoint"))?;
             let mut cosigned = String::new();
             if !witnesses.is_empty() || quorum.is_some() {
                 let verifiers = witnesses
@@ -214,7 +211,6 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
                     list.join(", ")
                 );
             }
-            let checkpoint = Checkpoint::parse(&note.text)?;
             let start = std::time::Instant::now();
             let verifier = TileVerifier::new(reader, &checkpoint)?;
             let bar = indicatif::ProgressBar::new(checkpoint.size).with_style(
