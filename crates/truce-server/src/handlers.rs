@@ -275,8 +275,20 @@ async fn admit<S: Store>(
     caller: &Caller,
     bytes: &[u8],
 ) -> Result<(truce_tlog::sequencer::Receipt, u64, truce_watch::entry::Entry), AppError> {
-    let entry =
-        truce_watch::entry::decode(bytes).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    let entry = truce_watch::entry::decode_with(bytes, &mut |hex| {
+        if let Some(key) = st.keys.lock().ok().and_then(|k| k.get(hex).copied()) {
+            return Ok(key);
+        }
+        let key = truce_watch::entry::parse_key(hex)?;
+        if let Ok(mut keys) = st.keys.lock() {
+            if keys.len() >= 100_000 {
+                keys.clear();
+            }
+            keys.insert(hex.to_string(), key);
+        }
+        Ok(key)
+    })
+    .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     // The key must be one the caller holds: a stolen token cannot sign, and a copied entry cannot be
     // posted by anyone but its author's holder.
     let user = caller.user.as_ref().ok_or(AppError::Unauthorized)?;

@@ -78,6 +78,9 @@ pub struct AppState<S: Store> {
     /// Keys (hex) found held in the store, and their holders' user ids. A binding is never removed (a
     /// key is retired by a `revoke` entry on the log), so a found holder is cached for good.
     key_holders: Mutex<std::collections::HashMap<String, i64>>,
+    /// Authors' public keys, parsed (decompressed) once: a key is the same key for as long as it is
+    /// used, so the cache is only ever cleared, never invalidated.
+    pub(crate) keys: Mutex<std::collections::HashMap<String, ed25519_dalek::VerifyingKey>>,
 }
 
 /// How long a token found in the store is trusted without asking the store again.
@@ -116,6 +119,9 @@ impl<S: Store> AppState<S> {
                     }
                 };
                 let Some(first) = first else { break };
+                // The index is a cache of the log: gathering a few milliseconds of jobs makes one
+                // write of many rows instead of many writes.
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
                 let mut batch = vec![first];
                 while batch.len() < 4096 {
                     match jobs.try_recv() {
@@ -190,6 +196,7 @@ impl<S: Store> AppState<S> {
             streams_total: STREAMS_TOTAL,
             streams_per_caller: STREAMS_PER_CALLER,
             key_holders: Mutex::new(std::collections::HashMap::new()),
+            keys: Mutex::new(std::collections::HashMap::new()),
         }
     }
 

@@ -311,21 +311,29 @@ fn apply_durable(
     jobs: mpsc::Receiver<Apply>,
 ) {
     let mut waiting: BTreeMap<u64, Entry> = BTreeMap::new();
-    for job in jobs {
-        match job {
-            Apply::Entry(index, entry) => {
-                waiting.insert(index, *entry);
-                let mut s = state.write().unwrap_or_else(|p| p.into_inner());
-                while let Some(e) = waiting.remove(&s.registry().size) {
-                    s.apply_owned(e);
+    while let Ok(first) = jobs.recv() {
+        // Everything queued meanwhile goes in under one write lock; a sync is answered once what was
+        // sent before it is applied.
+        let mut syncs = Vec::new();
+        for job in std::iter::once(first).chain(jobs.try_iter().take(4096)) {
+            match job {
+                Apply::Entry(index, entry) => {
+                    waiting.insert(index, *entry);
                 }
-                let size = s.registry().size;
-                applied.store(size, Ordering::Release);
-                waiting.retain(|i, _| *i >= size);
+                Apply::Sync(done) => syncs.push(done),
             }
-            Apply::Sync(done) => {
-                let _ = done.send(());
+        }
+        if !waiting.is_empty() {
+            let mut s = state.write().unwrap_or_else(|p| p.into_inner());
+            while let Some(e) = waiting.remove(&s.registry().size) {
+                s.apply_owned(e);
             }
+            let size = s.registry().size;
+            applied.store(size, Ordering::Release);
+            waiting.retain(|i, _| *i >= size);
+        }
+        for done in syncs {
+            let _ = done.send(());
         }
     }
 }

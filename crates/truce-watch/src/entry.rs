@@ -499,6 +499,15 @@ pub fn sign(key: &SigningKey, seq: u64, body: Body) -> Result<Vec<u8>, Error> {
 
 /// Reads an entry: canonical bytes, a well-formed body, a valid signature by its author.
 pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
+    decode_with(bytes, &mut parse_key)
+}
+
+/// [`decode`], with the author's key parsed by `key_of` (from its hex): a server that sees the same
+/// authors again keeps their parsed keys instead of decompressing each one anew.
+pub fn decode_with(
+    bytes: &[u8],
+    key_of: &mut dyn FnMut(&str) -> Result<VerifyingKey, Error>,
+) -> Result<Entry, Error> {
     if bytes.len() > MAX_ENTRY {
         return Err(Error::Malformed(format!("{} bytes, more than {MAX_ENTRY}", bytes.len())));
     }
@@ -515,7 +524,7 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, Error> {
     if entry.seq == 0 {
         return Err(Error::Malformed("seq: sequence numbers start at 1".into()));
     }
-    let key = parse_key(&entry.author)?;
+    let key = key_of(&entry.author)?;
     let sig = STANDARD
         .decode(&entry.sig)
         .ok()
