@@ -349,23 +349,33 @@ impl Store for Postgres {
     }
 
     async fn index_entries(&self, entries: &[IndexedEntry]) -> Result<(), Error> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        // One row per index (the last given wins, as row-by-row upserts would have it): a statement
+        // may not update the same row twice.
+        let mut unique: std::collections::BTreeMap<i64, &IndexedEntry> =
+            std::collections::BTreeMap::new();
         for e in entries {
-            sqlx::query(
-                "INSERT INTO entries (log_index, kind, author, day, class, lat_e6, lon_e6, refers_to, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (log_index) DO UPDATE SET kind = EXCLUDED.kind, author = EXCLUDED.author, day = EXCLUDED.day, class = EXCLUDED.class, lat_e6 = EXCLUDED.lat_e6, lon_e6 = EXCLUDED.lon_e6, refers_to = EXCLUDED.refers_to, state = EXCLUDED.state",
-            )
-            .bind(e.index)
-            .bind(&e.kind)
-            .bind(&e.author)
-            .bind(&e.day)
-            .bind(&e.class)
-            .bind(e.position.map(|p| p.0))
-            .bind(e.position.map(|p| p.1))
-            .bind(e.refers_to)
-            .bind(&e.state)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+            unique.insert(e.index, e);
+        }
+        let rows: Vec<&IndexedEntry> = unique.into_values().collect();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Many rows a statement: one round trip per 500 rows, not per row.
+        for chunk in rows.chunks(500) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO entries (log_index, kind, author, day, class, lat_e6, lon_e6, refers_to, state) ",
+            );
+            q.push_values(chunk, |mut row, e| {
+                row.push_bind(e.index)
+                    .push_bind(&e.kind)
+                    .push_bind(&e.author)
+                    .push_bind(&e.day)
+                    .push_bind(&e.class)
+                    .push_bind(e.position.map(|p| p.0))
+                    .push_bind(e.position.map(|p| p.1))
+                    .push_bind(e.refers_to)
+                    .push_bind(&e.state);
+            });
+            q.push(" ON CONFLICT (log_index) DO UPDATE SET kind = EXCLUDED.kind, author = EXCLUDED.author, day = EXCLUDED.day, class = EXCLUDED.class, lat_e6 = EXCLUDED.lat_e6, lon_e6 = EXCLUDED.lon_e6, refers_to = EXCLUDED.refers_to, state = EXCLUDED.state");
+            q.build().execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)
     }
