@@ -445,40 +445,17 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, message) = match self {
-            AppError::Unauthorized => {
-                (StatusCode::UNAUTHORIZED, "a bearer token is required".to_string())
-            }
-            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
-            AppError::Conflict(m) => (StatusCode::CONFLICT, m),
-            AppError::Invalid(d) => {
-                let body = serde_json::json!({"error": "invalid input", "diagnostics": d});
-                return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response();
-            }
-            AppError::Pushback => {
-                let body = axum::Json(serde_json::json!({"error": "the log is busy: retry"}));
-                return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], body)
-                    .into_response();
-            }
-            AppError::Unavailable(m) => {
-                let body = axum::Json(serde_json::json!({ "error": m }));
-                return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], body)
-                    .into_response();
-            }
-            AppError::Internal(m) => {
-                eprintln!("truce-server: internal error: {m}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_string())
-            }
+        let body = match &self {
+            AppError::Invalid(d) => serde_json::json!({"error": "invalid input", "diagnostics": d}),
+            other => serde_json::json!({"error": other.message()}),
         };
-        let www = if status == StatusCode::UNAUTHORIZED {
-            Some(("www-authenticate", "Bearer"))
-        } else {
-            None
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        let extra = match self {
+            AppError::Unauthorized => Some(("www-authenticate", "Bearer")),
+            AppError::Pushback | AppError::Unavailable(_) => Some(("retry-after", "1")),
+            _ => None,
         };
-        let mut response =
-            (status, axum::Json(serde_json::json!({"error": message}))).into_response();
-        if let Some((k, v)) = www {
+        if let Some((k, v)) = extra {
             response.headers_mut().insert(k, axum::http::HeaderValue::from_static(v));
         }
         response

@@ -162,7 +162,7 @@ impl Storage for FsStorage {
             file.sync_all()?;
         }
         let mut dirs = BTreeSet::new();
-        for (tmp, target, _) in staged.iter().map(|((tmp, target), f)| (tmp, target, f)) {
+        for ((tmp, target), _) in &staged {
             std::fs::rename(tmp, target)?;
             if let Some(d) = target.parent() {
                 dirs.insert(d.to_path_buf());
