@@ -13,12 +13,47 @@ fn cite_line(c: &Citation) -> String {
     let outlet = c.publication.as_deref().unwrap_or(&c.source);
     let precision =
         if c.date_precision == "day" { String::new() } else { format!(" ({})", c.date_precision) };
-    let inferred = if c.basis == "inferred" { ", inferred" } else { "" };
     format!(
-        "{} {} on {}, {}{precision} — {outlet} [{}], line {}{inferred}: \"{}\"",
-        c.party, c.stance, c.option, c.date, c.source, c.line, c.quote
+        "{} {} on {}, {}{precision} — {outlet} [{}], line {}{}: {}",
+        c.party,
+        c.stance,
+        c.option,
+        c.date,
+        c.source,
+        c.line,
+        qualifiers(c),
+        quoted(c, &c.quote, '"', '"')
     )
 }
+
+/// What qualifies a citation, as ` (inferred, conditional, STALE)` (empty when nothing does).
+fn qualifiers(c: &Citation) -> String {
+    let mut words = Vec::new();
+    if c.basis == "inferred" {
+        words.push("inferred".to_string());
+    }
+    if let Some(q) = &c.qualifier {
+        words.push(q.replace('_', " "));
+    }
+    if c.stale {
+        words.push("STALE".to_string());
+    }
+    if words.is_empty() { String::new() } else { format!(" ({})", words.join(", ")) }
+}
+
+/// The quote as its kind warrants: the speaker's own words (and document text) in quotation marks, a
+/// translation marked as such, and an outlet's paraphrase without quotation marks.
+fn quoted(c: &Citation, text: &str, open: char, close: char) -> String {
+    match c.quote_kind.as_deref() {
+        Some("paraphrase") => format!("(paraphrase) {text}"),
+        Some("translated") => format!("{open}{text}{close} (translated)"),
+        Some("document_text") => format!("document text {open}{text}{close}"),
+        _ => format!("{open}{text}{close}"),
+    }
+}
+
+/// What the report says when the constraints leave packages open but none is worth a deal to everyone.
+const NO_RATIONAL_PACKAGE: &str = "No feasible package gives every party at least its reservation value: each package leaves some party better off walking away, so there is no deal all can accept.";
 
 fn group_digits(s: &str) -> String {
     if !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -43,6 +78,24 @@ fn reading_title(reading: &str) -> &'static str {
     }
 }
 
+/// "as of D: N positions known", or "as of all positions on file".
+fn as_of_words(report: &AnalysisReport) -> String {
+    match &report.as_of {
+        Some(d) => format!("as of {d}: {} known", report.positions_known),
+        None => "as of all positions on file".to_string(),
+    }
+}
+
+/// The rule that flags statements stale, in one sentence (none for a scenario without statements).
+fn stale_words(report: &AnalysisReport) -> Option<String> {
+    report.staleness.reference.as_ref().map(|r| {
+        format!(
+            "Statements made more than {} days before {r} are marked STALE: the party may have moved since.",
+            report.staleness.after_days
+        )
+    })
+}
+
 /// The analysis for a terminal.
 pub fn analysis_text(report: &AnalysisReport) -> String {
     let mut out = String::new();
@@ -50,15 +103,21 @@ pub fn analysis_text(report: &AnalysisReport) -> String {
     let _ = writeln!(out, "{title}");
     let _ = writeln!(
         out,
-        "{} · {} issues, {} options, {} positions · as of {}",
+        "{} · {} issues, {} options, {} positions · {}",
         report.scenario.file,
         report.scenario.issues,
         report.scenario.options,
         report.scenario.positions,
-        report.as_of.as_deref().unwrap_or("all positions on file")
+        as_of_words(report)
     );
+    for w in &report.warnings {
+        let _ = writeln!(out, "WARNING: {w}");
+    }
     let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
     let _ = writeln!(out, "Parties at the table: {}", parties.join(", "));
+    if let Some(words) = stale_words(report) {
+        let _ = writeln!(out, "{words}");
+    }
     if let Some(p) = report.parties.first() {
         let u = &p.stance_utilities;
         let _ = writeln!(
@@ -143,6 +202,18 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
         group_digits(&r.total_packages),
         r.hard_constraints
     );
+    if !r.assumed_red_lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "Stances recorded as unknown that this reading holds as red lines ({}):",
+            r.assumed_red_lines.len()
+        );
+        for constraint in &r.assumed_red_lines {
+            for c in &constraint.citations {
+                let _ = writeln!(out, "  · {}", cite_line(c));
+            }
+        }
+    }
     if let Some(c) = &r.concessions {
         let _ = writeln!(
             out,
@@ -191,7 +262,12 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
     }
     if let Some(c) = &r.coalitions {
         let _ = writeln!(out);
-        if c.grand_coalition {
+        if c.grand_coalition && r.best.as_ref().is_some_and(|b| !b.meets_reservation) {
+            let _ = writeln!(
+                out,
+                "Coalitions: the hard constraints of all parties at the table can be met together, but no such package meets every party's reservation value (below)."
+            );
+        } else if c.grand_coalition {
             let _ = writeln!(out, "Coalitions: all parties at the table can agree.");
         } else {
             let _ = writeln!(out, "Coalitions that can agree as things stand (largest):");
@@ -206,6 +282,9 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
     }
     if let Some(best) = &r.best {
         let _ = writeln!(out);
+        if !best.meets_reservation {
+            let _ = writeln!(out, "{}", NO_RATIONAL_PACKAGE);
+        }
         let _ = writeln!(
             out,
             "Pareto set: {} distinct utility profile(s) among the feasible packages.",
@@ -233,17 +312,20 @@ fn reading_text(out: &mut String, r: &ReadingReport) {
                 format!("  {name:<12} {:>8.4}  {}", p.score, options.join(", "))
             })
         };
-        let _ = writeln!(out);
-        let _ = writeln!(out, "Other bargaining solutions (score, package):");
-        for line in [
+        let others: Vec<String> = [
             short("KS", &best.ks),
             short("KS (Genius)", &best.ks_genius),
             short("utilitarian", &best.utilitarian),
         ]
         .into_iter()
         .flatten()
-        {
-            let _ = writeln!(out, "{line}");
+        .collect();
+        if !others.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "Other bargaining solutions (score, package):");
+            for line in others {
+                let _ = writeln!(out, "{line}");
+            }
         }
     }
 }
@@ -310,14 +392,15 @@ fn cite_md(c: &Citation) -> String {
         None => outlet,
     };
     format!(
-        "**{}** {} on `{}`, {} — {}, line {}: “{}”",
+        "**{}** {} on `{}`, {} — {}, line {}{}: {}",
         c.party,
         c.stance,
         c.option,
         c.date,
         source,
         c.line,
-        md_escape(&c.quote)
+        qualifiers(c),
+        quoted(c, &md_escape(&c.quote), '“', '”')
     )
 }
 
@@ -333,15 +416,21 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
     let _ = writeln!(out, "# {title}\n");
     let _ = writeln!(
         out,
-        "`{}` · {} issues · {} options · {} positions · as of {}\n",
+        "`{}` · {} issues · {} options · {} positions · {}\n",
         report.scenario.file,
         report.scenario.issues,
         report.scenario.options,
         report.scenario.positions,
-        report.as_of.as_deref().unwrap_or("all positions on file")
+        as_of_words(report)
     );
+    for w in &report.warnings {
+        let _ = writeln!(out, "> **Warning:** {}\n", md_escape(w));
+    }
     let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
     let _ = writeln!(out, "Parties: {}\n", parties.join(", "));
+    if let Some(words) = stale_words(report) {
+        let _ = writeln!(out, "{words}\n");
+    }
     let _ = writeln!(
         out,
         "| reading | hard constraints | feasible packages | blocked issues | fewest concessions |"
@@ -372,6 +461,17 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
             group_digits(&r.feasible_packages),
             group_digits(&r.total_packages)
         );
+        if !r.assumed_red_lines.is_empty() {
+            let _ = writeln!(
+                out,
+                "Stances recorded as unknown that this reading holds as red lines ({}):\n",
+                r.assumed_red_lines.len()
+            );
+            for constraint in &r.assumed_red_lines {
+                let _ = writeln!(out, "- {}", constraint_md(constraint));
+            }
+            let _ = writeln!(out);
+        }
         if let Some(c) = &r.concessions {
             let _ = writeln!(
                 out,
@@ -392,7 +492,12 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
             }
         }
         if let Some(c) = &r.coalitions {
-            if c.grand_coalition {
+            if c.grand_coalition && r.best.as_ref().is_some_and(|b| !b.meets_reservation) {
+                let _ = writeln!(
+                    out,
+                    "The hard constraints of all parties at the table can be met together, but no such package meets every party's reservation value.\n"
+                );
+            } else if c.grand_coalition {
                 let _ = writeln!(out, "All parties at the table can agree.\n");
             } else {
                 let fmt = |v: &Vec<Vec<String>>| {
@@ -410,6 +515,9 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
             }
         }
         if let Some(best) = &r.best {
+            if !best.meets_reservation {
+                let _ = writeln!(out, "{NO_RATIONAL_PACKAGE}\n");
+            }
             let _ = writeln!(out, "Pareto set: {} distinct utility profiles.\n", best.pareto_size);
             for (name, p) in [
                 ("Nash package", &best.nash),

@@ -27,6 +27,12 @@ pub struct AnalysisReport {
     pub scenario: ScenarioInfo,
     /// The date replayed (`--as-of`), or null for every position on file.
     pub as_of: Option<String>,
+    /// Positions dated on or before `as_of` (every position on file without it).
+    pub positions_known: usize,
+    /// Which statements are flagged stale: those made more than `after_days` before `reference`.
+    pub staleness: Staleness,
+    /// What the reader must know before trusting the answer (for example: no position known yet).
+    pub warnings: Vec<String>,
     /// The parties at the table.
     pub parties: Vec<PartyInfo>,
     /// One entry per reading: `red_lines`, `strict`, `pessimistic`.
@@ -34,6 +40,20 @@ pub struct AnalysisReport {
     /// Robustness sampling (`--robust N`), or null.
     pub robustness: Option<RobustnessReport>,
 }
+
+/// The rule that flags a statement as stale.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Staleness {
+    /// A statement older than this many days, counted back from `reference`, is stale.
+    pub after_days: u32,
+    /// The date counted from: `as_of`, or the latest statement on file (YYYY-MM-DD); null when there is none.
+    pub reference: Option<String>,
+}
+
+/// A statement older than this many days before the date analysed is flagged stale: a party may well
+/// have moved since.
+pub const STALE_AFTER_DAYS: u32 = 365;
 
 /// How the answer holds up when what is unknown is sampled.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -181,6 +201,9 @@ pub struct ReadingReport {
     pub feasible: bool,
     /// Issue ids on which every option is excluded.
     pub blocked_issues: Vec<String>,
+    /// The pessimistic reading's changes: each stance recorded as unknown that it holds as a red line,
+    /// cited (empty under the other readings).
+    pub assumed_red_lines: Vec<ConstraintReport>,
     /// The minimal concession sets, factored by blocked group; null when feasible.
     pub concessions: Option<ConcessionsReport>,
     /// Which groups of parties can agree; null when there are too many parties to enumerate.
@@ -293,6 +316,8 @@ pub struct Citation {
     pub qualifier: Option<String>,
     /// Line of the position in the scenario file.
     pub line: u32,
+    /// Made more than [`Staleness::after_days`] before the reference date: the party may have moved since.
+    pub stale: bool,
 }
 
 /// Coalitions.
@@ -315,6 +340,9 @@ pub struct BestReport {
     pub pareto_size: usize,
     /// Each party's disagreement point: its reservation value, or 0 when it has none.
     pub disagreement: Vec<f64>,
+    /// Whether some feasible package gives every party at least its reservation value. When none
+    /// does, the constraints allow a deal that every party would still walk away from.
+    pub meets_reservation: bool,
     /// The package maximising the product of gains over the disagreement point.
     pub nash: Option<PackageReport>,
     /// The package maximising the smallest gain over the disagreement point (egalitarian; leximin tie-break).
@@ -539,6 +567,7 @@ pub fn citation(scenario: &Scenario, ix: PositionIx) -> Citation {
         basis: p.basis.to_string(),
         qualifier: p.qualifier.map(|q| q.to_string()),
         line: p.line,
+        stale: false,
     }
 }
 
@@ -649,6 +678,12 @@ fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
             .iter()
             .map(|i| scenario.issue(*i).id.clone())
             .collect(),
+        assumed_red_lines: constraints
+            .all
+            .iter()
+            .filter(|c| matches!(c, Constraint::UnknownAsRedLine { .. }))
+            .map(|c| constraint_report(scenario, c))
+            .collect(),
         concessions: r.concessions.as_ref().map(|family| ConcessionsReport {
             total_sets: family.total_sets.to_string(),
             min_concessions: family.min_concessions,
@@ -688,6 +723,7 @@ fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
         best: r.best.as_ref().map(|b| BestReport {
             pareto_size: b.pareto_size,
             disagreement: b.disagreement.clone(),
+            meets_reservation: b.pareto_size > 0,
             nash: b.nash.as_ref().map(|p| package_report(scenario, p)),
             maximin: b.maximin.as_ref().map(|p| package_report(scenario, p)),
             ks: b.ks.as_ref().map(|p| package_report(scenario, p)),
@@ -699,7 +735,21 @@ fn reading_report(scenario: &Scenario, r: &ReadingAnalysis) -> ReadingReport {
 
 /// The report of `analysis` over `scenario`.
 pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisReport {
-    AnalysisReport {
+    let as_of = analysis.stances.as_of;
+    let known: Vec<&truce_scenario::Position> =
+        scenario.positions.iter().filter(|p| as_of.is_none_or(|d| p.date <= d)).collect();
+    let reference = as_of.or_else(|| known.iter().map(|p| p.date).max());
+    let mut warnings = Vec::new();
+    // An imported domain holds utilities, not positions: only a replay that lands before every
+    // statement on file is empty for want of positions.
+    if let (Some(d), true, Some(first)) =
+        (as_of, known.is_empty(), scenario.positions.iter().map(|p| p.date).min())
+    {
+        warnings.push(format!(
+            "No position is known on or before {d}: the earliest on file is dated {first}. Every package looks open only because nobody had spoken yet."
+        ));
+    }
+    let mut report = AnalysisReport {
         schema: ANALYSIS_SCHEMA_ID.to_string(),
         scenario: ScenarioInfo {
             file: scenario.file.clone(),
@@ -708,7 +758,13 @@ pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisRepo
             options: scenario.options.len(),
             positions: scenario.positions.len(),
         },
-        as_of: analysis.stances.as_of.map(|d| d.to_string()),
+        as_of: as_of.map(|d| d.to_string()),
+        positions_known: known.len(),
+        staleness: Staleness {
+            after_days: STALE_AFTER_DAYS,
+            reference: reference.map(|d| d.to_string()),
+        },
+        warnings,
         parties: analysis
             .stances
             .parties
@@ -722,6 +778,43 @@ pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisRepo
             .collect(),
         readings: analysis.readings.iter().map(|r| reading_report(scenario, r)).collect(),
         robustness: None,
+    };
+    if let Some(reference) = reference {
+        let stale = |date: &str| {
+            date.parse::<truce_scenario::Date>()
+                .ok()
+                .is_some_and(|d| (reference - d).get_days() > STALE_AFTER_DAYS as i32)
+        };
+        for_each_citation(&mut report, &mut |c| c.stale = stale(&c.date));
+    }
+    report
+}
+
+/// Calls `f` on every citation of `report`.
+fn for_each_citation(report: &mut AnalysisReport, f: &mut dyn FnMut(&mut Citation)) {
+    let constraint = |c: &mut ConstraintReport, f: &mut dyn FnMut(&mut Citation)| {
+        c.citations.iter_mut().for_each(&mut *f)
+    };
+    for r in &mut report.readings {
+        for c in &mut r.assumed_red_lines {
+            constraint(c, f);
+        }
+        for g in r.concessions.iter_mut().flat_map(|c| &mut c.groups) {
+            for c in g.alternatives.iter_mut().flat_map(|a| &mut a.relax) {
+                constraint(c, f);
+            }
+        }
+        if let Some(b) = &mut r.best {
+            for p in [&mut b.nash, &mut b.maximin, &mut b.ks, &mut b.ks_genius, &mut b.utilitarian]
+                .into_iter()
+                .flatten()
+            {
+                for issue in p.parties.iter_mut().flat_map(|a| &mut a.issues) {
+                    issue.citation.iter_mut().for_each(&mut *f);
+                    issue.unmet_demands.iter_mut().for_each(&mut *f);
+                }
+            }
+        }
     }
 }
 

@@ -144,8 +144,12 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             r##"<line x1="{LEFT}" x2="{}" y1="{bottom}" y2="{bottom}" stroke="#888"/>"##,
             LEFT + plot_width
         );
-        // Month ticks on every panel, labels on the last.
-        let label_every = n.div_ceil(12).max(1);
+        // Month ticks on every panel, labels on the last: on the points that start a month (not an
+        // end date between two steps), at most twelve of them.
+        let starts: Vec<usize> =
+            (0..n).filter(|&i| i == 0 || report.points[i].date.ends_with("-01")).collect();
+        let label_every = starts.len().div_ceil(12).max(1);
+        let labelled: Vec<usize> = starts.into_iter().step_by(label_every).collect();
         for (i, point) in report.points.iter().enumerate() {
             let xx = x(i);
             let _ = writeln!(
@@ -153,7 +157,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
                 r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{bottom}" y2="{}" stroke="#888"/>"##,
                 bottom + 4.0
             );
-            if i % label_every == 0 {
+            if labelled.contains(&i) {
                 let _ = writeln!(
                     svg,
                     r##"<text class="month" x="{xx:.1}" y="{}" text-anchor="middle" fill="#444">{}</text>"##,

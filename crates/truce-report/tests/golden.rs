@@ -30,8 +30,15 @@ fn seed() -> Scenario {
 
 /// A Genius domain (ANAC 2010, Itex vs Cypress), imported under Genius semantics.
 fn genius() -> Scenario {
-    let dir = root().join("test_data/negotiation/domains/anac_y2010_ItexvsCypress");
-    let names = ["ItexvsCypress_domain.xml", "ItexvsCypress_Cypress.xml", "ItexvsCypress_Itex.xml"];
+    domain(
+        "anac_y2010_ItexvsCypress",
+        &["ItexvsCypress_domain.xml", "ItexvsCypress_Cypress.xml", "ItexvsCypress_Itex.xml"],
+    )
+}
+
+/// The files `names` of the domain folder `slug`, imported under Genius semantics.
+fn domain(slug: &str, names: &[&str]) -> Scenario {
+    let dir = root().join("test_data/negotiation/domains").join(slug);
     let texts: Vec<String> =
         names.iter().map(|n| std::fs::read_to_string(dir.join(n)).unwrap()).collect();
     let files: Vec<truce_scenario::import::InputFile<'_>> = names
@@ -40,9 +47,10 @@ fn genius() -> Scenario {
         .map(|(name, text)| truce_scenario::import::InputFile { name, text })
         .collect();
     let (s, diags) = truce_scenario::import::import_folder(
-        "anac_y2010_ItexvsCypress",
+        slug,
         &files,
         truce_scenario::import::ImportOptions::default(),
+        None,
     )
     .unwrap();
     s.unwrap_or_else(|| panic!("{diags:?}"))
@@ -62,7 +70,7 @@ fn the_seed_in_every_format() {
     analysis_formats("seed", &s);
     let parties: Vec<_> = s.party_ixs().collect();
     let dates =
-        truce_table::month_steps("2025-01-01".parse().unwrap(), "2025-12-01".parse().unwrap(), 1);
+        truce_table::month_steps("2025-01-01".parse().unwrap(), "2025-12-31".parse().unwrap(), 1);
     let t = report::timeline_report(&s, &parties, &truce_table::timeline(&s, &parties, &dates));
     expect_file!["golden/seed.timeline.txt"].assert_eq(&render::timeline_text(&t));
     expect_file!["golden/seed.timeline.json"].assert_eq(&json(&t));
@@ -105,4 +113,25 @@ fn minsk_ii_compliance_and_the_daily_report() {
     let daily = truce_watch::report::daily(&agreement, &c, mission.last_day, view);
     expect_file!["golden/minsk.daily.md"].assert_eq(&daily.markdown());
     expect_file!["golden/minsk.daily.html"].assert_eq(&daily.html(&agreement, view));
+}
+
+/// What a reader must not miss: a replay before any statement warns that nothing was known yet (and
+/// says how many positions were); a domain whose every package leaves some party below its
+/// reservation value says there is no deal all can accept, not that all can agree.
+#[test]
+fn the_sentences_a_reader_must_not_miss() {
+    let s = seed();
+    let options =
+        AnalysisOptions { as_of: Some("2020-01-01".parse().unwrap()), ..Default::default() };
+    let a = truce_table::analyze(&s, &options).unwrap();
+    let r = report::analysis_report(&s, &a);
+    expect_file!["golden/seed-2020.analysis.txt"].assert_eq(&render::analysis_text(&r));
+    let s = domain(
+        "anac_y2012_NiceOrDieC",
+        &["NiceOrDie-C-domain.xml", "NiceOrDie-C-prof1.xml", "NiceOrDie-C-prof2.xml"],
+    );
+    let a = truce_table::analyze(&s, &AnalysisOptions::default()).unwrap();
+    let r = report::analysis_report(&s, &a);
+    expect_file!["golden/genius-nice-or-die.analysis.txt"].assert_eq(&render::analysis_text(&r));
+    expect_file!["golden/genius-nice-or-die.analysis.md"].assert_eq(&render::analysis_markdown(&r));
 }

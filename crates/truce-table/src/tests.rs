@@ -649,3 +649,14 @@ fn analyze_refuses_a_group_too_large_to_enumerate() {
     assert_eq!(err.combinations, 128 * 128 * 128);
     assert!(err.to_string().contains("tie the issues p, q, r into 2097152 combinations"), "{err}");
 }
+
+/// A monthly timeline ends on the day asked for, even when the steps from the first day miss it.
+#[test]
+fn a_timeline_includes_its_end_date() {
+    let d = |s: &str| s.parse::<Date>().unwrap();
+    let steps = crate::month_steps(d("2025-01-01"), d("2025-12-31"), 1);
+    assert_eq!((steps.len(), steps[11], steps[12]), (13, d("2025-12-01"), d("2025-12-31")));
+    assert_eq!(crate::month_steps(d("2025-01-01"), d("2025-03-01"), 1).len(), 3);
+    assert_eq!(crate::month_steps(d("2025-01-01"), d("2025-01-01"), 3), [d("2025-01-01")]);
+    assert!(crate::month_steps(d("2025-02-01"), d("2025-01-01"), 1).is_empty());
+}

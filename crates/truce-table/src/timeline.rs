@@ -66,11 +66,16 @@ pub fn timeline(scenario: &Scenario, parties: &[PartyIx], dates: &[Date]) -> Vec
 }
 
 /// The dates from `from` to `to` inclusive, `step_months` apart, each counted from `from`
-/// (so the 31st steps to the last day of shorter months without drifting).
+/// (so the 31st steps to the last day of shorter months without drifting), and `to` itself when the
+/// steps do not land on it: a timeline always ends on the day asked for.
 pub fn month_steps(from: Date, to: Date, step_months: u32) -> Vec<Date> {
     let step = step_months.max(1) as i64;
-    (0..)
+    let mut dates: Vec<Date> = (0..)
         .map_while(|k: i64| from.checked_add(jiff::Span::new().months(k * step)).ok())
         .take_while(|d| *d <= to)
-        .collect()
+        .collect();
+    if from <= to && dates.last() != Some(&to) {
+        dates.push(to);
+    }
+    dates
 }

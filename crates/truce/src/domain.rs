@@ -7,10 +7,12 @@ use anyhow::{Context, format_err};
 use truce_scenario::import::{ImportOptions, InputFile, import_folder};
 use truce_scenario::{Diagnostic, Scenario};
 
-/// Imports the domain in `dir`: its `.xml` and `.json` files, in file-name order.
+/// Imports the domain in `dir`: its `.xml` and `.json` files, in file-name order; `profiles` chooses
+/// the parties of a pool.
 pub fn load(
     dir: &Path,
     options: ImportOptions,
+    profiles: Option<&[String]>,
 ) -> anyhow::Result<(Option<Scenario>, Vec<Diagnostic>)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?
@@ -22,5 +24,6 @@ pub fn load(
     let texts = paths.iter().map(|p| crate::read_text(p)).collect::<anyhow::Result<Vec<_>>>()?;
     let files: Vec<InputFile<'_>> =
         names.iter().zip(&texts).map(|(name, text)| InputFile { name, text }).collect();
-    import_folder(&dir.display().to_string(), &files, options).map_err(|e| format_err!("{e}"))
+    import_folder(&dir.display().to_string(), &files, options, profiles)
+        .map_err(|e| format_err!("{e}"))
 }

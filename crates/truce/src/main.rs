@@ -195,8 +195,12 @@ enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 struct ImportArgs {
+    /// For a folder holding a pool of profiles: the ones at the table, by file name or 1-based number
+    /// (comma-separated). Without it, every profile is a party, and a pool of more than six is refused.
+    #[arg(long, value_delimiter = ',')]
+    profiles: Option<Vec<String>>,
     /// Utility semantics for imported domains: Genius's own rules, or NegMAS 0.16's raw import.
     #[arg(long, value_enum, default_value_t = SemanticsArg::Genius)]
     semantics: SemanticsArg,
@@ -206,7 +210,7 @@ struct ImportArgs {
 }
 
 impl ImportArgs {
-    fn options(self) -> truce_scenario::import::ImportOptions {
+    fn options(&self) -> truce_scenario::import::ImportOptions {
         let semantics = match self.semantics {
             SemanticsArg::Genius => truce_scenario::import::Semantics::Genius,
             SemanticsArg::NegmasRaw => truce_scenario::import::Semantics::NegmasRaw,
@@ -304,7 +308,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             unknown_red_line,
             format,
         } => {
-            let scenario = load_any(&file, import)?;
+            let scenario = load_any(&file, &import)?;
             let parties = select_parties(&scenario, parties.as_deref())?;
             let analysis =
                 analyze(&scenario, &AnalysisOptions { as_of, parties: Some(parties.clone()) })?;
@@ -386,7 +390,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             emit(&text)
         }
         Command::Import { dir, import, output } => {
-            let scenario = load_domain(&dir, import)?;
+            let scenario = load_domain(&dir, &import)?;
             let comment = format!(
                 "Imported by `truce import` from {} ({} semantics{}).",
                 dir.display(),
@@ -475,13 +479,13 @@ fn check_groups(scenario: &Scenario) -> anyhow::Result<()> {
 }
 
 /// A scenario file, or a domain folder to import.
-fn load_any(path: &Path, import: ImportArgs) -> anyhow::Result<Scenario> {
+fn load_any(path: &Path, import: &ImportArgs) -> anyhow::Result<Scenario> {
     if path.is_dir() { load_domain(path, import) } else { load(path) }
 }
 
 /// Imports a domain folder, printing its diagnostics to stderr.
-fn load_domain(dir: &Path, import: ImportArgs) -> anyhow::Result<Scenario> {
-    let (scenario, diagnostics) = domain::load(dir, import.options())?;
+fn load_domain(dir: &Path, import: &ImportArgs) -> anyhow::Result<Scenario> {
+    let (scenario, diagnostics) = domain::load(dir, import.options(), import.profiles.as_deref())?;
     for d in &diagnostics {
         eprintln!("{d}");
     }

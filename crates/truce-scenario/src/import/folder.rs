@@ -55,14 +55,21 @@ pub fn sniff(name: &str, text: &str) -> FileKind {
     }
 }
 
+/// A folder with more profiles than this holds a pool to draw parties from (ANAC 2015 keeps 9 per
+/// domain), not one profile per party: [`import_folder`] refuses it unless the parties are chosen.
+pub const MAX_PROFILES: usize = 6;
+
 /// Imports a domain folder's files (in the order given, which should be file-name order): exactly one
-/// domain file and the profiles of its format. `folder` names the folder in errors. Returns the
-/// scenario or the diagnostics of malformed files; `Err` when the folder holds no domain, several, or
-/// no profile.
+/// domain file and the profiles of its format. `folder` names the folder in errors. `choose` picks the
+/// profiles that sit at the table, each by file name (with or without the folder) or by its 1-based
+/// number among the folder's profiles; without it, every profile is a party, up to [`MAX_PROFILES`].
+/// Returns the scenario or the diagnostics of malformed files; `Err` when the folder holds no domain,
+/// several, no profile, a pool with no choice, or a choice that names no profile of the folder.
 pub fn import_folder(
     folder: &str,
     files: &[InputFile<'_>],
     options: ImportOptions,
+    choose: Option<&[String]>,
 ) -> Result<(Option<Scenario>, Vec<Diagnostic>), String> {
     let kinds: Vec<FileKind> = files.iter().map(|f| sniff(f.name, f.text)).collect();
     let domains: Vec<usize> = (0..files.len())
@@ -76,11 +83,56 @@ pub fn import_folder(
     };
     let json = kinds[domain] == FileKind::WebDomain;
     let profile = if json { FileKind::WebProfile } else { FileKind::GeniusProfile };
-    let profiles: Vec<InputFile<'_>> =
+    let all: Vec<InputFile<'_>> =
         (0..files.len()).filter(|&i| kinds[i] == profile).map(|i| files[i]).collect();
-    if profiles.is_empty() {
+    if all.is_empty() {
         return Err(format!("{folder}: no profile found next to the domain"));
     }
+    let base = |name: &str| name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
+    let profiles: Vec<InputFile<'_>> = match choose {
+        Some(choice) => {
+            let mut chosen = Vec::with_capacity(choice.len());
+            for c in choice {
+                let c = c.trim();
+                let found = match c.parse::<usize>() {
+                    Ok(n) if (1..=all.len()).contains(&n) => Some(all[n - 1]),
+                    Ok(_) => None,
+                    Err(_) => all.iter().copied().find(|f| f.name == c || base(f.name) == c),
+                };
+                let Some(f) = found else {
+                    let names: Vec<String> = all.iter().map(|f| base(f.name)).collect();
+                    return Err(format!(
+                        "{folder}: --profiles {c}: no such profile; the folder's profiles are, by number: {}",
+                        names
+                            .iter()
+                            .enumerate()
+                            .map(|(i, n)| format!("{} {n}", i + 1))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                };
+                if chosen.iter().any(|g: &InputFile<'_>| g.name == f.name) {
+                    return Err(format!("{folder}: --profiles names {} twice", base(f.name)));
+                }
+                chosen.push(f);
+            }
+            if chosen.is_empty() {
+                return Err(format!("{folder}: --profiles chose no profile"));
+            }
+            chosen
+        }
+        None if all.len() > MAX_PROFILES => {
+            let names: Vec<String> = all.iter().map(|f| base(f.name)).collect();
+            return Err(format!(
+                "{folder}: {} profiles is a pool to draw parties from, not one profile per party; choose the parties with --profiles, by name or number (for example --profiles 1,2,3 for {}, {} and {})",
+                all.len(),
+                names[0],
+                names[1],
+                names[2]
+            ));
+        }
+        None => all,
+    };
     Ok(if json {
         import_geniusweb(files[domain], &profiles, options)
     } else {

@@ -142,3 +142,31 @@ fn geniusweb_profiles_and_errors() {
         "{d:?}"
     );
 }
+
+/// A folder of one domain and nine profiles (as ANAC 2015 keeps them) is a pool: importing it whole
+/// would seat nine parties. It is refused with the way out named; `--profiles` picks by number or by
+/// name; a choice that names no profile says which there are.
+#[test]
+fn a_pool_of_profiles_is_refused_unless_the_parties_are_chosen() {
+    use crate::import::import_folder;
+    let names: Vec<String> = (1..=9).map(|i| format!("pool/util{i}.xml")).collect();
+    let mut files = vec![InputFile { name: "pool/domain.xml", text: DOMAIN }];
+    files.extend(names.iter().map(|name| InputFile { name, text: BUYER }));
+    let options = ImportOptions::default();
+    let err = import_folder("pool", &files, options, None).unwrap_err();
+    assert!(err.contains("9 profiles is a pool") && err.contains("--profiles 1,2,3"), "{err}");
+    let choice = ["2".to_string(), "util5.xml".to_string(), "pool/util9.xml".to_string()];
+    let (s, d) = import_folder("pool", &files, options, Some(&choice)).unwrap();
+    assert!(d.is_empty(), "{d:?}");
+    let ids: Vec<String> = s.unwrap().parties.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(ids, ["util2", "util5", "util9"]);
+    for bad in ["10", "0", "util11.xml"] {
+        let err = import_folder("pool", &files, options, Some(&[bad.to_string()])).unwrap_err();
+        assert!(err.contains("no such profile") && err.contains("1 util1.xml"), "{err}");
+    }
+    let twice = ["1".to_string(), "util1.xml".to_string()];
+    assert!(import_folder("pool", &files, options, Some(&twice)).unwrap_err().contains("twice"));
+    // Six profiles or fewer are one per party, as before.
+    let (s, _) = import_folder("pool", &files[..7], options, None).unwrap();
+    assert_eq!(s.unwrap().parties.len(), 6);
+}

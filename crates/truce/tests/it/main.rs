@@ -177,7 +177,9 @@ fn timeline_writes_an_svg_of_2025() {
         svg_path.to_str().unwrap(),
     ]);
     let table = stdout(&out);
-    assert_eq!(table.lines().filter(|l| l.starts_with("2025-")).count(), 12);
+    // Twelve month starts and the end date asked for.
+    assert_eq!(table.lines().filter(|l| l.starts_with("2025-")).count(), 13);
+    assert!(table.lines().any(|l| l.starts_with("2025-12-31")), "{table}");
     let svg = std::fs::read_to_string(&svg_path).unwrap();
     assert!(svg.starts_with("<svg"));
     for month in
@@ -198,7 +200,7 @@ fn timeline_writes_an_svg_of_2025() {
     ])))
     .unwrap();
     validate("timeline", &json);
-    assert_eq!(json["points"].as_array().unwrap().len(), 12);
+    assert_eq!(json["points"].as_array().unwrap().len(), 13);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
