@@ -113,6 +113,13 @@ pub fn analysis_text(report: &AnalysisReport) -> String {
     for w in &report.warnings {
         let _ = writeln!(out, "WARNING: {w}");
     }
+    if !report.relaxed.is_empty() {
+        let _ = writeln!(
+            out,
+            "WHAT IF: these hard constraints are switched off in every reading: {}",
+            report.relaxed.join(", ")
+        );
+    }
     let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
     let _ = writeln!(out, "Parties at the table: {}", parties.join(", "));
     if let Some(words) = stale_words(report) {
@@ -425,6 +432,13 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
     );
     for w in &report.warnings {
         let _ = writeln!(out, "> **Warning:** {}\n", md_escape(w));
+    }
+    if !report.relaxed.is_empty() {
+        let _ = writeln!(
+            out,
+            "> **What if:** these hard constraints are switched off in every reading: {}\n",
+            report.relaxed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        );
     }
     let parties: Vec<&str> = report.parties.iter().map(|p| p.id.as_str()).collect();
     let _ = writeln!(out, "Parties: {}\n", parties.join(", "));

@@ -33,6 +33,9 @@ pub struct AnalysisReport {
     pub staleness: Staleness,
     /// What the reader must know before trusting the answer (for example: no position known yet).
     pub warnings: Vec<String>,
+    /// "What if": the hard constraints switched off in every reading, by key (empty for the analysis
+    /// as the positions stand).
+    pub relaxed: Vec<String>,
     /// The parties at the table.
     pub parties: Vec<PartyInfo>,
     /// One entry per reading: `red_lines`, `strict`, `pessimistic`.
@@ -254,6 +257,9 @@ pub struct AlternativeReport {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConstraintReport {
+    /// Its key, which switches it off in a "what if" (`--relax`, `relax=`): `red_line/PARTY/OPTION`,
+    /// `unknown/PARTY/OPTION`, `demand/PARTY/ISSUE` or `rule/PARTY/CONSTRAINT`.
+    pub key: String,
     /// The kind of constraint.
     pub kind: ConstraintKind,
     /// Who holds it.
@@ -592,6 +598,7 @@ fn constraint_report(scenario: &Scenario, constraint: &Constraint) -> Constraint
         Constraint::Cross { .. } => (ConstraintKind::Cross, Vec::new()),
     };
     ConstraintReport {
+        key: constraint.key(scenario),
         kind,
         party: scenario.party(constraint.party()).id.clone(),
         issue: scenario.issue(constraint.issue(scenario)).id.clone(),
@@ -765,6 +772,7 @@ pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisRepo
             reference: reference.map(|d| d.to_string()),
         },
         warnings,
+        relaxed: analysis.relaxed.clone(),
         parties: analysis
             .stances
             .parties

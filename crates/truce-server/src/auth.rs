@@ -108,11 +108,19 @@ impl Endpoint {
             Endpoint::GetScenario => &[("version", "integer", "A version other than the latest.")],
             Endpoint::AnalyzeScenario | Endpoint::AnalysisPage => &[
                 CONFIDENTIAL,
-                ("parties", "string", "The pages' frontier plot: two or three party ids."),
+                ("as_of", "string", "YYYY-MM-DD: replay the positions known then (default: all)."),
+                PARTIES,
+                (
+                    "relax",
+                    "string",
+                    "What if: a hard constraint's key to switch off (repeated, or comma-separated), as the document gives it.",
+                ),
+                ("format", "string", "json, md or text (API only): the CLI's three renderings."),
+                ("plot", "string", "The page's frontier plot: two or three party ids."),
                 (
                     "reading",
                     "string",
-                    "The pages' frontier plot: red_lines, strict or pessimistic.",
+                    "The page's frontier plot: red_lines, strict or pessimistic.",
                 ),
             ],
             Endpoint::SubmitPreferences => {

@@ -79,46 +79,39 @@ pub(crate) async fn get_scenario<S: Store>(
     Ok(Json(json!({"slug": v.slug, "version": v.version, "text": v.text})))
 }
 
-#[derive(Deserialize)]
-pub(crate) struct AnalysisQuery {
-    confidential: Option<bool>,
-    as_of: Option<String>,
-    parties: Option<String>,
-}
-
 /// The analysis, exactly as `truce analyze --format json` prints it (`truce.analysis/1`, schema
-/// `docs/schema/analysis.schema.json`): `?as_of=YYYY-MM-DD`, `&parties=A,B`, `&confidential=true`.
+/// `docs/schema/analysis.schema.json`): `?as_of=YYYY-MM-DD`, `&parties=A,B`, `&relax=KEY` (repeated or
+/// comma-separated: switch those hard constraints off), `&confidential=true`; `&format=md` or
+/// `&format=text` gives the same document as `truce analyze --format md` or the terminal text.
 pub(crate) async fn analyze_scenario<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<AnalysisQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let confidential = crate::table::confidential(&caller, q.confidential)?;
+    let ask = crate::table::AnalysisAsk::from_pairs(&pairs)?;
+    let confidential = crate::table::confidential(&caller, ask.confidential)?;
     let scenario = crate::table::load(&st, &slug, confidential).await?;
-    let as_of = q
-        .as_of
-        .as_deref()
-        .map(|d| {
-            d.parse::<truce_scenario::Date>().map_err(|e| {
-                AppError::Invalid(vec![format!("as_of={d:?}: expected YYYY-MM-DD: {e}")])
-            })
-        })
-        .transpose()?;
-    let parties = match q.parties.as_deref() {
-        Some(ids) => truce_report::select_parties(&scenario, ids.split(',').map(str::trim))
-            .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))?,
-        None => scenario.party_ixs().collect(),
-    };
+    let options = ask.options(&scenario)?;
+    let format = ask.format.clone();
     let bytes = st
         .heavy(move || {
-            let options = truce_table::AnalysisOptions { as_of, parties: Some(parties) };
             let analysis = truce_table::analyze(&scenario, &options)?;
-            serde_json::to_vec_pretty(&truce_report::report::analysis_report(&scenario, &analysis))
-                .map_err(|e| AppError::Internal(e.to_string()))
+            let report = truce_report::report::analysis_report(&scenario, &analysis);
+            Ok::<_, AppError>(match format.as_deref() {
+                Some("md") => truce_report::render::analysis_markdown(&report).into_bytes(),
+                Some("text") => truce_report::render::analysis_text(&report).into_bytes(),
+                _ => serde_json::to_vec_pretty(&report)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            })
         })
         .await??;
-    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+    let kind = match ask.format.as_deref() {
+        Some("md") => "text/markdown; charset=utf-8",
+        Some("text") => "text/plain; charset=utf-8",
+        _ => "application/json",
+    };
+    Ok(([(header::CONTENT_TYPE, kind)], bytes).into_response())
 }
 
 #[derive(Deserialize)]

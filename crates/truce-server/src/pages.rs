@@ -187,9 +187,13 @@ pub(crate) async fn analysis<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    Query(fq): Query<crate::table::FrontierQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
-    let confidential = match crate::table::confidential(&c, fq.confidential) {
+    let ask = match crate::table::AnalysisAsk::from_pairs(&pairs) {
+        Ok(a) => a,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let confidential = match crate::table::confidential(&c, ask.confidential) {
         Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
@@ -197,21 +201,22 @@ pub(crate) async fn analysis<S: Store>(
         Ok(s) => s,
         Err(e) => return error_page(e, Some(&c)),
     };
+    let options = match ask.options(&s) {
+        Ok(o) => o,
+        Err(e) => return error_page(e, Some(&c)),
+    };
     let mediator = c.role() == truce_store::Role::Mediator;
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     let body = st
         .heavy(move || {
             // The page shows the API's document (`truce.analysis/1`), and the frontier's.
-            let a = truce_table::analyze(&s, &truce_table::AnalysisOptions::default())?;
+            let a = truce_table::analyze(&s, &options)?;
             let report = truce_report::report::analysis_report(&s, &a);
-            let frontier = frontier_section(
-                &s,
-                &a,
-                &slug,
-                fq.parties.as_deref(),
-                fq.reading.as_deref(),
-                confidential,
-            );
-            Ok::<_, AppError>(analysis_body(&report, &slug, confidential, mediator, frontier))
+            let frontier =
+                frontier_section(&s, &a, &slug, ask.plot.as_deref(), ask.reading.as_deref(), &ask);
+            let catalogue = constraint_catalogue(&s, &a);
+            let view = AnalysisView { slug: &slug, confidential, mediator, query: &query };
+            Ok::<_, AppError>(analysis_body(&report, &view, &catalogue, frontier))
         })
         .await;
     match body {
@@ -220,30 +225,196 @@ pub(crate) async fn analysis<S: Store>(
     }
 }
 
-/// The analysis page's body, from the analysis document.
-fn analysis_body(
-    report: &AnalysisReport,
-    slug: &str,
+/// What the analysis page needs besides the document.
+struct AnalysisView<'a> {
+    slug: &'a str,
     confidential: bool,
     mediator: bool,
+    /// The page's own query string, for the links to the same document in other forms.
+    query: &'a str,
+}
+
+/// Every hard constraint of any reading, and every one switched off, as (party, key, what relaxing it
+/// means), in party order: the "what if" choices.
+fn constraint_catalogue(
+    s: &truce_scenario::Scenario,
+    a: &truce_table::Analysis,
+) -> Vec<(String, String, String)> {
+    let mut seen = std::collections::BTreeMap::new();
+    for r in &a.readings {
+        for c in &r.constraints.all {
+            seen.entry(c.key(s))
+                .or_insert_with(|| (c.party().ix(), truce_table::describe_relaxation(s, c)));
+        }
+    }
+    if !a.relaxed.is_empty() {
+        // The constraints switched off, described as the unrelaxed readings hold them.
+        for reading in truce_table::Reading::ALL {
+            for c in &truce_table::Constraints::new(s, &a.stances, reading).all {
+                let key = c.key(s);
+                if a.relaxed.contains(&key) {
+                    seen.entry(key).or_insert_with(|| {
+                        (c.party().ix(), truce_table::describe_relaxation(s, c))
+                    });
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, String, String)> =
+        seen.into_iter().map(|(k, (ix, words))| (ix, k, words)).collect();
+    out.sort();
+    out.into_iter()
+        .map(|(ix, k, words)| {
+            let party = s.parties.get(ix).map_or_else(String::new, |p| p.id.clone());
+            (party, k, words)
+        })
+        .collect()
+}
+
+/// A link target from a scenario's source list, if it is a web address: anything else (a
+/// `javascript:` URL, say) is shown as text, never linked.
+fn web_link(url: &str) -> Option<&str> {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url.trim())
+}
+
+/// One cited position: who, which stance on which option, when, where (linked when the source has a
+/// web address), the line in the scenario, its qualifiers, and the quote as its kind warrants.
+fn cite(c: &truce_report::report::Citation) -> Markup {
+    let outlet = c.publication.as_deref().unwrap_or(&c.source);
+    html! {
+        span.cite {
+            strong { (c.party) } " "
+            span class={ "stance s-" (c.stance) } { (c.stance.replace('_', " ")) }
+            " on " code { (c.option) } ", "
+            time datetime=(c.date) { (c.date) }
+            @if c.date_precision != "day" { " (" (c.date_precision) ")" }
+            " — "
+            @match c.url.as_deref().and_then(web_link) {
+                Some(url) => a href=(url) rel="noopener noreferrer" { (outlet) },
+                None => (outlet),
+            }
+            " [" (c.source) "], line " (c.line)
+            @if c.basis == "inferred" { " " span.tag { "inferred" } }
+            @if let Some(q) = &c.qualifier { " " span.tag { (q.replace('_', " ")) } }
+            @if c.stale { " " span.tag.stale title="Made more than a year before the date analysed" { "stale" } }
+            ": "
+            @match c.quote_kind.as_deref() {
+                Some("paraphrase") => { span.para { "(paraphrase) " (c.quote) } }
+                Some("translated") => { q { (c.quote) } " (translated)" }
+                Some("document_text") => { "document text " q { (c.quote) } }
+                _ => { q { (c.quote) } }
+            }
+        }
+    }
+}
+
+/// A package's options and each party's account, with the positions behind each crossing.
+fn package_view(title: &str, score: &str, p: &truce_report::report::PackageReport) -> Markup {
+    let label = |v: &str| match v {
+        "meets_demand" => "meets its demand",
+        "accepted" => "accepted",
+        "no_position" => "no position",
+        "unknown" => "unknown",
+        "crosses_opposition" => "crosses its opposition",
+        _ => "crosses its red line",
+    };
+    html! {
+        h4 { (title) " — " (score) " " (format!("{:.4}", p.score)) }
+        div.wide { table.package {
+            thead { tr { th scope="col" { "Issue" } th scope="col" { "Option" } th scope="col" { "Equally good" } } }
+            tbody {
+                @for o in &p.options {
+                    tr { th scope="row" { (o.issue) } td { (o.label) " " code { (o.option) } } td { (o.equivalents.join(", ")) } }
+                }
+            }
+        } }
+        @for party in &p.parties {
+            details.account {
+                summary { strong { (party.party) } " — utility " (format!("{:.3}", party.utility)) }
+                ul {
+                    @for i in &party.issues {
+                        li {
+                            code { (i.option) } ": " (label(i.verdict.as_str()))
+                            @if let Some(c) = &i.citation { " — " (cite(c)) }
+                            @for u in &i.unmet_demands { br; "unmet demand: " (cite(u)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The analysis page's body, from the analysis document: the controls (replay a date, switch hard
+/// constraints off), then every reading in words with its blocked issues and ranked, cited concession
+/// alternatives, its coalitions, and its bargaining solutions with each party's account.
+fn analysis_body(
+    report: &AnalysisReport,
+    view: &AnalysisView<'_>,
+    catalogue: &[(String, String, String)],
     frontier: Markup,
 ) -> Markup {
-    let red_lines = report.readings.first();
+    let slug = view.slug;
+    let relaxed = &report.relaxed;
+    let json_link = format!("/v1/scenarios/{slug}/analysis?{}", view.query);
     html! {
-        @if confidential {
+        @if view.confidential {
             p role="status" {
                 strong { "With the parties' confidential submissions." }
                 " Only mediators see this analysis. "
                 a href={ "/ui/scenarios/" (slug) "/analysis" } { "The analysis from public positions" } "."
             }
-        } @else if mediator {
+        } @else if view.mediator {
             p {
                 "From the public positions. "
                 a href={ "/ui/scenarios/" (slug) "/analysis?confidential=true" } { "With the parties' confidential submissions" }
                 " (mediators only)."
             }
         }
-        table #readings {
+        form #ask method="get" action={ "/ui/scenarios/" (slug) "/analysis" } {
+            @if view.confidential { input type="hidden" name="confidential" value="true"; }
+            label for="as_of" { "Replay the positions known on" } " "
+            input #as_of type="date" name="as_of" value=(report.as_of.as_deref().unwrap_or(""));
+            " " span.muted { "(empty: every position on file)" }
+            details #what-if open[!relaxed.is_empty()] {
+                summary { "What if… switch hard constraints off (" (relaxed.len()) " off)" }
+                p.muted { "Each box is one party's hard constraint. Tick the ones to drop, then analyse again: every reading is recomputed without them." }
+                @for (party, group) in catalogue.chunk_by(|a, b| a.0 == b.0).map(|g| (g[0].0.clone(), g)) {
+                    fieldset {
+                        legend { (party) }
+                        @for (_, key, words) in group {
+                            label.plain.choice {
+                                input type="checkbox" name="relax" value=(key) checked[relaxed.contains(key)];
+                                " " (words)
+                            }
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Analyse" } " "
+            a href={ "/ui/scenarios/" (slug) "/analysis" @if view.confidential { "?confidential=true" } } { "Reset" }
+        }
+        @for w in &report.warnings { p.warning role="alert" { strong { "Warning: " } (w) } }
+        @if !relaxed.is_empty() {
+            p.warning role="status" {
+                strong { "What if: " } "these hard constraints are switched off in every reading: "
+                @for (k, key) in relaxed.iter().enumerate() { @if k > 0 { ", " } code { (key) } }
+                "."
+            }
+        }
+        p {
+            (report.scenario.issues) " issues, " (report.scenario.options) " options, "
+            (report.positions_known) " of " (report.scenario.positions) " positions "
+            @match &report.as_of { Some(d) => { "known on " (d) }, None => { "on file" } }
+            "; parties at the table: "
+            (report.parties.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")) "."
+            @if let Some(r) = &report.staleness.reference {
+                " Statements made more than " (report.staleness.after_days) " days before " (r) " are marked "
+                span.tag.stale { "stale" } ": the party may have moved since."
+            }
+        }
+        div.wide { table #readings {
             caption { "What each reading finds" }
             thead { tr {
                 th scope="col" { "Reading" } th scope="col" { "Hard constraints" }
@@ -253,74 +424,132 @@ fn analysis_body(
             tbody {
                 @for r in &report.readings {
                     tr {
-                        th scope="row" { (r.reading.as_str()) }
+                        th scope="row" { a href={ "#reading-" (r.reading.as_str()) } { (r.reading.as_str().replace('_', " ")) } }
                         td { (r.hard_constraints) }
                         td { (grouped(&r.feasible_packages)) " of " (grouped(&r.total_packages)) }
-                        td { @if r.blocked_issues.is_empty() { "none" } @else { (r.blocked_issues.join(", ")) } }
+                        td { @if r.blocked_issues.is_empty() { "none" } @else { (r.blocked_issues.len()) } }
                         td { @match &r.concessions { Some(k) => (k.min_concessions), None => "—" } }
                         td { @match &r.best { Some(b) => (b.pareto_size), None => "—" } }
                     }
                 }
             }
+        } }
+        @for r in &report.readings {
+            (reading_view(r))
         }
-        @if let Some(best) = red_lines.and_then(|r| r.best.as_ref()) {
-            @let named = [
-                ("Nash", best.nash.as_ref()),
-                ("Maximin", best.maximin.as_ref()),
-                ("Kalai–Smorodinsky", best.ks.as_ref()),
-                ("Utilitarian", best.utilitarian.as_ref()),
-            ];
-            @let issues: Vec<&str> = named.iter().find_map(|(_, p)| *p).map(|p| p.options.iter().map(|o| o.issue.as_str()).collect()).unwrap_or_default();
-            h2 { "Bargaining solutions (red-lines reading)" }
-            table #solutions {
-                thead { tr {
-                    th scope="col" { "Issue" }
-                    @for (n, _) in &named { th scope="col" { (n) } }
-                } }
-                tbody {
-                    @for (i, issue) in issues.iter().enumerate() {
-                        tr {
-                            th scope="row" { (issue) }
-                            @for (_, p) in &named {
-                                td { @match p.and_then(|p| p.options.get(i)) { Some(o) => (o.label), None => "—" } }
+        (frontier)
+        p.muted {
+            "The same document: "
+            a href=(json_link) { "JSON" } " (" code { "GET /v1/scenarios/" (slug) "/analysis" } "), "
+            a href={ (json_link) "&format=md" } { "Markdown" } ", "
+            a href={ (json_link) "&format=text" } { "text" }
+            "; on the command line, " code { "truce analyze" } " prints it."
+        }
+    }
+}
+
+/// One reading, in words.
+fn reading_view(r: &truce_report::report::ReadingReport) -> Markup {
+    let name = r.reading.as_str();
+    let title = match name {
+        "red_lines" => "Red-lines reading",
+        "strict" => "Strict reading",
+        _ => "Pessimistic reading",
+    };
+    html! {
+        section.reading id={ "reading-" (name) } {
+            h2 { (title) }
+            p {
+                "Here " (r.description) ". "
+                @if r.feasible {
+                    strong { (grouped(&r.feasible_packages)) } " of " (grouped(&r.total_packages))
+                    " packages respect all " (r.hard_constraints) " hard constraints."
+                } @else {
+                    "No package respects all " (r.hard_constraints) " hard constraints: "
+                    strong { (r.blocked_issues.len()) " issue(s) are blocked" }
+                    " (" (r.blocked_issues.join(", ")) ")."
+                }
+            }
+            @if !r.assumed_red_lines.is_empty() {
+                h3 { "Unknown stances held as red lines" }
+                ul { @for c in &r.assumed_red_lines { @for p in &c.citations { li { (cite(p)) } } } }
+            }
+            @if let Some(k) = &r.concessions {
+                p {
+                    "At the fewest, " strong { (k.min_concessions) " concession(s)" } " would open a deal; there are "
+                    (grouped(&k.total_sets)) " minimal ways to do it (one alternative per blocked issue, combined)."
+                }
+                @for g in &k.groups {
+                    h3 { "Blocked: " (g.issues.join(" + ")) }
+                    ol.alternatives {
+                        @for a in &g.alternatives {
+                            li {
+                                (a.explanation) " "
+                                span.muted { "(" (a.relax.len()) " concession(s), " (a.parties.len()) " part" @if a.parties.len() == 1 { "y" } @else { "ies" } ")" }
+                                ul {
+                                    @for c in &a.relax {
+                                        li {
+                                            (c.relaxation) " " span.muted { "(" code { (c.key) } ")" }
+                                            @if let Some(rule) = &c.rule {
+                                                br; "Rule " code { (rule.id) } ": " (rule.rule) ", line " (rule.line)
+                                                @if let Some(q) = &rule.quote { ": " q { (q) } }
+                                            }
+                                            ul { @for p in &c.citations { li { (cite(p)) } } }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
-            p.muted {
-                "Full reports with citations: " code { "truce analyze" } ", or "
-                code { "GET /v1/scenarios/" (slug) "/analysis" } " (the same document)."
+            @if let Some(c) = &r.coalitions {
+                h3 { "Coalitions" }
+                @if c.grand_coalition && r.best.as_ref().is_some_and(|b| !b.meets_reservation) {
+                    p { "The hard constraints of all parties at the table can be met together, but no such package meets every party's reservation value." }
+                } @else if c.grand_coalition {
+                    p { "All parties at the table can agree." }
+                } @else {
+                    p { "The largest groups that can agree as things stand:" }
+                    ul { @for m in &c.maximal { li { (m.join(", ")) } } }
+                    p { "The smallest groups that cannot:" }
+                    ul { @for m in &c.minimal_blocking { li { (m.join(", ")) } } }
+                }
             }
-            (frontier)
-        } @else if let Some(r) = red_lines {
-            h2 { "Blocked" }
-            p {
-                "No package respects every red line; "
-                (r.concessions.as_ref().map_or(0, |k| k.min_concessions))
-                " concession(s) at the fewest would open one."
+            @if let Some(b) = &r.best {
+                h3 { "Bargaining solutions" }
+                @if !b.meets_reservation {
+                    p.warning { "No feasible package gives every party at least its reservation value: each leaves some party better off walking away, so there is no deal all can accept." }
+                }
+                p { (b.pareto_size) " distinct utility profiles are Pareto-optimal among the feasible packages." }
+                @if let Some(p) = &b.nash { (package_view("Nash package", "Nash product", p)) }
+                @if let Some(p) = &b.maximin { (package_view("Maximin package", "lowest utility", p)) }
+                @if let Some(p) = &b.ks { (package_view("Kalai–Smorodinsky package", "spread", p)) }
+                @if let Some(p) = &b.ks_genius { (package_view("Kalai–Smorodinsky package (Genius)", "sum of differences", p)) }
+                @if let Some(p) = &b.utilitarian { (package_view("Utilitarian package", "sum of utilities", p)) }
             }
         }
     }
 }
 
-/// The frontier plot for the parties asked (default: the first two), with the form that picks them.
+/// The frontier plot for the parties asked (default: the first two), with the form that picks them; the
+/// form keeps the replayed date and the "what if", so the plot is of the analysis above it.
 fn frontier_section(
     s: &truce_scenario::Scenario,
     a: &truce_table::Analysis,
     slug: &str,
-    parties: Option<&str>,
+    plot: Option<&str>,
     reading: Option<&str>,
-    confidential: bool,
+    ask: &crate::table::AnalysisAsk,
 ) -> Markup {
     let default: Vec<&str> = s.parties.iter().take(2).map(|p| p.id.as_str()).collect();
-    let asked = parties.map_or_else(|| default.join(","), str::to_string);
+    let asked = plot.map_or_else(|| default.join(","), str::to_string);
     let chosen: Vec<&str> = asked.split(',').map(str::trim).collect();
     let reading = reading.unwrap_or("red_lines");
     let plotted = crate::table::frontier_report(s, a, Some(&asked), Some(reading));
     html! {
         h2 #frontier { "Frontier" }
-        p { "Pick two or three parties: the plot shows the whole table's Pareto-optimal deals as they see them, which of those are efficient for them alone, and where the bargaining solutions fall." }
+        p { "Pick two or three parties: the plot shows the whole table's Pareto-optimal deals as they see them, which of those are efficient for them alone, and where the bargaining solutions fall. Each point's tooltip names its package." }
         form method="get" action={ "/ui/scenarios/" (slug) "/analysis#frontier" } #frontier-form {
             fieldset {
                 legend { "Parties" }
@@ -331,8 +560,9 @@ fn frontier_section(
                     }
                 }
             }
-            @if confidential { input type="hidden" name="confidential" value="true"; }
-            input type="hidden" name="parties" #parties;
+            @if ask.confidential == Some(true) { input type="hidden" name="confidential" value="true"; }
+            @if let Some(d) = ask.as_of { input type="hidden" name="as_of" value=(d.to_string()); }
+            @for key in &ask.relax { input type="hidden" name="relax" value=(key); }
             label for="reading" { "Reading" } " "
             select #reading name="reading" {
                 @for r in ["red_lines", "strict", "pessimistic"] {
@@ -341,14 +571,15 @@ fn frontier_section(
             }
             " " button type="submit" { "Plot" }
         }
-        script { (PreEscaped(FRONTIER_JS)) }
         @match plotted {
             Ok(report) => {
                 div #frontier-plot { (PreEscaped(truce_report::svg::frontier_svg(&report))) }
                 p.muted {
                     (report.points.iter().filter(|p| p.efficient).count()) " of the " (report.points.len())
                     " distinct points are efficient for " (report.parties.join(", ")) ". Data: "
-                    code { "GET /v1/scenarios/" (slug) "/frontier?parties=" (asked) "&reading=" (reading) }
+                    a href={ "/v1/scenarios/" (slug) "/frontier?parties=" (asked) "&reading=" (reading) } {
+                        code { "GET /v1/scenarios/" (slug) "/frontier?parties=" (asked) "&reading=" (reading) }
+                    }
                     "."
                 }
             }
@@ -357,12 +588,6 @@ fn frontier_section(
         }
     }
 }
-
-/// Joins the ticked parties into `parties=` when the frontier form is sent.
-const FRONTIER_JS: &str = "document.getElementById('frontier-form').addEventListener('submit',function(){\
-var ps=[...this.querySelectorAll('input[name=party]:checked')].map(function(i){return i.value});\
-this.querySelectorAll('input[name=party]').forEach(function(i){i.disabled=true});\
-document.getElementById('parties').value=ps.join(',');});";
 
 /// The timeline chart of a scenario (the API's `truce.timeline/1` document), with the form that sets
 /// its span.

@@ -73,6 +73,103 @@ pub(crate) async fn load<S: Store>(
     Ok(scenario)
 }
 
+/// What an analysis is asked for, from a query string's pairs: `as_of=YYYY-MM-DD` (empty for every
+/// position), `parties=A,B`, `relax=KEY` (repeated, or comma-separated: the "what if"),
+/// `confidential=true`; the page also reads `plot=A,B` and `reading=` for its frontier.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct AnalysisAsk {
+    pub(crate) confidential: Option<bool>,
+    pub(crate) as_of: Option<Date>,
+    pub(crate) parties: Option<String>,
+    pub(crate) relax: Vec<String>,
+    pub(crate) plot: Option<String>,
+    pub(crate) reading: Option<String>,
+    /// `json` (the default), `md` or `text`: the CLI's three renderings of the one document.
+    pub(crate) format: Option<String>,
+}
+
+impl AnalysisAsk {
+    /// Reads the pairs; an unreadable value is a 422 naming the parameter and what was expected.
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Result<AnalysisAsk, AppError> {
+        let mut ask = AnalysisAsk::default();
+        for (k, v) in pairs {
+            let v = v.trim();
+            match k.as_str() {
+                "confidential" => {
+                    ask.confidential = Some(match v {
+                        "true" => true,
+                        "false" | "" => false,
+                        _ => {
+                            return Err(AppError::Invalid(vec![format!(
+                                "confidential={v:?}: expected true or false"
+                            )]));
+                        }
+                    })
+                }
+                "as_of" if v.is_empty() => ask.as_of = None,
+                "as_of" => {
+                    ask.as_of = Some(v.parse::<Date>().map_err(|e| {
+                        AppError::Invalid(vec![format!("as_of={v:?}: expected YYYY-MM-DD: {e}")])
+                    })?)
+                }
+                "parties" if !v.is_empty() => ask.parties = Some(v.to_string()),
+                "relax" => ask.relax.extend(
+                    v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_string),
+                ),
+                "plot" if !v.is_empty() => ask.plot = Some(v.to_string()),
+                // The frontier form's ticked parties, one `party=` each.
+                "party" if !v.is_empty() => {
+                    ask.plot = Some(match ask.plot.take() {
+                        Some(p) => format!("{p},{v}"),
+                        None => v.to_string(),
+                    })
+                }
+                "reading" if !v.is_empty() => ask.reading = Some(v.to_string()),
+                "format" => match v {
+                    "" | "json" => ask.format = None,
+                    "md" | "text" => ask.format = Some(v.to_string()),
+                    _ => {
+                        return Err(AppError::Invalid(vec![format!(
+                            "format={v:?}: expected json, md or text"
+                        )]));
+                    }
+                },
+                _ => {}
+            }
+        }
+        ask.relax.sort();
+        ask.relax.dedup();
+        Ok(ask)
+    }
+
+    /// The core's options for `scenario`: the parties must be at the table and every relaxed key must
+    /// name a constraint the scenario can hold.
+    pub(crate) fn options(
+        &self,
+        scenario: &Scenario,
+    ) -> Result<truce_table::AnalysisOptions, AppError> {
+        let parties = match self.parties.as_deref() {
+            Some(ids) => truce_report::select_parties(scenario, ids.split(',').map(str::trim))
+                .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))?,
+            None => scenario.party_ixs().collect(),
+        };
+        let bad: Vec<String> = self
+            .relax
+            .iter()
+            .filter_map(|k| truce_table::check_relax_key(scenario, k).err())
+            .map(|e| format!("relax: {e}"))
+            .collect();
+        if !bad.is_empty() {
+            return Err(AppError::Invalid(bad));
+        }
+        Ok(truce_table::AnalysisOptions {
+            as_of: self.as_of,
+            parties: Some(parties),
+            relaxed: self.relax.clone(),
+        })
+    }
+}
+
 /// Party ids (comma-separated) to parties; every party when `ids` is `None`.
 pub(crate) fn parties(scenario: &Scenario, ids: Option<&str>) -> Result<Vec<PartyIx>, AppError> {
     let Some(ids) = ids.filter(|s| !s.trim().is_empty()) else {

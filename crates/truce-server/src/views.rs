@@ -32,7 +32,12 @@ th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{ba
 .st-alleged_violation,.st-unverifiable{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}.muted{color:#555}\
 button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
 .wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}label.plain{font-weight:normal;margin-right:1rem}\
-.who{margin-left:auto}.who form{display:inline}";
+.who{margin-left:auto}.who form{display:inline}\
+.tag{display:inline-block;border:1px solid #888;border-radius:.6rem;padding:0 .4rem;font-size:.85em;background:#f4f4f4}\
+.tag.stale{background:#fff3cd;border-color:#9a5b00;color:#6b3f00}.warning{background:#fff3cd;border-left:4px solid #9a5b00;padding:.4rem .6rem}\
+.para{font-style:italic}.stance{padding:0 .3rem;border-radius:.2rem}label.choice{display:block;margin:.15rem 0}\
+fieldset{margin:.4rem 0;max-width:100%;min-width:0}ol.alternatives>li{margin-bottom:.6rem}details.account{margin:.2rem 0}\
+main{overflow-wrap:anywhere}code{overflow-wrap:anywhere}";
 
 /// What the shared header needs: the caller, and the scenarios on file (for the Table's links).
 pub(crate) struct Chrome<'a> {

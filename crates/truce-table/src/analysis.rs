@@ -14,6 +14,8 @@ pub struct AnalysisOptions {
     pub as_of: Option<Date>,
     /// The parties at the table; `None` for all of them.
     pub parties: Option<Vec<PartyIx>>,
+    /// "What if": the hard constraints switched off, by [`crate::Constraint::key`], in every reading.
+    pub relaxed: Vec<String>,
 }
 
 /// The analysis of one reading.
@@ -42,6 +44,8 @@ pub struct Analysis {
     pub utilities: Vec<StanceUtilities>,
     /// One analysis per reading, in [`Reading::ALL`] order.
     pub readings: Vec<ReadingAnalysis>,
+    /// The hard constraints switched off ("what if"), by key.
+    pub relaxed: Vec<String>,
 }
 
 /// Analyses `scenario` under every reading.
@@ -62,9 +66,11 @@ pub fn analyze(
         stances.parties.iter().map(|&p| StanceUtilities::for_party(scenario, p)).collect();
     let readings = Reading::ALL
         .iter()
-        .map(|&reading| analyze_reading(scenario, &stances, &utilities, reading))
+        .map(|&reading| {
+            analyze_reading_relaxed(scenario, &stances, &utilities, reading, &options.relaxed)
+        })
         .collect();
-    Ok(Analysis { stances, utilities, readings })
+    Ok(Analysis { stances, utilities, readings, relaxed: options.relaxed.clone() })
 }
 
 /// Analyses `scenario` under one reading.
@@ -74,7 +80,18 @@ pub fn analyze_reading(
     utilities: &[StanceUtilities],
     reading: Reading,
 ) -> ReadingAnalysis {
-    let constraints = Constraints::new(scenario, stances, reading);
+    analyze_reading_relaxed(scenario, stances, utilities, reading, &[])
+}
+
+/// Analyses `scenario` under one reading with the hard constraints keyed in `relaxed` switched off.
+pub fn analyze_reading_relaxed(
+    scenario: &Scenario,
+    stances: &Stances,
+    utilities: &[StanceUtilities],
+    reading: Reading,
+    relaxed: &[String],
+) -> ReadingAnalysis {
+    let constraints = Constraints::relaxed(scenario, stances, reading, relaxed);
     let feasibility = Feasibility::new(scenario, &constraints);
     let coalitions = Coalitions::new(stances, &constraints);
     let (concessions, best) = if feasibility.is_feasible() {

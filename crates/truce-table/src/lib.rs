@@ -38,7 +38,9 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use analysis::{Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading};
+pub use analysis::{
+    Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading, analyze_reading_relaxed,
+};
 pub use bargaining::{Disagreement, SolutionConcept, TIE, bargaining_ranges, solve};
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
 pub use cost::{DEFAULT_COST_BUDGET, cost_estimate};
@@ -55,7 +57,7 @@ pub use numeric::{Bargaining, NumericModel, bargain, bargain_ordered, numeric_mo
 pub use problem::{IssueTable, Problem};
 pub use reading::{
     Constraint, ConstraintIx, Constraints, Group, GroupTooLarge, MAX_GROUP_COMBINATIONS, Reading,
-    check_groups, issue_components,
+    check_groups, check_relax_key, issue_components,
 };
 pub use robust::{PackageFrequency, RobustOptions, Robustness, robustness};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};

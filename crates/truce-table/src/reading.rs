@@ -98,6 +98,27 @@ pub enum Constraint {
 }
 
 impl Constraint {
+    /// The constraint's stable key, which names it in a "what if" (`AnalysisOptions::relaxed`) and in
+    /// reports: `red_line/PARTY/OPTION`, `unknown/PARTY/OPTION`, `demand/PARTY/ISSUE` or
+    /// `rule/PARTY/CONSTRAINT`.
+    pub fn key(&self, scenario: &Scenario) -> String {
+        let party = &scenario.party(self.party()).id;
+        match self {
+            Constraint::RedLine { option, .. } => {
+                format!("red_line/{party}/{}", scenario.option(*option).id)
+            }
+            Constraint::UnknownAsRedLine { option, .. } => {
+                format!("unknown/{party}/{}", scenario.option(*option).id)
+            }
+            Constraint::Demand { issue, .. } => {
+                format!("demand/{party}/{}", scenario.issue(*issue).id)
+            }
+            Constraint::Cross { constraint, .. } => {
+                format!("rule/{party}/{}", scenario.constraints[*constraint].id)
+            }
+        }
+    }
+
     /// The party holding the constraint.
     pub fn party(&self) -> PartyIx {
         match self {
@@ -238,9 +259,47 @@ pub struct Constraints {
     pub groups: Vec<Group>,
 }
 
+/// Checks a "what if" key ([`Constraint::key`]) against the scenario: its kind, party and option,
+/// issue or constraint must exist. The error says what was expected.
+pub fn check_relax_key(scenario: &Scenario, key: &str) -> Result<(), String> {
+    let parts: Vec<&str> = key.split('/').collect();
+    let [kind, party, what] = parts[..] else {
+        return Err(format!(
+            "{key:?}: expected KIND/PARTY/WHAT, as red_line/RUS/nato.full_membership, unknown/PARTY/OPTION, demand/PARTY/ISSUE or rule/PARTY/CONSTRAINT"
+        ));
+    };
+    if !scenario.parties.iter().any(|p| p.id == party) {
+        return Err(format!("{key:?}: no party {party:?} in the scenario"));
+    }
+    let found = match kind {
+        "red_line" | "unknown" => scenario.options.iter().any(|o| o.id == what),
+        "demand" => scenario.issues.iter().any(|i| i.id == what),
+        "rule" => scenario.constraints.iter().any(|c| c.id == what),
+        _ => {
+            return Err(format!(
+                "{key:?}: the kind must be red_line, unknown, demand or rule, not {kind:?}"
+            ));
+        }
+    };
+    if found { Ok(()) } else { Err(format!("{key:?}: no {kind} target {what:?} in the scenario")) }
+}
+
 impl Constraints {
     /// The hard constraints of `reading` over the current `stances`.
     pub fn new(scenario: &Scenario, stances: &Stances, reading: Reading) -> Constraints {
+        Constraints::relaxed(scenario, stances, reading, &[])
+    }
+
+    /// The hard constraints of `reading` over the current `stances`, less those whose
+    /// [`Constraint::key`] is in `relaxed` ("what if these were conceded?"). A relaxed cross-issue
+    /// rule no longer ties its issues' combinations.
+    pub fn relaxed(
+        scenario: &Scenario,
+        stances: &Stances,
+        reading: Reading,
+        relaxed: &[String],
+    ) -> Constraints {
+        let kept = |c: &Constraint| !relaxed.iter().any(|k| *k == c.key(scenario));
         let mut all = Vec::new();
         let mut by_issue = vec![Vec::new(); scenario.issues.len()];
         for issue in scenario.issue_ixs() {
@@ -250,8 +309,11 @@ impl Constraints {
                     if !options.is_empty() {
                         let positions =
                             options.iter().filter_map(|&o| stances.position(slot, o)).collect();
-                        by_issue[issue.ix()].push(ConstraintIx(all.len() as u32));
-                        all.push(Constraint::Demand { party, issue, options, positions });
+                        let demand = Constraint::Demand { party, issue, options, positions };
+                        if kept(&demand) {
+                            by_issue[issue.ix()].push(ConstraintIx(all.len() as u32));
+                            all.push(demand);
+                        }
                     }
                 }
                 for &option in &scenario.issue(issue).options {
@@ -263,6 +325,9 @@ impl Constraints {
                         }
                         _ => continue,
                     };
+                    if !kept(&constraint) {
+                        continue;
+                    }
                     by_issue[issue.ix()].push(ConstraintIx(all.len() as u32));
                     all.push(constraint);
                 }
@@ -272,6 +337,7 @@ impl Constraints {
         let mut cross: Vec<(usize, Option<ConstraintIx>)> = Vec::new();
         for (k, c) in scenario.constraints.iter().enumerate() {
             match c.party {
+                Some(party) if !kept(&Constraint::Cross { party, constraint: k }) => {}
                 Some(party) if stances.slot(party).is_some() => {
                     let ix = ConstraintIx(all.len() as u32);
                     let issue = c.condition.issues().first().copied().unwrap_or(IssueIx(0));

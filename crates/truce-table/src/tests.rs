@@ -41,7 +41,11 @@ fn build(parties: &[&str], issues: &[&str], positions: &[&str]) -> Scenario {
 }
 
 fn reading(scenario: &Scenario, reading: Reading, as_of: Option<&str>) -> ReadingAnalysis {
-    let options = AnalysisOptions { as_of: as_of.map(|d| d.parse().unwrap()), parties: None };
+    let options = AnalysisOptions {
+        as_of: as_of.map(|d| d.parse().unwrap()),
+        parties: None,
+        relaxed: vec![],
+    };
     analyze(scenario, &options)
         .unwrap()
         .readings
@@ -484,7 +488,11 @@ quote = "q"
     assert_eq!(c.maximal.len(), 2);
     // With only A at the table, B's red line does not bind and (x.a, y.a), (x.b, y.a) are open:
     // 2 feasible packages, and the best ones pick among them.
-    let only_a = AnalysisOptions { as_of: None, parties: Some(vec![s.party_by_id("A").unwrap()]) };
+    let only_a = AnalysisOptions {
+        as_of: None,
+        parties: Some(vec![s.party_by_id("A").unwrap()]),
+        relaxed: vec![],
+    };
     let a = analyze(&s, &only_a).unwrap().readings.remove(0);
     assert_eq!(a.feasibility.feasible_packages.to_string(), "2");
     let nash = a.best.unwrap().nash.unwrap();
@@ -659,4 +667,38 @@ fn a_timeline_includes_its_end_date() {
     assert_eq!(crate::month_steps(d("2025-01-01"), d("2025-03-01"), 1).len(), 3);
     assert_eq!(crate::month_steps(d("2025-01-01"), d("2025-01-01"), 3), [d("2025-01-01")]);
     assert!(crate::month_steps(d("2025-02-01"), d("2025-01-01"), 1).is_empty());
+}
+
+/// "What if": switching hard constraints off by key removes exactly those constraints from every
+/// reading that holds them; the keys are the ones each constraint reports; bad keys are refused.
+#[test]
+fn what_if_switches_named_constraints_off() {
+    let s = scenario(include_str!("../../../scenarios/ukraine-2025.toml"));
+    let base = analyze(&s, &AnalysisOptions::default()).unwrap();
+    let strict = |a: &crate::Analysis| a.readings[1].clone();
+    // The strict reading's demands on `nato`, by their keys.
+    let keys: Vec<String> = strict(&base)
+        .constraints
+        .all
+        .iter()
+        .filter(|c| c.issue(&s) == s.issue_by_id("nato").unwrap())
+        .map(|c| c.key(&s))
+        .collect();
+    assert!(keys.contains(&"demand/UKR/nato".to_string()), "{keys:?}");
+    let options = AnalysisOptions { relaxed: keys.clone(), ..Default::default() };
+    let relaxed = analyze(&s, &options).unwrap();
+    let (before, after) = (strict(&base), strict(&relaxed));
+    assert_eq!(after.constraints.all.len(), before.constraints.all.len() - keys.len());
+    assert!(after.constraints.all.iter().all(|c| !keys.contains(&c.key(&s))));
+    assert_eq!(after.feasibility.blocked_issues.len(), before.feasibility.blocked_issues.len() - 1);
+    // The red-lines reading has no demands, so nothing changes there but what was named.
+    assert_eq!(
+        relaxed.readings[0].constraints.all.len(),
+        base.readings[0].constraints.all.len()
+            - keys.iter().filter(|k| k.starts_with("red_line/")).count()
+    );
+    for bad in ["demand/UKR", "demand/XX/nato", "veto/UKR/nato", "red_line/UKR/nato.nothing"] {
+        assert!(crate::check_relax_key(&s, bad).is_err(), "{bad}");
+    }
+    assert!(crate::check_relax_key(&s, "red_line/RUS/nato.full_membership").is_ok());
 }

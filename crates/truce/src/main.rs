@@ -39,6 +39,10 @@ enum Command {
         /// Restrict the table to these parties (comma-separated ids).
         #[arg(long, value_delimiter = ',')]
         parties: Option<Vec<String>>,
+        /// What if: switch these hard constraints off in every reading, by the key the report gives each
+        /// (red_line/PARTY/OPTION, unknown/PARTY/OPTION, demand/PARTY/ISSUE, rule/PARTY/CONSTRAINT).
+        #[arg(long, value_delimiter = ',', value_name = "KEY")]
+        relax: Vec<String>,
         /// Also sample what is unknown this many times (unknown stances, weights) and report how robust the answer is.
         #[arg(long, value_name = "N")]
         robust: Option<u64>,
@@ -303,6 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             import,
             as_of,
             parties,
+            relax,
             robust,
             seed,
             unknown_red_line,
@@ -310,8 +315,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let scenario = load_any(&file, &import)?;
             let parties = select_parties(&scenario, parties.as_deref())?;
-            let analysis =
-                analyze(&scenario, &AnalysisOptions { as_of, parties: Some(parties.clone()) })?;
+            for key in &relax {
+                truce_table::check_relax_key(&scenario, key)
+                    .map_err(|e| format_err!("--relax {e}"))?;
+            }
+            let options = AnalysisOptions { as_of, parties: Some(parties.clone()), relaxed: relax };
+            let analysis = analyze(&scenario, &options)?;
             let mut report = report::analysis_report(&scenario, &analysis);
             if let Some(draws) = robust {
                 if !(0.0..=1.0).contains(&unknown_red_line) {

@@ -236,9 +236,43 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     c.find(Locator::LinkText("Analysis")).await.unwrap().click().await.unwrap();
     let readings =
         c.wait().for_element(Locator::Css("table#readings")).await.unwrap().text().await.unwrap();
-    assert!(readings.contains("red_lines") && readings.contains("186,624"), "{readings}");
-    let solutions = c.find(Locator::Css("table#solutions")).await.unwrap().text().await.unwrap();
-    assert!(solutions.contains("Nash"), "{solutions}");
+    assert!(readings.contains("red lines") && readings.contains("186,624"), "{readings}");
+    // Every reading in words: the strict one's blocked issues with cited alternatives, the red-lines
+    // one's Nash package with each party's account.
+    let strict = c.find(Locator::Css("#reading-strict")).await.unwrap().text().await.unwrap();
+    assert!(
+        strict.contains("10 issue(s) are blocked") && strict.contains("15 concession(s)"),
+        "{strict}"
+    );
+    assert!(strict.contains("(paraphrase)") && strict.contains("stale"), "{strict}");
+    let nash = c.find(Locator::Css("#reading-red_lines details.account summary")).await.unwrap();
+    nash.click().await.unwrap();
+    let account = c
+        .find(Locator::Css("#reading-red_lines details.account[open]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(account.contains("utility") && account.contains("line "), "{account}");
+    // What if UKR dropped its demand on NATO membership? The strict reading has one blocked issue
+    // fewer, and the page says what was switched off.
+    let blocked = |text: String| -> String {
+        text.lines().find(|l| l.starts_with("strict")).unwrap_or_default().to_string()
+    };
+    assert!(blocked(readings.clone()).contains(" 10 15 "), "{readings}");
+    c.find(Locator::Css("#what-if summary")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#what-if input[value='demand/UKR/nato']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("form#ask button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("p.warning code")).await.unwrap();
+    let again = c.find(Locator::Css("table#readings")).await.unwrap().text().await.unwrap();
+    assert!(blocked(again.clone()).contains(" 9 14 "), "{again}");
+    shot(&c, "analysis-what-if").await;
     // The frontier: the default pair, then a triple picked in the form.
     let panels = c.find_all(Locator::Css("#frontier-plot g.panel")).await.unwrap().len();
     assert_eq!(panels, 1, "a pair is one panel");

@@ -195,3 +195,54 @@ async fn reports_and_exports() {
     }
     std::fs::remove_dir_all(&s.dir).ok();
 }
+
+/// The analysis endpoint's "what if" (`relax=`, repeated or comma-separated) and its other renderings
+/// (`format=md|text`) are the CLI's: the same keys, the same document; bad keys and formats are 422s
+/// that say what was expected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analysis_answers_what_if_in_every_format() {
+    let s = server("what-if", 4096).await;
+    let doc = |body: &str| -> Value { serde_json::from_str(body).unwrap() };
+    let strict = |v: &Value| v["readings"][1]["blocked_issues"].as_array().unwrap().len();
+    let (status, base) = get(&s, "/v1/scenarios/ukraine-2025/analysis").await;
+    assert_eq!(status, StatusCode::OK, "{base}");
+    let base = doc(&base);
+    assert_eq!(strict(&base), 10);
+    // Every key the document gives a constraint is one the endpoint takes back.
+    let key = base["readings"][1]["concessions"]["groups"][0]["alternatives"][0]["relax"][0]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(key, "demand/UKR/nato");
+    for query in [
+        format!("relax={key}"),
+        format!("relax={key},red_line/RUS/nato.full_membership"),
+        format!("relax={key}&relax=red_line/RUS/nato.full_membership"),
+    ] {
+        let (status, body) = get(&s, &format!("/v1/scenarios/ukraine-2025/analysis?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        let v = doc(&body);
+        assert_eq!(strict(&v), 9, "{query}");
+        assert!(v["relaxed"].as_array().unwrap().contains(&Value::String(key.clone())));
+    }
+    let (status, md) =
+        get(&s, &format!("/v1/scenarios/ukraine-2025/analysis?relax={key}&format=md")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        md.starts_with("# ") && md.contains("**What if:**") && md.contains("`demand/UKR/nato`")
+    );
+    let (status, text) = get(&s, "/v1/scenarios/ukraine-2025/analysis?format=text").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.contains("reading       constraints") && text.contains("(paraphrase)"), "{text}");
+    for (query, says) in [
+        ("relax=demand/XX/nato", "no party \\\"XX\\\""),
+        ("relax=veto/UKR/nato", "red_line, unknown, demand or rule"),
+        ("relax=demand", "expected KIND/PARTY/WHAT"),
+        ("format=pdf", "expected json, md or text"),
+        ("as_of=yesterday", "expected YYYY-MM-DD"),
+    ] {
+        let (status, body) = get(&s, &format!("/v1/scenarios/ukraine-2025/analysis?{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert!(body.contains(says), "{query}: {body}");
+    }
+}
