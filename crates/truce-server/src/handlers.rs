@@ -520,6 +520,23 @@ pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Response, A
         .into_response())
 }
 
+/// The log's public key, as a signed-note verifier key line.
+pub(crate) async fn log_key<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+    let w = watch(&st)?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", w.vkey()))
+        .into_response())
+}
+
+/// Entry `index` with its inclusion proof against the checkpoint served, every tile authenticated
+/// against that checkpoint first (by `truce_tlog::client::prove`, as `truce log prove` does).
+pub(crate) async fn entry_proof<S: Store>(
+    State(st): St<S>,
+    Path(index): Path<u64>,
+) -> Result<Response, AppError> {
+    let proved = crate::reads::proved(&st, index).await?;
+    Ok(Json(proved.to_json()).into_response())
+}
+
 pub(crate) async fn tile<S: Store>(
     State(st): St<S>,
     Path(path): Path<String>,

@@ -279,6 +279,7 @@ async fn launch<S: Store>(
     let mut state = crate::AppState::new(store, Some(watch));
     state.witnesses = witnesses(config, demo_tokens.is_some(), say)?;
     state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+    state.public_url = config.public_url.clone();
     let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed =

@@ -55,6 +55,9 @@ pub struct AppState<S: Store> {
     pub witnesses: Witnesses,
     /// Whether cookies carry `Secure` (the configured public URL is https).
     pub secure_cookies: bool,
+    /// The URL this server is reached at (`TRUCE_PUBLIC_URL`), for the commands the pages print; the
+    /// request's `Host` when unset.
+    pub public_url: Option<String>,
     /// Heavy requests (analyses, timelines, robustness, frontiers, drafts, compliance, reports, exports,
     /// the pages built on them) running at once, at most [`AppState::heavy_limit`]; beyond, 503.
     heavy: Arc<tokio::sync::Semaphore>,
@@ -187,6 +190,7 @@ impl<S: Store> AppState<S> {
             tokens: Mutex::new(std::collections::HashMap::new()),
             witnesses: Witnesses::default(),
             secure_cookies: false,
+            public_url: None,
             heavy: Arc::new(tokio::sync::Semaphore::new(default_heavy_limit())),
             heavy_limit: default_heavy_limit(),
             deadline: std::time::Duration::from_secs(30),
@@ -366,10 +370,22 @@ impl Caller {
         } else if self.user.is_none() {
             Err(AppError::Unauthorized)
         } else {
+            let (method, path) = endpoint.route();
+            let what = if endpoint.is_page() {
+                "open this page".to_string()
+            } else {
+                format!("call {method} {path}")
+            };
+            let roles: Vec<&str> = endpoint
+                .roles()
+                .iter()
+                .filter(|r| **r != Role::Public)
+                .map(|r| r.as_str())
+                .collect();
             Err(AppError::Forbidden(format!(
-                "{} may not call {:?}",
+                "signed in as a {}, you may not {what}: it is for the {} roles. If your work needs it, ask a mediator to give you a token with one of those roles",
                 self.role().as_str(),
-                endpoint
+                roles.join(", ")
             )))
         }
     }
@@ -384,6 +400,8 @@ pub enum AppError {
     Forbidden(String),
     /// 404.
     NotFound,
+    /// 404, saying what is missing and what to do.
+    Missing(String),
     /// 409.
     Conflict(String),
     /// 422: the input is not valid; the diagnostics say why.
@@ -419,7 +437,7 @@ impl AppError {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::Missing(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Pushback | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -431,7 +449,10 @@ impl AppError {
     pub fn message(&self) -> String {
         match self {
             AppError::Unauthorized => "a bearer token is required".into(),
-            AppError::Forbidden(m) | AppError::Conflict(m) | AppError::Unavailable(m) => m.clone(),
+            AppError::Forbidden(m)
+            | AppError::Conflict(m)
+            | AppError::Unavailable(m)
+            | AppError::Missing(m) => m.clone(),
             AppError::NotFound => "not found".into(),
             AppError::Invalid(d) => format!("invalid input: {}", d.join("; ")),
             AppError::Pushback => "the log is busy: retry".into(),

@@ -27,6 +27,29 @@ async fn scenarios<S: Store>(st: &AppState<S>, caller: &Caller) -> Vec<String> {
 }
 
 /// Renders a page for `caller`, with the navigation of the scenarios on file.
+/// A page's query string, read as axum's `Query` reads it; an unreadable one is an error page naming
+/// the parameter, not the framework's plain-text rejection.
+pub(crate) struct PageQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, St: Send + Sync> axum::extract::FromRequestParts<St>
+    for PageQuery<T>
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &St,
+    ) -> Result<Self, Response> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(q)) => Ok(PageQuery(q)),
+            Err(e) => {
+                let caller = parts.extensions.get::<Caller>().cloned();
+                Err(error_page(AppError::Invalid(vec![e.body_text()]), caller.as_ref()))
+            }
+        }
+    }
+}
+
 async fn page<S: Store>(st: &AppState<S>, caller: &Caller, title: &str, body: Markup) -> Response {
     let scenarios = scenarios(st, caller).await;
     crate::views::page(title, &Chrome { caller, scenarios: &scenarios }, body).into_response()
@@ -187,7 +210,7 @@ pub(crate) async fn analysis<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    Query(pairs): Query<Vec<(String, String)>>,
+    PageQuery(pairs): PageQuery<Vec<(String, String)>>,
 ) -> Response {
     let ask = match crate::table::AnalysisAsk::from_pairs(&pairs) {
         Ok(a) => a,
@@ -595,7 +618,7 @@ pub(crate) async fn timeline<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<crate::table::TimelineQuery>,
+    PageQuery(q): PageQuery<crate::table::TimelineQuery>,
 ) -> Response {
     let confidential = match crate::table::confidential(&c, q.confidential) {
         Ok(b) => b,
@@ -660,7 +683,7 @@ pub(crate) struct DateQuery {
 pub(crate) async fn agreement<S: Store>(
     State(st): St<S>,
     c: Caller,
-    Query(q): Query<DateQuery>,
+    PageQuery(q): PageQuery<DateQuery>,
 ) -> Response {
     let (report, title) = match crate::reads::compliance_now(&st, q.date.as_deref()).await {
         Ok(r) => r,
@@ -692,10 +715,7 @@ pub(crate) async fn agreement<S: Store>(
                                 br; "entries "
                                 @for (k, &i) in s.evidence.iter().take(20).enumerate() {
                                     @if k > 0 { ", " }
-                                    @match truce_tlog::tile::entry_bundle(i, report.log_size) {
-                                        Some(bundle) => a href={ "/log/" (bundle.path()) } { (i) },
-                                        None => (i),
-                                    }
+                                    a href={ "/ui/entries/" (i) } { (i) }
                                 }
                                 @if s.evidence.len() > 20 { " …" }
                             }
@@ -715,7 +735,7 @@ pub(crate) async fn agreement<S: Store>(
 pub(crate) async fn map<S: Store>(
     State(st): St<S>,
     c: Caller,
-    Query(q): Query<DateQuery>,
+    PageQuery(q): PageQuery<DateQuery>,
 ) -> Response {
     // The page's body is the same for every caller: built once, in the heavy work, and shared.
     let drawn =
@@ -965,7 +985,7 @@ pub(crate) async fn queue<S: Store>(State(st): St<S>, c: Caller) -> Response {
 pub(crate) async fn report<S: Store>(
     State(st): St<S>,
     c: Caller,
-    Query(q): Query<DateQuery>,
+    PageQuery(q): PageQuery<DateQuery>,
 ) -> Response {
     let drawn = crate::reads::daily_now(
         &st,
@@ -994,7 +1014,21 @@ pub(crate) async fn report<S: Store>(
     }
 }
 
-pub(crate) async fn log<S: Store>(State(st): St<S>, c: Caller) -> Response {
+/// The URL this server is reached at: the configured public URL, or `http://` and the request's host.
+fn base_url<S: Store>(st: &AppState<S>, headers: &HeaderMap) -> String {
+    if let Some(u) = &st.public_url {
+        return u.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+pub(crate) async fn log<S: Store>(State(st): St<S>, c: Caller, headers: HeaderMap) -> Response {
+    let base = base_url(&st, &headers);
     let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
     let note = crate::witness::served(w, &st.witnesses);
     let newest = w.size();
@@ -1012,8 +1046,11 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, c: Caller) -> Response {
         }
         p {
             (cosignatures) " witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: "
-            code { "truce log audit {this server}/log --vkey log.vkey" } ", adding " code { "--witness" }
-            " key files for a witness policy."
+            code { "truce log audit " (base) "/log --vkey log.vkey" } ", adding " code { "--witness" }
+            " key files for a witness policy. The log's public key is served at "
+            a href="/log/vkey" { code { (base) "/log/vkey" } } ": fetch it once and confirm it with the mission out of band. Each entry has a page, "
+            code { (base) "/ui/entries/N" } ", that proves it in the log in your browser; "
+            code { "truce log prove " (base) "/log N --vkey log.vkey" } " writes the same proof as a file."
         }
         h2 { "Witnesses" }
         @if st.witnesses.peers.is_empty() {
@@ -1056,3 +1093,188 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, c: Caller) -> Response {
     };
     page(&st, &c, "Log status", body).await
 }
+
+/// One entry of the log: decoded, its signature checked, its author named, its history on the log,
+/// and its inclusion proof against the checkpoint served, verified in the browser with WebCrypto.
+pub(crate) async fn entry<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    headers: HeaderMap,
+    Path(index): Path<String>,
+) -> Response {
+    let Ok(index) = index.parse::<u64>() else {
+        return error_page(
+            AppError::Missing(format!(
+                "{index:?} is not an entry number; entries are numbered 0, 1, 2, … in log order"
+            )),
+            Some(&c),
+        );
+    };
+    let Some(w) = st.watch.clone() else { return error_page(AppError::NotFound, Some(&c)) };
+    let proved = match crate::reads::proved(&st, index).await {
+        Ok(p) => p,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let base = base_url(&st, &headers);
+    let decoded = truce_watch::entry::decode(&proved.entry);
+    let (author, observation, refused) = {
+        let state = match w.read() {
+            Ok(s) => s,
+            Err(e) => return error_page(e, Some(&c)),
+        };
+        let r = state.registry();
+        let author = decoded.as_ref().ok().map(|e| {
+            let key = &e.author;
+            match (r.keys.get(key), &r.mission) {
+                (Some(k), _) => format!(
+                    "{} ({}{}{})",
+                    k.name,
+                    word(&k.role),
+                    k.party.as_deref().map(|p| format!(", {p}")).unwrap_or_default(),
+                    if k.revoked { ", since revoked" } else { "" }
+                ),
+                (None, Some(m)) if m.key == *key => format!("the mission {}", m.name),
+                _ => "a key the log never enrolled".to_string(),
+            }
+        });
+        let refused = r.refused.iter().find(|(i, _)| *i == index).map(|(_, why)| why.clone());
+        (author, r.observations.get(&index).cloned(), refused)
+    };
+    let data = serde_json::json!({
+        "index": index,
+        "entry": proved.to_json()["entry"],
+        "proof": proved.to_json()["proof"],
+        "checkpoint": proved.file.checkpoint.to_text(),
+        "vkey": w.vkey(),
+    })
+    .to_string()
+    .replace('<', "\\u003c");
+    let fields: Vec<(String, String)> = match &decoded {
+        Ok(e) => match serde_json::to_value(&e.body) {
+            Ok(serde_json::Value::Object(m)) => m
+                .into_iter()
+                .map(|(k, v)| {
+                    let shown = match v {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (k, shown)
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    let link = |i: u64| html! { a href={ "/ui/entries/" (i) } { "entry " (i) } };
+    let body = html! {
+        p {
+            "Entry " strong { (index) } " of the log, in the checkpoint of size " (proved.size) " that this server serves. "
+            "Everything below is computed from the entry's bytes, which the proof ties to that checkpoint."
+        }
+        h2 { "What it says" }
+        @match &decoded {
+            Ok(e) => {
+                div.wide { table #fields {
+                    tbody {
+                        tr { th scope="row" { "author" } td { code { (e.author) } br; (author.clone().unwrap_or_default()) } }
+                        tr { th scope="row" { "sequence number" } td { (e.seq) } }
+                        @for (k, v) in &fields { tr { th scope="row" { (k) } td { (v) } } }
+                    }
+                } }
+                p #signature data-state="verified" {
+                    strong { "Signature: verified." }
+                    " The Ed25519 signature is by the author's key over the entry's canonical bytes."
+                }
+            }
+            Err(why) => {
+                p #signature role="alert" data-state="failed" {
+                    strong { "This entry does not decode or its signature does not verify: " } (why.to_string())
+                    ". The log keeps it, as it keeps everything; compliance ignores it."
+                }
+            }
+        }
+        @if let Some(why) = &refused {
+            p.warning { strong { "Without effect: " } (why) "." }
+        }
+        @if let Some(o) = &observation {
+            h2 { "Verification history" }
+            p { "State now: " strong class={ "st-" (o.state.as_str()) } { (o.state.as_str().replace('_', " ")) } "." }
+            @if o.transitions.is_empty() { p { "No verifier has acted on it yet." } }
+            @else { ul { @for t in &o.transitions { li { (link(*t)) } } } }
+            @if let Some(by) = o.superseded_by { p.warning { "Superseded by the correction in " (link(by)) "." } }
+            @if !o.attributions.is_empty() {
+                h3 { "Attributions" }
+                ul { @for (i, party, confidence) in &o.attributions { li { (party) " (" (word(confidence)) "), " (link(*i)) } } }
+            }
+            @if !o.annotations.is_empty() {
+                h3 { "The parties' annotations" }
+                ul { @for (i, party, stance) in &o.annotations { li { (party) ": " (word(stance)) ", " (link(*i)) } } }
+            }
+        }
+        h2 { "Proof that it is in the log" }
+        p #proof-result aria-live="polite" data-state="pending" { "Checking the proof in your browser…" }
+        button #verify-again type="button" { "Check again" }
+        details {
+            summary { "The proof (c2sp.org/tlog-proof@v1)" }
+            pre #tlog-proof { (proved.file.to_text()) }
+        }
+        p.muted {
+            "Your browser hashed the entry, followed the " (proved.file.proof.len()) " hashes of the proof to a root, and compared it with the root the checkpoint signs; it also checked the log's signature on the checkpoint where the browser supports Ed25519. Check it yourself: "
+            code { "truce log prove " (base) "/log " (index) " --vkey log.vkey --entry entry.bin -o proof.txt" }
+            " then " code { "truce log verify-proof proof.txt --entry entry.bin --vkey log.vkey" }
+            ", with the key from " a href="/log/vkey" { "/log/vkey" } " confirmed out of band. "
+            a href={ "/v1/entries/" (index) "/proof" } { "The proof as JSON" } "."
+        }
+        script #proof-data type="application/json" { (PreEscaped(data)) }
+        script { (PreEscaped(PROOF_JS)) }
+    };
+    page(&st, &c, &format!("Entry {index}"), body).await
+}
+
+/// A vocabulary value as the log writes it (`observer`, `likely`, …).
+fn word<T: serde::Serialize>(t: &T) -> String {
+    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Verifies the proof embedded in the entry page, with WebCrypto: the leaf hash of the entry, the
+/// RFC 9162 inclusion walk to a root, that root against the checkpoint's, and (where the browser has
+/// Ed25519) the log's signature on the checkpoint.
+const PROOF_JS: &str = r#"(function(){
+const out=document.getElementById('proof-result');
+const b64=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0));
+const cat=(...a)=>{const r=new Uint8Array(a.reduce((n,x)=>n+x.length,0));let o=0;for(const x of a){r.set(x,o);o+=x.length;}return r;};
+const sha=async(...a)=>new Uint8Array(await crypto.subtle.digest('SHA-256',cat(...a)));
+const same=(a,b)=>a.length===b.length&&a.every((x,i)=>x===b[i]);
+async function signature(note,vkey){
+  const [name,,key]=vkey.trim().split('+');const raw=b64(key);
+  if(raw[0]!==1)return 'the log key is not Ed25519';
+  const at=note.indexOf('\n\n');const text=note.slice(0,at+1);
+  const id=(await sha(new TextEncoder().encode(name+'\n'),raw)).slice(0,4);
+  for(const line of note.slice(at+2).split('\n')){
+    const m=line.match(/^\u2014 (\S+) (\S+)$/);if(!m||m[1]!==name)continue;
+    const sig=b64(m[2]);if(!same(sig.slice(0,4),id))continue;
+    try{const k=await crypto.subtle.importKey('raw',raw.slice(1),{name:'Ed25519'},false,['verify']);
+      return (await crypto.subtle.verify({name:'Ed25519'},k,sig.slice(4),new TextEncoder().encode(text)))?true:'the log signature on the checkpoint does not verify';
+    }catch(e){return null;}
+  }
+  return 'the checkpoint carries no signature by the log key';
+}
+async function check(){
+  out.dataset.state='pending';out.textContent='Checking the proof in your browser…';
+  try{
+    const d=JSON.parse(document.getElementById('proof-data').textContent);
+    const lines=d.checkpoint.split('\n');const size=Number(lines[1]);const root=b64(lines[2]);
+    let fn=d.index,sn=size-1;if(!(fn<size))throw new Error('the entry is beyond the checkpoint');
+    let r=await sha(new Uint8Array([0]),b64(d.entry));
+    for(const s of d.proof){const p=b64(s);if(sn===0)throw new Error('the proof is too long');
+      if(fn%2===1||fn===sn){r=await sha(new Uint8Array([1]),p,r);if(fn%2===0){while(fn%2===0&&fn!==0){fn=Math.floor(fn/2);sn=Math.floor(sn/2);}}}
+      else{r=await sha(new Uint8Array([1]),r,p);}
+      fn=Math.floor(fn/2);sn=Math.floor(sn/2);}
+    if(sn!==0||!same(r,root))throw new Error('the proof leads to a root that is not the checkpoint\u2019s');
+    const sig=await signature(d.checkpoint,d.vkey);
+    if(typeof sig==='string')throw new Error(sig);
+    out.dataset.state='verified';
+    out.textContent='Verified: entry '+d.index+' is in the log at the checkpoint of size '+size+(sig===true?', whose log signature also verified.':' (this browser cannot check Ed25519 signatures; the command below does).');
+  }catch(e){out.dataset.state='failed';out.textContent='FAILED: '+e.message+'. Do not rely on this entry; tell the mission and your auditor.';}
+}
+document.getElementById('verify-again').addEventListener('click',check);check();})();"#;

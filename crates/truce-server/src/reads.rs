@@ -56,3 +56,48 @@ pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
     .await?
     .map_err(AppError::Internal)
 }
+
+/// An entry proved against the checkpoint served.
+pub(crate) struct Proved {
+    pub(crate) file: truce_tlog::proof::ProofFile,
+    pub(crate) entry: Vec<u8>,
+    pub(crate) size: u64,
+}
+
+impl Proved {
+    /// The proof endpoint's answer.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        serde_json::json!({
+            "index": self.file.index,
+            "size": self.size,
+            "entry": b64(&self.entry),
+            "proof": self.file.proof.iter().map(|h| b64(h)).collect::<Vec<_>>(),
+            "checkpoint": self.file.checkpoint.to_text(),
+            "tlog_proof": self.file.to_text(),
+        })
+    }
+}
+
+/// Proves entry `index` against the checkpoint this server serves (cosigned when it has witnesses).
+pub(crate) async fn proved<S: Store>(st: &AppState<S>, index: u64) -> Result<Proved, AppError> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
+    let note = crate::witness::served(&w, &st.witnesses);
+    tokio::task::spawn_blocking(move || {
+        let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if index >= checkpoint.size {
+            return Err(AppError::Missing(format!(
+                "entry {index} is not in the checkpoint served, which holds {} entries; a new entry is in the next checkpoint within seconds",
+                checkpoint.size
+            )));
+        }
+        let reader = truce_tlog::fs::DirReader { root: w.dir.clone() };
+        let (file, entry) = truce_tlog::client::prove(&reader, &note, &checkpoint, index)
+            .map_err(|e| AppError::Internal(format!("the proof of entry {index}: {e}")))?;
+        Ok(Proved { file, entry, size: checkpoint.size })
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}

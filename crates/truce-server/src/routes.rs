@@ -59,6 +59,9 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::AddCheckpoint => post(witness::add_checkpoint::<S>),
             Endpoint::Witnesses => get(witness::list::<S>),
             Endpoint::TimelinePage => get(pages::timeline::<S>),
+            Endpoint::LogKey => get(handlers::log_key::<S>),
+            Endpoint::EntryProof => get(handlers::entry_proof::<S>),
+            Endpoint::EntryPage => get(pages::entry::<S>),
         };
         let bound = method.route_layer(axum::middleware::from_fn_with_state(
             (state.clone(), endpoint),
@@ -66,7 +69,18 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
         ));
         router = router.route(path, bound);
     }
-    router.with_state(state)
+    router.fallback(not_found).with_state(state)
+}
+
+/// An address no route has: the API's JSON 404 under `/v1/`, `/log/` and `/witness/`, a page saying
+/// so everywhere else.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if ["/v1/", "/log/", "/witness/"].iter().any(|p| path.starts_with(p)) {
+        crate::AppError::NotFound.into_response()
+    } else {
+        views::error_page(crate::AppError::NotFound, None)
+    }
 }
 
 /// The metrics listener's routes.

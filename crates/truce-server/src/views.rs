@@ -118,35 +118,66 @@ pub(crate) fn page(title: &str, chrome: &Chrome<'_>, body: Markup) -> Html<Strin
     Html(markup.into_string())
 }
 
-/// An error as a page, with the same status the API would give; a server fault is the API's JSON.
+/// An error as a page, with the same status the API would give: what happened and what to do, in the
+/// reader's words. A server fault says only that (its detail is logged, never shown).
 pub(crate) fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
-    let (status, text) = match &e {
-        AppError::Unauthorized => {
-            (StatusCode::UNAUTHORIZED, html! { "Please " a href="/ui/login" { "sign in" } "." })
-        }
-        AppError::Forbidden(m) => {
-            (StatusCode::FORBIDDEN, html! { "Your role may not open this page: " (m) "." })
-        }
-        AppError::NotFound => (StatusCode::NOT_FOUND, html! { "Not found." }),
+    let status = e.status();
+    let home = html! { " " a href="/" { "Go to the home page" } "." };
+    let (title, text) = match &e {
+        AppError::Unauthorized => (
+            "Please sign in",
+            html! {
+                "This page is for signed-in users. "
+                a href="/ui/login" { "Sign in" } " with the token your mediator or mission gave you."
+            },
+        ),
+        AppError::Forbidden(m) => ("Not for your role", html! { (capitalised(m)) "." (home) }),
+        AppError::NotFound => (
+            "Page not found",
+            html! { "There is nothing at this address. Check it for typing errors, or follow a link from the menu." (home) },
+        ),
+        AppError::Missing(m) => ("Not found", html! { (capitalised(m)) "." (home) }),
         AppError::Invalid(why) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
+            "Cannot be answered",
             html! {
                 "The request cannot be answered: "
                 @for (k, w) in why.iter().enumerate() { @if k > 0 { "; " } (w) }
-                "."
+                ". Correct what is named and try again."
             },
         ),
-        _ => return e.into_response(),
+        AppError::Conflict(m) => ("Conflict", html! { (capitalised(m)) "." (home) }),
+        AppError::Pushback | AppError::Unavailable(_) => (
+            "Busy",
+            html! { (capitalised(&e.message())) ". Wait a few seconds and reload the page; nothing is lost." },
+        ),
+        AppError::Internal(_) => {
+            let _ = e.message(); // logs the detail
+            (
+                "Something went wrong",
+                html! { "The server could not answer this page. Nothing you sent was stored unless the page said so. Reload in a moment; if it happens again, tell the server's operator the time it happened." (home) },
+            )
+        }
     };
     let public = Caller { user: None, csrf: None };
     let chrome = Chrome { caller: caller.unwrap_or(&public), scenarios: &[] };
     let mut response =
-        (status, page("Not available", &chrome, html! { p role="alert" { (text) } }))
-            .into_response();
+        (status, page(title, &chrome, html! { p role="alert" { (text) } })).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     }
+    if matches!(e, AppError::Pushback | AppError::Unavailable(_)) {
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    }
     response
+}
+
+/// `s` with its first letter in upper case.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }

@@ -158,6 +158,11 @@ impl Watch {
         }))
     }
 
+    /// The log's public key, as a signed-note verifier key (`origin+keyid+base64`).
+    pub fn vkey(&self) -> String {
+        self.signer.verifier().vkey()
+    }
+
     /// The group-commit writer in service.
     pub fn sequencer(&self) -> Arc<Sequencer> {
         self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).clone()

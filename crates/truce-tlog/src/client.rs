@@ -441,3 +441,30 @@ impl<'r> TileVerifier<'r> {
         }
     }
 }
+
+/// Entry `index` of the tree that `note` signs (its [`Checkpoint`] already verified by the caller, as
+/// [`signed_checkpoint`] does), with its inclusion proof as a C2SP `tlog-proof` file: every tile read
+/// is authenticated against the checkpoint, so a reader that lies is caught here, not believed.
+pub fn prove(
+    reader: &dyn TileReader,
+    note: &crate::note::Note,
+    checkpoint: &Checkpoint,
+    index: u64,
+) -> Result<(crate::proof::ProofFile, Vec<u8>), Error> {
+    if index >= checkpoint.size {
+        return Err(Error::Proof(format!(
+            "entry {index} is not in the checkpoint, which holds {} entries (0 to {})",
+            checkpoint.size,
+            checkpoint.size.saturating_sub(1)
+        )));
+    }
+    let verifier = TileVerifier::new(reader, checkpoint)?;
+    let proof = merkle::inclusion_proof(&verifier, index, checkpoint.size)?;
+    let entry = verifier
+        .entries(index / TILE_WIDTH)?
+        .into_iter()
+        .nth((index % TILE_WIDTH) as usize)
+        .ok_or_else(|| Error::Proof(format!("no entry {index} in its bundle")))?;
+    let file = crate::proof::ProofFile { extra: None, index, proof, checkpoint: note.clone() };
+    Ok((file, entry))
+}

@@ -57,15 +57,23 @@ pub enum LogCommand {
         #[arg(long)]
         quorum: Option<usize>,
     },
-    /// Write an offline proof (c2sp.org/tlog-proof@v1) that entry INDEX is in the log.
+    /// Write an offline proof (c2sp.org/tlog-proof@v1) that entry INDEX is in the log, against its
+    /// signed (and cosigned) checkpoint; every tile read is authenticated first.
     Prove {
-        /// The log directory.
-        dir: PathBuf,
+        /// The log: a directory, or the URL prefix a server publishes it at (`https://…/log`).
+        dir: String,
         /// The entry's index.
         index: u64,
+        /// The log's public key (default: DIR/log.vkey; required for a URL: fetch it once from
+        /// `URL/vkey` and check it with the log's operator out of band).
+        #[arg(long)]
+        vkey: Option<PathBuf>,
         /// Where to write the proof (default: standard output).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Also write the entry's exact bytes here (what `verify-proof --entry` checks).
+        #[arg(long)]
+        entry: Option<PathBuf>,
     },
     /// Check an offline proof against an entry and the log's public key.
     VerifyProof {
@@ -251,16 +259,46 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             }
             Ok(out)
         }
-        LogCommand::Prove { dir, index, output } => {
-            let log = layout::open_log(&dir)?;
-            let proof = log.prove(index)?;
-            let file =
-                ProofFile { extra: None, index, proof, checkpoint: log.checkpoint().clone() };
+        LogCommand::Prove { dir, index, vkey, output, entry } => {
+            let remote = dir.starts_with("http://") || dir.starts_with("https://");
+            let vkey_path = match (vkey, remote) {
+                (Some(v), _) => v,
+                (None, false) => Path::new(&dir).join(LOG_VKEY),
+                (None, true) => bail!(
+                    "--vkey is required to prove from a URL: fetch {}/vkey once and check it with the log's operator",
+                    dir.trim_end_matches('/')
+                ),
+            };
+            let key = NoteVerifier::parse(&read_text(&vkey_path)?)
+                .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
+            let reader: Box<dyn truce_tlog::client::TileReader + Sync> = if remote {
+                Box::new(HttpReader::new(&dir))
+            } else {
+                Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(&dir) })
+            };
+            let (note, checkpoint) = truce_tlog::client::signed_checkpoint(reader.as_ref(), &key)
+                .with_context(|| format!("{dir}: checkpoint"))?;
+            let (file, bytes) =
+                truce_tlog::client::prove(reader.as_ref(), &note, &checkpoint, index)
+                    .with_context(|| format!("{dir}: entry {index}"))?;
+            // What is written verifies, or nothing is.
+            file.verify(&bytes, &key).context("the proof just built does not verify")?;
+            let mut said = String::new();
+            if let Some(path) = &entry {
+                std::fs::write(path, &bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                said.push_str(&format!("wrote entry {index} to {}\n", path.display()));
+            }
             match output {
                 Some(path) => {
                     std::fs::write(&path, file.to_text())
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    Ok(format!("wrote the proof of entry {index} to {}\n", path.display()))
+                    said.push_str(&format!(
+                        "wrote the proof of entry {index} against the checkpoint of size {} to {}\n",
+                        checkpoint.size,
+                        path.display()
+                    ));
+                    Ok(said)
                 }
                 None => Ok(file.to_text()),
             }

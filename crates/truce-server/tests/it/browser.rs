@@ -399,6 +399,47 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let after = status(c.clone(), url.clone()).await;
     assert!(after.contains("verified violation"), "{after}");
     shot(&c, "agreement-after-verification").await;
+    sign_out(&c).await;
+
+    // An auditor (anyone, signed in or not) follows an evidence link from the agreement page to the
+    // entry's page, whose proof the browser checks with WebCrypto; a tampered proof fails there.
+    c.goto(&format!("{url}/ui/agreement?date=2015-03-25")).await.unwrap();
+    let evidence = c.find(Locator::Css("#compliance a[href^='/ui/entries/']")).await.unwrap();
+    let href = evidence.attr("href").await.unwrap().unwrap();
+    evidence.click().await.unwrap();
+    let verified = c
+        .wait()
+        .for_element(Locator::Css("#proof-result[data-state='verified']"))
+        .await
+        .unwrap_or_else(|e| panic!("{href}: the proof did not verify: {e}"))
+        .text()
+        .await
+        .unwrap();
+    assert!(verified.starts_with("Verified: entry"), "{verified}");
+    let signature = c.find(Locator::Css("#signature")).await.unwrap().text().await.unwrap();
+    assert!(signature.contains("Signature: verified"), "{signature}");
+    shot(&c, "entry-proof-verified").await;
+    // Change one hash of the proof (or, for a one-entry tree, the entry) and check again.
+    c.execute(
+        r#"const el = document.getElementById('proof-data'); const d = JSON.parse(el.textContent);
+           const flip = s => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+           if (d.proof.length > 0) d.proof[0] = flip(d.proof[0]); else d.entry = flip(d.entry);
+           el.textContent = JSON.stringify(d);"#,
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#verify-again")).await.unwrap().click().await.unwrap();
+    let failed = c
+        .wait()
+        .for_element(Locator::Css("#proof-result[data-state='failed']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(failed.starts_with("FAILED"), "{failed}");
+    shot(&c, "entry-proof-tampered").await;
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
 }

@@ -231,6 +231,9 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::AddCheckpoint => ("/witness/nobody/add-checkpoint".into(), b"old 0".to_vec()),
         Endpoint::Witnesses => ("/v1/witnesses".into(), vec![]),
         Endpoint::TimelinePage => ("/ui/scenarios/ukraine-2025/timeline".into(), vec![]),
+        Endpoint::LogKey => ("/log/vkey".into(), vec![]),
+        Endpoint::EntryProof => ("/v1/entries/0/proof".into(), vec![]),
+        Endpoint::EntryPage => ("/ui/entries/0".into(), vec![]),
     };
     (method, path, body)
 }
@@ -491,8 +494,9 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get("cache-control").unwrap(), "max-age=60");
     assert_eq!(truce_tlog::tile::parse_bundle(&bytes).unwrap().len(), 6);
-    // The agreement page links each commitment's evidence to the bundle that holds it: here the
-    // partial bundle of 6, which a reader gets (it was `tile/entries/000`, a 404, before).
+    // The agreement page links each commitment's evidence to the entry's page, which proves the entry
+    // (here in the partial bundle of 6) against the checkpoint served; the proof endpoint gives the
+    // same proof, which verifies with the key served at /log/vkey.
     let (status, page, _) =
         call(&s.router, "GET", "/ui/agreement?date=2015-03-07", None, vec![]).await;
     assert_eq!(status, StatusCode::OK);
@@ -501,12 +505,39 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
         .split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
-        .find(|href| href.starts_with("/log/tile/entries/"))
+        .find(|href| href.starts_with("/ui/entries/"))
         .unwrap_or_else(|| panic!("no evidence link in {page}"));
-    assert_eq!(link, "/log/tile/entries/000.p/6");
+    assert_eq!(link, "/ui/entries/3");
     let (status, bytes, _) = call(&s.router, "GET", link, None, vec![]).await;
+    let entry_page = String::from_utf8(bytes).unwrap();
+    assert_eq!(status, StatusCode::OK, "{entry_page}");
+    assert!(entry_page.contains("Signature: verified") && entry_page.contains("proof-data"));
+    let (status, vkey, _) = call(&s.router, "GET", "/log/vkey", None, vec![]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(truce_tlog::tile::parse_bundle(&bytes).unwrap().len(), 6);
+    let key = truce_tlog::note::NoteVerifier::parse(std::str::from_utf8(&vkey).unwrap()).unwrap();
+    let (status, bytes, _) = call(&s.router, "GET", "/v1/entries/3/proof", None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let file =
+        truce_tlog::proof::ProofFile::parse(v["tlog_proof"].as_str().unwrap().as_bytes()).unwrap();
+    use base64::Engine as _;
+    let entry =
+        base64::engine::general_purpose::STANDARD.decode(v["entry"].as_str().unwrap()).unwrap();
+    assert_eq!(file.verify(&entry, &key).unwrap().size, 6);
+    // A tampered entry does not verify against the same proof.
+    let mut forged = entry.clone();
+    forged[10] ^= 1;
+    assert!(file.verify(&forged, &key).is_err());
+    // Beyond the checkpoint, or not a number: a 404 that says why.
+    for (path, says) in [
+        ("/v1/entries/6/proof", "not in the checkpoint served"),
+        ("/ui/entries/99", "not in the checkpoint served"),
+        ("/ui/entries/x", "not an entry number"),
+    ] {
+        let (status, bytes, _) = call(&s.router, "GET", path, None, vec![]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(String::from_utf8_lossy(&bytes).contains(says), "{path}");
+    }
     let (status, _, _) = call(&s.router, "GET", "/log/tile/../../etc/passwd", None, vec![]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     std::fs::remove_dir_all(&s.dir).ok();
@@ -1030,5 +1061,50 @@ async fn issue11_a_batch_of_entries_is_acknowledged_entry_by_entry() {
     let many = b"{}\n".repeat(truce_server::MAX_BATCH + 1);
     let (status, _, _) = call(&s.router, "POST", "/v1/entries/batch", Some(&mediator), many).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Error pages say what happened and what to do in the reader's words: an unknown address is a 404
+/// page (JSON under the API), a role refused is told which roles the page is for without naming an
+/// internal endpoint, and an unreadable query is a page naming the parameter, not the framework's
+/// plain-text rejection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue12_error_pages_speak_to_people() {
+    let s = server("errors", 4096).await;
+    let html = |h: &axum::http::HeaderMap| {
+        h.get("content-type").unwrap().to_str().unwrap().starts_with("text/html")
+    };
+    let (status, bytes, headers) = call(&s.router, "GET", "/ui/no-such-page", None, vec![]).await;
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html(&headers) && text.contains("There is nothing at this address"), "{text}");
+    assert!(text.contains("href=\"/\""), "a way home: {text}");
+    let (status, bytes, headers) = call(&s.router, "GET", "/v1/no-such-thing", None, vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!html(&headers));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["error"], "not found");
+    let observer = s.token(Role::Observer);
+    let (status, bytes, headers) =
+        call(&s.router, "GET", "/ui/scenarios/ukraine-2025/analysis", Some(&observer), vec![])
+            .await;
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html(&headers), "{text}");
+    assert!(
+        text.contains("may not open this page") && text.contains("mediator, analyst"),
+        "{text}"
+    );
+    assert!(!text.contains("AnalysisPage"), "an internal name leaked: {text}");
+    let (status, bytes, _) = call(&s.router, "GET", "/v1/queue", Some(&observer), vec![]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(String::from_utf8_lossy(&bytes).contains("may not call GET /v1/queue"));
+    let analyst = s.token(Role::Analyst);
+    for query in ["confidential=yes", "from=31/12/2025"] {
+        let path = format!("/ui/scenarios/ukraine-2025/timeline?{query}");
+        let (status, bytes, headers) = call(&s.router, "GET", &path, Some(&analyst), vec![]).await;
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {text}");
+        assert!(html(&headers) && text.contains("Correct what is named"), "{query}: {text}");
+    }
     std::fs::remove_dir_all(&s.dir).ok();
 }

@@ -441,6 +441,43 @@ fn audit_a_log_over_http() {
     let vkey = dir.join("log.vkey");
     let out = stdout(&truce(&["log", "audit", &url, "--vkey", vkey.to_str().unwrap()]));
     assert!(out.starts_with("ok: 600 entries"), "{out}");
+    // `log prove` against the published log: the proof and the entry it writes verify offline.
+    let (proof, entry) = (dir.join("proof.txt"), dir.join("entry.bin"));
+    let said = stdout(&truce(&[
+        "log",
+        "prove",
+        &url,
+        "513",
+        "--vkey",
+        vkey.to_str().unwrap(),
+        "-o",
+        proof.to_str().unwrap(),
+        "--entry",
+        entry.to_str().unwrap(),
+    ]));
+    assert!(said.contains("against the checkpoint of size 600"), "{said}");
+    assert_eq!(std::fs::read(&entry).unwrap(), b"observation 513");
+    let ok = stdout(&truce(&[
+        "log",
+        "verify-proof",
+        proof.to_str().unwrap(),
+        "--entry",
+        entry.to_str().unwrap(),
+        "--vkey",
+        vkey.to_str().unwrap(),
+    ]));
+    assert!(ok.starts_with("ok: entry 513 is in mission.test/http at size 600"), "{ok}");
+    for (args, says) in [
+        (vec!["log", "prove", &url, "513"], "--vkey is required"),
+        (
+            vec!["log", "prove", &url, "600", "--vkey", vkey.to_str().unwrap()],
+            "not in the checkpoint",
+        ),
+    ] {
+        let out = truce(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}: {out:?}");
+    }
     // Without --vkey a URL cannot be audited; a changed bundle is caught over HTTP too.
     assert_eq!(truce(&["log", "audit", &url]).status.code(), Some(1));
     let bundle = log.join("tile/entries/001");
