@@ -238,3 +238,38 @@ fn the_cli_holds_no_server_log_layout_or_benchmark_code() {
         }
     }
 }
+
+/// Vendored npm files are the registry's, unchanged: each file's SHA-256 is the one `SHA256SUMS`
+/// records (from the packed packages named in `vendor/npm/README.md`), and no file is unlisted.
+#[test]
+fn vendored_npm_files_are_unchanged() {
+    use sha2::Digest as _;
+    let dir = root().join("vendor/npm");
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    let mut listed = BTreeSet::new();
+    for line in sums.lines() {
+        let (sum, path) = line.split_once("  ").unwrap();
+        let path = path.trim_start_matches("./");
+        let bytes = std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let got: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(got, sum, "vendor/npm/{path} differs from the registry's file");
+        listed.insert(path.to_string());
+    }
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&dir, &dir, &mut files);
+    for f in files {
+        if f != "README.md" && f != "SHA256SUMS" {
+            assert!(listed.contains(&f), "vendor/npm/{f} is not in SHA256SUMS");
+        }
+    }
+}

@@ -520,6 +520,62 @@ pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Response, A
         .into_response())
 }
 
+/// A vendored library file, cached for ever (its path carries its version).
+pub(crate) async fn asset(Path(path): Path<String>) -> Result<Response, AppError> {
+    let (kind, bytes) = crate::assets::asset(&path).ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The agreement's zones as GeoJSON.
+pub(crate) async fn zones<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+    let w = watch(&st)?;
+    let text = truce_watch::export::zones_geojson(w.read()?.agreement());
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], text).into_response())
+}
+
+/// The area a map of the agreement shows: its zones' extent with a margin of a few degrees (Ukraine's
+/// neighbourhood when it has no zones), `[west, south, east, north]`.
+pub(crate) fn agreement_area(a: &truce_accord::Agreement) -> [f64; 4] {
+    use truce_accord::Shape;
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for z in &a.zones {
+        let points: Vec<&[f64; 2]> = match &z.shape {
+            Shape::Line(p) | Shape::Buffer { points: p, .. } => p.iter().collect(),
+            Shape::Polygon(rings) => rings.iter().flatten().collect(),
+        };
+        for p in points {
+            b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
+        }
+    }
+    if b[0].is_finite() {
+        [b[0] - 8.0, b[1] - 5.0, b[2] + 8.0, b[3] + 5.0]
+    } else {
+        [22.0, 43.0, 42.0, 53.0]
+    }
+}
+
+/// A boundary view's countries around the agreement's area, as GeoJSON.
+pub(crate) async fn boundaries<S: Store>(
+    State(st): St<S>,
+    Path(view): Path<String>,
+) -> Result<Response, AppError> {
+    let w = watch(&st)?;
+    let area = agreement_area(w.read()?.agreement());
+    let view = truce_watch::boundary::view(&view).map_err(|e| AppError::Missing(e.to_string()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json"), (header::CACHE_CONTROL, "max-age=3600")],
+        view.geojson(area),
+    )
+        .into_response())
+}
+
 /// The log's public key, as a signed-note verifier key line.
 pub(crate) async fn log_key<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     let w = watch(&st)?;

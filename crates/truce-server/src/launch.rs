@@ -40,6 +40,9 @@ pub struct Config {
     /// The URL people reach the server at, behind its TLS-terminating proxy; cookies are `Secure`
     /// when it is https.
     pub public_url: Option<String>,
+    /// A tile URL template (`https://…/{z}/{x}/{y}.png`) for the map's basemap; none by default, so
+    /// that the map needs no connection.
+    pub basemap_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -53,6 +56,7 @@ impl std::fmt::Debug for Config {
             .field("witnesses", &self.witnesses)
             .field("witness_peers", &self.witness_peers)
             .field("public_url", &self.public_url)
+            .field("basemap_url", &self.basemap_url)
             .finish()
     }
 }
@@ -69,6 +73,7 @@ impl Default for Config {
             witnesses: None,
             witness_peers: None,
             public_url: None,
+            basemap_url: None,
         }
     }
 }
@@ -100,6 +105,7 @@ impl Config {
             ("TRUCE_WITNESSES", "witnesses"),
             ("TRUCE_WITNESS_PEERS", "witness_peers"),
             ("TRUCE_PUBLIC_URL", "public_url"),
+            ("TRUCE_BASEMAP_URL", "basemap_url"),
         ] {
             if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
                 c.set(key, &v)?;
@@ -118,8 +124,20 @@ impl Config {
             "witnesses" => self.witnesses = Some(s.into()),
             "witness_peers" => self.witness_peers = Some(s.into()),
             "public_url" => self.public_url = Some(s.into()),
+            "basemap_url" => {
+                let origin = s.split('/').take(3).collect::<Vec<_>>().join("/");
+                if !(s.starts_with("https://") || s.starts_with("http://"))
+                    || !s.contains("{z}")
+                    || origin.contains(['{', ' ', ';', '\'', '"'])
+                {
+                    bail!(
+                        "basemap_url {s:?}: expected a tile URL template such as https://tiles.example.org/{{z}}/{{x}}/{{y}}.png"
+                    );
+                }
+                self.basemap_url = Some(s.into())
+            }
             other => bail!(
-                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers, public_url"
+                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers, public_url, basemap_url"
             ),
         }
         Ok(())
@@ -280,6 +298,7 @@ async fn launch<S: Store>(
     state.witnesses = witnesses(config, demo_tokens.is_some(), say)?;
     state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     state.public_url = config.public_url.clone();
+    state.basemap_url = config.basemap_url.clone();
     let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed =

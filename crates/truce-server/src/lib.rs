@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+mod assets;
 pub mod auth;
 mod handlers;
 pub mod launch;
@@ -58,6 +59,8 @@ pub struct AppState<S: Store> {
     /// The URL this server is reached at (`TRUCE_PUBLIC_URL`), for the commands the pages print; the
     /// request's `Host` when unset.
     pub public_url: Option<String>,
+    /// The map's basemap tile URL template, if configured (`TRUCE_BASEMAP_URL`).
+    pub basemap_url: Option<String>,
     /// Heavy requests (analyses, timelines, robustness, frontiers, drafts, compliance, reports, exports,
     /// the pages built on them) running at once, at most [`AppState::heavy_limit`]; beyond, 503.
     heavy: Arc<tokio::sync::Semaphore>,
@@ -191,6 +194,7 @@ impl<S: Store> AppState<S> {
             witnesses: Witnesses::default(),
             secure_cookies: false,
             public_url: None,
+            basemap_url: None,
             heavy: Arc::new(tokio::sync::Semaphore::new(default_heavy_limit())),
             heavy_limit: default_heavy_limit(),
             deadline: std::time::Duration::from_secs(30),

@@ -732,62 +732,205 @@ pub(crate) async fn agreement<S: Store>(
     page(&st, &c, "Agreement and compliance", body).await
 }
 
+/// What the map page is asked for: a span of days (`from`, `to`; `date` for one day) and a boundary
+/// view.
+#[derive(Deserialize)]
+pub(crate) struct MapQuery {
+    date: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    view: Option<String>,
+}
+
+/// The observation map: Leaflet (served by this server), the chosen boundary view, the agreement's
+/// zones with a legend, the observations clustered with a popup each, filters by dates, class,
+/// verification state and party, and the same observations as a list. Data come from the API:
+/// `/v1/boundaries/{view}`, `/v1/zones` and `/v1/export?format=geojson`.
 pub(crate) async fn map<S: Store>(
     State(st): St<S>,
     c: Caller,
-    PageQuery(q): PageQuery<DateQuery>,
+    PageQuery(q): PageQuery<MapQuery>,
 ) -> Response {
-    // The page's body is the same for every caller: built once, in the heavy work, and shared.
-    let drawn =
-        crate::reads::daily_now(&st, "map", q.date.as_deref(), q.view.as_deref(), |d, v, a| {
-            Arc::new(map_body(d, v, a))
-        });
-    match drawn.await {
-        Ok(body) => page(&st, &c, "Observation map", body.as_ref().clone()).await,
-        Err(e) => error_page(e, Some(&c)),
+    if st.watch.is_none() {
+        return error_page(AppError::NotFound, Some(&c));
     }
-}
-
-/// The map page's body: the day and view picker, the map, and the day's observations.
-fn map_body(
-    daily: &truce_watch::report::Daily,
-    view: &truce_watch::boundary::View,
-    a: &truce_accord::Agreement,
-) -> Markup {
-    html! {
-        form method="get" action="/ui/map" {
-            label for="date" { "Day" } " " input #date name="date" type="date" value=(daily.date); " "
-            label for="view" { "Boundary view" } " "
-            select #view name="view" {
-                @for (id, description, _) in truce_watch::boundary::VIEWS {
-                    option value=(id) selected[id == view.id] { (id) " — " (description) }
-                }
+    let view = q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW);
+    if let Err(e) = truce_watch::boundary::view(view) {
+        return error_page(AppError::Invalid(vec![e.to_string()]), Some(&c));
+    }
+    let mut days = Vec::new();
+    for (name, d) in [("date", &q.date), ("from", &q.from), ("to", &q.to)] {
+        match d.as_deref().filter(|d| !d.is_empty()) {
+            Some(d) if d.parse::<truce_scenario::Date>().is_err() => {
+                return error_page(
+                    AppError::Invalid(vec![format!("{name}={d:?}: expected YYYY-MM-DD")]),
+                    Some(&c),
+                );
             }
-            " " button type="submit" { "Show" }
+            other => days.push(other.unwrap_or("").to_string()),
         }
-        figure {
-            (PreEscaped(daily.map_svg(a, view)))
-            figcaption { "Observations of " (daily.date) "; boundaries: " (view.id) " (display only)." }
+    }
+    let (from, to) = if days[0].is_empty() {
+        (days[1].clone(), days[2].clone())
+    } else {
+        (days[0].clone(), days[0].clone())
+    };
+    let basemap = st.basemap_url.clone();
+    let head = html! {
+        link rel="stylesheet" href="/assets/leaflet-1.9.4/leaflet.css";
+        link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.css";
+        link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.Default.css";
+        @if let Some(b) = &basemap {
+            meta name="truce-img-src" content=(b.split('/').take(3).collect::<Vec<_>>().join("/"));
+        }
+        script src="/assets/leaflet-1.9.4/leaflet.js" {}
+        script src="/assets/leaflet.markercluster-1.5.3/leaflet.markercluster.js" {}
+    };
+    let body = html! {
+        form #map-filters method="get" action="/ui/map" {
+            fieldset {
+                legend { "Show" }
+                label for="from" { "From" } " " input #from name="from" type="date" value=(from); " "
+                label for="to" { "to" } " " input #to name="to" type="date" value=(to); " "
+                label for="view" { "Boundary view" } " "
+                select #view name="view" {
+                    @for (id, description, _) in truce_watch::boundary::VIEWS {
+                        option value=(id) selected[id == view] title=(description) { (id) }
+                    }
+                }
+                " " button type="submit" { "Show" }
+            }
+            fieldset #f-class { legend { "Class" } }
+            fieldset #f-state { legend { "Verification" } }
+            fieldset {
+                legend { "Party" }
+                label for="party" { "Attributed to" } " "
+                select #party { option value="" { "any party, or none" } }
+            }
+        }
+        div #map role="region" aria-label="Map of the observations and the agreement's zones"
+            data-view=(view) data-from=(from) data-to=(to) data-basemap=(basemap.unwrap_or_default()) {}
+        p #map-status.muted aria-live="polite" { "Loading the map…" }
+        details #legend open {
+            summary { "Legend" }
+            ul #legend-items {}
+            p.muted { "Boundaries are for display only: an observation never carries a country. Circles count the observations they gather; zoom in to separate them." }
         }
         h2 { "Observations" }
-        p { label for="filter" { "Filter" } " " input #filter type="search" placeholder="class, state, entry"; }
-        script { (PreEscaped(FILTER_JS)) }
-        table #observations {
+        p { label for="filter" { "Search the list" } " " input #filter type="search" placeholder="class, state, party, entry"; }
+        div.wide { table #observations {
             thead { tr {
-                th scope="col" { "Entry" } th scope="col" { "Class" }
-                th scope="col" { "Position (lat, lon)" } th scope="col" { "Verification" }
+                th scope="col" { "Entry" } th scope="col" { "When (UTC)" } th scope="col" { "Class" }
+                th scope="col" { "Count" } th scope="col" { "Sensor" } th scope="col" { "Attributed to" }
+                th scope="col" { "Verification" } th scope="col" { "Map" }
             } }
-            tbody {
-                @for (i, class, p, state) in &daily.observations {
-                    tr { td { (i) } td { (class) } td { (format!("{:.4}, {:.4}", p[1], p[0])) } td { (state) } }
-                }
-            }
+            tbody {}
+        } }
+        noscript { p { "The map and the list need JavaScript. The same observations: " a href="/v1/export?format=geojson" { "GeoJSON" } ", " a href="/v1/export?format=csv" { "CSV" } "." } }
+        p.muted {
+            "Download the observations: "
+            a href="/v1/export?format=geojson" { "GeoJSON" } ", "
+            a href="/v1/export?format=csv" { "CSV" } ", "
+            a href={ "/v1/export?format=acled&view=" (view) } { "ACLED-like CSV" } "; the zones: "
+            a href="/v1/zones" { "GeoJSON" } "."
         }
-    }
+        script { (PreEscaped(MAP_JS)) }
+    };
+    let scenarios = scenarios(&st, &c).await;
+    crate::views::page_with(
+        "Observation map",
+        &Chrome { caller: &c, scenarios: &scenarios },
+        head,
+        body,
+    )
+    .into_response()
 }
 
-/// Filters the map's list of observations as one types.
-const FILTER_JS: &str = "document.getElementById('filter').addEventListener('input',function(){for(const r of document.querySelectorAll('#observations tbody tr'))r.hidden=!r.textContent.toLowerCase().includes(this.value.toLowerCase());});";
+/// The map: boundary view, zones, clustered observations with popups, filters, and the list. Every
+/// value from the log is put in the page as text (`textContent`), never as HTML.
+const MAP_JS: &str = r#"(function(){
+const el=document.getElementById('map'),status=document.getElementById('map-status');
+const map=L.map(el,{zoomSnap:0.5,minZoom:3,maxZoom:14,center:[48.3,37.8],zoom:6});window.truceMap=map;
+// Leaflet 1.9's default attribution carries a national flag; a map every party reads stays neutral.
+map.attributionControl.setPrefix('Leaflet 1.9.4');
+if(el.dataset.basemap){L.tileLayer(el.dataset.basemap,{maxZoom:14,attribution:'basemap: '+new URL(el.dataset.basemap.replace(/[{}]/g,'')).host}).addTo(map);}
+map.createPane('countries').style.zIndex=200;map.createPane('zones').style.zIndex=350;
+const colours={contact_line:'#b42318',withdrawal_line:'#1d3557',security_zone:'#9a5b00',disengagement_area:'#6a3d9a'};
+const colour=k=>colours[k]||'#2a7f62';
+const states={received:'#6c757d',under_review:'#1d6fb8',corroborated:'#1a7f37',disputed:'#b42318',unverifiable:'#9a5b00',rejected:'#aaaaaa'};
+const text=(tag,t,cls)=>{const e=document.createElement(tag);e.textContent=t;if(cls)e.className=cls;return e;};
+let countries=null,zones=null,features=[],markers=new Map();
+const cluster=L.markerClusterGroup({showCoverageOnHover:false,maxClusterRadius:40});map.addLayer(cluster);
+async function json(u){const r=await fetch(u,{credentials:'same-origin'});if(!r.ok)throw new Error(u+': '+r.status);return r.json();}
+async function showView(id){
+  const g=await json('/v1/boundaries/'+encodeURIComponent(id));
+  if(countries)map.removeLayer(countries);
+  countries=L.geoJSON(g,{pane:'countries',style:f=>({className:'country country-'+f.properties.id,color:'#666',weight:1,fillColor:f.properties.id==='804'?'#fff4cc':'#f1f1ec',fillOpacity:1}),
+    onEachFeature:(f,l)=>l.bindTooltip(f.properties.name,{sticky:true})}).addTo(map);
+  el.dataset.view=id;el.dataset.shown=id;
+  const lv=document.getElementById('legend-view');if(lv)lv.textContent='Boundaries: '+id+' (Ukraine shaded yellow).';
+}
+function legend(zs){
+  const ul=document.getElementById('legend-items');ul.replaceChildren();
+  const v=text('li','Boundaries: '+el.dataset.view+' (Ukraine shaded yellow).');v.id='legend-view';ul.append(v);
+  for(const f of zs.features){const p=f.properties;const li=document.createElement('li');
+    const sw=text('span','\u25a0 ');sw.style.color=colour(p.kind);li.append(sw,text('span',p.name+(p.km?' \u2014 '+p.km+' km of '+p.line:'')+' ('+p.kind.replace(/_/g,' ')+')'));ul.append(li);}
+  for(const [s,c] of Object.entries(states)){const li=document.createElement('li');const sw=text('span','\u25cf ');sw.style.color=c;li.append(sw,text('span','observation: '+s.replace(/_/g,' ')));ul.append(li);}
+}
+function popup(p){
+  const d=document.createElement('div');d.className='obs-popup';
+  d.append(text('strong',p.class+(p.count>1?' \u00d7'+p.count:'')),document.createElement('br'));
+  d.append(text('span',p.start.replace('T',' ').replace('Z','')+' \u2013 '+p.end.slice(11,16)+' UTC'),document.createElement('br'));
+  d.append(text('span','sensor: '+p.sensor+(p.approximate?' (approximate)':'')),document.createElement('br'));
+  d.append(text('span','attributed to: '+((p.attributed_to||[]).join(', ')||'nobody yet')),document.createElement('br'));
+  d.append(text('span','verification: '+p.verification.replace(/_/g,' ')),document.createElement('br'));
+  const a=text('a','entry '+p.log_index+': fields, history and proof');a.href='/ui/entries/'+p.log_index;d.append(a);
+  return d;
+}
+function chosen(id){return new Set([...document.querySelectorAll('#'+id+' input:checked')].map(i=>i.value));}
+function boxes(id,values){const fs=document.getElementById(id);for(const v of [...values].sort()){const l=document.createElement('label');l.className='plain';
+  const i=document.createElement('input');i.type='checkbox';i.value=v;i.checked=true;i.addEventListener('change',apply);l.append(i,text('span',' '+v.replace(/_/g,' ')));fs.append(l);}}
+function apply(){
+  const from=document.getElementById('from').value,to=document.getElementById('to').value;
+  const classes=chosen('f-class'),stateset=chosen('f-state'),party=document.getElementById('party').value;
+  const q=document.getElementById('filter').value.toLowerCase();
+  cluster.clearLayers();const rows=document.querySelector('#observations tbody');rows.replaceChildren();let n=0;const shown=[];
+  for(const f of features){const p=f.properties,day=p.start.slice(0,10);
+    if((from&&day<from)||(to&&day>to)||!classes.has(p.class)||!stateset.has(p.verification))continue;
+    if(party&&!(p.attributed_to||[]).includes(party))continue;
+    const line=[p.log_index,p.class,p.verification,(p.attributed_to||[]).join(' '),p.sensor].join(' ').toLowerCase();
+    if(q&&!line.includes(q))continue;
+    const m=markers.get(p.log_index);shown.push(m);n++;
+    const tr=document.createElement('tr');const a=text('a',String(p.log_index));a.href='/ui/entries/'+p.log_index;const td=document.createElement('td');td.append(a);tr.append(td);
+    for(const v of [p.start.replace('T',' ').slice(0,16),p.class,String(p.count),p.sensor,(p.attributed_to||[]).join(', ')||'\u2014',p.verification.replace(/_/g,' ')])tr.append(text('td',v));
+    const b=text('button','Show');b.type='button';b.setAttribute('aria-label','Show entry '+p.log_index+' on the map');b.addEventListener('click',()=>{cluster.zoomToShowLayer(m,()=>m.openPopup());el.scrollIntoView();});
+    const tdb=document.createElement('td');tdb.append(b);tr.append(tdb);rows.append(tr);}
+  cluster.addLayers(shown);
+  status.textContent=n+' of '+features.length+' observations shown'+(from||to?' from '+(from||'the start')+' to '+(to||'the end'):'')+'.';
+  el.dataset.shown=el.dataset.view;el.dataset.observations=String(n);
+}
+(async function(){
+  try{
+    await showView(el.dataset.view);
+    const zs=await json('/v1/zones');legend(zs);
+    zones=L.geoJSON(zs,{pane:'zones',style:f=>{const line=f.geometry.type==='LineString',buffer=!!f.properties.km;return {className:'zone zone-'+f.properties.kind+(line?' zone-line':' zone-area'),color:colour(f.properties.kind),stroke:!buffer,weight:line?3:1,fillOpacity:buffer?0.07:0.05,fillRule:'nonzero',dashArray:f.properties.kind==='contact_line'?null:'6 4'};},
+      onEachFeature:(f,l)=>l.bindTooltip(f.properties.name+(f.properties.km?' ('+f.properties.km+' km)':''),{sticky:true})}).addTo(map);
+    const g=await json('/v1/export?format=geojson');features=g.features;
+    for(const f of features){const p=f.properties,[lon,lat]=f.geometry.coordinates;
+      const icon=L.divIcon({className:'obs obs-'+p.verification,html:'',iconSize:[14,14]});
+      const m=L.marker([lat,lon],{icon:icon,title:p.class+' (entry '+p.log_index+')',keyboard:true});m.bindPopup(()=>popup(p));markers.set(p.log_index,m);}
+    if(!el.dataset.from&&!el.dataset.to&&features.length){const last=features.map(f=>f.properties.start.slice(0,10)).sort().pop();
+      const d=new Date(last+'T00:00:00Z');d.setUTCDate(d.getUTCDate()-6);document.getElementById('from').value=d.toISOString().slice(0,10);document.getElementById('to').value=last;}
+    boxes('f-class',new Set(features.map(f=>f.properties.class)));boxes('f-state',new Set(features.map(f=>f.properties.verification)));
+    const ps=new Set();for(const f of features)for(const x of (f.properties.attributed_to||[]))ps.add(x);
+    for(const x of [...ps].sort()){const o=text('option',x);o.value=x;document.getElementById('party').append(o);}
+    for(const id of ['from','to','party','filter'])document.getElementById(id).addEventListener(id==='filter'?'input':'change',apply);
+    document.getElementById('view').addEventListener('change',e=>showView(e.target.value).then(()=>{const u=new URL(location);u.searchParams.set('view',e.target.value);history.replaceState(null,'',u);}));
+    map.fitBounds(zones.getBounds().pad(0.3));
+    apply();
+  }catch(e){console.error(e);status.textContent='The map could not load: '+((e&&e.message)||String(e))+'. Reload the page; the list and downloads below still work.';}
+})();
+})();"#;
 
 /// In-browser signing of entries, exactly as `truce_watch::entry` encodes them: canonical JSON (keys
 /// sorted, no whitespace), Ed25519 (WebCrypto) over `truce.entry/v2\n` + canonical {author, body, seq}, with
@@ -1246,7 +1389,8 @@ const cat=(...a)=>{const r=new Uint8Array(a.reduce((n,x)=>n+x.length,0));let o=0
 const sha=async(...a)=>new Uint8Array(await crypto.subtle.digest('SHA-256',cat(...a)));
 const same=(a,b)=>a.length===b.length&&a.every((x,i)=>x===b[i]);
 async function signature(note,vkey){
-  const [name,,key]=vkey.trim().split('+');const raw=b64(key);
+  // name+keyid+base64: the base64 may itself hold '+'.
+  const v=vkey.trim(),i=v.indexOf('+'),j=v.indexOf('+',i+1);const name=v.slice(0,i),raw=b64(v.slice(j+1));
   if(raw[0]!==1)return 'the log key is not Ed25519';
   const at=note.indexOf('\n\n');const text=note.slice(0,at+1);
   const id=(await sha(new TextEncoder().encode(name+'\n'),raw)).slice(0,4);

@@ -60,6 +60,9 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::Witnesses => get(witness::list::<S>),
             Endpoint::TimelinePage => get(pages::timeline::<S>),
             Endpoint::LogKey => get(handlers::log_key::<S>),
+            Endpoint::Asset => get(handlers::asset),
+            Endpoint::Zones => get(handlers::zones::<S>),
+            Endpoint::Boundaries => get(handlers::boundaries::<S>),
             Endpoint::EntryProof => get(handlers::entry_proof::<S>),
             Endpoint::EntryPage => get(pages::entry::<S>),
         };

@@ -145,8 +145,25 @@ pub fn content_security_policy(html: &str) -> String {
             .push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
         rest = &after[end..];
     }
+    // A page that loads this server's vendored libraries (`/assets/…`, served as JavaScript; every
+    // other response is `nosniff` and not JavaScript, so it cannot run) may run same-origin scripts.
+    if html.contains("<script src=\"/assets/") {
+        hashes.push("'self'".to_string());
+    }
     let scripts = if hashes.is_empty() { "'none'".to_string() } else { hashes.join(" ") };
+    // The map's basemap, when one is configured: its origin, as the page declares it.
+    let mut images = "'self' data:".to_string();
+    if let Some(at) = html.find("<meta name=\"truce-img-src\" content=\"") {
+        let rest = &html[at + "<meta name=\"truce-img-src\" content=\"".len()..];
+        let origin = rest.split('"').next().unwrap_or("");
+        if (origin.starts_with("https://") || origin.starts_with("http://"))
+            && origin.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:/[]".contains(&b))
+        {
+            images.push(' ');
+            images.push_str(origin);
+        }
+    }
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -37,7 +37,10 @@ button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted
 .tag.stale{background:#fff3cd;border-color:#9a5b00;color:#6b3f00}.warning{background:#fff3cd;border-left:4px solid #9a5b00;padding:.4rem .6rem}\
 .para{font-style:italic}.stance{padding:0 .3rem;border-radius:.2rem}label.choice{display:block;margin:.15rem 0}\
 fieldset{margin:.4rem 0;max-width:100%;min-width:0}ol.alternatives>li{margin-bottom:.6rem}details.account{margin:.2rem 0}\
-main{overflow-wrap:anywhere}code{overflow-wrap:anywhere}";
+main{overflow-wrap:anywhere}code{overflow-wrap:anywhere}\
+#map{height:32rem;max-height:70vh;width:100%;border:1px solid #888;background:#dbe9f4}#map svg{max-width:none}.obs{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px #333}\
+.obs-received{background:#6c757d}.obs-under_review{background:#1d6fb8}.obs-corroborated{background:#1a7f37}.obs-disputed{background:#b42318}\
+.obs-unverifiable{background:#9a5b00}.obs-rejected{background:#aaa}#map-filters fieldset{display:inline-block;vertical-align:top}";
 
 /// What the shared header needs: the caller, and the scenarios on file (for the Table's links).
 pub(crate) struct Chrome<'a> {
@@ -50,6 +53,16 @@ pub(crate) struct Chrome<'a> {
 /// A whole page: the shared header with navigation (by role; the Table's pages once per scenario on
 /// file), and `body`.
 pub(crate) fn page(title: &str, chrome: &Chrome<'_>, body: Markup) -> Html<String> {
+    page_with(title, chrome, html! {}, body)
+}
+
+/// A whole page with `head` added to its `<head>` (a page's stylesheets and libraries).
+pub(crate) fn page_with(
+    title: &str,
+    chrome: &Chrome<'_>,
+    head: Markup,
+    body: Markup,
+) -> Html<String> {
     let caller = chrome.caller;
     let role = caller.role();
     let table: &[(Endpoint, &str, &str)] = &[
@@ -75,6 +88,7 @@ pub(crate) fn page(title: &str, chrome: &Chrome<'_>, body: Markup) -> Html<Strin
                 meta name="csrf-token" content=(caller.csrf.as_deref().unwrap_or(""));
                 title { (title) " — Truce" }
                 style { (PreEscaped(CSS)) }
+                (head)
             }
             body {
                 header {

@@ -162,6 +162,39 @@ fn decode(
 }
 
 impl View {
+    /// The countries with a polygon that reaches into `bbox` (`[west, south, east, north]`), as a
+    /// GeoJSON FeatureCollection (`id`, `name`, and the view's id in `view`), for a map to draw. Whole
+    /// polygons are kept, so borders near the box's edge are not cut.
+    pub fn geojson(&self, bbox: [f64; 4]) -> String {
+        let reaches = |ring: &[Point]| {
+            ring.iter()
+                .any(|p| p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3])
+        };
+        let round = |p: &Point| [(p[0] * 1e4).round() / 1e4, (p[1] * 1e4).round() / 1e4];
+        let features: Vec<serde_json::Value> = self
+            .countries
+            .iter()
+            .filter_map(|c| {
+                let polygons: Vec<Vec<Vec<[f64; 2]>>> = c
+                    .polygons
+                    .iter()
+                    .filter(|rings| rings.first().is_some_and(|r| reaches(r)))
+                    .map(|rings| rings.iter().map(|r| r.iter().map(round).collect()).collect())
+                    .collect();
+                (!polygons.is_empty()).then(|| {
+                    serde_json::json!({
+                        "type": "Feature",
+                        "id": c.id,
+                        "properties": {"id": c.id, "name": c.name, "view": self.id},
+                        "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+                    })
+                })
+            })
+            .collect();
+        serde_json::json!({"type": "FeatureCollection", "view": self.id, "description": self.description, "features": features})
+            .to_string()
+    }
+
     /// The country whose polygon holds `p`, in this view.
     pub fn country_at(&self, p: Point) -> Option<&Country> {
         self.countries.iter().find(|c| c.polygons.iter().any(|rings| in_polygon(p, rings)))

@@ -70,6 +70,46 @@ pub fn geojson(registry: &Registry) -> String {
     format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
 }
 
+/// The agreement's zones as a GeoJSON FeatureCollection, for a map to draw: lines as LineStrings,
+/// areas as Polygons, and each buffer ("within 25 km of the contact line") as the MultiPolygon of its
+/// outline ([`truce_accord::geo::buffer_outlines`], wound to be filled with the non-zero rule).
+/// Properties: `id`, `name`, `kind`, and for a buffer its `line` and `km`.
+pub fn zones_geojson(a: &truce_accord::Agreement) -> String {
+    use truce_accord::Shape;
+    let r6 = |p: &[f64; 2]| [round6(p[0]), round6(p[1])];
+    let features: Vec<_> = a
+        .zones
+        .iter()
+        .map(|z| {
+            let (geometry, line, km) = match &z.shape {
+                Shape::Line(points) => (
+                    json!({"type": "LineString", "coordinates": points.iter().map(r6).collect::<Vec<_>>()}),
+                    None,
+                    None,
+                ),
+                Shape::Polygon(rings) => (
+                    json!({"type": "Polygon", "coordinates": rings.iter().map(|r| r.iter().map(r6).collect::<Vec<_>>()).collect::<Vec<_>>()}),
+                    None,
+                    None,
+                ),
+                Shape::Buffer { line, points, km } => {
+                    let outlines = truce_accord::geo::buffer_outlines(points, *km, 16);
+                    let polygons: Vec<Vec<Vec<[f64; 2]>>> =
+                        outlines.iter().map(|r| vec![r.iter().map(r6).collect()]).collect();
+                    (json!({"type": "MultiPolygon", "coordinates": polygons}), Some(line.clone()), Some(*km))
+                }
+            };
+            json!({
+                "type": "Feature",
+                "id": z.id,
+                "geometry": geometry,
+                "properties": {"id": z.id, "name": z.name, "kind": z.kind, "line": line, "km": km},
+            })
+        })
+        .collect();
+    format!("{}\n", json!({"type": "FeatureCollection", "features": features}))
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }

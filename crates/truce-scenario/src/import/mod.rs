@@ -12,7 +12,7 @@ mod genius;
 mod geniusweb;
 mod xml;
 
-pub use folder::{FileKind, import_folder, sniff};
+pub use folder::{FileKind, MAX_PROFILES, import_folder, sniff};
 pub use genius::import_genius;
 pub use geniusweb::import_geniusweb;
 

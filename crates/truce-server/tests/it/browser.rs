@@ -215,7 +215,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         ("positions", "/ui/scenarios/ukraine-2025", "table#stances"),
         ("analysis", "/ui/scenarios/ukraine-2025/analysis", "table#readings"),
         ("agreement", "/ui/agreement", "table#compliance"),
-        ("map", "/ui/map", "svg#map"),
+        ("map", "/ui/map", "#map .leaflet-map-pane"),
         ("queue", "/ui/queue", "table#queue"),
         ("report", "/ui/reports/daily", "svg#chart"),
         ("timeline", "/ui/scenarios/ukraine-2025/timeline", "#timeline svg"),
@@ -300,16 +300,43 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     assert!(citation.contains("line ") && citation.contains('“'), "{citation}");
     shot(&c, "positions-citation").await;
 
-    // The map's list filters as one types.
-    c.goto(&format!("{url}/ui/map")).await.unwrap();
-    let rows = c.find_all(Locator::Css("#observations tbody tr")).await.unwrap().len();
-    c.find(Locator::Css("input#filter")).await.unwrap().send_keys("patrol").await.unwrap();
-    let visible = c
-        .execute("return [...document.querySelectorAll('#observations tbody tr')].filter(r => !r.hidden).length", vec![])
+    // The map: Leaflet from this server, the agreement's zones drawn (lines and km buffers), the
+    // observations listed, and the list filtered as one types.
+    c.goto(&format!("{url}/ui/map?from=2015-03-01&to=2015-03-31")).await.unwrap();
+    c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
+    let drawn = c
+        .execute(
+            "return [document.querySelectorAll('#map path.zone-line').length, document.querySelectorAll('#map path.zone-area').length, document.querySelectorAll('#legend-items li').length]",
+            vec![],
+        )
         .await
         .unwrap();
-    let visible = visible.as_u64().unwrap() as usize;
+    let drawn: Vec<u64> = serde_json::from_value(drawn).unwrap();
+    assert!(drawn[0] >= 1 && drawn[1] >= 1 && drawn[2] >= 3, "zones drawn, legend: {drawn:?}");
+    let rows = c.find_all(Locator::Css("#observations tbody tr")).await.unwrap().len();
+    assert!(rows > 10, "{rows} observations listed");
+    c.find(Locator::Css("input#filter")).await.unwrap().send_keys("corroborated").await.unwrap();
+    let visible = c.find_all(Locator::Css("#observations tbody tr")).await.unwrap().len();
     assert!(visible > 0 && visible < rows, "{visible} of {rows} rows after filtering");
+    shot(&c, "map-month").await;
+    // Switching the boundary view redraws Crimea: Ukraine's (804) in the UN view, Russia's (643) in
+    // Natural Earth's, as the polygon under Simferopol on screen says.
+    let crimea = r#"document.getElementById('map').scrollIntoView(); const m = window.truceMap; m.setView([45.2, 34.6], 7, {animate: false});
+        const p = m.latLngToContainerPoint([44.95, 34.10]); const r = document.getElementById('map').getBoundingClientRect();
+        const e = document.elementFromPoint(r.left + p.x, r.top + p.y);
+        return (e && e.getAttribute('class') || '') + ' @' + document.getElementById('map').dataset.view;"#;
+    let before = c.execute(crimea, vec![]).await.unwrap().as_str().unwrap().to_string();
+    assert!(before.contains("country-804") && before.ends_with("@visionscarto-1.0.0"), "{before}");
+    c.execute(
+        "const s = document.getElementById('view'); s.value = 'natural-earth-4.1.0'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.wait().for_element(Locator::Css("#map[data-view='natural-earth-4.1.0']")).await.unwrap();
+    let after = c.execute(crimea, vec![]).await.unwrap().as_str().unwrap().to_string();
+    assert!(after.contains("country-643"), "{after}");
+    shot(&c, "map-crimea-natural-earth").await;
 
     // A party delegate does not get the verification queue.
     sign_out(&c).await;
@@ -341,10 +368,27 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let result = c.wait().for_element(Locator::Css("#result[data-index]")).await.unwrap();
     let index: u64 = result.attr("data-index").await.unwrap().unwrap().parse().unwrap();
     assert!(result.text().await.unwrap().contains("appended to the log"));
-    // It is on the map of its day.
+    // It is on the map of its day, with its popup, which links to its entry page.
     c.goto(&format!("{url}/ui/map?date=2015-03-25")).await.unwrap();
-    let list = c.find(Locator::Css("#observations")).await.unwrap().text().await.unwrap();
-    assert!(list.contains(&format!("{index} weapon_sighting")), "{list}");
+    c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
+    let show = format!("#observations button[aria-label='Show entry {index} on the map']");
+    c.find(Locator::Css(&show)).await.unwrap().click().await.unwrap();
+    let popup =
+        c.wait().for_element(Locator::Css(".leaflet-popup-content .obs-popup")).await.unwrap();
+    // The popup fades in: its text is visible once the animation has run.
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = popup.text().await.unwrap();
+        if !text.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(text.contains("weapon_sighting \u{d7}3") && text.contains("sensor: saw"), "{text}");
+    assert!(text.contains("verification: received"), "{text}");
+    let link = popup.find(Locator::Css("a")).await.unwrap().attr("href").await.unwrap();
+    assert_eq!(link.as_deref(), Some(format!("/ui/entries/{index}").as_str()));
+    shot(&c, "map-popup").await;
     sign_out(&c).await;
 
     // A verifier takes it up and corroborates it from the queue; compliance changes.
@@ -407,14 +451,24 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let evidence = c.find(Locator::Css("#compliance a[href^='/ui/entries/']")).await.unwrap();
     let href = evidence.attr("href").await.unwrap().unwrap();
     evidence.click().await.unwrap();
-    let verified = c
-        .wait()
-        .for_element(Locator::Css("#proof-result[data-state='verified']"))
-        .await
-        .unwrap_or_else(|e| panic!("{href}: the proof did not verify: {e}"))
-        .text()
-        .await
-        .unwrap();
+    // The page proves against the cosigned checkpoint, a witness round behind the newest entries: an
+    // entry appended a moment ago gets its proof within seconds (the page says so meanwhile).
+    for _ in 0..40 {
+        let main = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+        if !main.contains("not in the checkpoint served") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        c.refresh().await.unwrap();
+    }
+    let verified =
+        match c.wait().for_element(Locator::Css("#proof-result[data-state='verified']")).await {
+            Ok(e) => e.text().await.unwrap(),
+            Err(e) => {
+                let main = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+                panic!("{href}: the proof did not verify: {e}\n{main}");
+            }
+        };
     assert!(verified.starts_with("Verified: entry"), "{verified}");
     let signature = c.find(Locator::Css("#signature")).await.unwrap().text().await.unwrap();
     assert!(signature.contains("Signature: verified"), "{signature}");
