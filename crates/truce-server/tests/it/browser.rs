@@ -86,7 +86,9 @@ async fn browser() -> (Driver, Client) {
 async fn serve()
 -> (String, Vec<(Role, String)>, std::path::PathBuf, Vec<(String, ed25519_dalek::SigningKey)>) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = std::env::temp_dir().join(format!("truce-browser-{}", std::process::id()));
+    static SERVED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = SERVED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("truce-browser-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let store = truce_store_sqlite::Sqlite::open(&dir.join("truce.db")).await.unwrap();
@@ -496,4 +498,99 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     shot(&c, "entry-proof-tampered").await;
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// Runs axe-core (vendored unchanged from npm) on the page shown and returns its serious and critical
+/// violations, one line each: rule, impact, and the first offending element.
+async fn axe(c: &Client) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let source =
+        std::fs::read_to_string(root.join("vendor/npm/axe-core-4.10.3/axe.min.js")).unwrap();
+    c.execute(&format!("{source}\nreturn typeof axe;"), vec![]).await.unwrap();
+    let found = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document).then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.length + ' element(s), e.g. ' + v.nodes[0].target.join(' ') + ' — ' + v.help)
+                 .concat(r.passes.length > 10 ? [] : ['axe checked only ' + r.passes.length + ' rules'])))
+                 .catch(e => done(['axe failed: ' + e]));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// Every page, as the role that uses it: no horizontal scrolling at 400 px (nor for the stance matrix
+/// at 1,400 px), and no serious or critical axe-core violation. Screenshots of each at 400 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone_and_passes_axe() {
+    let (url, tokens, dir, _) = serve().await;
+    let (_driver, c) = browser().await;
+    let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
+    let overflow = "return [document.documentElement.scrollWidth, window.innerWidth];";
+    let mut problems = Vec::new();
+    let pages: [(Role, &str, &str); 13] = [
+        (Role::Public, "login", "/ui/login"),
+        (Role::Public, "entry", "/ui/entries/5"),
+        (Role::Mediator, "home", "/"),
+        (Role::Mediator, "positions", "/ui/scenarios/ukraine-2025"),
+        (Role::Mediator, "analysis", "/ui/scenarios/ukraine-2025/analysis"),
+        (Role::Mediator, "timeline", "/ui/scenarios/ukraine-2025/timeline"),
+        (Role::Mediator, "agreement", "/ui/agreement"),
+        (Role::Mediator, "map", "/ui/map"),
+        (Role::Mediator, "queue", "/ui/queue"),
+        (Role::Mediator, "report", "/ui/reports/daily"),
+        (Role::Mediator, "log", "/ui/log"),
+        (Role::Mediator, "not-found", "/ui/no-such-page"),
+        (Role::Observer, "observe", "/ui/observe"),
+    ];
+    let mut signed_in = Role::Public;
+    for (role, name, path) in pages {
+        if role != signed_in {
+            if signed_in != Role::Public {
+                c.goto(&format!("{url}/")).await.unwrap();
+                sign_out(&c).await;
+            }
+            c.set_window_size(1280, 1000).await.unwrap();
+            sign_in(&c, &url, &token(role), role).await;
+            signed_in = role;
+        }
+        c.set_window_size(400, 900).await.unwrap();
+        c.goto(&format!("{url}{path}")).await.unwrap();
+        if name == "map" {
+            c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
+        }
+        let [scroll, inner]: [u64; 2] =
+            serde_json::from_value(c.execute(overflow, vec![]).await.unwrap()).unwrap();
+        if scroll > inner {
+            problems.push(format!("{name} at 400 px: {scroll} px wide in a {inner} px window"));
+        }
+        for v in axe(&c).await {
+            problems.push(format!("{name}: {v}"));
+        }
+        shot(&c, &format!("400-{name}")).await;
+    }
+    // The stance matrix fits a laptop screen.
+    c.goto(&format!("{url}/")).await.unwrap();
+    sign_out(&c).await;
+    c.set_window_size(1400, 900).await.unwrap();
+    sign_in(&c, &url, &token(Role::Mediator), Role::Mediator).await;
+    c.goto(&format!("{url}/ui/scenarios/ukraine-2025")).await.unwrap();
+    let [scroll, inner]: [u64; 2] =
+        serde_json::from_value(c.execute(overflow, vec![]).await.unwrap()).unwrap();
+    if scroll > inner {
+        problems.push(format!("positions at 1,400 px: {scroll} px wide in a {inner} px window"));
+    }
+    let table = "const t = document.getElementById('stances'); const w = t.parentElement; return [t.scrollWidth, w.clientWidth];";
+    let [needed, shown]: [u64; 2] =
+        serde_json::from_value(c.execute(table, vec![]).await.unwrap()).unwrap();
+    if needed > shown {
+        problems.push(format!("the stance matrix needs {needed} px but shows {shown} at 1,400 px"));
+    }
+    shot(&c, "1400-positions").await;
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
