@@ -72,6 +72,11 @@ endpoints! {
     LoginPage => "GET" "/ui/login" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The sign-in form.";
     Login => "POST" "/ui/login" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Sign in with a token (an HttpOnly, SameSite=Strict cookie).";
     Logout => "POST" "/ui/logout" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Sign out.";
+    ScenariosPage => "GET" "/ui/scenarios" [Mediator, Analyst, PartyDelegate] "The scenarios on file; mediators and analysts also get the form for a new scenario or version.";
+    CreateScenario => "POST" "/ui/scenarios" [Mediator, Analyst] "Saves a scenario's TOML from the form as a new version, or shows its diagnostics.";
+    PositionForm => "GET" "/ui/scenarios/{slug}/positions" [Mediator, Analyst] "The form that adds a position, or corrects one (`?line=N`).";
+    SavePosition => "POST" "/ui/scenarios/{slug}/positions" [Mediator, Analyst] "Adds or corrects a position from the form: checked as the CLI checks a scenario, saved as a new version, or sent back with each diagnostic beside its field.";
+    VersionsPage => "GET" "/ui/scenarios/{slug}/versions" [Mediator, Analyst, PartyDelegate] "A scenario's versions, each with a line diff against the one before (`?version=N`).";
     StancePage => "GET" "/ui/scenarios/{slug}" [Mediator, Analyst, PartyDelegate] "The party × option stance matrix, citations one click away.";
     AnalysisPage => "GET" "/ui/scenarios/{slug}/analysis" [Mediator, Analyst, PartyDelegate] "Readings, blockers, concessions, bargaining solutions.";
     AgreementPage => "GET" "/ui/agreement" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Each commitment's compliance status and evidence.";

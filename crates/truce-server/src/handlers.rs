@@ -30,34 +30,7 @@ pub(crate) async fn save_scenario<S: Store>(
     Path(slug): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(AppError::Invalid(vec![format!(
-            "slug {slug:?}: expected letters, digits, - and _"
-        )]));
-    }
-    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &body);
-    let Some(scenario) = scenario else {
-        return Err(AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()));
-    };
-    // An analysis that would not finish is refused now, not discovered later.
-    let cost = truce_table::cost_estimate(&scenario);
-    if cost > st.cost_budget {
-        return Err(AppError::Invalid(vec![format!(
-            "{slug}.toml: analysing it is estimated at {cost:.2e} utility values ({} parties, {} issues), over this server's budget of {:.2e}; split the table, or give fewer parties or options",
-            scenario.parties.len(),
-            scenario.issues.len(),
-            st.cost_budget
-        )]));
-    }
-    if let Err(e) = truce_table::check_groups(&scenario) {
-        return Err(AppError::Invalid(vec![format!(
-            "{slug}.toml: cross-issue constraints tie {} issues into {} combinations; at most {} are supported",
-            e.issues.len(),
-            e.combinations,
-            truce_table::MAX_GROUP_COMBINATIONS
-        )]));
-    }
+    let diags = crate::table::check_scenario(&slug, &body, st.cost_budget)?;
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &body, author).await?;
     let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();

@@ -15,6 +15,7 @@ pub mod launch;
 mod pages;
 mod reads;
 mod routes;
+mod scenario_pages;
 pub mod security;
 mod table;
 mod views;

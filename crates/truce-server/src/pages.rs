@@ -50,7 +50,12 @@ impl<T: serde::de::DeserializeOwned, St: Send + Sync> axum::extract::FromRequest
     }
 }
 
-async fn page<S: Store>(st: &AppState<S>, caller: &Caller, title: &str, body: Markup) -> Response {
+pub(crate) async fn page<S: Store>(
+    st: &AppState<S>,
+    caller: &Caller,
+    title: &str,
+    body: Markup,
+) -> Response {
     let scenarios = scenarios(st, caller).await;
     crate::views::page(title, &Chrome { caller, scenarios: &scenarios }, body).into_response()
 }
@@ -154,7 +159,14 @@ pub(crate) async fn stances<S: Store>(
     let Some(s) = scenario else { return error_page(AppError::NotFound, Some(&c)) };
     let parties: Vec<_> = s.party_ixs().collect();
     let stances = truce_table::Stances::new(&s, &parties, None);
+    let editor = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
     let body = html! {
+        @if editor {
+            p {
+                a href={ "/ui/scenarios/" (slug) "/positions" } { "Add a position" } " · "
+                a href={ "/ui/scenarios/" (slug) "/versions" } { "Versions and changes" }
+            }
+        }
         p {
             "Version " (v.version) " of " code { (slug) } ": the current stance of each party on each option. Select a cell for the position, its date and its quoted source. Colours: "
             span.s-demanded { "demanded" } " " span.s-acceptable { "acceptable" } " "
@@ -188,6 +200,7 @@ pub(crate) async fn stances<S: Store>(
                                                         (pos.date) " — " (src.publication.as_deref().unwrap_or(&src.id))
                                                         ": “" (pos.quote) "” "
                                                         span.muted { "(line " (pos.line) ")" }
+                                                        @if editor { " " a href={ "/ui/scenarios/" (slug) "/positions?line=" (pos.line) } { "correct" } }
                                                     }
                                                 }
                                             }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use truce_store::Store;
 
-use crate::{AppState, Endpoint, handlers, pages, table, views, witness};
+use crate::{AppState, Endpoint, handlers, pages, scenario_pages, table, views, witness};
 
 pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
     let mut router = Router::new();
@@ -60,6 +60,11 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::Witnesses => get(witness::list::<S>),
             Endpoint::TimelinePage => get(pages::timeline::<S>),
             Endpoint::LogKey => get(handlers::log_key::<S>),
+            Endpoint::ScenariosPage => get(scenario_pages::list::<S>),
+            Endpoint::CreateScenario => post(scenario_pages::create::<S>),
+            Endpoint::PositionForm => get(scenario_pages::position_form::<S>),
+            Endpoint::SavePosition => post(scenario_pages::save_position::<S>),
+            Endpoint::VersionsPage => get(scenario_pages::versions::<S>),
             Endpoint::Asset => get(handlers::asset),
             Endpoint::Zones => get(handlers::zones::<S>),
             Endpoint::Boundaries => get(handlers::boundaries::<S>),

@@ -16,6 +16,61 @@ use truce_store::Role;
 
 use crate::{AppError, AppState, Caller};
 
+/// Why a scenario's text is not saved: its diagnostics (errors, with line and field), or a limit.
+pub(crate) enum Unsaved {
+    /// The parser's diagnostics.
+    Diagnostics(Vec<truce_scenario::Diagnostic>),
+    /// A limit of this server (analysis cost, cross-issue groups), in words.
+    Limit(String),
+}
+
+impl From<Unsaved> for AppError {
+    fn from(u: Unsaved) -> AppError {
+        match u {
+            Unsaved::Diagnostics(d) => AppError::Invalid(d.iter().map(|d| d.to_string()).collect()),
+            Unsaved::Limit(m) => AppError::Invalid(vec![m]),
+        }
+    }
+}
+
+/// Checks a scenario's text as `PUT /v1/scenarios/{slug}` and the pages' forms save it: it parses
+/// without error, its analysis fits this server's budget, and its cross-issue groups can be
+/// enumerated. Returns the warnings.
+pub(crate) fn check_scenario(
+    slug: &str,
+    text: &str,
+    budget: f64,
+) -> Result<Vec<truce_scenario::Diagnostic>, Unsaved> {
+    if slug.is_empty()
+        || slug.len() > 64
+        || !slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Unsaved::Limit(format!(
+            "slug {slug:?}: expected 1 to 64 letters, digits, - and _"
+        )));
+    }
+    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), text);
+    let Some(scenario) = scenario else { return Err(Unsaved::Diagnostics(diags)) };
+    // An analysis that would not finish is refused now, not discovered later.
+    let cost = truce_table::cost_estimate(&scenario);
+    if cost > budget {
+        return Err(Unsaved::Limit(format!(
+            "{slug}.toml: analysing it is estimated at {cost:.2e} utility values ({} parties, {} issues), over this server's budget of {budget:.2e}; split the table, or give fewer parties or options",
+            scenario.parties.len(),
+            scenario.issues.len(),
+        )));
+    }
+    if let Err(e) = truce_table::check_groups(&scenario) {
+        return Err(Unsaved::Limit(format!(
+            "{slug}.toml: cross-issue constraints tie {} issues into {} combinations; at most {} are supported",
+            e.issues.len(),
+            e.combinations,
+            truce_table::MAX_GROUP_COMBINATIONS
+        )));
+    }
+    Ok(diags)
+}
+
 /// Whether an analysis may use the parties' confidential preference submissions: only a mediator's,
 /// and only when asked (`?confidential=true`).
 pub(crate) fn confidential(caller: &Caller, asked: Option<bool>) -> Result<bool, AppError> {

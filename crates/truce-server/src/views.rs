@@ -39,7 +39,8 @@ button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted
 fieldset{margin:.4rem 0;max-width:100%;min-width:0}ol.alternatives>li{margin-bottom:.6rem}details.account{margin:.2rem 0}\
 main{overflow-wrap:anywhere}code{overflow-wrap:anywhere}\
 input,select,textarea{max-width:100%;box-sizing:border-box}pre{white-space:pre-wrap;overflow-wrap:anywhere}\
-textarea{width:100%}\
+textarea{width:100%}.field-error{color:#b42318;font-weight:600}ins{background:#d7f5dd;text-decoration:none;display:block}\
+del{background:#fbe0dd;display:block}#diff span{display:block}\
 #map{height:32rem;max-height:70vh;width:100%;border:1px solid #888;background:#dbe9f4}#map svg{max-width:none}.obs{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px #333}\
 .obs-received{background:#6c757d}.obs-under_review{background:#1d6fb8}.obs-corroborated{background:#1a7f37}.obs-disputed{background:#b42318}\
 .obs-unverifiable{background:#9a5b00}.obs-rejected{background:#aaa}#map-filters fieldset{display:inline-block;vertical-align:top}";
@@ -97,6 +98,7 @@ pub(crate) fn page_with(
                     strong { "Truce" }
                     nav aria-label="Main" {
                         a href="/" { "Home" }
+                        @if Endpoint::ScenariosPage.allows(role) { a href="/ui/scenarios" { "Scenarios" } }
                         @for slug in chrome.scenarios {
                             @for (endpoint, suffix, label) in table {
                                 @if endpoint.allows(role) {

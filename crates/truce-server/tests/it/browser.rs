@@ -531,7 +531,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
     let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
     let overflow = "return [document.documentElement.scrollWidth, window.innerWidth];";
     let mut problems = Vec::new();
-    let pages: [(Role, &str, &str); 13] = [
+    let pages: [(Role, &str, &str); 16] = [
         (Role::Public, "login", "/ui/login"),
         (Role::Public, "entry", "/ui/entries/5"),
         (Role::Mediator, "home", "/"),
@@ -544,6 +544,9 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         (Role::Mediator, "report", "/ui/reports/daily"),
         (Role::Mediator, "log", "/ui/log"),
         (Role::Mediator, "not-found", "/ui/no-such-page"),
+        (Role::Mediator, "scenarios", "/ui/scenarios"),
+        (Role::Mediator, "position-form", "/ui/scenarios/ukraine-2025/positions"),
+        (Role::Mediator, "versions", "/ui/scenarios/ukraine-2025/versions"),
         (Role::Observer, "observe", "/ui/observe"),
     ];
     let mut signed_in = Role::Public;
@@ -593,4 +596,54 @@ async fn every_page_fits_a_phone_and_passes_axe() {
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// An analyst adds a position through the form: a quote too long comes back with the error beside
+/// the quote field and nothing saved; a good one is saved as a new version whose diff shows it, and
+/// the analysis changes (RUS's red line on NATO membership is no longer its current stance).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_adds_a_position_and_the_analysis_changes() {
+    let (url, tokens, dir, _) = serve().await;
+    let (_driver, c) = browser().await;
+    let token = tokens.iter().find(|(r, _)| *r == Role::Analyst).unwrap().1.clone();
+    sign_in(&c, &url, &token, Role::Analyst).await;
+    let red_lines = |c: Client, url: String| async move {
+        c.goto(&format!("{url}/ui/scenarios/ukraine-2025/analysis")).await.unwrap();
+        let table = c.find(Locator::Css("table#readings")).await.unwrap().text().await.unwrap();
+        table.lines().find(|l| l.starts_with("red lines")).unwrap_or_default().to_string()
+    };
+    let before = red_lines(c.clone(), url.clone()).await;
+    assert!(before.starts_with("red lines 11 "), "{before}");
+    c.goto(&format!("{url}/ui/scenarios")).await.unwrap();
+    c.find(Locator::LinkText("add a position")).await.unwrap().click().await.unwrap();
+    let fill = r#"const f = arguments[0]; for (const [id, v] of Object.entries(f)) document.getElementById(id).value = v;"#;
+    let long = "word ".repeat(40);
+    let fields = serde_json::json!({
+        "party": "RUS", "option": "nato.full_membership", "stance": "acceptable",
+        "date": "2025-12-30", "date_precision": "day", "quote": long.trim(), "quote_kind": "direct",
+    });
+    c.wait().for_element(Locator::Css("form#position")).await.unwrap();
+    c.execute(fill, vec![fields.clone()]).await.unwrap();
+    c.find(Locator::Css("form#position button[type=submit]")).await.unwrap().click().await.unwrap();
+    let error =
+        c.wait().for_element(Locator::Css("#err-quote")).await.unwrap().text().await.unwrap();
+    assert!(error.contains("25"), "{error}");
+    shot(&c, "position-form-error").await;
+    // The form kept what was typed; shorten the quote and save.
+    let kept = c.find(Locator::Css("#party")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("RUS"));
+    let mut fields = fields;
+    fields["quote"] = "Russia could accept Ukraine in NATO".into();
+    c.execute(fill, vec![fields]).await.unwrap();
+    c.find(Locator::Css("form#position button[type=submit]")).await.unwrap().click().await.unwrap();
+    let diff = c.wait().for_element(Locator::Css("pre#diff")).await.unwrap().text().await.unwrap();
+    assert!(
+        diff.contains("+ stance = \"acceptable\"") && diff.contains("+ date = 2025-12-30"),
+        "{diff}"
+    );
+    shot(&c, "versions-diff").await;
+    let after = red_lines(c.clone(), url.clone()).await;
+    assert!(after.starts_with("red lines 10 "), "{after}");
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
 }

@@ -235,6 +235,13 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::EntryProof => ("/v1/entries/0/proof".into(), vec![]),
         Endpoint::EntryPage => ("/ui/entries/0".into(), vec![]),
         Endpoint::Asset => ("/assets/leaflet-1.9.4/leaflet.js".into(), vec![]),
+        Endpoint::ScenariosPage => ("/ui/scenarios".into(), vec![]),
+        Endpoint::CreateScenario => ("/ui/scenarios".into(), b"slug=x&text=garbage".to_vec()),
+        Endpoint::PositionForm => ("/ui/scenarios/ukraine-2025/positions".into(), vec![]),
+        Endpoint::SavePosition => {
+            ("/ui/scenarios/ukraine-2025/positions".into(), b"party=RUS".to_vec())
+        }
+        Endpoint::VersionsPage => ("/ui/scenarios/ukraine-2025/versions".into(), vec![]),
         Endpoint::Zones => ("/v1/zones".into(), vec![]),
         Endpoint::Boundaries => ("/v1/boundaries/visionscarto-1.0.0".into(), vec![]),
     };
@@ -1114,5 +1121,71 @@ async fn issue12_error_pages_speak_to_people() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {text}");
         assert!(html(&headers) && text.contains("Correct what is named"), "{query}: {text}");
     }
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// The position form writes TOML from what a browser sends: a value carrying quotes, new lines and a
+/// table header cannot add a table or change another field (every value is quoted; a date that is not
+/// YYYY-MM-DD goes in as a string the parser refuses), and a refused form saves nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue12_the_position_form_cannot_inject_toml() {
+    let s = server("inject", 4096).await;
+    let analyst = s.token(Role::Analyst);
+    let form = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap().into_bytes();
+    let post = |body: Vec<u8>| {
+        let router = s.router.clone();
+        let analyst = analyst.clone();
+        async move {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/ui/scenarios/ukraine-2025/positions")
+                .header("authorization", format!("Bearer {analyst}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap();
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            (status, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    let good = [
+        ("party", "RUS"),
+        ("option", "nato.full_membership"),
+        ("stance", "acceptable"),
+        ("date", "2025-12-30"),
+        ("date_precision", "day"),
+        ("source", "avia_grushko"),
+        ("quote", "a short quote"),
+        ("quote_kind", "direct"),
+        ("basis", "explicit"),
+    ];
+    let attacks: [(&str, &str); 4] = [
+        ("party", "RUS\"\n[meta]\ntitle = \"owned"),
+        ("quote", "x\"\nstance = \"red_line"),
+        ("date", "2025-12-30\n[[parties]]\nid = \"X\"\nname = \"X\""),
+        ("stance", "acceptable\"\n\n[[constraints]]\nid = \"c\""),
+    ];
+    for (field, value) in attacks {
+        let pairs: Vec<(&str, &str)> =
+            good.iter().map(|&(k, v)| if k == field { (k, value) } else { (k, v) }).collect();
+        let (status, body) = post(form(&pairs)).await;
+        if field == "quote" {
+            // A quote may hold quotes and new lines: it is saved as the text it is, nothing more.
+            assert_eq!(status, StatusCode::SEE_OTHER, "{field}: {body}");
+            let v = s.store.scenario("ukraine-2025", None).await.unwrap();
+            let (parsed, _) = truce_scenario::parse("x.toml", &v.text);
+            let parsed = parsed.unwrap();
+            let last = parsed.positions.last().unwrap();
+            assert_eq!(
+                (last.quote.as_str(), last.stance.to_string()),
+                (value, "acceptable".into())
+            );
+        } else {
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+        }
+    }
+    // Only the quote's version was saved.
+    assert_eq!(s.store.scenario("ukraine-2025", None).await.unwrap().version, 2);
     std::fs::remove_dir_all(&s.dir).ok();
 }

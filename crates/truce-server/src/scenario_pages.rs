@@ -1,0 +1,521 @@
+//! The scenarios in the browser: the list (and a new scenario from its TOML), the form that adds or
+//! corrects a position (checked by the same parser as the CLI, its diagnostics next to the fields),
+//! and the versions with a line diff. Every save is a new version; nothing is overwritten.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use truce_scenario::toml_string as quote;
+use truce_scenario::{QuoteKind, Scenario, Stance};
+use truce_store::{Role, Store};
+
+use crate::pages::{PageQuery, page};
+use crate::table::{Unsaved, check_scenario};
+use crate::views::error_page;
+use crate::{AppError, Caller, St};
+
+/// A skeleton for a new scenario, which parses as it stands.
+const SKELETON: &str = "[meta]\ntitle = \"New scenario\"\n\n[[parties]]\nid = \"A\"\nname = \"Party A\"\n\n[[parties]]\nid = \"B\"\nname = \"Party B\"\n\n[[issues]]\nid = \"first_issue\"\nlabel = \"The first issue\"\n\n[[issues.options]]\nid = \"first_issue.yes\"\nlabel = \"Yes\"\n\n[[issues.options]]\nid = \"first_issue.no\"\nlabel = \"No\"\n";
+
+fn can_edit(c: &Caller) -> bool {
+    matches!(c.role(), Role::Mediator | Role::Analyst)
+}
+
+/// The scenarios on file, each with its pages; a mediator or analyst also gets the form for a new one.
+pub(crate) async fn list<S: Store>(State(st): St<S>, c: Caller) -> Response {
+    let slugs = match st.store.scenarios().await {
+        Ok(s) => s,
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let mut rows = Vec::new();
+    for slug in slugs {
+        if let Ok(v) = st.store.scenario(&slug, None).await {
+            let (s, _) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+            rows.push((slug, v.version, s));
+        }
+    }
+    let csrf = c.csrf.clone().unwrap_or_default();
+    let body = html! {
+        @if rows.is_empty() { p { "No scenario is on file yet." } }
+        @else {
+            div.wide { table #scenario-list {
+                thead { tr {
+                    th scope="col" { "Scenario" } th scope="col" { "Title" } th scope="col" { "Version" }
+                    th scope="col" { "Parties, issues, positions" } th scope="col" { "Pages" }
+                } }
+                tbody {
+                    @for (slug, version, s) in &rows {
+                        tr {
+                            th scope="row" { a href={ "/ui/scenarios/" (slug) } { (slug) } }
+                            td { (s.as_ref().and_then(|s| s.meta.title.clone()).unwrap_or_default()) }
+                            td { a href={ "/ui/scenarios/" (slug) "/versions" } { (version) } }
+                            td { @if let Some(s) = s { (s.parties.len()) ", " (s.issues.len()) ", " (s.positions.len()) } }
+                            td {
+                                a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } " · "
+                                a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
+                                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+                            }
+                        }
+                    }
+                }
+            } }
+        }
+        @if can_edit(&c) {
+            h2 { "A new scenario, or a new version" }
+            p { "Paste or write the scenario's TOML (the format is in the README; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
+            form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
+                label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                br;
+                label for="text" { "TOML" }
+                textarea #text name="text" rows="16" spellcheck="false" { (SKELETON) }
+                button type="submit" { "Check and save" }
+            }
+        }
+    };
+    page(&st, &c, "Scenarios", body).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewScenario {
+    slug: String,
+    text: String,
+}
+
+/// Saves a new scenario (or version) from the list page's form; its diagnostics come back on the page.
+pub(crate) async fn create<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Form(f): Form<NewScenario>,
+) -> Response {
+    let slug = f.slug.trim().to_string();
+    match check_scenario(&slug, &f.text, st.cost_budget) {
+        Ok(_) => {
+            let author = c.user.as_ref().map_or(0, |u| u.id);
+            match st.store.save_scenario(&slug, &f.text, author).await {
+                Ok(_) => see_other(&format!("/ui/scenarios/{slug}/versions")),
+                Err(e) => error_page(e.into(), Some(&c)),
+            }
+        }
+        Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
+        Err(Unsaved::Diagnostics(d)) => {
+            let body = html! {
+                p role="alert" { "The scenario was not saved: " (d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count()) " error(s). Correct them and save again." }
+                ul.diagnostics { @for d in &d { li { code { "line " (d.line) } " " (d.field) ": " (d.message) @if let Some(e) = &d.expected { " (expected " (e) ")" } } } }
+                form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (c.csrf.clone().unwrap_or_default()) } {
+                    label for="slug" { "Slug" } " " input #slug name="slug" value=(slug) required;
+                    br;
+                    label for="text" { "TOML" }
+                    textarea #text name="text" rows="16" spellcheck="false" { (f.text) }
+                    button type="submit" { "Check and save" }
+                }
+            };
+            let mut r = page(&st, &c, "Scenarios", body).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// The position form's fields.
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct PositionFields {
+    #[serde(default)]
+    line: Option<u32>,
+    #[serde(default)]
+    party: String,
+    #[serde(default)]
+    option: String,
+    #[serde(default)]
+    stance: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    date_precision: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    new_source_id: String,
+    #[serde(default)]
+    new_source_publication: String,
+    #[serde(default)]
+    new_source_url: String,
+    #[serde(default)]
+    quote: String,
+    #[serde(default)]
+    quote_kind: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    qualifier: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LineQuery {
+    line: Option<u32>,
+}
+
+async fn latest<S: Store>(
+    st: &crate::AppState<S>,
+    slug: &str,
+) -> Result<(truce_store::ScenarioVersion, Scenario), AppError> {
+    let v = st.store.scenario(slug, None).await?;
+    let (s, d) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
+    let s = s.ok_or_else(|| AppError::Invalid(d.iter().map(|d| d.to_string()).collect()))?;
+    Ok((v, s))
+}
+
+/// The form that adds a position, or corrects the one whose table starts at `?line=N`.
+pub(crate) async fn position_form<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    PageQuery(q): PageQuery<LineQuery>,
+) -> Response {
+    let (v, s) = match latest(&st, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let fields = match q.line {
+        None => PositionFields {
+            date_precision: "day".into(),
+            basis: "explicit".into(),
+            quote_kind: "direct".into(),
+            ..Default::default()
+        },
+        Some(line) => match s.positions.iter().find(|p| p.line == line) {
+            Some(p) => PositionFields {
+                line: Some(line),
+                party: s.party(p.party).id.clone(),
+                option: s.option(p.option).id.clone(),
+                stance: p.stance.to_string(),
+                date: p.date.to_string(),
+                date_precision: p.date_precision.to_string(),
+                source: s.source(p.source).id.clone(),
+                quote: p.quote.clone(),
+                quote_kind: p.quote_kind.map(|k| k.to_string()).unwrap_or_default(),
+                basis: p.basis.to_string(),
+                qualifier: p.qualifier.map(|q| q.to_string()).unwrap_or_default(),
+                ..Default::default()
+            },
+            None => {
+                return error_page(
+                    AppError::Missing(format!(
+                        "no position starts at line {line} of version {} of {slug}",
+                        v.version
+                    )),
+                    Some(&c),
+                );
+            }
+        },
+    };
+    let body = position_form_body(&slug, v.version, &s, &fields, &[], &c);
+    page(&st, &c, if q.line.is_some() { "Correct a position" } else { "Add a position" }, body)
+        .await
+}
+
+/// Adds or corrects a position: its TOML table is written from the fields (every value quoted; a date
+/// that is not YYYY-MM-DD goes in as a string, for the parser to refuse), the whole scenario is checked
+/// as the CLI checks it, and only then saved as a new version. Errors come back next to their fields.
+pub(crate) async fn save_position<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    Form(f): Form<PositionFields>,
+) -> Response {
+    let (v, s) = match latest(&st, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let text = match edited_text(&v.text, &s, &f) {
+        Ok(t) => t,
+        Err(why) => return error_page(AppError::Invalid(vec![why]), Some(&c)),
+    };
+    match check_scenario(&slug, &text, st.cost_budget) {
+        Ok(_) => {
+            let author = c.user.as_ref().map_or(0, |u| u.id);
+            match st.store.save_scenario(&slug, &text, author).await {
+                Ok(version) => {
+                    see_other(&format!("/ui/scenarios/{slug}/versions?version={version}"))
+                }
+                Err(e) => error_page(e.into(), Some(&c)),
+            }
+        }
+        Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
+        Err(Unsaved::Diagnostics(d)) => {
+            let body = position_form_body(&slug, v.version, &s, &f, &d, &c);
+            let mut r = page(&st, &c, "Add a position", body).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
+}
+
+/// The scenario's text with the form's position added at the end (and its new source, if one is
+/// given), or put in place of the position table starting at `f.line`.
+fn edited_text(text: &str, s: &Scenario, f: &PositionFields) -> Result<String, String> {
+    let issue = s.option_by_id(f.option.trim()).map(|o| s.issue(s.option(o).issue).id.clone());
+    let date = f.date.trim();
+    let is_date = date.len() == 10
+        && date
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let new_source = !f.new_source_id.trim().is_empty();
+    let source = if new_source { f.new_source_id.trim() } else { f.source.trim() };
+    let mut block = String::from("[[positions]]\n");
+    for (k, v) in [
+        ("party", f.party.trim()),
+        ("issue", issue.as_deref().unwrap_or("")),
+        ("option", f.option.trim()),
+        ("stance", f.stance.trim()),
+    ] {
+        block.push_str(&format!("{k} = {}\n", quote(v)));
+    }
+    block.push_str(&format!("date = {}\n", if is_date { date.to_string() } else { quote(date) }));
+    for (k, v) in
+        [("date_precision", f.date_precision.trim()), ("source", source), ("quote", f.quote.trim())]
+    {
+        block.push_str(&format!("{k} = {}\n", quote(v)));
+    }
+    for (k, v) in [
+        ("quote_kind", f.quote_kind.trim()),
+        ("basis", f.basis.trim()),
+        ("qualifier", f.qualifier.trim()),
+    ] {
+        if !v.is_empty() {
+            block.push_str(&format!("{k} = {}\n", quote(v)));
+        }
+    }
+    if new_source {
+        block.push_str(&format!("\n[[sources]]\nid = {}\n", quote(source)));
+        if !f.new_source_publication.trim().is_empty() {
+            block.push_str(&format!("publication = {}\n", quote(f.new_source_publication.trim())));
+        }
+        if !f.new_source_url.trim().is_empty() {
+            block.push_str(&format!("url = {}\n", quote(f.new_source_url.trim())));
+        }
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    match f.line {
+        None => Ok(format!("{}\n\n{block}", text.trim_end())),
+        Some(line) => {
+            let start = line as usize - 1;
+            if lines.get(start).map(|l| l.trim()) != Some("[[positions]]") {
+                return Err(format!(
+                    "line {line}: no position table starts there any more; reload the form"
+                ));
+            }
+            let end = (start + 1..lines.len())
+                .find(|&i| lines[i].trim_start().starts_with('['))
+                .unwrap_or(lines.len());
+            let mut out: Vec<String> = lines[..start].iter().map(|l| l.to_string()).collect();
+            out.push(block.trim_end().to_string());
+            out.push(String::new());
+            out.extend(lines[end..].iter().map(|l| l.to_string()));
+            Ok(out.join("\n") + "\n")
+        }
+    }
+}
+
+/// The form, with `diags` (from a refused save) beside the fields they name.
+fn position_form_body(
+    slug: &str,
+    version: i64,
+    s: &Scenario,
+    f: &PositionFields,
+    diags: &[truce_scenario::Diagnostic],
+    c: &Caller,
+) -> Markup {
+    // The position written is the last (a new one) or the one edited; its diagnostics name
+    // `positions[N].field`.
+    let index = match f.line {
+        Some(line) => s.positions.iter().position(|p| p.line == line).unwrap_or(0),
+        None => s.positions.len(),
+    };
+    let prefix = format!("positions[{index}].");
+    let at = |name: &str| -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| {
+                d.field.strip_prefix(&prefix) == Some(name)
+                    || (name == "source" && d.field.starts_with("sources["))
+            })
+            .map(|d| {
+                format!(
+                    "{}{}",
+                    d.message,
+                    d.expected.as_deref().map(|e| format!(" (expected {e})")).unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let other: Vec<&truce_scenario::Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == truce_scenario::Severity::Error)
+        .filter(|d| !d.field.starts_with(&prefix) && !d.field.starts_with("sources["))
+        .collect();
+    let error = |name: &str| {
+        let msgs = at(name);
+        html! { @if !msgs.is_empty() { span.field-error id={ "err-" (name) } role="alert" { (msgs.join("; ")) } } }
+    };
+    let described =
+        |name: &str| if at(name).is_empty() { String::new() } else { format!("err-{name}") };
+    let select = |name: &str, label: &str, values: &[(String, String)], chosen: &str| {
+        html! {
+            p {
+                label for=(name) { (label) } " "
+                select id=(name) name=(name) aria-describedby=(described(name)) {
+                    @for (v, text) in values { option value=(v) selected[v == chosen] { (text) } }
+                }
+                " " (error(name))
+            }
+        }
+    };
+    let vocab =
+        |all: &[String]| all.iter().map(|v| (v.clone(), v.replace('_', " "))).collect::<Vec<_>>();
+    let stances: Vec<String> = Stance::ALL.iter().map(|s| s.to_string()).collect();
+    let kinds: Vec<String> = QuoteKind::ALL.iter().map(|s| s.to_string()).collect();
+    let mut qualifiers: Vec<(String, String)> = vec![(String::new(), "none".into())];
+    qualifiers.extend(
+        truce_scenario::Qualifier::ALL
+            .iter()
+            .map(|q| (q.to_string(), q.to_string().replace('_', " "))),
+    );
+    let parties: Vec<(String, String)> =
+        s.parties.iter().map(|p| (p.id.clone(), format!("{} — {}", p.id, p.name))).collect();
+    let options: Vec<(String, String)> = s
+        .issues
+        .iter()
+        .flat_map(|i| {
+            i.options
+                .iter()
+                .map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.id, s.option(*o).label)))
+        })
+        .collect();
+    let sources: Vec<(String, String)> = s
+        .sources
+        .iter()
+        .map(|src| {
+            (
+                src.id.clone(),
+                format!("{} — {}", src.id, src.publication.clone().unwrap_or_default()),
+            )
+        })
+        .collect();
+    html! {
+        p {
+            "Version " (version) " of " code { (slug) } ". "
+            @match f.line { Some(l) => { "Correcting the position at line " (l) ". " }, None => { "A new dated, sourced statement of a party's stance on one option. " } }
+            "Saving checks the whole scenario as " code { "truce check" } " does, and keeps it as a new version; nothing is overwritten."
+        }
+        @if !other.is_empty() {
+            ul.diagnostics role="alert" { @for d in &other { li { code { "line " (d.line) } " " (d.field) ": " (d.message) } } }
+        }
+        form #position method="post" action={ "/ui/scenarios/" (slug) "/positions?csrf=" (c.csrf.clone().unwrap_or_default()) } {
+            @if let Some(l) = f.line { input type="hidden" name="line" value=(l); }
+            (select("party", "Party", &parties, &f.party))
+            (select("option", "Option", &options, &f.option))
+            (select("stance", "Stance", &vocab(&stances), &f.stance))
+            p {
+                label for="date" { "Date of the statement" } " "
+                input #date name="date" value=(f.date) placeholder="YYYY-MM-DD" aria-describedby=(described("date")); " "
+                (error("date"))
+            }
+            (select("date_precision", "Date precision", &vocab(&["day".into(), "month".into(), "year".into()]), &f.date_precision))
+            (select("source", "Source", &sources, &f.source))
+            fieldset {
+                legend { "Or a new source" }
+                label for="new_source_id" { "Id" } " " input #new_source_id name="new_source_id" value=(f.new_source_id) autocomplete="off"; " "
+                label for="new_source_publication" { "Publication" } " " input #new_source_publication name="new_source_publication" value=(f.new_source_publication); " "
+                label for="new_source_url" { "URL" } " " input #new_source_url name="new_source_url" type="url" value=(f.new_source_url);
+            }
+            p {
+                label for="quote" { "Quote (at most " (s.meta.max_quote_words) " words)" }
+                textarea #quote name="quote" rows="3" aria-describedby=(described("quote")) { (f.quote) }
+                (error("quote"))
+            }
+            (select("quote_kind", "Quote kind", &vocab(&kinds), &f.quote_kind))
+            (select("basis", "Basis", &vocab(&["explicit".into(), "inferred".into()]), &f.basis))
+            (select("qualifier", "Qualifier", &qualifiers, &f.qualifier))
+            button type="submit" { "Check and save" }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct VersionQuery {
+    version: Option<i64>,
+}
+
+/// The versions of a scenario: each one's changes against the one before, as a line diff.
+pub(crate) async fn versions<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    PageQuery(q): PageQuery<VersionQuery>,
+) -> Response {
+    let latest = match st.store.scenario(&slug, None).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let shown = q.version.unwrap_or(latest.version).clamp(1, latest.version);
+    let this = match st.store.scenario(&slug, Some(shown)).await {
+        Ok(v) => v,
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let before = if shown > 1 {
+        st.store.scenario(&slug, Some(shown - 1)).await.ok().map(|v| v.text)
+    } else {
+        None
+    };
+    let old = before.clone().unwrap_or_default();
+    let diff = similar::TextDiff::from_lines(old.as_str(), this.text.as_str());
+    let (mut added, mut removed) = (0usize, 0usize);
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Insert => added += 1,
+            similar::ChangeTag::Delete => removed += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    let body = html! {
+        p {
+            code { (slug) } " has " (latest.version) " version(s). "
+            a href={ "/ui/scenarios/" (slug) "/analysis" } { "Its analysis" } " · "
+            a href={ "/ui/scenarios/" (slug) } { "its positions" }
+            @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+        }
+        nav aria-label="Versions" {
+            ul.versions { @for n in (1..=latest.version).rev() {
+                li { @if n == shown { strong { "version " (n) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { "version " (n) } } }
+            } }
+        }
+        h2 { "Version " (shown) @if shown > 1 { ": what changed since version " (shown - 1) } @else { ": the first" } }
+        p { (added) " line(s) added, " (removed) " removed." }
+        @if before.is_some() {
+            div.wide { pre #diff {
+                @for group in diff.grouped_ops(2) {
+                    @for op in &group {
+                        @for change in diff.iter_changes(op) {
+                            @match change.tag() {
+                                similar::ChangeTag::Insert => { ins { "+ " (change.value()) } }
+                                similar::ChangeTag::Delete => { del { "- " (change.value()) } }
+                                similar::ChangeTag::Equal => { span { "  " (change.value()) } }
+                            }
+                        }
+                    }
+                    span.muted { "⋯\n" }
+                }
+            } }
+        }
+        p.muted { "The text of this version: " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
+    };
+    page(&st, &c, &format!("Versions of {slug}"), body).await
+}
