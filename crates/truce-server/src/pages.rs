@@ -873,7 +873,7 @@ const colour=k=>colours[k]||'#2a7f62';
 const states={received:'#6c757d',under_review:'#1d6fb8',corroborated:'#1a7f37',disputed:'#b42318',unverifiable:'#9a5b00',rejected:'#aaaaaa'};
 const text=(tag,t,cls)=>{const e=document.createElement(tag);e.textContent=t;if(cls)e.className=cls;return e;};
 let countries=null,zones=null,features=[],markers=new Map();
-const cluster=L.markerClusterGroup({showCoverageOnHover:false,maxClusterRadius:40});map.addLayer(cluster);
+const cluster=L.markerClusterGroup({showCoverageOnHover:false,maxClusterRadius:40,disableClusteringAtZoom:13});map.addLayer(cluster);
 async function json(u){const r=await fetch(u,{credentials:'same-origin'});if(!r.ok)throw new Error(u+': '+r.status);return r.json();}
 async function showView(id){
   const g=await json('/v1/boundaries/'+encodeURIComponent(id));
@@ -900,6 +900,10 @@ function popup(p){
   const a=text('a','entry '+p.log_index+': fields, history and proof');a.href='/ui/entries/'+p.log_index;d.append(a);
   return d;
 }
+function show(m){el.scrollIntoView();let opened=false;m.once('popupopen',()=>{opened=true;});
+  cluster.zoomToShowLayer(m,()=>m.openPopup());
+  // A busy browser may miss the cluster's animation: then go straight to the marker, unclustered.
+  setTimeout(()=>{if(!opened){map.setView(m.getLatLng(),13,{animate:false});setTimeout(()=>m.openPopup(),100);}},1500);}
 function chosen(id){return new Set([...document.querySelectorAll('#'+id+' input:checked')].map(i=>i.value));}
 function boxes(id,values){const fs=document.getElementById(id);for(const v of [...values].sort()){const l=document.createElement('label');l.className='plain';
   const i=document.createElement('input');i.type='checkbox';i.value=v;i.checked=true;i.addEventListener('change',apply);l.append(i,text('span',' '+v.replace(/_/g,' ')));fs.append(l);}}
@@ -916,7 +920,7 @@ function apply(){
     const m=markers.get(p.log_index);shown.push(m);n++;
     const tr=document.createElement('tr');const a=text('a',String(p.log_index));a.href='/ui/entries/'+p.log_index;const td=document.createElement('td');td.append(a);tr.append(td);
     for(const v of [p.start.replace('T',' ').slice(0,16),p.class,String(p.count),p.sensor,(p.attributed_to||[]).join(', ')||'\u2014',p.verification.replace(/_/g,' ')])tr.append(text('td',v));
-    const b=text('button','Show');b.type='button';b.setAttribute('aria-label','Show entry '+p.log_index+' on the map');b.addEventListener('click',()=>{cluster.zoomToShowLayer(m,()=>m.openPopup());el.scrollIntoView();});
+    const b=text('button','Show');b.type='button';b.setAttribute('aria-label','Show entry '+p.log_index+' on the map');b.addEventListener('click',()=>show(m));
     const tdb=document.createElement('td');tdb.append(b);tr.append(tdb);rows.append(tr);}
   cluster.addLayers(shown);
   status.textContent=n+' of '+features.length+' observations shown'+(from||to?' from '+(from||'the start')+' to '+(to||'the end'):'')+'.';
@@ -1273,7 +1277,7 @@ pub(crate) async fn entry<S: Store>(
     };
     let base = base_url(&st, &headers);
     let decoded = truce_watch::entry::decode(&proved.entry);
-    let (author, observation, refused) = {
+    let facts = {
         let state = match w.read() {
             Ok(s) => s,
             Err(e) => return error_page(e, Some(&c)),
@@ -1294,8 +1298,18 @@ pub(crate) async fn entry<S: Store>(
             }
         });
         let refused = r.refused.iter().find(|(i, _)| *i == index).map(|(_, why)| why.clone());
-        (author, r.observations.get(&index).cloned(), refused)
+        let mut parties: Vec<String> = r
+            .keys
+            .values()
+            .filter(|k| k.role == truce_watch::entry::Role::PartyDelegate && !k.revoked)
+            .filter_map(|k| k.party.clone())
+            .collect();
+        parties.sort();
+        parties.dedup();
+        (author, r.observations.get(&index).cloned(), refused, parties)
     };
+    let (author, observation, refused, delegate_parties) = facts;
+    let own_party = c.user.as_ref().and_then(|u| u.party.clone());
     let data = serde_json::json!({
         "index": index,
         "entry": proved.to_json()["entry"],
@@ -1367,6 +1381,21 @@ pub(crate) async fn entry<S: Store>(
                 ul { @for (i, party, stance) in &o.annotations { li { (party) ": " (word(stance)) ", " (link(*i)) } } }
             }
         }
+        @if let (Some(_), truce_store::Role::PartyDelegate) = (&observation, c.role()) {
+            h2 { "Your party's word on it" }
+            p { "Concur, dispute or clarify, signed in your browser with your delegate key file (it never leaves the page) and appended to the log, where every party and auditor sees it." }
+            form #annotate data-of=(index) {
+                label for="party" { "For" } " "
+                select #party { @for p in &delegate_parties { option value=(p) selected[Some(p) == own_party.as_ref()] { (p) } } }
+                p { label for="note" { "What your party says" } textarea #note rows="2" {} }
+                p { label for="keyfile" { "Your key file (paste its three lines)" } br; textarea #keyfile rows="3" {} }
+                button type="button" data-stance="concur" { "Concur" } " "
+                button type="button" data-stance="dispute" { "Dispute" } " "
+                button type="button" data-stance="clarify" { "Clarify" }
+            }
+            p #annotated role="status" aria-live="polite" {}
+            script { (PreEscaped(SIGNING_JS)) (PreEscaped(ANNOTATE_JS)) }
+        }
         h2 { "Proof that it is in the log" }
         p #proof-result aria-live="polite" data-state="pending" { "Checking the proof in your browser…" }
         button #verify-again type="button" { "Check again" }
@@ -1386,6 +1415,13 @@ pub(crate) async fn entry<S: Store>(
     };
     page(&st, &c, &format!("Entry {index}"), body).await
 }
+
+/// Signs and submits a party's annotation of an observation from the entry page.
+const ANNOTATE_JS: &str = "document.getElementById('annotate').addEventListener('click',async ev=>{const b=ev.target.closest('button');if(!b)return;const out=document.getElementById('annotated');\
+try{const f=document.getElementById('annotate');const k=await loadKey(document.getElementById('keyfile').value);\
+const body={kind:'annotation',of:parseInt(f.dataset.of,10),party:document.getElementById('party').value,stance:b.dataset.stance,text:document.getElementById('note').value};\
+const index=await submitEntry(await signEntry(k,body));out.textContent=body.party+' '+(b.dataset.stance==='concur'?'concurs':b.dataset.stance==='dispute'?'disputes':'clarifies')+': log entry '+index+', signed by '+k.name+'.';out.dataset.index=index;}\
+catch(e){out.textContent='Not submitted: '+e.message;}});";
 
 /// A vocabulary value as the log writes it (`observer`, `likely`, …).
 fn word<T: serde::Serialize>(t: &T) -> String {

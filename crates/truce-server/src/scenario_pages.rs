@@ -57,6 +57,7 @@ pub(crate) async fn list<S: Store>(State(st): St<S>, c: Caller) -> Response {
                                 a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } " · "
                                 a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
                                 @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+                                @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { "confidential preferences" } }
                             }
                         }
                     }
@@ -519,3 +520,148 @@ pub(crate) async fn versions<S: Store>(
     };
     page(&st, &c, &format!("Versions of {slug}"), body).await
 }
+
+#[derive(Deserialize)]
+pub(crate) struct PartyAsk {
+    party: Option<String>,
+}
+
+/// A party's confidential preferences: a weight per issue, a utility per option, a reservation value,
+/// with a live preview of the party's own utilities (each issue's share, each option's contribution,
+/// and what the public analysis's Nash package would be worth to it). A delegate fills in its own
+/// party's; a mediator names the party. Submitted to `POST /v1/scenarios/{slug}/preferences`; only
+/// mediators ever read a submission back.
+pub(crate) async fn preferences_form<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    PageQuery(q): PageQuery<PartyAsk>,
+) -> Response {
+    let (_, s) = match latest(&st, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let own = c.user.as_ref().and_then(|u| u.party.clone());
+    let party = match (c.role(), own, q.party) {
+        (Role::PartyDelegate, Some(own), _) => own,
+        (Role::Mediator, _, Some(p)) => p,
+        (Role::Mediator, _, None) => s.parties.first().map(|p| p.id.clone()).unwrap_or_default(),
+        _ => {
+            return error_page(
+                AppError::Forbidden(
+                    "a delegate's account names its party; ask a mediator to set it".into(),
+                ),
+                Some(&c),
+            );
+        }
+    };
+    let Some(pix) = s.party_by_id(&party) else {
+        return error_page(
+            AppError::Missing(format!("party {party:?} is not at the table of {slug}")),
+            Some(&c),
+        );
+    };
+    let parties: Vec<_> = s.party_ixs().collect();
+    let stances = truce_table::Stances::new(&s, &parties, None);
+    let slot = stances.slot(pix).unwrap_or(0);
+    let utilities = truce_table::StanceUtilities::for_party(&s, pix);
+    // What the public analysis proposes, to preview its worth to this party.
+    let scenario = s.clone();
+    let nash: Vec<String> = st
+        .heavy(move || {
+            truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())
+                .ok()
+                .and_then(|a| {
+                    a.readings.into_iter().next().and_then(|r| r.best).and_then(|b| b.nash)
+                })
+                .map(|p| p.package.iter().map(|o| scenario.option(*o).id.clone()).collect())
+                .unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default();
+    let data = serde_json::json!({
+        "party": party,
+        "nash": nash,
+        "issues": s.issues.iter().map(|i| serde_json::json!({
+            "id": i.id,
+            "options": i.options.iter().map(|o| {
+                let stance = stances.stance(&s, slot, *o);
+                serde_json::json!({"id": s.option(*o).id, "label": s.option(*o).label,
+                    "stance": stance.map(|st| st.to_string()), "default": utilities.of(stance)})
+            }).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+    .to_string()
+    .replace('<', "\\u003c");
+    let body = html! {
+        p {
+            "Confidential preferences of " strong { (party) } " for " code { (slug) } ". "
+            "Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. "
+            "Each submission replaces your previous one in that analysis."
+        }
+        @if c.role() == Role::Mediator {
+            form method="get" {
+                label for="for-party" { "Party" } " "
+                select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.id) } } }
+                " " button type="submit" { "Switch" }
+            }
+        }
+        form #preferences data-slug=(slug) {
+            p {
+                label for="reservation" { "Reservation value (0 to 1): a package worth less than this to you is worse than no deal" } " "
+                input #reservation type="number" min="0" max="1" step="0.01" value="0";
+            }
+            @for i in &s.issues {
+                fieldset.issue {
+                    legend { (i.id) }
+                    label for={ "w-" (i.id) } { "Weight of this issue (any scale; shares are shown below)" } " "
+                    input.weight id={ "w-" (i.id) } data-issue=(i.id) type="number" min="0" step="any" value="1";
+                    @for o in &i.options {
+                        @let id = &s.option(*o).id;
+                        br;
+                        label for={ "u-" (id) } { (s.option(*o).label) " " span.muted { "(" code { (id) } ")" } } " "
+                        input.utility id={ "u-" (id) } data-option=(id) type="number" min="0" max="1" step="0.01"
+                            placeholder=(format!("{}", utilities.of(stances.stance(&s, slot, *o))));
+                    }
+                }
+            }
+            button type="submit" { "Submit confidentially" }
+        }
+        p #submitted role="status" aria-live="polite" {}
+        h2 { "Preview: your own utilities" }
+        p.muted { "Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1." }
+        div.wide { table #preview { thead { tr { th scope="col" { "Issue" } th scope="col" { "Weight share" } th scope="col" { "Best option for you" } th scope="col" { "In the public Nash package" } } } tbody {} } }
+        p #preview-total {}
+        script #prefs-data type="application/json" { (maud::PreEscaped(data)) }
+        script { (maud::PreEscaped(PREFS_JS)) }
+    };
+    page(&st, &c, "Confidential preferences", body).await
+}
+
+/// The preferences form's preview and submission (TOML built from the numbers, sent with the page's
+/// CSRF token).
+const PREFS_JS: &str = r#"(function(){
+const d=JSON.parse(document.getElementById('prefs-data').textContent);
+const form=document.getElementById('preferences');
+const num=(el,dflt)=>{const v=parseFloat(el.value);return Number.isFinite(v)?v:dflt;};
+const util=o=>num(document.getElementById('u-'+o.id),o.default);
+function preview(){
+  const ws=d.issues.map(i=>Math.max(0,num(document.getElementById('w-'+i.id),0)));const total=ws.reduce((a,b)=>a+b,0)||1;
+  const body=document.querySelector('#preview tbody');body.replaceChildren();let nash=0;
+  d.issues.forEach((i,k)=>{const best=i.options.reduce((a,b)=>util(b)>util(a)?b:a);const inNash=i.options.find(o=>d.nash.includes(o.id));
+    const tr=document.createElement('tr');for(const t of [i.id,(ws[k]/total).toFixed(2),best.label+' ('+util(best).toFixed(2)+')',inNash?inNash.label+' ('+util(inNash).toFixed(2)+')':'\u2014']){const td=document.createElement('td');td.textContent=t;tr.append(td);}
+    body.append(tr);if(inNash)nash+=ws[k]/total*util(inNash);});
+  const r=num(document.getElementById('reservation'),0);
+  document.getElementById('preview-total').textContent=d.nash.length?('The public Nash package would be worth '+nash.toFixed(3)+' to you; your reservation value is '+r.toFixed(2)+(nash<r?': you would rather walk away.':'.')):'The public analysis has no Nash package to compare with.';
+}
+form.addEventListener('input',preview);preview();
+form.addEventListener('submit',async ev=>{ev.preventDefault();const out=document.getElementById('submitted');
+  let t='[[preferences]]\nparty = '+JSON.stringify(d.party)+'\nreservation = '+num(document.getElementById('reservation'),0)+'\n[preferences.weights]\n';
+  for(const i of d.issues)t+=JSON.stringify(i.id)+' = '+Math.max(0,num(document.getElementById('w-'+i.id),0))+'\n';
+  t+='[preferences.utilities]\n';for(const i of d.issues)for(const o of i.options){const el=document.getElementById('u-'+o.id);if(el.value!=='')t+=JSON.stringify(o.id)+' = '+num(el,0)+'\n';}
+  const csrf=document.querySelector('meta[name=csrf-token]').content;
+  try{const r=await fetch('/v1/scenarios/'+encodeURIComponent(form.dataset.slug)+'/preferences',{method:'POST',body:t,credentials:'same-origin',headers:{'x-csrf-token':csrf}});
+    const j=await r.json().catch(()=>({}));if(!r.ok)throw new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));
+    out.textContent='Submitted for '+j.party+' (submission '+j.id+'). Only mediators can read it.';out.dataset.id=j.id;}
+  catch(e){out.textContent='Not submitted: '+e.message;}});
+})();"#;

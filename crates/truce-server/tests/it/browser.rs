@@ -106,7 +106,11 @@ async fn serve()
     let agreement = truce_accord::parse("minsk-2015.toml", &agreement_text).0.unwrap();
     let mission = truce_watch::generate::generate(&agreement, 5, 45).unwrap();
     // The observer and the verifier hold the generated mission's first observer and verifier keys.
-    for (role, key_name) in [(Role::Observer, "observer-1"), (Role::Verifier, "verifier-1")] {
+    for (role, key_name) in [
+        (Role::Observer, "observer-1"),
+        (Role::Verifier, "verifier-1"),
+        (Role::PartyDelegate, "delegate-UKR_GOV"),
+    ] {
         let token = &tokens.iter().find(|(r, _)| *r == role).unwrap().1;
         let user = store.user_by_token(token_hash(token)).await.unwrap();
         let key = &mission.keys.iter().find(|(n, _)| n == key_name).unwrap().1;
@@ -531,7 +535,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
     let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
     let overflow = "return [document.documentElement.scrollWidth, window.innerWidth];";
     let mut problems = Vec::new();
-    let pages: [(Role, &str, &str); 16] = [
+    let pages: [(Role, &str, &str); 18] = [
         (Role::Public, "login", "/ui/login"),
         (Role::Public, "entry", "/ui/entries/5"),
         (Role::Mediator, "home", "/"),
@@ -548,6 +552,8 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         (Role::Mediator, "position-form", "/ui/scenarios/ukraine-2025/positions"),
         (Role::Mediator, "versions", "/ui/scenarios/ukraine-2025/versions"),
         (Role::Observer, "observe", "/ui/observe"),
+        (Role::PartyDelegate, "preferences", "/ui/scenarios/ukraine-2025/preferences"),
+        (Role::PartyDelegate, "entry-delegate", "/ui/entries/20"),
     ];
     let mut signed_in = Role::Public;
     for (role, name, path) in pages {
@@ -644,6 +650,86 @@ async fn an_analyst_adds_a_position_and_the_analysis_changes() {
     shot(&c, "versions-diff").await;
     let after = red_lines(c.clone(), url.clone()).await;
     assert!(after.starts_with("red lines 10 "), "{after}");
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A party delegate sets its confidential preferences in the form (the preview follows the numbers)
+/// and submits them; then disputes an observation from its entry page, signed in the browser with the
+/// delegate's key file, and the dispute is on the log, shown on the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_submits_preferences_and_disputes_an_observation() {
+    let (url, tokens, dir, keys) = serve().await;
+    let (_driver, c) = browser().await;
+    let token = tokens.iter().find(|(r, _)| *r == Role::PartyDelegate).unwrap().1.clone();
+    sign_in(&c, &url, &token, Role::PartyDelegate).await;
+    c.goto(&format!("{url}/ui/scenarios")).await.unwrap();
+    c.find(Locator::LinkText("confidential preferences")).await.unwrap().click().await.unwrap();
+    let total = c.wait().for_element(Locator::Css("#preview-total")).await.unwrap();
+    let before = total.text().await.unwrap();
+    assert!(before.contains("worth"), "{before}");
+    c.execute(
+        r#"const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); };
+           set('reservation', '0.9'); set('w-nato', '3'); set('u-nato.membership_deferred', '0');"#,
+        vec![],
+    )
+    .await
+    .unwrap();
+    let after = c.find(Locator::Css("#preview-total")).await.unwrap().text().await.unwrap();
+    assert!(after != before && after.contains("rather walk away"), "{before} → {after}");
+    c.find(Locator::Css("form#preferences button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let Ok(done) = c.wait().for_element(Locator::Css("#submitted[data-id]")).await else {
+        let said = c.find(Locator::Css("#submitted")).await.unwrap().text().await.unwrap();
+        panic!("the preferences were not submitted: {said}");
+    };
+    assert!(done.text().await.unwrap().contains("Submitted for UKR"));
+    shot(&c, "preferences").await;
+    // An observation of the mission, disputed for UKR_GOV.
+    c.goto(&format!("{url}/ui/map?date=2015-03-20")).await.unwrap();
+    c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
+    let href = c
+        .find(Locator::Css("#observations tbody a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    c.goto(&format!("{url}{href}")).await.unwrap();
+    let key = keys.iter().find(|(n, _)| n == "delegate-UKR_GOV").unwrap().1.clone();
+    let key_file = truce_watch::entry::KeyFile { name: "delegate-UKR_GOV".into(), key }.to_text();
+    c.execute(
+        "document.getElementById('keyfile').value = arguments[0]; document.getElementById('note').value = 'Our patrol log shows no fire at that hour.'; document.getElementById('party').value = 'UKR_GOV';",
+        vec![serde_json::Value::String(key_file)],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#annotate button[data-stance=dispute]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let said = c.wait().for_element(Locator::Css("#annotated[data-index]")).await.unwrap();
+    let text = said.text().await.unwrap();
+    assert!(text.starts_with("UKR_GOV disputes: log entry"), "{text}");
+    // The page, reloaded, lists the dispute among the parties' annotations.
+    for _ in 0..40 {
+        c.refresh().await.unwrap();
+        let main = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+        if main.contains("UKR_GOV: dispute") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let main = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(main.contains("UKR_GOV: dispute"), "{main}");
+    shot(&c, "entry-disputed").await;
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
 }
