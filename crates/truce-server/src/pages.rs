@@ -702,12 +702,19 @@ pub(crate) async fn agreement<S: Store>(
         Ok(r) => r,
         Err(e) => return error_page(e, Some(&c)),
     };
+    let first_day = report.commitments.iter().filter_map(|s| s.judged_from).min();
     let body = html! {
+        form method="get" action="/ui/agreement" {
+            label for="date" { "Compliance as of" } " "
+            input #date name="date" type="date" value=(report.as_of.to_string()); " "
+            button type="submit" { "Show" }
+        }
         p {
             (title) " — compliance as of " strong { (report.as_of) } ", computed from the first "
-            (report.log_size) " log entries."
+            (report.log_size) " log entries. A status speaks of the lookback window; each strip shows every day from the first day judged, "
+            span.day-v { "■" } " a day of verified violation, " span.day-ok { "■" } " a day without, " span.day-pre { "■" } " not yet in force."
         }
-        table #compliance {
+        div.wide { table #compliance {
             caption { "Commitments and their status" }
             thead { tr {
                 th scope="col" { "Commitment" } th scope="col" { "Obligor" } th scope="col" { "Status" }
@@ -719,9 +726,12 @@ pub(crate) async fn agreement<S: Store>(
                     tr {
                         th scope="row" { (s.commitment) }
                         td { (s.obligor) }
-                        td class={ "st-" (s.status.as_str()) } { (s.status.as_str()) }
+                        td class={ "st-" (s.label().replace(|c: char| !c.is_ascii_alphanumeric(), "_")) } { (s.label()) }
                         td { (s.pam_score) }
-                        td { (s.violation_days.len()) }
+                        td {
+                            (s.violation_days.len())
+                            @if let Some(first) = first_day { br; (day_strip(s, first, report.as_of)) }
+                        }
                         td {
                             (s.reason)
                             @if !s.evidence.is_empty() {
@@ -736,6 +746,7 @@ pub(crate) async fn agreement<S: Store>(
                     }
                 }
             }
+        }
         }
         h2 { "Not machine-checkable" }
         ul {
@@ -1422,6 +1433,34 @@ try{const f=document.getElementById('annotate');const k=await loadKey(document.g
 const body={kind:'annotation',of:parseInt(f.dataset.of,10),party:document.getElementById('party').value,stance:b.dataset.stance,text:document.getElementById('note').value};\
 const index=await submitEntry(await signEntry(k,body));out.textContent=body.party+' '+(b.dataset.stance==='concur'?'concurs':b.dataset.stance==='dispute'?'disputes':'clarifies')+': log entry '+index+', signed by '+k.name+'.';out.dataset.index=index;}\
 catch(e){out.textContent='Not submitted: '+e.message;}});";
+
+/// A commitment's days from `first` to `last` as a strip, one cell a day: verified violation, none,
+/// or not yet judged. Its title says the same in words.
+fn day_strip(
+    s: &truce_watch::compliance::Standing,
+    first: truce_scenario::Date,
+    last: truce_scenario::Date,
+) -> Markup {
+    let days: Vec<truce_scenario::Date> =
+        first.series(jiff::Span::new().days(1)).take_while(|d| *d <= last).take(400).collect();
+    let violated: std::collections::BTreeSet<_> = s.violation_days.iter().collect();
+    let words = format!(
+        "{}: {} day(s) of verified violation between {first} and {last}{}",
+        s.commitment,
+        s.violation_days.len(),
+        s.violation_days.last().map(|d| format!(", the last on {d}")).unwrap_or_default()
+    );
+    let width = days.len() * 4;
+    html! {
+        svg.strip width=(width) height="12" viewBox={ "0 0 " (width) " 12" } role="img" aria-label=(words) {
+            title { (words) }
+            @for (k, d) in days.iter().enumerate() {
+                @let class = if violated.contains(d) { "day-v" } else if s.judged_from.is_some_and(|j| *d >= j) { "day-ok" } else { "day-pre" };
+                rect class=(class) x=(k * 4) y="0" width="3" height="12" {}
+            }
+        }
+    }
+}
 
 /// A vocabulary value as the log writes it (`observer`, `likely`, …).
 fn word<T: serde::Serialize>(t: &T) -> String {

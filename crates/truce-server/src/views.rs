@@ -29,7 +29,8 @@ a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{background:#a7e3b4}.s-unknown{background:#e9ecef}\
 .s-opposed{background:#f6c177}.s-red_line{background:#b42318;color:#fff}.st-compliant{color:#1a7f37}.st-verified_violation,.st-disputed{color:#b42318;font-weight:bold}\
-.st-alleged_violation,.st-unverifiable{color:#9a5b00;font-weight:bold}svg{max-width:100%;height:auto}.muted{color:#555}\
+.st-alleged_violation,.st-unverifiable__access_denied,.st-compliant_now__violated_earlier{color:#9a5b00;font-weight:bold}\
+rect.day-v{fill:#b42318}rect.day-ok{fill:#6fbf73}rect.day-pre{fill:#ccc}span.day-v{color:#b42318}span.day-ok{color:#6fbf73}span.day-pre{color:#999}svg.strip{max-width:100%}svg{max-width:100%;height:auto}.muted{color:#555}\
 button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
 .wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}label.plain{font-weight:normal;margin-right:1rem}\
 .who{margin-left:auto}.who form{display:inline}\

@@ -94,6 +94,19 @@ pub struct Standing {
     pub reason: String,
 }
 
+impl Standing {
+    /// The status in words, with the one distinction its name alone hides: "compliant now, violated
+    /// earlier" for a commitment with no violation in the lookback window but verified violations
+    /// before it.
+    pub fn label(&self) -> &'static str {
+        if self.status == Status::Compliant && !self.violation_days.is_empty() {
+            "compliant now, violated earlier"
+        } else {
+            self.status.as_str()
+        }
+    }
+}
+
 /// The compliance report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Report {
@@ -599,14 +612,14 @@ impl<'a> Compliance<'a> {
 /// The compliance report for a terminal (`truce compliance`); `--format json` is the [`Report`] itself.
 pub fn render_text(r: &Report) -> String {
     let mut out = format!(
-        "Compliance with {} as of {} (log size {})\n\n{:<22} {:<28} {:>3}  {:>5}  {}\n",
+        "Compliance with {} as of {} (log size {})\n\n{:<22} {:<31} {:>3}  {:>5}  {}\n",
         r.agreement, r.as_of, r.log_size, "commitment", "status", "PAM", "days", "reason"
     );
     for s in &r.commitments {
         out.push_str(&format!(
-            "{:<22} {:<28} {:>3}  {:>5}  {}\n",
+            "{:<22} {:<31} {:>3}  {:>5}  {}\n",
             s.commitment,
-            s.status.as_str(),
+            s.label(),
             s.pam_score,
             s.violation_days.len(),
             s.reason

@@ -223,7 +223,7 @@ impl Daily {
                 s,
                 "| {} | {} | {} | {} | {} |",
                 md(&c.commitment),
-                c.status.as_str(),
+                c.label(),
                 c.pam_score,
                 c.violation_days.len(),
                 ev.join(", ")

@@ -237,6 +237,17 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         shot(&c, name).await;
     }
 
+    // Compliance people can read: a date picker, and each commitment's days as a strip, with the days
+    // of verified violation marked; a commitment violated earlier but not lately says so.
+    c.goto(&format!("{url}/ui/agreement?date=2015-03-28")).await.unwrap();
+    assert!(c.find(Locator::Css("form input#date[type=date]")).await.is_ok());
+    let strips = c.find_all(Locator::Css("#compliance svg.strip")).await.unwrap().len();
+    let violated =
+        c.find_all(Locator::Css("#compliance svg.strip rect.day-v")).await.unwrap().len();
+    assert!(strips >= 10 && violated > 0, "{strips} strips, {violated} violation days");
+    let table = c.find(Locator::Css("#compliance")).await.unwrap().text().await.unwrap();
+    assert!(table.contains("compliant now, violated earlier"), "{table}");
+
     // The analysis, clicked through from the navigation: readings, then the positions behind them.
     c.goto(&format!("{url}/")).await.unwrap();
     c.find(Locator::LinkText("Analysis")).await.unwrap().click().await.unwrap();
