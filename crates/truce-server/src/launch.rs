@@ -203,6 +203,9 @@ async fn seed<S: Store>(store: &S) -> anyhow::Result<Vec<(String, String)>> {
         ("analyst", Role::Analyst, None),
         ("delegate-ukr", Role::PartyDelegate, Some("UKR")),
         ("delegate-rus", Role::PartyDelegate, Some("RUS")),
+        // The Watch's story (Minsk II, 2015) has its own parties, and their delegates.
+        ("delegate-ukr-gov", Role::PartyDelegate, Some("UKR_GOV")),
+        ("delegate-ordlo", Role::PartyDelegate, Some("ORDLO")),
         ("observer", Role::Observer, None),
         ("verifier", Role::Verifier, None),
         ("witness", Role::WitnessOperator, None),
@@ -250,10 +253,12 @@ async fn demo_log<S: Store>(
         layout::write_secret(&keys.join(format!("{name}.key")), &file.to_text())?;
         // The mediator holds the mission key, the observer and the verifier every observer and
         // verifier key.
-        let holder = match name.split('-').next() {
-            Some("mission") => "mediator",
-            Some("observer") => "observer",
-            Some("verifier") => "verifier",
+        let holder = match (name.split('-').next(), name.as_str()) {
+            (Some("mission"), _) => "mediator",
+            (Some("observer"), _) => "observer",
+            (Some("verifier"), _) => "verifier",
+            (_, "delegate-UKR_GOV") => "delegate-ukr-gov",
+            (_, "delegate-ORDLO") => "delegate-ordlo",
             _ => continue,
         };
         let user = store.user_by_name(holder).await?;
@@ -317,9 +322,23 @@ async fn launch<S: Store>(
     if let Some(tokens) = demo_tokens {
         say("\nDemo tokens (shown once; only their hashes are stored):");
         for (who, token) in &tokens {
-            say(&format!("  {who:<32} {token}"));
+            say(&format!("  {who:<34} {token}"));
         }
         say(&format!("\nTry: curl -H 'Authorization: Bearer <token>' {url}/v1/whoami"));
+        let keys = config.data_dir.join("keys");
+        let keys = std::path::absolute(&keys).unwrap_or(keys);
+        say(&format!(
+            "\nTwo stories, kept apart:\n\
+             \x20 1. The Table (2025): the seed scenario's 8 parties and their positions. Sign in at {url}/ui/login with the analyst's\n\
+             \x20    token (or the mediator's, or a delegate's), then open {url}/ui/scenarios/ukraine-2025/analysis. The agreement\n\
+             \x20    drafted from its Nash package: {url}/v1/scenarios/ukraine-2025/draft?package=nash (analyst or mediator token).\n\
+             \x20 2. The Watch (2015): the Minsk II package between UKR_GOV and ORDLO, monitored by a generated 60-day mission.\n\
+             \x20    Anyone opens {url}/ui/agreement, {url}/ui/map and {url}/ui/log, and each entry's page with its proof.\n\
+             \x20    Its key files are in {}: observer-1.key for the observe page (observer token), verifier-1.key for the\n\
+             \x20    verification queue (verifier token), delegate-UKR_GOV.key and delegate-ORDLO.key to concur with or dispute\n\
+             \x20    an observation on its entry page (the delegate-ukr-gov and delegate-ordlo tokens).",
+            keys.display()
+        ));
     }
     for p in &state.witnesses.peers {
         say(&format!("asking {} at {} to cosign", p.verifier.name, p.url));

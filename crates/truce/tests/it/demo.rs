@@ -64,6 +64,27 @@ fn the_demo_runs_from_an_empty_directory() {
             .unwrap();
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
     };
+    // The demo says what to open, which token to use and where the key files are, and tells its two
+    // stories apart: the Table's draft is served where it says, the Watch's keys are where it says.
+    while !printed.iter().any(|l| l.contains("an observation on its entry page")) {
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) => printed.push(line),
+            Err(_) => panic!("the demo did not say what to open:\n{}", printed.join("\n")),
+        }
+    }
+    let said = printed.join("\n");
+    for words in
+        ["Two stories", "/ui/scenarios/ukraine-2025/analysis", "Minsk II", "observer-1.key"]
+    {
+        assert!(said.contains(words), "{words:?} missing from:\n{said}");
+    }
+    let keys = dir.join("truce-data/demo/keys");
+    for file in ["observer-1.key", "verifier-1.key", "delegate-UKR_GOV.key", "delegate-ORDLO.key"] {
+        assert!(keys.join(file).exists(), "{file} is not in {}", keys.display());
+    }
+    assert!(said.contains(&keys.display().to_string()), "{said}");
+    let (status, body) = get("/v1/scenarios/ukraine-2025/draft?package=nash");
+    assert_eq!(status, 200, "{body}");
     let (status, body) = get("/v1/scenarios");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("ukraine-2025"), "{body}");
