@@ -89,6 +89,7 @@ endpoints! {
     Events => "GET" "/v1/events" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Server-sent events: one `entry` event per entry appended to the log (its index and kind).";
     Timeline => "GET" "/v1/scenarios/{slug}/timeline" [Mediator, Analyst, PartyDelegate] "How the feasible space evolved (`truce.timeline/1`): `?from=&to=` (YYYY-MM-DD; default the months the positions span), `&step=month|quarter`, `&parties=A,B`; `&format=svg` for the chart.";
     Robust => "GET" "/v1/scenarios/{slug}/robust" [Mediator, Analyst, PartyDelegate] "How robust the answer is to unknown weights and stances: `?draws=200&seed=1&unknown_red_line=0.5&parties=` (at most 2,000 draws).";
+    RobustStream => "GET" "/v1/scenarios/{slug}/robust/stream" [Mediator, Analyst, PartyDelegate] "The robustness run of `…/robust` (same parameters) as server-sent events: `progress` (`{done, draws}`) while it runs, then `result` (the report) or `error`; it stops when the client goes away.";
     Frontier => "GET" "/v1/scenarios/{slug}/frontier" [Mediator, Analyst, PartyDelegate] "The Pareto set as two or three parties see it (`truce.frontier/1`): `?parties=A,B[,C]&reading=red_lines`; `&format=svg` for the plot.";
     DraftAgreement => "GET" "/v1/scenarios/{slug}/draft" [Mediator, Analyst] "An agreement drafted from a package, as TOML: `?package=nash|maximin|ks|utilitarian|option,option,…&day_one=YYYY-MM-DD`.";
     CheckAgreement => "POST" "/v1/agreements/check" [Mediator, Analyst] "Validates an agreement (TOML body): 422 with each diagnostic's file, line and field, or a summary.";
@@ -147,7 +148,7 @@ impl Endpoint {
                 ("format", "string", "json or svg (API only)."),
                 CONFIDENTIAL,
             ],
-            Endpoint::Robust => &[
+            Endpoint::Robust | Endpoint::RobustStream => &[
                 ("draws", "integer", "Sampled draws, 1 to 2,000 (default 200)."),
                 ("seed", "integer", "The seed (default 1); the same seed gives the same answer."),
                 ("unknown_red_line", "number", "Probability that an unknown stance is a red line."),

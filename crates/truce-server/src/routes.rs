@@ -51,6 +51,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::Events => get(handlers::events::<S>),
             Endpoint::Timeline => get(table::timeline::<S>),
             Endpoint::Robust => get(table::robust::<S>),
+            Endpoint::RobustStream => get(table::robust_stream::<S>),
             Endpoint::Frontier => get(table::frontier::<S>),
             Endpoint::DraftAgreement => get(table::draft::<S>),
             Endpoint::CheckAgreement => post(table::check_agreement::<S>),

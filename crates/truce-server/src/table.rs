@@ -339,13 +339,14 @@ pub(crate) struct RobustQuery {
 /// The most draws one request may ask for.
 pub const MAX_DRAWS: u64 = 2_000;
 
-pub(crate) async fn robust<S: Store>(
-    State(st): St<S>,
-    caller: Caller,
-    Path(slug): Path<String>,
-    Query(q): Query<RobustQuery>,
-) -> Result<Response, AppError> {
-    let confidential = confidential(&caller, q.confidential)?;
+/// A robustness run's inputs, checked: the scenario, the parties, the options.
+async fn robust_job<S: Store>(
+    st: &AppState<S>,
+    caller: &Caller,
+    slug: &str,
+    q: &RobustQuery,
+) -> Result<(Scenario, Vec<PartyIx>, truce_table::RobustOptions), AppError> {
+    let confidential = confidential(caller, q.confidential)?;
     let draws = q.draws.unwrap_or(200);
     if draws == 0 || draws > MAX_DRAWS {
         return Err(AppError::Invalid(vec![format!("draws {draws}: expected 1 to {MAX_DRAWS}")]));
@@ -356,9 +357,69 @@ pub(crate) async fn robust<S: Store>(
             "unknown_red_line {unknown_red_line}: expected a probability between 0 and 1"
         )]));
     }
-    let scenario = load(&st, &slug, confidential).await?;
+    let scenario = load(st, slug, confidential).await?;
     let parties = parties(&scenario, q.parties.as_deref())?;
     let options = truce_table::RobustOptions { draws, seed: q.seed.unwrap_or(1), unknown_red_line };
+    Ok((scenario, parties, options))
+}
+
+/// The same robustness run as `GET …/robust`, as server-sent events: `progress` (`{done, draws}`)
+/// about four times a second while it runs, then one `result` (the report) or `error`. The run is
+/// heavy work like any other (bounded, stopped at the deadline) and stops when the client goes away.
+pub(crate) async fn robust_stream<S: Store>(
+    State(st): St<S>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    Query(q): Query<RobustQuery>,
+) -> Result<Response, AppError> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
+    let draws = options.draws;
+    let done = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = done.clone();
+    let state = st.clone();
+    let job = Box::pin(async move {
+        state
+            .heavy(move || {
+                let r = truce_table::robustness(&scenario, &parties, options, 10, &|n| {
+                    counter.fetch_add(n, Ordering::Relaxed);
+                });
+                truce_report::report::robustness_report(&scenario, &r)
+            })
+            .await
+    });
+    let stream = futures_util::stream::unfold(Some(job), move |job| {
+        let done = done.clone();
+        async move {
+            let mut job = job?;
+            let event = tokio::select! {
+                finished = &mut job => {
+                    let event = match finished {
+                        Ok(report) => Event::default().event("result").data(serde_json::to_string(&report).unwrap_or_default()),
+                        Err(e) => Event::default().event("error").data(e.message()),
+                    };
+                    return Some((Ok::<_, std::convert::Infallible>(event), None));
+                }
+                () = tokio::time::sleep(std::time::Duration::from_millis(250)) => {
+                    Event::default().event("progress").data(
+                        json!({"done": done.load(Ordering::Relaxed).min(draws), "draws": draws}).to_string(),
+                    )
+                }
+            };
+            Some((Ok(event), Some(job)))
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+}
+
+pub(crate) async fn robust<S: Store>(
+    State(st): St<S>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    Query(q): Query<RobustQuery>,
+) -> Result<Response, AppError> {
+    let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
     let report = st
         .heavy(move || {
             let r = truce_table::robustness(&scenario, &parties, options, 10, &|_| {});

@@ -290,6 +290,28 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let again = c.find(Locator::Css("table#readings")).await.unwrap().text().await.unwrap();
     assert!(blocked(again.clone()).contains(" 9 14 "), "{again}");
     shot(&c, "analysis-what-if").await;
+    // Robustness runs in the background: progress over server-sent events, then the report.
+    c.execute("document.getElementById('draws').value = '40';", vec![]).await.unwrap();
+    c.find(Locator::Css("#robust-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let report = c
+        .wait()
+        .for_element(Locator::Css("#robust-result[data-state='done']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains("A feasible package exists in") && report.contains("Nash"), "{report}");
+    let status = c.find(Locator::Css("#robust-status")).await.unwrap().text().await.unwrap();
+    assert!(status.starts_with("40 draws done"), "{status}");
+    let bar = c
+        .execute(
+            "const b = document.getElementById('robust-progress'); return [b.value, b.max];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bar, serde_json::json!([40, 40]));
     // The frontier: the default pair, then a triple picked in the form.
     let panels = c.find_all(Locator::Css("#frontier-plot g.panel")).await.unwrap().len();
     assert_eq!(panels, 1, "a pair is one panel");

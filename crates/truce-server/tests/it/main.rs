@@ -221,6 +221,9 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
             ("/v1/scenarios/ukraine-2025/timeline?from=2025-01-01&to=2025-03-01".into(), vec![])
         }
         Endpoint::Robust => ("/v1/scenarios/ukraine-2025/robust?draws=3".into(), vec![]),
+        Endpoint::RobustStream => {
+            ("/v1/scenarios/ukraine-2025/robust/stream?draws=3".into(), vec![])
+        }
         Endpoint::Frontier => {
             ("/v1/scenarios/ukraine-2025/frontier?parties=UKR,RUS".into(), vec![])
         }

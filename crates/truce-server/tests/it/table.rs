@@ -246,3 +246,26 @@ async fn the_analysis_answers_what_if_in_every_format() {
         assert!(body.contains(says), "{query}: {body}");
     }
 }
+
+/// Robustness as a stream: the same report as `…/robust`, after its progress; bad parameters are a
+/// 422 before any stream starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robustness_streams_its_progress_then_the_report() {
+    let s = server("robust-stream", 4096).await;
+    let (status, body) = get(&s, "/v1/scenarios/ukraine-2025/robust/stream?draws=300&seed=7").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let result = body
+        .split("\n\n")
+        .find_map(|e| e.strip_prefix("event: result\ndata: "))
+        .unwrap_or_else(|| panic!("no result event in {body}"));
+    let streamed: Value = serde_json::from_str(result).unwrap();
+    let (status, direct) = get(&s, "/v1/scenarios/ukraine-2025/robust?draws=300&seed=7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(streamed, serde_json::from_str::<Value>(&direct).unwrap(), "one run, one report");
+    for e in body.split("\n\n").filter_map(|e| e.strip_prefix("event: progress\ndata: ")) {
+        let p: Value = serde_json::from_str(e).unwrap();
+        assert!(p["done"].as_u64().unwrap() <= 300 && p["draws"] == 300, "{p}");
+    }
+    let (status, body) = get(&s, "/v1/scenarios/ukraine-2025/robust/stream?draws=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
