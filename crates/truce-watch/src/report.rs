@@ -30,9 +30,13 @@ pub struct Daily {
     pub log_size: u64,
     /// The boundary view of the map.
     pub view: String,
-    /// Per observation class: (today, yesterday), summing counts.
+    /// Per observation class: events (today, yesterday), summing each observation's count.
     pub by_class: BTreeMap<String, (u64, u64)>,
-    /// Per zone, in agreement order: (zone id, zone name, today, yesterday), patrols excluded.
+    /// Per observation class: observations (today, yesterday), one per log entry.
+    pub observations_by_class: BTreeMap<String, (u64, u64)>,
+    /// Per zone, in agreement order: (zone id, zone name with its band, events today, events
+    /// yesterday), patrols excluded. A line's buffers are counted as exclusive bands (0–25 km, then
+    /// 25–35 km, then 35–70 km), so that nested zones do not repeat each other's counts.
     pub by_zone: Vec<(String, String, u64, u64)>,
     /// Today's access restrictions: (log index, time, controlled by, verification state).
     pub restrictions: Vec<(u64, String, String, String)>,
@@ -50,8 +54,32 @@ pub fn daily(a: &Agreement, compliance: &Compliance<'_>, date: Date, view: &View
     let yesterday = date.yesterday().unwrap_or(date);
     let mut by_class: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let zones: Vec<_> = a.zones.iter().filter(|z| !matches!(z.shape, Shape::Line(_))).collect();
-    let mut by_zone: Vec<(String, String, u64, u64)> =
-        zones.iter().map(|z| (z.id.clone(), z.name.clone(), 0, 0)).collect();
+    // Each buffer's band: from the widest narrower buffer of the same line, to its own width.
+    let inner: Vec<f64> = zones
+        .iter()
+        .map(|z| match &z.shape {
+            Shape::Buffer { line, km, .. } => zones
+                .iter()
+                .filter_map(|o| match &o.shape {
+                    Shape::Buffer { line: l, km: k, .. } if l == line && k < km => Some(*k),
+                    _ => None,
+                })
+                .fold(0.0, f64::max),
+            _ => 0.0,
+        })
+        .collect();
+    let mut by_zone: Vec<(String, String, u64, u64)> = zones
+        .iter()
+        .zip(&inner)
+        .map(|(z, lo)| {
+            let name = match &z.shape {
+                Shape::Buffer { line, km, .. } => format!("{lo}–{km} km of {line}: {}", z.name),
+                _ => z.name.clone(),
+            };
+            (z.id.clone(), name, 0, 0)
+        })
+        .collect();
+    let mut observations_by_class: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut restrictions = Vec::new();
     let mut observations = Vec::new();
     for r in registry.observations.values() {
@@ -66,15 +94,25 @@ pub fn daily(a: &Agreement, compliance: &Compliance<'_>, date: Date, view: &View
         let o = &r.observation;
         let n = u64::from(o.count);
         let slot = by_class.entry(o.class.clone()).or_default();
+        let seen = observations_by_class.entry(o.class.clone()).or_default();
         if today {
-            slot.0 += n
+            slot.0 += n;
+            seen.0 += 1;
         } else {
-            slot.1 += n
+            slot.1 += n;
+            seen.1 += 1;
         }
         let event = o.event();
         if o.class != "patrol" {
             for (k, z) in zones.iter().enumerate() {
-                if z.contains(event) {
+                let within = match &z.shape {
+                    Shape::Buffer { points, km, .. } => {
+                        let d = truce_accord::geo::distance_to_line_km(event, points);
+                        d <= *km && (inner[k] == 0.0 || d > inner[k])
+                    }
+                    _ => z.contains(event),
+                };
+                if within {
                     if today { by_zone[k].2 += n } else { by_zone[k].3 += n }
                 }
             }
@@ -113,6 +151,7 @@ pub fn daily(a: &Agreement, compliance: &Compliance<'_>, date: Date, view: &View
         log_size: registry.size,
         view: view.id.to_string(),
         by_class,
+        observations_by_class,
         by_zone,
         restrictions,
         deadlines,
@@ -180,14 +219,15 @@ impl Daily {
         );
         let _ = writeln!(
             s,
-            "## Observations by class\n\n| class | today | yesterday | change |\n|---|---:|---:|---:|"
+            "## Observations and events by class\n\nAn observation is one signed entry; it may count several events (three explosions heard at once are one observation of 3 events).\n\n| class | observations today | events today | observations yesterday | events yesterday | change in events |\n|---|---:|---:|---:|---:|---:|"
         );
         for (class, (t, y)) in &self.by_class {
-            let _ = writeln!(s, "| {} | {t} | {y} | {} |", md(class), change(*t, *y));
+            let (ot, oy) = self.observations_by_class.get(class).copied().unwrap_or_default();
+            let _ = writeln!(s, "| {} | {ot} | {t} | {oy} | {y} | {} |", md(class), change(*t, *y));
         }
         let _ = writeln!(
             s,
-            "\n## Events by zone (patrols excluded)\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
+            "\n## Events by zone (patrols excluded)\n\nEach line's security zones are counted as bands that do not overlap: an event 30 km from a line counts in its 25–35 km band only.\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
         );
         for (id, name, t, y) in &self.by_zone {
             let _ = writeln!(s, "| {} ({}) | {t} | {y} | {} |", md(name), md(id), change(*t, *y));
@@ -240,7 +280,7 @@ impl Daily {
         let (w, row_h) = (640.0, 34.0);
         let h = 40.0 + row_h * rows.len() as f64;
         let mut s = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" id="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><title id="chart-title">Observations by class, {} against the day before</title>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" id="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><title id="chart-title">Events by class (each observation counts its events), {} against the day before</title>"#,
             self.date
         );
         let _ = write!(
@@ -388,10 +428,10 @@ impl Daily {
                     table = false;
                 }
                 let _ = writeln!(body, "<h2>{}</h2>", escape(h));
-                if h.starts_with("Observations by class") {
+                if h.starts_with("Observations and events by class") {
                     let _ = writeln!(
                         body,
-                        "<figure>{}<figcaption>Observations by class, today and yesterday.</figcaption></figure>",
+                        "<figure>{}<figcaption>Events by class, today and yesterday.</figcaption></figure>",
                         self.chart_svg()
                     );
                 }
