@@ -387,10 +387,10 @@ pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
                 p.package.join(", ")
             )
         };
-        for p in report.points.iter().filter(|p| !p.efficient) {
+        for (k, p) in report.points.iter().enumerate().filter(|(_, p)| !p.efficient) {
             let _ = writeln!(
                 svg,
-                r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"><title>{}</title></circle>"##,
+                r##"<circle data-point="{k}" cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"><title>{}</title></circle>"##,
                 px(p.utilities[a]),
                 py(p.utilities[b]),
                 escape(&tip(p))
@@ -419,10 +419,10 @@ pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
                 path.trim()
             );
         }
-        for p in report.points.iter().filter(|p| p.efficient) {
+        for (k, p) in report.points.iter().enumerate().filter(|(_, p)| p.efficient) {
             let _ = writeln!(
                 svg,
-                r##"<circle class="efficient" cx="{:.1}" cy="{:.1}" r="3.5" fill="#0072B2"><title>{}</title></circle>"##,
+                r##"<circle class="efficient" data-point="{k}" cx="{:.1}" cy="{:.1}" r="3.5" fill="#0072B2"><title>{}</title></circle>"##,
                 px(p.utilities[a]),
                 py(p.utilities[b]),
                 escape(&tip(p))

@@ -604,6 +604,17 @@ form.addEventListener('submit',ev=>{ev.preventDefault();if(source)source.close()
 });
 })();"#;
 
+/// Shows a frontier point's package and utilities when it is clicked.
+const FRONTIER_POINT_JS: &str = r#"(function(){
+const d=JSON.parse(document.getElementById('frontier-data').textContent),out=document.getElementById('frontier-point');
+document.getElementById('frontier-plot').addEventListener('click',ev=>{const c=ev.target.closest('circle[data-point]');if(!c)return;
+  const p=d.points[Number(c.dataset.point)];if(!p)return;out.replaceChildren();
+  const h=document.createElement('h3');h.textContent=(p.efficient?'Efficient for '+d.parties.join(', '):'On the whole table\u2019s frontier')+(p.packages>1?' \u2014 one of '+p.packages+' packages worth the same to them':'');out.append(h);
+  const u=document.createElement('p');u.textContent=d.parties.map((x,i)=>x+' '+p.utilities[i].toFixed(3)+(d.disagreement[i]>0?' (walks away below '+d.disagreement[i].toFixed(2)+')':'')).join(' \u00b7 ');out.append(u);
+  const ul=document.createElement('ul');for(const o of p.package){const li=document.createElement('li');li.textContent=o;ul.append(li);}out.append(ul);
+  out.dataset.point=c.dataset.point;});
+})();"#;
+
 /// The frontier plot for the parties asked (default: the first two), with the form that picks them; the
 /// form keeps the replayed date and the "what if", so the plot is of the analysis above it.
 fn frontier_section(
@@ -646,6 +657,11 @@ fn frontier_section(
         @match plotted {
             Ok(report) => {
                 div #frontier-plot { (PreEscaped(truce_report::svg::frontier_svg(&report))) }
+                div #frontier-point role="status" aria-live="polite" { p.muted { "Select a point of the plot for its package and what it gives each of these parties." } }
+                script #frontier-data type="application/json" {
+                    (PreEscaped(serde_json::to_string(&report).unwrap_or_default().replace('<', "\\u003c")))
+                }
+                script { (PreEscaped(FRONTIER_POINT_JS)) }
                 p.muted {
                     (report.points.iter().filter(|p| p.efficient).count()) " of the " (report.points.len())
                     " distinct points are efficient for " (report.parties.join(", ")) ". Data: "

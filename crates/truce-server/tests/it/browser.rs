@@ -330,6 +330,17 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let panels = c.find_all(Locator::Css("#frontier-plot g.panel")).await.unwrap().len();
     assert_eq!(panels, 3, "a triple is one panel per pair of axes");
     c.execute("document.getElementById('frontier').scrollIntoView()", vec![]).await.unwrap();
+    // A point of the plot, selected: its package and what it gives each plotted party.
+    c.find(Locator::Css("#frontier-plot circle.efficient")).await.unwrap().click().await.unwrap();
+    let point = c
+        .wait()
+        .for_element(Locator::Css("#frontier-point[data-point]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(point.contains("USA ") && point.contains("nato."), "{point}");
     shot(&c, "analysis-frontier").await;
     c.find(Locator::LinkText("Positions")).await.unwrap().click().await.unwrap();
     let cell = c.wait().for_element(Locator::Css("td.s-red_line details summary")).await.unwrap();
