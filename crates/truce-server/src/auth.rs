@@ -54,6 +54,7 @@ endpoints! {
     WhoAmI => "GET" "/v1/whoami" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The caller's name and role.";
     ListScenarios => "GET" "/v1/scenarios" [Mediator, Analyst, PartyDelegate] "The scenarios' slugs.";
     SaveScenario => "PUT" "/v1/scenarios/{slug}" [Mediator, Analyst] "Save a new version (TOML body, validated).";
+    ImportScenario => "POST" "/v1/scenarios/{slug}/import" [Mediator, Analyst] "Imports a Genius or GeniusWeb domain folder (`{files: [{name, text}], profiles?, semantics?}`) as a new version, converted as `truce import` converts it; 422 with the diagnostics otherwise.";
     GetScenario => "GET" "/v1/scenarios/{slug}" [Mediator, Analyst, PartyDelegate] "The latest version's text (`?version=N` for another).";
     AnalyzeScenario => "GET" "/v1/scenarios/{slug}/analysis" [Mediator, Analyst, PartyDelegate] "Feasibility, blockers and bargaining results.";
     SubmitPreferences => "POST" "/v1/scenarios/{slug}/preferences" [Mediator, PartyDelegate] "A party's confidential numeric preferences.";

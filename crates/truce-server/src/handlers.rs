@@ -128,6 +128,82 @@ pub(crate) async fn submit_preferences<S: Store>(
     Ok((StatusCode::CREATED, Json(json!({"id": id, "party": party}))).into_response())
 }
 
+#[derive(Deserialize)]
+pub(crate) struct ImportBody {
+    /// The folder's files: name and text.
+    files: Vec<ImportFile>,
+    /// For a pool of profiles: the ones at the table, by name or 1-based number.
+    #[serde(default)]
+    profiles: Option<Vec<String>>,
+    /// `genius` (the default) or `negmas-raw`.
+    #[serde(default)]
+    semantics: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ImportFile {
+    name: String,
+    text: String,
+}
+
+/// The most files one import may carry.
+const MAX_IMPORT_FILES: usize = 100;
+
+/// Imports a Genius (XML) or GeniusWeb (JSON) domain folder, sent as its files' names and texts, as
+/// a new version of scenario `slug`: the files are sorted out by content and converted as
+/// `truce import` converts them, and the result is checked and saved like any other version.
+pub(crate) async fn import_scenario<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    Json(body): Json<ImportBody>,
+) -> Result<Response, AppError> {
+    if body.files.is_empty() || body.files.len() > MAX_IMPORT_FILES {
+        return Err(AppError::Invalid(vec![format!(
+            "files: expected 1 to {MAX_IMPORT_FILES} files of one domain folder, got {}",
+            body.files.len()
+        )]));
+    }
+    let semantics = match body.semantics.as_deref() {
+        None | Some("genius") => truce_scenario::import::Semantics::Genius,
+        Some("negmas-raw") => truce_scenario::import::Semantics::NegmasRaw,
+        Some(other) => {
+            return Err(AppError::Invalid(vec![format!(
+                "semantics {other:?}: expected genius or negmas-raw"
+            )]));
+        }
+    };
+    let mut files: Vec<&ImportFile> = body.files.iter().collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let inputs: Vec<truce_scenario::import::InputFile<'_>> = files
+        .iter()
+        .map(|f| truce_scenario::import::InputFile { name: &f.name, text: &f.text })
+        .collect();
+    let options = truce_scenario::import::ImportOptions {
+        semantics,
+        ..truce_scenario::import::ImportOptions::default()
+    };
+    let (scenario, diags) =
+        truce_scenario::import::import_folder(&slug, &inputs, options, body.profiles.as_deref())
+            .map_err(|e| AppError::Invalid(vec![e]))?;
+    let scenario =
+        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    let comment = format!(
+        "Imported in the browser from {} file(s) ({} semantics).",
+        files.len(),
+        semantics.as_str()
+    );
+    let text = truce_scenario::to_toml(&scenario, &comment);
+    crate::table::check_scenario(&slug, &text, st.cost_budget)?;
+    let author = c.user.as_ref().map_or(0, |u| u.id);
+    let version = st.store.save_scenario(&slug, &text, author).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"slug": slug, "version": version, "parties": scenario.parties.len(), "issues": scenario.issues.len()})),
+    )
+        .into_response())
+}
+
 pub(crate) async fn list_preferences<S: Store>(
     State(st): St<S>,
     Path(slug): Path<String>,

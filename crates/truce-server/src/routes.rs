@@ -22,6 +22,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::ListScenarios => get(handlers::list_scenarios::<S>),
             Endpoint::SaveScenario => put(handlers::save_scenario::<S>),
             Endpoint::GetScenario => get(handlers::get_scenario::<S>),
+            Endpoint::ImportScenario => post(handlers::import_scenario::<S>),
             Endpoint::AnalyzeScenario => get(handlers::analyze_scenario::<S>),
             Endpoint::SubmitPreferences => post(handlers::submit_preferences::<S>),
             Endpoint::ListPreferences => get(handlers::list_preferences::<S>),

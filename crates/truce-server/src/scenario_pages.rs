@@ -66,7 +66,22 @@ pub(crate) async fn list<S: Store>(State(st): St<S>, c: Caller) -> Response {
         }
         @if can_edit(&c) {
             h2 { "A new scenario, or a new version" }
-            p { "Paste or write the scenario's TOML (the format is in the README; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
+            p { "Import a domain folder, or paste or write the scenario's TOML (the format is in the README; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
+            h2 { "Import a Genius or GeniusWeb domain" }
+            form #import-domain {
+                label for="import-slug" { "Slug" } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                br;
+                label for="import-files" { "The folder's files (the domain and one profile per party; .xml or .json)" } br;
+                input #import-files type="file" multiple accept=".xml,.json" required;
+                br;
+                label for="import-profiles" { "For a pool of profiles, the parties at the table (numbers or file names, comma-separated)" } " "
+                input #import-profiles autocomplete="off";
+                br;
+                button type="submit" { "Import" }
+            }
+            p #imported role="status" aria-live="polite" {}
+            script { (maud::PreEscaped(IMPORT_JS)) }
+            h2 { "Write or paste a scenario" }
             form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
                 label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
                 br;
@@ -665,3 +680,14 @@ form.addEventListener('submit',async ev=>{ev.preventDefault();const out=document
     out.textContent='Submitted for '+j.party+' (submission '+j.id+'). Only mediators can read it.';out.dataset.id=j.id;}
   catch(e){out.textContent='Not submitted: '+e.message;}});
 })();"#;
+
+/// Reads the chosen domain files in the browser and sends them to `POST /v1/scenarios/{slug}/import`.
+const IMPORT_JS: &str = r#"document.getElementById('import-domain').addEventListener('submit',async ev=>{ev.preventDefault();
+const out=document.getElementById('imported');const slug=document.getElementById('import-slug').value.trim();
+try{const files=await Promise.all([...document.getElementById('import-files').files].map(async f=>({name:f.name,text:await f.text()})));
+  const body={files};const p=document.getElementById('import-profiles').value.trim();if(p)body.profiles=p.split(',').map(x=>x.trim()).filter(x=>x);
+  const csrf=document.querySelector('meta[name=csrf-token]').content;
+  const r=await fetch('/v1/scenarios/'+encodeURIComponent(slug)+'/import',{method:'POST',body:JSON.stringify(body),credentials:'same-origin',headers:{'content-type':'application/json','x-csrf-token':csrf}});
+  const j=await r.json().catch(()=>({}));if(!r.ok)throw new Error(j.error==='invalid input'?(j.diagnostics||[]).join('; '):(j.error||'HTTP '+r.status));
+  out.textContent='Imported as version '+j.version+' of '+j.slug+': '+j.parties+' parties, '+j.issues+' issues.';location.href='/ui/scenarios/'+encodeURIComponent(j.slug)+'/versions';}
+catch(e){out.textContent='Not imported: '+e.message;}});"#;

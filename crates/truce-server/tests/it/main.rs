@@ -164,8 +164,11 @@ async fn call(
     body: Vec<u8>,
 ) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
     let mut req = Request::builder().method(method).uri(path);
-    if path.starts_with("/ui/login") && method == "POST" {
+    if path.starts_with("/ui/") && method == "POST" {
         req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
+    if path.ends_with("/import") && method == "POST" {
+        req = req.header("content-type", "application/json");
     }
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
@@ -188,6 +191,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::ListScenarios => ("/v1/scenarios".into(), vec![]),
         Endpoint::SaveScenario => ("/v1/scenarios/matrix-test".into(), b"not toml [".to_vec()),
         Endpoint::GetScenario => ("/v1/scenarios/ukraine-2025".into(), vec![]),
+        Endpoint::ImportScenario => ("/v1/scenarios/imported/import".into(), b"{}".to_vec()),
         Endpoint::AnalyzeScenario => ("/v1/scenarios/ukraine-2025/analysis".into(), vec![]),
         Endpoint::SubmitPreferences => {
             ("/v1/scenarios/ukraine-2025/preferences".into(), b"garbage".to_vec())

@@ -269,3 +269,66 @@ async fn robustness_streams_its_progress_then_the_report() {
     let (status, body) = get(&s, "/v1/scenarios/ukraine-2025/robust/stream?draws=0").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
+
+/// A Genius domain folder imported through the API becomes a scenario version, analysed like any
+/// other; a pool of profiles is refused until the parties are chosen; bad input is a 422 that says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_genius_folder_imports_as_a_scenario() {
+    let s = server("import", 4096).await;
+    let analyst = token(&s, Role::Analyst);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test_data/negotiation/domains");
+    let folder = |slug: &str| -> Vec<Value> {
+        let mut files: Vec<_> =
+            std::fs::read_dir(root.join(slug)).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "xml" || e == "json"))
+            .map(|p| serde_json::json!({"name": p.file_name().unwrap().to_string_lossy(), "text": std::fs::read_to_string(p).unwrap()}))
+            .collect()
+    };
+    let post = |slug: &str, body: Value| {
+        let (router, analyst, slug) = (s.router.clone(), analyst.clone(), slug.to_string());
+        async move {
+            let (status, bytes, _) = super::call(
+                &router,
+                "POST",
+                &format!("/v1/scenarios/{slug}/import"),
+                Some(&analyst),
+                serde_json::to_vec(&body).unwrap(),
+            )
+            .await;
+            (status, String::from_utf8(bytes).unwrap())
+        }
+    };
+    let (status, body) =
+        post("itex", serde_json::json!({"files": folder("anac_y2010_ItexvsCypress")})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["version"].as_i64(), v["parties"].as_u64()), (Some(1), Some(2)));
+    let (status, body) = get(&s, "/v1/scenarios/itex/analysis").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let pool = folder("anac_y2015_group1-university");
+    let (status, body) = post("uni", serde_json::json!({"files": pool})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("9 profiles is a pool"), "{body}");
+    let (status, body) =
+        post("uni", serde_json::json!({"files": pool, "profiles": ["1", "2", "3"]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for (body, says) in [
+        (serde_json::json!({"files": []}), "expected 1 to 100 files"),
+        (
+            serde_json::json!({"files": [{"name": "x.xml", "text": "<nothing/>"}]}),
+            "exactly one domain file",
+        ),
+        (
+            serde_json::json!({"files": folder("anac_y2010_ItexvsCypress"), "semantics": "mine"}),
+            "expected genius or negmas-raw",
+        ),
+    ] {
+        let (status, text) = post("bad", body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert!(text.contains(says), "{says}: {text}");
+    }
+}
