@@ -291,7 +291,7 @@ async fn a_genius_folder_imports_as_a_scenario() {
     let post = |slug: &str, body: Value| {
         let (router, analyst, slug) = (s.router.clone(), analyst.clone(), slug.to_string());
         async move {
-            let (status, bytes, _) = super::call(
+            let (status, bytes, _) = call(
                 &router,
                 "POST",
                 &format!("/v1/scenarios/{slug}/import"),
