@@ -613,6 +613,10 @@ document.getElementById('frontier-plot').addEventListener('click',ev=>{const c=e
   const u=document.createElement('p');u.textContent=d.parties.map((x,i)=>x+' '+p.utilities[i].toFixed(3)+(d.disagreement[i]>0?' (walks away below '+d.disagreement[i].toFixed(2)+')':'')).join(' \u00b7 ');out.append(u);
   const ul=document.createElement('ul');for(const o of p.package){const li=document.createElement('li');li.textContent=o;ul.append(li);}out.append(ul);
   out.dataset.point=c.dataset.point;});
+// The same from the keyboard: a list of the efficient points.
+const sel=document.getElementById('frontier-select');
+d.points.forEach((p,k)=>{if(!p.efficient)return;const o=document.createElement('option');o.value=k;o.textContent=d.parties.map((x,i)=>x+' '+p.utilities[i].toFixed(2)).join(', ');sel.append(o);});
+sel.addEventListener('change',()=>{const c=document.querySelector('#frontier-plot circle[data-point="'+sel.value+'"]');if(c)c.dispatchEvent(new MouseEvent('click',{bubbles:true}));});
 })();"#;
 
 /// The frontier plot for the parties asked (default: the first two), with the form that picks them; the
@@ -657,6 +661,10 @@ fn frontier_section(
         @match plotted {
             Ok(report) => {
                 div #frontier-plot { (PreEscaped(truce_report::svg::frontier_svg(&report))) }
+                p {
+                    label for="frontier-select" { "Or pick an efficient point" } " "
+                    select #frontier-select { option value="" { "—" } }
+                }
                 div #frontier-point role="status" aria-live="polite" { p.muted { "Select a point of the plot for its package and what it gives each of these parties." } }
                 script #frontier-data type="application/json" {
                     (PreEscaped(serde_json::to_string(&report).unwrap_or_default().replace('<', "\\u003c")))
@@ -1225,6 +1233,15 @@ pub(crate) async fn report<S: Store>(
                 form method="get" action="/ui/reports/daily" {
                     label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
                     button type="submit" { "Show" }
+                }
+                p #downloads {
+                    "Download this report: "
+                    a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
+                    a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
+                    a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
+                    a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
+                    a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
+                    a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
                 }
                 (PreEscaped(inner))
             };

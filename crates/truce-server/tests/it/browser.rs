@@ -330,6 +330,19 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let panels = c.find_all(Locator::Css("#frontier-plot g.panel")).await.unwrap().len();
     assert_eq!(panels, 3, "a triple is one panel per pair of axes");
     c.execute("document.getElementById('frontier').scrollIntoView()", vec![]).await.unwrap();
+    // From the keyboard: the list of efficient points shows the one chosen with the arrow keys.
+    let select = c.find(Locator::Css("#frontier-select")).await.unwrap();
+    select.send_keys("\u{E015}").await.unwrap();
+    let chosen = select.prop("value").await.unwrap().unwrap_or_default();
+    let shown = c
+        .wait()
+        .for_element(Locator::Css("#frontier-point[data-point]"))
+        .await
+        .unwrap()
+        .attr("data-point")
+        .await
+        .unwrap();
+    assert!(!chosen.is_empty() && shown.as_deref() == Some(chosen.as_str()), "{chosen} {shown:?}");
     // A point of the plot, selected: its package and what it gives each plotted party.
     c.find(Locator::Css("#frontier-plot circle.efficient")).await.unwrap().click().await.unwrap();
     let point = c
