@@ -916,3 +916,25 @@ fn the_threat_model_cites_tests_that_exist() {
         );
     }
 }
+
+/// A Genius folder holding a pool of profiles is refused with the way out named, and `--profiles`
+/// seats the parties chosen (by number or by file name), in `analyze` and `import` alike.
+#[test]
+fn a_pool_of_profiles_needs_its_parties_chosen() {
+    let pool = root().join("test_data/negotiation/domains/anac_y2015_group1-university");
+    let pool = pool.to_str().unwrap();
+    for verb in ["analyze", "import"] {
+        let out = truce(&[verb, pool]);
+        assert_eq!(out.status.code(), Some(1), "{verb}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("9 profiles is a pool") && err.contains("--profiles 1,2,3"), "{err}");
+    }
+    let text = stdout(&truce(&["analyze", pool, "--profiles", "1,University_util5.xml,9"]));
+    assert!(
+        text.contains("Parties at the table: University_util1, University_util5, University_util9"),
+        "{text}"
+    );
+    let out = truce(&["analyze", pool, "--profiles", "12"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such profile"), "{out:?}");
+}
