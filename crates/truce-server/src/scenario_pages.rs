@@ -322,7 +322,7 @@ fn edited_text(text: &str, s: &Scenario, f: &PositionFields) -> Result<String, S
     match f.line {
         None => Ok(format!("{}\n\n{block}", text.trim_end())),
         Some(line) => {
-            let start = line as usize - 1;
+            let start = (line as usize).checked_sub(1).unwrap_or(usize::MAX);
             if lines.get(start).map(|l| l.trim()) != Some("[[positions]]") {
                 return Err(format!(
                     "line {line}: no position table starts there any more; reload the form"

@@ -1193,6 +1193,15 @@ async fn issue12_the_position_form_cannot_inject_toml() {
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
         }
     }
+    // A correction names a position table by its line: one that is not there (line 0, past the end,
+    // or a line inside another table) is refused with a way out, never a crash.
+    for line in ["0", "4294967295", "3"] {
+        let mut pairs: Vec<(&str, &str)> = good.to_vec();
+        pairs.push(("line", line));
+        let (status, body) = post(form(&pairs)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "line {line}: {body}");
+        assert!(body.contains("no position table starts there"), "line {line}: {body}");
+    }
     // Only the quote's version was saved.
     assert_eq!(s.store.scenario("ukraine-2025", None).await.unwrap().version, 2);
     std::fs::remove_dir_all(&s.dir).ok();
