@@ -931,7 +931,8 @@ pub(crate) async fn map<S: Store>(
 }
 
 /// The map: boundary view, zones, clustered observations with popups, filters, and the list. Every
-/// value from the log is put in the page as text (`textContent`), never as HTML.
+/// value from the log, the agreement or a boundary view is put in the page as text (`textContent`,
+/// DOM nodes for Leaflet's tooltips and popups), never as HTML.
 const MAP_JS: &str = r#"(function(){
 const el=document.getElementById('map'),status=document.getElementById('map-status');
 const map=L.map(el,{zoomSnap:0.5,minZoom:3,maxZoom:14,center:[48.3,37.8],zoom:6});window.truceMap=map;
@@ -950,7 +951,7 @@ async function showView(id){
   const g=await json('/v1/boundaries/'+encodeURIComponent(id));
   if(countries)map.removeLayer(countries);
   countries=L.geoJSON(g,{pane:'countries',style:f=>({className:'country country-'+f.properties.id,color:'#666',weight:1,fillColor:f.properties.id==='804'?'#fff4cc':'#f1f1ec',fillOpacity:1}),
-    onEachFeature:(f,l)=>l.bindTooltip(f.properties.name,{sticky:true})}).addTo(map);
+    onEachFeature:(f,l)=>l.bindTooltip(()=>text('span',f.properties.name),{sticky:true})}).addTo(map);
   el.dataset.view=id;el.dataset.shown=id;
   const lv=document.getElementById('legend-view');if(lv)lv.textContent='Boundaries: '+id+' (Ukraine shaded yellow).';
 }
@@ -1002,7 +1003,7 @@ function apply(){
     await showView(el.dataset.view);
     const zs=await json('/v1/zones');legend(zs);
     zones=L.geoJSON(zs,{pane:'zones',style:f=>{const line=f.geometry.type==='LineString',buffer=!!f.properties.km;return {className:'zone zone-'+f.properties.kind+(line?' zone-line':' zone-area'),color:colour(f.properties.kind),stroke:!buffer,weight:line?3:1,fillOpacity:buffer?0.07:0.05,fillRule:'nonzero',dashArray:f.properties.kind==='contact_line'?null:'6 4'};},
-      onEachFeature:(f,l)=>l.bindTooltip(f.properties.name+(f.properties.km?' ('+f.properties.km+' km)':''),{sticky:true})}).addTo(map);
+      onEachFeature:(f,l)=>l.bindTooltip(()=>text('span',f.properties.name+(f.properties.km?' ('+f.properties.km+' km)':'')),{sticky:true})}).addTo(map);
     const g=await json('/v1/export?format=geojson');features=g.features;
     for(const f of features){const p=f.properties,[lon,lat]=f.geometry.coordinates;
       const icon=L.divIcon({className:'obs obs-'+p.verification,html:'',iconSize:[14,14]});
