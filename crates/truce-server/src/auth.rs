@@ -78,6 +78,7 @@ endpoints! {
     PositionForm => "GET" "/ui/scenarios/{slug}/positions" [Mediator, Analyst] "The form that adds a position, or corrects one (`?line=N`).";
     SavePosition => "POST" "/ui/scenarios/{slug}/positions" [Mediator, Analyst] "Adds or corrects a position from the form: checked as the CLI checks a scenario, saved as a new version, or sent back with each diagnostic beside its field.";
     PreferencesPage => "GET" "/ui/scenarios/{slug}/preferences" [Mediator, PartyDelegate] "A party's confidential preferences form (weights, utilities, reservation value) with a live preview of the party's own utilities; a delegate's is its own party's, a mediator names one (`?party=`).";
+    DraftPage => "GET" "/ui/scenarios/{slug}/draft" [Mediator, Analyst] "The agreement drafted from one of the Table's packages (`?package=nash|maximin|ks|utilitarian`), as commitments, with its TOML.";
     VersionsPage => "GET" "/ui/scenarios/{slug}/versions" [Mediator, Analyst, PartyDelegate] "A scenario's versions, each with a line diff against the one before (`?version=N`).";
     StancePage => "GET" "/ui/scenarios/{slug}" [Mediator, Analyst, PartyDelegate] "The party × option stance matrix, citations one click away.";
     AnalysisPage => "GET" "/ui/scenarios/{slug}/analysis" [Mediator, Analyst, PartyDelegate] "Readings, blockers, concessions, bargaining solutions.";

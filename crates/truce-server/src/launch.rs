@@ -331,7 +331,7 @@ async fn launch<S: Store>(
             "\nTwo stories, kept apart:\n\
              \x20 1. The Table (2025): the seed scenario's 8 parties and their positions. Sign in at {url}/ui/login with the analyst's\n\
              \x20    token (or the mediator's, or a delegate's), then open {url}/ui/scenarios/ukraine-2025/analysis. The agreement\n\
-             \x20    drafted from its Nash package: {url}/v1/scenarios/ukraine-2025/draft?package=nash (analyst or mediator token).\n\
+             \x20    drafted from its Nash package: {url}/ui/scenarios/ukraine-2025/draft (analyst or mediator token).\n\
              \x20 2. The Watch (2015): the Minsk II package between UKR_GOV and ORDLO, monitored by a generated 60-day mission.\n\
              \x20    Anyone opens {url}/ui/agreement, {url}/ui/map and {url}/ui/log, and each entry's page with its proof.\n\
              \x20    Its key files are in {}: observer-1.key for the observe page (observer token), verifier-1.key for the\n\

@@ -242,6 +242,7 @@ pub(crate) async fn analysis<S: Store>(
         Err(e) => return error_page(e, Some(&c)),
     };
     let mediator = c.role() == truce_store::Role::Mediator;
+    let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     let body = st
         .heavy(move || {
@@ -251,7 +252,7 @@ pub(crate) async fn analysis<S: Store>(
             let frontier =
                 frontier_section(&s, &a, &slug, ask.plot.as_deref(), ask.reading.as_deref(), &ask);
             let catalogue = constraint_catalogue(&s, &a);
-            let view = AnalysisView { slug: &slug, confidential, mediator, query: &query };
+            let view = AnalysisView { slug: &slug, confidential, mediator, drafter, query: &query };
             Ok::<_, AppError>(analysis_body(&report, &view, &catalogue, frontier))
         })
         .await;
@@ -266,6 +267,8 @@ struct AnalysisView<'a> {
     slug: &'a str,
     confidential: bool,
     mediator: bool,
+    /// Whether the caller may draft an agreement (mediators and analysts).
+    drafter: bool,
     /// The page's own query string, for the links to the same document in other forms.
     query: &'a str,
 }
@@ -472,6 +475,13 @@ fn analysis_body(
         } }
         @for r in &report.readings {
             (reading_view(r))
+        }
+        @if view.drafter {
+            p {
+                "From a package to commitments: "
+                a href={ "/ui/scenarios/" (slug) "/draft?package=nash" } { "draft an agreement from the Nash package" }
+                " (or the maximin, Kalai–Smorodinsky or utilitarian one)."
+            }
         }
         h2 #robustness { "Robustness" }
         p { "How much of the answer survives what is unknown: each draw reads every unknown stance as a red line with the probability given, gives the parties random weights where they have none, and recomputes feasibility and the Nash package (red-lines reading, every position on file). It runs in the background while this page shows its progress." }

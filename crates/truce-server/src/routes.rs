@@ -67,6 +67,7 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::PositionForm => get(scenario_pages::position_form::<S>),
             Endpoint::SavePosition => post(scenario_pages::save_position::<S>),
             Endpoint::VersionsPage => get(scenario_pages::versions::<S>),
+            Endpoint::DraftPage => get(scenario_pages::draft_page::<S>),
             Endpoint::PreferencesPage => get(scenario_pages::preferences_form::<S>),
             Endpoint::Asset => get(handlers::asset),
             Endpoint::Zones => get(handlers::zones::<S>),

@@ -691,3 +691,69 @@ try{const files=await Promise.all([...document.getElementById('import-files').fi
   const j=await r.json().catch(()=>({}));if(!r.ok)throw new Error(j.error==='invalid input'?(j.diagnostics||[]).join('; '):(j.error||'HTTP '+r.status));
   out.textContent='Imported as version '+j.version+' of '+j.slug+': '+j.parties+' parties, '+j.issues+' issues.';location.href='/ui/scenarios/'+encodeURIComponent(j.slug)+'/versions';}
 catch(e){out.textContent='Not imported: '+e.message;}});"#;
+
+/// The agreement drafted from one of the Table's packages (default: Nash), as commitments a person can
+/// read, with the TOML it is: the bridge from the Table to the Accord. Drafting is the API's
+/// (`GET /v1/scenarios/{slug}/draft`); this page shows the same text.
+pub(crate) async fn draft_page<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    PageQuery(q): PageQuery<crate::table::DraftQuery>,
+) -> Response {
+    let package = q.package.clone().unwrap_or_else(|| "nash".into());
+    let text = match crate::table::drafted(&st, &c, &slug, q).await {
+        Ok(t) => t,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let (agreement, diags) = truce_accord::parse("draft.toml", &text);
+    let Some(a) = agreement else {
+        return error_page(
+            AppError::Internal(format!("the draft does not parse: {diags:?}")),
+            Some(&c),
+        );
+    };
+    let body = html! {
+        form method="get" {
+            label for="package" { "Package" } " "
+            select #package name="package" {
+                @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (p) } }
+            }
+            " " button type="submit" { "Draft" }
+        }
+        p {
+            "A draft of " strong { (a.title) } ", from the " (package) " package of " code { (slug) } ", day one "
+            (a.day_one) ". It is a starting text for the mediator, not the agreement the Watch monitors (that is "
+            a href="/ui/agreement" { "the agreement on file" } ")."
+        }
+        @for p in &a.provisions {
+            section.provision {
+                h2 { (p.number) ". " (p.title) }
+                @if let Some(q) = &p.quote { blockquote { (q) } }
+                @if p.commitments.is_empty() { p.muted { "No commitment a log can check." } }
+                @else {
+                    ul {
+                        @for k in &p.commitments {
+                            li {
+                                strong { (k.obligor) } " "
+                                (match k.modality { truce_accord::Modality::Must => "must", truce_accord::Modality::MustNot => "must not" })
+                                " " (k.action)
+                                @if let Some(d) = k.window.deadline_days { " (within " (d) " days)" }
+                                " " span.muted { "[" code { (k.id) } "]" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        details {
+            summary { "The draft as TOML" }
+            pre #draft-toml { (text) }
+        }
+        p.muted {
+            a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { "Download the TOML" }
+            "; check it with " code { "truce accord check" } "."
+        }
+    };
+    page(&st, &c, "Draft agreement", body).await
+}

@@ -477,11 +477,11 @@ pub(crate) async fn frontier<S: Store>(
     if as_svg { Ok(svg(truce_report::svg::frontier_svg(&report))) } else { json(&report) }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(crate) struct DraftQuery {
-    confidential: Option<bool>,
-    package: Option<String>,
-    day_one: Option<String>,
+    pub(crate) confidential: Option<bool>,
+    pub(crate) package: Option<String>,
+    pub(crate) day_one: Option<String>,
 }
 
 pub(crate) async fn draft<S: Store>(
@@ -490,8 +490,20 @@ pub(crate) async fn draft<S: Store>(
     Path(slug): Path<String>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, AppError> {
-    let confidential = confidential(&caller, q.confidential)?;
-    let scenario = load(&st, &slug, confidential).await?;
+    let text = drafted(&st, &caller, &slug, q).await?;
+    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response())
+}
+
+/// The agreement drafted from a package of scenario `slug` (default: the Nash package), as TOML: the
+/// one draft the API and the page show.
+pub(crate) async fn drafted<S: Store>(
+    st: &AppState<S>,
+    caller: &Caller,
+    slug: &str,
+    q: DraftQuery,
+) -> Result<String, AppError> {
+    let confidential = confidential(caller, q.confidential)?;
+    let scenario = load(st, slug, confidential).await?;
     let package = q.package.unwrap_or_else(|| "nash".to_string());
     let day_one = match &q.day_one {
         Some(d) => date("day_one", d)?,
@@ -506,7 +518,7 @@ pub(crate) async fn draft<S: Store>(
             Ok(truce_accord::draft(&scenario, &chosen, &package, day_one))
         })
         .await??;
-    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response())
+    Ok(text)
 }
 
 pub(crate) async fn check_agreement<S: Store>(

@@ -592,7 +592,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
     let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
     let overflow = "return [document.documentElement.scrollWidth, window.innerWidth];";
     let mut problems = Vec::new();
-    let pages: [(Role, &str, &str); 18] = [
+    let pages: [(Role, &str, &str); 19] = [
         (Role::Public, "login", "/ui/login"),
         (Role::Public, "entry", "/ui/entries/5"),
         (Role::Mediator, "home", "/"),
@@ -608,6 +608,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         (Role::Mediator, "scenarios", "/ui/scenarios"),
         (Role::Mediator, "position-form", "/ui/scenarios/ukraine-2025/positions"),
         (Role::Mediator, "versions", "/ui/scenarios/ukraine-2025/versions"),
+        (Role::Mediator, "draft", "/ui/scenarios/ukraine-2025/draft"),
         (Role::Observer, "observe", "/ui/observe"),
         (Role::PartyDelegate, "preferences", "/ui/scenarios/ukraine-2025/preferences"),
         (Role::PartyDelegate, "entry-delegate", "/ui/entries/20"),

@@ -249,6 +249,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
             ("/ui/scenarios/ukraine-2025/positions".into(), b"party=RUS".to_vec())
         }
         Endpoint::VersionsPage => ("/ui/scenarios/ukraine-2025/versions".into(), vec![]),
+        Endpoint::DraftPage => ("/ui/scenarios/ukraine-2025/draft".into(), vec![]),
         Endpoint::PreferencesPage => ("/ui/scenarios/ukraine-2025/preferences".into(), vec![]),
         Endpoint::Zones => ("/v1/zones".into(), vec![]),
         Endpoint::Boundaries => ("/v1/boundaries/visionscarto-1.0.0".into(), vec![]),

@@ -85,6 +85,10 @@ fn the_demo_runs_from_an_empty_directory() {
     assert!(said.contains(&keys.display().to_string()), "{said}");
     let (status, body) = get("/v1/scenarios/ukraine-2025/draft?package=nash");
     assert_eq!(status, 200, "{body}");
+    assert!(said.contains("/ui/scenarios/ukraine-2025/draft"), "{said}");
+    let (status, page) = get("/ui/scenarios/ukraine-2025/draft");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Draft agreement") && page.contains(" must "), "{page}");
     let (status, body) = get("/v1/scenarios");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("ukraine-2025"), "{body}");
