@@ -87,9 +87,10 @@ pub(crate) async fn analyze_scenario<S: Store>(
     Ok(([(header::CONTENT_TYPE, kind)], bytes).into_response())
 }
 
+/// `?party=`: the party a mediator acts for (a delegate's is its own).
 #[derive(Deserialize)]
 pub(crate) struct PartyQuery {
-    party: Option<String>,
+    pub(crate) party: Option<String>,
 }
 
 pub(crate) async fn submit_preferences<S: Store>(

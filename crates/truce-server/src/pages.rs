@@ -1401,15 +1401,10 @@ pub(crate) async fn entry<S: Store>(
     };
     let (author, observation, refused, delegate_parties) = facts;
     let own_party = c.user.as_ref().and_then(|u| u.party.clone());
-    let data = serde_json::json!({
-        "index": index,
-        "entry": proved.to_json()["entry"],
-        "proof": proved.to_json()["proof"],
-        "checkpoint": proved.file.checkpoint.to_text(),
-        "vkey": w.vkey(),
-    })
-    .to_string()
-    .replace('<', "\\u003c");
+    // The proof endpoint's document, with the key to check its checkpoint against.
+    let mut data = proved.to_json();
+    data["vkey"] = w.vkey().into();
+    let data = data.to_string().replace('<', "\\u003c");
     let fields: Vec<(String, String)> = match &decoded {
         Ok(e) => match serde_json::to_value(&e.body) {
             Ok(serde_json::Value::Object(m)) => m

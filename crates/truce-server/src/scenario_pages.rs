@@ -536,11 +536,6 @@ pub(crate) async fn versions<S: Store>(
     page(&st, &c, &format!("Versions of {slug}"), body).await
 }
 
-#[derive(Deserialize)]
-pub(crate) struct PartyAsk {
-    party: Option<String>,
-}
-
 /// A party's confidential preferences: a weight per issue, a utility per option, a reservation value,
 /// with a live preview of the party's own utilities (each issue's share, each option's contribution,
 /// and what the public analysis's Nash package would be worth to it). A delegate fills in its own
@@ -550,7 +545,7 @@ pub(crate) async fn preferences_form<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<PartyAsk>,
+    PageQuery(q): PageQuery<crate::handlers::PartyQuery>,
 ) -> Response {
     let (_, s) = match latest(&st, &slug).await {
         Ok(x) => x,

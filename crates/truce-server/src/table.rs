@@ -363,6 +363,17 @@ async fn robust_job<S: Store>(
     Ok((scenario, parties, options))
 }
 
+/// One robustness run and its report (the ten most frequent packages), `progress` told of each draw.
+fn robustness_run(
+    scenario: &Scenario,
+    parties: &[PartyIx],
+    options: truce_table::RobustOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> truce_report::report::RobustnessReport {
+    let r = truce_table::robustness(scenario, parties, options, 10, progress);
+    truce_report::report::robustness_report(scenario, &r)
+}
+
 /// The same robustness run as `GET …/robust`, as server-sent events: `progress` (`{done, draws}`)
 /// about four times a second while it runs, then one `result` (the report) or `error`. The run is
 /// heavy work like any other (bounded, stopped at the deadline) and stops when the client goes away.
@@ -382,10 +393,9 @@ pub(crate) async fn robust_stream<S: Store>(
     let job = Box::pin(async move {
         state
             .heavy(move || {
-                let r = truce_table::robustness(&scenario, &parties, options, 10, &|n| {
+                robustness_run(&scenario, &parties, options, &|n| {
                     counter.fetch_add(n, Ordering::Relaxed);
-                });
-                truce_report::report::robustness_report(&scenario, &r)
+                })
             })
             .await
     });
@@ -420,12 +430,7 @@ pub(crate) async fn robust<S: Store>(
     Query(q): Query<RobustQuery>,
 ) -> Result<Response, AppError> {
     let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
-    let report = st
-        .heavy(move || {
-            let r = truce_table::robustness(&scenario, &parties, options, 10, &|_| {});
-            truce_report::report::robustness_report(&scenario, &r)
-        })
-        .await?;
+    let report = st.heavy(move || robustness_run(&scenario, &parties, options, &|_| {})).await?;
     json(&report)
 }
 

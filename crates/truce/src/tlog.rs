@@ -178,19 +178,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
         LogCommand::Audit { dir, vkey, since, witnesses, quorum } => {
-            let remote = dir.starts_with("http://") || dir.starts_with("https://");
-            let vkey_path = match (vkey, remote) {
-                (Some(v), _) => v,
-                (None, false) => Path::new(&dir).join(LOG_VKEY),
-                (None, true) => bail!("--vkey is required to audit a log by URL"),
-            };
-            let key = NoteVerifier::parse(&read_text(&vkey_path)?)
-                .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
-            let reader: Box<dyn truce_tlog::client::TileReader + Sync> = if remote {
-                Box::new(HttpReader::new(&dir))
-            } else {
-                Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(&dir) })
-            };
+            let (key, reader) = published_log(&dir, vkey.as_deref(), "audit")?;
             let reader = reader.as_ref();
             let (note, checkpoint) = truce_tlog::client::signed_checkpoint(reader, &key)
                 .with_context(|| format!("{dir}: checkpoint"))?;
@@ -260,22 +248,7 @@ pub fn run_log(command: LogCommand) -> anyhow::Result<String> {
             Ok(out)
         }
         LogCommand::Prove { dir, index, vkey, output, entry } => {
-            let remote = dir.starts_with("http://") || dir.starts_with("https://");
-            let vkey_path = match (vkey, remote) {
-                (Some(v), _) => v,
-                (None, false) => Path::new(&dir).join(LOG_VKEY),
-                (None, true) => bail!(
-                    "--vkey is required to prove from a URL: fetch {}/vkey once and check it with the log's operator",
-                    dir.trim_end_matches('/')
-                ),
-            };
-            let key = NoteVerifier::parse(&read_text(&vkey_path)?)
-                .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
-            let reader: Box<dyn truce_tlog::client::TileReader + Sync> = if remote {
-                Box::new(HttpReader::new(&dir))
-            } else {
-                Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(&dir) })
-            };
+            let (key, reader) = published_log(&dir, vkey.as_deref(), "prove entries of")?;
             let (note, checkpoint) = truce_tlog::client::signed_checkpoint(reader.as_ref(), &key)
                 .with_context(|| format!("{dir}: checkpoint"))?;
             let (file, bytes) =
@@ -395,18 +368,22 @@ impl truce_tlog::client::TileReader for HttpReader {
     }
 }
 
-/// Every entry of the log at `dir` (a directory or an `http(s)://` prefix) up to its signed checkpoint,
-/// each tile authenticated against the checkpoint, which must verify with the log's key (`vkey`, or
-/// `DIR/log.vkey`).
-pub fn verified_entries(
+/// The log at `dir` (a directory or an `http(s)://` prefix) and the key it must be signed with: `vkey`,
+/// or `DIR/log.vkey` for a directory. A URL needs `--vkey`: a key fetched from the log itself would
+/// prove nothing. `verb` says what the key is needed for, in the error.
+fn published_log(
     dir: &str,
     vkey: Option<&Path>,
-) -> anyhow::Result<(Checkpoint, Vec<Vec<u8>>)> {
+    verb: &str,
+) -> anyhow::Result<(NoteVerifier, Box<dyn truce_tlog::client::TileReader + Sync>)> {
     let remote = dir.starts_with("http://") || dir.starts_with("https://");
     let vkey_path = match (vkey, remote) {
         (Some(v), _) => v.to_path_buf(),
         (None, false) => Path::new(dir).join(LOG_VKEY),
-        (None, true) => bail!("--vkey is required to read a log by URL"),
+        (None, true) => bail!(
+            "--vkey is required to {verb} a log by URL: fetch {}/vkey once and check it with the log's operator",
+            dir.trim_end_matches('/')
+        ),
     };
     let key = NoteVerifier::parse(&read_text(&vkey_path)?)
         .map_err(|e| format_err!("{}: {e}", vkey_path.display()))?;
@@ -415,6 +392,17 @@ pub fn verified_entries(
     } else {
         Box::new(truce_tlog::fs::DirReader { root: PathBuf::from(dir) })
     };
+    Ok((key, reader))
+}
+
+/// Every entry of the log at `dir` (a directory or an `http(s)://` prefix) up to its signed checkpoint,
+/// each tile authenticated against the checkpoint, which must verify with the log's key (`vkey`, or
+/// `DIR/log.vkey`).
+pub fn verified_entries(
+    dir: &str,
+    vkey: Option<&Path>,
+) -> anyhow::Result<(Checkpoint, Vec<Vec<u8>>)> {
+    let (key, reader) = published_log(dir, vkey, "read")?;
     let (_, checkpoint) = truce_tlog::client::signed_checkpoint(reader.as_ref(), &key)
         .with_context(|| format!("{dir}: checkpoint"))?;
     let verifier = TileVerifier::new(reader.as_ref(), &checkpoint)?;

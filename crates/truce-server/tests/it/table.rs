@@ -316,8 +316,15 @@ async fn a_genius_folder_imports_as_a_scenario() {
     let (status, body) =
         post("uni", serde_json::json!({"files": pool, "profiles": ["1", "2", "3"]})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Bounds: more files than a folder holds, or a body larger than the server reads.
+    let many: Vec<Value> =
+        (0..101).map(|i| serde_json::json!({"name": format!("{i}.xml"), "text": ""})).collect();
+    let huge = serde_json::json!({"files": [{"name": "big.xml", "text": "x".repeat(3 << 20)}]});
+    let (status, _) = post("bad", huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     for (body, says) in [
         (serde_json::json!({"files": []}), "expected 1 to 100 files"),
+        (serde_json::json!({"files": many}), "got 101"),
         (
             serde_json::json!({"files": [{"name": "x.xml", "text": "<nothing/>"}]}),
             "exactly one domain file",
