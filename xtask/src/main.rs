@@ -6,6 +6,9 @@
 //!   `cargo-deny` when missing), then runs `cargo test --workspace`, and ends with one summary line,
 //!   `tests: N passed, M failed`.
 //! - `cargo xtask fuzz-build`: build every fuzz target.
+//! - `cargo xtask with-services COMMAND…`: run one command with the test services up (a throwaway
+//!   PostgreSQL cluster and a Garage node on loopback) and their variables set, e.g.
+//!   `cargo xtask with-services cargo test -p truce-tlog-shared`.
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
 //! - `cargo xtask golden`: rewrites the golden files of every report (`crates/truce-report/tests/golden/`)
 //!   from the current code; review the diff before committing it.
@@ -27,12 +30,15 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail, format_err};
 
+mod garage;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     match args.first().map(String::as_str) {
         Some("test") => test(&root, &args[1..]),
         Some("fuzz-build") => fuzz_build(&root),
+        Some("with-services") => with_services(&root, &args[1..]),
         Some("golden") => run(Command::new(env!("CARGO"))
             .current_dir(&root)
             .env("UPDATE_EXPECT", "1")
@@ -115,9 +121,11 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     doc_and_deny(root)?;
     ensure_chromium()?;
     let postgres = Postgres::start()?;
+    let garage = garage::Garage::start()?;
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(root).args(["test", "--workspace"]).args(extra).stdout(Stdio::piped());
     cmd.env("TRUCE_TEST_POSTGRES_URL", postgres.url());
+    cmd.envs(garage.env());
     // Show what passing tests print: the conformance suite prints how many references it checked.
     if !extra.iter().any(|a| a == "--") {
         cmd.args(["--", "--show-output"]);
@@ -135,6 +143,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         }
     }
     let status = child.wait()?;
+    drop(garage);
     drop(postgres);
     println!("tests: {passed} passed, {failed} failed");
     if !status.success() || failed > 0 {
@@ -142,6 +151,28 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     }
     if passed == 0 {
         bail!("no test ran");
+    }
+    Ok(())
+}
+
+/// Runs one command with the test suite's services up (PostgreSQL, Garage) and their variables set:
+/// `cargo xtask with-services cargo test -p truce-tlog-shared`.
+fn with_services(root: &Path, command: &[String]) -> anyhow::Result<()> {
+    let (program, args) =
+        command.split_first().context("usage: cargo xtask with-services COMMAND [ARGS…]")?;
+    let postgres = Postgres::start()?;
+    let garage = garage::Garage::start()?;
+    let status = Command::new(program)
+        .current_dir(root)
+        .args(args)
+        .env("TRUCE_TEST_POSTGRES_URL", postgres.url())
+        .envs(garage.env())
+        .status()
+        .with_context(|| format!("cannot start {program}"))?;
+    drop(garage);
+    drop(postgres);
+    if !status.success() {
+        bail!("{program} failed with {status}");
     }
     Ok(())
 }

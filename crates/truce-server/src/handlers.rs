@@ -362,7 +362,9 @@ async fn admit<S: Store>(
         }
         crate::watch::Refusal::Rules(e) => AppError::Forbidden(e.to_string()),
         crate::watch::Refusal::Pushback => AppError::Pushback,
-        crate::watch::Refusal::Unavailable(m) => AppError::Unavailable(m),
+        crate::watch::Refusal::Unavailable(m) | crate::watch::Refusal::Follower(m) => {
+            AppError::Unavailable(m)
+        }
     })?;
     Ok((receipt, index, entry))
 }
@@ -651,7 +653,7 @@ pub(crate) async fn tile<S: Store>(
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
     let partial = full.contains(".p/");
-    let data = w.tile(&tile.path(), !partial).map_err(|_| AppError::NotFound)?;
+    let data = w.tile(&tile.path(), !partial).await.map_err(|_| AppError::NotFound)?;
     let data = Bytes::from(data.as_ref().clone());
     // Full tiles never change: cache them for ever. Partial tiles are superseded as the log grows.
     let cache = if partial { "max-age=60" } else { "public, max-age=31536000, immutable" };
@@ -674,7 +676,7 @@ pub(crate) async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppE
              # HELP truce_observations Observations on the log.\n# TYPE truce_observations gauge\ntruce_observations {observations}\n\
              # HELP truce_entries_refused Entries the log's rules refused.\n# TYPE truce_entries_refused gauge\ntruce_entries_refused {refused}\n\
              # HELP truce_ready Whether the log accepts writes (0 after a storage fault, until recovered).\n# TYPE truce_ready gauge\ntruce_ready {}\n",
-            w.sequencer().pending(),
+            w.pending(),
             u8::from(w.ready().is_ok())
         ));
     }

@@ -29,6 +29,11 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` for PostgreSQL; absent for SQLite in the data directory.
     pub database_url: Option<String>,
+    /// Where the log's tiles live when several servers share it: `s3://bucket/prefix` (the `AWS_*`
+    /// variables give the endpoint, region and credentials) or `file:///directory`. Needs a PostgreSQL
+    /// `database_url`, which then also holds the log's record, checkpoint, journal and lease. Absent:
+    /// the log is a directory in the data directory, written by this server alone.
+    pub storage_url: Option<String>,
     /// The agreement the mission monitors (TOML); absent for the embedded Minsk II.
     pub agreement: Option<PathBuf>,
     /// Witnesses this server hosts: each subdirectory is one made by `truce witness init`, served at
@@ -52,6 +57,7 @@ impl std::fmt::Debug for Config {
             .field("metrics_listen", &self.metrics_listen)
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field("storage_url", &self.storage_url)
             .field("agreement", &self.agreement)
             .field("witnesses", &self.witnesses)
             .field("witness_peers", &self.witness_peers)
@@ -69,6 +75,7 @@ impl Default for Config {
             metrics_listen: "127.0.0.1:9090".into(),
             data_dir: PathBuf::from("truce-data"),
             database_url: None,
+            storage_url: None,
             agreement: None,
             witnesses: None,
             witness_peers: None,
@@ -101,6 +108,7 @@ impl Config {
             ("TRUCE_METRICS_LISTEN", "metrics_listen"),
             ("TRUCE_DATA_DIR", "data_dir"),
             ("TRUCE_DATABASE_URL", "database_url"),
+            ("TRUCE_STORAGE_URL", "storage_url"),
             ("TRUCE_AGREEMENT", "agreement"),
             ("TRUCE_WITNESSES", "witnesses"),
             ("TRUCE_WITNESS_PEERS", "witness_peers"),
@@ -120,6 +128,12 @@ impl Config {
             "metrics_listen" => self.metrics_listen = s.into(),
             "data_dir" => self.data_dir = s.into(),
             "database_url" => self.database_url = Some(s.into()),
+            "storage_url" => {
+                if !(s.starts_with("s3://") || s.starts_with("file:///")) {
+                    bail!("storage_url {s:?}: expected s3://bucket/prefix or file:///directory");
+                }
+                self.storage_url = Some(s.into())
+            }
             "agreement" => self.agreement = Some(s.into()),
             "witnesses" => self.witnesses = Some(s.into()),
             "witness_peers" => self.witness_peers = Some(s.into()),
@@ -137,7 +151,7 @@ impl Config {
                 self.basemap_url = Some(s.into())
             }
             other => bail!(
-                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, agreement, witnesses, witness_peers, public_url, basemap_url"
+                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, agreement, witnesses, witness_peers, public_url, basemap_url"
             ),
         }
         Ok(())
@@ -293,12 +307,47 @@ async fn launch<S: Store>(
     if demo_tokens.is_some() && !layout::is_log(&log_dir) {
         demo_log(&store, config, (&agreement_name, &agreement_text)).await?;
     }
+    if config.storage_url.is_some() && !layout::is_log(&log_dir) {
+        bail!(
+            "{} holds no log key. Servers sharing a log sign with one key: create it once with `truce log init DIR` and copy DIR to {} on every server",
+            log_dir.display(),
+            log_dir.display()
+        );
+    }
     if !layout::is_log(&log_dir) {
         layout::init_log(&log_dir, "truce.example/mission")?;
     }
     let signer = layout::log_signer(&log_dir)?;
-    let watch = crate::Watch::open(&log_dir, signer, &agreement_text, crate::default_sequencer())
-        .map_err(|e| format_err!("{}: {e}", log_dir.display()))?;
+    let watch = match &config.storage_url {
+        None => crate::Watch::open(&log_dir, signer, &agreement_text, crate::default_sequencer())
+            .map_err(|e| format_err!("{}: {e}", log_dir.display()))?,
+        Some(url) => {
+            let database = config.database_url.as_deref().filter(|u| u.starts_with("postgres")).context(
+                "storage_url needs a PostgreSQL database_url: it holds the shared log's record, journal and lease",
+            )?;
+            let origin = signer.name.clone();
+            let shared = tokio::task::block_in_place(|| {
+                truce_tlog_shared::Shared::connect(url, database, &origin)
+            })
+            .map_err(|e| format_err!("the shared log at {url}: {e}"))?;
+            // Other servers and their clients find the writer by this name.
+            let name =
+                config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+            say(&format!(
+                "the log is shared ({url}); this server ({name}) writes it while it holds the sequencing lease"
+            ));
+            tokio::task::block_in_place(|| {
+                crate::Watch::open_shared(
+                    shared,
+                    &name,
+                    signer,
+                    &agreement_text,
+                    crate::default_sequencer(),
+                )
+            })
+            .map_err(|e| format_err!("the shared log at {url}: {e}"))?
+        }
+    };
     let mut state = crate::AppState::new(store, Some(watch));
     state.witnesses = witnesses(config, demo_tokens.is_some(), say)?;
     state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));

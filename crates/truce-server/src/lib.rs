@@ -503,13 +503,13 @@ pub fn metrics_router<S: Store>(state: Arc<AppState<S>>) -> Router {
 pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError> {
     let Some(w) = &state.watch else { return Ok(0) };
     let from = state.store.indexed_size().await? as u64;
-    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&w.sequencer().checkpoint().text)
+    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&w.checkpoint().text)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     if from >= checkpoint.size {
         return Ok(0);
     }
-    let dir = w.dir.clone();
-    let entries = tokio::task::spawn_blocking(move || watch::read_raw(&dir, &checkpoint, from))
+    let store = w.store.clone();
+    let entries = tokio::task::spawn_blocking(move || watch::read_raw(&store, &checkpoint, from))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)?;

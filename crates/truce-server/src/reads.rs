@@ -93,8 +93,8 @@ pub(crate) async fn proved<S: Store>(st: &AppState<S>, index: u64) -> Result<Pro
                 checkpoint.size
             )));
         }
-        let reader = truce_tlog::fs::DirReader { root: w.dir.clone() };
-        let (file, entry) = truce_tlog::client::prove(&reader, &note, &checkpoint, index)
+        let reader = w.store.reader();
+        let (file, entry) = truce_tlog::client::prove(reader.as_ref(), &note, &checkpoint, index)
             .map_err(|e| AppError::Internal(format!("the proof of entry {index}: {e}")))?;
         Ok(Proved { file, entry, size: checkpoint.size })
     })

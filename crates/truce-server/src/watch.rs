@@ -19,6 +19,19 @@
 //! durable view whatever the log holds beyond it (entries whose acknowledgement the fault cut off),
 //! rebuilds the writer's view from the durable one, and starts a new sequencer. Writing resumes without
 //! a restart.
+//!
+//! # One writer among several servers
+//!
+//! On shared storage ([`LogStore::Shared`]: tiles in a bucket, the tree's record, checkpoint and
+//! journal in PostgreSQL) several servers serve one log, and only the holder of the sequencing lease
+//! writes. A lease thread renews the lease every [`LEASE_TICK`] (it lives [`LEASE_TTL`]) or tries to
+//! take it. A server that holds no lease is a **follower**: it refuses submissions (503, naming the
+//! writer), and follows the log: it reads the stored checkpoint, checks its signature and that it
+//! extends the one it served before (a consistency proof from the bucket's tiles), and applies the
+//! new entries to its durable view. A follower that takes the lease is **promoted**: it opens the
+//! log, which integrates the journal the old writer left (every entry it acknowledged), applies what
+//! its view lacks, and starts a sequencer. A writer that cannot renew is **demoted** at once; even
+//! before it notices, PostgreSQL refuses its writes (the fencing token).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,10 +39,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, mpsc};
 use std::time::Duration;
 
+use truce_tlog::client::TileReader;
 use truce_tlog::log::Log;
-use truce_tlog::note::NoteSigner;
+use truce_tlog::note::{Note, NoteSigner};
 use truce_tlog::sequencer::{Receipt, Sequencer, SequencerConfig};
 use truce_tlog::storage::{FsStorage, Storage};
+use truce_tlog_shared::{Shared, SharedStorage};
 use truce_watch::compliance::Compliance;
 use truce_watch::entry::Entry;
 use truce_watch::registry::Registry;
@@ -42,6 +57,83 @@ type TileCache = (usize, std::collections::HashMap<String, Arc<Vec<u8>>>);
 /// How many bytes of full tiles a server keeps in memory for the read path.
 pub const TILE_CACHE_BYTES: usize = 64 << 20;
 
+/// How long the sequencing lease lives without renewal: the longest a dead writer holds up writing.
+pub const LEASE_TTL: Duration = Duration::from_secs(2);
+
+/// How often the lease thread renews (or tries to take) the lease, and a follower looks for a new
+/// checkpoint.
+pub const LEASE_TICK: Duration = Duration::from_millis(250);
+
+/// Where the log lives.
+#[derive(Clone, Debug)]
+pub enum LogStore {
+    /// A directory of this machine (tiles, checkpoint, journal, record): one server.
+    Dir(PathBuf),
+    /// A bucket and a PostgreSQL database shared by several servers (see the module docs); the
+    /// `String` is this server's name in the lease (where it can be reached).
+    Shared(Shared, String),
+}
+
+/// Either storage, for the one generic log writer.
+pub(crate) enum AnyStorage {
+    Fs(FsStorage),
+    Shared(SharedStorage),
+}
+
+impl TileReader for AnyStorage {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.read(path),
+            AnyStorage::Shared(s) => s.read(path),
+        }
+    }
+}
+
+impl Storage for AnyStorage {
+    fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.stage(path, data),
+            AnyStorage::Shared(s) => s.stage(path, data),
+        }
+    }
+    fn commit(&mut self) -> Result<(), truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.commit(),
+            AnyStorage::Shared(s) => s.commit(),
+        }
+    }
+    fn append(&mut self, path: &str, data: &[u8]) -> Result<(), truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.append(path, data),
+            AnyStorage::Shared(s) => s.append(path, data),
+        }
+    }
+    fn remove(&mut self, path: &str) -> Result<(), truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.remove(path),
+            AnyStorage::Shared(s) => s.remove(path),
+        }
+    }
+    fn list(&self, dir: &str) -> Result<Vec<String>, truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.list(dir),
+            AnyStorage::Shared(s) => s.list(dir),
+        }
+    }
+    fn try_clone(&self) -> Result<Self, truce_tlog::Error> {
+        Ok(match self {
+            AnyStorage::Fs(s) => AnyStorage::Fs(s.try_clone()?),
+            AnyStorage::Shared(s) => AnyStorage::Shared(s.try_clone()?),
+        })
+    }
+    fn clean(&mut self) -> Result<usize, truce_tlog::Error> {
+        match self {
+            AnyStorage::Fs(s) => s.clean(),
+            AnyStorage::Shared(s) => s.clean(),
+        }
+    }
+}
+
 /// What the applier thread is told.
 enum Apply {
     /// An entry acknowledged as durable at this index.
@@ -52,16 +144,21 @@ enum Apply {
 
 /// The observation log this server writes, and the compliance of its agreement, kept up to date.
 pub struct Watch {
-    /// The log's directory (tiles, checkpoint).
-    pub dir: PathBuf,
+    /// Where the log lives.
+    pub store: LogStore,
     /// The agreement's TOML.
     pub agreement_text: String,
     signer: NoteSigner,
     config: SequencerConfig,
     /// While set, the log's storage fails every write (tests and drills simulate a failing disk).
     fault_switch: Option<Arc<AtomicBool>>,
-    /// The group-commit writer; replaced when the log is reopened after a fault.
-    sequencer: Mutex<Arc<Sequencer>>,
+    /// The group-commit writer; replaced when the log is reopened after a fault; `None` while this
+    /// server follows another's writing (shared storage only).
+    sequencer: Mutex<Option<Arc<Sequencer>>>,
+    /// The newest checkpoint a follower has checked and applied.
+    followed: Mutex<Note>,
+    /// Who holds the sequencing lease, as last seen (shared storage only).
+    writer: Mutex<Option<String>>,
     /// The writer's view: the log's rules over every entry queued. Only submissions lock it.
     checker: Mutex<Registry>,
     /// The durable view: compliance over every durable entry, in log order.
@@ -87,14 +184,31 @@ pub enum Refusal {
     Pushback,
     /// Writing is stopped after a storage fault; recovery is under way.
     Unavailable(String),
+    /// Another server writes the log (shared storage): the message names it.
+    Follower(String),
 }
 
-fn storage(dir: &Path, switch: &Option<Arc<AtomicBool>>) -> Result<FsStorage, String> {
-    let s = FsStorage::open(dir).map_err(|e| e.to_string())?;
-    Ok(match switch {
-        Some(sw) => s.with_fault_switch(sw.clone()),
-        None => s,
-    })
+fn storage(store: &LogStore, switch: &Option<Arc<AtomicBool>>) -> Result<AnyStorage, String> {
+    match store {
+        LogStore::Dir(dir) => {
+            let s = FsStorage::open(dir).map_err(|e| e.to_string())?;
+            Ok(AnyStorage::Fs(match switch {
+                Some(sw) => s.with_fault_switch(sw.clone()),
+                None => s,
+            }))
+        }
+        LogStore::Shared(shared, _) => Ok(AnyStorage::Shared(shared.storage())),
+    }
+}
+
+impl LogStore {
+    /// A reader of the log's files (tiles, bundles, checkpoint), for one use.
+    pub fn reader(&self) -> Box<dyn TileReader + Send> {
+        match self {
+            LogStore::Dir(dir) => Box::new(truce_tlog::fs::DirReader { root: dir.clone() }),
+            LogStore::Shared(shared, _) => Box::new(shared.storage()),
+        }
+    }
 }
 
 impl Watch {
@@ -116,24 +230,63 @@ impl Watch {
         config: SequencerConfig,
         fault_switch: Option<Arc<AtomicBool>>,
     ) -> Result<Arc<Watch>, String> {
-        let (agreement, diags) = truce_accord::parse("agreement.toml", agreement_text);
-        let agreement = agreement
-            .ok_or_else(|| diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
-        // The server holds one agreement for its whole life; compliance borrows it.
-        let agreement: &'static truce_accord::Agreement = Box::leak(Box::new(agreement));
-        let storage = storage(dir, &fault_switch)?;
+        let store = LogStore::Dir(dir.to_path_buf());
+        let storage = storage(&store, &fault_switch)?;
         let log = if dir.join(truce_tlog::log::STATE_PATH).exists() {
             Log::open(storage, signer.clone()).map_err(|e| e.to_string())?
         } else {
             Log::create(storage, signer.clone()).map_err(|e| e.to_string())?
         };
-        let mut compliance = Compliance::new(agreement);
-        let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&log.checkpoint().text)
+        let watch = Watch::new(store, signer, agreement_text, config, fault_switch)?;
+        watch.catch_up(&log.checkpoint().clone())?;
+        watch.start_writing(log)?;
+        Ok(watch)
+    }
+
+    /// Serves the log on shared storage, among other servers: a follower at first, which takes the
+    /// sequencing lease when it is free (see the module docs). The first holder creates the log.
+    /// `signer` must be the log's key: a stored checkpoint it did not sign is refused.
+    pub fn open_shared(
+        shared: Shared,
+        name: &str,
+        signer: NoteSigner,
+        agreement_text: &str,
+        config: SequencerConfig,
+    ) -> Result<Arc<Watch>, String> {
+        let store = LogStore::Shared(shared, name.to_string());
+        let watch = Watch::new(store, signer, agreement_text, config, None)?;
+        watch.follow()?;
+        watch.lease_tick();
+        let w = Arc::downgrade(&watch);
+        std::thread::Builder::new()
+            .name("truce-lease".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(LEASE_TICK);
+                    let Some(watch) = w.upgrade() else { break };
+                    watch.lease_tick();
+                }
+            })
             .map_err(|e| e.to_string())?;
-        for_each_entry(dir, &checkpoint, 0, &mut |_, e| compliance.apply(e))?;
+        Ok(watch)
+    }
+
+    /// A watch with an empty durable view and no writer.
+    fn new(
+        store: LogStore,
+        signer: NoteSigner,
+        agreement_text: &str,
+        config: SequencerConfig,
+        fault_switch: Option<Arc<AtomicBool>>,
+    ) -> Result<Arc<Watch>, String> {
+        let (agreement, diags) = truce_accord::parse("agreement.toml", agreement_text);
+        let agreement = agreement
+            .ok_or_else(|| diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
+        // The server holds one agreement for its whole life; compliance borrows it.
+        let agreement: &'static truce_accord::Agreement = Box::leak(Box::new(agreement));
+        let compliance = Compliance::new(agreement);
         let checker = compliance.registry().clone();
-        let sequencer = Sequencer::start(log, config).map_err(|e| e.to_string())?;
-        let applied = Arc::new(std::sync::atomic::AtomicU64::new(compliance.registry().size));
+        let applied = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let state = Arc::new(RwLock::new(compliance));
         let (applier, jobs) = mpsc::channel::<Apply>();
         let (view, size) = (state.clone(), applied.clone());
@@ -142,12 +295,14 @@ impl Watch {
             .spawn(move || apply_durable(&view, &size, jobs))
             .map_err(|e| e.to_string())?;
         Ok(Arc::new(Watch {
-            dir: dir.to_path_buf(),
+            store,
             agreement_text: agreement_text.to_string(),
             signer,
             config,
             fault_switch,
-            sequencer: Mutex::new(Arc::new(sequencer)),
+            sequencer: Mutex::new(None),
+            followed: Mutex::new(Note { text: String::new(), signatures: Vec::new() }),
+            writer: Mutex::new(None),
             checker: Mutex::new(checker),
             state,
             applier,
@@ -158,19 +313,172 @@ impl Watch {
         }))
     }
 
+    /// Applies to the durable view every entry of the log up to `note`'s checkpoint that it lacks,
+    /// each authenticated against that checkpoint.
+    fn catch_up(&self, note: &Note) -> Result<(), String> {
+        let checkpoint =
+            truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_err(|e| e.to_string())?;
+        // Everything reported durable so far first: the applier may hold some.
+        self.sync();
+        let have = self.applied();
+        if have < checkpoint.size {
+            let missing = read_raw(&self.store, &checkpoint, have)?;
+            let mut state = self.state.write().map_err(|_| "state lock poisoned".to_string())?;
+            for (index, bytes) in missing {
+                if index == state.registry().size {
+                    state.apply(&bytes);
+                }
+            }
+            self.applied.store(state.registry().size, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// Starts the sequencer over `log`, with the writer's view rebuilt from the durable one.
+    fn start_writing(&self, log: Log<AnyStorage>) -> Result<(), String> {
+        let mut checker = self.checker.lock().unwrap_or_else(|p| p.into_inner());
+        let sequencer = Sequencer::start(log, self.config).map_err(|e| e.to_string())?;
+        *checker = self.read().map_err(|e| format!("{e:?}"))?.registry().clone();
+        *self.sequencer.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(sequencer));
+        *self.faulted.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
+    /// One turn of the lease thread: renew or take the lease; promote, demote or follow accordingly.
+    fn lease_tick(&self) {
+        let LogStore::Shared(shared, name) = &self.store else { return };
+        let before = shared.fence();
+        let held = match shared.acquire(name, LEASE_TTL) {
+            Ok(token) => token,
+            Err(e) => {
+                eprintln!("truce-server: the sequencing lease: {e}");
+                None
+            }
+        };
+        match held {
+            Some(token) if token == before && self.sequencer.lock().is_ok_and(|s| s.is_some()) => {}
+            Some(_) => {
+                *self.writer.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.clone());
+                if let Err(e) = self.promote() {
+                    eprintln!("truce-server: taking over the log's writing: {e}");
+                    shared.step_down();
+                    let _ = shared.release();
+                    self.demote();
+                }
+            }
+            None => {
+                if before != 0 {
+                    shared.step_down();
+                }
+                self.demote();
+                if let Ok(Some(lease)) = shared.lease() {
+                    *self.writer.lock().unwrap_or_else(|p| p.into_inner()) =
+                        lease.live.then_some(lease.holder);
+                }
+                if let Err(e) = self.follow() {
+                    eprintln!("truce-server: following the log: {e}");
+                }
+            }
+        }
+    }
+
+    /// Opens the shared log as its writer (creating it if it does not exist), after a follower took
+    /// the lease or a writer's storage failed.
+    fn promote(&self) -> Result<(), String> {
+        let LogStore::Shared(shared, _) = &self.store else {
+            return Err("not on shared storage".into());
+        };
+        if let Some(old) = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = old.stop();
+        }
+        let exists = shared.exists().map_err(|e| e.to_string())?;
+        let storage = AnyStorage::Shared(shared.storage());
+        let log = if exists {
+            Log::open(storage, self.signer.clone()).map_err(|e| e.to_string())?
+        } else {
+            Log::create(storage, self.signer.clone()).map_err(|e| e.to_string())?
+        };
+        truce_tlog::note::verify_note(log.checkpoint(), &[self.signer.verifier()]).map_err(
+            |e| format!("the stored checkpoint is not signed by this server's log key: {e}"),
+        )?;
+        self.catch_up(&log.checkpoint().clone())?;
+        *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = log.checkpoint().clone();
+        self.start_writing(log)?;
+        eprintln!("truce-server: this server now writes the log");
+        Ok(())
+    }
+
+    /// Stops writing (the lease is lost): submissions are refused from here on.
+    fn demote(&self) {
+        let old = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(old) = old {
+            eprintln!(
+                "truce-server: this server no longer holds the sequencing lease; it stops writing"
+            );
+            let _ = old.stop();
+            *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = old.checkpoint();
+        }
+    }
+
+    /// A follower's step: if the stored checkpoint is newer than the one followed, checks its
+    /// signature and that it extends the followed one, and applies its new entries.
+    fn follow(&self) -> Result<(), String> {
+        let reader = self.store.reader();
+        let Some(bytes) = reader.read("checkpoint").map_err(|e| e.to_string())? else {
+            return Ok(()); // No log yet: its first writer creates it.
+        };
+        let note = Note::parse(&bytes).map_err(|e| e.to_string())?;
+        truce_tlog::note::verify_note(&note, &[self.signer.verifier()])
+            .map_err(|e| format!("the stored checkpoint is not signed by the log's key: {e}"))?;
+        let new =
+            truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_err(|e| e.to_string())?;
+        let old = self.followed.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Ok(old) = truce_tlog::checkpoint::Checkpoint::parse(&old.text) {
+            if new.size <= old.size {
+                return Ok(());
+            }
+            let verifier = truce_tlog::client::TileVerifier::new(reader.as_ref(), &new)
+                .map_err(|e| e.to_string())?;
+            truce_tlog::client::check_consistency(&verifier, &old).map_err(|e| {
+                format!("the stored checkpoint does not extend the one served before: {e}")
+            })?;
+        }
+        self.catch_up(&note)?;
+        *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = note;
+        Ok(())
+    }
+
     /// The log's public key, as a signed-note verifier key (`origin+keyid+base64`).
     pub fn vkey(&self) -> String {
         self.signer.verifier().vkey()
     }
 
-    /// The group-commit writer in service.
-    pub fn sequencer(&self) -> Arc<Sequencer> {
+    /// The group-commit writer in service, if this server writes the log.
+    pub fn sequencer(&self) -> Option<Arc<Sequencer>> {
         self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Whether this server writes the log (always, on a directory).
+    pub fn is_writer(&self) -> bool {
+        self.sequencer().is_some()
+    }
+
+    /// The newest signed checkpoint this server has: its sequencer's, or the one it followed.
+    pub fn checkpoint(&self) -> Note {
+        match self.sequencer() {
+            Some(s) => s.checkpoint(),
+            None => self.followed.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        }
     }
 
     /// The size of the newest signed checkpoint.
     pub fn size(&self) -> u64 {
-        crate::note_size(&self.sequencer().checkpoint())
+        crate::note_size(&self.checkpoint())
+    }
+
+    /// How many entries wait for the writer's next batch.
+    pub fn pending(&self) -> usize {
+        self.sequencer().map_or(0, |s| s.pending())
     }
 
     /// The durable view, for reading.
@@ -206,9 +514,18 @@ impl Watch {
     ) -> Result<(Receipt, u64), Refusal> {
         let mut checker = self.checker.lock().unwrap_or_else(|p| p.into_inner());
         self.ready().map_err(Refusal::Unavailable)?;
+        let Some(sequencer) = self.sequencer() else {
+            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            return Err(Refusal::Follower(match writer {
+                Some(w) => format!(
+                    "this server does not write the log: {w} does. Send entries there, or retry here in a few seconds"
+                ),
+                None => "no server writes the log right now (the writer is changing); retry in a few seconds".into(),
+            }));
+        };
         checker.check(entry).map_err(Refusal::Rules)?;
         let index = checker.size;
-        let receipt = match self.sequencer().enqueue(bytes) {
+        let receipt = match sequencer.enqueue(bytes) {
             Ok(r) => r,
             Err(truce_tlog::Error::Pushback) => return Err(Refusal::Pushback),
             Err(e) => {
@@ -237,6 +554,13 @@ impl Watch {
 
     /// Stops writing after a storage fault, and starts the recovery thread (once).
     pub fn fault(self: &Arc<Self>, reason: String) {
+        if let LogStore::Shared(shared, _) = &self.store {
+            // On shared storage a refused write usually means the lease was lost: the lease thread
+            // demotes this server, or reopens the log if it still holds the lease.
+            eprintln!("truce-server: the log's writer stopped: {reason}");
+            shared.step_down();
+            return;
+        }
         *self.faulted.lock().unwrap_or_else(|p| p.into_inner()) =
             Some(format!("the log's storage failed ({reason}); retrying"));
         if self.recovering.swap(true, Ordering::SeqCst) {
@@ -263,41 +587,32 @@ impl Watch {
 
     /// One attempt to resume writing: see the module docs.
     fn recover(&self) -> Result<(), String> {
-        let mut checker = self.checker.lock().unwrap_or_else(|p| p.into_inner());
         // The failed writer's threads have stopped (or stop now); nothing else writes the log.
-        let _ = self.sequencer().stop();
-        let mut probe = storage(&self.dir, &self.fault_switch)?;
+        if let Some(old) = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = old.stop();
+        }
+        let mut probe = storage(&self.store, &self.fault_switch)?;
         probe.stage(".state/probe", b"writable\n").map_err(|e| e.to_string())?;
         probe.commit().map_err(|e| e.to_string())?;
-        let log = Log::open(storage(&self.dir, &self.fault_switch)?, self.signer.clone())
-            .map_err(|e| e.to_string())?;
-        let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&log.checkpoint().text)
+        let log = Log::open(storage(&self.store, &self.fault_switch)?, self.signer.clone())
             .map_err(|e| e.to_string())?;
         // Everything acknowledged before the fault first; then what the log holds beyond it.
-        self.sync();
-        let have = self.read().map_err(|e| format!("{e:?}"))?.registry().size;
-        if have < checkpoint.size {
-            let missing = read_raw(&self.dir, &checkpoint, have)?;
-            let mut state = self.state.write().map_err(|_| "state lock poisoned".to_string())?;
-            for (_, bytes) in missing {
-                state.apply(&bytes);
-            }
-            self.applied.store(state.registry().size, Ordering::Release);
-        }
-        let sequencer = Sequencer::start(log, self.config).map_err(|e| e.to_string())?;
-        *checker = self.read().map_err(|e| format!("{e:?}"))?.registry().clone();
-        *self.sequencer.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(sequencer);
-        *self.faulted.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        Ok(())
+        self.catch_up(&log.checkpoint().clone())?;
+        self.start_writing(log)
     }
 
-    /// A full tile or bundle from the cache, or from disk (then cached while the budget lasts).
-    /// Partial tiles are always read from disk: they are superseded as the log grows.
-    pub(crate) fn tile(&self, path: &str, full: bool) -> std::io::Result<Arc<Vec<u8>>> {
+    /// A full tile or bundle from the cache, or from storage (then cached while the budget lasts).
+    /// Partial tiles are always read from storage: they are superseded as the log grows.
+    pub(crate) async fn tile(&self, path: &str, full: bool) -> Result<Arc<Vec<u8>>, String> {
         if full && let Some(hit) = self.tiles.lock().ok().and_then(|t| t.1.get(path).cloned()) {
             return Ok(hit);
         }
-        let data = Arc::new(std::fs::read(self.dir.join(path))?);
+        let data = Arc::new(match &self.store {
+            LogStore::Dir(dir) => std::fs::read(dir.join(path)).map_err(|e| e.to_string())?,
+            LogStore::Shared(shared, _) => {
+                shared.get(path).await.map_err(|e| e.to_string())?.ok_or("no such tile")?
+            }
+        });
         if full
             && let Ok(mut t) = self.tiles.lock()
             && t.0 + data.len() <= TILE_CACHE_BYTES
@@ -343,17 +658,17 @@ fn apply_durable(
     }
 }
 
-/// Calls `f(index, bytes)` for every entry of the log in `dir` from `from` to the checkpoint's size,
-/// each authenticated against the checkpoint.
+/// Calls `f(index, bytes)` for every entry of the log from `from` to the checkpoint's size, each
+/// authenticated against the checkpoint.
 pub(crate) fn for_each_entry(
-    dir: &Path,
+    store: &LogStore,
     checkpoint: &truce_tlog::checkpoint::Checkpoint,
     from: u64,
     f: &mut dyn FnMut(u64, &[u8]),
 ) -> Result<(), String> {
-    let reader = truce_tlog::fs::DirReader { root: dir.to_path_buf() };
-    let verifier =
-        truce_tlog::client::TileVerifier::new(&reader, checkpoint).map_err(|e| e.to_string())?;
+    let reader = store.reader();
+    let verifier = truce_tlog::client::TileVerifier::new(reader.as_ref(), checkpoint)
+        .map_err(|e| e.to_string())?;
     for entry in verifier.entries_from(from) {
         let (index, bytes) = entry.map_err(|e| e.to_string())?;
         f(index, &bytes);
@@ -361,13 +676,13 @@ pub(crate) fn for_each_entry(
     Ok(())
 }
 
-/// The raw entries of the log in `dir` from `from` to the checkpoint's size, with their indices.
+/// The raw entries of the log from `from` to the checkpoint's size, with their indices.
 pub(crate) fn read_raw(
-    dir: &Path,
+    store: &LogStore,
     checkpoint: &truce_tlog::checkpoint::Checkpoint,
     from: u64,
 ) -> Result<Vec<(u64, Vec<u8>)>, String> {
     let mut out = Vec::new();
-    for_each_entry(dir, checkpoint, from, &mut |i, e| out.push((i, e.to_vec())))?;
+    for_each_entry(store, checkpoint, from, &mut |i, e| out.push((i, e.to_vec())))?;
     Ok(out)
 }

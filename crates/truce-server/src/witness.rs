@@ -166,7 +166,7 @@ pub(crate) async fn list<S: Store>(
 /// The checkpoint to serve: without peers, the newest; with peers, the newest witnessed one (the newest
 /// until a first round has been cosigned).
 pub(crate) fn served(w: &crate::Watch, witnesses: &Witnesses) -> Note {
-    let newest = w.sequencer().checkpoint();
+    let newest = w.checkpoint();
     if witnesses.peers.is_empty() {
         return newest;
     }
@@ -210,8 +210,12 @@ pub fn start_cosigning<S: Store>(state: Arc<AppState<S>>) {
 
 fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
     let Some(w) = &state.watch else { return };
+    if !w.is_writer() {
+        // Only the writer asks for cosignatures: two servers offering at once would race each other.
+        return;
+    }
     // One checkpoint for the whole round, so that the witnesses cosign the same one.
-    let note = w.sequencer().checkpoint();
+    let note = w.checkpoint();
     // Peers that last cosigned the same size get the same proof: computed once a round.
     let mut proofs: HashMap<u64, Vec<truce_tlog::merkle::Hash>> = HashMap::new();
     for peer in &state.witnesses.peers {
@@ -265,8 +269,8 @@ fn offer(
             ));
         }
         if old != 0 && old != checkpoint.size && !proofs.contains_key(&old) {
-            let reader = truce_tlog::fs::DirReader { root: w.dir.clone() };
-            let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint)
+            let reader = w.store.reader();
+            let verifier = truce_tlog::client::TileVerifier::new(reader.as_ref(), &checkpoint)
                 .map_err(|e| e.to_string())?;
             let proof = truce_tlog::merkle::consistency_proof(&verifier, old, checkpoint.size)
                 .map_err(|e| e.to_string())?;

@@ -12,7 +12,7 @@ use truce_watch::entry::{Body as E, Role as R, key_hex, sign};
 
 use super::{call, hold, mission_body, state_with};
 
-fn observation(hour: u32) -> truce_watch::entry::Observation {
+pub(super) fn observation(hour: u32) -> truce_watch::entry::Observation {
     truce_watch::entry::Observation {
         start: format!("2015-03-06T{hour:02}:00:00Z"),
         end: format!("2015-03-06T{hour:02}:30:00Z"),
@@ -32,7 +32,7 @@ fn observation(hour: u32) -> truce_watch::entry::Observation {
 }
 
 /// Sets up a mission with one observer over `router`; returns the observer's key and token.
-async fn mission(
+pub(super) async fn mission(
     router: &axum::Router,
     store: &truce_store_sqlite::Sqlite,
     tokens: &[(Role, Option<String>, String)],

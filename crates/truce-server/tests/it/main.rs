@@ -8,6 +8,7 @@
 mod browser;
 mod faults;
 mod overload;
+mod shared;
 mod table;
 mod witness;
 

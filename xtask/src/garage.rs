@@ -1,0 +1,185 @@
+//! A throwaway Garage node on loopback: the S3-compatible server the shared log's tests and benchmarks
+//! run against. Garage (crates.io `garage`, v2.5.0) is installed with `cargo install` when missing.
+//!
+//! Why Garage rather than `s3s-fs`: it is an object store people run in production, with its own
+//! consistency and its own departures from S3 (it ignores `If-None-Match` and `If-Match` on `PUT`),
+//! which is what the shared log must be right against; `s3s-fs` is a test double over a directory.
+//! It costs about seven minutes to build once, which CI's budget allows.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail, format_err};
+
+/// The version the tests were written against.
+const VERSION: &str = "2.5.0";
+
+/// The bucket the node serves.
+pub const BUCKET: &str = "truce-test";
+
+/// A running single-node Garage with one bucket and one key; stopped and removed on drop.
+pub struct Garage {
+    dir: PathBuf,
+    config: PathBuf,
+    child: Child,
+    /// The S3 endpoint, `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    key_id: String,
+    secret: String,
+}
+
+fn binary() -> Option<PathBuf> {
+    let works = |p: &PathBuf| {
+        Command::new(p)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let mut candidates = vec![PathBuf::from("garage")];
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        candidates.push(PathBuf::from(home).join("bin/garage"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(PathBuf::from(home).join(".cargo/bin/garage"));
+    }
+    candidates.into_iter().find(works)
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Garage {
+    /// Installs Garage if needed, starts one node, creates the bucket and a key allowed on it.
+    pub fn start() -> anyhow::Result<Garage> {
+        let bin = match binary() {
+            Some(b) => b,
+            None => {
+                eprintln!(
+                    "xtask: installing Garage {VERSION} for the shared log's tests (about 7 minutes)"
+                );
+                super::run(Command::new(env!("CARGO")).args([
+                    "install",
+                    "garage",
+                    "--locked",
+                    "--version",
+                    VERSION,
+                ]))?;
+                binary().context("garage installed but not found on PATH or in ~/.cargo/bin")?
+            }
+        };
+        let dir = std::env::temp_dir().join(format!("truce-garage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let (rpc, s3, admin) = (free_port()?, free_port()?, free_port()?);
+        let mut secret = [0u8; 32];
+        std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+        let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+        let config = dir.join("garage.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "metadata_dir = \"{meta}\"\n\
+                 data_dir = \"{data}\"\n\
+                 db_engine = \"sqlite\"\n\
+                 replication_factor = 1\n\
+                 rpc_bind_addr = \"127.0.0.1:{rpc}\"\n\
+                 rpc_public_addr = \"127.0.0.1:{rpc}\"\n\
+                 rpc_secret = \"{secret}\"\n\
+                 [s3_api]\n\
+                 s3_region = \"garage\"\n\
+                 api_bind_addr = \"127.0.0.1:{s3}\"\n\
+                 root_domain = \".s3.localhost\"\n\
+                 [admin]\n\
+                 api_bind_addr = \"127.0.0.1:{admin}\"\n",
+                meta = dir.join("meta").display(),
+                data = dir.join("data").display(),
+            ),
+        )?;
+        let log = std::fs::File::create(dir.join("garage.log"))?;
+        let child = Command::new(&bin)
+            .arg("-c")
+            .arg(&config)
+            .arg("server")
+            .env("RUST_LOG", "warn")
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("cannot start garage")?;
+        let mut garage = Garage {
+            dir,
+            config,
+            child,
+            endpoint: format!("http://127.0.0.1:{s3}"),
+            key_id: String::new(),
+            secret: String::new(),
+        };
+        let cli = |args: &[&str]| -> anyhow::Result<String> {
+            let out = Command::new(&bin).arg("-c").arg(&garage.config).args(args).output()?;
+            if !out.status.success() {
+                bail!("garage {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        };
+        // The node's id, once it answers.
+        let started = Instant::now();
+        let node = loop {
+            match cli(&["node", "id", "-q"]) {
+                Ok(out) => break out.trim().split('@').next().unwrap_or_default().to_string(),
+                Err(e) if started.elapsed() > Duration::from_secs(30) => {
+                    let log =
+                        std::fs::read_to_string(garage.dir.join("garage.log")).unwrap_or_default();
+                    bail!("garage did not start: {e}\n{log}")
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        };
+        cli(&["layout", "assign", "-z", "dc1", "-c", "1G", &node])?;
+        cli(&["layout", "apply", "--version", "1"])?;
+        cli(&["bucket", "create", BUCKET])?;
+        let key = cli(&["key", "create", "truce-test-key"])?;
+        let field = |name: &str| -> anyhow::Result<String> {
+            key.lines()
+                .find_map(|l| l.trim().strip_prefix(name).map(|v| v.trim().to_string()))
+                .ok_or_else(|| format_err!("garage key create printed no {name:?}:\n{key}"))
+        };
+        garage.key_id = field("Key ID:")?;
+        garage.secret = field("Secret key:")?;
+        cli(&[
+            "bucket",
+            "allow",
+            "--read",
+            "--write",
+            "--owner",
+            BUCKET,
+            "--key",
+            "truce-test-key",
+        ])?;
+        Ok(garage)
+    }
+
+    /// The environment a client of this node needs (object_store reads the `AWS_*` variables).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("TRUCE_TEST_S3_URL", format!("s3://{BUCKET}")),
+            ("AWS_ENDPOINT", self.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", self.key_id.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret.clone()),
+            ("AWS_REGION", "garage".into()),
+            ("AWS_ALLOW_HTTP", "true".into()),
+        ]
+    }
+}
+
+impl Drop for Garage {
+    /// Stops the node (this process started it: its own pid) and removes its files.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
