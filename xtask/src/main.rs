@@ -19,7 +19,9 @@
 //!   throwaway PostgreSQL cluster: durable signed submissions per second with latency, tile reads.
 //! - `cargo xtask bench-watch [OBSERVATIONS]`: compliance recompute, incremental updates and the daily
 //!   report over a dense generated mission (default about 1,000,000 observations).
-//! - `cargo xtask crash-test [RUNS]`: kills a log writer with SIGKILL at random moments (see `crash_test`).
+//! - `cargo xtask crash-test [RUNS] [--shared]`: kills a log writer with SIGKILL at random moments (see
+//!   `crash_test`); with `--shared`, a writer on shared storage (Garage and PostgreSQL, started for the
+//!   run), whose bucket is then verified alone.
 
 // The developer's task runner: it prints what it runs and measures.
 #![allow(clippy::print_stdout)]
@@ -70,13 +72,22 @@ fn main() -> anyhow::Result<()> {
             run(&mut cmd)
         }
         Some("crash-test") => {
+            let shared = args.iter().any(|a| a == "--shared");
             let runs: u64 = args
-                .get(1)
+                .iter()
+                .skip(1)
+                .find(|a| !a.starts_with("--"))
                 .map(|s| s.parse())
                 .transpose()
                 .context("RUNS must be a number")?
                 .unwrap_or(100);
-            crash_test(&root, runs)
+            if shared {
+                let postgres = Postgres::start()?;
+                let garage = garage::Garage::start()?;
+                crash_test(&root, runs, Some((&postgres, &garage)))
+            } else {
+                crash_test(&root, runs, None)
+            }
         }
         Some("fuzz-run") => {
             let target = args
@@ -586,7 +597,11 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
 /// `cargo xtask crash-test [RUNS]`: starts a writer appending from 32 threads, kills it with SIGKILL after a
 /// random delay, and checks, before restarting it: the checkpoint is signed; the audit passes; every
 /// acknowledged entry is at its index; the new checkpoint extends the one seen after the previous kill.
-fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
+fn crash_test(
+    root: &Path,
+    runs: u64,
+    shared: Option<(&Postgres, &garage::Garage)>,
+) -> anyhow::Result<()> {
     use truce_tlog::checkpoint::Checkpoint;
     use truce_tlog::client::{TileVerifier, audit, check_consistency};
     use truce_tlog::note::NoteVerifier;
@@ -597,6 +612,40 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
     let (log_dir, acks) = (work.join("log"), work.join("acks"));
+    // On shared storage the tiles are in the bucket and the record, journal and lease in PostgreSQL;
+    // the bucket alone is then read back and verified, as an auditor or a CDN would read it.
+    let storage_url = format!("s3://{}/crash-{}", garage::BUCKET, std::process::id());
+    let writer = |run: u64, recover: bool| -> Command {
+        let mut cmd = Command::new(&bench);
+        cmd.arg("stress-append")
+            .arg(&log_dir)
+            .arg("--acks")
+            .arg(&acks)
+            .args(["--run", &run.to_string()])
+            .stdout(Stdio::null());
+        if let Some((postgres, garage)) = shared {
+            cmd.args(["--storage-url", &storage_url, "--database-url", &postgres.url()]);
+            cmd.envs(garage.env());
+            if recover {
+                cmd.arg("--recover");
+            }
+        }
+        cmd
+    };
+    let reader: Box<dyn truce_tlog::client::TileReader> = match shared {
+        None => Box::new(truce_tlog::fs::DirReader { root: log_dir.clone() }),
+        Some((_, garage)) => {
+            let env = garage.env();
+            let options: Vec<(String, &str)> = env
+                .iter()
+                .filter(|(k, _)| k.starts_with("AWS_"))
+                .map(|(k, v)| (k.to_lowercase(), v.as_str()))
+                .collect();
+            let options: Vec<(&str, &str)> =
+                options.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            Box::new(truce_tlog_shared::BucketReader::open(&storage_url, &options)?)
+        }
+    };
     // A small deterministic generator for the kill delays (10 to 400 ms).
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {
@@ -609,40 +658,38 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
     let mut total_acked = 0usize;
     let mut kills_before_signing = 0usize;
     for run in 0..runs {
-        let mut child = Command::new(&bench)
-            .arg("stress-append")
-            .arg(&log_dir)
-            .arg("--acks")
-            .arg(&acks)
-            .args(["--run", &run.to_string()])
-            .stdout(Stdio::null())
-            .spawn()
-            .context("cannot start the writer")?;
-        std::thread::sleep(std::time::Duration::from_millis(10 + next() % 390));
+        let mut child = writer(run, false).spawn().context("cannot start the writer")?;
+        // On shared storage a writer first waits for the killed one's lease (600 ms) and connects.
+        let base = if shared.is_some() { 700 } else { 10 };
+        std::thread::sleep(std::time::Duration::from_millis(base + next() % 390));
         child.kill().context("cannot kill the writer")?; // SIGKILL on Unix
         child.wait()?;
 
         let key_text = std::fs::read_to_string(log_dir.join("log.vkey"))
             .context("no log.vkey: the writer never initialised")?;
         let key = NoteVerifier::parse(&key_text)?;
-        let reader = truce_tlog::fs::DirReader { root: log_dir.clone() };
+        let reader = reader.as_ref();
         // The checkpoint the killed writer left, then the one the restarted writer signs: both must
         // extend the previous run's, and the second must hold every acknowledged entry.
         let mut checkpoint = None;
         let mut killed_size = 0;
         for stage in ["as killed", "after recovery"] {
             if stage == "after recovery" {
-                let status = Command::new(&truce)
-                    .args(["log", "recover"])
-                    .arg(&log_dir)
-                    .stdout(Stdio::null())
-                    .status()?;
+                let status = if shared.is_some() {
+                    writer(run, true).status()?
+                } else {
+                    Command::new(&truce)
+                        .args(["log", "recover"])
+                        .arg(&log_dir)
+                        .stdout(Stdio::null())
+                        .status()?
+                };
                 if !status.success() {
                     bail!("run {run}: the log does not reopen ({status})");
                 }
             }
-            let (_, c) = truce_tlog::client::signed_checkpoint(&reader, &key)?;
-            let verifier = TileVerifier::new(&reader, &c)?;
+            let (_, c) = truce_tlog::client::signed_checkpoint(reader, &key)?;
+            let verifier = TileVerifier::new(reader, &c)?;
             audit(&verifier, &mut |_| {})
                 .with_context(|| format!("run {run}: the audit failed ({stage})"))?;
             if let Some(old) = &previous {
@@ -657,7 +704,7 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
             checkpoint = Some(c);
         }
         let checkpoint = checkpoint.expect("two stages ran");
-        let verifier = TileVerifier::new(&reader, &checkpoint)?;
+        let verifier = TileVerifier::new(reader, &checkpoint)?;
         // Every complete acknowledgement line names an entry present at its index.
         let text = std::fs::read_to_string(&acks).unwrap_or_default();
         let complete = if text.ends_with('\n') {
@@ -698,7 +745,12 @@ fn crash_test(root: &Path, runs: u64) -> anyhow::Result<()> {
         kills_before_signing += usize::from(unsigned_at_kill > 0);
     }
     println!(
-        "crash-test: {runs} kills ({kills_before_signing} between an acknowledgement and its checkpoint), {total_acked} acknowledged entries, none lost"
+        "crash-test{}: {runs} kills ({kills_before_signing} between an acknowledgement and its checkpoint), {total_acked} acknowledged entries, none lost",
+        if shared.is_some() {
+            " (shared storage: Garage and PostgreSQL; the bucket verified alone)"
+        } else {
+            ""
+        }
     );
     Ok(())
 }

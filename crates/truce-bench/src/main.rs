@@ -94,6 +94,16 @@ enum Command {
         /// Submitting threads.
         #[arg(long, default_value_t = 32)]
         threads: usize,
+        /// Shared storage: the bucket (`s3://…`, with the `AWS_*` variables) holding the tiles. The
+        /// log's key stays in DIR; the writer holds the sequencing lease while it runs.
+        #[arg(long, requires = "database_url")]
+        storage_url: Option<String>,
+        /// Shared storage: the PostgreSQL database with the record, journal and lease.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Only open the log (integrating the journal), sign its checkpoint, and exit.
+        #[arg(long)]
+        recover: bool,
     },
 }
 
@@ -128,8 +138,13 @@ fn main() -> anyhow::Result<()> {
         Command::Server { postgres, submissions, clients } => {
             benches::server_bench(postgres.as_deref(), submissions, clients)?
         }
-        Command::StressAppend { dir, acks, run, threads } => {
-            stress_append(&dir, &acks, run, threads)?;
+        Command::StressAppend { dir, acks, run, threads, storage_url, database_url, recover } => {
+            match (storage_url, database_url) {
+                (Some(url), Some(db)) => {
+                    stress_append_shared(&dir, &acks, run, threads, (&url, &db), recover)?
+                }
+                _ => stress_append(&dir, &acks, run, threads)?,
+            }
             String::new()
         }
     };
@@ -147,20 +162,89 @@ fn stress_append(
     run: u64,
     threads: usize,
 ) -> anyhow::Result<()> {
-    use std::sync::{Arc, Mutex};
     use truce_tlog::layout;
     let log = if layout::is_log(dir) {
         layout::open_log(dir)?
     } else {
         layout::init_log(dir, "crash.test/log")?
     };
-    let config = truce_tlog::sequencer::SequencerConfig {
+    submit_forever(
+        truce_tlog::sequencer::Sequencer::start(log, stress_config())?,
+        acks,
+        run,
+        threads,
+    )
+}
+
+/// The batching the crash tests' writers use.
+fn stress_config() -> truce_tlog::sequencer::SequencerConfig {
+    truce_tlog::sequencer::SequencerConfig {
         max_batch: 64,
         max_age: std::time::Duration::from_millis(5),
         max_pending: 4096,
         integrate_every: std::time::Duration::ZERO,
+    }
+}
+
+/// [`stress_append`] on shared storage: takes the sequencing lease (waiting while a killed writer's
+/// lease runs out), renews it from a thread, and exits at once if it is lost.
+fn stress_append_shared(
+    dir: &std::path::Path,
+    acks: &std::path::Path,
+    run: u64,
+    threads: usize,
+    (storage_url, database_url): (&str, &str),
+    recover: bool,
+) -> anyhow::Result<()> {
+    use truce_tlog::layout;
+    use truce_tlog::log::Log;
+    if !layout::is_log(dir) {
+        // Only its key is used: the tree lives in the bucket.
+        layout::init_log(dir, "crash.test/log")?;
+    }
+    let signer = layout::log_signer(dir)?;
+    let shared = truce_tlog_shared::Shared::connect(storage_url, database_url, &signer.name)?;
+    let ttl = std::time::Duration::from_millis(600);
+    let holder = format!("stress-append run {run}");
+    while shared.acquire(&holder, ttl)?.is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let renewing = shared.clone();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(ttl / 4);
+            if !matches!(renewing.acquire(&holder, ttl), Ok(Some(_))) {
+                std::process::exit(3);
+            }
+        }
+    });
+    let log = if shared.exists()? {
+        Log::open(shared.storage(), signer)?
+    } else {
+        Log::create(shared.storage(), signer)?
     };
-    let seq = Arc::new(truce_tlog::sequencer::Sequencer::start(log, config)?);
+    if recover {
+        shared.release()?;
+        return Ok(());
+    }
+    submit_forever(
+        truce_tlog::sequencer::Sequencer::start(log, stress_config())?,
+        acks,
+        run,
+        threads,
+    )
+}
+
+/// Submits `run … thread … entry …` lines from `threads` threads until killed, writing `index entry`
+/// to `acks` after each acknowledgement.
+fn submit_forever(
+    seq: truce_tlog::sequencer::Sequencer,
+    acks: &std::path::Path,
+    run: u64,
+    threads: usize,
+) -> anyhow::Result<()> {
+    use std::sync::{Arc, Mutex};
+    let seq = Arc::new(seq);
     let out =
         Arc::new(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(acks)?));
     let workers: Vec<_> = (0..threads.max(1))

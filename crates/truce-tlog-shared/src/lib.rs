@@ -151,7 +151,10 @@ impl std::fmt::Debug for Shared {
 
 /// Opens the object store named by `url`: `s3://bucket[/prefix]` (credentials, endpoint and region from
 /// the `AWS_*` variables; `AWS_ALLOW_HTTP=true` for a plain-HTTP endpoint) or `file:///directory`.
-fn object_store(url: &str) -> Result<(Arc<dyn ObjectStore>, ObjectPath), Error> {
+fn object_store(
+    url: &str,
+    options: &[(&str, &str)],
+) -> Result<(Arc<dyn ObjectStore>, ObjectPath), Error> {
     let parsed = url::Url::parse(url).map_err(|e| {
         Error::Io(std::io::Error::other(format!(
             "storage URL {url:?}: {e}; expected s3://bucket/prefix or file:///directory"
@@ -161,7 +164,12 @@ fn object_store(url: &str) -> Result<(Arc<dyn ObjectStore>, ObjectPath), Error> 
     match parsed.scheme() {
         "s3" => {
             let bucket = parsed.host_str().unwrap_or_default();
-            let store = object_store::aws::AmazonS3Builder::from_env()
+            let mut builder = object_store::aws::AmazonS3Builder::from_env();
+            for (key, value) in options {
+                let key = key.parse::<object_store::aws::AmazonS3ConfigKey>().map_err(io)?;
+                builder = builder.with_config(key, *value);
+            }
+            let store = builder
                 .with_bucket_name(bucket)
                 .with_retry(object_store::RetryConfig {
                     max_retries: 3,
@@ -195,7 +203,7 @@ impl Shared {
             .thread_name("truce-shared-log")
             .enable_all()
             .build()?;
-        let (store, prefix) = object_store(storage_url)?;
+        let (store, prefix) = object_store(storage_url, &[])?;
         let url = database_url.to_string();
         // Waited for on a channel, not with `block_on`: the caller may be on another runtime's thread.
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
@@ -438,6 +446,58 @@ impl Inner {
             ))),
             None => Err(Error::Stopped("nobody holds the sequencing lease yet".into())),
         }
+    }
+}
+
+/// The bucket alone, read as a C2SP log: tiles, bundles and the bucket's copy of the checkpoint, with
+/// no database. It is what a CDN in front of the bucket serves, and what an auditor checks.
+pub struct BucketReader {
+    runtime: Option<tokio::runtime::Runtime>,
+    store: Arc<dyn ObjectStore>,
+    prefix: ObjectPath,
+}
+
+impl BucketReader {
+    /// Opens the bucket at `storage_url`; `options` are object_store's S3 settings (`aws_endpoint`,
+    /// `aws_access_key_id`, …), over the `AWS_*` variables.
+    pub fn open(storage_url: &str, options: &[(&str, &str)]) -> Result<BucketReader, Error> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        let (store, prefix) = object_store(storage_url, options)?;
+        Ok(BucketReader { runtime: Some(runtime), store, prefix })
+    }
+}
+
+impl Drop for BucketReader {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl TileReader for BucketReader {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        if path.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+            || path.starts_with(".state")
+        {
+            return Err(Error::Tile(format!("refusing path {path:?}")));
+        }
+        let object: ObjectPath =
+            self.prefix.parts().chain(ObjectPath::from(path).parts()).collect();
+        let store = self.store.clone();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let Some(rt) = &self.runtime else { return Err(io("the bucket reader has stopped")) };
+        rt.spawn(async move {
+            let got = match store.get(&object).await {
+                Ok(r) => r.bytes().await.map(|b| Some(b.to_vec())).map_err(io),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(io(e)),
+            };
+            let _ = tx.send(got);
+        });
+        rx.recv().map_err(|_| io("the bucket reader stopped during a request"))?
     }
 }
 
