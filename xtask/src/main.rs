@@ -16,7 +16,8 @@
 //! - `cargo xtask bench-log`: the log's benchmark (`truce-bench log`): machine ceilings, durable appends
 //!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
 //! - `cargo xtask bench-server`: a bounded load test of the server on loopback, on SQLite and then on a
-//!   throwaway PostgreSQL cluster: durable signed submissions per second with latency, tile reads.
+//!   throwaway PostgreSQL cluster (the log on the filesystem), then with the log's tiles in a Garage
+//!   bucket: durable signed submissions per second with latency, tile reads.
 //! - `cargo xtask bench-watch [OBSERVATIONS]`: compliance recompute, incremental updates and the daily
 //!   report over a dense generated mission (default about 1,000,000 observations).
 //! - `cargo xtask crash-test [RUNS] [--shared]`: kills a log writer with SIGKILL at random moments (see
@@ -60,6 +61,18 @@ fn main() -> anyhow::Result<()> {
                 "server",
                 "--postgres",
                 &postgres.url(),
+            ]))?;
+            // And with the log's tiles in an object store (a Garage node on loopback), its record,
+            // journal and lease in the same PostgreSQL: the several-servers deployment's writer.
+            let garage = garage::Garage::start()?;
+            let bucket = format!("s3://{}/bench-{}", garage::BUCKET, std::process::id());
+            let database = postgres.create_database("bench_shared")?;
+            run(Command::new(&bench).current_dir(&root).envs(garage.env()).args([
+                "server",
+                "--postgres",
+                &database,
+                "--storage-url",
+                &bucket,
             ]))
         }
         Some("bench-watch") => {
@@ -271,6 +284,16 @@ impl Postgres {
 
     fn url(&self) -> String {
         format!("postgres://postgres@localhost/postgres?host={}", self.dir.join("sock").display())
+    }
+
+    /// Creates database `name` in the cluster; returns its URL.
+    fn create_database(&self, name: &str) -> anyhow::Result<String> {
+        run(self
+            .command("createdb")
+            .arg("-h")
+            .arg(self.dir.join("sock"))
+            .args(["-U", "postgres", name]))?;
+        Ok(self.url().replacen("/postgres?", &format!("/{name}?"), 1))
     }
 }
 

@@ -439,6 +439,7 @@ pub fn server_bench(
     postgres: Option<&str>,
     submissions: usize,
     clients: usize,
+    storage_url: Option<&str>,
 ) -> anyhow::Result<String> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let dir = std::env::temp_dir().join(format!("truce-bench-server-{}", std::process::id()));
@@ -450,13 +451,21 @@ pub fn server_bench(
                 let store = truce_store_postgres::Postgres::connect(url)
                     .await
                     .map_err(|e| format_err!("PostgreSQL: {e}"))?;
-                server_bench_on(store, "PostgreSQL", &dir, submissions, clients).await
+                let (backend, log) = match storage_url {
+                    Some(bucket) => (
+                        "PostgreSQL, the log's tiles in the object store",
+                        LogPlace::Shared { bucket: bucket.to_string(), database: url.to_string() },
+                    ),
+                    None => ("PostgreSQL, the log on the filesystem", LogPlace::Dir),
+                };
+                server_bench_on(store, backend, &dir, log, submissions, clients).await
             }
             None => {
                 let store = truce_store_sqlite::Sqlite::open(&dir.join("truce.db"))
                     .await
                     .map_err(|e| format_err!("SQLite: {e}"))?;
-                server_bench_on(store, "SQLite", &dir, submissions, clients).await
+                let backend = "SQLite, the log on the filesystem";
+                server_bench_on(store, backend, &dir, LogPlace::Dir, submissions, clients).await
             }
         }
     });
@@ -464,10 +473,19 @@ pub fn server_bench(
     out
 }
 
+/// Where the benchmarked server keeps its log.
+enum LogPlace {
+    /// A directory (the default, one server).
+    Dir,
+    /// Shared storage: tiles in `bucket`, the record, journal and lease in `database`.
+    Shared { bucket: String, database: String },
+}
+
 async fn server_bench_on<S: truce_store::Store>(
     store: S,
     backend: &str,
     dir: &Path,
+    log_place: LogPlace,
     submissions: usize,
     clients: usize,
 ) -> anyhow::Result<String> {
@@ -492,30 +510,49 @@ async fn server_bench_on<S: truce_store::Store>(
     for k in &observers {
         store.add_key(user.id, &key_hex(&k.verifying_key())).await?;
     }
-    {
-        let storage = truce_tlog::storage::FsStorage::open(&dir.join("log"))?;
-        let mut log = truce_tlog::log::Log::create(storage, signer.clone())?;
-        let mission_body =
-            Body::mission("bench", jiff::civil::date(2015, 2, 15), jiff::civil::date(2015, 4, 15));
-        let mut setup = vec![sign(&mission, 1, mission_body)?];
-        for (i, k) in observers.iter().enumerate() {
-            setup.push(sign(
-                &mission,
-                i as u64 + 2,
-                Body::Enrol {
-                    key: key_hex(&k.verifying_key()),
-                    name: format!("o{i}"),
-                    role: Role::Observer,
-                    party: None,
-                },
-            )?);
-        }
-        log.append(&setup)?;
+    let mission_body =
+        Body::mission("bench", jiff::civil::date(2015, 2, 15), jiff::civil::date(2015, 4, 15));
+    let mut setup = vec![sign(&mission, 1, mission_body)?];
+    for (i, k) in observers.iter().enumerate() {
+        setup.push(sign(
+            &mission,
+            i as u64 + 2,
+            Body::Enrol {
+                key: key_hex(&k.verifying_key()),
+                name: format!("o{i}"),
+                role: Role::Observer,
+                party: None,
+            },
+        )?);
     }
     // The server's defaults (`truce serve`).
     let config = truce_server::default_sequencer();
-    let watch = truce_server::Watch::open(&dir.join("log"), signer, agreement_text, config)
-        .map_err(|e| format_err!("{e}"))?;
+    let watch = match log_place {
+        LogPlace::Dir => {
+            let storage = truce_tlog::storage::FsStorage::open(&dir.join("log"))?;
+            truce_tlog::log::Log::create(storage, signer.clone())?.append(&setup)?;
+            truce_server::Watch::open(&dir.join("log"), signer, agreement_text, config)
+                .map_err(|e| format_err!("{e}"))?
+        }
+        LogPlace::Shared { bucket, database } => {
+            let watch = tokio::task::spawn_blocking(move || {
+                let shared = truce_tlog_shared::Shared::connect(&bucket, &database, &signer.name)
+                    .map_err(|e| format_err!("the shared log: {e}"))?;
+                truce_server::Watch::open_shared(shared, "bench", signer, agreement_text, config)
+                    .map_err(|e| format_err!("{e}"))
+            })
+            .await??;
+            // On shared storage entries enter through the sequencer's journal only.
+            for bytes in setup {
+                let entry = truce_watch::entry::decode(&bytes)?;
+                let (receipt, index) =
+                    watch.submit(&entry, bytes).map_err(|r| format_err!("setup: {r:?}"))?;
+                receipt.await?;
+                watch.durable(index, entry);
+            }
+            watch
+        }
+    };
     let state = Arc::new(truce_server::AppState::new(store, Some(watch)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

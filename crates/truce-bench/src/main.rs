@@ -79,6 +79,10 @@ enum Command {
         /// Concurrent clients.
         #[arg(long, default_value_t = 64)]
         clients: usize,
+        /// The log on shared storage: its tiles in this bucket (`s3://…`, with the `AWS_*`
+        /// variables), its record, journal and lease in the `--postgres` database.
+        #[arg(long, requires = "postgres")]
+        storage_url: Option<String>,
     },
     /// Append entries from several threads until killed, writing each acknowledged index to ACKS (the
     /// writer `cargo xtask crash-test` kills).
@@ -135,9 +139,12 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Log { dir, entries, max_age_ms } => benches::log_bench(&dir, entries, max_age_ms)?,
         Command::Watch { accord, observations } => benches::watch_bench(&accord, observations)?,
-        Command::Server { postgres, submissions, clients } => {
-            benches::server_bench(postgres.as_deref(), submissions, clients)?
-        }
+        Command::Server { postgres, submissions, clients, storage_url } => benches::server_bench(
+            postgres.as_deref(),
+            submissions,
+            clients,
+            storage_url.as_deref(),
+        )?,
         Command::StressAppend { dir, acks, run, threads, storage_url, database_url, recover } => {
             match (storage_url, database_url) {
                 (Some(url), Some(db)) => {

@@ -34,6 +34,14 @@ pub struct Config {
     /// `database_url`, which then also holds the log's record, checkpoint, journal and lease. Absent:
     /// the log is a directory in the data directory, written by this server alone.
     pub storage_url: Option<String>,
+    /// Where the files behind observations are kept: `s3://bucket/prefix` or `file:///dir`; default
+    /// `<data_dir>/media`. Keep it private: released files are served through the API.
+    pub media_url: Option<String>,
+    /// The largest media file accepted, in bytes (default 25 MB).
+    pub media_max_bytes: Option<usize>,
+    /// `strip` (default): files must arrive without location metadata, stripped on the device before
+    /// hashing; `keep`: location metadata is allowed.
+    pub media_location: Option<String>,
     /// The agreement the mission monitors (TOML); absent for the embedded Minsk II.
     pub agreement: Option<PathBuf>,
     /// Witnesses this server hosts: each subdirectory is one made by `truce witness init`, served at
@@ -58,6 +66,9 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
             .field("storage_url", &self.storage_url)
+            .field("media_url", &self.media_url)
+            .field("media_max_bytes", &self.media_max_bytes)
+            .field("media_location", &self.media_location)
             .field("agreement", &self.agreement)
             .field("witnesses", &self.witnesses)
             .field("witness_peers", &self.witness_peers)
@@ -76,6 +87,9 @@ impl Default for Config {
             data_dir: PathBuf::from("truce-data"),
             database_url: None,
             storage_url: None,
+            media_url: None,
+            media_max_bytes: None,
+            media_location: None,
             agreement: None,
             witnesses: None,
             witness_peers: None,
@@ -109,6 +123,9 @@ impl Config {
             ("TRUCE_DATA_DIR", "data_dir"),
             ("TRUCE_DATABASE_URL", "database_url"),
             ("TRUCE_STORAGE_URL", "storage_url"),
+            ("TRUCE_MEDIA_URL", "media_url"),
+            ("TRUCE_MEDIA_MAX_BYTES", "media_max_bytes"),
+            ("TRUCE_MEDIA_LOCATION", "media_location"),
             ("TRUCE_AGREEMENT", "agreement"),
             ("TRUCE_WITNESSES", "witnesses"),
             ("TRUCE_WITNESS_PEERS", "witness_peers"),
@@ -128,6 +145,25 @@ impl Config {
             "metrics_listen" => self.metrics_listen = s.into(),
             "data_dir" => self.data_dir = s.into(),
             "database_url" => self.database_url = Some(s.into()),
+            "media_url" => {
+                if !(s.starts_with("s3://") || s.starts_with("file:///")) {
+                    bail!("media_url {s:?}: expected s3://bucket/prefix or file:///directory");
+                }
+                self.media_url = Some(s.into())
+            }
+            "media_max_bytes" => {
+                self.media_max_bytes = Some(s.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format_err!(
+                        "media_max_bytes {s:?}: expected a number of bytes, such as 26214400"
+                    )
+                })?)
+            }
+            "media_location" => {
+                if s != "strip" && s != "keep" {
+                    bail!("media_location {s:?}: expected strip or keep");
+                }
+                self.media_location = Some(s.into())
+            }
             "storage_url" => {
                 if !(s.starts_with("s3://") || s.starts_with("file:///")) {
                     bail!("storage_url {s:?}: expected s3://bucket/prefix or file:///directory");
@@ -151,7 +187,7 @@ impl Config {
                 self.basemap_url = Some(s.into())
             }
             other => bail!(
-                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, agreement, witnesses, witness_peers, public_url, basemap_url"
+                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, media_url, media_max_bytes, media_location, agreement, witnesses, witness_peers, public_url, basemap_url"
             ),
         }
         Ok(())
@@ -353,6 +389,21 @@ async fn launch<S: Store>(
     state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     state.public_url = config.public_url.clone();
     state.basemap_url = config.basemap_url.clone();
+    let media_url = match &config.media_url {
+        Some(url) => url.clone(),
+        None => {
+            let dir = std::path::absolute(config.data_dir.join("media"))?;
+            format!("file://{}", dir.display())
+        }
+    };
+    state.media = Some(
+        crate::media::MediaStore::open(
+            &media_url,
+            config.media_max_bytes.unwrap_or(crate::media::DEFAULT_MAX_BYTES),
+            config.media_location.as_deref() != Some("keep"),
+        )
+        .map_err(|e| format_err!("the media store at {media_url}: {e}"))?,
+    );
     let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed =
@@ -393,6 +444,7 @@ async fn launch<S: Store>(
         say(&format!("asking {} at {} to cosign", p.verifier.name, p.url));
     }
     crate::start_cosigning(state.clone());
+    crate::start_index_catch_up(state.clone());
     let app = crate::router(state.clone());
     let metrics_app = crate::metrics_router(state);
     tokio::select! {

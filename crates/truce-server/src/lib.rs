@@ -12,6 +12,7 @@ mod assets;
 pub mod auth;
 mod handlers;
 pub mod launch;
+pub mod media;
 mod pages;
 mod reads;
 mod routes;
@@ -62,6 +63,8 @@ pub struct AppState<S: Store> {
     pub public_url: Option<String>,
     /// The map's basemap tile URL template, if configured (`TRUCE_BASEMAP_URL`).
     pub basemap_url: Option<String>,
+    /// Where the files behind observations are kept, if anywhere (`media_url`).
+    pub media: Option<media::MediaStore>,
     /// Heavy requests (analyses, timelines, robustness, frontiers, drafts, compliance, reports, exports,
     /// the pages built on them) running at once, at most [`AppState::heavy_limit`]; beyond, 503.
     heavy: Arc<tokio::sync::Semaphore>,
@@ -196,6 +199,7 @@ impl<S: Store> AppState<S> {
             secure_cookies: false,
             public_url: None,
             basemap_url: None,
+            media: None,
             heavy: Arc::new(tokio::sync::Semaphore::new(default_heavy_limit())),
             heavy_limit: default_heavy_limit(),
             deadline: std::time::Duration::from_secs(30),
@@ -496,6 +500,28 @@ pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
 /// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.
 pub fn metrics_router<S: Store>(state: Arc<AppState<S>>) -> Router {
     routes::metrics_routes(state)
+}
+
+/// On shared storage, the writer completes the store's index from the log every 2 s: a writer that
+/// died may have acknowledged entries it did not get to index, and its successor's indexer only hears
+/// of its own. (Followers leave the index to the writer.)
+pub fn start_index_catch_up<S: Store>(state: Arc<AppState<S>>) {
+    let Some(w) = state.watch.clone() else { return };
+    if !matches!(w.store, watch::LogStore::Shared(..)) {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            if w.is_writer()
+                && let Err(e) = index_log(&state).await
+            {
+                eprintln!(
+                    "truce-server: completing the index from the log failed, retrying: {e:?}"
+                );
+            }
+        }
+    });
 }
 
 /// Indexes, in the store, the log entries it does not hold yet (after a restart, or a log written

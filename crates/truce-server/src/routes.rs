@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use truce_store::Store;
 
-use crate::{AppState, Endpoint, handlers, pages, scenario_pages, table, views, witness};
+use crate::{AppState, Endpoint, handlers, media, pages, scenario_pages, table, views, witness};
 
 pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
     let mut router = Router::new();
@@ -74,6 +74,15 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::Boundaries => get(handlers::boundaries::<S>),
             Endpoint::EntryProof => get(handlers::entry_proof::<S>),
             Endpoint::EntryPage => get(pages::entry::<S>),
+            Endpoint::MediaPolicy => get(media::policy::<S>),
+            Endpoint::UploadMedia => {
+                put(media::upload::<S>).layer(axum::extract::DefaultBodyLimit::max(
+                    // The handler says why a file is too large; beyond the limit by far, the server stops reading.
+                    state.media.as_ref().map_or(media::DEFAULT_MAX_BYTES, |m| m.max_bytes) + 1,
+                ))
+            }
+            Endpoint::GetMedia => get(media::fetch::<S>),
+            Endpoint::ReleaseMedia => post(media::release::<S>),
         };
         let bound = method.route_layer(axum::middleware::from_fn_with_state(
             (state.clone(), endpoint),

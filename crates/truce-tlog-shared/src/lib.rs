@@ -959,3 +959,96 @@ impl Storage for SharedStorage {
         })
     }
 }
+
+/// A plain object store by URL (`s3://bucket/prefix` or `file:///directory`), for files that are not
+/// the log's: the media behind observations. Every request runs on its own runtime, so any async
+/// caller may await it.
+#[derive(Clone)]
+pub struct Blobs {
+    inner: Arc<BlobsInner>,
+}
+
+struct BlobsInner {
+    runtime: Option<tokio::runtime::Runtime>,
+    store: Arc<dyn ObjectStore>,
+    prefix: ObjectPath,
+}
+
+impl Drop for BlobsInner {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl std::fmt::Debug for Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blobs").field("prefix", &self.inner.prefix.as_ref()).finish_non_exhaustive()
+    }
+}
+
+impl Blobs {
+    /// Opens the store at `url` (see [`Shared::connect`] for the S3 settings).
+    pub fn open(url: &str) -> Result<Blobs, Error> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("truce-blobs")
+            .enable_all()
+            .build()?;
+        let (store, prefix) = object_store(url, &[])?;
+        Ok(Blobs { inner: Arc::new(BlobsInner { runtime: Some(runtime), store, prefix }) })
+    }
+
+    fn object(&self, name: &str) -> Result<ObjectPath, Error> {
+        if name.is_empty() || name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+            return Err(Error::Tile(format!("refusing name {name:?}")));
+        }
+        Ok(self.inner.prefix.parts().chain(ObjectPath::from(name).parts()).collect())
+    }
+
+    async fn spawn<T: Send + 'static>(
+        &self,
+        f: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        let Some(rt) = &self.inner.runtime else { return Err(io("the blob store has stopped")) };
+        rt.spawn(f).await.map_err(io)?
+    }
+
+    /// The object `name`, or `None`.
+    pub async fn get(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
+        let (store, object) = (self.inner.store.clone(), self.object(name)?);
+        self.spawn(async move {
+            match store.get(&object).await {
+                Ok(r) => Ok(Some(r.bytes().await.map_err(io)?.to_vec())),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(io(e)),
+            }
+        })
+        .await
+    }
+
+    /// Writes `data` as `name` (atomically: readers see the old object or the new one).
+    pub async fn put(&self, name: &str, data: Vec<u8>) -> Result<(), Error> {
+        let (store, object) = (self.inner.store.clone(), self.object(name)?);
+        self.spawn(async move {
+            store.put(&object, data.into()).await.map_err(io)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Whether `name` exists.
+    pub async fn exists(&self, name: &str) -> Result<bool, Error> {
+        let (store, object) = (self.inner.store.clone(), self.object(name)?);
+        self.spawn(async move {
+            match store.head(&object).await {
+                Ok(_) => Ok(true),
+                Err(object_store::Error::NotFound { .. }) => Ok(false),
+                Err(e) => Err(io(e)),
+            }
+        })
+        .await
+    }
+}

@@ -297,7 +297,8 @@ pub struct Observation {
     /// The weapon, as assessed by the observer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weapon: Option<Weapon>,
-    /// SHA-256 of photos, video or audio, hex.
+    /// Photos, video or audio, by content: `<SHA-256 hex>` or `<SHA-256 hex>:<bytes>`
+    /// ([`crate::media::media_ref`]); the files are uploaded apart.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<String>,
     /// Free text.
@@ -413,10 +414,12 @@ impl Observation {
                 ));
             }
         }
-        if let Some(m) =
-            self.media.iter().find(|m| m.len() != 64 || !m.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            out.push(("media", format!("{m:?} is not a SHA-256"), "64 hex digits per media file"));
+        if let Some(m) = self.media.iter().find(|m| crate::media::media_ref(m).is_none()) {
+            out.push((
+                "media",
+                format!("{m:?} is not a SHA-256"),
+                "64 hex digits per media file, optionally followed by `:` and its size in bytes",
+            ));
         }
         out
     }

@@ -9,6 +9,7 @@
 //! - [`export`]: GeoJSON, CSV and ACLED-like CSV of the observations.
 //! - [`boundary`]: boundary views, used only to draw maps.
 //! - [`input`]: reading an observation from JSON, with diagnostics.
+//! - [`media`]: how an observation names its files, and whether a file still carries location metadata.
 //! - [`generate`]: a seeded demo mission over the Minsk II zones, with planted violations.
 //!
 //! No I/O, no HTTP: entries come in as bytes with their log index.
@@ -21,6 +22,7 @@ pub mod entry;
 pub mod export;
 pub mod generate;
 pub mod input;
+pub mod media;
 pub mod registry;
 pub mod report;
 

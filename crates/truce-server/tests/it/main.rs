@@ -7,6 +7,7 @@
 
 mod browser;
 mod faults;
+mod media;
 mod overload;
 mod shared;
 mod table;
@@ -154,7 +155,10 @@ async fn state_with(
     let verifier = signer.verifier();
     let watch =
         Watch::open_with(&dir.join("log"), signer, &agreement, config, fault_switch).unwrap();
-    (AppState::new(store, Some(watch)), tokens, dir, verifier)
+    let mut state = AppState::new(store, Some(watch));
+    let media_url = format!("file://{}", dir.join("media").display());
+    state.media = Some(truce_server::media::MediaStore::open(&media_url, 64 << 10, true).unwrap());
+    (state, tokens, dir, verifier)
 }
 
 async fn call(
@@ -254,6 +258,12 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::PreferencesPage => ("/ui/scenarios/ukraine-2025/preferences".into(), vec![]),
         Endpoint::Zones => ("/v1/zones".into(), vec![]),
         Endpoint::Boundaries => ("/v1/boundaries/visionscarto-1.0.0".into(), vec![]),
+        Endpoint::MediaPolicy => ("/v1/media".into(), vec![]),
+        Endpoint::UploadMedia => {
+            (format!("/v1/media/{}", "ab".repeat(32)), b"not a photo".to_vec())
+        }
+        Endpoint::GetMedia => (format!("/v1/media/{}", "ab".repeat(32)), vec![]),
+        Endpoint::ReleaseMedia => (format!("/v1/media/{}/release", "ab".repeat(32)), vec![]),
     };
     (method, path, body)
 }

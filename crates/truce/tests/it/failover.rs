@@ -1,0 +1,339 @@
+//! Issue 13: two `truce serve` share one log (tiles in Garage, the record, journal and lease in
+//! PostgreSQL, users in PostgreSQL too) while four clients submit signed observations; the writer is
+//! SIGKILLed twenty times and restarted as a follower. No acknowledged submission is lost, every
+//! checkpoint either server serves extends the ones before, and a witness fed every new checkpoint
+//! never refuses one. `cargo xtask test` starts Garage and PostgreSQL; without them this test fails.
+
+use std::path::Path;
+use std::process::Child;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use truce_tlog::checkpoint::Checkpoint;
+use truce_tlog::client::TileVerifier;
+use truce_tlog::note::{Note, NoteSigner, NoteVerifier};
+use truce_tlog::witness::{MemoryWitnessStore, Witness};
+use truce_watch::entry::{Body, Observation, Role, key_hex, sign};
+
+use super::kill::{free_port, start_on, submit, truce};
+
+const KILLS: usize = 20;
+const CLIENTS: u8 = 4;
+
+/// Acknowledged submissions: (index, entry, when, by which server).
+type Acked = Arc<Mutex<Vec<(u64, Vec<u8>, Instant, usize)>>>;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn create_database(base: &str, name: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(base).await.expect("connect to PostgreSQL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    });
+    base.replacen("/postgres?", &format!("/{name}?"), 1)
+}
+
+fn observation(client: u8, n: u32) -> Observation {
+    Observation {
+        start: format!("2015-03-{:02}T{:02}:{:02}:00Z", 1 + (n / 1440) % 28, (n / 60) % 24, n % 60),
+        end: format!("2015-03-{:02}T{:02}:{:02}:30Z", 1 + (n / 1440) % 28, (n / 60) % 24, n % 60),
+        lat_e6: 48_000_000 + i64::from(client) * 10_000,
+        lon_e6: 38_000_000,
+        controlled_by: "UKR".into(),
+        sensor: "heard".into(),
+        class: "explosion".into(),
+        count: 1 + n,
+        approximate: false,
+        bearing_deg: None,
+        distance_m: None,
+        weapon: None,
+        media: vec![],
+        note: String::new(),
+    }
+}
+
+/// What the checkpoint watcher saw.
+#[derive(Default)]
+struct Watched {
+    /// Checkpoints the witness cosigned.
+    cosigned: usize,
+    /// Refusals by the witness, and inconsistencies: each a failure.
+    failures: Vec<String>,
+    /// Served checkpoints older than the newest seen, checked consistent with it.
+    older: usize,
+}
+
+/// Feeds every new checkpoint either server serves to a witness, with a consistency proof from the
+/// bucket's tiles, as a party's witness would receive it; checks older ones against the newest.
+fn watch_checkpoints(
+    urls: Vec<String>,
+    log_key: NoteVerifier,
+    storage_url: String,
+    stop: Arc<AtomicBool>,
+    seen: Arc<Mutex<Watched>>,
+) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &[]).unwrap();
+    let mut witness = Witness {
+        signer: NoteSigner::generate("witness.failover.test", truce_tlog::note::COSIGNATURE_V1)
+            .unwrap(),
+        logs: std::collections::HashMap::from([(log_key.name.clone(), log_key.clone())]),
+        store: MemoryWitnessStore::default(),
+    };
+    let mut newest: Option<Checkpoint> = None;
+    while !stop.load(Ordering::Relaxed) {
+        for url in &urls {
+            let Ok(mut r) = agent.get(&format!("{url}/log/checkpoint")).call() else { continue };
+            let Ok(text) = r.body_mut().read_to_string() else { continue };
+            let Ok(note) = Note::parse(text.as_bytes()) else { continue };
+            let fail =
+                |seen: &Arc<Mutex<Watched>>, why: String| seen.lock().unwrap().failures.push(why);
+            if truce_tlog::note::verify_note(&note, std::slice::from_ref(&log_key)).is_err() {
+                fail(&seen, format!("{url} served a checkpoint the log's key did not sign"));
+                continue;
+            }
+            let c = Checkpoint::parse(&note.text).unwrap();
+            match &newest {
+                Some(n) if c.size == n.size && c.root == n.root => continue,
+                Some(n) if c.size <= n.size => {
+                    // An older checkpoint (a follower a moment behind): it must be a prefix.
+                    let verifier = TileVerifier::new(&bucket, n).unwrap();
+                    match truce_tlog::client::check_consistency(&verifier, &c) {
+                        Ok(()) => seen.lock().unwrap().older += 1,
+                        Err(e) => fail(
+                            &seen,
+                            format!(
+                                "{url} served size {} inconsistent with {}: {e}",
+                                c.size, n.size
+                            ),
+                        ),
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let old = newest.as_ref().map_or(0, |n| n.size);
+            let proof = if old == 0 {
+                Vec::new()
+            } else {
+                let verifier = TileVerifier::new(&bucket, &c).unwrap();
+                truce_tlog::merkle::consistency_proof(&verifier, old, c.size).unwrap()
+            };
+            let body = truce_tlog::witness::add_checkpoint_request(old, &proof, &note);
+            match witness.add_checkpoint(&body, 1_764_460_800) {
+                Ok(_) => seen.lock().unwrap().cosigned += 1,
+                Err(refusal) => fail(
+                    &seen,
+                    format!(
+                        "the witness answered {} to size {} from {url}: {}",
+                        refusal.status, c.size, refusal.body
+                    ),
+                ),
+            }
+            newest = Some(c);
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
+    let s3 = std::env::var("TRUCE_TEST_S3_URL").expect(
+        "TRUCE_TEST_S3_URL is not set: run the tests with `cargo xtask test`, which starts Garage on loopback",
+    );
+    let pg = std::env::var("TRUCE_TEST_POSTGRES_URL").expect(
+        "TRUCE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, which starts PostgreSQL",
+    );
+    let name = format!("failover_{}", std::process::id());
+    let database = create_database(&pg, &name);
+    let storage_url = format!("{}/{name}", s3.trim_end_matches('/'));
+    let base = std::env::temp_dir().join(format!("truce-failover-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let dirs = [base.join("a"), base.join("b")];
+    // One key for the log, on both servers.
+    let out = truce(&dirs[0])
+        .args(["log", "init"])
+        .arg(dirs[0].join("log"))
+        .args(["--origin", "failover.test/log"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    copy_dir(&dirs[0].join("log"), &dirs[1].join("log"));
+    let log_key =
+        NoteVerifier::parse(std::fs::read_to_string(dirs[0].join("log/log.vkey")).unwrap().trim())
+            .unwrap();
+    let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
+    let mut add = truce(&dirs[0]);
+    add.env("TRUCE_DATABASE_URL", &database)
+        .args(["user", "add", "observer", "--role", "observer"]);
+    for b in std::iter::once(1).chain(10..10 + CLIENTS) {
+        add.args(["--key", &key_hex(&key(b).verifying_key())]);
+    }
+    let out = add.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let ports = [free_port(), free_port()];
+    let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
+    let start = |i: usize| -> Child {
+        let envs = [
+            ("TRUCE_DATABASE_URL", database.clone()),
+            ("TRUCE_STORAGE_URL", storage_url.clone()),
+            ("TRUCE_PUBLIC_URL", urls[i].clone()),
+        ];
+        start_on(&dirs[i], &agent, ports[i], &envs).0
+    };
+    // A starts first and creates the log; B follows.
+    let mut servers = [Some(start(0)), None];
+    servers[1] = Some(start(1));
+
+    let mission = key(1);
+    let acked: Acked = Arc::new(Mutex::new(Vec::new()));
+    let mut setup = vec![sign(&mission, 1, super::mission_body("failover test")).unwrap()];
+    for c in 0..CLIENTS {
+        let enrol = Body::Enrol {
+            key: key_hex(&key(10 + c).verifying_key()),
+            name: format!("observer-{c}"),
+            role: Role::Observer,
+            party: None,
+        };
+        setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
+    }
+    for e in setup {
+        let index = submit(&agent, &urls[0], &token, &e).expect("the setup entries are accepted");
+        acked.lock().unwrap().push((index, e, Instant::now(), 0));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(Mutex::new(Watched::default()));
+    let watcher = {
+        let (urls, key, url, stop, seen) =
+            (urls.clone(), log_key.clone(), storage_url.clone(), stop.clone(), seen.clone());
+        std::thread::spawn(move || watch_checkpoints(urls, key, url, stop, seen))
+    };
+    // The writer, as the clients last found it.
+    let writer = Arc::new(Mutex::new(0usize));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (agent, urls, token, acked, stop, writer) = (
+                agent.clone(),
+                urls.clone(),
+                token.clone(),
+                acked.clone(),
+                stop.clone(),
+                writer.clone(),
+            );
+            std::thread::spawn(move || {
+                let observer = key(10 + c);
+                let mut n = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    // A fresh sequence number for every attempt: a submission cut off by a kill may
+                    // have become durable, and its number is then taken.
+                    n += 1;
+                    let entry = sign(&observer, u64::from(n), Body::Observation(observation(c, n)))
+                        .unwrap();
+                    let target = *writer.lock().unwrap();
+                    match submit(&agent, &urls[target], &token, &entry) {
+                        Some(index) => {
+                            acked.lock().unwrap().push((index, entry, Instant::now(), target))
+                        }
+                        None => {
+                            // Refused by a follower, or the writer is gone: try the other server.
+                            *writer.lock().unwrap() = 1 - target;
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+
+    let mut gaps = Vec::new();
+    for round in 0..KILLS {
+        std::thread::sleep(Duration::from_millis(300 + (round as u64 * 53) % 500));
+        // Kill whichever server acknowledged last: the writer.
+        let victim = acked.lock().unwrap().last().unwrap().3;
+        let killed_at = Instant::now();
+        let mut child = servers[victim].take().unwrap();
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // The next acknowledgement comes from the other server, once it has taken the lease.
+        let deadline = killed_at + Duration::from_secs(30);
+        let gap = loop {
+            let next = acked.lock().unwrap().iter().rev().map(|a| a.2).find(|t| *t > killed_at);
+            if let Some(t) = next {
+                break t - killed_at;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: nothing acknowledged 30 s after the kill"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        gaps.push(gap);
+        servers[victim] = Some(start(victim));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    // Let the last checkpoint be signed and seen, then stop watching.
+    std::thread::sleep(Duration::from_millis(500));
+    watcher.join().unwrap();
+    for s in servers.iter_mut().flatten() {
+        s.kill().unwrap();
+        s.wait().unwrap();
+    }
+
+    // Every acknowledged submission is in the bucket at its index, read with no database.
+    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &[]).unwrap();
+    let (_, checkpoint) = truce_tlog::client::signed_checkpoint(&bucket, &log_key).unwrap();
+    let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
+    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+    let acked = acked.lock().unwrap();
+    for (index, bytes, _, _) in acked.iter() {
+        assert!(
+            (*index as usize) < log.len(),
+            "acknowledged entry {index} is beyond the log ({})",
+            log.len()
+        );
+        assert_eq!(&log[*index as usize], bytes, "entry {index} differs");
+    }
+    let seen = seen.lock().unwrap();
+    assert!(seen.failures.is_empty(), "{:#?}", seen.failures);
+    gaps.sort();
+    println!(
+        "{KILLS} writer kills under load: {} acknowledged submissions, none lost; log size {}; the witness cosigned {} checkpoints and refused none; {} older checkpoints served were prefixes of the newest; kill to next acknowledgement: median {} ms, worst {} ms",
+        acked.len(),
+        checkpoint.size,
+        seen.cosigned,
+        seen.older,
+        gaps[gaps.len() / 2].as_millis(),
+        gaps.last().unwrap().as_millis()
+    );
+    std::fs::remove_dir_all(&base).ok();
+}
