@@ -610,4 +610,108 @@ impl KeyFile {
             })?;
         Ok(KeyFile { name, key: SigningKey::from_bytes(&seed) })
     }
+
+    /// This key file sealed with `passphrase` for a device (see [`SealedKey`]). `salt` (16 bytes) and
+    /// `nonce` (12 bytes) must be fresh random bytes; `iterations` at least [`SealedKey::MIN_ITERATIONS`].
+    pub fn seal(
+        &self,
+        passphrase: &str,
+        salt: [u8; 16],
+        nonce: [u8; 12],
+        iterations: u32,
+    ) -> Result<String, Error> {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        if iterations < SealedKey::MIN_ITERATIONS {
+            return Err(Error::Malformed(format!(
+                "{iterations} PBKDF2 iterations are too few; use at least {}",
+                SealedKey::MIN_ITERATIONS
+            )));
+        }
+        if passphrase.chars().count() < 8 {
+            return Err(Error::Malformed("the passphrase must have at least 8 characters".into()));
+        }
+        let key = SealedKey::derive(passphrase, &salt, iterations);
+        let cipher = aes_gcm::Aes256Gcm::new(&key.into());
+        let aad = SealedKey::aad(&self.name);
+        let sealed = cipher
+            .encrypt(&nonce.into(), Payload { msg: &self.key.to_bytes(), aad: aad.as_bytes() })
+            .map_err(|_| Error::Malformed("sealing failed".into()))?;
+        Ok(format!(
+            "{}\n{}\npbkdf2-sha256 {iterations} {}\n{}\n{}\n",
+            SealedKey::HEADER,
+            self.name,
+            STANDARD.encode(salt),
+            STANDARD.encode(nonce),
+            STANDARD.encode(sealed)
+        ))
+    }
+}
+
+/// A key file sealed with a passphrase, for a device that imports it once (the observer app): line 1
+/// `truce-key-sealed/v1`, line 2 the holder's name, line 3 `pbkdf2-sha256 <iterations> <base64 salt>`,
+/// line 4 the base64 AES-256-GCM nonce, line 5 the base64 ciphertext of the 32-byte seed with its tag,
+/// authenticated with the first two lines as associated data (`truce-key-sealed/v1\n<name>\n`). The
+/// AES key is PBKDF2-HMAC-SHA256 of the passphrase: what WebCrypto offers, so the browser opens it.
+pub struct SealedKey;
+
+impl SealedKey {
+    /// The first line.
+    pub const HEADER: &'static str = "truce-key-sealed/v1";
+    /// The fewest PBKDF2 iterations accepted (OWASP's figure for PBKDF2-HMAC-SHA256).
+    pub const MIN_ITERATIONS: u32 = 600_000;
+
+    fn aad(name: &str) -> String {
+        format!("{}\n{name}\n", SealedKey::HEADER)
+    }
+
+    fn derive(passphrase: &str, salt: &[u8], iterations: u32) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(passphrase.as_bytes(), salt, iterations, &mut key);
+        key
+    }
+
+    /// Opens a sealed key file with its passphrase.
+    pub fn open(text: &str, passphrase: &str) -> Result<KeyFile, Error> {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let lines: Vec<&str> = text.lines().collect();
+        let bad =
+            |line: usize, what: &str| Error::Malformed(format!("line {line}: expected {what}"));
+        if lines.first() != Some(&SealedKey::HEADER) {
+            return Err(bad(1, "`truce-key-sealed/v1`"));
+        }
+        let name = lines
+            .get(1)
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| bad(2, "the holder's name"))?;
+        let kdf: Vec<&str> = lines.get(2).map(|l| l.split(' ').collect()).unwrap_or_default();
+        let (iterations, salt) = match kdf.as_slice() {
+            ["pbkdf2-sha256", n, salt] => (
+                n.parse::<u32>().ok().filter(|n| *n >= SealedKey::MIN_ITERATIONS),
+                STANDARD.decode(salt).ok(),
+            ),
+            _ => (None, None),
+        };
+        let (Some(iterations), Some(salt)) = (iterations, salt) else {
+            return Err(bad(3, "`pbkdf2-sha256 <iterations, at least 600000> <base64 salt>`"));
+        };
+        let nonce: [u8; 12] = lines
+            .get(3)
+            .and_then(|l| STANDARD.decode(l.trim()).ok())
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| bad(4, "a base64 12-byte nonce"))?;
+        let sealed = lines
+            .get(4)
+            .and_then(|l| STANDARD.decode(l.trim()).ok())
+            .ok_or_else(|| bad(5, "the base64 sealed seed"))?;
+        let key = SealedKey::derive(passphrase, &salt, iterations);
+        let cipher = aes_gcm::Aes256Gcm::new(&key.into());
+        let aad = SealedKey::aad(name);
+        let seed = cipher
+            .decrypt(&nonce.into(), Payload { msg: &sealed, aad: aad.as_bytes() })
+            .map_err(|_| Error::Malformed("wrong passphrase, or the file was changed".into()))?;
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| Error::Malformed("the sealed seed is not 32 bytes".into()))?;
+        Ok(KeyFile { name: name.to_string(), key: SigningKey::from_bytes(&seed) })
+    }
 }

@@ -54,6 +54,19 @@ pub enum MissionCommand {
         #[arg(long)]
         keys: Option<PathBuf>,
     },
+    /// Seal a key file with a passphrase, for the observer app to import once (PBKDF2-SHA256 and
+    /// AES-256-GCM, which the browser opens with WebCrypto). The passphrase comes from
+    /// `--passphrase-file` or the `TRUCE_PASSPHRASE` variable, never from the command line.
+    SealKey {
+        /// The key file (`truce-key/v1`).
+        key: PathBuf,
+        /// Where to write the sealed file (owner-readable only).
+        #[arg(long)]
+        out: PathBuf,
+        /// A file whose first line is the passphrase.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
 }
 
 /// `truce report …`
@@ -155,6 +168,33 @@ pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
 
 pub fn run_mission(command: MissionCommand) -> anyhow::Result<String> {
     match command {
+        MissionCommand::SealKey { key, out, passphrase_file } => {
+            let passphrase = match passphrase_file {
+                Some(f) => std::fs::read_to_string(&f)
+                    .with_context(|| format!("cannot read {}", f.display()))?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                None => std::env::var("TRUCE_PASSPHRASE").map_err(|_| {
+                    format_err!(
+                        "give the passphrase with --passphrase-file FILE or TRUCE_PASSPHRASE"
+                    )
+                })?,
+            };
+            let text = std::fs::read_to_string(&key)
+                .with_context(|| format!("cannot read the key file {}", key.display()))?;
+            let file = truce_watch::entry::KeyFile::parse(&text)
+                .map_err(|e| format_err!("{}: {e}", key.display()))?;
+            let (mut salt, mut nonce) = ([0u8; 16], [0u8; 12]);
+            getrandom::fill(&mut salt).map_err(|e| format_err!("no randomness: {e}"))?;
+            getrandom::fill(&mut nonce).map_err(|e| format_err!("no randomness: {e}"))?;
+            let iterations = truce_watch::entry::SealedKey::MIN_ITERATIONS;
+            let sealed =
+                file.seal(&passphrase, salt, nonce, iterations).map_err(|e| format_err!("{e}"))?;
+            truce_tlog::layout::write_secret(&out, &sealed)?;
+            Ok(format!("sealed {}'s key into {}\n", file.name, out.display()))
+        }
         MissionCommand::Generate { accord, log, days, seed, keys } => {
             let a = load_accord(&accord)?;
             let mission = truce_watch::generate::generate(&a, seed, days)
