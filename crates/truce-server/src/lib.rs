@@ -10,6 +10,7 @@
 
 mod assets;
 pub mod auth;
+mod field;
 mod handlers;
 pub mod launch;
 pub mod media;

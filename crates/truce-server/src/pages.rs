@@ -1035,7 +1035,7 @@ function apply(){
 /// sorted, no whitespace), Ed25519 (WebCrypto) over `truce.entry/v2\n` + canonical {author, body, seq}, with
 /// the key's next sequence number from `/v1/keys/{key}/sequence`. The key file (`truce-key/v1`, name,
 /// base64 seed) never leaves the page.
-const SIGNING_JS: &str = r#"
+pub(crate) const SIGNING_JS: &str = r#"
 function canon(v){if(Array.isArray(v))return '['+v.map(canon).join(',')+']';
  if(v!==null&&typeof v==='object')return '{'+Object.keys(v).sort().map(k=>JSON.stringify(k)+':'+canon(v[k])).join(',')+'}';
  return JSON.stringify(v);}
@@ -1497,7 +1497,7 @@ pub(crate) async fn entry<S: Store>(
             a href={ "/v1/entries/" (index) "/proof" } { "The proof as JSON" } "."
         }
         script #proof-data type="application/json" { (PreEscaped(data)) }
-        script { (PreEscaped(PROOF_JS)) }
+        script { (PreEscaped(PROOF_CORE_JS)) (PreEscaped(PROOF_JS)) }
     };
     page(&st, &c, &format!("Entry {index}"), body).await
 }
@@ -1545,8 +1545,12 @@ fn word<T: serde::Serialize>(t: &T) -> String {
 /// Verifies the proof embedded in the entry page, with WebCrypto: the leaf hash of the entry, the
 /// RFC 9162 inclusion walk to a root, that root against the checkpoint's, and (where the browser has
 /// Ed25519) the log's signature on the checkpoint.
-const PROOF_JS: &str = r#"(function(){
-const out=document.getElementById('proof-result');
+/// An entry's inclusion proof checked in the browser: `truceProof.verify({index, entry, proof,
+/// checkpoint}, vkey)` walks RFC 9162's path with WebCrypto SHA-256 to the checkpoint's root and checks
+/// the log's Ed25519 signature on the checkpoint; it resolves to `{size, signature}` (`signature` is
+/// `true`, or `null` where the browser has no Ed25519) and throws on any failure. The entry page and the
+/// observer app both use it.
+pub(crate) const PROOF_CORE_JS: &str = r#"const truceProof=(function(){
 const b64=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0));
 const cat=(...a)=>{const r=new Uint8Array(a.reduce((n,x)=>n+x.length,0));let o=0;for(const x of a){r.set(x,o);o+=x.length;}return r;};
 const sha=async(...a)=>new Uint8Array(await crypto.subtle.digest('SHA-256',cat(...a)));
@@ -1566,22 +1570,31 @@ async function signature(note,vkey){
   }
   return 'the checkpoint carries no signature by the log key';
 }
+async function verify(d,vkey){
+  const lines=d.checkpoint.split('\n');const size=Number(lines[1]);const root=b64(lines[2]);
+  let fn=d.index,sn=size-1;if(!(fn<size))throw new Error('the entry is beyond the checkpoint');
+  let r=await sha(new Uint8Array([0]),b64(d.entry));
+  for(const s of d.proof){const p=b64(s);if(sn===0)throw new Error('the proof is too long');
+    if(fn%2===1||fn===sn){r=await sha(new Uint8Array([1]),p,r);if(fn%2===0){while(fn%2===0&&fn!==0){fn=Math.floor(fn/2);sn=Math.floor(sn/2);}}}
+    else{r=await sha(new Uint8Array([1]),r,p);}
+    fn=Math.floor(fn/2);sn=Math.floor(sn/2);}
+  if(sn!==0||!same(r,root))throw new Error('the proof leads to a root that is not the checkpoint\u2019s');
+  const sig=await signature(d.checkpoint,vkey);
+  if(typeof sig==='string')throw new Error(sig);
+  return {size,signature:sig};
+}
+return {verify};})();"#;
+
+/// The entry page's proof check, on [`PROOF_CORE_JS`].
+const PROOF_JS: &str = r#"(function(){
+const out=document.getElementById('proof-result');
 async function check(){
   out.dataset.state='pending';out.textContent='Checking the proof in your browser…';
   try{
     const d=JSON.parse(document.getElementById('proof-data').textContent);
-    const lines=d.checkpoint.split('\n');const size=Number(lines[1]);const root=b64(lines[2]);
-    let fn=d.index,sn=size-1;if(!(fn<size))throw new Error('the entry is beyond the checkpoint');
-    let r=await sha(new Uint8Array([0]),b64(d.entry));
-    for(const s of d.proof){const p=b64(s);if(sn===0)throw new Error('the proof is too long');
-      if(fn%2===1||fn===sn){r=await sha(new Uint8Array([1]),p,r);if(fn%2===0){while(fn%2===0&&fn!==0){fn=Math.floor(fn/2);sn=Math.floor(sn/2);}}}
-      else{r=await sha(new Uint8Array([1]),r,p);}
-      fn=Math.floor(fn/2);sn=Math.floor(sn/2);}
-    if(sn!==0||!same(r,root))throw new Error('the proof leads to a root that is not the checkpoint\u2019s');
-    const sig=await signature(d.checkpoint,d.vkey);
-    if(typeof sig==='string')throw new Error(sig);
+    const {size,signature}=await truceProof.verify(d,d.vkey);
     out.dataset.state='verified';
-    out.textContent='Verified: entry '+d.index+' is in the log at the checkpoint of size '+size+(sig===true?', whose log signature also verified.':' (this browser cannot check Ed25519 signatures; the command below does).');
+    out.textContent='Verified: entry '+d.index+' is in the log at the checkpoint of size '+size+(signature===true?', whose log signature also verified.':' (this browser cannot check Ed25519 signatures; the command below does).');
   }catch(e){out.dataset.state='failed';out.textContent='FAILED: '+e.message+'. Do not rely on this entry; tell the mission and your auditor.';}
 }
 document.getElementById('verify-again').addEventListener('click',check);check();})();"#;

@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use truce_store::Store;
 
-use crate::{AppState, Endpoint, handlers, media, pages, scenario_pages, table, views, witness};
+use crate::{
+    AppState, Endpoint, field, handlers, media, pages, scenario_pages, table, views, witness,
+};
 
 pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
     let mut router = Router::new();
@@ -75,6 +77,11 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::EntryProof => get(handlers::entry_proof::<S>),
             Endpoint::EntryPage => get(pages::entry::<S>),
             Endpoint::MediaPolicy => get(media::policy::<S>),
+            Endpoint::FieldApp => get(field::shell::<S>),
+            Endpoint::FieldScript => get(field::script),
+            Endpoint::FieldWorker => get(field::worker),
+            Endpoint::FieldManifest => get(field::manifest),
+            Endpoint::FieldIcon => get(field::icon),
             Endpoint::UploadMedia => {
                 put(media::upload::<S>).layer(axum::extract::DefaultBodyLimit::max(
                     // The handler says why a file is too large; beyond the limit by far, the server stops reading.

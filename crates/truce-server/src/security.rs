@@ -147,7 +147,7 @@ pub fn content_security_policy(html: &str) -> String {
     }
     // A page that loads this server's vendored libraries (`/assets/…`, served as JavaScript; every
     // other response is `nosniff` and not JavaScript, so it cannot run) may run same-origin scripts.
-    if html.contains("<script src=\"/assets/") {
+    if html.contains("<script src=\"/assets/") || html.contains("<script src=\"/field/") {
         hashes.push("'self'".to_string());
     }
     let scripts = if hashes.is_empty() { "'none'".to_string() } else { hashes.join(" ") };
@@ -164,6 +164,6 @@ pub fn content_security_policy(html: &str) -> String {
         }
     }
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src {scripts}; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -130,6 +130,15 @@ async fn serve()
         truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, Default::default())
             .unwrap();
     let mut state = truce_server::AppState::new(store, Some(watch));
+    let media_url = format!("file://{}", dir.join("media").display());
+    state.media = Some(
+        truce_server::media::MediaStore::open(
+            &media_url,
+            truce_server::media::DEFAULT_MAX_BYTES,
+            true,
+        )
+        .unwrap(),
+    );
     // A party's witness, hosted here as in the demo, cosigning the log's checkpoints.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -592,8 +601,9 @@ async fn every_page_fits_a_phone_and_passes_axe() {
     let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
     let overflow = "return [document.documentElement.scrollWidth, window.innerWidth];";
     let mut problems = Vec::new();
-    let pages: [(Role, &str, &str); 19] = [
+    let pages: [(Role, &str, &str); 20] = [
         (Role::Public, "login", "/ui/login"),
+        (Role::Public, "field", "/field/"),
         (Role::Public, "entry", "/ui/entries/5"),
         (Role::Mediator, "home", "/"),
         (Role::Mediator, "positions", "/ui/scenarios/ukraine-2025"),
@@ -790,4 +800,264 @@ async fn a_delegate_submits_preferences_and_disputes_an_observation() {
     shot(&c, "entry-disputed").await;
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// The DevTools protocol through chromedriver (`goog/cdp/execute`): how the test switches the page's
+/// network off and on.
+#[derive(Debug)]
+struct Cdp(&'static str, serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(serde_json::json!({"cmd": self.0, "params": self.1}).to_string()),
+        )
+    }
+}
+
+async fn network(c: &Client, online: bool) {
+    c.issue_cmd(Cdp("Network.enable", serde_json::json!({}))).await.unwrap();
+    let params = serde_json::json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1});
+    c.issue_cmd(Cdp("Network.emulateNetworkConditions", params)).await.unwrap();
+}
+
+/// Waits (up to `seconds`) until `script` (an expression) is true in the page.
+async fn until(c: &Client, what: &str, script: &str, seconds: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        let v = c.execute(&format!("return !!({script});"), vec![]).await.unwrap_or_default();
+        if v.as_bool() == Some(true) {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let page = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
+            panic!("timed out waiting until {what}; the page says:\n{page}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// A JPEG that says where it was taken (EXIF GPS), as a phone writes it.
+fn photo_with_position(n: u8) -> Vec<u8> {
+    let mut tiff = b"II\x2a\0\x08\0\0\0\x02\0".to_vec();
+    for tag in [0x010Fu16, 0x8825] {
+        tiff.extend(tag.to_le_bytes());
+        tiff.extend([4, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    }
+    tiff.extend([0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend([0xFF, 0xDB, 0, 3, n, 0xFF, 0xDA, 0, 3, n, 1, 2, 3, n, 0xFF, 0xD9]);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observer_captures_offline_and_the_queue_syncs_with_verified_receipts() {
+    let (url, tokens, dir, keys) = serve().await;
+    let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
+    let key = keys.iter().find(|(n, _)| n == "observer-1").unwrap().1.clone();
+    let sealed = truce_watch::entry::KeyFile { name: "observer-1".into(), key: key.clone() }
+        .seal("field test passphrase", [3; 16], [4; 12], 600_000)
+        .unwrap();
+    let photos: Vec<std::path::PathBuf> = (0..5u8)
+        .map(|n| {
+            let p = dir.join(format!("photo-{n}.jpg"));
+            std::fs::write(&p, photo_with_position(n)).unwrap();
+            p
+        })
+        .collect();
+    let (_driver, c) = browser().await;
+    c.set_window_size(400, 900).await.unwrap();
+    // Set up once, online: the token, the sealed key and its passphrase.
+    c.goto(&format!("{url}/field/")).await.unwrap();
+    c.wait().for_element(Locator::Css("#setup:not([hidden])")).await.unwrap();
+    c.find(Locator::Css("#token")).await.unwrap().send_keys(&token(Role::Observer)).await.unwrap();
+    c.execute("document.getElementById('sealed').value=arguments[0];", vec![sealed.into()])
+        .await
+        .unwrap();
+    c.find(Locator::Css("#passphrase"))
+        .await
+        .unwrap()
+        .send_keys("field test passphrase")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#import")).await.unwrap().click().await.unwrap();
+    until(&c, "the key is imported", "!document.getElementById('capture').hidden", 30).await;
+    // The key is held as a non-extractable CryptoKey.
+    let extractable = c
+        .execute_async(
+            "const done=arguments[0];const r=indexedDB.open('truce-field',1);r.onsuccess=()=>{const g=r.result.transaction('config').objectStore('config').get('key');g.onsuccess=()=>done(g.result.key.extractable);};",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(extractable, serde_json::json!(false));
+    until(
+        &c,
+        "the service worker controls the page",
+        "navigator.serviceWorker.controller!==null || (location.reload(), false)",
+        30,
+    )
+    .await;
+
+    // The network goes: the app still opens, and every observation is signed and queued here.
+    network(&c, false).await;
+    c.refresh().await.unwrap();
+    c.wait().for_element(Locator::Css("#capture:not([hidden])")).await.unwrap();
+    let reached = c
+        .execute_async(
+            "fetch('/v1/whoami').then(()=>arguments[0]('reached'),()=>arguments[0]('offline'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(reached, serde_json::json!("offline"), "the page still reaches the server");
+    for n in 0..20u32 {
+        let fill = format!(
+            "const f=(id,v)=>document.getElementById(id).value=v;f('start','2015-03-10T{:02}:{:02}');f('minutes','3');f('lat','48.123456');f('lon','38.654321');f('count','{}');f('note','field test {n}');",
+            8 + n / 6,
+            (n % 6) * 10,
+            n + 1
+        );
+        c.execute(&fill, vec![]).await.unwrap();
+        if n % 4 == 0 {
+            let input = c.find(Locator::Css("#photos")).await.unwrap();
+            input.send_keys(photos[(n / 4) as usize].to_str().unwrap()).await.unwrap();
+        }
+        c.find(Locator::Css("#observe button[type=submit]")).await.unwrap().click().await.unwrap();
+        until(
+            &c,
+            &format!("observation {n} is queued"),
+            &format!("document.querySelectorAll('#queue li').length==={}", n + 1),
+            30,
+        )
+        .await;
+    }
+    let waiting = c
+        .execute("return document.querySelectorAll('#queue li[data-state=queued]').length;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(waiting, serde_json::json!(20));
+    shot(&c, "field-offline").await;
+
+    // The network comes back: the queue syncs by itself, files first, each receipt verified here.
+    network(&c, true).await;
+    until(
+        &c,
+        "all 20 are recorded",
+        "document.querySelectorAll('#queue li[data-state=recorded]').length===20",
+        90,
+    )
+    .await;
+    let verified = c
+        .execute(
+            "return document.querySelectorAll('#queue li[data-proof=verified]').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        verified,
+        serde_json::json!(20),
+        "every receipt's proof and log signature verified on the device"
+    );
+    shot(&c, "field-synced").await;
+    let indices: Vec<u64> = serde_json::from_value(
+        c.execute(
+            "return [...document.querySelectorAll('#queue li')].map(li=>Number(li.dataset.index));",
+            vec![],
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    let mut distinct = indices.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 20);
+    // Each is in the log exactly once, as signed; the files are stored under the hashes the entries
+    // carry, without the position the camera wrote.
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let verifier_token = token(Role::Verifier);
+    let mut with_media = 0;
+    for i in &indices {
+        let mut r = agent.get(&format!("{url}/v1/entries/{i}/proof")).call().unwrap();
+        let proof: serde_json::Value =
+            serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(proof["entry"].as_str().unwrap())
+            .unwrap();
+        let entry = truce_watch::entry::decode(&bytes).unwrap();
+        assert_eq!(entry.author, truce_watch::entry::key_hex(&key.verifying_key()));
+        let truce_watch::entry::Body::Observation(o) = &entry.body else {
+            panic!("entry {i} is not an observation")
+        };
+        for m in &o.media {
+            let r = truce_watch::media::media_ref(m).unwrap();
+            let mut got = agent
+                .get(&format!("{url}/v1/media/{}", r.sha256))
+                .header("authorization", &format!("Bearer {verifier_token}"))
+                .call()
+                .unwrap();
+            assert_eq!(got.status().as_u16(), 200, "the file of entry {i}");
+            let file = got.body_mut().read_to_vec().unwrap();
+            use sha2::Digest;
+            let hash: String =
+                sha2::Sha256::digest(&file).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hash, r.sha256);
+            assert_eq!(Some(file.len() as u64), r.bytes);
+            assert_eq!(
+                truce_watch::media::location_metadata(&file),
+                None,
+                "the position was stripped before hashing"
+            );
+            with_media += 1;
+        }
+    }
+    assert_eq!(with_media, 5);
+    let mut csv = agent.get(&format!("{url}/v1/export?format=csv")).call().unwrap();
+    let csv = csv.body_mut().read_to_string().unwrap();
+    assert_eq!(
+        csv.lines().filter(|l| l.contains("48.123456")).count(),
+        20,
+        "each observation once"
+    );
+
+    // A replay of an item already recorded is refused by the log and shown as already recorded.
+    let first: serde_json::Value = c
+        .execute("return document.querySelector('#queue li:last-child').dataset.seq;", vec![])
+        .await
+        .unwrap();
+    c.execute_async(
+        "const done=arguments[1];const r=indexedDB.open('truce-field',1);r.onsuccess=()=>{const s=r.result.transaction('queue','readwrite').objectStore('queue');\
+         s.getAll().onsuccess=e=>{const it=e.target.result.find(i=>String(i.seq)===arguments[0]);s.add({seq:it.seq,entry:it.entry,media:[],state:'queued',summary:'a copy',created:Date.now()}).onsuccess=()=>done(true);};};",
+        vec![first],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#sync")).await.unwrap().click().await.unwrap();
+    until(&c, "the copy is refused as already recorded", "[...document.querySelectorAll('#queue li[data-state=duplicate]')].some(li=>li.textContent.includes('already recorded'))", 30).await;
+    let mut csv = agent.get(&format!("{url}/v1/export?format=csv")).call().unwrap();
+    let csv = csv.body_mut().read_to_string().unwrap();
+    assert_eq!(
+        csv.lines().filter(|l| l.contains("48.123456")).count(),
+        20,
+        "the replay was not stored"
+    );
+    shot(&c, "field-replay").await;
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
 }

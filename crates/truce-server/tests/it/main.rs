@@ -259,6 +259,11 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::Zones => ("/v1/zones".into(), vec![]),
         Endpoint::Boundaries => ("/v1/boundaries/visionscarto-1.0.0".into(), vec![]),
         Endpoint::MediaPolicy => ("/v1/media".into(), vec![]),
+        Endpoint::FieldApp => ("/field/".into(), vec![]),
+        Endpoint::FieldScript => ("/field/app.js".into(), vec![]),
+        Endpoint::FieldWorker => ("/field/sw.js".into(), vec![]),
+        Endpoint::FieldManifest => ("/field/manifest.webmanifest".into(), vec![]),
+        Endpoint::FieldIcon => ("/field/icon.svg".into(), vec![]),
         Endpoint::UploadMedia => {
             (format!("/v1/media/{}", "ab".repeat(32)), b"not a photo".to_vec())
         }
