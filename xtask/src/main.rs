@@ -131,12 +131,27 @@ fn workspace_root() -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> anyhow::Result<()> {
-    eprintln!("xtask: running {cmd:?}");
-    let status = cmd.status().with_context(|| format!("cannot start {cmd:?}"))?;
+    eprintln!("xtask: running {}", shown(cmd));
+    let status = cmd.status().with_context(|| format!("cannot start {}", shown(cmd)))?;
     if !status.success() {
-        bail!("{cmd:?} failed with {status}");
+        bail!("{} failed with {status}", shown(cmd));
     }
     Ok(())
+}
+
+/// A command as it is shown: its directory, program and arguments, never its environment (which may
+/// hold the test services' credentials).
+fn shown(cmd: &Command) -> String {
+    let mut out = String::new();
+    if let Some(dir) = cmd.get_current_dir() {
+        out.push_str(&format!("(in {}) ", dir.display()));
+    }
+    out.push_str(&cmd.get_program().to_string_lossy());
+    for a in cmd.get_args() {
+        out.push(' ');
+        out.push_str(&a.to_string_lossy());
+    }
+    out
 }
 
 /// Builds the fuzz targets, then runs every test and prints one summary line.
@@ -154,7 +169,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     if !extra.iter().any(|a| a == "--") {
         cmd.args(["--", "--show-output"]);
     }
-    eprintln!("xtask: running {cmd:?}");
+    eprintln!("xtask: running {}", shown(&cmd));
     let mut child = cmd.spawn().context("cannot start cargo test")?;
     let stdout = child.stdout.take().context("cargo test has no stdout")?;
     let (mut passed, mut failed) = (0u64, 0u64);
@@ -440,10 +455,12 @@ fn release_binary(root: &Path, package: &str) -> anyhow::Result<PathBuf> {
 
 /// Runs `cmd`, returning its standard output; its standard error goes to ours.
 fn output(cmd: &mut Command) -> anyhow::Result<String> {
-    let out =
-        cmd.stderr(Stdio::inherit()).output().with_context(|| format!("cannot start {cmd:?}"))?;
+    let out = cmd
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot start {}", shown(cmd)))?;
     if !out.status.success() {
-        bail!("{cmd:?} failed with {}", out.status);
+        bail!("{} failed with {}", shown(cmd), out.status);
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

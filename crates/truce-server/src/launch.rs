@@ -282,6 +282,9 @@ async fn seed<S: Store>(store: &S) -> anyhow::Result<Vec<(String, String)>> {
     Ok(tokens)
 }
 
+/// The passphrase of the demo's sealed observer key (`keys/observer-1.sealed`), printed by the demo.
+const DEMO_PASSPHRASE: &str = "demo field passphrase";
+
 /// The demo's log: a generated 60-day mission over the agreement, its keys in `data_dir/keys` (held by
 /// the demo's mediator, observer and verifier), and a witness per party hosted here.
 async fn demo_log<S: Store>(
@@ -301,6 +304,17 @@ async fn demo_log<S: Store>(
     for (name, key) in &mission.keys {
         let file = truce_watch::entry::KeyFile { name: name.clone(), key: key.clone() };
         layout::write_secret(&keys.join(format!("{name}.key")), &file.to_text())?;
+        if name == "observer-1" {
+            // For the observer app: the same key sealed with the demo's passphrase.
+            let (mut salt, mut nonce) = ([0u8; 16], [0u8; 12]);
+            getrandom::fill(&mut salt).map_err(|e| format_err!("no randomness: {e}"))?;
+            getrandom::fill(&mut nonce).map_err(|e| format_err!("no randomness: {e}"))?;
+            let iterations = truce_watch::entry::SealedKey::MIN_ITERATIONS;
+            let sealed = file
+                .seal(DEMO_PASSPHRASE, salt, nonce, iterations)
+                .map_err(|e| format_err!("{e}"))?;
+            layout::write_secret(&keys.join(format!("{name}.sealed")), &sealed)?;
+        }
         // The mediator holds the mission key, the observer and the verifier every observer and
         // verifier key.
         let holder = match (name.split('-').next(), name.as_str()) {
@@ -436,7 +450,11 @@ async fn launch<S: Store>(
              \x20    Anyone opens {url}/ui/agreement, {url}/ui/map and {url}/ui/log, and each entry's page with its proof.\n\
              \x20    Its key files are in {}: observer-1.key for the observe page (observer token), verifier-1.key for the\n\
              \x20    verification queue (verifier token), delegate-UKR_GOV.key and delegate-ORDLO.key to concur with or dispute\n\
-             \x20    an observation on its entry page (the delegate-ukr-gov and delegate-ordlo tokens).",
+             \x20    an observation on its entry page (the delegate-ukr-gov and delegate-ordlo tokens).\n\
+             \x20 In the field: open {url}/field/ (it installs as an app and works offline), give it the observer token,\n\
+             \x20 {}/observer-1.sealed and the passphrase \"{DEMO_PASSPHRASE}\", then record observations dated within the\n\
+             \x20 mission's 60 days (from 2015-02-15); they sync, with receipts checked on the device, when the network is back.",
+            keys.display(),
             keys.display()
         ));
     }
