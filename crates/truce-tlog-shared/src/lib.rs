@@ -387,6 +387,18 @@ impl Shared {
         self.spawn(async move { inner.get(&path).await }).await
     }
 
+    /// The `Cache-Control` the bucket gives a published file (what a CDN in front of it passes on).
+    pub async fn head_cache_control(&self, path: &str) -> Result<Option<String>, Error> {
+        let (inner, path) = (self.inner.clone(), path.to_string());
+        self.spawn(async move {
+            let object = inner.object(&path)?;
+            let options = object_store::GetOptions { head: true, ..Default::default() };
+            let got = inner.store.get_opts(&object, options).await.map_err(io)?;
+            Ok(got.attributes.get(&object_store::Attribute::CacheControl).map(|v| v.to_string()))
+        })
+        .await
+    }
+
     /// Runs `f` on this crate's runtime, for an async caller on any runtime.
     async fn spawn<T: Send + 'static>(
         &self,
@@ -418,7 +430,19 @@ impl Inner {
 
     async fn put(&self, path: &str, data: Vec<u8>) -> Result<(), Error> {
         let object = self.object(path)?;
-        self.store.put(&object, data.into()).await.map_err(io)?;
+        if !self.location.starts_with("s3://") {
+            // A directory has no per-file headers; whatever serves it sets them.
+            self.store.put(&object, data.into()).await.map_err(io)?;
+            return Ok(());
+        }
+        // The headers a CDN in front of the bucket passes on (tlog-tiles): full tiles and bundles
+        // never change; partial ones are superseded as the log grows; the checkpoint is fetched fresh.
+        let cache = cache_control(path);
+        let mut attributes = object_store::Attributes::new();
+        attributes.insert(object_store::Attribute::CacheControl, cache.into());
+        attributes.insert(object_store::Attribute::ContentType, content_type(path).into());
+        let options = object_store::PutOptions { attributes, ..Default::default() };
+        self.store.put_opts(&object, data.into(), options).await.map_err(io)?;
         Ok(())
     }
 
@@ -499,6 +523,21 @@ impl TileReader for BucketReader {
         });
         rx.recv().map_err(|_| io("the bucket reader stopped during a request"))?
     }
+}
+
+/// The `Cache-Control` of a published file, as C2SP tlog-tiles has it.
+pub fn cache_control(path: &str) -> &'static str {
+    if path == "checkpoint" {
+        "no-cache"
+    } else if path.contains(".p/") {
+        "public, max-age=60"
+    } else {
+        "public, max-age=31536000, immutable"
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    if path == "checkpoint" { "text/plain; charset=utf-8" } else { "application/octet-stream" }
 }
 
 /// What a path of the log is, for the shared backend.

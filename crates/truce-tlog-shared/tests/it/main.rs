@@ -113,6 +113,13 @@ fn a_log_in_the_bucket_is_written_reopened_and_verified() {
     let (db, copy) =
         rt.block_on(async { (b.checkpoint().await.unwrap(), b.get("checkpoint").await.unwrap()) });
     assert_eq!(db, copy);
+    // Each object carries the caching a CDN in front of the bucket passes on.
+    let headers = rt.block_on(b.head_cache_control("tile/0/000")).unwrap();
+    assert_eq!(headers.as_deref(), Some("public, max-age=31536000, immutable"));
+    let partial = rt.block_on(b.head_cache_control("tile/entries/002.p/89")).unwrap();
+    assert_eq!(partial.as_deref(), Some("public, max-age=60"));
+    let checkpoint = rt.block_on(b.head_cache_control("checkpoint")).unwrap();
+    assert_eq!(checkpoint.as_deref(), Some("no-cache"));
     assert_eq!(Checkpoint::parse(log.checkpoint().text.as_str()).unwrap().size, 601);
 }
 
