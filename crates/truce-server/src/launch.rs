@@ -35,7 +35,8 @@ pub struct Config {
     /// the log is a directory in the data directory, written by this server alone.
     pub storage_url: Option<String>,
     /// Where the files behind observations are kept: `s3://bucket/prefix` or `file:///dir`; default
-    /// `<data_dir>/media`. Keep it private: released files are served through the API.
+    /// `<data_dir>/media`, or with `storage_url` the log's bucket and prefix with `-media` appended.
+    /// Keep it private: released files are served through the API.
     pub media_url: Option<String>,
     /// The largest media file accepted, in bytes (default 25 MB).
     pub media_max_bytes: Option<usize>,
@@ -403,9 +404,12 @@ async fn launch<S: Store>(
     state.secure_cookies = config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     state.public_url = config.public_url.clone();
     state.basemap_url = config.basemap_url.clone();
-    let media_url = match &config.media_url {
-        Some(url) => url.clone(),
-        None => {
+    let media_url = match (&config.media_url, &config.storage_url) {
+        (Some(url), _) => url.clone(),
+        // Servers that share a log share its files too: beside the log's prefix, not under it (a
+        // CDN may serve the log's prefix to anyone).
+        (None, Some(storage)) => format!("{}-media", storage.trim_end_matches('/')),
+        (None, None) => {
             let dir = std::path::absolute(config.data_dir.join("media"))?;
             format!("file://{}", dir.display())
         }
