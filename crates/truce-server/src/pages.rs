@@ -1437,6 +1437,18 @@ pub(crate) async fn entry<S: Store>(
                         @for (k, v) in &fields { tr { th scope="row" { (k) } td { (v) } } }
                     }
                 } }
+                @if let truce_watch::entry::Body::Observation(o) = &e.body && !o.media.is_empty() {
+                    h3 { "Files" }
+                    p { "The observation names these files by their SHA-256. Verifiers, mediators and the observer download them now; everyone, once a mediator releases them. Check a file yourself: its SHA-256 (" code { "sha256sum FILE" } ") must be the hash below." }
+                    ul #media {
+                        @for m in o.media.iter().filter_map(|m| truce_watch::media::media_ref(m)) {
+                            li {
+                                a href={ "/v1/media/" (m.sha256.to_ascii_lowercase()) } { code { (m.sha256) } }
+                                @if let Some(b) = m.bytes { " (" (b) " bytes)" }
+                            }
+                        }
+                    }
+                }
                 p #signature data-state="verified" {
                     strong { "Signature: verified." }
                     " The Ed25519 signature is by the author's key over the entry's canonical bytes."

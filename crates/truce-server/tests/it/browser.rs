@@ -992,6 +992,7 @@ async fn an_observer_captures_offline_and_the_queue_syncs_with_verified_receipts
         ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let verifier_token = token(Role::Verifier);
     let mut with_media = 0;
+    let mut shown_file: Option<(u64, String)> = None;
     for i in &indices {
         let mut r = agent.get(&format!("{url}/v1/entries/{i}/proof")).call().unwrap();
         let proof: serde_json::Value =
@@ -1025,9 +1026,18 @@ async fn an_observer_captures_offline_and_the_queue_syncs_with_verified_receipts
                 "the position was stripped before hashing"
             );
             with_media += 1;
+            shown_file = Some((*i, r.sha256.to_string()));
         }
     }
     assert_eq!(with_media, 5);
+    // The entry's page lists its file, linked by the hash anyone checks it against.
+    let (i, hash) = shown_file.unwrap();
+    c.goto(&format!("{url}/ui/entries/{i}")).await.unwrap();
+    let href =
+        c.wait().for_element(Locator::Css("#media a")).await.unwrap().attr("href").await.unwrap();
+    assert_eq!(href.as_deref(), Some(format!("/v1/media/{hash}").as_str()));
+    c.goto(&format!("{url}/field/")).await.unwrap();
+    c.wait().for_element(Locator::Css("#capture:not([hidden])")).await.unwrap();
     let mut csv = agent.get(&format!("{url}/v1/export?format=csv")).call().unwrap();
     let csv = csv.body_mut().read_to_string().unwrap();
     assert_eq!(
