@@ -479,6 +479,9 @@ pub struct BucketReader {
     runtime: Option<tokio::runtime::Runtime>,
     store: Arc<dyn ObjectStore>,
     prefix: ObjectPath,
+    /// Full tiles and bundles already read: they never change, and whoever reads them still
+    /// authenticates them against a checkpoint. (Partial tiles and the checkpoint are always fetched.)
+    full: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
 }
 
 impl BucketReader {
@@ -489,7 +492,7 @@ impl BucketReader {
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
         let (store, prefix) = object_store(storage_url, options)?;
-        Ok(BucketReader { runtime: Some(runtime), store, prefix })
+        Ok(BucketReader { runtime: Some(runtime), store, prefix, full: Default::default() })
     }
 }
 
@@ -508,6 +511,10 @@ impl TileReader for BucketReader {
         {
             return Err(Error::Tile(format!("refusing path {path:?}")));
         }
+        let immutable = path.starts_with("tile/") && !path.contains(".p/");
+        if immutable && let Some(hit) = self.full.lock().ok().and_then(|c| c.get(path).cloned()) {
+            return Ok(Some(hit));
+        }
         let object: ObjectPath =
             self.prefix.parts().chain(ObjectPath::from(path).parts()).collect();
         let store = self.store.clone();
@@ -521,7 +528,11 @@ impl TileReader for BucketReader {
             };
             let _ = tx.send(got);
         });
-        rx.recv().map_err(|_| io("the bucket reader stopped during a request"))?
+        let got = rx.recv().map_err(|_| io("the bucket reader stopped during a request"))??;
+        if immutable && let (Some(data), Ok(mut cache)) = (&got, self.full.lock()) {
+            cache.insert(path.to_string(), data.clone());
+        }
+        Ok(got)
     }
 }
 
