@@ -1,5 +1,6 @@
 //! A throwaway Garage node on loopback: the S3-compatible server the shared log's tests and benchmarks
-//! run against. Garage (crates.io `garage`, v2.5.0) is installed with `cargo install` when missing.
+//! run against. Garage (crates.io `garage`, v2.5.0, with only its `bundled-libs` and `sqlite` features) is
+//! installed with `cargo install` when missing.
 //!
 //! Why Garage rather than `s3s-fs`: it is an object store people run in production, with its own
 //! consistency and its own departures from S3 (it ignores `If-None-Match` and `If-Match` on `PUT`),
@@ -62,12 +63,16 @@ impl Garage {
                 eprintln!(
                     "xtask: installing Garage {VERSION} for the shared log's tests (about 7 minutes)"
                 );
+                // Only what a single test node needs: no LMDB, no metrics, no K2V.
                 super::run(Command::new(env!("CARGO")).args([
                     "install",
                     "garage",
                     "--locked",
                     "--version",
                     VERSION,
+                    "--no-default-features",
+                    "--features",
+                    "bundled-libs,sqlite",
                 ]))?;
                 binary().context("garage installed but not found on PATH or in ~/.cargo/bin")?
             }
