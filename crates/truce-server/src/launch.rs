@@ -468,11 +468,15 @@ async fn launch<S: Store>(
     crate::start_cosigning(state.clone());
     crate::start_index_catch_up(state.clone());
     let app = crate::router(state.clone());
-    let metrics_app = crate::metrics_router(state);
+    let metrics_app = crate::metrics_router(state.clone());
     tokio::select! {
         r = axum::serve(listener, app) => r.context("the API server stopped")?,
         r = axum::serve(metrics, metrics_app) => r.context("the metrics server stopped")?,
         _ = tokio::signal::ctrl_c() => say("stopping"),
+    }
+    if let Some(w) = &state.watch {
+        // Commit what is pending, and hand the lease on at once (shared storage).
+        tokio::task::block_in_place(|| w.shutdown());
     }
     Ok(())
 }

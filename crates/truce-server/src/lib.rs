@@ -416,6 +416,8 @@ pub enum AppError {
     Conflict(String),
     /// 422: the input is not valid; the diagnostics say why.
     Invalid(Vec<String>),
+    /// 413: the body is over the limit; the message says which.
+    TooLarge(String),
     /// 503 with `Retry-After`: the log's pending pool is full.
     Pushback,
     /// 503 with `Retry-After`: writing is stopped after a storage fault, or the server is at its limit
@@ -450,6 +452,7 @@ impl AppError {
             AppError::NotFound | AppError::Missing(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Pushback | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -462,6 +465,7 @@ impl AppError {
             AppError::Forbidden(m)
             | AppError::Conflict(m)
             | AppError::Unavailable(m)
+            | AppError::TooLarge(m)
             | AppError::Missing(m) => m.clone(),
             AppError::NotFound => "not found".into(),
             AppError::Invalid(d) => format!("invalid input: {}", d.join("; ")),

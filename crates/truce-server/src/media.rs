@@ -40,7 +40,14 @@ pub struct MediaStore {
     pub max_bytes: usize,
     /// Whether files must arrive without location metadata (the default).
     pub strip_location: bool,
+    /// Uploads being received at once: each holds up to `max_bytes` in memory, so they are bounded
+    /// before a byte is read ([`UPLOADS_AT_ONCE`] by default; 503 with `Retry-After` beyond).
+    uploads: std::sync::Arc<tokio::sync::Semaphore>,
+    uploads_at_once: usize,
 }
+
+/// How many uploads a server receives at once by default.
+pub const UPLOADS_AT_ONCE: usize = 4;
 
 /// What is known of a stored file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,7 +77,20 @@ impl MediaStore {
     /// The store at `url` (`file:///dir` or `s3://bucket/prefix`).
     pub fn open(url: &str, max_bytes: usize, strip_location: bool) -> Result<MediaStore, String> {
         let blobs = truce_tlog_shared::Blobs::open(url).map_err(|e| e.to_string())?;
-        Ok(MediaStore { blobs, max_bytes, strip_location })
+        Ok(MediaStore {
+            blobs,
+            max_bytes,
+            strip_location,
+            uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOADS_AT_ONCE)),
+            uploads_at_once: UPLOADS_AT_ONCE,
+        })
+    }
+
+    /// This store receiving at most `n` uploads at once.
+    pub fn with_uploads_at_once(mut self, n: usize) -> MediaStore {
+        self.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self.uploads_at_once = n.max(1);
+        self
     }
 
     async fn record(&self, name: &str) -> Result<Option<Record>, AppError> {
@@ -98,10 +118,23 @@ pub(crate) async fn upload<S: Store>(
     caller: Caller,
     Path(sha256): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
+    // A slot first, then the body: a flood of slow or large uploads cannot hold the server's memory.
+    let _slot = store.uploads.clone().try_acquire_owned().map_err(|_| {
+        AppError::Unavailable(format!(
+            "this server is receiving {} files already; send this one again in a moment",
+            store.uploads_at_once
+        ))
+    })?;
+    let body: Bytes = axum::body::to_bytes(body, store.max_bytes).await.map_err(|_| {
+        AppError::TooLarge(format!(
+            "the file is over this mission's limit of {} bytes (or the upload was cut off)",
+            store.max_bytes
+        ))
+    })?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -165,6 +165,9 @@ pub(crate) fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
             },
         ),
         AppError::Conflict(m) => ("Conflict", html! { (capitalised(m)) "." (home) }),
+        AppError::TooLarge(m) => {
+            ("Too large", html! { (capitalised(m)) ". Send something smaller." (home) })
+        }
         AppError::Pushback | AppError::Unavailable(_) => (
             "Busy",
             html! { (capitalised(&e.message())) ". Wait a few seconds and reload the page; nothing is lost." },

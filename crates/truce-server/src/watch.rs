@@ -448,6 +448,17 @@ impl Watch {
         Ok(())
     }
 
+    /// Stops writing and, on shared storage, gives the lease up at once, so that another server takes
+    /// over without waiting for it to expire (a clean shutdown).
+    pub fn shutdown(&self) {
+        if let Some(s) = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = s.stop();
+        }
+        if let LogStore::Shared(shared, _) = &self.store {
+            let _ = shared.release();
+        }
+    }
+
     /// The log's public key, as a signed-note verifier key (`origin+keyid+base64`).
     pub fn vkey(&self) -> String {
         self.signer.verifier().vkey()

@@ -127,3 +127,55 @@ async fn issue13_media_are_checked_against_their_hash_and_shown_by_role() {
     assert_eq!(policy["max_bytes"], 64 << 10);
     std::fs::remove_dir_all(&s.dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue13_a_flood_of_uploads_cannot_hold_the_servers_memory() {
+    // One upload at a time here: a slow sender holds the only slot, and the next is turned away at
+    // once (503), before the server reads a byte of it.
+    let (mut state, tokens, dir, _) = super::state("media-flood", 4096).await;
+    let media_url = format!("file://{}", dir.join("media").display());
+    state.media = Some(
+        truce_server::media::MediaStore::open(&media_url, 64 << 10, true)
+            .unwrap()
+            .with_uploads_at_once(1),
+    );
+    let router = truce_server::router(std::sync::Arc::new(state));
+    let observer = tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let slow = jpeg(&[0x010F], 1);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(1);
+    let stream =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+    let req = axum::http::Request::builder()
+        .method("PUT")
+        .uri(format!("/v1/media/{}", hex(&slow)))
+        .header("authorization", format!("Bearer {observer}"))
+        .header("content-type", "image/jpeg")
+        .body(axum::body::Body::from_stream(stream))
+        .unwrap();
+    let pending = {
+        use tower::ServiceExt;
+        tokio::spawn(router.clone().oneshot(req))
+    };
+    tx.send(Ok(axum::body::Bytes::copy_from_slice(&slow[..10]))).await.unwrap();
+    let other = jpeg(&[0x010F], 2);
+    let mut refused = None;
+    for _ in 0..200 {
+        let (status, body) =
+            put(&router, &observer, &hex(&other), "image/jpeg", other.clone()).await;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            refused = Some(body);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let refused = refused.expect("a second upload was taken while the first held the only slot");
+    assert!(refused.contains("receiving 1 files already"), "{refused}");
+    // The slow one finishes and is stored; then there is room again.
+    tx.send(Ok(axum::body::Bytes::copy_from_slice(&slow[10..]))).await.unwrap();
+    drop(tx);
+    let done = pending.await.unwrap().unwrap();
+    assert_eq!(done.status(), StatusCode::CREATED);
+    let (status, _) = put(&router, &observer, &hex(&other), "image/jpeg", other.clone()).await;
+    assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status}");
+    std::fs::remove_dir_all(&dir).ok();
+}
