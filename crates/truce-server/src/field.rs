@@ -39,26 +39,7 @@ const VERSION: &str = "truce-field-1";
 /// `GET /field/`: the app's shell, the same for everyone (the mission's vocabulary is public, in the
 /// mission entry).
 pub(crate) async fn shell<S: Store>(State(st): St<S>) -> Response {
-    let (parties, classes) = st
-        .watch
-        .as_ref()
-        .and_then(|w| {
-            w.read().ok().map(|s| {
-                let parties: Vec<String> = s
-                    .agreement()
-                    .actors
-                    .iter()
-                    .filter(|a| a.role == "party")
-                    .map(|a| a.id.clone())
-                    .collect();
-                let classes: Vec<String> = match &s.registry().mission {
-                    Some(m) => m.classes.iter().cloned().collect(),
-                    None => truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
-                };
-                (parties, classes)
-            })
-        })
-        .unwrap_or_default();
+    let (parties, classes) = crate::pages::mission_vocabulary(&st);
     let data = serde_json::json!({
         "parties": parties,
         "classes": classes,

@@ -69,6 +69,10 @@ fn hash_name(sha256: &str) -> Result<String, AppError> {
     Ok(lower)
 }
 
+fn caller_name(caller: &Caller) -> String {
+    caller.user.as_ref().map_or_else(String::new, |u| u.name.clone())
+}
+
 fn storage_error(e: truce_tlog::Error) -> AppError {
     AppError::Unavailable(format!("the media store failed ({e}); try again"))
 }
@@ -91,6 +95,19 @@ impl MediaStore {
         self.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1)));
         self.uploads_at_once = n.max(1);
         self
+    }
+
+    /// The record of an uploaded file, or 404 saying none was.
+    async fn uploaded(&self, name: &str) -> Result<Record, AppError> {
+        self.record(name).await?.ok_or_else(|| {
+            AppError::Missing(format!("no file with SHA-256 {name} has been uploaded"))
+        })
+    }
+
+    /// Writes the record of file `name`.
+    async fn save(&self, name: &str, record: &Record) -> Result<(), AppError> {
+        let text = serde_json::to_vec(record).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.blobs.put(&format!("{name}.json"), text).await.map_err(storage_error)
     }
 
     async fn record(&self, name: &str) -> Result<Option<Record>, AppError> {
@@ -178,13 +195,12 @@ pub(crate) async fn upload<S: Store>(
     let record = Record {
         content_type,
         bytes: body.len() as u64,
-        uploaded_by: caller.user.as_ref().map_or_else(String::new, |u| u.name.clone()),
+        uploaded_by: caller_name(&caller),
         uploaded_at: jiff::Timestamp::now().as_second(),
         released_by: None,
     };
     store.blobs.put(&name, body.to_vec()).await.map_err(storage_error)?;
-    let text = serde_json::to_vec(&record).map_err(|e| AppError::Internal(e.to_string()))?;
-    store.blobs.put(&format!("{name}.json"), text).await.map_err(storage_error)?;
+    store.save(&name, &record).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         axum::Json(json!({"sha256": name, "bytes": record.bytes, "stored": "new"})),
@@ -200,9 +216,7 @@ pub(crate) async fn fetch<S: Store>(
 ) -> Result<Response, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
-    let record = store.record(&name).await?.ok_or_else(|| {
-        AppError::Missing(format!("no file with SHA-256 {name} has been uploaded"))
-    })?;
+    let record = store.uploaded(&name).await?;
     let user = caller.user.as_ref();
     let role = user.map_or(Role::Public, |u| u.role);
     let uploader = user.is_some_and(|u| u.name == record.uploaded_by);
@@ -243,14 +257,10 @@ pub(crate) async fn release<S: Store>(
 ) -> Result<Response, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
-    let mut record = store.record(&name).await?.ok_or_else(|| {
-        AppError::Missing(format!("no file with SHA-256 {name} has been uploaded"))
-    })?;
+    let mut record = store.uploaded(&name).await?;
     if record.released_by.is_none() {
-        record.released_by =
-            Some(caller.user.as_ref().map_or_else(String::new, |u| u.name.clone()));
-        let text = serde_json::to_vec(&record).map_err(|e| AppError::Internal(e.to_string()))?;
-        store.blobs.put(&format!("{name}.json"), text).await.map_err(storage_error)?;
+        record.released_by = Some(caller_name(&caller));
+        store.save(&name, &record).await?;
     }
     Ok(axum::Json(json!({"sha256": name, "released_by": record.released_by})).into_response())
 }

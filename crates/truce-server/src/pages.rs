@@ -1096,11 +1096,10 @@ fn select(id: &str, label: &str, values: &[&str]) -> Markup {
     }
 }
 
-pub(crate) async fn observe<S: Store>(State(st): St<S>, c: Caller) -> Response {
-    // The parties of the agreement, and the classes the mission's entry declares (those the log's rules
-    // accept).
-    let (parties, classes): (Vec<String>, Vec<String>) = st
-        .watch
+/// The parties of the agreement, and the classes the mission's entry declares (those the log's rules
+/// accept): what an observation form offers, here and in the observer app.
+pub(crate) fn mission_vocabulary<S: Store>(st: &AppState<S>) -> (Vec<String>, Vec<String>) {
+    st.watch
         .as_ref()
         .and_then(|w| {
             w.read().ok().map(|s| {
@@ -1118,7 +1117,11 @@ pub(crate) async fn observe<S: Store>(State(st): St<S>, c: Caller) -> Response {
                 (parties, classes)
             })
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+pub(crate) async fn observe<S: Store>(State(st): St<S>, c: Caller) -> Response {
+    let (parties, classes) = mission_vocabulary(&st);
     let classes: Vec<&str> = classes.iter().map(String::as_str).collect();
     let body = html! {
         p { "Fill in what you saw, heard or recorded, load your key file, and sign: the observation is signed in this browser and only the signed entry is sent. Coordinates only: no country." }

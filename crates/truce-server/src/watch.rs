@@ -388,9 +388,7 @@ impl Watch {
         let LogStore::Shared(shared, _) = &self.store else {
             return Err("not on shared storage".into());
         };
-        if let Some(old) = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            let _ = old.stop();
-        }
+        self.stop_writing();
         let exists = shared.exists().map_err(|e| e.to_string())?;
         let storage = AnyStorage::Shared(shared.storage());
         let log = if exists {
@@ -408,14 +406,20 @@ impl Watch {
         Ok(())
     }
 
+    /// Takes the sequencer out of service and stops it (committing what is pending, or failing it if
+    /// its storage refuses); returns it, for its last checkpoint.
+    fn stop_writing(&self) -> Option<Arc<Sequencer>> {
+        let old = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+        let _ = old.stop();
+        Some(old)
+    }
+
     /// Stops writing (the lease is lost): submissions are refused from here on.
     fn demote(&self) {
-        let old = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(old) = old {
+        if let Some(old) = self.stop_writing() {
             eprintln!(
-                "truce-server: this server no longer holds the sequencing lease; it stops writing"
+                "truce-server: this server no longer holds the sequencing lease; it stopped writing"
             );
-            let _ = old.stop();
             *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = old.checkpoint();
         }
     }
@@ -451,9 +455,7 @@ impl Watch {
     /// Stops writing and, on shared storage, gives the lease up at once, so that another server takes
     /// over without waiting for it to expire (a clean shutdown).
     pub fn shutdown(&self) {
-        if let Some(s) = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            let _ = s.stop();
-        }
+        self.stop_writing();
         if let LogStore::Shared(shared, _) = &self.store {
             let _ = shared.release();
         }
@@ -599,9 +601,7 @@ impl Watch {
     /// One attempt to resume writing: see the module docs.
     fn recover(&self) -> Result<(), String> {
         // The failed writer's threads have stopped (or stop now); nothing else writes the log.
-        if let Some(old) = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            let _ = old.stop();
-        }
+        self.stop_writing();
         let mut probe = storage(&self.store, &self.fault_switch)?;
         probe.stage(".state/probe", b"writable\n").map_err(|e| e.to_string())?;
         probe.commit().map_err(|e| e.to_string())?;

@@ -119,7 +119,7 @@ pub struct Shared {
 }
 
 struct Inner {
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: OwnRuntime,
     store: Arc<dyn ObjectStore>,
     prefix: ObjectPath,
     pool: PgPool,
@@ -128,15 +128,6 @@ struct Inner {
     fence: AtomicU64,
     /// What the storage URL says, for messages (never credentials: they come from the environment).
     location: String,
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        // Never block: the last handle may be dropped on another runtime's worker.
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
 }
 
 impl std::fmt::Debug for Shared {
@@ -192,22 +183,82 @@ fn object_store(
     }
 }
 
+/// This crate's own small runtime: requests run on it whatever thread asks, and it shuts down without
+/// blocking when dropped (the last handle may be dropped on another runtime's worker).
+struct OwnRuntime(Option<tokio::runtime::Runtime>);
+
+impl OwnRuntime {
+    fn new(workers: usize, name: &str) -> Result<OwnRuntime, Error> {
+        // reqwest is built without a crypto provider of its own: use ring's (already linked for ureq).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name(name)
+            .enable_all()
+            .build()?;
+        Ok(OwnRuntime(Some(rt)))
+    }
+
+    /// Runs `f` here and waits for it on a channel, not with `block_on`: callable from any thread,
+    /// including another runtime's.
+    fn wait<T: Send + 'static>(
+        &self,
+        f: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        let Some(rt) = &self.0 else { return Err(io("the object store's runtime has stopped")) };
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        rt.spawn(async move {
+            let _ = tx.send(f.await);
+        });
+        rx.recv().map_err(|_| io("the object store's runtime stopped during a request"))?
+    }
+
+    /// Runs `f` here, for an async caller on any runtime.
+    async fn spawn<T: Send + 'static>(
+        &self,
+        f: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        let Some(rt) = &self.0 else { return Err(io("the object store's runtime has stopped")) };
+        rt.spawn(f).await.map_err(io)?
+    }
+}
+
+impl Drop for OwnRuntime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// `name` under `prefix`, refusing empty, `.` and `..` components.
+fn join(prefix: &ObjectPath, name: &str) -> Result<ObjectPath, Error> {
+    if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return Err(Error::Tile(format!("refusing path {name:?}")));
+    }
+    Ok(prefix.parts().chain(ObjectPath::from(name).parts()).collect())
+}
+
+/// The object at `object`, or `None` if there is none.
+async fn get_object(
+    store: &dyn ObjectStore,
+    object: &ObjectPath,
+) -> Result<Option<Vec<u8>>, Error> {
+    match store.get(object).await {
+        Ok(r) => Ok(Some(r.bytes().await.map_err(io)?.to_vec())),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(io(e)),
+    }
+}
+
 impl Shared {
     /// Connects to the log named `log` (its origin) in the object store at `storage_url` and the
     /// PostgreSQL database at `database_url`, creating the tables when missing. Holds no lease.
     pub fn connect(storage_url: &str, database_url: &str, log: &str) -> Result<Shared, Error> {
-        // reqwest is built without a crypto provider of its own: use ring's (already linked for ureq).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("truce-shared-log")
-            .enable_all()
-            .build()?;
+        let runtime = OwnRuntime::new(2, "truce-shared-log")?;
         let (store, prefix) = object_store(storage_url, &[])?;
         let url = database_url.to_string();
-        // Waited for on a channel, not with `block_on`: the caller may be on another runtime's thread.
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        runtime.spawn(async move {
+        let pool = runtime.wait(async move {
             let connected = async {
                 let pool = PgPoolOptions::new()
                     .max_connections(8)
@@ -223,13 +274,11 @@ impl Shared {
                 tx.commit().await?;
                 Ok::<PgPool, sqlx::Error>(pool)
             };
-            let _ = tx.send(connected.await);
-        });
-        let pool = rx.recv().map_err(|_| io("the shared log's runtime stopped"))?;
-        let pool = pool.map_err(|e| io(format!("the log's database: {e}")))?;
+            connected.await.map_err(|e| io(format!("the log's database: {e}")))
+        })?;
         Ok(Shared {
             inner: Arc::new(Inner {
-                runtime: Some(runtime),
+                runtime,
                 store,
                 prefix,
                 pool,
@@ -245,14 +294,7 @@ impl Shared {
         &self,
         f: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let Some(rt) = &self.inner.runtime else {
-            return Err(io("the shared log's runtime has stopped"));
-        };
-        rt.spawn(async move {
-            let _ = tx.send(f.await);
-        });
-        rx.recv().map_err(|_| io("the shared log's runtime stopped during a request"))?
+        self.inner.runtime.wait(f)
     }
 
     /// A storage handle for [`truce_tlog::log::Log`], writing under this process's fencing token.
@@ -404,28 +446,17 @@ impl Shared {
         &self,
         f: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
-        let Some(rt) = &self.inner.runtime else {
-            return Err(io("the shared log's runtime has stopped"));
-        };
-        rt.spawn(f).await.map_err(io)?
+        self.inner.runtime.spawn(f).await
     }
 }
 
 impl Inner {
     fn object(&self, path: &str) -> Result<ObjectPath, Error> {
-        if path.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-            return Err(Error::Tile(format!("refusing path {path:?}")));
-        }
-        Ok(self.prefix.parts().chain(ObjectPath::from(path).parts()).collect())
+        join(&self.prefix, path)
     }
 
     async fn get(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
-        let object = self.object(path)?;
-        match self.store.get(&object).await {
-            Ok(r) => Ok(Some(r.bytes().await.map_err(io)?.to_vec())),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(io(e)),
-        }
+        get_object(self.store.as_ref(), &self.object(path)?).await
     }
 
     async fn put(&self, path: &str, data: Vec<u8>) -> Result<(), Error> {
@@ -476,7 +507,7 @@ impl Inner {
 /// The bucket alone, read as a C2SP log: tiles, bundles and the bucket's copy of the checkpoint, with
 /// no database. It is what a CDN in front of the bucket serves, and what an auditor checks.
 pub struct BucketReader {
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: OwnRuntime,
     store: Arc<dyn ObjectStore>,
     prefix: ObjectPath,
     /// Full tiles and bundles already read: they never change, and whoever reads them still
@@ -488,47 +519,24 @@ impl BucketReader {
     /// Opens the bucket at `storage_url`; `options` are object_store's S3 settings (`aws_endpoint`,
     /// `aws_access_key_id`, …), over the `AWS_*` variables.
     pub fn open(storage_url: &str, options: &[(&str, &str)]) -> Result<BucketReader, Error> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let runtime =
-            tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        let runtime = OwnRuntime::new(1, "truce-bucket-reader")?;
         let (store, prefix) = object_store(storage_url, options)?;
-        Ok(BucketReader { runtime: Some(runtime), store, prefix, full: Default::default() })
-    }
-}
-
-impl Drop for BucketReader {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
+        Ok(BucketReader { runtime, store, prefix, full: Default::default() })
     }
 }
 
 impl TileReader for BucketReader {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
-        if path.split('/').any(|c| c.is_empty() || c == "." || c == "..")
-            || path.starts_with(".state")
-        {
+        if path.starts_with(".state") {
             return Err(Error::Tile(format!("refusing path {path:?}")));
         }
+        let object = join(&self.prefix, path)?;
         let immutable = path.starts_with("tile/") && !path.contains(".p/");
         if immutable && let Some(hit) = self.full.lock().ok().and_then(|c| c.get(path).cloned()) {
             return Ok(Some(hit));
         }
-        let object: ObjectPath =
-            self.prefix.parts().chain(ObjectPath::from(path).parts()).collect();
         let store = self.store.clone();
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let Some(rt) = &self.runtime else { return Err(io("the bucket reader has stopped")) };
-        rt.spawn(async move {
-            let got = match store.get(&object).await {
-                Ok(r) => r.bytes().await.map(|b| Some(b.to_vec())).map_err(io),
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
-                Err(e) => Err(io(e)),
-            };
-            let _ = tx.send(got);
-        });
-        let got = rx.recv().map_err(|_| io("the bucket reader stopped during a request"))??;
+        let got = self.runtime.wait(async move { get_object(store.as_ref(), &object).await })?;
         if immutable && let (Some(data), Ok(mut cache)) = (&got, self.full.lock()) {
             cache.insert(path.to_string(), data.clone());
         }
@@ -1019,17 +1027,9 @@ pub struct Blobs {
 }
 
 struct BlobsInner {
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: OwnRuntime,
     store: Arc<dyn ObjectStore>,
     prefix: ObjectPath,
-}
-
-impl Drop for BlobsInner {
-    fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
 }
 
 impl std::fmt::Debug for Blobs {
@@ -1041,64 +1041,26 @@ impl std::fmt::Debug for Blobs {
 impl Blobs {
     /// Opens the store at `url` (see [`Shared::connect`] for the S3 settings).
     pub fn open(url: &str) -> Result<Blobs, Error> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("truce-blobs")
-            .enable_all()
-            .build()?;
+        let runtime = OwnRuntime::new(1, "truce-blobs")?;
         let (store, prefix) = object_store(url, &[])?;
-        Ok(Blobs { inner: Arc::new(BlobsInner { runtime: Some(runtime), store, prefix }) })
-    }
-
-    fn object(&self, name: &str) -> Result<ObjectPath, Error> {
-        if name.is_empty() || name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-            return Err(Error::Tile(format!("refusing name {name:?}")));
-        }
-        Ok(self.inner.prefix.parts().chain(ObjectPath::from(name).parts()).collect())
-    }
-
-    async fn spawn<T: Send + 'static>(
-        &self,
-        f: impl Future<Output = Result<T, Error>> + Send + 'static,
-    ) -> Result<T, Error> {
-        let Some(rt) = &self.inner.runtime else { return Err(io("the blob store has stopped")) };
-        rt.spawn(f).await.map_err(io)?
+        Ok(Blobs { inner: Arc::new(BlobsInner { runtime, store, prefix }) })
     }
 
     /// The object `name`, or `None`.
     pub async fn get(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
-        let (store, object) = (self.inner.store.clone(), self.object(name)?);
-        self.spawn(async move {
-            match store.get(&object).await {
-                Ok(r) => Ok(Some(r.bytes().await.map_err(io)?.to_vec())),
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
-                Err(e) => Err(io(e)),
-            }
-        })
-        .await
+        let (store, object) = (self.inner.store.clone(), join(&self.inner.prefix, name)?);
+        self.inner.runtime.spawn(async move { get_object(store.as_ref(), &object).await }).await
     }
 
     /// Writes `data` as `name` (atomically: readers see the old object or the new one).
     pub async fn put(&self, name: &str, data: Vec<u8>) -> Result<(), Error> {
-        let (store, object) = (self.inner.store.clone(), self.object(name)?);
-        self.spawn(async move {
-            store.put(&object, data.into()).await.map_err(io)?;
-            Ok(())
-        })
-        .await
-    }
-
-    /// Whether `name` exists.
-    pub async fn exists(&self, name: &str) -> Result<bool, Error> {
-        let (store, object) = (self.inner.store.clone(), self.object(name)?);
-        self.spawn(async move {
-            match store.head(&object).await {
-                Ok(_) => Ok(true),
-                Err(object_store::Error::NotFound { .. }) => Ok(false),
-                Err(e) => Err(io(e)),
-            }
-        })
-        .await
+        let (store, object) = (self.inner.store.clone(), join(&self.inner.prefix, name)?);
+        self.inner
+            .runtime
+            .spawn(async move {
+                store.put(&object, data.into()).await.map_err(io)?;
+                Ok(())
+            })
+            .await
     }
 }

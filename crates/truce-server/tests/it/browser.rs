@@ -845,23 +845,6 @@ async fn until(c: &Client, what: &str, script: &str, seconds: u64) {
     }
 }
 
-/// A JPEG that says where it was taken (EXIF GPS), as a phone writes it.
-fn photo_with_position(n: u8) -> Vec<u8> {
-    let mut tiff = b"II\x2a\0\x08\0\0\0\x02\0".to_vec();
-    for tag in [0x010Fu16, 0x8825] {
-        tiff.extend(tag.to_le_bytes());
-        tiff.extend([4, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
-    }
-    tiff.extend([0, 0, 0, 0]);
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend(tiff);
-    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    out.extend(((app1.len() + 2) as u16).to_be_bytes());
-    out.extend(app1);
-    out.extend([0xFF, 0xDB, 0, 3, n, 0xFF, 0xDA, 0, 3, n, 1, 2, 3, n, 0xFF, 0xD9]);
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_observer_captures_offline_and_the_queue_syncs_with_verified_receipts() {
     let (url, tokens, dir, keys) = serve().await;
@@ -873,7 +856,8 @@ async fn an_observer_captures_offline_and_the_queue_syncs_with_verified_receipts
     let photos: Vec<std::path::PathBuf> = (0..5u8)
         .map(|n| {
             let p = dir.join(format!("photo-{n}.jpg"));
-            std::fs::write(&p, photo_with_position(n)).unwrap();
+            // A camera make and a GPS position (EXIF), as a phone writes them.
+            std::fs::write(&p, super::media::jpeg(&[0x010F, 0x8825], n)).unwrap();
             p
         })
         .collect();
