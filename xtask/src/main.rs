@@ -13,6 +13,10 @@
 //! - `cargo xtask golden`: rewrites the golden files of every report (`crates/truce-report/tests/golden/`)
 //!   from the current code; review the diff before committing it.
 //! - `cargo xtask bench-table [--skip-negmas]`: the Table's benchmark (see `bench_table`).
+//! - `cargo xtask bench-simulate [--skip-negmas]`: negotiations per second, Truce and NegMAS 0.16.0 on the
+//!   same bilateral tournament in one run (see `bench_simulate`).
+//! - `cargo xtask simulate-reference`: rewrites `test_data/negotiation/simulation/negmas-saop.json`, NegMAS's
+//!   recorded negotiations that the conformance test holds Truce to.
 //! - `cargo xtask bench-log`: the log's benchmark (`truce-bench log`): machine ceilings, durable appends
 //!   per batch limit with acknowledgement latency, inclusion proofs, audit throughput.
 //! - `cargo xtask bench-server`: a bounded load test of the server on loopback, on SQLite and then on a
@@ -47,6 +51,17 @@ fn main() -> anyhow::Result<()> {
             .env("UPDATE_EXPECT", "1")
             .args(["test", "-p", "truce-report", "--test", "golden"])),
         Some("bench-table") => bench_table(&root, args.iter().any(|a| a == "--skip-negmas")),
+        Some("bench-simulate") => bench_simulate(&root, args.iter().any(|a| a == "--skip-negmas")),
+        Some("simulate-reference") => {
+            let python = negmas_python(&root)?;
+            let data = root.join("test_data/negotiation");
+            run(Command::new(python)
+                .arg(root.join("xtask/assets/negmas_simulate.py"))
+                .arg("reference")
+                .arg(&data)
+                .arg(data.join("simulation/negmas-saop.json"))
+                .arg(SIMULATION_MAX_OUTCOMES.to_string()))
+        }
         Some("bench-log") => {
             let bench = release_bench(&root)?;
             let scratch = root.join("target/bench-log");
@@ -629,6 +644,102 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
             median(ratios.clone()),
             min,
             if below.is_empty() { "none".to_string() } else { below.join(", ") }
+        );
+    }
+    Ok(())
+}
+
+/// The conformance references cover the bilateral domains up to this many outcomes.
+const SIMULATION_MAX_OUTCOMES: u64 = 20_000;
+
+/// The domains of the shared tournament: bilateral Genius domains from 180 to 188,160 outcomes.
+const SIMULATE_DOMAINS: [&str; 6] = [
+    "anac_y2010_ItexvsCypress",
+    "anac_y2011_Amsterdam",
+    "anac_y2011_Camera",
+    "anac_y2013_SmartPhone",
+    "anac_y2011_Car",
+    "src-anac_y2010_Travel",
+];
+
+/// `cargo xtask bench-simulate`: the same tournament in Truce and in NegMAS 0.16.0, in one run.
+///
+/// The tournament: on each domain of [`SIMULATE_DOMAINS`], every ordered pairing of Boulware, Linear and
+/// Conceder (NegMAS's `BoulwareTBNegotiator`, `LinearTBNegotiator`, `ConcederTBNegotiator`) in bilateral
+/// alternating offers with a 100-round deadline, discounting ignored; fresh agents for every negotiation,
+/// one thread in both tools. Truce's time includes preparing each domain once (inverses and Pareto set);
+/// loading is excluded in both. Truce: 50 repetitions (450 negotiations), median of 3 runs; NegMAS: 2
+/// repetitions (18), 1 on Travel, where one negotiation takes about a second. Prints negotiations per
+/// second for each and the ratio, then the median ratio.
+fn bench_simulate(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
+    let bench = release_bench(root)?;
+    let data = root.join("test_data/negotiation");
+    let out = output(
+        Command::new(&bench)
+            .args(["simulate", "--reps", "50", "--runs", "3", "--data"])
+            .arg(&data)
+            .args(SIMULATE_DOMAINS),
+    )?;
+    let truce: std::collections::BTreeMap<String, serde_json::Value> = json_lines(&out)
+        .into_iter()
+        .map(|v| (v["scenario"].as_str().unwrap_or("").to_string(), v))
+        .collect();
+    let mut negmas = std::collections::BTreeMap::new();
+    if !skip_negmas {
+        let python = negmas_python(root)?;
+        eprintln!("xtask: running NegMAS {NEGMAS} on the same tournament (about a minute)");
+        for slug in SIMULATE_DOMAINS {
+            let reps = if slug.contains("Travel") { "1" } else { "2" };
+            let out = output(
+                Command::new(&python)
+                    .arg(root.join("xtask/assets/negmas_simulate.py"))
+                    .arg("bench")
+                    .arg(&data)
+                    .arg(reps)
+                    .arg(slug),
+            )?;
+            for v in json_lines(&out) {
+                negmas.insert(v["scenario"].as_str().unwrap_or("").to_string(), v);
+            }
+        }
+    }
+    println!(
+        "== Bilateral alternating offers, Boulware/Linear/Conceder × the same, 100 rounds, one thread"
+    );
+    println!(
+        "{:<28} {:>9} {:>14} {:>14} {:>10}",
+        "domain", "outcomes", "Truce neg/s", "NegMAS neg/s", "ratio"
+    );
+    let mut ratios = Vec::new();
+    for slug in SIMULATE_DOMAINS {
+        let Some(t) = truce.get(slug) else { continue };
+        let rate = |v: &serde_json::Value| {
+            v["negotiations"].as_f64().unwrap_or(f64::NAN)
+                / v["seconds"].as_f64().unwrap_or(f64::NAN)
+        };
+        let truce_rate = rate(t);
+        let negmas_rate = negmas.get(slug).map(rate);
+        let ratio = negmas_rate.map(|n| truce_rate / n);
+        ratios.extend(ratio);
+        let outcomes = std::fs::read_to_string(data.join("reference").join(format!("{slug}.json")))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["outcome_space_size"].as_u64())
+            .unwrap_or(0);
+        println!(
+            "{slug:<28} {outcomes:>9} {truce_rate:>14.0} {:>14} {:>10}",
+            negmas_rate.map_or("-".to_string(), |n| format!("{n:.1}")),
+            ratio.map_or("-".to_string(), |r| format!("{r:.0}x"))
+        );
+    }
+    if !ratios.is_empty() {
+        let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        println!();
+        println!(
+            "Truce vs NegMAS on {} domains: median ratio {:.0}x, minimum {:.0}x (target: at least 1,000x)",
+            ratios.len(),
+            median(ratios.clone()),
+            min
         );
     }
     Ok(())

@@ -19,30 +19,7 @@ pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<S
         .with_context(|| format!("cannot read {}", reference.display()))?;
     let r: serde_json::Value = serde_json::from_str(&text).context("the reference is not JSON")?;
     let slug = r["scenario"].as_str().ok_or_else(|| format_err!("no scenario slug"))?;
-    let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
-    let dir = data.join("domains").join(slug);
-    let domain_name = base(r["domain_file"].as_str().unwrap_or_default());
-    let profile_names: Vec<String> = r["profile_files"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.as_str())
-        .map(base)
-        .collect();
-    let domain_text = std::fs::read_to_string(dir.join(&domain_name))?;
-    let texts: Vec<String> = profile_names
-        .iter()
-        .map(|n| std::fs::read_to_string(dir.join(n)))
-        .collect::<Result<_, _>>()?;
-    let profiles: Vec<InputFile<'_>> =
-        profile_names.iter().zip(&texts).map(|(n, t)| InputFile { name: n, text: t }).collect();
-    let domain = InputFile { name: &domain_name, text: &domain_text };
-    let options = ImportOptions { semantics: Semantics::NegmasRaw, cap_at_one: false };
-    let (scenario, diagnostics) = match r["format"].as_str() {
-        Some("geniusweb-json") => import_geniusweb(domain, &profiles, options),
-        _ => import_genius(domain, &profiles, options),
-    };
-    let scenario = scenario.ok_or_else(|| format_err!("{slug}: import failed: {diagnostics:?}"))?;
+    let scenario = import_reference(data, &r)?;
     let parties: Vec<_> = scenario.party_ixs().collect();
     let stances = Stances::new(&scenario, &parties, None);
     let utilities = vec![truce_table::DEFAULT_STANCE_UTILITIES; parties.len()];
@@ -68,6 +45,111 @@ pub fn reference(reference: &Path, data: &Path, reps: usize) -> anyhow::Result<S
         "reference_frontier": r["variants"]["negmas"]["pareto"]["n_points"],
     });
     Ok(format!("{line}\n"))
+}
+
+/// Imports the domain a reference file describes, under negmas-raw semantics (as the references were computed).
+pub fn import_reference(
+    data: &Path,
+    r: &serde_json::Value,
+) -> anyhow::Result<truce_scenario::Scenario> {
+    let slug = r["scenario"].as_str().ok_or_else(|| format_err!("no scenario slug"))?;
+    let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let dir = data.join("domains").join(slug);
+    let domain_name = base(r["domain_file"].as_str().unwrap_or_default());
+    let profile_names: Vec<String> = r["profile_files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str())
+        .map(base)
+        .collect();
+    let domain_text = std::fs::read_to_string(dir.join(&domain_name))?;
+    let texts: Vec<String> = profile_names
+        .iter()
+        .map(|n| std::fs::read_to_string(dir.join(n)))
+        .collect::<Result<_, _>>()?;
+    let profiles: Vec<InputFile<'_>> =
+        profile_names.iter().zip(&texts).map(|(n, t)| InputFile { name: n, text: t }).collect();
+    let domain = InputFile { name: &domain_name, text: &domain_text };
+    let options = ImportOptions { semantics: Semantics::NegmasRaw, cap_at_one: false };
+    let (scenario, diagnostics) = match r["format"].as_str() {
+        Some("geniusweb-json") => import_geniusweb(domain, &profiles, options),
+        _ => import_genius(domain, &profiles, options),
+    };
+    let scenario = scenario.ok_or_else(|| format_err!("{slug}: import failed: {diagnostics:?}"))?;
+    Ok(scenario)
+}
+
+/// The reference file of `slug` under `data`, parsed.
+fn reference_of(data: &Path, slug: &str) -> anyhow::Result<serde_json::Value> {
+    let path = data.join("reference").join(format!("{slug}.json"));
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// `truce-bench simulate` (run by `cargo xtask bench-simulate`): for each domain, every ordered pairing of
+/// Boulware, Linear and Conceder in bilateral alternating offers with 100 rounds, `reps` times, on one
+/// thread, as NegMAS runs them. The time counts preparing the setting (each party's inverse, the Pareto set)
+/// once, then every negotiation with fresh agents; importing is excluded, as NegMAS's loading is. Median
+/// of `runs`. One JSON line per domain.
+pub fn simulate_bench(
+    data: &Path,
+    reps: usize,
+    runs: usize,
+    slugs: &[String],
+) -> anyhow::Result<String> {
+    use truce_sim::{AgentSpec, Protocol, Run, scenario_setting};
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    let agents =
+        ["boulware", "linear", "conceder"].map(|a| AgentSpec::parse(a).map_err(anyhow::Error::msg));
+    let agents: Vec<AgentSpec> = agents.into_iter().collect::<Result<_, _>>()?;
+    let mut out = String::new();
+    for slug in slugs {
+        let scenario = import_reference(data, &reference_of(data, slug)?)?;
+        let mut times = Vec::with_capacity(runs);
+        let mut negotiations = 0;
+        let mut agreements = 0;
+        for _ in 0..runs.max(1) {
+            let start = Instant::now();
+            let (n, a) = pool.install(|| -> anyhow::Result<(usize, usize)> {
+                let prepared =
+                    scenario_setting(&scenario, None, None, truce_table::Reading::RedLines)
+                        .map_err(anyhow::Error::msg)?;
+                let (mut n, mut a) = (0, 0);
+                for rep in 0..reps {
+                    for first in &agents {
+                        for second in &agents {
+                            let mut pair = vec![first.build(), second.build()];
+                            let run = Run {
+                                setting: &prepared.setting,
+                                protocol: Protocol::Saop,
+                                rounds: 100,
+                                seed: rep as u64,
+                                trace: false,
+                            };
+                            let outcome = run.play(&mut pair);
+                            n += 1;
+                            a += usize::from(outcome.agreement.is_some());
+                        }
+                    }
+                }
+                Ok((n, a))
+            })?;
+            times.push(start.elapsed().as_secs_f64());
+            (negotiations, agreements) = (n, a);
+        }
+        times.sort_by(f64::total_cmp);
+        let line = serde_json::json!({
+            "scenario": slug,
+            "negotiations": negotiations,
+            "agreements": agreements,
+            "seconds": times[times.len() / 2],
+            "runs": times,
+        });
+        writeln!(out, "{line}")?;
+    }
+    Ok(out)
 }
 
 /// `truce log bench` (hidden; run by `cargo xtask bench-log`): the log's figures on this machine.

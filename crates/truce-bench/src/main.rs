@@ -60,6 +60,21 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         max_age_ms: u64,
     },
+    /// Bilateral alternating offers of the time-based agents on reference domains, one thread (see
+    /// `benches::simulate_bench`).
+    Simulate {
+        /// The negotiation data folder (`test_data/negotiation`).
+        #[arg(long)]
+        data: PathBuf,
+        /// Repetitions of the nine pairings per timed run.
+        #[arg(long, default_value_t = 50)]
+        reps: usize,
+        /// Timed runs; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// The domains' slugs.
+        slugs: Vec<String>,
+    },
     /// Compliance and the daily report over a dense generated mission.
     Watch {
         /// The agreement file.
@@ -136,6 +151,9 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Reference { reference, data, reps } => {
             benches::reference(&reference, &data, reps)?
+        }
+        Command::Simulate { data, reps, runs, slugs } => {
+            benches::simulate_bench(&data, reps, runs, &slugs)?
         }
         Command::Log { dir, entries, max_age_ms } => benches::log_bench(&dir, entries, max_age_ms)?,
         Command::Watch { accord, observations } => benches::watch_bench(&accord, observations)?,

@@ -4,6 +4,7 @@
 
 pub mod render;
 pub mod report;
+pub mod simulation;
 pub mod svg;
 
 use truce_scenario::{OptionIx, PartyIx, Scenario};

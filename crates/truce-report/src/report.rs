@@ -621,7 +621,7 @@ fn constraint_report(scenario: &Scenario, constraint: &Constraint) -> Constraint
     }
 }
 
-fn package_report(scenario: &Scenario, package: &BestPackage) -> PackageReport {
+pub(crate) fn package_report(scenario: &Scenario, package: &BestPackage) -> PackageReport {
     PackageReport {
         score: package.score,
         options: package

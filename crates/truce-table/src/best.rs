@@ -169,6 +169,20 @@ fn leximin_cmp(a: &[f64], b: &[f64]) -> std::cmp::Ordering {
         .unwrap_or(std::cmp::Ordering::Equal)
 }
 
+/// Explains any package of `model` party by party, as the best packages are explained: `chosen` holds one
+/// option index per problem issue, `utilities` the reported utility to each party, `score` whatever the
+/// caller ranks it by. A negotiation's agreement is cited this way.
+pub fn explain_package(
+    scenario: &Scenario,
+    stances: &Stances,
+    model: &NumericModel,
+    chosen: &[u32],
+    utilities: &[f64],
+    score: f64,
+) -> BestPackage {
+    explain(scenario, stances, model, chosen, utilities, score)
+}
+
 fn explain(
     scenario: &Scenario,
     stances: &Stances,

@@ -42,7 +42,7 @@ pub use analysis::{
     Analysis, AnalysisOptions, ReadingAnalysis, analyze, analyze_reading, analyze_reading_relaxed,
 };
 pub use bargaining::{Disagreement, SolutionConcept, TIE, bargaining_ranges, solve};
-pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict};
+pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict, explain_package};
 pub use cost::{DEFAULT_COST_BUDGET, cost_estimate};
 pub use count::Count;
 pub use explain::{cite, combo_label, describe_relaxation, explain_alternative};

@@ -3,6 +3,7 @@
 //! This crate parses arguments, reads files, and prints; every decision is made in the library crates.
 
 mod domain;
+mod simulate;
 mod tlog;
 mod watch;
 
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, format_err};
 use clap::{Parser, Subcommand, ValueEnum};
+use truce_report::simulation::SimulationAsk;
 use truce_report::{render, report, svg};
 use truce_scenario::{Date, PartyIx, Scenario, Severity};
 use truce_server::launch::Config;
@@ -93,6 +95,59 @@ enum Command {
         /// Also write the plot as SVG to this file.
         #[arg(long)]
         svg: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Rehearse the negotiation: agents bargain for the parties under each protocol (alternating offers,
+    /// stacked alternating offers, the mediator's single text), over the packages the red lines leave open.
+    Simulate {
+        /// The scenario file (TOML), or a Genius / GeniusWeb domain folder.
+        file: PathBuf,
+        #[command(flatten)]
+        import: ImportArgs,
+        /// Protocols, comma-separated: saop, stacked, single-text.
+        #[arg(
+            long = "protocol",
+            value_delimiter = ',',
+            default_value = "saop,stacked,single-text"
+        )]
+        protocols: Vec<String>,
+        /// One agent for every party, or one per party in order (comma-separated): boulware, linear,
+        /// conceder, aspiration:E, hardheaded, tft, tft-relative, micro, random.
+        #[arg(long, value_delimiter = ',', default_value = "boulware")]
+        agents: Vec<String>,
+        /// Deadline in rounds.
+        #[arg(long, default_value_t = 100)]
+        rounds: u32,
+        /// Seed of the agents' random numbers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Whose hard constraints bound the packages: red_lines, strict or pessimistic.
+        #[arg(long, default_value = "red_lines")]
+        reading: String,
+        /// Restrict the table to these parties (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        parties: Option<Vec<String>>,
+        /// Replay the positions known on this date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Where to write the offer-trace plot (one per protocol, suffixed by its name); default
+        /// `<scenario>-simulation.svg` in the current folder.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// The two parties on the plot's axes (default: the first two at the table).
+        #[arg(long, value_delimiter = ',')]
+        axes: Option<Vec<String>>,
+        /// Output format (json: the `truce.simulation/1` document).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Play a tournament: agents × scenarios × repetitions, in parallel, from a TOML configuration (see
+    /// README); writes results.json, runs.csv and standings.svg.
+    Tournament {
+        /// The configuration file.
+        config: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -259,6 +314,10 @@ enum SchemaKind {
     Frontier,
     /// `truce compliance --format json`.
     Compliance,
+    /// `truce simulate --format json`.
+    Simulation,
+    /// `truce tournament --format json`.
+    Tournament,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -398,6 +457,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             emit(&text)
         }
+        Command::Simulate {
+            file,
+            import,
+            protocols,
+            agents,
+            rounds,
+            seed,
+            reading,
+            parties,
+            as_of,
+            svg,
+            axes,
+            format,
+        } => {
+            let as_of = as_of.map(|d| d.to_string());
+            let ask =
+                SimulationAsk { protocols, agents, rounds, seed, reading, parties, as_of, axes };
+            emit(&simulate::simulate(&file, &import, &ask, svg, matches!(format, Format::Json))?)
+        }
+        Command::Tournament { config, format } => {
+            emit(&simulate::tournament(&config, matches!(format, Format::Json))?)
+        }
         Command::Import { dir, import, output } => {
             let scenario = load_domain(&dir, &import)?;
             let comment = format!(
@@ -461,6 +542,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 SchemaKind::Frontier => schemars::schema_for!(report::FrontierReport),
                 SchemaKind::Compliance => {
                     schemars::schema_for!(truce_watch::compliance::Report)
+                }
+                SchemaKind::Simulation => {
+                    schemars::schema_for!(truce_report::simulation::SimulationReport)
+                }
+                SchemaKind::Tournament => {
+                    schemars::schema_for!(truce_report::simulation::TournamentReport)
                 }
             };
             emit(&to_json(&schema)?)

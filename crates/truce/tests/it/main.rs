@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 mod demo;
 mod failover;
 mod kill;
+mod simulate;
 mod witnessed;
 
 /// A mission entry over Minsk II's first two months, with the standard classes.
