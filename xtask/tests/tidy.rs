@@ -59,6 +59,7 @@ const CORE: &[&str] = &[
     "truce-syntax",
     "truce-scenario",
     "truce-table",
+    "truce-sim",
     "truce-report",
     "truce-accord",
     "truce-watch",

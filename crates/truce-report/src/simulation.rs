@@ -71,8 +71,10 @@ pub struct RunReport {
     pub distance_to_nash: Option<f64>,
     /// … to the nearest Kalai–Smorodinsky point.
     pub distance_to_ks: Option<f64>,
-    /// Every move.
+    /// The moves: every one, or the first and last 1,000 of a longer run (`truce_sim::TRACE_LIMIT`).
     pub trace: Vec<MoveReport>,
+    /// Moves left out of `trace` between its two halves (0 when it holds every move).
+    pub trace_omitted: usize,
 }
 
 /// One move of a run.
@@ -161,6 +163,7 @@ pub fn simulation_report(
                 );
                 package_report(scenario, &explained)
             });
+            let trace_omitted = outcome.trace_omitted;
             let trace = outcome
                 .trace
                 .iter()
@@ -198,13 +201,7 @@ pub fn simulation_report(
             RunReport {
                 protocol: played.protocol.as_str().to_string(),
                 agents: played.agents.iter().map(AgentSpec::name).collect(),
-                end: match outcome.end {
-                    End::Agreement => "agreement",
-                    End::Deadline => "deadline",
-                    End::WalkedAway(_) => "walked_away",
-                    End::NoText => "no_text",
-                }
-                .to_string(),
+                end: end_name(outcome.end).to_string(),
                 walked_away: match outcome.end {
                     End::WalkedAway(p) => Some(ids[p].clone()),
                     _ => None,
@@ -217,6 +214,7 @@ pub fn simulation_report(
                 distance_to_nash: distances.nash,
                 distance_to_ks: distances.ks,
                 trace,
+                trace_omitted,
             }
         })
         .collect();
@@ -236,6 +234,16 @@ pub fn simulation_report(
             .first()
             .map(|&i| setting.frontier[i].0.iter().map(|x| x * scale).collect()),
         runs,
+    }
+}
+
+/// How a run ended, as the documents name it.
+fn end_name(end: End) -> &'static str {
+    match end {
+        End::Agreement => "agreement",
+        End::Deadline => "deadline",
+        End::WalkedAway(_) => "walked_away",
+        End::NoText => "no_text",
     }
 }
 
@@ -460,11 +468,12 @@ pub fn trace_svg(
         escape(xa),
         escape(yb)
     );
-    let _ = writeln!(
-        svg,
-        r##"<text x="{left}" y="42" fill="#444">{}</text>"##,
-        escape(&seats(&report.parties, &run.agents))
-    );
+    // The axes' agents, and how many more parties there are (the whole line-up is in the description).
+    let mut line = format!("{xa}: {}, {yb}: {}", run.agents[a], run.agents[b]);
+    if report.parties.len() > 2 {
+        let _ = write!(line, " (and {} more parties)", report.parties.len() - 2);
+    }
+    let _ = writeln!(svg, r##"<text x="{left}" y="42" fill="#444">{}</text>"##, escape(&line));
     let _ = writeln!(
         svg,
         r##"<rect x="{left}" y="{top}" width="{side}" height="{side}" fill="none" stroke="#888"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text><text transform="translate({:.1} {:.1}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text>"##,
@@ -724,13 +733,7 @@ pub fn tournament_report(
                 agents: r.agents.iter().map(|&k| agent_names[k].clone()).collect(),
                 repetition: r.repetition,
                 seed: r.seed,
-                end: match r.end {
-                    End::Agreement => "agreement",
-                    End::Deadline => "deadline",
-                    End::WalkedAway(_) => "walked_away",
-                    End::NoText => "no_text",
-                }
-                .to_string(),
+                end: end_name(r.end).to_string(),
                 rounds: r.rounds,
                 welfare: r.utilities.as_ref().map(|u| u.iter().sum()),
                 utilities: r.utilities.clone(),
@@ -998,6 +1001,27 @@ fn seat_agents(names: &[String], parties: &[String]) -> Result<Vec<AgentSpec>, S
     }
 }
 
+/// Checks what can be checked of `ask` without the scenario (rounds, reading, protocols, agent names).
+/// The error names the field at fault and says what was expected.
+pub fn check_ask(ask: &SimulationAsk) -> Result<(), String> {
+    if ask.rounds == 0 || ask.rounds > MAX_ROUNDS {
+        return Err(format!("rounds: {}: expected 1 to {MAX_ROUNDS}", ask.rounds));
+    }
+    crate::report::reading_by_name(&ask.reading).ok_or_else(|| {
+        format!("reading: {:?}: expected red_lines, strict or pessimistic", ask.reading)
+    })?;
+    for p in &ask.protocols {
+        Protocol::parse(p).map_err(|e| format!("protocols: {e}"))?;
+    }
+    if ask.agents.is_empty() {
+        return Err(format!("agents: none given: expected one of {}", AgentSpec::NAMES));
+    }
+    for a in &ask.agents {
+        AgentSpec::parse(a).map_err(|e| format!("agents: {e}"))?;
+    }
+    Ok(())
+}
+
 /// Rehearses `scenario` (read from `file`) as `ask` says: one run per protocol, with the trace kept.
 /// The error names the field at fault and says what was expected.
 pub fn simulate(
@@ -1005,9 +1029,7 @@ pub fn simulate(
     file: &str,
     ask: &SimulationAsk,
 ) -> Result<Simulation, String> {
-    if ask.rounds == 0 || ask.rounds > MAX_ROUNDS {
-        return Err(format!("rounds: {}: expected 1 to {MAX_ROUNDS}", ask.rounds));
-    }
+    check_ask(ask)?;
     let reading = crate::report::reading_by_name(&ask.reading).ok_or_else(|| {
         format!("reading: {:?}: expected red_lines, strict or pessimistic", ask.reading)
     })?;

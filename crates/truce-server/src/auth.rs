@@ -92,6 +92,9 @@ endpoints! {
     Timeline => "GET" "/v1/scenarios/{slug}/timeline" [Mediator, Analyst, PartyDelegate] "How the feasible space evolved (`truce.timeline/1`): `?from=&to=` (YYYY-MM-DD; default the months the positions span), `&step=month|quarter`, `&parties=A,B`; `&format=svg` for the chart.";
     Robust => "GET" "/v1/scenarios/{slug}/robust" [Mediator, Analyst, PartyDelegate] "How robust the answer is to unknown weights and stances: `?draws=200&seed=1&unknown_red_line=0.5&parties=` (at most 2,000 draws).";
     RobustStream => "GET" "/v1/scenarios/{slug}/robust/stream" [Mediator, Analyst, PartyDelegate] "The robustness run of `…/robust` (same parameters) as server-sent events: `progress` (`{done, draws}`) while it runs, then `result` (the report) or `error`; it stops when the client goes away.";
+    StartSimulation => "POST" "/v1/scenarios/{slug}/simulations" [Mediator, Analyst, PartyDelegate] "Start a negotiation rehearsal in the background: a JSON body of `protocols`, `agents` (one for all parties or one per party), `rounds`, `seed`, `reading`, `parties`, `as_of`, `axes` (every field optional); 202 with the job's `href`. At most 4 running per caller.";
+    Simulation => "GET" "/v1/simulations/{id}" [Mediator, Analyst, PartyDelegate] "A rehearsal started by the caller (mediators: any): `status` running, done or failed, and when done the `truce.simulation/1` document; `?format=svg&run=N` for run N's offer-trace plot over the Pareto set.";
+    SimulatePage => "GET" "/ui/scenarios/{slug}/simulate" [Mediator, Analyst, PartyDelegate] "Rehearse the negotiation: choose protocols, agents, rounds and seed; each run's agreement with its citations and its offer trace over the Pareto set.";
     Frontier => "GET" "/v1/scenarios/{slug}/frontier" [Mediator, Analyst, PartyDelegate] "The Pareto set as two or three parties see it (`truce.frontier/1`): `?parties=A,B[,C]&reading=red_lines`; `&format=svg` for the plot.";
     DraftAgreement => "GET" "/v1/scenarios/{slug}/draft" [Mediator, Analyst] "An agreement drafted from a package, as TOML: `?package=nash|maximin|ks|utilitarian|option,option,…&day_one=YYYY-MM-DD`.";
     CheckAgreement => "POST" "/v1/agreements/check" [Mediator, Analyst] "Validates an agreement (TOML body): 422 with each diagnostic's file, line and field, or a summary.";
@@ -165,6 +168,26 @@ impl Endpoint {
                 ("unknown_red_line", "number", "Probability that an unknown stance is a red line."),
                 PARTIES,
                 CONFIDENTIAL,
+            ],
+            Endpoint::StartSimulation => &[CONFIDENTIAL],
+            Endpoint::Simulation => &[
+                ("format", "string", "json (default) or svg."),
+                ("run", "integer", "With format=svg: the run, from 0 (default 0)."),
+            ],
+            Endpoint::SimulatePage => &[
+                (
+                    "protocols",
+                    "string",
+                    "saop, stacked, single-text (comma-separated; default all).",
+                ),
+                (
+                    "agents",
+                    "string",
+                    "One agent for all parties, or one per party (comma-separated).",
+                ),
+                ("rounds", "integer", "The deadline, 1 to 10,000 rounds (default 100)."),
+                ("seed", "integer", "The seed (default 1)."),
+                ("axes", "string", "The two parties on the plot's axes."),
             ],
             Endpoint::Frontier => &[
                 ("parties", "string", "Two or three party ids, comma-separated."),

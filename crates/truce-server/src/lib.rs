@@ -92,6 +92,37 @@ pub struct AppState<S: Store> {
     /// Authors' public keys, parsed (decompressed) once: a key is the same key for as long as it is
     /// used, so the cache is only ever cleared, never invalidated.
     pub(crate) keys: Mutex<std::collections::HashMap<String, ed25519_dalek::VerifyingKey>>,
+    /// Negotiation rehearsals started through the API, by their unguessable id: at most [`MAX_JOBS`]
+    /// remembered (the oldest finished are forgotten first), at most [`JOBS_PER_CALLER`] running per caller.
+    pub(crate) jobs: Mutex<std::collections::HashMap<String, Job>>,
+}
+
+/// Rehearsals remembered at once.
+pub const MAX_JOBS: usize = 64;
+
+/// Rehearsals one caller may have running at once.
+pub const JOBS_PER_CALLER: usize = 4;
+
+/// A negotiation rehearsal run in the background.
+pub(crate) struct Job {
+    /// The user who started it; only they and mediators may read it.
+    pub(crate) owner: i64,
+    /// The scenario.
+    pub(crate) slug: String,
+    /// When it started.
+    pub(crate) started: std::time::Instant,
+    /// Where it stands.
+    pub(crate) state: JobState,
+}
+
+/// Where a job stands.
+pub(crate) enum JobState {
+    /// Still running.
+    Running,
+    /// Done: the document and its plots.
+    Done(Arc<truce_report::simulation::Simulation>),
+    /// Refused or failed, with why.
+    Failed(String),
 }
 
 /// How long a token found in the store is trusted without asking the store again.
@@ -211,6 +242,7 @@ impl<S: Store> AppState<S> {
             streams_per_caller: STREAMS_PER_CALLER,
             key_holders: Mutex::new(std::collections::HashMap::new()),
             keys: Mutex::new(std::collections::HashMap::new()),
+            jobs: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -252,6 +284,28 @@ impl<S: Store> AppState<S> {
                 self.heavy_limit
             ))
         })?;
+        self.heavy_with(permit, f).await
+    }
+
+    /// As [`AppState::heavy`], for background jobs: waits for a slot instead of refusing.
+    pub(crate) async fn heavy_queued<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit = self
+            .heavy
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Unavailable("the server is shutting down".into()))?;
+        self.heavy_with(permit, f).await
+    }
+
+    async fn heavy_with<T: Send + 'static>(
+        &self,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
         /// Raises the flag when the request is dropped (the client went away) or done.
         struct RaiseOnDrop(Arc<std::sync::atomic::AtomicBool>);

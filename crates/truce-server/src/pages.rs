@@ -1613,3 +1613,105 @@ async function check(){
   }catch(e){out.dataset.state='failed';out.textContent='FAILED: '+e.message+'. Do not rely on this entry; tell the mission and your auditor.';}
 }
 document.getElementById('verify-again').addEventListener('click',check);check();})();"#;
+
+#[derive(Deserialize, Default)]
+pub(crate) struct SimulateQuery {
+    confidential: Option<bool>,
+    protocols: Option<String>,
+    agents: Option<String>,
+    rounds: Option<u32>,
+    seed: Option<u64>,
+    axes: Option<String>,
+}
+
+/// `/ui/scenarios/{slug}/simulate`: a rehearsal of the negotiation, the same document `truce simulate`
+/// prints and `/v1/simulations` returns: per protocol, the agreement with its citations and the offer
+/// trace over the Pareto set (with a table of the offers as its text equivalent).
+pub(crate) async fn simulate<S: Store>(
+    State(st): St<S>,
+    c: Caller,
+    Path(slug): Path<String>,
+    PageQuery(q): PageQuery<SimulateQuery>,
+) -> Response {
+    let confidential = match crate::table::confidential(&c, q.confidential) {
+        Ok(b) => b,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let scenario = match crate::table::load(&st, &slug, confidential).await {
+        Ok(s) => s,
+        Err(e) => return error_page(e, Some(&c)),
+    };
+    let list = |s: &Option<String>| {
+        s.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.split(',').map(|x| x.trim().to_string()).collect::<Vec<_>>())
+    };
+    let defaults = truce_report::simulation::SimulationAsk::default();
+    let ask = truce_report::simulation::SimulationAsk {
+        protocols: list(&q.protocols).unwrap_or(defaults.protocols),
+        agents: list(&q.agents).unwrap_or(defaults.agents),
+        rounds: q.rounds.unwrap_or(defaults.rounds),
+        seed: q.seed.unwrap_or(defaults.seed),
+        axes: list(&q.axes),
+        ..defaults
+    };
+    let (agents_value, protocols_value) = (ask.agents.join(","), ask.protocols.join(","));
+    let (rounds, seed) = (ask.rounds, ask.seed);
+    let file = format!("{slug}.toml");
+    let result =
+        match st.heavy(move || truce_report::simulation::simulate(&scenario, &file, &ask)).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return error_page(AppError::Invalid(vec![e]), Some(&c)),
+            Err(e) => return error_page(e, Some(&c)),
+        };
+    let report = &result.report;
+    let body = html! {
+        p { "Agents bargain for the parties over the " (report.packages) " packages the " (report.reading.replace('_', " ")) " leave open (Pareto set: " (report.pareto_size) "). Agents: " (truce_sim::AgentSpec::NAMES) "." }
+        form method="get" {
+            label for="protocols" { "Protocols" } " " input #protocols name="protocols" value=(protocols_value); " "
+            label for="agents" { "Agents (one, or one per party)" } " " input #agents name="agents" value=(agents_value); " "
+            label for="rounds" { "Rounds" } " " input #rounds name="rounds" type="number" min="1" max="10000" value=(rounds); " "
+            label for="seed" { "Seed" } " " input #seed name="seed" type="number" min="0" value=(seed); " "
+            button type="submit" { "Rehearse" }
+        }
+        @for (run, plot) in report.runs.iter().zip(&result.svgs) {
+            section.run data-protocol=(run.protocol) {
+                h2 { (run.protocol) }
+                p.seats { (report.parties.iter().zip(&run.agents).map(|(p, a)| format!("{p}: {a}")).collect::<Vec<_>>().join(", ")) }
+                @if let Some(package) = &run.agreement {
+                    p.outcome { "Agreement in round " (run.rounds) " of " (report.deadline) " after " (run.offers) " offers. Distance to the Pareto set "
+                        (format!("{:.3}", run.distance_to_pareto.unwrap_or(f64::NAN))) ", to the Nash point " (format!("{:.3}", run.distance_to_nash.unwrap_or(f64::NAN))) "." }
+                    table.package {
+                        thead { tr { th scope="col" { "Issue" } th scope="col" { "Option" } } }
+                        tbody { @for o in &package.options { tr { th scope="row" { (o.issue) } td { (o.label) " (" (o.option) ")" } } } }
+                    }
+                    details {
+                        summary { "Per party, with the positions it rests on" }
+                        ul { @for a in &package.parties {
+                            li { strong { (a.party) } " " (format!("{:.3}", a.utility))
+                                ul { @for i in &a.issues { @if let Some(cit) = &i.citation {
+                                    li { (cit.party) " " (cit.stance) " on " (cit.option) ", " (cit.date) " — " (cit.publication.as_deref().unwrap_or(&cit.source)) ", line " (cit.line) ": “" (cit.quote) "”" }
+                                } } }
+                            }
+                        } }
+                    }
+                } @else {
+                    p.outcome { "No agreement (" (run.end.replace('_', " ")) ") after " (run.rounds) " rounds and " (run.offers) " offers." }
+                }
+                div.plot { (PreEscaped(plot)) }
+                details {
+                    summary { "The offers as a table" }
+                    table.trace {
+                        thead { tr { th scope="col" { "Round" } th scope="col" { "By" } th scope="col" { "Move" }
+                            @for p in &report.parties { th scope="col" { (p) } } } }
+                        tbody { @for m in run.trace.iter().filter(|m| m.action != "accept").take(400) {
+                            tr { td { (m.round) } td { (m.by) } td { (m.action) }
+                                @for u in &m.utilities { td { (format!("{u:.3}")) } } }
+                        } }
+                    }
+                }
+            }
+        }
+    };
+    page(&st, &c, "Rehearse the negotiation", body).await
+}

@@ -559,3 +559,148 @@ pub(crate) async fn check_agreement<S: Store>(
         "warnings": diagnostics,
     })))
 }
+
+#[derive(Deserialize, Default)]
+pub(crate) struct StartQuery {
+    confidential: Option<bool>,
+}
+
+/// `POST /v1/scenarios/{slug}/simulations`: checks the request, then runs the rehearsal in the
+/// background (as heavy work, under the server's limit and deadline) and answers 202 at once.
+pub(crate) async fn start_simulation<S: Store>(
+    State(st): St<S>,
+    caller: Caller,
+    Path(slug): Path<String>,
+    Query(q): Query<StartQuery>,
+    Json(ask): Json<truce_report::simulation::SimulationAsk>,
+) -> Result<Response, AppError> {
+    let owner = caller.user.as_ref().map_or(0, |u| u.id);
+    let confidential = confidential(&caller, q.confidential)?;
+    truce_report::simulation::check_ask(&ask).map_err(|e| AppError::Invalid(vec![e]))?;
+    let scenario = load(&st, &slug, confidential).await?;
+    let id = {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    {
+        let mut jobs = st.jobs.lock().map_err(|_| AppError::Internal("jobs lock".into()))?;
+        let running = |owner_id: i64| {
+            jobs.values()
+                .filter(|j| j.owner == owner_id && matches!(j.state, crate::JobState::Running))
+                .count()
+        };
+        if running(owner) >= crate::JOBS_PER_CALLER {
+            return Err(AppError::Unavailable(format!(
+                "you already have {} rehearsals running; wait for one to finish",
+                crate::JOBS_PER_CALLER
+            )));
+        }
+        if jobs.len() >= crate::MAX_JOBS {
+            // Forget the oldest finished job; if every job is still running, refuse.
+            let oldest = jobs
+                .iter()
+                .filter(|(_, j)| !matches!(j.state, crate::JobState::Running))
+                .min_by_key(|(_, j)| j.started)
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => {
+                    jobs.remove(&k);
+                }
+                None => {
+                    return Err(AppError::Unavailable(
+                        "the server is running as many rehearsals as it keeps; retry shortly"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        let job = crate::Job {
+            owner,
+            slug: slug.clone(),
+            started: std::time::Instant::now(),
+            state: crate::JobState::Running,
+        };
+        jobs.insert(id.clone(), job);
+    }
+    let worker = st.clone();
+    let job_id = id.clone();
+    let file = format!("{slug}.toml");
+    tokio::spawn(async move {
+        let done = worker
+            .heavy_queued(move || truce_report::simulation::simulate(&scenario, &file, &ask))
+            .await;
+        let state = match done {
+            Ok(Ok(sim)) => crate::JobState::Done(std::sync::Arc::new(sim)),
+            Ok(Err(e)) => crate::JobState::Failed(e),
+            Err(e) => crate::JobState::Failed(e.message()),
+        };
+        if let Ok(mut jobs) = worker.jobs.lock()
+            && let Some(job) = jobs.get_mut(&job_id)
+        {
+            job.state = state;
+        }
+    });
+    let href = format!("/v1/simulations/{id}");
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        [(header::LOCATION, href.clone())],
+        Json(json!({"id": id, "status": "running", "href": href})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct JobQuery {
+    format: Option<String>,
+    run: Option<usize>,
+}
+
+/// `GET /v1/simulations/{id}`: a rehearsal the caller started (any, for a mediator); 404 otherwise, so
+/// that nobody learns of another's rehearsals.
+pub(crate) async fn simulation<S: Store>(
+    State(st): St<S>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<JobQuery>,
+) -> Result<Response, AppError> {
+    let as_svg = wants_svg(q.format.as_deref())?;
+    let me = caller.user.as_ref().map_or(0, |u| u.id);
+    let (slug, state) = {
+        let jobs = st.jobs.lock().map_err(|_| AppError::Internal("jobs lock".into()))?;
+        let job = jobs.get(&id).ok_or(AppError::NotFound)?;
+        if job.owner != me && caller.role() != Role::Mediator {
+            return Err(AppError::NotFound);
+        }
+        let state = match &job.state {
+            crate::JobState::Running => Err(None),
+            crate::JobState::Failed(e) => Err(Some(e.clone())),
+            crate::JobState::Done(sim) => Ok(sim.clone()),
+        };
+        (job.slug.clone(), state)
+    };
+    match (state, as_svg) {
+        (Ok(sim), true) => {
+            let run = q.run.unwrap_or(0);
+            let plot = sim.svgs.get(run).ok_or_else(|| {
+                AppError::Missing(format!(
+                    "run {run}: this rehearsal has runs 0 to {}",
+                    sim.svgs.len().saturating_sub(1)
+                ))
+            })?;
+            Ok(svg(plot.clone()))
+        }
+        (Ok(sim), false) => {
+            Ok(Json(json!({"id": id, "scenario": slug, "status": "done", "report": sim.report}))
+                .into_response())
+        }
+        (Err(None), _) => {
+            Ok(Json(json!({"id": id, "scenario": slug, "status": "running"})).into_response())
+        }
+        (Err(Some(e)), _) => {
+            Ok(Json(json!({"id": id, "scenario": slug, "status": "failed", "error": e}))
+                .into_response())
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub mod tournament;
 
 pub use agent::{Agent, AgentSpec, Change, Context, Offer, Review, TOLERANCE, objection};
 pub use inverse::Inverse;
-pub use protocol::{Action, End, Move, Outcome, Protocol, Run};
+pub use protocol::{Action, End, Move, Outcome, Protocol, Run, TRACE_LIMIT};
 pub use scenario::{ScenarioSetting, scenario_setting};
 pub use setting::{Distances, PartyView, Setting};
 pub use tournament::{AgentRow, Plan, RunRecord, Standings, play, standings};

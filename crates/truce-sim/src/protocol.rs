@@ -137,9 +137,15 @@ pub struct Outcome {
     pub rounds: u32,
     /// Offers and texts made.
     pub offers: u32,
-    /// Every move, when asked for ([`Run::trace`]).
+    /// The moves, when asked for ([`Run::trace`]): every one, or the first and last [`TRACE_LIMIT`]/2
+    /// of a longer run, so that memory stays bounded whatever the deadline and the number of parties.
     pub trace: Vec<Move>,
+    /// Moves left out of `trace` between its two halves.
+    pub trace_omitted: usize,
 }
+
+/// The most moves an [`Outcome`] keeps.
+pub const TRACE_LIMIT: usize = 2_000;
 
 /// One negotiation to run.
 pub struct Run<'a> {
@@ -159,6 +165,8 @@ struct Table<'a> {
     run: &'a Run<'a>,
     rngs: Vec<ChaCha8Rng>,
     outcome: Outcome,
+    /// The latest moves once the first half of the trace is full.
+    tail: std::collections::VecDeque<Move>,
 }
 
 impl<'a> Table<'a> {
@@ -185,13 +193,16 @@ impl<'a> Table<'a> {
             } else {
                 (0..self.run.setting.len()).map(|p| self.run.setting.utility(p, package)).collect()
             };
-            self.outcome.trace.push(Move {
-                round,
-                party,
-                action,
-                package: package.to_vec(),
-                utilities,
-            });
+            let m = Move { round, party, action, package: package.to_vec(), utilities };
+            if self.outcome.trace.len() < TRACE_LIMIT / 2 {
+                self.outcome.trace.push(m);
+            } else {
+                if self.tail.len() == TRACE_LIMIT / 2 {
+                    self.tail.pop_front();
+                    self.outcome.trace_omitted += 1;
+                }
+                self.tail.push_back(m);
+            }
         }
     }
 
@@ -202,6 +213,17 @@ impl<'a> Table<'a> {
         self.outcome.rounds = round + 1;
         self.outcome.utilities = Some(utilities);
         self.outcome.agreement = Some(package);
+    }
+
+    /// Party `i`'s offer, or, when it walks away, the end of the run (`None`).
+    fn propose(&mut self, agent: &mut dyn Agent, i: usize, round: u32) -> Option<Vec<u32>> {
+        let proposal = agent.propose(&mut self.cx(i, round));
+        if proposal.is_none() {
+            self.record(round, Some(i), Action::WalkAway, &[]);
+            self.outcome.end = End::WalkedAway(i);
+            self.outcome.rounds = round + 1;
+        }
+        proposal
     }
 
     fn offer<'o>(&self, party: usize, by: Option<usize>, package: &'o [u32]) -> Offer<'o> {
@@ -233,7 +255,9 @@ impl Run<'_> {
                 rounds: self.rounds.max(1),
                 offers: 0,
                 trace: Vec::new(),
+                trace_omitted: 0,
             },
+            tail: std::collections::VecDeque::new(),
         };
         if n >= 1 {
             match self.protocol {
@@ -242,6 +266,8 @@ impl Run<'_> {
                 Protocol::SingleText => single_text(&mut table, agents),
             }
         }
+        let tail = std::mem::take(&mut table.tail);
+        table.outcome.trace.extend(tail);
         table.outcome
     }
 }
@@ -268,13 +294,11 @@ fn saop(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
                 }
                 let package = open[k].package.clone();
                 let offer = t.offer(i, Some(open[k].by), &package);
-                let by = open[k].by;
                 let accepted = {
                     let mut cx = t.cx(i, round);
                     agent.observe(&mut cx, &offer);
                     agent.accepts(&mut cx, &offer)
                 };
-                let _ = by;
                 if accepted {
                     t.record(round, Some(i), Action::Accept, &package);
                     open[k].accepted[i] = true;
@@ -287,13 +311,7 @@ fn saop(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
                     open.remove(k);
                 }
             }
-            let proposal = agent.propose(&mut t.cx(i, round));
-            let Some(package) = proposal else {
-                t.record(round, Some(i), Action::WalkAway, &[]);
-                t.outcome.end = End::WalkedAway(i);
-                t.outcome.rounds = round + 1;
-                return;
-            };
+            let Some(package) = t.propose(agent.as_mut(), i, round) else { return };
             t.record(round, Some(i), Action::Offer, &package);
             open.retain(|o| o.by != i);
             let mut accepted = vec![false; n];
@@ -331,13 +349,7 @@ fn stacked(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
                     continue;
                 }
             }
-            let proposal = agent.propose(&mut t.cx(i, round));
-            let Some(package) = proposal else {
-                t.record(round, Some(i), Action::WalkAway, &[]);
-                t.outcome.end = End::WalkedAway(i);
-                t.outcome.rounds = round + 1;
-                return;
-            };
+            let Some(package) = t.propose(agent.as_mut(), i, round) else { return };
             t.record(round, Some(i), Action::Offer, &package);
             if n == 1 {
                 t.agree(round, package);

@@ -234,6 +234,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         ("queue", "/ui/queue", "table#queue"),
         ("report", "/ui/reports/daily", "svg#chart"),
         ("timeline", "/ui/scenarios/ukraine-2025/timeline", "#timeline svg"),
+        ("simulate", "/ui/scenarios/ukraine-2025/simulate?rounds=60", "section.run .plot svg"),
         ("log", "/ui/log", "table#witnesses"),
         ("observe-refused", "/ui/observe", "main p"),
         ("login", "/ui/login", "input#token"),
@@ -601,7 +602,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
     let token = |role: Role| tokens.iter().find(|(r, _)| *r == role).unwrap().1.clone();
     let overflow = "return [document.documentElement.scrollWidth, window.innerWidth];";
     let mut problems = Vec::new();
-    let pages: [(Role, &str, &str); 20] = [
+    let pages: [(Role, &str, &str); 21] = [
         (Role::Public, "login", "/ui/login"),
         (Role::Public, "field", "/field/"),
         (Role::Public, "entry", "/ui/entries/5"),
@@ -619,6 +620,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         (Role::Mediator, "position-form", "/ui/scenarios/ukraine-2025/positions"),
         (Role::Mediator, "versions", "/ui/scenarios/ukraine-2025/versions"),
         (Role::Mediator, "draft", "/ui/scenarios/ukraine-2025/draft"),
+        (Role::Mediator, "simulate", "/ui/scenarios/ukraine-2025/simulate?rounds=60"),
         (Role::Observer, "observe", "/ui/observe"),
         (Role::PartyDelegate, "preferences", "/ui/scenarios/ukraine-2025/preferences"),
         (Role::PartyDelegate, "entry-delegate", "/ui/entries/20"),

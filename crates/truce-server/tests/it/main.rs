@@ -10,6 +10,7 @@ mod faults;
 mod media;
 mod overload;
 mod shared;
+mod simulations;
 mod table;
 mod witness;
 
@@ -172,7 +173,7 @@ async fn call(
     if path.starts_with("/ui/") && method == "POST" {
         req = req.header("content-type", "application/x-www-form-urlencoded");
     }
-    if path.ends_with("/import") && method == "POST" {
+    if (path.ends_with("/import") || path.ends_with("/simulations")) && method == "POST" {
         req = req.header("content-type", "application/json");
     }
     if let Some(t) = token {
@@ -236,6 +237,11 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::Frontier => {
             ("/v1/scenarios/ukraine-2025/frontier?parties=UKR,RUS".into(), vec![])
         }
+        Endpoint::StartSimulation => {
+            ("/v1/scenarios/ukraine-2025/simulations".into(), br#"{"rounds": 3}"#.to_vec())
+        }
+        Endpoint::Simulation => ("/v1/simulations/00000000000000000000000000000000".into(), vec![]),
+        Endpoint::SimulatePage => ("/ui/scenarios/ukraine-2025/simulate?rounds=3".into(), vec![]),
         Endpoint::DraftAgreement => ("/v1/scenarios/ukraine-2025/draft".into(), vec![]),
         Endpoint::CheckAgreement => ("/v1/agreements/check".into(), b"title = 1".to_vec()),
         Endpoint::DailyReport => ("/v1/reports/daily?date=2015-03-01".into(), vec![]),

@@ -1,0 +1,182 @@
+//! Negotiation rehearsals over HTTP: a background job per request, readable by its owner and mediators
+//! only, bounded per caller; the page shows the same document.
+
+use axum::http::StatusCode;
+use serde_json::Value;
+use truce_store::Role;
+
+use super::{call, server};
+
+fn token_of(s: &super::Server, role: Role, party: Option<&str>) -> String {
+    s.tokens.iter().find(|(r, p, _)| *r == role && p.as_deref() == party).unwrap().2.clone()
+}
+
+async fn start(s: &super::Server, token: &str, body: &str) -> (StatusCode, Value) {
+    let (status, bytes, _) = call(
+        &s.router,
+        "POST",
+        "/v1/scenarios/ukraine-2025/simulations",
+        Some(token),
+        body.as_bytes().to_vec(),
+    )
+    .await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn poll(s: &super::Server, token: &str, href: &str) -> Value {
+    for _ in 0..600 {
+        let (status, bytes, _) = call(&s.router, "GET", href, Some(token), vec![]).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        if v["status"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{href} still running after 30 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rehearsal_runs_in_the_background_and_only_its_owner_and_mediators_read_it() {
+    let s = server("simulations", 4096).await;
+    let ukr = token_of(&s, Role::PartyDelegate, Some("UKR"));
+    let (status, v) = start(&s, &ukr, r#"{"agents": ["conceder"], "rounds": 60, "seed": 4}"#).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+    let href = v["href"].as_str().unwrap().to_string();
+    assert_eq!(v["id"].as_str().unwrap().len(), 32, "an unguessable id");
+    let done = poll(&s, &ukr, &href).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let report = &done["report"];
+    assert_eq!(report["schema"], "truce.simulation/1");
+    assert_eq!(report["runs"].as_array().unwrap().len(), 3);
+    assert_eq!(report["runs"][0]["agents"][0], "conceder");
+    // The same document the CLI prints for the same request.
+    let cli = truce_report::simulation::simulate(
+        &truce_scenario::parse(
+            "ukraine-2025.toml",
+            &std::fs::read_to_string(super::root().join("scenarios/ukraine-2025.toml")).unwrap(),
+        )
+        .0
+        .unwrap(),
+        "ukraine-2025.toml",
+        &truce_report::simulation::SimulationAsk {
+            agents: vec!["conceder".into()],
+            rounds: 60,
+            seed: 4,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // (Compared field by field: JSON text does not carry every float back bit for bit.)
+    let ours = serde_json::to_value(&cli.report).unwrap();
+    for (a, b) in report["runs"].as_array().unwrap().iter().zip(ours["runs"].as_array().unwrap()) {
+        for field in ["protocol", "agents", "end", "rounds", "offers"] {
+            assert_eq!(a[field], b[field], "{field}");
+        }
+        assert_eq!(a["agreement"]["options"], b["agreement"]["options"]);
+        assert_eq!(a["trace"].as_array().unwrap().len(), b["trace"].as_array().unwrap().len());
+    }
+    // Run 1's plot.
+    let (status, bytes, _) =
+        call(&s.router, "GET", &format!("{href}?format=svg&run=1"), Some(&ukr), vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(bytes).unwrap().contains("stacked"));
+    let (status, bytes, _) =
+        call(&s.router, "GET", &format!("{href}?format=svg&run=7"), Some(&ukr), vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&bytes).contains("runs 0 to 2"));
+
+    // Nobody else learns of it, but a mediator reads it.
+    for other in [token_of(&s, Role::PartyDelegate, Some("RUS")), s.token(Role::Analyst)] {
+        let (status, _, _) = call(&s.router, "GET", &href, Some(&other), vec![]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, _, _) =
+        call(&s.router, "GET", &href, Some(&s.token(Role::Mediator)), vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    // A made-up id is not found.
+    let (status, _, _) = call(&s.router, "GET", "/v1/simulations/0123", Some(&ukr), vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_refused_before_any_work_and_a_flood_is_turned_away() {
+    let s = server("simulations-bad", 4096).await;
+    let analyst = s.token(Role::Analyst);
+    for (body, says) in [
+        (r#"{"rounds": 0}"#, "rounds: 0: expected 1 to 10000"),
+        (r#"{"rounds": 100000}"#, "rounds: 100000"),
+        (r#"{"agents": ["bluffer"]}"#, "unknown agent `bluffer`"),
+        (r#"{"protocols": ["auction"]}"#, "unknown protocol `auction`"),
+        (r#"{"reading": "lenient"}"#, "reading"),
+    ] {
+        let (status, v) = start(&s, &analyst, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
+        assert!(v.to_string().contains(says), "{body}: {v}");
+    }
+    // Unknown fields and bad JSON never reach the job table.
+    for body in [r#"{"round": 5}"#, "{", r#"{"rounds": -1}"#] {
+        let (status, _) = start(&s, &analyst, body).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+    }
+    // A rehearsal that cannot run (eight agents named for eight parties, but nine given) fails as a job.
+    let (status, v) = start(&s, &analyst, r#"{"agents": ["linear","linear","linear","linear","linear","linear","linear","linear","linear"]}"#).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let failed = poll(&s, &analyst, v["href"].as_str().unwrap()).await;
+    assert_eq!(failed["status"], "failed");
+    assert!(failed["error"].as_str().unwrap().contains("9 agents for 8 parties"), "{failed}");
+
+    // Long rehearsals (hard-headed agents never agree, 10,000 rounds): the caller's fifth running one is
+    // refused while four are running or queued.
+    let slow = r#"{"agents": ["hardheaded"], "rounds": 10000}"#;
+    let mut hrefs = Vec::new();
+    for _ in 0..4 {
+        let (status, v) = start(&s, &analyst, slow).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+        hrefs.push(v["href"].as_str().unwrap().to_string());
+    }
+    let (status, v) = start(&s, &analyst, slow).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert!(v.to_string().contains("already have 4 rehearsals running"), "{v}");
+    // Another caller is not held up by it.
+    let (status, _) = start(&s, &s.token(Role::Mediator), r#"{"rounds": 5}"#).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    for href in &hrefs {
+        let done = poll(&s, &analyst, href).await;
+        assert_eq!(done["status"], "done");
+        let run = &done["report"]["runs"][0];
+        assert_eq!(run["end"], "deadline");
+        // The report keeps the first and last thousand moves of the 80,000.
+        assert_eq!(run["trace"].as_array().unwrap().len(), 2000);
+        assert_eq!(run["trace_omitted"], 78_000);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_each_runs_agreement_citations_and_trace() {
+    let s = server("simulate-page", 4096).await;
+    let (status, bytes, _) = call(
+        &s.router,
+        "GET",
+        "/ui/scenarios/ukraine-2025/simulate?agents=conceder&rounds=50&protocols=saop,single-text",
+        Some(&s.token(Role::Analyst)),
+        vec![],
+    )
+    .await;
+    let html = String::from_utf8(bytes).unwrap();
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(html.matches("<section class=\"run\"").count(), 2);
+    assert!(html.contains("Agreement in round"));
+    assert!(html.contains("class=\"agreement\""), "the plot marks the agreement");
+    assert!(html.contains(", line "), "citations");
+    let (status, bytes, _) = call(
+        &s.router,
+        "GET",
+        "/ui/scenarios/ukraine-2025/simulate?agents=bluffer",
+        Some(&s.token(Role::Analyst)),
+        vec![],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&bytes).contains("unknown agent"));
+}
