@@ -835,6 +835,10 @@ pub fn tournament_csv(report: &TournamentReport) -> String {
     out
 }
 
+/// One colour per agent, the same in every panel: Okabe–Ito without yellow and black, then two greys.
+const BARS: [&str; 8] =
+    ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7f6b3a", "#8c8c8c"];
+
 /// A bar chart per protocol: each agent's mean share (bar) and agreement rate (tick), best first.
 pub fn tournament_svg(report: &TournamentReport) -> String {
     let mut protocols: Vec<&str> = Vec::new();
@@ -890,19 +894,20 @@ pub fn tournament_svg(report: &TournamentReport) -> String {
             let y = top + 4.0 + i as f64 * (bar + gap);
             let _ = writeln!(
                 svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#222">{}</text><rect x="{x0}" y="{y:.1}" width="{:.1}" height="{bar}" fill="{}"><title>{}: mean share {:.3}, agreement {:.1}%</title></rect><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-width="3"/>"##,
+                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#222">{}</text><rect x="{x0}" y="{y:.1}" width="{:.1}" height="{bar}" fill="{}"><title>{}: mean share {:.3}, agreement {:.1}%</title></rect><line x1="{tick:.1}" x2="{tick:.1}" y1="{:.1}" y2="{:.1}" stroke="#ffffff" stroke-width="7"/><line x1="{tick:.1}" x2="{tick:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-width="3"/>"##,
                 x0 - 8.0,
                 y + bar * 0.7,
                 escape(&r.agent),
                 panel_w * r.mean_share.clamp(0.0, 1.0),
-                COLOURS[i % COLOURS.len()],
+                BARS[report.agents.iter().position(|a| *a == r.agent).unwrap_or(i) % BARS.len()],
                 escape(&r.agent),
                 r.mean_share,
                 r.agreement_rate * 100.0,
-                x0 + panel_w * r.agreement_rate,
-                x0 + panel_w * r.agreement_rate,
+                y - 3.0,
+                y + bar + 3.0,
                 y - 2.0,
-                y + bar + 2.0
+                y + bar + 2.0,
+                tick = x0 + panel_w * r.agreement_rate,
             );
         }
         let _ = writeln!(svg, "</g>");
