@@ -668,9 +668,10 @@ const SIMULATE_DOMAINS: [&str; 6] = [
 /// Conceder (NegMAS's `BoulwareTBNegotiator`, `LinearTBNegotiator`, `ConcederTBNegotiator`) in bilateral
 /// alternating offers with a 100-round deadline, discounting ignored; fresh agents for every negotiation,
 /// one thread in both tools. Truce's time includes preparing each domain once (inverses and Pareto set);
-/// loading is excluded in both. Truce: 50 repetitions (450 negotiations), median of 3 runs; NegMAS: 2
-/// repetitions (18), 1 on Travel, where one negotiation takes about a second. Prints negotiations per
-/// second for each and the ratio, then the median ratio.
+/// loading is excluded in both. Truce: 50 repetitions (450 negotiations), median of 3 runs; NegMAS: 10
+/// repetitions (90 negotiations) on the domains up to 3,600 outcomes, 4 on SmartPhone and Car, 1 on
+/// Travel, where one negotiation takes over a second. Prints negotiations per second for each and the
+/// ratio, then the median ratio.
 fn bench_simulate(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
     let bench = release_bench(root)?;
     let data = root.join("test_data/negotiation");
@@ -689,7 +690,12 @@ fn bench_simulate(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
         let python = negmas_python(root)?;
         eprintln!("xtask: running NegMAS {NEGMAS} on the same tournament (about a minute)");
         for slug in SIMULATE_DOMAINS {
-            let reps = if slug.contains("Travel") { "1" } else { "2" };
+            // About 90 negotiations where one takes milliseconds, fewer where it takes a second.
+            let reps = match slug {
+                "src-anac_y2010_Travel" => "1",
+                "anac_y2013_SmartPhone" | "anac_y2011_Car" => "4",
+                _ => "10",
+            };
             let out = output(
                 Command::new(&python)
                     .arg(root.join("xtask/assets/negmas_simulate.py"))
