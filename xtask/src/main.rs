@@ -649,7 +649,7 @@ fn bench_table(root: &Path, skip_negmas: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The conformance references cover the bilateral domains up to this many outcomes.
+/// The conformance references cover the bilateral and 3-party domains up to this many outcomes.
 const SIMULATION_MAX_OUTCOMES: u64 = 20_000;
 
 /// The domains of the shared tournament: bilateral Genius domains from 180 to 188,160 outcomes.

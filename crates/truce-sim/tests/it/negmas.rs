@@ -1,9 +1,11 @@
-//! Conformance with NegMAS 0.16.0: the same bilateral alternating-offers pairings of time-based agents on
-//! the Genius domains, held to NegMAS's recorded agreements (package and round).
+//! Conformance with NegMAS 0.16.0: the same negotiations of time-based agents on the Genius domains, held
+//! to NegMAS's recorded agreements (package and round).
 //!
 //! The reference file `test_data/negotiation/simulation/negmas-saop.json` is written by
-//! `cargo xtask simulate-reference` (NegMAS's `SAOMechanism` with 100 steps and its `BoulwareTBNegotiator`,
-//! `LinearTBNegotiator` and `ConcederTBNegotiator`, on every bilateral domain of at most 20,000 outcomes).
+//! `cargo xtask simulate-reference`: NegMAS's `SAOMechanism` with 100 steps and its `BoulwareTBNegotiator`,
+//! `LinearTBNegotiator` and `ConcederTBNegotiator`, in every assignment to the parties, on every bilateral
+//! and every 3-party domain of at most 20,000 outcomes. With two parties Truce plays alternating offers;
+//! with three, stacked alternating offers, which is NegMAS's multilateral `SAOMechanism`.
 //!
 //! A pairing *agrees* when Truce reaches the same package in the same round. Where it does not, the test
 //! requires the difference to be a **tie-break**, shown from the two offer traces (the reference records
@@ -74,7 +76,7 @@ fn negmas_time_based_pairings_agree_package_and_round() {
     .unwrap();
     assert_eq!(reference["negmas_version"], "0.16.0");
     let runs = reference["runs"].as_array().unwrap();
-    let mut same = 0;
+    let mut same = [0usize; 2];
     let mut ties = Vec::new();
     let mut failures = Vec::new();
     let mut loaded: Option<(String, truce_scenario::Scenario, ScenarioSetting)> = None;
@@ -91,13 +93,13 @@ fn negmas_time_based_pairings_agree_package_and_round() {
             names.iter().map(|n| AgentSpec::parse(n).unwrap().build()).collect();
         let run = Run {
             setting: &prepared.setting,
-            protocol: Protocol::Saop,
+            protocol: if names.len() == 2 { Protocol::Saop } else { Protocol::Stacked },
             rounds: 100,
             seed: 0,
             trace: true,
         };
         let outcome = run.play(&mut agents);
-        let label = format!("{slug} {}×{}", names[0], names[1]);
+        let label = format!("{slug} {}", names.join("×"));
         let step = r["step"].as_u64().unwrap() as u32;
         let theirs: Option<Vec<String>> = r["agreement"].as_object().map(|a| {
             a.iter()
@@ -109,7 +111,7 @@ fn negmas_time_based_pairings_agree_package_and_round() {
             prepared.options(p).iter().map(|&o| scenario.option(o).label.clone()).collect()
         });
         if outcome.rounds == step && ours == theirs {
-            same += 1;
+            same[usize::from(names.len() > 2)] += 1;
             continue;
         }
         let our_trace: Vec<&Vec<f64>> = outcome
@@ -126,9 +128,14 @@ fn negmas_time_based_pairings_agree_package_and_round() {
             .collect();
         let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-9);
         let first = our_trace.iter().zip(&their_trace).position(|(a, b)| !close(a, b));
+        // Who made offer k: with two parties they alternate, the first agent first; with three, NegMAS
+        // records it, and the traces agree on it up to the first differing offer.
+        let maker = |k: usize| match r["makers"].as_array() {
+            Some(m) => m[k].as_u64().unwrap() as usize,
+            None => k % 2,
+        };
         let verdict = match first {
-            // Offer k is made by the first agent when k is even.
-            Some(k) if (our_trace[k][k % 2] - their_trace[k][k % 2]).abs() <= 1e-9 => Ok(k),
+            Some(k) if (our_trace[k][maker(k)] - their_trace[k][maker(k)]).abs() <= 1e-9 => Ok(k),
             Some(k) => Err(format!("offer {k} is at another level for its maker")),
             None => Err("same offers, different end".to_string()),
         };
@@ -141,12 +148,22 @@ fn negmas_time_based_pairings_agree_package_and_round() {
             Err(why) => failures.push(format!("{line}: {why}")),
         }
     }
+    let counted = |three: bool| {
+        runs.iter().filter(|r| (r["agents"].as_array().unwrap().len() > 2) == three).count()
+    };
     println!(
-        "NegMAS conformance: {same} of {} pairings agree (package and round); {} differ only by a tie-break; {} differ otherwise",
-        runs.len(),
+        "NegMAS conformance: {} of {} bilateral and {} of {} 3-party negotiations agree (package and round); {} differ only by a tie-break; {} differ otherwise",
+        same[0],
+        counted(false),
+        same[1],
+        counted(true),
         ties.len(),
         failures.len()
     );
     assert!(failures.is_empty(), "{} pairings differ:\n{}", failures.len(), failures.join("\n"));
-    assert!(runs.len() >= 600, "the reference holds {} runs", runs.len());
+    assert!(
+        counted(false) >= 600 && counted(true) >= 500,
+        "the reference holds {} runs",
+        runs.len()
+    );
 }
