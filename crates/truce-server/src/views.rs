@@ -73,6 +73,7 @@ pub(crate) fn page_with(
         (Endpoint::StancePage, "", "Positions"),
         (Endpoint::AnalysisPage, "/analysis", "Analysis"),
         (Endpoint::TimelinePage, "/timeline", "Timeline"),
+        (Endpoint::SimulatePage, "/simulate", "Rehearse"),
     ];
     let watch: &[(Endpoint, &str, &str)] = &[
         (Endpoint::AgreementPage, "/ui/agreement", "Agreement"),

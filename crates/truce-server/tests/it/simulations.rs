@@ -169,6 +169,8 @@ async fn the_page_shows_each_runs_agreement_citations_and_trace() {
     assert!(html.contains("Agreement in round"));
     assert!(html.contains("class=\"agreement\""), "the plot marks the agreement");
     assert!(html.contains(", line "), "citations");
+    // The navigation leads to it, as to the Table's other pages.
+    assert!(html.contains(r#"href="/ui/scenarios/ukraine-2025/simulate""#), "no link to the page");
     let (status, bytes, _) = call(
         &s.router,
         "GET",
