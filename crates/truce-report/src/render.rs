@@ -9,7 +9,7 @@ use crate::report::{
 /// How many alternatives per blocked group the text form lists before summarising the rest.
 const TEXT_ALTERNATIVES: usize = 5;
 
-fn cite_line(c: &Citation) -> String {
+pub(crate) fn cite_line(c: &Citation) -> String {
     let outlet = c.publication.as_deref().unwrap_or(&c.source);
     let precision =
         if c.date_precision == "day" { String::new() } else { format!(" ({})", c.date_precision) };

@@ -303,18 +303,7 @@ pub fn simulation_text(report: &SimulationReport, svg_paths: &[String]) -> Strin
                     let _ = writeln!(out, "    {:<6} {:.3}", p.party, p.utility);
                     for issue in &p.issues {
                         if let Some(c) = &issue.citation {
-                            let _ = writeln!(
-                                out,
-                                "          · {} {} on {}, {} — {} [{}], line {}: \"{}\"",
-                                c.party,
-                                c.stance,
-                                c.option,
-                                c.date,
-                                c.publication.as_deref().unwrap_or(&c.source),
-                                c.source,
-                                c.line,
-                                c.quote
-                            );
+                            let _ = writeln!(out, "          · {}", crate::render::cite_line(c));
                         }
                     }
                 }
@@ -990,14 +979,10 @@ pub struct Simulation {
 }
 
 /// One agent for every seat, or one per seat.
-fn seat_agents(names: &[String], parties: &[String]) -> Result<Vec<AgentSpec>, String> {
-    let specs: Vec<AgentSpec> = names
-        .iter()
-        .map(|n| AgentSpec::parse(n).map_err(|e| format!("agents: {e}")))
-        .collect::<Result<_, _>>()?;
+fn seat_agents(specs: &[AgentSpec], parties: &[String]) -> Result<Vec<AgentSpec>, String> {
     match specs.len() {
         1 => Ok(vec![specs[0]; parties.len()]),
-        n if n == parties.len() => Ok(specs),
+        n if n == parties.len() => Ok(specs.to_vec()),
         n => Err(format!(
             "agents: {n} agents for {} parties ({}): give one agent for all, or one per party in that order",
             parties.len(),
@@ -1006,25 +991,52 @@ fn seat_agents(names: &[String], parties: &[String]) -> Result<Vec<AgentSpec>, S
     }
 }
 
-/// Checks what can be checked of `ask` without the scenario (rounds, reading, protocols, agent names).
-/// The error names the field at fault and says what was expected.
-pub fn check_ask(ask: &SimulationAsk) -> Result<(), String> {
+/// What [`check_ask`] reads out of a request.
+struct Checked {
+    reading: truce_table::Reading,
+    protocols: Vec<Protocol>,
+    agents: Vec<AgentSpec>,
+    as_of: Option<truce_scenario::Date>,
+}
+
+fn checked(ask: &SimulationAsk) -> Result<Checked, String> {
     if ask.rounds == 0 || ask.rounds > MAX_ROUNDS {
         return Err(format!("rounds: {}: expected 1 to {MAX_ROUNDS}", ask.rounds));
     }
-    crate::report::reading_by_name(&ask.reading).ok_or_else(|| {
+    let reading = crate::report::reading_by_name(&ask.reading).ok_or_else(|| {
         format!("reading: {:?}: expected red_lines, strict or pessimistic", ask.reading)
     })?;
-    for p in &ask.protocols {
-        Protocol::parse(p).map_err(|e| format!("protocols: {e}"))?;
+    if ask.protocols.is_empty() {
+        return Err("protocols: none given: expected saop, stacked or single-text".to_string());
     }
+    let protocols = ask
+        .protocols
+        .iter()
+        .map(|p| Protocol::parse(p).map_err(|e| format!("protocols: {e}")))
+        .collect::<Result<_, _>>()?;
     if ask.agents.is_empty() {
         return Err(format!("agents: none given: expected one of {}", AgentSpec::NAMES));
     }
-    for a in &ask.agents {
-        AgentSpec::parse(a).map_err(|e| format!("agents: {e}"))?;
-    }
-    Ok(())
+    let agents = ask
+        .agents
+        .iter()
+        .map(|a| AgentSpec::parse(a).map_err(|e| format!("agents: {e}")))
+        .collect::<Result<_, _>>()?;
+    let as_of = ask
+        .as_of
+        .as_deref()
+        .map(|d| {
+            d.parse::<truce_scenario::Date>()
+                .map_err(|e| format!("as_of: expected a date as YYYY-MM-DD: {e}"))
+        })
+        .transpose()?;
+    Ok(Checked { reading, protocols, agents, as_of })
+}
+
+/// Checks what can be checked of `ask` without the scenario (rounds, reading, protocols, agent names,
+/// the date). The error names the field at fault and says what was expected.
+pub fn check_ask(ask: &SimulationAsk) -> Result<(), String> {
+    checked(ask).map(|_| ())
 }
 
 /// Rehearses `scenario` (read from `file`) as `ask` says: one run per protocol, with the trace kept.
@@ -1034,26 +1046,7 @@ pub fn simulate(
     file: &str,
     ask: &SimulationAsk,
 ) -> Result<Simulation, String> {
-    check_ask(ask)?;
-    let reading = crate::report::reading_by_name(&ask.reading).ok_or_else(|| {
-        format!("reading: {:?}: expected red_lines, strict or pessimistic", ask.reading)
-    })?;
-    let protocols: Vec<Protocol> = ask
-        .protocols
-        .iter()
-        .map(|p| Protocol::parse(p).map_err(|e| format!("protocols: {e}")))
-        .collect::<Result<_, _>>()?;
-    if protocols.is_empty() {
-        return Err("protocols: none given: expected saop, stacked or single-text".to_string());
-    }
-    let as_of = ask
-        .as_of
-        .as_deref()
-        .map(|d| {
-            d.parse::<truce_scenario::Date>()
-                .map_err(|e| format!("as_of: expected a date as YYYY-MM-DD: {e}"))
-        })
-        .transpose()?;
+    let Checked { reading, protocols, agents, as_of } = checked(ask)?;
     let parties = match &ask.parties {
         None => None,
         Some(ids) => Some(
@@ -1063,7 +1056,7 @@ pub fn simulate(
     };
     let prepared = truce_sim::scenario_setting(scenario, as_of, parties, reading)?;
     let ids: Vec<String> = prepared.parties.iter().map(|&p| scenario.party(p).id.clone()).collect();
-    let seats = seat_agents(&ask.agents, &ids)?;
+    let seats = seat_agents(&agents, &ids)?;
     let (a, b) = match &ask.axes {
         None => (0, 1.min(ids.len() - 1)),
         Some(pair) => {

@@ -1681,20 +1681,7 @@ pub(crate) async fn simulate<S: Store>(
                 @if let Some(package) = &run.agreement {
                     p.outcome { "Agreement in round " (run.rounds) " of " (report.deadline) " after " (run.offers) " offers. Distance to the Pareto set "
                         (format!("{:.3}", run.distance_to_pareto.unwrap_or(f64::NAN))) ", to the Nash point " (format!("{:.3}", run.distance_to_nash.unwrap_or(f64::NAN))) "." }
-                    table.package {
-                        thead { tr { th scope="col" { "Issue" } th scope="col" { "Option" } } }
-                        tbody { @for o in &package.options { tr { th scope="row" { (o.issue) } td { (o.label) " (" (o.option) ")" } } } }
-                    }
-                    details {
-                        summary { "Per party, with the positions it rests on" }
-                        ul { @for a in &package.parties {
-                            li { strong { (a.party) } " " (format!("{:.3}", a.utility))
-                                ul { @for i in &a.issues { @if let Some(cit) = &i.citation {
-                                    li { (cit.party) " " (cit.stance) " on " (cit.option) ", " (cit.date) " — " (cit.publication.as_deref().unwrap_or(&cit.source)) ", line " (cit.line) ": “" (cit.quote) "”" }
-                                } } }
-                            }
-                        } }
-                    }
+                    (package_view("Agreement", "welfare", package))
                 } @else {
                     p.outcome { "No agreement (" (run.end.replace('_', " ")) ") after " (run.rounds) " rounds and " (run.offers) " offers." }
                 }

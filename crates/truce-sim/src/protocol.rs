@@ -167,6 +167,8 @@ struct Table<'a> {
     outcome: Outcome,
     /// The latest moves once the first half of the trace is full.
     tail: std::collections::VecDeque<Move>,
+    /// The deadline played: [`Run::rounds`], at least 1.
+    rounds: u32,
 }
 
 impl<'a> Table<'a> {
@@ -177,7 +179,7 @@ impl<'a> Table<'a> {
         Context {
             party,
             round,
-            rounds: self.run.rounds,
+            rounds: self.rounds,
             setting: self.run.setting,
             rng: &mut self.rngs[party],
         }
@@ -215,15 +217,37 @@ impl<'a> Table<'a> {
         self.outcome.agreement = Some(package);
     }
 
-    /// Party `i`'s offer, or, when it walks away, the end of the run (`None`).
+    /// Party `i`'s offer, recorded; or, when it walks away, the end of the run (`None`).
     fn propose(&mut self, agent: &mut dyn Agent, i: usize, round: u32) -> Option<Vec<u32>> {
         let proposal = agent.propose(&mut self.cx(i, round));
-        if proposal.is_none() {
-            self.record(round, Some(i), Action::WalkAway, &[]);
-            self.outcome.end = End::WalkedAway(i);
-            self.outcome.rounds = round + 1;
+        match &proposal {
+            Some(package) => self.record(round, Some(i), Action::Offer, package),
+            None => {
+                self.record(round, Some(i), Action::WalkAway, &[]);
+                self.outcome.end = End::WalkedAway(i);
+                self.outcome.rounds = round + 1;
+            }
         }
         proposal
+    }
+
+    /// Party `i` sees `package`, offered by `by`, and answers it; an acceptance is recorded.
+    fn answer(
+        &mut self,
+        agent: &mut dyn Agent,
+        i: usize,
+        round: u32,
+        by: usize,
+        package: &[u32],
+    ) -> bool {
+        let offer = self.offer(i, Some(by), package);
+        let mut cx = self.cx(i, round);
+        agent.observe(&mut cx, &offer);
+        let accepted = agent.accepts(&mut cx, &offer);
+        if accepted {
+            self.record(round, Some(i), Action::Accept, package);
+        }
+        accepted
     }
 
     fn offer<'o>(&self, party: usize, by: Option<usize>, package: &'o [u32]) -> Offer<'o> {
@@ -258,6 +282,7 @@ impl Run<'_> {
                 trace_omitted: 0,
             },
             tail: std::collections::VecDeque::new(),
+            rounds: self.rounds.max(1),
         };
         if n >= 1 {
             match self.protocol {
@@ -283,7 +308,7 @@ struct Open {
 fn saop(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
     let n = agents.len();
     let mut open: Vec<Open> = Vec::new();
-    for round in 0..t.run.rounds.max(1) {
+    for round in 0..t.rounds {
         for (i, agent) in agents.iter_mut().enumerate() {
             // Answer every open offer of the others, oldest first.
             let mut k = 0;
@@ -293,14 +318,7 @@ fn saop(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
                     continue;
                 }
                 let package = open[k].package.clone();
-                let offer = t.offer(i, Some(open[k].by), &package);
-                let accepted = {
-                    let mut cx = t.cx(i, round);
-                    agent.observe(&mut cx, &offer);
-                    agent.accepts(&mut cx, &offer)
-                };
-                if accepted {
-                    t.record(round, Some(i), Action::Accept, &package);
+                if t.answer(agent.as_mut(), i, round, open[k].by, &package) {
                     open[k].accepted[i] = true;
                     if open[k].accepted.iter().all(|&a| a) {
                         t.agree(round, package);
@@ -312,7 +330,6 @@ fn saop(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
                 }
             }
             let Some(package) = t.propose(agent.as_mut(), i, round) else { return };
-            t.record(round, Some(i), Action::Offer, &package);
             open.retain(|o| o.by != i);
             let mut accepted = vec![false; n];
             accepted[i] = true;
@@ -329,18 +346,11 @@ fn stacked(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
     let n = agents.len();
     let mut standing: Option<(usize, Vec<u32>)> = None;
     let mut acceptances = 0;
-    for round in 0..t.run.rounds.max(1) {
+    for round in 0..t.rounds {
         for (i, agent) in agents.iter_mut().enumerate() {
             if let Some((by, package)) = &standing {
                 let (by, package) = (*by, package.clone());
-                let offer = t.offer(i, Some(by), &package);
-                let accepted = {
-                    let mut cx = t.cx(i, round);
-                    agent.observe(&mut cx, &offer);
-                    agent.accepts(&mut cx, &offer)
-                };
-                if accepted {
-                    t.record(round, Some(i), Action::Accept, &package);
+                if t.answer(agent.as_mut(), i, round, by, &package) {
                     acceptances += 1;
                     if acceptances == n - 1 {
                         t.agree(round, package);
@@ -350,7 +360,6 @@ fn stacked(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
                 }
             }
             let Some(package) = t.propose(agent.as_mut(), i, round) else { return };
-            t.record(round, Some(i), Action::Offer, &package);
             if n == 1 {
                 t.agree(round, package);
                 return;
@@ -376,7 +385,7 @@ fn single_text(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
         .map(|(u, _)| u.iter().zip(&setting.parties).map(|(x, p)| p.normalized(*x)).collect())
         .collect();
     let mut demand = vec![0.0f64; n];
-    for round in 0..t.run.rounds.max(1) {
+    for round in 0..t.rounds {
         let text = mediator_text(&shares, &demand);
         let package = setting.frontier[text].1.clone();
         t.record(round, None, Action::Text, &package);

@@ -109,6 +109,9 @@ async fn bad_requests_are_refused_before_any_work_and_a_flood_is_turned_away() {
         (r#"{"agents": ["bluffer"]}"#, "unknown agent `bluffer`"),
         (r#"{"protocols": ["auction"]}"#, "unknown protocol `auction`"),
         (r#"{"reading": "lenient"}"#, "reading"),
+        (r#"{"protocols": []}"#, "protocols: none given"),
+        (r#"{"agents": []}"#, "agents: none given"),
+        (r#"{"as_of": "last spring"}"#, "as_of: expected a date as YYYY-MM-DD"),
     ] {
         let (status, v) = start(&s, &analyst, body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
