@@ -360,6 +360,10 @@ async fn admit<S: Store>(
         crate::watch::Refusal::Rules(truce_watch::Error::Replayed(m)) => {
             AppError::Conflict(format!("replayed: {m}"))
         }
+        // A value beyond the mission's bounds is bad input (422), not a question of who may write.
+        crate::watch::Refusal::Rules(e @ truce_watch::Error::OutOfBounds(_)) => {
+            AppError::Invalid(vec![e.to_string()])
+        }
         crate::watch::Refusal::Rules(e) => AppError::Forbidden(e.to_string()),
         crate::watch::Refusal::Pushback => AppError::Pushback,
         crate::watch::Refusal::Unavailable(m) | crate::watch::Refusal::Follower(m) => {

@@ -1479,7 +1479,26 @@ pub(crate) async fn entry<S: Store>(
             }
             @if !o.annotations.is_empty() {
                 h3 { "The parties' annotations" }
-                ul { @for (i, party, stance) in &o.annotations { li { (party) ": " (word(stance)) ", " (link(*i)) } } }
+                @if o.unanswered_disputes().next().is_some() && o.state != truce_watch::entry::VerificationState::Received && o.state != truce_watch::entry::VerificationState::UnderReview {
+                    p.warning #review {
+                        "Disputed since the verifier's decision: it is back in the verifiers' queue for review. A party's dispute does not change the verdict ("
+                        (o.state.as_str().replace('_', " ")) "); only a verifier's transition can."
+                    }
+                }
+                ul #annotations {
+                    @for a in &o.annotations {
+                        li class={ "stance-" (word(&a.stance)) } {
+                            strong { (a.party) } " "
+                            (match a.stance {
+                                truce_watch::entry::AnnotationStance::Concur => "concurs",
+                                truce_watch::entry::AnnotationStance::Dispute => "disputes",
+                                truce_watch::entry::AnnotationStance::Clarify => "clarifies",
+                            })
+                            ", in " (link(a.index)) ": "
+                            q { (a.text) }
+                        }
+                    }
+                }
             }
         }
         @if let (Some(_), truce_store::Role::PartyDelegate) = (&observation, c.role()) {

@@ -16,11 +16,18 @@
 //! - A day violates an indicator when the total exceeds its threshold (or falls short of `at_least`).
 //!   It is a verified violation when the corroborated observations alone make it so, an alleged one
 //!   when it takes observations not yet verified.
-//! - The status looks back over the mechanism's `lookback_days`: a verified violation there, against
-//!   which the obligor's delegate has filed a dispute, is **disputed** (both entries cited); otherwise a
+//! - The status looks back over the mechanism's `lookback_days`: a verified violation there is a
 //!   **verified violation**; else an **alleged violation**; else, if a corroborated report says the
 //!   obligor restricted the monitors' access in the indicator's zone, **unverifiable** (access denied);
 //!   else **compliant**.
+//! - Only verifiers' entries move a status. A party's annotation never does: a dispute, even by the
+//!   obligor, leaves a verified violation verified. The disputes of the observations a status cites are
+//!   listed beside it ([`Standing::disputes`]: party, text, the dispute's log index), and a dispute
+//!   filed after a verifier's decision puts the observation back in the verifiers' queue
+//!   ([`crate::registry::Registry::review_queue`]). The verdict changes when, and only when, a verifier
+//!   moves the observation through the verification state machine (taking it under review again makes
+//!   the violation alleged until it is decided). There is therefore no "disputed" status: a party's word
+//!   is information shown with the verdict, for verified and unverified evidence alike.
 //! - PAM score over the whole period in force: 3 no verified violation; 2 violations, none recent (done,
 //!   late or after lapses); 1 recent violations, some compliant days; 0 not in force, or no compliant day.
 
@@ -31,7 +38,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use truce_accord::{Agreement, Commitment, Indicator, PartyRule, Precondition};
 
-use crate::entry::{AnnotationStance, Body, Confidence, VerificationState};
+use crate::entry::{Body, Confidence, VerificationState};
 use crate::registry::{Recorded, Registry};
 
 /// A commitment's status.
@@ -46,10 +53,8 @@ pub enum Status {
     Compliant,
     /// A violation that rests on observations not yet verified.
     AllegedViolation,
-    /// A violation on corroborated observations.
+    /// A violation on corroborated observations (whether or not a party disputes them).
     VerifiedViolation,
-    /// A verified violation that the obligor disputes.
-    Disputed,
     /// The monitors were denied access where the commitment is observed.
     Unverifiable,
 }
@@ -63,7 +68,6 @@ impl Status {
             Status::Compliant => "compliant",
             Status::AllegedViolation => "alleged violation",
             Status::VerifiedViolation => "verified violation",
-            Status::Disputed => "disputed",
             Status::Unverifiable => "unverifiable: access denied",
         }
     }
@@ -88,10 +92,28 @@ pub struct Standing {
     /// Days with a verified violation, over the whole period.
     #[schemars(with = "Vec<String>")]
     pub violation_days: Vec<Date>,
-    /// The log indices behind the status: observations, transitions, attributions, annotations.
+    /// The log indices behind the status: observations, transitions, attributions.
     pub evidence: Vec<u64>,
+    /// The parties' disputes of the observations in the evidence, in log order. They do not change the
+    /// status; they are shown beside it.
+    pub disputes: Vec<Dispute>,
     /// The status explained.
     pub reason: String,
+}
+
+/// A party's dispute of an observation that a status cites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Dispute {
+    /// The dispute's log index (an annotation entry).
+    pub index: u64,
+    /// The disputed observation's log index.
+    pub of: u64,
+    /// The party that disputes it.
+    pub party: String,
+    /// What the party says.
+    pub text: String,
+    /// Whether it waits for a verifier: no verification transition of the observation has followed it.
+    pub awaiting_review: bool,
 }
 
 impl Standing {
@@ -414,6 +436,7 @@ impl<'a> Compliance<'a> {
             judged_from: None,
             violation_days: Vec::new(),
             evidence: Vec::new(),
+            disputes: Vec::new(),
             reason: String::new(),
         };
         if as_of < start {
@@ -463,7 +486,6 @@ impl<'a> Compliance<'a> {
         let mut recent_verified: Vec<u64> = Vec::new();
         let mut recent_alleged: Vec<u64> = Vec::new();
         let mut restricted: Vec<u64> = Vec::new();
-        let mut disputes: Vec<u64> = Vec::new();
         let total_days = (until - judged_from).get_days() + 1;
         for k in (0..self.pairs.len()).filter(|k| std::ptr::eq(self.pairs[*k].0, c)) {
             let indicator = self.pairs[k].1;
@@ -508,14 +530,6 @@ impl<'a> Compliance<'a> {
                                 recent_verified.push(*i);
                                 recent_verified.extend(&r.transitions);
                                 recent_verified.extend(r.attributions.iter().map(|a| a.0));
-                                disputes.extend(
-                                    r.annotations
-                                        .iter()
-                                        .filter(|(_, p, st)| {
-                                            *p == c.obligor && *st == AnnotationStance::Dispute
-                                        })
-                                        .map(|a| a.0),
-                                );
                             }
                         }
                     }
@@ -544,28 +558,14 @@ impl<'a> Compliance<'a> {
         }
         let recent_days = verified_days.range(window_start..=until).count();
         (s.status, s.evidence, s.reason) = if !recent_verified.is_empty() || recent_days > 0 {
-            if disputes.is_empty() {
-                (
-                    Status::VerifiedViolation,
-                    recent_verified,
-                    format!(
-                        "verified violations on {recent_days} of the last {} days",
-                        a.mechanism.lookback_days
-                    ),
-                )
-            } else {
-                let mut ev = recent_verified;
-                ev.extend(&disputes);
-                (
-                    Status::Disputed,
-                    ev,
-                    format!(
-                        "verified violations on {recent_days} recent days, disputed by {} ({} dispute(s))",
-                        c.obligor,
-                        disputes.len()
-                    ),
-                )
-            }
+            (
+                Status::VerifiedViolation,
+                recent_verified,
+                format!(
+                    "verified violations on {recent_days} of the last {} days",
+                    a.mechanism.lookback_days
+                ),
+            )
         } else if !recent_alleged.is_empty() {
             (
                 Status::AllegedViolation,
@@ -587,6 +587,24 @@ impl<'a> Compliance<'a> {
         };
         s.evidence.sort_unstable();
         s.evidence.dedup();
+        s.disputes = self.disputes(&s.evidence);
+        if !s.disputes.is_empty() {
+            let mut parties: Vec<&str> = s.disputes.iter().map(|d| d.party.as_str()).collect();
+            parties.sort_unstable();
+            parties.dedup();
+            let waiting = s.disputes.iter().filter(|d| d.awaiting_review).count();
+            s.reason = format!(
+                "{}; disputed by {} ({} dispute(s){}); the verdict stands until a verifier revises it",
+                s.reason,
+                parties.join(", "),
+                s.disputes.len(),
+                if waiting > 0 {
+                    format!(", {waiting} awaiting a verifier's review")
+                } else {
+                    String::new()
+                }
+            );
+        }
         s.violation_days = verified_days.into_iter().collect();
         s.pam_score = if s.violation_days.is_empty() {
             3
@@ -606,6 +624,28 @@ impl<'a> Compliance<'a> {
             );
         }
         s
+    }
+}
+
+impl Compliance<'_> {
+    /// The parties' disputes of the observations among `evidence`, in log order.
+    fn disputes(&self, evidence: &[u64]) -> Vec<Dispute> {
+        let mut out: Vec<Dispute> = evidence
+            .iter()
+            .filter_map(|i| self.registry.observations.get(i))
+            .flat_map(|r| {
+                let open: BTreeSet<u64> = r.unanswered_disputes().map(|a| a.index).collect();
+                r.disputes().map(move |a| Dispute {
+                    index: a.index,
+                    of: r.index,
+                    party: a.party.clone(),
+                    text: a.text.clone(),
+                    awaiting_review: open.contains(&a.index),
+                })
+            })
+            .collect();
+        out.sort_by_key(|d| d.index);
+        out
     }
 }
 
@@ -636,6 +676,17 @@ pub fn render_text(r: &Report) -> String {
                 } else {
                     String::new()
                 }
+            ));
+        }
+        for d in &s.disputes {
+            out.push_str(&format!(
+                "{:<22} disputed by {} in entry {} (of entry {}{}): {}\n",
+                "",
+                d.party,
+                d.index,
+                d.of,
+                if d.awaiting_review { ", awaiting a verifier's review" } else { "" },
+                d.text.replace(['\n', '\r'], " ")
             ));
         }
     }

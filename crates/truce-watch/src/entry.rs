@@ -5,9 +5,10 @@
 //! An entry is a UTF-8 JSON object `{"author": A, "body": B, "seq": N, "sig": S}` where
 //! - `A` is the author's Ed25519 public key, 64 lowercase hex digits;
 //! - `B` is the body, an object whose `kind` names the entry kind (see [`Body`]);
-//! - `N` is the author's sequence number, at least 1: each entry a key signs carries a larger number than
-//!   the one before (gaps allowed), and the log's rules refuse a number that does not increase, so no entry
-//!   can be replayed ([`crate::registry`]);
+//! - `N` is the author's sequence number, from 1 to [`MAX_SEQ`] (2^63 − 1): each entry a key signs
+//!   carries a larger number than the one before (gaps allowed), and the log's rules refuse a number that
+//!   does not increase, so no entry can be replayed ([`crate::registry`]). A number from 2^63 up does not
+//!   decode, so no entry can push a key's count to where it would wrap;
 //! - `S` is the standard base64 of the Ed25519 signature over the bytes `truce.entry/v2\n` followed by the
 //!   canonical encoding of `{"author": A, "body": B, "seq": N}`.
 //!
@@ -17,6 +18,16 @@
 //! (coordinates are integer micro-degrees, distances integer metres), absent optional fields omitted
 //! rather than `null`, strings escaped as `serde_json` does. [`decode`] re-encodes what it read and
 //! refuses any entry whose bytes differ, so every entry has exactly one byte form. At most 65,535 bytes.
+//! An optional field added later (such as the mission's `max_distance_m`) is omitted when absent, so an
+//! entry written before it existed decodes to the same bytes.
+//!
+//! # Physical bounds
+//!
+//! An observation's times are canonical RFC 3339 in UTC, exactly `YYYY-MM-DDTHH:MM:SSZ`; its observer
+//! position lies within latitude −90 to 90 and longitude −180 to 180, and so does the event, placed by
+//! bearing and distance as [`Observation::event`] (and every export) computes it. [`decode`] refuses
+//! anything else ([`Observation::problems`] names the field), and the log's rules refuse a distance
+//! beyond the mission's declared `max_distance_m` ([`crate::registry`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -30,6 +41,17 @@ use crate::Error;
 pub const CONTEXT: &[u8] = b"truce.entry/v2\n";
 /// The largest entry, in bytes (the tile entry-bundle limit).
 pub const MAX_ENTRY: usize = 65_535;
+/// The largest sequence number, 2^63 − 1: numbers from 2^63 up are refused, so a key's count never
+/// wraps.
+pub const MAX_SEQ: u64 = (1 << 63) - 1;
+/// The largest observation distance of a mission entry that declares none (a log written before the
+/// field existed), and the one [`Body::mission`] declares: 50 km, the far end of what an observer's eyes
+/// and optics reach, or of where artillery is heard.
+pub const DEFAULT_MAX_DISTANCE_M: u32 = 50_000;
+/// The largest observation distance a mission may declare: 1,000 km.
+pub const MAX_DECLARED_DISTANCE_M: u32 = 1_000_000;
+/// The one form of an observation's times.
+pub const TIME_FORM: &str = "YYYY-MM-DDTHH:MM:SSZ";
 
 /// The observation classes of a ceasefire-monitoring mission, as SMM-style reports use them: the
 /// vocabulary the demo and the CLI's missions declare in their mission entry.
@@ -75,6 +97,11 @@ pub enum Body {
         end: String,
         /// The observation classes the mission records (`explosion`, `patrol`, …): lowercase words.
         classes: Vec<String>,
+        /// The largest distance, in metres, from an observer to what it observes (1 to 1,000,000);
+        /// observations beyond it are refused. Absent in logs written before it existed, which get
+        /// [`DEFAULT_MAX_DISTANCE_M`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_distance_m: Option<u32>,
     },
     /// The mission enrols a key with a role.
     Enrol {
@@ -172,13 +199,14 @@ pub enum Body {
 
 impl Body {
     /// A mission entry named `name` for the days `start` to `end` (included) that records the
-    /// ceasefire-monitoring vocabulary, [`CLASSES`].
+    /// ceasefire-monitoring vocabulary, [`CLASSES`], up to [`DEFAULT_MAX_DISTANCE_M`] away.
     pub fn mission(name: &str, start: jiff::civil::Date, end: jiff::civil::Date) -> Body {
         Body::Mission {
             name: name.to_string(),
             start: start.to_string(),
             end: end.to_string(),
             classes: CLASSES.iter().map(|c| c.to_string()).collect(),
+            max_distance_m: Some(DEFAULT_MAX_DISTANCE_M),
         }
     }
 
@@ -269,9 +297,10 @@ impl VerificationState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Observation {
-    /// Start of the time window, RFC 3339 in UTC (`2015-02-20T06:00:00Z`).
+    /// Start of the time window, RFC 3339 in UTC, exactly `YYYY-MM-DDTHH:MM:SSZ`
+    /// (`2015-02-20T06:00:00Z`).
     pub start: String,
-    /// End of the time window.
+    /// End of the time window, in the same form.
     pub end: String,
     /// Observer position, latitude in micro-degrees.
     pub lat_e6: i64,
@@ -291,7 +320,7 @@ pub struct Observation {
     /// Bearing from the observer to the event, degrees from north.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearing_deg: Option<u16>,
-    /// Distance from the observer to the event, metres.
+    /// Distance from the observer to the event, metres: at most the mission's `max_distance_m`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<u32>,
     /// The weapon, as assessed by the observer.
@@ -335,6 +364,8 @@ impl Observation {
 
     /// The UTC date the window starts on.
     pub fn day(&self) -> Result<jiff::civil::Date, Error> {
+        // An observation that decoded has its times in the canonical form; the fallback serves values
+        // built in memory.
         // The common form, `YYYY-MM-DDThh:mm:ssZ`, is in UTC already: its date is its first ten bytes.
         let b = self.start.as_bytes();
         if b.len() == 20
@@ -362,14 +393,15 @@ impl Observation {
     /// Every problem with the fields: (field, what is wrong, what was expected).
     pub fn problems(&self) -> Vec<(&'static str, String, &'static str)> {
         let mut out = Vec::new();
-        let rfc3339 = "an RFC 3339 time in UTC, e.g. 2015-02-20T06:00:00Z";
-        let start = self.start.parse::<jiff::Timestamp>();
-        let end = self.end.parse::<jiff::Timestamp>();
+        let rfc3339 =
+            "an RFC 3339 time in UTC, exactly YYYY-MM-DDTHH:MM:SSZ, e.g. 2015-02-20T06:00:00Z";
+        let start = canonical_time(&self.start);
+        let end = canonical_time(&self.end);
         if let Err(e) = &start {
-            out.push(("start", format!("{:?} is not a time: {e}", self.start), rfc3339));
+            out.push(("start", format!("{:?} {e}", self.start), rfc3339));
         }
         if let Err(e) = &end {
-            out.push(("end", format!("{:?} is not a time: {e}", self.end), rfc3339));
+            out.push(("end", format!("{:?} {e}", self.end), rfc3339));
         }
         if let (Ok(s), Ok(e)) = (start, end)
             && e < s
@@ -401,6 +433,21 @@ impl Observation {
                 "degrees from north, 0 to 359",
             ));
         }
+        if out.iter().all(|(f, _, _)| !matches!(*f, "lat_e6" | "lon_e6" | "bearing_deg"))
+            && let (Some(b), Some(d)) = (self.bearing_deg, self.distance_m)
+        {
+            let [lon, lat] = self.event();
+            let on_globe = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+            if !on_globe {
+                out.push((
+                    "distance_m",
+                    format!(
+                        "the event, {d} m from the observer at bearing {b}°, would lie at latitude {lat:.3}°, longitude {lon:.3}°, off the globe"
+                    ),
+                    "a distance and bearing that place the event within latitude -90 to 90 and longitude -180 to 180",
+                ));
+            }
+        }
         for (field, value) in [
             ("class", &self.class),
             ("sensor", &self.sensor),
@@ -423,6 +470,30 @@ impl Observation {
         }
         out
     }
+}
+
+/// Reads a time in the one form entries use, `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339 in UTC, whole seconds,
+/// a four-digit year): no offset other than `Z`, no fraction, no sign, no leap second. The error says
+/// what is wrong, after the value.
+fn canonical_time(s: &str) -> Result<jiff::Timestamp, String> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(format!("is not a UTC time in the form {TIME_FORM}"));
+    }
+    let civil = s[..19]
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .filter(|t| t.to_string() == s[..19])
+        .ok_or_else(|| format!("is not a valid date and time ({TIME_FORM})"))?;
+    jiff::tz::Offset::UTC.to_timestamp(civil).map_err(|e| format!("is out of range: {e}"))
 }
 
 /// Sorts object keys recursively.
@@ -486,9 +557,7 @@ pub fn sign(key: &SigningKey, seq: u64, body: Body) -> Result<Vec<u8>, Error> {
     if let Body::Observation(o) | Body::Correction { observation: o, .. } = &body {
         o.check()?;
     }
-    if seq == 0 {
-        return Err(Error::Malformed("seq: sequence numbers start at 1".into()));
-    }
+    check_seq(seq)?;
     let author = key_hex(&key.verifying_key());
     let mut message = CONTEXT.to_vec();
     message.extend(to_canonical(&Signed { author: &author, body: &body, seq })?);
@@ -498,6 +567,19 @@ pub fn sign(key: &SigningKey, seq: u64, body: Body) -> Result<Vec<u8>, Error> {
         return Err(Error::Malformed(format!("{} bytes, more than {MAX_ENTRY}", bytes.len())));
     }
     Ok(bytes)
+}
+
+/// Refuses a sequence number outside 1 to [`MAX_SEQ`].
+fn check_seq(seq: u64) -> Result<(), Error> {
+    if seq == 0 {
+        return Err(Error::Malformed("seq: sequence numbers start at 1".into()));
+    }
+    if seq > MAX_SEQ {
+        return Err(Error::Malformed(format!(
+            "seq: {seq} is too large: a key's sequence numbers run from 1 to {MAX_SEQ} (2^63 - 1); a key that has used them all is spent, and the mission enrols a new one"
+        )));
+    }
+    Ok(())
 }
 
 /// Reads an entry: canonical bytes, a well-formed body, a valid signature by its author.
@@ -524,9 +606,7 @@ pub fn decode_with(
     if let Body::Observation(o) | Body::Correction { observation: o, .. } = &entry.body {
         o.check()?;
     }
-    if entry.seq == 0 {
-        return Err(Error::Malformed("seq: sequence numbers start at 1".into()));
-    }
+    check_seq(entry.seq)?;
     let key = key_of(&entry.author)?;
     let sig = STANDARD
         .decode(&entry.sig)
@@ -565,7 +645,8 @@ impl Author {
     /// Signs `body` with the next sequence number.
     pub fn sign(&mut self, body: Body) -> Result<Vec<u8>, Error> {
         let bytes = sign(&self.key, self.next, body)?;
-        self.next += 1;
+        // `sign` refused anything above MAX_SEQ, so this cannot wrap.
+        self.next = self.next.saturating_add(1);
         Ok(bytes)
     }
 

@@ -4,6 +4,10 @@
 //! ACLED-like export, derived from the chosen boundary view, which each row names.
 //!
 //! Superseded and rejected observations are left out; their replacements carry their own log index.
+//!
+//! Every cell of the CSV and ACLED-like exports, whatever its source, goes through [`cell`]: the log's
+//! rules keep times and numbers in their forms, but an export must stay safe to open in a spreadsheet
+//! even from a registry that an older, laxer replica built.
 
 use serde_json::json;
 
@@ -114,13 +118,29 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Free text for a CSV cell: the CSV writer quotes it, so it stays in its cell; a leading `=`, `+`, `-`,
-/// `@`, tab or carriage return, which a spreadsheet would run as a formula, gets a `'` in front.
+/// A CSV cell: the CSV writer quotes it, so it stays in its cell; a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return, which a spreadsheet would run as a formula, gets a `'` in front. A plain decimal
+/// number (`-37.600000`, `12`) is left as it is: a spreadsheet reads it as a number, never a formula.
 pub fn cell(s: &str) -> String {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !plain_number(s) => format!("'{s}"),
         _ => s.to_string(),
     }
+}
+
+/// Whether `s` is an optional `-`, digits, and optionally `.` and more digits.
+fn plain_number(s: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    match unsigned.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(unsigned),
+    }
+}
+
+/// Writes one record, every cell through [`cell`].
+fn record<W: std::io::Write>(w: &mut csv::Writer<W>, fields: &[String]) -> Result<(), Error> {
+    w.write_record(fields.iter().map(|f| cell(f))).map_err(|e| Error::Malformed(e.to_string()))
 }
 
 /// A CSV of the observed events, one row each.
@@ -152,28 +172,34 @@ pub fn csv(registry: &Registry) -> Result<String, Error> {
     for r in current(registry) {
         let o = &r.observation;
         let [elon, elat] = o.event();
-        w.write_record([
-            r.index.to_string(),
-            o.start.clone(),
-            o.end.clone(),
-            cell(&o.class),
-            o.count.to_string(),
-            o.approximate.to_string(),
-            cell(&o.sensor),
-            format!("{:.6}", o.observer()[1]),
-            format!("{:.6}", o.observer()[0]),
-            cell(&o.controlled_by),
-            o.bearing_deg.map(|b| b.to_string()).unwrap_or_default(),
-            o.distance_m.map(|d| d.to_string()).unwrap_or_default(),
-            format!("{elat:.6}"),
-            format!("{elon:.6}"),
-            o.weapon.as_ref().map(|w| cell(&w.class)).unwrap_or_default(),
-            o.weapon.as_ref().and_then(|w| w.calibre_mm).map(|c| c.to_string()).unwrap_or_default(),
-            r.state.as_str().to_string(),
-            cell(&attributed(r).join(";")),
-            MAPPER.to_string(),
-        ])
-        .map_err(io)?;
+        record(
+            &mut w,
+            &[
+                r.index.to_string(),
+                o.start.clone(),
+                o.end.clone(),
+                o.class.clone(),
+                o.count.to_string(),
+                o.approximate.to_string(),
+                o.sensor.clone(),
+                format!("{:.6}", o.observer()[1]),
+                format!("{:.6}", o.observer()[0]),
+                o.controlled_by.clone(),
+                o.bearing_deg.map(|b| b.to_string()).unwrap_or_default(),
+                o.distance_m.map(|d| d.to_string()).unwrap_or_default(),
+                format!("{elat:.6}"),
+                format!("{elon:.6}"),
+                o.weapon.as_ref().map(|w| w.class.clone()).unwrap_or_default(),
+                o.weapon
+                    .as_ref()
+                    .and_then(|w| w.calibre_mm)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+                r.state.as_str().to_string(),
+                attributed(r).join(";"),
+                MAPPER.to_string(),
+            ],
+        )?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Malformed(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| Error::Malformed(e.to_string()))
@@ -261,36 +287,38 @@ pub fn acled(registry: &Registry, view: &View, mission: &str) -> Result<String, 
         if let Some(wp) = &o.weapon {
             notes.push_str(&format!("; weapon assessed as {}", wp.class));
         }
-        w.write_record([
-            format!("TRUCE-OBS-{}", r.index),
-            day.to_string(),
-            day.year().to_string(),
-            "1".to_string(),
-            disorder.to_string(),
-            event_type.to_string(),
-            sub_type.to_string(),
-            parties.first().map(|p| cell(p)).unwrap_or_default(),
-            String::new(),
-            parties.get(1).map(|p| cell(p)).unwrap_or_default(),
-            String::new(),
-            String::new(),
-            String::new(),
-            country,
-            String::new(),
-            String::new(),
-            format!("{lat:.4}"),
-            format!("{lon:.4}"),
-            if estimated { "2" } else { "1" }.to_string(),
-            cell(&format!("{mission} observer report")),
-            "Local".to_string(),
-            cell(notes.trim_start()),
-            "0".to_string(),
-            tag.to_string(),
-            o.end.clone(),
-            view.id.to_string(),
-            MAPPER.to_string(),
-        ])
-        .map_err(io)?;
+        record(
+            &mut w,
+            &[
+                format!("TRUCE-OBS-{}", r.index),
+                day.to_string(),
+                day.year().to_string(),
+                "1".to_string(),
+                disorder.to_string(),
+                event_type.to_string(),
+                sub_type.to_string(),
+                parties.first().cloned().unwrap_or_default(),
+                String::new(),
+                parties.get(1).cloned().unwrap_or_default(),
+                String::new(),
+                String::new(),
+                String::new(),
+                country,
+                String::new(),
+                String::new(),
+                format!("{lat:.4}"),
+                format!("{lon:.4}"),
+                if estimated { "2" } else { "1" }.to_string(),
+                format!("{mission} observer report"),
+                "Local".to_string(),
+                notes.trim_start().to_string(),
+                "0".to_string(),
+                tag.to_string(),
+                o.end.clone(),
+                view.id.to_string(),
+                MAPPER.to_string(),
+            ],
+        )?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Malformed(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| Error::Malformed(e.to_string()))

@@ -39,6 +39,10 @@ pub enum Error {
     /// verification state machine).
     #[error("refused: {0}")]
     Refused(String),
+    /// The entry is well formed and signed, but a value lies beyond a bound the log declares (an
+    /// observation farther away than the mission's largest observation distance).
+    #[error("out of bounds: {0}")]
+    OutOfBounds(String),
     /// The entry's sequence number does not increase: a copy of an entry already on the log (a replay),
     /// or entries signed out of order.
     #[error("replayed: {0}")]

@@ -3,9 +3,15 @@
 //! Rules, checked entry by entry in log order:
 //! - Every entry's sequence number is larger than every earlier one by the same key (whether or not that
 //!   one took effect), so a copy of an entry already on the log is refused: no replay.
+//! - Sequence numbers run from 1 to [`crate::entry::MAX_SEQ`] (2^63 − 1); a larger one does not decode,
+//!   so a key's count never wraps ([`Registry::next_seq`] saturates).
 //! - Entry 0 is the mission's self-signed [`Body::Mission`]; its author is the mission key. It declares the
-//!   mission's period (first and last day, UTC) and its observation classes.
-//! - An observation (or correction) must start within the mission's period and be of one of its classes.
+//!   mission's period (first and last day, UTC), its observation classes, and the largest observation
+//!   distance (`max_distance_m`, 1 m to 1,000 km; [`crate::entry::DEFAULT_MAX_DISTANCE_M`], 50 km, for a
+//!   mission entry written before the field existed).
+//! - An observation (or correction) must start within the mission's period, be of one of its classes,
+//!   and lie within its largest distance ([`Error::OutOfBounds`] otherwise). Times, positions and the
+//!   event's position are checked when the entry decodes (see [`crate::entry`]).
 //! - Only the mission enrols and revokes keys, and appends report hashes.
 //! - Observations and corrections come from enrolled observers; a correction comes from the author of
 //!   the observation it supersedes, which then no longer counts (both stay in the log).
@@ -13,7 +19,10 @@
 //!   never from the author of the observation concerned (separation of duties).
 //! - Verification is a state machine: `received → under_review → corroborated | unverifiable | rejected`,
 //!   and a decided observation can be taken `under_review` again. Unverifiable and rejected need a reason.
-//! - Annotations come from a delegate of the party they speak for.
+//! - Annotations come from a delegate of the party they speak for. A party's annotation never changes an
+//!   observation's verification state: a dispute filed after a verifier's last transition of a decided
+//!   observation (corroborated, unverifiable, rejected) puts it back in the verifiers' queue
+//!   ([`Registry::review_queue`]), and only a verifier's transition takes it out, or changes the verdict.
 //!
 //! An entry that breaks a rule stays in the log (nothing is removed) but has no effect; it is listed
 //! with the reason, so every replica refuses the same entries. [`Registry::check`] tells a writer before
@@ -25,7 +34,8 @@ use jiff::civil::Date;
 
 use crate::Error;
 use crate::entry::{
-    AnnotationStance, Body, Confidence, Entry, Observation, Role, VerificationState, decode,
+    AnnotationStance, Body, Confidence, DEFAULT_MAX_DISTANCE_M, Entry, MAX_DECLARED_DISTANCE_M,
+    Observation, Role, VerificationState, decode,
 };
 
 /// An enrolled key.
@@ -58,8 +68,46 @@ pub struct Recorded {
     pub superseded_by: Option<u64>,
     /// Attributions: (log index, party, confidence).
     pub attributions: Vec<(u64, String, Confidence)>,
-    /// Party annotations: (log index, party, stance).
-    pub annotations: Vec<(u64, String, AnnotationStance)>,
+    /// Party annotations, in log order.
+    pub annotations: Vec<Annotated>,
+}
+
+/// A party's annotation of an observation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotated {
+    /// The annotation's log index.
+    pub index: u64,
+    /// The party speaking.
+    pub party: String,
+    /// Concur, dispute or clarify.
+    pub stance: AnnotationStance,
+    /// What the party says.
+    pub text: String,
+}
+
+impl Recorded {
+    /// The parties' disputes of this observation, in log order.
+    pub fn disputes(&self) -> impl Iterator<Item = &Annotated> {
+        self.annotations.iter().filter(|a| a.stance == AnnotationStance::Dispute)
+    }
+
+    /// The disputes no verifier has answered yet: those filed after its last verification transition.
+    pub fn unanswered_disputes(&self) -> impl Iterator<Item = &Annotated> {
+        let last = self.transitions.iter().max().copied();
+        self.disputes().filter(move |a| last.is_none_or(|t| a.index > t))
+    }
+
+    /// Whether it waits for a verifier: it is current (not superseded) and either received or under
+    /// review, or decided and disputed by a party since the decision.
+    pub fn awaits_review(&self) -> bool {
+        self.superseded_by.is_none()
+            && match self.state {
+                VerificationState::Received | VerificationState::UnderReview => true,
+                VerificationState::Corroborated
+                | VerificationState::Unverifiable
+                | VerificationState::Rejected => self.unanswered_disputes().next().is_some(),
+            }
+    }
 }
 
 /// What the mission entry declared.
@@ -75,6 +123,8 @@ pub struct MissionInfo {
     pub end: Date,
     /// The observation classes.
     pub classes: BTreeSet<String>,
+    /// The largest distance from an observer to what it observes, in metres.
+    pub max_distance_m: u32,
 }
 
 impl MissionInfo {
@@ -151,9 +201,16 @@ impl Registry {
         self.mission.as_ref().map_or(today, |m| m.clip(today))
     }
 
-    /// The sequence number the next entry by `key` (hex) must at least carry.
+    /// The sequence number the next entry by `key` (hex) must at least carry. It never wraps: after
+    /// [`crate::entry::MAX_SEQ`] the key is spent, and signing its next number is refused with the reason.
     pub fn next_seq(&self, key: &str) -> u64 {
-        self.seqs.get(key).map_or(1, |s| s + 1)
+        self.seqs.get(key).map_or(1, |s| s.saturating_add(1))
+    }
+
+    /// The verifiers' queue, oldest first: the observations that [`Recorded::awaits_review`], among them
+    /// every decided observation a party has disputed since the decision.
+    pub fn review_queue(&self) -> impl Iterator<Item = &Recorded> {
+        self.observations.values().filter(|r| r.awaits_review())
     }
 
     /// Whether `entry` would be accepted as the next entry.
@@ -171,8 +228,8 @@ impl Registry {
         }
         let Some(mission) = &self.mission else {
             return match &entry.body {
-                Body::Mission { start, end, classes, .. } => {
-                    mission_info(author, "", start, end, classes).map(|_| ())
+                Body::Mission { start, end, classes, max_distance_m, .. } => {
+                    mission_info(author, "", start, end, classes, *max_distance_m).map(|_| ())
                 }
                 _ => {
                     refuse("the first entry must be the mission's self-signed mission entry".into())
@@ -194,6 +251,14 @@ impl Registry {
                     o.class,
                     mission.classes.iter().cloned().collect::<Vec<_>>().join(", ")
                 ));
+            }
+            if let Some(d) = o.distance_m
+                && d > mission.max_distance_m
+            {
+                return Err(Error::OutOfBounds(format!(
+                    "distance_m: {d} m is beyond the mission's largest observation distance, {} m",
+                    mission.max_distance_m
+                )));
             }
             Ok(())
         };
@@ -334,8 +399,9 @@ impl Registry {
     fn effect(&mut self, index: u64, entry: Entry) {
         let author = entry.author;
         match entry.body {
-            Body::Mission { name, start, end, classes } => {
-                self.mission = mission_info(&author, &name, &start, &end, &classes).ok()
+            Body::Mission { name, start, end, classes, max_distance_m } => {
+                self.mission =
+                    mission_info(&author, &name, &start, &end, &classes, max_distance_m).ok()
             }
             Body::Enrol { key, name, role, party } => {
                 self.keys.insert(key, Enrolment { name, role, party, revoked: false });
@@ -363,9 +429,9 @@ impl Registry {
                     r.attributions.push((index, party, confidence));
                 }
             }
-            Body::Annotation { of, party, stance, .. } => {
+            Body::Annotation { of, party, stance, text } => {
                 if let Some(r) = self.observations.get_mut(&of) {
-                    r.annotations.push((index, party, stance));
+                    r.annotations.push(Annotated { index, party, stance, text });
                 }
             }
             Body::Finding { commitment, obligor, violation, evidence, .. } => {
@@ -395,13 +461,14 @@ impl Registry {
     }
 }
 
-/// Reads the mission entry's period and classes.
+/// Reads the mission entry's period, classes and largest observation distance.
 fn mission_info(
     key: &str,
     name: &str,
     start: &str,
     end: &str,
     classes: &[String],
+    max_distance_m: Option<u32>,
 ) -> Result<MissionInfo, Error> {
     let date = |field: &str, s: &str| -> Result<Date, Error> {
         s.parse::<Date>().ok().filter(|_| s.len() == 10).ok_or_else(|| {
@@ -432,7 +499,20 @@ fn mission_info(
             return Err(Error::Refused(format!("mission classes: {c:?} is given twice")));
         }
     }
-    Ok(MissionInfo { name: name.to_string(), key: key.to_string(), start, end, classes: set })
+    let max_distance_m = max_distance_m.unwrap_or(DEFAULT_MAX_DISTANCE_M);
+    if !(1..=MAX_DECLARED_DISTANCE_M).contains(&max_distance_m) {
+        return Err(Error::Refused(format!(
+            "mission max_distance_m: {max_distance_m} is out of range (expected 1 to {MAX_DECLARED_DISTANCE_M} metres)"
+        )));
+    }
+    Ok(MissionInfo {
+        name: name.to_string(),
+        key: key.to_string(),
+        start,
+        end,
+        classes: set,
+        max_distance_m,
+    })
 }
 
 fn short(key: &str) -> &str {

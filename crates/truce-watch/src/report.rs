@@ -203,6 +203,32 @@ pub fn md(s: &str) -> String {
     out
 }
 
+/// The cells of a Markdown table row written with [`md`]: split at the unescaped `|` only, each cell
+/// trimmed and its escapes undone, so that what an entry says stays in its cell in HTML too.
+fn md_cells(line: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = line.trim().chars().peekable();
+    if chars.peek() == Some(&'|') {
+        chars.next();
+    }
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    cell.push(next);
+                }
+            }
+            '|' => cells.push(std::mem::take(&mut cell).trim().to_string()),
+            c => cell.push(c),
+        }
+    }
+    if !cell.trim().is_empty() {
+        cells.push(cell.trim().to_string());
+    }
+    cells
+}
+
 impl Daily {
     /// The report in Markdown. Every string that comes from an entry or the agreement goes through
     /// [`md`].
@@ -254,19 +280,34 @@ impl Daily {
         }
         let _ = writeln!(
             s,
-            "\n## Compliance as of {}\n\n| commitment | status | PAM | violation days | evidence (log entries) |\n|---|---|---:|---:|---|",
+            "\n## Compliance as of {}\n\nA party's dispute does not change a status; it is shown beside it, and only a verifier's review can revise the verdict.\n\n| commitment | status | PAM | violation days | evidence (log entries) | disputed by the parties |\n|---|---|---:|---:|---|---|",
             self.date
         );
         for c in &self.compliance.commitments {
             let ev: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
+            let disputes: Vec<String> = c
+                .disputes
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} in entry {} (of entry {}{}): {}",
+                        md(&d.party),
+                        d.index,
+                        d.of,
+                        if d.awaiting_review { ", awaiting review" } else { "" },
+                        md(&d.text)
+                    )
+                })
+                .collect();
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 md(&c.commitment),
                 c.label(),
                 c.pam_score,
                 c.violation_days.len(),
-                ev.join(", ")
+                ev.join(", "),
+                disputes.join("; ")
             );
         }
         let _ = writeln!(s, "\n{} observations on the map (HTML report).", self.observations.len());
@@ -311,7 +352,17 @@ impl Daily {
     }
 
     /// A map of today's observations over the boundary view, with the agreement's lines (SVG).
+    ///
+    /// Its frame never collapses, whatever the points: only finite points on the globe count (and are
+    /// drawn), the latitude scale is taken at most 80° from the equator, and the frame's aspect ratio is
+    /// kept between 3:1 and 1:1.5 by widening its narrower side around its centre.
     pub fn map_svg(&self, a: &Agreement, view: &View) -> String {
+        let on_globe = |p: &Point| {
+            p[0].is_finite()
+                && p[1].is_finite()
+                && (-180.0..=180.0).contains(&p[0])
+                && (-90.0..=90.0).contains(&p[1])
+        };
         // Frame: the agreement's lines and zones' extent, with a margin.
         let mut pts: Vec<Point> = Vec::new();
         for z in &a.zones {
@@ -322,6 +373,7 @@ impl Daily {
             }
         }
         pts.extend(self.observations.iter().map(|o| o.2));
+        pts.retain(on_globe);
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for p in &pts {
             (x0, x1, y0, y1) = (x0.min(p[0]), x1.max(p[0]), y0.min(p[1]), y1.max(p[1]));
@@ -329,8 +381,16 @@ impl Daily {
         if pts.is_empty() {
             (x0, x1, y0, y1) = (-10.0, 10.0, -10.0, 10.0);
         }
-        let (x0, x1, y0, y1) = (x0 - 0.8, x1 + 0.8, y0 - 0.6, y1 + 0.6);
-        let k = ((y0 + y1) / 2.0).to_radians().cos();
+        let (mut x0, mut x1, mut y0, mut y1) = (x0 - 0.8, x1 + 0.8, y0 - 0.6, y1 + 0.6);
+        let k = ((y0 + y1) / 2.0).clamp(-80.0, 80.0).to_radians().cos();
+        let (wide, tall) = ((x1 - x0) * k, y1 - y0);
+        if tall > 1.5 * wide {
+            let (centre, half) = ((x0 + x1) / 2.0, tall / 1.5 / k / 2.0);
+            (x0, x1) = (centre - half, centre + half);
+        } else if tall < wide / 3.0 {
+            let (centre, half) = ((y0 + y1) / 2.0, wide / 3.0 / 2.0);
+            (y0, y1) = (centre - half, centre + half);
+        }
         let (w, h) = (760.0, 760.0 * (y1 - y0) / ((x1 - x0) * k));
         let px = |p: &Point| ((p[0] - x0) / (x1 - x0) * w, (y1 - p[1]) / (y1 - y0) * h);
         let path = |ring: &[Point]| {
@@ -378,7 +438,7 @@ impl Daily {
                 );
             }
         }
-        for (i, class, p, state) in &self.observations {
+        for (i, class, p, state) in self.observations.iter().filter(|o| on_globe(&o.2)) {
             let (x, y) = px(p);
             let r = if class == "patrol" { 3.0 } else { 4.5 };
             let _ = write!(
@@ -436,7 +496,7 @@ impl Daily {
                     );
                 }
             } else if line.starts_with('|') {
-                let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+                let cells = md_cells(line);
                 if cells
                     .iter()
                     .all(|c| c.starts_with("---") || c.starts_with("--:") || c.ends_with(":"))
@@ -453,7 +513,7 @@ impl Daily {
                 } else {
                     body.push_str("<tr>");
                     for c in &cells {
-                        let _ = write!(body, "<td>{}</td>", escape(&c.replace('`', "")));
+                        let _ = write!(body, "<td>{}</td>", escape(c));
                     }
                     body.push_str("</tr>\n");
                 }

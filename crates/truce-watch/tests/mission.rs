@@ -166,7 +166,8 @@ fn separation_of_duties_disputes_and_corrections() {
     assert_eq!(s.status, Status::VerifiedViolation);
     assert_eq!(s.evidence, vec![seen, review, done]);
 
-    // ORDLO's delegate disputes it: disputed, citing the observation and the dispute.
+    // ORDLO's delegate disputes it: still a verified violation (only a verifier revises a verdict), with
+    // the dispute listed beside it.
     let dispute = log.push(
         &mut c,
         &ordlo,
@@ -178,8 +179,12 @@ fn separation_of_duties_disputes_and_corrections() {
         },
     );
     let s = status(&c);
-    assert_eq!(s.status, Status::Disputed);
-    assert!(s.evidence.contains(&seen) && s.evidence.contains(&dispute), "{:?}", s.evidence);
+    assert_eq!(s.status, Status::VerifiedViolation);
+    assert_eq!(s.evidence, vec![seen, review, done]);
+    assert_eq!(
+        s.disputes.iter().map(|d| (d.index, d.of, d.party.as_str())).collect::<Vec<_>>(),
+        vec![(dispute, seen, "ORDLO")]
+    );
     // A delegate cannot speak for another party.
     let other = log.sign(
         &ordlo,
@@ -373,24 +378,28 @@ fn issue10_observations_outside_the_period_or_vocabulary_are_refused() {
             start: "2015-04-15".into(),
             end: "2015-02-15".into(),
             classes: vec!["patrol".into()],
+            max_distance_m: None,
         },
         Body::Mission {
             name: "m".into(),
             start: "2015-2-15".into(),
             end: "2015-04-15".into(),
             classes: vec!["patrol".into()],
+            max_distance_m: None,
         },
         Body::Mission {
             name: "m".into(),
             start: "2015-02-15".into(),
             end: "2015-04-15".into(),
             classes: vec![],
+            max_distance_m: None,
         },
         Body::Mission {
             name: "m".into(),
             start: "2015-02-15".into(),
             end: "2015-04-15".into(),
             classes: vec!["a|b\n".into()],
+            max_distance_m: None,
         },
     ] {
         let e = truce_watch::entry::decode(&log.sign(&mission, bad)).unwrap();
