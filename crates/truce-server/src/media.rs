@@ -179,10 +179,10 @@ pub(crate) async fn upload<S: Store>(
         )]));
     }
     if store.strip_location
-        && let Some(found) = truce_watch::media::location_metadata(&body)
+        && let Err(found) = truce_watch::media::check_stripped(&content_type, &body)
     {
         return Err(AppError::Invalid(vec![format!(
-            "the file carries location metadata ({found}); this mission strips it before hashing. Remove it on the device (the observer app does), hash again, and send that file"
+            "this mission takes only files whose every part is known to carry no location, and this one has {found}; remove it on the device (the observer app does), hash again, and send that file"
         )]));
     }
     if store.record(&name).await?.is_some() {

@@ -1,5 +1,8 @@
 //! Issue 13: the files behind observations. Content-addressed uploads checked against their hash, the
 //! location policy applied to the hashed bytes, and access by role until a mediator releases a file.
+//! Issue 21: the location policy is an allowlist (`truce_watch::media::check_stripped`), tried on every
+//! form of a position in the media fuzz corpus, with Debian's `exiftool` as an independent oracle over
+//! every file the server accepts.
 
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
@@ -9,6 +12,14 @@ use super::{call, server};
 
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A minimal JPEG with no metadata: a scan whose header and 24 bytes of data are `filler`.
+pub(super) fn plain_jpeg(filler: u8) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xDA, 0, 3, filler];
+    out.extend([filler; 24]);
+    out.extend([0xFF, 0xD9]);
+    out
 }
 
 /// A minimal JPEG: an APP1 EXIF segment whose first IFD holds `tags`, then an empty scan.
@@ -54,10 +65,10 @@ async fn put(
 async fn issue13_media_are_checked_against_their_hash_and_shown_by_role() {
     let s = server("media", 4096).await;
     let observer = s.token(Role::Observer);
-    let photo = jpeg(&[0x010F], 7); // a camera make, no position
+    let photo = plain_jpeg(7);
     let hash = hex(&photo);
     // The wrong file for the hash, a type outside the mission's list, a photo that still says where
-    // it was taken: each refused, nothing stored.
+    // it was taken, or that keeps camera data where a position can be: each refused, nothing stored.
     let (status, body) =
         put(&s.router, &observer, &hex(b"other"), "image/jpeg", photo.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -68,7 +79,11 @@ async fn issue13_media_are_checked_against_their_hash_and_shown_by_role() {
     let located = jpeg(&[0x010F, 0x8825], 7);
     let (status, body) = put(&s.router, &observer, &hex(&located), "image/jpeg", located).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("location metadata (EXIF GPS (JPEG))"), "{body}");
+    assert!(body.contains("an APP1 EXIF segment with a GPS position at byte 2"), "{body}");
+    let camera = jpeg(&[0x010F], 7); // a camera make, no position: still EXIF, still refused
+    let (status, body) = put(&s.router, &observer, &hex(&camera), "image/jpeg", camera).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("an APP1 EXIF segment (camera data"), "{body}");
     // Over the size limit (64 KB in these tests): 413, and the server stops reading.
     let big = vec![0u8; 65 << 10];
     let (status, _) = put(&s.router, &observer, &hex(&big), "image/jpeg", big).await;
@@ -137,11 +152,11 @@ async fn issue13_a_flood_of_uploads_cannot_hold_the_servers_memory() {
     state.media = Some(
         truce_server::media::MediaStore::open(&media_url, 64 << 10, true)
             .unwrap()
-            .with_uploads_at_once(1),
+            .with_uploads_at_once(1, 1),
     );
     let router = truce_server::router(std::sync::Arc::new(state));
     let observer = tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
-    let slow = jpeg(&[0x010F], 1);
+    let slow = plain_jpeg(1);
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(1);
     let stream =
         futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
@@ -160,11 +175,11 @@ async fn issue13_a_flood_of_uploads_cannot_hold_the_servers_memory() {
     // that is, once the upload holds its slot and is reading.
     tx.send(Ok(axum::body::Bytes::copy_from_slice(&slow[..10]))).await.unwrap();
     tx.send(Ok(axum::body::Bytes::copy_from_slice(&slow[10..20]))).await.unwrap();
-    let other = jpeg(&[0x010F], 2);
+    let other = plain_jpeg(2);
     let (status, refused) =
         put(&router, &observer, &hex(&other), "image/jpeg", other.clone()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{refused}");
-    assert!(refused.contains("receiving 1 files already"), "{refused}");
+    assert!(refused.contains("uploads at once (1)"), "{refused}");
     // The slow one finishes and is stored; then there is room again.
     tx.send(Ok(axum::body::Bytes::copy_from_slice(&slow[20..]))).await.unwrap();
     drop(tx);
@@ -173,4 +188,260 @@ async fn issue13_a_flood_of_uploads_cannot_hold_the_servers_memory() {
     let (status, _) = put(&router, &observer, &hex(&other), "image/jpeg", other.clone()).await;
     assert_eq!(status, StatusCode::CREATED);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The media fuzz target's seed corpus: every form of a position found so far and clean files of
+/// each kind, named by kind first, with `clean` in the name when the check must accept the file.
+pub(super) fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = super::root().join("fuzz/corpus/media");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())
+        })
+        .filter(|(name, _)| !name.starts_with("ref"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The type a corpus file is sent as, from its name (HEIF files as MP4 video, as someone would who
+/// renamed one).
+pub(super) fn content_type(name: &str) -> &'static str {
+    match name.split('-').next() {
+        Some("jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("mp4" | "heic") => "video/mp4",
+        Some("mov") => "video/quicktime",
+        Some("m4a") => "audio/mp4",
+        Some("mp3") => "audio/mpeg",
+        _ => panic!(
+            "fuzz/corpus/media/{name}: name it by its kind (jpeg-, png-, webp-, mp4-, mov-, m4a-, mp3-, heic-)"
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue21_a_file_carrying_a_position_in_any_form_is_refused() {
+    let s = server("media-forms", 4096).await;
+    let observer = s.token(Role::Observer);
+    let files = corpus();
+    assert!(files.len() >= 40, "the corpus holds every form ({} files)", files.len());
+    let mut wrong = Vec::new();
+    for (name, file) in files {
+        let (status, body) =
+            put(&s.router, &observer, &hex(&file), content_type(&name), file).await;
+        // A clean file is stored; any other is refused, saying what was found and where, and how to
+        // send it instead.
+        let right = if name.contains("clean") {
+            status == StatusCode::CREATED
+        } else {
+            status == StatusCode::UNPROCESSABLE_ENTITY
+                && body.contains(" at byte ")
+                && body.contains("remove it on the device")
+        };
+        if !right {
+            wrong.push(format!("{name}: {status} {body}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} files answered wrongly:\n{}", wrong.len(), wrong.join("\n"));
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// What `exiftool -j -a -u -G1 -ee` reports of each file that names or gives a position: tags such as
+/// `GPS:GPSLatitude`, `Keys:GPSCoordinates`, `UserData:LocationInformation`, `IPTC:City`, and any value
+/// written as degrees (`48 deg 7' 24.24"`) or as ISO 6709 text (`+48.1234+038.6543/`).
+pub(super) fn exiftool_positions(files: &[(String, Vec<u8>)]) -> Vec<(String, Vec<String>)> {
+    let dir = std::env::temp_dir().join(format!(
+        "truce-exiftool-{}-{}",
+        std::process::id(),
+        hex(&files.concat_bytes())
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let paths: Vec<std::path::PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (_, bytes))| {
+            let p = dir.join(format!("{i:03}"));
+            std::fs::write(&p, bytes).unwrap();
+            p
+        })
+        .collect();
+    let out = std::process::Command::new("exiftool")
+        .args(["-j", "-a", "-u", "-G1", "-ee"])
+        .args(&paths)
+        .output()
+        .expect("exiftool runs (cargo xtask test installs Debian's libimage-exiftool-perl)");
+    std::fs::remove_dir_all(&dir).ok();
+    let report: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("exiftool's JSON: {e}; it said {}", String::from_utf8_lossy(&out.stderr))
+        });
+    assert_eq!(report.len(), files.len(), "exiftool read every file");
+    report
+        .iter()
+        .map(|tags| {
+            let i: usize =
+                tags["SourceFile"].as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+            let found = tags
+                .iter()
+                .filter(|(key, value)| {
+                    let tag = key.rsplit(':').next().unwrap_or_default().to_ascii_lowercase();
+                    let named = [
+                        "gps",
+                        "location",
+                        "coordinates",
+                        "iso6709",
+                        "latitude",
+                        "longitude",
+                        "xyz",
+                    ]
+                    .iter()
+                    .any(|w| tag.contains(w))
+                        || ["city", "state", "province-state", "sub-location"]
+                            .contains(&tag.as_str())
+                        || tag.starts_with("country");
+                    let text = value.to_string();
+                    named || degrees(&text) || iso6709_text(&text)
+                })
+                .map(|(key, value)| format!("{key}: {value}"))
+                .collect();
+            (files[i].0.clone(), found)
+        })
+        .collect()
+}
+
+trait ConcatBytes {
+    fn concat_bytes(&self) -> Vec<u8>;
+}
+
+impl ConcatBytes for [(String, Vec<u8>)] {
+    fn concat_bytes(&self) -> Vec<u8> {
+        self.iter().flat_map(|(n, b)| n.bytes().chain(b.iter().copied())).collect()
+    }
+}
+
+/// Whether `text` holds an angle as exiftool writes one: `48 deg 7' 24.24"`.
+fn degrees(text: &str) -> bool {
+    text.match_indices(" deg ").any(|(i, _)| {
+        let before = text[..i].chars().next_back().is_some_and(|c| c.is_ascii_digit());
+        let after: String = text[i + 5..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        before && !after.is_empty() && text[i + 5 + after.len()..].starts_with('\'')
+    })
+}
+
+/// Whether `text` holds a position as ISO 6709 text: a sign, two digits, a sign and three digits.
+fn iso6709_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        let signed = |at: usize, n: usize| {
+            matches!(b.get(at), Some(b'+' | b'-'))
+                && (1..=n).all(|k| b.get(at + k).is_some_and(u8::is_ascii_digit))
+        };
+        if !signed(i, 2) {
+            return false;
+        }
+        let mut j = i + 3;
+        while b.get(j).is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
+            j += 1;
+        }
+        signed(j, 3)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue21_exiftool_finds_no_position_in_any_file_the_server_accepts() {
+    let s = server("media-exiftool", 4096).await;
+    let observer = s.token(Role::Observer);
+    // Every file the media tests send, and every file of the fuzz corpus.
+    let mut sent: Vec<(String, &str, Vec<u8>)> = vec![
+        ("a plain photo".into(), "image/jpeg", plain_jpeg(7)),
+        ("a photo with a camera make".into(), "image/jpeg", jpeg(&[0x010F], 7)),
+        ("a photo with a GPS position".into(), "image/jpeg", jpeg(&[0x010F, 0x8825], 7)),
+    ];
+    for n in 0..5 {
+        sent.push((
+            format!("the browser test's photo {n}"),
+            "image/jpeg",
+            jpeg(&[0x010F, 0x8825], n),
+        ));
+    }
+    for (name, file) in corpus() {
+        sent.push((name.clone(), content_type(&name), file));
+    }
+    let mut accepted = Vec::new();
+    for (name, content_type, file) in sent {
+        let (status, body) =
+            put(&s.router, &observer, &hex(&file), content_type, file.clone()).await;
+        assert!(
+            matches!(
+                status,
+                StatusCode::CREATED | StatusCode::OK | StatusCode::UNPROCESSABLE_ENTITY
+            ),
+            "{name}: {status} {body}"
+        );
+        if status != StatusCode::UNPROCESSABLE_ENTITY {
+            accepted.push((name, file));
+        }
+    }
+    // And the corpus files the check accepts whatever type they are sent as.
+    for (name, file) in corpus() {
+        if truce_watch::media::location_metadata(&file).is_none()
+            && !accepted.iter().any(|(n, _)| *n == name)
+        {
+            accepted.push((name, file));
+        }
+    }
+    assert!(accepted.len() >= 11, "{} accepted", accepted.len());
+    let leaks: Vec<String> = exiftool_positions(&accepted)
+        .into_iter()
+        .filter(|(_, positions)| !positions.is_empty())
+        .map(|(name, positions)| format!("{name}: {positions:?}"))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "exiftool finds a position in {} files the server accepted:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+    // The oracle sees what it must: the position in each of finding 5's forms, and in the others it
+    // can read.
+    let located: Vec<(String, Vec<u8>)> = corpus()
+        .into_iter()
+        .filter(|(name, _)| {
+            [
+                "jpeg-null-before-exif",
+                "png-ztxt-raw-profile-exif",
+                "jpeg-xmp-prefix-e",
+                "png-itxt-xmp-prefix-e",
+                "mov-keys-location-iso6709",
+                "jpeg-exif-gps",
+                "jpeg-exif-after-scan",
+                "jpeg-app13-iptc-city",
+                "png-exif-chunk",
+                "webp-exif-chunk",
+                "webp-exif-unflagged",
+                "webp-xmp-chunk",
+                "webp-after-end",
+                "mov-udta-xyz",
+                "mp4-udta-loci",
+                "mp4-trak-udta-xyz",
+                "mp4-xmp-uuid",
+                "mp4-exif-item",
+                "heic-exif-item",
+                "mp3-id3-txxx",
+            ]
+            .contains(&name.as_str())
+        })
+        .collect();
+    assert_eq!(located.len(), 20);
+    for (name, positions) in exiftool_positions(&located) {
+        assert!(
+            !positions.is_empty(),
+            "exiftool sees no position in {name}: the oracle is blind to it"
+        );
+    }
+    std::fs::remove_dir_all(&s.dir).ok();
 }
