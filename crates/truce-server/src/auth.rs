@@ -65,7 +65,7 @@ endpoints! {
     Ready => "GET" "/readyz" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Readiness: 200 when the log accepts writes and the store answers, 503 with the reason otherwise (after a storage fault, until the server has recovered by itself).";
     RevokeUser => "POST" "/v1/users/{name}/revoke" [Mediator] "Revokes every token of a user and ends its web sessions (this server stops accepting them at once).";
     NextSequence => "GET" "/v1/keys/{key}/sequence" [Mediator, PartyDelegate, Observer, Verifier] "The sequence number the key's next entry must carry (`{\"key\", \"next\"}`).";
-    Queue => "GET" "/v1/queue" [Mediator, Verifier] "Observations awaiting verification.";
+    Queue => "GET" "/v1/queue" [Mediator, Verifier] "Observations awaiting verification, oldest first: received or under review, and decided ones a party has disputed since (`disputed_by` names the parties).";
     Compliance => "GET" "/v1/compliance" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The compliance report (`?as_of=YYYY-MM-DD`).";
     Checkpoint => "GET" "/log/checkpoint" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The latest signed checkpoint (C2SP tlog-tiles).";
     Tile => "GET" "/log/tile/{*path}" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "Hash tiles and entry bundles (C2SP tlog-tiles).";

@@ -447,9 +447,9 @@ pub(crate) async fn next_sequence<S: Store>(
 }
 
 pub(crate) async fn queue<S: Store>(State(st): St<S>) -> Result<Json<Value>, AppError> {
-    let q = st.store.queue(200).await?;
+    let q = crate::reads::review_queue(&st, 200).await?;
     Ok(Json(
-        json!({"queue": q.iter().map(|e| json!({"index": e.index, "day": e.day, "class": e.class, "state": e.state, "author": e.author})).collect::<Vec<_>>()}),
+        json!({"queue": q.iter().map(|(e, disputed_by)| json!({"index": e.index, "day": e.day, "class": e.class, "state": e.state, "author": e.author, "disputed_by": disputed_by})).collect::<Vec<_>>()}),
     ))
 }
 

@@ -783,6 +783,7 @@ pub(crate) async fn agreement<S: Store>(
             (title) " — compliance as of " strong { (report.as_of) } ", computed from the first "
             (report.log_size) " log entries. A status speaks of the lookback window; each strip shows every day from the first day judged, "
             span.day-v { "■" } " a day of verified violation, " span.day-ok { "■" } " a day without, " span.day-pre { "■" } " not yet in force."
+            " A party's dispute is shown beside the status it concerns and sends the observation to the verifiers for review; it does not change the status, which only a verifier's transition can."
         }
         div.wide { table #compliance {
             caption { "Commitments and their status" }
@@ -811,6 +812,19 @@ pub(crate) async fn agreement<S: Store>(
                                     a href={ "/ui/entries/" (i) } { (i) }
                                 }
                                 @if s.evidence.len() > 20 { " …" }
+                            }
+                            @if !s.disputes.is_empty() {
+                                ul.disputes {
+                                    @for d in &s.disputes {
+                                        li {
+                                            strong { (d.party) } " disputes "
+                                            a href={ "/ui/entries/" (d.of) } { "entry " (d.of) } ", in "
+                                            a href={ "/ui/entries/" (d.index) } { "entry " (d.index) }
+                                            @if d.awaiting_review { " (awaiting a verifier's review)" }
+                                            ": " q { (d.text) }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -1186,13 +1200,13 @@ pub(crate) async fn observe<S: Store>(State(st): St<S>, c: Caller) -> Response {
 }
 
 pub(crate) async fn queue<S: Store>(State(st): St<S>, c: Caller) -> Response {
-    let q = match st.store.queue(200).await {
+    let q = match crate::reads::review_queue(&st, 200).await {
         Ok(q) => q,
-        Err(e) => return error_page(e.into(), Some(&c)),
+        Err(e) => return error_page(e, Some(&c)),
     };
     let body = html! {
         p {
-            (q.len()) " observation(s) await verification, oldest first. Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it."
+            (q.len()) " observation(s) await verification, oldest first: those received or under review, and those a party has disputed since a verifier decided them (the decision stands until you revise it). Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it."
         }
         p { label for="keyfile" { "Your key file" } br; textarea #keyfile rows="3" cols="70" {} }
         p #result role="status" aria-live="polite" {}
@@ -1202,12 +1216,15 @@ pub(crate) async fn queue<S: Store>(State(st): St<S>, c: Caller) -> Response {
                 th scope="col" { "State" } th scope="col" { "Author key" } th scope="col" { "Verify" }
             } }
             tbody {
-                @for e in &q {
+                @for (e, disputed_by) in &q {
                     tr {
-                        td { (e.index) }
+                        td { a href={ "/ui/entries/" (e.index) } { (e.index) } }
                         td { (e.day.as_deref().unwrap_or("")) }
                         td { (e.class.as_deref().unwrap_or("")) }
-                        td { (e.state.as_deref().unwrap_or("")) }
+                        td {
+                            (e.state.as_deref().unwrap_or(""))
+                            @if !disputed_by.is_empty() { br; strong.disputed { "disputed by " (disputed_by.join(", ")) } }
+                        }
                         td { code { (e.author.get(..12).unwrap_or("")) "…" } }
                         td {
                             @if e.state.as_deref() == Some("under_review") {

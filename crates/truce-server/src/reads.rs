@@ -57,6 +57,56 @@ pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
     .map_err(AppError::Internal)
 }
 
+/// One row of the verifiers' queue: the observation as indexed, and the parties that have disputed it
+/// since a verifier's last transition of it (empty when nobody has).
+pub(crate) type QueueRow = (truce_store::IndexedEntry, Vec<String>);
+
+/// The verifiers' queue, oldest first, at most `limit` rows: the observations the store's index holds
+/// as received or under review, and every current observation a party has disputed since a verifier's
+/// last transition of it, whatever its state (the durable view's
+/// [`truce_watch::registry::Registry::reopened`]): a dispute asks for a review, and only a verifier's
+/// transition answers it.
+pub(crate) async fn review_queue<S: Store>(
+    st: &AppState<S>,
+    limit: i64,
+) -> Result<Vec<QueueRow>, AppError> {
+    let mut rows: Vec<QueueRow> =
+        st.store.queue(limit).await?.into_iter().map(|e| (e, Vec::new())).collect();
+    let Some(w) = &st.watch else { return Ok(rows) };
+    {
+        let state = w.read()?;
+        let registry = state.registry();
+        for index in &registry.reopened {
+            let Some(r) = registry.observations.get(index) else { continue };
+            let mut parties: Vec<String> =
+                r.unanswered_disputes().map(|a| a.party.clone()).collect();
+            parties.sort();
+            parties.dedup();
+            match rows.iter_mut().find(|(e, _)| e.index == *index as i64) {
+                Some(row) => row.1 = parties,
+                None => {
+                    let o = &r.observation;
+                    let [lon, lat] = o.event();
+                    let row = truce_store::IndexedEntry {
+                        index: *index as i64,
+                        kind: "observation".into(),
+                        author: r.author.clone(),
+                        day: o.day().ok().map(|d| d.to_string()),
+                        class: Some(o.class.clone()),
+                        position: Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64)),
+                        refers_to: None,
+                        state: Some(r.state.as_str().to_string()),
+                    };
+                    rows.push((row, parties));
+                }
+            }
+        }
+    }
+    rows.sort_by_key(|(e, _)| e.index);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
+}
+
 /// An entry proved against the checkpoint served.
 pub(crate) struct Proved {
     pub(crate) file: truce_tlog::proof::ProofFile,

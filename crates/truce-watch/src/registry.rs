@@ -152,6 +152,11 @@ pub struct Registry {
     pub reports: Vec<(u64, String, u64, String)>,
     /// Entries without effect, with the reason.
     pub refused: Vec<(u64, String)>,
+    /// The current observations a party has disputed since a verifier's last transition of them: the
+    /// verifiers' queue holds them whatever their state ([`Registry::review_queue`]), and a verifier's
+    /// next transition takes them out. Kept as entries apply, so that a server need not scan every
+    /// observation to find them.
+    pub reopened: BTreeSet<u64>,
     /// The number of entries replayed.
     pub size: u64,
 }
@@ -208,7 +213,7 @@ impl Registry {
     }
 
     /// The verifiers' queue, oldest first: the observations that [`Recorded::awaits_review`], among them
-    /// every decided observation a party has disputed since the decision.
+    /// every decided observation a party has disputed since the decision ([`Registry::reopened`]).
     pub fn review_queue(&self) -> impl Iterator<Item = &Recorded> {
         self.observations.values().filter(|r| r.awaits_review())
     }
@@ -416,6 +421,7 @@ impl Registry {
                 if let Some(old) = self.observations.get_mut(&supersedes) {
                     old.superseded_by = Some(index);
                 }
+                self.reopened.remove(&supersedes);
                 self.record(index, author, observation);
             }
             Body::Verification { of, to, .. } => {
@@ -423,6 +429,7 @@ impl Registry {
                     r.state = to;
                     r.transitions.push(index);
                 }
+                self.reopened.remove(&of);
             }
             Body::Attribution { of, party, confidence } => {
                 if let Some(r) = self.observations.get_mut(&of) {
@@ -432,6 +439,9 @@ impl Registry {
             Body::Annotation { of, party, stance, text } => {
                 if let Some(r) = self.observations.get_mut(&of) {
                     r.annotations.push(Annotated { index, party, stance, text });
+                    if stance == AnnotationStance::Dispute && r.superseded_by.is_none() {
+                        self.reopened.insert(of);
+                    }
                 }
             }
             Body::Finding { commitment, obligor, violation, evidence, .. } => {

@@ -414,6 +414,7 @@ fn issue21_a_dispute_does_not_bend_a_verified_violation() {
     // The dispute puts the observation back in the verifiers' queue.
     let queue: Vec<u64> = c.registry().review_queue().map(|r| r.index).collect();
     assert_eq!(queue, vec![seen]);
+    assert_eq!(c.registry().reopened.iter().copied().collect::<Vec<_>>(), vec![seen]);
     // Only a verifier's transition changes the verdict: taking it under review again makes the violation
     // alleged; rejecting it ends it; the dispute stays on the record.
     log.push(
@@ -432,6 +433,7 @@ fn issue21_a_dispute_does_not_bend_a_verified_violation() {
     );
     assert_eq!(ceasefire(&c).status, Status::VerifiedViolation);
     assert_eq!(c.registry().review_queue().count(), 0, "answered by the verifier's decision");
+    assert!(c.registry().reopened.is_empty());
     // A second dispute after that decision asks for a review again, and still changes nothing.
     log.push(
         &mut c,
@@ -510,4 +512,80 @@ fn issue21_the_mission_declares_its_largest_distance() {
     let demo = truce_watch::generate::generate(&a, 1, 45).unwrap();
     let first = String::from_utf8(demo.entries[0].clone()).unwrap();
     assert!(first.contains(&format!("\"max_distance_m\":{DEFAULT_MAX_DISTANCE_M}")), "{first}");
+}
+
+/// The entry fuzz target's corpus holds each form of finding 7, alone and as a log after a mission
+/// and an enrolment (one entry a line, as the target replays them); each is refused. Rewritten with
+/// `UPDATE_CORPUS=1` (the signatures are deterministic, so the bytes are too).
+#[test]
+fn issue21_the_entry_fuzz_corpus_holds_each_absurd_form() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/entry");
+    let observer = k(2);
+    let forms: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "issue21-distance-off-the-globe",
+            forge(
+                &observer,
+                1,
+                &Body::Observation(Observation {
+                    bearing_deg: Some(359),
+                    distance_m: Some(u32::MAX),
+                    ..shelling()
+                }),
+            ),
+        ),
+        (
+            "issue21-distance-beyond-the-mission",
+            forge(
+                &observer,
+                1,
+                &Body::Observation(Observation { distance_m: Some(60_000), ..shelling() }),
+            ),
+        ),
+        (
+            "issue21-seq-2-pow-64-minus-1",
+            forge(&observer, u64::MAX, &Body::Observation(shelling())),
+        ),
+        ("issue21-seq-2-pow-63", forge(&observer, 1 << 63, &Body::Observation(shelling()))),
+        (
+            "issue21-signed-year",
+            forge(
+                &observer,
+                1,
+                &Body::Observation(Observation {
+                    start: "+002015-03-20T06:00:00Z".into(),
+                    end: "+002015-03-20T06:30:00Z".into(),
+                    ..shelling()
+                }),
+            ),
+        ),
+    ];
+    let mission =
+        Body::mission("test", jiff::civil::date(2015, 2, 15), jiff::civil::date(2015, 4, 15));
+    let mut log = vec![
+        sign(&k(1), 1, mission).unwrap(),
+        sign(&k(1), 2, enrol(&observer, Role::Observer, None)).unwrap(),
+    ];
+    log.extend(forms.iter().map(|(_, bytes)| bytes.clone()));
+    let joined = log.join(&b'\n');
+    let update = std::env::var_os("UPDATE_CORPUS").is_some();
+    for (name, bytes) in forms.iter().map(|(n, b)| (*n, b)).chain([("issue21-log", &joined)]) {
+        let path = dir.join(name);
+        if update {
+            std::fs::write(&path, bytes).unwrap();
+        }
+        assert_eq!(
+            std::fs::read(&path).ok().as_ref(),
+            Some(bytes),
+            "{} is not what this test makes: rewrite the corpus with UPDATE_CORPUS=1",
+            path.display()
+        );
+    }
+    let a = minsk();
+    let mut c = Compliance::new(&a);
+    for line in joined.split(|b| *b == b'\n') {
+        c.apply(line);
+    }
+    assert_eq!(c.registry().size, 2 + forms.len() as u64);
+    assert_eq!(c.registry().refused.len(), forms.len(), "{:?}", c.registry().refused);
 }

@@ -9,6 +9,7 @@ mod browser;
 mod faults;
 mod media;
 mod overload;
+mod records;
 mod shared;
 mod simulations;
 mod table;
