@@ -576,6 +576,11 @@ async fn server_bench_on<S: truce_store::Store>(
     use truce_watch::entry::{Body, Observation, Role, key_hex, sign};
     let user = store.create_user("bench-observer", truce_store::Role::Observer, None).await?;
     store.add_token(user.id, truce_store::token_hash("bench-token"), "bench").await?;
+    // The hostile run's delegate, on the seed scenario.
+    let delegate =
+        store.create_user("bench-delegate", truce_store::Role::PartyDelegate, Some("UKR")).await?;
+    store.add_token(delegate.id, truce_store::token_hash("bench-delegate"), "bench").await?;
+    store.save_scenario("ukraine-2025", truce_server::launch::SEED_SCENARIO, delegate.id).await?;
     let agreement_text = truce_server::launch::MINSK_II;
     let signer =
         truce_tlog::note::NoteSigner::generate("bench.truce/log", truce_tlog::note::ED25519)?;
@@ -639,11 +644,12 @@ async fn server_bench_on<S: truce_store::Store>(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let app = truce_server::router(state);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    // Pre-signed observations (~500 bytes each), signed before the clock starts: a third for the run
-    // alone, a third for the batched run, a third for the run with readers (each key's numbers keep
-    // increasing from one run to the next).
-    let entries: Vec<Vec<u8>> = (0..3 * submissions)
+    let limits = truce_server::launch::HttpLimits::default();
+    tokio::spawn(truce_server::launch::serve_http(listener, app, limits));
+    // Pre-signed observations (~500 bytes each), signed before the clock starts: a quarter for the run
+    // alone, a quarter for the batched run, a quarter for the run with readers, a quarter for the
+    // hostile run (each key's numbers keep increasing from one run to the next).
+    let entries: Vec<Vec<u8>> = (0..4 * submissions)
         .into_par_iter()
         .map(|i| {
             let o = Observation {
@@ -726,8 +732,48 @@ async fn server_bench_on<S: truce_store::Store>(
         alone.quantile(0.99),
         mixed.quantile(0.99) / alone.quantile(0.99).max(1e-9)
     );
+    // The hostile run: the same submissions while one party's delegate keeps four rehearsals and a
+    // robustness loop going, and 32 anonymous clients read the agreement, compliance and exports.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hostile = {
+        let (base, stop) = (base.clone(), stop.clone());
+        tokio::task::spawn_blocking(move || hostile_delegate(&base, &stop))
+    };
+    let public = {
+        let (base, stop) = (base.clone(), stop.clone());
+        tokio::task::spawn_blocking(move || public_reads(&base, &stop, 32))
+    };
+    let attacked =
+        submit_all(&base, entries.clone(), 3 * submissions, submissions, clients, 1).await?;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (jobs, robust) = hostile.await?;
+    let reads = public.await?;
+    let answered = reads.latencies.len();
+    let total = answered + reads.errors;
+    let _ = writeln!(
+        out,
+        "hostile run (one delegate: 4 rehearsals at a time, {jobs} started, and {robust} robustness runs of 2,000 draws; 32 anonymous readers of the agreement, compliance and exports): {:.0}/s acknowledged; latency p50 {:.1} ms, p99 {:.1} ms; {} errors",
+        attacked.rate,
+        attacked.quantile(0.5),
+        attacked.quantile(0.99),
+        attacked.errors
+    );
+    let _ = writeln!(
+        out,
+        "public reads answered: {answered} of {total} = {:.2}% (target ≥ 99%); their latency p50 {:.1} ms, p99 {:.1} ms",
+        100.0 * answered as f64 / (total.max(1)) as f64,
+        reads.quantile(0.5),
+        reads.quantile(0.99)
+    );
+    let _ = writeln!(
+        out,
+        "p99 acknowledgement hostile / alone: {:.1} ms / {:.1} ms = {:.2} (target ≤ 2)",
+        attacked.quantile(0.99),
+        alone.quantile(0.99),
+        attacked.quantile(0.99) / alone.quantile(0.99).max(1e-9)
+    );
     // Tile reads: random full level-0 tiles and entry bundles.
-    let tiles = (3 * submissions as u64 + 17) / truce_tlog::tile::TILE_WIDTH;
+    let tiles = (4 * submissions as u64 + 17) / truce_tlog::tile::TILE_WIDTH;
     let base3 = base.clone();
     let (tile_rate, tile_errors) = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(3);
@@ -885,6 +931,114 @@ async fn submit_all(
         let _ = tx.send(run());
     });
     rx.await?
+}
+
+/// One party's delegate taking what it can, until `stop`: four rehearsals at a time of the seed's
+/// eight parties (hard-headed agents, which never agree, 10,000 rounds, every protocol), each replaced
+/// by a new one as it finishes, and robustness runs of 2,000 draws one after another. Returns how many
+/// rehearsals it started and how many robustness runs it asked for.
+fn hostile_delegate(base: &str, stop: &std::sync::atomic::AtomicBool) -> (usize, usize) {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    std::thread::scope(|s| {
+        let looping = s.spawn(|| {
+            let agent: ureq::Agent =
+                ureq::Agent::config_builder().http_status_as_error(false).build().into();
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let url = format!("{base}/v1/scenarios/ukraine-2025/robust?draws=2000&seed={runs}");
+                let answer = agent.get(url).header("authorization", "Bearer bench-delegate").call();
+                if let Ok(mut r) = answer {
+                    let busy = r.status().as_u16() == 503;
+                    let _ = r.body_mut().read_to_vec();
+                    if busy {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                }
+                runs += 1;
+            }
+            runs
+        });
+        let mut started = 0usize;
+        let mut running: Vec<String> = Vec::new();
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            running.retain(|href| {
+                let done = agent
+                    .get(format!("{base}{href}"))
+                    .header("authorization", "Bearer bench-delegate")
+                    .call()
+                    .ok()
+                    .and_then(|mut r| r.body_mut().read_to_string().ok())
+                    .is_some_and(|t| {
+                        t.contains("\"status\":\"done\"") || t.contains("\"status\":\"failed\"")
+                    });
+                !done
+            });
+            while running.len() < 4 {
+                let body =
+                    format!(r#"{{"agents": ["hardheaded"], "rounds": 10000, "seed": {started}}}"#);
+                let answer = agent
+                    .post(format!("{base}/v1/scenarios/ukraine-2025/simulations"))
+                    .header("authorization", "Bearer bench-delegate")
+                    .header("content-type", "application/json")
+                    .send(body.as_bytes());
+                started += 1;
+                let href = answer.ok().and_then(|mut r| {
+                    let v: serde_json::Value =
+                        serde_json::from_slice(&r.body_mut().read_to_vec().ok()?).ok()?;
+                    v["href"].as_str().map(str::to_string)
+                });
+                match href {
+                    Some(h) => running.push(h),
+                    None => break,
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        (started, looping.join().unwrap_or(0))
+    })
+}
+
+/// `readers` anonymous clients reading the agreement page, compliance and the exports in turn until
+/// `stop`: each answer's latency (200s only) and the other answers as errors.
+fn public_reads(base: &str, stop: &std::sync::atomic::AtomicBool, readers: usize) -> Run {
+    const PATHS: [&str; 4] =
+        ["/ui/agreement", "/v1/compliance", "/v1/export?format=csv", "/v1/export?format=acled"];
+    let start = Instant::now();
+    let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..readers)
+            .map(|r| {
+                s.spawn(move || {
+                    let agent: ureq::Agent =
+                        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                    let (mut latencies, mut errors) = (Vec::new(), 0);
+                    let mut k = r;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        k += 1;
+                        let t = Instant::now();
+                        match agent.get(format!("{base}{}", PATHS[k % PATHS.len()])).call() {
+                            Ok(mut resp) => {
+                                let _ = resp.body_mut().read_to_vec();
+                                if resp.status().as_u16() == 200 {
+                                    latencies.push(t.elapsed().as_secs_f64());
+                                } else {
+                                    errors += 1;
+                                    std::thread::sleep(Duration::from_millis(5));
+                                }
+                            }
+                            Err(_) => errors += 1,
+                        }
+                    }
+                    (latencies, errors)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("reader")).collect()
+    });
+    let mut latencies: Vec<f64> = results.iter().flat_map(|r| r.0.iter().copied()).collect();
+    latencies.sort_by(f64::total_cmp);
+    let errors = results.iter().map(|r| r.1).sum();
+    Run { rate: latencies.len() as f64 / start.elapsed().as_secs_f64(), latencies, errors }
 }
 
 /// `readers` clients asking in turn for compliance, the CSV export, the daily report (Markdown and HTML)

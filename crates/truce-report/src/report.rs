@@ -42,6 +42,33 @@ pub struct AnalysisReport {
     pub readings: Vec<ReadingReport>,
     /// Robustness sampling (`--robust N`), or null.
     pub robustness: Option<RobustnessReport>,
+    /// For a mediator's confidential analysis only (absent otherwise): which parties' confidential
+    /// submissions it used, and which no longer apply to this version of the scenario and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submissions: Option<SubmissionsReport>,
+}
+
+/// The parties' confidential submissions a confidential analysis rests on.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionsReport {
+    /// Parties whose latest submission replaced their preferences, by id.
+    pub applied: Vec<String>,
+    /// Latest submissions that do not apply to this version (an option renamed or removed since, a
+    /// party no longer at the table): the analysis used the scenario's own numbers for those parties.
+    pub not_applied: Vec<StaleSubmission>,
+}
+
+/// A confidential submission that does not apply to the version analysed.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaleSubmission {
+    /// The party, by id.
+    pub party: String,
+    /// The submission's number.
+    pub submission: i64,
+    /// Why it does not apply: the checker's messages, each naming the field.
+    pub reasons: Vec<String>,
 }
 
 /// The rule that flags a statement as stale.
@@ -786,6 +813,7 @@ pub fn analysis_report(scenario: &Scenario, analysis: &Analysis) -> AnalysisRepo
             .collect(),
         readings: analysis.readings.iter().map(|r| reading_report(scenario, r)).collect(),
         robustness: None,
+        submissions: None,
     };
     if let Some(reference) = reference {
         let stale = |date: &str| {

@@ -30,7 +30,10 @@ pub(crate) async fn save_scenario<S: Store>(
     Path(slug): Path<String>,
     body: String,
 ) -> Result<Response, AppError> {
-    let diags = crate::table::check_scenario(&slug, &body, st.cost_budget)?;
+    let (budget, checked) = (st.cost_budget, slug.clone());
+    let (diags, body) = st
+        .heavy(&c, move || crate::table::check_scenario(&checked, &body, budget).map(|d| (d, body)))
+        .await??;
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &body, author).await?;
     let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
@@ -64,13 +67,15 @@ pub(crate) async fn analyze_scenario<S: Store>(
 ) -> Result<Response, AppError> {
     let ask = crate::table::AnalysisAsk::from_pairs(&pairs)?;
     let confidential = crate::table::confidential(&caller, ask.confidential)?;
-    let scenario = crate::table::load(&st, &slug, confidential).await?;
+    let (scenario, submissions) =
+        crate::table::load_with_submissions(&st, &slug, confidential).await?;
     let options = ask.options(&scenario)?;
     let format = ask.format.clone();
     let bytes = st
-        .heavy(move || {
+        .heavy(&caller, move || {
             let analysis = truce_table::analyze(&scenario, &options)?;
-            let report = truce_report::report::analysis_report(&scenario, &analysis);
+            let mut report = truce_report::report::analysis_report(&scenario, &analysis);
+            report.submissions = submissions;
             Ok::<_, AppError>(match format.as_deref() {
                 Some("md") => truce_report::render::analysis_markdown(&report).into_bytes(),
                 Some("text") => truce_report::render::analysis_text(&report).into_bytes(),
@@ -174,33 +179,52 @@ pub(crate) async fn import_scenario<S: Store>(
             )]));
         }
     };
-    let mut files: Vec<&ImportFile> = body.files.iter().collect();
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    let inputs: Vec<truce_scenario::import::InputFile<'_>> = files
-        .iter()
-        .map(|f| truce_scenario::import::InputFile { name: &f.name, text: &f.text })
-        .collect();
-    let options = truce_scenario::import::ImportOptions {
-        semantics,
-        ..truce_scenario::import::ImportOptions::default()
-    };
-    let (scenario, diags) =
-        truce_scenario::import::import_folder(&slug, &inputs, options, body.profiles.as_deref())
+    let (budget, name) = (st.cost_budget, slug.clone());
+    // Converting and checking run off the async workers; a domain that converts to a scenario over the
+    // body limit is refused with its size (an integer issue of 100,000 values makes megabytes of TOML).
+    let (text, parties, issues) = st
+        .heavy(&c, move || -> Result<(String, usize, usize), AppError> {
+            let mut files: Vec<&ImportFile> = body.files.iter().collect();
+            files.sort_by(|a, b| a.name.cmp(&b.name));
+            let inputs: Vec<truce_scenario::import::InputFile<'_>> = files
+                .iter()
+                .map(|f| truce_scenario::import::InputFile { name: &f.name, text: &f.text })
+                .collect();
+            let options = truce_scenario::import::ImportOptions {
+                semantics,
+                ..truce_scenario::import::ImportOptions::default()
+            };
+            let (scenario, diags) = truce_scenario::import::import_folder(
+                &name,
+                &inputs,
+                options,
+                body.profiles.as_deref(),
+            )
             .map_err(|e| AppError::Invalid(vec![e]))?;
-    let scenario =
-        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
-    let comment = format!(
-        "Imported in the browser from {} file(s) ({} semantics).",
-        files.len(),
-        semantics.as_str()
-    );
-    let text = truce_scenario::to_toml(&scenario, &comment);
-    crate::table::check_scenario(&slug, &text, st.cost_budget)?;
+            let scenario = scenario
+                .ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+            let comment = format!(
+                "Imported in the browser from {} file(s) ({} semantics).",
+                files.len(),
+                semantics.as_str()
+            );
+            let text = truce_scenario::to_toml(&scenario, &comment);
+            if text.len() > crate::MAX_BODY_BYTES {
+                return Err(AppError::TooLarge(format!(
+                    "the imported scenario would be {} bytes of TOML, over this server's limit of {} for a scenario version; import a domain with fewer issues or values (an integer issue gives one option per value)",
+                    text.len(),
+                    crate::MAX_BODY_BYTES
+                )));
+            }
+            crate::table::check_scenario(&name, &text, budget)?;
+            Ok((text, scenario.parties.len(), scenario.issues.len()))
+        })
+        .await??;
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &text, author).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"slug": slug, "version": version, "parties": scenario.parties.len(), "issues": scenario.issues.len()})),
+        Json(json!({"slug": slug, "version": version, "parties": parties, "issues": issues})),
     )
         .into_response())
 }
@@ -470,11 +494,13 @@ pub(crate) async fn compliance<S: Store>(
             })?),
             None => None,
         };
-    // Shared as serialised bytes: a reader asking again costs no copy and no serialisation.
+    // Shared by the day it is computed for (any date asked is clipped into the mission's period), as
+    // serialised bytes: a reader asking again costs no copy and no serialisation.
+    let day = crate::report_day(w.read()?.registry(), given);
     let report = st
-        .heavy_shared(format!("compliance {given:?}"), move || -> Result<Bytes, String> {
+        .heavy_shared(format!("compliance json {day}"), move || -> Result<Bytes, String> {
             let state = w.read().map_err(|e| format!("{e:?}"))?;
-            let report = state.evaluate(crate::report_day(state.registry(), given));
+            let report = state.evaluate(day);
             serde_json::to_vec(&report).map(Bytes::from).map_err(|e| e.to_string())
         })
         .await?

@@ -40,6 +40,8 @@ pub struct Config {
     pub media_url: Option<String>,
     /// The largest media file accepted, in bytes (default 25 MB).
     pub media_max_bytes: Option<usize>,
+    /// The bytes of media one user may upload in all (default 2 GiB).
+    pub media_quota_bytes: Option<u64>,
     /// `strip` (default): files must arrive without location metadata, stripped on the device before
     /// hashing; `keep`: location metadata is allowed.
     pub media_location: Option<String>,
@@ -69,6 +71,7 @@ impl std::fmt::Debug for Config {
             .field("storage_url", &self.storage_url)
             .field("media_url", &self.media_url)
             .field("media_max_bytes", &self.media_max_bytes)
+            .field("media_quota_bytes", &self.media_quota_bytes)
             .field("media_location", &self.media_location)
             .field("agreement", &self.agreement)
             .field("witnesses", &self.witnesses)
@@ -90,6 +93,7 @@ impl Default for Config {
             storage_url: None,
             media_url: None,
             media_max_bytes: None,
+            media_quota_bytes: None,
             media_location: None,
             agreement: None,
             witnesses: None,
@@ -126,6 +130,7 @@ impl Config {
             ("TRUCE_STORAGE_URL", "storage_url"),
             ("TRUCE_MEDIA_URL", "media_url"),
             ("TRUCE_MEDIA_MAX_BYTES", "media_max_bytes"),
+            ("TRUCE_MEDIA_QUOTA_BYTES", "media_quota_bytes"),
             ("TRUCE_MEDIA_LOCATION", "media_location"),
             ("TRUCE_AGREEMENT", "agreement"),
             ("TRUCE_WITNESSES", "witnesses"),
@@ -159,6 +164,12 @@ impl Config {
                     )
                 })?)
             }
+            "media_quota_bytes" => self.media_quota_bytes =
+                Some(s.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format_err!(
+                        "media_quota_bytes {s:?}: expected a number of bytes, such as 2147483648"
+                    )
+                })?),
             "media_location" => {
                 if s != "strip" && s != "keep" {
                     bail!("media_location {s:?}: expected strip or keep");
@@ -188,7 +199,7 @@ impl Config {
                 self.basemap_url = Some(s.into())
             }
             other => bail!(
-                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, media_url, media_max_bytes, media_location, agreement, witnesses, witness_peers, public_url, basemap_url"
+                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, media_url, media_max_bytes, media_quota_bytes, media_location, agreement, witnesses, witness_peers, public_url, basemap_url"
             ),
         }
         Ok(())
@@ -414,14 +425,16 @@ async fn launch<S: Store>(
             format!("file://{}", dir.display())
         }
     };
-    state.media = Some(
-        crate::media::MediaStore::open(
-            &media_url,
-            config.media_max_bytes.unwrap_or(crate::media::DEFAULT_MAX_BYTES),
-            config.media_location.as_deref() != Some("keep"),
-        )
-        .map_err(|e| format_err!("the media store at {media_url}: {e}"))?,
-    );
+    let mut media = crate::media::MediaStore::open(
+        &media_url,
+        config.media_max_bytes.unwrap_or(crate::media::DEFAULT_MAX_BYTES),
+        config.media_location.as_deref() != Some("keep"),
+    )
+    .map_err(|e| format_err!("the media store at {media_url}: {e}"))?;
+    if let Some(quota) = config.media_quota_bytes {
+        media.quota_bytes = quota;
+    }
+    state.media = Some(media);
     let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed =
@@ -470,8 +483,8 @@ async fn launch<S: Store>(
     let app = crate::router(state.clone());
     let metrics_app = crate::metrics_router(state.clone());
     tokio::select! {
-        r = axum::serve(listener, app) => r.context("the API server stopped")?,
-        r = axum::serve(metrics, metrics_app) => r.context("the metrics server stopped")?,
+        r = serve_http(listener, app, HttpLimits::default()) => r.context("the API server stopped")?,
+        r = serve_http(metrics, metrics_app, HttpLimits::default()) => r.context("the metrics server stopped")?,
         _ = tokio::signal::ctrl_c() => say("stopping"),
     }
     if let Some(w) = &state.watch {
@@ -479,6 +492,64 @@ async fn launch<S: Store>(
         tokio::task::block_in_place(|| w.shutdown());
     }
     Ok(())
+}
+
+/// The limits every HTTP connection is held to.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLimits {
+    /// A request's headers must arrive within this, from the connection's first byte or the end of
+    /// the previous response: a connection that sends nothing, or half a request, is closed. This is
+    /// also how long a kept-alive connection may sit idle between requests.
+    pub header_read: std::time::Duration,
+    /// Connections served at once; further clients wait in the listening socket's queue.
+    pub max_connections: usize,
+}
+
+/// Headers within 10 s; 4,096 connections at once (below the 8,192 open files a service is usually
+/// given, leaving room for the store, the log and the media).
+pub const HTTP_HEADER_READ: std::time::Duration = std::time::Duration::from_secs(10);
+/// See [`HTTP_HEADER_READ`].
+pub const HTTP_MAX_CONNECTIONS: usize = 4096;
+
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits { header_read: HTTP_HEADER_READ, max_connections: HTTP_MAX_CONNECTIONS }
+    }
+}
+
+/// Serves `app` on `listener` over HTTP/1.1 within `limits` (see [`HttpLimits`]), until an accept
+/// fails for good.
+pub async fn serve_http(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: HttpLimits,
+) -> anyhow::Result<()> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read)
+        .keep_alive(true);
+    loop {
+        let permit = slots.clone().acquire_owned().await.context("the connection slots closed")?;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, or a connection reset before it was accepted: wait a
+                // moment rather than spin; the listening socket keeps its queue.
+                eprintln!("truce-server: accepting a connection failed: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = connection.await;
+        });
+    }
 }
 
 /// The hosted witnesses and the peers, from the configuration.

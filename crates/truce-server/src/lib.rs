@@ -10,8 +10,10 @@
 
 mod assets;
 pub mod auth;
+pub mod capacity;
 mod field;
 mod handlers;
+pub mod jobs;
 pub mod launch;
 pub mod media;
 mod pages;
@@ -66,19 +68,26 @@ pub struct AppState<S: Store> {
     pub basemap_url: Option<String>,
     /// Where the files behind observations are kept, if anywhere (`media_url`).
     pub media: Option<media::MediaStore>,
-    /// Heavy requests (analyses, timelines, robustness, frontiers, drafts, compliance, reports, exports,
-    /// the pages built on them) running at once, at most [`AppState::heavy_limit`]; beyond, 503.
-    heavy: Arc<tokio::sync::Semaphore>,
-    /// How many heavy requests may run at once (default: the machine's cores).
-    pub heavy_limit: usize,
+    /// Analyst work (analyses, timelines, robustness, frontiers, drafts, the pages built on them): at
+    /// most [`Budget::limit`] at once and [`Budget::per_caller`] per caller (503 beyond), on
+    /// [`AppState::analysis_pool`]'s threads of lowered priority.
+    heavy: capacity::Budget,
+    /// The threads analyst work runs on (and its parallel loops), at [`capacity::Priority::Analysis`].
+    analysis_pool: Arc<rayon::ThreadPool>,
+    /// Reads of the record (compliance, the daily report, exports, entry pages and proofs, and the pages
+    /// built on them): their own slots, which analyst work and rehearsals never take; a read waits up to
+    /// [`RECORD_WAIT`] for one.
+    record: capacity::Budget,
     /// How long a heavy request may run before it is stopped (default 30 s).
     pub deadline: std::time::Duration,
     /// Scenarios whose [`truce_table::cost_estimate`] exceeds this are refused when saved.
     pub cost_budget: f64,
-    /// Results of heavy reads of the log (compliance, exports, reports, the pages built on them), by
-    /// what was asked and the durable log's size, shared for [`SHARE_FOR`]: readers asking the same
-    /// thing of the same log meanwhile get the same document without computing it again.
-    shared: Mutex<std::collections::HashMap<String, SharedResult>>,
+    /// Results of reads of the record, by what they compute and the durable log's size
+    /// ([`capacity::Shared`]).
+    shared: capacity::Shared,
+    /// Parsed scenario versions, by slug and version (a version never changes): pages and analyses
+    /// parse each once, off the async workers.
+    parsed: Mutex<std::collections::HashMap<(String, i64), Arc<truce_scenario::Scenario>>>,
     /// Server-sent event streams open, per caller (user id, or 0 for the public together).
     pub(crate) streams: Arc<Mutex<std::collections::HashMap<i64, usize>>>,
     /// At most this many event streams open at once, in total ([`STREAMS_TOTAL`] by default).
@@ -92,38 +101,16 @@ pub struct AppState<S: Store> {
     /// Authors' public keys, parsed (decompressed) once: a key is the same key for as long as it is
     /// used, so the cache is only ever cleared, never invalidated.
     pub(crate) keys: Mutex<std::collections::HashMap<String, ed25519_dalek::VerifyingKey>>,
-    /// Negotiation rehearsals started through the API, by their unguessable id: at most [`MAX_JOBS`]
-    /// remembered (the oldest finished are forgotten first), at most [`JOBS_PER_CALLER`] running per caller.
-    pub(crate) jobs: Mutex<std::collections::HashMap<String, Job>>,
+    /// Negotiation rehearsals, queued per caller and run on their own threads ([`jobs`]).
+    pub(crate) rehearsals: Arc<jobs::Rehearsals>,
 }
 
-/// Rehearsals remembered at once.
-pub const MAX_JOBS: usize = 64;
+/// The largest request body the API reads (except media uploads, which have their own limit), and so
+/// the largest scenario version: axum's default, stated.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
 
-/// Rehearsals one caller may have running at once.
-pub const JOBS_PER_CALLER: usize = 4;
-
-/// A negotiation rehearsal run in the background.
-pub(crate) struct Job {
-    /// The user who started it; only they and mediators may read it.
-    pub(crate) owner: i64,
-    /// The scenario.
-    pub(crate) slug: String,
-    /// When it started.
-    pub(crate) started: std::time::Instant,
-    /// Where it stands.
-    pub(crate) state: JobState,
-}
-
-/// Where a job stands.
-pub(crate) enum JobState {
-    /// Still running.
-    Running,
-    /// Done: the document and its plots.
-    Done(Arc<truce_report::simulation::Simulation>),
-    /// Refused or failed, with why.
-    Failed(String),
-}
+/// How long a read of the record waits for a slot before it is refused (503).
+pub const RECORD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long a token found in the store is trusted without asking the store again.
 pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -232,17 +219,23 @@ impl<S: Store> AppState<S> {
             public_url: None,
             basemap_url: None,
             media: None,
-            heavy: Arc::new(tokio::sync::Semaphore::new(default_heavy_limit())),
-            heavy_limit: default_heavy_limit(),
+            heavy: capacity::Budget::new(
+                "heavy requests (analyses, timelines, robustness runs)",
+                cores(),
+                (cores() / 2).max(1),
+            ),
+            analysis_pool: capacity::Priority::Analysis.pool("analysis", cores()),
+            record: capacity::Budget::new("reads of the record", cores().max(2), cores().max(2)),
             deadline: std::time::Duration::from_secs(30),
             cost_budget: truce_table::DEFAULT_COST_BUDGET,
-            shared: Mutex::new(std::collections::HashMap::new()),
+            shared: capacity::Shared::default(),
+            parsed: Mutex::new(std::collections::HashMap::new()),
             streams: Arc::new(Mutex::new(std::collections::HashMap::new())),
             streams_total: STREAMS_TOTAL,
             streams_per_caller: STREAMS_PER_CALLER,
             key_holders: Mutex::new(std::collections::HashMap::new()),
             keys: Mutex::new(std::collections::HashMap::new()),
-            jobs: Mutex::new(std::collections::HashMap::new()),
+            rehearsals: jobs::Rehearsals::start(jobs::JobLimits::default()),
         }
     }
 
@@ -263,47 +256,53 @@ impl<S: Store> AppState<S> {
         }
     }
 
-    /// Sets how many heavy requests may run at once.
-    pub fn set_heavy_limit(&mut self, limit: usize) {
-        self.heavy_limit = limit.max(1);
-        self.heavy = Arc::new(tokio::sync::Semaphore::new(self.heavy_limit));
+    /// Sets how many heavy requests (analyst work) may run at once, and how many per caller.
+    pub fn set_heavy_limit(&mut self, limit: usize, per_caller: usize) {
+        self.heavy = capacity::Budget::new(
+            "heavy requests (analyses, timelines, robustness runs)",
+            limit,
+            per_caller,
+        );
     }
 
-    /// Runs CPU-heavy work off the async workers, bounded three ways: at most
-    /// [`AppState::heavy_limit`] at once (503 with `Retry-After` beyond), stopped at the
-    /// [`AppState::deadline`] (503), and stopped when the client goes away (the handler's future is
-    /// dropped). Stopping raises the work's cancellation flag ([`truce_table::cancel`]); its slot is
-    /// freed only when the work has actually stopped, so abandoned work never piles up.
+    /// Sets how many reads of the record may run at once.
+    pub fn set_record_limit(&mut self, limit: usize) {
+        self.record = capacity::Budget::new("reads of the record", limit, limit);
+    }
+
+    /// Sets the rehearsal queue's limits (restarting it empty).
+    pub fn set_job_limits(&mut self, limits: jobs::JobLimits) {
+        self.rehearsals = jobs::Rehearsals::start(limits);
+    }
+
+    /// Runs analyst work off the async workers, on threads of lowered priority, bounded three ways: at
+    /// most [`capacity::Budget::limit`] at once and a share per caller (503 with `Retry-After` beyond),
+    /// stopped at the [`AppState::deadline`] (503), and stopped when the client goes away (the handler's
+    /// future is dropped). Stopping raises the work's cancellation flag ([`truce_table::cancel`]); its
+    /// slot is freed only when the work has actually stopped, so abandoned work never piles up.
     pub(crate) async fn heavy<T: Send + 'static>(
         &self,
+        caller: &Caller,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let permit = self.heavy.clone().try_acquire_owned().map_err(|_| {
-            AppError::Unavailable(format!(
-                "the server is already running {} heavy requests (analyses, reports, exports); retry shortly",
-                self.heavy_limit
-            ))
-        })?;
-        self.heavy_with(permit, f).await
+        let slot = self.heavy.try_take(caller.id())?;
+        self.run_bounded(slot, Some(self.analysis_pool.clone()), f).await
     }
 
-    /// As [`AppState::heavy`], for background jobs: waits for a slot instead of refusing.
-    pub(crate) async fn heavy_queued<T: Send + 'static>(
+    /// Runs a read of the record off the async workers, on its own slots (waiting up to
+    /// [`RECORD_WAIT`] for one), under the deadline and cancelled when the client goes away.
+    pub(crate) async fn record<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let permit = self
-            .heavy
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| AppError::Unavailable("the server is shutting down".into()))?;
-        self.heavy_with(permit, f).await
+        let slot = self.record.take_within(0, RECORD_WAIT).await?;
+        self.run_bounded(slot, None, f).await
     }
 
-    async fn heavy_with<T: Send + 'static>(
+    async fn run_bounded<T: Send + 'static>(
         &self,
-        permit: tokio::sync::OwnedSemaphorePermit,
+        slot: capacity::Slot,
+        pool: Option<Arc<rayon::ThreadPool>>,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
         let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -317,8 +316,8 @@ impl<S: Store> AppState<S> {
         let _raise = RaiseOnDrop(flag.clone());
         let inner = flag.clone();
         let task = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            truce_table::cancel::scoped(&inner, f)
+            let _slot = slot;
+            capacity::run_in(pool.as_deref(), &inner, f)
         });
         match tokio::time::timeout(self.deadline, task).await {
             Ok(Ok(v)) => Ok(v),
@@ -333,30 +332,56 @@ impl<S: Store> AppState<S> {
         }
     }
 
-    /// [`AppState::heavy`] for a read of the log whose result may be shared: the result computed for
-    /// the same `key` over the same durable log, less than [`SHARE_FOR`] ago, or a new one. (A shared
-    /// result is never older than what the durable view holds.)
+    /// A read of the record whose result is shared ([`capacity::Shared`]): `key` must name everything
+    /// the result depends on besides the durable log (the kind, the clipped day, the view). Readers
+    /// asking the same of the same durable log get the result computed once; it is never older than
+    /// what the durable view held when it was asked for.
     pub(crate) async fn heavy_shared<T: Clone + Send + Sync + 'static>(
         &self,
         key: String,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let key = format!("{key} @{}", self.watch.as_ref().map_or(0, |w| w.applied()));
-        if let Ok(shared) = self.shared.lock()
-            && let Some((at, value)) = shared.get(&key)
-            && at.elapsed() < SHARE_FOR
-            && let Some(hit) = value.downcast_ref::<T>()
-        {
-            return Ok(hit.clone());
+        let size = self.watch.as_ref().map_or(0, |w| w.applied());
+        let cell = self.shared.cell(&key, size);
+        let value = cell
+            .get_or_try_init(|| async {
+                self.record(f).await.map(|v| Arc::new(v) as Arc<dyn std::any::Any + Send + Sync>)
+            })
+            .await?;
+        value
+            .downcast_ref::<T>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(format!("shared result {key}: another type")))
+    }
+
+    /// Version `version` (latest when `None`) of scenario `slug`, parsed off the async workers, once per
+    /// version.
+    pub(crate) async fn scenario(
+        &self,
+        slug: &str,
+        version: Option<i64>,
+    ) -> Result<(truce_store::ScenarioVersion, Arc<truce_scenario::Scenario>), AppError> {
+        let v = self.store.scenario(slug, version).await?;
+        let key = (slug.to_string(), v.version);
+        if let Some(hit) = self.parsed.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok((v, hit));
         }
-        let value = self.heavy(f).await?;
-        if let Ok(mut shared) = self.shared.lock() {
-            if shared.len() >= 256 {
-                shared.retain(|_, (at, _)| at.elapsed() < SHARE_FOR);
+        let (file, text) = (format!("{slug}.toml"), v.text.clone());
+        let parsed = tokio::task::spawn_blocking(move || {
+            let (scenario, diags) = truce_scenario::parse(&file, &text);
+            scenario
+                .map(Arc::new)
+                .ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+        if let Ok(mut m) = self.parsed.lock() {
+            if m.len() >= 64 {
+                m.clear();
             }
-            shared.insert(key, (std::time::Instant::now(), Arc::new(value.clone())));
+            m.insert(key, parsed.clone());
         }
-        Ok(value)
+        Ok((v, parsed))
     }
 
     pub(crate) fn index(&self, job: IndexJob) {
@@ -380,12 +405,6 @@ pub(crate) fn report_day(
     registry.default_day(day)
 }
 
-/// A shared result: when it was computed, and the value.
-type SharedResult = (std::time::Instant, Arc<dyn std::any::Any + Send + Sync>);
-
-/// How long a heavy read's result is shared with readers asking the same thing.
-pub const SHARE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
-
 /// Event streams open at once, in total, by default: well below a process's usual 1,024 open files.
 pub const STREAMS_TOTAL: usize = 256;
 /// Event streams one signed-in caller may hold open, by default.
@@ -393,10 +412,9 @@ pub const STREAMS_PER_CALLER: usize = 4;
 /// Event streams all anonymous callers together may hold open.
 pub const STREAMS_PUBLIC: usize = 64;
 
-/// How many heavy requests run at once by default: half the machine's cores (at least one), so that
-/// the other half always serves submissions and light requests.
-fn default_heavy_limit() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+/// The machine's cores (at least one).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The group-commit settings a server runs with: batches of up to 256 entries, closed after 4 ms,
@@ -422,6 +440,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller's user id, or 0 for the public (anonymous callers count as one).
+    pub fn id(&self) -> i64 {
+        self.user.as_ref().map_or(0, |u| u.id)
+    }
+
     /// The caller's role (`public` without a token).
     pub fn role(&self) -> Role {
         self.user.as_ref().map_or(Role::Public, |u| u.role)
@@ -472,6 +495,8 @@ pub enum AppError {
     Invalid(Vec<String>),
     /// 413: the body is over the limit; the message says which.
     TooLarge(String),
+    /// 408: the body arrived too slowly, or stalled; the message says how.
+    Timeout(String),
     /// 503 with `Retry-After`: the log's pending pool is full.
     Pushback,
     /// 503 with `Retry-After`: writing is stopped after a storage fault, or the server is at its limit
@@ -507,6 +532,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::Pushback | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -520,6 +546,7 @@ impl AppError {
             | AppError::Conflict(m)
             | AppError::Unavailable(m)
             | AppError::TooLarge(m)
+            | AppError::Timeout(m)
             | AppError::Missing(m) => m.clone(),
             AppError::NotFound => "not found".into(),
             AppError::Invalid(d) => format!("invalid input: {}", d.join("; ")),
@@ -553,7 +580,9 @@ impl IntoResponse for AppError {
 
 /// The router: every [`Endpoint`], behind its authorisation, inside the [`security`] layer.
 pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
-    routes::routes(state).layer(axum::middleware::from_fn(security::layer))
+    routes::routes(state)
+        .layer(axum::middleware::from_fn(security::layer))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.

@@ -33,21 +33,66 @@ type St<S> = State<std::sync::Arc<AppState<S>>>;
 pub const DEFAULT_MAX_BYTES: usize = 25 << 20;
 
 /// Where media are kept, and the mission's rules for them.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MediaStore {
     blobs: truce_tlog_shared::Blobs,
     /// The largest file accepted, in bytes.
     pub max_bytes: usize,
     /// Whether files must arrive without location metadata (the default).
     pub strip_location: bool,
-    /// Uploads being received at once: each holds up to `max_bytes` in memory, so they are bounded
-    /// before a byte is read ([`UPLOADS_AT_ONCE`] by default; 503 with `Retry-After` beyond).
-    uploads: std::sync::Arc<tokio::sync::Semaphore>,
-    uploads_at_once: usize,
+    /// Uploads being received at once, in all and per caller: each holds up to `max_bytes` in memory,
+    /// so they are bounded before a byte is read ([`UPLOADS_AT_ONCE`] and [`UPLOADS_PER_CALLER`] by
+    /// default; 503 with `Retry-After` beyond).
+    uploads: std::sync::Arc<crate::capacity::Budget>,
+    /// How an upload's body must arrive.
+    pub pace: Pace,
+    /// The bytes one user may have uploaded in all ([`DEFAULT_QUOTA_BYTES`] by default).
+    pub quota_bytes: u64,
+    /// Held while a user's upload total is read and rewritten, so that concurrent uploads all count.
+    usage_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for MediaStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaStore")
+            .field("max_bytes", &self.max_bytes)
+            .field("strip_location", &self.strip_location)
+            .field("pace", &self.pace)
+            .field("quota_bytes", &self.quota_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an upload's body must arrive, so that a slow or stalled sender cannot hold a slot: no pause
+/// longer than `idle`, and after `grace`, at least `min_rate` bytes a second on average since then.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// The longest pause between two parts of the body.
+    pub idle: std::time::Duration,
+    /// How long before the rate is held to `min_rate`.
+    pub grace: std::time::Duration,
+    /// The slowest average rate accepted after `grace`, in bytes a second.
+    pub min_rate: u64,
+}
+
+impl Default for Pace {
+    /// 15 s of silence at most; 16 KiB/s on average after the first 10 s (a 25 MB video on a poor
+    /// mobile link takes about half a minute; at this rate, 27 minutes).
+    fn default() -> Pace {
+        Pace {
+            idle: std::time::Duration::from_secs(15),
+            grace: std::time::Duration::from_secs(10),
+            min_rate: 16 << 10,
+        }
+    }
 }
 
 /// How many uploads a server receives at once by default.
 pub const UPLOADS_AT_ONCE: usize = 4;
+/// How many of them one caller may send at once by default.
+pub const UPLOADS_PER_CALLER: usize = 2;
+/// The bytes one user may upload in all, by default (2 GiB: a mission's worth of a phone's photos).
+pub const DEFAULT_QUOTA_BYTES: u64 = 2 << 30;
 
 /// What is known of a stored file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,16 +130,37 @@ impl MediaStore {
             blobs,
             max_bytes,
             strip_location,
-            uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOADS_AT_ONCE)),
-            uploads_at_once: UPLOADS_AT_ONCE,
+            uploads: std::sync::Arc::new(uploads_budget(UPLOADS_AT_ONCE, UPLOADS_PER_CALLER)),
+            pace: Pace::default(),
+            quota_bytes: DEFAULT_QUOTA_BYTES,
+            usage_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
-    /// This store receiving at most `n` uploads at once.
-    pub fn with_uploads_at_once(mut self, n: usize) -> MediaStore {
-        self.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(n.max(1)));
-        self.uploads_at_once = n.max(1);
+    /// This store receiving at most `n` uploads at once, and `per_caller` from one caller.
+    pub fn with_uploads_at_once(mut self, n: usize, per_caller: usize) -> MediaStore {
+        self.uploads = std::sync::Arc::new(uploads_budget(n, per_caller));
         self
+    }
+
+    /// Adds `bytes` (negative: gives them back) to user `id`'s upload total; with `check`, refuses
+    /// (413) a total over the quota.
+    async fn count(&self, id: i64, bytes: i64, check: bool) -> Result<(), AppError> {
+        let _counting = self.usage_lock.lock().await;
+        let used = self.usage(id).await?;
+        let total = used.saturating_add_signed(bytes);
+        if check && total > self.quota_bytes {
+            return Err(quota_error(used, self.quota_bytes));
+        }
+        self.blobs.put(&usage_name(id), total.to_string().into_bytes()).await.map_err(storage_error)
+    }
+
+    /// The bytes user `id` has uploaded, as recorded.
+    async fn usage(&self, id: i64) -> Result<u64, AppError> {
+        let Some(bytes) = self.blobs.get(&usage_name(id)).await.map_err(storage_error)? else {
+            return Ok(0);
+        };
+        Ok(std::str::from_utf8(&bytes).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0))
     }
 
     /// The record of an uploaded file, or 404 saying none was.
@@ -121,6 +187,61 @@ impl MediaStore {
     }
 }
 
+fn uploads_budget(n: usize, per_caller: usize) -> crate::capacity::Budget {
+    crate::capacity::Budget::new("uploads", n, per_caller)
+}
+
+/// Where a user's upload total is kept, beside the files (shared by every server that shares them).
+fn usage_name(id: i64) -> String {
+    format!("usage/{id}")
+}
+
+/// Reads an upload's body within `max` bytes and at the [`Pace`]: too large is 413, too slow or
+/// stalled is 408, and the slot is freed either way.
+async fn read_paced(body: axum::body::Body, max: usize, pace: Pace) -> Result<Vec<u8>, AppError> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut out = Vec::new();
+    let started = std::time::Instant::now();
+    loop {
+        let frame = match tokio::time::timeout(pace.idle, body.frame()).await {
+            Err(_) => {
+                return Err(AppError::Timeout(format!(
+                    "the upload paused for more than {} s after {} bytes; send the file again on a steadier connection",
+                    pace.idle.as_secs(),
+                    out.len()
+                )));
+            }
+            Ok(None) => return Ok(out),
+            Ok(Some(Err(_))) => {
+                return Err(AppError::TooLarge(format!(
+                    "the file is over this mission's limit of {max} bytes (or the upload was cut off)"
+                )));
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > max {
+                return Err(AppError::TooLarge(format!(
+                    "the file is over this mission's limit of {max} bytes"
+                )));
+            }
+            out.extend_from_slice(&data);
+        }
+        let elapsed = started.elapsed();
+        if let Some(after) = elapsed.checked_sub(pace.grace)
+            && (out.len() as u128) < u128::from(pace.min_rate) * after.as_millis() / 1000
+        {
+            return Err(AppError::Timeout(format!(
+                "the upload is too slow: {} bytes in {} s, and this server needs at least {} bytes a second; send the file again on a better connection",
+                out.len(),
+                elapsed.as_secs(),
+                pace.min_rate
+            )));
+        }
+    }
+}
+
 fn media<S: Store>(st: &AppState<S>) -> Result<&MediaStore, AppError> {
     st.media.as_ref().ok_or_else(|| {
         AppError::Missing(
@@ -139,19 +260,26 @@ pub(crate) async fn upload<S: Store>(
 ) -> Result<Response, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
-    // A slot first, then the body: a flood of slow or large uploads cannot hold the server's memory.
-    let _slot = store.uploads.clone().try_acquire_owned().map_err(|_| {
-        AppError::Unavailable(format!(
-            "this server is receiving {} files already; send this one again in a moment",
-            store.uploads_at_once
-        ))
+    let uploader = caller.id();
+    // A slot first (one of a few, and of fewer per caller), then the body at a steady pace: a flood of
+    // slow or large uploads cannot hold the server's memory nor keep others from sending.
+    let _slot = store.uploads.try_take(uploader).map_err(|e| match e {
+        AppError::Unavailable(m) => {
+            AppError::Unavailable(format!("{m}: send this file again in a moment"))
+        }
+        other => other,
     })?;
-    let body: Bytes = axum::body::to_bytes(body, store.max_bytes).await.map_err(|_| {
-        AppError::TooLarge(format!(
-            "the file is over this mission's limit of {} bytes (or the upload was cut off)",
-            store.max_bytes
-        ))
-    })?;
+    // A file that would take its uploader past the quota is refused before it is read.
+    let used = store.usage(uploader).await?;
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    if used.saturating_add(announced) > store.quota_bytes {
+        return Err(quota_error(used, store.quota_bytes));
+    }
+    let body: Bytes = Bytes::from(read_paced(body, store.max_bytes, store.pace).await?);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -199,13 +327,29 @@ pub(crate) async fn upload<S: Store>(
         uploaded_at: jiff::Timestamp::now().as_second(),
         released_by: None,
     };
-    store.blobs.put(&name, body.to_vec()).await.map_err(storage_error)?;
-    store.save(&name, &record).await?;
+    // The file's bytes are counted before it is stored (read, checked and rewritten under one lock, so
+    // that concurrent uploads all count), and given back if storing fails.
+    store.count(uploader, record.bytes as i64, true).await?;
+    let stored = async {
+        store.blobs.put(&name, body.to_vec()).await.map_err(storage_error)?;
+        store.save(&name, &record).await
+    }
+    .await;
+    if let Err(e) = stored {
+        let _ = store.count(uploader, -(record.bytes as i64), false).await;
+        return Err(e);
+    }
     Ok((
         axum::http::StatusCode::CREATED,
         axum::Json(json!({"sha256": name, "bytes": record.bytes, "stored": "new"})),
     )
         .into_response())
+}
+
+fn quota_error(used: u64, quota: u64) -> AppError {
+    AppError::TooLarge(format!(
+        "you have uploaded {used} bytes, and this mission allows each user {quota}; a mediator can raise media_quota_bytes"
+    ))
 }
 
 /// `GET /v1/media/{sha256}`.

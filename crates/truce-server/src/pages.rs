@@ -151,12 +151,10 @@ pub(crate) async fn stances<S: Store>(
     c: Caller,
     Path(slug): Path<String>,
 ) -> Response {
-    let v = match st.store.scenario(&slug, None).await {
-        Ok(v) => v,
-        Err(e) => return error_page(e.into(), Some(&c)),
+    let (v, s) = match st.scenario(&slug, None).await {
+        Ok(found) => found,
+        Err(e) => return error_page(e, Some(&c)),
     };
-    let (scenario, _) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
-    let Some(s) = scenario else { return error_page(AppError::NotFound, Some(&c)) };
     let parties: Vec<_> = s.party_ixs().collect();
     let stances = truce_table::Stances::new(&s, &parties, None);
     let editor = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
@@ -233,7 +231,8 @@ pub(crate) async fn analysis<S: Store>(
         Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
-    let s = match crate::table::load(&st, &slug, confidential).await {
+    let (s, submissions) = match crate::table::load_with_submissions(&st, &slug, confidential).await
+    {
         Ok(s) => s,
         Err(e) => return error_page(e, Some(&c)),
     };
@@ -245,10 +244,11 @@ pub(crate) async fn analysis<S: Store>(
     let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     let body = st
-        .heavy(move || {
+        .heavy(&c, move || {
             // The page shows the API's document (`truce.analysis/1`), and the frontier's.
             let a = truce_table::analyze(&s, &options)?;
-            let report = truce_report::report::analysis_report(&s, &a);
+            let mut report = truce_report::report::analysis_report(&s, &a);
+            report.submissions = submissions;
             let frontier =
                 frontier_section(&s, &a, &slug, ask.plot.as_deref(), ask.reading.as_deref(), &ask);
             let catalogue = constraint_catalogue(&s, &a);
@@ -400,9 +400,23 @@ fn analysis_body(
     html! {
         @if view.confidential {
             p role="status" {
-                strong { "With the parties' confidential submissions." }
+                @match &report.submissions {
+                    Some(used) if !used.applied.is_empty() => {
+                        strong { "With the confidential submissions of " (used.applied.join(", ")) "." }
+                    }
+                    _ => { strong { "No confidential submission applies: this is the analysis from public positions." } }
+                }
                 " Only mediators see this analysis. "
                 a href={ "/ui/scenarios/" (slug) "/analysis" } { "The analysis from public positions" } "."
+            }
+            @if let Some(used) = &report.submissions && !used.not_applied.is_empty() {
+                div #stale-submissions.warning role="alert" {
+                    p { strong { "Not counted: " (used.not_applied.len()) " submission(s) no longer apply to this version of the scenario." }
+                        " For these parties the analysis uses the scenario's own numbers until they submit again." }
+                    ul { @for stale in &used.not_applied {
+                        li { strong { (stale.party) } " (submission " (stale.submission) "): " (stale.reasons.join("; ")) }
+                    } }
+                }
             }
         } @else if view.mediator {
             p {
@@ -711,7 +725,7 @@ pub(crate) async fn timeline<S: Store>(
         Ok(s) => s,
         Err(e) => return error_page(e, Some(&c)),
     };
-    let report = match st.heavy(move || crate::table::timeline_report(&scenario, &q)).await {
+    let report = match st.heavy(&c, move || crate::table::timeline_report(&scenario, &q)).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) | Err(e) => return error_page(e, Some(&c)),
     };
@@ -1077,21 +1091,47 @@ async function submitEntry(text){
  const csrf=document.querySelector('meta[name=csrf-token]').content;
  const r=await fetch('/v1/entries',{method:'POST',body:text,credentials:'same-origin',headers:{'x-csrf-token':csrf}});
  const j=await r.json().catch(()=>({}));
- if(!r.ok)throw new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));
+ if(!r.ok){const e=new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));e.status=r.status;throw e;}
  return j.index;
 }
 "#;
 
-/// Signs and submits the observation form.
-const OBSERVE_JS: &str = "document.getElementById('observe').addEventListener('submit',async ev=>{ev.preventDefault();const out=document.getElementById('result');\
-try{const v=id=>document.getElementById(id).value;const k=await loadKey(v('keyfile'));\
-const iso=s=>new Date(s+'Z').toISOString().replace('.000Z','Z');\
-const body={kind:'observation',start:iso(v('start')),end:iso(v('end')),lat_e6:Math.round(parseFloat(v('lat'))*1e6),lon_e6:Math.round(parseFloat(v('lon'))*1e6),controlled_by:v('controlled_by'),sensor:v('sensor'),class:v('class'),count:parseInt(v('count'),10),approximate:document.getElementById('approximate').checked};\
-if(v('bearing')!=='')body.bearing_deg=parseInt(v('bearing'),10);if(v('distance')!=='')body.distance_m=parseInt(v('distance'),10);\
-if(v('weapon')!==''){body.weapon={class:v('weapon')};if(v('calibre')!=='')body.weapon.calibre_mm=parseInt(v('calibre'),10);}\
-if(v('note')!=='')body.note=v('note');\
-const index=await submitEntry(await signEntry(k,body));out.textContent='Signed by '+k.name+' and appended to the log at entry '+index+'.';out.dataset.index=index;}\
-catch(e){out.textContent='Not submitted: '+e.message;}});";
+/// Signs and submits the observation form, once: the form is disabled until the answer comes; the
+/// key field is cleared as soon as the entry is signed; the signed entry is kept until the log answers,
+/// so that sending it again after a lost answer is a replay, shown as already recorded, never a second
+/// observation; the answer links to the entry's page.
+const OBSERVE_JS: &str = r#"(function(){
+const form=document.getElementById('observe'),out=document.getElementById('result'),button=form.querySelector('button[type=submit]');
+let pending=null,busy=false;
+function idle(label){busy=false;form.querySelectorAll('fieldset').forEach(f=>f.disabled=false);button.disabled=false;button.textContent=label;}
+form.addEventListener('input',()=>{if(!busy&&pending!==null){pending=null;button.textContent='Sign and submit';}});
+form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;busy=true;
+ button.disabled=true;out.removeAttribute('data-index');delete out.dataset.state;
+ try{
+  if(pending===null){const v=id=>document.getElementById(id).value;const k=await loadKey(v('keyfile'));
+   const iso=s=>new Date(s+'Z').toISOString().replace('.000Z','Z');
+   const body={kind:'observation',start:iso(v('start')),end:iso(v('end')),lat_e6:Math.round(parseFloat(v('lat'))*1e6),lon_e6:Math.round(parseFloat(v('lon'))*1e6),controlled_by:v('controlled_by'),sensor:v('sensor'),class:v('class'),count:parseInt(v('count'),10),approximate:document.getElementById('approximate').checked};
+   if(v('bearing')!=='')body.bearing_deg=parseInt(v('bearing'),10);if(v('distance')!=='')body.distance_m=parseInt(v('distance'),10);
+   if(v('weapon')!==''){body.weapon={class:v('weapon')};if(v('calibre')!=='')body.weapon.calibre_mm=parseInt(v('calibre'),10);}
+   if(v('note')!=='')body.note=v('note');
+   pending={text:await signEntry(k,body),name:k.name};
+   document.getElementById('keyfile').value='';}
+  form.querySelectorAll('fieldset').forEach(f=>f.disabled=true);
+  out.textContent='Sending…';
+  let index;
+  try{index=await submitEntry(pending.text);}
+  catch(e){
+   if(e.status===409&&/replay/i.test(e.message)){pending=null;form.reset();out.dataset.state='replayed';
+    out.textContent='Already recorded: this observation reached the log before (its first answer was lost on the way). Nothing was added.';idle('Sign and submit');return;}
+   if(e.status===undefined){out.dataset.state='unsent';
+    out.textContent='Not sent: the network failed ('+e.message+'). The signed observation is kept on this page: press "Send again" to send the same one; if it had arrived, the log says so and adds nothing.';idle('Send again');return;}
+   throw e;}
+  const name=pending.name;pending=null;form.reset();
+  out.textContent='';out.append('Signed by '+name+' and appended to the log at entry '+index+': ');
+  const a=document.createElement('a');a.href='/ui/entries/'+index;a.textContent='see entry '+index+' and its proof';out.append(a,'.');
+  out.dataset.index=index;out.dataset.state='recorded';idle('Sign and submit');
+ }catch(e){pending=null;out.dataset.state='refused';out.textContent='Not recorded: '+e.message+(document.getElementById('keyfile').value===''?' Correct it, paste your key file again, and sign again.':'');idle('Sign and submit');}
+});})();"#;
 
 /// Signs and submits a verification when a queue button is pressed.
 const QUEUE_JS: &str = "document.getElementById('queue').addEventListener('click',async ev=>{const b=ev.target.closest('button');if(!b)return;const out=document.getElementById('result');\
@@ -1658,11 +1698,29 @@ pub(crate) struct SimulateQuery {
     rounds: Option<u32>,
     seed: Option<u64>,
     axes: Option<String>,
+    /// A rehearsal already asked for: shown as it stands.
+    job: Option<String>,
+}
+
+/// The rehearsal form, filled in with `ask`.
+fn simulate_form(ask: &truce_report::simulation::SimulationAsk, confidential: bool) -> Markup {
+    html! {
+        form method="get" {
+            @if confidential { input type="hidden" name="confidential" value="true"; }
+            label for="protocols" { "Protocols" } " " input #protocols name="protocols" value=(ask.protocols.join(",")); " "
+            label for="agents" { "Agents (one, or one per party)" } " " input #agents name="agents" value=(ask.agents.join(",")); " "
+            label for="rounds" { "Rounds" } " " input #rounds name="rounds" type="number" min="1" max=(truce_report::simulation::MAX_ROUNDS) value=(ask.rounds); " "
+            label for="seed" { "Seed" } " " input #seed name="seed" type="number" min="0" value=(ask.seed); " "
+            button type="submit" { "Rehearse" }
+        }
+    }
 }
 
 /// `/ui/scenarios/{slug}/simulate`: a rehearsal of the negotiation, the same document `truce simulate`
 /// prints and `/v1/simulations` returns: per protocol, the agreement with its citations and the offer
-/// trace over the Pareto set (with a table of the offers as its text equivalent).
+/// trace over the Pareto set (with a table of the offers as its text equivalent). The rehearsal runs as
+/// a background job, as the API's do ([`crate::jobs`]): asking queues it (the same request again is the
+/// same job) and leads to `?job=ID`, which refreshes itself until the job is done.
 pub(crate) async fn simulate<S: Store>(
     State(st): St<S>,
     c: Caller,
@@ -1673,43 +1731,95 @@ pub(crate) async fn simulate<S: Store>(
         Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
-    let scenario = match crate::table::load(&st, &slug, confidential).await {
-        Ok(s) => s,
+    let Some(id) = q.job.clone() else {
+        let list = |s: &Option<String>| {
+            s.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.split(',').map(|x| x.trim().to_string()).collect::<Vec<_>>())
+        };
+        let defaults = truce_report::simulation::SimulationAsk::default();
+        let ask = truce_report::simulation::SimulationAsk {
+            protocols: list(&q.protocols).unwrap_or(defaults.protocols),
+            agents: list(&q.agents).unwrap_or(defaults.agents),
+            rounds: q.rounds.unwrap_or(defaults.rounds),
+            seed: q.seed.unwrap_or(defaults.seed),
+            axes: list(&q.axes),
+            ..defaults
+        };
+        return match crate::table::queue_simulation(&st, &c, &slug, confidential, ask).await {
+            Ok(id) => {
+                let to = format!(
+                    "/ui/scenarios/{slug}/simulate?job={id}{}",
+                    if confidential { "&confidential=true" } else { "" }
+                );
+                axum::response::Redirect::to(&to).into_response()
+            }
+            Err(e) => error_page(e, Some(&c)),
+        };
+    };
+    let found = st.rehearsals.get(&id, c.id(), c.role() == truce_store::Role::Mediator);
+    let (_, state) = match found {
+        Ok(Some(x)) => x,
+        Ok(None) => {
+            return error_page(
+                AppError::Missing(format!(
+                    "no rehearsal {id} is kept for you (finished rehearsals are kept for an hour); ask for it again from the form on /ui/scenarios/{slug}/simulate"
+                )),
+                Some(&c),
+            );
+        }
         Err(e) => return error_page(e, Some(&c)),
     };
-    let list = |s: &Option<String>| {
-        s.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.split(',').map(|x| x.trim().to_string()).collect::<Vec<_>>())
-    };
-    let defaults = truce_report::simulation::SimulationAsk::default();
-    let ask = truce_report::simulation::SimulationAsk {
-        protocols: list(&q.protocols).unwrap_or(defaults.protocols),
-        agents: list(&q.agents).unwrap_or(defaults.agents),
-        rounds: q.rounds.unwrap_or(defaults.rounds),
-        seed: q.seed.unwrap_or(defaults.seed),
-        axes: list(&q.axes),
-        ..defaults
-    };
-    let (agents_value, protocols_value) = (ask.agents.join(","), ask.protocols.join(","));
-    let (rounds, seed) = (ask.rounds, ask.seed);
-    let file = format!("{slug}.toml");
-    let result =
-        match st.heavy(move || truce_report::simulation::simulate(&scenario, &file, &ask)).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => return error_page(AppError::Invalid(vec![e]), Some(&c)),
-            Err(e) => return error_page(e, Some(&c)),
-        };
-    let report = &result.report;
-    let body = html! {
-        p { "Agents bargain for the parties over the " (report.packages) " packages the " (report.reading.replace('_', " ")) " leave open (Pareto set: " (report.pareto_size) "). Agents: " (truce_sim::AgentSpec::NAMES) "." }
-        form method="get" {
-            label for="protocols" { "Protocols" } " " input #protocols name="protocols" value=(protocols_value); " "
-            label for="agents" { "Agents (one, or one per party)" } " " input #agents name="agents" value=(agents_value); " "
-            label for="rounds" { "Rounds" } " " input #rounds name="rounds" type="number" min="1" max="10000" value=(rounds); " "
-            label for="seed" { "Seed" } " " input #seed name="seed" type="number" min="0" value=(seed); " "
-            button type="submit" { "Rehearse" }
+    let done = match state {
+        crate::jobs::JobState::Done(done) => done,
+        crate::jobs::JobState::Failed(why) => {
+            return error_page(AppError::Invalid(vec![why]), Some(&c));
         }
+        waiting => {
+            let body = html! {
+                p #job-state role="status" data-state=(waiting.name()) {
+                    @if waiting.name() == "queued" { "The rehearsal is queued behind others; this page refreshes itself until it is done." }
+                    @else { "The rehearsal is running; this page refreshes itself until it is done." }
+                }
+                p { a href={ "/ui/scenarios/" (slug) "/simulate?job=" (id) } { "Refresh now" } }
+            };
+            let scenarios = scenarios(&st, &c).await;
+            return crate::views::page_with(
+                "Rehearse the negotiation",
+                &Chrome { caller: &c, scenarios: &scenarios },
+                html! { meta http-equiv="refresh" content="2"; },
+                body,
+            )
+            .into_response();
+        }
+    };
+    // The page is rendered off the async workers: a large rehearsal makes a large page.
+    let report = &done.simulation.report;
+    let form_ask = truce_report::simulation::SimulationAsk {
+        protocols: report.runs.iter().map(|r| r.protocol.clone()).collect(),
+        agents: report.runs.first().map(|r| r.agents.clone()).unwrap_or_default(),
+        rounds: report.deadline,
+        seed: report.seed,
+        ..Default::default()
+    };
+    let body = st.heavy(&c, move || simulation_body(&done, &form_ask, confidential)).await;
+    match body {
+        Ok(body) => page(&st, &c, "Rehearse the negotiation", body).await,
+        Err(e) => error_page(e, Some(&c)),
+    }
+}
+
+/// The rehearsal page's body for a finished job.
+fn simulation_body(
+    done: &crate::jobs::Finished,
+    ask: &truce_report::simulation::SimulationAsk,
+    confidential: bool,
+) -> Markup {
+    let result = &done.simulation;
+    let report = &result.report;
+    html! {
+        p { "Agents bargain for the parties over the " (report.packages) " packages the " (report.reading.replace('_', " ")) " leave open (Pareto set: " (report.pareto_size) "). Agents: " (truce_sim::AgentSpec::NAMES) "." }
+        (simulate_form(ask, confidential))
         @for (run, plot) in report.runs.iter().zip(&result.svgs) {
             section.run data-protocol=(run.protocol) {
                 h2 { (run.protocol) }
@@ -1735,6 +1845,5 @@ pub(crate) async fn simulate<S: Store>(
                 }
             }
         }
-    };
-    page(&st, &c, "Rehearse the negotiation", body).await
+    }
 }

@@ -15,10 +15,11 @@ pub(crate) async fn compliance_now<S: Store>(
 ) -> Result<(truce_watch::compliance::Report, String), AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let as_of: Option<truce_scenario::Date> = as_of.and_then(|d| d.parse().ok());
-    st.heavy_shared(format!("compliance page {as_of:?}"), move || -> Result<_, String> {
+    // Shared by the day actually computed, whatever date was asked.
+    let day = crate::report_day(w.read()?.registry(), as_of);
+    st.heavy_shared(format!("compliance report {day}"), move || -> Result<_, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
-        let as_of = crate::report_day(state.registry(), as_of);
-        Ok(Arc::new((state.evaluate(as_of), state.agreement().title.clone())))
+        Ok(Arc::new((state.evaluate(day), state.agreement().title.clone())))
     })
     .await?
     .map(|r| r.as_ref().clone())
@@ -44,10 +45,11 @@ pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     let date: Option<truce_scenario::Date> = date.and_then(|d| d.parse().ok());
-    let key = format!("daily {kind} {date:?} {}", view.id);
+    // Shared by the day actually computed, whatever date was asked.
+    let date = crate::report_day(w.read()?.registry(), date);
+    let key = format!("daily {kind} {date} {}", view.id);
     st.heavy_shared(key, move || -> Result<T, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
-        let date = crate::report_day(state.registry(), date);
         let a = state.agreement();
         let daily = truce_watch::report::daily(a, &state, date, view);
         drop(state);
@@ -134,7 +136,7 @@ impl Proved {
 pub(crate) async fn proved<S: Store>(st: &AppState<S>, index: u64) -> Result<Proved, AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let note = crate::witness::served(&w, &st.witnesses);
-    tokio::task::spawn_blocking(move || {
+    st.record(move || {
         let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         if index >= checkpoint.size {
@@ -148,6 +150,5 @@ pub(crate) async fn proved<S: Store>(st: &AppState<S>, index: u64) -> Result<Pro
             .map_err(|e| AppError::Internal(format!("the proof of entry {index}: {e}")))?;
         Ok(Proved { file, entry, size: checkpoint.size })
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .await?
 }

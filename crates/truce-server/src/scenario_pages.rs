@@ -14,6 +14,7 @@ use truce_store::{Role, Store};
 
 use crate::pages::{PageQuery, page};
 use crate::table::{Unsaved, check_scenario};
+use crate::views;
 use crate::views::error_page;
 use crate::{AppError, Caller, St};
 
@@ -32,9 +33,13 @@ pub(crate) async fn list<S: Store>(State(st): St<S>, c: Caller) -> Response {
     };
     let mut rows = Vec::new();
     for slug in slugs {
-        if let Ok(v) = st.store.scenario(&slug, None).await {
-            let (s, _) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
-            rows.push((slug, v.version, s));
+        match st.scenario(&slug, None).await {
+            Ok((v, s)) => rows.push((slug, v.version, Some(s))),
+            Err(_) => {
+                if let Ok(v) = st.store.scenario(&slug, None).await {
+                    rows.push((slug, v.version, None));
+                }
+            }
         }
     }
     let csrf = c.csrf.clone().unwrap_or_default();
@@ -180,11 +185,8 @@ pub(crate) struct LineQuery {
 async fn latest<S: Store>(
     st: &crate::AppState<S>,
     slug: &str,
-) -> Result<(truce_store::ScenarioVersion, Scenario), AppError> {
-    let v = st.store.scenario(slug, None).await?;
-    let (s, d) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
-    let s = s.ok_or_else(|| AppError::Invalid(d.iter().map(|d| d.to_string()).collect()))?;
-    Ok((v, s))
+) -> Result<(truce_store::ScenarioVersion, std::sync::Arc<Scenario>), AppError> {
+    st.scenario(slug, None).await
 }
 
 /// The form that adds a position, or corrects the one whose table starts at `?line=N`.
@@ -491,16 +493,16 @@ pub(crate) async fn versions<S: Store>(
     } else {
         None
     };
-    let old = before.clone().unwrap_or_default();
-    let diff = similar::TextDiff::from_lines(old.as_str(), this.text.as_str());
-    let (mut added, mut removed) = (0usize, 0usize);
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            similar::ChangeTag::Insert => added += 1,
-            similar::ChangeTag::Delete => removed += 1,
-            similar::ChangeTag::Equal => {}
+    let compared = match before {
+        Some(old) => {
+            let new = this.text;
+            match st.heavy(&c, move || version_diff(&old, &new)).await {
+                Ok(d) => Some(d),
+                Err(e) => return error_page(e, Some(&c)),
+            }
         }
-    }
+        None => None,
+    };
     let body = html! {
         p {
             code { (slug) } " has " (latest.version) " version(s). "
@@ -514,26 +516,95 @@ pub(crate) async fn versions<S: Store>(
             } }
         }
         h2 { "Version " (shown) @if shown > 1 { ": what changed since version " (shown - 1) } @else { ": the first" } }
-        p { (added) " line(s) added, " (removed) " removed." }
-        @if before.is_some() {
-            div.wide { pre #diff {
-                @for group in diff.grouped_ops(2) {
-                    @for op in &group {
-                        @for change in diff.iter_changes(op) {
-                            @match change.tag() {
-                                similar::ChangeTag::Insert => { ins { "+ " (change.value()) } }
-                                similar::ChangeTag::Delete => { del { "- " (change.value()) } }
-                                similar::ChangeTag::Equal => { span { "  " (change.value()) } }
-                            }
-                        }
-                    }
-                    span.muted { "⋯\n" }
+        @match &compared {
+            Some(Compared::Diff { added, removed, html }) => {
+                p { (added) " line(s) added, " (removed) " removed." }
+                div.wide { pre #diff { (html) } }
+            }
+            Some(Compared::TooLarge(why)) => {
+                p #diff-too-large role="status" {
+                    (why) " Download the two versions and compare them with your own tools: "
+                    a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { "version " (shown - 1) } " and "
+                    a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "version " (shown) } "."
                 }
-            } }
+            }
+            None => {}
         }
         p.muted { "The text of this version: " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
     };
     page(&st, &c, &format!("Versions of {slug}"), body).await
+}
+
+/// The longest version (in lines, either side) the versions page compares.
+pub const DIFF_MAX_LINES: usize = 20_000;
+/// How long the versions page's comparison may take.
+pub const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
+/// The most changed lines the versions page shows.
+pub const DIFF_MAX_SHOWN: usize = 5_000;
+
+/// Two versions compared for the page: the line diff, or why it was not made.
+enum Compared {
+    Diff { added: usize, removed: usize, html: Markup },
+    TooLarge(String),
+}
+
+/// Compares two versions line by line, within [`DIFF_MAX_LINES`] and [`DIFF_DEADLINE`] (past either, it
+/// says so instead), showing at most [`DIFF_MAX_SHOWN`] changed lines.
+fn version_diff(old: &str, new: &str) -> Compared {
+    let (a, b) = (old.lines().count(), new.lines().count());
+    if a.max(b) > DIFF_MAX_LINES {
+        return Compared::TooLarge(format!(
+            "These versions have {a} and {b} lines; this page compares versions of at most {} lines.",
+            views::grouped(DIFF_MAX_LINES)
+        ));
+    }
+    let started = std::time::Instant::now();
+    let diff = similar::TextDiff::configure()
+        .timeout(DIFF_DEADLINE)
+        .algorithm(similar::Algorithm::Myers)
+        .diff_lines(old, new);
+    if started.elapsed() >= DIFF_DEADLINE {
+        return Compared::TooLarge(format!(
+            "Comparing these versions took longer than {} s, so this page stopped.",
+            DIFF_DEADLINE.as_secs()
+        ));
+    }
+    let (mut added, mut removed) = (0usize, 0usize);
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Insert => added += 1,
+            similar::ChangeTag::Delete => removed += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    // The lines shown: each group of changes with two lines of context, `None` between groups.
+    let mut lines: Vec<Option<(similar::ChangeTag, &str)>> = Vec::new();
+    'groups: for group in diff.grouped_ops(2) {
+        for op in &group {
+            for change in diff.iter_changes(op) {
+                if lines.len() >= DIFF_MAX_SHOWN {
+                    break 'groups;
+                }
+                lines.push(Some((change.tag(), change.value())));
+            }
+        }
+        lines.push(None);
+    }
+    let cut = lines.len() >= DIFF_MAX_SHOWN;
+    let html = html! {
+        @for line in &lines {
+            @match line {
+                Some((similar::ChangeTag::Insert, v)) => { ins { "+ " (v) } }
+                Some((similar::ChangeTag::Delete, v)) => { del { "- " (v) } }
+                Some((similar::ChangeTag::Equal, v)) => { span { "  " (v) } }
+                None => { span.muted { "⋯\n" } }
+            }
+        }
+        @if cut {
+            span.muted { "(" (views::grouped(DIFF_MAX_SHOWN)) " lines shown; download the two versions for the rest.)\n" }
+        }
+    };
+    Compared::Diff { added, removed, html }
 }
 
 /// A party's confidential preferences: a weight per issue, a utility per option, a reservation value,
@@ -576,9 +647,9 @@ pub(crate) async fn preferences_form<S: Store>(
     let slot = stances.slot(pix).unwrap_or(0);
     let utilities = truce_table::StanceUtilities::for_party(&s, pix);
     // What the public analysis proposes, to preview its worth to this party.
-    let scenario = s.clone();
+    let scenario = Scenario::clone(&s);
     let nash: Vec<String> = st
-        .heavy(move || {
+        .heavy(&c, move || {
             truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())
                 .ok()
                 .and_then(|a| {
@@ -603,7 +674,26 @@ pub(crate) async fn preferences_form<S: Store>(
     })
     .to_string()
     .replace('<', "\\u003c");
+    // Whether the party's latest submission still applies to this version: if not, a mediator's
+    // analysis leaves it out, and the delegate must know.
+    let latest_submission = match st.store.submissions(&slug, Some(&party)).await {
+        Ok(subs) => subs.into_iter().max_by_key(|s| s.id),
+        Err(e) => return error_page(e.into(), Some(&c)),
+    };
+    let stale = latest_submission
+        .as_ref()
+        .and_then(|sub| crate::table::submission_status(&s, sub).err().map(|r| (sub.id, r)));
     let body = html! {
+        @if let Some((id, reasons)) = &stale {
+            div #stale-submission.warning role="alert" {
+                p { strong { "Your latest submission (number " (id) ") no longer applies to this version of the scenario" }
+                    ", so a mediator's analysis does not count it and uses the scenario's own numbers for " (party) " instead. Why: " }
+                ul { @for r in reasons { li { (r) } } }
+                p { "Fill in the form below and submit again." }
+            }
+        } @else if latest_submission.is_some() {
+            p.muted #submission-applies { "Your latest submission applies to this version and counts in a mediator's analysis." }
+        }
         p {
             "Confidential preferences of " strong { (party) } " for " code { (slug) } ". "
             "Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. "

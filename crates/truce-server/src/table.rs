@@ -90,31 +90,28 @@ pub(crate) async fn load<S: Store>(
     slug: &str,
     confidential: bool,
 ) -> Result<Scenario, AppError> {
-    let v = st.store.scenario(slug, None).await?;
-    let (scenario, diags) = truce_scenario::parse(&format!("{slug}.toml"), &v.text);
-    let mut scenario =
-        scenario.ok_or_else(|| AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    Ok(load_with_submissions(st, slug, confidential).await?.0)
+}
+
+/// [`load`], with which submissions were used and which no longer apply (for a confidential analysis;
+/// `None` otherwise).
+pub(crate) async fn load_with_submissions<S: Store>(
+    st: &AppState<S>,
+    slug: &str,
+    confidential: bool,
+) -> Result<(Scenario, Option<truce_report::report::SubmissionsReport>), AppError> {
+    let mut scenario = Scenario::clone(&st.scenario(slug, None).await?.1);
+    let mut used = None;
     if confidential {
-        // Each party's latest submission, parsed alone as that party's preferences, replaces the
-        // scenario's own for that party. Parsed values are merged; no text is ever joined, so no
-        // submission can touch another party's numbers. A submission the current version no longer
-        // accepts (an option removed since) is left out rather than failing the analysis.
-        let latest: std::collections::BTreeMap<String, String> = st
-            .store
-            .submissions(slug, None)
-            .await?
-            .into_iter()
-            .map(|s| (s.party, s.text))
-            .collect();
-        for (party, text) in &latest {
-            let (prefs, _) =
-                truce_scenario::parse_submission("submission.toml", text, &scenario, party);
-            if let Some(prefs) = prefs {
-                scenario.preferences.retain(|p| p.party != prefs.party);
-                scenario.preferences.push(prefs);
-            }
-        }
-        scenario.preferences.sort_by_key(|p| p.party);
+        let submissions = st.store.submissions(slug, None).await?;
+        let (merged, report) = tokio::task::spawn_blocking(move || {
+            let report = merge_submissions(&mut scenario, &submissions);
+            (scenario, report)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        scenario = merged;
+        used = Some(report);
     }
     truce_table::check_groups(&scenario).map_err(|e| {
         let issues: Vec<&str> = e.issues.iter().map(|i| scenario.issue(*i).id.as_str()).collect();
@@ -125,7 +122,61 @@ pub(crate) async fn load<S: Store>(
             truce_table::MAX_GROUP_COMBINATIONS
         )])
     })?;
-    Ok(scenario)
+    Ok((scenario, used))
+}
+
+/// Merges each party's latest submission into `scenario`: parsed alone as that party's preferences,
+/// it replaces the scenario's own for that party. Parsed values are merged; no text is ever joined,
+/// so no submission can touch another party's numbers. A submission the current version no longer
+/// accepts (an option renamed or removed since) is not applied, and the report says so and why.
+pub(crate) fn merge_submissions(
+    scenario: &mut Scenario,
+    submissions: &[truce_store::Submission],
+) -> truce_report::report::SubmissionsReport {
+    let mut latest: std::collections::BTreeMap<&str, &truce_store::Submission> =
+        std::collections::BTreeMap::new();
+    for s in submissions {
+        if latest.get(s.party.as_str()).is_none_or(|l| l.id < s.id) {
+            latest.insert(&s.party, s);
+        }
+    }
+    let mut report =
+        truce_report::report::SubmissionsReport { applied: vec![], not_applied: vec![] };
+    for (party, s) in latest {
+        match submission_status(scenario, s) {
+            Ok(prefs) => {
+                scenario.preferences.retain(|p| p.party != prefs.party);
+                scenario.preferences.push(prefs);
+                report.applied.push(party.to_string());
+            }
+            Err(reasons) => report.not_applied.push(truce_report::report::StaleSubmission {
+                party: party.to_string(),
+                submission: s.id,
+                reasons,
+            }),
+        }
+    }
+    scenario.preferences.sort_by_key(|p| p.party);
+    report
+}
+
+/// Submission `s` parsed against `scenario`, or why it does not apply to it.
+pub(crate) fn submission_status(
+    scenario: &Scenario,
+    s: &truce_store::Submission,
+) -> Result<truce_scenario::Preferences, Vec<String>> {
+    if scenario.party_by_id(&s.party).is_none() {
+        return Err(vec![format!("party {} is no longer at this table", s.party)]);
+    }
+    let (prefs, diags) =
+        truce_scenario::parse_submission("submission.toml", &s.text, scenario, &s.party);
+    prefs.ok_or_else(|| {
+        diags
+            .iter()
+            .filter(|d| d.severity == truce_scenario::Severity::Error)
+            .map(|d| d.to_string())
+            .collect()
+    })
 }
 
 /// What an analysis is asked for, from a query string's pairs: `as_of=YYYY-MM-DD` (empty for every
@@ -323,7 +374,7 @@ pub(crate) async fn timeline<S: Store>(
     let confidential = confidential(&caller, q.confidential)?;
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
-    let report = st.heavy(move || timeline_report(&scenario, &q)).await??;
+    let report = st.heavy(&caller, move || timeline_report(&scenario, &q)).await??;
     if as_svg { Ok(svg(truce_report::svg::timeline_svg(&report))) } else { json(&report) }
 }
 
@@ -392,7 +443,7 @@ pub(crate) async fn robust_stream<S: Store>(
     let state = st.clone();
     let job = Box::pin(async move {
         state
-            .heavy(move || {
+            .heavy(&caller, move || {
                 robustness_run(&scenario, &parties, options, &|n| {
                     counter.fetch_add(n, Ordering::Relaxed);
                 })
@@ -430,7 +481,8 @@ pub(crate) async fn robust<S: Store>(
     Query(q): Query<RobustQuery>,
 ) -> Result<Response, AppError> {
     let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
-    let report = st.heavy(move || robustness_run(&scenario, &parties, options, &|_| {})).await?;
+    let report =
+        st.heavy(&caller, move || robustness_run(&scenario, &parties, options, &|_| {})).await?;
     json(&report)
 }
 
@@ -473,7 +525,7 @@ pub(crate) async fn frontier<S: Store>(
     let as_svg = wants_svg(q.format.as_deref())?;
     let scenario = load(&st, &slug, confidential).await?;
     let report = st
-        .heavy(move || {
+        .heavy(&caller, move || {
             let analysis =
                 truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())?;
             frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading.as_deref())
@@ -517,7 +569,7 @@ pub(crate) async fn drafted<S: Store>(
         })?,
     };
     let text = st
-        .heavy(move || -> Result<String, AppError> {
+        .heavy(caller, move || -> Result<String, AppError> {
             let chosen = truce_report::choose_package(&scenario, &package)
                 .map_err(|e| AppError::Invalid(vec![e]))?;
             Ok(truce_accord::draft(&scenario, &chosen, &package, day_one))
@@ -560,13 +612,30 @@ pub(crate) async fn check_agreement<S: Store>(
     })))
 }
 
-#[derive(Deserialize, Default)]
-pub(crate) struct StartQuery {
-    confidential: Option<bool>,
+/// Queues a rehearsal of scenario `slug` for `caller` (see [`crate::jobs`]): checked first, so that a
+/// bad request is refused before any work; the same request again is the same job. Returns its id.
+pub(crate) async fn queue_simulation<S: Store>(
+    st: &AppState<S>,
+    caller: &Caller,
+    slug: &str,
+    confidential: bool,
+    ask: truce_report::simulation::SimulationAsk,
+) -> Result<String, AppError> {
+    truce_report::simulation::check_ask(&ask).map_err(|e| AppError::Invalid(vec![e]))?;
+    let scenario = load(st, slug, confidential).await?;
+    let version = st.store.scenario(slug, None).await?.version;
+    let described = format!("v{version} confidential={confidential} {ask:?}");
+    let file = format!("{slug}.toml");
+    st.rehearsals.submit(
+        caller.id(),
+        slug,
+        described,
+        Box::new(move || truce_report::simulation::simulate(&scenario, &file, &ask)),
+    )
 }
 
-/// `POST /v1/scenarios/{slug}/simulations`: checks the request, then runs the rehearsal in the
-/// background (as heavy work, under the server's limit and deadline) and answers 202 at once.
+/// `POST /v1/scenarios/{slug}/simulations`: checks the request, queues the rehearsal and answers 202 at
+/// once, with the job's address.
 pub(crate) async fn start_simulation<S: Store>(
     State(st): St<S>,
     caller: Caller,
@@ -574,81 +643,20 @@ pub(crate) async fn start_simulation<S: Store>(
     Query(q): Query<StartQuery>,
     Json(ask): Json<truce_report::simulation::SimulationAsk>,
 ) -> Result<Response, AppError> {
-    let owner = caller.user.as_ref().map_or(0, |u| u.id);
     let confidential = confidential(&caller, q.confidential)?;
-    truce_report::simulation::check_ask(&ask).map_err(|e| AppError::Invalid(vec![e]))?;
-    let scenario = load(&st, &slug, confidential).await?;
-    let id = {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    };
-    {
-        let mut jobs = st.jobs.lock().map_err(|_| AppError::Internal("jobs lock".into()))?;
-        let running = |owner_id: i64| {
-            jobs.values()
-                .filter(|j| j.owner == owner_id && matches!(j.state, crate::JobState::Running))
-                .count()
-        };
-        if running(owner) >= crate::JOBS_PER_CALLER {
-            return Err(AppError::Unavailable(format!(
-                "you already have {} rehearsals running; wait for one to finish",
-                crate::JOBS_PER_CALLER
-            )));
-        }
-        if jobs.len() >= crate::MAX_JOBS {
-            // Forget the oldest finished job; if every job is still running, refuse.
-            let oldest = jobs
-                .iter()
-                .filter(|(_, j)| !matches!(j.state, crate::JobState::Running))
-                .min_by_key(|(_, j)| j.started)
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => {
-                    jobs.remove(&k);
-                }
-                None => {
-                    return Err(AppError::Unavailable(
-                        "the server is running as many rehearsals as it keeps; retry shortly"
-                            .into(),
-                    ));
-                }
-            }
-        }
-        let job = crate::Job {
-            owner,
-            slug: slug.clone(),
-            started: std::time::Instant::now(),
-            state: crate::JobState::Running,
-        };
-        jobs.insert(id.clone(), job);
-    }
-    let worker = st.clone();
-    let job_id = id.clone();
-    let file = format!("{slug}.toml");
-    tokio::spawn(async move {
-        let done = worker
-            .heavy_queued(move || truce_report::simulation::simulate(&scenario, &file, &ask))
-            .await;
-        let state = match done {
-            Ok(Ok(sim)) => crate::JobState::Done(std::sync::Arc::new(sim)),
-            Ok(Err(e)) => crate::JobState::Failed(e),
-            Err(e) => crate::JobState::Failed(e.message()),
-        };
-        if let Ok(mut jobs) = worker.jobs.lock()
-            && let Some(job) = jobs.get_mut(&job_id)
-        {
-            job.state = state;
-        }
-    });
+    let id = queue_simulation(&st, &caller, &slug, confidential, ask).await?;
     let href = format!("/v1/simulations/{id}");
     Ok((
         axum::http::StatusCode::ACCEPTED,
         [(header::LOCATION, href.clone())],
-        Json(json!({"id": id, "status": "running", "href": href})),
+        Json(json!({"id": id, "status": "queued", "href": href})),
     )
         .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct StartQuery {
+    confidential: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -658,7 +666,7 @@ pub(crate) struct JobQuery {
 }
 
 /// `GET /v1/simulations/{id}`: a rehearsal the caller started (any, for a mediator); 404 otherwise, so
-/// that nobody learns of another's rehearsals.
+/// that nobody learns of another's rehearsals. The document is the bytes the job serialised once.
 pub(crate) async fn simulation<S: Store>(
     State(st): St<S>,
     caller: Caller,
@@ -666,41 +674,38 @@ pub(crate) async fn simulation<S: Store>(
     Query(q): Query<JobQuery>,
 ) -> Result<Response, AppError> {
     let as_svg = wants_svg(q.format.as_deref())?;
-    let me = caller.user.as_ref().map_or(0, |u| u.id);
-    let (slug, state) = {
-        let jobs = st.jobs.lock().map_err(|_| AppError::Internal("jobs lock".into()))?;
-        let job = jobs.get(&id).ok_or(AppError::NotFound)?;
-        if job.owner != me && caller.role() != Role::Mediator {
-            return Err(AppError::NotFound);
-        }
-        let state = match &job.state {
-            crate::JobState::Running => Err(None),
-            crate::JobState::Failed(e) => Err(Some(e.clone())),
-            crate::JobState::Done(sim) => Ok(sim.clone()),
-        };
-        (job.slug.clone(), state)
-    };
+    let (slug, state) = st
+        .rehearsals
+        .get(&id, caller.id(), caller.role() == Role::Mediator)?
+        .ok_or(AppError::NotFound)?;
     match (state, as_svg) {
-        (Ok(sim), true) => {
+        (crate::jobs::JobState::Done(done), true) => {
             let run = q.run.unwrap_or(0);
-            let plot = sim.svgs.get(run).ok_or_else(|| {
+            let plot = done.simulation.svgs.get(run).ok_or_else(|| {
                 AppError::Missing(format!(
                     "run {run}: this rehearsal has runs 0 to {}",
-                    sim.svgs.len().saturating_sub(1)
+                    done.simulation.svgs.len().saturating_sub(1)
                 ))
             })?;
             Ok(svg(plot.clone()))
         }
-        (Ok(sim), false) => {
-            Ok(Json(json!({"id": id, "scenario": slug, "status": "done", "report": sim.report}))
-                .into_response())
+        (crate::jobs::JobState::Done(done), false) => {
+            // The stored bytes, framed without a copy.
+            let head = serde_json::to_vec(&json!({"id": id, "scenario": slug, "status": "done"}))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let head = axum::body::Bytes::from([&head[..head.len() - 1], b",\"report\":"].concat());
+            let parts = [head, done.json.clone(), axum::body::Bytes::from_static(b"}")];
+            let body = axum::body::Body::from_stream(futures_util::stream::iter(
+                parts.into_iter().map(Ok::<_, std::convert::Infallible>),
+            ));
+            Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
         }
-        (Err(None), _) => {
-            Ok(Json(json!({"id": id, "scenario": slug, "status": "running"})).into_response())
-        }
-        (Err(Some(e)), _) => {
+        (crate::jobs::JobState::Failed(e), _) => {
             Ok(Json(json!({"id": id, "scenario": slug, "status": "failed", "error": e}))
                 .into_response())
+        }
+        (state, _) => {
+            Ok(Json(json!({"id": id, "scenario": slug, "status": state.name()})).into_response())
         }
     }
 }

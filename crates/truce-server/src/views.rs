@@ -169,6 +169,7 @@ pub(crate) fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
         AppError::TooLarge(m) => {
             ("Too large", html! { (capitalised(m)) ". Send something smaller." (home) })
         }
+        AppError::Timeout(m) => ("Too slow", html! { (capitalised(m)) "." (home) }),
         AppError::Pushback | AppError::Unavailable(_) => (
             "Busy",
             html! { (capitalised(&e.message())) ". Wait a few seconds and reload the page; nothing is lost." },

@@ -57,6 +57,9 @@ type TileCache = (usize, std::collections::HashMap<String, Arc<Vec<u8>>>);
 /// How many bytes of full tiles a server keeps in memory for the read path.
 pub const TILE_CACHE_BYTES: usize = 64 << 20;
 
+/// Every acknowledged entry is in a signed checkpoint within this, or the server says it is not ready.
+pub const PUBLISH_WITHIN: Duration = Duration::from_secs(5);
+
 /// How long the sequencing lease lives without renewal: the longest a dead writer holds up writing.
 pub const LEASE_TTL: Duration = Duration::from_secs(2);
 
@@ -152,6 +155,11 @@ pub struct Watch {
     config: SequencerConfig,
     /// While set, the log's storage fails every write (tests and drills simulate a failing disk).
     fault_switch: Option<Arc<AtomicBool>>,
+    /// While set, the log's storage fails to publish (tiles, checkpoint) but still journals: a fault
+    /// after the acknowledgement.
+    publish_fault: Option<Arc<AtomicBool>>,
+    /// This watch, for the sequencer's failure hook (which must not keep it alive).
+    this: std::sync::Weak<Watch>,
     /// The group-commit writer; replaced when the log is reopened after a fault; `None` while this
     /// server follows another's writing (shared storage only).
     sequencer: Mutex<Option<Arc<Sequencer>>>,
@@ -188,14 +196,21 @@ pub enum Refusal {
     Follower(String),
 }
 
-fn storage(store: &LogStore, switch: &Option<Arc<AtomicBool>>) -> Result<AnyStorage, String> {
+fn storage(
+    store: &LogStore,
+    switch: &Option<Arc<AtomicBool>>,
+    publish: &Option<Arc<AtomicBool>>,
+) -> Result<AnyStorage, String> {
     match store {
         LogStore::Dir(dir) => {
-            let s = FsStorage::open(dir).map_err(|e| e.to_string())?;
-            Ok(AnyStorage::Fs(match switch {
-                Some(sw) => s.with_fault_switch(sw.clone()),
-                None => s,
-            }))
+            let mut s = FsStorage::open(dir).map_err(|e| e.to_string())?;
+            if let Some(sw) = switch {
+                s = s.with_fault_switch(sw.clone());
+            }
+            if let Some(sw) = publish {
+                s = s.with_publish_fault_switch(sw.clone());
+            }
+            Ok(AnyStorage::Fs(s))
         }
         LogStore::Shared(shared, _) => Ok(AnyStorage::Shared(shared.storage())),
     }
@@ -230,14 +245,27 @@ impl Watch {
         config: SequencerConfig,
         fault_switch: Option<Arc<AtomicBool>>,
     ) -> Result<Arc<Watch>, String> {
+        Watch::open_with_faults(dir, signer, agreement_text, config, fault_switch, None)
+    }
+
+    /// [`Watch::open_with`], with also a switch that makes the log's storage fail to publish (tiles,
+    /// checkpoint) while it still journals: a fault after the acknowledgement.
+    pub fn open_with_faults(
+        dir: &Path,
+        signer: NoteSigner,
+        agreement_text: &str,
+        config: SequencerConfig,
+        fault_switch: Option<Arc<AtomicBool>>,
+        publish_fault: Option<Arc<AtomicBool>>,
+    ) -> Result<Arc<Watch>, String> {
         let store = LogStore::Dir(dir.to_path_buf());
-        let storage = storage(&store, &fault_switch)?;
+        let storage = storage(&store, &fault_switch, &publish_fault)?;
         let log = if dir.join(truce_tlog::log::STATE_PATH).exists() {
             Log::open(storage, signer.clone()).map_err(|e| e.to_string())?
         } else {
             Log::create(storage, signer.clone()).map_err(|e| e.to_string())?
         };
-        let watch = Watch::new(store, signer, agreement_text, config, fault_switch)?;
+        let watch = Watch::new(store, signer, agreement_text, config, fault_switch, publish_fault)?;
         watch.catch_up(&log.checkpoint().clone())?;
         watch.start_writing(log)?;
         Ok(watch)
@@ -254,7 +282,7 @@ impl Watch {
         config: SequencerConfig,
     ) -> Result<Arc<Watch>, String> {
         let store = LogStore::Shared(shared, name.to_string());
-        let watch = Watch::new(store, signer, agreement_text, config, None)?;
+        let watch = Watch::new(store, signer, agreement_text, config, None, None)?;
         watch.follow()?;
         watch.lease_tick();
         let w = Arc::downgrade(&watch);
@@ -278,6 +306,7 @@ impl Watch {
         agreement_text: &str,
         config: SequencerConfig,
         fault_switch: Option<Arc<AtomicBool>>,
+        publish_fault: Option<Arc<AtomicBool>>,
     ) -> Result<Arc<Watch>, String> {
         let (agreement, diags) = truce_accord::parse("agreement.toml", agreement_text);
         let agreement = agreement
@@ -294,12 +323,14 @@ impl Watch {
             .name("truce-applier".into())
             .spawn(move || apply_durable(&view, &size, jobs))
             .map_err(|e| e.to_string())?;
-        Ok(Arc::new(Watch {
+        Ok(Arc::new_cyclic(|this| Watch {
             store,
             agreement_text: agreement_text.to_string(),
             signer,
             config,
             fault_switch,
+            publish_fault,
+            this: this.clone(),
             sequencer: Mutex::new(None),
             followed: Mutex::new(Note { text: String::new(), signatures: Vec::new() }),
             writer: Mutex::new(None),
@@ -337,7 +368,17 @@ impl Watch {
     /// Starts the sequencer over `log`, with the writer's view rebuilt from the durable one.
     fn start_writing(&self, log: Log<AnyStorage>) -> Result<(), String> {
         let mut checker = self.checker.lock().unwrap_or_else(|p| p.into_inner());
-        let sequencer = Sequencer::start(log, self.config).map_err(|e| e.to_string())?;
+        // A writer thread that fails (after the journal too: tiles or the checkpoint) stops writing and
+        // starts recovery at once, so that the server is unready from that moment, and the entries it
+        // acknowledged reach a checkpoint without waiting for another submission.
+        let this = self.this.clone();
+        let hook: truce_tlog::sequencer::FailureHook = Box::new(move |why: &str| {
+            if let Some(watch) = this.upgrade() {
+                watch.fault(why.to_string());
+            }
+        });
+        let sequencer =
+            Sequencer::start_with(log, self.config, Some(hook)).map_err(|e| e.to_string())?;
         *checker = self.read().map_err(|e| format!("{e:?}"))?.registry().clone();
         *self.sequencer.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(sequencer));
         *self.faulted.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -509,12 +550,25 @@ impl Watch {
         self.checker.lock().unwrap_or_else(|p| p.into_inner()).next_seq(key)
     }
 
-    /// Why writing is stopped, if it is.
+    /// Why writing is stopped, if it is: a storage fault being recovered from, a writer thread that
+    /// failed, or acknowledged entries that no signed checkpoint has held for [`PUBLISH_WITHIN`].
     pub fn ready(&self) -> Result<(), String> {
-        match &*self.faulted.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(why) => Err(why.clone()),
-            None => Ok(()),
+        if let Some(why) = &*self.faulted.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Err(why.clone());
         }
+        if let Some(s) = self.sequencer() {
+            if let Some(why) = s.failure() {
+                return Err(format!("the log's writer stopped ({why}); recovering"));
+            }
+            if let Some(late) = s.unpublished_for().filter(|t| *t > PUBLISH_WITHIN) {
+                return Err(format!(
+                    "acknowledged entries have waited {} s for a signed checkpoint (the promise is {} s); the log's writer is behind or failing",
+                    late.as_secs(),
+                    PUBLISH_WITHIN.as_secs()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Checks `entry` (whose canonical bytes are `bytes`) against the log's rules and queues it; returns
@@ -602,11 +656,14 @@ impl Watch {
     fn recover(&self) -> Result<(), String> {
         // The failed writer's threads have stopped (or stop now); nothing else writes the log.
         self.stop_writing();
-        let mut probe = storage(&self.store, &self.fault_switch)?;
+        let mut probe = storage(&self.store, &self.fault_switch, &self.publish_fault)?;
         probe.stage(".state/probe", b"writable\n").map_err(|e| e.to_string())?;
         probe.commit().map_err(|e| e.to_string())?;
-        let log = Log::open(storage(&self.store, &self.fault_switch)?, self.signer.clone())
-            .map_err(|e| e.to_string())?;
+        let log = Log::open(
+            storage(&self.store, &self.fault_switch, &self.publish_fault)?,
+            self.signer.clone(),
+        )
+        .map_err(|e| e.to_string())?;
         // Everything acknowledged before the fault first; then what the log holds beyond it.
         self.catch_up(&log.checkpoint().clone())?;
         self.start_writing(log)

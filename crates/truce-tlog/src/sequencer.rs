@@ -80,7 +80,15 @@ struct Shared {
     changed: Condvar,
     /// The latest signed checkpoint.
     checkpoint: Mutex<Note>,
+    /// Acknowledged batches not yet in a signed checkpoint: (the size the log has once the batch is
+    /// in, when it was acknowledged), oldest first.
+    unpublished: Mutex<std::collections::VecDeque<(u64, Instant)>>,
+    /// Told once, at once, when a writer thread fails (see [`Sequencer::start_with`]).
+    on_fail: Option<FailureHook>,
 }
+
+/// What [`Sequencer::start_with`] calls when a writer thread fails, with why.
+pub type FailureHook = Box<dyn Fn(&str) + Send + Sync>;
 
 /// The promise of an index for a queued entry.
 pub struct Receipt {
@@ -129,7 +137,8 @@ impl Shared {
     /// Records a failure: the pending entries and `slots` fail; so do later submissions.
     fn fail(&self, message: String, slots: Vec<Arc<Slot>>) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.failed.is_none() {
+        let first = state.failed.is_none();
+        if first {
             state.failed = Some(message.clone());
         }
         for (slot, _) in state.pending.drain(..) {
@@ -138,6 +147,9 @@ impl Shared {
         drop(state);
         for slot in slots {
             slot.set(Err(message.clone()));
+        }
+        if first && let Some(hook) = &self.on_fail {
+            hook(&message);
         }
     }
 
@@ -175,8 +187,20 @@ impl Sequencer {
     /// Starts the writer threads over `log`: the sequencer, which journals batches and acknowledges them,
     /// and the integrator, which puts journalled batches into the tree and signs checkpoints.
     pub fn start<S: Storage + 'static>(
+        log: Log<S>,
+        config: SequencerConfig,
+    ) -> Result<Sequencer, Error> {
+        Sequencer::start_with(log, config, None)
+    }
+
+    /// [`Sequencer::start`], with `on_fail` called once, from the failing thread, as soon as either
+    /// writer thread fails: a failure after the journal (writing tiles or signing the checkpoint)
+    /// leaves every acknowledged entry in the journal but out of any checkpoint until the log is
+    /// reopened, so whoever runs the log must know at once rather than at the next submission.
+    pub fn start_with<S: Storage + 'static>(
         mut log: Log<S>,
         config: SequencerConfig,
+        on_fail: Option<FailureHook>,
     ) -> Result<Sequencer, Error> {
         let mut journal_storage = log.storage().try_clone()?;
         let shared = Arc::new(Shared {
@@ -188,6 +212,8 @@ impl Sequencer {
             }),
             changed: Condvar::new(),
             checkpoint: Mutex::new(log.checkpoint().clone()),
+            unpublished: Mutex::new(std::collections::VecDeque::new()),
+            on_fail,
         });
         // Batches journalled and acknowledged, on their way into the tree. Bounded, so that a slow
         // integrator slows the sequencer, and pending entries then push back.
@@ -218,10 +244,15 @@ impl Sequencer {
                     shared.fail(e.to_string(), slots);
                     return;
                 }
+                let count = entries.len() as u64;
+                shared
+                    .unpublished
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push_back((next + count, Instant::now()));
                 for (k, slot) in slots.iter().enumerate() {
                     slot.set(Ok(next + k as u64));
                 }
-                let count = entries.len() as u64;
                 if to_tree.send(Batch { first: next, entries, segment: first }).is_err() {
                     return; // The integrator failed, and said why.
                 }
@@ -249,6 +280,11 @@ impl Sequencer {
                 }
                 *shared.checkpoint.lock().unwrap_or_else(|p| p.into_inner()) =
                     log.checkpoint().clone();
+                let size = log.size();
+                let mut unpublished = shared.unpublished.lock().unwrap_or_else(|p| p.into_inner());
+                while unpublished.front().is_some_and(|(end, _)| *end <= size) {
+                    unpublished.pop_front();
+                }
             }
         });
         Ok(Sequencer { shared, config, threads: Mutex::new(vec![sequencer, integrator]) })
@@ -295,6 +331,19 @@ impl Sequencer {
     /// under sustained load; every acknowledged entry is in the next one.
     pub fn checkpoint(&self) -> Note {
         self.shared.checkpoint.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Why a writer thread failed, if one did: the sequencer then takes nothing more, and the log must
+    /// be reopened (which integrates the journal).
+    pub fn failure(&self) -> Option<String> {
+        self.shared.state.lock().unwrap_or_else(|p| p.into_inner()).failed.clone()
+    }
+
+    /// How long the oldest acknowledged entry that no signed checkpoint holds yet has waited for one
+    /// (`None` when every acknowledged entry is in the latest checkpoint).
+    pub fn unpublished_for(&self) -> Option<Duration> {
+        let unpublished = self.shared.unpublished.lock().unwrap_or_else(|p| p.into_inner());
+        unpublished.front().map(|(_, at)| at.elapsed())
     }
 
     /// How many entries are waiting for the next batch.

@@ -63,6 +63,9 @@ pub struct FsStorage {
     appending: Option<(String, File)>,
     /// While set, every write fails as a failing disk would (see [`FsStorage::with_fault_switch`]).
     fault: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// While set, staging and committing fail, appending does not (see
+    /// [`FsStorage::with_publish_fault_switch`]).
+    publish_fault: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Where [`FsStorage`] writes its temporary files: inside the private `.state/` directory, on the same
@@ -73,7 +76,13 @@ impl FsStorage {
     /// Storage in `root`, which is created if missing.
     pub fn open(root: &Path) -> Result<FsStorage, Error> {
         std::fs::create_dir_all(root)?;
-        Ok(FsStorage { root: root.to_path_buf(), staged: Vec::new(), appending: None, fault: None })
+        Ok(FsStorage {
+            root: root.to_path_buf(),
+            staged: Vec::new(),
+            appending: None,
+            fault: None,
+            publish_fault: None,
+        })
     }
 
     /// This storage, failing every write (stage, commit, remove) with an I/O error while `switch` is
@@ -86,11 +95,32 @@ impl FsStorage {
         self
     }
 
+    /// This storage, failing to stage and commit (tiles, bundles, the checkpoint, the signing record)
+    /// while `switch` is set, while appends (the journal) still succeed: how tests simulate a fault
+    /// after the journal, such as a published tree made read-only. Clones share the switch.
+    pub fn with_publish_fault_switch(
+        mut self,
+        switch: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Self {
+        self.publish_fault = Some(switch);
+        self
+    }
+
     fn check_fault(&self) -> Result<(), Error> {
         match &self.fault {
             Some(f) if f.load(std::sync::atomic::Ordering::SeqCst) => {
                 Err(Error::Io(std::io::Error::other("simulated storage fault")))
             }
+            _ => Ok(()),
+        }
+    }
+
+    fn check_publish_fault(&self) -> Result<(), Error> {
+        self.check_fault()?;
+        match &self.publish_fault {
+            Some(f) if f.load(std::sync::atomic::Ordering::SeqCst) => Err(Error::Io(
+                std::io::Error::other("simulated storage fault (the published tree)"),
+            )),
             _ => Ok(()),
         }
     }
@@ -125,7 +155,7 @@ impl TileReader for FsStorage {
 
 impl Storage for FsStorage {
     fn stage(&mut self, path: &str, data: &[u8]) -> Result<(), Error> {
-        self.check_fault()?;
+        self.check_publish_fault()?;
         let target = self.path(path)?;
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
         if !dir.exists() {
@@ -157,7 +187,7 @@ impl Storage for FsStorage {
         // thread: a commit is a handful of small files, and threads started per commit cost more CPU
         // than overlapping the flushes saves.)
         let staged = std::mem::take(&mut self.staged);
-        self.check_fault()?;
+        self.check_publish_fault()?;
         for (_, file) in &staged {
             file.sync_all()?;
         }
@@ -241,6 +271,7 @@ impl Storage for FsStorage {
             staged: Vec::new(),
             appending: None,
             fault: self.fault.clone(),
+            publish_fault: self.publish_fault.clone(),
         })
     }
 

@@ -7,6 +7,7 @@
 
 mod browser;
 mod faults;
+mod insider;
 mod media;
 mod overload;
 mod records;
@@ -126,6 +127,23 @@ async fn state_with(
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
 ) {
+    state_with_faults(name, max_pending, fault_switch, None, busy).await
+}
+
+/// [`state_with`], with also a switch that fails only the log's publishing (tiles, checkpoint) while
+/// set: a fault after the journal.
+async fn state_with_faults(
+    name: &str,
+    max_pending: usize,
+    fault_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
+    publish_fault: Option<Arc<std::sync::atomic::AtomicBool>>,
+    busy: std::time::Duration,
+) -> (
+    AppState<Sqlite>,
+    Vec<(Role, Option<String>, String)>,
+    std::path::PathBuf,
+    truce_tlog::note::NoteVerifier,
+) {
     let dir = std::env::temp_dir().join(format!("truce-server-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -155,8 +173,15 @@ async fn state_with(
         integrate_every: std::time::Duration::ZERO,
     };
     let verifier = signer.verifier();
-    let watch =
-        Watch::open_with(&dir.join("log"), signer, &agreement, config, fault_switch).unwrap();
+    let watch = Watch::open_with_faults(
+        &dir.join("log"),
+        signer,
+        &agreement,
+        config,
+        fault_switch,
+        publish_fault,
+    )
+    .unwrap();
     let mut state = AppState::new(store, Some(watch));
     let media_url = format!("file://{}", dir.join("media").display());
     state.media = Some(truce_server::media::MediaStore::open(&media_url, 64 << 10, true).unwrap());

@@ -28,7 +28,7 @@ async fn poll(s: &super::Server, token: &str, href: &str) -> Value {
         let (status, bytes, _) = call(&s.router, "GET", href, Some(token), vec![]).await;
         assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
         let v: Value = serde_json::from_slice(&bytes).unwrap();
-        if v["status"] != "running" {
+        if v["status"] != "running" && v["status"] != "queued" {
             return v;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -131,16 +131,20 @@ async fn bad_requests_are_refused_before_any_work_and_a_flood_is_turned_away() {
 
     // Long rehearsals (hard-headed agents never agree, 10,000 rounds): the caller's fifth running one is
     // refused while four are running or queued.
-    let slow = r#"{"agents": ["hardheaded"], "rounds": 10000}"#;
+    let slow =
+        |seed: u32| format!(r#"{{"agents": ["hardheaded"], "rounds": 10000, "seed": {seed}}}"#);
     let mut hrefs = Vec::new();
-    for _ in 0..4 {
-        let (status, v) = start(&s, &analyst, slow).await;
+    for seed in 0..4 {
+        let (status, v) = start(&s, &analyst, &slow(seed)).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{v}");
         hrefs.push(v["href"].as_str().unwrap().to_string());
     }
-    let (status, v) = start(&s, &analyst, slow).await;
+    // The same request again is the same job; a fifth is refused.
+    let (status, v) = start(&s, &analyst, &slow(0)).await;
+    assert_eq!((status, v["href"].as_str()), (StatusCode::ACCEPTED, Some(hrefs[0].as_str())));
+    let (status, v) = start(&s, &analyst, &slow(4)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{v}");
-    assert!(v.to_string().contains("already have 4 rehearsals running"), "{v}");
+    assert!(v.to_string().contains("already have 4 rehearsals queued or running"), "{v}");
     // Another caller is not held up by it.
     let (status, _) = start(&s, &s.token(Role::Mediator), r#"{"rounds": 5}"#).await;
     assert_eq!(status, StatusCode::ACCEPTED);
@@ -155,18 +159,36 @@ async fn bad_requests_are_refused_before_any_work_and_a_flood_is_turned_away() {
     }
 }
 
+/// The rehearsal page as an analyst sees it: asking queues a job and leads to its page, which refreshes
+/// itself until the job is done.
+async fn rehearsal_page(s: &super::Server, ask: &str) -> (StatusCode, String) {
+    let analyst = s.token(Role::Analyst);
+    let (status, bytes, headers) = call(&s.router, "GET", ask, Some(&analyst), vec![]).await;
+    if status != StatusCode::SEE_OTHER {
+        return (status, String::from_utf8(bytes).unwrap());
+    }
+    let job = headers.get("location").unwrap().to_str().unwrap().to_string();
+    assert!(job.contains("?job="), "{job}");
+    for _ in 0..600 {
+        let (status, bytes, _) = call(&s.router, "GET", &job, Some(&analyst), vec![]).await;
+        let html = String::from_utf8(bytes).unwrap();
+        if !html.contains(r#"id="job-state""#) {
+            return (status, html);
+        }
+        assert!(html.contains(r#"http-equiv="refresh""#), "a waiting page refreshes itself");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{job} still running after 30 s");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_shows_each_runs_agreement_citations_and_trace() {
     let s = server("simulate-page", 4096).await;
-    let (status, bytes, _) = call(
-        &s.router,
-        "GET",
+    let (status, html) = rehearsal_page(
+        &s,
         "/ui/scenarios/ukraine-2025/simulate?agents=conceder&rounds=50&protocols=saop,single-text",
-        Some(&s.token(Role::Analyst)),
-        vec![],
     )
     .await;
-    let html = String::from_utf8(bytes).unwrap();
     assert_eq!(status, StatusCode::OK, "{html}");
     assert_eq!(html.matches("<section class=\"run\"").count(), 2);
     assert!(html.contains("Agreement in round"));
