@@ -1545,13 +1545,7 @@ pub(crate) async fn entry<S: Store>(
                 ul #annotations {
                     @for a in &o.annotations {
                         li class={ "stance-" (word(&a.stance)) } {
-                            strong { (a.party) } " "
-                            (match a.stance {
-                                truce_watch::entry::AnnotationStance::Concur => "concurs",
-                                truce_watch::entry::AnnotationStance::Dispute => "disputes",
-                                truce_watch::entry::AnnotationStance::Clarify => "clarifies",
-                            })
-                            ", in " (link(a.index)) ": "
+                            strong { (a.party) } ": " (word(&a.stance)) ", " (link(a.index)) ": "
                             q { (a.text) }
                         }
                     }

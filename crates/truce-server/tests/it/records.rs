@@ -290,7 +290,7 @@ async fn issue21_a_dispute_leaves_a_verified_violation_standing() {
     assert!(line.contains("verified violation") && !line.contains(">disputed<"), "{line}");
     assert!(line.contains("ORDLO") && line.contains(&shown), "{line}");
     let entry = get_text(&s.router, &format!("/ui/entries/{seen}")).await;
-    assert!(entry.contains(&shown) && entry.contains("disputes"), "{entry}");
+    assert!(entry.contains(&shown) && entry.contains("ORDLO</strong>: dispute"), "{entry}");
     assert!(entry.contains("back in the verifiers' queue"), "{entry}");
     let md = get_text(&s.router, &format!("/v1/reports/daily?date={as_of}&format=md")).await;
     let md_row = md.lines().find(|l| l.starts_with(&format!("| {commitment} |"))).unwrap();
