@@ -1102,9 +1102,11 @@ async function submitEntry(text){
 /// observation; the answer links to the entry's page.
 const OBSERVE_JS: &str = r#"(function(){
 const form=document.getElementById('observe'),out=document.getElementById('result'),button=form.querySelector('button[type=submit]');
+const keyfile=document.getElementById('keyfile');
 let pending=null,busy=false;
-function idle(label){busy=false;form.querySelectorAll('fieldset').forEach(f=>f.disabled=false);button.disabled=false;button.textContent=label;}
-form.addEventListener('input',()=>{if(!busy&&pending!==null){pending=null;button.textContent='Sign and submit';}});
+function idle(label){busy=false;form.querySelectorAll('fieldset').forEach(f=>f.disabled=false);button.disabled=false;button.textContent=label;
+ keyfile.required=pending===null;}
+form.addEventListener('input',()=>{if(!busy&&pending!==null){pending=null;button.textContent='Sign and submit';keyfile.required=true;}});
 form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;busy=true;
  button.disabled=true;out.removeAttribute('data-index');delete out.dataset.state;
  try{
@@ -1115,7 +1117,7 @@ form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;bus
    if(v('weapon')!==''){body.weapon={class:v('weapon')};if(v('calibre')!=='')body.weapon.calibre_mm=parseInt(v('calibre'),10);}
    if(v('note')!=='')body.note=v('note');
    pending={text:await signEntry(k,body),name:k.name};
-   document.getElementById('keyfile').value='';}
+   keyfile.value='';}
   form.querySelectorAll('fieldset').forEach(f=>f.disabled=true);
   out.textContent='Sending…';
   let index;
@@ -1130,7 +1132,7 @@ form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;bus
   out.textContent='';out.append('Signed by '+name+' and appended to the log at entry '+index+': ');
   const a=document.createElement('a');a.href='/ui/entries/'+index;a.textContent='see entry '+index+' and its proof';out.append(a,'.');
   out.dataset.index=index;out.dataset.state='recorded';idle('Sign and submit');
- }catch(e){pending=null;out.dataset.state='refused';out.textContent='Not recorded: '+e.message+(document.getElementById('keyfile').value===''?' Correct it, paste your key file again, and sign again.':'');idle('Sign and submit');}
+ }catch(e){pending=null;out.dataset.state='refused';out.textContent='Not recorded: '+e.message+(keyfile.value===''?' Correct it, paste your key file again, and sign again.':'');idle('Sign and submit');}
 });})();"#;
 
 /// Signs and submits a verification when a queue button is pressed.
@@ -1771,20 +1773,14 @@ pub(crate) async fn simulate<S: Store>(
         }
         waiting => {
             let body = html! {
-                p #job-state role="status" data-state=(waiting.name()) {
-                    @if waiting.name() == "queued" { "The rehearsal is queued behind others; this page refreshes itself until it is done." }
-                    @else { "The rehearsal is running; this page refreshes itself until it is done." }
+                p #job-state role="status" aria-live="polite" data-state=(waiting.name()) data-poll={ "/v1/simulations/" (id) "?format=status" } {
+                    @if waiting.name() == "queued" { "The rehearsal is queued behind others; this page shows it when it is done." }
+                    @else { "The rehearsal is running; this page shows it when it is done." }
                 }
-                p { a href={ "/ui/scenarios/" (slug) "/simulate?job=" (id) } { "Refresh now" } }
+                p { a href={ "/ui/scenarios/" (slug) "/simulate?job=" (id) } { "Reload" } }
+                script { (PreEscaped(JOB_WAIT_JS)) }
             };
-            let scenarios = scenarios(&st, &c).await;
-            return crate::views::page_with(
-                "Rehearse the negotiation",
-                &Chrome { caller: &c, scenarios: &scenarios },
-                html! { meta http-equiv="refresh" content="2"; },
-                body,
-            )
-            .into_response();
+            return page(&st, &c, "Rehearse the negotiation", body).await;
         }
     };
     // The page is rendered off the async workers: a large rehearsal makes a large page.
@@ -1802,6 +1798,14 @@ pub(crate) async fn simulate<S: Store>(
         Err(e) => error_page(e, Some(&c)),
     }
 }
+
+/// A waiting rehearsal page asks how its job stands every second, and reloads once it is done.
+const JOB_WAIT_JS: &str = r#"(function(){const el=document.getElementById('job-state');
+async function poll(){try{const r=await fetch(el.dataset.poll,{credentials:'same-origin'});const j=await r.json();
+if(j.status==='running'&&el.dataset.state!=='running'){el.dataset.state='running';el.textContent='The rehearsal is running; this page shows it when it is done.';}
+if(j.status!=='queued'&&j.status!=='running'){location.reload();return;}}catch(e){}
+setTimeout(poll,1000);}
+setTimeout(poll,1000);})();"#;
 
 /// The rehearsal page's body for a finished job.
 fn simulation_body(

@@ -673,11 +673,18 @@ pub(crate) async fn simulation<S: Store>(
     Path(id): Path<String>,
     Query(q): Query<JobQuery>,
 ) -> Result<Response, AppError> {
-    let as_svg = wants_svg(q.format.as_deref())?;
+    // `?format=status`: where the job stands, without its document (what a waiting page polls).
+    let status_only = q.format.as_deref() == Some("status");
+    let as_svg = !status_only && wants_svg(q.format.as_deref())?;
     let (slug, state) = st
         .rehearsals
         .get(&id, caller.id(), caller.role() == Role::Mediator)?
         .ok_or(AppError::NotFound)?;
+    if status_only {
+        return Ok(
+            Json(json!({"id": id, "scenario": slug, "status": state.name()})).into_response()
+        );
+    }
     match (state, as_svg) {
         (crate::jobs::JobState::Done(done), true) => {
             let run = q.run.unwrap_or(0);

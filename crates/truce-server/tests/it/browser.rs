@@ -162,7 +162,8 @@ async fn serve()
     let state = Arc::new(state);
     truce_server::index_log(&state).await.unwrap();
     let app = truce_server::router(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let limits = truce_server::launch::HttpLimits::default();
+    tokio::spawn(async move { truce_server::launch::serve_http(listener, app, limits).await });
     truce_server::start_cosigning(state);
     (url, tokens, dir, mission.keys)
 }
@@ -241,7 +242,9 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     ];
     for (name, path, selector) in pages {
         c.goto(&format!("{url}{path}")).await.unwrap();
-        c.find(Locator::Css(selector))
+        // (A rehearsal is a job: its page shows it once it is done.)
+        c.wait()
+            .for_element(Locator::Css(selector))
             .await
             .unwrap_or_else(|e| panic!("{name}: no {selector}: {e}"));
         shot(&c, name).await;
@@ -441,6 +444,63 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     let result = c.wait().for_element(Locator::Css("#result[data-index]")).await.unwrap();
     let index: u64 = result.attr("data-index").await.unwrap().unwrap().parse().unwrap();
     assert!(result.text().await.unwrap().contains("appended to the log"));
+    // Issue 21, finding 11: the answer links to the entry's page; the key is gone from the page and
+    // the form is cleared.
+    let link = result.find(Locator::Css("a")).await.unwrap().attr("href").await.unwrap();
+    assert_eq!(link.as_deref(), Some(format!("/ui/entries/{index}").as_str()));
+    let value = |id: &'static str| {
+        let c = c.clone();
+        async move {
+            let script = format!("return document.getElementById('{id}').value;");
+            c.execute(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
+        }
+    };
+    assert_eq!(value("keyfile").await, "", "the key stays on the page");
+    assert_eq!(value("start").await, "", "the form is not cleared");
+    // Two submits at once (a double click) record once: the next observation takes the next index.
+    let at = |hour: u32| {
+        serde_json::json!({
+            "start": format!("2015-03-25T{hour:02}:00"), "end": format!("2015-03-25T{hour:02}:30"),
+            "lat": "48.1", "lon": "38.1", "controlled_by": "ORDLO", "sensor": "heard",
+            "class": "explosion", "count": "1"
+        })
+    };
+    let submitted = |c: Client| async move {
+        let r = c.wait().for_element(Locator::Css("#result[data-index]")).await.unwrap();
+        r.attr("data-index").await.unwrap().unwrap().parse::<u64>().unwrap()
+    };
+    c.execute(fill, vec![at(11), serde_json::Value::String(key_file("observer-1"))]).await.unwrap();
+    c.execute(
+        "const f = document.getElementById('observe'); f.requestSubmit(); f.requestSubmit();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let double = submitted(c.clone()).await;
+    assert_eq!(double, index + 1);
+    // An answer lost on the way: the page keeps the signed entry; sending it again is a replay, shown
+    // as already recorded, and the log holds it once.
+    c.execute(fill, vec![at(12), serde_json::Value::String(key_file("observer-1"))]).await.unwrap();
+    c.execute(
+        r#"const real = window.fetch; let lost = true;
+        window.fetch = async (u, o) => { const r = await real(u, o);
+          if (lost && u === '/v1/entries') { lost = false; throw new TypeError('the answer was lost'); }
+          return r; };"#,
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#observe button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#result[data-state=unsent]")).await.unwrap();
+    let again = c.find(Locator::Css("#observe button[type=submit]")).await.unwrap();
+    assert_eq!(again.text().await.unwrap(), "Send again");
+    again.click().await.unwrap();
+    let replayed =
+        c.wait().for_element(Locator::Css("#result[data-state=replayed]")).await.unwrap();
+    assert!(replayed.text().await.unwrap().contains("Already recorded"));
+    c.execute(fill, vec![at(13), serde_json::Value::String(key_file("observer-1"))]).await.unwrap();
+    c.find(Locator::Css("#observe button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert_eq!(submitted(c.clone()).await, double + 2, "the resent observation was recorded twice");
     // It is on the map of its day, with its popup, which links to its entry page.
     c.goto(&format!("{url}/ui/map?date=2015-03-25")).await.unwrap();
     c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
@@ -640,6 +700,10 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         c.goto(&format!("{url}{path}")).await.unwrap();
         if name == "map" {
             c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
+        }
+        if name == "simulate" {
+            // A rehearsal is a job: its page shows it once it is done.
+            c.wait().for_element(Locator::Css("section.run .plot svg")).await.unwrap();
         }
         let [scroll, inner]: [u64; 2] =
             serde_json::from_value(c.execute(overflow, vec![]).await.unwrap()).unwrap();

@@ -175,7 +175,7 @@ async fn rehearsal_page(s: &super::Server, ask: &str) -> (StatusCode, String) {
         if !html.contains(r#"id="job-state""#) {
             return (status, html);
         }
-        assert!(html.contains(r#"http-equiv="refresh""#), "a waiting page refreshes itself");
+        assert!(html.contains(r#"data-poll="/v1/simulations/"#), "a waiting page follows its job");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("{job} still running after 30 s");
