@@ -25,8 +25,12 @@ pub struct SimulationReport {
     pub title: String,
     /// The reading whose hard constraints bound every package (`red_lines`, `strict`, `pessimistic`).
     pub reading: String,
-    /// The parties at the table (ids), in seat order.
+    /// The parties at the table (ids), in seat order: the first moves first. Every utility vector of the
+    /// document (`nash`, a run's `utilities`, a move's `utilities`) lists one value per party in this
+    /// order; `seats` and a run's `seats` name each party beside its figures.
     pub parties: Vec<String>,
+    /// Each party's own figures, in seat order.
+    pub seats: Vec<SeatReport>,
     /// The deadline, in rounds.
     pub deadline: u32,
     /// The seed.
@@ -38,10 +42,45 @@ pub struct SimulationReport {
     pub pareto_size: usize,
     /// Whether every party's utilities were inverted exactly (otherwise to within a documented grid).
     pub exact: bool,
-    /// The Nash point's utilities (the first when tied), for reference.
+    /// The Nash point's utilities (the first when tied), for reference, in the order of `parties`.
     pub nash: Option<Vec<f64>>,
+    /// The most moves any run's `trace` keeps in this document: `truce_sim::TRACE_LIMIT`, or fewer
+    /// when the whole document would otherwise exceed [`MAX_DOCUMENT_BYTES`].
+    pub trace_limit: usize,
     /// The runs.
     pub runs: Vec<RunReport>,
+}
+
+/// One party at the table and its own figures.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeatReport {
+    /// The party (id).
+    pub party: String,
+    /// Its turn: 1 moves first.
+    pub turn: usize,
+    /// Its reservation value; `null` when it has none.
+    pub reservation: Option<f64>,
+    /// Its smallest utility over the packages (raised to its reservation value when that is higher).
+    pub min: f64,
+    /// Its largest utility over the packages.
+    pub max: f64,
+    /// Its utility at the Nash point (the first when tied); `null` when the Pareto set is empty.
+    pub nash: Option<f64>,
+    /// Its utility at the Kalai–Smorodinsky point (the first when tied).
+    pub ks: Option<f64>,
+}
+
+/// One party in one run: its agent and what the agreement gives it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunSeatReport {
+    /// The party (id).
+    pub party: String,
+    /// Its agent.
+    pub agent: String,
+    /// The agreement's utility to it; `null` without agreement.
+    pub utility: Option<f64>,
 }
 
 /// One negotiation.
@@ -50,8 +89,10 @@ pub struct SimulationReport {
 pub struct RunReport {
     /// `saop`, `stacked` or `single-text`.
     pub protocol: String,
-    /// Each seat's agent, in party order.
+    /// Each seat's agent, in the order of the document's `parties`.
     pub agents: Vec<String>,
+    /// Each party, its agent and its utility of the agreement, in seat order.
+    pub seats: Vec<RunSeatReport>,
     /// `agreement`, `deadline`, `walked_away` or `no_text`.
     pub end: String,
     /// Who walked away, if someone did.
@@ -63,7 +104,7 @@ pub struct RunReport {
     /// The agreed package, explained party by party with the positions it rests on; its score is the
     /// social welfare (sum of utilities).
     pub agreement: Option<PackageReport>,
-    /// The agreement's utility to each party.
+    /// The agreement's utility to each party, in the order of the document's `parties`.
     pub utilities: Option<Vec<f64>>,
     /// Euclidean distance in utility space from the agreement to the nearest Pareto point (0 on it).
     pub distance_to_pareto: Option<f64>,
@@ -71,7 +112,8 @@ pub struct RunReport {
     pub distance_to_nash: Option<f64>,
     /// … to the nearest Kalai–Smorodinsky point.
     pub distance_to_ks: Option<f64>,
-    /// The moves: every one, or the first and last 1,000 of a longer run (`truce_sim::TRACE_LIMIT`).
+    /// The moves: every one, or the first and last halves of the document's `trace_limit` of a longer
+    /// run.
     pub trace: Vec<MoveReport>,
     /// Moves left out of `trace` between its two halves (0 when it holds every move).
     pub trace_omitted: usize,
@@ -89,7 +131,7 @@ pub struct MoveReport {
     pub action: String,
     /// The package: one option id per issue (empty for a walk-away).
     pub package: Vec<String>,
-    /// Its utility to each party.
+    /// Its utility to each party, in the order of the document's `parties`.
     pub utilities: Vec<f64>,
     /// For an objection: the changes asked for.
     pub changes: Vec<ChangeReport>,
@@ -117,7 +159,8 @@ pub struct Played<'a> {
     pub outcome: &'a Outcome,
 }
 
-/// The report of `runs` on `prepared`, a setting of `scenario` under `reading`.
+/// The report of `runs` on `prepared`, a setting of `scenario` under `reading`. Every figure is in the
+/// setting's seat order, and named by its party.
 #[allow(clippy::too_many_arguments)]
 pub fn simulation_report(
     scenario: &Scenario,
@@ -153,15 +196,20 @@ pub fn simulation_report(
             let distances =
                 outcome.utilities.as_ref().map(|u| setting.distances(u)).unwrap_or_default();
             let agreement = outcome.agreement.as_ref().zip(utilities.as_ref()).map(|(p, u)| {
+                // The Table explains in the scenario's order of the parties; the report is in seat order.
                 let explained = truce_table::explain_package(
                     scenario,
                     &prepared.stances,
                     &prepared.model,
                     p,
-                    u,
-                    u.iter().sum(),
+                    &prepared.in_slot_order(u),
+                    truce_sim::welfare(u),
                 );
-                package_report(scenario, &explained)
+                let mut package = package_report(scenario, &explained);
+                package.parties.sort_by_key(|account| {
+                    ids.iter().position(|id| *id == account.party).unwrap_or(usize::MAX)
+                });
+                package
             });
             let trace_omitted = outcome.trace_omitted;
             let trace = outcome
@@ -198,9 +246,21 @@ pub fn simulation_report(
                     }
                 })
                 .collect();
+            let agents: Vec<String> = played.agents.iter().map(AgentSpec::name).collect();
+            let seats = ids
+                .iter()
+                .zip(&agents)
+                .enumerate()
+                .map(|(k, (party, agent))| RunSeatReport {
+                    party: party.clone(),
+                    agent: agent.clone(),
+                    utility: utilities.as_ref().map(|u| u[k]),
+                })
+                .collect();
             RunReport {
                 protocol: played.protocol.as_str().to_string(),
-                agents: played.agents.iter().map(AgentSpec::name).collect(),
+                agents,
+                seats,
                 end: end_name(outcome.end).to_string(),
                 walked_away: match outcome.end {
                     End::WalkedAway(p) => Some(ids[p].clone()),
@@ -218,12 +278,28 @@ pub fn simulation_report(
             }
         })
         .collect();
+    let at = |points: &[usize], k: usize| points.first().map(|&i| setting.frontier[i].0[k] * scale);
+    let seats = setting
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(k, view)| SeatReport {
+            party: ids[k].clone(),
+            turn: k + 1,
+            reservation: view.reservation.is_finite().then_some(view.reservation * scale),
+            min: view.min * scale,
+            max: view.max * scale,
+            nash: at(&setting.nash, k),
+            ks: at(&setting.ks, k),
+        })
+        .collect();
     SimulationReport {
         schema: SIMULATION_SCHEMA_ID.to_string(),
         file: file.to_string(),
         title: scenario.meta.title.clone().unwrap_or_else(|| file.to_string()),
         reading: crate::report::ReadingName::from(reading).as_str().to_string(),
         parties: ids,
+        seats,
         deadline,
         seed,
         packages,
@@ -233,6 +309,7 @@ pub fn simulation_report(
             .nash
             .first()
             .map(|&i| setting.frontier[i].0.iter().map(|x| x * scale).collect()),
+        trace_limit: truce_sim::TRACE_LIMIT,
         runs,
     }
 }
@@ -266,7 +343,15 @@ pub fn simulation_text(report: &SimulationReport, svg_paths: &[String]) -> Strin
         report.deadline,
         report.seed
     );
-    let _ = writeln!(out, "Parties: {}", report.parties.join(", "));
+    let _ = writeln!(out, "Parties, in the order they move: {}", report.parties.join(", "));
+    let reservations: Vec<String> = report
+        .seats
+        .iter()
+        .filter_map(|s| s.reservation.map(|r| format!("{} {r:.3}", s.party)))
+        .collect();
+    if !reservations.is_empty() {
+        let _ = writeln!(out, "Reservation values: {}", reservations.join(", "));
+    }
     if !report.exact {
         let _ = writeln!(
             out,
@@ -351,8 +436,12 @@ pub fn simulation_text(report: &SimulationReport, svg_paths: &[String]) -> Strin
         }
         let proposals: Vec<&MoveReport> =
             run.trace.iter().filter(|m| m.action == "offer" || m.action == "text").collect();
-        let _ =
-            writeln!(out, "  Offer trace ({} offers; utilities in party order):", proposals.len());
+        let _ = writeln!(
+            out,
+            "  Offer trace ({} offers; utilities to {}):",
+            proposals.len(),
+            report.parties.join(", ")
+        );
         let show: Vec<(usize, &&MoveReport)> = if proposals.len() <= 20 {
             proposals.iter().enumerate().collect()
         } else {
@@ -368,8 +457,13 @@ pub fn simulation_text(report: &SimulationReport, svg_paths: &[String]) -> Strin
                 let _ = writeln!(out, "    …");
             }
             last = Some(i);
-            let u: Vec<String> = m.utilities.iter().map(|x| format!("{x:.3}")).collect();
-            let _ = writeln!(out, "    round {:>3}  {:<10} {}", m.round, m.by, u.join("  "));
+            let _ = writeln!(
+                out,
+                "    round {:>3}  {:<10} {}",
+                m.round,
+                m.by,
+                utilities_line(&report.parties, &m.utilities)
+            );
         }
         if let Some(path) = svg_paths.get(k) {
             let _ = writeln!(out, "  Offer trace plot: {path}");
@@ -396,8 +490,9 @@ const COLOURS: [&str; 8] =
 
 /// The offer trace of run `k` in utility space, over the Pareto set: x is the utility to party `a`, y to
 /// party `b` (indices into [`SimulationReport::parties`]). Grey dots: the Pareto set of the whole table,
-/// projected; one coloured path per party (or the mediator's texts), in order; a ring on the agreement; a
-/// diamond on the Nash point.
+/// projected (at most [`MAX_PLOT_POINTS`] of it, evenly spread, and the description says so); one
+/// coloured path per party (or the mediator's texts), in order; a ring on the agreement; a diamond on the
+/// Nash point.
 pub fn trace_svg(
     report: &SimulationReport,
     frontier: &[Vec<f64>],
@@ -442,12 +537,19 @@ pub fn trace_svg(
     } else {
         format!("no agreement ({})", run.end.replace('_', " "))
     };
+    // At most MAX_PLOT_POINTS points of the Pareto set, evenly spread over its order.
+    let step = frontier.len().div_ceil(MAX_PLOT_POINTS).max(1);
+    let drawn: Vec<&Vec<f64>> = frontier.iter().step_by(step).collect();
+    let over = if drawn.len() < frontier.len() {
+        format!("{} of the {} points", drawn.len(), frontier.len())
+    } else {
+        format!("the {} points", frontier.len())
+    };
     let _ = writeln!(
         svg,
-        r#"<desc id="tdesc">{} offers by {} over the {} points of the Pareto set; {ended}.</desc>"#,
+        r#"<desc id="tdesc">{} offers by {} over {over} of the Pareto set; {ended}.</desc>"#,
         run.trace.iter().filter(|m| m.action == "offer" || m.action == "text").count(),
         escape(&seats(&report.parties, &run.agents)),
-        frontier.len()
     );
     let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
@@ -485,7 +587,7 @@ pub fn trace_svg(
         );
     }
     let _ = writeln!(svg, r#"<g class="pareto">"#);
-    for u in frontier {
+    for u in drawn {
         let _ = writeln!(
             svg,
             r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"/>"##,
@@ -910,10 +1012,10 @@ pub fn tournament_svg(report: &TournamentReport) -> String {
 #[derive(Debug, Clone, serde::Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationAsk {
-    /// Protocols: `saop`, `stacked`, `single-text` (default: all three).
+    /// Protocols: `saop`, `stacked`, `single-text`, each at most once (default: all three).
     #[serde(default = "all_protocols")]
     pub protocols: Vec<String>,
-    /// One agent for every party, or one per party in order (default: `boulware`).
+    /// One agent for every party, or one per party in the order of `parties` (default: `boulware`).
     #[serde(default = "default_agents")]
     pub agents: Vec<String>,
     /// The deadline in rounds (default 100; at most [`MAX_ROUNDS`]).
@@ -925,7 +1027,8 @@ pub struct SimulationAsk {
     /// The reading whose hard constraints bound the packages (default `red_lines`).
     #[serde(default = "default_reading")]
     pub reading: String,
-    /// The parties at the table (ids; default all).
+    /// The parties at the table (ids), in the order they move: the first listed moves first (default:
+    /// all, in the scenario's order).
     #[serde(default)]
     pub parties: Option<Vec<String>>,
     /// Replay the positions known on this date (YYYY-MM-DD).
@@ -938,6 +1041,18 @@ pub struct SimulationAsk {
 
 /// The longest deadline accepted, in rounds.
 pub const MAX_ROUNDS: u32 = 10_000;
+
+/// The most runs one rehearsal makes: one per protocol asked for, each protocol at most once, with one
+/// line-up of agents.
+pub const MAX_RUNS: usize = Protocol::ALL.len();
+
+/// The largest rehearsal document, in bytes of compact JSON (as the API sends it): 8 MiB. Each run's
+/// trace keeps at most `truce_sim::TRACE_LIMIT` moves, and fewer when the document would otherwise be
+/// larger; the document's `trace_limit` says how many it kept.
+pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
+
+/// The most points of the Pareto set one offer-trace plot draws.
+pub const MAX_PLOT_POINTS: usize = 2_000;
 
 fn all_protocols() -> Vec<String> {
     Protocol::ALL.iter().map(|p| p.as_str().to_string()).collect()
@@ -979,7 +1094,7 @@ pub struct Simulation {
 }
 
 /// One agent for every seat, or one per seat.
-fn seat_agents(specs: &[AgentSpec], parties: &[String]) -> Result<Vec<AgentSpec>, String> {
+fn seat_agents(specs: &[AgentSpec], parties: &[&str]) -> Result<Vec<AgentSpec>, String> {
     match specs.len() {
         1 => Ok(vec![specs[0]; parties.len()]),
         n if n == parties.len() => Ok(specs.to_vec()),
@@ -988,6 +1103,20 @@ fn seat_agents(specs: &[AgentSpec], parties: &[String]) -> Result<Vec<AgentSpec>
             parties.len(),
             parties.join(", ")
         )),
+    }
+}
+
+/// The plot's axes: two parties at the table, as indices into `parties`.
+fn axes_of(axes: Option<&[String]>, parties: &[&str]) -> Result<(usize, usize), String> {
+    let Some(pair) = axes else { return Ok((0, 1.min(parties.len().saturating_sub(1)))) };
+    let find = |id: &str| {
+        parties.iter().position(|x| *x == id).ok_or_else(|| {
+            format!("axes: {id:?} is not at the table; expected two of {}", parties.join(", "))
+        })
+    };
+    match pair {
+        [x, y] => Ok((find(x)?, find(y)?)),
+        _ => Err(format!("axes: {} ids given: expected two party ids", pair.len())),
     }
 }
 
@@ -1009,19 +1138,49 @@ fn checked(ask: &SimulationAsk) -> Result<Checked, String> {
     if ask.protocols.is_empty() {
         return Err("protocols: none given: expected saop, stacked or single-text".to_string());
     }
-    let protocols = ask
-        .protocols
-        .iter()
-        .map(|p| Protocol::parse(p).map_err(|e| format!("protocols: {e}")))
-        .collect::<Result<_, _>>()?;
+    let mut protocols: Vec<Protocol> = Vec::new();
+    for name in &ask.protocols {
+        let protocol = Protocol::parse(name).map_err(|e| format!("protocols: {e}"))?;
+        if protocols.contains(&protocol) {
+            return Err(format!(
+                "protocols: {name:?} repeats {}: each protocol runs at most once ({MAX_RUNS} runs at most)",
+                protocol.as_str()
+            ));
+        }
+        protocols.push(protocol);
+    }
     if ask.agents.is_empty() {
         return Err(format!("agents: none given: expected one of {}", AgentSpec::NAMES));
     }
-    let agents = ask
+    let agents: Vec<AgentSpec> = ask
         .agents
         .iter()
         .map(|a| AgentSpec::parse(a).map_err(|e| format!("agents: {e}")))
         .collect::<Result<_, _>>()?;
+    if let Some(parties) = &ask.parties {
+        if parties.is_empty() {
+            return Err("parties: none given: expected the ids of the parties at the table, the first to move first".to_string());
+        }
+        let ids: Vec<&str> = parties.iter().map(|p| p.trim()).collect();
+        for (k, id) in ids.iter().enumerate() {
+            if ids[..k].contains(id) {
+                return Err(format!("parties: {id} is given twice: each party takes one seat"));
+            }
+        }
+        seat_agents(&agents, &ids)?;
+        axes_of(ask.axes.as_deref(), &ids)?;
+    } else if let Some(axes) = &ask.axes
+        && axes.len() != 2
+    {
+        return Err(format!("axes: {} ids given: expected two party ids", axes.len()));
+    }
+    // One line-up of agents: one run per protocol.
+    if protocols.len() > MAX_RUNS {
+        return Err(format!(
+            "protocols: {} runs asked for: expected at most {MAX_RUNS}",
+            protocols.len()
+        ));
+    }
     let as_of = ask
         .as_of
         .as_deref()
@@ -1033,44 +1192,74 @@ fn checked(ask: &SimulationAsk) -> Result<Checked, String> {
     Ok(Checked { reading, protocols, agents, as_of })
 }
 
-/// Checks what can be checked of `ask` without the scenario (rounds, reading, protocols, agent names,
-/// the date). The error names the field at fault and says what was expected.
+/// Checks what can be checked of `ask` without the scenario: rounds (1 to [`MAX_ROUNDS`]), the
+/// reading, the protocols (known, each at most once, so at most [`MAX_RUNS`] runs), the agents' names
+/// and, when `parties` is given, the parties (no repeats), the number of agents (one, or one per party)
+/// and the axes; and the date. The error names the field at fault and says what was expected.
 pub fn check_ask(ask: &SimulationAsk) -> Result<(), String> {
     checked(ask).map(|_| ())
 }
 
-/// Rehearses `scenario` (read from `file`) as `ask` says: one run per protocol, with the trace kept.
-/// The error names the field at fault and says what was expected.
+/// The table a request seats: its parties in seat order, each one's agent, and the plot's axes.
+struct Seating {
+    parties: Vec<truce_scenario::PartyIx>,
+    agents: Vec<AgentSpec>,
+    axes: (usize, usize),
+}
+
+fn seating(
+    scenario: &Scenario,
+    ask: &SimulationAsk,
+    agents: &[AgentSpec],
+) -> Result<Seating, String> {
+    let parties = match &ask.parties {
+        None => scenario.party_ixs().collect(),
+        Some(ids) => crate::select_parties(scenario, ids.iter().map(String::as_str))
+            .map_err(|e| format!("parties: {e}"))?,
+    };
+    let ids: Vec<&str> = parties.iter().map(|&p| scenario.party(p).id.as_str()).collect();
+    let agents = seat_agents(agents, &ids)?;
+    let axes = axes_of(ask.axes.as_deref(), &ids)?;
+    Ok(Seating { parties, agents, axes })
+}
+
+/// Checks `ask` against `scenario` without rehearsing: everything [`check_ask`] checks, and the
+/// parties (known ids), the number of agents (one, or one per party at the table) and the axes. A
+/// request that passes fails in [`simulate`] only when the table is blocked under the reading or the
+/// scenario's constraints tie too many combinations. The error names the field at fault.
+pub fn check_ask_for(scenario: &Scenario, ask: &SimulationAsk) -> Result<(), String> {
+    let Checked { agents, .. } = checked(ask)?;
+    seating(scenario, ask, &agents).map(|_| ())
+}
+
+/// Rehearses `scenario` (read from `file`) as `ask` says: one run per protocol, with the parties seated
+/// in the order of `ask.parties` (the first moves first) and the trace kept. The document stays within
+/// [`MAX_DOCUMENT_BYTES`]. The error names the field at fault and says what was expected.
 pub fn simulate(
     scenario: &Scenario,
     file: &str,
     ask: &SimulationAsk,
 ) -> Result<Simulation, String> {
+    simulate_within(scenario, file, ask, MAX_DOCUMENT_BYTES)
+}
+
+/// [`simulate`], with the document kept within `limit` bytes of compact JSON instead of
+/// [`MAX_DOCUMENT_BYTES`]: fewer trace moves, or an error saying the document would be over the limit
+/// even without them.
+pub fn simulate_within(
+    scenario: &Scenario,
+    file: &str,
+    ask: &SimulationAsk,
+    limit: usize,
+) -> Result<Simulation, String> {
     let Checked { reading, protocols, agents, as_of } = checked(ask)?;
-    let parties = match &ask.parties {
-        None => None,
-        Some(ids) => Some(
-            crate::select_parties(scenario, ids.iter().map(String::as_str))
-                .map_err(|e| format!("parties: {e}"))?,
-        ),
-    };
-    let prepared = truce_sim::scenario_setting(scenario, as_of, parties, reading)?;
-    let ids: Vec<String> = prepared.parties.iter().map(|&p| scenario.party(p).id.clone()).collect();
-    let seats = seat_agents(&agents, &ids)?;
-    let (a, b) = match &ask.axes {
-        None => (0, 1.min(ids.len() - 1)),
-        Some(pair) => {
-            let find = |id: &str| {
-                ids.iter().position(|x| x == id).ok_or_else(|| {
-                    format!("axes: {id:?} is not at the table; expected two of {}", ids.join(", "))
-                })
-            };
-            match pair.as_slice() {
-                [x, y] => (find(x)?, find(y)?),
-                _ => return Err("axes: expected two party ids".to_string()),
-            }
-        }
-    };
+    let Seating { parties, agents: seats, axes: (a, b) } = seating(scenario, ask, &agents)?;
+    let prepared = truce_sim::scenario_setting(scenario, as_of, Some(parties), reading)?;
+    // Before any run: as many moves per trace as three quarters of the limit hold at the largest a move
+    // of this scenario can take (the rest is for the agreements and the figures), so that the document
+    // is never built larger than the limit. `fit` then measures it.
+    let per_move: usize = protocols.iter().map(|&p| move_bound(scenario, &prepared, p) + 1).sum();
+    let keep = ((limit - limit / 4) / per_move.max(1)).min(truce_sim::TRACE_LIMIT) & !1;
     let outcomes: Vec<Outcome> = protocols
         .iter()
         .map(|&protocol| {
@@ -1082,7 +1271,7 @@ pub fn simulate(
                 seed: ask.seed,
                 trace: true,
             }
-            .play(&mut built)
+            .play_keeping(&mut built, keep)
         })
         .collect();
     let played: Vec<Played<'_>> = protocols
@@ -1090,7 +1279,7 @@ pub fn simulate(
         .zip(&outcomes)
         .map(|(&protocol, outcome)| Played { protocol, agents: &seats, outcome })
         .collect();
-    let report = simulation_report(
+    let mut report = simulation_report(
         scenario,
         file,
         &prepared,
@@ -1100,6 +1289,9 @@ pub fn simulate(
         ask.seed,
         &played,
     );
+    report.trace_limit = keep;
+    drop(outcomes);
+    fit(&mut report, limit)?;
     let scale = prepared.setting.scale;
     let frontier: Vec<Vec<f64>> = prepared
         .setting
@@ -1109,6 +1301,156 @@ pub fn simulate(
         .collect();
     let svgs = (0..report.runs.len()).map(|k| trace_svg(&report, &frontier, k, a, b)).collect();
     Ok(Simulation { report, svgs })
+}
+
+/// The length of `s` as a JSON string, quotes included, at most (a control character may take six
+/// bytes).
+fn json_str_len(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
+}
+
+/// The most bytes one move of a run under `protocol` takes in the document's compact JSON: the longest
+/// mover, action and round, the longest option id of every issue, a number of the longest form per
+/// party, and (for the single text's objections) one change per issue with its longest labels.
+fn move_bound(scenario: &Scenario, prepared: &ScenarioSetting, protocol: Protocol) -> usize {
+    // Keys, brackets and separators of a move and of a change, generously.
+    const MOVE_KEYS: usize = 96;
+    const CHANGE_KEYS: usize = 40;
+    // The longest number serde_json writes: `-2.2250738585072014e-308`, and a comma.
+    const NUMBER: usize = 25;
+    let by = prepared
+        .parties
+        .iter()
+        .map(|&p| json_str_len(&scenario.party(p).id))
+        .fold(json_str_len("mediator"), usize::max);
+    let action = json_str_len("walk_away");
+    let round = 10;
+    let option_ids = |combo: &[truce_scenario::OptionIx]| -> usize {
+        combo.iter().map(|&o| json_str_len(&scenario.option(o).id) + 1).sum()
+    };
+    let package: usize = prepared
+        .model
+        .options
+        .iter()
+        .map(|combos| combos.iter().map(|c| option_ids(c)).max().unwrap_or(0))
+        .sum();
+    let utilities = NUMBER * prepared.parties.len();
+    let changes: usize = if protocol == Protocol::SingleText {
+        prepared
+            .model
+            .options
+            .iter()
+            .map(|combos| {
+                combos
+                    .iter()
+                    .map(|c| {
+                        let issues: usize = c
+                            .iter()
+                            .map(|&o| json_str_len(&scenario.issue(scenario.option(o).issue).id))
+                            .sum();
+                        CHANGE_KEYS + NUMBER + issues + option_ids(c)
+                    })
+                    .max()
+                    .unwrap_or(0)
+            })
+            .sum()
+    } else {
+        0
+    };
+    MOVE_KEYS + round + by + action + package + utilities + changes
+}
+
+/// Counts the bytes written to it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size of `value` in compact JSON.
+fn json_len<T: Serialize>(value: &T) -> usize {
+    let mut counter = Counter(0);
+    // Counting cannot fail, and the report types always serialise.
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0
+}
+
+/// Keeps `report` within `limit` bytes of compact JSON: when it is larger, each run's trace keeps only
+/// its first and last moves, as many as fit (the same number for every run), and `trace_limit` and each
+/// run's `trace_omitted` say so. An error when even the document without traces would be too large.
+fn fit(report: &mut SimulationReport, limit: usize) -> Result<(), String> {
+    // Room for the counts that thinning changes (`trace_limit`, `trace_omitted`) and the separators.
+    const SLACK: usize = 64;
+    let total = json_len(report);
+    if total <= limit {
+        return Ok(());
+    }
+    // Each run's moves with their separating comma, as prefix sums from either end.
+    let sizes: Vec<Vec<usize>> =
+        report.runs.iter().map(|run| run.trace.iter().map(|m| json_len(m) + 1).collect()).collect();
+    let traces: usize = sizes.iter().flatten().sum();
+    let rest = total.saturating_sub(traces) + SLACK * (report.runs.len() + 1);
+    if rest > limit {
+        return Err(format!(
+            "the rehearsal's document would be about {rest} bytes without its offer traces, over the limit of {limit}: seat fewer parties or ask for fewer protocols"
+        ));
+    }
+    let kept = |half: usize| -> usize {
+        sizes
+            .iter()
+            .map(|s| {
+                if s.len() <= 2 * half {
+                    s.iter().sum::<usize>()
+                } else {
+                    s[..half].iter().sum::<usize>() + s[s.len() - half..].iter().sum::<usize>()
+                }
+            })
+            .sum()
+    };
+    // The largest half that fits, by bisection: `lo` fits, `hi` does not.
+    let (mut lo, mut hi) = (0, report.trace_limit / 2 + 1);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if rest + kept(mid) <= limit {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let mut half = lo;
+    loop {
+        for run in &mut report.runs {
+            if run.trace.len() > 2 * half {
+                let dropped = run.trace.len() - 2 * half;
+                run.trace.drain(half..half + dropped);
+                run.trace_omitted += dropped;
+            }
+        }
+        report.trace_limit = 2 * half;
+        let size = json_len(report);
+        if size <= limit {
+            return Ok(());
+        }
+        if half == 0 {
+            return Err(format!(
+                "the rehearsal's document would be {size} bytes without its offer traces, over the limit of {limit}: seat fewer parties or ask for fewer protocols"
+            ));
+        }
+        half /= 2;
+    }
 }
 
 /// A tournament configuration file (`truce tournament CONFIG.toml`; see the README).
@@ -1187,6 +1529,63 @@ pub struct SyntheticEntry {
     pub seed: u64,
 }
 
+/// The most runs a tournament configuration may make (settings × assignments × protocols ×
+/// repetitions).
+pub const MAX_TOURNAMENT_RUNS: u64 = 200_000;
+
+/// The most rounds a tournament may play: its runs times its deadline.
+pub const MAX_TOURNAMENT_ROUNDS: u64 = 100_000_000;
+
+/// Where the fields that multiply a tournament's work are written in its configuration.
+#[derive(Debug, Default, serde::Deserialize)]
+struct FieldSpans {
+    #[serde(default)]
+    agents: Option<toml::Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    protocols: Option<toml::Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    rounds: Option<toml::Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    repetitions: Option<toml::Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    max_assignments: Option<toml::Spanned<serde::de::IgnoredAny>>,
+}
+
+/// The 1-based lines of the fields of a tournament configuration (`None` for a field left at its
+/// default).
+#[derive(Debug, Default, Clone, Copy)]
+struct FieldLines {
+    agents: Option<usize>,
+    protocols: Option<usize>,
+    rounds: Option<usize>,
+    repetitions: Option<usize>,
+    max_assignments: Option<usize>,
+}
+
+impl FieldLines {
+    fn of(text: &str) -> FieldLines {
+        let spans: FieldSpans = toml::from_str(text).unwrap_or_default();
+        let line = |s: Option<toml::Spanned<serde::de::IgnoredAny>>| {
+            s.map(|s| text[..s.span().start.min(text.len())].matches('\n').count() + 1)
+        };
+        FieldLines {
+            agents: line(spans.agents),
+            protocols: line(spans.protocols),
+            rounds: line(spans.rounds),
+            repetitions: line(spans.repetitions),
+            max_assignments: line(spans.max_assignments),
+        }
+    }
+}
+
+/// `file: line N: field` (or `file: field (default)` for a field not written).
+fn at(file: &str, line: Option<usize>, field: &str) -> String {
+    match line {
+        Some(n) => format!("{file}: line {n}: {field}"),
+        None => format!("{file}: {field} (default)"),
+    }
+}
+
 /// A checked tournament configuration: the agents and protocols parsed.
 pub struct Tournament {
     /// The configuration as written.
@@ -1195,16 +1594,40 @@ pub struct Tournament {
     pub agents: Vec<AgentSpec>,
     /// The protocols.
     pub protocols: Vec<Protocol>,
+    /// The configuration file, as named in errors.
+    file: String,
+    lines: FieldLines,
 }
 
 /// Parses and checks a tournament configuration. The error names the file, the line and the field.
 pub fn parse_tournament(file: &str, text: &str) -> Result<Tournament, String> {
     let config: TournamentConfig = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    let lines = FieldLines::of(text);
     if config.agents.is_empty() {
-        return Err(format!("{file}: agents: empty: name at least one of {}", AgentSpec::NAMES));
+        return Err(format!(
+            "{}: empty: name at least one of {}",
+            at(file, lines.agents, "agents"),
+            AgentSpec::NAMES
+        ));
     }
     if config.rounds == 0 || config.rounds > MAX_ROUNDS {
-        return Err(format!("{file}: rounds: {}: expected 1 to {MAX_ROUNDS}", config.rounds));
+        return Err(format!(
+            "{}: {}: expected 1 to {MAX_ROUNDS}",
+            at(file, lines.rounds, "rounds"),
+            config.rounds
+        ));
+    }
+    if config.repetitions == 0 {
+        return Err(format!(
+            "{}: 0: expected at least 1",
+            at(file, lines.repetitions, "repetitions")
+        ));
+    }
+    if config.max_assignments == 0 {
+        return Err(format!(
+            "{}: 0: expected at least 1",
+            at(file, lines.max_assignments, "max_assignments")
+        ));
     }
     if config.scenario.is_empty() && config.synthetic.is_empty() {
         return Err(format!("{file}: no [[scenario]] and no [[synthetic]]: give at least one"));
@@ -1236,15 +1659,71 @@ pub fn parse_tournament(file: &str, text: &str) -> Result<Tournament, String> {
             ));
         }
     }
-    let agents = config
-        .agents
-        .iter()
-        .map(|a| AgentSpec::parse(a).map_err(|e| format!("{file}: agents: {e}")))
-        .collect::<Result<_, _>>()?;
-    let protocols = config
-        .protocols
-        .iter()
-        .map(|p| Protocol::parse(p).map_err(|e| format!("{file}: protocols: {e}")))
-        .collect::<Result<_, _>>()?;
-    Ok(Tournament { config, agents, protocols })
+    let mut agents: Vec<AgentSpec> = Vec::new();
+    for name in &config.agents {
+        let agent = AgentSpec::parse(name)
+            .map_err(|e| format!("{}: {e}", at(file, lines.agents, "agents")))?;
+        if agents.contains(&agent) {
+            return Err(format!(
+                "{}: {name:?} repeats {}: name each agent once",
+                at(file, lines.agents, "agents"),
+                agent.name()
+            ));
+        }
+        agents.push(agent);
+    }
+    if config.protocols.is_empty() {
+        return Err(format!(
+            "{}: empty: expected saop, stacked or single-text",
+            at(file, lines.protocols, "protocols")
+        ));
+    }
+    let mut protocols: Vec<Protocol> = Vec::new();
+    for name in &config.protocols {
+        let protocol = Protocol::parse(name)
+            .map_err(|e| format!("{}: {e}", at(file, lines.protocols, "protocols")))?;
+        if protocols.contains(&protocol) {
+            return Err(format!(
+                "{}: {name:?} repeats {}: name each protocol once",
+                at(file, lines.protocols, "protocols"),
+                protocol.as_str()
+            ));
+        }
+        protocols.push(protocol);
+    }
+    Ok(Tournament { config, agents, protocols, file: file.to_string(), lines })
+}
+
+impl Tournament {
+    /// Checks that `plan`, made from this configuration once its settings are known, stays within
+    /// [`MAX_TOURNAMENT_RUNS`] runs and [`MAX_TOURNAMENT_ROUNDS`] rounds, counting without listing the
+    /// runs. The error names the file, the line and the field to lower.
+    pub fn check_plan(&self, plan: &truce_sim::Plan<'_>) -> Result<(), String> {
+        let runs = plan.run_count();
+        if runs > MAX_TOURNAMENT_RUNS {
+            let (line, field) = if self.config.repetitions > 1 {
+                (self.lines.repetitions, "repetitions")
+            } else if self.lines.max_assignments.is_some() {
+                (self.lines.max_assignments, "max_assignments")
+            } else {
+                (self.lines.agents, "agents")
+            };
+            return Err(format!(
+                "{}: {} assignments of agents to seats × {} protocols × {} repetitions make {runs} runs, over the limit of {MAX_TOURNAMENT_RUNS}: lower repetitions or max_assignments, or name fewer agents",
+                at(&self.file, line, field),
+                plan.assignment_count(),
+                plan.protocols.len(),
+                plan.repetitions
+            ));
+        }
+        let rounds = runs.saturating_mul(u64::from(plan.rounds));
+        if rounds > MAX_TOURNAMENT_ROUNDS {
+            return Err(format!(
+                "{}: {runs} runs of up to {} rounds make {rounds} rounds, over the limit of {MAX_TOURNAMENT_ROUNDS}: lower rounds or the number of runs",
+                at(&self.file, self.lines.rounds, "rounds"),
+                plan.rounds
+            ));
+        }
+        Ok(())
+    }
 }

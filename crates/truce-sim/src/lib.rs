@@ -27,5 +27,5 @@ pub use agent::{Agent, AgentSpec, Change, Context, Offer, Review, TOLERANCE, obj
 pub use inverse::Inverse;
 pub use protocol::{Action, End, Move, Outcome, Protocol, Run, TRACE_LIMIT};
 pub use scenario::{ScenarioSetting, scenario_setting};
-pub use setting::{Distances, PartyView, Setting};
+pub use setting::{Distances, PartyView, Setting, permuted, welfare};
 pub use tournament::{AgentRow, Plan, RunRecord, Standings, play, standings};

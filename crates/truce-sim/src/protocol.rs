@@ -138,7 +138,8 @@ pub struct Outcome {
     /// Offers and texts made.
     pub offers: u32,
     /// The moves, when asked for ([`Run::trace`]): every one, or the first and last [`TRACE_LIMIT`]/2
-    /// of a longer run, so that memory stays bounded whatever the deadline and the number of parties.
+    /// of a longer run (or of the limit given to [`Run::play_keeping`]), so that memory stays bounded
+    /// whatever the deadline and the number of parties.
     pub trace: Vec<Move>,
     /// Moves left out of `trace` between its two halves.
     pub trace_omitted: usize,
@@ -169,6 +170,8 @@ struct Table<'a> {
     tail: std::collections::VecDeque<Move>,
     /// The deadline played: [`Run::rounds`], at least 1.
     rounds: u32,
+    /// The most moves the trace keeps: the first and the last half of it.
+    trace_limit: usize,
 }
 
 impl<'a> Table<'a> {
@@ -196,10 +199,13 @@ impl<'a> Table<'a> {
                 (0..self.run.setting.len()).map(|p| self.run.setting.utility(p, package)).collect()
             };
             let m = Move { round, party, action, package: package.to_vec(), utilities };
-            if self.outcome.trace.len() < TRACE_LIMIT / 2 {
+            let half = self.trace_limit / 2;
+            if self.outcome.trace.len() < half {
                 self.outcome.trace.push(m);
+            } else if half == 0 {
+                self.outcome.trace_omitted += 1;
             } else {
-                if self.tail.len() == TRACE_LIMIT / 2 {
+                if self.tail.len() == half {
                     self.tail.pop_front();
                     self.outcome.trace_omitted += 1;
                 }
@@ -256,12 +262,23 @@ impl<'a> Table<'a> {
 }
 
 impl Run<'_> {
-    /// Runs the negotiation with `agents`, one per party in party order.
+    /// Runs the negotiation with `agents`, one per party in party order (seat order: the first moves
+    /// first). A trace keeps at most [`TRACE_LIMIT`] moves.
     ///
     /// # Panics
     ///
     /// When the number of agents is not the number of parties.
     pub fn play(&self, agents: &mut [Box<dyn Agent>]) -> Outcome {
+        self.play_keeping(agents, TRACE_LIMIT)
+    }
+
+    /// Runs the negotiation as [`Run::play`] does, keeping at most `trace_limit` moves in the trace (the
+    /// first and the last `trace_limit / 2`); [`Outcome::trace_omitted`] counts the others.
+    ///
+    /// # Panics
+    ///
+    /// When the number of agents is not the number of parties.
+    pub fn play_keeping(&self, agents: &mut [Box<dyn Agent>], trace_limit: usize) -> Outcome {
         let n = self.setting.len();
         assert_eq!(agents.len(), n, "one agent per party");
         let rngs = (0..n as u64)
@@ -283,6 +300,7 @@ impl Run<'_> {
             },
             tail: std::collections::VecDeque::new(),
             rounds: self.rounds.max(1),
+            trace_limit,
         };
         if n >= 1 {
             match self.protocol {
@@ -384,9 +402,11 @@ fn single_text(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
         .iter()
         .map(|(u, _)| u.iter().zip(&setting.parties).map(|(x, p)| p.normalized(*x)).collect())
         .collect();
+    // Each point's sum of shares, added in an order that does not depend on the seating.
+    let sums: Vec<f64> = shares.iter().map(|s| crate::setting::welfare(s)).collect();
     let mut demand = vec![0.0f64; n];
     for round in 0..t.rounds {
-        let text = mediator_text(&shares, &demand);
+        let text = mediator_text(&shares, &sums, &demand);
         let package = setting.frontier[text].1.clone();
         t.record(round, None, Action::Text, &package);
         let mut all = true;
@@ -420,14 +440,13 @@ fn single_text(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
     }
 }
 
-/// The mediator's text: the Pareto point with the largest smallest slack, then the largest sum of shares,
-/// then the first.
-fn mediator_text(shares: &[Vec<f64>], demand: &[f64]) -> usize {
+/// The mediator's text: the Pareto point with the largest smallest slack, then the largest sum of shares
+/// (`sums`), then the first.
+fn mediator_text(shares: &[Vec<f64>], sums: &[f64], demand: &[f64]) -> usize {
     let mut best = 0;
     let mut best_key = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for (k, s) in shares.iter().enumerate() {
+    for (k, (s, &sum)) in shares.iter().zip(sums).enumerate() {
         let slack = s.iter().zip(demand).map(|(x, d)| x - d).fold(f64::INFINITY, f64::min);
-        let sum: f64 = s.iter().sum();
         if slack > best_key.0 || (slack == best_key.0 && sum > best_key.1) {
             best = k;
             best_key = (slack, sum);

@@ -1,6 +1,8 @@
 //! A negotiation setting: the problem, each party's inverted utility, and the Table's reference points.
 
-use truce_table::{Disagreement, Problem, SolutionConcept, pareto_frontier, solve};
+use truce_table::{
+    Disagreement, IssueTable, ParetoPoint, Problem, SolutionConcept, pareto_frontier, solve,
+};
 
 use crate::inverse::Inverse;
 
@@ -53,6 +55,12 @@ pub struct Setting {
 impl Setting {
     /// Prepares `problem` for negotiation: inverts each party's utility (in parallel) and computes the
     /// exact Pareto set and its Nash and KS points. `names` name the parties.
+    ///
+    /// Nothing here depends on where each party is seated. The Pareto set is computed with the parties
+    /// in the order of their names, so the package that stands for a point several packages reach is the
+    /// same under every seating; its points are then given in seat order, and ordered by decreasing
+    /// [`welfare`], ties in package order. So ties (between Nash points, or between the mediator's
+    /// candidate texts) break the same way wherever each party sits.
     pub fn new(problem: Problem, scale: f64, names: Vec<String>) -> Setting {
         use rayon::prelude::*;
         let ranges = problem.ranges();
@@ -75,7 +83,28 @@ impl Setting {
                     })
                     .collect::<Vec<_>>()
             },
-            || pareto_frontier(&problem),
+            || {
+                // `by_name[k]`: the seat of the k-th party in the order of names.
+                let mut by_name: Vec<usize> = (0..problem.parties).collect();
+                by_name.sort_by(|&a, &b| names.get(a).cmp(&names.get(b)).then(a.cmp(&b)));
+                let mut frontier = pareto_frontier(&permuted(&problem, &by_name));
+                for point in &mut frontier.points {
+                    let mut seated = vec![0.0; point.utilities.len()];
+                    for (&seat, &u) in by_name.iter().zip(&point.utilities) {
+                        seated[seat] = u;
+                    }
+                    point.utilities = seated;
+                }
+                let mut keyed: Vec<(f64, ParetoPoint)> = std::mem::take(&mut frontier.points)
+                    .into_iter()
+                    .map(|p| (welfare(&p.utilities), p))
+                    .collect();
+                keyed.sort_by(|(wa, a), (wb, b)| {
+                    wb.total_cmp(wa).then_with(|| a.package.cmp(&b.package))
+                });
+                frontier.points = keyed.into_iter().map(|(_, p)| p).collect();
+                frontier
+            },
         );
         let pick = |concept| {
             solve(&frontier, concept, &ranges, &problem.reservation, Disagreement::Reservation).0
@@ -110,7 +139,8 @@ impl Setting {
     /// nearest KS point, Euclidean in reported units. `None` where the set is empty.
     pub fn distances(&self, u: &[f64]) -> Distances {
         let dist = |p: &[f64]| {
-            p.iter().zip(u).map(|(a, b)| (a - b) * (a - b)).sum::<f64>().sqrt() * self.scale
+            let squares: Vec<f64> = p.iter().zip(u).map(|(a, b)| (a - b) * (a - b)).collect();
+            welfare(&squares).sqrt() * self.scale
         };
         let nearest = |ix: &mut dyn Iterator<Item = usize>| {
             ix.map(|i| dist(&self.frontier[i].0)).min_by(f64::total_cmp)
@@ -121,6 +151,35 @@ impl Setting {
             ks: nearest(&mut self.ks.iter().copied()),
         }
     }
+}
+
+/// `problem` with its parties rearranged: party k of the result is party `order[k]` of `problem`. Each
+/// utility is copied, never recomputed, so a party's figures are bit for bit the same in either.
+pub fn permuted(problem: &Problem, order: &[usize]) -> Problem {
+    let d = problem.parties;
+    let issues = problem
+        .issues
+        .iter()
+        .map(|issue| IssueTable {
+            options: issue.options,
+            utilities: (0..issue.options)
+                .flat_map(|o| {
+                    let row = issue.row(o, d);
+                    order.iter().map(move |&p| row[p])
+                })
+                .collect(),
+        })
+        .collect();
+    let reservation = order.iter().map(|&p| problem.reservation[p]).collect();
+    Problem { parties: order.len(), issues, reservation }
+}
+
+/// The sum of `values` (a package's utilities to the parties, say), added in increasing order so that the
+/// result does not depend on the order of the parties, bit for bit.
+pub fn welfare(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.iter().sum()
 }
 
 /// How far an outcome is from the Table's reference points.

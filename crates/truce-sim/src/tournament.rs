@@ -88,6 +88,28 @@ fn assignments(agents: usize, seats: usize, max: usize, seed: u64) -> Vec<Vec<us
 }
 
 impl Plan<'_> {
+    /// How many assignments of agents to seats the plan plays, over all its settings (saturating).
+    pub fn assignment_count(&self) -> u64 {
+        self.settings
+            .iter()
+            .map(|(_, setting)| {
+                let all = (self.agents.len() as f64).powi(setting.len() as i32);
+                if all <= self.max_assignments as f64 {
+                    all as u64
+                } else {
+                    self.max_assignments as u64
+                }
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
+    /// How many runs [`Plan::runs`] lists, counted without listing them (saturating).
+    pub fn run_count(&self) -> u64 {
+        self.assignment_count()
+            .saturating_mul(self.protocols.len() as u64)
+            .saturating_mul(u64::from(self.repetitions))
+    }
+
     /// Every run of the plan, in order: setting, assignment, protocol, repetition.
     pub fn runs(&self) -> Vec<(usize, Vec<usize>, Protocol, u32, u64)> {
         let mut runs = Vec::new();
@@ -155,7 +177,7 @@ pub struct AgentRow {
     /// Its mean utility as a share of its party's range; a seat without agreement counts as the
     /// party's reservation value (its smallest utility when it has none).
     pub mean_share: f64,
-    /// Mean social welfare (sum of reported utilities) of its agreements.
+    /// Mean social welfare (sum of reported utilities, [`crate::welfare`]) of its agreements.
     pub mean_welfare: Option<f64>,
     /// Mean distance of its agreements to the nearest Nash point.
     pub mean_distance_to_nash: Option<f64>,
@@ -221,7 +243,7 @@ pub fn standings(plan: &Plan<'_>, records: &[RunRecord]) -> Standings {
                             agreed
                                 .iter()
                                 .filter_map(|(r, _)| r.utilities.as_ref())
-                                .map(|u| u.iter().sum()),
+                                .map(|u| crate::setting::welfare(u)),
                         ),
                         mean_distance_to_nash: mean(
                             agreed.iter().filter_map(|(r, _)| r.distances.nash),

@@ -89,14 +89,16 @@ pub fn tournament(config_path: &Path, json: bool) -> anyhow::Result<String> {
     }
     let plan = Plan {
         settings: settings.iter().map(|(n, s, _)| (n.clone(), s)).collect(),
-        agents: t.agents,
-        protocols: t.protocols,
+        agents: t.agents.clone(),
+        protocols: t.protocols.clone(),
         rounds: t.config.rounds,
         repetitions: t.config.repetitions,
         seed: t.config.seed,
         max_assignments: t.config.max_assignments,
     };
-    let bar = indicatif::ProgressBar::new(plan.runs().len() as u64).with_style(
+    // Counted before any run is listed or played.
+    t.check_plan(&plan).map_err(anyhow::Error::msg)?;
+    let bar = indicatif::ProgressBar::new(plan.run_count()).with_style(
         indicatif::ProgressStyle::with_template(
             "{msg} {bar:40} {pos}/{len} runs, {elapsed} (eta {eta})",
         )

@@ -27,6 +27,9 @@ fn a_tournament_plays_every_assignment_and_is_reproducible_on_any_number_of_thre
     let p = plan(settings.clone(), 42);
     // 4² + 4³ assignments × 3 protocols × 2 repetitions.
     assert_eq!(p.runs().len(), (16 + 64) * 3 * 2);
+    assert_eq!(p.run_count(), p.runs().len() as u64, "counted as listed");
+    let drawn = Plan { max_assignments: 20, ..plan(settings.clone(), 42) };
+    assert_eq!(drawn.run_count(), drawn.runs().len() as u64, "counted as listed, when drawn");
     let counted = std::sync::atomic::AtomicUsize::new(0);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let records = one.install(|| {

@@ -126,3 +126,202 @@ fn a_tournament_writes_its_table_csv_and_chart_and_replays_from_its_seed() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `truce simulate … --format json` with `args`, writing its plots in a fresh folder.
+fn simulate_json(name: &str, file: &str, args: &[&str]) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("truce-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("trace.svg");
+    let mut all = vec!["simulate", file, "--svg", svg.to_str().unwrap(), "--format", "json"];
+    all.extend_from_slice(args);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&truce(&all))).unwrap();
+    validate("simulation", &report);
+    std::fs::remove_dir_all(&dir).ok();
+    report
+}
+
+/// A vector of the document, party by party (the document's `parties` name its entries).
+fn by_name(report: &serde_json::Value, values: &serde_json::Value) -> Vec<(String, f64)> {
+    let parties = report["parties"].as_array().unwrap();
+    let values = values.as_array().unwrap();
+    assert_eq!(parties.len(), values.len());
+    let mut named: Vec<(String, f64)> = parties
+        .iter()
+        .zip(values)
+        .map(|(p, v)| (p.as_str().unwrap().to_string(), v.as_f64().unwrap()))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named
+}
+
+/// Finding 12 of issue 21, as reported: `--parties UKR,RUS` and `--parties RUS,UKR` with
+/// `--agents boulware,conceder` seated the parties in file order both times while the labels followed
+/// `--parties`. The first listed must move first, with the first agent, and every figure must follow
+/// its party.
+#[test]
+fn issue21_rehearsal_seats_the_parties_in_the_order_given() {
+    let ukr_first = simulate_json(
+        "seats-ukr",
+        SEED,
+        &["--parties", "UKR,RUS", "--agents", "boulware,conceder"],
+    );
+    let rus_first = simulate_json(
+        "seats-rus",
+        SEED,
+        &["--parties", "RUS,UKR", "--agents", "boulware,conceder"],
+    );
+    // The Nash point is a property of the parties, not of who moves first.
+    assert_eq!(
+        by_name(&ukr_first, &ukr_first["nash"]),
+        by_name(&rus_first, &rus_first["nash"]),
+        "the Nash point changed hands with the seating"
+    );
+    for (report, first) in [(&ukr_first, "UKR"), (&rus_first, "RUS")] {
+        assert_eq!(report["parties"][0], first);
+        assert_eq!(report["seats"][0]["party"], first);
+        assert_eq!(report["seats"][0]["turn"], 1);
+        for run in report["runs"].as_array().unwrap() {
+            assert_eq!(run["agents"][0], "boulware");
+            assert_eq!(run["seats"][0]["party"], first);
+            assert_eq!(run["seats"][0]["agent"], "boulware");
+            let trace = run["trace"].as_array().unwrap();
+            if run["protocol"] != "single-text" {
+                // The first listed moves first, and a Boulware agent opens with its best package.
+                assert_eq!(trace[0]["by"], first, "{}", run["protocol"]);
+                assert_eq!(trace[0]["action"], "offer");
+                assert_eq!(
+                    trace[0]["utilities"][0].as_f64(),
+                    report["seats"][0]["max"].as_f64(),
+                    "{}: the opening offer is not the best for {first}",
+                    run["protocol"]
+                );
+            }
+            // The agreement's accounts, party by party, say what its utility vector says.
+            let accounts: Vec<(String, f64)> = {
+                let mut a: Vec<(String, f64)> = run["agreement"]["parties"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        (p["party"].as_str().unwrap().to_string(), p["utility"].as_f64().unwrap())
+                    })
+                    .collect();
+                a.sort_by(|x, y| x.0.cmp(&y.0));
+                a
+            };
+            assert_eq!(accounts, by_name(report, &run["utilities"]), "{}", run["protocol"]);
+            assert_eq!(run["agreement"]["parties"][0]["party"], first, "accounts in seat order");
+        }
+    }
+    // Different openers: each opens with its own best package.
+    for k in 0..2 {
+        assert_ne!(
+            ukr_first["runs"][k]["trace"][0]["package"],
+            rus_first["runs"][k]["trace"][0]["package"],
+            "{}: the same party opened both times",
+            ukr_first["runs"][k]["protocol"]
+        );
+    }
+    // The text names each figure's party.
+    let text = stdout(&truce(&[
+        "simulate",
+        SEED,
+        "--parties",
+        "UKR,RUS",
+        "--agents",
+        "boulware,conceder",
+        "--protocol",
+        "saop",
+        "--svg",
+        std::env::temp_dir()
+            .join(format!("truce-seats-{}.svg", std::process::id()))
+            .to_str()
+            .unwrap(),
+    ]));
+    assert!(text.contains("Parties, in the order they move: UKR, RUS"), "{text}");
+    assert!(text.contains("saop · UKR: boulware, RUS: conceder"), "{text}");
+    let line = ukr_first["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(ukr_first["nash"].as_array().unwrap())
+        .map(|(p, x)| format!("{} {:.3}", p.as_str().unwrap(), x.as_f64().unwrap()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert!(text.contains(&format!("Nash point: {line}")), "{line}\n{text}");
+}
+
+/// On a Genius domain the second profile can move first: `--parties` names the profiles in the order
+/// they move.
+#[test]
+fn issue21_the_second_profile_of_a_genius_domain_can_move_first() {
+    let domain = "test_data/negotiation/domains/anac_y2010_ItexvsCypress";
+    let (cypress, itex) = ("ItexvsCypress_Cypress", "ItexvsCypress_Itex");
+    let default = simulate_json("genius-default", domain, &["--protocol", "saop"]);
+    assert_eq!(default["parties"][0], cypress);
+    let swapped = simulate_json(
+        "genius-swapped",
+        domain,
+        &["--protocol", "saop", "--parties", &format!("{itex},{cypress}")],
+    );
+    assert_eq!(swapped["parties"][0], itex);
+    // Each opens with its own best package, and the Nash point stays with its parties.
+    assert_ne!(
+        default["runs"][0]["trace"][0]["package"], swapped["runs"][0]["trace"][0]["package"],
+        "the same profile opened both times"
+    );
+    assert_eq!(
+        by_name(&default, &default["nash"]),
+        by_name(&swapped, &swapped["nash"]),
+        "the Nash point changed hands with the seating"
+    );
+    for (report, first) in [(&default, cypress), (&swapped, itex)] {
+        let opening = &report["runs"][0]["trace"][0];
+        assert_eq!(opening["by"], first);
+        assert_eq!(opening["utilities"][0].as_f64(), report["seats"][0]["max"].as_f64());
+    }
+}
+
+/// A tournament multiplies its work: runs (settings × assignments × protocols × repetitions) times
+/// rounds. Past the limits it is refused before any run, with the file, the line and the field.
+#[test]
+fn issue21_a_tournament_too_large_is_refused_naming_file_line_and_field() {
+    let dir = std::env::temp_dir().join(format!("truce-tournament-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("big.toml");
+    let synthetic = "\n[[synthetic]]\nname = \"syn\"\nparties = 3\nissues = 4\noptions = 5\n";
+    for (body, says) in [
+        (
+            "agents = [\"boulware\", \"conceder\"]\nrounds = 40\nrepetitions = 100000\n",
+            "big.toml: line 3: repetitions: 8 assignments of agents to seats × 3 protocols × 100000 repetitions make 2400000 runs, over the limit of 200000",
+        ),
+        (
+            "agents = [\"boulware\", \"conceder\"]\nrounds = 10000\nrepetitions = 500\n",
+            "big.toml: line 2: rounds: 12000 runs of up to 10000 rounds make 120000000 rounds, over the limit of 100000000",
+        ),
+        (
+            "agents = [\"boulware\"]\nprotocols = [\"saop\", \"saop\"]\n",
+            "big.toml: line 2: protocols: \"saop\" repeats saop",
+        ),
+        (
+            "agents = [\"micro\", \"linear\", \"micro\"]\n",
+            "big.toml: line 1: agents: \"micro\" repeats micro",
+        ),
+        (
+            "agents = [\"micro\"]\nrepetitions = 0\n",
+            "big.toml: line 2: repetitions: 0: expected at least 1",
+        ),
+        (
+            "agents = [\"micro\"]\n\nrounds = 0\n",
+            "big.toml: line 3: rounds: 0: expected 1 to 10000",
+        ),
+    ] {
+        std::fs::write(&config, format!("{body}{synthetic}")).unwrap();
+        let out = truce(&["tournament", config.to_str().unwrap()]);
+        assert!(!out.status.success(), "{body}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{body}: {stderr}");
+        assert!(!dir.join("big-results").exists(), "{body}: results were written");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
