@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use truce_report::simulation::{
-    MAX_DOCUMENT_BYTES, MAX_ROUNDS, MAX_RUNS, SimulationAsk, SimulationReport, check_ask,
-    check_ask_for, simulate, simulate_within,
+    MAX_DOCUMENT_BYTES, MAX_PLOT_POINTS, MAX_ROUNDS, MAX_RUNS, SimulationAsk, SimulationReport,
+    check_ask, check_ask_for, simulate, simulate_within,
 };
 use truce_scenario::Scenario;
 
@@ -487,5 +487,54 @@ fn any_limit_holds_and_one_too_small_is_refused_with_the_size() {
     assert!(
         e.starts_with("the rehearsal's document would be") && e.contains("over the limit of 1000:"),
         "{e}"
+    );
+}
+
+/// A Pareto set of thousands of points (four parties with unrelated preferences over 10 issues of 6
+/// options) is drawn with at most `MAX_PLOT_POINTS` of them, and the plot says how many of how many.
+#[test]
+fn a_plot_draws_at_most_max_plot_points_of_the_pareto_set() {
+    const ISSUES: usize = 10;
+    const PARTIES: [&str; 4] = ["A", "B", "C", "D"];
+    let mut t = String::from("[meta]\ntitle = \"wide\"\nmax_quote_words = 5\n\n");
+    for p in PARTIES {
+        t += &format!("[[parties]]\nid = \"{p}\"\n\n");
+    }
+    for i in 0..ISSUES {
+        t += &format!("[[issues]]\nid = \"i{i}\"\nname = \"Issue {i}\"\n\n");
+        for o in 0..6 {
+            t += &format!("[[issues.options]]\nid = \"i{i}.o{o}\"\n\n");
+        }
+    }
+    // Utilities from a fixed linear congruential sequence: unrelated across parties.
+    let mut x: u64 = 12345;
+    for p in PARTIES {
+        let mut u = Vec::new();
+        for i in 0..ISSUES {
+            for o in 0..6 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                u.push(format!("\"i{i}.o{o}\" = {:?}", (x >> 40) as f64 / (1u64 << 24) as f64));
+            }
+        }
+        t += &format!("[[preferences]]\nparty = \"{p}\"\nutilities = {{ {} }}\n\n", u.join(", "));
+    }
+    let (scenario, diags) = truce_scenario::parse("wide.toml", &t);
+    let scenario = scenario.unwrap_or_else(|| panic!("{diags:?}"));
+    let ask = SimulationAsk {
+        protocols: vec!["single-text".into()],
+        rounds: 5,
+        ..SimulationAsk::default()
+    };
+    let sim = simulate(&scenario, "wide.toml", &ask).unwrap();
+    let size = sim.report.pareto_size;
+    assert!(size > MAX_PLOT_POINTS, "the Pareto set has only {size} points");
+    let plot = &sim.svgs[0];
+    let pareto = &plot[plot.find(r#"<g class="pareto">"#).unwrap()..];
+    let pareto = &pareto[..pareto.find("</g>").unwrap()];
+    let drawn = pareto.matches("<circle").count();
+    assert!(drawn <= MAX_PLOT_POINTS && drawn * 2 > MAX_PLOT_POINTS, "{drawn} of {size}");
+    assert!(
+        plot.contains(&format!("over {drawn} of the {size} points of the Pareto set")),
+        "{plot}"
     );
 }
