@@ -364,9 +364,8 @@ impl Observation {
 
     /// The UTC date the window starts on.
     pub fn day(&self) -> Result<jiff::civil::Date, Error> {
-        // An observation that decoded has its times in the canonical form; the fallback serves values
-        // built in memory.
-        // The common form, `YYYY-MM-DDThh:mm:ssZ`, is in UTC already: its date is its first ten bytes.
+        // The canonical form, `YYYY-MM-DDThh:mm:ssZ` (every observation that decoded), is in UTC
+        // already: its date is its first ten bytes. The fallback serves values built in memory.
         let b = self.start.as_bytes();
         if b.len() == 20
             && b[10] == b'T'
