@@ -174,6 +174,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     fuzz_build(root)?;
     doc_and_deny(root)?;
     ensure_chromium()?;
+    ensure_exiftool()?;
     let postgres = Postgres::start()?;
     let garage = garage::Garage::start()?;
     let mut cmd = Command::new(env!("CARGO"));
@@ -368,6 +369,33 @@ fn ensure_chromium() -> anyhow::Result<()> {
     };
     apt(&["update", "-q"])?;
     apt(&["install", "-y", "-q", "chromium", "chromium-driver"]).context("cannot install chromium")
+}
+
+/// Installs Debian's exiftool (`libimage-exiftool-perl`) when missing: the media tests use it as an
+/// independent reader of every file the server accepts, and never skip.
+fn ensure_exiftool() -> anyhow::Result<()> {
+    let works = Command::new("exiftool")
+        .arg("-ver")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if works {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's exiftool for the media tests");
+    let root_user =
+        Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let apt = |args: &[&str]| {
+        let mut cmd = if root_user { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root_user {
+            cmd.arg("apt-get");
+        }
+        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        run(&mut cmd)
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "libimage-exiftool-perl"]).context("cannot install exiftool")
 }
 
 /// Reads `test result: ok. 12 passed; 0 failed; …`.

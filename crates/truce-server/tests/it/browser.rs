@@ -11,7 +11,7 @@ use truce_store::{Role, Store, token_hash};
 
 /// chromedriver, stopped with every process it started (Chromium and its helpers), even when a failing
 /// test never closes its session.
-struct Driver(Child);
+pub(super) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -50,7 +50,7 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn browser() -> (Driver, Client) {
+pub(super) async fn browser() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))

@@ -285,8 +285,15 @@ pub(super) fn exiftool_positions(files: &[(String, Vec<u8>)]) -> Vec<(String, Ve
         .map(|tags| {
             let i: usize =
                 tags["SourceFile"].as_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+            // What exiftool says of the file on this disk (its name, directory, dates) is not
+            // what the file holds.
             let found = tags
                 .iter()
+                .filter(|(key, _)| {
+                    *key != "SourceFile"
+                        && !key.starts_with("System:")
+                        && !key.starts_with("ExifTool:")
+                })
                 .filter(|(key, value)| {
                     let tag = key.rsplit(':').next().unwrap_or_default().to_ascii_lowercase();
                     let named = [
@@ -443,5 +450,164 @@ async fn issue21_exiftool_finds_no_position_in_any_file_the_server_accepts() {
             "exiftool sees no position in {name}: the oracle is blind to it"
         );
     }
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// A 2×2 BMP, 24 bits a pixel: an image of a kind the mission does not take, which the app converts.
+fn bmp() -> Vec<u8> {
+    let row = [0u8, 0, 255, 0, 255, 0, 0, 0]; // two pixels (blue, green, red) and two bytes of padding
+    let pixels = [row, row].concat();
+    let mut out = b"BM".to_vec();
+    for n in [54 + pixels.len() as u32, 0, 54, 40, 2, 2] {
+        out.extend(n.to_le_bytes());
+    }
+    out.extend(1u16.to_le_bytes());
+    out.extend(24u16.to_le_bytes());
+    for n in [0, pixels.len() as u32, 2835, 2835, 0, 0] {
+        out.extend(n.to_le_bytes());
+    }
+    out.extend(pixels);
+    out
+}
+
+/// What the observer app makes of each file, run in Debian's headless Chromium (driven over WebDriver,
+/// as the browser tests are): the app's own script (`/field/app.js`) prepares each file as it does
+/// before hashing, and answers, for each, the bytes and type it would send or the reason it refuses
+/// the file.
+async fn prepared_by_the_app(
+    app_js: &str,
+    files: &[(String, &str, Vec<u8>)],
+) -> Vec<serde_json::Value> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let dir = std::env::temp_dir().join(format!("truce-field-media-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // The app's script runs as the page loads it; past its media module it needs the app's page and
+    // stops there.
+    let html = dir.join("app.html");
+    std::fs::write(
+        &html,
+        format!(
+            "<!doctype html><meta charset=utf-8><title>media</title><script>{}</script>",
+            app_js.replace("</script", "<\\/script")
+        ),
+    )
+    .unwrap();
+    let list: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(name, kind, bytes)| {
+            serde_json::json!({"name": name, "type": kind, "data": b64.encode(bytes)})
+        })
+        .collect();
+    let (_driver, c) = super::browser::browser().await;
+    c.goto(&format!("file://{}", html.display())).await.unwrap();
+    let results = c
+        .execute_async(
+            "const [files,done]=arguments;(async()=>{const out=[];for(const f of files){\
+             const bytes=Uint8Array.from(atob(f.data),c=>c.charCodeAt(0));\
+             try{const m=await truceMedia.prepare(new File([bytes],f.name,{type:f.type}),{location:'strip',max_bytes:1<<25});\
+             out.push({name:f.name,type:m.type,data:btoa(String.fromCharCode(...new Uint8Array(m.data)))});}\
+             catch(e){out.push({name:f.name,error:e.message});}}done(out);})();",
+            vec![serde_json::Value::Array(list)],
+        )
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    serde_json::from_value(results).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue21_the_observer_app_strips_every_form_or_refuses_it_on_the_device() {
+    use base64::Engine;
+    let s = server("media-app", 4096).await;
+    let observer = s.token(Role::Observer);
+    let (status, js, _) = call(&s.router, "GET", "/field/app.js", None, vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let app_js = String::from_utf8(js).unwrap();
+    let corpus = corpus();
+    let file = |name: &str| corpus.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    // Every corpus file as its type says, and what a phone sends: a photo with a stray byte, EXIF with
+    // a position and a second picture after its end; a HEIC photo; an image of another kind; text.
+    let mut files: Vec<(String, &str, Vec<u8>)> =
+        corpus.iter().map(|(n, f)| (n.clone(), content_type(n), f.clone())).collect();
+    files.push((
+        "photo-from-a-phone.jpg".into(),
+        "image/jpeg",
+        [file("jpeg-null-before-exif"), file("jpeg-exif-gps")].concat(),
+    ));
+    files.push(("IMG_0001.HEIC".into(), "image/heic", file("heic-exif-item")));
+    files.push(("drawing.bmp".into(), "image/bmp", bmp()));
+    files.push(("notes.txt".into(), "text/plain", b"48.1234 N, 38.6543 E".to_vec()));
+    let results = prepared_by_the_app(&app_js, &files).await;
+    assert_eq!(results.len(), files.len());
+    // Refused on the device, each with its reason: HEIC this browser cannot decode (Chromium has no
+    // HEIC decoder; Safari converts it), EXIF data only an item index points to, a location box hidden
+    // in the media data, and a file of no kind the mission takes. Everything else is stripped.
+    let refused_here = [
+        (
+            "heic-exif-item",
+            "is a HEIC photo, which this browser cannot convert: set the camera to Most Compatible",
+        ),
+        ("IMG_0001.HEIC", "is a HEIC photo, which this browser cannot convert"),
+        ("mp4-exif-item", "still carries EXIF camera data where this app cannot remove it"),
+        ("mp4-loci-hidden-in-mdat", "still carries a loci box where this app cannot remove it"),
+        ("notes.txt", "is not a kind of file this mission takes"),
+    ];
+    let mut sent = Vec::new();
+    for ((name, _, input), result) in files.iter().zip(&results) {
+        assert_eq!(result["name"], name.as_str());
+        match refused_here.iter().find(|(n, _)| n == name) {
+            Some((_, why)) => {
+                let error = result["error"].as_str().unwrap_or_else(|| panic!("{name}: {result}"));
+                assert!(error.starts_with(name.as_str()) && error.contains(why), "{name}: {error}");
+                assert!(!error.contains("+48.") && !error.contains("48.1234"), "{name}: {error}");
+            }
+            None => {
+                let data = result["data"].as_str().unwrap_or_else(|| panic!("{name}: {result}"));
+                let data = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
+                let kind = result["type"].as_str().unwrap().to_string();
+                assert_eq!(
+                    truce_watch::media::check_stripped(&kind, &data),
+                    Ok(()),
+                    "{name}: the app's file for it"
+                );
+                if name.starts_with("mp3") {
+                    // The app drops an MP3's tags whatever they hold; the sound is sent as it is.
+                    assert!(
+                        !data.starts_with(b"ID3")
+                            && input.windows(data.len()).any(|w| w == data.as_slice()),
+                        "{name}: the sound, without its tags"
+                    );
+                } else if name.contains("clean") {
+                    assert_eq!(&data, input, "{name}: a clean file is sent as it is");
+                }
+                sent.push((name.clone(), kind, data));
+            }
+        }
+    }
+    assert_eq!(sent.len(), files.len() - refused_here.len());
+    assert!(
+        sent.iter().any(|(n, k, d)| n == "drawing.bmp"
+            && k == "image/jpeg"
+            && d.starts_with(&[0xFF, 0xD8]))
+    );
+    // The server stores each, and exiftool finds no position in any.
+    for (name, kind, data) in &sent {
+        let (status, body) = put(&s.router, &observer, &hex(data), kind, data.clone()).await;
+        assert!(matches!(status, StatusCode::CREATED | StatusCode::OK), "{name}: {status} {body}");
+    }
+    let files: Vec<(String, Vec<u8>)> = sent.into_iter().map(|(n, _, d)| (n, d)).collect();
+    let leaks: Vec<String> = exiftool_positions(&files)
+        .into_iter()
+        .filter(|(_, positions)| !positions.is_empty())
+        .map(|(name, positions)| format!("{name}: {positions:?}"))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "exiftool finds a position in what the app sends:\n{}",
+        leaks.join("\n")
+    );
     std::fs::remove_dir_all(&s.dir).ok();
 }

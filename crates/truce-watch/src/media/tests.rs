@@ -300,6 +300,27 @@ fn mvhd() -> Vec<u8> {
 
 /// A track of `handler` ("vide", "soun", "meta"...) with an empty sample table, then `extra` boxes.
 fn trak(handler: &[u8; 4], extra: &[Vec<u8>]) -> Vec<u8> {
+    trak_with(handler, &[], None, extra)
+}
+
+/// A track of `handler` with `entries` as its sample descriptions and, with `sample`, one sample of
+/// that many bytes at that offset of the file; then `extra` boxes.
+fn trak_with(
+    handler: &[u8; 4],
+    entries: &[Vec<u8>],
+    sample: Option<(u32, u32)>,
+    extra: &[Vec<u8>],
+) -> Vec<u8> {
+    let count = |n: usize| (n as u32).to_be_bytes();
+    let stsd = full(b"stsd", &[&count(entries.len())[..], &entries.concat()].concat());
+    let (stsc, stsz, stco) = match sample {
+        None => (vec![0; 4], vec![0; 8], vec![0; 4]),
+        Some((offset, size)) => (
+            [count(1), count(1), count(1), count(1)].concat(),
+            [[0; 4], count(1), size.to_be_bytes()].concat(),
+            [count(1), offset.to_be_bytes()].concat(),
+        ),
+    };
     let mut tkhd = vec![0u8; 80];
     tkhd[8..12].copy_from_slice(&1u32.to_be_bytes());
     let mut mdhd = vec![0u8; 20];
@@ -311,11 +332,11 @@ fn trak(handler: &[u8; 4], extra: &[Vec<u8>]) -> Vec<u8> {
     let stbl = bx(
         b"stbl",
         &[
-            full(b"stsd", &[0; 4]),
+            stsd,
             full(b"stts", &[0; 4]),
-            full(b"stsc", &[0; 4]),
-            full(b"stsz", &[0; 8]),
-            full(b"stco", &[0; 4]),
+            full(b"stsc", &stsc),
+            full(b"stsz", &stsz),
+            full(b"stco", &stco),
         ]
         .concat(),
     );
@@ -337,6 +358,24 @@ fn movie(brand: &[u8; 4], moov_extra: &[Vec<u8>], media: &[u8]) -> Vec<u8> {
 }
 
 const ISO6709: &str = "+48.1234+038.6543+120.000/";
+
+/// A QuickTime movie with a timed metadata track as iPhones write one: its sample description names
+/// the key `com.apple.quicktime.location.ISO6709`, and its one sample, in `mdat`, holds the position.
+fn iphone_location_track() -> Vec<u8> {
+    let key = "com.apple.quicktime.location.ISO6709";
+    let keyd = bx(b"keyd", &[b"mdta".as_slice(), key.as_bytes()].concat());
+    let mebx = bx(
+        b"mebx",
+        &[&[0, 0, 0, 0, 0, 0, 0, 1][..], &bx(b"keys", &bx(&1u32.to_be_bytes(), &keyd))].concat(),
+    );
+    let sample = bx(&1u32.to_be_bytes(), ISO6709.as_bytes());
+    let build = |offset: u32| {
+        let track = trak_with(b"meta", &[mebx.clone()], Some((offset, sample.len() as u32)), &[]);
+        movie(b"qt  ", &[trak(b"vide", &[]), track], &sample)
+    };
+    let offset = build(0).len() - sample.len();
+    build(offset as u32)
+}
 
 /// QuickTime metadata as iPhones write it: `meta` (no version) with `hdlr` mdta, `keys` and `ilst`.
 fn keys_meta(key: &str, value: &str) -> Vec<u8> {
@@ -540,6 +579,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
             },
         ),
         ("mp4-metadata-track", movie(b"isom", &[trak(b"vide", &[]), trak(b"meta", &[])], &[0; 64])),
+        ("mov-iphone-location-track", iphone_location_track()),
         (
             "mp4-loci-hidden-in-mdat",
             movie(b"isom", &[trak(b"vide", &[])], &[vec![0; 16], loci()].concat()),
@@ -707,6 +747,11 @@ fn issue21_every_form_of_a_position_is_refused_and_said_where() {
             "mp4-exif-item",
             "an EXIF item (camera data, which can hold a GPS position)",
             offset("mp4-exif-item", b"infe", 4),
+        ),
+        (
+            "mov-iphone-location-track",
+            "a track of kind \"meta\" (timed metadata",
+            last("mov-iphone-location-track", b"trak") - 4,
         ),
         ("mp3-id3-txxx", "an ID3 TXXX frame (user-defined free text)", 10),
         ("mp3-id3-comm", "an ID3 COMM frame (a free-text comment)", 10),
