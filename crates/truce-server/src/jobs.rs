@@ -43,9 +43,6 @@ pub struct JobLimits {
     pub deadline: Duration,
 }
 
-/// The largest rehearsal document kept and served, in bytes.
-pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
-
 /// Rehearsals one caller may have queued or running at once.
 pub const JOBS_PER_CALLER: usize = 4;
 /// Finished rehearsals kept for one caller.
@@ -328,7 +325,7 @@ async fn worker(queue: std::sync::Weak<Rehearsals>) {
             crate::capacity::run_in(Some(&pool), &inner, || {
                 let simulation = work()?;
                 let json = serde_json::to_vec(&simulation.report).map_err(|e| e.to_string())?;
-                let limit = MAX_DOCUMENT_BYTES;
+                let limit = truce_report::simulation::MAX_DOCUMENT_BYTES;
                 if json.len() > limit {
                     return Err(format!(
                         "the rehearsal's document would be {} bytes, over the limit of {limit}; ask for fewer protocols, parties or rounds",

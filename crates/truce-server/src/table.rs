@@ -623,6 +623,8 @@ pub(crate) async fn queue_simulation<S: Store>(
 ) -> Result<String, AppError> {
     truce_report::simulation::check_ask(&ask).map_err(|e| AppError::Invalid(vec![e]))?;
     let scenario = load(st, slug, confidential).await?;
+    truce_report::simulation::check_ask_for(&scenario, &ask)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
     let version = st.store.scenario(slug, None).await?.version;
     let described = format!("v{version} confidential={confidential} {ask:?}");
     let file = format!("{slug}.toml");

@@ -327,6 +327,10 @@ fn saop(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
     let n = agents.len();
     let mut open: Vec<Open> = Vec::new();
     for round in 0..t.rounds {
+        // A caller that gave up (a server's deadline) raised the flag: stop, the result is discarded.
+        if truce_table::cancel::cancelled() {
+            return;
+        }
         for (i, agent) in agents.iter_mut().enumerate() {
             // Answer every open offer of the others, oldest first.
             let mut k = 0;
@@ -365,6 +369,10 @@ fn stacked(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
     let mut standing: Option<(usize, Vec<u32>)> = None;
     let mut acceptances = 0;
     for round in 0..t.rounds {
+        // A caller that gave up (a server's deadline) raised the flag: stop, the result is discarded.
+        if truce_table::cancel::cancelled() {
+            return;
+        }
         for (i, agent) in agents.iter_mut().enumerate() {
             if let Some((by, package)) = &standing {
                 let (by, package) = (*by, package.clone());
@@ -406,6 +414,10 @@ fn single_text(t: &mut Table<'_>, agents: &mut [Box<dyn Agent>]) {
     let sums: Vec<f64> = shares.iter().map(|s| crate::setting::welfare(s)).collect();
     let mut demand = vec![0.0f64; n];
     for round in 0..t.rounds {
+        // A caller that gave up (a server's deadline) raised the flag: stop, the result is discarded.
+        if truce_table::cancel::cancelled() {
+            return;
+        }
         let text = mediator_text(&shares, &sums, &demand);
         let package = setting.frontier[text].1.clone();
         t.record(round, None, Action::Text, &package);

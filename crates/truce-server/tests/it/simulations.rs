@@ -122,12 +122,11 @@ async fn bad_requests_are_refused_before_any_work_and_a_flood_is_turned_away() {
         let (status, _) = start(&s, &analyst, body).await;
         assert!(status.is_client_error(), "{body}: {status}");
     }
-    // A rehearsal that cannot run (eight agents named for eight parties, but nine given) fails as a job.
+    // A rehearsal that cannot run on this scenario (nine agents for its eight parties) is refused
+    // before it is queued, as checked against the scenario.
     let (status, v) = start(&s, &analyst, r#"{"agents": ["linear","linear","linear","linear","linear","linear","linear","linear","linear"]}"#).await;
-    assert_eq!(status, StatusCode::ACCEPTED);
-    let failed = poll(&s, &analyst, v["href"].as_str().unwrap()).await;
-    assert_eq!(failed["status"], "failed");
-    assert!(failed["error"].as_str().unwrap().contains("9 agents for 8 parties"), "{failed}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("9 agents for 8 parties"), "{v}");
 
     // Long rehearsals (hard-headed agents never agree, 10,000 rounds): the caller's fifth running one is
     // refused while four are running or queued.
