@@ -205,12 +205,13 @@ self.addEventListener('fetch',e=>{
 /// (not EXIF, XMP, IPTC, MPF, comments, stray bytes, anything after the end); PNG's critical chunks and
 /// pixel-only ancillary ones (not text, `eXIf`, unknown chunks, anything after `IEND`); WebP's image
 /// chunks, with the VP8X flags for EXIF and XMP cleared; MP3 without its ID3 tags. In MP4 and QuickTime
-/// files the boxes that hold a place or free text (`udta`, `meta`, `uuid`, `©xyz`, `loci`, `gps `,
-/// `XMP_`) and the padding boxes become zeroed `free` boxes of the same size, so no offset moves; a
-/// track of timed metadata or text has its samples zeroed where they lie in `mdat`, then becomes a
-/// zeroed `free` box too. Then the whole file is searched for what the server's backstop searches
-/// (QuickTime location keys, EXIF data, ISO 6709 text, XMP location properties, location boxes), and a
-/// file that still holds any of it is refused here, with the reason and what to do.
+/// files the boxes that hold a place or free text (`udta`, `meta`, `uuid`, `©xyz`, `loci`, the
+/// dashcams' `gps `, `gps0`, `gpsa` and `udat`, `XMP_`) become zeroed `free` boxes of the same size, so
+/// no offset moves, and padding boxes are zeroed; a track of timed metadata or text has its samples
+/// zeroed where they lie in `mdat`, then becomes a zeroed `free` box too. Then the whole file is
+/// searched for what the server's backstop searches (QuickTime location keys, EXIF data, dashcams' GPS
+/// logs, NMEA sentences, ISO 6709 text, XMP location properties, location boxes), and a file that still
+/// holds any of it is refused here, with the reason and what to do.
 const MEDIA_JS: &str = r#"const truceMedia=(function(){
 const ascii=(b,i,n)=>String.fromCharCode(...b.subarray(i,i+n));
 const u32=(b,i)=>b[i]*16777216+(b[i+1]<<16)+(b[i+2]<<8)+b[i+3];
@@ -267,7 +268,7 @@ function mp3(b){let s=0,e=b.length;
  if(e-s>=128&&starts(b,e-128,'TAG'))e-=128;
  return b.slice(s,e);}
 // MP4 and QuickTime: boxes that hold a place or text become zeroed free boxes of the same size.
-const FREE=['udta','meta','uuid','\u00a9xyz','loci','gps ','GPS ','XMP_'];
+const FREE=['udta','meta','uuid','\u00a9xyz','loci','gps ','GPS ','gps0','gpsa','udat','XMP_'];
 const DESCEND=['moov','mdia','minf','stbl','dinf','edts','mvex','moof','traf','mfra','sinf','schi','tref','clip','matt','tapt','gmhd','iprp','ipco'];
 const TRACKS=['vide','soun','tmcd','auxv'];
 const HEIF=['heic','heix','heim','heis','hevc','hevx','mif1','mif2','msf1','avif','avis'];
@@ -309,9 +310,11 @@ function movie(c,start,end,name,depth){if(depth>16)no(name,'nests boxes deeper t
 function leftover(b){const t=new TextDecoder('windows-1252').decode(b);
  if(t.includes('com.apple.quicktime.location'))return 'QuickTime location metadata';
  if(/Exif\x00\x00(MM\x00\*|II\*\x00)/.test(t))return 'EXIF camera data';
+ if(/freeGPS |LIGOGPSINFO/.test(t))return 'a dashcam\u2019s GPS log';
+ if(/\$G[PN](RMC|GGA),/.test(t))return 'a GPS receiver\u2019s position sentence';
  if(/[+-]\d{2,6}(\.\d+)?[+-]\d{3,7}(\.\d+)?([+-]\d{1,6}(\.\d+)?)?\/|[+-]\d{2,6}\.\d{2,}[+-]\d{3,7}\.\d{2,}/.test(t))return 'a position written as text';
  if(/[A-Za-z0-9]:(gps[\w.-]{2,}|location[\w.-]*|sublocation[\w.-]*|city|state|country|countrycode|countryname|provincestate|worldregion|shotlocation|latitude|longitude)(?=[=>\/"'\s]|$)/i.test(t))return 'an XMP property naming a place';
- for(const m of t.matchAll(/udta|loci|\u00a9xyz|gps |XMP_/g)){const i=m.index;if(i>=4){const n=u32(b,i-4);if(n>=8&&n<=b.length-(i-4))return 'a '+m[0]+' box';}}
+ for(const m of t.matchAll(/udta|loci|\u00a9xyz|gps |gps0|XMP_/g)){const i=m.index;if(i>=4){const n=u32(b,i-4);if(n>=8&&n<=b.length-(i-4))return 'a '+m[0]+' box';}}
  return null;}
 function kindOf(b,declared){
  if(b[0]===0xFF&&b[1]===0xD8&&b[2]===0xFF)return 'image/jpeg';

@@ -31,7 +31,7 @@
 //!   anything after the end the RIFF header gives.
 //! - **MP4, QuickTime and MP4 audio** (ISO base media files, walked box by box, at most
 //!   [`MAX_BOX_DEPTH`] levels): refused wherever they are: `udta` (user data, where cameras write the
-//!   place), `©xyz`, `loci`, `gps `/`GPS ` (dashcams), `XMP_`, every `uuid` extension box (XMP and the
+//!   place), `©xyz`, `loci`, `gps `, `GPS `, `gps0`, `gpsa` and `udat` (dashcams' GPS logs), `XMP_`, every `uuid` extension box (XMP and the
 //!   camera makers' EXIF live there), `cmov` (a compressed header this check cannot read); in a `meta`
 //!   box, QuickTime Keys naming a location, GPS or coordinates (`com.apple.quicktime.location.ISO6709`,
 //!   as iPhones write it), EXIF, MIME (XMP) and URI items, and any child box but the known ones; a track
@@ -48,9 +48,10 @@
 //!
 //! Then, over the whole file of any kind, a backstop for what the structure may hide (a box tree or a
 //! segment list can be malformed on purpose, and readers differ): `com.apple.quicktime.location`, EXIF
-//! data (`Exif\0\0` and a TIFF header), a position written as ISO 6709 text (`+48.1234+038.5678/`), an
+//! data (`Exif\0\0` and a TIFF header), dashcams' GPS logs (`freeGPS `, `LIGOGPSINFO`) and NMEA position
+//! sentences (`$GPRMC,`...), a position written as ISO 6709 text (`+48.1234+038.5678/`), an
 //! XMP property naming a position under any namespace prefix (`e:GPSLatitude`, `photoshop:City`,
-//! `Iptc4xmpExt:LocationShown`, `xmpDM:shotLocation`...), and a `udta`, `loci`, `©xyz`, `gps ` or `XMP_`
+//! `Iptc4xmpExt:LocationShown`, `xmpDM:shotLocation`...), and a `udta`, `loci`, `©xyz`, `gps `, `gps0` or `XMP_`
 //! box header (the four letters after a size that fits in the file) anywhere, mdat included.
 //!
 //! Not in scope: what the pixels or the sound show (a landmark, a voice naming a village), and data
@@ -664,7 +665,9 @@ fn one_box(d: &[u8], b: &BoxAt, depth: usize, parent: &[u8]) -> Result<(), Findi
         b"udta" => refused("a udta box (user data, where cameras write the place and other notes)"),
         b"\xA9xyz" => refused("a ©xyz box (the place, as QuickTime writes it)"),
         b"loci" => refused("a loci box (the place, as 3GPP writes it)"),
-        b"gps " | b"GPS " => refused("a gps box (a GPS log, as dashcams write it)"),
+        b"gps " | b"GPS " | b"gps0" | b"gpsa" | b"udat" => {
+            refused("a GPS log box (as dashcams write it: gps, gps0, gpsa, udat)")
+        }
         b"XMP_" => refused("an XMP box (metadata, which can hold the position)"),
         b"cmov" => refused("a compressed movie header, which this check cannot read"),
         b"uuid" => {
@@ -931,7 +934,7 @@ fn mpeg_frame_len(h: &[u8]) -> Option<usize> {
 // --- The backstop, over the whole file ---
 
 /// Box types that carry a position, looked for as box headers anywhere.
-const HIDDEN_BOXES: &[&[u8; 4]] = &[b"udta", b"loci", b"\xA9xyz", b"gps ", b"XMP_"];
+const HIDDEN_BOXES: &[&[u8; 4]] = &[b"udta", b"loci", b"\xA9xyz", b"gps ", b"gps0", b"XMP_"];
 
 fn backstop(d: &[u8]) -> Result<(), Finding> {
     for (i, &b) in d.iter().enumerate() {
@@ -939,6 +942,15 @@ fn backstop(d: &[u8]) -> Result<(), Finding> {
         match b {
             b'c' if rest.starts_with(b"com.apple.quicktime.location") => {
                 return found(i, "QuickTime location metadata (com.apple.quicktime.location)");
+            }
+            b'f' | b'L' if rest.starts_with(b"freeGPS ") || rest.starts_with(b"LIGOGPSINFO") => {
+                return found(i, "a dashcam's GPS log");
+            }
+            b'$' if [b"$GPRMC,".as_slice(), b"$GPGGA,", b"$GNRMC,", b"$GNGGA,"]
+                .iter()
+                .any(|s| rest.starts_with(s)) =>
+            {
+                return found(i, "a GPS receiver's position sentence (NMEA)");
             }
             b'E' if rest.starts_with(b"Exif\0\0")
                 && (rest[6..].starts_with(b"MM\0*") || rest[6..].starts_with(b"II*\0")) =>

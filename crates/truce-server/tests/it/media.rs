@@ -544,7 +544,8 @@ async fn issue21_the_observer_app_strips_every_form_or_refuses_it_on_the_device(
     assert_eq!(results.len(), files.len());
     // Refused on the device, each with its reason: HEIC this browser cannot decode (Chromium has no
     // HEIC decoder; Safari converts it), EXIF data only an item index points to, a location box hidden
-    // in the media data, and a file of no kind the mission takes. Everything else is stripped.
+    // in the media data or a dashcam's GPS log there, and a file of no kind the mission takes.
+    // Everything else is stripped.
     let refused_here = [
         (
             "heic-exif-item",
@@ -553,6 +554,10 @@ async fn issue21_the_observer_app_strips_every_form_or_refuses_it_on_the_device(
         ("IMG_0001.HEIC", "is a HEIC photo, which this browser cannot convert"),
         ("mp4-exif-item", "still carries EXIF camera data where this app cannot remove it"),
         ("mp4-loci-hidden-in-mdat", "still carries a loci box where this app cannot remove it"),
+        (
+            "mp4-freegps-in-mdat",
+            "still carries a dashcam’s GPS log where this app cannot remove it",
+        ),
         ("notes.txt", "is not a kind of file this mission takes"),
     ];
     let mut sent = Vec::new();

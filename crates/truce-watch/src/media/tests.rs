@@ -370,7 +370,12 @@ fn iphone_location_track() -> Vec<u8> {
     );
     let sample = bx(&1u32.to_be_bytes(), ISO6709.as_bytes());
     let build = |offset: u32| {
-        let track = trak_with(b"meta", &[mebx.clone()], Some((offset, sample.len() as u32)), &[]);
+        let track = trak_with(
+            b"meta",
+            std::slice::from_ref(&mebx),
+            Some((offset, sample.len() as u32)),
+            &[],
+        );
         movie(b"qt  ", &[trak(b"vide", &[]), track], &sample)
     };
     let offset = build(0).len() - sample.len();
@@ -581,6 +586,30 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         ("mp4-metadata-track", movie(b"isom", &[trak(b"vide", &[]), trak(b"meta", &[])], &[0; 64])),
         ("mov-iphone-location-track", iphone_location_track()),
         (
+            "mov-gps0-box",
+            [
+                movie(b"qt  ", &[trak(b"vide", &[])], &[0; 64]),
+                bx(b"gps0", &ISO6709.as_bytes()[..9]),
+            ]
+            .concat(),
+        ),
+        (
+            "mp4-freegps-in-mdat",
+            movie(
+                b"isom",
+                &[trak(b"vide", &[])],
+                &[&[0, 0, 0x80, 0][..], b"freeGPS ", &[0; 56]].concat(),
+            ),
+        ),
+        (
+            "mp4-nmea-in-free",
+            [
+                movie(b"isom", &[trak(b"vide", &[])], &[0; 64]),
+                bx(b"free", b"$GPRMC,081836,A,4807.404,N,03839.259,E,000.0,360.0,200315,,*1F"),
+            ]
+            .concat(),
+        ),
+        (
             "mp4-loci-hidden-in-mdat",
             movie(b"isom", &[trak(b"vide", &[])], &[vec![0; 16], loci()].concat()),
         ),
@@ -752,6 +781,17 @@ fn issue21_every_form_of_a_position_is_refused_and_said_where() {
             "mov-iphone-location-track",
             "a track of kind \"meta\" (timed metadata",
             last("mov-iphone-location-track", b"trak") - 4,
+        ),
+        ("mov-gps0-box", "a GPS log box (as dashcams write it", last("mov-gps0-box", b"gps0") - 4),
+        (
+            "mp4-freegps-in-mdat",
+            "a dashcam's GPS log",
+            offset("mp4-freegps-in-mdat", b"freeGPS", 0),
+        ),
+        (
+            "mp4-nmea-in-free",
+            "a GPS receiver's position sentence (NMEA)",
+            offset("mp4-nmea-in-free", b"$GPRMC", 0),
         ),
         ("mp3-id3-txxx", "an ID3 TXXX frame (user-defined free text)", 10),
         ("mp3-id3-comm", "an ID3 COMM frame (a free-text comment)", 10),
