@@ -55,6 +55,9 @@ fn marker(file: &[u8]) -> Option<String> {
     if has(file, b"Exif\0\0MM\0*") || has(file, b"Exif\0\0II*\0") {
         return Some("EXIF data".into());
     }
+    if has(file, b"freeGPS ") || has(file, b"$GPRMC,") || has(file, b"$GPGGA,") {
+        return Some("a GPS log".into());
+    }
     for i in 0..file.len() {
         // A location box: its four letters after a size that fits in the file.
         if i >= 4 {

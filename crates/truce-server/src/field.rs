@@ -355,7 +355,6 @@ const $=id=>document.getElementById(id);
 const data=JSON.parse($('field-data').textContent);
 const enc=new TextEncoder();
 const hex=b=>[...b].map(x=>x.toString(16).padStart(2,'0')).join('');
-const cat=(...a)=>{const r=new Uint8Array(a.reduce((n,x)=>n+x.length,0));let o=0;for(const x of a){r.set(x,o);o+=x.length;}return r;};
 const P=r=>new Promise((res,rej)=>{r.onsuccess=()=>res(r.result);r.onerror=()=>rej(r.error);});
 const done=t=>new Promise((res,rej)=>{t.oncomplete=()=>res();t.onerror=()=>rej(t.error);t.onabort=()=>rej(t.error);});
 const DB=new Promise((res,rej)=>{const r=indexedDB.open('truce-field',1);
