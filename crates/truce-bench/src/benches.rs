@@ -1018,11 +1018,19 @@ fn public_reads(base: &str, stop: &std::sync::atomic::AtomicBool, readers: usize
                         let t = Instant::now();
                         match agent.get(format!("{base}{}", PATHS[k % PATHS.len()])).call() {
                             Ok(mut resp) => {
-                                let _ = resp.body_mut().read_to_vec();
+                                let body = resp.body_mut().read_to_vec().unwrap_or_default();
                                 if resp.status().as_u16() == 200 {
                                     latencies.push(t.elapsed().as_secs_f64());
                                 } else {
                                     errors += 1;
+                                    if std::env::var_os("TRUCE_BENCH_VERBOSE").is_some() {
+                                        eprintln!(
+                                            "public read {}: {} {}",
+                                            PATHS[k % PATHS.len()],
+                                            resp.status(),
+                                            String::from_utf8_lossy(&body)
+                                        );
+                                    }
                                     std::thread::sleep(Duration::from_millis(5));
                                 }
                             }
@@ -1070,7 +1078,20 @@ fn read_while(
                         k += 1;
                         match agent.get(format!("{base}{}", PATHS[k % PATHS.len()])).call() {
                             Ok(mut resp) => {
-                                let _ = resp.body_mut().read_to_vec();
+                                let body = resp.body_mut().read_to_vec().unwrap_or_default();
+                                if resp.status().as_u16() != 200
+                                    && std::env::var_os("TRUCE_BENCH_VERBOSE").is_some()
+                                {
+                                    eprintln!(
+                                        "reader {}: {} {}",
+                                        PATHS[k % PATHS.len()],
+                                        resp.status(),
+                                        String::from_utf8_lossy(&body)
+                                            .chars()
+                                            .take(200)
+                                            .collect::<String>()
+                                    );
+                                }
                                 match resp.status().as_u16() {
                                     200 => ok += 1,
                                     503 => {

@@ -1,6 +1,9 @@
 //! `truce-bench`: the drivers behind `cargo xtask bench-table`, `bench-log`, `bench-watch`,
 //! `bench-server` and `crash-test`. They time the library crates and the server on this machine and
 //! print figures; nothing here ships in the `truce` binary.
+//!
+//! One environment knob: `TRUCE_BENCH_VERBOSE`, when set, makes `server` print every refused read (its
+//! path, status and message) on stderr, to find which class of work turned readers away.
 
 mod benches;
 

@@ -26,6 +26,8 @@ use crate::AppError;
 /// nothing changes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Priority {
+    /// Reads of the record: niceness 5, so that acknowledgements come first.
+    Record,
     /// Analyst work: niceness 10.
     Analysis,
     /// Background rehearsals: niceness 19, the lowest.
@@ -42,10 +44,14 @@ impl Priority {
                 thread_native_id,
             };
             use thread_priority::{ThreadPriority, ThreadPriorityValue};
-            // The crate maps 0..=99 onto niceness 19..=-20: 22 is niceness 10.
+            // The crate maps 0..=99 onto niceness 19..=-20: 22 is niceness 10, 35 niceness 5.
+            let niceness = |value: u8| {
+                ThreadPriorityValue::try_from(value)
+                    .map_or(ThreadPriority::Min, ThreadPriority::Crossplatform)
+            };
             let priority = match self {
-                Priority::Analysis => ThreadPriorityValue::try_from(22u8)
-                    .map_or(ThreadPriority::Min, ThreadPriority::Crossplatform),
+                Priority::Record => niceness(35),
+                Priority::Analysis => niceness(22),
                 Priority::Background => ThreadPriority::Min,
             };
             let _ = set_thread_priority_and_policy(
@@ -168,20 +174,19 @@ impl Budget {
         }
     }
 
-    /// A slot within `wait`, or 503 with `Retry-After`.
-    pub async fn take_within(&self, caller: i64, wait: Duration) -> Result<Slot, AppError> {
-        self.claim(caller)?;
+    /// A slot within `wait`, or 503 with `Retry-After`; no share per caller is counted (for work whose
+    /// callers share its results, such as reads of the record, where the public is one caller).
+    pub async fn take_within(&self, wait: Duration) -> Result<Slot, AppError> {
+        // A slot counted for nobody: [`unclaim`] finds no count to take back.
+        const NOBODY: i64 = i64::MIN;
         match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(self.slot(permit, caller)),
-            _ => {
-                self.release_claim(caller);
-                Err(AppError::Unavailable(format!(
-                    "the server is at its limit of {} at once ({}) and none came free in {} s; retry shortly",
-                    self.what,
-                    self.limit,
-                    wait.as_secs()
-                )))
-            }
+            Ok(Ok(permit)) => Ok(self.slot(permit, NOBODY)),
+            _ => Err(AppError::Unavailable(format!(
+                "the server is at its limit of {} at once ({}) and none came free in {} s; retry shortly",
+                self.what,
+                self.limit,
+                wait.as_secs()
+            ))),
         }
     }
 
@@ -190,39 +195,37 @@ impl Budget {
     }
 }
 
-/// Results of reads of the record, by what they compute (kind, clipped day, view) and the durable log's
-/// size: a result for the same question over the same log is the same, and readers asking it at the
-/// same time wait for one computation instead of starting their own.
+/// Results of reads of the record, by what they compute (kind, clipped day, view), each with the size
+/// of the durable log it was computed over. A reader gets the kept result when it covers every entry
+/// that was durable when the reader asked; otherwise it waits its turn on the question's lock, and the
+/// first in line computes anew for everyone behind it. So, however many readers ask and however fast
+/// the log grows, each question is computed at most once at a time, and nobody is shown less than the
+/// durable log held when they asked.
 #[derive(Default)]
 pub struct Shared {
-    cells: Mutex<HashMap<String, (u64, SharedCell)>>,
+    cells: Mutex<HashMap<String, SharedCell>>,
 }
 
-type SharedCell = Arc<tokio::sync::OnceCell<Arc<dyn Any + Send + Sync>>>;
+/// One question's latest result: the durable log's size it covers, and the value.
+pub(crate) type SharedCell = Arc<tokio::sync::Mutex<Option<(u64, Arc<dyn Any + Send + Sync>)>>>;
 
-/// How many results are kept at once (the oldest log sizes' go first).
+/// How many questions' results are kept at once (past it, those nobody is using are forgotten).
 pub const SHARED_KEPT: usize = 512;
 
 impl Shared {
-    /// The cell for `key` over a log of `size` entries.
-    pub(crate) fn cell(&self, key: &str, size: u64) -> SharedCell {
+    /// The cell of question `key`.
+    pub(crate) fn cell(&self, key: &str) -> SharedCell {
         let Ok(mut cells) = self.cells.lock() else {
-            return Arc::new(tokio::sync::OnceCell::new());
+            return Arc::new(tokio::sync::Mutex::new(None));
         };
-        if let Some((s, cell)) = cells.get(key)
-            && *s == size
-        {
+        if let Some(cell) = cells.get(key) {
             return cell.clone();
         }
         if cells.len() >= SHARED_KEPT {
-            // Results over an older log are never asked for again.
-            cells.retain(|_, (s, _)| *s >= size);
-            if cells.len() >= SHARED_KEPT {
-                cells.clear();
-            }
+            cells.retain(|_, cell| Arc::strong_count(cell) > 1);
         }
-        let cell: SharedCell = Arc::new(tokio::sync::OnceCell::new());
-        cells.insert(key.to_string(), (size, cell.clone()));
+        let cell: SharedCell = Arc::new(tokio::sync::Mutex::new(None));
+        cells.insert(key.to_string(), cell.clone());
         cell
     }
 }

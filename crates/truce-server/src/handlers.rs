@@ -496,7 +496,7 @@ pub(crate) async fn compliance<S: Store>(
         };
     // Shared by the day it is computed for (any date asked is clipped into the mission's period), as
     // serialised bytes: a reader asking again costs no copy and no serialisation.
-    let day = crate::report_day(w.read()?.registry(), given);
+    let day = w.report_day(given);
     let report = st
         .heavy_shared(format!("compliance json {day}"), move || -> Result<Bytes, String> {
             let state = w.read().map_err(|e| format!("{e:?}"))?;
@@ -618,7 +618,7 @@ pub(crate) async fn asset(Path(path): Path<String>) -> Result<Response, AppError
 /// The agreement's zones as GeoJSON.
 pub(crate) async fn zones<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
     let w = watch(&st)?;
-    let text = truce_watch::export::zones_geojson(w.read()?.agreement());
+    let text = truce_watch::export::zones_geojson(w.agreement());
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], text).into_response())
 }
 
@@ -649,7 +649,7 @@ pub(crate) async fn boundaries<S: Store>(
     Path(view): Path<String>,
 ) -> Result<Response, AppError> {
     let w = watch(&st)?;
-    let area = agreement_area(w.read()?.agreement());
+    let area = agreement_area(w.agreement());
     let view = truce_watch::boundary::view(&view).map_err(|e| AppError::Missing(e.to_string()))?;
     Ok((
         [(header::CONTENT_TYPE, "application/geo+json"), (header::CACHE_CONTROL, "max-age=3600")],
@@ -695,10 +695,9 @@ pub(crate) async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppE
     let mut out = String::new();
     if let Some(w) = &st.watch {
         let size = w.size();
-        let (entries, observations, refused) = {
-            let s = w.read()?;
-            (s.registry().size, s.registry().observations.len(), s.registry().refused.len())
-        };
+        // From the summary the applier keeps: never the durable view's lock on an async worker.
+        let summary = w.summary();
+        let (entries, observations, refused) = (w.applied(), summary.observations, summary.refused);
         out.push_str(&format!(
             "# HELP truce_log_checkpoint_size Entries in the latest signed checkpoint.\n# TYPE truce_log_checkpoint_size gauge\ntruce_log_checkpoint_size {size}\n\
              # HELP truce_log_pending Entries waiting for the next batch.\n# TYPE truce_log_pending gauge\ntruce_log_pending {}\n\

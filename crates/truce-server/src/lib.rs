@@ -78,6 +78,9 @@ pub struct AppState<S: Store> {
     /// built on them): their own slots, which analyst work and rehearsals never take; a read waits up to
     /// [`RECORD_WAIT`] for one.
     record: capacity::Budget,
+    /// The threads reads of the record run on, at [`capacity::Priority::Record`]: below the
+    /// acknowledgements', above analyst work's.
+    record_pool: Arc<rayon::ThreadPool>,
     /// How long a heavy request may run before it is stopped (default 30 s).
     pub deadline: std::time::Duration,
     /// Scenarios whose [`truce_table::cost_estimate`] exceeds this are refused when saved.
@@ -225,7 +228,9 @@ impl<S: Store> AppState<S> {
                 (cores() / 2).max(1),
             ),
             analysis_pool: capacity::Priority::Analysis.pool("analysis", cores()),
-            record: capacity::Budget::new("reads of the record", cores().max(2), cores().max(2)),
+            // Half the cores, so that the other half always serves acknowledgements.
+            record: capacity::Budget::new("reads of the record", (cores() / 2).max(1), 1),
+            record_pool: capacity::Priority::Record.pool("record", cores()),
             deadline: std::time::Duration::from_secs(30),
             cost_budget: truce_table::DEFAULT_COST_BUDGET,
             shared: capacity::Shared::default(),
@@ -295,8 +300,8 @@ impl<S: Store> AppState<S> {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let slot = self.record.take_within(0, RECORD_WAIT).await?;
-        self.run_bounded(slot, None, f).await
+        let slot = self.record.take_within(RECORD_WAIT).await?;
+        self.run_bounded(slot, Some(self.record_pool.clone()), f).await
     }
 
     async fn run_bounded<T: Send + 'static>(
@@ -334,24 +339,28 @@ impl<S: Store> AppState<S> {
 
     /// A read of the record whose result is shared ([`capacity::Shared`]): `key` must name everything
     /// the result depends on besides the durable log (the kind, the clipped day, the view). Readers
-    /// asking the same of the same durable log get the result computed once; it is never older than
-    /// what the durable view held when it was asked for.
+    /// asking the same question get the result computed once; it always covers every entry that was
+    /// durable when they asked.
     pub(crate) async fn heavy_shared<T: Clone + Send + Sync + 'static>(
         &self,
         key: String,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let size = self.watch.as_ref().map_or(0, |w| w.applied());
-        let cell = self.shared.cell(&key, size);
-        let value = cell
-            .get_or_try_init(|| async {
-                self.record(f).await.map(|v| Arc::new(v) as Arc<dyn std::any::Any + Send + Sync>)
-            })
-            .await?;
-        value
-            .downcast_ref::<T>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal(format!("shared result {key}: another type")))
+        let applied = |w: &Option<Arc<Watch>>| w.as_ref().map_or(0, |w| w.applied());
+        let asked = applied(&self.watch);
+        let cell = self.shared.cell(&key);
+        let mut kept = cell.lock().await;
+        if let Some((size, value)) = &*kept
+            && *size >= asked
+            && let Some(hit) = value.downcast_ref::<T>()
+        {
+            return Ok(hit.clone());
+        }
+        let watch = self.watch.clone();
+        // The size is taken before the work reads the durable view, which can only have grown since.
+        let (size, value) = self.record(move || (applied(&watch), f())).await?;
+        *kept = Some((size, Arc::new(value.clone())));
+        Ok(value)
     }
 
     /// Version `version` (latest when `None`) of scenario `slug`, parsed off the async workers, once per
@@ -392,17 +401,6 @@ impl<S: Store> AppState<S> {
 /// The size of the tree a checkpoint note signs (0 if it does not parse, which the log's own notes do).
 pub(crate) fn note_size(note: &truce_tlog::note::Note) -> u64 {
     truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_or(0, |c| c.size)
-}
-
-/// The day a report or page is for: the day asked for, or today (by this server's clock), clipped into
-/// the mission's period. No submission moves it, and no date asked for makes the work unbounded.
-pub(crate) fn report_day(
-    registry: &truce_watch::registry::Registry,
-    given: Option<jiff::civil::Date>,
-) -> jiff::civil::Date {
-    let day =
-        given.unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date());
-    registry.default_day(day)
 }
 
 /// Event streams open at once, in total, by default: well below a process's usual 1,024 open files.
@@ -627,9 +625,11 @@ pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError>
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)?;
-    let mut batch = Vec::new();
-    {
-        let compliance = w.read()?;
+    // Decoded and matched to the durable view off the async workers.
+    let view = w.clone();
+    let batch = tokio::task::spawn_blocking(move || -> Result<Vec<_>, AppError> {
+        let compliance = view.read()?;
+        let mut batch = Vec::new();
         for (index, bytes) in &entries {
             let Ok(entry) = truce_watch::entry::decode(bytes) else { continue };
             let mut row = handlers::indexed(*index, &entry);
@@ -641,9 +641,13 @@ pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError>
             }
             batch.push(row);
         }
-    }
+        Ok(batch)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let count = batch.len();
     for chunk in batch.chunks(4096) {
         state.store.index_entries(chunk).await?;
     }
-    Ok(entries.len())
+    Ok(count)
 }

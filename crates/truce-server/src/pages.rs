@@ -1155,23 +1155,22 @@ fn select(id: &str, label: &str, values: &[&str]) -> Markup {
 /// The parties of the agreement, and the classes the mission's entry declares (those the log's rules
 /// accept): what an observation form offers, here and in the observer app.
 pub(crate) fn mission_vocabulary<S: Store>(st: &AppState<S>) -> (Vec<String>, Vec<String>) {
+    // From the agreement and the applier's summary: never the durable view's lock on an async worker.
     st.watch
         .as_ref()
-        .and_then(|w| {
-            w.read().ok().map(|s| {
-                let parties = s
-                    .agreement()
-                    .actors
-                    .iter()
-                    .filter(|a| a.role == "party")
-                    .map(|a| a.id.clone())
-                    .collect();
-                let classes = match &s.registry().mission {
-                    Some(m) => m.classes.iter().cloned().collect(),
-                    None => truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
-                };
-                (parties, classes)
-            })
+        .map(|w| {
+            let parties = w
+                .agreement()
+                .actors
+                .iter()
+                .filter(|a| a.role == "party")
+                .map(|a| a.id.clone())
+                .collect();
+            let classes = match &w.summary().mission {
+                Some(m) => m.classes.iter().cloned().collect(),
+                None => truce_watch::entry::CLASSES.iter().map(|c| c.to_string()).collect(),
+            };
+            (parties, classes)
         })
         .unwrap_or_default()
 }
@@ -1430,36 +1429,42 @@ pub(crate) async fn entry<S: Store>(
     };
     let base = base_url(&st, &headers);
     let decoded = truce_watch::entry::decode(&proved.entry);
-    let facts = {
-        let state = match w.read() {
-            Ok(s) => s,
-            Err(e) => return error_page(e, Some(&c)),
-        };
-        let r = state.registry();
-        let author = decoded.as_ref().ok().map(|e| {
-            let key = &e.author;
-            match (r.keys.get(key), &r.mission) {
-                (Some(k), _) => format!(
-                    "{} ({}{}{})",
-                    k.name,
-                    word(&k.role),
-                    k.party.as_deref().map(|p| format!(", {p}")).unwrap_or_default(),
-                    if k.revoked { ", since revoked" } else { "" }
-                ),
-                (None, Some(m)) if m.key == *key => format!("the mission {}", m.name),
-                _ => "a key the log never enrolled".to_string(),
-            }
-        });
-        let refused = r.refused.iter().find(|(i, _)| *i == index).map(|(_, why)| why.clone());
-        let mut parties: Vec<String> = r
-            .keys
-            .values()
-            .filter(|k| k.role == truce_watch::entry::Role::PartyDelegate && !k.revoked)
-            .filter_map(|k| k.party.clone())
-            .collect();
-        parties.sort();
-        parties.dedup();
-        (author, r.observations.get(&index).cloned(), refused, parties)
+    // What the durable view says of it, read off the async workers (a long read of the record may hold
+    // the view's lock).
+    let (view, author_key) = (w.clone(), decoded.as_ref().ok().map(|e| e.author.clone()));
+    let facts = st
+        .record(move || -> Result<_, AppError> {
+            let state = view.read()?;
+            let r = state.registry();
+            let author = author_key.map(|key| {
+                let key = &key;
+                match (r.keys.get(key), &r.mission) {
+                    (Some(k), _) => format!(
+                        "{} ({}{}{})",
+                        k.name,
+                        word(&k.role),
+                        k.party.as_deref().map(|p| format!(", {p}")).unwrap_or_default(),
+                        if k.revoked { ", since revoked" } else { "" }
+                    ),
+                    (None, Some(m)) if m.key == *key => format!("the mission {}", m.name),
+                    _ => "a key the log never enrolled".to_string(),
+                }
+            });
+            let refused = r.refused.iter().find(|(i, _)| *i == index).map(|(_, why)| why.clone());
+            let mut parties: Vec<String> = r
+                .keys
+                .values()
+                .filter(|k| k.role == truce_watch::entry::Role::PartyDelegate && !k.revoked)
+                .filter_map(|k| k.party.clone())
+                .collect();
+            parties.sort();
+            parties.dedup();
+            Ok((author, r.observations.get(&index).cloned(), refused, parties))
+        })
+        .await;
+    let facts = match facts {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) | Err(e) => return error_page(e, Some(&c)),
     };
     let (author, observation, refused, delegate_parties) = facts;
     let own_party = c.user.as_ref().and_then(|u| u.party.clone());
@@ -1727,6 +1732,21 @@ pub(crate) async fn simulate<S: Store>(
         Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
+    let asked = q.protocols.is_some()
+        || q.agents.is_some()
+        || q.rounds.is_some()
+        || q.seed.is_some()
+        || q.axes.is_some();
+    if q.job.is_none() && !asked {
+        // Opening the page starts nothing: the form, with the defaults, until the reader asks.
+        let defaults = truce_report::simulation::SimulationAsk::default();
+        let body = html! {
+            p { "Agents bargain for the parties over the packages the Table leaves open, under each protocol. Choose the protocols (saop, stacked, single-text), one agent for every party or one per party ("
+                (truce_sim::AgentSpec::NAMES) "), the deadline in rounds and the seed, then rehearse: the rehearsal runs in the background and this page shows it when it is done." }
+            (simulate_form(&defaults, confidential))
+        };
+        return page(&st, &c, "Rehearse the negotiation", body).await;
+    }
     let Some(id) = q.job.clone() else {
         let list = |s: &Option<String>| {
             s.as_deref()

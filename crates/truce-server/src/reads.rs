@@ -16,7 +16,7 @@ pub(crate) async fn compliance_now<S: Store>(
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let as_of: Option<truce_scenario::Date> = as_of.and_then(|d| d.parse().ok());
     // Shared by the day actually computed, whatever date was asked.
-    let day = crate::report_day(w.read()?.registry(), as_of);
+    let day = w.report_day(as_of);
     st.heavy_shared(format!("compliance report {day}"), move || -> Result<_, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
         Ok(Arc::new((state.evaluate(day), state.agreement().title.clone())))
@@ -46,7 +46,7 @@ pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     let date: Option<truce_scenario::Date> = date.and_then(|d| d.parse().ok());
     // Shared by the day actually computed, whatever date was asked.
-    let date = crate::report_day(w.read()?.registry(), date);
+    let date = w.report_day(date);
     let key = format!("daily {kind} {date} {}", view.id);
     st.heavy_shared(key, move || -> Result<T, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
@@ -74,8 +74,9 @@ pub(crate) async fn review_queue<S: Store>(
 ) -> Result<Vec<QueueRow>, AppError> {
     let mut rows: Vec<QueueRow> =
         st.store.queue(limit).await?.into_iter().map(|e| (e, Vec::new())).collect();
-    let Some(w) = &st.watch else { return Ok(rows) };
-    {
+    let Some(w) = st.watch.clone() else { return Ok(rows) };
+    // The durable view is read off the async workers (a long read of the record may hold its lock).
+    st.record(move || -> Result<Vec<QueueRow>, AppError> {
         let state = w.read()?;
         let registry = state.registry();
         for index in &registry.reopened {
@@ -103,10 +104,11 @@ pub(crate) async fn review_queue<S: Store>(
                 }
             }
         }
-    }
-    rows.sort_by_key(|(e, _)| e.index);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok(rows)
+        rows.sort_by_key(|(e, _)| e.index);
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(rows)
+    })
+    .await?
 }
 
 /// An entry proved against the checkpoint served.

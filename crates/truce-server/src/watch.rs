@@ -137,6 +137,28 @@ impl Storage for AnyStorage {
     }
 }
 
+/// A summary of the durable view, readable without its lock.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// The mission's entry, once the log has one.
+    pub mission: Option<truce_watch::registry::MissionInfo>,
+    /// Observations on the log.
+    pub observations: usize,
+    /// Entries the log's rules refused.
+    pub refused: usize,
+}
+
+impl Summary {
+    fn of(compliance: &Compliance<'static>) -> Summary {
+        let r = compliance.registry();
+        Summary {
+            mission: r.mission.clone(),
+            observations: r.observations.len(),
+            refused: r.refused.len(),
+        }
+    }
+}
+
 /// What the applier thread is told.
 enum Apply {
     /// An entry acknowledged as durable at this index.
@@ -175,6 +197,11 @@ pub struct Watch {
     applier: mpsc::Sender<Apply>,
     /// The size of the durable view, kept by the applier (read without a lock).
     applied: Arc<std::sync::atomic::AtomicU64>,
+    /// What the async workers need of the durable view without taking its lock (which a long read of
+    /// the record may hold, with the applier waiting behind it): kept by the applier.
+    summary: Arc<Mutex<Summary>>,
+    /// The agreement monitored (immutable for the server's life).
+    agreement: &'static truce_accord::Agreement,
     /// Why writing is stopped, while it is.
     faulted: Mutex<Option<String>>,
     /// Whether a recovery thread runs.
@@ -318,10 +345,11 @@ impl Watch {
         let applied = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let state = Arc::new(RwLock::new(compliance));
         let (applier, jobs) = mpsc::channel::<Apply>();
-        let (view, size) = (state.clone(), applied.clone());
+        let summary = Arc::new(Mutex::new(Summary::default()));
+        let (view, size, summed) = (state.clone(), applied.clone(), summary.clone());
         std::thread::Builder::new()
             .name("truce-applier".into())
-            .spawn(move || apply_durable(&view, &size, jobs))
+            .spawn(move || apply_durable(&view, &size, &summed, jobs))
             .map_err(|e| e.to_string())?;
         Ok(Arc::new_cyclic(|this| Watch {
             store,
@@ -338,6 +366,8 @@ impl Watch {
             state,
             applier,
             applied,
+            summary,
+            agreement,
             faulted: Mutex::new(None),
             recovering: AtomicBool::new(false),
             tiles: Mutex::new((0, std::collections::HashMap::new())),
@@ -361,6 +391,7 @@ impl Watch {
                 }
             }
             self.applied.store(state.registry().size, Ordering::Release);
+            *self.summary.lock().unwrap_or_else(|p| p.into_inner()) = Summary::of(&state);
         }
         Ok(())
     }
@@ -540,6 +571,28 @@ impl Watch {
         self.state.read().map_err(|_| AppError::Internal("state lock poisoned".into()))
     }
 
+    /// The durable view's summary, without its lock.
+    pub fn summary(&self) -> Summary {
+        self.summary.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The agreement monitored.
+    pub fn agreement(&self) -> &'static truce_accord::Agreement {
+        self.agreement
+    }
+
+    /// The day a report or page is for: the day asked for, or today (by this server's clock), clipped
+    /// into the mission's period, without taking the durable view's lock. No submission moves it, and
+    /// no date asked for makes the work unbounded.
+    pub fn report_day(&self, given: Option<jiff::civil::Date>) -> jiff::civil::Date {
+        let day = given
+            .unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date());
+        match &self.summary.lock().unwrap_or_else(|p| p.into_inner()).mission {
+            Some(m) => m.clip(day),
+            None => day,
+        }
+    }
+
     /// How many entries the durable view holds.
     pub fn applied(&self) -> u64 {
         self.applied.load(Ordering::Acquire)
@@ -696,6 +749,7 @@ impl Watch {
 fn apply_durable(
     state: &RwLock<Compliance<'static>>,
     applied: &std::sync::atomic::AtomicU64,
+    summary: &Mutex<Summary>,
     jobs: mpsc::Receiver<Apply>,
 ) {
     let mut waiting: BTreeMap<u64, Entry> = BTreeMap::new();
@@ -718,6 +772,7 @@ fn apply_durable(
             }
             let size = s.registry().size;
             applied.store(size, Ordering::Release);
+            *summary.lock().unwrap_or_else(|p| p.into_inner()) = Summary::of(&s);
             waiting.retain(|i, _| *i >= size);
         }
         for done in syncs {

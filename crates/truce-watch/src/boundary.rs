@@ -29,6 +29,9 @@ pub struct Country {
     pub name: String,
     /// Polygons, each its outer ring then holes, `[longitude, latitude]`.
     pub polygons: Vec<Vec<Vec<Point>>>,
+    /// Each polygon's bounding box (`[west, south, east, north]` of its outer ring), so that a point is
+    /// tested against the few polygons whose box holds it, not every vertex of every country.
+    bounds: Vec<[f64; 4]>,
 }
 
 /// The views shipped: id, description, TopoJSON text.
@@ -152,10 +155,21 @@ fn decode(
             _ => continue,
         }
         .ok_or_else(|| Error::Malformed(format!("view {vid}: bad arcs in {:?}", g.id)))?;
+        let bounds = polygons
+            .iter()
+            .map(|rings| {
+                let outer = rings.first().map(Vec::as_slice).unwrap_or_default();
+                outer.iter().fold(
+                    [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
+                    |b, p| [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])],
+                )
+            })
+            .collect();
         countries.push(Country {
             id: g.id.unwrap_or_default(),
             name: g.properties.map(|p| p.name).unwrap_or_default(),
             polygons,
+            bounds,
         });
     }
     Ok(View { id: vid, description, countries })
@@ -197,7 +211,10 @@ impl View {
 
     /// The country whose polygon holds `p`, in this view.
     pub fn country_at(&self, p: Point) -> Option<&Country> {
-        self.countries.iter().find(|c| c.polygons.iter().any(|rings| in_polygon(p, rings)))
+        let inside = |b: &[f64; 4]| p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3];
+        self.countries.iter().find(|c| {
+            c.polygons.iter().zip(&c.bounds).any(|(rings, b)| inside(b) && in_polygon(p, rings))
+        })
     }
 }
 
