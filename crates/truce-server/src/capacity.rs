@@ -197,26 +197,54 @@ impl Budget {
 
 /// Results of reads of the record, by what they compute (kind, clipped day, view), each with the size
 /// of the durable log it was computed over. A reader gets the kept result when it covers every entry
-/// that was durable when the reader asked; otherwise it waits its turn on the question's lock, and the
-/// first in line computes anew for everyone behind it. So, however many readers ask and however fast
-/// the log grows, each question is computed at most once at a time, and nobody is shown less than the
-/// durable log held when they asked.
+/// acknowledged when the reader asked; otherwise it waits its turn on the question (at most
+/// [`crate::RECORD_WAIT`]), and the first in line computes anew for everyone behind it. So, however
+/// many readers ask and however fast the log grows, each question is computed at most once at a time,
+/// and nobody is shown less of the log than had been acknowledged when they asked. A computation keeps
+/// its result even when the reader who started it has gone.
 #[derive(Default)]
 pub struct Shared {
-    cells: Mutex<HashMap<String, SharedCell>>,
+    cells: Mutex<HashMap<String, Arc<SharedCell>>>,
 }
 
-/// One question's latest result: the durable log's size it covers, and the value.
-pub(crate) type SharedCell = Arc<tokio::sync::Mutex<Option<(u64, Arc<dyn Any + Send + Sync>)>>>;
+/// One question: whose turn it is to compute, and the latest result.
+#[derive(Default)]
+pub(crate) struct SharedCell {
+    /// Held by the reader computing the question's next result.
+    pub(crate) turn: tokio::sync::Mutex<()>,
+    /// The latest result: the durable log's size it covers, and the value.
+    pub(crate) kept: Mutex<Option<(u64, Arc<dyn Any + Send + Sync>)>>,
+}
 
-/// How many questions' results are kept at once (past it, those nobody is using are forgotten).
-pub const SHARED_KEPT: usize = 512;
+impl SharedCell {
+    /// The kept result, if it covers `owed` entries and is a `T`.
+    pub(crate) fn fresh<T: Clone + 'static>(&self, owed: u64) -> Option<T> {
+        let kept = self.kept.lock().ok()?;
+        let (size, value) = kept.as_ref()?;
+        if *size < owed {
+            return None;
+        }
+        value.downcast_ref::<T>().cloned()
+    }
+
+    /// Keeps `value`, computed over `size` entries, unless a result over more is kept already.
+    pub(crate) fn keep(&self, size: u64, value: Arc<dyn Any + Send + Sync>) {
+        if let Ok(mut kept) = self.kept.lock()
+            && kept.as_ref().is_none_or(|(s, _)| *s <= size)
+        {
+            *kept = Some((size, value));
+        }
+    }
+}
+
+/// How many questions' results are kept at once (past it, those nobody is waiting on are forgotten).
+pub const SHARED_KEPT: usize = 2048;
 
 impl Shared {
     /// The cell of question `key`.
-    pub(crate) fn cell(&self, key: &str) -> SharedCell {
+    pub(crate) fn cell(&self, key: &str) -> Arc<SharedCell> {
         let Ok(mut cells) = self.cells.lock() else {
-            return Arc::new(tokio::sync::Mutex::new(None));
+            return Arc::new(SharedCell::default());
         };
         if let Some(cell) = cells.get(key) {
             return cell.clone();
@@ -224,7 +252,7 @@ impl Shared {
         if cells.len() >= SHARED_KEPT {
             cells.retain(|_, cell| Arc::strong_count(cell) > 1);
         }
-        let cell: SharedCell = Arc::new(tokio::sync::Mutex::new(None));
+        let cell = Arc::new(SharedCell::default());
         cells.insert(key.to_string(), cell.clone());
         cell
     }

@@ -433,8 +433,9 @@ $('observe').addEventListener('submit',async ev=>{ev.preventDefault();
  }catch(e){say('captured','Not recorded: '+e.message);}
 });
 
-// Sync: files, then the entry; then the receipt, checked here.
-let syncing=false,again=false;
+// Sync: files, then the entry; then the receipt, checked here. A sync that stops (the network, or
+// a busy server: 503, 408) tries again by itself, waiting twice as long each time up to a minute.
+let syncing=false,again=false,backoff=0;
 async function sync(){if(syncing){again=true;return;}syncing=true;
  try{const cfg=await cget('server');if(!cfg||!cfg.vkey)return;
   const list=(await items()).sort((a,b)=>a.seq-b.seq);
@@ -465,7 +466,8 @@ async function sync(){if(syncing){again=true;return;}syncing=true;
     await save(it);await render();
    }
   }
- }catch(e){console.warn('sync stopped:',e);}
+  backoff=0;
+ }catch(e){console.warn('sync stopped:',e);backoff=Math.min(backoff?backoff*2:1000,60000);setTimeout(sync,backoff);}
  finally{syncing=false;await render();if(again){again=false;sync();}}
 }
 $('sync').addEventListener('click',sync);

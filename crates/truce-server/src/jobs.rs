@@ -11,8 +11,9 @@
 //! - **Bounded results, kept per caller.** A job's document is serialised once, by the job, and checked
 //!   against [`truce_report::simulation`]'s size limit; readers get those bytes, never a new
 //!   serialisation. A caller's finished jobs are kept [`JobLimits::kept_per_caller`] at most, for
-//!   [`JobLimits::kept_for`]; past the memory budget ([`JobLimits::kept_bytes`]) the caller holding the
-//!   most gives up its oldest first, so one caller can never push out another's.
+//!   [`JobLimits::kept_for`], and within an eighth of the memory budget ([`JobLimits::kept_bytes`]);
+//!   past the whole budget the caller holding the most gives up its oldest first, so one caller can
+//!   never push out another's.
 //! - **A deadline.** A job running past [`JobLimits::deadline`] fails with that reason; its worker waits
 //!   for it to stop (its cancellation flag raised) before taking the next.
 
@@ -279,9 +280,13 @@ fn sweep(book: &mut Book, limits: &JobLimits) {
         }
     }
     let mut forget = Vec::new();
+    // Per caller: at most so many, and at most an eighth of the memory budget.
+    let per_caller_bytes = limits.kept_bytes / 8;
     for kept in by_owner.values_mut() {
         kept.sort();
-        while kept.len() > limits.kept_per_caller {
+        while kept.len() > limits.kept_per_caller
+            || (kept.len() > 1 && kept.iter().map(|k| k.2).sum::<usize>() > per_caller_bytes)
+        {
             forget.push(kept.remove(0).1);
         }
     }

@@ -503,6 +503,9 @@ pub struct HttpLimits {
     pub header_read: std::time::Duration,
     /// Connections served at once; further clients wait in the listening socket's queue.
     pub max_connections: usize,
+    /// The longest a write to a client may wait: a client that stops reading its answers (a slow
+    /// read, or requests pipelined and never read) is dropped after this.
+    pub write_stall: std::time::Duration,
 }
 
 /// Headers within 10 s; 4,096 connections at once (below the 8,192 open files a service is usually
@@ -510,10 +513,16 @@ pub struct HttpLimits {
 pub const HTTP_HEADER_READ: std::time::Duration = std::time::Duration::from_secs(10);
 /// See [`HTTP_HEADER_READ`].
 pub const HTTP_MAX_CONNECTIONS: usize = 4096;
+/// A write to a client may wait 30 s at most.
+pub const HTTP_WRITE_STALL: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Default for HttpLimits {
     fn default() -> HttpLimits {
-        HttpLimits { header_read: HTTP_HEADER_READ, max_connections: HTTP_MAX_CONNECTIONS }
+        HttpLimits {
+            header_read: HTTP_HEADER_READ,
+            max_connections: HTTP_MAX_CONNECTIONS,
+            write_stall: HTTP_WRITE_STALL,
+        }
     }
 }
 
@@ -543,12 +552,99 @@ pub async fn serve_http(
             }
         };
         let _ = stream.set_nodelay(true);
+        let stream = Stalling { io: stream, limit: limits.write_stall, stalled: None };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
         let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
         tokio::spawn(async move {
             let _permit = permit;
             let _ = connection.await;
         });
+    }
+}
+
+/// A connection whose writes may wait at most `limit`: past it, the write fails and the connection
+/// ends, so that a client which stops reading cannot hold a connection and its task.
+struct Stalling {
+    io: tokio::net::TcpStream,
+    limit: std::time::Duration,
+    /// Since when a write has been waiting, as the timer that ends it.
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Stalling {
+    /// `poll` (a write) once; a write that waits arms the timer, one that goes through disarms it.
+    fn guard<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        poll: impl FnOnce(
+            std::pin::Pin<&mut tokio::net::TcpStream>,
+            &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::future::Future as _;
+        match poll(std::pin::Pin::new(&mut self.io), cx) {
+            std::task::Poll::Ready(r) => {
+                self.stalled = None;
+                std::task::Poll::Ready(r)
+            }
+            std::task::Poll::Pending => {
+                let limit = self.limit;
+                let timer = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                if timer.as_mut().poll(cx).is_ready() {
+                    return std::task::Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the client stopped reading",
+                    )));
+                }
+                std::task::Poll::Pending
+            }
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for Stalling {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Stalling {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.guard(cx, |io, cx| io.poll_write(cx, buf))
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.guard(cx, |io, cx| io.poll_write_vectored(cx, bufs))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.guard(cx, |io, cx| io.poll_flush(cx))
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.io).poll_shutdown(cx)
     }
 }
 

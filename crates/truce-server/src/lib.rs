@@ -83,6 +83,8 @@ pub struct AppState<S: Store> {
     record_pool: Arc<rayon::ThreadPool>,
     /// How long a heavy request may run before it is stopped (default 30 s).
     pub deadline: std::time::Duration,
+    /// The pace every request's body must keep (media uploads have their own, [`media::MediaStore`]).
+    pub body_pace: media::Pace,
     /// Scenarios whose [`truce_table::cost_estimate`] exceeds this are refused when saved.
     pub cost_budget: f64,
     /// Results of reads of the record, by what they compute and the durable log's size
@@ -232,6 +234,7 @@ impl<S: Store> AppState<S> {
             record: capacity::Budget::new("reads of the record", (cores() / 2).max(1), 1),
             record_pool: capacity::Priority::Record.pool("record", cores()),
             deadline: std::time::Duration::from_secs(30),
+            body_pace: media::Pace::default(),
             cost_budget: truce_table::DEFAULT_COST_BUDGET,
             shared: capacity::Shared::default(),
             parsed: Mutex::new(std::collections::HashMap::new()),
@@ -340,27 +343,39 @@ impl<S: Store> AppState<S> {
     /// A read of the record whose result is shared ([`capacity::Shared`]): `key` must name everything
     /// the result depends on besides the durable log (the kind, the clipped day, the view). Readers
     /// asking the same question get the result computed once; it always covers every entry that was
-    /// durable when they asked.
+    /// acknowledged when they asked.
     pub(crate) async fn heavy_shared<T: Clone + Send + Sync + 'static>(
         &self,
         key: String,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let applied = |w: &Option<Arc<Watch>>| w.as_ref().map_or(0, |w| w.applied());
-        let asked = applied(&self.watch);
+        let owed = self.watch.as_ref().map_or(0, |w| w.owed());
         let cell = self.shared.cell(&key);
-        let mut kept = cell.lock().await;
-        if let Some((size, value)) = &*kept
-            && *size >= asked
-            && let Some(hit) = value.downcast_ref::<T>()
-        {
-            return Ok(hit.clone());
+        if let Some(hit) = cell.fresh::<T>(owed) {
+            return Ok(hit);
         }
-        let watch = self.watch.clone();
-        // The size is taken before the work reads the durable view, which can only have grown since.
-        let (size, value) = self.record(move || (applied(&watch), f())).await?;
-        *kept = Some((size, Arc::new(value.clone())));
-        Ok(value)
+        let _turn = tokio::time::timeout(RECORD_WAIT, cell.turn.lock()).await.map_err(|_| {
+            AppError::Unavailable(format!(
+                "this read of the record waited {} s for its turn; retry shortly",
+                RECORD_WAIT.as_secs()
+            ))
+        })?;
+        if let Some(hit) = cell.fresh::<T>(owed) {
+            return Ok(hit);
+        }
+        let (watch, kept) = (self.watch.clone(), cell.clone());
+        self.record(move || {
+            // Every acknowledged entry into the durable view first; the size is taken before the work
+            // reads the view, which can only have grown since.
+            let size = watch.as_ref().map_or(0, |w| {
+                w.sync();
+                w.applied()
+            });
+            let value = f();
+            kept.keep(size, Arc::new(value.clone()));
+            value
+        })
+        .await
     }
 
     /// Version `version` (latest when `None`) of scenario `slug`, parsed off the async workers, once per

@@ -196,10 +196,28 @@ fn usage_name(id: i64) -> String {
     format!("usage/{id}")
 }
 
-/// Reads an upload's body within `max` bytes and at the [`Pace`]: too large is 413, too slow or
-/// stalled is 408, and the slot is freed either way.
-async fn read_paced(body: axum::body::Body, max: usize, pace: Pace) -> Result<Vec<u8>, AppError> {
+/// What a paced body is, for its refusals: an upload's file, or any other request's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    /// A media file.
+    File,
+    /// A request's body.
+    Request,
+}
+
+/// Reads a body within `max` bytes and at the [`Pace`]: too large is 413, too slow or stalled is 408
+/// (an upload's slot is freed either way). Every request's body is read so (`routes`).
+pub(crate) async fn read_paced(
+    body: axum::body::Body,
+    max: usize,
+    pace: Pace,
+    kind: BodyKind,
+) -> Result<Vec<u8>, AppError> {
     use http_body_util::BodyExt;
+    let (what, limit, again) = match kind {
+        BodyKind::File => ("the upload", "this mission's limit", "send the file again"),
+        BodyKind::Request => ("the request", "this server's limit", "send it again"),
+    };
     let mut body = body;
     let mut out = Vec::new();
     let started = std::time::Instant::now();
@@ -207,7 +225,7 @@ async fn read_paced(body: axum::body::Body, max: usize, pace: Pace) -> Result<Ve
         let frame = match tokio::time::timeout(pace.idle, body.frame()).await {
             Err(_) => {
                 return Err(AppError::Timeout(format!(
-                    "the upload paused for more than {} s after {} bytes; send the file again on a steadier connection",
+                    "{what} paused for more than {} s after {} bytes; {again} on a steadier connection",
                     pace.idle.as_secs(),
                     out.len()
                 )));
@@ -215,16 +233,14 @@ async fn read_paced(body: axum::body::Body, max: usize, pace: Pace) -> Result<Ve
             Ok(None) => return Ok(out),
             Ok(Some(Err(_))) => {
                 return Err(AppError::TooLarge(format!(
-                    "the file is over this mission's limit of {max} bytes (or the upload was cut off)"
+                    "{what} is over {limit} of {max} bytes (or it was cut off)"
                 )));
             }
             Ok(Some(Ok(frame))) => frame,
         };
         if let Ok(data) = frame.into_data() {
             if out.len() + data.len() > max {
-                return Err(AppError::TooLarge(format!(
-                    "the file is over this mission's limit of {max} bytes"
-                )));
+                return Err(AppError::TooLarge(format!("{what} is over {limit} of {max} bytes")));
             }
             out.extend_from_slice(&data);
         }
@@ -233,7 +249,7 @@ async fn read_paced(body: axum::body::Body, max: usize, pace: Pace) -> Result<Ve
             && (out.len() as u128) < u128::from(pace.min_rate) * after.as_millis() / 1000
         {
             return Err(AppError::Timeout(format!(
-                "the upload is too slow: {} bytes in {} s, and this server needs at least {} bytes a second; send the file again on a better connection",
+                "{what} is too slow: {} bytes in {} s, and this server needs at least {} bytes a second; {again} on a better connection",
                 out.len(),
                 elapsed.as_secs(),
                 pace.min_rate
@@ -279,7 +295,8 @@ pub(crate) async fn upload<S: Store>(
     if used.saturating_add(announced) > store.quota_bytes {
         return Err(quota_error(used, store.quota_bytes));
     }
-    let body: Bytes = Bytes::from(read_paced(body, store.max_bytes, store.pace).await?);
+    let body: Bytes =
+        Bytes::from(read_paced(body, store.max_bytes, store.pace, BodyKind::File).await?);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -782,12 +782,20 @@ pub(crate) async fn agreement<S: Store>(
     c: Caller,
     PageQuery(q): PageQuery<DateQuery>,
 ) -> Response {
-    let (report, title) = match crate::reads::compliance_now(&st, q.date.as_deref()).await {
-        Ok(r) => r,
+    // The body is the same for every reader: computed and rendered once per day asked and log size,
+    // off the async workers (`reads::compliance_page`).
+    let body = match crate::reads::compliance_page(&st, q.date.as_deref(), agreement_body).await {
+        Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
+    page(&st, &c, "Agreement and compliance", body).await
+}
+
+/// The agreement page's body: compliance as of a day, each commitment's status, its days of violation,
+/// its evidence and the parties' disputes beside it.
+fn agreement_body(report: &truce_watch::compliance::Report, title: &str) -> Markup {
     let first_day = report.commitments.iter().filter_map(|s| s.judged_from).min();
-    let body = html! {
+    html! {
         form method="get" action="/ui/agreement" {
             label for="date" { "Compliance as of" } " "
             input #date name="date" type="date" value=(report.as_of.to_string()); " "
@@ -850,8 +858,7 @@ pub(crate) async fn agreement<S: Store>(
         ul {
             @for (id, reason) in &report.not_checkable { li { strong { (id) } ": " (reason) } }
         }
-    };
-    page(&st, &c, "Agreement and compliance", body).await
+    }
 }
 
 /// What the map page is asked for: a span of days (`from`, `to`; `date` for one day) and a boundary
@@ -1106,7 +1113,7 @@ const keyfile=document.getElementById('keyfile');
 let pending=null,busy=false;
 function idle(label){busy=false;form.querySelectorAll('fieldset').forEach(f=>f.disabled=false);button.disabled=false;button.textContent=label;
  keyfile.required=pending===null;}
-form.addEventListener('input',()=>{if(!busy&&pending!==null){pending=null;button.textContent='Sign and submit';keyfile.required=true;}});
+form.addEventListener('input',ev=>{if(ev.target!==keyfile&&!busy&&pending!==null){pending=null;button.textContent='Sign and submit';keyfile.required=true;}});
 form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;busy=true;
  button.disabled=true;out.removeAttribute('data-index');delete out.dataset.state;
  try{
@@ -1124,9 +1131,9 @@ form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;bus
   try{index=await submitEntry(pending.text);}
   catch(e){
    if(e.status===409&&/replay/i.test(e.message)){pending=null;form.reset();out.dataset.state='replayed';
-    out.textContent='Already recorded: this observation reached the log before (its first answer was lost on the way). Nothing was added.';idle('Sign and submit');return;}
-   if(e.status===undefined){out.dataset.state='unsent';
-    out.textContent='Not sent: the network failed ('+e.message+'). The signed observation is kept on this page: press "Send again" to send the same one; if it had arrived, the log says so and adds nothing.';idle('Send again');return;}
+    out.textContent='Already recorded: the log already holds an entry with this sequence number of your key, most likely this observation, whose first answer was lost on the way (or another device of yours used the number first). Nothing was added; the log page lists what is recorded.';idle('Sign and submit');return;}
+   if(e.status===undefined||e.status===408||e.status===429||e.status>=500){out.dataset.state='unsent';
+    out.textContent='Not recorded yet: '+(e.status===undefined?'the network failed':'the server answered '+e.status)+' ('+e.message+'). The signed observation is kept on this page: press "Send again" to send the same one; if it had arrived, the log says so and adds nothing.';idle('Send again');return;}
    throw e;}
   const name=pending.name;pending=null;form.reset();
   out.textContent='';out.append('Signed by '+name+' and appended to the log at entry '+index+': ');

@@ -1,28 +1,28 @@
 //! Reads of the log that the API and the pages share: compliance and the daily report as of a day,
 //! computed as heavy work and shared with readers asking the same thing of the same durable log.
 
-use std::sync::Arc;
-
 use truce_store::Store;
 
 use crate::{AppError, AppState};
 
-/// The compliance report as of `as_of` (default today, clipped into the mission), and the agreement's
-/// title.
-pub(crate) async fn compliance_now<S: Store>(
+/// The compliance report as of `as_of` (default today, clipped into the mission), rendered by `render`
+/// with the agreement's title, as a read of the record shared by the day actually computed (whatever
+/// date was asked) and the log size.
+pub(crate) async fn compliance_page<S: Store>(
     st: &AppState<S>,
     as_of: Option<&str>,
-) -> Result<(truce_watch::compliance::Report, String), AppError> {
+    render: fn(&truce_watch::compliance::Report, &str) -> maud::Markup,
+) -> Result<maud::Markup, AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let as_of: Option<truce_scenario::Date> = as_of.and_then(|d| d.parse().ok());
-    // Shared by the day actually computed, whatever date was asked.
     let day = w.report_day(as_of);
-    st.heavy_shared(format!("compliance report {day}"), move || -> Result<_, String> {
+    st.heavy_shared(format!("compliance page {day}"), move || -> Result<_, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
-        Ok(Arc::new((state.evaluate(day), state.agreement().title.clone())))
+        let report = state.evaluate(day);
+        drop(state);
+        Ok(render(&report, &w.agreement().title))
     })
     .await?
-    .map(|r| r.as_ref().clone())
     .map_err(AppError::Internal)
 }
 

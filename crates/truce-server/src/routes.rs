@@ -94,6 +94,13 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
             Endpoint::GetMedia => get(media::fetch::<S>),
             Endpoint::ReleaseMedia => post(media::release::<S>),
         };
+        // Every body but an upload's (which has its own limit and slots) is read whole, at a pace,
+        // before its handler runs: a body trickled or stalled cannot hold a connection and a task.
+        let method = if endpoint == Endpoint::UploadMedia {
+            method
+        } else {
+            method.layer(axum::middleware::from_fn_with_state(state.clone(), paced_body::<S>))
+        };
         let bound = method.route_layer(axum::middleware::from_fn_with_state(
             (state.clone(), endpoint),
             bind::<S>,
@@ -101,6 +108,23 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
         router = router.route(path, bound);
     }
     router.fallback(not_found).with_state(state)
+}
+
+/// Reads the request's body within [`crate::MAX_BODY_BYTES`] at the server's pace
+/// ([`AppState::body_pace`]: by default no pause over 15 s, 16 KiB/s on average after 10 s), then hands
+/// it on: 408 or 413 otherwise.
+async fn paced_body<S: Store>(
+    State(st): State<Arc<AppState<S>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let pace = st.body_pace;
+    match media::read_paced(body, crate::MAX_BODY_BYTES, pace, media::BodyKind::Request).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(e) if parts.uri.path().starts_with("/ui/") => views::error_page(e, None),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// An address no route has: the API's JSON 404 under `/v1/`, `/log/` and `/witness/`, a page saying

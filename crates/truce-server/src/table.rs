@@ -622,11 +622,20 @@ pub(crate) async fn queue_simulation<S: Store>(
     ask: truce_report::simulation::SimulationAsk,
 ) -> Result<String, AppError> {
     truce_report::simulation::check_ask(&ask).map_err(|e| AppError::Invalid(vec![e]))?;
-    let scenario = load(st, slug, confidential).await?;
+    // The version rehearsed and the submissions merged are those named in the job's description, so
+    // that the same request is the same job only over the same inputs.
+    let (version, parsed) = st.scenario(slug, None).await?;
+    let mut scenario = Scenario::clone(&parsed);
+    let mut merged = Vec::new();
+    if confidential {
+        let submissions = st.store.submissions(slug, None).await?;
+        merged = submissions.iter().map(|s| s.id).collect();
+        merge_submissions(&mut scenario, &submissions);
+    }
     truce_report::simulation::check_ask_for(&scenario, &ask)
         .map_err(|e| AppError::Invalid(vec![e]))?;
-    let version = st.store.scenario(slug, None).await?.version;
-    let described = format!("v{version} confidential={confidential} {ask:?}");
+    let described =
+        format!("v{} confidential={confidential} submissions={merged:?} {ask:?}", version.version);
     let file = format!("{slug}.toml");
     st.rehearsals.submit(
         caller.id(),

@@ -197,6 +197,9 @@ pub struct Watch {
     applier: mpsc::Sender<Apply>,
     /// The size of the durable view, kept by the applier (read without a lock).
     applied: Arc<std::sync::atomic::AtomicU64>,
+    /// One past the highest index acknowledged to a client and handed to the applier: a reader asking
+    /// after an acknowledgement is owed at least this much of the log.
+    acknowledged: std::sync::atomic::AtomicU64,
     /// What the async workers need of the durable view without taking its lock (which a long read of
     /// the record may hold, with the applier waiting behind it): kept by the applier.
     summary: Arc<Mutex<Summary>>,
@@ -366,6 +369,7 @@ impl Watch {
             state,
             applier,
             applied,
+            acknowledged: std::sync::atomic::AtomicU64::new(0),
             summary,
             agreement,
             faulted: Mutex::new(None),
@@ -398,6 +402,10 @@ impl Watch {
 
     /// Starts the sequencer over `log`, with the writer's view rebuilt from the durable one.
     fn start_writing(&self, log: Log<AnyStorage>) -> Result<(), String> {
+        // The writer's view is copied from the durable one before the writer's lock is taken: a copy
+        // may wait behind a long read of the record, and submissions (on the async workers) wait for
+        // the writer's lock. Nothing is written meanwhile: no sequencer runs.
+        let registry = self.read().map_err(|e| format!("{e:?}"))?.registry().clone();
         let mut checker = self.checker.lock().unwrap_or_else(|p| p.into_inner());
         // A writer thread that fails (after the journal too: tiles or the checkpoint) stops writing and
         // starts recovery at once, so that the server is unready from that moment, and the entries it
@@ -410,7 +418,7 @@ impl Watch {
         });
         let sequencer =
             Sequencer::start_with(log, self.config, Some(hook)).map_err(|e| e.to_string())?;
-        *checker = self.read().map_err(|e| format!("{e:?}"))?.registry().clone();
+        *checker = registry;
         *self.sequencer.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(sequencer));
         *self.faulted.lock().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
@@ -661,7 +669,14 @@ impl Watch {
 
     /// `entry` is durable at `index`: the applier puts it in the durable view, in log order.
     pub fn durable(&self, index: u64, entry: Entry) {
+        self.acknowledged.fetch_max(index + 1, Ordering::AcqRel);
         let _ = self.applier.send(Apply::Entry(index, Box::new(entry)));
+    }
+
+    /// How much of the log a reader asking now is owed: every entry acknowledged so far, and whatever
+    /// the durable view already holds (a follower's, or one replayed at start).
+    pub fn owed(&self) -> u64 {
+        self.acknowledged.load(Ordering::Acquire).max(self.applied())
     }
 
     /// Waits until every entry reported durable so far is in the durable view.
@@ -699,6 +714,11 @@ impl Watch {
                 }
             }
             watch.recovering.store(false, Ordering::SeqCst);
+            // A writer that failed while this recovery was finishing was told it was under way:
+            // look again, so that no failure is left without a recovery.
+            if let Some(why) = watch.sequencer().and_then(|s| s.failure()) {
+                watch.fault(why);
+            }
         });
         if spawned.is_err() {
             self.recovering.store(false, Ordering::SeqCst);

@@ -628,24 +628,42 @@ impl<'a> Compliance<'a> {
 }
 
 impl Compliance<'_> {
-    /// The parties' disputes of the observations among `evidence`, in log order.
+    /// The parties' disputes of the observations among `evidence`, in log order: each party's latest
+    /// of each observation only (a party that disputes again restates, it does not add weight), with
+    /// its text cut at [`DISPUTE_TEXT_SHOWN`] characters (the whole text is in the entry). So however
+    /// many disputes one party files, a report grows by one short line per party and observation.
     fn disputes(&self, evidence: &[u64]) -> Vec<Dispute> {
         let mut out: Vec<Dispute> = evidence
             .iter()
             .filter_map(|i| self.registry.observations.get(i))
             .flat_map(|r| {
                 let open: BTreeSet<u64> = r.unanswered_disputes().map(|a| a.index).collect();
-                r.disputes().map(move |a| Dispute {
+                let mut latest: BTreeMap<&str, _> = BTreeMap::new();
+                for a in r.disputes() {
+                    latest.insert(a.party.as_str(), a);
+                }
+                latest.into_values().map(move |a| Dispute {
                     index: a.index,
                     of: r.index,
                     party: a.party.clone(),
-                    text: a.text.clone(),
+                    text: shown(&a.text),
                     awaiting_review: open.contains(&a.index),
                 })
             })
             .collect();
         out.sort_by_key(|d| d.index);
         out
+    }
+}
+
+/// How many characters of a dispute's text a report shows (the whole text is in its entry).
+pub const DISPUTE_TEXT_SHOWN: usize = 500;
+
+/// `text`, cut at [`DISPUTE_TEXT_SHOWN`] characters with an ellipsis.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(DISPUTE_TEXT_SHOWN) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 

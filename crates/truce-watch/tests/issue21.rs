@@ -589,3 +589,44 @@ fn issue21_the_entry_fuzz_corpus_holds_each_absurd_form() {
     assert_eq!(c.registry().size, 2 + forms.len() as u64);
     assert_eq!(c.registry().refused.len(), forms.len(), "{:?}", c.registry().refused);
 }
+
+/// A review of issue 21's fix: the accused party filing thousands of long disputes of one observation
+/// must not make every report of the agreement carry all of them. A report shows each party's latest
+/// dispute of each observation, its text cut at `DISPUTE_TEXT_SHOWN` characters.
+#[test]
+fn issue21_a_flood_of_disputes_adds_one_short_line_per_party() {
+    let a = minsk();
+    let (mut c, mut log) = mission_log(&a);
+    let (observer, verifier, ordlo) = (k(2), k(3), k(4));
+    let seen = log.push(&mut c, &observer, Body::Observation(shelling()));
+    log.push(
+        &mut c,
+        &verifier,
+        Body::Attribution { of: seen, party: "ORDLO".into(), confidence: Confidence::High },
+    );
+    for to in [VerificationState::UnderReview, VerificationState::Corroborated] {
+        log.push(&mut c, &verifier, Body::Verification { of: seen, to, reason: None });
+    }
+    let long = "x".repeat(4 * truce_watch::compliance::DISPUTE_TEXT_SHOWN);
+    for k in 0..200 {
+        log.push(
+            &mut c,
+            &ordlo,
+            Body::Annotation {
+                of: seen,
+                party: "ORDLO".into(),
+                stance: AnnotationStance::Dispute,
+                text: format!("{k} {long}"),
+            },
+        );
+    }
+    let last = c.registry().size - 1;
+    let report = c.evaluate(jiff::civil::date(2015, 3, 21));
+    let standing = report.commitments.iter().find(|s| s.commitment == "1.ceasefire.ORDLO").unwrap();
+    assert_eq!(standing.status, Status::VerifiedViolation);
+    assert_eq!(standing.disputes.len(), 1, "every dispute listed");
+    assert_eq!(standing.disputes[0].index, last, "not the latest");
+    let shown = &standing.disputes[0].text;
+    assert!(shown.starts_with("199 ") && shown.ends_with('…'), "{}", shown.len());
+    assert_eq!(shown.chars().count(), truce_watch::compliance::DISPUTE_TEXT_SHOWN + 1);
+}

@@ -23,7 +23,8 @@ use super::{
 use crate::model::Scenario;
 use truce_syntax::{Diagnostic, has_errors};
 
-/// The most values an integer issue may expand to.
+/// The most values a domain's issues may have together (an integer issue expands to one value per
+/// number): so that no small file expands to millions of options before anything else is checked.
 const MAX_INTEGER_VALUES: i64 = 100_000;
 
 /// Imports a Genius domain and its profiles (one party per profile, in the order given).
@@ -218,12 +219,17 @@ fn read_domain(report: &mut Report<'_>, semantics: Semantics) -> Option<Vec<Doma
                     continue;
                 };
                 let (lb, ub) = (lb as i64, ub as i64);
-                if ub < lb || ub - lb + 1 > MAX_INTEGER_VALUES {
+                // What the issues before this one left of the domain's budget of values.
+                let used: i64 = issues.iter().map(|i| i.values.len() as i64).sum();
+                let left = MAX_INTEGER_VALUES - used;
+                if ub < lb || ub.saturating_sub(lb).saturating_add(1) > left {
                     report.error(
                         e.offset,
                         &field,
                         format!("integer range {lb}..={ub}"),
-                        format!("lowerbound ≤ upperbound, at most {MAX_INTEGER_VALUES} values"),
+                        format!(
+                            "lowerbound ≤ upperbound, and at most {MAX_INTEGER_VALUES} values in all the domain's issues ({left} left for this one)"
+                        ),
                     );
                     continue;
                 }

@@ -140,10 +140,11 @@ fn read_domain(
             }
         } else if let Some(range) = set.get("range").and_then(Value::as_array) {
             let numbers: Option<Vec<f64>> = range.iter().map(number_of).collect();
+            // What the issues before this one left of the domain's budget of values.
+            let left = MAX_NUMBER_VALUES
+                - issues.iter().map(|i: &DomainIssue| i.values.len() as f64).sum::<f64>();
             match numbers.as_deref() {
-                Some(&[lo, hi, step])
-                    if step > 0.0 && hi >= lo && ((hi - lo) / step) < MAX_NUMBER_VALUES =>
-                {
+                Some(&[lo, hi, step]) if step > 0.0 && hi >= lo && ((hi - lo) / step) < left => {
                     let count = ((hi - lo) / step + 1e-9).floor() as usize + 1;
                     let numbers: Vec<f64> = (0..count).map(|k| lo + step * k as f64).collect();
                     issues.push(DomainIssue {
@@ -158,7 +159,9 @@ fn read_domain(
                     locate(text, issue),
                     &field,
                     "`range` must be [min, max, step] with step > 0, max ≥ min",
-                    format!("at most {MAX_NUMBER_VALUES} values"),
+                    format!(
+                        "at most {MAX_NUMBER_VALUES} values in all the domain's issues ({left} left for this one)"
+                    ),
                 ),
             }
         } else {

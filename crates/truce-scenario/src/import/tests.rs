@@ -170,3 +170,44 @@ fn a_pool_of_profiles_is_refused_unless_the_parties_are_chosen() {
     let (s, _) = import_folder("pool", &files[..7], options, None).unwrap();
     assert_eq!(s.unwrap().parties.len(), 6);
 }
+
+/// Issue 21 (a review of the fix): the limit on values holds for the domain's issues together, so a
+/// few kilobytes of integer issues cannot expand to millions of options before the size check.
+#[test]
+fn issue21_the_values_of_all_integer_issues_share_one_limit() {
+    let issue = |k: usize| {
+        format!(
+            r#"<issue index="{k}" name="n{k}" type="integer" etype="integer" vtype="integer" lowerbound="1" upperbound="40000"/>"#
+        )
+    };
+    let domain = format!(
+        r#"<negotiation_template><utility_space number_of_issues="3"><objective index="0" name="root" type="objective" etype="objective">{}{}{}</objective></utility_space></negotiation_template>"#,
+        issue(1),
+        issue(2),
+        issue(3)
+    );
+    let (s, d) = import_genius(
+        InputFile { name: "domain.xml", text: &domain },
+        &[InputFile { name: "a.xml", text: BUYER }],
+        ImportOptions { semantics: Semantics::Genius, cap_at_one: true },
+    );
+    assert!(s.is_none());
+    let d: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+    assert!(
+        d.iter().any(
+            |d| d.contains("issue[n3]") && d.contains("in all the domain's issues (20000 left")
+        ),
+        "{d:?}"
+    );
+    let web = serde_json::json!({"name": "d", "issuesValues": {
+        "a": {"range": [1, 60000, 1]}, "b": {"range": [1, 60000, 1]}
+    }})
+    .to_string();
+    let (s, d) = import_geniusweb(
+        InputFile { name: "domain.json", text: &web },
+        &[],
+        ImportOptions { semantics: Semantics::Genius, cap_at_one: true },
+    );
+    assert!(s.is_none());
+    assert!(d.iter().any(|d| d.to_string().contains("in all the domain's issues")), "{d:?}");
+}

@@ -492,19 +492,28 @@ async fn issue21_uploads_cannot_be_held_open_or_hoarded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue21_idle_and_half_sent_connections_are_closed_and_capped() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let (state, _, dir, _) = super::state("insider-connections", 4096).await;
+    let (mut state, tokens, dir, _) = super::state("insider-connections", 4096).await;
+    state.body_pace = truce_server::media::Pace {
+        idle: Duration::from_millis(400),
+        grace: Duration::from_millis(300),
+        min_rate: 2_000,
+    };
     let app = truce_server::router(Arc::new(state));
-    let serve = |header_read: Duration| {
+    let serve = |header_read: Duration, max_connections: usize| {
         let app = app.clone();
         async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
-            let limits = truce_server::launch::HttpLimits { header_read, max_connections: 3 };
+            let limits = truce_server::launch::HttpLimits {
+                header_read,
+                max_connections,
+                write_stall: Duration::from_millis(500),
+            };
             tokio::spawn(truce_server::launch::serve_http(listener, app, limits));
             addr
         }
     };
-    let addr = serve(Duration::from_millis(500)).await;
+    let addr = serve(Duration::from_millis(500), 3).await;
     // Reads until the server closes the connection; what it sent. (A bound far above the timeout,
     // so that a server that never closes fails the test instead of hanging it.)
     async fn closed(stream: &mut tokio::net::TcpStream) -> String {
@@ -528,9 +537,33 @@ async fn issue21_idle_and_half_sent_connections_are_closed_and_capped() {
     let got = closed(&mut idle).await;
     assert!(got.starts_with("HTTP/1.1 200 OK"), "{got}");
 
+    // A body that stalls, on any endpoint (here a signed entry, by an observer): 408, and closed.
+    let observer = tokens.iter().find(|(r, _, _)| *r == Role::Observer).unwrap().2.clone();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /v1/entries HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {observer}\r\nContent-Length: 1000\r\n\r\n{{"
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let got = closed(&mut slow).await;
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+
+    // A client that asks and never reads (requests pipelined for a large file): its connection is
+    // dropped once a write has waited too long, and the only place is free again.
+    let addr = serve(Duration::from_secs(60), 1).await;
+    let mut greedy = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let ask = b"GET /assets/leaflet-1.9.4/leaflet.js HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200);
+    greedy.write_all(&ask).await.unwrap();
+    let mut next = tokio::net::TcpStream::connect(addr).await.unwrap();
+    next.write_all(b"GET /v1/whoami HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let got = closed(&mut next).await;
+    assert!(got.starts_with("HTTP/1.1 200 OK"), "{got}");
+    drop(greedy);
+
     // The cap (on a server whose timeout does not close them first): three connections held, the
     // fourth waits; it is answered once they close.
-    let addr = serve(Duration::from_secs(60)).await;
+    let addr = serve(Duration::from_secs(60), 3).await;
     let mut held = Vec::new();
     for _ in 0..3 {
         let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
