@@ -10,7 +10,7 @@
 //!   [`Budget`] `heavy`, at most a few at once and at most a share of them per caller (503 beyond),
 //!   on threads of lowered priority ([`Priority::Analysis`]), so that the record's readers and the
 //!   log's writer always come first on a busy machine.
-//! - **Rehearsals** (`crate::jobs`): their own pool and queue, at the lowest priority.
+//! - **Rehearsals** (`jobs.rs`): their own pool and queue, at the lowest priority.
 //!
 //! A slot is held until the work has actually stopped (a deadline or a departed client raises the
 //! work's cancellation flag, [`truce_table::cancel`]); so abandoned work never piles up.
