@@ -77,7 +77,25 @@ impl Garage {
                 binary().context("garage installed but not found on PATH or in ~/.cargo/bin")?
             }
         };
-        let dir = std::env::temp_dir().join(format!("truce-garage-{}", std::process::id()));
+        // A node can lose a race for one of its ports (they are picked free, then released), and its RPC
+        // can lag behind `node id`: start afresh on new ports, up to three times, naming each failure.
+        let mut failures = Vec::new();
+        for attempt in 1..=3 {
+            match Garage::start_once(&bin, attempt) {
+                Ok(garage) => return Ok(garage),
+                Err(e) => {
+                    eprintln!("xtask: Garage attempt {attempt} of 3 failed: {e:#}");
+                    failures.push(format!("attempt {attempt}: {e:#}"));
+                }
+            }
+        }
+        bail!("Garage did not start in three attempts:\n{}", failures.join("\n"))
+    }
+
+    /// One try: a fresh directory and fresh ports, then the layout, the bucket and the key.
+    fn start_once(bin: &PathBuf, attempt: u32) -> anyhow::Result<Garage> {
+        let dir =
+            std::env::temp_dir().join(format!("truce-garage-{}-{attempt}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let (rpc, s3, admin) = (free_port()?, free_port()?, free_port()?);
@@ -106,7 +124,7 @@ impl Garage {
             ),
         )?;
         let log = std::fs::File::create(dir.join("garage.log"))?;
-        let child = Command::new(&bin)
+        let child = Command::new(bin)
             .arg("-c")
             .arg(&config)
             .arg("server")
@@ -124,26 +142,39 @@ impl Garage {
             secret: String::new(),
         };
         let cli = |args: &[&str]| -> anyhow::Result<String> {
-            let out = Command::new(&bin).arg("-c").arg(&garage.config).args(args).output()?;
+            let out = Command::new(bin).arg("-c").arg(&garage.config).args(args).output()?;
             if !out.status.success() {
                 bail!("garage {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
             }
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         };
-        // The node's id, once it answers.
+        // Each step that needs the node's RPC is retried until it answers (the node may still be opening
+        // its database), while the process lives, for at most 30 s in all.
         let started = Instant::now();
-        let node = loop {
-            match cli(&["node", "id", "-q"]) {
-                Ok(out) => break out.trim().split('@').next().unwrap_or_default().to_string(),
-                Err(e) if started.elapsed() > Duration::from_secs(30) => {
-                    let log =
-                        std::fs::read_to_string(garage.dir.join("garage.log")).unwrap_or_default();
-                    bail!("garage did not start: {e}\n{log}")
+        let mut until_up = |args: &[&str]| -> anyhow::Result<String> {
+            loop {
+                match cli(args) {
+                    Ok(out) => return Ok(out),
+                    Err(e) => {
+                        let exited = garage.child.try_wait()?;
+                        if exited.is_some() || started.elapsed() > Duration::from_secs(30) {
+                            let log = std::fs::read_to_string(garage.dir.join("garage.log"))
+                                .unwrap_or_default();
+                            let state = match exited {
+                                Some(status) => format!("the node exited ({status})"),
+                                None => "the node did not answer within 30 s".to_string(),
+                            };
+                            bail!("{e}; {state}; its log:\n{log}")
+                        }
+                        std::thread::sleep(Duration::from_millis(250));
+                    }
                 }
-                Err(_) => std::thread::sleep(Duration::from_millis(200)),
             }
         };
-        cli(&["layout", "assign", "-z", "dc1", "-c", "1G", &node])?;
+        let node = until_up(&["node", "id", "-q"])?;
+        let node = node.trim().split('@').next().unwrap_or_default().to_string();
+        until_up(&["status"])?;
+        until_up(&["layout", "assign", "-z", "dc1", "-c", "1G", &node])?;
         cli(&["layout", "apply", "--version", "1"])?;
         cli(&["bucket", "create", BUCKET])?;
         let key = cli(&["key", "create", "truce-test-key"])?;
