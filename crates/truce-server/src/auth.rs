@@ -122,105 +122,6 @@ endpoints! {
 }
 
 impl Endpoint {
-    /// Its query parameters: name, JSON Schema type, and meaning. Shown in the OpenAPI document.
-    pub fn query(self) -> &'static [(&'static str, &'static str, &'static str)] {
-        const CONFIDENTIAL: (&str, &str, &str) = (
-            "confidential",
-            "boolean",
-            "Add each party's latest confidential preference submission (mediators only).",
-        );
-        const PARTIES: (&str, &str, &str) =
-            ("parties", "string", "Party ids, comma-separated (default: every party).");
-        match self {
-            Endpoint::GetScenario => &[("version", "integer", "A version other than the latest.")],
-            Endpoint::AnalyzeScenario | Endpoint::AnalysisPage => &[
-                CONFIDENTIAL,
-                ("as_of", "string", "YYYY-MM-DD: replay the positions known then (default: all)."),
-                PARTIES,
-                (
-                    "relax",
-                    "string",
-                    "What if: a hard constraint's key to switch off (repeated, or comma-separated), as the document gives it.",
-                ),
-                ("format", "string", "json, md or text (API only): the CLI's three renderings."),
-                ("plot", "string", "The page's frontier plot: two or three party ids."),
-                (
-                    "reading",
-                    "string",
-                    "The page's frontier plot: red_lines, strict or pessimistic.",
-                ),
-            ],
-            Endpoint::SubmitPreferences => {
-                &[("party", "string", "The party (mediators; a delegate submits for its own).")]
-            }
-            Endpoint::Compliance => &[("as_of", "string", "YYYY-MM-DD (default: the latest day).")],
-            Endpoint::Timeline | Endpoint::TimelinePage => &[
-                ("from", "string", "YYYY-MM-DD (default: the month of the first position)."),
-                ("to", "string", "YYYY-MM-DD, included (default: after the last position)."),
-                ("step", "string", "month or quarter."),
-                PARTIES,
-                ("format", "string", "json or svg (API only)."),
-                CONFIDENTIAL,
-            ],
-            Endpoint::Robust | Endpoint::RobustStream => &[
-                ("draws", "integer", "Sampled draws, 1 to 2,000 (default 200)."),
-                ("seed", "integer", "The seed (default 1); the same seed gives the same answer."),
-                ("unknown_red_line", "number", "Probability that an unknown stance is a red line."),
-                PARTIES,
-                CONFIDENTIAL,
-            ],
-            Endpoint::StartSimulation => &[CONFIDENTIAL],
-            Endpoint::Simulation => &[
-                ("format", "string", "json (default) or svg."),
-                ("run", "integer", "With format=svg: the run, from 0 (default 0)."),
-            ],
-            Endpoint::SimulatePage => &[
-                (
-                    "protocols",
-                    "string",
-                    "saop, stacked, single-text (comma-separated; default all).",
-                ),
-                (
-                    "agents",
-                    "string",
-                    "One agent for all parties, or one per party (comma-separated).",
-                ),
-                ("rounds", "integer", "The deadline, 1 to 10,000 rounds (default 100)."),
-                ("seed", "integer", "The seed (default 1)."),
-                ("axes", "string", "The two parties on the plot's axes."),
-            ],
-            Endpoint::Frontier => &[
-                ("parties", "string", "Two or three party ids, comma-separated."),
-                ("reading", "string", "red_lines (default), strict or pessimistic."),
-                ("format", "string", "json or svg."),
-                CONFIDENTIAL,
-            ],
-            Endpoint::DraftAgreement => &[
-                (
-                    "package",
-                    "string",
-                    "nash (default), maximin, ks, utilitarian, or one option id per issue.",
-                ),
-                ("day_one", "string", "YYYY-MM-DD (default: the day after the latest position)."),
-                CONFIDENTIAL,
-            ],
-            Endpoint::DailyReport => &[
-                ("date", "string", "YYYY-MM-DD (default: the latest day with observations)."),
-                ("view", "string", "The boundary view."),
-                ("format", "string", "md (default) or html."),
-            ],
-            Endpoint::Export => &[
-                ("format", "string", "geojson (default), csv or acled."),
-                ("view", "string", "The boundary view (ACLED's country column)."),
-            ],
-            Endpoint::AgreementPage | Endpoint::MapPage | Endpoint::ReportPage => &[
-                ("date", "string", "YYYY-MM-DD (default: the latest day)."),
-                ("view", "string", "The boundary view."),
-            ],
-            _ => &[],
-        }
-    }
-
     /// Every endpoint.
     pub fn all() -> impl Iterator<Item = Endpoint> {
         Endpoint::ALL.iter().copied()
@@ -311,3 +212,6 @@ impl<T: Send + Sync> FromRequestParts<T> for Caller {
             .ok_or_else(|| AppError::Internal("the route is not bound to an endpoint".into()))
     }
 }
+
+/// The caller is not a parameter of the OpenAPI document: its security requirement says what it needs.
+impl aide::operation::OperationInput for Caller {}

@@ -4,24 +4,37 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use truce_store::{IndexedEntry, Role, Store};
 
-use crate::{AppError, AppState, Caller, Endpoint, St};
+use crate::api::answer::{Created, Declared, EventStream, GeoJson, Out, Plain, Toml, media};
+use crate::api::ask::{AnalysisFormat, Ask, Day, ExportFormat, ReportFormat};
+use crate::api::docs;
+use crate::{AppError, AppState, Caller, St};
+use schemars::JsonSchema;
 
-pub(crate) async fn whoami<S: Store>(State(_): St<S>, c: Caller) -> Result<Json<Value>, AppError> {
+pub(crate) async fn whoami<S: Store>(
+    State(_): St<S>,
+    c: Caller,
+) -> Result<Json<docs::WhoAmI>, AppError> {
     Ok(Json(match &c.user {
-        Some(u) => json!({"name": u.name, "role": u.role.as_str(), "party": u.party}),
-        None => json!({"name": null, "role": "public", "party": null}),
+        Some(u) => docs::WhoAmI {
+            name: Some(u.name.clone()),
+            role: u.role.as_str().into(),
+            party: u.party.clone(),
+        },
+        None => docs::WhoAmI { name: None, role: "public".into(), party: None },
     }))
 }
 
-pub(crate) async fn list_scenarios<S: Store>(State(st): St<S>) -> Result<Json<Value>, AppError> {
-    Ok(Json(json!({"scenarios": st.store.scenarios().await?})))
+pub(crate) async fn list_scenarios<S: Store>(
+    State(st): St<S>,
+) -> Result<Json<docs::Scenarios>, AppError> {
+    Ok(Json(docs::Scenarios { scenarios: st.store.scenarios().await? }))
 }
 
 pub(crate) async fn save_scenario<S: Store>(
@@ -29,7 +42,7 @@ pub(crate) async fn save_scenario<S: Store>(
     c: Caller,
     Path(slug): Path<String>,
     body: String,
-) -> Result<Response, AppError> {
+) -> Result<Created<docs::Saved>, AppError> {
     let (budget, checked) = (st.cost_budget, slug.clone());
     let (diags, body) = st
         .heavy(&c, move || crate::table::check_scenario(&checked, &body, budget).map(|d| (d, body)))
@@ -37,22 +50,23 @@ pub(crate) async fn save_scenario<S: Store>(
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &body, author).await?;
     let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-    Ok((StatusCode::CREATED, Json(json!({"slug": slug, "version": version, "warnings": warnings})))
-        .into_response())
+    Ok(Created(docs::Saved { slug, version, warnings }))
 }
 
-#[derive(Deserialize)]
+/// `?version=N`: a version other than the latest.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct VersionQuery {
+    /// A version other than the latest.
     version: Option<i64>,
 }
 
 pub(crate) async fn get_scenario<S: Store>(
     State(st): St<S>,
     Path(slug): Path<String>,
-    Query(q): Query<VersionQuery>,
-) -> Result<Json<Value>, AppError> {
+    Ask(q): Ask<VersionQuery>,
+) -> Result<Json<docs::ScenarioText>, AppError> {
     let v = st.store.scenario(&slug, q.version).await?;
-    Ok(Json(json!({"slug": v.slug, "version": v.version, "text": v.text})))
+    Ok(Json(docs::ScenarioText { slug: v.slug, version: v.version, text: v.text }))
 }
 
 /// The analysis, exactly as `truce analyze --format json` prints it (`truce.analysis/1`, schema
@@ -63,38 +77,46 @@ pub(crate) async fn analyze_scenario<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let ask = crate::table::AnalysisAsk::from_pairs(&pairs)?;
+    Ask(ask): Ask<crate::table::AnalysisAsk>,
+) -> Result<Out<AnalysisMedia>, AppError> {
     let confidential = crate::table::confidential(&caller, ask.confidential)?;
     let (scenario, submissions) =
         crate::table::load_with_submissions(&st, &slug, confidential).await?;
     let options = ask.options(&scenario)?;
-    let format = ask.format.clone();
+    let format = ask.format.unwrap_or_default();
     let bytes = st
         .heavy(&caller, move || {
             let analysis = truce_table::analyze(&scenario, &options)?;
             let mut report = truce_report::report::analysis_report(&scenario, &analysis);
             report.submissions = submissions;
-            Ok::<_, AppError>(match format.as_deref() {
-                Some("md") => truce_report::render::analysis_markdown(&report).into_bytes(),
-                Some("text") => truce_report::render::analysis_text(&report).into_bytes(),
-                _ => serde_json::to_vec_pretty(&report)
+            Ok::<_, AppError>(match format {
+                AnalysisFormat::Md => truce_report::render::analysis_markdown(&report).into_bytes(),
+                AnalysisFormat::Text => truce_report::render::analysis_text(&report).into_bytes(),
+                AnalysisFormat::Json => serde_json::to_vec_pretty(&report)
                     .map_err(|e| AppError::Internal(e.to_string()))?,
             })
         })
         .await??;
-    let kind = match ask.format.as_deref() {
-        Some("md") => "text/markdown; charset=utf-8",
-        Some("text") => "text/plain; charset=utf-8",
-        _ => "application/json",
+    let kind = match format {
+        AnalysisFormat::Md => "text/markdown; charset=utf-8",
+        AnalysisFormat::Text => "text/plain; charset=utf-8",
+        AnalysisFormat::Json => "application/json",
     };
-    Ok(([(header::CONTENT_TYPE, kind)], bytes).into_response())
+    Ok(Out::new(kind, bytes))
 }
 
+media!(
+    /// The analysis in its three renderings.
+    AnalysisMedia, "The analysis (`truce.analysis/1`), or its Markdown or text rendering", 200;
+    "application/json" => json truce_report::report::AnalysisReport,
+    "text/markdown; charset=utf-8" => text,
+    "text/plain; charset=utf-8" => text,
+);
+
 /// `?party=`: the party a mediator acts for (a delegate's is its own).
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct PartyQuery {
+    /// The party (mediators; a delegate acts for its own).
     pub(crate) party: Option<String>,
 }
 
@@ -102,9 +124,9 @@ pub(crate) async fn submit_preferences<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<PartyQuery>,
+    Ask(q): Ask<PartyQuery>,
     body: String,
-) -> Result<Response, AppError> {
+) -> Result<Created<docs::PreferencesSaved>, AppError> {
     let user = c.user.as_ref().ok_or(AppError::Unauthorized)?;
     // A delegate submits for its own party only; the mediator names the party.
     let party = match (user.role, &user.party, q.party) {
@@ -131,10 +153,11 @@ pub(crate) async fn submit_preferences<S: Store>(
         return Err(AppError::Invalid(diags.iter().map(|d| d.to_string()).collect()));
     }
     let id = st.store.submit_preferences(&slug, &party, user.id, &body).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "party": party}))).into_response())
+    Ok(Created(docs::PreferencesSaved { id, party }))
 }
 
-#[derive(Deserialize)]
+/// A domain folder to import.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ImportBody {
     /// The folder's files: name and text.
     files: Vec<ImportFile>,
@@ -146,9 +169,12 @@ pub(crate) struct ImportBody {
     semantics: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// One file of a domain folder.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ImportFile {
+    /// Its name in the folder.
     name: String,
+    /// Its text.
     text: String,
 }
 
@@ -163,7 +189,7 @@ pub(crate) async fn import_scenario<S: Store>(
     c: Caller,
     Path(slug): Path<String>,
     Json(body): Json<ImportBody>,
-) -> Result<Response, AppError> {
+) -> Result<Created<docs::Imported>, AppError> {
     if body.files.is_empty() || body.files.len() > MAX_IMPORT_FILES {
         return Err(AppError::Invalid(vec![format!(
             "files: expected 1 to {MAX_IMPORT_FILES} files of one domain folder, got {}",
@@ -222,31 +248,29 @@ pub(crate) async fn import_scenario<S: Store>(
         .await??;
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &text, author).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"slug": slug, "version": version, "parties": parties, "issues": issues})),
-    )
-        .into_response())
+    Ok(Created(docs::Imported { slug, version, parties, issues }))
 }
 
 pub(crate) async fn list_preferences<S: Store>(
     State(st): St<S>,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<docs::Submissions>, AppError> {
     let subs = st.store.submissions(&slug, None).await?;
-    Ok(Json(
-        json!({"submissions": subs.iter().map(|s| json!({"id": s.id, "party": s.party, "author": s.author, "text": s.text})).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(docs::Submissions {
+        submissions: subs
+            .into_iter()
+            .map(|s| docs::Submission { id: s.id, party: s.party, author: s.author, text: s.text })
+            .collect(),
+    }))
 }
 
 fn watch<S: Store>(st: &AppState<S>) -> Result<&Arc<crate::Watch>, AppError> {
     st.watch.as_ref().ok_or(AppError::NotFound)
 }
 
-pub(crate) async fn get_agreement<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn get_agreement<S: Store>(State(st): St<S>) -> Result<Out<Toml>, AppError> {
     let w = watch(&st)?;
-    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], w.agreement_text.clone())
-        .into_response())
+    Ok(Out::new("application/toml; charset=utf-8", w.agreement_text.clone()))
 }
 
 /// What the store indexes of an entry.
@@ -287,11 +311,11 @@ pub(crate) async fn submit_entry<S: Store>(
     State(st): St<S>,
     caller: Caller,
     body: Bytes,
-) -> Result<Response, AppError> {
+) -> Result<Created<docs::Appended>, AppError> {
     let w = watch(&st)?;
     let (receipt, index, entry) = admit(&st, w, &caller, &body).await?;
     let at = durable(&st, w, receipt, index, entry).await?;
-    Ok((StatusCode::CREATED, Json(json!({"index": at}))).into_response())
+    Ok(Created(docs::Appended { index: at }))
 }
 
 /// The most entries one `POST /v1/entries/batch` may carry.
@@ -305,7 +329,7 @@ pub(crate) async fn submit_entries<S: Store>(
     State(st): St<S>,
     caller: Caller,
     body: Bytes,
-) -> Result<Response, AppError> {
+) -> Result<Json<docs::BatchOutcome>, AppError> {
     let w = watch(&st)?;
     let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
     if lines.is_empty() || lines.len() > MAX_BATCH {
@@ -327,11 +351,13 @@ pub(crate) async fn submit_entries<S: Store>(
             Err(e) => Err(e),
         };
         results.push(match outcome {
-            Ok(at) => json!({"index": at}),
-            Err(e) => json!({"status": e.status().as_u16(), "error": e.message()}),
+            Ok(at) => docs::EntryOutcome::Appended { index: at },
+            Err(e) => {
+                docs::EntryOutcome::Refused { status: e.status().as_u16(), error: e.message() }
+            }
         });
     }
-    Ok(Json(json!({"results": results})).into_response())
+    Ok(Json(docs::BatchOutcome { results }))
 }
 
 /// Checks one signed entry from `caller` and queues it: decoded (canonical form, signature), signed
@@ -437,63 +463,69 @@ async fn durable<S: Store>(
     Ok(at)
 }
 
-pub(crate) async fn ready<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn ready<S: Store>(State(st): St<S>) -> Result<Json<docs::Ready>, AppError> {
     if let Some(w) = &st.watch
         && let Err(why) = w.ready()
     {
         return Err(AppError::Unavailable(why));
     }
     st.store.indexed_size().await.map_err(|e| AppError::Unavailable(format!("the store: {e}")))?;
-    Ok(Json(json!({"ready": true})).into_response())
+    Ok(Json(docs::Ready { ready: true }))
 }
 
 pub(crate) async fn revoke_user<S: Store>(
     State(st): St<S>,
     Path(name): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<docs::Revoked>, AppError> {
     let user = st.store.user_by_name(&name).await?;
     let tokens = st.store.revoke_user(user.id).await?;
     // This server stops trusting them at once; others within their cache's lifetime.
     if let Ok(mut cache) = st.tokens.lock() {
         cache.retain(|_, (u, _)| u.id != user.id);
     }
-    Ok(Json(json!({"user": name, "tokens_revoked": tokens, "sessions_ended": true})))
+    Ok(Json(docs::Revoked { user: name, tokens_revoked: tokens, sessions_ended: true }))
 }
 
 pub(crate) async fn next_sequence<S: Store>(
     State(st): St<S>,
     Path(key): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<docs::NextSequence>, AppError> {
     let w = watch(&st)?;
     truce_watch::entry::parse_key(&key).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
     let next = w.next_seq(&key);
-    Ok(Json(json!({"key": key, "next": next})))
+    Ok(Json(docs::NextSequence { key, next }))
 }
 
-pub(crate) async fn queue<S: Store>(State(st): St<S>) -> Result<Json<Value>, AppError> {
+pub(crate) async fn queue<S: Store>(State(st): St<S>) -> Result<Json<docs::Queue>, AppError> {
     let q = crate::reads::review_queue(&st, 200).await?;
-    Ok(Json(
-        json!({"queue": q.iter().map(|(e, disputed_by)| json!({"index": e.index, "day": e.day, "class": e.class, "state": e.state, "author": e.author, "disputed_by": disputed_by})).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(docs::Queue {
+        queue: q
+            .into_iter()
+            .map(|(e, disputed_by)| docs::QueueItem {
+                index: e.index,
+                day: e.day,
+                class: e.class,
+                state: e.state,
+                author: e.author,
+                disputed_by,
+            })
+            .collect(),
+    }))
 }
 
-#[derive(Deserialize)]
+/// `?as_of=`: the day compliance is computed for.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct AsOf {
-    as_of: Option<String>,
+    /// The day (default: the latest day); clipped into the mission's period.
+    as_of: Option<Day>,
 }
 
 pub(crate) async fn compliance<S: Store>(
     State(st): St<S>,
-    Query(q): Query<AsOf>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<AsOf>,
+) -> Result<Out<ComplianceMedia>, AppError> {
     let w = watch(&st)?.clone();
-    let given =
-        match q.as_of {
-            Some(d) => Some(d.parse().map_err(|_| {
-                AppError::Invalid(vec![format!("as_of {d:?}: expected YYYY-MM-DD")])
-            })?),
-            None => None,
-        };
+    let given = q.as_of.map(|d| d.0);
     // Shared by the day it is computed for (any date asked is clipped into the mission's period), as
     // serialised bytes: a reader asking again costs no copy and no serialisation.
     let day = w.report_day(given);
@@ -505,80 +537,89 @@ pub(crate) async fn compliance<S: Store>(
         })
         .await?
         .map_err(AppError::Internal)?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], report).into_response())
+    Ok(Out::new("application/json", report))
 }
 
-#[derive(Deserialize)]
+media!(
+    /// The compliance report.
+    ComplianceMedia, "The compliance report: each commitment's status, with the entries behind it", 200;
+    "application/json" => json truce_watch::compliance::Report,
+);
+
+/// The daily report's ask.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ReportQuery {
-    date: Option<String>,
+    /// The day (default: the latest day with observations).
+    date: Option<Day>,
+    /// The boundary view.
     view: Option<String>,
-    format: Option<String>,
+    /// `md` (default) or `html`.
+    format: Option<ReportFormat>,
 }
 
 pub(crate) async fn daily_report<S: Store>(
     State(st): St<S>,
-    Query(q): Query<ReportQuery>,
-) -> Result<Response, AppError> {
-    let html = match q.format.as_deref() {
-        None | Some("md") => false,
-        Some("html") => true,
-        Some(other) => {
-            return Err(AppError::Invalid(vec![format!("format {other:?}: expected md or html")]));
-        }
-    };
-    if let Some(d) = &q.date
-        && d.parse::<truce_scenario::Date>().is_err()
-    {
-        return Err(AppError::Invalid(vec![format!("date {d:?}: expected YYYY-MM-DD")]));
-    }
+    Ask(q): Ask<ReportQuery>,
+) -> Result<Out<DailyMedia>, AppError> {
+    let html = q.format.unwrap_or_default() == ReportFormat::Html;
     let shared = if html { "api-html" } else { "api-md" };
-    let text = crate::reads::daily_now(
-        &st,
-        shared,
-        q.date.as_deref(),
-        q.view.as_deref(),
-        move |d, v, a| Bytes::from(if html { d.html(a, v) } else { d.markdown() }),
-    )
+    let text = crate::reads::daily_now(&st, shared, q.date, q.view.as_deref(), move |d, v, a| {
+        Bytes::from(if html { d.html(a, v) } else { d.markdown() })
+    })
     .await?;
     let kind = if html { "text/html; charset=utf-8" } else { "text/markdown; charset=utf-8" };
-    Ok(([(header::CONTENT_TYPE, kind)], text).into_response())
+    Ok(Out::new(kind, text))
 }
 
-#[derive(Deserialize)]
+media!(
+    /// The daily report.
+    DailyMedia, "The daily report, in Markdown or as a standalone HTML page", 200;
+    "text/markdown; charset=utf-8" => text,
+    "text/html; charset=utf-8" => text,
+);
+
+/// The exports' ask.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct ExportQuery {
-    format: Option<String>,
+    /// `geojson` (default), `csv` or `acled`.
+    format: Option<ExportFormat>,
+    /// The boundary view (ACLED's country column).
     view: Option<String>,
 }
 
+media!(
+    /// The observations exported.
+    ExportMedia, "The observations on the log, as GeoJSON or CSV", 200;
+    "application/geo+json" => json docs::FeatureCollection,
+    "text/csv; charset=utf-8" => text,
+);
+
 pub(crate) async fn export<S: Store>(
     State(st): St<S>,
-    Query(q): Query<ExportQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<ExportQuery>,
+) -> Result<Out<ExportMedia>, AppError> {
     let w = watch(&st)?;
     let view = truce_watch::boundary::view(
         q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW),
     )
     .map_err(|e| AppError::Invalid(vec![format!("view: {e}")]))?;
-    let format = q.format.unwrap_or_else(|| "geojson".into());
-    let kind = match format.as_str() {
-        "geojson" => "application/geo+json",
-        "csv" | "acled" => "text/csv; charset=utf-8",
-        other => {
-            return Err(AppError::Invalid(vec![format!(
-                "format {other:?}: expected geojson, csv or acled"
-            )]));
-        }
+    let format = q.format.unwrap_or_default();
+    let kind = match format {
+        ExportFormat::Geojson => "application/geo+json",
+        ExportFormat::Csv | ExportFormat::Acled => "text/csv; charset=utf-8",
     };
     let w = w.clone();
-    let key = format!("export {format} {}", view.id);
+    let key = format!("export {} {}", format.as_str(), view.id);
     let body = st
         .heavy_shared(key, move || -> Result<Bytes, String> {
             let state = w.read().map_err(|e| format!("{e:?}"))?;
             let registry = state.registry();
-            Ok(Bytes::from(match format.as_str() {
-                "geojson" => truce_watch::export::geojson(registry),
-                "csv" => truce_watch::export::csv(registry).map_err(|e| e.to_string())?,
-                _ => {
+            Ok(Bytes::from(match format {
+                ExportFormat::Geojson => truce_watch::export::geojson(registry),
+                ExportFormat::Csv => {
+                    truce_watch::export::csv(registry).map_err(|e| e.to_string())?
+                }
+                ExportFormat::Acled => {
                     let mission =
                         registry.mission.as_ref().map(|m| m.name.clone()).unwrap_or_default();
                     truce_watch::export::acled(registry, view, &mission)
@@ -588,18 +629,15 @@ pub(crate) async fn export<S: Store>(
         })
         .await?
         .map_err(AppError::Internal)?;
-    Ok(([(header::CONTENT_TYPE, kind)], body).into_response())
+    Ok(Out::new(kind, body))
 }
 
-pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Out<Plain>, AppError> {
     let w = watch(&st)?;
     let note = crate::witness::served(w, &st.witnesses);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
-        note.to_text(),
-    )
-        .into_response())
+    Ok(Out::new("text/plain; charset=utf-8", note.to_text())
+        .header(header::CACHE_CONTROL, "no-store"))
 }
 
 /// A vendored library file, cached for ever (its path carries its version).
@@ -616,10 +654,10 @@ pub(crate) async fn asset(Path(path): Path<String>) -> Result<Response, AppError
 }
 
 /// The agreement's zones as GeoJSON.
-pub(crate) async fn zones<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn zones<S: Store>(State(st): St<S>) -> Result<Out<GeoJson>, AppError> {
     let w = watch(&st)?;
     let text = truce_watch::export::zones_geojson(w.agreement());
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], text).into_response())
+    Ok(Out::new("application/geo+json", text))
 }
 
 /// The area a map of the agreement shows: its zones' extent with a margin of a few degrees (Ukraine's
@@ -647,22 +685,18 @@ pub(crate) fn agreement_area(a: &truce_accord::Agreement) -> [f64; 4] {
 pub(crate) async fn boundaries<S: Store>(
     State(st): St<S>,
     Path(view): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Out<GeoJson>, AppError> {
     let w = watch(&st)?;
     let area = agreement_area(w.agreement());
     let view = truce_watch::boundary::view(&view).map_err(|e| AppError::Missing(e.to_string()))?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json"), (header::CACHE_CONTROL, "max-age=3600")],
-        view.geojson(area),
-    )
-        .into_response())
+    Ok(Out::new("application/geo+json", view.geojson(area))
+        .header(header::CACHE_CONTROL, "max-age=3600"))
 }
 
 /// The log's public key, as a signed-note verifier key line.
-pub(crate) async fn log_key<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn log_key<S: Store>(State(st): St<S>) -> Result<Out<Plain>, AppError> {
     let w = watch(&st)?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", w.vkey()))
-        .into_response())
+    Ok(Out::new("text/plain; charset=utf-8", format!("{}\n", w.vkey())))
 }
 
 /// Entry `index` with its inclusion proof against the checkpoint served, every tile authenticated
@@ -670,9 +704,9 @@ pub(crate) async fn log_key<S: Store>(State(st): St<S>) -> Result<Response, AppE
 pub(crate) async fn entry_proof<S: Store>(
     State(st): St<S>,
     Path(index): Path<u64>,
-) -> Result<Response, AppError> {
+) -> Result<Json<docs::EntryProof>, AppError> {
     let proved = crate::reads::proved(&st, index).await?;
-    Ok(Json(proved.to_json()).into_response())
+    Ok(Json(proved.doc()))
 }
 
 pub(crate) async fn tile<S: Store>(
@@ -716,58 +750,16 @@ pub(crate) async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppE
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
 }
 
-/// The OpenAPI document, generated from the endpoint table: every path, method, summary, and the roles
-/// allowed (`x-truce-roles`).
-pub fn openapi_document() -> Value {
-    let mut paths = serde_json::Map::new();
-    for e in Endpoint::all() {
-        let (method, path) = e.route();
-        let params: Vec<Value> = path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name.trim_start_matches('*'), "in": "path", "required": true, "schema": {"type": "string"}}))
-            .chain(e.query().iter().map(|(name, kind, doc)| {
-                json!({"name": name, "in": "query", "required": false, "schema": {"type": kind}, "description": doc})
-            }))
-            .collect();
-        let roles: Vec<&str> = e.roles().iter().map(|r| r.as_str()).collect();
-        let public = e.allows(Role::Public);
-        let op = json!({
-            "operationId": format!("{e:?}"),
-            "summary": e.doc(),
-            "tags": [if path.starts_with("/ui") || path == "/" { "pages" } else if path.starts_with("/log") { "log" } else { "api" }],
-            "parameters": params,
-            "security": if public { json!([{}, {"bearer": []}]) } else { json!([{"bearer": []}]) },
-            "x-truce-roles": roles,
-            "responses": {
-                "200": {"description": "OK"},
-                "401": {"description": "No valid token"},
-                "403": {"description": "The role may not"},
-                "404": {"description": "Not found"},
-                "422": {"description": "Invalid input, with diagnostics"},
-                "503": {"description": "The log is busy; retry after Retry-After seconds"}
-            }
-        });
-        let oapi_path = path.replace("{*path}", "{path}");
-        let entry = paths.entry(oapi_path).or_insert_with(|| json!({}));
-        entry[method.to_lowercase()] = op;
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Truce", "version": "1", "description": "Positions, analysis, agreements, and the observer mission's signed log."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": paths
-    })
-}
-
+/// The OpenAPI document, generated once.
 pub(crate) async fn openapi<S: Store>(State(_): St<S>) -> Result<Json<Value>, AppError> {
-    Ok(Json(openapi_document()))
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    Ok(Json(DOCUMENT.get_or_init(crate::routes::openapi_document::<S>).clone()))
 }
 
 pub(crate) async fn events<S: Store>(
     State(st): St<S>,
     caller: Caller,
-) -> Result<Response, AppError> {
+) -> Result<Declared<EventStream>, AppError> {
     use axum::response::sse::{Event, KeepAlive, Sse};
     // Streams are capped in total and per caller; the slot is freed when the stream is dropped.
     let who = caller.user.as_ref().map_or(0, |u| u.id);
@@ -790,9 +782,9 @@ pub(crate) async fn events<S: Store>(
         loop {
             match rx.recv().await {
                 Ok((index, kind)) => {
-                    let event = Event::default()
-                        .event("entry")
-                        .data(json!({"index": index, "kind": kind}).to_string());
+                    let data = serde_json::to_string(&docs::EntryEvent { index, kind })
+                        .unwrap_or_default();
+                    let event = Event::default().event("entry").data(data);
                     return Some((Ok::<_, std::convert::Infallible>(event), (rx, slot)));
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
@@ -800,7 +792,7 @@ pub(crate) async fn events<S: Store>(
             }
         }
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    Ok(Declared::new(Sse::new(stream).keep_alive(KeepAlive::default())))
 }
 
 /// One open event stream, counted until dropped.

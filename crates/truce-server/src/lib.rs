@@ -8,6 +8,7 @@
 
 #![deny(missing_docs)]
 
+mod api;
 mod assets;
 pub mod auth;
 pub mod capacity;
@@ -38,7 +39,8 @@ pub use auth::Endpoint;
 
 /// A handler's view of the state.
 pub(crate) type St<S> = axum::extract::State<Arc<AppState<S>>>;
-pub use handlers::{MAX_BATCH, openapi_document};
+pub use handlers::MAX_BATCH;
+pub use routes::openapi_document;
 pub use table::MAX_DRAWS;
 pub use watch::Watch;
 pub use witness::{Peer, PeerStatus, Witnesses, start_cosigning};
@@ -575,8 +577,11 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = match &self {
-            AppError::Invalid(d) => serde_json::json!({"error": "invalid input", "diagnostics": d}),
-            other => serde_json::json!({"error": other.message()}),
+            AppError::Invalid(d) => api::answer::ErrorDoc {
+                error: "invalid input".into(),
+                diagnostics: Some(d.clone()),
+            },
+            other => api::answer::ErrorDoc { error: other.message(), diagnostics: None },
         };
         let mut response = (self.status(), axum::Json(body)).into_response();
         let extra = match self {

@@ -18,13 +18,19 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use truce_store::{Role, Store};
 
+use crate::api::answer::{Declared, File, media};
+use crate::api::docs::{MediaPolicy, MediaReleased, MediaStored, MediaType};
 use crate::{AppError, AppState, Caller};
+
+media!(
+    /// A file stored, or found stored already.
+    StoredMedia, "Stored (201), or stored before (200)", 201;
+    "application/json" => json MediaStored,
+);
 
 type St<S> = State<std::sync::Arc<AppState<S>>>;
 
@@ -273,7 +279,7 @@ pub(crate) async fn upload<S: Store>(
     Path(sha256): Path<String>,
     headers: HeaderMap,
     body: axum::body::Body,
-) -> Result<Response, AppError> {
+) -> Result<Declared<StoredMedia>, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
     let uploader = caller.id();
@@ -337,11 +343,8 @@ pub(crate) async fn upload<S: Store>(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
     if store.record(&name).await?.is_some() {
-        return Ok((
-            axum::http::StatusCode::OK,
-            axum::Json(json!({"sha256": name, "bytes": body.len(), "stored": "already"})),
-        )
-            .into_response());
+        let doc = MediaStored { sha256: name, bytes: body.len() as u64, stored: "already".into() };
+        return Ok(Declared::new((axum::http::StatusCode::OK, axum::Json(doc))));
     }
     let record = Record {
         content_type,
@@ -362,11 +365,8 @@ pub(crate) async fn upload<S: Store>(
         let _ = store.count(uploader, -(record.bytes as i64), false).await;
         return Err(e);
     }
-    Ok((
-        axum::http::StatusCode::CREATED,
-        axum::Json(json!({"sha256": name, "bytes": record.bytes, "stored": "new"})),
-    )
-        .into_response())
+    let doc = MediaStored { sha256: name, bytes: record.bytes, stored: "new".into() };
+    Ok(Declared::new((axum::http::StatusCode::CREATED, axum::Json(doc))))
 }
 
 fn quota_error(used: u64, quota: u64) -> AppError {
@@ -380,7 +380,7 @@ pub(crate) async fn fetch<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(sha256): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Declared<File>, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
     let record = store.uploaded(&name).await?;
@@ -404,7 +404,7 @@ pub(crate) async fn fetch<S: Store>(
     } else {
         "private, no-store"
     };
-    Ok((
+    Ok(Declared::new((
         [
             (header::CONTENT_TYPE, record.content_type.clone()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
@@ -412,8 +412,7 @@ pub(crate) async fn fetch<S: Store>(
             (header::HeaderName::from_static("x-content-sha256"), name),
         ],
         data,
-    )
-        .into_response())
+    )))
 }
 
 /// `POST /v1/media/{sha256}/release`.
@@ -421,7 +420,7 @@ pub(crate) async fn release<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(sha256): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<axum::Json<MediaReleased>, AppError> {
     let store = media(&st)?;
     let name = hash_name(&sha256)?;
     let mut record = store.uploaded(&name).await?;
@@ -429,16 +428,20 @@ pub(crate) async fn release<S: Store>(
         record.released_by = Some(caller_name(&caller));
         store.save(&name, &record).await?;
     }
-    Ok(axum::Json(json!({"sha256": name, "released_by": record.released_by})).into_response())
+    Ok(axum::Json(MediaReleased { sha256: name, released_by: record.released_by }))
 }
 
 /// `GET /v1/media`: the mission's media policy.
-pub(crate) async fn policy<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn policy<S: Store>(
+    State(st): St<S>,
+) -> Result<axum::Json<MediaPolicy>, AppError> {
     let store = media(&st)?;
-    Ok(axum::Json(json!({
-        "location": if store.strip_location { "strip" } else { "keep" },
-        "max_bytes": store.max_bytes,
-        "accepted": truce_watch::media::ACCEPTED.iter().map(|(t, k)| json!({"type": t, "kind": k})).collect::<Vec<_>>(),
+    Ok(axum::Json(MediaPolicy {
+        location: if store.strip_location { "strip" } else { "keep" }.into(),
+        max_bytes: store.max_bytes as u64,
+        accepted: truce_watch::media::ACCEPTED
+            .iter()
+            .map(|(t, k)| MediaType { kind: t.to_string(), class: k.to_string() })
+            .collect(),
     }))
-    .into_response())
 }

@@ -7,14 +7,16 @@
 use std::sync::Arc;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use truce_report::report::AnalysisReport;
 use truce_store::{Store, token_hash};
 
+use crate::api::ask::{Ask, Day};
 use crate::views::{Chrome, error_page, grouped};
 use crate::{AppError, AppState, Caller, Endpoint, St};
 
@@ -27,29 +29,6 @@ async fn scenarios<S: Store>(st: &AppState<S>, caller: &Caller) -> Vec<String> {
 }
 
 /// Renders a page for `caller`, with the navigation of the scenarios on file.
-/// A page's query string, read as axum's `Query` reads it; an unreadable one is an error page naming
-/// the parameter, not the framework's plain-text rejection.
-pub(crate) struct PageQuery<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, St: Send + Sync> axum::extract::FromRequestParts<St>
-    for PageQuery<T>
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &St,
-    ) -> Result<Self, Response> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(q)) => Ok(PageQuery(q)),
-            Err(e) => {
-                let caller = parts.extensions.get::<Caller>().cloned();
-                Err(error_page(AppError::Invalid(vec![e.body_text()]), caller.as_ref()))
-            }
-        }
-    }
-}
-
 pub(crate) async fn page<S: Store>(
     st: &AppState<S>,
     caller: &Caller,
@@ -103,7 +82,8 @@ pub(crate) async fn login_page<S: Store>(State(st): St<S>, c: Caller) -> Respons
     page(&st, &c, "Sign in", body).await
 }
 
-#[derive(Deserialize)]
+/// The sign-in form.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct LoginForm {
     token: String,
 }
@@ -221,12 +201,9 @@ pub(crate) async fn analysis<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(pairs): PageQuery<Vec<(String, String)>>,
+    Ask(ask): Ask<crate::table::AnalysisAsk>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
-    let ask = match crate::table::AnalysisAsk::from_pairs(&pairs) {
-        Ok(a) => a,
-        Err(e) => return error_page(e, Some(&c)),
-    };
     let confidential = match crate::table::confidential(&c, ask.confidential) {
         Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
@@ -242,7 +219,7 @@ pub(crate) async fn analysis<S: Store>(
     };
     let mediator = c.role() == truce_store::Role::Mediator;
     let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    let query = raw.unwrap_or_default();
     let body = st
         .heavy(&c, move || {
             // The page shows the API's document (`truce.analysis/1`), and the frontier's.
@@ -250,7 +227,7 @@ pub(crate) async fn analysis<S: Store>(
             let mut report = truce_report::report::analysis_report(&s, &a);
             report.submissions = submissions;
             let frontier =
-                frontier_section(&s, &a, &slug, ask.plot.as_deref(), ask.reading.as_deref(), &ask);
+                frontier_section(&s, &a, &slug, ask.plotted().as_deref(), ask.reading, &ask);
             let catalogue = constraint_catalogue(&s, &a);
             let view = AnalysisView { slug: &slug, confidential, mediator, drafter, query: &query };
             Ok::<_, AppError>(analysis_body(&report, &view, &catalogue, frontier))
@@ -650,14 +627,15 @@ fn frontier_section(
     a: &truce_table::Analysis,
     slug: &str,
     plot: Option<&str>,
-    reading: Option<&str>,
+    reading: Option<crate::api::ask::ReadingAsk>,
     ask: &crate::table::AnalysisAsk,
 ) -> Markup {
     let default: Vec<&str> = s.parties.iter().take(2).map(|p| p.id.as_str()).collect();
     let asked = plot.map_or_else(|| default.join(","), str::to_string);
     let chosen: Vec<&str> = asked.split(',').map(str::trim).collect();
-    let reading = reading.unwrap_or("red_lines");
-    let plotted = crate::table::frontier_report(s, a, Some(&asked), Some(reading));
+    let reading_asked = reading.unwrap_or_default();
+    let reading = reading_asked.as_str();
+    let plotted = crate::table::frontier_report(s, a, Some(&asked), Some(reading_asked));
     html! {
         h2 #frontier { "Frontier" }
         p { "Pick two or three parties: the plot shows the whole table's Pareto-optimal deals as they see them, which of those are efficient for them alone, and where the bargaining solutions fall. Each point's tooltip names its package." }
@@ -673,7 +651,7 @@ fn frontier_section(
             }
             @if ask.confidential == Some(true) { input type="hidden" name="confidential" value="true"; }
             @if let Some(d) = ask.as_of { input type="hidden" name="as_of" value=(d.to_string()); }
-            @for key in &ask.relax { input type="hidden" name="relax" value=(key); }
+            @for key in &ask.relax.0 { input type="hidden" name="relax" value=(key); }
             label for="reading" { "Reading" } " "
             select #reading name="reading" {
                 @for r in ["red_lines", "strict", "pessimistic"] {
@@ -715,7 +693,7 @@ pub(crate) async fn timeline<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<crate::table::TimelineQuery>,
+    Ask(q): Ask<crate::table::TimelineQuery>,
 ) -> Response {
     let confidential = match crate::table::confidential(&c, q.confidential) {
         Ok(b) => b,
@@ -769,9 +747,12 @@ pub(crate) async fn timeline<S: Store>(
     page(&st, &c, "Timeline", body).await
 }
 
-#[derive(Deserialize)]
+/// A day and a boundary view.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct DateQuery {
-    date: Option<String>,
+    /// The day (default: the latest day).
+    date: Option<Day>,
+    /// The boundary view.
     view: Option<String>,
 }
 
@@ -780,11 +761,11 @@ pub(crate) struct DateQuery {
 pub(crate) async fn agreement<S: Store>(
     State(st): St<S>,
     c: Caller,
-    PageQuery(q): PageQuery<DateQuery>,
+    Ask(q): Ask<DateQuery>,
 ) -> Response {
     // The body is the same for every reader: computed and rendered once per day asked and log size,
     // off the async workers (`reads::compliance_page`).
-    let body = match crate::reads::compliance_page(&st, q.date.as_deref(), agreement_body).await {
+    let body = match crate::reads::compliance_page(&st, q.date, agreement_body).await {
         Ok(b) => b,
         Err(e) => return error_page(e, Some(&c)),
     };
@@ -863,11 +844,15 @@ fn agreement_body(report: &truce_watch::compliance::Report, title: &str) -> Mark
 
 /// What the map page is asked for: a span of days (`from`, `to`; `date` for one day) and a boundary
 /// view.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct MapQuery {
-    date: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
+    /// One day.
+    date: Option<Day>,
+    /// The first day shown.
+    from: Option<Day>,
+    /// The last day shown.
+    to: Option<Day>,
+    /// The boundary view.
     view: Option<String>,
 }
 
@@ -875,11 +860,7 @@ pub(crate) struct MapQuery {
 /// zones with a legend, the observations clustered with a popup each, filters by dates, class,
 /// verification state and party, and the same observations as a list. Data come from the API:
 /// `/v1/boundaries/{view}`, `/v1/zones` and `/v1/export?format=geojson`.
-pub(crate) async fn map<S: Store>(
-    State(st): St<S>,
-    c: Caller,
-    PageQuery(q): PageQuery<MapQuery>,
-) -> Response {
+pub(crate) async fn map<S: Store>(State(st): St<S>, c: Caller, Ask(q): Ask<MapQuery>) -> Response {
     if st.watch.is_none() {
         return error_page(AppError::NotFound, Some(&c));
     }
@@ -887,18 +868,8 @@ pub(crate) async fn map<S: Store>(
     if let Err(e) = truce_watch::boundary::view(view) {
         return error_page(AppError::Invalid(vec![e.to_string()]), Some(&c));
     }
-    let mut days = Vec::new();
-    for (name, d) in [("date", &q.date), ("from", &q.from), ("to", &q.to)] {
-        match d.as_deref().filter(|d| !d.is_empty()) {
-            Some(d) if d.parse::<truce_scenario::Date>().is_err() => {
-                return error_page(
-                    AppError::Invalid(vec![format!("{name}={d:?}: expected YYYY-MM-DD")]),
-                    Some(&c),
-                );
-            }
-            other => days.push(other.unwrap_or("").to_string()),
-        }
-    }
+    let days: Vec<String> =
+        [q.date, q.from, q.to].iter().map(|d| d.map(Day::text).unwrap_or_default()).collect();
     let (from, to) = if days[0].is_empty() {
         (days[1].clone(), days[2].clone())
     } else {
@@ -1295,38 +1266,32 @@ pub(crate) async fn queue<S: Store>(State(st): St<S>, c: Caller) -> Response {
 pub(crate) async fn report<S: Store>(
     State(st): St<S>,
     c: Caller,
-    PageQuery(q): PageQuery<DateQuery>,
+    Ask(q): Ask<DateQuery>,
 ) -> Response {
-    let drawn = crate::reads::daily_now(
-        &st,
-        "page",
-        q.date.as_deref(),
-        q.view.as_deref(),
-        |d, v, a| {
-            // The report's own document (the API's `format=html`), inside our page: its body only.
-            let html = d.html(a, v);
-            let inner =
-                html.split("<body>").nth(1).and_then(|b| b.split("</body>").next()).unwrap_or("");
-            let inner = inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1);
-            let body = html! {
-                form method="get" action="/ui/reports/daily" {
-                    label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
-                    button type="submit" { "Show" }
-                }
-                p #downloads {
-                    "Download this report: "
-                    a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
-                    a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
-                    a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
-                    a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
-                    a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
-                    a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
-                }
-                (PreEscaped(inner))
-            };
-            Arc::new((d.date, body))
-        },
-    );
+    let drawn = crate::reads::daily_now(&st, "page", q.date, q.view.as_deref(), |d, v, a| {
+        // The report's own document (the API's `format=html`), inside our page: its body only.
+        let html = d.html(a, v);
+        let inner =
+            html.split("<body>").nth(1).and_then(|b| b.split("</body>").next()).unwrap_or("");
+        let inner = inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1);
+        let body = html! {
+            form method="get" action="/ui/reports/daily" {
+                label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
+                button type="submit" { "Show" }
+            }
+            p #downloads {
+                "Download this report: "
+                a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
+                a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
+                a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
+                a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
+                a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
+                a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
+            }
+            (PreEscaped(inner))
+        };
+        Arc::new((d.date, body))
+    });
     match drawn.await {
         Ok(d) => page(&st, &c, &format!("Daily report {}", d.0), d.1.clone()).await,
         Err(e) => error_page(e, Some(&c)),
@@ -1476,7 +1441,7 @@ pub(crate) async fn entry<S: Store>(
     let (author, observation, refused, delegate_parties) = facts;
     let own_party = c.user.as_ref().and_then(|u| u.party.clone());
     // The proof endpoint's document, with the key to check its checkpoint against.
-    let mut data = proved.to_json();
+    let mut data = serde_json::to_value(proved.doc()).unwrap_or_default();
     data["vkey"] = w.vkey().into();
     let data = data.to_string().replace('<', "\\u003c");
     let fields: Vec<(String, String)> = match &decoded {
@@ -1698,13 +1663,21 @@ async function check(){
 }
 document.getElementById('verify-again').addEventListener('click',check);check();})();"#;
 
-#[derive(Deserialize, Default)]
+/// The rehearsal form.
+#[derive(Deserialize, Default, JsonSchema)]
 pub(crate) struct SimulateQuery {
+    /// With the parties' confidential submissions (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
     confidential: Option<bool>,
+    /// saop, stacked, single-text (comma-separated; default all).
     protocols: Option<String>,
+    /// One agent for all parties, or one per party (comma-separated).
     agents: Option<String>,
+    /// The deadline, 1 to 10,000 rounds (default 100).
     rounds: Option<u32>,
+    /// The seed (default 1).
     seed: Option<u64>,
+    /// The two parties on the plot's axes.
     axes: Option<String>,
     /// A rehearsal already asked for: shown as it stands.
     job: Option<String>,
@@ -1733,7 +1706,7 @@ pub(crate) async fn simulate<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<SimulateQuery>,
+    Ask(q): Ask<SimulateQuery>,
 ) -> Response {
     let confidential = match crate::table::confidential(&c, q.confidential) {
         Ok(b) => b,

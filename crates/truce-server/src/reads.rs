@@ -10,12 +10,11 @@ use crate::{AppError, AppState};
 /// date was asked) and the log size.
 pub(crate) async fn compliance_page<S: Store>(
     st: &AppState<S>,
-    as_of: Option<&str>,
+    as_of: Option<crate::api::ask::Day>,
     render: fn(&truce_watch::compliance::Report, &str) -> maud::Markup,
 ) -> Result<maud::Markup, AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
-    let as_of: Option<truce_scenario::Date> = as_of.and_then(|d| d.parse().ok());
-    let day = w.report_day(as_of);
+    let day = w.report_day(as_of.map(|d| d.0));
     st.heavy_shared(format!("compliance page {day}"), move || -> Result<_, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
         let report = state.evaluate(day);
@@ -31,7 +30,7 @@ pub(crate) async fn compliance_page<S: Store>(
 pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
     st: &AppState<S>,
     kind: &str,
-    date: Option<&str>,
+    date: Option<crate::api::ask::Day>,
     view: Option<&str>,
     render: impl FnOnce(
         &truce_watch::report::Daily,
@@ -44,9 +43,8 @@ pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-    let date: Option<truce_scenario::Date> = date.and_then(|d| d.parse().ok());
     // Shared by the day actually computed, whatever date was asked.
-    let date = w.report_day(date);
+    let date = w.report_day(date.map(|d| d.0));
     let key = format!("daily {kind} {date} {}", view.id);
     st.heavy_shared(key, move || -> Result<T, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
@@ -120,17 +118,17 @@ pub(crate) struct Proved {
 
 impl Proved {
     /// The proof endpoint's answer.
-    pub(crate) fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn doc(&self) -> crate::api::docs::EntryProof {
         use base64::Engine as _;
         let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-        serde_json::json!({
-            "index": self.file.index,
-            "size": self.size,
-            "entry": b64(&self.entry),
-            "proof": self.file.proof.iter().map(|h| b64(h)).collect::<Vec<_>>(),
-            "checkpoint": self.file.checkpoint.to_text(),
-            "tlog_proof": self.file.to_text(),
-        })
+        crate::api::docs::EntryProof {
+            index: self.file.index,
+            size: self.size,
+            entry: b64(&self.entry),
+            proof: self.file.proof.iter().map(|h| b64(h)).collect(),
+            checkpoint: self.file.checkpoint.to_text(),
+            tlog_proof: self.file.to_text(),
+        }
     }
 }
 

@@ -7,12 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use truce_scenario::toml_string as quote;
 use truce_scenario::{QuoteKind, Scenario, Stance};
 use truce_store::{Role, Store};
 
-use crate::pages::{PageQuery, page};
+use crate::api::ask::Ask;
+use crate::pages::page;
 use crate::table::{Unsaved, check_scenario};
 use crate::views;
 use crate::views::error_page;
@@ -99,7 +101,8 @@ pub(crate) async fn list<S: Store>(State(st): St<S>, c: Caller) -> Response {
     page(&st, &c, "Scenarios", body).await
 }
 
-#[derive(Deserialize)]
+/// The new scenario form.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct NewScenario {
     slug: String,
     text: String,
@@ -145,7 +148,7 @@ fn see_other(to: &str) -> Response {
 }
 
 /// The position form's fields.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, JsonSchema)]
 pub(crate) struct PositionFields {
     #[serde(default)]
     line: Option<u32>,
@@ -177,8 +180,10 @@ pub(crate) struct PositionFields {
     qualifier: String,
 }
 
-#[derive(Deserialize)]
+/// `?line=N`: the position to correct.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct LineQuery {
+    /// The line its table starts at.
     line: Option<u32>,
 }
 
@@ -194,7 +199,7 @@ pub(crate) async fn position_form<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<LineQuery>,
+    Ask(q): Ask<LineQuery>,
 ) -> Response {
     let (v, s) = match latest(&st, &slug).await {
         Ok(x) => x,
@@ -467,8 +472,10 @@ fn position_form_body(
     }
 }
 
-#[derive(Deserialize)]
+/// `?version=N`.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct VersionQuery {
+    /// The version shown (default: the latest).
     version: Option<i64>,
 }
 
@@ -477,7 +484,7 @@ pub(crate) async fn versions<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<VersionQuery>,
+    Ask(q): Ask<VersionQuery>,
 ) -> Response {
     let latest = match st.store.scenario(&slug, None).await {
         Ok(v) => v,
@@ -616,7 +623,7 @@ pub(crate) async fn preferences_form<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<crate::handlers::PartyQuery>,
+    Ask(q): Ask<crate::handlers::PartyQuery>,
 ) -> Response {
     let (_, s) = match latest(&st, &slug).await {
         Ok(x) => x,
@@ -784,7 +791,7 @@ pub(crate) async fn draft_page<S: Store>(
     State(st): St<S>,
     c: Caller,
     Path(slug): Path<String>,
-    PageQuery(q): PageQuery<crate::table::DraftQuery>,
+    Ask(q): Ask<crate::table::DraftQuery>,
 ) -> Response {
     let package = q.package.clone().unwrap_or_else(|| "nash".into());
     let text = match crate::table::drafted(&st, &c, &slug, q).await {

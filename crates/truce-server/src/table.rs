@@ -3,15 +3,19 @@
 //! (`truce_report`), so that both say the same thing.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
-use truce_scenario::{Date, PartyIx, Scenario};
+
+use crate::api::ask::{AnalysisFormat, Day, List};
+use truce_scenario::{PartyIx, Scenario};
 use truce_store::Store;
 
 use crate::St;
+use crate::api::answer::{Declared, EventStream, Media, Out, Toml, media};
+use crate::api::ask::{Ask, JobFormat, PlotFormat, ReadingAsk, Step};
+use crate::api::docs;
 use truce_store::Role;
 
 use crate::{AppError, AppState, Caller};
@@ -182,70 +186,34 @@ pub(crate) fn submission_status(
 /// What an analysis is asked for, from a query string's pairs: `as_of=YYYY-MM-DD` (empty for every
 /// position), `parties=A,B`, `relax=KEY` (repeated, or comma-separated: the "what if"),
 /// `confidential=true`; the page also reads `plot=A,B` and `reading=` for its frontier.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 pub(crate) struct AnalysisAsk {
+    /// Add each party's latest confidential preference submission (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
     pub(crate) confidential: Option<bool>,
-    pub(crate) as_of: Option<Date>,
-    pub(crate) parties: Option<String>,
-    pub(crate) relax: Vec<String>,
-    pub(crate) plot: Option<String>,
-    pub(crate) reading: Option<String>,
-    /// `json` (the default), `md` or `text`: the CLI's three renderings of the one document.
-    pub(crate) format: Option<String>,
+    /// Replay the positions known on that day (default: all).
+    pub(crate) as_of: Option<Day>,
+    /// Party ids (default: every party).
+    pub(crate) parties: Option<List>,
+    /// What if: the hard constraints' keys to switch off, as the document gives them.
+    #[serde(default)]
+    pub(crate) relax: List,
+    /// The page's frontier plot: two or three party ids.
+    pub(crate) plot: Option<List>,
+    /// The frontier form's ticked parties (one `party=` each), added to `plot`.
+    pub(crate) party: Option<List>,
+    /// The page's frontier plot: the reading.
+    pub(crate) reading: Option<ReadingAsk>,
+    /// `json` (the default), `md` or `text` (API only): the CLI's three renderings of the one document.
+    pub(crate) format: Option<AnalysisFormat>,
 }
 
 impl AnalysisAsk {
-    /// Reads the pairs; an unreadable value is a 422 naming the parameter and what was expected.
-    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Result<AnalysisAsk, AppError> {
-        let mut ask = AnalysisAsk::default();
-        for (k, v) in pairs {
-            let v = v.trim();
-            match k.as_str() {
-                "confidential" => {
-                    ask.confidential = Some(match v {
-                        "true" => true,
-                        "false" | "" => false,
-                        _ => {
-                            return Err(AppError::Invalid(vec![format!(
-                                "confidential={v:?}: expected true or false"
-                            )]));
-                        }
-                    })
-                }
-                "as_of" if v.is_empty() => ask.as_of = None,
-                "as_of" => {
-                    ask.as_of = Some(v.parse::<Date>().map_err(|e| {
-                        AppError::Invalid(vec![format!("as_of={v:?}: expected YYYY-MM-DD: {e}")])
-                    })?)
-                }
-                "parties" if !v.is_empty() => ask.parties = Some(v.to_string()),
-                "relax" => ask.relax.extend(
-                    v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_string),
-                ),
-                "plot" if !v.is_empty() => ask.plot = Some(v.to_string()),
-                // The frontier form's ticked parties, one `party=` each.
-                "party" if !v.is_empty() => {
-                    ask.plot = Some(match ask.plot.take() {
-                        Some(p) => format!("{p},{v}"),
-                        None => v.to_string(),
-                    })
-                }
-                "reading" if !v.is_empty() => ask.reading = Some(v.to_string()),
-                "format" => match v {
-                    "" | "json" => ask.format = None,
-                    "md" | "text" => ask.format = Some(v.to_string()),
-                    _ => {
-                        return Err(AppError::Invalid(vec![format!(
-                            "format={v:?}: expected json, md or text"
-                        )]));
-                    }
-                },
-                _ => {}
-            }
-        }
-        ask.relax.sort();
-        ask.relax.dedup();
-        Ok(ask)
+    /// The parties the page's frontier plot shows: `plot`, then each ticked `party`.
+    pub(crate) fn plotted(&self) -> Option<String> {
+        let all: Vec<&String> =
+            self.plot.iter().chain(self.party.iter()).flat_map(|l| l.0.iter()).collect();
+        (!all.is_empty()).then(|| all.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
     }
 
     /// The core's options for `scenario`: the parties must be at the table and every relaxed key must
@@ -254,13 +222,15 @@ impl AnalysisAsk {
         &self,
         scenario: &Scenario,
     ) -> Result<truce_table::AnalysisOptions, AppError> {
-        let parties = match self.parties.as_deref() {
-            Some(ids) => truce_report::select_parties(scenario, ids.split(',').map(str::trim))
+        let parties = match &self.parties {
+            Some(ids) => truce_report::select_parties(scenario, ids.0.iter().map(|s| s.as_str()))
                 .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))?,
             None => scenario.party_ixs().collect(),
         };
-        let bad: Vec<String> = self
-            .relax
+        let mut relax = self.relax.0.clone();
+        relax.sort();
+        relax.dedup();
+        let bad: Vec<String> = relax
             .iter()
             .filter_map(|k| truce_table::check_relax_key(scenario, k).err())
             .map(|e| format!("relax: {e}"))
@@ -269,9 +239,9 @@ impl AnalysisAsk {
             return Err(AppError::Invalid(bad));
         }
         Ok(truce_table::AnalysisOptions {
-            as_of: self.as_of,
+            as_of: self.as_of.map(|d| d.0),
             parties: Some(parties),
-            relaxed: self.relax.clone(),
+            relaxed: relax,
         })
     }
 }
@@ -285,42 +255,54 @@ pub(crate) fn parties(scenario: &Scenario, ids: Option<&str>) -> Result<Vec<Part
         .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
 
-fn date(name: &str, value: &str) -> Result<Date, AppError> {
-    value
-        .parse()
-        .map_err(|_| AppError::Invalid(vec![format!("{name} {value:?}: expected YYYY-MM-DD")]))
+fn svg<M: Media>(text: String) -> Out<M> {
+    Out::new("image/svg+xml; charset=utf-8", text)
 }
 
-fn svg(text: String) -> Response {
-    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], text).into_response()
-}
-
-fn json<T: serde::Serialize>(report: &T) -> Result<Response, AppError> {
-    serde_json::to_value(report)
-        .map(|v| Json(v).into_response())
+fn json<M: Media, T: serde::Serialize>(report: &T) -> Result<Out<M>, AppError> {
+    serde_json::to_vec(report)
+        .map(|v| Out::new("application/json", v))
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// `?format=`: `json` (the default) or `svg`.
-fn wants_svg(format: Option<&str>) -> Result<bool, AppError> {
-    match format {
-        None | Some("json") => Ok(false),
-        Some("svg") => Ok(true),
-        Some(other) => {
-            Err(AppError::Invalid(vec![format!("format {other:?}: expected json or svg")]))
-        }
-    }
+/// The timeline's ask.
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct TimelineQuery {
+    /// With the parties' confidential submissions (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
+    pub(crate) confidential: Option<bool>,
+    /// The first day (default: the month of the first position).
+    from: Option<Day>,
+    /// The last day, included (default: after the last position).
+    to: Option<Day>,
+    /// `month` (default) or `quarter`.
+    step: Option<Step>,
+    /// Party ids, comma-separated (default: every party).
+    parties: Option<String>,
+    /// `json` (default) or `svg` (API only).
+    format: Option<PlotFormat>,
 }
 
-#[derive(Deserialize)]
-pub(crate) struct TimelineQuery {
-    pub(crate) confidential: Option<bool>,
-    from: Option<String>,
-    to: Option<String>,
-    step: Option<String>,
-    parties: Option<String>,
-    format: Option<String>,
-}
+media!(
+    /// The timeline, or its chart.
+    TimelineMedia, "The timeline (`truce.timeline/1`), or its SVG chart with `format=svg`", 200;
+    "application/json" => json truce_report::report::TimelineReport,
+    "image/svg+xml; charset=utf-8" => text,
+);
+
+media!(
+    /// The frontier, or its plot.
+    FrontierMedia, "The frontier (`truce.frontier/1`), or its SVG plot with `format=svg`", 200;
+    "application/json" => json truce_report::report::FrontierReport,
+    "image/svg+xml; charset=utf-8" => text,
+);
+
+media!(
+    /// A rehearsal job, or a run's plot.
+    JobMedia, "The job (with its `truce.simulation/1` document when done), or a run's SVG plot", 200;
+    "application/json" => json docs::Job,
+    "image/svg+xml; charset=utf-8" => text,
+);
 
 /// The timeline report of `scenario`; dates default to the months from its first position to its last.
 pub(crate) fn timeline_report(
@@ -330,14 +312,14 @@ pub(crate) fn timeline_report(
     let parties = parties(scenario, q.parties.as_deref())?;
     let first = scenario.positions.iter().map(|p| p.date).min();
     let last = scenario.positions.iter().map(|p| p.date).max();
-    let from = match &q.from {
-        Some(d) => date("from", d)?,
+    let from = match q.from {
+        Some(d) => d.0,
         None => first
             .map(|d| d.first_of_month())
             .ok_or_else(|| AppError::Invalid(vec!["the scenario has no positions".into()]))?,
     };
-    let to = match &q.to {
-        Some(d) => date("to", d)?,
+    let to = match q.to {
+        Some(d) => d.0,
         None => last
             .and_then(|d| d.first_of_month().checked_add(jiff::Span::new().months(1)).ok())
             .unwrap_or(from),
@@ -345,14 +327,9 @@ pub(crate) fn timeline_report(
     if from > to {
         return Err(AppError::Invalid(vec![format!("from {from} is after to {to}")]));
     }
-    let months = match q.step.as_deref() {
-        None | Some("month") => 1,
-        Some("quarter") => 3,
-        Some(other) => {
-            return Err(AppError::Invalid(vec![format!(
-                "step {other:?}: expected month or quarter"
-            )]));
-        }
+    let months = match q.step.unwrap_or_default() {
+        Step::Month => 1,
+        Step::Quarter => 3,
     };
     let dates = truce_table::month_steps(from, to, months);
     if dates.len() > 600 {
@@ -369,21 +346,28 @@ pub(crate) async fn timeline<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<TimelineQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<TimelineQuery>,
+) -> Result<Out<TimelineMedia>, AppError> {
     let confidential = confidential(&caller, q.confidential)?;
-    let as_svg = wants_svg(q.format.as_deref())?;
+    let as_svg = q.format == Some(PlotFormat::Svg);
     let scenario = load(&st, &slug, confidential).await?;
     let report = st.heavy(&caller, move || timeline_report(&scenario, &q)).await??;
     if as_svg { Ok(svg(truce_report::svg::timeline_svg(&report))) } else { json(&report) }
 }
 
-#[derive(Deserialize)]
+/// The robustness run's ask.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct RobustQuery {
+    /// With the parties' confidential submissions (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
     confidential: Option<bool>,
+    /// Sampled draws, 1 to 2,000 (default 200).
     draws: Option<u64>,
+    /// The seed (default 1); the same seed gives the same answer.
     seed: Option<u64>,
+    /// Probability that an unknown stance is a red line (default 0.5).
     unknown_red_line: Option<f64>,
+    /// Party ids, comma-separated (default: every party).
     parties: Option<String>,
 }
 
@@ -432,8 +416,8 @@ pub(crate) async fn robust_stream<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<RobustQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<RobustQuery>,
+) -> Result<Declared<EventStream>, AppError> {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use std::sync::atomic::{AtomicU64, Ordering};
     let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
@@ -463,35 +447,40 @@ pub(crate) async fn robust_stream<S: Store>(
                     return Some((Ok::<_, std::convert::Infallible>(event), None));
                 }
                 () = tokio::time::sleep(std::time::Duration::from_millis(250)) => {
-                    Event::default().event("progress").data(
-                        json!({"done": done.load(Ordering::Relaxed).min(draws), "draws": draws}).to_string(),
-                    )
+                    let progress = docs::Progress { done: done.load(Ordering::Relaxed).min(draws), draws };
+                    Event::default().event("progress").data(serde_json::to_string(&progress).unwrap_or_default())
                 }
             };
             Some((Ok(event), Some(job)))
         }
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    Ok(Declared::new(Sse::new(stream).keep_alive(KeepAlive::default())))
 }
 
 pub(crate) async fn robust<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<RobustQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<RobustQuery>,
+) -> Result<Json<truce_report::report::RobustnessReport>, AppError> {
     let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
     let report =
         st.heavy(&caller, move || robustness_run(&scenario, &parties, options, &|_| {})).await?;
-    json(&report)
+    Ok(Json(report))
 }
 
-#[derive(Deserialize)]
+/// The frontier's ask.
+#[derive(Deserialize, JsonSchema)]
 pub(crate) struct FrontierQuery {
+    /// With the parties' confidential submissions (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
     pub(crate) confidential: Option<bool>,
+    /// Two or three party ids, comma-separated.
     pub(crate) parties: Option<String>,
-    pub(crate) reading: Option<String>,
-    format: Option<String>,
+    /// `red_lines` (default), `strict` or `pessimistic`.
+    pub(crate) reading: Option<ReadingAsk>,
+    /// `json` (default) or `svg`.
+    format: Option<PlotFormat>,
 }
 
 /// The frontier report for two or three parties under a reading (default: red lines), from `analysis`
@@ -500,17 +489,10 @@ pub(crate) fn frontier_report(
     scenario: &Scenario,
     analysis: &truce_table::Analysis,
     parties_asked: Option<&str>,
-    reading: Option<&str>,
+    reading: Option<ReadingAsk>,
 ) -> Result<truce_report::report::FrontierReport, AppError> {
     let shown = parties(scenario, parties_asked)?;
-    let reading = match reading {
-        None => truce_table::Reading::RedLines,
-        Some(r) => truce_report::report::reading_by_name(r).ok_or_else(|| {
-            AppError::Invalid(vec![format!(
-                "reading {r:?}: expected red_lines, strict or pessimistic"
-            )])
-        })?,
-    };
+    let reading = truce_table::Reading::from(reading.unwrap_or_default());
     truce_report::report::frontier_for(scenario, analysis, &shown, reading)
         .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
@@ -519,36 +501,41 @@ pub(crate) async fn frontier<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<FrontierQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<FrontierQuery>,
+) -> Result<Out<FrontierMedia>, AppError> {
     let confidential = confidential(&caller, q.confidential)?;
-    let as_svg = wants_svg(q.format.as_deref())?;
+    let as_svg = q.format == Some(PlotFormat::Svg);
     let scenario = load(&st, &slug, confidential).await?;
     let report = st
         .heavy(&caller, move || {
             let analysis =
                 truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())?;
-            frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading.as_deref())
+            frontier_report(&scenario, &analysis, q.parties.as_deref(), q.reading)
         })
         .await??;
     if as_svg { Ok(svg(truce_report::svg::frontier_svg(&report))) } else { json(&report) }
 }
 
-#[derive(Deserialize, Default)]
+/// The draft's ask.
+#[derive(Deserialize, Default, JsonSchema)]
 pub(crate) struct DraftQuery {
+    /// With the parties' confidential submissions (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
     pub(crate) confidential: Option<bool>,
+    /// `nash` (default), `maximin`, `ks`, `utilitarian`, or one option id per issue, comma-separated.
     pub(crate) package: Option<String>,
-    pub(crate) day_one: Option<String>,
+    /// The agreement's first day (default: the day after the latest position).
+    pub(crate) day_one: Option<Day>,
 }
 
 pub(crate) async fn draft<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<DraftQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<DraftQuery>,
+) -> Result<Out<Toml>, AppError> {
     let text = drafted(&st, &caller, &slug, q).await?;
-    Ok(([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response())
+    Ok(Out::new("application/toml; charset=utf-8", text))
 }
 
 /// The agreement drafted from a package of scenario `slug` (default: the Nash package), as TOML: the
@@ -562,8 +549,8 @@ pub(crate) async fn drafted<S: Store>(
     let confidential = confidential(caller, q.confidential)?;
     let scenario = load(st, slug, confidential).await?;
     let package = q.package.unwrap_or_else(|| "nash".to_string());
-    let day_one = match &q.day_one {
-        Some(d) => date("day_one", d)?,
+    let day_one = match q.day_one {
+        Some(d) => d.0,
         None => truce_report::default_day_one(&scenario).ok_or_else(|| {
             AppError::Invalid(vec!["the scenario has no positions: give day_one".into()])
         })?,
@@ -581,7 +568,7 @@ pub(crate) async fn drafted<S: Store>(
 pub(crate) async fn check_agreement<S: Store>(
     State(_): St<S>,
     body: String,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<docs::AgreementCheck>, AppError> {
     let (agreement, diags) = truce_accord::parse("agreement.toml", &body);
     let diagnostics: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     let Some(a) = agreement else {
@@ -589,27 +576,27 @@ pub(crate) async fn check_agreement<S: Store>(
     };
     let commitments = a.commitments().count();
     let checkable = a.machine_checkable();
-    let not_checkable: Vec<Value> = a
+    let not_machine_checkable = a
         .provisions
         .iter()
         .filter_map(|p| match &p.checkable {
             truce_accord::Checkable::Not { reason } => {
-                Some(json!({"point": p.number, "reason": reason}))
+                Some(docs::NotCheckable { point: p.number.to_string(), reason: reason.clone() })
             }
             _ => None,
         })
         .collect();
-    Ok(Json(json!({
-        "ok": true,
-        "title": a.title,
-        "status": a.status.as_str(),
-        "provisions": a.provisions.len(),
-        "commitments": commitments,
-        "machine_checkable": checkable,
-        "zones": a.zones.len(),
-        "not_machine_checkable": not_checkable,
-        "warnings": diagnostics,
-    })))
+    Ok(Json(docs::AgreementCheck {
+        ok: true,
+        title: a.title.clone(),
+        status: a.status.as_str().into(),
+        provisions: a.provisions.len(),
+        commitments,
+        machine_checkable: checkable,
+        zones: a.zones.len(),
+        not_machine_checkable,
+        warnings: diagnostics,
+    }))
 }
 
 /// Queues a rehearsal of scenario `slug` for `caller` (see [`crate::jobs`]): checked first, so that a
@@ -651,28 +638,39 @@ pub(crate) async fn start_simulation<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(q): Query<StartQuery>,
+    Ask(q): Ask<StartQuery>,
     Json(ask): Json<truce_report::simulation::SimulationAsk>,
-) -> Result<Response, AppError> {
+) -> Result<Declared<Accepted>, AppError> {
     let confidential = confidential(&caller, q.confidential)?;
     let id = queue_simulation(&st, &caller, &slug, confidential, ask).await?;
     let href = format!("/v1/simulations/{id}");
-    Ok((
+    Ok(Declared::new((
         axum::http::StatusCode::ACCEPTED,
         [(header::LOCATION, href.clone())],
-        Json(json!({"id": id, "status": "queued", "href": href})),
-    )
-        .into_response())
+        Json(docs::JobQueued { id, status: "queued".into(), href }),
+    )))
 }
 
-#[derive(Deserialize, Default)]
+media!(
+    /// A job queued.
+    Accepted, "Queued: the job's id and where to read it (also in Location)", 202;
+    "application/json" => json docs::JobQueued,
+);
+
+/// `?confidential=true`.
+#[derive(Deserialize, Default, JsonSchema)]
 pub(crate) struct StartQuery {
+    /// With the parties' confidential submissions (mediators only).
+    #[serde(default, deserialize_with = "crate::api::ask::flag")]
     confidential: Option<bool>,
 }
 
-#[derive(Deserialize, Default)]
+/// A job's rendering.
+#[derive(Deserialize, Default, JsonSchema)]
 pub(crate) struct JobQuery {
-    format: Option<String>,
+    /// `json` (default), `svg` (a run's plot) or `status` (where it stands, without the document).
+    format: Option<JobFormat>,
+    /// With `format=svg`: the run, from 0 (default 0).
     run: Option<usize>,
 }
 
@@ -682,19 +680,24 @@ pub(crate) async fn simulation<S: Store>(
     State(st): St<S>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<JobQuery>,
-) -> Result<Response, AppError> {
+    Ask(q): Ask<JobQuery>,
+) -> Result<Declared<JobMedia>, AppError> {
     // `?format=status`: where the job stands, without its document (what a waiting page polls).
-    let status_only = q.format.as_deref() == Some("status");
-    let as_svg = !status_only && wants_svg(q.format.as_deref())?;
+    let status_only = q.format == Some(JobFormat::Status);
+    let as_svg = q.format == Some(JobFormat::Svg);
     let (slug, state) = st
         .rehearsals
         .get(&id, caller.id(), caller.role() == Role::Mediator)?
         .ok_or(AppError::NotFound)?;
+    let job = |status: &str, error: Option<String>| docs::Job {
+        id: id.clone(),
+        scenario: slug.clone(),
+        status: status.into(),
+        error,
+        report: None,
+    };
     if status_only {
-        return Ok(
-            Json(json!({"id": id, "scenario": slug, "status": state.name()})).into_response()
-        );
+        return Ok(Declared::new(Json(job(state.name(), None))));
     }
     match (state, as_svg) {
         (crate::jobs::JobState::Done(done), true) => {
@@ -705,25 +708,22 @@ pub(crate) async fn simulation<S: Store>(
                     done.simulation.svgs.len().saturating_sub(1)
                 ))
             })?;
-            Ok(svg(plot.clone()))
+            Ok(Declared::new(svg::<JobMedia>(plot.clone())))
         }
         (crate::jobs::JobState::Done(done), false) => {
             // The stored bytes, framed without a copy.
-            let head = serde_json::to_vec(&json!({"id": id, "scenario": slug, "status": "done"}))
+            let head = serde_json::to_vec(&job("done", None))
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             let head = axum::body::Bytes::from([&head[..head.len() - 1], b",\"report\":"].concat());
             let parts = [head, done.json.clone(), axum::body::Bytes::from_static(b"}")];
             let body = axum::body::Body::from_stream(futures_util::stream::iter(
                 parts.into_iter().map(Ok::<_, std::convert::Infallible>),
             ));
-            Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+            Ok(Declared::new(([(header::CONTENT_TYPE, "application/json")], body)))
         }
         (crate::jobs::JobState::Failed(e), _) => {
-            Ok(Json(json!({"id": id, "scenario": slug, "status": "failed", "error": e}))
-                .into_response())
+            Ok(Declared::new(Json(job("failed", Some(e.to_string())))))
         }
-        (state, _) => {
-            Ok(Json(json!({"id": id, "scenario": slug, "status": state.name()})).into_response())
-        }
+        (state, _) => Ok(Declared::new(Json(job(state.name(), None)))),
     }
 }

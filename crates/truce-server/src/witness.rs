@@ -105,13 +105,13 @@ pub(crate) async fn add_checkpoint<S: Store>(
 
 pub(crate) async fn list<S: Store>(
     State(st): St<S>,
-) -> Result<axum::Json<serde_json::Value>, AppError> {
-    use serde_json::json;
+) -> Result<axum::Json<crate::api::docs::Witnesses>, AppError> {
+    use crate::api::docs::{FollowedLog, HostedWitness, PeerWitness, Witnesses};
     use truce_tlog::witness::WitnessStore;
     let when = |t: Option<SystemTime>| {
         t.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.to_string())
     };
-    let mut hosted: Vec<serde_json::Value> = Vec::new();
+    let mut hosted = Vec::new();
     let mut names: Vec<&String> = st.witnesses.hosted.keys().collect();
     names.sort();
     for name in names {
@@ -120,22 +120,23 @@ pub(crate) async fn list<S: Store>(
             .map_err(|_| AppError::Internal("witness lock poisoned".into()))?;
         let mut origins: Vec<&String> = w.logs.keys().collect();
         origins.sort();
-        let logs: Vec<serde_json::Value> = origins
+        let logs = origins
             .into_iter()
-            .map(|origin| {
-                let latest = w.store.latest(origin).ok().flatten().map(|(s, _)| s);
-                json!({"origin": origin, "vkey": w.logs[origin].vkey(), "cosigned_size": latest})
+            .map(|origin| FollowedLog {
+                origin: origin.clone(),
+                vkey: w.logs[origin].vkey(),
+                cosigned_size: w.store.latest(origin).ok().flatten().map(|(s, _)| s),
             })
             .collect();
-        hosted.push(json!({
-            "name": name,
-            "url_path": format!("/witness/{name}/add-checkpoint"),
-            "vkey": w.signer.verifier().vkey(),
-            "logs": logs,
-        }));
+        hosted.push(HostedWitness {
+            name: name.clone(),
+            url_path: format!("/witness/{name}/add-checkpoint"),
+            vkey: w.signer.verifier().vkey(),
+            logs,
+        });
     }
     let served = st.watch.as_ref().map(|w| served(w, &st.witnesses));
-    let peers: Vec<serde_json::Value> = st
+    let peers = st
         .witnesses
         .peers
         .iter()
@@ -144,23 +145,23 @@ pub(crate) async fn list<S: Store>(
             let on_served = served
                 .as_ref()
                 .is_some_and(|n| s.cosigned.as_ref().is_some_and(|(t, _)| *t == n.text));
-            json!({
-                "name": p.verifier.name,
-                "vkey": p.verifier.vkey(),
-                "url": p.url,
-                "cosigned_size": s.size,
-                "cosigned_at": when(s.at),
-                "cosigned_served_checkpoint": on_served,
-                "last_error": s.error,
-            })
+            PeerWitness {
+                name: p.verifier.name.clone(),
+                vkey: p.verifier.vkey(),
+                url: p.url.clone(),
+                cosigned_size: s.size,
+                cosigned_at: when(s.at),
+                cosigned_served_checkpoint: on_served,
+                last_error: s.error.clone(),
+            }
         })
         .collect();
-    Ok(axum::Json(json!({
-        "served_size": served.as_ref().map(note_size),
-        "newest_size": st.watch.as_ref().map(|w| w.size()),
-        "hosted": hosted,
-        "peers": peers,
-    })))
+    Ok(axum::Json(Witnesses {
+        served_size: served.as_ref().map(note_size),
+        newest_size: st.watch.as_ref().map(|w| w.size()),
+        hosted,
+        peers,
+    }))
 }
 
 /// The checkpoint to serve: without peers, the newest; with peers, the newest witnessed one (the newest

@@ -75,8 +75,20 @@ async fn get_json(router: &axum::Router, path: &str, token: Option<&str>) -> ser
     serde_json::from_slice(&bytes).unwrap()
 }
 
+/// A page as the public sees it. An entry's page waits (up to 10 s) for a checkpoint that holds it:
+/// an acknowledged entry is published within seconds, later under load.
 async fn get_text(router: &axum::Router, path: &str) -> String {
-    let (status, bytes, _) = call(router, "GET", path, None, vec![]).await;
+    let mut tries = 0;
+    let (status, bytes) = loop {
+        let (status, bytes, _) = call(router, "GET", path, None, vec![]).await;
+        let unpublished = status == StatusCode::NOT_FOUND
+            && String::from_utf8_lossy(&bytes).contains("is not in the checkpoint served");
+        if !unpublished || tries == 200 {
+            break (status, bytes);
+        }
+        tries += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     let text = String::from_utf8(bytes).unwrap();
     assert_eq!(status, StatusCode::OK, "{path}: {text}");
     text

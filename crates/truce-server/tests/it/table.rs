@@ -47,10 +47,10 @@ async fn timeline_and_robustness() {
     assert!(body.starts_with("<svg") && body.contains("Feasible packages"), "{body}");
     for (query, says) in [
         ("from=2025-05-01&to=2025-01-01", "is after"),
-        ("step=week", "expected month or quarter"),
-        ("from=yesterday", "expected YYYY-MM-DD"),
+        ("step=week", "expected `month` or `quarter`"),
+        ("from=yesterday", "expected a day as YYYY-MM-DD"),
         ("parties=XXX", "unknown party"),
-        ("format=png", "expected json or svg"),
+        ("format=png", "expected `json` or `svg`"),
     ] {
         let (status, body) = get(&s, &format!("/v1/scenarios/ukraine-2025/timeline?{query}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
@@ -122,7 +122,7 @@ async fn frontier_for_a_pair_and_a_triple() {
         ("parties=UKR,RUS,USA,EU", "2 or 3 parties"),
         ("parties=UKR,ZZZ", "unknown party \\\"ZZZ\\\""),
         ("parties=UKR,UKR", "UKR is given twice"),
-        ("parties=UKR,RUS&reading=hopeful", "expected red_lines, strict or pessimistic"),
+        ("parties=UKR,RUS&reading=hopeful", "expected one of `red_lines`, `strict`, `pessimistic`"),
     ] {
         let (status, body) = get(&s, &format!("/v1/scenarios/ukraine-2025/frontier?{query}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
@@ -238,8 +238,8 @@ async fn the_analysis_answers_what_if_in_every_format() {
         ("relax=demand/XX/nato", "no party \\\"XX\\\""),
         ("relax=veto/UKR/nato", "red_line, unknown, demand or rule"),
         ("relax=demand", "expected KIND/PARTY/WHAT"),
-        ("format=pdf", "expected json, md or text"),
-        ("as_of=yesterday", "expected YYYY-MM-DD"),
+        ("format=pdf", "expected one of `json`, `md`, `text`"),
+        ("as_of=yesterday", "expected a day as YYYY-MM-DD"),
     ] {
         let (status, body) = get(&s, &format!("/v1/scenarios/ukraine-2025/analysis?{query}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");

@@ -1,0 +1,7 @@
+//! The typed application layer's edges: what a caller asks ([`ask`]), what the API answers
+//! ([`answer`], [`docs`]), and the OpenAPI document generated from both ([`openapi`]).
+
+pub(crate) mod answer;
+pub(crate) mod ask;
+pub(crate) mod docs;
+pub(crate) mod openapi;
