@@ -1,0 +1,51 @@
+-- Users, roles and hashed tokens.
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    party TEXT
+);
+CREATE TABLE tokens (
+    hash BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    label TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+-- Scenarios and their versions.
+CREATE TABLE scenario_versions (
+    slug TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    author INTEGER NOT NULL,
+    PRIMARY KEY (slug, version)
+);
+-- Confidential preference submissions.
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    party TEXT NOT NULL,
+    author INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX submissions_by_scenario ON submissions (scenario, party);
+-- Agreements.
+CREATE TABLE agreement_versions (
+    slug TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (slug, version)
+);
+-- The query index over log entries.
+CREATE TABLE entries (
+    log_index INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    author TEXT NOT NULL,
+    day TEXT,
+    class TEXT,
+    lat_e6 INTEGER,
+    lon_e6 INTEGER,
+    refers_to INTEGER,
+    state TEXT
+);
+CREATE INDEX entries_by_day ON entries (day) WHERE day IS NOT NULL;
+CREATE INDEX entries_by_state ON entries (state) WHERE state IS NOT NULL;
