@@ -1,5 +1,5 @@
 //! What SQLite and PostgreSQL do differently, and nothing else: how a pool is opened (durability
-//! settings, pool size), the schema's migrations (column types), and how a write transaction starts.
+//! settings, pool size), the schema's column types, and how a write transaction starts.
 //!
 //! Everything else is one SQL text for both. Placeholders are `$N` everywhere: sqlx binds SQLite's
 //! `$N` parameters by number, as PostgreSQL does. Upserts are `ON CONFLICT … DO UPDATE` (SQLite 3.24
@@ -7,28 +7,67 @@
 //! reads as 1 and 0; casts are `CAST(… AS …)`, never PostgreSQL's `::`.
 
 use std::path::Path;
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Database, PgPool, SqlitePool, Transaction};
+use sqlx::{Database, PgPool, SqlSafeStr, SqlitePool, Transaction};
 use truce_store::Error;
 
-use crate::db;
+use crate::{Backend, db};
 
 /// Connections a SQLite pool holds: readers run side by side under WAL; writers queue on SQLite's lock.
 const SQLITE_CONNECTIONS: u32 = 8;
 /// Connections a PostgreSQL pool holds.
 const POSTGRES_CONNECTIONS: u32 = 16;
 
-/// The SQLite schema, in the versions `_sqlx_migrations` has recorded since the first release: these
-/// files are never edited, only added to (a checksum that changes stops every existing database from
-/// opening).
-pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator =
-    sqlx::migrate!("./migrations/sqlite");
-/// The PostgreSQL schema: the same tables as [`SQLITE_MIGRATIONS`], in PostgreSQL's types.
-pub(crate) static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
-    sqlx::migrate!("./migrations/postgres");
+/// The schema's migrations, written once, with each column type a `{name}` that [`TYPES`] fills in
+/// for each database: (version, description, text). A released migration is never edited, only added
+/// to: sqlx checks each applied one's checksum on every open, and a change would stop every existing
+/// database from opening (`migrations_keep_their_checksums` pins them).
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "keys sessions", include_str!("../migrations/0002_keys_sessions.sql")),
+];
+
+/// The column types: (name in the migrations, SQLite's, PostgreSQL's).
+const TYPES: [(&str, &str, &str); 5] = [
+    ("{serial}", "INTEGER", "BIGSERIAL"),
+    ("{int}", "INTEGER", "BIGINT"),
+    ("{bytes}", "BLOB", "BYTEA"),
+    ("{bool}", "INTEGER", "BOOLEAN"),
+    ("{false}", "0", "FALSE"),
+];
+
+/// [`MIGRATIONS`] in `backend`'s types.
+pub(crate) fn migrations(backend: Backend) -> Vec<(i64, &'static str, String)> {
+    MIGRATIONS
+        .iter()
+        .map(|&(version, description, text)| {
+            let text = TYPES.iter().fold(text.to_string(), |text, (name, sqlite, postgres)| {
+                text.replace(name, if backend == Backend::Sqlite { sqlite } else { postgres })
+            });
+            (version, description, text)
+        })
+        .collect()
+}
+
+fn migrator(backend: Backend) -> Migrator {
+    Migrator::with_migrations(
+        migrations(backend)
+            .into_iter()
+            .map(|(version, description, text)| {
+                let sql = sqlx::AssertSqlSafe(text).into_sql_str();
+                Migration::new(version, description.into(), MigrationType::Simple, sql, false)
+            })
+            .collect(),
+    )
+}
+
+static SQLITE_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(Backend::Sqlite));
+static POSTGRES_MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrator(Backend::Postgres));
 
 /// Opens (creating if missing) the SQLite file at `path` and brings its schema up to date: WAL
 /// journal, `synchronous=FULL` (a committed transaction survives power loss), foreign keys on, and a
@@ -48,7 +87,7 @@ pub(crate) async fn open_sqlite(path: &Path, busy: Duration) -> Result<SqlitePoo
         .connect_with(options)
         .await
         .map_err(db)?;
-    SQLITE_MIGRATIONS.run(&pool).await.map_err(|e| Error::Database(e.to_string()))?;
+    SQLITE_MIGRATOR.run(&pool).await.map_err(|e| Error::Database(e.to_string()))?;
     Ok(pool)
 }
 
@@ -63,7 +102,7 @@ pub(crate) async fn connect_postgres(url: &str) -> Result<PgPool, Error> {
         .connect_with(options)
         .await
         .map_err(db)?;
-    POSTGRES_MIGRATIONS.run(&pool).await.map_err(|e| Error::Database(e.to_string()))?;
+    POSTGRES_MIGRATOR.run(&pool).await.map_err(|e| Error::Database(e.to_string()))?;
     Ok(pool)
 }
 

@@ -7,9 +7,9 @@
 //! store.create_user("mediator", Role::Mediator, None).await?;
 //! ```
 //!
-//! Every call is one SQL text for both databases; what differs (opening a pool with its durability
-//! settings, the schema's column types, how a write transaction starts) lives in `dialect.rs`, and the
-//! migrations in `migrations/sqlite` and `migrations/postgres`.
+//! Every call is one SQL text for both databases, and so is every migration (`migrations/`, with the
+//! column types left as names); what differs (opening a pool with its durability settings, the column
+//! types, how a write transaction starts) lives in `dialect.rs`.
 //!
 //! - **SQLite:** WAL journal and `synchronous=FULL`, so that a committed call survives power loss; each
 //!   write transaction is `BEGIN IMMEDIATE`, so writers are serialised by SQLite itself; the file is
