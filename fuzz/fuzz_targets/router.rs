@@ -30,7 +30,7 @@ fn env() -> &'static Env {
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         let router = runtime.block_on(async {
             let store =
-                truce_store_sqlite::Sqlite::open(&dir.join("truce.db")).await.expect("SQLite");
+                truce_store_sql::SqlStore::open_sqlite(&dir.join("truce.db")).await.expect("SQLite");
             for role in Role::ALL {
                 let party = (role == Role::PartyDelegate).then_some("UKR");
                 let user = store.create_user(role.as_str(), role, party).await.expect("a user");

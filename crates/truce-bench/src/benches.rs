@@ -530,7 +530,7 @@ pub fn server_bench(
     let out = runtime.block_on(async {
         match postgres {
             Some(url) => {
-                let store = truce_store_postgres::Postgres::connect(url)
+                let store = truce_store_sql::SqlStore::connect_postgres(url)
                     .await
                     .map_err(|e| format_err!("PostgreSQL: {e}"))?;
                 let (backend, log) = match storage_url {
@@ -543,7 +543,7 @@ pub fn server_bench(
                 server_bench_on(store, backend, &dir, log, submissions, clients).await
             }
             None => {
-                let store = truce_store_sqlite::Sqlite::open(&dir.join("truce.db"))
+                let store = truce_store_sql::SqlStore::open_sqlite(&dir.join("truce.db"))
                     .await
                     .map_err(|e| format_err!("SQLite: {e}"))?;
                 let backend = "SQLite, the log on the filesystem";

@@ -230,7 +230,7 @@ pub async fn on_store<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<
     create_private_dir(&config.data_dir)?;
     match &config.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let store = truce_store_postgres::Postgres::connect(url)
+            let store = truce_store_sql::SqlStore::connect_postgres(url)
                 .await
                 .map_err(|e| format_err!("PostgreSQL: {e}"))?;
             f.call(store).await
@@ -242,7 +242,7 @@ pub async fn on_store<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<
         None => {
             let path = config.data_dir.join("truce.db");
             create_private_file(&path)?;
-            let store = truce_store_sqlite::Sqlite::open(&path)
+            let store = truce_store_sql::SqlStore::open_sqlite(&path)
                 .await
                 .map_err(|e| format_err!("SQLite: {e}"))?;
             f.call(store).await

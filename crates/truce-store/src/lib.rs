@@ -6,8 +6,8 @@
 //! What it does not hold: the log itself, which stays in `truce-tlog` (tiles on the filesystem), and any
 //! business rule: who may see what is decided by the server, from the roles stored here.
 //!
-//! Backends: `truce-store-sqlite` (embedded, the default) and `truce-store-postgres` (at scale). Each
-//! owns its SQL and its migrations. [`story`] is the one test every backend must pass.
+//! Backend: `truce-store-sql`, over SQLite (embedded, the default) or PostgreSQL (at scale); it owns
+//! the SQL and the migrations. [`story`] is the one test every backend must pass.
 //!
 //! # Contract
 //!

@@ -91,7 +91,7 @@ async fn serve()
     let dir = std::env::temp_dir().join(format!("truce-browser-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = truce_store_sqlite::Sqlite::open(&dir.join("truce.db")).await.unwrap();
+    let store = truce_store_sql::SqlStore::open_sqlite(&dir.join("truce.db")).await.unwrap();
     let mut tokens = Vec::new();
     for role in Role::ALL {
         let party = (role == Role::PartyDelegate).then_some("UKR");

@@ -34,7 +34,7 @@ pub(super) fn observation(hour: u32) -> truce_watch::entry::Observation {
 /// Sets up a mission with one observer over `router`; returns the observer's key and token.
 pub(super) async fn mission(
     router: &axum::Router,
-    store: &truce_store_sqlite::Sqlite,
+    store: &truce_store_sql::SqlStore,
     tokens: &[(Role, Option<String>, String)],
 ) -> (ed25519_dalek::SigningKey, String) {
     let token = |role: Role| tokens.iter().find(|(r, _, _)| *r == role).unwrap().2.clone();

@@ -25,7 +25,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use truce_server::{AppState, Endpoint, Watch};
 use truce_store::{Role, Store, token_hash};
-use truce_store_sqlite::Sqlite;
+use truce_store_sql::SqlStore;
 
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,7 +33,7 @@ fn root() -> std::path::PathBuf {
 
 struct Server {
     router: axum::Router,
-    store: Sqlite,
+    store: SqlStore,
     tokens: Vec<(Role, Option<String>, String)>,
     dir: std::path::PathBuf,
 }
@@ -52,7 +52,7 @@ impl Server {
 }
 
 /// Records that the user with `token` holds `key`, as `truce user key` does.
-async fn hold(store: &Sqlite, token: &str, key: &ed25519_dalek::SigningKey) {
+async fn hold(store: &SqlStore, token: &str, key: &ed25519_dalek::SigningKey) {
     let user = store.user_by_token(token_hash(token)).await.unwrap();
     store.add_key(user.id, &truce_watch::entry::key_hex(&key.verifying_key())).await.unwrap();
 }
@@ -108,7 +108,7 @@ async fn state(
     name: &str,
     max_pending: usize,
 ) -> (
-    AppState<Sqlite>,
+    AppState<SqlStore>,
     Vec<(Role, Option<String>, String)>,
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
@@ -123,7 +123,7 @@ async fn state_with(
     fault_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
     busy: std::time::Duration,
 ) -> (
-    AppState<Sqlite>,
+    AppState<SqlStore>,
     Vec<(Role, Option<String>, String)>,
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
@@ -140,7 +140,7 @@ async fn state_with_faults(
     publish_fault: Option<Arc<std::sync::atomic::AtomicBool>>,
     busy: std::time::Duration,
 ) -> (
-    AppState<Sqlite>,
+    AppState<SqlStore>,
     Vec<(Role, Option<String>, String)>,
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
@@ -148,7 +148,7 @@ async fn state_with_faults(
     let dir = std::env::temp_dir().join(format!("truce-server-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = Sqlite::open_with_busy_timeout(&dir.join("truce.db"), busy).await.unwrap();
+    let store = SqlStore::open_sqlite_with_busy_timeout(&dir.join("truce.db"), busy).await.unwrap();
     let mut tokens = Vec::new();
     for (k, role) in Role::ALL.into_iter().enumerate() {
         let party = (role == Role::PartyDelegate).then(|| "UKR".to_string());

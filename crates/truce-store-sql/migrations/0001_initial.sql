@@ -1,50 +1,50 @@
 -- Users, roles and hashed tokens.
 CREATE TABLE users (
-    id BIGSERIAL PRIMARY KEY,
+    id {serial} PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL,
     party TEXT
 );
 CREATE TABLE tokens (
-    hash BYTEA PRIMARY KEY,
-    user_id BIGINT NOT NULL REFERENCES users(id),
+    hash {bytes} PRIMARY KEY,
+    user_id {int} NOT NULL REFERENCES users(id),
     label TEXT NOT NULL,
-    revoked BOOLEAN NOT NULL DEFAULT FALSE
+    revoked {bool} NOT NULL DEFAULT {false}
 );
 -- Scenarios and their versions.
 CREATE TABLE scenario_versions (
     slug TEXT NOT NULL,
-    version BIGINT NOT NULL,
+    version {int} NOT NULL,
     text TEXT NOT NULL,
-    author BIGINT NOT NULL,
+    author {int} NOT NULL,
     PRIMARY KEY (slug, version)
 );
 -- Confidential preference submissions.
 CREATE TABLE submissions (
-    id BIGSERIAL PRIMARY KEY,
+    id {serial} PRIMARY KEY,
     scenario TEXT NOT NULL,
     party TEXT NOT NULL,
-    author BIGINT NOT NULL,
+    author {int} NOT NULL,
     text TEXT NOT NULL
 );
 CREATE INDEX submissions_by_scenario ON submissions (scenario, party);
 -- Agreements.
 CREATE TABLE agreement_versions (
     slug TEXT NOT NULL,
-    version BIGINT NOT NULL,
+    version {int} NOT NULL,
     text TEXT NOT NULL,
     PRIMARY KEY (slug, version)
 );
 -- The query index over log entries.
 CREATE TABLE entries (
-    log_index BIGINT PRIMARY KEY,
+    log_index {int} PRIMARY KEY,
     kind TEXT NOT NULL,
     author TEXT NOT NULL,
     day TEXT,
     class TEXT,
-    lat_e6 BIGINT,
-    lon_e6 BIGINT,
-    refers_to BIGINT,
+    lat_e6 {int},
+    lon_e6 {int},
+    refers_to {int},
     state TEXT
 );
 CREATE INDEX entries_by_day ON entries (day) WHERE day IS NOT NULL;

@@ -1,0 +1,131 @@
+use std::path::PathBuf;
+
+use sqlx::SqlSafeStr;
+
+use crate::{Backend, Pool, SqlStore, dialect};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("truce-store-sql-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A committed call survives power loss on SQLite: every connection of the pool runs with the WAL
+/// journal, `synchronous=FULL`, foreign keys and the busy timeout asked for.
+#[tokio::test]
+async fn sqlite_connections_are_durable() {
+    let dir = temp_dir("pragmas");
+    let busy = std::time::Duration::from_millis(1_234);
+    let store = SqlStore::open_sqlite_with_busy_timeout(&dir.join("truce.db"), busy).await.unwrap();
+    let Pool::Sqlite(pool) = &store.pool else { panic!("SQLite expected, got {store:?}") };
+    // Several connections at once, so that more than one is asked.
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        conns.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut conns {
+        let journal: String =
+            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap();
+        assert_eq!(journal, "wal");
+        let synchronous: i64 =
+            sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap();
+        assert_eq!(synchronous, 2, "synchronous=FULL");
+        let foreign_keys: i64 =
+            sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap();
+        assert_eq!(foreign_keys, 1);
+        let timeout: i64 =
+            sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap();
+        assert_eq!(timeout, 1_234);
+    }
+    drop(conns);
+    drop(store);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The migrations, in each database's types, are the ones existing databases recorded (SHA-384 of
+/// each text, as sqlx checks on every open): an edited migration would stop them from opening. These
+/// are the checksums of the files of `truce-store-sqlite` and `truce-store-postgres` (commit 31574c4).
+#[test]
+fn migrations_keep_their_checksums() {
+    let checksums = |backend: Backend| -> Vec<(i64, String)> {
+        dialect::migrations(backend)
+            .into_iter()
+            .map(|(version, _, text)| {
+                assert!(!text.contains('{'), "a type left unnamed in migration {version}:\n{text}");
+                let checksum = sqlx::migrate::Migration::new(
+                    version,
+                    "".into(),
+                    sqlx::migrate::MigrationType::Simple,
+                    sqlx::AssertSqlSafe(text).into_sql_str(),
+                    false,
+                )
+                .checksum;
+                (version, checksum.iter().map(|b| format!("{b:02x}")).collect())
+            })
+            .collect()
+    };
+    assert_eq!(
+        checksums(Backend::Sqlite),
+        [
+            (1, "dc3bdf4a86d10ca5a717c57da752dcd869fea6f8424802de42bf03bb3f1294053282971b04ac17a358a7d3a9bb0eada8".to_string()),
+            (2, "e89c815928c0450f58584a70548178be88e2b07c34e059fa2689dbb1745a801fdbf0720956f5bdf237ecaa03105f9604".to_string()),
+        ]
+    );
+    assert_eq!(
+        checksums(Backend::Postgres),
+        [
+            (1, "945c786a1c9a9ebb31e6c63f022251acc95e754e8f2cb3aab24b754505772b7e7cb3e7ce23dae8d662d549c5f693eb5e".to_string()),
+            (2, "1d58642a0b0bf2b542f73616bf8cc7cd5c2dd7a4db45bb3c876b801dbb42d42fbd2259285f57e56f611dce65f52564af".to_string()),
+        ]
+    );
+}
+
+/// The URL chooses the database; a scheme that names neither is refused without repeating the URL.
+#[tokio::test]
+async fn open_chooses_by_url() {
+    let dir = temp_dir("url");
+    for url in [
+        format!("sqlite://{}", dir.join("a.db").display()),
+        format!("sqlite:{}", dir.join("b.db").display()),
+    ] {
+        let store = SqlStore::open(&url).await.unwrap();
+        assert_eq!(store.backend(), Backend::Sqlite, "{url}");
+        assert_eq!(format!("{store:?}"), "SqlStore(Sqlite)", "Debug names no path");
+    }
+    assert!(dir.join("a.db").exists() && dir.join("b.db").exists());
+    let refused = SqlStore::open("mysql://root:hunter2@db/truce").await.unwrap_err();
+    assert_eq!(
+        refused,
+        truce_store::Error::Database(
+            "unsupported database URL scheme \"mysql\"; expected postgres:// or sqlite://".into()
+        )
+    );
+    let unreadable = SqlStore::open("postgres://root:hunter2@db:port/truce").await.unwrap_err();
+    assert!(!unreadable.to_string().contains("hunter2"), "{unreadable}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The SQLite file holds confidential submissions and token digests: it is created readable by its
+/// owner only, and a file found readable by others is restricted when opened.
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("private");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let fresh = dir.join("fresh.db");
+    let store = SqlStore::open_sqlite(&fresh).await.unwrap();
+    assert_eq!(mode(&fresh), 0o600);
+    // SQLite gives the WAL file, there while the store is open, the database's mode.
+    assert_eq!(mode(&dir.join("fresh.db-wal")), 0o600);
+    drop(store);
+    let found = dir.join("found.db");
+    std::fs::write(&found, b"").unwrap();
+    std::fs::set_permissions(&found, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = SqlStore::open_sqlite(&found).await.unwrap();
+    assert_eq!(mode(&found), 0o600);
+    assert_eq!(mode(&dir.join("found.db-wal")), 0o600);
+    drop(store);
+    std::fs::remove_dir_all(dir).ok();
+}
