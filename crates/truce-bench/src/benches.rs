@@ -563,8 +563,8 @@ enum LogPlace {
     Shared { bucket: String, database: String },
 }
 
-async fn server_bench_on<S: truce_store::Store>(
-    store: S,
+async fn server_bench_on(
+    store: truce_server::Db,
     backend: &str,
     dir: &Path,
     log_place: LogPlace,
@@ -573,6 +573,7 @@ async fn server_bench_on<S: truce_store::Store>(
 ) -> anyhow::Result<String> {
     use ed25519_dalek::SigningKey;
     use rayon::prelude::*;
+    use truce_store::Store as _;
     use truce_watch::entry::{Body, Observation, Role, key_hex, sign};
     let user = store.create_user("bench-observer", truce_store::Role::Observer, None).await?;
     store.add_token(user.id, truce_store::token_hash("bench-token"), "bench").await?;

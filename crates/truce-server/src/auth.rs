@@ -142,7 +142,7 @@ impl Endpoint {
 /// Finds the caller from `Authorization: Bearer <token>` or the pages' session cookie. An unknown or
 /// revoked token is refused (401); no token is the public; a session that expired or ended is the public
 /// too (so its holder can sign in again).
-async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Caller, AppError> {
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
     let token = match headers.get(header::AUTHORIZATION) {
         Some(value) => value
             .to_str()
@@ -189,8 +189,8 @@ async fn caller<S: Store>(state: &AppState<S>, headers: &HeaderMap) -> Result<Ca
 
 /// The caller of `endpoint`, refused (401/403) unless its role may call it. Run once per request by the
 /// router's binding layer, which hands the caller to the handler as the [`Caller`] extractor.
-pub(crate) async fn authorise<S: Store>(
-    state: &AppState<S>,
+pub(crate) async fn authorise(
+    state: &AppState,
     headers: &HeaderMap,
     endpoint: Endpoint,
 ) -> Result<Caller, AppError> {

@@ -29,18 +29,17 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, PreEscaped, html};
-use truce_store::Store;
 
 use crate::AppState;
 
-type St<S> = State<std::sync::Arc<AppState<S>>>;
+type St = State<std::sync::Arc<AppState>>;
 
 /// The shell's version: the service worker's cache is named after it, so a new version replaces it.
 const VERSION: &str = "truce-field-1";
 
 /// `GET /field/`: the app's shell, the same for everyone (the mission's vocabulary is public, in the
 /// mission entry).
-pub(crate) async fn shell<S: Store>(State(st): St<S>) -> Response {
+pub(crate) async fn shell(State(st): St) -> Response {
     let (parties, classes) = crate::pages::mission_vocabulary(&st);
     let data = serde_json::json!({
         "parties": parties,

@@ -17,10 +17,7 @@ use crate::api::docs;
 use crate::{AppError, AppState, Caller, St};
 use schemars::JsonSchema;
 
-pub(crate) async fn whoami<S: Store>(
-    State(_): St<S>,
-    c: Caller,
-) -> Result<Json<docs::WhoAmI>, AppError> {
+pub(crate) async fn whoami(State(_): St, c: Caller) -> Result<Json<docs::WhoAmI>, AppError> {
     Ok(Json(match &c.user {
         Some(u) => docs::WhoAmI {
             name: Some(u.name.clone()),
@@ -31,14 +28,12 @@ pub(crate) async fn whoami<S: Store>(
     }))
 }
 
-pub(crate) async fn list_scenarios<S: Store>(
-    State(st): St<S>,
-) -> Result<Json<docs::Scenarios>, AppError> {
+pub(crate) async fn list_scenarios(State(st): St) -> Result<Json<docs::Scenarios>, AppError> {
     Ok(Json(docs::Scenarios { scenarios: st.store.scenarios().await? }))
 }
 
-pub(crate) async fn save_scenario<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn save_scenario(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     body: String,
@@ -60,8 +55,8 @@ pub(crate) struct VersionQuery {
     version: Option<i64>,
 }
 
-pub(crate) async fn get_scenario<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn get_scenario(
+    State(st): St,
     Path(slug): Path<String>,
     Ask(q): Ask<VersionQuery>,
 ) -> Result<Json<docs::ScenarioText>, AppError> {
@@ -73,8 +68,8 @@ pub(crate) async fn get_scenario<S: Store>(
 /// `docs/schema/analysis.schema.json`): `?as_of=YYYY-MM-DD`, `&parties=A,B`, `&relax=KEY` (repeated or
 /// comma-separated: switch those hard constraints off), `&confidential=true`; `&format=md` or
 /// `&format=text` gives the same document as `truce analyze --format md` or the terminal text.
-pub(crate) async fn analyze_scenario<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn analyze_scenario(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(ask): Ask<crate::table::AnalysisAsk>,
@@ -120,8 +115,8 @@ pub(crate) struct PartyQuery {
     pub(crate) party: Option<String>,
 }
 
-pub(crate) async fn submit_preferences<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn submit_preferences(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<PartyQuery>,
@@ -184,8 +179,8 @@ const MAX_IMPORT_FILES: usize = 100;
 /// Imports a Genius (XML) or GeniusWeb (JSON) domain folder, sent as its files' names and texts, as
 /// a new version of scenario `slug`: the files are sorted out by content and converted as
 /// `truce import` converts them, and the result is checked and saved like any other version.
-pub(crate) async fn import_scenario<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn import_scenario(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Json(body): Json<ImportBody>,
@@ -251,8 +246,8 @@ pub(crate) async fn import_scenario<S: Store>(
     Ok(Created(docs::Imported { slug, version, parties, issues }))
 }
 
-pub(crate) async fn list_preferences<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn list_preferences(
+    State(st): St,
     Path(slug): Path<String>,
 ) -> Result<Json<docs::Submissions>, AppError> {
     let subs = st.store.submissions(&slug, None).await?;
@@ -264,11 +259,11 @@ pub(crate) async fn list_preferences<S: Store>(
     }))
 }
 
-fn watch<S: Store>(st: &AppState<S>) -> Result<&Arc<crate::Watch>, AppError> {
+fn watch(st: &AppState) -> Result<&Arc<crate::Watch>, AppError> {
     st.watch.as_ref().ok_or(AppError::NotFound)
 }
 
-pub(crate) async fn get_agreement<S: Store>(State(st): St<S>) -> Result<Out<Toml>, AppError> {
+pub(crate) async fn get_agreement(State(st): St) -> Result<Out<Toml>, AppError> {
     let w = watch(&st)?;
     Ok(Out::new("application/toml; charset=utf-8", w.agreement_text.clone()))
 }
@@ -307,8 +302,8 @@ pub(crate) fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry
     out
 }
 
-pub(crate) async fn submit_entry<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn submit_entry(
+    State(st): St,
     caller: Caller,
     body: Bytes,
 ) -> Result<Created<docs::Appended>, AppError> {
@@ -325,8 +320,8 @@ pub const MAX_BATCH: usize = 256;
 /// when it comes back on line: each is checked, queued and acknowledged as `POST /v1/entries` would,
 /// in order, and the answer lists each one's outcome (`{"index"}` or `{"status", "error"}`). One
 /// refusal does not stop the others.
-pub(crate) async fn submit_entries<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn submit_entries(
+    State(st): St,
     caller: Caller,
     body: Bytes,
 ) -> Result<Json<docs::BatchOutcome>, AppError> {
@@ -362,8 +357,8 @@ pub(crate) async fn submit_entries<S: Store>(
 
 /// Checks one signed entry from `caller` and queues it: decoded (canonical form, signature), signed
 /// with a key the caller holds, not starting in the future, accepted by the log's rules in log order.
-async fn admit<S: Store>(
-    st: &AppState<S>,
+async fn admit(
+    st: &AppState,
     w: &Arc<crate::Watch>,
     caller: &Caller,
     bytes: &[u8],
@@ -425,8 +420,8 @@ async fn admit<S: Store>(
 
 /// Waits until an admitted entry is durable, then hands it to the durable view, the event stream and
 /// the store's index; returns its index.
-async fn durable<S: Store>(
-    st: &AppState<S>,
+async fn durable(
+    st: &AppState,
     w: &Arc<crate::Watch>,
     receipt: truce_tlog::sequencer::Receipt,
     index: u64,
@@ -463,7 +458,7 @@ async fn durable<S: Store>(
     Ok(at)
 }
 
-pub(crate) async fn ready<S: Store>(State(st): St<S>) -> Result<Json<docs::Ready>, AppError> {
+pub(crate) async fn ready(State(st): St) -> Result<Json<docs::Ready>, AppError> {
     if let Some(w) = &st.watch
         && let Err(why) = w.ready()
     {
@@ -473,8 +468,8 @@ pub(crate) async fn ready<S: Store>(State(st): St<S>) -> Result<Json<docs::Ready
     Ok(Json(docs::Ready { ready: true }))
 }
 
-pub(crate) async fn revoke_user<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn revoke_user(
+    State(st): St,
     Path(name): Path<String>,
 ) -> Result<Json<docs::Revoked>, AppError> {
     let user = st.store.user_by_name(&name).await?;
@@ -486,8 +481,8 @@ pub(crate) async fn revoke_user<S: Store>(
     Ok(Json(docs::Revoked { user: name, tokens_revoked: tokens, sessions_ended: true }))
 }
 
-pub(crate) async fn next_sequence<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn next_sequence(
+    State(st): St,
     Path(key): Path<String>,
 ) -> Result<Json<docs::NextSequence>, AppError> {
     let w = watch(&st)?;
@@ -496,7 +491,7 @@ pub(crate) async fn next_sequence<S: Store>(
     Ok(Json(docs::NextSequence { key, next }))
 }
 
-pub(crate) async fn queue<S: Store>(State(st): St<S>) -> Result<Json<docs::Queue>, AppError> {
+pub(crate) async fn queue(State(st): St) -> Result<Json<docs::Queue>, AppError> {
     let q = crate::reads::review_queue(&st, 200).await?;
     Ok(Json(docs::Queue {
         queue: q
@@ -520,8 +515,8 @@ pub(crate) struct AsOf {
     as_of: Option<Day>,
 }
 
-pub(crate) async fn compliance<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn compliance(
+    State(st): St,
     Ask(q): Ask<AsOf>,
 ) -> Result<Out<ComplianceMedia>, AppError> {
     let w = watch(&st)?.clone();
@@ -557,8 +552,8 @@ pub(crate) struct ReportQuery {
     format: Option<ReportFormat>,
 }
 
-pub(crate) async fn daily_report<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn daily_report(
+    State(st): St,
     Ask(q): Ask<ReportQuery>,
 ) -> Result<Out<DailyMedia>, AppError> {
     let html = q.format.unwrap_or_default() == ReportFormat::Html;
@@ -594,8 +589,8 @@ media!(
     "text/csv; charset=utf-8" => text,
 );
 
-pub(crate) async fn export<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn export(
+    State(st): St,
     Ask(q): Ask<ExportQuery>,
 ) -> Result<Out<ExportMedia>, AppError> {
     let w = watch(&st)?;
@@ -632,7 +627,7 @@ pub(crate) async fn export<S: Store>(
     Ok(Out::new(kind, body))
 }
 
-pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Out<Plain>, AppError> {
+pub(crate) async fn checkpoint(State(st): St) -> Result<Out<Plain>, AppError> {
     let w = watch(&st)?;
     let note = crate::witness::served(w, &st.witnesses);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
@@ -654,7 +649,7 @@ pub(crate) async fn asset(Path(path): Path<String>) -> Result<Response, AppError
 }
 
 /// The agreement's zones as GeoJSON.
-pub(crate) async fn zones<S: Store>(State(st): St<S>) -> Result<Out<GeoJson>, AppError> {
+pub(crate) async fn zones(State(st): St) -> Result<Out<GeoJson>, AppError> {
     let w = watch(&st)?;
     let text = truce_watch::export::zones_geojson(w.agreement());
     Ok(Out::new("application/geo+json", text))
@@ -682,8 +677,8 @@ pub(crate) fn agreement_area(a: &truce_accord::Agreement) -> [f64; 4] {
 }
 
 /// A boundary view's countries around the agreement's area, as GeoJSON.
-pub(crate) async fn boundaries<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn boundaries(
+    State(st): St,
     Path(view): Path<String>,
 ) -> Result<Out<GeoJson>, AppError> {
     let w = watch(&st)?;
@@ -694,25 +689,22 @@ pub(crate) async fn boundaries<S: Store>(
 }
 
 /// The log's public key, as a signed-note verifier key line.
-pub(crate) async fn log_key<S: Store>(State(st): St<S>) -> Result<Out<Plain>, AppError> {
+pub(crate) async fn log_key(State(st): St) -> Result<Out<Plain>, AppError> {
     let w = watch(&st)?;
     Ok(Out::new("text/plain; charset=utf-8", format!("{}\n", w.vkey())))
 }
 
 /// Entry `index` with its inclusion proof against the checkpoint served, every tile authenticated
 /// against that checkpoint first (by `truce_tlog::client::prove`, as `truce log prove` does).
-pub(crate) async fn entry_proof<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn entry_proof(
+    State(st): St,
     Path(index): Path<u64>,
 ) -> Result<Json<docs::EntryProof>, AppError> {
     let proved = crate::reads::proved(&st, index).await?;
     Ok(Json(proved.doc()))
 }
 
-pub(crate) async fn tile<S: Store>(
-    State(st): St<S>,
-    Path(path): Path<String>,
-) -> Result<Response, AppError> {
+pub(crate) async fn tile(State(st): St, Path(path): Path<String>) -> Result<Response, AppError> {
     let w = watch(&st)?;
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
@@ -725,7 +717,7 @@ pub(crate) async fn tile<S: Store>(
         .into_response())
 }
 
-pub(crate) async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppError> {
+pub(crate) async fn metrics(State(st): St) -> Result<Response, AppError> {
     let mut out = String::new();
     if let Some(w) = &st.watch {
         let size = w.size();
@@ -751,13 +743,13 @@ pub(crate) async fn metrics<S: Store>(State(st): St<S>) -> Result<Response, AppE
 }
 
 /// The OpenAPI document, generated once.
-pub(crate) async fn openapi<S: Store>(State(_): St<S>) -> Result<Json<Value>, AppError> {
+pub(crate) async fn openapi(State(_): St) -> Result<Json<Value>, AppError> {
     static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    Ok(Json(DOCUMENT.get_or_init(crate::routes::openapi_document::<S>).clone()))
+    Ok(Json(DOCUMENT.get_or_init(crate::routes::openapi_document).clone()))
 }
 
-pub(crate) async fn events<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn events(
+    State(st): St,
     caller: Caller,
 ) -> Result<Declared<EventStream>, AppError> {
     use axum::response::sse::{Event, KeepAlive, Sse};

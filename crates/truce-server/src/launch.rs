@@ -3,7 +3,6 @@
 //! embedded defaults, and the listeners. The `truce` binary parses arguments and calls [`serve`],
 //! [`demo`] or the user administration below; everything it prints comes through a `say` callback.
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -218,22 +217,15 @@ impl Config {
     }
 }
 
-/// A function of a store (either backend), for [`on_store`].
-pub trait StoreFn<T> {
-    /// Runs on the store.
-    fn call<S: Store>(self, store: S) -> impl Future<Output = anyhow::Result<T>>;
-}
-
-/// Runs `f` on the configured store: PostgreSQL for a `postgres://` URL, otherwise SQLite in the data
-/// directory (created readable by its owner only).
-pub async fn on_store<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<T> {
+/// The configured store: PostgreSQL for a `postgres://` URL, otherwise SQLite in the data directory
+/// (created readable by its owner only).
+pub async fn open_store(config: &Config) -> anyhow::Result<crate::Db> {
     create_private_dir(&config.data_dir)?;
     match &config.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let store = truce_store_sql::SqlStore::connect_postgres(url)
+            truce_store_sql::SqlStore::connect_postgres(url)
                 .await
-                .map_err(|e| format_err!("PostgreSQL: {e}"))?;
-            f.call(store).await
+                .map_err(|e| format_err!("PostgreSQL: {e}"))
         }
         Some(other) => bail!(
             "TRUCE_DATABASE_URL: unsupported scheme in {:?}; expected postgres://",
@@ -242,10 +234,9 @@ pub async fn on_store<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<
         None => {
             let path = config.data_dir.join("truce.db");
             create_private_file(&path)?;
-            let store = truce_store_sql::SqlStore::open_sqlite(&path)
+            truce_store_sql::SqlStore::open_sqlite(&path)
                 .await
-                .map_err(|e| format_err!("SQLite: {e}"))?;
-            f.call(store).await
+                .map_err(|e| format_err!("SQLite: {e}"))
         }
     }
 }
@@ -259,7 +250,7 @@ pub fn new_token() -> anyhow::Result<String> {
 
 /// Seeds a store for the demo: one user per role (and a delegate per party of the seed), a fresh token
 /// for each, the seed scenario, and a Nash-package draft agreement. Returns (who, token) to show once.
-async fn seed<S: Store>(store: &S) -> anyhow::Result<Vec<(String, String)>> {
+async fn seed(store: &crate::Db) -> anyhow::Result<Vec<(String, String)>> {
     let users: Vec<(&str, Role, Option<&str>)> = vec![
         ("mediator", Role::Mediator, None),
         ("analyst", Role::Analyst, None),
@@ -299,8 +290,8 @@ const DEMO_PASSPHRASE: &str = "demo field passphrase";
 
 /// The demo's log: a generated 60-day mission over the agreement, its keys in `data_dir/keys` (held by
 /// the demo's mediator, observer and verifier), and a witness per party hosted here.
-async fn demo_log<S: Store>(
-    store: &S,
+async fn demo_log(
+    store: &crate::Db,
     config: &Config,
     agreement: (&str, &str),
 ) -> anyhow::Result<()> {
@@ -358,8 +349,8 @@ async fn demo_log<S: Store>(
 
 /// Opens the log (creating it if needed), indexes it, and serves until interrupted. `demo_tokens` are
 /// shown once when serving starts.
-async fn launch<S: Store>(
-    store: S,
+async fn launch(
+    store: crate::Db,
     config: &Config,
     demo_tokens: Option<Vec<(String, String)>>,
     say: &(dyn Fn(&str) + Sync),
@@ -752,28 +743,25 @@ pub fn demo(mut config: Config, port: u16, say: &(dyn Fn(&str) + Sync)) -> anyho
 }
 
 fn run(config: Config, demo: bool, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
-    struct Launch<'a> {
-        config: &'a Config,
-        demo: bool,
-        say: &'a (dyn Fn(&str) + Sync),
-    }
-    impl StoreFn<()> for Launch<'_> {
-        async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
-            let tokens = if self.demo { Some(seed(&store).await?) } else { None };
-            launch(store, self.config, tokens, self.say).await
-        }
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(on_store(&config, Launch { config: &config, demo, say }))
+    runtime.block_on(async {
+        let store = open_store(&config).await?;
+        let tokens = if demo { Some(seed(&store).await?) } else { None };
+        launch(store, &config, tokens, say).await
+    })
 }
 
 /// Administration of users, on the configured store (`truce user …`).
 pub mod users {
     use super::*;
 
-    fn block_on<T>(config: &Config, f: impl StoreFn<T>) -> anyhow::Result<T> {
+    /// Runs `f` on the configured store.
+    fn on_store<T>(
+        config: &Config,
+        f: impl AsyncFnOnce(crate::Db) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(on_store(config, f))
+        runtime.block_on(async { f(open_store(config).await?).await })
     }
 
     fn named(name: &str) -> impl FnOnce(truce_store::Error) -> anyhow::Error + '_ {
@@ -813,48 +801,36 @@ pub mod users {
         }
         let keys = keys.iter().map(|k| check_key(k)).collect::<anyhow::Result<Vec<_>>>()?;
         let token = new_token()?;
-        struct Add<'a>(&'a str, Role, Option<&'a str>, Vec<String>, &'a str);
-        impl StoreFn<()> for Add<'_> {
-            async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
-                let user = store.create_user(self.0, self.1, self.2).await?;
-                store.add_token(user.id, token_hash(self.4), "user add").await?;
-                for k in &self.3 {
-                    store.add_key(user.id, k).await.map_err(|e| format_err!("key {k}: {e}"))?;
-                }
-                Ok(())
+        on_store(config, async |store| {
+            let user = store.create_user(name, role, party).await?;
+            store.add_token(user.id, token_hash(&token), "user add").await?;
+            for k in &keys {
+                store.add_key(user.id, k).await.map_err(|e| format_err!("key {k}: {e}"))?;
             }
-        }
-        block_on(config, Add(name, role, party, keys, &token))?;
+            Ok(())
+        })?;
         Ok(token)
     }
 
     /// Records that user `name` holds `key`.
     pub fn hold_key(config: &Config, name: &str, key: &str) -> anyhow::Result<()> {
         let key = check_key(key)?;
-        struct Bind<'a>(&'a str, String);
-        impl StoreFn<()> for Bind<'_> {
-            async fn call<S: Store>(self, store: S) -> anyhow::Result<()> {
-                let user = store.user_by_name(self.0).await.map_err(named(self.0))?;
-                store.add_key(user.id, &self.1).await.map_err(|e| match e {
-                    truce_store::Error::Conflict(_) => {
-                        format_err!("key {} is already held by a user", self.1)
-                    }
-                    e => format_err!("{e}"),
-                })
-            }
-        }
-        block_on(config, Bind(name, key))
+        on_store(config, async |store| {
+            let user = store.user_by_name(name).await.map_err(named(name))?;
+            store.add_key(user.id, &key).await.map_err(|e| match e {
+                truce_store::Error::Conflict(_) => {
+                    format_err!("key {key} is already held by a user")
+                }
+                e => format_err!("{e}"),
+            })
+        })
     }
 
     /// Revokes every token of user `name` and ends its web sessions; returns how many tokens.
     pub fn revoke(config: &Config, name: &str) -> anyhow::Result<u64> {
-        struct Revoke<'a>(&'a str);
-        impl StoreFn<u64> for Revoke<'_> {
-            async fn call<S: Store>(self, store: S) -> anyhow::Result<u64> {
-                let user = store.user_by_name(self.0).await.map_err(named(self.0))?;
-                Ok(store.revoke_user(user.id).await?)
-            }
-        }
-        block_on(config, Revoke(name))
+        on_store(config, async |store| {
+            let user = store.user_by_name(name).await.map_err(named(name))?;
+            Ok(store.revoke_user(user.id).await?)
+        })
     }
 }

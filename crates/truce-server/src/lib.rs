@@ -38,7 +38,10 @@ use truce_tlog::sequencer::SequencerConfig;
 pub use auth::Endpoint;
 
 /// A handler's view of the state.
-pub(crate) type St<S> = axum::extract::State<Arc<AppState<S>>>;
+pub(crate) type St = axum::extract::State<Arc<AppState>>;
+
+/// The relational store: SQLite or PostgreSQL, chosen at start-up (`truce_store_sql::SqlStore`).
+pub type Db = truce_store_sql::SqlStore;
 pub use handlers::MAX_BATCH;
 pub use routes::openapi_document;
 pub use table::MAX_DRAWS;
@@ -46,9 +49,9 @@ pub use watch::Watch;
 pub use witness::{Peer, PeerStatus, Witnesses, start_cosigning};
 
 /// What the server runs on.
-pub struct AppState<S: Store> {
+pub struct AppState {
     /// The relational store.
-    pub store: S,
+    pub store: Db,
     /// The observation log, if this server runs one.
     pub watch: Option<Arc<Watch>>,
     /// Live updates: (log index, entry kind) of each entry appended, for server-sent events.
@@ -132,10 +135,10 @@ pub(crate) enum IndexJob {
     Retry,
 }
 
-impl<S: Store> AppState<S> {
+impl AppState {
     /// The state of a server over `store` and, if it runs one, a log. Starts the indexer task: call it
     /// inside a tokio runtime.
-    pub fn new(store: S, watch: Option<Arc<Watch>>) -> AppState<S> {
+    pub fn new(store: Db, watch: Option<Arc<Watch>>) -> AppState {
         let (indexer, mut jobs) = tokio::sync::mpsc::unbounded_channel::<IndexJob>();
         let index_store = store.clone();
         tokio::spawn(async move {
@@ -597,21 +600,21 @@ impl IntoResponse for AppError {
 }
 
 /// The router: every [`Endpoint`], behind its authorisation, inside the [`security`] layer.
-pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
+pub fn router(state: Arc<AppState>) -> Router {
     routes::routes(state)
         .layer(axum::middleware::from_fn(security::layer))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.
-pub fn metrics_router<S: Store>(state: Arc<AppState<S>>) -> Router {
+pub fn metrics_router(state: Arc<AppState>) -> Router {
     routes::metrics_routes(state)
 }
 
 /// On shared storage, the writer completes the store's index from the log every 2 s: a writer that
 /// died may have acknowledged entries it did not get to index, and its successor's indexer only hears
 /// of its own. (Followers leave the index to the writer.)
-pub fn start_index_catch_up<S: Store>(state: Arc<AppState<S>>) {
+pub fn start_index_catch_up(state: Arc<AppState>) {
     let Some(w) = state.watch.clone() else { return };
     if !matches!(w.store, watch::LogStore::Shared(..)) {
         return;
@@ -632,7 +635,7 @@ pub fn start_index_catch_up<S: Store>(state: Arc<AppState<S>>) {
 
 /// Indexes, in the store, the log entries it does not hold yet (after a restart, or a log written
 /// offline). Returns how many were indexed.
-pub async fn index_log<S: Store>(state: &AppState<S>) -> Result<usize, AppError> {
+pub async fn index_log(state: &AppState) -> Result<usize, AppError> {
     let Some(w) = &state.watch else { return Ok(0) };
     let from = state.store.indexed_size().await? as u64;
     let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&w.checkpoint().text)

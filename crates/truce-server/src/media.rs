@@ -20,7 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use truce_store::{Role, Store};
+use truce_store::Role;
 
 use crate::api::answer::{Declared, File, media};
 use crate::api::docs::{MediaPolicy, MediaReleased, MediaStored, MediaType};
@@ -32,7 +32,7 @@ media!(
     "application/json" => json MediaStored,
 );
 
-type St<S> = State<std::sync::Arc<AppState<S>>>;
+type St = State<std::sync::Arc<AppState>>;
 
 /// Files larger than this are refused unless configured otherwise (25 MB: a phone's photo, a short
 /// video).
@@ -264,7 +264,7 @@ pub(crate) async fn read_paced(
     }
 }
 
-fn media<S: Store>(st: &AppState<S>) -> Result<&MediaStore, AppError> {
+fn media(st: &AppState) -> Result<&MediaStore, AppError> {
     st.media.as_ref().ok_or_else(|| {
         AppError::Missing(
             "this server keeps no media: its operator has not configured a media store".into(),
@@ -273,8 +273,8 @@ fn media<S: Store>(st: &AppState<S>) -> Result<&MediaStore, AppError> {
 }
 
 /// `PUT /v1/media/{sha256}`.
-pub(crate) async fn upload<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn upload(
+    State(st): St,
     caller: Caller,
     Path(sha256): Path<String>,
     headers: HeaderMap,
@@ -376,8 +376,8 @@ fn quota_error(used: u64, quota: u64) -> AppError {
 }
 
 /// `GET /v1/media/{sha256}`.
-pub(crate) async fn fetch<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn fetch(
+    State(st): St,
     caller: Caller,
     Path(sha256): Path<String>,
 ) -> Result<Declared<File>, AppError> {
@@ -416,8 +416,8 @@ pub(crate) async fn fetch<S: Store>(
 }
 
 /// `POST /v1/media/{sha256}/release`.
-pub(crate) async fn release<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn release(
+    State(st): St,
     caller: Caller,
     Path(sha256): Path<String>,
 ) -> Result<axum::Json<MediaReleased>, AppError> {
@@ -432,9 +432,7 @@ pub(crate) async fn release<S: Store>(
 }
 
 /// `GET /v1/media`: the mission's media policy.
-pub(crate) async fn policy<S: Store>(
-    State(st): St<S>,
-) -> Result<axum::Json<MediaPolicy>, AppError> {
+pub(crate) async fn policy(State(st): St) -> Result<axum::Json<MediaPolicy>, AppError> {
     let store = media(&st)?;
     Ok(axum::Json(MediaPolicy {
         location: if store.strip_location { "strip" } else { "keep" }.into(),

@@ -21,7 +21,7 @@ use crate::views::{Chrome, error_page, grouped};
 use crate::{AppError, AppState, Caller, Endpoint, St};
 
 /// The scenarios on file, for the navigation, when the caller may open them.
-async fn scenarios<S: Store>(st: &AppState<S>, caller: &Caller) -> Vec<String> {
+async fn scenarios(st: &AppState, caller: &Caller) -> Vec<String> {
     if !Endpoint::StancePage.allows(caller.role()) {
         return Vec::new();
     }
@@ -29,17 +29,12 @@ async fn scenarios<S: Store>(st: &AppState<S>, caller: &Caller) -> Vec<String> {
 }
 
 /// Renders a page for `caller`, with the navigation of the scenarios on file.
-pub(crate) async fn page<S: Store>(
-    st: &AppState<S>,
-    caller: &Caller,
-    title: &str,
-    body: Markup,
-) -> Response {
+pub(crate) async fn page(st: &AppState, caller: &Caller, title: &str, body: Markup) -> Response {
     let scenarios = scenarios(st, caller).await;
     crate::views::page(title, &Chrome { caller, scenarios: &scenarios }, body).into_response()
 }
 
-pub(crate) async fn home<S: Store>(State(st): St<S>, c: Caller) -> Response {
+pub(crate) async fn home(State(st): St, c: Caller) -> Response {
     let scenarios = scenarios(&st, &c).await;
     let body = html! {
         p { "Truce holds the parties' positions and what the Table finds in them, the agreement as checkable commitments, and the observer mission's signed log, from which anyone recomputes compliance." }
@@ -68,7 +63,7 @@ pub(crate) async fn home<S: Store>(State(st): St<S>, c: Caller) -> Response {
     crate::views::page("Truce", &Chrome { caller: &c, scenarios: &scenarios }, body).into_response()
 }
 
-pub(crate) async fn login_page<S: Store>(State(st): St<S>, c: Caller) -> Response {
+pub(crate) async fn login_page(State(st): St, c: Caller) -> Response {
     let body = html! {
         form method="post" action="/ui/login" {
             p {
@@ -88,7 +83,7 @@ pub(crate) struct LoginForm {
     token: String,
 }
 
-pub(crate) async fn login<S: Store>(State(st): St<S>, Form(form): Form<LoginForm>) -> Response {
+pub(crate) async fn login(State(st): St, Form(form): Form<LoginForm>) -> Response {
     // The token signs the browser in; the cookie then holds a new session's id, never the token.
     let user = match st.store.user_by_token(token_hash(form.token.trim())).await {
         Ok(u) => u,
@@ -116,7 +111,7 @@ fn session_cookie(value: &str, max_age: i64, secure: bool) -> Response {
         .into_response()
 }
 
-pub(crate) async fn logout<S: Store>(State(st): St<S>, headers: HeaderMap) -> Response {
+pub(crate) async fn logout(State(st): St, headers: HeaderMap) -> Response {
     // The session ends in the store, not only in the browser.
     if let Some(id) = crate::security::session_id(&headers)
         && let Err(e) = st.store.end_session(token_hash(&id)).await
@@ -126,11 +121,7 @@ pub(crate) async fn logout<S: Store>(State(st): St<S>, headers: HeaderMap) -> Re
     session_cookie("", 0, st.secure_cookies)
 }
 
-pub(crate) async fn stances<S: Store>(
-    State(st): St<S>,
-    c: Caller,
-    Path(slug): Path<String>,
-) -> Response {
+pub(crate) async fn stances(State(st): St, c: Caller, Path(slug): Path<String>) -> Response {
     let (v, s) = match st.scenario(&slug, None).await {
         Ok(found) => found,
         Err(e) => return error_page(e, Some(&c)),
@@ -197,8 +188,8 @@ pub(crate) async fn stances<S: Store>(
     page(&st, &c, &title, body).await
 }
 
-pub(crate) async fn analysis<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn analysis(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(ask): Ask<crate::table::AnalysisAsk>,
@@ -689,8 +680,8 @@ fn frontier_section(
 
 /// The timeline chart of a scenario (the API's `truce.timeline/1` document), with the form that sets
 /// its span.
-pub(crate) async fn timeline<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn timeline(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<crate::table::TimelineQuery>,
@@ -758,11 +749,7 @@ pub(crate) struct DateQuery {
 
 /// Compliance with the agreement (the API's compliance document), each commitment's evidence linked to
 /// the entry bundle that holds it.
-pub(crate) async fn agreement<S: Store>(
-    State(st): St<S>,
-    c: Caller,
-    Ask(q): Ask<DateQuery>,
-) -> Response {
+pub(crate) async fn agreement(State(st): St, c: Caller, Ask(q): Ask<DateQuery>) -> Response {
     // The body is the same for every reader: computed and rendered once per day asked and log size,
     // off the async workers (`reads::compliance_page`).
     let body = match crate::reads::compliance_page(&st, q.date, agreement_body).await {
@@ -860,7 +847,7 @@ pub(crate) struct MapQuery {
 /// zones with a legend, the observations clustered with a popup each, filters by dates, class,
 /// verification state and party, and the same observations as a list. Data come from the API:
 /// `/v1/boundaries/{view}`, `/v1/zones` and `/v1/export?format=geojson`.
-pub(crate) async fn map<S: Store>(State(st): St<S>, c: Caller, Ask(q): Ask<MapQuery>) -> Response {
+pub(crate) async fn map(State(st): St, c: Caller, Ask(q): Ask<MapQuery>) -> Response {
     if st.watch.is_none() {
         return error_page(AppError::NotFound, Some(&c));
     }
@@ -1132,7 +1119,7 @@ fn select(id: &str, label: &str, values: &[&str]) -> Markup {
 
 /// The parties of the agreement, and the classes the mission's entry declares (those the log's rules
 /// accept): what an observation form offers, here and in the observer app.
-pub(crate) fn mission_vocabulary<S: Store>(st: &AppState<S>) -> (Vec<String>, Vec<String>) {
+pub(crate) fn mission_vocabulary(st: &AppState) -> (Vec<String>, Vec<String>) {
     // From the agreement and the applier's summary: never the durable view's lock on an async worker.
     st.watch
         .as_ref()
@@ -1153,7 +1140,7 @@ pub(crate) fn mission_vocabulary<S: Store>(st: &AppState<S>) -> (Vec<String>, Ve
         .unwrap_or_default()
 }
 
-pub(crate) async fn observe<S: Store>(State(st): St<S>, c: Caller) -> Response {
+pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
     let (parties, classes) = mission_vocabulary(&st);
     let classes: Vec<&str> = classes.iter().map(String::as_str).collect();
     let body = html! {
@@ -1218,7 +1205,7 @@ pub(crate) async fn observe<S: Store>(State(st): St<S>, c: Caller) -> Response {
     page(&st, &c, "Record an observation", body).await
 }
 
-pub(crate) async fn queue<S: Store>(State(st): St<S>, c: Caller) -> Response {
+pub(crate) async fn queue(State(st): St, c: Caller) -> Response {
     let q = match crate::reads::review_queue(&st, 200).await {
         Ok(q) => q,
         Err(e) => return error_page(e, Some(&c)),
@@ -1263,11 +1250,7 @@ pub(crate) async fn queue<S: Store>(State(st): St<S>, c: Caller) -> Response {
     page(&st, &c, "Verification queue", body).await
 }
 
-pub(crate) async fn report<S: Store>(
-    State(st): St<S>,
-    c: Caller,
-    Ask(q): Ask<DateQuery>,
-) -> Response {
+pub(crate) async fn report(State(st): St, c: Caller, Ask(q): Ask<DateQuery>) -> Response {
     let drawn = crate::reads::daily_now(&st, "page", q.date, q.view.as_deref(), |d, v, a| {
         // The report's own document (the API's `format=html`), inside our page: its body only.
         let html = d.html(a, v);
@@ -1299,7 +1282,7 @@ pub(crate) async fn report<S: Store>(
 }
 
 /// The URL this server is reached at: the configured public URL, or `http://` and the request's host.
-fn base_url<S: Store>(st: &AppState<S>, headers: &HeaderMap) -> String {
+fn base_url(st: &AppState, headers: &HeaderMap) -> String {
     if let Some(u) = &st.public_url {
         return u.trim_end_matches('/').to_string();
     }
@@ -1311,7 +1294,7 @@ fn base_url<S: Store>(st: &AppState<S>, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-pub(crate) async fn log<S: Store>(State(st): St<S>, c: Caller, headers: HeaderMap) -> Response {
+pub(crate) async fn log(State(st): St, c: Caller, headers: HeaderMap) -> Response {
     let base = base_url(&st, &headers);
     let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
     let note = crate::witness::served(w, &st.witnesses);
@@ -1380,8 +1363,8 @@ pub(crate) async fn log<S: Store>(State(st): St<S>, c: Caller, headers: HeaderMa
 
 /// One entry of the log: decoded, its signature checked, its author named, its history on the log,
 /// and its inclusion proof against the checkpoint served, verified in the browser with WebCrypto.
-pub(crate) async fn entry<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn entry(
+    State(st): St,
     c: Caller,
     headers: HeaderMap,
     Path(index): Path<String>,
@@ -1702,8 +1685,8 @@ fn simulate_form(ask: &truce_report::simulation::SimulationAsk, confidential: bo
 /// trace over the Pareto set (with a table of the offers as its text equivalent). The rehearsal runs as
 /// a background job, as the API's do ([`crate::jobs`]): asking queues it (the same request again is the
 /// same job) and leads to `?job=ID`, which refreshes itself until the job is done.
-pub(crate) async fn simulate<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn simulate(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<SimulateQuery>,

@@ -8,8 +8,8 @@ use crate::{AppError, AppState};
 /// The compliance report as of `as_of` (default today, clipped into the mission), rendered by `render`
 /// with the agreement's title, as a read of the record shared by the day actually computed (whatever
 /// date was asked) and the log size.
-pub(crate) async fn compliance_page<S: Store>(
-    st: &AppState<S>,
+pub(crate) async fn compliance_page(
+    st: &AppState,
     as_of: Option<crate::api::ask::Day>,
     render: fn(&truce_watch::compliance::Report, &str) -> maud::Markup,
 ) -> Result<maud::Markup, AppError> {
@@ -27,8 +27,8 @@ pub(crate) async fn compliance_page<S: Store>(
 
 /// The daily report for `date` (default today, clipped into the mission), rendered by `render`, as heavy
 /// work whose result is shared with readers asking the same `kind` of rendering meanwhile.
-pub(crate) async fn daily_now<S: Store, T: Clone + Send + Sync + 'static>(
-    st: &AppState<S>,
+pub(crate) async fn daily_now<T: Clone + Send + Sync + 'static>(
+    st: &AppState,
     kind: &str,
     date: Option<crate::api::ask::Day>,
     view: Option<&str>,
@@ -66,10 +66,7 @@ pub(crate) type QueueRow = (truce_store::IndexedEntry, Vec<String>);
 /// last transition of it, whatever its state (the durable view's
 /// [`truce_watch::registry::Registry::reopened`]): a dispute asks for a review, and only a verifier's
 /// transition answers it.
-pub(crate) async fn review_queue<S: Store>(
-    st: &AppState<S>,
-    limit: i64,
-) -> Result<Vec<QueueRow>, AppError> {
+pub(crate) async fn review_queue(st: &AppState, limit: i64) -> Result<Vec<QueueRow>, AppError> {
     let mut rows: Vec<QueueRow> =
         st.store.queue(limit).await?.into_iter().map(|e| (e, Vec::new())).collect();
     let Some(w) = st.watch.clone() else { return Ok(rows) };
@@ -133,7 +130,7 @@ impl Proved {
 }
 
 /// Proves entry `index` against the checkpoint this server serves (cosigned when it has witnesses).
-pub(crate) async fn proved<S: Store>(st: &AppState<S>, index: u64) -> Result<Proved, AppError> {
+pub(crate) async fn proved(st: &AppState, index: u64) -> Result<Proved, AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let note = crate::witness::served(&w, &st.witnesses);
     st.record(move || {

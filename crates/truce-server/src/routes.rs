@@ -11,17 +11,16 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get as plain_get;
-use truce_store::Store;
 
 use crate::{
     AppState, Endpoint, field, handlers, media, pages, scenario_pages, table, views, witness,
 };
 
-pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
+pub(crate) fn routes(state: Arc<AppState>) -> Router {
     let mut router = ApiRouter::new();
     for endpoint in Endpoint::all() {
         let (_, path) = endpoint.route();
-        let mut method = method_for::<S>(endpoint);
+        let mut method = method_for(endpoint);
         if endpoint == Endpoint::UploadMedia {
             method = method.layer(axum::extract::DefaultBodyLimit::max(
                 // The handler says why a file is too large; beyond the limit by far, the server stops reading.
@@ -30,13 +29,10 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
         } else {
             // Every body but an upload's (which has its own limit and slots) is read whole, at a pace,
             // before its handler runs: a body trickled or stalled cannot hold a connection and a task.
-            method =
-                method.layer(axum::middleware::from_fn_with_state(state.clone(), paced_body::<S>));
+            method = method.layer(axum::middleware::from_fn_with_state(state.clone(), paced_body));
         }
-        let bound = method.route_layer(axum::middleware::from_fn_with_state(
-            (state.clone(), endpoint),
-            bind::<S>,
-        ));
+        let bound = method
+            .route_layer(axum::middleware::from_fn_with_state((state.clone(), endpoint), bind));
         router = router.api_route(path, bound);
     }
     // The document is served from [`openapi_document`]; this one only takes what the routes declared.
@@ -45,86 +41,86 @@ pub(crate) fn routes<S: Store>(state: Arc<AppState<S>>) -> Router {
 }
 
 /// Each endpoint's handler, with what it declares for the OpenAPI document.
-fn method_for<S: Store>(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState<S>>> {
+fn method_for(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState>> {
     match endpoint {
-        Endpoint::WhoAmI => get(handlers::whoami::<S>),
-        Endpoint::ListScenarios => get(handlers::list_scenarios::<S>),
-        Endpoint::SaveScenario => put(handlers::save_scenario::<S>),
-        Endpoint::GetScenario => get(handlers::get_scenario::<S>),
-        Endpoint::ImportScenario => post(handlers::import_scenario::<S>),
-        Endpoint::AnalyzeScenario => get(handlers::analyze_scenario::<S>),
-        Endpoint::SubmitPreferences => post(handlers::submit_preferences::<S>),
-        Endpoint::ListPreferences => get(handlers::list_preferences::<S>),
-        Endpoint::GetAgreement => get(handlers::get_agreement::<S>),
-        Endpoint::SubmitEntry => post(handlers::submit_entry::<S>),
-        Endpoint::SubmitEntries => post(handlers::submit_entries::<S>),
-        Endpoint::NextSequence => get(handlers::next_sequence::<S>),
-        Endpoint::RevokeUser => post(handlers::revoke_user::<S>),
-        Endpoint::Ready => get(handlers::ready::<S>),
-        Endpoint::Queue => get(handlers::queue::<S>),
-        Endpoint::Compliance => get(handlers::compliance::<S>),
-        Endpoint::Checkpoint => get(handlers::checkpoint::<S>),
-        Endpoint::Tile => get(handlers::tile::<S>),
-        Endpoint::Home => get(pages::home::<S>),
-        Endpoint::LoginPage => get(pages::login_page::<S>),
-        Endpoint::Login => post(pages::login::<S>),
-        Endpoint::Logout => post(pages::logout::<S>),
-        Endpoint::StancePage => get(pages::stances::<S>),
-        Endpoint::AnalysisPage => get(pages::analysis::<S>),
-        Endpoint::AgreementPage => get(pages::agreement::<S>),
-        Endpoint::MapPage => get(pages::map::<S>),
-        Endpoint::QueuePage => get(pages::queue::<S>),
-        Endpoint::ObservePage => get(pages::observe::<S>),
-        Endpoint::ReportPage => get(pages::report::<S>),
-        Endpoint::LogPage => get(pages::log::<S>),
-        Endpoint::OpenApi => get(handlers::openapi::<S>),
-        Endpoint::Events => get(handlers::events::<S>),
-        Endpoint::Timeline => get(table::timeline::<S>),
-        Endpoint::Robust => get(table::robust::<S>),
-        Endpoint::RobustStream => get(table::robust_stream::<S>),
-        Endpoint::Frontier => get(table::frontier::<S>),
-        Endpoint::StartSimulation => post(table::start_simulation::<S>),
-        Endpoint::Simulation => get(table::simulation::<S>),
-        Endpoint::SimulatePage => get(pages::simulate::<S>),
-        Endpoint::DraftAgreement => get(table::draft::<S>),
-        Endpoint::CheckAgreement => post(table::check_agreement::<S>),
-        Endpoint::DailyReport => get(handlers::daily_report::<S>),
-        Endpoint::Export => get(handlers::export::<S>),
-        Endpoint::AddCheckpoint => post(witness::add_checkpoint::<S>),
-        Endpoint::Witnesses => get(witness::list::<S>),
-        Endpoint::TimelinePage => get(pages::timeline::<S>),
-        Endpoint::LogKey => get(handlers::log_key::<S>),
-        Endpoint::ScenariosPage => get(scenario_pages::list::<S>),
-        Endpoint::CreateScenario => post(scenario_pages::create::<S>),
-        Endpoint::PositionForm => get(scenario_pages::position_form::<S>),
-        Endpoint::SavePosition => post(scenario_pages::save_position::<S>),
-        Endpoint::VersionsPage => get(scenario_pages::versions::<S>),
-        Endpoint::DraftPage => get(scenario_pages::draft_page::<S>),
-        Endpoint::PreferencesPage => get(scenario_pages::preferences_form::<S>),
+        Endpoint::WhoAmI => get(handlers::whoami),
+        Endpoint::ListScenarios => get(handlers::list_scenarios),
+        Endpoint::SaveScenario => put(handlers::save_scenario),
+        Endpoint::GetScenario => get(handlers::get_scenario),
+        Endpoint::ImportScenario => post(handlers::import_scenario),
+        Endpoint::AnalyzeScenario => get(handlers::analyze_scenario),
+        Endpoint::SubmitPreferences => post(handlers::submit_preferences),
+        Endpoint::ListPreferences => get(handlers::list_preferences),
+        Endpoint::GetAgreement => get(handlers::get_agreement),
+        Endpoint::SubmitEntry => post(handlers::submit_entry),
+        Endpoint::SubmitEntries => post(handlers::submit_entries),
+        Endpoint::NextSequence => get(handlers::next_sequence),
+        Endpoint::RevokeUser => post(handlers::revoke_user),
+        Endpoint::Ready => get(handlers::ready),
+        Endpoint::Queue => get(handlers::queue),
+        Endpoint::Compliance => get(handlers::compliance),
+        Endpoint::Checkpoint => get(handlers::checkpoint),
+        Endpoint::Tile => get(handlers::tile),
+        Endpoint::Home => get(pages::home),
+        Endpoint::LoginPage => get(pages::login_page),
+        Endpoint::Login => post(pages::login),
+        Endpoint::Logout => post(pages::logout),
+        Endpoint::StancePage => get(pages::stances),
+        Endpoint::AnalysisPage => get(pages::analysis),
+        Endpoint::AgreementPage => get(pages::agreement),
+        Endpoint::MapPage => get(pages::map),
+        Endpoint::QueuePage => get(pages::queue),
+        Endpoint::ObservePage => get(pages::observe),
+        Endpoint::ReportPage => get(pages::report),
+        Endpoint::LogPage => get(pages::log),
+        Endpoint::OpenApi => get(handlers::openapi),
+        Endpoint::Events => get(handlers::events),
+        Endpoint::Timeline => get(table::timeline),
+        Endpoint::Robust => get(table::robust),
+        Endpoint::RobustStream => get(table::robust_stream),
+        Endpoint::Frontier => get(table::frontier),
+        Endpoint::StartSimulation => post(table::start_simulation),
+        Endpoint::Simulation => get(table::simulation),
+        Endpoint::SimulatePage => get(pages::simulate),
+        Endpoint::DraftAgreement => get(table::draft),
+        Endpoint::CheckAgreement => post(table::check_agreement),
+        Endpoint::DailyReport => get(handlers::daily_report),
+        Endpoint::Export => get(handlers::export),
+        Endpoint::AddCheckpoint => post(witness::add_checkpoint),
+        Endpoint::Witnesses => get(witness::list),
+        Endpoint::TimelinePage => get(pages::timeline),
+        Endpoint::LogKey => get(handlers::log_key),
+        Endpoint::ScenariosPage => get(scenario_pages::list),
+        Endpoint::CreateScenario => post(scenario_pages::create),
+        Endpoint::PositionForm => get(scenario_pages::position_form),
+        Endpoint::SavePosition => post(scenario_pages::save_position),
+        Endpoint::VersionsPage => get(scenario_pages::versions),
+        Endpoint::DraftPage => get(scenario_pages::draft_page),
+        Endpoint::PreferencesPage => get(scenario_pages::preferences_form),
         Endpoint::Asset => get(handlers::asset),
-        Endpoint::Zones => get(handlers::zones::<S>),
-        Endpoint::Boundaries => get(handlers::boundaries::<S>),
-        Endpoint::EntryProof => get(handlers::entry_proof::<S>),
-        Endpoint::EntryPage => get(pages::entry::<S>),
-        Endpoint::MediaPolicy => get(media::policy::<S>),
-        Endpoint::FieldApp => get(field::shell::<S>),
+        Endpoint::Zones => get(handlers::zones),
+        Endpoint::Boundaries => get(handlers::boundaries),
+        Endpoint::EntryProof => get(handlers::entry_proof),
+        Endpoint::EntryPage => get(pages::entry),
+        Endpoint::MediaPolicy => get(media::policy),
+        Endpoint::FieldApp => get(field::shell),
         Endpoint::FieldScript => get(field::script),
         Endpoint::FieldWorker => get(field::worker),
         Endpoint::FieldManifest => get(field::manifest),
         Endpoint::FieldIcon => get(field::icon),
-        Endpoint::UploadMedia => put(media::upload::<S>),
-        Endpoint::GetMedia => get(media::fetch::<S>),
-        Endpoint::ReleaseMedia => post(media::release::<S>),
+        Endpoint::UploadMedia => put(media::upload),
+        Endpoint::GetMedia => get(media::fetch),
+        Endpoint::ReleaseMedia => post(media::release),
     }
 }
 
 /// The OpenAPI 3.1 document: what every endpoint's handler takes and answers (generated by `aide` from
 /// their types), completed from the endpoint table (summary, roles, security).
-pub fn openapi_document<S: Store>() -> serde_json::Value {
+pub fn openapi_document() -> serde_json::Value {
     let mut api = aide::openapi::OpenApi::default();
-    let mut router: ApiRouter<Arc<AppState<S>>> = ApiRouter::new();
+    let mut router: ApiRouter<Arc<AppState>> = ApiRouter::new();
     for endpoint in Endpoint::all() {
-        router = router.api_route(endpoint.route().1, method_for::<S>(endpoint));
+        router = router.api_route(endpoint.route().1, method_for(endpoint));
     }
     let _ = router.finish_api(&mut api);
     crate::api::openapi::complete(&mut api);
@@ -136,11 +132,7 @@ pub fn openapi_document<S: Store>() -> serde_json::Value {
 /// Reads the request's body within [`crate::MAX_BODY_BYTES`] at the server's pace
 /// ([`AppState::body_pace`]: by default no pause over 15 s, 16 KiB/s on average after 10 s), then hands
 /// it on: 408 or 413 otherwise.
-async fn paced_body<S: Store>(
-    State(st): State<Arc<AppState<S>>>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn paced_body(State(st): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let pace = st.body_pace;
     match media::read_paced(body, crate::MAX_BODY_BYTES, pace, media::BodyKind::Request).await {
@@ -162,14 +154,14 @@ async fn not_found(uri: axum::http::Uri) -> Response {
 }
 
 /// The metrics listener's routes.
-pub(crate) fn metrics_routes<S: Store>(state: Arc<AppState<S>>) -> Router {
-    Router::new().route("/metrics", plain_get(handlers::metrics::<S>)).with_state(state)
+pub(crate) fn metrics_routes(state: Arc<AppState>) -> Router {
+    Router::new().route("/metrics", plain_get(handlers::metrics)).with_state(state)
 }
 
 /// Authorises the caller for `endpoint` before its handler runs, and leaves the [`crate::Caller`] in the
 /// request for the handler's extractor.
-async fn bind<S: Store>(
-    State((st, endpoint)): State<(Arc<AppState<S>>, Endpoint)>,
+async fn bind(
+    State((st, endpoint)): State<(Arc<AppState>, Endpoint)>,
     mut request: Request,
     next: Next,
 ) -> Response {

@@ -28,7 +28,7 @@ fn can_edit(c: &Caller) -> bool {
 }
 
 /// The scenarios on file, each with its pages; a mediator or analyst also gets the form for a new one.
-pub(crate) async fn list<S: Store>(State(st): St<S>, c: Caller) -> Response {
+pub(crate) async fn list(State(st): St, c: Caller) -> Response {
     let slugs = match st.store.scenarios().await {
         Ok(s) => s,
         Err(e) => return error_page(e.into(), Some(&c)),
@@ -109,11 +109,7 @@ pub(crate) struct NewScenario {
 }
 
 /// Saves a new scenario (or version) from the list page's form; its diagnostics come back on the page.
-pub(crate) async fn create<S: Store>(
-    State(st): St<S>,
-    c: Caller,
-    Form(f): Form<NewScenario>,
-) -> Response {
+pub(crate) async fn create(State(st): St, c: Caller, Form(f): Form<NewScenario>) -> Response {
     let slug = f.slug.trim().to_string();
     match check_scenario(&slug, &f.text, st.cost_budget) {
         Ok(_) => {
@@ -187,16 +183,16 @@ pub(crate) struct LineQuery {
     line: Option<u32>,
 }
 
-async fn latest<S: Store>(
-    st: &crate::AppState<S>,
+async fn latest(
+    st: &crate::AppState,
     slug: &str,
 ) -> Result<(truce_store::ScenarioVersion, std::sync::Arc<Scenario>), AppError> {
     st.scenario(slug, None).await
 }
 
 /// The form that adds a position, or corrects the one whose table starts at `?line=N`.
-pub(crate) async fn position_form<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn position_form(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<LineQuery>,
@@ -246,8 +242,8 @@ pub(crate) async fn position_form<S: Store>(
 /// Adds or corrects a position: its TOML table is written from the fields (every value quoted; a date
 /// that is not YYYY-MM-DD goes in as a string, for the parser to refuse), the whole scenario is checked
 /// as the CLI checks it, and only then saved as a new version. Errors come back next to their fields.
-pub(crate) async fn save_position<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn save_position(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Form(f): Form<PositionFields>,
@@ -480,8 +476,8 @@ pub(crate) struct VersionQuery {
 }
 
 /// The versions of a scenario: each one's changes against the one before, as a line diff.
-pub(crate) async fn versions<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn versions(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<VersionQuery>,
@@ -619,8 +615,8 @@ fn version_diff(old: &str, new: &str) -> Compared {
 /// and what the public analysis's Nash package would be worth to it). A delegate fills in its own
 /// party's; a mediator names the party. Submitted to `POST /v1/scenarios/{slug}/preferences`; only
 /// mediators ever read a submission back.
-pub(crate) async fn preferences_form<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn preferences_form(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<crate::handlers::PartyQuery>,
@@ -787,8 +783,8 @@ catch(e){out.textContent='Not imported: '+e.message;}});"#;
 /// The agreement drafted from one of the Table's packages (default: Nash), as commitments a person can
 /// read, with the TOML it is: the bridge from the Table to the Accord. Drafting is the API's
 /// (`GET /v1/scenarios/{slug}/draft`); this page shows the same text.
-pub(crate) async fn draft_page<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn draft_page(
+    State(st): St,
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<crate::table::DraftQuery>,

@@ -89,8 +89,8 @@ pub(crate) fn confidential(caller: &Caller, asked: Option<bool>) -> Result<bool,
 
 /// The latest version of scenario `slug`, parsed and checked for analysis; with `confidential`, each
 /// party's latest preference submission is added to it (as `POST …/preferences` validated it).
-pub(crate) async fn load<S: Store>(
-    st: &AppState<S>,
+pub(crate) async fn load(
+    st: &AppState,
     slug: &str,
     confidential: bool,
 ) -> Result<Scenario, AppError> {
@@ -99,8 +99,8 @@ pub(crate) async fn load<S: Store>(
 
 /// [`load`], with which submissions were used and which no longer apply (for a confidential analysis;
 /// `None` otherwise).
-pub(crate) async fn load_with_submissions<S: Store>(
-    st: &AppState<S>,
+pub(crate) async fn load_with_submissions(
+    st: &AppState,
     slug: &str,
     confidential: bool,
 ) -> Result<(Scenario, Option<truce_report::report::SubmissionsReport>), AppError> {
@@ -342,8 +342,8 @@ pub(crate) fn timeline_report(
     Ok(truce_report::report::timeline_report(scenario, &parties, &points))
 }
 
-pub(crate) async fn timeline<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn timeline(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<TimelineQuery>,
@@ -375,8 +375,8 @@ pub(crate) struct RobustQuery {
 pub const MAX_DRAWS: u64 = 2_000;
 
 /// A robustness run's inputs, checked: the scenario, the parties, the options.
-async fn robust_job<S: Store>(
-    st: &AppState<S>,
+async fn robust_job(
+    st: &AppState,
     caller: &Caller,
     slug: &str,
     q: &RobustQuery,
@@ -412,8 +412,8 @@ fn robustness_run(
 /// The same robustness run as `GET …/robust`, as server-sent events: `progress` (`{done, draws}`)
 /// about four times a second while it runs, then one `result` (the report) or `error`. The run is
 /// heavy work like any other (bounded, stopped at the deadline) and stops when the client goes away.
-pub(crate) async fn robust_stream<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn robust_stream(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<RobustQuery>,
@@ -457,8 +457,8 @@ pub(crate) async fn robust_stream<S: Store>(
     Ok(Declared::new(Sse::new(stream).keep_alive(KeepAlive::default())))
 }
 
-pub(crate) async fn robust<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn robust(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<RobustQuery>,
@@ -497,8 +497,8 @@ pub(crate) fn frontier_report(
         .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
 
-pub(crate) async fn frontier<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn frontier(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<FrontierQuery>,
@@ -528,8 +528,8 @@ pub(crate) struct DraftQuery {
     pub(crate) day_one: Option<Day>,
 }
 
-pub(crate) async fn draft<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn draft(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<DraftQuery>,
@@ -540,8 +540,8 @@ pub(crate) async fn draft<S: Store>(
 
 /// The agreement drafted from a package of scenario `slug` (default: the Nash package), as TOML: the
 /// one draft the API and the page show.
-pub(crate) async fn drafted<S: Store>(
-    st: &AppState<S>,
+pub(crate) async fn drafted(
+    st: &AppState,
     caller: &Caller,
     slug: &str,
     q: DraftQuery,
@@ -565,8 +565,8 @@ pub(crate) async fn drafted<S: Store>(
     Ok(text)
 }
 
-pub(crate) async fn check_agreement<S: Store>(
-    State(_): St<S>,
+pub(crate) async fn check_agreement(
+    State(_): St,
     body: String,
 ) -> Result<Json<docs::AgreementCheck>, AppError> {
     let (agreement, diags) = truce_accord::parse("agreement.toml", &body);
@@ -601,8 +601,8 @@ pub(crate) async fn check_agreement<S: Store>(
 
 /// Queues a rehearsal of scenario `slug` for `caller` (see [`crate::jobs`]): checked first, so that a
 /// bad request is refused before any work; the same request again is the same job. Returns its id.
-pub(crate) async fn queue_simulation<S: Store>(
-    st: &AppState<S>,
+pub(crate) async fn queue_simulation(
+    st: &AppState,
     caller: &Caller,
     slug: &str,
     confidential: bool,
@@ -634,8 +634,8 @@ pub(crate) async fn queue_simulation<S: Store>(
 
 /// `POST /v1/scenarios/{slug}/simulations`: checks the request, queues the rehearsal and answers 202 at
 /// once, with the job's address.
-pub(crate) async fn start_simulation<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn start_simulation(
+    State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<StartQuery>,
@@ -676,8 +676,8 @@ pub(crate) struct JobQuery {
 
 /// `GET /v1/simulations/{id}`: a rehearsal the caller started (any, for a mediator); 404 otherwise, so
 /// that nobody learns of another's rehearsals. The document is the bytes the job serialised once.
-pub(crate) async fn simulation<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn simulation(
+    State(st): St,
     caller: Caller,
     Path(id): Path<String>,
     Ask(q): Ask<JobQuery>,

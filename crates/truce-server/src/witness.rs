@@ -19,7 +19,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use truce_store::Store;
 use truce_tlog::note::{Note, NoteVerifier};
 use truce_tlog::witness::{FileWitnessStore, Witness};
 
@@ -72,8 +71,8 @@ impl Peer {
     }
 }
 
-pub(crate) async fn add_checkpoint<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn add_checkpoint(
+    State(st): St,
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -103,8 +102,8 @@ pub(crate) async fn add_checkpoint<S: Store>(
     })
 }
 
-pub(crate) async fn list<S: Store>(
-    State(st): St<S>,
+pub(crate) async fn list(
+    State(st): St,
 ) -> Result<axum::Json<crate::api::docs::Witnesses>, AppError> {
     use crate::api::docs::{FollowedLog, HostedWitness, PeerWitness, Witnesses};
     use truce_tlog::witness::WitnessStore;
@@ -190,7 +189,7 @@ pub(crate) fn cosigned(note: &Note, peers: &[Peer]) -> Note {
 }
 
 /// Offers the log's checkpoints to its peers, for as long as the server runs. Call inside a runtime.
-pub fn start_cosigning<S: Store>(state: Arc<AppState<S>>) {
+pub fn start_cosigning(state: Arc<AppState>) {
     if state.witnesses.peers.is_empty() || state.watch.is_none() {
         return;
     }
@@ -209,7 +208,7 @@ pub fn start_cosigning<S: Store>(state: Arc<AppState<S>>) {
     });
 }
 
-fn offer_all<S: Store>(state: &AppState<S>, agent: &ureq::Agent) {
+fn offer_all(state: &AppState, agent: &ureq::Agent) {
     let Some(w) = &state.watch else { return };
     if !w.is_writer() {
         // Only the writer asks for cosignatures: two servers offering at once would race each other.

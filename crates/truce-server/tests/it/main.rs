@@ -108,7 +108,7 @@ async fn state(
     name: &str,
     max_pending: usize,
 ) -> (
-    AppState<SqlStore>,
+    AppState,
     Vec<(Role, Option<String>, String)>,
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
@@ -123,7 +123,7 @@ async fn state_with(
     fault_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
     busy: std::time::Duration,
 ) -> (
-    AppState<SqlStore>,
+    AppState,
     Vec<(Role, Option<String>, String)>,
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
@@ -140,7 +140,7 @@ async fn state_with_faults(
     publish_fault: Option<Arc<std::sync::atomic::AtomicBool>>,
     busy: std::time::Duration,
 ) -> (
-    AppState<SqlStore>,
+    AppState,
     Vec<(Role, Option<String>, String)>,
     std::path::PathBuf,
     truce_tlog::note::NoteVerifier,
