@@ -44,7 +44,7 @@ fn env() -> &'static Env {
             )
             .expect("a key");
             let agreement = include_str!("../../accords/minsk-2015.toml");
-            let watch = truce_server::Watch::open(
+            let watch = truce_server::Ledger::open(
                 &dir.join("log"),
                 signer,
                 agreement,

@@ -619,14 +619,14 @@ async fn server_bench_on(
         LogPlace::Dir => {
             let storage = truce_tlog::storage::FsStorage::open(&dir.join("log"))?;
             truce_tlog::log::Log::create(storage, signer.clone())?.append(&setup)?;
-            truce_server::Watch::open(&dir.join("log"), signer, agreement_text, config)
+            truce_server::Ledger::open(&dir.join("log"), signer, agreement_text, config)
                 .map_err(|e| format_err!("{e}"))?
         }
         LogPlace::Shared { bucket, database } => {
             let watch = tokio::task::spawn_blocking(move || {
                 let shared = truce_tlog_shared::Shared::connect(&bucket, &database, &signer.name)
                     .map_err(|e| format_err!("the shared log: {e}"))?;
-                truce_server::Watch::open_shared(shared, "bench", signer, agreement_text, config)
+                truce_server::Ledger::open_shared(shared, "bench", signer, agreement_text, config)
                     .map_err(|e| format_err!("{e}"))
             })
             .await??;

@@ -166,20 +166,14 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppErro
     };
     let token = token.as_str();
     let hash = token_hash(token);
-    if let Ok(cache) = state.tokens.lock()
-        && let Some((user, at)) = cache.get(&hash)
+    if let Some((user, at)) = state.tokens.get(&hash)
         && at.elapsed() < crate::TOKEN_CACHE_TTL
     {
-        return Ok(Caller { user: Some(user.clone()), csrf: None });
+        return Ok(Caller { user: Some(user), csrf: None });
     }
     match state.store.user_by_token(hash).await {
         Ok(user) => {
-            if let Ok(mut cache) = state.tokens.lock() {
-                if cache.len() > 10_000 {
-                    cache.clear();
-                }
-                cache.insert(hash, (user.clone(), std::time::Instant::now()));
-            }
+            state.tokens.insert(hash, (user.clone(), std::time::Instant::now()));
             Ok(Caller { user: Some(user), csrf: None })
         }
         Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),

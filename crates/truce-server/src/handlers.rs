@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
-use truce_store::{IndexedEntry, Role, Store};
+use truce_store::{Role, Store};
 
 use crate::api::answer::{Created, Declared, EventStream, GeoJson, Out, Plain, Toml, media};
 use crate::api::ask::{AnalysisFormat, Ask, Day, ExportFormat, ReportFormat};
@@ -259,7 +259,7 @@ pub(crate) async fn list_preferences(
     }))
 }
 
-fn watch(st: &AppState) -> Result<&Arc<crate::Watch>, AppError> {
+fn watch(st: &AppState) -> Result<&Arc<crate::Ledger>, AppError> {
     st.watch.as_ref().ok_or(AppError::NotFound)
 }
 
@@ -268,48 +268,14 @@ pub(crate) async fn get_agreement(State(st): St) -> Result<Out<Toml>, AppError> 
     Ok(Out::new("application/toml; charset=utf-8", w.agreement_text.clone()))
 }
 
-/// What the store indexes of an entry.
-pub(crate) fn indexed(index: u64, e: &truce_watch::entry::Entry) -> IndexedEntry {
-    use truce_watch::entry::Body;
-    let kind = e.body.kind().to_string();
-    let mut out = IndexedEntry {
-        index: index as i64,
-        kind,
-        author: e.author.clone(),
-        day: None,
-        class: None,
-        position: None,
-        refers_to: None,
-        state: None,
-    };
-    match &e.body {
-        Body::Observation(o) | Body::Correction { observation: o, .. } => {
-            out.day = o.day().ok().map(|d| d.to_string());
-            out.class = Some(o.class.clone());
-            let [lon, lat] = o.event();
-            out.position = Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64));
-            out.state = Some("received".into());
-            if let Body::Correction { supersedes, .. } = &e.body {
-                out.refers_to = Some(*supersedes as i64);
-            }
-        }
-        Body::Verification { of, .. }
-        | Body::Assessment { of, .. }
-        | Body::Attribution { of, .. }
-        | Body::Annotation { of, .. } => out.refers_to = Some(*of as i64),
-        _ => {}
-    }
-    out
-}
-
 pub(crate) async fn submit_entry(
     State(st): St,
     caller: Caller,
     body: Bytes,
 ) -> Result<Created<docs::Appended>, AppError> {
     let w = watch(&st)?;
-    let (receipt, index, entry) = admit(&st, w, &caller, &body).await?;
-    let at = durable(&st, w, receipt, index, entry).await?;
+    let pending = admit(&st, w, &caller, &body).await?;
+    let at = durable(&st, pending).await?;
     Ok(Created(docs::Appended { index: at }))
 }
 
@@ -342,7 +308,7 @@ pub(crate) async fn submit_entries(
     let mut results = Vec::with_capacity(admitted.len());
     for a in admitted {
         let outcome = match a {
-            Ok((receipt, index, entry)) => durable(&st, w, receipt, index, entry).await,
+            Ok(pending) => durable(&st, pending).await,
             Err(e) => Err(e),
         };
         results.push(match outcome {
@@ -359,21 +325,16 @@ pub(crate) async fn submit_entries(
 /// with a key the caller holds, not starting in the future, accepted by the log's rules in log order.
 async fn admit(
     st: &AppState,
-    w: &Arc<crate::Watch>,
+    w: &Arc<crate::Ledger>,
     caller: &Caller,
     bytes: &[u8],
-) -> Result<(truce_tlog::sequencer::Receipt, u64, truce_watch::entry::Entry), AppError> {
+) -> Result<crate::ledger::Pending, AppError> {
     let entry = truce_watch::entry::decode_with(bytes, &mut |hex| {
-        if let Some(key) = st.keys.lock().ok().and_then(|k| k.get(hex).copied()) {
+        if let Some(key) = st.keys.get(&hex.to_string()) {
             return Ok(key);
         }
         let key = truce_watch::entry::parse_key(hex)?;
-        if let Ok(mut keys) = st.keys.lock() {
-            if keys.len() >= 100_000 {
-                keys.clear();
-            }
-            keys.insert(hex.to_string(), key);
-        }
+        st.keys.insert(hex.to_string(), key);
         Ok(key)
     })
     .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
@@ -401,58 +362,30 @@ async fn admit(
     }
     // Checked against the log's rules in log order, queued, acknowledged once durable; only then is it
     // in the durable view that every reader sees.
-    let (receipt, index) = w.submit(&entry, bytes.to_vec()).map_err(|r| match r {
-        crate::watch::Refusal::Rules(truce_watch::Error::Replayed(m)) => {
+    w.append(entry, bytes.to_vec()).map_err(|r| match r {
+        crate::ledger::Refusal::Rules(truce_watch::Error::Replayed(m)) => {
             AppError::Conflict(format!("replayed: {m}"))
         }
         // A value beyond the mission's bounds is bad input (422), not a question of who may write.
-        crate::watch::Refusal::Rules(e @ truce_watch::Error::OutOfBounds(_)) => {
+        crate::ledger::Refusal::Rules(e @ truce_watch::Error::OutOfBounds(_)) => {
             AppError::Invalid(vec![e.to_string()])
         }
-        crate::watch::Refusal::Rules(e) => AppError::Forbidden(e.to_string()),
-        crate::watch::Refusal::Pushback => AppError::Pushback,
-        crate::watch::Refusal::Unavailable(m) | crate::watch::Refusal::Follower(m) => {
+        crate::ledger::Refusal::Rules(e) => AppError::Forbidden(e.to_string()),
+        crate::ledger::Refusal::Pushback => AppError::Pushback,
+        crate::ledger::Refusal::Unavailable(m) | crate::ledger::Refusal::Follower(m) => {
             AppError::Unavailable(m)
         }
-    })?;
-    Ok((receipt, index, entry))
+    })
 }
 
-/// Waits until an admitted entry is durable, then hands it to the durable view, the event stream and
+/// Waits until an admitted entry is durable and in the durable view, then tells the event stream and
 /// the store's index; returns its index.
-async fn durable(
-    st: &AppState,
-    w: &Arc<crate::Watch>,
-    receipt: truce_tlog::sequencer::Receipt,
-    index: u64,
-    entry: truce_watch::entry::Entry,
-) -> Result<u64, AppError> {
-    let at = match receipt.await {
-        Ok(at) => at,
-        Err(e) => {
-            w.fault(e.to_string());
-            return Err(AppError::Unavailable(format!(
-                "the log could not make the entry durable ({e}); nothing was stored: retry"
-            )));
-        }
-    };
-    if at != index {
-        return Err(AppError::Internal(format!("the log put the entry at {at}, expected {index}")));
-    }
-    let row = indexed(at, &entry);
-    let state = match &entry.body {
-        truce_watch::entry::Body::Verification { of, to, .. } => {
-            Some(crate::IndexJob::State(*of as i64, to.as_str().to_string()))
-        }
-        truce_watch::entry::Body::Correction { supersedes, .. } => {
-            Some(crate::IndexJob::State(*supersedes as i64, "superseded".to_string()))
-        }
-        _ => None,
-    };
-    w.durable(at, entry);
-    let _ = st.events.send((at, row.kind.clone()));
-    st.index(crate::IndexJob::Entry(row));
-    if let Some(job) = state {
+async fn durable(st: &AppState, pending: crate::ledger::Pending) -> Result<u64, AppError> {
+    let jobs = crate::indexer::jobs_for(pending.index(), pending.entry());
+    let kind = pending.entry().body.kind().to_string();
+    let at = pending.durable().await.map_err(AppError::Unavailable)?;
+    let _ = st.events.send((at, kind));
+    for job in jobs {
         st.index(job);
     }
     Ok(at)
@@ -475,9 +408,7 @@ pub(crate) async fn revoke_user(
     let user = st.store.user_by_name(&name).await?;
     let tokens = st.store.revoke_user(user.id).await?;
     // This server stops trusting them at once; others within their cache's lifetime.
-    if let Ok(mut cache) = st.tokens.lock() {
-        cache.retain(|_, (u, _)| u.id != user.id);
-    }
+    st.tokens.retain(|_, (u, _)| u.id != user.id);
     Ok(Json(docs::Revoked { user: name, tokens_revoked: tokens, sessions_ended: true }))
 }
 

@@ -372,7 +372,7 @@ async fn launch(
     }
     let signer = layout::log_signer(&log_dir)?;
     let watch = match &config.storage_url {
-        None => crate::Watch::open(&log_dir, signer, &agreement_text, crate::default_sequencer())
+        None => crate::Ledger::open(&log_dir, signer, &agreement_text, crate::default_sequencer())
             .map_err(|e| format_err!("{}: {e}", log_dir.display()))?,
         Some(url) => {
             let database = config.database_url.as_deref().filter(|u| u.starts_with("postgres")).context(
@@ -390,7 +390,7 @@ async fn launch(
                 "the log is shared ({url}); this server ({name}) writes it while it holds the sequencing lease"
             ));
             tokio::task::block_in_place(|| {
-                crate::Watch::open_shared(
+                crate::Ledger::open_shared(
                     shared,
                     &name,
                     signer,
@@ -428,8 +428,9 @@ async fn launch(
     state.media = Some(media);
     let state = Arc::new(state);
     // Index what the log holds for the store's queries (only what is not indexed yet).
-    let indexed =
-        crate::index_log(&state).await.map_err(|e| format_err!("indexing the log: {e:?}"))?;
+    let indexed = crate::index_log(&state.store, state.watch.as_ref())
+        .await
+        .map_err(|e| format_err!("indexing the log: {e:?}"))?;
     if indexed > 0 {
         say(&format!("indexed {indexed} log entries"));
     }
@@ -470,7 +471,7 @@ async fn launch(
         say(&format!("asking {} at {} to cosign", p.verifier.name, p.url));
     }
     crate::start_cosigning(state.clone());
-    crate::start_index_catch_up(state.clone());
+    crate::start_index_catch_up(state.store.clone(), state.watch.clone());
     let app = crate::router(state.clone());
     let metrics_app = crate::metrics_router(state.clone());
     tokio::select! {

@@ -165,7 +165,7 @@ pub(crate) async fn list(
 
 /// The checkpoint to serve: without peers, the newest; with peers, the newest witnessed one (the newest
 /// until a first round has been cosigned).
-pub(crate) fn served(w: &crate::Watch, witnesses: &Witnesses) -> Note {
+pub(crate) fn served(w: &crate::Ledger, witnesses: &Witnesses) -> Note {
     let newest = w.checkpoint();
     if witnesses.peers.is_empty() {
         return newest;
@@ -252,7 +252,7 @@ fn offer_all(state: &AppState, agent: &ureq::Agent) {
 
 /// One round with one peer: at most two requests (the second after a 409 told the witness's size).
 fn offer(
-    w: &crate::Watch,
+    w: &crate::Ledger,
     peer: &Peer,
     note: &Note,
     agent: &ureq::Agent,

@@ -127,7 +127,7 @@ async fn serve()
     }
     let log_key = signer.verifier();
     let watch =
-        truce_server::Watch::open(&dir.join("log"), signer, &agreement_text, Default::default())
+        truce_server::Ledger::open(&dir.join("log"), signer, &agreement_text, Default::default())
             .unwrap();
     let mut state = truce_server::AppState::new(store, Some(watch));
     let media_url = format!("file://{}", dir.join("media").display());
@@ -160,7 +160,7 @@ async fn serve()
             .unwrap(),
     );
     let state = Arc::new(state);
-    truce_server::index_log(&state).await.unwrap();
+    truce_server::index_log(&state.store, state.watch.as_ref()).await.unwrap();
     let app = truce_server::router(state.clone());
     let limits = truce_server::launch::HttpLimits::default();
     tokio::spawn(async move { truce_server::launch::serve_http(listener, app, limits).await });

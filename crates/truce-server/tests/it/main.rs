@@ -23,7 +23,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use truce_server::{AppState, Endpoint, Watch};
+use truce_server::{AppState, Endpoint, Ledger};
 use truce_store::{Role, Store, token_hash};
 use truce_store_sql::SqlStore;
 
@@ -174,7 +174,7 @@ async fn state_with_faults(
         integrate_every: std::time::Duration::ZERO,
     };
     let verifier = signer.verifier();
-    let watch = Watch::open_with_faults(
+    let watch = Ledger::open_with_faults(
         &dir.join("log"),
         signer,
         &agreement,

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use truce_server::{AppState, Watch};
+use truce_server::{AppState, Ledger};
 use truce_tlog::note::{Note, NoteSigner};
 use truce_watch::entry::{Body as E, sign};
 
@@ -63,12 +63,12 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
         max_pending: 4096,
         integrate_every: Duration::ZERO,
     };
-    let open = |name: &str| -> Arc<Watch> {
+    let open = |name: &str| -> Arc<Ledger> {
         tokio::task::block_in_place(|| {
             let shared =
                 truce_tlog_shared::Shared::connect(&storage_url, &database_url, "test.truce/log")
                     .unwrap();
-            Watch::open_shared(shared, name, signer.clone(), &agreement, config).unwrap()
+            Ledger::open_shared(shared, name, signer.clone(), &agreement, config).unwrap()
         })
     };
     // The first server takes the lease and creates the log; the second follows.

@@ -2,7 +2,7 @@
 //!
 //! # Two views, two locks
 //!
-//! - The **writer's view** ([`Watch::submit`], guarded by `checker`, a mutex): the log's rules over
+//! - The **writer's view** ([`Ledger::submit`], guarded by `checker`, a mutex): the log's rules over
 //!   every entry queued, durable or not, so that entries are checked in log order and each sees the ones
 //!   before it (sequence numbers, the verification state machine). Only submissions take this lock.
 //! - The **durable view** (`state`, a read-write lock): the compliance of every entry the sequencer has
@@ -14,7 +14,7 @@
 //! # Faults
 //!
 //! When the storage fails, the sequencer stops, and every submission waiting on it fails (503). The
-//! watch is then unready ([`Watch::ready`], `/readyz`) and a recovery thread retries every half second:
+//! watch is then unready ([`Ledger::ready`], `/readyz`) and a recovery thread retries every half second:
 //! it probes the storage with a write, reopens the log (which integrates the journal), applies to the
 //! durable view whatever the log holds beyond it (entries whose acknowledgement the fault cut off),
 //! rebuilds the writer's view from the durable one, and starts a new sequencer. Writing resumes without
@@ -168,7 +168,7 @@ enum Apply {
 }
 
 /// The observation log this server writes, and the compliance of its agreement, kept up to date.
-pub struct Watch {
+pub struct Ledger {
     /// Where the log lives.
     pub store: LogStore,
     /// The agreement's TOML.
@@ -181,7 +181,7 @@ pub struct Watch {
     /// after the acknowledgement.
     publish_fault: Option<Arc<AtomicBool>>,
     /// This watch, for the sequencer's failure hook (which must not keep it alive).
-    this: std::sync::Weak<Watch>,
+    this: std::sync::Weak<Ledger>,
     /// The group-commit writer; replaced when the log is reopened after a fault; `None` while this
     /// server follows another's writing (shared storage only).
     sequencer: Mutex<Option<Arc<Sequencer>>>,
@@ -211,6 +211,45 @@ pub struct Watch {
     recovering: AtomicBool,
     /// Full tiles and bundles already served (they never change), up to [`TILE_CACHE_BYTES`].
     tiles: Mutex<TileCache>,
+}
+
+/// An entry admitted by [`Ledger::append`], waiting to be durable.
+pub struct Pending {
+    ledger: Arc<Ledger>,
+    receipt: Receipt,
+    index: u64,
+    entry: Entry,
+}
+
+impl Pending {
+    /// The index the entry will have.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// The entry.
+    pub fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
+    /// Waits until the entry is durable, hands it to the durable view, and returns its index. A storage
+    /// fault stops writing (the ledger recovers by itself) and is returned: nothing was stored.
+    pub async fn durable(self) -> Result<u64, String> {
+        let at = match self.receipt.await {
+            Ok(at) => at,
+            Err(e) => {
+                self.ledger.fault(e.to_string());
+                return Err(format!(
+                    "the log could not make the entry durable ({e}); nothing was stored: retry"
+                ));
+            }
+        };
+        if at != self.index {
+            return Err(format!("the log put the entry at {at}, expected {}", self.index));
+        }
+        self.ledger.durable(at, self.entry);
+        Ok(at)
+    }
 }
 
 /// Why a submission was not queued.
@@ -256,29 +295,29 @@ impl LogStore {
     }
 }
 
-impl Watch {
+impl Ledger {
     /// Opens (or creates) the log in `dir` with `signer`, replays it, and serves `agreement`.
     pub fn open(
         dir: &Path,
         signer: NoteSigner,
         agreement_text: &str,
         config: SequencerConfig,
-    ) -> Result<Arc<Watch>, String> {
-        Watch::open_with(dir, signer, agreement_text, config, None)
+    ) -> Result<Arc<Ledger>, String> {
+        Ledger::open_with(dir, signer, agreement_text, config, None)
     }
 
-    /// [`Watch::open`], with a switch that makes the log's storage fail every write while it is set.
+    /// [`Ledger::open`], with a switch that makes the log's storage fail every write while it is set.
     pub fn open_with(
         dir: &Path,
         signer: NoteSigner,
         agreement_text: &str,
         config: SequencerConfig,
         fault_switch: Option<Arc<AtomicBool>>,
-    ) -> Result<Arc<Watch>, String> {
-        Watch::open_with_faults(dir, signer, agreement_text, config, fault_switch, None)
+    ) -> Result<Arc<Ledger>, String> {
+        Ledger::open_with_faults(dir, signer, agreement_text, config, fault_switch, None)
     }
 
-    /// [`Watch::open_with`], with also a switch that makes the log's storage fail to publish (tiles,
+    /// [`Ledger::open_with`], with also a switch that makes the log's storage fail to publish (tiles,
     /// checkpoint) while it still journals: a fault after the acknowledgement.
     pub fn open_with_faults(
         dir: &Path,
@@ -287,7 +326,7 @@ impl Watch {
         config: SequencerConfig,
         fault_switch: Option<Arc<AtomicBool>>,
         publish_fault: Option<Arc<AtomicBool>>,
-    ) -> Result<Arc<Watch>, String> {
+    ) -> Result<Arc<Ledger>, String> {
         let store = LogStore::Dir(dir.to_path_buf());
         let storage = storage(&store, &fault_switch, &publish_fault)?;
         let log = if dir.join(truce_tlog::log::STATE_PATH).exists() {
@@ -295,7 +334,8 @@ impl Watch {
         } else {
             Log::create(storage, signer.clone()).map_err(|e| e.to_string())?
         };
-        let watch = Watch::new(store, signer, agreement_text, config, fault_switch, publish_fault)?;
+        let watch =
+            Ledger::new(store, signer, agreement_text, config, fault_switch, publish_fault)?;
         watch.catch_up(&log.checkpoint().clone())?;
         watch.start_writing(log)?;
         Ok(watch)
@@ -310,9 +350,9 @@ impl Watch {
         signer: NoteSigner,
         agreement_text: &str,
         config: SequencerConfig,
-    ) -> Result<Arc<Watch>, String> {
+    ) -> Result<Arc<Ledger>, String> {
         let store = LogStore::Shared(shared, name.to_string());
-        let watch = Watch::new(store, signer, agreement_text, config, None, None)?;
+        let watch = Ledger::new(store, signer, agreement_text, config, None, None)?;
         watch.follow()?;
         watch.lease_tick();
         let w = Arc::downgrade(&watch);
@@ -337,7 +377,7 @@ impl Watch {
         config: SequencerConfig,
         fault_switch: Option<Arc<AtomicBool>>,
         publish_fault: Option<Arc<AtomicBool>>,
-    ) -> Result<Arc<Watch>, String> {
+    ) -> Result<Arc<Ledger>, String> {
         let (agreement, diags) = truce_accord::parse("agreement.toml", agreement_text);
         let agreement = agreement
             .ok_or_else(|| diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
@@ -354,7 +394,7 @@ impl Watch {
             .name("truce-applier".into())
             .spawn(move || apply_durable(&view, &size, &summed, jobs))
             .map_err(|e| e.to_string())?;
-        Ok(Arc::new_cyclic(|this| Watch {
+        Ok(Arc::new_cyclic(|this| Ledger {
             store,
             agreement_text: agreement_text.to_string(),
             signer,
@@ -633,13 +673,8 @@ impl Watch {
     }
 
     /// Checks `entry` (whose canonical bytes are `bytes`) against the log's rules and queues it; returns
-    /// the receipt and the index it will have. The caller awaits the receipt, then calls
-    /// [`Watch::durable`].
-    pub fn submit(
-        self: &Arc<Self>,
-        entry: &Entry,
-        bytes: Vec<u8>,
-    ) -> Result<(Receipt, u64), Refusal> {
+    /// the receipt and the index it will have ([`Ledger::append`] is the whole of it).
+    fn submit(self: &Arc<Self>, entry: &Entry, bytes: Vec<u8>) -> Result<(Receipt, u64), Refusal> {
         let mut checker = self.checker.lock().unwrap_or_else(|p| p.into_inner());
         self.ready().map_err(Refusal::Unavailable)?;
         let Some(sequencer) = self.sequencer() else {
@@ -665,6 +700,15 @@ impl Watch {
         // The writer's view runs ahead of the durable one by the entries queued; a fault rebuilds it.
         let _ = checker.apply(entry.clone());
         Ok((receipt, index))
+    }
+
+    /// Appends `entry` (its canonical bytes `bytes`), in two phases: now, the log's rules in log order
+    /// and a place in the sequencer's queue (a refusal is told at once, before anything is stored); then
+    /// [`Pending::durable`], which completes once the entry is durable and in the durable view. Callers
+    /// that append several in order admit them all first, then await them together.
+    pub fn append(self: &Arc<Self>, entry: Entry, bytes: Vec<u8>) -> Result<Pending, Refusal> {
+        let (receipt, index) = self.submit(&entry, bytes)?;
+        Ok(Pending { ledger: self.clone(), receipt, index, entry })
     }
 
     /// `entry` is durable at `index`: the applier puts it in the durable view, in log order.
