@@ -1303,11 +1303,8 @@ pub(crate) async fn report<S: Store>(
         q.date.as_deref(),
         q.view.as_deref(),
         |d, v, a| {
-            // The report's own document (the API's `format=html`), inside our page: its body only.
-            let html = d.html(a, v);
-            let inner =
-                html.split("<body>").nth(1).and_then(|b| b.split("</body>").next()).unwrap_or("");
-            let inner = inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1);
+            // The report's own template (the API's `format=html` is the same in a document of its
+            // own), inside this page, under the page's title.
             let body = html! {
                 form method="get" action="/ui/reports/daily" {
                     label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
@@ -1322,7 +1319,7 @@ pub(crate) async fn report<S: Store>(
                     a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
                     a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
                 }
-                (PreEscaped(inner))
+                (d.body(a, v, 2))
             };
             Arc::new((d.date, body))
         },
