@@ -20,6 +20,7 @@ mod pages;
 mod reads;
 mod routes;
 mod scenario_pages;
+mod script;
 pub mod security;
 mod table;
 mod views;
@@ -593,6 +594,7 @@ impl IntoResponse for AppError {
 
 /// The router: every [`Endpoint`], behind its authorisation, inside the [`security`] layer.
 pub fn router<S: Store>(state: Arc<AppState<S>>) -> Router {
+    script::hash_all();
     routes::routes(state)
         .layer(axum::middleware::from_fn(security::layer))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
