@@ -182,7 +182,3 @@ input:not([type=checkbox]),select,textarea{width:100%;padding:.4rem}button{paddi
 label[for=approximate]{display:inline}button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #e63946;outline-offset:2px}fieldset{border:1px solid #999;margin:.5rem 0}\
 #queue li{margin:.3rem 0;padding:.3rem;border-left:4px solid #999}#queue li[data-state=recorded]{border-color:#2a9d8f}\
 #queue li[data-state=refused]{border-color:#e63946}#queue li[data-state=duplicate]{border-color:#e9c46a}";
-
-
-
-

@@ -69,7 +69,13 @@ pub(crate) async fn page_running<S: Store>(
     sources: Sources,
 ) -> Response {
     let scenarios = scenarios(st, caller).await;
-    crate::views::page_with(title, &Chrome { caller, scenarios: &scenarios }, html! {}, body, sources)
+    crate::views::page_with(
+        title,
+        &Chrome { caller, scenarios: &scenarios },
+        html! {},
+        body,
+        sources,
+    )
 }
 
 pub(crate) async fn home<S: Store>(State(st): St<S>, c: Caller) -> Response {
@@ -626,8 +632,6 @@ fn reading_view(r: &truce_report::report::ReadingReport) -> Markup {
     }
 }
 
-
-
 /// The frontier plot for the parties asked (default: the first two), with the form that picks them; the
 /// form keeps the replayed date and the "what if", so the plot is of the analysis above it.
 fn frontier_section(
@@ -959,10 +963,6 @@ pub(crate) async fn map<S: Store>(
         sources,
     )
 }
-
-
-
-
 
 /// A labelled select.
 fn select(id: &str, label: &str, values: &[&str]) -> Markup {
@@ -1419,7 +1419,6 @@ pub(crate) async fn entry<S: Store>(
     page_running(&st, &c, &format!("Entry {index}"), body, sources).await
 }
 
-
 /// A commitment's days from `first` to `last` as a strip, one cell a day: verified violation, none,
 /// or not yet judged. Its title says the same in words.
 fn day_strip(
@@ -1452,8 +1451,6 @@ fn day_strip(
 fn word<T: serde::Serialize>(t: &T) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
-
-
 
 #[derive(Deserialize, Default)]
 pub(crate) struct SimulateQuery {
@@ -1583,7 +1580,6 @@ pub(crate) async fn simulate<S: Store>(
         Err(e) => error_page(e, Some(&c)),
     }
 }
-
 
 /// The rehearsal page's body for a finished job.
 fn simulation_body(

@@ -276,11 +276,8 @@ impl Daily {
         );
         for c in &self.compliance.commitments {
             let ev: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
-            let disputes: Vec<String> = c
-                .disputes
-                .iter()
-                .map(|d| dispute_line(d, &md(&d.text), &md(&d.party)))
-                .collect();
+            let disputes: Vec<String> =
+                c.disputes.iter().map(|d| dispute_line(d, &md(&d.text), &md(&d.party))).collect();
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",

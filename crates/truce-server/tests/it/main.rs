@@ -1062,7 +1062,8 @@ async fn issue22_each_page_allows_exactly_the_scripts_it_runs() {
     ];
     for (path, role, files, at_least) in pages {
         let role_token = role.map(token);
-        let (status, body, headers) = call(&router, "GET", path, role_token.as_deref(), vec![]).await;
+        let (status, body, headers) =
+            call(&router, "GET", path, role_token.as_deref(), vec![]).await;
         let page = String::from_utf8(body).unwrap();
         let want_status =
             if path == "/ui/no-such-page" { StatusCode::NOT_FOUND } else { StatusCode::OK };
