@@ -175,6 +175,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     doc_and_deny(root)?;
     ensure_chromium()?;
     ensure_exiftool()?;
+    ensure_node()?;
     let postgres = Postgres::start()?;
     let garage = garage::Garage::start()?;
     let mut cmd = Command::new(env!("CARGO"));
@@ -345,45 +346,39 @@ impl Drop for Postgres {
 /// Installs Debian's Chromium and ChromeDriver when missing: the report-rendering and browser tests
 /// need them, and never skip.
 fn ensure_chromium() -> anyhow::Result<()> {
-    let works = |program: &str| {
-        Command::new(program)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if works("chromium") && works("chromedriver") {
-        return Ok(());
-    }
-    eprintln!("xtask: installing Debian's chromium for the browser tests");
-    let root_user =
-        Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    let apt = |args: &[&str]| {
-        let mut cmd = if root_user { Command::new("apt-get") } else { Command::new("sudo") };
-        if !root_user {
-            cmd.arg("apt-get");
-        }
-        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
-        run(&mut cmd)
-    };
-    apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver"]).context("cannot install chromium")
+    let works = works("chromium", "--version") && works("chromedriver", "--version");
+    ensure_debian(works, &["chromium", "chromium-driver"], "chromium for the browser tests")
 }
 
 /// Installs Debian's exiftool (`libimage-exiftool-perl`) when missing: the media tests use it as an
 /// independent reader of every file the server accepts, and never skip.
 fn ensure_exiftool() -> anyhow::Result<()> {
-    let works = Command::new("exiftool")
-        .arg("-ver")
+    let works = works("exiftool", "-ver");
+    ensure_debian(works, &["libimage-exiftool-perl"], "exiftool for the media tests")
+}
+
+/// Installs Debian's Node.js when missing: the tidy test checks every script of the pages with
+/// `node --check`, and never skips.
+fn ensure_node() -> anyhow::Result<()> {
+    ensure_debian(works("node", "--version"), &["nodejs"], "nodejs for the scripts' syntax check")
+}
+
+/// Whether `program arg` runs and succeeds.
+fn works(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success());
-    if works {
+        .is_ok_and(|s| s.success())
+}
+
+/// Installs Debian's `packages` with apt-get (through sudo when not root), unless `present`.
+fn ensure_debian(present: bool, packages: &[&str], what: &str) -> anyhow::Result<()> {
+    if present {
         return Ok(());
     }
-    eprintln!("xtask: installing Debian's exiftool for the media tests");
+    eprintln!("xtask: installing Debian's {what}");
     let root_user =
         Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     let apt = |args: &[&str]| {
@@ -395,7 +390,8 @@ fn ensure_exiftool() -> anyhow::Result<()> {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "libimage-exiftool-perl"]).context("cannot install exiftool")
+    apt(&[&["install", "-y", "-q"][..], packages].concat())
+        .with_context(|| format!("cannot install {}", packages.join(", ")))
 }
 
 /// Reads `test result: ok. 12 passed; 0 failed; …`.

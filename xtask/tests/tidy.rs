@@ -5,7 +5,9 @@
 //! - library code has no `unwrap` or `expect` outside tests unless a comment says why it cannot fail;
 //! - neither top floor (the `truce` binary, `truce-server`) has a circle of imports among its modules;
 //! - every endpoint is in the OpenAPI document (tested in `truce-server`:
-//!   `the_openapi_document_covers_every_endpoint_and_events_stream_appends`).
+//!   `the_openapi_document_covers_every_endpoint_and_events_stream_appends`);
+//! - no string literal in `truce-server` is over 4 KiB: scripts are files in its `assets/js/`, and
+//!   every one of them passes `node --check` (Debian's `nodejs`, which `cargo xtask test` installs).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -274,4 +276,167 @@ fn vendored_npm_files_are_unchanged() {
             assert!(listed.contains(&f), "vendor/npm/{f} is not in SHA256SUMS");
         }
     }
+}
+
+/// The string literals of Rust source `text`, as (1-based line, bytes between the quotes): plain,
+/// raw (`r#"…"#`), byte and C strings; comments, characters and lifetimes are passed over.
+fn string_literals(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let line = |at: usize| text[..at].bytes().filter(|&c| c == b'\n').count() + 1;
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(b.len(), |n| i + n);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0;
+                while i < b.len() {
+                    if b[i..].starts_with(b"/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i..].starts_with(b"*/") {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'\'' => {
+                // A character ('a', '\n', '\u{2019}', '"') or a lifetime ('a, 'static).
+                let rest = &text[i + 1..];
+                let close = if rest.starts_with('\\') {
+                    rest[2..].find('\'').map(|n| n + 2)
+                } else {
+                    rest.chars().next().map(char::len_utf8).filter(|&n| rest[n..].starts_with('\''))
+                };
+                i += close.map_or(1, |n| n + 2);
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                out.push((line(i), j - start));
+                i = j + 1;
+            }
+            b'r' | b'b' | b'c' if i == 0 || !ident(b[i - 1]) => {
+                let mut j = i + 1;
+                if b[i] != b'r' && b.get(j) == Some(&b'r') {
+                    j += 1;
+                }
+                let raw = b[i] == b'r' || j > i + 1;
+                let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+                if raw && b.get(j + hashes) == Some(&b'"') {
+                    let start = j + hashes + 1;
+                    let end = format!("\"{}", "#".repeat(hashes));
+                    let len = text[start..].find(&end).unwrap_or(b.len() - start);
+                    out.push((line(i), len));
+                    i = start + len + end.len();
+                } else if !raw && hashes == 0 && b.get(j) == Some(&b'"') {
+                    i = j; // b"…" or c"…": the plain string's rules
+                } else {
+                    i += 1;
+                    while i < b.len() && ident(b[i]) {
+                        i += 1;
+                    }
+                }
+            }
+            c if ident(c) => {
+                while i < b.len() && ident(b[i]) {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// The largest string literal `truce-server` may hold: a script or a page of text belongs in a file.
+const MAX_LITERAL: usize = 4096;
+
+#[test]
+fn no_string_literal_in_the_server_is_over_4_kib() {
+    let krate = root().join("crates/truce-server");
+    let mut files = Vec::new();
+    let mut stack = vec![krate.join("src"), krate.join("tests")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 10, "no sources found under {}", krate.display());
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (line, len) in string_literals(&text) {
+            if len > MAX_LITERAL {
+                found.push(format!("{}:{line}: a literal of {len} bytes", file.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "string literals over {MAX_LITERAL} bytes (a script goes in crates/truce-server/assets/js/):\n{}",
+        found.join("\n")
+    );
+    // The scan finds literals of every kind, and is not misled by characters, lifetimes or comments.
+    let big = "x".repeat(MAX_LITERAL + 1);
+    let sample = format!(
+        "fn f<'a>(s: &'a str) -> char {{ '\"' }} // \"{big}\"\n/* \"{big}\" /* \" */ */\nconst A: &str = \"a\\\"b{big}\";\nconst B: &str = r##\"q\"#{big}\"##;\nconst C: &[u8] = br\"{big}\";\nconst D: &[u8] = b\"\\\\\";\nconst E: char = '\\u{{2019}}';\n"
+    );
+    let lens: Vec<usize> = string_literals(&sample).iter().map(|l| l.1).collect();
+    assert_eq!(lens, [MAX_LITERAL + 5, MAX_LITERAL + 4, MAX_LITERAL + 1, 2], "{sample}");
+    assert_eq!(string_literals(&sample)[1].0, 4);
+}
+
+/// Every script of the pages and the observer app is valid JavaScript: Debian's `node --check` parses
+/// each file in `crates/truce-server/assets/js/`. Node must be installed (`cargo xtask test` installs
+/// Debian's `nodejs` when it is missing); this test fails without it, it never skips.
+#[test]
+fn every_script_passes_node_check() {
+    let node_check = |path: &Path| {
+        std::process::Command::new("node").arg("--check").arg(path).output().unwrap_or_else(|e| {
+            panic!("cannot run node ({e}): install Debian's nodejs (cargo xtask test does)")
+        })
+    };
+    let dir = root().join("crates/truce-server/assets/js");
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 10, "no scripts found in {}", dir.display());
+    let mut failed = Vec::new();
+    for script in &scripts {
+        let out = node_check(script);
+        if !out.status.success() {
+            failed.push(format!(
+                "{}: {}",
+                script.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "scripts that node --check refuses:\n{}", failed.join("\n\n"));
+    // The check refuses what is not JavaScript.
+    let broken = std::env::temp_dir().join(format!("tidy-broken-{}.js", std::process::id()));
+    std::fs::write(&broken, "(function () { const a = ; })();\n").unwrap();
+    let out = node_check(&broken);
+    std::fs::remove_file(&broken).ok();
+    assert!(!out.status.success(), "node --check accepted a broken script");
 }

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use truce_scenario::Scenario;
 use truce_sim::{Action, AgentSpec, End, Outcome, Protocol, ScenarioSetting};
+use truce_syntax::escape_xml as escape;
 
 use crate::report::{PackageReport, package_report};
 
@@ -478,10 +479,6 @@ fn utilities_line(parties: &[String], u: &[f64]) -> String {
 
 fn seats(parties: &[String], agents: &[String]) -> String {
     parties.iter().zip(agents).map(|(p, a)| format!("{p}: {a}")).collect::<Vec<_>>().join(", ")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Okabe–Ito colours for the parties' offers (the mediator's texts in the first).

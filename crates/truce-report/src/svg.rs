@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use truce_syntax::escape_xml as escape;
+
 use crate::report::TimelineReport;
 
 const WIDTH: f64 = 960.0;
@@ -15,10 +17,6 @@ const GAP: f64 = 46.0;
 /// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
 const COLOURS: [&str; 3] = ["#0072B2", "#D55E00", "#009E73"];
 const DASHES: [&str; 3] = ["", "6 3", "2 3"];
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 const MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

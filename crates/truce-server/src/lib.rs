@@ -25,6 +25,7 @@ mod pages;
 mod reads;
 mod routes;
 mod scenario_pages;
+mod script;
 pub mod security;
 mod state;
 mod table;
@@ -75,6 +76,7 @@ pub fn default_sequencer() -> SequencerConfig {
 
 /// The router: every [`Endpoint`], behind its authorisation, inside the [`security`] layer.
 pub fn router(state: Arc<AppState>) -> Router {
+    script::hash_all();
     routes::routes(state)
         .layer(axum::middleware::from_fn(security::layer))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -17,6 +17,7 @@ use truce_report::report::AnalysisReport;
 use truce_store::{Store, token_hash};
 
 use crate::api::ask::{Ask, Day};
+use crate::script::{self, Sources};
 use crate::views::{Chrome, error_page, grouped};
 use crate::{AppError, AppState, Caller, Endpoint, St};
 
@@ -30,8 +31,25 @@ async fn scenarios(st: &AppState, caller: &Caller) -> Vec<String> {
 
 /// Renders a page for `caller`, with the navigation of the scenarios on file.
 pub(crate) async fn page(st: &AppState, caller: &Caller, title: &str, body: Markup) -> Response {
+    page_running(st, caller, title, body, Sources::default()).await
+}
+
+/// A page that runs the scripts its `body` rendered through `sources`.
+pub(crate) async fn page_running(
+    st: &AppState,
+    caller: &Caller,
+    title: &str,
+    body: Markup,
+    sources: Sources,
+) -> Response {
     let scenarios = scenarios(st, caller).await;
-    crate::views::page(title, &Chrome { caller, scenarios: &scenarios }, body).into_response()
+    crate::views::page_with(
+        title,
+        &Chrome { caller, scenarios: &scenarios },
+        html! {},
+        body,
+        sources,
+    )
 }
 
 pub(crate) async fn home(State(st): St, c: Caller) -> Response {
@@ -217,15 +235,24 @@ pub(crate) async fn analysis(
             let a = truce_table::analyze(&s, &options)?;
             let mut report = truce_report::report::analysis_report(&s, &a);
             report.submissions = submissions;
-            let frontier =
-                frontier_section(&s, &a, &slug, ask.plotted().as_deref(), ask.reading, &ask);
+            let mut sources = Sources::default();
+            let frontier = frontier_section(
+                &s,
+                &a,
+                &slug,
+                ask.plotted().as_deref(),
+                ask.reading,
+                &ask,
+                &mut sources,
+            );
             let catalogue = constraint_catalogue(&s, &a);
             let view = AnalysisView { slug: &slug, confidential, mediator, drafter, query: &query };
-            Ok::<_, AppError>(analysis_body(&report, &view, &catalogue, frontier))
+            let body = analysis_body(&report, &view, &catalogue, frontier, &mut sources);
+            Ok::<_, AppError>((body, sources))
         })
         .await;
     match body {
-        Ok(Ok(body)) => page(&st, &c, "Analysis", body).await,
+        Ok(Ok((body, sources))) => page_running(&st, &c, "Analysis", body, sources).await,
         Ok(Err(e)) | Err(e) => error_page(e, Some(&c)),
     }
 }
@@ -361,6 +388,7 @@ fn analysis_body(
     view: &AnalysisView<'_>,
     catalogue: &[(String, String, String)],
     frontier: Markup,
+    sources: &mut Sources,
 ) -> Markup {
     let slug = view.slug;
     let relaxed = &report.relaxed;
@@ -476,7 +504,7 @@ fn analysis_body(
         }
         p { progress #robust-progress max="1" value="0" aria-label="Robustness draws done" {} " " span #robust-status role="status" aria-live="polite" {} }
         div #robust-result {}
-        script { (PreEscaped(ROBUST_JS)) }
+        (sources.inline(&script::ROBUST))
         (frontier)
         p.muted {
             "The same document: "
@@ -572,45 +600,6 @@ fn reading_view(r: &truce_report::report::ReadingReport) -> Markup {
     }
 }
 
-/// Runs robustness in the background over server-sent events, shows its progress, then its report.
-const ROBUST_JS: &str = r#"(function(){
-const form=document.getElementById('robust-form'),bar=document.getElementById('robust-progress'),status=document.getElementById('robust-status'),out=document.getElementById('robust-result');
-let source=null;
-const el=(tag,text)=>{const e=document.createElement(tag);if(text!==undefined)e.textContent=text;return e;};
-const pct=x=>(100*x).toFixed(1)+'%';
-function table(caption,head,rows){const t=el('table'),c=el('caption',caption),h=el('tr');t.append(c);for(const x of head){const th=el('th',x);th.scope='col';h.append(th);}
-  const th=el('thead');th.append(h);t.append(th);const tb=el('tbody');for(const r of rows){const tr=el('tr');for(const x of r)tr.append(el('td',x));tb.append(tr);}t.append(tb);const w=el('div');w.className='wide';w.append(t);return w;}
-form.addEventListener('submit',ev=>{ev.preventDefault();if(source)source.close();out.replaceChildren();
-  const q=new URLSearchParams(new FormData(form));if(form.dataset.confidential==='true')q.set('confidential','true');
-  bar.max=Number(q.get('draws'))||1;bar.value=0;status.textContent='Starting…';out.dataset.state='running';
-  source=new EventSource('/v1/scenarios/'+encodeURIComponent(form.dataset.slug)+'/robust/stream?'+q);
-  source.addEventListener('progress',e=>{const d=JSON.parse(e.data);bar.max=d.draws;bar.value=d.done;status.textContent=d.done+' of '+d.draws+' draws';});
-  source.addEventListener('error',e=>{if(e.data){status.textContent='Stopped: '+e.data;out.dataset.state='failed';}source.close();});
-  source.addEventListener('result',e=>{source.close();const r=JSON.parse(e.data);bar.value=bar.max;
-    status.textContent=r.draws+' draws done (seed '+r.seed+').';
-    out.append(el('p','Each draw: '+r.method+'.'),el('p','A feasible package exists in '+pct(r.feasible_share)+' of the draws.'));
-    if(r.blocked.length)out.append(table('How often each issue was blocked',['Issue','Share of draws'],r.blocked.map(b=>[b.issue,pct(b.share)])));
-    out.append(table('The packages most often the Nash package',['Package','Nash','On the frontier','Feasible'],r.nash.map(f=>[f.package.join(', '),pct(f.nash),pct(f.frontier),pct(f.feasible)])));
-    out.append(el('p',r.frontier_distinct+' distinct packages were on some draw\u2019s Pareto frontier.'));
-    out.dataset.state='done';});
-});
-})();"#;
-
-/// Shows a frontier point's package and utilities when it is clicked.
-const FRONTIER_POINT_JS: &str = r#"(function(){
-const d=JSON.parse(document.getElementById('frontier-data').textContent),out=document.getElementById('frontier-point');
-document.getElementById('frontier-plot').addEventListener('click',ev=>{const c=ev.target.closest('circle[data-point]');if(!c)return;
-  const p=d.points[Number(c.dataset.point)];if(!p)return;out.replaceChildren();
-  const h=document.createElement('h3');h.textContent=(p.efficient?'Efficient for '+d.parties.join(', '):'On the whole table\u2019s frontier')+(p.packages>1?' \u2014 one of '+p.packages+' packages worth the same to them':'');out.append(h);
-  const u=document.createElement('p');u.textContent=d.parties.map((x,i)=>x+' '+p.utilities[i].toFixed(3)+(d.disagreement[i]>0?' (walks away below '+d.disagreement[i].toFixed(2)+')':'')).join(' \u00b7 ');out.append(u);
-  const ul=document.createElement('ul');for(const o of p.package){const li=document.createElement('li');li.textContent=o;ul.append(li);}out.append(ul);
-  out.dataset.point=c.dataset.point;});
-// The same from the keyboard: a list of the efficient points.
-const sel=document.getElementById('frontier-select');
-d.points.forEach((p,k)=>{if(!p.efficient)return;const o=document.createElement('option');o.value=k;o.textContent=d.parties.map((x,i)=>x+' '+p.utilities[i].toFixed(2)).join(', ');sel.append(o);});
-sel.addEventListener('change',()=>{const c=document.querySelector('#frontier-plot circle[data-point="'+sel.value+'"]');if(c)c.dispatchEvent(new MouseEvent('click',{bubbles:true}));});
-})();"#;
-
 /// The frontier plot for the parties asked (default: the first two), with the form that picks them; the
 /// form keeps the replayed date and the "what if", so the plot is of the analysis above it.
 fn frontier_section(
@@ -620,6 +609,7 @@ fn frontier_section(
     plot: Option<&str>,
     reading: Option<crate::api::ask::ReadingAsk>,
     ask: &crate::table::AnalysisAsk,
+    sources: &mut Sources,
 ) -> Markup {
     let default: Vec<&str> = s.parties.iter().take(2).map(|p| p.id.as_str()).collect();
     let asked = plot.map_or_else(|| default.join(","), str::to_string);
@@ -659,10 +649,8 @@ fn frontier_section(
                     select #frontier-select { option value="" { "—" } }
                 }
                 div #frontier-point role="status" aria-live="polite" { p.muted { "Select a point of the plot for its package and what it gives each of these parties." } }
-                script #frontier-data type="application/json" {
-                    (PreEscaped(serde_json::to_string(&report).unwrap_or_default().replace('<', "\\u003c")))
-                }
-                script { (PreEscaped(FRONTIER_POINT_JS)) }
+                (script::data_island("frontier-data", &report))
+                (sources.inline(&script::FRONTIER_POINT))
                 p.muted {
                     (report.points.iter().filter(|p| p.efficient).count()) " of the " (report.points.len())
                     " distinct points are efficient for " (report.parties.join(", ")) ". Data: "
@@ -863,15 +851,16 @@ pub(crate) async fn map(State(st): St, c: Caller, Ask(q): Ask<MapQuery>) -> Resp
         (days[0].clone(), days[0].clone())
     };
     let basemap = st.basemap_url.clone();
+    let mut sources = Sources::default();
+    if let Some(b) = &basemap {
+        sources.images_from(b);
+    }
     let head = html! {
         link rel="stylesheet" href="/assets/leaflet-1.9.4/leaflet.css";
         link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.css";
         link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.Default.css";
-        @if let Some(b) = &basemap {
-            meta name="truce-img-src" content=(b.split('/').take(3).collect::<Vec<_>>().join("/"));
-        }
-        script src="/assets/leaflet-1.9.4/leaflet.js" {}
-        script src="/assets/leaflet.markercluster-1.5.3/leaflet.markercluster.js" {}
+        (sources.file("/assets/leaflet-1.9.4/leaflet.js"))
+        (sources.file("/assets/leaflet.markercluster-1.5.3/leaflet.markercluster.js"))
     };
     let body = html! {
         form #map-filters method="get" action="/ui/map" {
@@ -921,7 +910,7 @@ pub(crate) async fn map(State(st): St, c: Caller, Ask(q): Ask<MapQuery>) -> Resp
             a href={ "/v1/export?format=acled&view=" (view) } { "ACLED-like CSV" } "; the zones: "
             a href="/v1/zones" { "GeoJSON" } "."
         }
-        script { (PreEscaped(MAP_JS)) }
+        (sources.inline(&script::MAP))
     };
     let scenarios = scenarios(&st, &c).await;
     crate::views::page_with(
@@ -929,183 +918,9 @@ pub(crate) async fn map(State(st): St, c: Caller, Ask(q): Ask<MapQuery>) -> Resp
         &Chrome { caller: &c, scenarios: &scenarios },
         head,
         body,
+        sources,
     )
-    .into_response()
 }
-
-/// The map: boundary view, zones, clustered observations with popups, filters, and the list. Every
-/// value from the log, the agreement or a boundary view is put in the page as text (`textContent`,
-/// DOM nodes for Leaflet's tooltips and popups), never as HTML.
-const MAP_JS: &str = r#"(function(){
-const el=document.getElementById('map'),status=document.getElementById('map-status');
-const map=L.map(el,{zoomSnap:0.5,minZoom:3,maxZoom:14,center:[48.3,37.8],zoom:6});window.truceMap=map;
-// Leaflet 1.9's default attribution carries a national flag; a map every party reads stays neutral.
-map.attributionControl.setPrefix('Leaflet 1.9.4');
-if(el.dataset.basemap){L.tileLayer(el.dataset.basemap,{maxZoom:14,attribution:'basemap: '+new URL(el.dataset.basemap.replace(/[{}]/g,'')).host}).addTo(map);}
-map.createPane('countries').style.zIndex=200;map.createPane('zones').style.zIndex=350;
-const colours={contact_line:'#b42318',withdrawal_line:'#1d3557',security_zone:'#9a5b00',disengagement_area:'#6a3d9a'};
-const colour=k=>colours[k]||'#2a7f62';
-const states={received:'#6c757d',under_review:'#1d6fb8',corroborated:'#1a7f37',disputed:'#b42318',unverifiable:'#9a5b00',rejected:'#aaaaaa'};
-const text=(tag,t,cls)=>{const e=document.createElement(tag);e.textContent=t;if(cls)e.className=cls;return e;};
-let countries=null,zones=null,features=[],markers=new Map();
-const cluster=L.markerClusterGroup({showCoverageOnHover:false,maxClusterRadius:40,disableClusteringAtZoom:13});map.addLayer(cluster);
-async function json(u){const r=await fetch(u,{credentials:'same-origin'});if(!r.ok)throw new Error(u+': '+r.status);return r.json();}
-async function showView(id){
-  const g=await json('/v1/boundaries/'+encodeURIComponent(id));
-  if(countries)map.removeLayer(countries);
-  countries=L.geoJSON(g,{pane:'countries',style:f=>({className:'country country-'+f.properties.id,color:'#666',weight:1,fillColor:f.properties.id==='804'?'#fff4cc':'#f1f1ec',fillOpacity:1}),
-    onEachFeature:(f,l)=>l.bindTooltip(()=>text('span',f.properties.name),{sticky:true})}).addTo(map);
-  el.dataset.view=id;el.dataset.shown=id;
-  const lv=document.getElementById('legend-view');if(lv)lv.textContent='Boundaries: '+id+' (Ukraine shaded yellow).';
-}
-function legend(zs){
-  const ul=document.getElementById('legend-items');ul.replaceChildren();
-  const v=text('li','Boundaries: '+el.dataset.view+' (Ukraine shaded yellow).');v.id='legend-view';ul.append(v);
-  for(const f of zs.features){const p=f.properties;const li=document.createElement('li');
-    const sw=text('span','\u25a0 ');sw.style.color=colour(p.kind);li.append(sw,text('span',p.name+(p.km?' \u2014 '+p.km+' km of '+p.line:'')+' ('+p.kind.replace(/_/g,' ')+')'));ul.append(li);}
-  for(const [s,c] of Object.entries(states)){const li=document.createElement('li');const sw=text('span','\u25cf ');sw.style.color=c;li.append(sw,text('span','observation: '+s.replace(/_/g,' ')));ul.append(li);}
-}
-function popup(p){
-  const d=document.createElement('div');d.className='obs-popup';
-  d.append(text('strong',p.class+(p.count>1?' \u00d7'+p.count:'')),document.createElement('br'));
-  d.append(text('span',p.start.replace('T',' ').replace('Z','')+' \u2013 '+p.end.slice(11,16)+' UTC'),document.createElement('br'));
-  d.append(text('span','sensor: '+p.sensor+(p.approximate?' (approximate)':'')),document.createElement('br'));
-  d.append(text('span','attributed to: '+((p.attributed_to||[]).join(', ')||'nobody yet')),document.createElement('br'));
-  d.append(text('span','verification: '+p.verification.replace(/_/g,' ')),document.createElement('br'));
-  const a=text('a','entry '+p.log_index+': fields, history and proof');a.href='/ui/entries/'+p.log_index;d.append(a);
-  return d;
-}
-function show(m){el.scrollIntoView();let opened=false;m.once('popupopen',()=>{opened=true;});
-  cluster.zoomToShowLayer(m,()=>m.openPopup());
-  // A busy browser may miss the cluster's animation: then go straight to the marker, unclustered.
-  setTimeout(()=>{if(!opened){map.setView(m.getLatLng(),13,{animate:false});setTimeout(()=>m.openPopup(),100);}},1500);}
-function chosen(id){return new Set([...document.querySelectorAll('#'+id+' input:checked')].map(i=>i.value));}
-function boxes(id,values){const fs=document.getElementById(id);for(const v of [...values].sort()){const l=document.createElement('label');l.className='plain';
-  const i=document.createElement('input');i.type='checkbox';i.value=v;i.checked=true;i.addEventListener('change',apply);l.append(i,text('span',' '+v.replace(/_/g,' ')));fs.append(l);}}
-function apply(){
-  const from=document.getElementById('from').value,to=document.getElementById('to').value;
-  const classes=chosen('f-class'),stateset=chosen('f-state'),party=document.getElementById('party').value;
-  const q=document.getElementById('filter').value.toLowerCase();
-  cluster.clearLayers();const rows=document.querySelector('#observations tbody');rows.replaceChildren();let n=0;const shown=[];
-  for(const f of features){const p=f.properties,day=p.start.slice(0,10);
-    if((from&&day<from)||(to&&day>to)||!classes.has(p.class)||!stateset.has(p.verification))continue;
-    if(party&&!(p.attributed_to||[]).includes(party))continue;
-    const line=[p.log_index,p.class,p.verification,(p.attributed_to||[]).join(' '),p.sensor].join(' ').toLowerCase();
-    if(q&&!line.includes(q))continue;
-    const m=markers.get(p.log_index);shown.push(m);n++;
-    const tr=document.createElement('tr');const a=text('a',String(p.log_index));a.href='/ui/entries/'+p.log_index;const td=document.createElement('td');td.append(a);tr.append(td);
-    for(const v of [p.start.replace('T',' ').slice(0,16),p.class,String(p.count),p.sensor,(p.attributed_to||[]).join(', ')||'\u2014',p.verification.replace(/_/g,' ')])tr.append(text('td',v));
-    const b=text('button','Show');b.type='button';b.setAttribute('aria-label','Show entry '+p.log_index+' on the map');b.addEventListener('click',()=>show(m));
-    const tdb=document.createElement('td');tdb.append(b);tr.append(tdb);rows.append(tr);}
-  cluster.addLayers(shown);
-  status.textContent=n+' of '+features.length+' observations shown'+(from||to?' from '+(from||'the start')+' to '+(to||'the end'):'')+'.';
-  el.dataset.shown=el.dataset.view;el.dataset.observations=String(n);
-}
-(async function(){
-  try{
-    await showView(el.dataset.view);
-    const zs=await json('/v1/zones');legend(zs);
-    zones=L.geoJSON(zs,{pane:'zones',style:f=>{const line=f.geometry.type==='LineString',buffer=!!f.properties.km;return {className:'zone zone-'+f.properties.kind+(line?' zone-line':' zone-area'),color:colour(f.properties.kind),stroke:!buffer,weight:line?3:1,fillOpacity:buffer?0.07:0.05,fillRule:'nonzero',dashArray:f.properties.kind==='contact_line'?null:'6 4'};},
-      onEachFeature:(f,l)=>l.bindTooltip(()=>text('span',f.properties.name+(f.properties.km?' ('+f.properties.km+' km)':'')),{sticky:true})}).addTo(map);
-    const g=await json('/v1/export?format=geojson');features=g.features;
-    for(const f of features){const p=f.properties,[lon,lat]=f.geometry.coordinates;
-      const icon=L.divIcon({className:'obs obs-'+p.verification,html:'',iconSize:[14,14]});
-      const m=L.marker([lat,lon],{icon:icon,title:p.class+' (entry '+p.log_index+')',keyboard:true});m.bindPopup(()=>popup(p));markers.set(p.log_index,m);}
-    if(!el.dataset.from&&!el.dataset.to&&features.length){const last=features.map(f=>f.properties.start.slice(0,10)).sort().pop();
-      const d=new Date(last+'T00:00:00Z');d.setUTCDate(d.getUTCDate()-6);document.getElementById('from').value=d.toISOString().slice(0,10);document.getElementById('to').value=last;}
-    boxes('f-class',new Set(features.map(f=>f.properties.class)));boxes('f-state',new Set(features.map(f=>f.properties.verification)));
-    const ps=new Set();for(const f of features)for(const x of (f.properties.attributed_to||[]))ps.add(x);
-    for(const x of [...ps].sort()){const o=text('option',x);o.value=x;document.getElementById('party').append(o);}
-    for(const id of ['from','to','party','filter'])document.getElementById(id).addEventListener(id==='filter'?'input':'change',apply);
-    document.getElementById('view').addEventListener('change',e=>showView(e.target.value).then(()=>{const u=new URL(location);u.searchParams.set('view',e.target.value);history.replaceState(null,'',u);}));
-    map.fitBounds(zones.getBounds().pad(0.3));
-    apply();
-  }catch(e){console.error(e);status.textContent='The map could not load: '+((e&&e.message)||String(e))+'. Reload the page; the list and downloads below still work.';}
-})();
-})();"#;
-
-/// In-browser signing of entries, exactly as `truce_watch::entry` encodes them: canonical JSON (keys
-/// sorted, no whitespace), Ed25519 (WebCrypto) over `truce.entry/v2\n` + canonical {author, body, seq}, with
-/// the key's next sequence number from `/v1/keys/{key}/sequence`. The key file (`truce-key/v1`, name,
-/// base64 seed) never leaves the page.
-pub(crate) const SIGNING_JS: &str = r#"
-function canon(v){if(Array.isArray(v))return '['+v.map(canon).join(',')+']';
- if(v!==null&&typeof v==='object')return '{'+Object.keys(v).sort().map(k=>JSON.stringify(k)+':'+canon(v[k])).join(',')+'}';
- return JSON.stringify(v);}
-function b64url(s){return s.replace(/-/g,'+').replace(/_/g,'/')+'='.repeat((4-s.length%4)%4);}
-async function loadKey(text){
- const lines=text.trim().split(/\r?\n/);
- if(lines[0]!=='truce-key/v1'||lines.length<3)throw new Error('not a truce-key/v1 key file');
- const seed=Uint8Array.from(atob(lines[2].trim()),c=>c.charCodeAt(0));
- if(seed.length!==32)throw new Error('the key file does not hold a 32-byte seed');
- const pkcs8=new Uint8Array(48);pkcs8.set([0x30,0x2e,0x02,0x01,0x00,0x30,0x05,0x06,0x03,0x2b,0x65,0x70,0x04,0x22,0x04,0x20]);pkcs8.set(seed,16);
- const key=await crypto.subtle.importKey('pkcs8',pkcs8,{name:'Ed25519'},true,['sign']);
- const jwk=await crypto.subtle.exportKey('jwk',key);
- const pub=Uint8Array.from(atob(b64url(jwk.x)),c=>c.charCodeAt(0));
- return {name:lines[1],key,author:[...pub].map(b=>b.toString(16).padStart(2,'0')).join('')};
-}
-async function signEntry(k,body){
- const r=await fetch('/v1/keys/'+k.author+'/sequence',{credentials:'same-origin'});
- if(!r.ok)throw new Error('cannot read the key\'s sequence number: HTTP '+r.status);
- const seq=(await r.json()).next;
- const msg=new TextEncoder().encode('truce.entry/v2\n'+canon({author:k.author,body,seq}));
- const sig=new Uint8Array(await crypto.subtle.sign({name:'Ed25519'},k.key,msg));
- return canon({author:k.author,body,seq,sig:btoa(String.fromCharCode(...sig))});
-}
-async function submitEntry(text){
- const csrf=document.querySelector('meta[name=csrf-token]').content;
- const r=await fetch('/v1/entries',{method:'POST',body:text,credentials:'same-origin',headers:{'x-csrf-token':csrf}});
- const j=await r.json().catch(()=>({}));
- if(!r.ok){const e=new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));e.status=r.status;throw e;}
- return j.index;
-}
-"#;
-
-/// Signs and submits the observation form, once: the form is disabled until the answer comes; the
-/// key field is cleared as soon as the entry is signed; the signed entry is kept until the log answers,
-/// so that sending it again after a lost answer is a replay, shown as already recorded, never a second
-/// observation; the answer links to the entry's page.
-const OBSERVE_JS: &str = r#"(function(){
-const form=document.getElementById('observe'),out=document.getElementById('result'),button=form.querySelector('button[type=submit]');
-const keyfile=document.getElementById('keyfile');
-let pending=null,busy=false;
-function idle(label){busy=false;form.querySelectorAll('fieldset').forEach(f=>f.disabled=false);button.disabled=false;button.textContent=label;
- keyfile.required=pending===null;}
-form.addEventListener('input',ev=>{if(ev.target!==keyfile&&!busy&&pending!==null){pending=null;button.textContent='Sign and submit';keyfile.required=true;}});
-form.addEventListener('submit',async ev=>{ev.preventDefault();if(busy)return;busy=true;
- button.disabled=true;out.removeAttribute('data-index');delete out.dataset.state;
- try{
-  if(pending===null){const v=id=>document.getElementById(id).value;const k=await loadKey(v('keyfile'));
-   const iso=s=>new Date(s+'Z').toISOString().replace('.000Z','Z');
-   const body={kind:'observation',start:iso(v('start')),end:iso(v('end')),lat_e6:Math.round(parseFloat(v('lat'))*1e6),lon_e6:Math.round(parseFloat(v('lon'))*1e6),controlled_by:v('controlled_by'),sensor:v('sensor'),class:v('class'),count:parseInt(v('count'),10),approximate:document.getElementById('approximate').checked};
-   if(v('bearing')!=='')body.bearing_deg=parseInt(v('bearing'),10);if(v('distance')!=='')body.distance_m=parseInt(v('distance'),10);
-   if(v('weapon')!==''){body.weapon={class:v('weapon')};if(v('calibre')!=='')body.weapon.calibre_mm=parseInt(v('calibre'),10);}
-   if(v('note')!=='')body.note=v('note');
-   pending={text:await signEntry(k,body),name:k.name};
-   keyfile.value='';}
-  form.querySelectorAll('fieldset').forEach(f=>f.disabled=true);
-  out.textContent='Sending…';
-  let index;
-  try{index=await submitEntry(pending.text);}
-  catch(e){
-   if(e.status===409&&/replay/i.test(e.message)){pending=null;form.reset();out.dataset.state='replayed';
-    out.textContent='Already recorded: the log already holds an entry with this sequence number of your key, most likely this observation, whose first answer was lost on the way (or another device of yours used the number first). Nothing was added; the log page lists what is recorded.';idle('Sign and submit');return;}
-   if(e.status===undefined||e.status===408||e.status===429||e.status>=500){out.dataset.state='unsent';
-    out.textContent='Not recorded yet: '+(e.status===undefined?'the network failed':'the server answered '+e.status)+' ('+e.message+'). The signed observation is kept on this page: press "Send again" to send the same one; if it had arrived, the log says so and adds nothing.';idle('Send again');return;}
-   throw e;}
-  const name=pending.name;pending=null;form.reset();
-  out.textContent='';out.append('Signed by '+name+' and appended to the log at entry '+index+': ');
-  const a=document.createElement('a');a.href='/ui/entries/'+index;a.textContent='see entry '+index+' and its proof';out.append(a,'.');
-  out.dataset.index=index;out.dataset.state='recorded';idle('Sign and submit');
- }catch(e){pending=null;out.dataset.state='refused';out.textContent='Not recorded: '+e.message+(keyfile.value===''?' Correct it, paste your key file again, and sign again.':'');idle('Sign and submit');}
-});})();"#;
-
-/// Signs and submits a verification when a queue button is pressed.
-const QUEUE_JS: &str = "document.getElementById('queue').addEventListener('click',async ev=>{const b=ev.target.closest('button');if(!b)return;const out=document.getElementById('result');\
-try{const k=await loadKey(document.getElementById('keyfile').value);const to=b.dataset.to;const body={kind:'verification',of:parseInt(b.dataset.of,10),to};\
-if(to==='unverifiable'||to==='rejected'){const r=prompt('Why?');if(!r)return;body.reason=r;}\
-const index=await submitEntry(await signEntry(k,body));out.textContent='Entry '+b.dataset.of+' is now '+to+' (log entry '+index+').';b.closest('td').textContent=to;}\
-catch(e){out.textContent='Not submitted: '+e.message;}});";
 
 /// A labelled select.
 fn select(id: &str, label: &str, values: &[&str]) -> Markup {
@@ -1143,6 +958,7 @@ pub(crate) fn mission_vocabulary(st: &AppState) -> (Vec<String>, Vec<String>) {
 pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
     let (parties, classes) = mission_vocabulary(&st);
     let classes: Vec<&str> = classes.iter().map(String::as_str).collect();
+    let mut sources = Sources::default();
     let body = html! {
         p { "Fill in what you saw, heard or recorded, load your key file, and sign: the observation is signed in this browser and only the signed entry is sent. Coordinates only: no country." }
         form #observe {
@@ -1200,9 +1016,10 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
             p { button type="submit" { "Sign and submit" } }
         }
         p #result role="status" aria-live="polite" {}
-        script { (PreEscaped(SIGNING_JS)) (PreEscaped(OBSERVE_JS)) }
+        (sources.inline(&script::SIGNING))
+        (sources.inline(&script::OBSERVE))
     };
-    page(&st, &c, "Record an observation", body).await
+    page_running(&st, &c, "Record an observation", body, sources).await
 }
 
 pub(crate) async fn queue(State(st): St, c: Caller) -> Response {
@@ -1210,6 +1027,7 @@ pub(crate) async fn queue(State(st): St, c: Caller) -> Response {
         Ok(q) => q,
         Err(e) => return error_page(e, Some(&c)),
     };
+    let mut sources = Sources::default();
     let body = html! {
         p {
             (q.len()) " observation(s) await verification, oldest first: those received or under review, and those a party has disputed since a verifier decided them (the decision stands until you revise it). Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it."
@@ -1245,18 +1063,16 @@ pub(crate) async fn queue(State(st): St, c: Caller) -> Response {
                 }
             }
         }
-        script { (PreEscaped(SIGNING_JS)) (PreEscaped(QUEUE_JS)) }
+        (sources.inline(&script::SIGNING))
+        (sources.inline(&script::QUEUE))
     };
-    page(&st, &c, "Verification queue", body).await
+    page_running(&st, &c, "Verification queue", body, sources).await
 }
 
 pub(crate) async fn report(State(st): St, c: Caller, Ask(q): Ask<DateQuery>) -> Response {
     let drawn = crate::reads::daily_now(&st, "page", q.date, q.view.as_deref(), |d, v, a| {
-        // The report's own document (the API's `format=html`), inside our page: its body only.
-        let html = d.html(a, v);
-        let inner =
-            html.split("<body>").nth(1).and_then(|b| b.split("</body>").next()).unwrap_or("");
-        let inner = inner.replacen("<h1>", "<h2>", 1).replacen("</h1>", "</h2>", 1);
+        // The report's own template (the API's `format=html` is the same in a document of its
+        // own), inside this page, under the page's title.
         let body = html! {
             form method="get" action="/ui/reports/daily" {
                 label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
@@ -1271,7 +1087,7 @@ pub(crate) async fn report(State(st): St, c: Caller, Ask(q): Ask<DateQuery>) -> 
                 a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
                 a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
             }
-            (PreEscaped(inner))
+            (d.body(a, v, 2))
         };
         Arc::new((d.date, body))
     });
@@ -1426,7 +1242,6 @@ pub(crate) async fn entry(
     // The proof endpoint's document, with the key to check its checkpoint against.
     let mut data = serde_json::to_value(proved.doc()).unwrap_or_default();
     data["vkey"] = w.vkey().into();
-    let data = data.to_string().replace('<', "\\u003c");
     let fields: Vec<(String, String)> = match &decoded {
         Ok(e) => match serde_json::to_value(&e.body) {
             Ok(serde_json::Value::Object(m)) => m
@@ -1444,6 +1259,7 @@ pub(crate) async fn entry(
         Err(_) => Vec::new(),
     };
     let link = |i: u64| html! { a href={ "/ui/entries/" (i) } { "entry " (i) } };
+    let mut sources = Sources::default();
     let body = html! {
         p {
             "Entry " strong { (index) } " of the log, in the checkpoint of size " (proved.size) " that this server serves. "
@@ -1527,7 +1343,8 @@ pub(crate) async fn entry(
                 button type="button" data-stance="clarify" { "Clarify" }
             }
             p #annotated role="status" aria-live="polite" {}
-            script { (PreEscaped(SIGNING_JS)) (PreEscaped(ANNOTATE_JS)) }
+            (sources.inline(&script::SIGNING))
+            (sources.inline(&script::ANNOTATE))
         }
         h2 { "Proof that it is in the log" }
         p #proof-result aria-live="polite" data-state="pending" { "Checking the proof in your browser…" }
@@ -1543,18 +1360,12 @@ pub(crate) async fn entry(
             ", with the key from " a href="/log/vkey" { "/log/vkey" } " confirmed out of band. "
             a href={ "/v1/entries/" (index) "/proof" } { "The proof as JSON" } "."
         }
-        script #proof-data type="application/json" { (PreEscaped(data)) }
-        script { (PreEscaped(PROOF_CORE_JS)) (PreEscaped(PROOF_JS)) }
+        (script::data_island("proof-data", &data))
+        (sources.inline(&script::PROOF_CORE))
+        (sources.inline(&script::PROOF))
     };
-    page(&st, &c, &format!("Entry {index}"), body).await
+    page_running(&st, &c, &format!("Entry {index}"), body, sources).await
 }
-
-/// Signs and submits a party's annotation of an observation from the entry page.
-const ANNOTATE_JS: &str = "document.getElementById('annotate').addEventListener('click',async ev=>{const b=ev.target.closest('button');if(!b)return;const out=document.getElementById('annotated');\
-try{const f=document.getElementById('annotate');const k=await loadKey(document.getElementById('keyfile').value);\
-const body={kind:'annotation',of:parseInt(f.dataset.of,10),party:document.getElementById('party').value,stance:b.dataset.stance,text:document.getElementById('note').value};\
-const index=await submitEntry(await signEntry(k,body));out.textContent=body.party+' '+(b.dataset.stance==='concur'?'concurs':b.dataset.stance==='dispute'?'disputes':'clarifies')+': log entry '+index+', signed by '+k.name+'.';out.dataset.index=index;}\
-catch(e){out.textContent='Not submitted: '+e.message;}});";
 
 /// A commitment's days from `first` to `last` as a strip, one cell a day: verified violation, none,
 /// or not yet judged. Its title says the same in words.
@@ -1588,63 +1399,6 @@ fn day_strip(
 fn word<T: serde::Serialize>(t: &T) -> String {
     serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
-
-/// Verifies the proof embedded in the entry page, with WebCrypto: the leaf hash of the entry, the
-/// RFC 9162 inclusion walk to a root, that root against the checkpoint's, and (where the browser has
-/// Ed25519) the log's signature on the checkpoint.
-/// An entry's inclusion proof checked in the browser: `truceProof.verify({index, entry, proof,
-/// checkpoint}, vkey)` walks RFC 9162's path with WebCrypto SHA-256 to the checkpoint's root and checks
-/// the log's Ed25519 signature on the checkpoint; it resolves to `{size, signature}` (`signature` is
-/// `true`, or `null` where the browser has no Ed25519) and throws on any failure. The entry page and the
-/// observer app both use it.
-pub(crate) const PROOF_CORE_JS: &str = r#"const truceProof=(function(){
-const b64=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0));
-const cat=(...a)=>{const r=new Uint8Array(a.reduce((n,x)=>n+x.length,0));let o=0;for(const x of a){r.set(x,o);o+=x.length;}return r;};
-const sha=async(...a)=>new Uint8Array(await crypto.subtle.digest('SHA-256',cat(...a)));
-const same=(a,b)=>a.length===b.length&&a.every((x,i)=>x===b[i]);
-async function signature(note,vkey){
-  // name+keyid+base64: the base64 may itself hold '+'.
-  const v=vkey.trim(),i=v.indexOf('+'),j=v.indexOf('+',i+1);const name=v.slice(0,i),raw=b64(v.slice(j+1));
-  if(raw[0]!==1)return 'the log key is not Ed25519';
-  const at=note.indexOf('\n\n');const text=note.slice(0,at+1);
-  const id=(await sha(new TextEncoder().encode(name+'\n'),raw)).slice(0,4);
-  for(const line of note.slice(at+2).split('\n')){
-    const m=line.match(/^\u2014 (\S+) (\S+)$/);if(!m||m[1]!==name)continue;
-    const sig=b64(m[2]);if(!same(sig.slice(0,4),id))continue;
-    try{const k=await crypto.subtle.importKey('raw',raw.slice(1),{name:'Ed25519'},false,['verify']);
-      return (await crypto.subtle.verify({name:'Ed25519'},k,sig.slice(4),new TextEncoder().encode(text)))?true:'the log signature on the checkpoint does not verify';
-    }catch(e){return null;}
-  }
-  return 'the checkpoint carries no signature by the log key';
-}
-async function verify(d,vkey){
-  const lines=d.checkpoint.split('\n');const size=Number(lines[1]);const root=b64(lines[2]);
-  let fn=d.index,sn=size-1;if(!(fn<size))throw new Error('the entry is beyond the checkpoint');
-  let r=await sha(new Uint8Array([0]),b64(d.entry));
-  for(const s of d.proof){const p=b64(s);if(sn===0)throw new Error('the proof is too long');
-    if(fn%2===1||fn===sn){r=await sha(new Uint8Array([1]),p,r);if(fn%2===0){while(fn%2===0&&fn!==0){fn=Math.floor(fn/2);sn=Math.floor(sn/2);}}}
-    else{r=await sha(new Uint8Array([1]),r,p);}
-    fn=Math.floor(fn/2);sn=Math.floor(sn/2);}
-  if(sn!==0||!same(r,root))throw new Error('the proof leads to a root that is not the checkpoint\u2019s');
-  const sig=await signature(d.checkpoint,vkey);
-  if(typeof sig==='string')throw new Error(sig);
-  return {size,signature:sig};
-}
-return {verify};})();"#;
-
-/// The entry page's proof check, on [`PROOF_CORE_JS`].
-const PROOF_JS: &str = r#"(function(){
-const out=document.getElementById('proof-result');
-async function check(){
-  out.dataset.state='pending';out.textContent='Checking the proof in your browser…';
-  try{
-    const d=JSON.parse(document.getElementById('proof-data').textContent);
-    const {size,signature}=await truceProof.verify(d,d.vkey);
-    out.dataset.state='verified';
-    out.textContent='Verified: entry '+d.index+' is in the log at the checkpoint of size '+size+(signature===true?', whose log signature also verified.':' (this browser cannot check Ed25519 signatures; the command below does).');
-  }catch(e){out.dataset.state='failed';out.textContent='FAILED: '+e.message+'. Do not rely on this entry; tell the mission and your auditor.';}
-}
-document.getElementById('verify-again').addEventListener('click',check);check();})();"#;
 
 /// The rehearsal form.
 #[derive(Deserialize, Default, JsonSchema)]
@@ -1755,15 +1509,16 @@ pub(crate) async fn simulate(
             return error_page(AppError::Invalid(vec![why]), Some(&c));
         }
         waiting => {
+            let mut sources = Sources::default();
             let body = html! {
                 p #job-state role="status" aria-live="polite" data-state=(waiting.name()) data-poll={ "/v1/simulations/" (id) "?format=status" } {
                     @if waiting.name() == "queued" { "The rehearsal is queued behind others; this page shows it when it is done." }
                     @else { "The rehearsal is running; this page shows it when it is done." }
                 }
                 p { a href={ "/ui/scenarios/" (slug) "/simulate?job=" (id) } { "Reload" } }
-                script { (PreEscaped(JOB_WAIT_JS)) }
+                (sources.inline(&script::JOB_WAIT))
             };
-            return page(&st, &c, "Rehearse the negotiation", body).await;
+            return page_running(&st, &c, "Rehearse the negotiation", body, sources).await;
         }
     };
     // The page is rendered off the async workers: a large rehearsal makes a large page.
@@ -1781,14 +1536,6 @@ pub(crate) async fn simulate(
         Err(e) => error_page(e, Some(&c)),
     }
 }
-
-/// A waiting rehearsal page asks how its job stands every second, and reloads once it is done.
-const JOB_WAIT_JS: &str = r#"(function(){const el=document.getElementById('job-state');
-async function poll(){try{const r=await fetch(el.dataset.poll,{credentials:'same-origin'});const j=await r.json();
-if(j.status==='running'&&el.dataset.state!=='running'){el.dataset.state='running';el.textContent='The rehearsal is running; this page shows it when it is done.';}
-if(j.status!=='queued'&&j.status!=='running'){location.reload();return;}}catch(e){}
-setTimeout(poll,1000);}
-setTimeout(poll,1000);})();"#;
 
 /// The rehearsal page's body for a finished job.
 fn simulation_body(

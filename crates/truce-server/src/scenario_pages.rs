@@ -14,7 +14,8 @@ use truce_scenario::{QuoteKind, Scenario, Stance};
 use truce_store::{Role, Store};
 
 use crate::api::ask::Ask;
-use crate::pages::page;
+use crate::pages::{page, page_running};
+use crate::script::{self, Sources};
 use crate::table::{Unsaved, check_scenario};
 use crate::views;
 use crate::views::error_page;
@@ -45,6 +46,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Response {
         }
     }
     let csrf = c.csrf.clone().unwrap_or_default();
+    let mut sources = Sources::default();
     let body = html! {
         @if rows.is_empty() { p { "No scenario is on file yet." } }
         @else {
@@ -87,7 +89,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Response {
                 button type="submit" { "Import" }
             }
             p #imported role="status" aria-live="polite" {}
-            script { (maud::PreEscaped(IMPORT_JS)) }
+            (sources.inline(&script::IMPORT))
             h2 { "Write or paste a scenario" }
             form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
                 label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
@@ -98,7 +100,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Response {
             }
         }
     };
-    page(&st, &c, "Scenarios", body).await
+    page_running(&st, &c, "Scenarios", body, sources).await
 }
 
 /// The new scenario form.
@@ -674,9 +676,7 @@ pub(crate) async fn preferences_form(
                     "stance": stance.map(|st| st.to_string()), "default": utilities.of(stance)})
             }).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-    })
-    .to_string()
-    .replace('<', "\\u003c");
+    });
     // Whether the party's latest submission still applies to this version: if not, a mediator's
     // analysis leaves it out, and the delegate must know.
     let latest_submission = match st.store.submissions(&slug, Some(&party)).await {
@@ -686,6 +686,7 @@ pub(crate) async fn preferences_form(
     let stale = latest_submission
         .as_ref()
         .and_then(|sub| crate::table::submission_status(&s, sub).err().map(|r| (sub.id, r)));
+    let mut sources = Sources::default();
     let body = html! {
         @if let Some((id, reasons)) = &stale {
             div #stale-submission.warning role="alert" {
@@ -735,50 +736,11 @@ pub(crate) async fn preferences_form(
         p.muted { "Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1." }
         div.wide { table #preview { thead { tr { th scope="col" { "Issue" } th scope="col" { "Weight share" } th scope="col" { "Best option for you" } th scope="col" { "In the public Nash package" } } } tbody {} } }
         p #preview-total {}
-        script #prefs-data type="application/json" { (maud::PreEscaped(data)) }
-        script { (maud::PreEscaped(PREFS_JS)) }
+        (script::data_island("prefs-data", &data))
+        (sources.inline(&script::PREFS))
     };
-    page(&st, &c, "Confidential preferences", body).await
+    page_running(&st, &c, "Confidential preferences", body, sources).await
 }
-
-/// The preferences form's preview and submission (TOML built from the numbers, sent with the page's
-/// CSRF token).
-const PREFS_JS: &str = r#"(function(){
-const d=JSON.parse(document.getElementById('prefs-data').textContent);
-const form=document.getElementById('preferences');
-const num=(el,dflt)=>{const v=parseFloat(el.value);return Number.isFinite(v)?v:dflt;};
-const util=o=>num(document.getElementById('u-'+o.id),o.default);
-function preview(){
-  const ws=d.issues.map(i=>Math.max(0,num(document.getElementById('w-'+i.id),0)));const total=ws.reduce((a,b)=>a+b,0)||1;
-  const body=document.querySelector('#preview tbody');body.replaceChildren();let nash=0;
-  d.issues.forEach((i,k)=>{const best=i.options.reduce((a,b)=>util(b)>util(a)?b:a);const inNash=i.options.find(o=>d.nash.includes(o.id));
-    const tr=document.createElement('tr');for(const t of [i.id,(ws[k]/total).toFixed(2),best.label+' ('+util(best).toFixed(2)+')',inNash?inNash.label+' ('+util(inNash).toFixed(2)+')':'\u2014']){const td=document.createElement('td');td.textContent=t;tr.append(td);}
-    body.append(tr);if(inNash)nash+=ws[k]/total*util(inNash);});
-  const r=num(document.getElementById('reservation'),0);
-  document.getElementById('preview-total').textContent=d.nash.length?('The public Nash package would be worth '+nash.toFixed(3)+' to you; your reservation value is '+r.toFixed(2)+(nash<r?': you would rather walk away.':'.')):'The public analysis has no Nash package to compare with.';
-}
-form.addEventListener('input',preview);preview();
-form.addEventListener('submit',async ev=>{ev.preventDefault();const out=document.getElementById('submitted');
-  let t='[[preferences]]\nparty = '+JSON.stringify(d.party)+'\nreservation = '+num(document.getElementById('reservation'),0)+'\n[preferences.weights]\n';
-  for(const i of d.issues)t+=JSON.stringify(i.id)+' = '+Math.max(0,num(document.getElementById('w-'+i.id),0))+'\n';
-  t+='[preferences.utilities]\n';for(const i of d.issues)for(const o of i.options){const el=document.getElementById('u-'+o.id);if(el.value!=='')t+=JSON.stringify(o.id)+' = '+num(el,0)+'\n';}
-  const csrf=document.querySelector('meta[name=csrf-token]').content;
-  try{const r=await fetch('/v1/scenarios/'+encodeURIComponent(form.dataset.slug)+'/preferences',{method:'POST',body:t,credentials:'same-origin',headers:{'x-csrf-token':csrf}});
-    const j=await r.json().catch(()=>({}));if(!r.ok)throw new Error(j.error||(j.diagnostics||[]).join('; ')||('HTTP '+r.status));
-    out.textContent='Submitted for '+j.party+' (submission '+j.id+'). Only mediators can read it.';out.dataset.id=j.id;}
-  catch(e){out.textContent='Not submitted: '+e.message;}});
-})();"#;
-
-/// Reads the chosen domain files in the browser and sends them to `POST /v1/scenarios/{slug}/import`.
-const IMPORT_JS: &str = r#"document.getElementById('import-domain').addEventListener('submit',async ev=>{ev.preventDefault();
-const out=document.getElementById('imported');const slug=document.getElementById('import-slug').value.trim();
-try{const files=await Promise.all([...document.getElementById('import-files').files].map(async f=>({name:f.name,text:await f.text()})));
-  const body={files};const p=document.getElementById('import-profiles').value.trim();if(p)body.profiles=p.split(',').map(x=>x.trim()).filter(x=>x);
-  const csrf=document.querySelector('meta[name=csrf-token]').content;
-  const r=await fetch('/v1/scenarios/'+encodeURIComponent(slug)+'/import',{method:'POST',body:JSON.stringify(body),credentials:'same-origin',headers:{'content-type':'application/json','x-csrf-token':csrf}});
-  const j=await r.json().catch(()=>({}));if(!r.ok)throw new Error(j.error==='invalid input'?(j.diagnostics||[]).join('; '):(j.error||'HTTP '+r.status));
-  out.textContent='Imported as version '+j.version+' of '+j.slug+': '+j.parties+' parties, '+j.issues+' issues.';location.href='/ui/scenarios/'+encodeURIComponent(j.slug)+'/versions';}
-catch(e){out.textContent='Not imported: '+e.message;}});"#;
 
 /// The agreement drafted from one of the Table's packages (default: Nash), as commitments a person can
 /// read, with the TOML it is: the bridge from the Table to the Accord. Drafting is the API's

@@ -12,26 +12,25 @@
 //! - **Headers.** Every response gets `X-Content-Type-Options: nosniff` and
 //!   `Referrer-Policy: same-origin` (no referrer leaves the site; `no-referrer` would make browsers send
 //!   `Origin: null` with the site's own forms); every HTML response a `Content-Security-Policy` whose `script-src` lists the SHA-256 of each inline
-//!   script of that page and nothing else (no unhashed inline script runs), with `frame-ancestors 'none'`;
+//!   script the page declared (`script::Sources`, carried by the response; the scripts are hashed once,
+//!   at start-up) and nothing else, so no unhashed inline script runs, with `frame-ancestors 'none'`;
+//!   the layer never reads a page's body;
 //!   every response to an authenticated request (a bearer token or a session cookie) has
 //!   `Cache-Control: no-store`, so no shared cache keeps what one caller may see.
 
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use sha2::Digest;
+
+use crate::script::Sources;
 
 /// How long a web session lasts, in seconds (12 hours).
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "truce_session";
-
-/// The largest HTML page the layer reads to hash its scripts.
-const MAX_PAGE: usize = 64 << 20;
 
 /// The session id in the request's cookie, if any.
 pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
@@ -118,51 +117,35 @@ pub(crate) async fn layer(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !html {
-        return response;
+    if html {
+        let csp = policy(response.extensions().get::<Sources>());
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
     }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "a page too large to send").into_response();
-    };
-    // Pages are UTF-8; anything else gets the strictest policy.
-    let policy = content_security_policy(std::str::from_utf8(&bytes).unwrap_or(""));
-    if let Ok(v) = HeaderValue::from_str(&policy) {
-        parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    Response::from_parts(parts, Body::from(bytes))
+    response
 }
 
-/// The policy of an HTML page: its own inline scripts by hash, nothing else that runs.
-pub fn content_security_policy(html: &str) -> String {
-    let mut hashes = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<script>") {
-        let after = &rest[start + "<script>".len()..];
-        let Some(end) = after.find("</script>") else { break };
-        let digest = sha2::Sha256::digest(&after.as_bytes()[..end]);
-        hashes
-            .push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
-        rest = &after[end..];
-    }
-    // A page that loads this server's vendored libraries (`/assets/…`, served as JavaScript; every
-    // other response is `nosniff` and not JavaScript, so it cannot run) may run same-origin scripts.
-    if html.contains("<script src=\"/assets/") || html.contains("<script src=\"/field/") {
-        hashes.push("'self'".to_string());
-    }
-    let scripts = if hashes.is_empty() { "'none'".to_string() } else { hashes.join(" ") };
-    // The map's basemap, when one is configured: its origin, as the page declares it.
+/// The policy of an HTML page, from what the page declared it runs and loads (`Sources`, set by the
+/// page as it rendered it; none: the strictest): its own inline scripts by hash and nothing else that
+/// runs, same-origin script files only where it loads some.
+pub(crate) fn policy(sources: Option<&Sources>) -> String {
+    let mut scripts: Vec<&str> = Vec::new();
     let mut images = "'self' data:".to_string();
-    if let Some(at) = html.find("<meta name=\"truce-img-src\" content=\"") {
-        let rest = &html[at + "<meta name=\"truce-img-src\" content=\"".len()..];
-        let origin = rest.split('"').next().unwrap_or("");
-        if (origin.starts_with("https://") || origin.starts_with("http://"))
-            && origin.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:/[]".contains(&b))
-        {
+    if let Some(s) = sources {
+        scripts.extend(s.scripts().iter().map(|s| s.hash()));
+        // This server's vendored libraries (`/assets/…`) and the observer app (`/field/…`), served as
+        // JavaScript; every other response is `nosniff` and not JavaScript, so it cannot run.
+        if s.loads_files() {
+            scripts.push("'self'");
+        }
+        // The map's basemap, when one is configured: its origin.
+        if let Some(origin) = s.image_origin() {
             images.push(' ');
             images.push_str(origin);
         }
     }
+    let scripts = if scripts.is_empty() { "'none'".to_string() } else { scripts.join(" ") };
     format!(
         "default-src 'self'; script-src {scripts}; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )

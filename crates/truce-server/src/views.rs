@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::script::Sources;
 use crate::{AppError, Caller, Endpoint};
 
 /// Digits grouped by thousands, for people: 1769472 → 1,769,472.
@@ -54,19 +55,22 @@ pub(crate) struct Chrome<'a> {
     pub scenarios: &'a [String],
 }
 
-/// A whole page: the shared header with navigation (by role; the Table's pages once per scenario on
-/// file), and `body`.
-pub(crate) fn page(title: &str, chrome: &Chrome<'_>, body: Markup) -> Html<String> {
-    page_with(title, chrome, html! {}, body)
+/// A whole page that runs no script: the shared header with navigation (by role; the Table's pages
+/// once per scenario on file), and `body`.
+pub(crate) fn page(title: &str, chrome: &Chrome<'_>, body: Markup) -> Response {
+    page_with(title, chrome, html! {}, body, Sources::default())
 }
 
-/// A whole page with `head` added to its `<head>` (a page's stylesheets and libraries).
+/// A whole page with `head` added to its `<head>` (a page's stylesheets and libraries), which runs
+/// the scripts that `head` and `body` rendered through `sources`: the response carries them, for the
+/// page's Content-Security-Policy.
 pub(crate) fn page_with(
     title: &str,
     chrome: &Chrome<'_>,
     head: Markup,
     body: Markup,
-) -> Html<String> {
+    sources: Sources,
+) -> Response {
     let caller = chrome.caller;
     let role = caller.role();
     let table: &[(Endpoint, &str, &str)] = &[
@@ -135,7 +139,9 @@ pub(crate) fn page_with(
             }
         }
     };
-    Html(markup.into_string())
+    let mut response = Html(markup.into_string()).into_response();
+    response.extensions_mut().insert(sources);
+    response
 }
 
 /// An error as a page, with the same status the API would give: what happened and what to do, in the

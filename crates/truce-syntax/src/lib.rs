@@ -6,7 +6,14 @@
 //! - [`Diagnostic`]: file, 1-based line and column (in characters), byte span, field, message and what
 //!   was expected; [`LineIndex`] turns byte offsets into lines and columns; [`utf8`] names the line of
 //!   the first byte that is not UTF-8;
-//! - [`quote`]: a TOML basic string.
+//! - [`quote`]: a TOML basic string;
+//! - [`escape_xml`]: text for HTML or SVG (an element's text or a quoted attribute), the one escape
+//!   every hand-written SVG of the core crates uses (`truce-report`'s charts and plots, `truce-watch`'s
+//!   daily chart and map); HTML pages are maud templates, which escape for themselves.
+//!
+//! ```
+//! assert_eq!(truce_syntax::escape_xml(r#"<b title="x">&"#), "&lt;b title=&quot;x&quot;&gt;&amp;");
+//! ```
 //!
 //! No I/O: it receives text and returns values.
 
@@ -39,5 +46,21 @@ pub fn quote(s: &str) -> String {
         }
     }
     out.push('"');
+    out
+}
+
+/// `s` as text for HTML or SVG, inside an element or a double-quoted attribute value: `&`, `<`, `>`
+/// and `"` become character references (HTML §13.1.4, XML 1.0 §2.4), everything else stays.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
     out
 }

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
 use truce_accord::geo::Point;
 use truce_accord::{Agreement, Shape};
+use truce_syntax::escape_xml as escape;
 
 use crate::boundary::View;
 use crate::compliance::{Compliance, Report};
@@ -180,10 +182,6 @@ fn colour(class: &str) -> &'static str {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// Free text for one line or one table cell of Markdown: line breaks become spaces, and the characters
 /// that would end a cell or start markup (`|`, `\\`, `` ` ``, `*`, `[`, `]`, `<`, `>`, `#`) are
 /// backslash-escaped, so what an entry says stays inside its cell.
@@ -203,30 +201,23 @@ pub fn md(s: &str) -> String {
     out
 }
 
-/// The cells of a Markdown table row written with [`md`]: split at the unescaped `|` only, each cell
-/// trimmed and its escapes undone, so that what an entry says stays in its cell in HTML too.
-fn md_cells(line: &str) -> Vec<String> {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut chars = line.trim().chars().peekable();
-    if chars.peek() == Some(&'|') {
-        chars.next();
-    }
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    cell.push(next);
-                }
-            }
-            '|' => cells.push(std::mem::take(&mut cell).trim().to_string()),
-            c => cell.push(c),
-        }
-    }
-    if !cell.trim().is_empty() {
-        cells.push(cell.trim().to_string());
-    }
-    cells
+/// What the class table counts, in both formats.
+const BY_CLASS_NOTE: &str = "An observation is one signed entry; it may count several events (three explosions heard at once are one observation of 3 events).";
+/// How the zone table counts, in both formats.
+const BY_ZONE_NOTE: &str = "Each line's security zones are counted as bands that do not overlap: an event 30 km from a line counts in its 25–35 km band only.";
+/// What a dispute does to a status, in both formats.
+const DISPUTE_NOTE: &str = "A party's dispute does not change a status; it is shown beside it, and only a verifier's review can revise the verdict.";
+/// The standalone HTML report's style.
+const STYLE: &str = "body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;line-height:1.4}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #999;padding:.2rem .5rem;text-align:left}td:nth-child(n+2){text-align:right}figure{margin:1rem 0}svg{max-width:100%;height:auto}";
+
+/// A party's dispute of a verdict, as one line: party, entry, the observation disputed, its text.
+fn dispute_line(d: &crate::compliance::Dispute, text: &str, party: &str) -> String {
+    format!(
+        "{party} in entry {} (of entry {}{}): {text}",
+        d.index,
+        d.of,
+        if d.awaiting_review { ", awaiting review" } else { "" }
+    )
 }
 
 impl Daily {
@@ -245,7 +236,7 @@ impl Daily {
         );
         let _ = writeln!(
             s,
-            "## Observations and events by class\n\nAn observation is one signed entry; it may count several events (three explosions heard at once are one observation of 3 events).\n\n| class | observations today | events today | observations yesterday | events yesterday | change in events |\n|---|---:|---:|---:|---:|---:|"
+            "## Observations and events by class\n\n{BY_CLASS_NOTE}\n\n| class | observations today | events today | observations yesterday | events yesterday | change in events |\n|---|---:|---:|---:|---:|---:|"
         );
         for (class, (t, y)) in &self.by_class {
             let (ot, oy) = self.observations_by_class.get(class).copied().unwrap_or_default();
@@ -253,7 +244,7 @@ impl Daily {
         }
         let _ = writeln!(
             s,
-            "\n## Events by zone (patrols excluded)\n\nEach line's security zones are counted as bands that do not overlap: an event 30 km from a line counts in its 25–35 km band only.\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
+            "\n## Events by zone (patrols excluded)\n\n{BY_ZONE_NOTE}\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
         );
         for (id, name, t, y) in &self.by_zone {
             let _ = writeln!(s, "| {} ({}) | {t} | {y} | {} |", md(name), md(id), change(*t, *y));
@@ -280,25 +271,13 @@ impl Daily {
         }
         let _ = writeln!(
             s,
-            "\n## Compliance as of {}\n\nA party's dispute does not change a status; it is shown beside it, and only a verifier's review can revise the verdict.\n\n| commitment | status | PAM | violation days | evidence (log entries) | disputed by the parties |\n|---|---|---:|---:|---|---|",
+            "\n## Compliance as of {}\n\n{DISPUTE_NOTE}\n\n| commitment | status | PAM | violation days | evidence (log entries) | disputed by the parties |\n|---|---|---:|---:|---|---|",
             self.date
         );
         for c in &self.compliance.commitments {
             let ev: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
-            let disputes: Vec<String> = c
-                .disputes
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{} in entry {} (of entry {}{}): {}",
-                        md(&d.party),
-                        d.index,
-                        d.of,
-                        if d.awaiting_review { ", awaiting review" } else { "" },
-                        md(&d.text)
-                    )
-                })
-                .collect();
+            let disputes: Vec<String> =
+                c.disputes.iter().map(|d| dispute_line(d, &md(&d.text), &md(&d.party))).collect();
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -474,72 +453,118 @@ impl Daily {
         s
     }
 
-    /// The report as one self-contained HTML page with the chart and the map inline.
-    pub fn html(&self, a: &Agreement, view: &View) -> String {
-        let md = self.markdown();
-        let mut body = String::new();
-        let mut table = false;
-        for line in md.lines() {
-            if let Some(h) = line.strip_prefix("# ") {
-                let _ = writeln!(body, "<h1>{}</h1>", escape(h));
-            } else if let Some(h) = line.strip_prefix("## ") {
-                if table {
-                    body.push_str("</tbody></table>\n");
-                    table = false;
+    /// The report's title: the day and the mission.
+    pub fn title(&self) -> String {
+        format!("Daily report {} — {}", self.date, self.mission)
+    }
+
+    /// The report in HTML, for a page of its own ([`Daily::html`]) or inside another: the title as a
+    /// heading of `title_level` (1 alone, 2 inside a page with its own title), what it was computed
+    /// from, the tables with the chart, the lists, and the map. The one template of the HTML report;
+    /// maud escapes every value, and the chart and map are this module's SVG.
+    pub fn body(&self, a: &Agreement, view: &View, title_level: u8) -> Markup {
+        let nl = PreEscaped("\n");
+        let title = self.title();
+        let row = |cells: Vec<String>| {
+            html! { tr { @for c in &cells { td { (c) } } } (nl) }
+        };
+        let table = |head: &[&str], rows: Vec<Markup>| {
+            html! {
+                table {
+                    thead { tr { @for h in head { th scope="col" { (h) } } } }
+                    tbody { (nl) @for r in &rows { (r) } }
                 }
-                let _ = writeln!(body, "<h2>{}</h2>", escape(h));
-                if h.starts_with("Observations and events by class") {
-                    let _ = writeln!(
-                        body,
-                        "<figure>{}<figcaption>Events by class, today and yesterday.</figcaption></figure>",
-                        self.chart_svg()
-                    );
-                }
-            } else if line.starts_with('|') {
-                let cells = md_cells(line);
-                if cells
-                    .iter()
-                    .all(|c| c.starts_with("---") || c.starts_with("--:") || c.ends_with(":"))
-                {
-                    continue;
-                }
-                if !table {
-                    body.push_str("<table><thead><tr>");
-                    for c in &cells {
-                        let _ = write!(body, "<th scope=\"col\">{}</th>", escape(c));
-                    }
-                    body.push_str("</tr></thead><tbody>\n");
-                    table = true;
-                } else {
-                    body.push_str("<tr>");
-                    for c in &cells {
-                        let _ = write!(body, "<td>{}</td>", escape(c));
-                    }
-                    body.push_str("</tr>\n");
-                }
-            } else {
-                if table {
-                    body.push_str("</tbody></table>\n");
-                    table = false;
-                }
-                if let Some(item) = line.strip_prefix("- ") {
-                    let _ =
-                        writeln!(body, "<p class=\"item\">{}</p>", escape(&item.replace('`', "")));
-                } else if !line.is_empty() {
-                    let _ = writeln!(body, "<p>{}</p>", escape(&line.replace('`', "")));
+                (nl)
+            }
+        };
+        let by_class = self.by_class.iter().map(|(class, (t, y))| {
+            let (ot, oy) = self.observations_by_class.get(class).copied().unwrap_or_default();
+            row(vec![
+                class.clone(),
+                ot.to_string(),
+                t.to_string(),
+                oy.to_string(),
+                y.to_string(),
+                change(*t, *y),
+            ])
+        });
+        let by_zone = self.by_zone.iter().map(|(id, name, t, y)| {
+            row(vec![format!("{name} ({id})"), t.to_string(), y.to_string(), change(*t, *y)])
+        });
+        let compliance = self.compliance.commitments.iter().map(|c| {
+            let evidence: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
+            let disputes: Vec<String> =
+                c.disputes.iter().map(|d| dispute_line(d, &d.text, &d.party)).collect();
+            row(vec![
+                c.commitment.clone(),
+                c.label().to_string(),
+                c.pam_score.to_string(),
+                c.violation_days.len().to_string(),
+                evidence.join(", "),
+                disputes.join("; "),
+            ])
+        });
+        html! {
+            @if title_level <= 1 { h1 { (title) } } @else { h2 { (title) } }
+            (nl)
+            p {
+                "Agreement: " (self.agreement.1) " (" (self.agreement.0) "). Computed from the first "
+                (self.log_size) " log entries. Boundary view of the map: " (self.view) "."
+            }
+            (nl)
+            h2 { "Observations and events by class" } (nl)
+            figure {
+                (PreEscaped(self.chart_svg()))
+                figcaption { "Events by class, today and yesterday." }
+            }
+            (nl)
+            p { (BY_CLASS_NOTE) } (nl)
+            (table(
+                &["class", "observations today", "events today", "observations yesterday", "events yesterday", "change in events"],
+                by_class.collect(),
+            ))
+            h2 { "Events by zone (patrols excluded)" } (nl)
+            p { (BY_ZONE_NOTE) } (nl)
+            (table(&["zone", "today", "yesterday", "change"], by_zone.collect()))
+            h2 { "Access restrictions" } (nl)
+            @if self.restrictions.is_empty() { p { "None recorded." } (nl) }
+            @for (i, t, by, st) in &self.restrictions {
+                p.item { "entry " (i) ", " (t) ", in an area controlled by " (by) " as observed (" (st) ")" }
+                (nl)
+            }
+            h2 { "Deadlines in the next 7 days" } (nl)
+            @if self.deadlines.is_empty() { p { "None." } (nl) }
+            @for (d, c, what) in &self.deadlines {
+                p.item { (d) ": " (c) " " (what) } (nl)
+            }
+            h2 { "Compliance as of " (self.date) } (nl)
+            p { (DISPUTE_NOTE) } (nl)
+            (table(
+                &["commitment", "status", "PAM", "violation days", "evidence (log entries)", "disputed by the parties"],
+                compliance.collect(),
+            ))
+            p { (self.observations.len()) " observations on the map (HTML report)." } (nl)
+            h2 { "Map of the day's observations" } (nl)
+            figure {
+                (PreEscaped(self.map_svg(a, view)))
+                figcaption {
+                    "Observations of " (self.date) "; country boundaries from the view " (view.id) " (display only)."
                 }
             }
+            (nl)
         }
-        if table {
-            body.push_str("</tbody></table>\n");
-        }
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Daily report {} — {}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;line-height:1.4}}table{{border-collapse:collapse;margin:.5rem 0}}th,td{{border:1px solid #999;padding:.2rem .5rem;text-align:left}}td:nth-child(n+2){{text-align:right}}figure{{margin:1rem 0}}svg{{max-width:100%;height:auto}}</style></head><body>\n{body}<h2>Map of the day's observations</h2>\n<figure>{}<figcaption>Observations of {}; country boundaries from the view {} (display only).</figcaption></figure>\n</body></html>\n",
-            self.date,
-            escape(&self.mission),
-            self.map_svg(a, view),
-            self.date,
-            view.id
-        )
+    }
+
+    /// The report as one self-contained HTML page with the chart and the map inline.
+    pub fn html(&self, a: &Agreement, view: &View) -> String {
+        let page = html! {
+            (DOCTYPE) "\n"
+            html lang="en" {
+                head { meta charset="utf-8"; title { (self.title()) } style { (PreEscaped(STYLE)) } }
+                body { "\n" (self.body(a, view, 1)) }
+            }
+            "\n"
+        };
+        page.into_string()
     }
 }

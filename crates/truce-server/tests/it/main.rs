@@ -1025,6 +1025,74 @@ async fn issue10_web_sessions_as_a_security_team_would_set_them() {
     std::fs::remove_dir_all(&s.dir).ok();
 }
 
+/// Issue 22: each page's Content-Security-Policy comes from the scripts the page declares, not from
+/// reading its body; this checks the promise from the outside: the policy's `script-src` holds exactly
+/// the SHA-256 of each inline script the page carries (computed here from the body), `'self'` only where
+/// the page loads this server's script files, `'none'` where it runs nothing, and the basemap's origin
+/// in `img-src` on the map page only. (The entry page, which needs entries in the log, is opened in
+/// Chromium by the browser test, where its proof must verify.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue22_each_page_allows_exactly_the_scripts_it_runs() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let (mut state, tokens, dir, _) = state("csp", 16).await;
+    state.basemap_url = Some("https://tiles.example.org/{z}/{x}/{y}.png".into());
+    let router = truce_server::router(Arc::new(state));
+    let token = |role: Role| tokens.iter().find(|(r, _, _)| *r == role).unwrap().2.clone();
+    // (page, role, loads script files, inline scripts at least)
+    let pages = [
+        ("/", None, false, 0),
+        ("/ui/observe", Some(Role::Observer), false, 2),
+        ("/ui/queue", Some(Role::Verifier), false, 2),
+        ("/ui/map?date=2015-03-01", Some(Role::Mediator), true, 1),
+        ("/ui/scenarios", Some(Role::Mediator), false, 1),
+        ("/ui/scenarios/ukraine-2025/analysis", Some(Role::Mediator), false, 2),
+        ("/ui/scenarios/ukraine-2025/preferences", Some(Role::Mediator), false, 1),
+        ("/ui/reports/daily?date=2015-03-01", Some(Role::Mediator), false, 0),
+        ("/field/", None, true, 0),
+        ("/ui/no-such-page", None, false, 0),
+    ];
+    for (path, role, files, at_least) in pages {
+        let role_token = role.map(token);
+        let (status, body, headers) =
+            call(&router, "GET", path, role_token.as_deref(), vec![]).await;
+        let page = String::from_utf8(body).unwrap();
+        let want_status =
+            if path == "/ui/no-such-page" { StatusCode::NOT_FOUND } else { StatusCode::OK };
+        assert_eq!(status, want_status, "{path}: {page}");
+        let csp = headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+        let mut inline = std::collections::BTreeSet::new();
+        for piece in page.split("<script>").skip(1) {
+            let source = piece.split("</script>").next().unwrap();
+            let digest = sha2::Sha256::digest(source.as_bytes());
+            inline.insert(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        assert!(inline.len() >= at_least, "{path}: {} inline scripts", inline.len());
+        let script_src = csp
+            .split("; ")
+            .find_map(|d| d.strip_prefix("script-src "))
+            .unwrap_or_else(|| panic!("{path}: {csp}"));
+        let mut allowed: std::collections::BTreeSet<String> =
+            script_src.split(' ').map(str::to_string).collect();
+        assert_eq!(allowed.remove("'self'"), files, "{path}: {csp}");
+        assert_eq!(page.contains("<script src=\""), files, "{path}");
+        if inline.is_empty() && !files {
+            assert_eq!(allowed.into_iter().collect::<Vec<_>>(), ["'none'"], "{path}: {csp}");
+        } else {
+            assert_eq!(allowed, inline, "{path}: {csp}");
+        }
+        for directive in ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        let basemap = csp.contains("img-src 'self' data: https://tiles.example.org;");
+        assert_eq!(basemap, path.starts_with("/ui/map"), "{path}: {csp}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Behind an https public URL, the session cookie is `Secure`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issue10_cookies_are_secure_behind_https() {
