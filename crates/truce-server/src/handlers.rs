@@ -595,8 +595,12 @@ pub(crate) async fn checkpoint<S: Store>(State(st): St<S>) -> Result<Response, A
     let w = watch(&st)?;
     let note = crate::witness::served(w, &st.witnesses);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
+    let file = truce_tlog::publish::Published::Checkpoint;
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (header::CONTENT_TYPE, file.content_type()),
+            (header::CACHE_CONTROL, file.cache_control()),
+        ],
         note.to_text(),
     )
         .into_response())
@@ -682,12 +686,12 @@ pub(crate) async fn tile<S: Store>(
     let w = watch(&st)?;
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
-    let partial = full.contains(".p/");
-    let data = w.tile(&tile.path(), !partial).await.map_err(|_| AppError::NotFound)?;
+    let data = w.tile(&tile.path(), !tile.is_partial()).await.map_err(|_| AppError::NotFound)?;
     let data = Bytes::from(data.as_ref().clone());
     // Full tiles never change: cache them for ever. Partial tiles are superseded as the log grows.
-    let cache = if partial { "max-age=60" } else { "public, max-age=31536000, immutable" };
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream"), (header::CACHE_CONTROL, cache)], data)
+    let file = truce_tlog::publish::Published::Tile(tile);
+    let cache = file.cache_control();
+    Ok(([(header::CONTENT_TYPE, file.content_type()), (header::CACHE_CONTROL, cache)], data)
         .into_response())
 }
 
