@@ -2,9 +2,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-#[cfg(test)]
-mod tests;
-
 /// Files by path, holding at most `max_bytes` of them: inserting past the bound drops the least
 /// recently used files until the rest fit, and a file larger than the bound is not kept at all.
 /// Only files that never change belong here (full tiles and bundles): nothing is ever revalidated.
@@ -79,3 +76,6 @@ impl TileCache {
         self.clock
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -567,3 +567,6 @@ impl Storage for SharedStorage {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
