@@ -562,8 +562,9 @@ pub(crate) async fn checkpoint(State(st): St) -> Result<Out<Plain>, AppError> {
     let w = watch(&st)?;
     let note = crate::witness::served(w, &st.witnesses);
     // tlog-tiles: the checkpoint changes; clients must not cache it for long.
-    Ok(Out::new("text/plain; charset=utf-8", note.to_text())
-        .header(header::CACHE_CONTROL, "no-store"))
+    let file = truce_tlog::publish::Published::Checkpoint;
+    Ok(Out::new(file.content_type(), note.to_text())
+        .header(header::CACHE_CONTROL, file.cache_control()))
 }
 
 /// A vendored library file, cached for ever (its path carries its version).
@@ -639,12 +640,12 @@ pub(crate) async fn tile(State(st): St, Path(path): Path<String>) -> Result<Resp
     let w = watch(&st)?;
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
-    let partial = full.contains(".p/");
-    let data = w.tile(&tile.path(), !partial).await.map_err(|_| AppError::NotFound)?;
+    let data = w.tile(&tile.path(), !tile.is_partial()).await.map_err(|_| AppError::NotFound)?;
     let data = Bytes::from(data.as_ref().clone());
     // Full tiles never change: cache them for ever. Partial tiles are superseded as the log grows.
-    let cache = if partial { "max-age=60" } else { "public, max-age=31536000, immutable" };
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream"), (header::CACHE_CONTROL, cache)], data)
+    let file = truce_tlog::publish::Published::Tile(tile);
+    let cache = file.cache_control();
+    Ok(([(header::CONTENT_TYPE, file.content_type()), (header::CACHE_CONTROL, cache)], data)
         .into_response())
 }
 

@@ -41,7 +41,7 @@ pub const DEFAULT_MAX_BYTES: usize = 25 << 20;
 /// Where media are kept, and the mission's rules for them.
 #[derive(Clone)]
 pub struct MediaStore {
-    blobs: truce_tlog_shared::Blobs,
+    blobs: truce_tlog_shared::media::Blobs,
     /// The largest file accepted, in bytes.
     pub max_bytes: usize,
     /// Whether files must arrive without location metadata (the default).
@@ -131,7 +131,7 @@ fn storage_error(e: truce_tlog::Error) -> AppError {
 impl MediaStore {
     /// The store at `url` (`file:///dir` or `s3://bucket/prefix`).
     pub fn open(url: &str, max_bytes: usize, strip_location: bool) -> Result<MediaStore, String> {
-        let blobs = truce_tlog_shared::Blobs::open(url).map_err(|e| e.to_string())?;
+        let blobs = truce_tlog_shared::media::Blobs::open(url).map_err(|e| e.to_string())?;
         Ok(MediaStore {
             blobs,
             max_bytes,

@@ -31,24 +31,10 @@ impl Checkpoint {
             .filter(|l| !l.is_empty())
             .ok_or_else(|| Error::Checkpoint("empty origin line".into()))?;
         let size_line = lines.next().ok_or_else(|| Error::Checkpoint("no size line".into()))?;
-        if size_line.is_empty()
-            || !size_line.bytes().all(|b| b.is_ascii_digit())
-            || (size_line.len() > 1 && size_line.starts_with('0'))
-        {
-            return Err(Error::Checkpoint(format!(
-                "size {size_line:?} is not a decimal number without leading zeros"
-            )));
-        }
-        let size: u64 = size_line
-            .parse()
-            .map_err(|_| Error::Checkpoint(format!("size {size_line:?} is too large")))?;
+        let size = parse_size(size_line).map_err(Error::Checkpoint)?;
         let root_line =
             lines.next().ok_or_else(|| Error::Checkpoint("no root hash line".into()))?;
-        let root: Hash = STANDARD
-            .decode(root_line)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| Error::Checkpoint("root hash is not 32 bytes of base64".into()))?;
+        let root = parse_root(root_line).map_err(Error::Checkpoint)?;
         let extensions: Vec<String> = lines.map(str::to_string).collect();
         if extensions.iter().any(String::is_empty) {
             return Err(Error::Checkpoint("empty extension line".into()));
@@ -65,4 +51,25 @@ impl Checkpoint {
         }
         out
     }
+}
+
+/// A tree size as a checkpoint writes it: decimal, without leading zeros (tlog-checkpoint §"Note text").
+/// The error says what is wrong, for the caller to wrap.
+pub(crate) fn parse_size(line: &str) -> Result<u64, String> {
+    if line.is_empty()
+        || !line.bytes().all(|b| b.is_ascii_digit())
+        || (line.len() > 1 && line.starts_with('0'))
+    {
+        return Err(format!("size {line:?} is not a decimal number without leading zeros"));
+    }
+    line.parse().map_err(|_| format!("size {line:?} is too large"))
+}
+
+/// A root hash as a checkpoint writes it: 32 bytes in standard base64 (tlog-checkpoint §"Note text").
+pub(crate) fn parse_root(line: &str) -> Result<Hash, String> {
+    STANDARD
+        .decode(line)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| "root hash is not 32 bytes of base64".to_string())
 }

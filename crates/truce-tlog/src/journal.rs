@@ -58,42 +58,85 @@ pub fn encode(first: u64, entries: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
     Ok(data)
 }
 
-/// Decodes one record (the whole of `data`), checking its digest and its entry count. The batch's
-/// segment is left 0.
-pub fn decode(data: &[u8]) -> Result<Batch, Error> {
-    match decode_record(data)? {
-        (batch, used) if used == data.len() => Ok(batch),
-        _ => Err(Error::Tampered("corrupt journal record: bytes after the digest".into())),
+/// One journal record, parsed and checked (its digest, its entry count, its index range), with its
+/// entries borrowed from the bytes it was read from. Every reader of the journal parses records here:
+/// [`read_all`] over any [`Storage`], and the shared log's store when it is handed a record to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// The index of the first entry.
+    pub first: u64,
+    /// The entries, at indices `first..first + entries.len()`.
+    pub entries: Vec<&'a [u8]>,
+}
+
+impl<'a> Record<'a> {
+    /// Parses exactly one record: the whole of `data`.
+    pub fn parse(data: &'a [u8]) -> Result<Record<'a>, Error> {
+        match Record::parse_prefix(data)? {
+            (record, used) if used == data.len() => Ok(record),
+            _ => Err(Error::Tampered("corrupt journal record: bytes after the digest".into())),
+        }
+    }
+
+    /// Parses the record at the start of `data`: the record and its length in bytes.
+    pub fn parse_prefix(data: &'a [u8]) -> Result<(Record<'a>, usize), Error> {
+        let bad = |why: &str| Error::Tampered(format!("corrupt journal record: {why}"));
+        let (Some(first), Some(count)) = (data.get(..8), data.get(8..12)) else {
+            return Err(bad("too short"));
+        };
+        let first = u64::from_be_bytes(first.try_into().map_err(|_| bad("header"))?);
+        let count = u32::from_be_bytes(count.try_into().map_err(|_| bad("header"))?);
+        // The entries: `count` length-prefixed byte strings.
+        let mut at = 12usize;
+        for _ in 0..count {
+            let len = data.get(at..at + 2).ok_or_else(|| bad("truncated entry length"))?;
+            at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+            if at > data.len() {
+                return Err(bad("truncated entry"));
+            }
+        }
+        let digest = data.get(at..at + 32).ok_or_else(|| bad("truncated digest"))?;
+        if Sha256::digest(&data[..at]).as_slice() != digest {
+            return Err(bad("digest mismatch"));
+        }
+        let entries = parse_bundle(&data[12..at])?;
+        if entries.len() != count as usize {
+            return Err(bad("entry count"));
+        }
+        if first.checked_add(u64::from(count)).is_none_or(|end| end > MAX_INDEX) {
+            return Err(bad("indices beyond the largest a log holds"));
+        }
+        Ok((Record { first, entries }, at + 32))
+    }
+
+    /// The number of entries.
+    pub fn count(&self) -> u64 {
+        self.entries.len() as u64
+    }
+
+    /// The index after the last entry: where the next record starts.
+    pub fn end(&self) -> u64 {
+        self.first + self.count()
+    }
+
+    /// The record as a batch of owned entries, in segment `segment`.
+    pub fn to_batch(&self, segment: u64) -> Batch {
+        Batch {
+            first: self.first,
+            entries: self.entries.iter().map(|e| e.to_vec()).collect(),
+            segment,
+        }
     }
 }
 
-/// Decodes the record at the start of `data`: the batch and the record's length.
-fn decode_record(data: &[u8]) -> Result<(Batch, usize), Error> {
-    let bad = |why: &str| Error::Tampered(format!("corrupt journal record: {why}"));
-    if data.len() < 12 + 32 {
-        return Err(bad("too short"));
-    }
-    let first = u64::from_be_bytes(data[..8].try_into().map_err(|_| bad("header"))?);
-    let count = u32::from_be_bytes(data[8..12].try_into().map_err(|_| bad("header"))?);
-    // The entries: `count` length-prefixed byte strings.
-    let mut at = 12usize;
-    for _ in 0..count {
-        let len = data.get(at..at + 2).ok_or_else(|| bad("truncated entry length"))?;
-        at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
-        if at > data.len() {
-            return Err(bad("truncated entry"));
-        }
-    }
-    let digest = data.get(at..at + 32).ok_or_else(|| bad("truncated digest"))?;
-    if Sha256::digest(&data[..at]).as_slice() != digest {
-        return Err(bad("digest mismatch"));
-    }
-    let entries: Vec<Vec<u8>> =
-        parse_bundle(&data[12..at])?.into_iter().map(<[u8]>::to_vec).collect();
-    if entries.len() != count as usize {
-        return Err(bad("entry count"));
-    }
-    Ok((Batch { first, entries, segment: 0 }, at + 32))
+/// The largest index a journal record may reach (its end): 2^63 − 1, so that every index is also a
+/// signed 64-bit integer, as databases store them.
+pub const MAX_INDEX: u64 = i64::MAX as u64;
+
+/// Decodes one record (the whole of `data`), checking its digest and its entry count. The batch's
+/// segment is left 0.
+pub fn decode(data: &[u8]) -> Result<Batch, Error> {
+    Record::parse(data).map(|r| r.to_batch(0))
 }
 
 /// The records of the segment at `path` that starts at index `segment`, in order, up to the first
@@ -102,16 +145,15 @@ fn decode_segment(path: &str, segment: u64, data: &[u8]) -> Result<Vec<Batch>, E
     let mut batches: Vec<Batch> = Vec::new();
     let mut rest = data;
     while !rest.is_empty() {
-        let Ok((mut batch, used)) = decode_record(rest) else { break };
+        let Ok((record, used)) = Record::parse_prefix(rest) else { break };
         let expected = batches.last().map_or(segment, |b| b.first + b.entries.len() as u64);
-        if batch.first != expected {
+        if record.first != expected {
             return Err(Error::Tampered(format!(
                 "{path}: a record starts at index {}, not {expected}",
-                batch.first
+                record.first
             )));
         }
-        batch.segment = segment;
-        batches.push(batch);
+        batches.push(record.to_batch(segment));
         rest = &rest[used..];
     }
     Ok(batches)

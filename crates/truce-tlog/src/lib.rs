@@ -12,6 +12,8 @@
 //! - [`witness`]: the tlog-witness add-checkpoint logic and fork detection. No I/O.
 //! - [`journal`]: where the sequencer makes a batch durable before acknowledging it.
 //! - [`sequencer`]: group commit in front of the writer, with pushback.
+//! - [`state`]: the record of the last tree (`.state/signed`). No I/O.
+//! - [`publish`]: the files a log publishes, and how long each may be cached. No I/O.
 //! - [`log`]: the writer: durable batched appends and checkpoints (the life of an entry in its docs).
 //!
 //! This crate knows nothing of HTTP, and nothing of what entries mean: they are opaque byte strings.
@@ -27,7 +29,9 @@ pub mod log;
 pub mod merkle;
 pub mod note;
 pub mod proof;
+pub mod publish;
 pub mod sequencer;
+pub mod state;
 pub mod storage;
 pub mod tile;
 pub mod witness;

@@ -28,15 +28,13 @@
 
 use std::collections::HashMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-
 use crate::Error;
 use crate::checkpoint::Checkpoint;
 use crate::client::TileVerifier;
 use crate::journal;
 use crate::merkle::{self, Hash, HashSource, leaf_hash};
 use crate::note::{Note, NoteSigner};
+use crate::state::TreeState;
 use crate::storage::Storage;
 use crate::tile::{MAX_ENTRY, TILE_WIDTH, Tile, hashes_at, push_entry};
 
@@ -67,21 +65,8 @@ impl<S: Storage> std::fmt::Debug for Log<S> {
     }
 }
 
-fn state_text(size: u64, root: &Hash) -> String {
-    format!("{size}\n{}\n", STANDARD.encode(root))
-}
-
-fn parse_state(data: &[u8]) -> Result<(u64, Hash), Error> {
-    let bad = || Error::Checkpoint("corrupt .state/signed".into());
-    let text = std::str::from_utf8(data).map_err(|_| bad())?;
-    let mut lines = text.lines();
-    let size = lines.next().and_then(|l| l.parse().ok()).ok_or_else(bad)?;
-    let root = lines
-        .next()
-        .and_then(|l| STANDARD.decode(l).ok())
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(bad)?;
-    Ok((size, root))
+fn state_text(size: u64, root: &Hash) -> Vec<u8> {
+    TreeState { size, root: *root }.to_bytes()
 }
 
 /// The root of the tree whose right edge is `edge` (plus, implicitly, full tiles summarised above it).
@@ -115,7 +100,7 @@ impl<S: Storage> Log<S> {
             return Err(Error::Checkpoint("a log already exists here".into()));
         }
         let root = merkle::empty_hash();
-        storage.stage(STATE_PATH, state_text(0, &root).as_bytes())?;
+        storage.stage(STATE_PATH, &state_text(0, &root))?;
         storage.commit()?;
         let mut log = Log {
             storage,
@@ -138,7 +123,7 @@ impl<S: Storage> Log<S> {
         let state = storage
             .read(STATE_PATH)?
             .ok_or_else(|| Error::Checkpoint("no log here (no .state/signed)".into()))?;
-        let (recorded_size, recorded_root) = parse_state(&state)?;
+        let TreeState { size: recorded_size, root: recorded_root } = TreeState::parse(&state)?;
         let published = match storage.read("checkpoint")? {
             Some(bytes) => Note::parse(&bytes)
                 .ok()
@@ -203,7 +188,7 @@ impl<S: Storage> Log<S> {
         };
         if (size, root) != (recorded_size, recorded_root) {
             // Bring the record back to the tree the tiles hold, before anything else is signed.
-            log.storage.stage(STATE_PATH, state_text(size, &root).as_bytes())?;
+            log.storage.stage(STATE_PATH, &state_text(size, &root))?;
             log.storage.commit()?;
         }
         match checkpoint_ok {
@@ -354,7 +339,7 @@ impl<S: Storage> Log<S> {
         }
         // The new tree extends the recorded one by construction: the old right edge is a prefix of the new.
         // Its tiles and its record commit together, before it is signed (see the module docs on recovery).
-        self.storage.stage(STATE_PATH, state_text(size, &root).as_bytes())?;
+        self.storage.stage(STATE_PATH, &state_text(size, &root))?;
         self.storage.commit()?;
         self.size = size;
         self.root = root;

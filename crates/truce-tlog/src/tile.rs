@@ -29,10 +29,16 @@ impl Tile {
             None => "entries".to_string(),
         };
         let mut path = format!("tile/{level}/{}", index_path(self.index));
-        if u64::from(self.width) < TILE_WIDTH {
+        if self.is_partial() {
             path.push_str(&format!(".p/{}", self.width));
         }
         path
+    }
+
+    /// Whether this is a partial tile or bundle: fewer than 256 hashes or entries, at the right edge of
+    /// a tree. Its path ends in `.p/<width>` (tlog-tiles §"Partial tiles").
+    pub fn is_partial(&self) -> bool {
+        u64::from(self.width) < TILE_WIDTH
     }
 
     /// Parses a tile path; the inverse of [`Tile::path`].

@@ -105,6 +105,13 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
     let (status, tile, _) = call(&router_b, "GET", "/log/tile/entries/000.p/5", None, vec![]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(call(&router_a, "GET", "/log/tile/entries/000.p/5", None, vec![]).await.1, tile);
+    // Issue 22: the server and the bucket (what a CDN in front of it passes on) cache each file alike.
+    let truce_server::ledger::LogStore::Shared(shared, _) = &b.store else { panic!("not shared") };
+    for path in ["checkpoint", "tile/entries/000.p/5", "tile/0/000.p/5"] {
+        let (_, _, headers) = call(&router_b, "GET", &format!("/log/{path}"), None, vec![]).await;
+        let served = headers.get("cache-control").map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(served, shared.head_cache_control(path).await.unwrap(), "{path}");
+    }
     let last_of_a = a.checkpoint();
 
     // The writer dies without a word: its lease runs out, and the follower takes over.

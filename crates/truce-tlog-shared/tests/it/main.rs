@@ -10,9 +10,10 @@ use truce_tlog::checkpoint::Checkpoint;
 use truce_tlog::client::{TileReader, TileVerifier, signed_checkpoint};
 use truce_tlog::log::Log;
 use truce_tlog::note::NoteSigner;
+use truce_tlog::publish::Published;
 use truce_tlog::sequencer::{Sequencer, SequencerConfig};
 use truce_tlog::storage::Storage;
-use truce_tlog_shared::Shared;
+use truce_tlog_shared::{BucketReader, Shared};
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
@@ -113,13 +114,18 @@ fn a_log_in_the_bucket_is_written_reopened_and_verified() {
     let (db, copy) =
         rt.block_on(async { (b.checkpoint().await.unwrap(), b.get("checkpoint").await.unwrap()) });
     assert_eq!(db, copy);
-    // Each object carries the caching a CDN in front of the bucket passes on.
-    let headers = rt.block_on(b.head_cache_control("tile/0/000")).unwrap();
-    assert_eq!(headers.as_deref(), Some("public, max-age=31536000, immutable"));
-    let partial = rt.block_on(b.head_cache_control("tile/entries/002.p/89")).unwrap();
-    assert_eq!(partial.as_deref(), Some("public, max-age=60"));
-    let checkpoint = rt.block_on(b.head_cache_control("checkpoint")).unwrap();
-    assert_eq!(checkpoint.as_deref(), Some("no-cache"));
+    // Each object carries the caching a CDN in front of the bucket passes on: what the server's read
+    // path sends for the same file (both ask `truce_tlog::publish`; issue 22).
+    for (path, cache) in [
+        ("tile/0/000", "public, max-age=31536000, immutable"),
+        ("tile/entries/002.p/89", "max-age=60"),
+        ("tile/1/000.p/2", "max-age=60"),
+        ("checkpoint", "no-store"),
+    ] {
+        let stored = rt.block_on(b.head_cache_control(path)).unwrap();
+        assert_eq!(stored.as_deref(), Some(cache), "{path}");
+        assert_eq!(Published::parse(path).unwrap().cache_control(), cache, "{path}");
+    }
     assert_eq!(Checkpoint::parse(log.checkpoint().text.as_str()).unwrap().size, 601);
 }
 
@@ -242,4 +248,27 @@ fn acknowledged_entries_in_the_journal_survive_the_loss_of_their_writer() {
 fn bad_storage_urls_say_what_was_expected() {
     let err = Shared::connect("ftp://x/y", "postgres://nowhere", "l").unwrap_err().to_string();
     assert!(err.contains("expected s3://bucket/prefix or file:///directory"), "{err}");
+}
+
+/// Issue 22: the bucket reader's cache of full tiles had no bound. An audit of the whole log through a
+/// cache of three tiles reads every entry, verified, and the cache never holds more than three tiles.
+#[test]
+fn issue22_the_bucket_readers_cache_stays_within_its_bound() {
+    let p = place("bounded");
+    let a = p.connect();
+    a.acquire("a", Duration::from_secs(30)).unwrap().unwrap();
+    let mut log = Log::create(a.storage(), p.signer.clone()).unwrap();
+    let entries: Vec<Vec<u8>> = (0..1300).map(entry).collect();
+    append(&mut log, &entries).unwrap();
+    let bound = 3 * 256 * 32;
+    let bucket = BucketReader::with_cache(&p.storage_url, &[], bound).unwrap();
+    assert_eq!(read_back(&bucket, &p.signer), entries);
+    let cached = bucket.cached_bytes();
+    assert!(cached > 0 && cached <= bound, "{cached} bytes cached, bound {bound}");
+    // Read again, through a cache that holds at most what was left after the first pass.
+    assert_eq!(read_back(&bucket, &p.signer), entries);
+    assert!(bucket.cached_bytes() <= bound);
+    // The private state is not on the read path.
+    let refused = bucket.read(".state/signed").unwrap_err().to_string();
+    assert!(refused.contains("refusing path"), "{refused}");
 }

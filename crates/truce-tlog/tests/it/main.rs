@@ -8,4 +8,5 @@ mod notes;
 mod proofs;
 mod tessera;
 mod vectors;
+mod wire;
 mod witness;
