@@ -64,7 +64,7 @@ impl Garage {
                     "xtask: installing Garage {VERSION} for the shared log's tests (about 7 minutes)"
                 );
                 // Only what a single test node needs: no LMDB, no metrics, no K2V.
-                super::run(Command::new(env!("CARGO")).args([
+                super::run(super::quick_install(&mut Command::new(env!("CARGO"))).args([
                     "install",
                     "garage",
                     "--locked",

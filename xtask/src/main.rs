@@ -418,7 +418,17 @@ fn ensure_cargo_tool(sub: &str, package: &str) -> anyhow::Result<()> {
     if installed.is_ok_and(|s| s.success()) {
         return Ok(());
     }
-    run(Command::new(env!("CARGO")).args(["install", package, "--locked"]))
+    run(quick_install(Command::new(env!("CARGO")).args(["install", package, "--locked"])))
+}
+
+/// A `cargo install` of a tool the tests use, built for a quick build rather than its fastest run:
+/// optimisation level 1, no debug information. It saves minutes of a fresh machine's CI (Garage's
+/// build most of all), and the tools do little work in the tests.
+pub(crate) fn quick_install(cmd: &mut Command) -> &mut Command {
+    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
 }
 
 /// The checks beside the tests: the API documentation builds without a warning, and every dependency's
