@@ -18,7 +18,7 @@ use truce_store::{Store, token_hash};
 
 use crate::api::ask::{Ask, Day};
 use crate::script::{self, Sources};
-use crate::views::{Chrome, error_page, grouped};
+use crate::views::{Chrome, OrPage, PageError, error_page, grouped};
 use crate::{AppError, AppState, Caller, Endpoint, St};
 
 /// The scenarios on file, for the navigation, when the caller may open them.
@@ -139,60 +139,63 @@ pub(crate) async fn logout(State(st): St, headers: HeaderMap) -> Response {
     session_cookie("", 0, st.secure_cookies)
 }
 
-pub(crate) async fn stances(State(st): St, c: Caller, Path(slug): Path<String>) -> Response {
-    let (v, s) = match st.scenario(&slug, None).await {
-        Ok(found) => found,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let parties: Vec<_> = s.party_ixs().collect();
-    let stances = truce_table::Stances::new(&s, &parties, None);
-    let editor = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
-    let body = html! {
-        @if editor {
-            p {
-                a href={ "/ui/scenarios/" (slug) "/positions" } { "Add a position" } " · "
-                a href={ "/ui/scenarios/" (slug) "/versions" } { "Versions and changes" }
+pub(crate) async fn stances(
+    State(st): St,
+    c: Caller,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    Ok({
+        let (v, s) = st.scenario(&slug, None).await.or_page(&c)?;
+        let parties: Vec<_> = s.party_ixs().collect();
+        let stances = truce_table::Stances::new(&s, &parties, None);
+        let editor = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
+        let body = html! {
+            @if editor {
+                p {
+                    a href={ "/ui/scenarios/" (slug) "/positions" } { "Add a position" } " · "
+                    a href={ "/ui/scenarios/" (slug) "/versions" } { "Versions and changes" }
+                }
             }
-        }
-        p {
-            "Version " (v.version) " of " code { (slug) } ": the current stance of each party on each option. Select a cell for the position, its date and its quoted source. Colours: "
-            span.s-demanded { "demanded" } " " span.s-acceptable { "acceptable" } " "
-            span.s-unknown { "unknown" } " " span.s-opposed { "opposed" } " " span.s-red_line { "red line" } "."
-        }
-        div.wide {
-            table #stances {
-                caption { "Stances by party and option" }
-                thead { tr {
-                    th scope="col" { "Issue" } th scope="col" { "Option" }
-                    @for p in &s.parties { th scope="col" { (p.id) } }
-                } }
-                tbody {
-                    @for issue in &s.issues {
-                        @for (k, o) in issue.options.iter().enumerate() {
-                            tr {
-                                @if k == 0 {
-                                    th scope="rowgroup" rowspan=(issue.options.len()) { (issue.name) }
-                                }
-                                th scope="row" { (s.option(*o).label) }
-                                @for slot in 0..parties.len() {
-                                    @match stances.position(slot, *o) {
-                                        Some(pix) => {
-                                            @let pos = s.position(pix);
-                                            @let src = &s.sources[pos.source.0 as usize];
-                                            @let stance = pos.stance.as_str();
-                                            td class={ "s-" (stance) } {
-                                                details {
-                                                    summary { (stance.replace('_', " ")) }
-                                                    p {
-                                                        (pos.date) " — " (src.publication.as_deref().unwrap_or(&src.id))
-                                                        ": “" (pos.quote) "” "
-                                                        span.muted { "(line " (pos.line) ")" }
-                                                        @if editor { " " a href={ "/ui/scenarios/" (slug) "/positions?line=" (pos.line) } { "correct" } }
+            p {
+                "Version " (v.version) " of " code { (slug) } ": the current stance of each party on each option. Select a cell for the position, its date and its quoted source. Colours: "
+                span.s-demanded { "demanded" } " " span.s-acceptable { "acceptable" } " "
+                span.s-unknown { "unknown" } " " span.s-opposed { "opposed" } " " span.s-red_line { "red line" } "."
+            }
+            div.wide {
+                table #stances {
+                    caption { "Stances by party and option" }
+                    thead { tr {
+                        th scope="col" { "Issue" } th scope="col" { "Option" }
+                        @for p in &s.parties { th scope="col" { (p.id) } }
+                    } }
+                    tbody {
+                        @for issue in &s.issues {
+                            @for (k, o) in issue.options.iter().enumerate() {
+                                tr {
+                                    @if k == 0 {
+                                        th scope="rowgroup" rowspan=(issue.options.len()) { (issue.name) }
+                                    }
+                                    th scope="row" { (s.option(*o).label) }
+                                    @for slot in 0..parties.len() {
+                                        @match stances.position(slot, *o) {
+                                            Some(pix) => {
+                                                @let pos = s.position(pix);
+                                                @let src = &s.sources[pos.source.0 as usize];
+                                                @let stance = pos.stance.as_str();
+                                                td class={ "s-" (stance) } {
+                                                    details {
+                                                        summary { (stance.replace('_', " ")) }
+                                                        p {
+                                                            (pos.date) " — " (src.publication.as_deref().unwrap_or(&src.id))
+                                                            ": “" (pos.quote) "” "
+                                                            span.muted { "(line " (pos.line) ")" }
+                                                            @if editor { " " a href={ "/ui/scenarios/" (slug) "/positions?line=" (pos.line) } { "correct" } }
+                                                        }
                                                     }
                                                 }
                                             }
+                                            None => td.muted { "—" },
                                         }
-                                        None => td.muted { "—" },
                                     }
                                 }
                             }
@@ -200,10 +203,10 @@ pub(crate) async fn stances(State(st): St, c: Caller, Path(slug): Path<String>) 
                     }
                 }
             }
-        }
-    };
-    let title = format!("Positions: {}", s.meta.title.clone().unwrap_or(slug));
-    page(&st, &c, &title, body).await
+        };
+        let title = format!("Positions: {}", s.meta.title.clone().unwrap_or(slug));
+        page(&st, &c, &title, body).await
+    })
 }
 
 pub(crate) async fn analysis(
@@ -212,49 +215,43 @@ pub(crate) async fn analysis(
     Path(slug): Path<String>,
     Ask(ask): Ask<crate::table::AnalysisAsk>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
-) -> Response {
-    let confidential = match crate::table::confidential(&c, ask.confidential) {
-        Ok(b) => b,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let (s, submissions) = match crate::table::load_with_submissions(&st, &slug, confidential).await
-    {
-        Ok(s) => s,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let options = match ask.options(&s) {
-        Ok(o) => o,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let mediator = c.role() == truce_store::Role::Mediator;
-    let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
-    let query = raw.unwrap_or_default();
-    let body = st
-        .heavy(&c, move || {
-            // The page shows the API's document (`truce.analysis/1`), and the frontier's.
-            let a = truce_table::analyze(&s, &options)?;
-            let mut report = truce_report::report::analysis_report(&s, &a);
-            report.submissions = submissions;
-            let mut sources = Sources::default();
-            let frontier = frontier_section(
-                &s,
-                &a,
-                &slug,
-                ask.plotted().as_deref(),
-                ask.reading,
-                &ask,
-                &mut sources,
-            );
-            let catalogue = constraint_catalogue(&s, &a);
-            let view = AnalysisView { slug: &slug, confidential, mediator, drafter, query: &query };
-            let body = analysis_body(&report, &view, &catalogue, frontier, &mut sources);
-            Ok::<_, AppError>((body, sources))
-        })
-        .await;
-    match body {
-        Ok(Ok((body, sources))) => page_running(&st, &c, "Analysis", body, sources).await,
-        Ok(Err(e)) | Err(e) => error_page(e, Some(&c)),
-    }
+) -> Result<Response, PageError> {
+    Ok({
+        let confidential = crate::table::confidential(&c, ask.confidential).or_page(&c)?;
+        let (s, submissions) =
+            crate::table::load_with_submissions(&st, &slug, confidential).await.or_page(&c)?;
+        let options = ask.options(&s).or_page(&c)?;
+        let mediator = c.role() == truce_store::Role::Mediator;
+        let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
+        let query = raw.unwrap_or_default();
+        let body = st
+            .heavy(&c, move || {
+                // The page shows the API's document (`truce.analysis/1`), and the frontier's.
+                let a = truce_table::analyze(&s, &options)?;
+                let mut report = truce_report::report::analysis_report(&s, &a);
+                report.submissions = submissions;
+                let mut sources = Sources::default();
+                let frontier = frontier_section(
+                    &s,
+                    &a,
+                    &slug,
+                    ask.plotted().as_deref(),
+                    ask.reading,
+                    &ask,
+                    &mut sources,
+                );
+                let catalogue = constraint_catalogue(&s, &a);
+                let view =
+                    AnalysisView { slug: &slug, confidential, mediator, drafter, query: &query };
+                let body = analysis_body(&report, &view, &catalogue, frontier, &mut sources);
+                Ok::<_, AppError>((body, sources))
+            })
+            .await;
+        match body {
+            Ok(Ok((body, sources))) => page_running(&st, &c, "Analysis", body, sources).await,
+            Ok(Err(e)) | Err(e) => error_page(e, Some(&c)),
+        }
+    })
 }
 
 /// What the analysis page needs besides the document.
@@ -673,57 +670,54 @@ pub(crate) async fn timeline(
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<crate::table::TimelineQuery>,
-) -> Response {
-    let confidential = match crate::table::confidential(&c, q.confidential) {
-        Ok(b) => b,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let scenario = match crate::table::load(&st, &slug, confidential).await {
-        Ok(s) => s,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let report = match st.heavy(&c, move || crate::table::timeline_report(&scenario, &q)).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return error_page(e, Some(&c)),
-    };
-    let first = report.points.first().map_or("", |p| p.date.as_str());
-    let last = report.points.last().map_or("", |p| p.date.as_str());
-    let body = html! {
-        form method="get" {
-            label for="from" { "From" } " " input #from name="from" type="date" value=(first); " "
-            label for="to" { "To" } " " input #to name="to" type="date" value=(last); " "
-            label for="step" { "Step" } " "
-            select #step name="step" { option value="month" { "month" } option value="quarter" { "quarter" } }
-            " " button type="submit" { "Show" }
-        }
-        div #timeline { (PreEscaped(truce_report::svg::timeline_svg(&report))) }
-        // The chart's text equivalent.
-        details {
-            summary { "The same as a table" }
-            table #timeline-table {
-                thead { tr {
-                    th scope="col" { "Date" } th scope="col" { "Positions known" }
-                    @if let Some(p) = report.points.first() {
-                        @for r in &p.readings {
-                            th scope="col" { (r.reading.as_str()) ": feasible packages / fewest concessions" }
-                        }
-                    }
-                } }
-                tbody {
-                    @for p in &report.points {
-                        tr {
-                            th scope="row" { (p.date) }
-                            td { (p.positions_known) }
+) -> Result<Response, PageError> {
+    Ok({
+        let confidential = crate::table::confidential(&c, q.confidential).or_page(&c)?;
+        let scenario = crate::table::load(&st, &slug, confidential).await.or_page(&c)?;
+        let report = match st.heavy(&c, move || crate::table::timeline_report(&scenario, &q)).await
+        {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) | Err(e) => return Err(PageError::new(e, &c)),
+        };
+        let first = report.points.first().map_or("", |p| p.date.as_str());
+        let last = report.points.last().map_or("", |p| p.date.as_str());
+        let body = html! {
+            form method="get" {
+                label for="from" { "From" } " " input #from name="from" type="date" value=(first); " "
+                label for="to" { "To" } " " input #to name="to" type="date" value=(last); " "
+                label for="step" { "Step" } " "
+                select #step name="step" { option value="month" { "month" } option value="quarter" { "quarter" } }
+                " " button type="submit" { "Show" }
+            }
+            div #timeline { (PreEscaped(truce_report::svg::timeline_svg(&report))) }
+            // The chart's text equivalent.
+            details {
+                summary { "The same as a table" }
+                table #timeline-table {
+                    thead { tr {
+                        th scope="col" { "Date" } th scope="col" { "Positions known" }
+                        @if let Some(p) = report.points.first() {
                             @for r in &p.readings {
-                                td { (grouped(&r.feasible_packages)) " / " (r.min_concessions) }
+                                th scope="col" { (r.reading.as_str()) ": feasible packages / fewest concessions" }
+                            }
+                        }
+                    } }
+                    tbody {
+                        @for p in &report.points {
+                            tr {
+                                th scope="row" { (p.date) }
+                                td { (p.positions_known) }
+                                @for r in &p.readings {
+                                    td { (grouped(&r.feasible_packages)) " / " (r.min_concessions) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-    };
-    page(&st, &c, "Timeline", body).await
+        };
+        page(&st, &c, "Timeline", body).await
+    })
 }
 
 /// A day and a boundary view.
@@ -737,14 +731,17 @@ pub(crate) struct DateQuery {
 
 /// Compliance with the agreement (the API's compliance document), each commitment's evidence linked to
 /// the entry bundle that holds it.
-pub(crate) async fn agreement(State(st): St, c: Caller, Ask(q): Ask<DateQuery>) -> Response {
-    // The body is the same for every reader: computed and rendered once per day asked and log size,
-    // off the async workers (`reads::compliance_page`).
-    let body = match crate::reads::compliance_page(&st, q.date, agreement_body).await {
-        Ok(b) => b,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    page(&st, &c, "Agreement and compliance", body).await
+pub(crate) async fn agreement(
+    State(st): St,
+    c: Caller,
+    Ask(q): Ask<DateQuery>,
+) -> Result<Response, PageError> {
+    Ok({
+        // The body is the same for every reader: computed and rendered once per day asked and log size,
+        // off the async workers (`reads::compliance_page`).
+        let body = crate::reads::compliance_page(&st, q.date, agreement_body).await.or_page(&c)?;
+        page(&st, &c, "Agreement and compliance", body).await
+    })
 }
 
 /// The agreement page's body: compliance as of a day, each commitment's status, its days of violation,
@@ -835,91 +832,97 @@ pub(crate) struct MapQuery {
 /// zones with a legend, the observations clustered with a popup each, filters by dates, class,
 /// verification state and party, and the same observations as a list. Data come from the API:
 /// `/v1/boundaries/{view}`, `/v1/zones` and `/v1/export?format=geojson`.
-pub(crate) async fn map(State(st): St, c: Caller, Ask(q): Ask<MapQuery>) -> Response {
-    if st.watch.is_none() {
-        return error_page(AppError::NotFound, Some(&c));
-    }
-    let view = q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW);
-    if let Err(e) = truce_watch::boundary::view(view) {
-        return error_page(AppError::Invalid(vec![e.to_string()]), Some(&c));
-    }
-    let days: Vec<String> =
-        [q.date, q.from, q.to].iter().map(|d| d.map(Day::text).unwrap_or_default()).collect();
-    let (from, to) = if days[0].is_empty() {
-        (days[1].clone(), days[2].clone())
-    } else {
-        (days[0].clone(), days[0].clone())
-    };
-    let basemap = st.basemap_url.clone();
-    let mut sources = Sources::default();
-    if let Some(b) = &basemap {
-        sources.images_from(b);
-    }
-    let head = html! {
-        link rel="stylesheet" href="/assets/leaflet-1.9.4/leaflet.css";
-        link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.css";
-        link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.Default.css";
-        (sources.file("/assets/leaflet-1.9.4/leaflet.js"))
-        (sources.file("/assets/leaflet.markercluster-1.5.3/leaflet.markercluster.js"))
-    };
-    let body = html! {
-        form #map-filters method="get" action="/ui/map" {
-            fieldset {
-                legend { "Show" }
-                label for="from" { "From" } " " input #from name="from" type="date" value=(from); " "
-                label for="to" { "to" } " " input #to name="to" type="date" value=(to); " "
-                label for="view" { "Boundary view" } " "
-                select #view name="view" {
-                    @for (id, description, _) in truce_watch::boundary::VIEWS {
-                        option value=(id) selected[id == view] title=(description) { (id) }
+pub(crate) async fn map(
+    State(st): St,
+    c: Caller,
+    Ask(q): Ask<MapQuery>,
+) -> Result<Response, PageError> {
+    Ok({
+        if st.watch.is_none() {
+            return Err(PageError::new(AppError::NotFound, &c));
+        }
+        let view = q.view.as_deref().unwrap_or(truce_watch::boundary::DEFAULT_VIEW);
+        if let Err(e) = truce_watch::boundary::view(view) {
+            return Err(PageError::new(AppError::Invalid(vec![e.to_string()]), &c));
+        }
+        let days: Vec<String> =
+            [q.date, q.from, q.to].iter().map(|d| d.map(Day::text).unwrap_or_default()).collect();
+        let (from, to) = if days[0].is_empty() {
+            (days[1].clone(), days[2].clone())
+        } else {
+            (days[0].clone(), days[0].clone())
+        };
+        let basemap = st.basemap_url.clone();
+        let mut sources = Sources::default();
+        if let Some(b) = &basemap {
+            sources.images_from(b);
+        }
+        let head = html! {
+            link rel="stylesheet" href="/assets/leaflet-1.9.4/leaflet.css";
+            link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.css";
+            link rel="stylesheet" href="/assets/leaflet.markercluster-1.5.3/MarkerCluster.Default.css";
+            (sources.file("/assets/leaflet-1.9.4/leaflet.js"))
+            (sources.file("/assets/leaflet.markercluster-1.5.3/leaflet.markercluster.js"))
+        };
+        let body = html! {
+            form #map-filters method="get" action="/ui/map" {
+                fieldset {
+                    legend { "Show" }
+                    label for="from" { "From" } " " input #from name="from" type="date" value=(from); " "
+                    label for="to" { "to" } " " input #to name="to" type="date" value=(to); " "
+                    label for="view" { "Boundary view" } " "
+                    select #view name="view" {
+                        @for (id, description, _) in truce_watch::boundary::VIEWS {
+                            option value=(id) selected[id == view] title=(description) { (id) }
+                        }
                     }
+                    " " button type="submit" { "Show" }
                 }
-                " " button type="submit" { "Show" }
+                fieldset #f-class { legend { "Class" } }
+                fieldset #f-state { legend { "Verification" } }
+                fieldset {
+                    legend { "Party" }
+                    label for="party" { "Attributed to" } " "
+                    select #party { option value="" { "any party, or none" } }
+                }
             }
-            fieldset #f-class { legend { "Class" } }
-            fieldset #f-state { legend { "Verification" } }
-            fieldset {
-                legend { "Party" }
-                label for="party" { "Attributed to" } " "
-                select #party { option value="" { "any party, or none" } }
+            div #map role="region" aria-label="Map of the observations and the agreement's zones"
+                data-view=(view) data-from=(from) data-to=(to) data-basemap=(basemap.unwrap_or_default()) {}
+            p #map-status.muted aria-live="polite" { "Loading the map…" }
+            details #legend open {
+                summary { "Legend" }
+                ul #legend-items {}
+                p.muted { "Boundaries are for display only: an observation never carries a country. Circles count the observations they gather; zoom in to separate them." }
             }
-        }
-        div #map role="region" aria-label="Map of the observations and the agreement's zones"
-            data-view=(view) data-from=(from) data-to=(to) data-basemap=(basemap.unwrap_or_default()) {}
-        p #map-status.muted aria-live="polite" { "Loading the map…" }
-        details #legend open {
-            summary { "Legend" }
-            ul #legend-items {}
-            p.muted { "Boundaries are for display only: an observation never carries a country. Circles count the observations they gather; zoom in to separate them." }
-        }
-        h2 { "Observations" }
-        p { label for="filter" { "Search the list" } " " input #filter type="search" placeholder="class, state, party, entry"; }
-        div.wide { table #observations {
-            thead { tr {
-                th scope="col" { "Entry" } th scope="col" { "When (UTC)" } th scope="col" { "Class" }
-                th scope="col" { "Count" } th scope="col" { "Sensor" } th scope="col" { "Attributed to" }
-                th scope="col" { "Verification" } th scope="col" { "Map" }
+            h2 { "Observations" }
+            p { label for="filter" { "Search the list" } " " input #filter type="search" placeholder="class, state, party, entry"; }
+            div.wide { table #observations {
+                thead { tr {
+                    th scope="col" { "Entry" } th scope="col" { "When (UTC)" } th scope="col" { "Class" }
+                    th scope="col" { "Count" } th scope="col" { "Sensor" } th scope="col" { "Attributed to" }
+                    th scope="col" { "Verification" } th scope="col" { "Map" }
+                } }
+                tbody {}
             } }
-            tbody {}
-        } }
-        noscript { p { "The map and the list need JavaScript. The same observations: " a href="/v1/export?format=geojson" { "GeoJSON" } ", " a href="/v1/export?format=csv" { "CSV" } "." } }
-        p.muted {
-            "Download the observations: "
-            a href="/v1/export?format=geojson" { "GeoJSON" } ", "
-            a href="/v1/export?format=csv" { "CSV" } ", "
-            a href={ "/v1/export?format=acled&view=" (view) } { "ACLED-like CSV" } "; the zones: "
-            a href="/v1/zones" { "GeoJSON" } "."
-        }
-        (sources.inline(&script::MAP))
-    };
-    let scenarios = scenarios(&st, &c).await;
-    crate::views::page_with(
-        "Observation map",
-        &Chrome { caller: &c, scenarios: &scenarios },
-        head,
-        body,
-        sources,
-    )
+            noscript { p { "The map and the list need JavaScript. The same observations: " a href="/v1/export?format=geojson" { "GeoJSON" } ", " a href="/v1/export?format=csv" { "CSV" } "." } }
+            p.muted {
+                "Download the observations: "
+                a href="/v1/export?format=geojson" { "GeoJSON" } ", "
+                a href="/v1/export?format=csv" { "CSV" } ", "
+                a href={ "/v1/export?format=acled&view=" (view) } { "ACLED-like CSV" } "; the zones: "
+                a href="/v1/zones" { "GeoJSON" } "."
+            }
+            (sources.inline(&script::MAP))
+        };
+        let scenarios = scenarios(&st, &c).await;
+        crate::views::page_with(
+            "Observation map",
+            &Chrome { caller: &c, scenarios: &scenarios },
+            head,
+            body,
+            sources,
+        )
+    })
 }
 
 /// A labelled select.
@@ -1022,79 +1025,84 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
     page_running(&st, &c, "Record an observation", body, sources).await
 }
 
-pub(crate) async fn queue(State(st): St, c: Caller) -> Response {
-    let q = match crate::reads::review_queue(&st, 200).await {
-        Ok(q) => q,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let mut sources = Sources::default();
-    let body = html! {
-        p {
-            (q.len()) " observation(s) await verification, oldest first: those received or under review, and those a party has disputed since a verifier decided them (the decision stands until you revise it). Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it."
-        }
-        p { label for="keyfile" { "Your key file" } br; textarea #keyfile rows="3" cols="70" {} }
-        p #result role="status" aria-live="polite" {}
-        table #queue {
-            thead { tr {
-                th scope="col" { "Entry" } th scope="col" { "Day" } th scope="col" { "Class" }
-                th scope="col" { "State" } th scope="col" { "Author key" } th scope="col" { "Verify" }
-            } }
-            tbody {
-                @for (e, disputed_by) in &q {
-                    tr {
-                        td { a href={ "/ui/entries/" (e.index) } { (e.index) } }
-                        td { (e.day.as_deref().unwrap_or("")) }
-                        td { (e.class.as_deref().unwrap_or("")) }
-                        td {
-                            (e.state.as_deref().unwrap_or(""))
-                            @if !disputed_by.is_empty() { br; strong.disputed { "disputed by " (disputed_by.join(", ")) } }
-                        }
-                        td { code { (e.author.get(..12).unwrap_or("")) "…" } }
-                        td {
-                            @if e.state.as_deref() == Some("under_review") {
-                                button data-of=(e.index) data-to="corroborated" { "Corroborate " (e.index) } " "
-                                button data-of=(e.index) data-to="unverifiable" { "Unverifiable " (e.index) } " "
-                                button data-of=(e.index) data-to="rejected" { "Reject " (e.index) }
-                            } @else {
-                                button data-of=(e.index) data-to="under_review" { "Take up " (e.index) }
+pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageError> {
+    Ok({
+        let q = crate::reads::review_queue(&st, 200).await.or_page(&c)?;
+        let mut sources = Sources::default();
+        let body = html! {
+            p {
+                (q.len()) " observation(s) await verification, oldest first: those received or under review, and those a party has disputed since a verifier decided them (the decision stands until you revise it). Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it."
+            }
+            p { label for="keyfile" { "Your key file" } br; textarea #keyfile rows="3" cols="70" {} }
+            p #result role="status" aria-live="polite" {}
+            table #queue {
+                thead { tr {
+                    th scope="col" { "Entry" } th scope="col" { "Day" } th scope="col" { "Class" }
+                    th scope="col" { "State" } th scope="col" { "Author key" } th scope="col" { "Verify" }
+                } }
+                tbody {
+                    @for (e, disputed_by) in &q {
+                        tr {
+                            td { a href={ "/ui/entries/" (e.index) } { (e.index) } }
+                            td { (e.day.as_deref().unwrap_or("")) }
+                            td { (e.class.as_deref().unwrap_or("")) }
+                            td {
+                                (e.state.as_deref().unwrap_or(""))
+                                @if !disputed_by.is_empty() { br; strong.disputed { "disputed by " (disputed_by.join(", ")) } }
+                            }
+                            td { code { (e.author.get(..12).unwrap_or("")) "…" } }
+                            td {
+                                @if e.state.as_deref() == Some("under_review") {
+                                    button data-of=(e.index) data-to="corroborated" { "Corroborate " (e.index) } " "
+                                    button data-of=(e.index) data-to="unverifiable" { "Unverifiable " (e.index) } " "
+                                    button data-of=(e.index) data-to="rejected" { "Reject " (e.index) }
+                                } @else {
+                                    button data-of=(e.index) data-to="under_review" { "Take up " (e.index) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        (sources.inline(&script::SIGNING))
-        (sources.inline(&script::QUEUE))
-    };
-    page_running(&st, &c, "Verification queue", body, sources).await
+            (sources.inline(&script::SIGNING))
+            (sources.inline(&script::QUEUE))
+        };
+        page_running(&st, &c, "Verification queue", body, sources).await
+    })
 }
 
-pub(crate) async fn report(State(st): St, c: Caller, Ask(q): Ask<DateQuery>) -> Response {
-    let drawn = crate::reads::daily_now(&st, "page", q.date, q.view.as_deref(), |d, v, a| {
-        // The report's own template (the API's `format=html` is the same in a document of its
-        // own), inside this page, under the page's title.
-        let body = html! {
-            form method="get" action="/ui/reports/daily" {
-                label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
-                button type="submit" { "Show" }
-            }
-            p #downloads {
-                "Download this report: "
-                a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
-                a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
-                a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
-                a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
-                a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
-                a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
-            }
-            (d.body(a, v, 2))
-        };
-        Arc::new((d.date, body))
-    });
-    match drawn.await {
-        Ok(d) => page(&st, &c, &format!("Daily report {}", d.0), d.1.clone()).await,
-        Err(e) => error_page(e, Some(&c)),
-    }
+pub(crate) async fn report(
+    State(st): St,
+    c: Caller,
+    Ask(q): Ask<DateQuery>,
+) -> Result<Response, PageError> {
+    Ok({
+        let drawn = crate::reads::daily_now(&st, "page", q.date, q.view.as_deref(), |d, v, a| {
+            // The report's own template (the API's `format=html` is the same in a document of its
+            // own), inside this page, under the page's title.
+            let body = html! {
+                form method="get" action="/ui/reports/daily" {
+                    label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
+                    button type="submit" { "Show" }
+                }
+                p #downloads {
+                    "Download this report: "
+                    a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
+                    a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
+                    a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
+                    a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
+                    a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
+                    a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
+                }
+                (d.body(a, v, 2))
+            };
+            Arc::new((d.date, body))
+        });
+        match drawn.await {
+            Ok(d) => page(&st, &c, &format!("Daily report {}", d.0), d.1.clone()).await,
+            Err(e) => error_page(e, Some(&c)),
+        }
+    })
 }
 
 /// The URL this server is reached at: the configured public URL, or `http://` and the request's host.
@@ -1110,71 +1118,77 @@ fn base_url(st: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-pub(crate) async fn log(State(st): St, c: Caller, headers: HeaderMap) -> Response {
-    let base = base_url(&st, &headers);
-    let Some(w) = &st.watch else { return error_page(AppError::NotFound, Some(&c)) };
-    let note = crate::witness::served(w, &st.witnesses);
-    let newest = w.size();
-    let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text).ok();
-    let cosignatures = note.signatures.len().saturating_sub(1);
-    let mut hosted: Vec<&String> = st.witnesses.hosted.keys().collect();
-    hosted.sort();
-    let body = html! {
-        p {
-            "Origin " code { (checkpoint.as_ref().map_or("?", |c| c.origin.as_str())) } ", "
-            strong { (checkpoint.as_ref().map_or(0, |c| c.size)) } " entries in the checkpoint served (the log holds "
-            (newest) "), root "
-            code { (checkpoint.as_ref().map(|c| c.root.iter().map(|b| format!("{b:02x}")).collect::<String>()).unwrap_or_default()) }
-            "."
-        }
-        p {
-            (cosignatures) " witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: "
-            code { "truce log audit " (base) "/log --vkey log.vkey" } ", adding " code { "--witness" }
-            " key files for a witness policy. The log's public key is served at "
-            a href="/log/vkey" { code { (base) "/log/vkey" } } ": fetch it once and confirm it with the mission out of band. Each entry has a page, "
-            code { (base) "/ui/entries/N" } ", that proves it in the log in your browser; "
-            code { "truce log prove " (base) "/log N --vkey log.vkey" } " writes the same proof as a file."
-        }
-        h2 { "Witnesses" }
-        @if st.witnesses.peers.is_empty() {
-            p { "This log asks no witness to cosign." }
-        } @else {
-            table #witnesses {
-                thead { tr {
-                    th scope="col" { "Witness" } th scope="col" { "Key" } th scope="col" { "Last cosigned size" }
-                    th scope="col" { "When (UTC)" } th scope="col" { "This checkpoint" } th scope="col" { "Last error" }
-                } }
-                tbody {
-                    @for p in &st.witnesses.peers {
-                        @let status = p.status.lock().map(|s| s.clone()).unwrap_or_default();
-                        @let current = status.cosigned.as_ref().is_some_and(|(t, _)| *t == note.text);
-                        @let when = status.at.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "never".into());
-                        tr {
-                            th scope="row" { (p.verifier.name) }
-                            td { code { (p.verifier.vkey()) } }
-                            td { (status.size) }
-                            td { (when) }
-                            td { @if current { "cosigned" } @else { "not yet" } }
-                            td { (status.error.as_deref().unwrap_or("—")) }
+pub(crate) async fn log(
+    State(st): St,
+    c: Caller,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    Ok({
+        let base = base_url(&st, &headers);
+        let Some(w) = &st.watch else { return Err(PageError::new(AppError::NotFound, &c)) };
+        let note = crate::witness::served(w, &st.witnesses);
+        let newest = w.size();
+        let checkpoint = truce_tlog::checkpoint::Checkpoint::parse(&note.text).ok();
+        let cosignatures = note.signatures.len().saturating_sub(1);
+        let mut hosted: Vec<&String> = st.witnesses.hosted.keys().collect();
+        hosted.sort();
+        let body = html! {
+            p {
+                "Origin " code { (checkpoint.as_ref().map_or("?", |c| c.origin.as_str())) } ", "
+                strong { (checkpoint.as_ref().map_or(0, |c| c.size)) } " entries in the checkpoint served (the log holds "
+                (newest) "), root "
+                code { (checkpoint.as_ref().map(|c| c.root.iter().map(|b| format!("{b:02x}")).collect::<String>()).unwrap_or_default()) }
+                "."
+            }
+            p {
+                (cosignatures) " witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: "
+                code { "truce log audit " (base) "/log --vkey log.vkey" } ", adding " code { "--witness" }
+                " key files for a witness policy. The log's public key is served at "
+                a href="/log/vkey" { code { (base) "/log/vkey" } } ": fetch it once and confirm it with the mission out of band. Each entry has a page, "
+                code { (base) "/ui/entries/N" } ", that proves it in the log in your browser; "
+                code { "truce log prove " (base) "/log N --vkey log.vkey" } " writes the same proof as a file."
+            }
+            h2 { "Witnesses" }
+            @if st.witnesses.peers.is_empty() {
+                p { "This log asks no witness to cosign." }
+            } @else {
+                table #witnesses {
+                    thead { tr {
+                        th scope="col" { "Witness" } th scope="col" { "Key" } th scope="col" { "Last cosigned size" }
+                        th scope="col" { "When (UTC)" } th scope="col" { "This checkpoint" } th scope="col" { "Last error" }
+                    } }
+                    tbody {
+                        @for p in &st.witnesses.peers {
+                            @let status = p.status.lock().map(|s| s.clone()).unwrap_or_default();
+                            @let current = status.cosigned.as_ref().is_some_and(|(t, _)| *t == note.text);
+                            @let when = status.at.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "never".into());
+                            tr {
+                                th scope="row" { (p.verifier.name) }
+                                td { code { (p.verifier.vkey()) } }
+                                td { (status.size) }
+                                td { (when) }
+                                td { @if current { "cosigned" } @else { "not yet" } }
+                                td { (status.error.as_deref().unwrap_or("—")) }
+                            }
                         }
                     }
                 }
             }
-        }
-        @if !hosted.is_empty() {
-            p {
-                "This server also hosts the witness(es) "
-                @for (k, n) in hosted.iter().enumerate() {
-                    @if k > 0 { ", " }
-                    code { (n) } " at " code { "/witness/" (n) "/add-checkpoint" }
+            @if !hosted.is_empty() {
+                p {
+                    "This server also hosts the witness(es) "
+                    @for (k, n) in hosted.iter().enumerate() {
+                        @if k > 0 { ", " }
+                        code { (n) } " at " code { "/witness/" (n) "/add-checkpoint" }
+                    }
+                    "."
                 }
-                "."
             }
-        }
-        h2 { "The signed checkpoint" }
-        pre { (note.to_text()) }
-    };
-    page(&st, &c, "Log status", body).await
+            h2 { "The signed checkpoint" }
+            pre { (note.to_text()) }
+        };
+        page(&st, &c, "Log status", body).await
+    })
 }
 
 /// One entry of the log: decoded, its signature checked, its author named, its history on the log,
@@ -1184,187 +1198,187 @@ pub(crate) async fn entry(
     c: Caller,
     headers: HeaderMap,
     Path(index): Path<String>,
-) -> Response {
-    let Ok(index) = index.parse::<u64>() else {
-        return error_page(
-            AppError::Missing(format!(
-                "{index:?} is not an entry number; entries are numbered 0, 1, 2, … in log order"
-            )),
-            Some(&c),
-        );
-    };
-    let Some(w) = st.watch.clone() else { return error_page(AppError::NotFound, Some(&c)) };
-    let proved = match crate::reads::proved(&st, index).await {
-        Ok(p) => p,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let base = base_url(&st, &headers);
-    let decoded = truce_watch::entry::decode(&proved.entry);
-    // What the durable view says of it, read off the async workers (a long read of the record may hold
-    // the view's lock).
-    let (view, author_key) = (w.clone(), decoded.as_ref().ok().map(|e| e.author.clone()));
-    let facts = st
-        .record(move || -> Result<_, AppError> {
-            let state = view.read()?;
-            let r = state.registry();
-            let author = author_key.map(|key| {
-                let key = &key;
-                match (r.keys.get(key), &r.mission) {
-                    (Some(k), _) => format!(
-                        "{} ({}{}{})",
-                        k.name,
-                        word(&k.role),
-                        k.party.as_deref().map(|p| format!(", {p}")).unwrap_or_default(),
-                        if k.revoked { ", since revoked" } else { "" }
-                    ),
-                    (None, Some(m)) if m.key == *key => format!("the mission {}", m.name),
-                    _ => "a key the log never enrolled".to_string(),
-                }
-            });
-            let refused = r.refused.iter().find(|(i, _)| *i == index).map(|(_, why)| why.clone());
-            let mut parties: Vec<String> = r
-                .keys
-                .values()
-                .filter(|k| k.role == truce_watch::entry::Role::PartyDelegate && !k.revoked)
-                .filter_map(|k| k.party.clone())
-                .collect();
-            parties.sort();
-            parties.dedup();
-            Ok((author, r.observations.get(&index).cloned(), refused, parties))
-        })
-        .await;
-    let facts = match facts {
-        Ok(Ok(f)) => f,
-        Ok(Err(e)) | Err(e) => return error_page(e, Some(&c)),
-    };
-    let (author, observation, refused, delegate_parties) = facts;
-    let own_party = c.user.as_ref().and_then(|u| u.party.clone());
-    // The proof endpoint's document, with the key to check its checkpoint against.
-    let mut data = serde_json::to_value(proved.doc()).unwrap_or_default();
-    data["vkey"] = w.vkey().into();
-    let fields: Vec<(String, String)> = match &decoded {
-        Ok(e) => match serde_json::to_value(&e.body) {
-            Ok(serde_json::Value::Object(m)) => m
-                .into_iter()
-                .map(|(k, v)| {
-                    let shown = match v {
-                        serde_json::Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    (k, shown)
-                })
-                .collect(),
-            _ => Vec::new(),
-        },
-        Err(_) => Vec::new(),
-    };
-    let link = |i: u64| html! { a href={ "/ui/entries/" (i) } { "entry " (i) } };
-    let mut sources = Sources::default();
-    let body = html! {
-        p {
-            "Entry " strong { (index) } " of the log, in the checkpoint of size " (proved.size) " that this server serves. "
-            "Everything below is computed from the entry's bytes, which the proof ties to that checkpoint."
-        }
-        h2 { "What it says" }
-        @match &decoded {
-            Ok(e) => {
-                div.wide { table #fields {
-                    tbody {
-                        tr { th scope="row" { "author" } td { code { (e.author) } br; (author.clone().unwrap_or_default()) } }
-                        tr { th scope="row" { "sequence number" } td { (e.seq) } }
-                        @for (k, v) in &fields { tr { th scope="row" { (k) } td { (v) } } }
+) -> Result<Response, PageError> {
+    Ok({
+        let Ok(index) = index.parse::<u64>() else {
+            return Err(PageError::new(
+                AppError::Missing(format!(
+                    "{index:?} is not an entry number; entries are numbered 0, 1, 2, … in log order"
+                )),
+                &c,
+            ));
+        };
+        let Some(w) = st.watch.clone() else { return Err(PageError::new(AppError::NotFound, &c)) };
+        let proved = crate::reads::proved(&st, index).await.or_page(&c)?;
+        let base = base_url(&st, &headers);
+        let decoded = truce_watch::entry::decode(&proved.entry);
+        // What the durable view says of it, read off the async workers (a long read of the record may hold
+        // the view's lock).
+        let (view, author_key) = (w.clone(), decoded.as_ref().ok().map(|e| e.author.clone()));
+        let facts = st
+            .record(move || -> Result<_, AppError> {
+                let state = view.read()?;
+                let r = state.registry();
+                let author = author_key.map(|key| {
+                    let key = &key;
+                    match (r.keys.get(key), &r.mission) {
+                        (Some(k), _) => format!(
+                            "{} ({}{}{})",
+                            k.name,
+                            word(&k.role),
+                            k.party.as_deref().map(|p| format!(", {p}")).unwrap_or_default(),
+                            if k.revoked { ", since revoked" } else { "" }
+                        ),
+                        (None, Some(m)) if m.key == *key => format!("the mission {}", m.name),
+                        _ => "a key the log never enrolled".to_string(),
                     }
-                } }
-                @if let truce_watch::entry::Body::Observation(o) = &e.body && !o.media.is_empty() {
-                    h3 { "Files" }
-                    p { "The observation names these files by their SHA-256. Verifiers, mediators and the observer download them now; everyone, once a mediator releases them. Check a file yourself: its SHA-256 (" code { "sha256sum FILE" } ") must be the hash below." }
-                    ul #media {
-                        @for m in o.media.iter().filter_map(|m| truce_watch::media::media_ref(m)) {
-                            li {
-                                a href={ "/v1/media/" (m.sha256.to_ascii_lowercase()) } { code { (m.sha256) } }
-                                @if let Some(b) = m.bytes { " (" (b) " bytes)" }
+                });
+                let refused =
+                    r.refused.iter().find(|(i, _)| *i == index).map(|(_, why)| why.clone());
+                let mut parties: Vec<String> = r
+                    .keys
+                    .values()
+                    .filter(|k| k.role == truce_watch::entry::Role::PartyDelegate && !k.revoked)
+                    .filter_map(|k| k.party.clone())
+                    .collect();
+                parties.sort();
+                parties.dedup();
+                Ok((author, r.observations.get(&index).cloned(), refused, parties))
+            })
+            .await;
+        let facts = match facts {
+            Ok(Ok(f)) => f,
+            Ok(Err(e)) | Err(e) => return Err(PageError::new(e, &c)),
+        };
+        let (author, observation, refused, delegate_parties) = facts;
+        let own_party = c.user.as_ref().and_then(|u| u.party.clone());
+        // The proof endpoint's document, with the key to check its checkpoint against.
+        let mut data = serde_json::to_value(proved.doc()).unwrap_or_default();
+        data["vkey"] = w.vkey().into();
+        let fields: Vec<(String, String)> = match &decoded {
+            Ok(e) => match serde_json::to_value(&e.body) {
+                Ok(serde_json::Value::Object(m)) => m
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let shown = match v {
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (k, shown)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            Err(_) => Vec::new(),
+        };
+        let link = |i: u64| html! { a href={ "/ui/entries/" (i) } { "entry " (i) } };
+        let mut sources = Sources::default();
+        let body = html! {
+            p {
+                "Entry " strong { (index) } " of the log, in the checkpoint of size " (proved.size) " that this server serves. "
+                "Everything below is computed from the entry's bytes, which the proof ties to that checkpoint."
+            }
+            h2 { "What it says" }
+            @match &decoded {
+                Ok(e) => {
+                    div.wide { table #fields {
+                        tbody {
+                            tr { th scope="row" { "author" } td { code { (e.author) } br; (author.clone().unwrap_or_default()) } }
+                            tr { th scope="row" { "sequence number" } td { (e.seq) } }
+                            @for (k, v) in &fields { tr { th scope="row" { (k) } td { (v) } } }
+                        }
+                    } }
+                    @if let truce_watch::entry::Body::Observation(o) = &e.body && !o.media.is_empty() {
+                        h3 { "Files" }
+                        p { "The observation names these files by their SHA-256. Verifiers, mediators and the observer download them now; everyone, once a mediator releases them. Check a file yourself: its SHA-256 (" code { "sha256sum FILE" } ") must be the hash below." }
+                        ul #media {
+                            @for m in o.media.iter().filter_map(|m| truce_watch::media::media_ref(m)) {
+                                li {
+                                    a href={ "/v1/media/" (m.sha256.to_ascii_lowercase()) } { code { (m.sha256) } }
+                                    @if let Some(b) = m.bytes { " (" (b) " bytes)" }
+                                }
+                            }
+                        }
+                    }
+                    p #signature data-state="verified" {
+                        strong { "Signature: verified." }
+                        " The Ed25519 signature is by the author's key over the entry's canonical bytes."
+                    }
+                }
+                Err(why) => {
+                    p #signature role="alert" data-state="failed" {
+                        strong { "This entry does not decode or its signature does not verify: " } (why.to_string())
+                        ". The log keeps it, as it keeps everything; compliance ignores it."
+                    }
+                }
+            }
+            @if let Some(why) = &refused {
+                p.warning { strong { "Without effect: " } (why) "." }
+            }
+            @if let Some(o) = &observation {
+                h2 { "Verification history" }
+                p { "State now: " strong class={ "st-" (o.state.as_str()) } { (o.state.as_str().replace('_', " ")) } "." }
+                @if o.transitions.is_empty() { p { "No verifier has acted on it yet." } }
+                @else { ul { @for t in &o.transitions { li { (link(*t)) } } } }
+                @if let Some(by) = o.superseded_by { p.warning { "Superseded by the correction in " (link(by)) "." } }
+                @if !o.attributions.is_empty() {
+                    h3 { "Attributions" }
+                    ul { @for (i, party, confidence) in &o.attributions { li { (party) " (" (word(confidence)) "), " (link(*i)) } } }
+                }
+                @if !o.annotations.is_empty() {
+                    h3 { "The parties' annotations" }
+                    @if o.unanswered_disputes().next().is_some() && o.state != truce_watch::entry::VerificationState::Received && o.state != truce_watch::entry::VerificationState::UnderReview {
+                        p.warning #review {
+                            "Disputed since the verifier's decision: it is back in the verifiers' queue for review. A party's dispute does not change the verdict ("
+                            (o.state.as_str().replace('_', " ")) "); only a verifier's transition can."
+                        }
+                    }
+                    ul #annotations {
+                        @for a in &o.annotations {
+                            li class={ "stance-" (word(&a.stance)) } {
+                                strong { (a.party) } ": " (word(&a.stance)) ", " (link(a.index)) ": "
+                                q { (a.text) }
                             }
                         }
                     }
                 }
-                p #signature data-state="verified" {
-                    strong { "Signature: verified." }
-                    " The Ed25519 signature is by the author's key over the entry's canonical bytes."
+            }
+            @if let (Some(_), truce_store::Role::PartyDelegate) = (&observation, c.role()) {
+                h2 { "Your party's word on it" }
+                p { "Concur, dispute or clarify, signed in your browser with your delegate key file (it never leaves the page) and appended to the log, where every party and auditor sees it." }
+                form #annotate data-of=(index) {
+                    label for="party" { "For" } " "
+                    select #party { @for p in &delegate_parties { option value=(p) selected[Some(p) == own_party.as_ref()] { (p) } } }
+                    p { label for="note" { "What your party says" } textarea #note rows="2" {} }
+                    p { label for="keyfile" { "Your key file (paste its three lines)" } br; textarea #keyfile rows="3" {} }
+                    button type="button" data-stance="concur" { "Concur" } " "
+                    button type="button" data-stance="dispute" { "Dispute" } " "
+                    button type="button" data-stance="clarify" { "Clarify" }
                 }
+                p #annotated role="status" aria-live="polite" {}
+                (sources.inline(&script::SIGNING))
+                (sources.inline(&script::ANNOTATE))
             }
-            Err(why) => {
-                p #signature role="alert" data-state="failed" {
-                    strong { "This entry does not decode or its signature does not verify: " } (why.to_string())
-                    ". The log keeps it, as it keeps everything; compliance ignores it."
-                }
+            h2 { "Proof that it is in the log" }
+            p #proof-result aria-live="polite" data-state="pending" { "Checking the proof in your browser…" }
+            button #verify-again type="button" { "Check again" }
+            details {
+                summary { "The proof (c2sp.org/tlog-proof@v1)" }
+                pre #tlog-proof { (proved.file.to_text()) }
             }
-        }
-        @if let Some(why) = &refused {
-            p.warning { strong { "Without effect: " } (why) "." }
-        }
-        @if let Some(o) = &observation {
-            h2 { "Verification history" }
-            p { "State now: " strong class={ "st-" (o.state.as_str()) } { (o.state.as_str().replace('_', " ")) } "." }
-            @if o.transitions.is_empty() { p { "No verifier has acted on it yet." } }
-            @else { ul { @for t in &o.transitions { li { (link(*t)) } } } }
-            @if let Some(by) = o.superseded_by { p.warning { "Superseded by the correction in " (link(by)) "." } }
-            @if !o.attributions.is_empty() {
-                h3 { "Attributions" }
-                ul { @for (i, party, confidence) in &o.attributions { li { (party) " (" (word(confidence)) "), " (link(*i)) } } }
+            p.muted {
+                "Your browser hashed the entry, followed the " (proved.file.proof.len()) " hashes of the proof to a root, and compared it with the root the checkpoint signs; it also checked the log's signature on the checkpoint where the browser supports Ed25519. Check it yourself: "
+                code { "truce log prove " (base) "/log " (index) " --vkey log.vkey --entry entry.bin -o proof.txt" }
+                " then " code { "truce log verify-proof proof.txt --entry entry.bin --vkey log.vkey" }
+                ", with the key from " a href="/log/vkey" { "/log/vkey" } " confirmed out of band. "
+                a href={ "/v1/entries/" (index) "/proof" } { "The proof as JSON" } "."
             }
-            @if !o.annotations.is_empty() {
-                h3 { "The parties' annotations" }
-                @if o.unanswered_disputes().next().is_some() && o.state != truce_watch::entry::VerificationState::Received && o.state != truce_watch::entry::VerificationState::UnderReview {
-                    p.warning #review {
-                        "Disputed since the verifier's decision: it is back in the verifiers' queue for review. A party's dispute does not change the verdict ("
-                        (o.state.as_str().replace('_', " ")) "); only a verifier's transition can."
-                    }
-                }
-                ul #annotations {
-                    @for a in &o.annotations {
-                        li class={ "stance-" (word(&a.stance)) } {
-                            strong { (a.party) } ": " (word(&a.stance)) ", " (link(a.index)) ": "
-                            q { (a.text) }
-                        }
-                    }
-                }
-            }
-        }
-        @if let (Some(_), truce_store::Role::PartyDelegate) = (&observation, c.role()) {
-            h2 { "Your party's word on it" }
-            p { "Concur, dispute or clarify, signed in your browser with your delegate key file (it never leaves the page) and appended to the log, where every party and auditor sees it." }
-            form #annotate data-of=(index) {
-                label for="party" { "For" } " "
-                select #party { @for p in &delegate_parties { option value=(p) selected[Some(p) == own_party.as_ref()] { (p) } } }
-                p { label for="note" { "What your party says" } textarea #note rows="2" {} }
-                p { label for="keyfile" { "Your key file (paste its three lines)" } br; textarea #keyfile rows="3" {} }
-                button type="button" data-stance="concur" { "Concur" } " "
-                button type="button" data-stance="dispute" { "Dispute" } " "
-                button type="button" data-stance="clarify" { "Clarify" }
-            }
-            p #annotated role="status" aria-live="polite" {}
-            (sources.inline(&script::SIGNING))
-            (sources.inline(&script::ANNOTATE))
-        }
-        h2 { "Proof that it is in the log" }
-        p #proof-result aria-live="polite" data-state="pending" { "Checking the proof in your browser…" }
-        button #verify-again type="button" { "Check again" }
-        details {
-            summary { "The proof (c2sp.org/tlog-proof@v1)" }
-            pre #tlog-proof { (proved.file.to_text()) }
-        }
-        p.muted {
-            "Your browser hashed the entry, followed the " (proved.file.proof.len()) " hashes of the proof to a root, and compared it with the root the checkpoint signs; it also checked the log's signature on the checkpoint where the browser supports Ed25519. Check it yourself: "
-            code { "truce log prove " (base) "/log " (index) " --vkey log.vkey --entry entry.bin -o proof.txt" }
-            " then " code { "truce log verify-proof proof.txt --entry entry.bin --vkey log.vkey" }
-            ", with the key from " a href="/log/vkey" { "/log/vkey" } " confirmed out of band. "
-            a href={ "/v1/entries/" (index) "/proof" } { "The proof as JSON" } "."
-        }
-        (script::data_island("proof-data", &data))
-        (sources.inline(&script::PROOF_CORE))
-        (sources.inline(&script::PROOF))
-    };
-    page_running(&st, &c, &format!("Entry {index}"), body, sources).await
+            (script::data_island("proof-data", &data))
+            (sources.inline(&script::PROOF_CORE))
+            (sources.inline(&script::PROOF))
+        };
+        page_running(&st, &c, &format!("Entry {index}"), body, sources).await
+    })
 }
 
 /// A commitment's days from `first` to `last` as a strip, one cell a day: verified violation, none,
@@ -1444,97 +1458,98 @@ pub(crate) async fn simulate(
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<SimulateQuery>,
-) -> Response {
-    let confidential = match crate::table::confidential(&c, q.confidential) {
-        Ok(b) => b,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let asked = q.protocols.is_some()
-        || q.agents.is_some()
-        || q.rounds.is_some()
-        || q.seed.is_some()
-        || q.axes.is_some();
-    if q.job.is_none() && !asked {
-        // Opening the page starts nothing: the form, with the defaults, until the reader asks.
-        let defaults = truce_report::simulation::SimulationAsk::default();
-        let body = html! {
-            p { "Agents bargain for the parties over the packages the Table leaves open, under each protocol. Choose the protocols (saop, stacked, single-text), one agent for every party or one per party ("
-                (truce_sim::AgentSpec::NAMES) "), the deadline in rounds and the seed, then rehearse: the rehearsal runs in the background and this page shows it when it is done." }
-            (simulate_form(&defaults, confidential))
-        };
-        return page(&st, &c, "Rehearse the negotiation", body).await;
-    }
-    let Some(id) = q.job.clone() else {
-        let list = |s: &Option<String>| {
-            s.as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| s.split(',').map(|x| x.trim().to_string()).collect::<Vec<_>>())
-        };
-        let defaults = truce_report::simulation::SimulationAsk::default();
-        let ask = truce_report::simulation::SimulationAsk {
-            protocols: list(&q.protocols).unwrap_or(defaults.protocols),
-            agents: list(&q.agents).unwrap_or(defaults.agents),
-            rounds: q.rounds.unwrap_or(defaults.rounds),
-            seed: q.seed.unwrap_or(defaults.seed),
-            axes: list(&q.axes),
-            ..defaults
-        };
-        return match crate::table::queue_simulation(&st, &c, &slug, confidential, ask).await {
-            Ok(id) => {
-                let to = format!(
-                    "/ui/scenarios/{slug}/simulate?job={id}{}",
-                    if confidential { "&confidential=true" } else { "" }
-                );
-                axum::response::Redirect::to(&to).into_response()
-            }
-            Err(e) => error_page(e, Some(&c)),
-        };
-    };
-    let found = st.rehearsals.get(&id, c.id(), c.role() == truce_store::Role::Mediator);
-    let (_, state) = match found {
-        Ok(Some(x)) => x,
-        Ok(None) => {
-            return error_page(
-                AppError::Missing(format!(
-                    "no rehearsal {id} is kept for you (finished rehearsals are kept for an hour); ask for it again from the form on /ui/scenarios/{slug}/simulate"
-                )),
-                Some(&c),
-            );
-        }
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let done = match state {
-        crate::jobs::JobState::Done(done) => done,
-        crate::jobs::JobState::Failed(why) => {
-            return error_page(AppError::Invalid(vec![why]), Some(&c));
-        }
-        waiting => {
-            let mut sources = Sources::default();
+) -> Result<Response, PageError> {
+    Ok({
+        let confidential = crate::table::confidential(&c, q.confidential).or_page(&c)?;
+        let asked = q.protocols.is_some()
+            || q.agents.is_some()
+            || q.rounds.is_some()
+            || q.seed.is_some()
+            || q.axes.is_some();
+        if q.job.is_none() && !asked {
+            // Opening the page starts nothing: the form, with the defaults, until the reader asks.
+            let defaults = truce_report::simulation::SimulationAsk::default();
             let body = html! {
-                p #job-state role="status" aria-live="polite" data-state=(waiting.name()) data-poll={ "/v1/simulations/" (id) "?format=status" } {
-                    @if waiting.name() == "queued" { "The rehearsal is queued behind others; this page shows it when it is done." }
-                    @else { "The rehearsal is running; this page shows it when it is done." }
-                }
-                p { a href={ "/ui/scenarios/" (slug) "/simulate?job=" (id) } { "Reload" } }
-                (sources.inline(&script::JOB_WAIT))
+                p { "Agents bargain for the parties over the packages the Table leaves open, under each protocol. Choose the protocols (saop, stacked, single-text), one agent for every party or one per party ("
+                    (truce_sim::AgentSpec::NAMES) "), the deadline in rounds and the seed, then rehearse: the rehearsal runs in the background and this page shows it when it is done." }
+                (simulate_form(&defaults, confidential))
             };
-            return page_running(&st, &c, "Rehearse the negotiation", body, sources).await;
+            return Ok(page(&st, &c, "Rehearse the negotiation", body).await);
         }
-    };
-    // The page is rendered off the async workers: a large rehearsal makes a large page.
-    let report = &done.simulation.report;
-    let form_ask = truce_report::simulation::SimulationAsk {
-        protocols: report.runs.iter().map(|r| r.protocol.clone()).collect(),
-        agents: report.runs.first().map(|r| r.agents.clone()).unwrap_or_default(),
-        rounds: report.deadline,
-        seed: report.seed,
-        ..Default::default()
-    };
-    let body = st.heavy(&c, move || simulation_body(&done, &form_ask, confidential)).await;
-    match body {
-        Ok(body) => page(&st, &c, "Rehearse the negotiation", body).await,
-        Err(e) => error_page(e, Some(&c)),
-    }
+        let Some(id) = q.job.clone() else {
+            let list = |s: &Option<String>| {
+                s.as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| s.split(',').map(|x| x.trim().to_string()).collect::<Vec<_>>())
+            };
+            let defaults = truce_report::simulation::SimulationAsk::default();
+            let ask = truce_report::simulation::SimulationAsk {
+                protocols: list(&q.protocols).unwrap_or(defaults.protocols),
+                agents: list(&q.agents).unwrap_or(defaults.agents),
+                rounds: q.rounds.unwrap_or(defaults.rounds),
+                seed: q.seed.unwrap_or(defaults.seed),
+                axes: list(&q.axes),
+                ..defaults
+            };
+            return Ok(
+                match crate::table::queue_simulation(&st, &c, &slug, confidential, ask).await {
+                    Ok(id) => {
+                        let to = format!(
+                            "/ui/scenarios/{slug}/simulate?job={id}{}",
+                            if confidential { "&confidential=true" } else { "" }
+                        );
+                        axum::response::Redirect::to(&to).into_response()
+                    }
+                    Err(e) => error_page(e, Some(&c)),
+                },
+            );
+        };
+        let found = st.rehearsals.get(&id, c.id(), c.role() == truce_store::Role::Mediator);
+        let (_, state) = match found {
+            Ok(Some(x)) => x,
+            Ok(None) => {
+                return Err(PageError::new(
+                    AppError::Missing(format!(
+                        "no rehearsal {id} is kept for you (finished rehearsals are kept for an hour); ask for it again from the form on /ui/scenarios/{slug}/simulate"
+                    )),
+                    &c,
+                ));
+            }
+            Err(e) => return Err(PageError::new(e, &c)),
+        };
+        let done = match state {
+            crate::jobs::JobState::Done(done) => done,
+            crate::jobs::JobState::Failed(why) => {
+                return Err(PageError::new(AppError::Invalid(vec![why]), &c));
+            }
+            waiting => {
+                let mut sources = Sources::default();
+                let body = html! {
+                    p #job-state role="status" aria-live="polite" data-state=(waiting.name()) data-poll={ "/v1/simulations/" (id) "?format=status" } {
+                        @if waiting.name() == "queued" { "The rehearsal is queued behind others; this page shows it when it is done." }
+                        @else { "The rehearsal is running; this page shows it when it is done." }
+                    }
+                    p { a href={ "/ui/scenarios/" (slug) "/simulate?job=" (id) } { "Reload" } }
+                    (sources.inline(&script::JOB_WAIT))
+                };
+                return Ok(page_running(&st, &c, "Rehearse the negotiation", body, sources).await);
+            }
+        };
+        // The page is rendered off the async workers: a large rehearsal makes a large page.
+        let report = &done.simulation.report;
+        let form_ask = truce_report::simulation::SimulationAsk {
+            protocols: report.runs.iter().map(|r| r.protocol.clone()).collect(),
+            agents: report.runs.first().map(|r| r.agents.clone()).unwrap_or_default(),
+            rounds: report.deadline,
+            seed: report.seed,
+            ..Default::default()
+        };
+        let body = st.heavy(&c, move || simulation_body(&done, &form_ask, confidential)).await;
+        match body {
+            Ok(body) => page(&st, &c, "Rehearse the negotiation", body).await,
+            Err(e) => error_page(e, Some(&c)),
+        }
+    })
 }
 
 /// The rehearsal page's body for a finished job.

@@ -18,7 +18,7 @@ use crate::pages::{page, page_running};
 use crate::script::{self, Sources};
 use crate::table::{Unsaved, check_scenario};
 use crate::views;
-use crate::views::error_page;
+use crate::views::{OrPage, PageError, error_page};
 use crate::{AppError, Caller, St};
 
 /// A skeleton for a new scenario, which parses as it stands.
@@ -29,78 +29,77 @@ fn can_edit(c: &Caller) -> bool {
 }
 
 /// The scenarios on file, each with its pages; a mediator or analyst also gets the form for a new one.
-pub(crate) async fn list(State(st): St, c: Caller) -> Response {
-    let slugs = match st.store.scenarios().await {
-        Ok(s) => s,
-        Err(e) => return error_page(e.into(), Some(&c)),
-    };
-    let mut rows = Vec::new();
-    for slug in slugs {
-        match st.scenario(&slug, None).await {
-            Ok((v, s)) => rows.push((slug, v.version, Some(s))),
-            Err(_) => {
-                if let Ok(v) = st.store.scenario(&slug, None).await {
-                    rows.push((slug, v.version, None));
+pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError> {
+    Ok({
+        let slugs = st.store.scenarios().await.or_page(&c)?;
+        let mut rows = Vec::new();
+        for slug in slugs {
+            match st.scenario(&slug, None).await {
+                Ok((v, s)) => rows.push((slug, v.version, Some(s))),
+                Err(_) => {
+                    if let Ok(v) = st.store.scenario(&slug, None).await {
+                        rows.push((slug, v.version, None));
+                    }
                 }
             }
         }
-    }
-    let csrf = c.csrf.clone().unwrap_or_default();
-    let mut sources = Sources::default();
-    let body = html! {
-        @if rows.is_empty() { p { "No scenario is on file yet." } }
-        @else {
-            div.wide { table #scenario-list {
-                thead { tr {
-                    th scope="col" { "Scenario" } th scope="col" { "Title" } th scope="col" { "Version" }
-                    th scope="col" { "Parties, issues, positions" } th scope="col" { "Pages" }
-                } }
-                tbody {
-                    @for (slug, version, s) in &rows {
-                        tr {
-                            th scope="row" { a href={ "/ui/scenarios/" (slug) } { (slug) } }
-                            td { (s.as_ref().and_then(|s| s.meta.title.clone()).unwrap_or_default()) }
-                            td { a href={ "/ui/scenarios/" (slug) "/versions" } { (version) } }
-                            td { @if let Some(s) = s { (s.parties.len()) ", " (s.issues.len()) ", " (s.positions.len()) } }
-                            td {
-                                a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } " · "
-                                a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
-                                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
-                                @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { "confidential preferences" } }
+        let csrf = c.csrf.clone().unwrap_or_default();
+        let mut sources = Sources::default();
+        let body = html! {
+            @if rows.is_empty() { p { "No scenario is on file yet." } }
+            @else {
+                div.wide { table #scenario-list {
+                    thead { tr {
+                        th scope="col" { "Scenario" } th scope="col" { "Title" } th scope="col" { "Version" }
+                        th scope="col" { "Parties, issues, positions" } th scope="col" { "Pages" }
+                    } }
+                    tbody {
+                        @for (slug, version, s) in &rows {
+                            tr {
+                                th scope="row" { a href={ "/ui/scenarios/" (slug) } { (slug) } }
+                                td { (s.as_ref().and_then(|s| s.meta.title.clone()).unwrap_or_default()) }
+                                td { a href={ "/ui/scenarios/" (slug) "/versions" } { (version) } }
+                                td { @if let Some(s) = s { (s.parties.len()) ", " (s.issues.len()) ", " (s.positions.len()) } }
+                                td {
+                                    a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } " · "
+                                    a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
+                                    @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+                                    @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { "confidential preferences" } }
+                                }
                             }
                         }
                     }
+                } }
+            }
+            @if can_edit(&c) {
+                h2 { "A new scenario, or a new version" }
+                p { "Import a domain folder, or paste or write the scenario's TOML (the format is in the README; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
+                h2 { "Import a Genius or GeniusWeb domain" }
+                form #import-domain {
+                    label for="import-slug" { "Slug" } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                    br;
+                    label for="import-files" { "The folder's files (the domain and one profile per party; .xml or .json)" } br;
+                    input #import-files type="file" multiple accept=".xml,.json" required;
+                    br;
+                    label for="import-profiles" { "For a pool of profiles, the parties at the table (numbers or file names, comma-separated)" } " "
+                    input #import-profiles autocomplete="off";
+                    br;
+                    button type="submit" { "Import" }
                 }
-            } }
-        }
-        @if can_edit(&c) {
-            h2 { "A new scenario, or a new version" }
-            p { "Import a domain folder, or paste or write the scenario's TOML (the format is in the README; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
-            h2 { "Import a Genius or GeniusWeb domain" }
-            form #import-domain {
-                label for="import-slug" { "Slug" } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
-                br;
-                label for="import-files" { "The folder's files (the domain and one profile per party; .xml or .json)" } br;
-                input #import-files type="file" multiple accept=".xml,.json" required;
-                br;
-                label for="import-profiles" { "For a pool of profiles, the parties at the table (numbers or file names, comma-separated)" } " "
-                input #import-profiles autocomplete="off";
-                br;
-                button type="submit" { "Import" }
+                p #imported role="status" aria-live="polite" {}
+                (sources.inline(&script::IMPORT))
+                h2 { "Write or paste a scenario" }
+                form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
+                    label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                    br;
+                    label for="text" { "TOML" }
+                    textarea #text name="text" rows="16" spellcheck="false" { (SKELETON) }
+                    button type="submit" { "Check and save" }
+                }
             }
-            p #imported role="status" aria-live="polite" {}
-            (sources.inline(&script::IMPORT))
-            h2 { "Write or paste a scenario" }
-            form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
-                label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
-                br;
-                label for="text" { "TOML" }
-                textarea #text name="text" rows="16" spellcheck="false" { (SKELETON) }
-                button type="submit" { "Check and save" }
-            }
-        }
-    };
-    page_running(&st, &c, "Scenarios", body, sources).await
+        };
+        page_running(&st, &c, "Scenarios", body, sources).await
+    })
 }
 
 /// The new scenario form.
@@ -111,34 +110,40 @@ pub(crate) struct NewScenario {
 }
 
 /// Saves a new scenario (or version) from the list page's form; its diagnostics come back on the page.
-pub(crate) async fn create(State(st): St, c: Caller, Form(f): Form<NewScenario>) -> Response {
-    let slug = f.slug.trim().to_string();
-    match check_scenario(&slug, &f.text, st.cost_budget) {
-        Ok(_) => {
-            let author = c.user.as_ref().map_or(0, |u| u.id);
-            match st.store.save_scenario(&slug, &f.text, author).await {
-                Ok(_) => see_other(&format!("/ui/scenarios/{slug}/versions")),
-                Err(e) => error_page(e.into(), Some(&c)),
+pub(crate) async fn create(
+    State(st): St,
+    c: Caller,
+    Form(f): Form<NewScenario>,
+) -> Result<Response, PageError> {
+    Ok({
+        let slug = f.slug.trim().to_string();
+        match check_scenario(&slug, &f.text, st.cost_budget) {
+            Ok(_) => {
+                let author = c.user.as_ref().map_or(0, |u| u.id);
+                match st.store.save_scenario(&slug, &f.text, author).await {
+                    Ok(_) => see_other(&format!("/ui/scenarios/{slug}/versions")),
+                    Err(e) => error_page(e.into(), Some(&c)),
+                }
+            }
+            Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
+            Err(Unsaved::Diagnostics(d)) => {
+                let body = html! {
+                    p role="alert" { "The scenario was not saved: " (d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count()) " error(s). Correct them and save again." }
+                    ul.diagnostics { @for d in &d { li { code { "line " (d.line) } " " (d.field) ": " (d.message) @if let Some(e) = &d.expected { " (expected " (e) ")" } } } }
+                    form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (c.csrf.clone().unwrap_or_default()) } {
+                        label for="slug" { "Slug" } " " input #slug name="slug" value=(slug) required;
+                        br;
+                        label for="text" { "TOML" }
+                        textarea #text name="text" rows="16" spellcheck="false" { (f.text) }
+                        button type="submit" { "Check and save" }
+                    }
+                };
+                let mut r = page(&st, &c, "Scenarios", body).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
             }
         }
-        Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
-        Err(Unsaved::Diagnostics(d)) => {
-            let body = html! {
-                p role="alert" { "The scenario was not saved: " (d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count()) " error(s). Correct them and save again." }
-                ul.diagnostics { @for d in &d { li { code { "line " (d.line) } " " (d.field) ": " (d.message) @if let Some(e) = &d.expected { " (expected " (e) ")" } } } }
-                form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (c.csrf.clone().unwrap_or_default()) } {
-                    label for="slug" { "Slug" } " " input #slug name="slug" value=(slug) required;
-                    br;
-                    label for="text" { "TOML" }
-                    textarea #text name="text" rows="16" spellcheck="false" { (f.text) }
-                    button type="submit" { "Check and save" }
-                }
-            };
-            let mut r = page(&st, &c, "Scenarios", body).await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
-        }
-    }
+    })
 }
 
 fn see_other(to: &str) -> Response {
@@ -198,47 +203,46 @@ pub(crate) async fn position_form(
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<LineQuery>,
-) -> Response {
-    let (v, s) = match latest(&st, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let fields = match q.line {
-        None => PositionFields {
-            date_precision: "day".into(),
-            basis: "explicit".into(),
-            quote_kind: "direct".into(),
-            ..Default::default()
-        },
-        Some(line) => match s.positions.iter().find(|p| p.line == line) {
-            Some(p) => PositionFields {
-                line: Some(line),
-                party: s.party(p.party).id.clone(),
-                option: s.option(p.option).id.clone(),
-                stance: p.stance.to_string(),
-                date: p.date.to_string(),
-                date_precision: p.date_precision.to_string(),
-                source: s.source(p.source).id.clone(),
-                quote: p.quote.clone(),
-                quote_kind: p.quote_kind.map(|k| k.to_string()).unwrap_or_default(),
-                basis: p.basis.to_string(),
-                qualifier: p.qualifier.map(|q| q.to_string()).unwrap_or_default(),
+) -> Result<Response, PageError> {
+    Ok({
+        let (v, s) = latest(&st, &slug).await.or_page(&c)?;
+        let fields = match q.line {
+            None => PositionFields {
+                date_precision: "day".into(),
+                basis: "explicit".into(),
+                quote_kind: "direct".into(),
                 ..Default::default()
             },
-            None => {
-                return error_page(
-                    AppError::Missing(format!(
-                        "no position starts at line {line} of version {} of {slug}",
-                        v.version
-                    )),
-                    Some(&c),
-                );
-            }
-        },
-    };
-    let body = position_form_body(&slug, v.version, &s, &fields, &[], &c);
-    page(&st, &c, if q.line.is_some() { "Correct a position" } else { "Add a position" }, body)
-        .await
+            Some(line) => match s.positions.iter().find(|p| p.line == line) {
+                Some(p) => PositionFields {
+                    line: Some(line),
+                    party: s.party(p.party).id.clone(),
+                    option: s.option(p.option).id.clone(),
+                    stance: p.stance.to_string(),
+                    date: p.date.to_string(),
+                    date_precision: p.date_precision.to_string(),
+                    source: s.source(p.source).id.clone(),
+                    quote: p.quote.clone(),
+                    quote_kind: p.quote_kind.map(|k| k.to_string()).unwrap_or_default(),
+                    basis: p.basis.to_string(),
+                    qualifier: p.qualifier.map(|q| q.to_string()).unwrap_or_default(),
+                    ..Default::default()
+                },
+                None => {
+                    return Err(PageError::new(
+                        AppError::Missing(format!(
+                            "no position starts at line {line} of version {} of {slug}",
+                            v.version
+                        )),
+                        &c,
+                    ));
+                }
+            },
+        };
+        let body = position_form_body(&slug, v.version, &s, &fields, &[], &c);
+        page(&st, &c, if q.line.is_some() { "Correct a position" } else { "Add a position" }, body)
+            .await
+    })
 }
 
 /// Adds or corrects a position: its TOML table is written from the fields (every value quoted; a date
@@ -249,33 +253,32 @@ pub(crate) async fn save_position(
     c: Caller,
     Path(slug): Path<String>,
     Form(f): Form<PositionFields>,
-) -> Response {
-    let (v, s) = match latest(&st, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let text = match edited_text(&v.text, &s, &f) {
-        Ok(t) => t,
-        Err(why) => return error_page(AppError::Invalid(vec![why]), Some(&c)),
-    };
-    match check_scenario(&slug, &text, st.cost_budget) {
-        Ok(_) => {
-            let author = c.user.as_ref().map_or(0, |u| u.id);
-            match st.store.save_scenario(&slug, &text, author).await {
-                Ok(version) => {
-                    see_other(&format!("/ui/scenarios/{slug}/versions?version={version}"))
+) -> Result<Response, PageError> {
+    Ok({
+        let (v, s) = latest(&st, &slug).await.or_page(&c)?;
+        let text = match edited_text(&v.text, &s, &f) {
+            Ok(t) => t,
+            Err(why) => return Err(PageError::new(AppError::Invalid(vec![why]), &c)),
+        };
+        match check_scenario(&slug, &text, st.cost_budget) {
+            Ok(_) => {
+                let author = c.user.as_ref().map_or(0, |u| u.id);
+                match st.store.save_scenario(&slug, &text, author).await {
+                    Ok(version) => {
+                        see_other(&format!("/ui/scenarios/{slug}/versions?version={version}"))
+                    }
+                    Err(e) => error_page(e.into(), Some(&c)),
                 }
-                Err(e) => error_page(e.into(), Some(&c)),
+            }
+            Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
+            Err(Unsaved::Diagnostics(d)) => {
+                let body = position_form_body(&slug, v.version, &s, &f, &d, &c);
+                let mut r = page(&st, &c, "Add a position", body).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
             }
         }
-        Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
-        Err(Unsaved::Diagnostics(d)) => {
-            let body = position_form_body(&slug, v.version, &s, &f, &d, &c);
-            let mut r = page(&st, &c, "Add a position", body).await;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
-        }
-    }
+    })
 }
 
 /// The scenario's text with the form's position added at the end (and its new source, if one is
@@ -483,61 +486,57 @@ pub(crate) async fn versions(
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<VersionQuery>,
-) -> Response {
-    let latest = match st.store.scenario(&slug, None).await {
-        Ok(v) => v,
-        Err(e) => return error_page(e.into(), Some(&c)),
-    };
-    let shown = q.version.unwrap_or(latest.version).clamp(1, latest.version);
-    let this = match st.store.scenario(&slug, Some(shown)).await {
-        Ok(v) => v,
-        Err(e) => return error_page(e.into(), Some(&c)),
-    };
-    let before = if shown > 1 {
-        st.store.scenario(&slug, Some(shown - 1)).await.ok().map(|v| v.text)
-    } else {
-        None
-    };
-    let compared = match before {
-        Some(old) => {
-            let new = this.text;
-            match st.heavy(&c, move || version_diff(&old, &new)).await {
-                Ok(d) => Some(d),
-                Err(e) => return error_page(e, Some(&c)),
-            }
-        }
-        None => None,
-    };
-    let body = html! {
-        p {
-            code { (slug) } " has " (latest.version) " version(s). "
-            a href={ "/ui/scenarios/" (slug) "/analysis" } { "Its analysis" } " · "
-            a href={ "/ui/scenarios/" (slug) } { "its positions" }
-            @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
-        }
-        nav aria-label="Versions" {
-            ul.versions { @for n in (1..=latest.version).rev() {
-                li { @if n == shown { strong { "version " (n) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { "version " (n) } } }
-            } }
-        }
-        h2 { "Version " (shown) @if shown > 1 { ": what changed since version " (shown - 1) } @else { ": the first" } }
-        @match &compared {
-            Some(Compared::Diff { added, removed, html }) => {
-                p { (added) " line(s) added, " (removed) " removed." }
-                div.wide { pre #diff { (html) } }
-            }
-            Some(Compared::TooLarge(why)) => {
-                p #diff-too-large role="status" {
-                    (why) " Download the two versions and compare them with your own tools: "
-                    a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { "version " (shown - 1) } " and "
-                    a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "version " (shown) } "."
+) -> Result<Response, PageError> {
+    Ok({
+        let latest = st.store.scenario(&slug, None).await.or_page(&c)?;
+        let shown = q.version.unwrap_or(latest.version).clamp(1, latest.version);
+        let this = st.store.scenario(&slug, Some(shown)).await.or_page(&c)?;
+        let before = if shown > 1 {
+            st.store.scenario(&slug, Some(shown - 1)).await.ok().map(|v| v.text)
+        } else {
+            None
+        };
+        let compared = match before {
+            Some(old) => {
+                let new = this.text;
+                match st.heavy(&c, move || version_diff(&old, &new)).await {
+                    Ok(d) => Some(d),
+                    Err(e) => return Err(PageError::new(e, &c)),
                 }
             }
-            None => {}
-        }
-        p.muted { "The text of this version: " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
-    };
-    page(&st, &c, &format!("Versions of {slug}"), body).await
+            None => None,
+        };
+        let body = html! {
+            p {
+                code { (slug) } " has " (latest.version) " version(s). "
+                a href={ "/ui/scenarios/" (slug) "/analysis" } { "Its analysis" } " · "
+                a href={ "/ui/scenarios/" (slug) } { "its positions" }
+                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+            }
+            nav aria-label="Versions" {
+                ul.versions { @for n in (1..=latest.version).rev() {
+                    li { @if n == shown { strong { "version " (n) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { "version " (n) } } }
+                } }
+            }
+            h2 { "Version " (shown) @if shown > 1 { ": what changed since version " (shown - 1) } @else { ": the first" } }
+            @match &compared {
+                Some(Compared::Diff { added, removed, html }) => {
+                    p { (added) " line(s) added, " (removed) " removed." }
+                    div.wide { pre #diff { (html) } }
+                }
+                Some(Compared::TooLarge(why)) => {
+                    p #diff-too-large role="status" {
+                        (why) " Download the two versions and compare them with your own tools: "
+                        a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { "version " (shown - 1) } " and "
+                        a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "version " (shown) } "."
+                    }
+                }
+                None => {}
+            }
+            p.muted { "The text of this version: " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
+        };
+        page(&st, &c, &format!("Versions of {slug}"), body).await
+    })
 }
 
 /// The longest version (in lines, either side) the versions page compares.
@@ -622,124 +621,125 @@ pub(crate) async fn preferences_form(
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<crate::handlers::PartyQuery>,
-) -> Response {
-    let (_, s) = match latest(&st, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let own = c.user.as_ref().and_then(|u| u.party.clone());
-    let party = match (c.role(), own, q.party) {
-        (Role::PartyDelegate, Some(own), _) => own,
-        (Role::Mediator, _, Some(p)) => p,
-        (Role::Mediator, _, None) => s.parties.first().map(|p| p.id.clone()).unwrap_or_default(),
-        _ => {
-            return error_page(
-                AppError::Forbidden(
-                    "a delegate's account names its party; ask a mediator to set it".into(),
-                ),
-                Some(&c),
-            );
-        }
-    };
-    let Some(pix) = s.party_by_id(&party) else {
-        return error_page(
-            AppError::Missing(format!("party {party:?} is not at the table of {slug}")),
-            Some(&c),
-        );
-    };
-    let parties: Vec<_> = s.party_ixs().collect();
-    let stances = truce_table::Stances::new(&s, &parties, None);
-    let slot = stances.slot(pix).unwrap_or(0);
-    let utilities = truce_table::StanceUtilities::for_party(&s, pix);
-    // What the public analysis proposes, to preview its worth to this party.
-    let scenario = Scenario::clone(&s);
-    let nash: Vec<String> = st
-        .heavy(&c, move || {
-            truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())
-                .ok()
-                .and_then(|a| {
-                    a.readings.into_iter().next().and_then(|r| r.best).and_then(|b| b.nash)
-                })
-                .map(|p| p.package.iter().map(|o| scenario.option(*o).id.clone()).collect())
-                .unwrap_or_default()
-        })
-        .await
-        .unwrap_or_default();
-    let data = serde_json::json!({
-        "party": party,
-        "nash": nash,
-        "issues": s.issues.iter().map(|i| serde_json::json!({
-            "id": i.id,
-            "options": i.options.iter().map(|o| {
-                let stance = stances.stance(&s, slot, *o);
-                serde_json::json!({"id": s.option(*o).id, "label": s.option(*o).label,
-                    "stance": stance.map(|st| st.to_string()), "default": utilities.of(stance)})
-            }).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
-    // Whether the party's latest submission still applies to this version: if not, a mediator's
-    // analysis leaves it out, and the delegate must know.
-    let latest_submission = match st.store.submissions(&slug, Some(&party)).await {
-        Ok(subs) => subs.into_iter().max_by_key(|s| s.id),
-        Err(e) => return error_page(e.into(), Some(&c)),
-    };
-    let stale = latest_submission
-        .as_ref()
-        .and_then(|sub| crate::table::submission_status(&s, sub).err().map(|r| (sub.id, r)));
-    let mut sources = Sources::default();
-    let body = html! {
-        @if let Some((id, reasons)) = &stale {
-            div #stale-submission.warning role="alert" {
-                p { strong { "Your latest submission (number " (id) ") no longer applies to this version of the scenario" }
-                    ", so a mediator's analysis does not count it and uses the scenario's own numbers for " (party) " instead. Why: " }
-                ul { @for r in reasons { li { (r) } } }
-                p { "Fill in the form below and submit again." }
+) -> Result<Response, PageError> {
+    Ok({
+        let (_, s) = latest(&st, &slug).await.or_page(&c)?;
+        let own = c.user.as_ref().and_then(|u| u.party.clone());
+        let party = match (c.role(), own, q.party) {
+            (Role::PartyDelegate, Some(own), _) => own,
+            (Role::Mediator, _, Some(p)) => p,
+            (Role::Mediator, _, None) => {
+                s.parties.first().map(|p| p.id.clone()).unwrap_or_default()
             }
-        } @else if latest_submission.is_some() {
-            p.muted #submission-applies { "Your latest submission applies to this version and counts in a mediator's analysis." }
-        }
-        p {
-            "Confidential preferences of " strong { (party) } " for " code { (slug) } ". "
-            "Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. "
-            "Each submission replaces your previous one in that analysis."
-        }
-        @if c.role() == Role::Mediator {
-            form method="get" {
-                label for="for-party" { "Party" } " "
-                select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.id) } } }
-                " " button type="submit" { "Switch" }
+            _ => {
+                return Err(PageError::new(
+                    AppError::Forbidden(
+                        "a delegate's account names its party; ask a mediator to set it".into(),
+                    ),
+                    &c,
+                ));
             }
-        }
-        form #preferences data-slug=(slug) {
+        };
+        let Some(pix) = s.party_by_id(&party) else {
+            return Err(PageError::new(
+                AppError::Missing(format!("party {party:?} is not at the table of {slug}")),
+                &c,
+            ));
+        };
+        let parties: Vec<_> = s.party_ixs().collect();
+        let stances = truce_table::Stances::new(&s, &parties, None);
+        let slot = stances.slot(pix).unwrap_or(0);
+        let utilities = truce_table::StanceUtilities::for_party(&s, pix);
+        // What the public analysis proposes, to preview its worth to this party.
+        let scenario = Scenario::clone(&s);
+        let nash: Vec<String> = st
+            .heavy(&c, move || {
+                truce_table::analyze(&scenario, &truce_table::AnalysisOptions::default())
+                    .ok()
+                    .and_then(|a| {
+                        a.readings.into_iter().next().and_then(|r| r.best).and_then(|b| b.nash)
+                    })
+                    .map(|p| p.package.iter().map(|o| scenario.option(*o).id.clone()).collect())
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default();
+        let data = serde_json::json!({
+            "party": party,
+            "nash": nash,
+            "issues": s.issues.iter().map(|i| serde_json::json!({
+                "id": i.id,
+                "options": i.options.iter().map(|o| {
+                    let stance = stances.stance(&s, slot, *o);
+                    serde_json::json!({"id": s.option(*o).id, "label": s.option(*o).label,
+                        "stance": stance.map(|st| st.to_string()), "default": utilities.of(stance)})
+                }).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        // Whether the party's latest submission still applies to this version: if not, a mediator's
+        // analysis leaves it out, and the delegate must know.
+        let latest_submission = match st.store.submissions(&slug, Some(&party)).await {
+            Ok(subs) => subs.into_iter().max_by_key(|s| s.id),
+            Err(e) => return Err(PageError::new(e, &c)),
+        };
+        let stale = latest_submission
+            .as_ref()
+            .and_then(|sub| crate::table::submission_status(&s, sub).err().map(|r| (sub.id, r)));
+        let mut sources = Sources::default();
+        let body = html! {
+            @if let Some((id, reasons)) = &stale {
+                div #stale-submission.warning role="alert" {
+                    p { strong { "Your latest submission (number " (id) ") no longer applies to this version of the scenario" }
+                        ", so a mediator's analysis does not count it and uses the scenario's own numbers for " (party) " instead. Why: " }
+                    ul { @for r in reasons { li { (r) } } }
+                    p { "Fill in the form below and submit again." }
+                }
+            } @else if latest_submission.is_some() {
+                p.muted #submission-applies { "Your latest submission applies to this version and counts in a mediator's analysis." }
+            }
             p {
-                label for="reservation" { "Reservation value (0 to 1): a package worth less than this to you is worse than no deal" } " "
-                input #reservation type="number" min="0" max="1" step="0.01" value="0";
+                "Confidential preferences of " strong { (party) } " for " code { (slug) } ". "
+                "Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. "
+                "Each submission replaces your previous one in that analysis."
             }
-            @for i in &s.issues {
-                fieldset.issue {
-                    legend { (i.id) }
-                    label for={ "w-" (i.id) } { "Weight of this issue (any scale; shares are shown below)" } " "
-                    input.weight id={ "w-" (i.id) } data-issue=(i.id) type="number" min="0" step="any" value="1";
-                    @for o in &i.options {
-                        @let id = &s.option(*o).id;
-                        br;
-                        label for={ "u-" (id) } { (s.option(*o).label) " " span.muted { "(" code { (id) } ")" } } " "
-                        input.utility id={ "u-" (id) } data-option=(id) type="number" min="0" max="1" step="0.01"
-                            placeholder=(format!("{}", utilities.of(stances.stance(&s, slot, *o))));
-                    }
+            @if c.role() == Role::Mediator {
+                form method="get" {
+                    label for="for-party" { "Party" } " "
+                    select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.id) } } }
+                    " " button type="submit" { "Switch" }
                 }
             }
-            button type="submit" { "Submit confidentially" }
-        }
-        p #submitted role="status" aria-live="polite" {}
-        h2 { "Preview: your own utilities" }
-        p.muted { "Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1." }
-        div.wide { table #preview { thead { tr { th scope="col" { "Issue" } th scope="col" { "Weight share" } th scope="col" { "Best option for you" } th scope="col" { "In the public Nash package" } } } tbody {} } }
-        p #preview-total {}
-        (script::data_island("prefs-data", &data))
-        (sources.inline(&script::PREFS))
-    };
-    page_running(&st, &c, "Confidential preferences", body, sources).await
+            form #preferences data-slug=(slug) {
+                p {
+                    label for="reservation" { "Reservation value (0 to 1): a package worth less than this to you is worse than no deal" } " "
+                    input #reservation type="number" min="0" max="1" step="0.01" value="0";
+                }
+                @for i in &s.issues {
+                    fieldset.issue {
+                        legend { (i.id) }
+                        label for={ "w-" (i.id) } { "Weight of this issue (any scale; shares are shown below)" } " "
+                        input.weight id={ "w-" (i.id) } data-issue=(i.id) type="number" min="0" step="any" value="1";
+                        @for o in &i.options {
+                            @let id = &s.option(*o).id;
+                            br;
+                            label for={ "u-" (id) } { (s.option(*o).label) " " span.muted { "(" code { (id) } ")" } } " "
+                            input.utility id={ "u-" (id) } data-option=(id) type="number" min="0" max="1" step="0.01"
+                                placeholder=(format!("{}", utilities.of(stances.stance(&s, slot, *o))));
+                        }
+                    }
+                }
+                button type="submit" { "Submit confidentially" }
+            }
+            p #submitted role="status" aria-live="polite" {}
+            h2 { "Preview: your own utilities" }
+            p.muted { "Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1." }
+            div.wide { table #preview { thead { tr { th scope="col" { "Issue" } th scope="col" { "Weight share" } th scope="col" { "Best option for you" } th scope="col" { "In the public Nash package" } } } tbody {} } }
+            p #preview-total {}
+            (script::data_island("prefs-data", &data))
+            (sources.inline(&script::PREFS))
+        };
+        page_running(&st, &c, "Confidential preferences", body, sources).await
+    })
 }
 
 /// The agreement drafted from one of the Table's packages (default: Nash), as commitments a person can
@@ -750,60 +750,59 @@ pub(crate) async fn draft_page(
     c: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<crate::table::DraftQuery>,
-) -> Response {
-    let package = q.package.clone().unwrap_or_else(|| "nash".into());
-    let text = match crate::table::drafted(&st, &c, &slug, q).await {
-        Ok(t) => t,
-        Err(e) => return error_page(e, Some(&c)),
-    };
-    let (agreement, diags) = truce_accord::parse("draft.toml", &text);
-    let Some(a) = agreement else {
-        return error_page(
-            AppError::Internal(format!("the draft does not parse: {diags:?}")),
-            Some(&c),
-        );
-    };
-    let body = html! {
-        form method="get" {
-            label for="package" { "Package" } " "
-            select #package name="package" {
-                @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (p) } }
+) -> Result<Response, PageError> {
+    Ok({
+        let package = q.package.clone().unwrap_or_else(|| "nash".into());
+        let text = crate::table::drafted(&st, &c, &slug, q).await.or_page(&c)?;
+        let (agreement, diags) = truce_accord::parse("draft.toml", &text);
+        let Some(a) = agreement else {
+            return Err(PageError::new(
+                AppError::Internal(format!("the draft does not parse: {diags:?}")),
+                &c,
+            ));
+        };
+        let body = html! {
+            form method="get" {
+                label for="package" { "Package" } " "
+                select #package name="package" {
+                    @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (p) } }
+                }
+                " " button type="submit" { "Draft" }
             }
-            " " button type="submit" { "Draft" }
-        }
-        p {
-            "A draft of " strong { (a.title) } ", from the " (package) " package of " code { (slug) } ", day one "
-            (a.day_one) ". It is a starting text for the mediator, not the agreement the Watch monitors (that is "
-            a href="/ui/agreement" { "the agreement on file" } ")."
-        }
-        @for p in &a.provisions {
-            section.provision {
-                h2 { (p.number) ". " (p.title) }
-                @if let Some(q) = &p.quote { blockquote { (q) } }
-                @if p.commitments.is_empty() { p.muted { "No commitment a log can check." } }
-                @else {
-                    ul {
-                        @for k in &p.commitments {
-                            li {
-                                strong { (k.obligor) } " "
-                                (match k.modality { truce_accord::Modality::Must => "must", truce_accord::Modality::MustNot => "must not" })
-                                " " (k.action)
-                                @if let Some(d) = k.window.deadline_days { " (within " (d) " days)" }
-                                " " span.muted { "[" code { (k.id) } "]" }
+            p {
+                "A draft of " strong { (a.title) } ", from the " (package) " package of " code { (slug) } ", day one "
+                (a.day_one) ". It is a starting text for the mediator, not the agreement the Watch monitors (that is "
+                a href="/ui/agreement" { "the agreement on file" } ")."
+            }
+            @for p in &a.provisions {
+                section.provision {
+                    h2 { (p.number) ". " (p.title) }
+                    @if let Some(q) = &p.quote { blockquote { (q) } }
+                    @if p.commitments.is_empty() { p.muted { "No commitment a log can check." } }
+                    @else {
+                        ul {
+                            @for k in &p.commitments {
+                                li {
+                                    strong { (k.obligor) } " "
+                                    (match k.modality { truce_accord::Modality::Must => "must", truce_accord::Modality::MustNot => "must not" })
+                                    " " (k.action)
+                                    @if let Some(d) = k.window.deadline_days { " (within " (d) " days)" }
+                                    " " span.muted { "[" code { (k.id) } "]" }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        details {
-            summary { "The draft as TOML" }
-            pre #draft-toml { (text) }
-        }
-        p.muted {
-            a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { "Download the TOML" }
-            "; check it with " code { "truce accord check" } "."
-        }
-    };
-    page(&st, &c, "Draft agreement", body).await
+            details {
+                summary { "The draft as TOML" }
+                pre #draft-toml { (text) }
+            }
+            p.muted {
+                a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { "Download the TOML" }
+                "; check it with " code { "truce accord check" } "."
+            }
+        };
+        page(&st, &c, "Draft agreement", body).await
+    })
 }

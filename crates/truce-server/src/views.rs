@@ -211,3 +211,36 @@ fn capitalised(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A page's refusal: the error page, with the caller's navigation. Page handlers return
+/// `Result<Response, PageError>` and use `?`, naming the caller with [`OrPage::or_page`].
+pub(crate) struct PageError(AppError, Caller);
+
+impl PageError {
+    /// `error`, shown to `caller`.
+    pub(crate) fn new(error: impl Into<AppError>, caller: &Caller) -> PageError {
+        PageError(error.into(), caller.clone())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(self.0, Some(&self.1))
+    }
+}
+
+impl aide::operation::OperationOutput for PageError {
+    type Inner = ();
+}
+
+/// `?` on a page: the error becomes the error page for the caller.
+pub(crate) trait OrPage<T> {
+    /// The value, or the error page for `caller`.
+    fn or_page(self, caller: &Caller) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<AppError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, caller: &Caller) -> Result<T, PageError> {
+        self.map_err(|e| PageError::new(e, caller))
+    }
+}
