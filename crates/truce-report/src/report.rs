@@ -967,11 +967,6 @@ pub fn frontier_for(
     Ok(frontier_report(scenario, analysis, &view, reading))
 }
 
-/// The reading named `name` (`red_lines`, `strict`, `pessimistic`).
-pub fn reading_by_name(name: &str) -> Option<truce_table::Reading> {
-    truce_table::Reading::ALL.iter().copied().find(|x| ReadingName::from(*x).as_str() == name)
-}
-
 /// The report of a frontier view.
 pub fn frontier_report(
     scenario: &Scenario,

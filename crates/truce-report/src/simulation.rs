@@ -1129,9 +1129,7 @@ fn checked(ask: &SimulationAsk) -> Result<Checked, String> {
     if ask.rounds == 0 || ask.rounds > MAX_ROUNDS {
         return Err(format!("rounds: {}: expected 1 to {MAX_ROUNDS}", ask.rounds));
     }
-    let reading = crate::report::reading_by_name(&ask.reading).ok_or_else(|| {
-        format!("reading: {:?}: expected red_lines, strict or pessimistic", ask.reading)
-    })?;
+    let reading: truce_table::Reading = ask.reading.parse().map_err(|e| format!("reading: {e}"))?;
     if ask.protocols.is_empty() {
         return Err("protocols: none given: expected saop, stacked or single-text".to_string());
     }
@@ -1641,11 +1639,8 @@ pub fn parse_tournament(file: &str, text: &str) -> Result<Tournament, String> {
         }
     }
     for (i, s) in config.scenario.iter().enumerate() {
-        if crate::report::reading_by_name(&s.reading).is_none() {
-            return Err(format!(
-                "{file}: scenario[{i}].reading: {:?}: expected red_lines, strict or pessimistic",
-                s.reading
-            ));
+        if let Err(e) = s.reading.parse::<truce_table::Reading>() {
+            return Err(format!("{file}: scenario[{i}].reading: {e}"));
         }
         if let Some(sem) = &s.semantics
             && sem != "genius"

@@ -71,7 +71,11 @@ fn the_seed_in_every_format() {
     let parties: Vec<_> = s.party_ixs().collect();
     let dates =
         truce_table::month_steps("2025-01-01".parse().unwrap(), "2025-12-31".parse().unwrap(), 1);
-    let t = report::timeline_report(&s, &parties, &truce_table::timeline(&s, &parties, &dates));
+    let t = report::timeline_report(
+        &s,
+        &parties,
+        &truce_table::timeline(&truce_table::check_groups(&s).unwrap(), &parties, &dates),
+    );
     expect_file!["golden/seed.timeline.txt"].assert_eq(&render::timeline_text(&t));
     expect_file!["golden/seed.timeline.json"].assert_eq(&json(&t));
     expect_file!["golden/seed.timeline.svg"].assert_eq(&svg::timeline_svg(&t));

@@ -278,10 +278,13 @@ fn constraint_catalogue(
                 .or_insert_with(|| (c.party().ix(), truce_table::describe_relaxation(s, c)));
         }
     }
-    if !a.relaxed.is_empty() {
+    // An analysed scenario's groups are checked.
+    if !a.relaxed.is_empty()
+        && let Ok(groups) = truce_table::check_groups(s)
+    {
         // The constraints switched off, described as the unrelaxed readings hold them.
         for reading in truce_table::Reading::ALL {
-            for c in &truce_table::Constraints::new(s, &a.stances, reading).all {
+            for c in &truce_table::Constraints::new(&groups, &a.stances, reading).all {
                 let key = c.key(s);
                 if a.relaxed.contains(&key) {
                     seen.entry(key).or_insert_with(|| {

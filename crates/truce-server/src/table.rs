@@ -338,7 +338,7 @@ pub(crate) fn timeline_report(
             dates.len()
         )]));
     }
-    let points = truce_table::timeline(scenario, &parties, &dates);
+    let points = truce_table::timeline(&truce_table::check_groups(scenario)?, &parties, &dates);
     Ok(truce_report::report::timeline_report(scenario, &parties, &points))
 }
 
@@ -404,9 +404,15 @@ fn robustness_run(
     parties: &[PartyIx],
     options: truce_table::RobustOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> truce_report::report::RobustnessReport {
-    let r = truce_table::robustness(scenario, parties, options, 10, progress);
-    truce_report::report::robustness_report(scenario, &r)
+) -> Result<truce_report::report::RobustnessReport, AppError> {
+    let r = truce_table::robustness(
+        &truce_table::check_groups(scenario)?,
+        parties,
+        options,
+        10,
+        progress,
+    );
+    Ok(truce_report::report::robustness_report(scenario, &r))
 }
 
 /// The same robustness run as `GET …/robust`, as server-sent events: `progress` (`{done, draws}`)
@@ -433,6 +439,7 @@ pub(crate) async fn robust_stream(
                 })
             })
             .await
+            .and_then(|report| report)
     });
     let stream = futures_util::stream::unfold(Some(job), move |job| {
         let done = done.clone();
@@ -465,7 +472,7 @@ pub(crate) async fn robust(
 ) -> Result<Json<truce_report::report::RobustnessReport>, AppError> {
     let (scenario, parties, options) = robust_job(&st, &caller, &slug, &q).await?;
     let report =
-        st.heavy(&caller, move || robustness_run(&scenario, &parties, options, &|_| {})).await?;
+        st.heavy(&caller, move || robustness_run(&scenario, &parties, options, &|_| {})).await??;
     Ok(Json(report))
 }
 

@@ -69,7 +69,7 @@ pub fn scenario_setting(
     parties: Option<Vec<PartyIx>>,
     reading: Reading,
 ) -> Result<ScenarioSetting, String> {
-    truce_table::check_groups(scenario).map_err(|e| e.to_string())?;
+    let groups = truce_table::check_groups(scenario).map_err(|e| e.to_string())?;
     let parties: Vec<PartyIx> = parties.unwrap_or_else(|| scenario.party_ixs().collect());
     if parties.is_empty() {
         return Err("no party at the table: a negotiation needs at least one".into());
@@ -90,7 +90,7 @@ pub fn scenario_setting(
         .collect();
     let utilities: Vec<StanceUtilities> =
         stances.parties.iter().map(|&p| StanceUtilities::for_party(scenario, p)).collect();
-    let constraints = Constraints::new(scenario, &stances, reading);
+    let constraints = Constraints::new(&groups, &stances, reading);
     let feasibility = Feasibility::new(scenario, &constraints);
     if !feasibility.is_feasible() {
         return Err(format!(

@@ -58,7 +58,7 @@ pub fn analyze(
     scenario: &Scenario,
     options: &AnalysisOptions,
 ) -> Result<Analysis, crate::GroupTooLarge> {
-    crate::check_groups(scenario)?;
+    let groups = crate::check_groups(scenario)?;
     let parties: Vec<PartyIx> =
         options.parties.clone().unwrap_or_else(|| scenario.party_ixs().collect());
     let stances = Stances::new(scenario, &parties, options.as_of);
@@ -67,7 +67,7 @@ pub fn analyze(
     let readings = Reading::ALL
         .iter()
         .map(|&reading| {
-            analyze_reading_relaxed(scenario, &stances, &utilities, reading, &options.relaxed)
+            analyze_reading_relaxed(&groups, &stances, &utilities, reading, &options.relaxed)
         })
         .collect();
     Ok(Analysis { stances, utilities, readings, relaxed: options.relaxed.clone() })
@@ -75,23 +75,24 @@ pub fn analyze(
 
 /// Analyses `scenario` under one reading.
 pub fn analyze_reading(
-    scenario: &Scenario,
+    groups: &crate::CheckedGroups<'_>,
     stances: &Stances,
     utilities: &[StanceUtilities],
     reading: Reading,
 ) -> ReadingAnalysis {
-    analyze_reading_relaxed(scenario, stances, utilities, reading, &[])
+    analyze_reading_relaxed(groups, stances, utilities, reading, &[])
 }
 
 /// Analyses `scenario` under one reading with the hard constraints keyed in `relaxed` switched off.
 pub fn analyze_reading_relaxed(
-    scenario: &Scenario,
+    groups: &crate::CheckedGroups<'_>,
     stances: &Stances,
     utilities: &[StanceUtilities],
     reading: Reading,
     relaxed: &[String],
 ) -> ReadingAnalysis {
-    let constraints = Constraints::relaxed(scenario, stances, reading, relaxed);
+    let scenario = groups.scenario();
+    let constraints = Constraints::relaxed(groups, stances, reading, relaxed);
     let feasibility = Feasibility::new(scenario, &constraints);
     let coalitions = Coalitions::new(stances, &constraints);
     let (concessions, best) = if feasibility.is_feasible() {

@@ -56,8 +56,9 @@ pub use frontier::{
 pub use numeric::{Bargaining, NumericModel, bargain, bargain_ordered, numeric_model};
 pub use problem::{IssueTable, Problem};
 pub use reading::{
-    Constraint, ConstraintIx, Constraints, Group, GroupTooLarge, MAX_GROUP_COMBINATIONS, Reading,
-    check_groups, check_relax_key, issue_components,
+    CheckedGroups, Constraint, ConstraintIx, Constraints, Group, GroupTooLarge,
+    MAX_GROUP_COMBINATIONS, Reading, UnknownReading, check_groups, check_relax_key,
+    issue_components,
 };
 pub use robust::{PackageFrequency, RobustOptions, Robustness, robustness};
 pub use stances::{DEFAULT_STANCE_UTILITIES, StanceUtilities, Stances};

@@ -52,6 +52,30 @@ impl fmt::Display for Reading {
     }
 }
 
+/// A name that is no reading: none of `red_lines`, `strict` and `pessimistic`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownReading(pub String);
+
+impl fmt::Display for UnknownReading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: expected red_lines, strict or pessimistic", self.0)
+    }
+}
+
+impl std::error::Error for UnknownReading {}
+
+impl std::str::FromStr for Reading {
+    type Err = UnknownReading;
+
+    /// Reads a reading by its name in reports ([`Reading::as_str`]).
+    fn from_str(name: &str) -> Result<Reading, UnknownReading> {
+        Reading::ALL
+            .into_iter()
+            .find(|r| r.as_str() == name)
+            .ok_or_else(|| UnknownReading(name.to_string()))
+    }
+}
+
 /// Index of a constraint in [`Constraints::all`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConstraintIx(pub u32);
@@ -244,6 +268,27 @@ pub fn issue_components(scenario: &Scenario) -> Vec<Vec<IssueIx>> {
     components
 }
 
+/// A scenario whose groups of tied issues are each small enough to enumerate (at most
+/// [`MAX_GROUP_COMBINATIONS`] combinations): made only by [`check_groups`], and required by
+/// [`Constraints::new`], so no group is ever built too large to enumerate.
+#[derive(Debug, Clone)]
+pub struct CheckedGroups<'a> {
+    scenario: &'a Scenario,
+    components: Vec<Vec<IssueIx>>,
+}
+
+impl<'a> CheckedGroups<'a> {
+    /// The scenario checked.
+    pub fn scenario(&self) -> &'a Scenario {
+        self.scenario
+    }
+
+    /// Its groups of tied issues ([`issue_components`]), each small enough to enumerate.
+    pub fn components(&self) -> &[Vec<IssueIx>] {
+        &self.components
+    }
+}
+
 /// The hard constraints of a reading, indexed by issue and by option.
 #[derive(Debug, Clone)]
 pub struct Constraints {
@@ -286,19 +331,20 @@ pub fn check_relax_key(scenario: &Scenario, key: &str) -> Result<(), String> {
 
 impl Constraints {
     /// The hard constraints of `reading` over the current `stances`.
-    pub fn new(scenario: &Scenario, stances: &Stances, reading: Reading) -> Constraints {
-        Constraints::relaxed(scenario, stances, reading, &[])
+    pub fn new(groups: &CheckedGroups<'_>, stances: &Stances, reading: Reading) -> Constraints {
+        Constraints::relaxed(groups, stances, reading, &[])
     }
 
     /// The hard constraints of `reading` over the current `stances`, less those whose
     /// [`Constraint::key`] is in `relaxed` ("what if these were conceded?"). A relaxed cross-issue
     /// rule no longer ties its issues' combinations.
     pub fn relaxed(
-        scenario: &Scenario,
+        groups: &CheckedGroups<'_>,
         stances: &Stances,
         reading: Reading,
         relaxed: &[String],
     ) -> Constraints {
+        let scenario = groups.scenario;
         let kept = |c: &Constraint| !relaxed.iter().any(|k| *k == c.key(scenario));
         let mut all = Vec::new();
         let mut by_issue = vec![Vec::new(); scenario.issues.len()];
@@ -359,9 +405,10 @@ impl Constraints {
                     .collect();
             }
         }
-        let groups = issue_components(scenario)
-            .into_iter()
-            .map(|issues| build_group(scenario, &excluders, &cross, issues))
+        let groups = groups
+            .components
+            .iter()
+            .map(|issues| build_group(scenario, &excluders, &cross, issues.clone()))
             .collect();
         Constraints { reading, all, by_issue, excluders, groups }
     }
@@ -385,7 +432,8 @@ impl Constraints {
 
 /// The combinations of a group of issues, each with the constraints it breaks.
 ///
-/// The number of combinations is the product of the issues' option counts; [`check_groups`] bounds it.
+/// The number of combinations is the product of the issues' option counts, which [`check_groups`] has
+/// bounded (the only way to a [`CheckedGroups`]). An issue without options leaves the group none.
 fn build_group(
     scenario: &Scenario,
     excluders: &[Vec<ConstraintIx>],
@@ -401,8 +449,7 @@ fn build_group(
     let mut combos = Vec::new();
     let mut group_excluders = Vec::new();
     let sizes: Vec<usize> = issues.iter().map(|i| scenario.issue(*i).options.len()).collect();
-    let total = sizes.iter().try_fold(1usize, |acc, &s| acc.checked_mul(s)).unwrap_or(usize::MAX);
-    if total > MAX_GROUP_COMBINATIONS || sizes.contains(&0) {
+    if sizes.contains(&0) {
         return Group { issues, combos, excluders: group_excluders };
     }
     let mut digits = vec![0usize; issues.len()];
@@ -443,9 +490,11 @@ fn build_group(
     Group { issues, combos, excluders: group_excluders }
 }
 
-/// Checks that every group of tied issues is small enough to enumerate.
-pub fn check_groups(scenario: &Scenario) -> Result<(), GroupTooLarge> {
-    for issues in issue_components(scenario) {
+/// Checks that every group of tied issues is small enough to enumerate, and returns the proof that
+/// [`Constraints::new`], [`crate::timeline`] and [`crate::robustness`] require.
+pub fn check_groups(scenario: &Scenario) -> Result<CheckedGroups<'_>, GroupTooLarge> {
+    let components = issue_components(scenario);
+    for issues in &components {
         let combinations = issues
             .iter()
             .map(|i| scenario.issue(*i).options.len())
@@ -453,8 +502,8 @@ pub fn check_groups(scenario: &Scenario) -> Result<(), GroupTooLarge> {
             .unwrap_or(usize::MAX);
         if combinations > MAX_GROUP_COMBINATIONS {
             let ids = issues.iter().map(|i| scenario.issue(*i).id.clone()).collect();
-            return Err(GroupTooLarge { issues, ids, combinations });
+            return Err(GroupTooLarge { issues: issues.clone(), ids, combinations });
         }
     }
-    Ok(())
+    Ok(CheckedGroups { scenario, components })
 }

@@ -277,16 +277,17 @@ fn draw(
 
 /// Samples `options.draws` draws in parallel and aggregates them; `progress(n)` is called after each draw.
 pub fn robustness(
-    scenario: &Scenario,
+    groups: &crate::CheckedGroups<'_>,
     parties: &[PartyIx],
     options: RobustOptions,
     top: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Robustness {
+    let scenario = groups.scenario();
     let stances = Stances::new(scenario, parties, None);
     let utilities: Vec<StanceUtilities> =
         stances.parties.iter().map(|&p| StanceUtilities::for_party(scenario, p)).collect();
-    let base = Constraints::new(scenario, &stances, Reading::RedLines);
+    let base = Constraints::new(groups, &stances, Reading::RedLines);
     let prepared = Prepared::new(scenario, &stances, &utilities, &base);
     let Some(code) = PackageCode::new(scenario) else {
         // More packages than 2^128: nothing to tally by package.

@@ -292,7 +292,7 @@ fn as_of_replays_the_past() {
     let dates: Vec<Date> =
         ["2025-01-31", "2025-02-15", "2025-03-15"].iter().map(|d| d.parse().unwrap()).collect();
     let parties: Vec<_> = s.party_ixs().collect();
-    let points = timeline(&s, &parties, &dates);
+    let points = timeline(&crate::check_groups(&s).unwrap(), &parties, &dates);
     let red: Vec<String> =
         points.iter().map(|p| p.readings[0].feasible_packages.to_string()).collect();
     assert_eq!(red, ["2", "0", "2"]);
@@ -551,7 +551,7 @@ fn robustness_is_reproducible_and_reports_frequencies() {
     let parties: Vec<_> = s.party_ixs().collect();
     let run = |seed| {
         crate::robustness(
-            &s,
+            &crate::check_groups(&s).unwrap(),
             &parties,
             crate::RobustOptions { draws: 40, seed, unknown_red_line: 0.5 },
             5,
@@ -656,6 +656,26 @@ fn analyze_refuses_a_group_too_large_to_enumerate() {
     assert_eq!(err.ids, ["p", "q", "r"]);
     assert_eq!(err.combinations, 128 * 128 * 128);
     assert!(err.to_string().contains("tie the issues p, q, r into 2097152 combinations"), "{err}");
+    // The same check is the only way to the proof that constraints, timelines and robustness require.
+    let Err(checked) = crate::check_groups(&s) else { panic!("the group is refused") };
+    assert_eq!(checked, err);
+    // Below the limit, the proof carries the groups that constraints enumerate.
+    let small = scenario(&text.replace(" and r = r.0", ""));
+    let groups = crate::check_groups(&small).unwrap();
+    assert_eq!(groups.components().len(), 2, "{:?}", groups.components());
+    let stances = crate::Stances::new(&small, &[truce_scenario::PartyIx(0)], None);
+    let constraints = crate::Constraints::new(&groups, &stances, Reading::RedLines);
+    assert_eq!(constraints.groups[0].combos.len(), 128 * 128 - 1, "one combination ruled out");
+}
+
+/// Issue 22: a reading is read by its report name in one place, and the error says what was expected.
+#[test]
+fn issue22_reading_from_str_names_what_was_expected() {
+    for r in Reading::ALL {
+        assert_eq!(r.as_str().parse::<Reading>(), Ok(r));
+    }
+    let err = "lenient".parse::<Reading>().unwrap_err();
+    assert_eq!(err.to_string(), "\"lenient\": expected red_lines, strict or pessimistic");
 }
 
 /// A monthly timeline ends on the day asked for, even when the steps from the first day miss it.

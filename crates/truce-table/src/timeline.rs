@@ -1,6 +1,6 @@
 //! How the feasible space and the blockers evolve over time.
 
-use truce_scenario::{Date, IssueIx, PartyIx, Scenario};
+use truce_scenario::{Date, IssueIx, PartyIx};
 
 use crate::count::Count;
 use crate::feasibility::{ConcessionFamily, Feasibility};
@@ -33,8 +33,13 @@ pub struct TimelinePoint {
     pub readings: Vec<ReadingSummary>,
 }
 
-/// Replays `scenario` for `parties` on each of `dates`.
-pub fn timeline(scenario: &Scenario, parties: &[PartyIx], dates: &[Date]) -> Vec<TimelinePoint> {
+/// Replays the scenario of `groups` for `parties` on each of `dates`.
+pub fn timeline(
+    groups: &crate::CheckedGroups<'_>,
+    parties: &[PartyIx],
+    dates: &[Date],
+) -> Vec<TimelinePoint> {
+    let scenario = groups.scenario();
     dates
         .iter()
         .take_while(|_| !crate::cancel::cancelled())
@@ -48,7 +53,7 @@ pub fn timeline(scenario: &Scenario, parties: &[PartyIx], dates: &[Date]) -> Vec
             let readings = Reading::ALL
                 .iter()
                 .map(|&reading| {
-                    let constraints = Constraints::new(scenario, &stances, reading);
+                    let constraints = Constraints::new(groups, &stances, reading);
                     let feasibility = Feasibility::new(scenario, &constraints);
                     let family = ConcessionFamily::new(&constraints, &feasibility);
                     ReadingSummary {

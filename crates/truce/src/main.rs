@@ -400,8 +400,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 );
                 bar.set_message("robustness");
+                let groups = truce_table::check_groups(&scenario)?;
                 let result =
-                    truce_table::robustness(&scenario, &parties, options, 10, &|n| bar.inc(n));
+                    truce_table::robustness(&groups, &parties, options, 10, &|n| bar.inc(n));
                 bar.finish_and_clear();
                 report.robustness = Some(report::robustness_report(&scenario, &result));
             }
@@ -417,14 +418,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Err(format_err!("--from {from} is after --to {to}"));
             }
             let scenario = load(&file)?;
-            check_groups(&scenario)?;
+            let groups = truce_table::check_groups(&scenario)?;
             let parties = select_parties(&scenario, parties.as_deref())?;
             let months = match step {
                 Step::Month => 1,
                 Step::Quarter => 3,
             };
             let dates = month_steps(from, to, months);
-            let points = timeline(&scenario, &parties, &dates);
+            let points = timeline(&groups, &parties, &dates);
             let report = report::timeline_report(&scenario, &parties, &points);
             if let Some(path) = &svg {
                 std::fs::write(path, svg::timeline_svg(&report))
@@ -440,9 +441,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Frontier { file, parties, reading, svg, format } => {
             let scenario = load(&file)?;
             let parties = select_parties(&scenario, Some(&parties))?;
-            let reading = report::reading_by_name(&reading).ok_or_else(|| {
-                format_err!("--reading {reading:?}: expected red_lines, strict or pessimistic")
-            })?;
+            let reading: truce_table::Reading =
+                reading.parse().map_err(|e| format_err!("--reading {e}"))?;
             let analysis = analyze(&scenario, &AnalysisOptions::default())?;
             let report = report::frontier_for(&scenario, &analysis, &parties, reading)
                 .map_err(|e| format_err!("--parties: {e}"))?;
@@ -566,12 +566,6 @@ fn emit(text: &str) -> anyhow::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
-}
-
-/// Refuses scenarios whose constraints tie too many options together to enumerate their combinations
-/// (the timeline replays the analysis date by date).
-fn check_groups(scenario: &Scenario) -> anyhow::Result<()> {
-    Ok(truce_table::check_groups(scenario)?)
 }
 
 /// A scenario file, or a domain folder to import.

@@ -68,8 +68,7 @@ pub fn tournament(config_path: &Path, json: bool) -> anyhow::Result<String> {
                     .map_err(|e| format_err!("{shown}: scenario[{i}].parties: {e}"))?,
             ),
         };
-        let reading = truce_report::report::reading_by_name(&entry.reading)
-            .unwrap_or(truce_table::Reading::RedLines);
+        let reading = entry.reading.parse().unwrap_or(truce_table::Reading::RedLines);
         let prepared = truce_sim::scenario_setting(&scenario, None, parties, reading)
             .map_err(|e| format_err!("{shown}: scenario[{i}] ({}): {e}", entry.path))?;
         settings.push((
