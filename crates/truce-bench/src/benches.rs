@@ -633,10 +633,9 @@ async fn server_bench_on(
             // On shared storage entries enter through the sequencer's journal only.
             for bytes in setup {
                 let entry = truce_watch::entry::decode(&bytes)?;
-                let (receipt, index) =
-                    watch.submit(&entry, bytes).map_err(|r| format_err!("setup: {r:?}"))?;
-                receipt.await?;
-                watch.durable(index, entry);
+                let pending =
+                    watch.append(entry, bytes).map_err(|r| format_err!("setup: {r:?}"))?;
+                pending.durable().await.map_err(|e| format_err!("setup: {e}"))?;
             }
             watch
         }
