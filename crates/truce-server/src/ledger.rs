@@ -2,7 +2,7 @@
 //!
 //! # Two views, two locks
 //!
-//! - The **writer's view** ([`Ledger::submit`], guarded by `checker`, a mutex): the log's rules over
+//! - The **writer's view** ([`Ledger::append`], guarded by `checker`, a mutex): the log's rules over
 //!   every entry queued, durable or not, so that entries are checked in log order and each sees the ones
 //!   before it (sequence numbers, the verification state machine). Only submissions take this lock.
 //! - The **durable view** (`state`, a read-write lock): the compliance of every entry the sequencer has
