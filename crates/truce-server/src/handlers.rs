@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::Value;
 use truce_store::{Role, Store};
 
 use crate::api::answer::{Created, Declared, EventStream, GeoJson, Out, Plain, Toml, media};
@@ -672,12 +671,6 @@ pub(crate) async fn metrics(State(st): St) -> Result<Response, AppError> {
         st.store.indexed_size().await?
     ));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
-}
-
-/// The OpenAPI document, generated once.
-pub(crate) async fn openapi(State(_): St) -> Result<Json<Value>, AppError> {
-    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    Ok(Json(DOCUMENT.get_or_init(crate::routes::openapi_document).clone()))
 }
 
 pub(crate) async fn events(
