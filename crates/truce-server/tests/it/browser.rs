@@ -506,20 +506,27 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
     c.wait().for_element(Locator::Css("#map[data-observations]")).await.unwrap();
     let show = format!("#observations button[aria-label='Show entry {index} on the map']");
     c.find(Locator::Css(&show)).await.unwrap().click().await.unwrap();
-    let popup =
-        c.wait().for_element(Locator::Css(".leaflet-popup-content .obs-popup")).await.unwrap();
-    // The popup fades in: its text is visible once the animation has run.
-    let mut text = String::new();
+    c.wait().for_element(Locator::Css(".leaflet-popup-content .obs-popup")).await.unwrap();
+    // The popup fades in: its text is visible once the animation has run. The map may redraw the
+    // popup meanwhile (its data refreshed), so it is found afresh each time, never held.
+    let (mut text, mut link) = (String::new(), None);
     for _ in 0..50 {
-        text = popup.text().await.unwrap();
-        if !text.is_empty() {
-            break;
+        let read = async {
+            let popup = c.find(Locator::Css(".leaflet-popup-content .obs-popup")).await?;
+            let text = popup.text().await?;
+            let link = popup.find(Locator::Css("a")).await?.attr("href").await?;
+            Ok::<_, fantoccini::error::CmdError>((text, link))
+        };
+        if let Ok((t, l)) = read.await {
+            (text, link) = (t, l);
+            if !text.is_empty() {
+                break;
+            }
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(text.contains("weapon_sighting \u{d7}3") && text.contains("sensor: saw"), "{text}");
     assert!(text.contains("verification: received"), "{text}");
-    let link = popup.find(Locator::Css("a")).await.unwrap().attr("href").await.unwrap();
     assert_eq!(link.as_deref(), Some(format!("/ui/entries/{index}").as_str()));
     shot(&c, "map-popup").await;
     sign_out(&c).await;
