@@ -28,7 +28,13 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(mut ask) = serde_json::from_str::<SimulationAsk>(text) {
         // Keep each run short: the rules, not the deadline, are under test.
         ask.rounds = ask.rounds.min(20);
-        let Ok(checked) = ask.check() else { return };
+        let checked = match ask.check() {
+            Ok(checked) => checked,
+            Err(e) => {
+                assert!(e.contains(':'), "{e}");
+                return;
+            }
+        };
         let budget = DocumentBudget::default();
         let simulated = truce_sim::simulate(seed(), &checked, &budget).and_then(|rehearsal| {
             truce_report::simulation::document(seed(), "seed", &checked, &rehearsal, budget)
