@@ -3,7 +3,8 @@
 //! - the core crates do no file, network or process I/O and print nothing (the log's `storage`, `fs`
 //!   and `layout` modules, which own its files, excepted);
 //! - library code has no `unwrap` or `expect` outside tests unless a comment says why it cannot fail;
-//! - neither top floor (the `truce` binary, `truce-server`) has a circle of imports among its modules;
+//! - neither top floor (the `truce` binary, `truce-server`) has a circle of imports among its modules,
+//!   and no module of the binary calls back into its crate root (`main.rs`), which declares them all;
 //! - every endpoint is in the OpenAPI document (tested in `truce-server`:
 //!   `the_openapi_document_covers_every_endpoint_and_events_stream_appends`);
 //! - no string literal in `truce-server` is over 4 KiB: scripts are files in its `assets/js/`, and
@@ -212,11 +213,54 @@ fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     None
 }
 
+/// The crates whose root is a node of the graph too: `main.rs` declares every module, so a module that
+/// names anything of the root (`crate::read_text`) closes a circle through it. (`truce-server`'s
+/// `lib.rs` still holds the state and the error type that its modules share.)
+const ROOT_COVERED: [&str; 1] = ["truce"];
+
+/// `graph` with the crate root as a node: the root names every module, and a module that names with
+/// `crate::…` anything but a module names the root.
+fn with_root(
+    src: &Path,
+    mut graph: BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    const ROOT: &str = "crate root";
+    let modules: BTreeSet<String> = graph.keys().cloned().collect();
+    for file in sources(src) {
+        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+        if !modules.contains(&stem) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let calls_root = text.match_indices("crate::").any(|(at, _)| {
+            let rest = &text[at + "crate::".len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                None => vec![rest],
+            };
+            names.iter().any(|n| {
+                let ident: String =
+                    n.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                !ident.is_empty() && !modules.contains(&ident)
+            })
+        });
+        if calls_root {
+            graph.get_mut(&stem).unwrap().insert(ROOT.to_string());
+        }
+    }
+    graph.insert(ROOT.to_string(), modules);
+    graph
+}
+
 #[test]
 fn neither_top_floor_has_an_import_circle() {
     for krate in ["truce", "truce-server"] {
-        let graph = module_graph(&root().join("crates").join(krate).join("src"));
+        let src = root().join("crates").join(krate).join("src");
+        let mut graph = module_graph(&src);
         assert!(graph.len() > 2, "{krate}: no modules found");
+        if ROOT_COVERED.contains(&krate) {
+            graph = with_root(&src, graph);
+        }
         if let Some(c) = circle(&graph) {
             panic!("{krate}: the modules import each other in a circle: {}", c.join(" → "));
         }
@@ -226,6 +270,16 @@ fn neither_top_floor_has_an_import_circle() {
     g.insert("a".into(), ["b".to_string()].into());
     g.insert("b".into(), ["a".to_string()].into());
     assert_eq!(circle(&g).unwrap(), ["a", "b", "a"]);
+    // A module that calls back into the crate root closes a circle through it.
+    let dir = std::env::temp_dir().join(format!("tidy-root-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.rs"), "mod a;\nmod b;\nfn helper() {}\n").unwrap();
+    std::fs::write(dir.join("a.rs"), "use crate::b::thing;\n").unwrap();
+    std::fs::write(dir.join("b.rs"), "pub fn thing() {}\n").unwrap();
+    assert_eq!(circle(&with_root(&dir, module_graph(&dir))), None);
+    std::fs::write(dir.join("b.rs"), "pub fn thing() { crate::helper() }\n").unwrap();
+    assert_eq!(circle(&with_root(&dir, module_graph(&dir))).unwrap(), ["b", "crate root", "b"]);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -233,7 +287,8 @@ fn the_cli_holds_no_server_log_layout_or_benchmark_code() {
     let src = root().join("crates/truce/src");
     let lines: usize =
         sources(&src).iter().map(|f| std::fs::read_to_string(f).unwrap().lines().count()).sum();
-    // 1,500 until `simulate` and `tournament` (issue 14) added two verbs of argument parsing and printing.
+    // 1,500 until `simulate` and `tournament` (issue 14) added two verbs of argument parsing and printing;
+    // ARCHITECTURE.md states the same cap.
     assert!(lines <= 1_700, "the CLI has {lines} lines; it parses arguments and prints");
     for file in sources(&src) {
         let text = std::fs::read_to_string(&file).unwrap();

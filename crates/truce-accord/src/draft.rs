@@ -19,6 +19,12 @@ fn slug(s: &str) -> String {
     s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }
 
+/// The first day of an agreement drafted from `scenario` when none is given: the day after its latest
+/// position. `None` when it has no positions.
+pub fn default_day_one(scenario: &Scenario) -> Option<Date> {
+    scenario.positions.iter().map(|p| p.date).max().and_then(|d| d.tomorrow().ok())
+}
+
 /// Drafts an agreement for `package` (one option per issue, in issue order) of `scenario`. `label` names
 /// how the package was chosen (`nash`, `maximin`, a list of options); `day_one` is the first day of the
 /// agreement.

@@ -12,7 +12,7 @@ pub mod geo;
 mod model;
 mod parse;
 
-pub use draft::draft;
+pub use draft::{default_day_one, draft};
 pub use model::*;
 pub use parse::parse;
 pub use truce_syntax::{Diagnostic, Severity, has_errors};

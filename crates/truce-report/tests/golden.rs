@@ -80,7 +80,7 @@ fn the_seed_in_every_format() {
     expect_file!["golden/seed.timeline.json"].assert_eq(&json(&t));
     expect_file!["golden/seed.timeline.svg"].assert_eq(&svg::timeline_svg(&t));
     let a = truce_table::analyze(&s, &AnalysisOptions::default()).unwrap();
-    let pair = truce_report::select_parties(&s, ["UKR", "RUS"]).unwrap();
+    let pair = truce_table::select_parties(&s, ["UKR", "RUS"]).unwrap();
     let f = report::frontier_for(&s, &a, &pair, truce_table::Reading::RedLines).unwrap();
     expect_file!["golden/seed.frontier.txt"].assert_eq(&render::frontier_text(&f));
     expect_file!["golden/seed.frontier.json"].assert_eq(&json(&f));
@@ -138,4 +138,56 @@ fn the_sentences_a_reader_must_not_miss() {
     let r = report::analysis_report(&s, &a);
     expect_file!["golden/genius-nice-or-die.analysis.txt"].assert_eq(&render::analysis_text(&r));
     expect_file!["golden/genius-nice-or-die.analysis.md"].assert_eq(&render::analysis_markdown(&r));
+}
+
+/// A rehearsal of the seed (UKR and RUS, one agent each, a short deadline): the document as text and
+/// JSON, and each run's offer-trace plot.
+#[test]
+fn a_rehearsal_in_every_format() {
+    use truce_report::simulation::{self, DocumentBudget};
+    let s = seed();
+    let ask = truce_sim::SimulationAsk {
+        parties: Some(vec!["UKR".into(), "RUS".into()]),
+        agents: vec!["conceder".into(), "boulware".into()],
+        rounds: 30,
+        seed: 4,
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    let budget = DocumentBudget::default();
+    let rehearsal = truce_sim::simulate(&s, &ask, &budget).unwrap();
+    let sim = simulation::document(&s, "ukraine-2025.toml", &ask, &rehearsal, budget).unwrap();
+    let plots: Vec<String> =
+        sim.report.runs.iter().map(|r| format!("seed-rehearsal-{}.svg", r.protocol)).collect();
+    expect_file!["golden/seed.rehearsal.txt"]
+        .assert_eq(&simulation::simulation_text(&sim.report, &plots));
+    expect_file!["golden/seed.rehearsal.json"].assert_eq(&json(&sim.report));
+    let [saop, stacked, single] = &sim.svgs[..] else { panic!("three runs") };
+    expect_file!["golden/seed.rehearsal-saop.svg"].assert_eq(saop);
+    expect_file!["golden/seed.rehearsal-stacked.svg"].assert_eq(stacked);
+    expect_file!["golden/seed.rehearsal-single-text.svg"].assert_eq(single);
+}
+
+/// A small tournament (the seed's UKR and RUS, and a synthetic problem; two agents, every protocol):
+/// the standings as text, every run as CSV, and the standings chart.
+#[test]
+fn a_tournament_in_every_format() {
+    use truce_report::simulation;
+    let t = truce_sim::parse_tournament(
+        "tournament.toml",
+        "agents = [\"conceder\", \"tft\"]\nrounds = 20\nrepetitions = 2\nseed = 3\n\n[[scenario]]\npath = \"ukraine-2025.toml\"\nparties = [\"UKR\", \"RUS\"]\n\n[[synthetic]]\nname = \"syn\"\nparties = 3\nissues = 3\noptions = 4\n",
+    )
+    .unwrap();
+    let settings = t.settings(&[seed()]).unwrap();
+    let plan = t.plan(&settings).unwrap();
+    let records = truce_sim::play(&plan, &|| {});
+    let standings = truce_sim::standings(&plan, &records);
+    let packages: Vec<String> = settings.iter().map(|(_, _, p)| p.clone()).collect();
+    let r =
+        simulation::tournament_report("tournament.toml", &plan, &packages, &records, &standings);
+    expect_file!["golden/tournament.txt"].assert_eq(&simulation::tournament_text(&r));
+    expect_file!["golden/tournament.csv"].assert_eq(&simulation::tournament_csv(&r));
+    expect_file!["golden/tournament.svg"].assert_eq(&simulation::tournament_svg(&r));
+    expect_file!["golden/tournament.json"].assert_eq(&json(&r));
 }

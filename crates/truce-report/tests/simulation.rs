@@ -15,10 +15,28 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use truce_report::simulation::{
-    MAX_DOCUMENT_BYTES, MAX_PLOT_POINTS, MAX_ROUNDS, MAX_RUNS, SimulationAsk, SimulationReport,
-    check_ask, check_ask_for, simulate, simulate_within,
+    DocumentBudget, MAX_DOCUMENT_BYTES, MAX_PLOT_POINTS, Simulation, SimulationReport,
 };
 use truce_scenario::Scenario;
+use truce_sim::{MAX_ROUNDS, MAX_RUNS, SimulationAsk};
+
+/// What the CLI, the API's job and the page do: check the ask, rehearse, and make the document.
+fn simulate(scenario: &Scenario, file: &str, ask: &SimulationAsk) -> Result<Simulation, String> {
+    simulate_within(scenario, file, ask, MAX_DOCUMENT_BYTES)
+}
+
+/// [`simulate`], with the document kept within `limit` bytes.
+fn simulate_within(
+    scenario: &Scenario,
+    file: &str,
+    ask: &SimulationAsk,
+    limit: usize,
+) -> Result<Simulation, String> {
+    let ask = ask.check()?;
+    let budget = DocumentBudget(limit);
+    let rehearsal = truce_sim::simulate(scenario, &ask, &budget)?;
+    truce_report::simulation::document(scenario, file, &ask, &rehearsal, budget)
+}
 
 const IDS: [&str; 3] = ["A", "B", "C"];
 const STANCES: [&str; 5] = ["demanded", "acceptable", "opposed", "unknown", "red_line"];
@@ -255,7 +273,7 @@ proptest! {
         // The first listed moves first, with the first agent listed.
         for run in &first.runs {
             let mover = run.trace.iter().find(|m| m.by != "mediator").map(|m| m.by.clone());
-            if run.protocol != "single-text" {
+            if run.protocol.as_str() != "single-text" {
                 prop_assert_eq!(mover.as_deref(), Some(IDS[seating[0]]));
             }
             for (k, seat) in run.seats.iter().enumerate() {
@@ -303,7 +321,7 @@ proptest! {
         // The mediator's single text does not depend on turns when no agent draws random numbers.
         if !agents.iter().any(|&a| AGENTS[a] == "random") {
             let (x, y) = (&first.runs[2], &second.runs[2]);
-            prop_assert_eq!(&x.protocol, "single-text");
+            prop_assert_eq!(x.protocol.as_str(), "single-text");
             prop_assert_eq!((&x.end, x.rounds, x.offers), (&y.end, y.rounds, y.offers));
             prop_assert_eq!(
                 x.utilities.as_ref().map(|u| by_name(&first, u)),
@@ -370,7 +388,9 @@ fn each_limit_of_a_rehearsal_is_refused_with_its_field() {
         ),
     ];
     for (ask, says) in &cases {
-        for result in [check_ask(ask), check_ask_for(&scenario, ask)] {
+        for result in
+            [ask.check().map(|_| ()), ask.check().and_then(|c| c.seat(&scenario).map(|_| ()))]
+        {
             let e = result.expect_err(says);
             assert!(e.starts_with(says), "{e}\nexpected: {says}");
         }
@@ -379,8 +399,8 @@ fn each_limit_of_a_rehearsal_is_refused_with_its_field() {
     }
     // Without `parties`, only the scenario says how many agents are too many.
     let nine = SimulationAsk { agents: vec!["linear".into(); 9], ..SimulationAsk::default() };
-    assert_eq!(check_ask(&nine), Ok(()));
-    let e = check_ask_for(&scenario, &nine).unwrap_err();
+    let checked = nine.check().unwrap();
+    let e = checked.seat(&scenario).unwrap_err();
     assert!(e.starts_with("agents: 9 agents for 8 parties"), "{e}");
     assert_eq!(MAX_RUNS, 3);
 }
@@ -453,7 +473,7 @@ fn a_rehearsal_of_long_moves_keeps_fewer_of_them_within_the_limit_and_says_so() 
     assert!(sim.report.trace_limit < truce_sim::TRACE_LIMIT, "{}", sim.report.trace_limit);
     assert!(sim.report.trace_limit > 0, "some moves are kept");
     for run in &sim.report.runs {
-        assert_eq!(run.end, "deadline");
+        assert_eq!(run.end.as_str(), "deadline");
         assert_eq!(run.trace.len(), sim.report.trace_limit, "{}", run.protocol);
         // The first moves are the first round's, the last the deadline's.
         assert_eq!(run.trace[0].round, 1);

@@ -110,16 +110,7 @@ impl Config {
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            let table = toml::de::DeTable::parse(&text)
-                .map_err(|e| format_err!("{}: {e}", path.display()))?;
-            for (key, value) in table.get_ref().iter() {
-                let key = key.get_ref();
-                let s = value
-                    .get_ref()
-                    .as_str()
-                    .ok_or_else(|| format_err!("{}: {key}: expected a string", path.display()))?;
-                c.set(key, s).map_err(|e| format_err!("{}: {e}", path.display()))?;
-            }
+            c.read_file(&path.display().to_string(), &text)?;
         }
         for (var, key) in [
             ("TRUCE_LISTEN", "listen"),
@@ -142,6 +133,33 @@ impl Config {
             }
         }
         Ok(c)
+    }
+
+    /// Sets every field `text` (the TOML file `file`) gives, with the shared walker
+    /// (`truce_scenario::walk`): each error names the file, the line, the field and what was expected.
+    fn read_file(&mut self, file: &str, text: &str) -> anyhow::Result<()> {
+        let (root, mut cx) = truce_scenario::walk::begin(file, text);
+        for (key, value) in root.get_ref().iter() {
+            let (key, span) = (key.get_ref(), value.span());
+            match value.get_ref().as_str() {
+                Some(s) => {
+                    if let Err(e) = self.set(key, s) {
+                        cx.error(&span, key, format!("{e:#}"), None);
+                    }
+                }
+                None => cx.error(
+                    &span,
+                    key,
+                    format!("found {}", value.get_ref().type_str()),
+                    "a string".to_string(),
+                ),
+            }
+        }
+        let errors: Vec<String> = cx.into_diagnostics().iter().map(ToString::to_string).collect();
+        if !errors.is_empty() {
+            bail!("{}", errors.join("\n"));
+        }
+        Ok(())
     }
 
     fn set(&mut self, key: &str, s: &str) -> anyhow::Result<()> {
@@ -275,10 +293,10 @@ async fn seed(store: &crate::Db) -> anyhow::Result<Vec<(String, String)>> {
     // The draft from the Table's Nash package.
     let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", SEED_SCENARIO);
     if let Some(scenario) = scenario
-        && let Ok(package) = truce_report::choose_package(&scenario, "nash")
+        && let Ok(package) = truce_table::choose_package(&scenario, "nash")
     {
         let day_one =
-            truce_report::default_day_one(&scenario).unwrap_or(jiff::civil::date(2026, 1, 1));
+            truce_accord::default_day_one(&scenario).unwrap_or(jiff::civil::date(2026, 1, 1));
         let draft = truce_accord::draft(&scenario, &package, "nash", day_one);
         store.save_agreement("ukraine-2025-nash-draft", &draft).await?;
     }

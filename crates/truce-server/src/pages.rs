@@ -1438,13 +1438,13 @@ pub(crate) struct SimulateQuery {
 }
 
 /// The rehearsal form, filled in with `ask`.
-fn simulate_form(ask: &truce_report::simulation::SimulationAsk, confidential: bool) -> Markup {
+fn simulate_form(ask: &truce_sim::SimulationAsk, confidential: bool) -> Markup {
     html! {
         form method="get" {
             @if confidential { input type="hidden" name="confidential" value="true"; }
             label for="protocols" { "Protocols" } " " input #protocols name="protocols" value=(ask.protocols.join(",")); " "
             label for="agents" { "Agents (one, or one per party)" } " " input #agents name="agents" value=(ask.agents.join(",")); " "
-            label for="rounds" { "Rounds" } " " input #rounds name="rounds" type="number" min="1" max=(truce_report::simulation::MAX_ROUNDS) value=(ask.rounds); " "
+            label for="rounds" { "Rounds" } " " input #rounds name="rounds" type="number" min="1" max=(truce_sim::MAX_ROUNDS) value=(ask.rounds); " "
             label for="seed" { "Seed" } " " input #seed name="seed" type="number" min="0" value=(ask.seed); " "
             button type="submit" { "Rehearse" }
         }
@@ -1471,7 +1471,7 @@ pub(crate) async fn simulate(
             || q.axes.is_some();
         if q.job.is_none() && !asked {
             // Opening the page starts nothing: the form, with the defaults, until the reader asks.
-            let defaults = truce_report::simulation::SimulationAsk::default();
+            let defaults = truce_sim::SimulationAsk::default();
             let body = html! {
                 p { "Agents bargain for the parties over the packages the Table leaves open, under each protocol. Choose the protocols (saop, stacked, single-text), one agent for every party or one per party ("
                     (truce_sim::AgentSpec::NAMES) "), the deadline in rounds and the seed, then rehearse: the rehearsal runs in the background and this page shows it when it is done." }
@@ -1485,8 +1485,8 @@ pub(crate) async fn simulate(
                     .filter(|s| !s.trim().is_empty())
                     .map(|s| s.split(',').map(|x| x.trim().to_string()).collect::<Vec<_>>())
             };
-            let defaults = truce_report::simulation::SimulationAsk::default();
-            let ask = truce_report::simulation::SimulationAsk {
+            let defaults = truce_sim::SimulationAsk::default();
+            let ask = truce_sim::SimulationAsk {
                 protocols: list(&q.protocols).unwrap_or(defaults.protocols),
                 agents: list(&q.agents).unwrap_or(defaults.agents),
                 rounds: q.rounds.unwrap_or(defaults.rounds),
@@ -1540,8 +1540,8 @@ pub(crate) async fn simulate(
         };
         // The page is rendered off the async workers: a large rehearsal makes a large page.
         let report = &done.simulation.report;
-        let form_ask = truce_report::simulation::SimulationAsk {
-            protocols: report.runs.iter().map(|r| r.protocol.clone()).collect(),
+        let form_ask = truce_sim::SimulationAsk {
+            protocols: report.runs.iter().map(|r| r.protocol.to_string()).collect(),
             agents: report.runs.first().map(|r| r.agents.clone()).unwrap_or_default(),
             rounds: report.deadline,
             seed: report.seed,
@@ -1558,24 +1558,24 @@ pub(crate) async fn simulate(
 /// The rehearsal page's body for a finished job.
 fn simulation_body(
     done: &crate::jobs::Finished,
-    ask: &truce_report::simulation::SimulationAsk,
+    ask: &truce_sim::SimulationAsk,
     confidential: bool,
 ) -> Markup {
     let result = &done.simulation;
     let report = &result.report;
     html! {
-        p { "Agents bargain for the parties over the " (report.packages) " packages the " (report.reading.replace('_', " ")) " leave open (Pareto set: " (report.pareto_size) "). Agents: " (truce_sim::AgentSpec::NAMES) "." }
+        p { "Agents bargain for the parties over the " (report.packages) " packages the " (report.reading.as_str().replace('_', " ")) " leave open (Pareto set: " (report.pareto_size) "). Agents: " (truce_sim::AgentSpec::NAMES) "." }
         (simulate_form(ask, confidential))
         @for (run, plot) in report.runs.iter().zip(&result.svgs) {
-            section.run data-protocol=(run.protocol) {
-                h2 { (run.protocol) }
+            section.run data-protocol=(run.protocol.as_str()) {
+                h2 { (run.protocol.as_str()) }
                 p.seats { (report.parties.iter().zip(&run.agents).map(|(p, a)| format!("{p}: {a}")).collect::<Vec<_>>().join(", ")) }
                 @if let Some(package) = &run.agreement {
                     p.outcome { "Agreement in round " (run.rounds) " of " (report.deadline) " after " (run.offers) " offers. Distance to the Pareto set "
                         (format!("{:.3}", run.distance_to_pareto.unwrap_or(f64::NAN))) ", to the Nash point " (format!("{:.3}", run.distance_to_nash.unwrap_or(f64::NAN))) "." }
                     (package_view("Agreement", "welfare", package))
                 } @else {
-                    p.outcome { "No agreement (" (run.end.replace('_', " ")) ") after " (run.rounds) " rounds and " (run.offers) " offers." }
+                    p.outcome { "No agreement (" (run.end.as_str().replace('_', " ")) ") after " (run.rounds) " rounds and " (run.offers) " offers." }
                 }
                 div.plot { (PreEscaped(plot)) }
                 details {
@@ -1583,8 +1583,8 @@ fn simulation_body(
                     table.trace {
                         thead { tr { th scope="col" { "Round" } th scope="col" { "By" } th scope="col" { "Move" }
                             @for p in &report.parties { th scope="col" { (p) } } } }
-                        tbody { @for m in run.trace.iter().filter(|m| m.action != "accept").take(400) {
-                            tr { td { (m.round) } td { (m.by) } td { (m.action) }
+                        tbody { @for m in run.trace.iter().filter(|m| m.action != truce_report::simulation::ActionName::Accept).take(400) {
+                            tr { td { (m.round) } td { (m.by) } td { (m.action.as_str()) }
                                 @for u in &m.utilities { td { (format!("{u:.3}")) } } }
                         } }
                     }

@@ -223,7 +223,7 @@ impl AnalysisAsk {
         scenario: &Scenario,
     ) -> Result<truce_table::AnalysisOptions, AppError> {
         let parties = match &self.parties {
-            Some(ids) => truce_report::select_parties(scenario, ids.0.iter().map(|s| s.as_str()))
+            Some(ids) => truce_table::select_parties(scenario, ids.0.iter().map(|s| s.as_str()))
                 .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))?,
             None => scenario.party_ixs().collect(),
         };
@@ -251,7 +251,7 @@ pub(crate) fn parties(scenario: &Scenario, ids: Option<&str>) -> Result<Vec<Part
     let Some(ids) = ids.filter(|s| !s.trim().is_empty()) else {
         return Ok(scenario.party_ixs().collect());
     };
-    truce_report::select_parties(scenario, ids.split(','))
+    truce_table::select_parties(scenario, ids.split(','))
         .map_err(|e| AppError::Invalid(vec![format!("parties: {e}")]))
 }
 
@@ -558,13 +558,13 @@ pub(crate) async fn drafted(
     let package = q.package.unwrap_or_else(|| "nash".to_string());
     let day_one = match q.day_one {
         Some(d) => d.0,
-        None => truce_report::default_day_one(&scenario).ok_or_else(|| {
+        None => truce_accord::default_day_one(&scenario).ok_or_else(|| {
             AppError::Invalid(vec!["the scenario has no positions: give day_one".into()])
         })?,
     };
     let text = st
         .heavy(caller, move || -> Result<String, AppError> {
-            let chosen = truce_report::choose_package(&scenario, &package)
+            let chosen = truce_table::choose_package(&scenario, &package)
                 .map_err(|e| AppError::Invalid(vec![e]))?;
             Ok(truce_accord::draft(&scenario, &chosen, &package, day_one))
         })
@@ -613,9 +613,9 @@ pub(crate) async fn queue_simulation(
     caller: &Caller,
     slug: &str,
     confidential: bool,
-    ask: truce_report::simulation::SimulationAsk,
+    ask: truce_sim::SimulationAsk,
 ) -> Result<String, AppError> {
-    truce_report::simulation::check_ask(&ask).map_err(|e| AppError::Invalid(vec![e]))?;
+    let checked = ask.check().map_err(|e| AppError::Invalid(vec![e]))?;
     // The version rehearsed and the submissions merged are those named in the job's description, so
     // that the same request is the same job only over the same inputs.
     let (version, parsed) = st.scenario(slug, None).await?;
@@ -626,8 +626,7 @@ pub(crate) async fn queue_simulation(
         merged = submissions.iter().map(|s| s.id).collect();
         merge_submissions(&mut scenario, &submissions);
     }
-    truce_report::simulation::check_ask_for(&scenario, &ask)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
+    checked.seat(&scenario).map_err(|e| AppError::Invalid(vec![e]))?;
     let described =
         format!("v{} confidential={confidential} submissions={merged:?} {ask:?}", version.version);
     let file = format!("{slug}.toml");
@@ -635,7 +634,11 @@ pub(crate) async fn queue_simulation(
         caller.id(),
         slug,
         described,
-        Box::new(move || truce_report::simulation::simulate(&scenario, &file, &ask)),
+        Box::new(move || {
+            let budget = truce_report::simulation::DocumentBudget::default();
+            let rehearsal = truce_sim::simulate(&scenario, &checked, &budget)?;
+            truce_report::simulation::document(&scenario, &file, &checked, &rehearsal, budget)
+        }),
     )
 }
 
@@ -646,7 +649,7 @@ pub(crate) async fn start_simulation(
     caller: Caller,
     Path(slug): Path<String>,
     Ask(q): Ask<StartQuery>,
-    Json(ask): Json<truce_report::simulation::SimulationAsk>,
+    Json(ask): Json<truce_sim::SimulationAsk>,
 ) -> Result<Declared<Accepted>, AppError> {
     let confidential = confidential(&caller, q.confidential)?;
     let id = queue_simulation(&st, &caller, &slug, confidential, ask).await?;

@@ -324,6 +324,19 @@ impl Cx<'_> {
         parsed
     }
 
+    /// An optional non-negative integer that fits in 64 bits.
+    pub fn u64_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<u64> {
+        let value = f.get(key)?;
+        let parsed = value
+            .get_ref()
+            .as_integer()
+            .and_then(|i| u64::from_str_radix(i.as_str(), i.radix()).ok());
+        if parsed.is_none() {
+            self.wrong_type(f, key, value, "a non-negative integer");
+        }
+        parsed
+    }
+
     /// An optional date (`YYYY-MM-DD`, as a TOML date or a string).
     pub fn date_opt(&mut self, f: &mut Fields<'_, '_>, key: &'static str) -> Option<(Date, Span)> {
         let value = f.get(key)?;

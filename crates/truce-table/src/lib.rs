@@ -21,6 +21,7 @@ mod analysis;
 mod bargaining;
 mod best;
 pub mod cancel;
+mod choose;
 mod cost;
 mod count;
 mod explain;
@@ -43,6 +44,7 @@ pub use analysis::{
 };
 pub use bargaining::{Disagreement, SolutionConcept, TIE, bargaining_ranges, solve};
 pub use best::{BestPackage, BestPackages, IssueVerdict, PartyAccount, Verdict, explain_package};
+pub use choose::{choose_package, select_parties};
 pub use cost::{DEFAULT_COST_BUDGET, cost_estimate};
 pub use count::Count;
 pub use explain::{cite, combo_label, describe_relaxation, explain_alternative};

@@ -2,21 +2,23 @@
 //!
 //! This crate parses arguments, reads files, and prints; every decision is made in the library crates.
 
-mod domain;
+mod input;
 mod simulate;
 mod tlog;
 mod watch;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, format_err};
 use clap::{Parser, Subcommand, ValueEnum};
-use truce_report::simulation::SimulationAsk;
 use truce_report::{render, report, svg};
-use truce_scenario::{Date, PartyIx, Scenario, Severity};
+use truce_scenario::{Date, PartyIx, Scenario};
 use truce_server::launch::Config;
+
+use crate::input::{ImportArgs, InvalidInput, SemanticsArg, load, load_any, load_domain};
+use truce_sim::SimulationAsk;
 use truce_table::{AnalysisOptions, analyze, month_steps, timeline};
 
 /// Truce: the machinery of a peace settlement.
@@ -254,38 +256,6 @@ enum Command {
     },
 }
 
-#[derive(Debug, Clone, clap::Args)]
-struct ImportArgs {
-    /// For a folder holding a pool of profiles: the ones at the table, by file name or 1-based number
-    /// (comma-separated). Without it, every profile is a party, and a pool of more than six is refused.
-    #[arg(long, value_delimiter = ',')]
-    profiles: Option<Vec<String>>,
-    /// Utility semantics for imported domains: Genius's own rules, or NegMAS 0.16's raw import.
-    #[arg(long, value_enum, default_value_t = SemanticsArg::Genius)]
-    semantics: SemanticsArg,
-    /// Under genius semantics, do not cap summed utilities at 1.
-    #[arg(long)]
-    no_cap: bool,
-}
-
-impl ImportArgs {
-    fn options(&self) -> truce_scenario::import::ImportOptions {
-        let semantics = match self.semantics {
-            SemanticsArg::Genius => truce_scenario::import::Semantics::Genius,
-            SemanticsArg::NegmasRaw => truce_scenario::import::Semantics::NegmasRaw,
-        };
-        truce_scenario::import::ImportOptions { semantics, cap_at_one: !self.no_cap }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SemanticsArg {
-    /// Per-issue normalisation with Java rounding, integer clamp from the lower bound, cap at 1.
-    Genius,
-    /// Raw evaluations, integer evaluators as slope·x + offset (NegMAS 0.16).
-    NegmasRaw,
-}
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     /// Readable in a terminal.
@@ -326,18 +296,6 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 /// Exit codes: 0 success, 1 failure, 2 invalid input (diagnostics printed).
 const EXIT_INVALID_INPUT: u8 = 2;
-
-/// An error whose diagnostics were already printed.
-#[derive(Debug)]
-pub(crate) struct InvalidInput;
-
-impl std::fmt::Display for InvalidInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("invalid input")
-    }
-}
-
-impl std::error::Error for InvalidInput {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -568,57 +526,9 @@ fn emit(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A scenario file, or a domain folder to import.
-fn load_any(path: &Path, import: &ImportArgs) -> anyhow::Result<Scenario> {
-    if path.is_dir() { load_domain(path, import) } else { load(path) }
-}
-
-/// Imports a domain folder, printing its diagnostics to stderr.
-fn load_domain(dir: &Path, import: &ImportArgs) -> anyhow::Result<Scenario> {
-    let (scenario, diagnostics) = domain::load(dir, import.options(), import.profiles.as_deref())?;
-    for d in &diagnostics {
-        eprintln!("{d}");
-    }
-    scenario.ok_or_else(|| {
-        eprintln!("truce: {}: the domain could not be imported", dir.display());
-        InvalidInput.into()
-    })
-}
-
-/// Reads a text file: its bytes, which must be UTF-8. A file that is not gets a diagnostic naming the
-/// line and byte offset (exit code 2), not the standard library's bare "stream did not contain valid
-/// UTF-8".
-pub(crate) fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    match truce_scenario::utf8(&path.display().to_string(), &bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(d) => {
-            eprintln!("{d}");
-            Err(InvalidInput.into())
-        }
-    }
-}
-
-/// Reads and validates a scenario, printing its diagnostics to stderr.
-pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
-    let text = read_text(path)?;
-    let (scenario, diagnostics) = truce_scenario::parse(&path.display().to_string(), &text);
-    for d in &diagnostics {
-        eprintln!("{d}");
-    }
-    match scenario {
-        Some(s) => Ok(s),
-        None => {
-            let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-            eprintln!("truce: {}: {errors} error(s); nothing was analysed", path.display());
-            Err(InvalidInput.into())
-        }
-    }
-}
-
 fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result<Vec<PartyIx>> {
     let Some(ids) = ids else { return Ok(scenario.party_ixs().collect()) };
-    truce_report::select_parties(scenario, ids.iter().map(String::as_str))
+    truce_table::select_parties(scenario, ids.iter().map(String::as_str))
         .map_err(|e| format_err!("--parties: {e}"))
 }
 

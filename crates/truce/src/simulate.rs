@@ -1,12 +1,13 @@
-//! `truce simulate` and `truce tournament`: read files, call `truce_report::simulation`, print and write.
+//! `truce simulate` and `truce tournament`: read files, rehearse with `truce_sim`, render with
+//! `truce_report::simulation`, print and write.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, format_err};
-use truce_report::simulation::{self, SimulationAsk};
-use truce_sim::{Plan, Setting};
+use truce_report::simulation::{self, DocumentBudget};
+use truce_sim::SimulationAsk;
 
-use crate::{ImportArgs, SemanticsArg, load_any};
+use crate::input::{ImportArgs, InvalidInput, SemanticsArg, load_any, read_text};
 
 /// `truce simulate`: the document as text or JSON; writes one offer-trace plot per protocol.
 pub fn simulate(
@@ -16,10 +17,13 @@ pub fn simulate(
     svg: Option<PathBuf>,
     json: bool,
 ) -> anyhow::Result<String> {
-    let scenario = load_any(file, import)?;
     let shown = file.display().to_string();
-    let result =
-        simulation::simulate(&scenario, &shown, ask).map_err(|e| format_err!("{shown}: --{e}"))?;
+    let ask = ask.check().map_err(|e| format_err!("{shown}: --{e}"))?;
+    let scenario = load_any(file, import)?;
+    let budget = DocumentBudget::default();
+    let result = truce_sim::simulate(&scenario, &ask, &budget)
+        .and_then(|rehearsal| simulation::document(&scenario, &shown, &ask, &rehearsal, budget))
+        .map_err(|e| format_err!("{shown}: --{e}"))?;
     let base = svg.unwrap_or_else(|| {
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("truce");
         PathBuf::from(format!("{stem}-simulation.svg"))
@@ -48,55 +52,28 @@ pub fn simulate(
 /// `standings.svg` to the output folder, and returns the table (or the JSON).
 pub fn tournament(config_path: &Path, json: bool) -> anyhow::Result<String> {
     let shown = config_path.display().to_string();
-    let text = crate::read_text(config_path)?;
-    let t = simulation::parse_tournament(&shown, &text).map_err(anyhow::Error::msg)?;
+    let text = read_text(config_path)?;
+    let t = truce_sim::parse_tournament(&shown, &text).map_err(|diagnostics| {
+        for d in &diagnostics {
+            eprintln!("{d}");
+        }
+        InvalidInput
+    })?;
     let dir = config_path.parent().unwrap_or(Path::new("."));
-    let mut settings: Vec<(String, Setting, String)> = Vec::new();
-    for (i, entry) in t.config.scenario.iter().enumerate() {
-        let semantics = if entry.semantics.as_deref() == Some("negmas-raw") {
-            SemanticsArg::NegmasRaw
-        } else {
-            SemanticsArg::Genius
+    let mut scenarios = Vec::new();
+    for (i, entry) in t.scenarios.iter().enumerate() {
+        let semantics = match entry.semantics {
+            truce_scenario::import::Semantics::NegmasRaw => SemanticsArg::NegmasRaw,
+            _ => SemanticsArg::Genius,
         };
         let import = ImportArgs { profiles: None, semantics, no_cap: false };
         let scenario = load_any(&dir.join(&entry.path), &import)
             .with_context(|| format!("{shown}: scenario[{i}].path {}", entry.path))?;
-        let parties = match &entry.parties {
-            None => None,
-            Some(ids) => Some(
-                truce_report::select_parties(&scenario, ids.iter().map(String::as_str))
-                    .map_err(|e| format_err!("{shown}: scenario[{i}].parties: {e}"))?,
-            ),
-        };
-        let reading = entry.reading.parse().unwrap_or(truce_table::Reading::RedLines);
-        let prepared = truce_sim::scenario_setting(&scenario, None, parties, reading)
-            .map_err(|e| format_err!("{shown}: scenario[{i}] ({}): {e}", entry.path))?;
-        settings.push((
-            entry.name.clone().unwrap_or_else(|| entry.path.clone()),
-            prepared.setting,
-            prepared.packages,
-        ));
+        scenarios.push(scenario);
     }
-    for s in &t.config.synthetic {
-        let problem = truce_table::synthetic_problem(s.parties, s.issues, s.options, s.seed);
-        let names = (1..=s.parties).map(|p| format!("P{p}")).collect();
-        settings.push((
-            s.name.clone(),
-            Setting::new(problem, 1.0, names),
-            format!("{}^{}", s.options, s.issues),
-        ));
-    }
-    let plan = Plan {
-        settings: settings.iter().map(|(n, s, _)| (n.clone(), s)).collect(),
-        agents: t.agents.clone(),
-        protocols: t.protocols.clone(),
-        rounds: t.config.rounds,
-        repetitions: t.config.repetitions,
-        seed: t.config.seed,
-        max_assignments: t.config.max_assignments,
-    };
+    let settings = t.settings(&scenarios).map_err(anyhow::Error::msg)?;
     // Counted before any run is listed or played.
-    t.check_plan(&plan).map_err(anyhow::Error::msg)?;
+    let plan = t.plan(&settings).map_err(|d| format_err!("{d}"))?;
     let bar = indicatif::ProgressBar::new(plan.run_count()).with_style(
         indicatif::ProgressStyle::with_template(
             "{msg} {bar:40} {pos}/{len} runs, {elapsed} (eta {eta})",
@@ -109,7 +86,7 @@ pub fn tournament(config_path: &Path, json: bool) -> anyhow::Result<String> {
     let standings = truce_sim::standings(&plan, &records);
     let packages: Vec<String> = settings.iter().map(|(_, _, p)| p.clone()).collect();
     let report = simulation::tournament_report(&shown, &plan, &packages, &records, &standings);
-    let out = match &t.config.output {
+    let out = match &t.output {
         Some(o) => dir.join(o),
         None => dir.join(format!(
             "{}-results",

@@ -101,7 +101,7 @@ pub enum ReportCommand {
 
 /// Reads and validates an agreement, or fails with every diagnostic.
 pub fn load_accord(path: &Path) -> anyhow::Result<Agreement> {
-    let text = crate::read_text(path)?;
+    let text = crate::input::read_text(path)?;
     let (agreement, diags) = truce_accord::parse(&path.display().to_string(), &text);
     for d in &diags {
         eprintln!("{d}");
@@ -109,19 +109,19 @@ pub fn load_accord(path: &Path) -> anyhow::Result<Agreement> {
     agreement.ok_or_else(|| {
         let errors = diags.iter().filter(|d| d.severity == truce_accord::Severity::Error).count();
         eprintln!("truce: {}: {errors} error(s)", path.display());
-        crate::InvalidInput.into()
+        crate::input::InvalidInput.into()
     })
 }
 
 pub fn run_accord(command: AccordCommand) -> anyhow::Result<String> {
     match command {
         AccordCommand::Draft { scenario, package, day_one, out } => {
-            let sc = crate::load(&scenario)?;
+            let sc = crate::input::load(&scenario)?;
             let chosen =
-                truce_report::choose_package(&sc, &package).map_err(|e| format_err!("--{e}"))?;
+                truce_table::choose_package(&sc, &package).map_err(|e| format_err!("--{e}"))?;
             let day_one = match day_one {
                 Some(d) => d,
-                None => truce_report::default_day_one(&sc)
+                None => truce_accord::default_day_one(&sc)
                     .ok_or_else(|| format_err!("the scenario has no positions: give --day-one"))?,
             };
             let text = truce_accord::draft(&sc, &chosen, &package, day_one);
@@ -294,7 +294,7 @@ pub fn run_report(command: ReportCommand) -> anyhow::Result<String> {
 
 /// `truce observe`: sign an observation and append it to the log, if the log's rules accept it.
 pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
-    let text = crate::read_text(file)?;
+    let text = crate::input::read_text(file)?;
     let (observation, diags) =
         truce_watch::input::parse_observation(&file.display().to_string(), &text);
     for d in &diags {
@@ -302,7 +302,7 @@ pub fn observe(file: &Path, key: &Path, log: &Path) -> anyhow::Result<String> {
     }
     let Some(observation) = observation else {
         eprintln!("truce: {}: {} error(s); nothing was appended", file.display(), diags.len());
-        return Err(crate::InvalidInput.into());
+        return Err(crate::input::InvalidInput.into());
     };
     let key_text =
         std::fs::read_to_string(key).with_context(|| format!("cannot read {}", key.display()))?;

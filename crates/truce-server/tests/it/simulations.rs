@@ -51,20 +51,28 @@ async fn a_rehearsal_runs_in_the_background_and_only_its_owner_and_mediators_rea
     assert_eq!(report["runs"].as_array().unwrap().len(), 3);
     assert_eq!(report["runs"][0]["agents"][0], "conceder");
     // The same document the CLI prints for the same request.
-    let cli = truce_report::simulation::simulate(
-        &truce_scenario::parse(
-            "ukraine-2025.toml",
-            &std::fs::read_to_string(super::root().join("scenarios/ukraine-2025.toml")).unwrap(),
-        )
-        .0
-        .unwrap(),
+    let scenario = truce_scenario::parse(
         "ukraine-2025.toml",
-        &truce_report::simulation::SimulationAsk {
-            agents: vec!["conceder".into()],
-            rounds: 60,
-            seed: 4,
-            ..Default::default()
-        },
+        &std::fs::read_to_string(super::root().join("scenarios/ukraine-2025.toml")).unwrap(),
+    )
+    .0
+    .unwrap();
+    let ask = truce_sim::SimulationAsk {
+        agents: vec!["conceder".into()],
+        rounds: 60,
+        seed: 4,
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    let budget = truce_report::simulation::DocumentBudget::default();
+    let rehearsal = truce_sim::simulate(&scenario, &ask, &budget).unwrap();
+    let cli = truce_report::simulation::document(
+        &scenario,
+        "ukraine-2025.toml",
+        &ask,
+        &rehearsal,
+        budget,
     )
     .unwrap();
     // (Compared field by field: JSON text does not carry every float back bit for bit.)

@@ -3,6 +3,7 @@
 // The conformance and rate tests print their counts.
 #![allow(clippy::print_stdout)]
 
+mod config;
 mod negmas;
 mod rules;
 mod single_text;

@@ -940,3 +940,34 @@ fn a_pool_of_profiles_needs_its_parties_chosen() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such profile"), "{out:?}");
 }
+
+/// Issue 22: the server's configuration file is read like every other TOML of Truce: a mistyped field
+/// is named with the file, its line and column, and what was expected, before anything starts.
+#[test]
+fn issue22_a_mistyped_server_config_field_is_named_with_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("truce-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("server.toml");
+    for (body, says) in [
+        (
+            "listen = \"127.0.0.1:0\"\nmedia_max_bytes = 100\n",
+            "server.toml:2:19: error: media_max_bytes: found integer; expected a string",
+        ),
+        (
+            "listen = \"127.0.0.1:0\"\n\nmedia_location = \"blur\"\n",
+            "server.toml:3:18: error: media_location: media_location \"blur\": expected strip or keep",
+        ),
+        (
+            "lisen = \"127.0.0.1:0\"\n",
+            "server.toml:1:9: error: lisen: unknown key `lisen`; expected listen, metrics_listen",
+        ),
+        ("listen = \"127.0.0.1:0\n", "server.toml:1:"),
+    ] {
+        std::fs::write(&config, body).unwrap();
+        let out = truce(&["serve", "--config", config.to_str().unwrap()]);
+        assert!(!out.status.success(), "{body}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{body}: {stderr}\nexpected: {says}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
