@@ -36,6 +36,7 @@ struct RawCommitment {
     indicator_zones: Vec<Str>,
 }
 
+/// Reads the whole agreement: its head, then each table, then the references between them.
 fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
     let mut head = match cx.table(root, "agreement") {
         Some(t) => t,
@@ -51,7 +52,64 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
     let day_one = cx.date_req(&mut head, "day_one");
     cx.finish(head);
 
-    let mechanism = match cx.table(root, "mechanism") {
+    let mechanism = read_mechanism(cx, root);
+    let actors = read_actors(cx, root);
+    let actor_ids = unique(cx, actors.iter().map(|(id, _)| id), "actor");
+    let sources = read_sources(cx, root);
+    let source_ids = unique(cx, sources.iter().map(|(id, _)| id), "source");
+    let zones = read_zones(cx, root);
+    let zone_ids = unique(cx, zones.iter().map(|(id, _, _)| id), "zone");
+    let resolved_zones = resolve_buffers(cx, zones);
+    let (provisions, raw_commitments) = read_provisions(cx, root, &source_ids);
+    cx.finish(std::mem::replace(root, Fields::new(root.table, root.span.clone(), String::new())));
+
+    check_references(cx, &raw_commitments, &actor_ids, &zone_ids);
+    check_cycles(cx, &raw_commitments);
+
+    let (id, title, status, (day_one, _), (mname, verifiers, lookback)) =
+        (id?, title?, status?, day_one?, mechanism?);
+    for v in &verifiers {
+        if !actor_ids.contains(&v.value) {
+            cx.error(
+                &v.span,
+                &v.field,
+                format!("no actor `{}`", v.value),
+                Some(format!("one of {}", join(actor_ids.iter()))),
+            );
+        }
+    }
+    let mut commitments = raw_commitments.into_iter();
+    let provisions = provisions
+        .into_iter()
+        .map(|(mut p, n)| {
+            p.commitments = commitments.by_ref().take(n).map(|c| c.commitment).collect();
+            p
+        })
+        .collect();
+    Some(Agreement {
+        id: id.value,
+        title: title.value,
+        status,
+        signed,
+        day_one,
+        actors: actors.into_iter().map(|(id, a)| Actor { id: id.value, ..a }).collect(),
+        mechanism: Mechanism {
+            name: mname?.value,
+            verifiers: verifiers.into_iter().map(|v| v.value).collect(),
+            lookback_days: lookback.max(1),
+        },
+        sources: sources.into_iter().map(|(id, s)| Source { id: id.value, ..s }).collect(),
+        zones: resolved_zones,
+        provisions,
+    })
+}
+
+/// Reads the `[mechanism]` table: its name, its verifiers and the lookback in days.
+fn read_mechanism(
+    cx: &mut Cx<'_>,
+    root: &mut Fields<'_, '_>,
+) -> Option<(Option<Str>, Vec<Str>, u32)> {
+    match cx.table(root, "mechanism") {
         Some(mut m) => {
             let name = cx.str_req(&mut m, "name");
             let verifiers = cx.str_list_opt(&mut m, "verifiers");
@@ -71,8 +129,11 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             cx.missing(root, "mechanism", "a [mechanism] table");
             None
         }
-    };
+    }
+}
 
+/// Reads the `[[actors]]` tables, each with its id as written (the actor's own id is filled in later).
+fn read_actors(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Vec<(Str, Actor)> {
     let mut actors = Vec::new();
     for mut a in cx.tables(root, "actors") {
         let id = cx.str_req(&mut a, "id");
@@ -84,8 +145,11 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             actors.push((id, Actor { id: String::new(), name: name.value, role: role.value }));
         }
     }
-    let actor_ids = unique(cx, actors.iter().map(|(id, _)| id), "actor");
+    actors
+}
 
+/// Reads the `[[sources]]` tables, each with its id as written (the source's own id is filled in later).
+fn read_sources(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Vec<(Str, Source)> {
     let mut sources = Vec::new();
     for mut s in cx.tables(root, "sources") {
         let id = cx.str_req(&mut s, "id");
@@ -98,9 +162,11 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             sources.push((id, Source { id: String::new(), title: title.value, date, url }));
         }
     }
-    let source_ids = unique(cx, sources.iter().map(|(id, _)| id), "source");
+    sources
+}
 
-    // Zones: lines and polygons first, then buffers around lines.
+/// Reads the `[[zones]]` tables: lines and polygons as given, buffers as placeholders with their line.
+fn read_zones(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Vec<(Str, Zone, Option<Buffer>)> {
     let mut zones: Vec<(Str, Zone, Option<Buffer>)> = Vec::new();
     for mut z in cx.tables(root, "zones") {
         let id = cx.str_req(&mut z, "id");
@@ -108,23 +174,7 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         let kind = cx.str_req(&mut z, "kind");
         let note = cx.text_opt(&mut z, "note");
         let geometry = read_geometry(cx, &mut z);
-        let buffer = cx.table(&mut z, "buffer").and_then(|mut b| {
-            let line = cx.str_req(&mut b, "line");
-            let km = cx.f64_opt(&mut b, "km");
-            if km.is_none() && b.table.get("km").is_none() {
-                cx.missing(&b, "km", "the half-width in kilometres");
-            }
-            if let Some(k) = km.filter(|k| *k <= 0.0) {
-                cx.error(
-                    &b.span,
-                    &b.field("km"),
-                    format!("half-width {k}"),
-                    Some("a positive number of kilometres".into()),
-                );
-            }
-            cx.finish(b);
-            Some((line?, km.filter(|k| *k > 0.0)?))
-        });
+        let buffer = read_buffer(cx, &mut z);
         let has_shape = z.table.get("geometry").is_some() || z.table.get("buffer").is_some();
         if !has_shape {
             cx.missing(
@@ -156,7 +206,32 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             ));
         }
     }
-    let zone_ids = unique(cx, zones.iter().map(|(id, _, _)| id), "zone");
+    zones
+}
+
+/// Reads a zone's `buffer = { line, km }`, when it has one and both are valid.
+fn read_buffer(cx: &mut Cx<'_>, z: &mut Fields<'_, '_>) -> Option<Buffer> {
+    cx.table(z, "buffer").and_then(|mut b| {
+        let line = cx.str_req(&mut b, "line");
+        let km = cx.f64_opt(&mut b, "km");
+        if km.is_none() && b.table.get("km").is_none() {
+            cx.missing(&b, "km", "the half-width in kilometres");
+        }
+        if let Some(k) = km.filter(|k| *k <= 0.0) {
+            cx.error(
+                &b.span,
+                &b.field("km"),
+                format!("half-width {k}"),
+                Some("a positive number of kilometres".into()),
+            );
+        }
+        cx.finish(b);
+        Some((line?, km.filter(|k| *k > 0.0)?))
+    })
+}
+
+/// Gives each buffer zone the points of its line; drops the buffers whose line is not a line zone.
+fn resolve_buffers(cx: &mut Cx<'_>, zones: Vec<(Str, Zone, Option<Buffer>)>) -> Vec<Zone> {
     let lines: HashMap<String, Vec<Point>> = zones
         .iter()
         .filter_map(|(_, z, _)| match &z.shape {
@@ -188,7 +263,16 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         }
         resolved_zones.push(zone);
     }
+    resolved_zones
+}
 
+/// Reads the `[[provisions]]` tables: each provision with the number of its commitments, and all the
+/// commitments in order.
+fn read_provisions(
+    cx: &mut Cx<'_>,
+    root: &mut Fields<'_, '_>,
+    source_ids: &HashSet<String>,
+) -> (Vec<(Provision, usize)>, Vec<RawCommitment>) {
     let mut provisions = Vec::new();
     let mut raw_commitments: Vec<RawCommitment> = Vec::new();
     for mut p in cx.tables(root, "provisions") {
@@ -242,9 +326,17 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             ));
         }
     }
-    cx.finish(std::mem::replace(root, Fields::new(root.table, root.span.clone(), String::new())));
+    (provisions, raw_commitments)
+}
 
-    // References.
+/// Checks what the commitments refer to: obligors, verifiers, zones, preconditions, and that indicator
+/// ids are unique.
+fn check_references(
+    cx: &mut Cx<'_>,
+    raw_commitments: &[RawCommitment],
+    actor_ids: &HashSet<String>,
+    zone_ids: &HashSet<String>,
+) {
     let commitment_ids = unique(
         cx,
         raw_commitments
@@ -259,7 +351,7 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
         "commitment",
     );
     let mut indicator_seen = HashSet::new();
-    for c in &raw_commitments {
+    for c in raw_commitments {
         if !actor_ids.contains(&c.obligor.value) {
             cx.error(
                 &c.obligor.span,
@@ -311,7 +403,10 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             }
         }
     }
-    // Preconditions must not form a cycle.
+}
+
+/// Checks that the preconditions do not form a cycle.
+fn check_cycles(cx: &mut Cx<'_>, raw_commitments: &[RawCommitment]) {
     let deps: HashMap<&str, Vec<&str>> = raw_commitments
         .iter()
         .map(|c| {
@@ -321,7 +416,7 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             )
         })
         .collect();
-    for c in &raw_commitments {
+    for c in raw_commitments {
         let mut stack: Vec<&str> = deps.get(c.commitment.id.as_str()).cloned().unwrap_or_default();
         let mut seen = HashSet::new();
         while let Some(d) = stack.pop() {
@@ -339,43 +434,6 @@ fn read(cx: &mut Cx<'_>, root: &mut Fields<'_, '_>) -> Option<Agreement> {
             }
         }
     }
-
-    let (id, title, status, (day_one, _), (mname, verifiers, lookback)) =
-        (id?, title?, status?, day_one?, mechanism?);
-    for v in &verifiers {
-        if !actor_ids.contains(&v.value) {
-            cx.error(
-                &v.span,
-                &v.field,
-                format!("no actor `{}`", v.value),
-                Some(format!("one of {}", join(actor_ids.iter()))),
-            );
-        }
-    }
-    let mut commitments = raw_commitments.into_iter();
-    let provisions = provisions
-        .into_iter()
-        .map(|(mut p, n)| {
-            p.commitments = commitments.by_ref().take(n).map(|c| c.commitment).collect();
-            p
-        })
-        .collect();
-    Some(Agreement {
-        id: id.value,
-        title: title.value,
-        status,
-        signed,
-        day_one,
-        actors: actors.into_iter().map(|(id, a)| Actor { id: id.value, ..a }).collect(),
-        mechanism: Mechanism {
-            name: mname?.value,
-            verifiers: verifiers.into_iter().map(|v| v.value).collect(),
-            lookback_days: lookback.max(1),
-        },
-        sources: sources.into_iter().map(|(id, s)| Source { id: id.value, ..s }).collect(),
-        zones: resolved_zones,
-        provisions,
-    })
 }
 
 fn read_commitment(cx: &mut Cx<'_>, mut c: Fields<'_, '_>) -> Option<RawCommitment> {
