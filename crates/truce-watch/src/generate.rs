@@ -141,60 +141,15 @@ pub fn generate_dense(
     let observers: Vec<SigningKey> = (0..6).map(|_| key(&mut rng)).collect();
     let verifiers: Vec<SigningKey> = (0..2).map(|_| key(&mut rng)).collect();
     let delegates = [("UKR_GOV", key(&mut rng)), ("ORDLO", key(&mut rng))];
-    let mut w = Writer { entries: Vec::new(), seqs: Default::default() };
+    let w = Writer { entries: Vec::new(), seqs: Default::default() };
+    let mut s =
+        Scene { w, rng, contact, memo, observers, verifiers, delegates, pending: Vec::new() };
     let end = a
         .day_one
         .checked_add(jiff::Span::new().days(i64::from(days) - 1))
         .map_err(|e| Error::Malformed(e.to_string()))?;
-    w.push(&mission, Body::mission("Demo mission over the Minsk II zones", a.day_one, end))?;
-    let mut keys = vec![("mission".to_string(), mission.clone())];
-    for (i, k) in observers.iter().enumerate() {
-        let name = format!("observer-{}", i + 1);
-        w.push(
-            &mission,
-            Body::Enrol {
-                key: key_hex(&k.verifying_key()),
-                name: name.clone(),
-                role: Role::Observer,
-                party: None,
-            },
-        )?;
-        keys.push((name, k.clone()));
-    }
-    for (i, k) in verifiers.iter().enumerate() {
-        let name = format!("verifier-{}", i + 1);
-        w.push(
-            &mission,
-            Body::Enrol {
-                key: key_hex(&k.verifying_key()),
-                name: name.clone(),
-                role: Role::Verifier,
-                party: None,
-            },
-        )?;
-        keys.push((name, k.clone()));
-    }
-    for (party, k) in &delegates {
-        let name = format!("delegate-{party}");
-        w.push(
-            &mission,
-            Body::Enrol {
-                key: key_hex(&k.verifying_key()),
-                name: name.clone(),
-                role: Role::PartyDelegate,
-                party: Some((*party).into()),
-            },
-        )?;
-        keys.push((name, k.clone()));
-    }
-    // Positions: a side's area lies west of the contact line (UKR_GOV) or east of the Memorandum line.
-    let ukr_side = |rng: &mut ChaCha8Rng, km: f64| {
-        geo::offset(along(&contact, rng.random::<f64>()), 280.0, km)
-    };
-    let ordlo_side =
-        |rng: &mut ChaCha8Rng, km: f64| geo::offset(along(&memo, rng.random::<f64>()), 100.0, km);
-    let hot = [37.74, 48.07];
-    let mut pending: Vec<(u64, usize, bool)> = Vec::new(); // (index, author observer, corroborate?)
+    s.w.push(&mission, Body::mission("Demo mission over the Minsk II zones", a.day_one, end))?;
+    let keys = s.enrol(&mission)?;
     let mut last_day = a.day_one;
     for d in 1..=days {
         let day = a
@@ -202,172 +157,13 @@ pub fn generate_dense(
             .checked_add(jiff::Span::new().days(i64::from(d) - 1))
             .map_err(|e| Error::Malformed(e.to_string()))?;
         last_day = day;
-        // Yesterday's observations are reviewed by a verifier who did not write them.
-        for (index, author, keep) in std::mem::take(&mut pending) {
-            let v = &verifiers[author % 2];
-            w.push(
-                v,
-                Body::Verification { of: index, to: VerificationState::UnderReview, reason: None },
-            )?;
-            let (to, reason) = if keep {
-                (VerificationState::Corroborated, None)
-            } else {
-                (VerificationState::Rejected, Some("duplicate of an earlier report".to_string()))
-            };
-            w.push(v, Body::Verification { of: index, to, reason })?;
-        }
-        let observe = |w: &mut Writer,
-                       pending: &mut Vec<(u64, usize, bool)>,
-                       o: Observation,
-                       who: usize,
-                       verify: bool|
-         -> Result<u64, Error> {
-            let i = w.push(&observers[who], Body::Observation(o))?;
-            if verify {
-                pending.push((i, who, true));
-            }
-            Ok(i)
-        };
-        // Patrols: every observer files one.
-        for who in 0..observers.len() {
-            let (p, side) = if who % 2 == 0 {
-                (ukr_side(&mut rng, 15.0), "UKR_GOV")
-            } else {
-                (ordlo_side(&mut rng, 15.0), "ORDLO")
-            };
-            let mut o = observation(day, 7 + who as i8, p, side, "patrol", 1);
-            o.sensor = "patrol".into();
-            observe(&mut w, &mut pending, o, who, true)?;
-        }
-        // Background fire near the line, not attributed (as the SMM reported it).
-        let reports = match background {
-            Some(n) => n,
-            None => rng.random_range(1..5u32),
-        };
-        for k in 0..reports {
-            let who = rng.random_range(0..observers.len());
-            let p = along(&contact, rng.random::<f64>());
-            let mut o = observation(
-                day,
-                rng.random_range(0..23),
-                geo::offset(p, 280.0, 3.0),
-                "UKR_GOV",
-                "explosion",
-                rng.random_range(1..30),
-            );
-            o.approximate = true;
-            o.sensor = "heard".into();
-            o.bearing_deg = Some(rng.random_range(60..120));
-            o.distance_m = Some(rng.random_range(1000..7000));
-            observe(&mut w, &mut pending, o, who, background.is_none() || k % 16 == 0)?;
-        }
-        // Weapons seen far from the lines (allowed).
-        let far = ukr_side(&mut rng, 120.0);
-        let mut o = observation(day, 12, far, "UKR_GOV", "weapon_sighting", rng.random_range(1..6));
-        o.weapon = Some(Weapon { class: "artillery".into(), calibre_mm: Some(152) });
-        observe(&mut w, &mut pending, o, 0, true)?;
-        // Withdrawals: inside each zone until the band's planted last day.
-        // (party, weapon class, calibre, last day in the zone, km from the line, UKR_GOV's side)
-        let bands: [Band; 6] = [
-            ("UKR_GOV", "artillery", Some(152), 19, 12, true),
-            ("UKR_GOV", "mlrs", Some(122), 10, 20, true),
-            ("UKR_GOV", "heavy_mlrs", Some(300), 10, 40, true),
-            ("ORDLO", "artillery", Some(122), 10, 12, false),
-            ("ORDLO", "mlrs", Some(122), 22, 20, false),
-            ("ORDLO", "tochka", None, 10, 40, false),
-        ];
-        for (party, class, calibre, until, km, ukr) in bands {
-            if d >= 2 && d <= until {
-                let p = if ukr {
-                    ukr_side(&mut rng, f64::from(km))
-                } else {
-                    ordlo_side(&mut rng, f64::from(km))
-                };
-                let mut o =
-                    observation(day, 10, p, party, "weapon_sighting", rng.random_range(1..8));
-                o.weapon = Some(Weapon { class: class.into(), calibre_mm: calibre });
-                o.media = vec![format!("{:064x}", rng.random::<u128>())];
-                observe(&mut w, &mut pending, o, if ukr { 2 } else { 3 }, true)?;
-            }
-        }
-        // The hot zone: fire from ORDLO-held positions, verified and attributed.
-        if d >= 30 {
-            for _ in 0..rng.random_range(1..4u32) {
-                let mut o = observation(
-                    day,
-                    rng.random_range(18..23),
-                    geo::offset(hot, 270.0, 4.0),
-                    "UKR_GOV",
-                    "explosion",
-                    rng.random_range(5..60),
-                );
-                o.sensor = "heard".into();
-                o.bearing_deg = Some(90);
-                o.distance_m = Some(2500);
-                o.weapon = Some(Weapon { class: "artillery".into(), calibre_mm: Some(122) });
-                let i = observe(&mut w, &mut pending, o, 4, true)?;
-                w.push(
-                    &verifiers[1],
-                    Body::Attribution {
-                        of: i,
-                        party: "ORDLO".into(),
-                        confidence: Confidence::High,
-                    },
-                )?;
-            }
-        }
-        // Access restrictions.
-        if (40..=42).contains(&d) {
-            let o =
-                observation(day, 9, ordlo_side(&mut rng, 10.0), "ORDLO", "access_restriction", 1);
-            observe(&mut w, &mut pending, o, 5, true)?;
-        }
-        if d == days {
-            let o =
-                observation(day, 9, ukr_side(&mut rng, 10.0), "UKR_GOV", "access_restriction", 1);
-            observe(&mut w, &mut pending, o, 0, false)?;
-        }
-        // A duplicate report, rejected; a correction; party annotations.
-        if d % 9 == 0 {
-            let p = along(&contact, rng.random::<f64>());
-            let o = observation(day, 21, geo::offset(p, 280.0, 2.0), "UKR_GOV", "burst", 3);
-            let i = w.push(&observers[1], Body::Observation(o))?;
-            pending.push((i, 1, false));
-        }
-        if d % 11 == 0 {
-            let p = geo::offset(along(&contact, 0.3), 280.0, 5.0);
-            let o = observation(day, 15, p, "UKR_GOV", "explosion", 40);
-            let i = w.push(&observers[0], Body::Observation(o.clone()))?;
-            let corrected = Observation { count: 4, note: "count mistyped".into(), ..o };
-            let j = w.push(
-                &observers[0],
-                Body::Correction {
-                    supersedes: i,
-                    observation: corrected,
-                    reason: "40 was a typing error for 4".into(),
-                },
-            )?;
-            pending.push((j, 0, true));
-            w.push(
-                &delegates[1].1,
-                Body::Annotation {
-                    of: j,
-                    party: "ORDLO".into(),
-                    stance: AnnotationStance::Dispute,
-                    text: "No firing from our positions at that time.".into(),
-                },
-            )?;
-            w.push(
-                &delegates[0].1,
-                Body::Annotation {
-                    of: j,
-                    party: "UKR_GOV".into(),
-                    stance: AnnotationStance::Concur,
-                    text: "Consistent with our unit logs.".into(),
-                },
-            )?;
-        }
+        s.day(day, d, days, background)?;
     }
+    Ok(Mission { entries: s.w.entries, planted: planted(a, days), last_day, keys })
+}
+
+/// What the compliance of the last day of a mission of `days` days must be.
+fn planted(a: &Agreement, days: u32) -> Vec<Planted> {
     let date = |d: u32| {
         a.day_one.checked_add(jiff::Span::new().days(i64::from(d) - 1)).unwrap_or(a.day_one)
     };
@@ -378,7 +174,7 @@ pub fn generate_dense(
         violations: v.map(|(x, y)| (date(x), date(y))),
     };
     // Yesterday's observations are verified the next morning: the last day's are still pending.
-    let planted = vec![
+    vec![
         plant("1.ceasefire.UKR_GOV", Status::Compliant, 3, None),
         plant("1.ceasefire.ORDLO", Status::VerifiedViolation, 1, Some((30, days - 1))),
         plant("2.artillery.UKR_GOV", Status::Compliant, 2, Some((16, 19))),
@@ -390,6 +186,271 @@ pub fn generate_dense(
         plant("3.monitoring.OSCE", Status::Compliant, 3, None),
         plant("3.access.UKR_GOV", Status::AllegedViolation, 3, None),
         plant("3.access.ORDLO", Status::Compliant, 2, Some((40, 42))),
-    ];
-    Ok(Mission { entries: w.entries, planted, last_day, keys })
+    ]
+}
+
+/// A mission being written: the log so far, the seeded generator, the lines positions are drawn near,
+/// the keys that sign, and the observations a verifier reviews the next morning.
+struct Scene {
+    w: Writer,
+    rng: ChaCha8Rng,
+    contact: Vec<Point>,
+    memo: Vec<Point>,
+    observers: Vec<SigningKey>,
+    verifiers: Vec<SigningKey>,
+    delegates: [(&'static str, SigningKey); 2],
+    /// (index, author observer, corroborate?)
+    pending: Vec<(u64, usize, bool)>,
+}
+
+impl Scene {
+    /// Enrols the observers, verifiers and party delegates under the `mission` key; returns every key
+    /// by name, the mission's first.
+    fn enrol(&mut self, mission: &SigningKey) -> Result<Vec<(String, SigningKey)>, Error> {
+        let mut keys = vec![("mission".to_string(), mission.clone())];
+        for (i, k) in self.observers.iter().enumerate() {
+            let name = format!("observer-{}", i + 1);
+            self.w.push(
+                mission,
+                Body::Enrol {
+                    key: key_hex(&k.verifying_key()),
+                    name: name.clone(),
+                    role: Role::Observer,
+                    party: None,
+                },
+            )?;
+            keys.push((name, k.clone()));
+        }
+        for (i, k) in self.verifiers.iter().enumerate() {
+            let name = format!("verifier-{}", i + 1);
+            self.w.push(
+                mission,
+                Body::Enrol {
+                    key: key_hex(&k.verifying_key()),
+                    name: name.clone(),
+                    role: Role::Verifier,
+                    party: None,
+                },
+            )?;
+            keys.push((name, k.clone()));
+        }
+        for (party, k) in &self.delegates {
+            let name = format!("delegate-{party}");
+            self.w.push(
+                mission,
+                Body::Enrol {
+                    key: key_hex(&k.verifying_key()),
+                    name: name.clone(),
+                    role: Role::PartyDelegate,
+                    party: Some((*party).into()),
+                },
+            )?;
+            keys.push((name, k.clone()));
+        }
+        Ok(keys)
+    }
+
+    /// Writes day `d` of `days` (`day`): yesterday's reviews, the background traffic and the planted
+    /// events.
+    fn day(&mut self, day: Date, d: u32, days: u32, background: Option<u32>) -> Result<(), Error> {
+        self.review()?;
+        self.patrols(day)?;
+        self.background_fire(day, background)?;
+        // Weapons seen far from the lines (allowed).
+        let far = self.ukr_side(120.0);
+        let mut o =
+            observation(day, 12, far, "UKR_GOV", "weapon_sighting", self.rng.random_range(1..6));
+        o.weapon = Some(Weapon { class: "artillery".into(), calibre_mm: Some(152) });
+        self.observe(o, 0, true)?;
+        self.withdrawals(day, d)?;
+        self.hot_zone(day, d)?;
+        // Access restrictions.
+        if (40..=42).contains(&d) {
+            let o = observation(day, 9, self.ordlo_side(10.0), "ORDLO", "access_restriction", 1);
+            self.observe(o, 5, true)?;
+        }
+        if d == days {
+            let o = observation(day, 9, self.ukr_side(10.0), "UKR_GOV", "access_restriction", 1);
+            self.observe(o, 0, false)?;
+        }
+        self.duplicates_and_corrections(day, d)
+    }
+
+    /// A position on UKR_GOV's side: `km` west of the contact line.
+    fn ukr_side(&mut self, km: f64) -> Point {
+        geo::offset(along(&self.contact, self.rng.random::<f64>()), 280.0, km)
+    }
+
+    /// A position on ORDLO's side: `km` east of the Memorandum line.
+    fn ordlo_side(&mut self, km: f64) -> Point {
+        geo::offset(along(&self.memo, self.rng.random::<f64>()), 100.0, km)
+    }
+
+    /// Files observation `o` by observer `who`; when `verify`, it is corroborated the next morning.
+    fn observe(&mut self, o: Observation, who: usize, verify: bool) -> Result<u64, Error> {
+        let i = self.w.push(&self.observers[who], Body::Observation(o))?;
+        if verify {
+            self.pending.push((i, who, true));
+        }
+        Ok(i)
+    }
+
+    /// Yesterday's observations are reviewed by a verifier who did not write them.
+    fn review(&mut self) -> Result<(), Error> {
+        for (index, author, keep) in std::mem::take(&mut self.pending) {
+            let v = &self.verifiers[author % 2];
+            self.w.push(
+                v,
+                Body::Verification { of: index, to: VerificationState::UnderReview, reason: None },
+            )?;
+            let (to, reason) = if keep {
+                (VerificationState::Corroborated, None)
+            } else {
+                (VerificationState::Rejected, Some("duplicate of an earlier report".to_string()))
+            };
+            self.w.push(v, Body::Verification { of: index, to, reason })?;
+        }
+        Ok(())
+    }
+
+    /// Patrols: every observer files one.
+    fn patrols(&mut self, day: Date) -> Result<(), Error> {
+        for who in 0..self.observers.len() {
+            let (p, side) = if who % 2 == 0 {
+                (self.ukr_side(15.0), "UKR_GOV")
+            } else {
+                (self.ordlo_side(15.0), "ORDLO")
+            };
+            let mut o = observation(day, 7 + who as i8, p, side, "patrol", 1);
+            o.sensor = "patrol".into();
+            self.observe(o, who, true)?;
+        }
+        Ok(())
+    }
+
+    /// Background fire near the line, not attributed (as the SMM reported it).
+    fn background_fire(&mut self, day: Date, background: Option<u32>) -> Result<(), Error> {
+        let reports = match background {
+            Some(n) => n,
+            None => self.rng.random_range(1..5u32),
+        };
+        for k in 0..reports {
+            let who = self.rng.random_range(0..self.observers.len());
+            let p = along(&self.contact, self.rng.random::<f64>());
+            let mut o = observation(
+                day,
+                self.rng.random_range(0..23),
+                geo::offset(p, 280.0, 3.0),
+                "UKR_GOV",
+                "explosion",
+                self.rng.random_range(1..30),
+            );
+            o.approximate = true;
+            o.sensor = "heard".into();
+            o.bearing_deg = Some(self.rng.random_range(60..120));
+            o.distance_m = Some(self.rng.random_range(1000..7000));
+            self.observe(o, who, background.is_none() || k % 16 == 0)?;
+        }
+        Ok(())
+    }
+
+    /// Withdrawals: inside each zone until the band's planted last day.
+    fn withdrawals(&mut self, day: Date, d: u32) -> Result<(), Error> {
+        // (party, weapon class, calibre, last day in the zone, km from the line, UKR_GOV's side)
+        let bands: [Band; 6] = [
+            ("UKR_GOV", "artillery", Some(152), 19, 12, true),
+            ("UKR_GOV", "mlrs", Some(122), 10, 20, true),
+            ("UKR_GOV", "heavy_mlrs", Some(300), 10, 40, true),
+            ("ORDLO", "artillery", Some(122), 10, 12, false),
+            ("ORDLO", "mlrs", Some(122), 22, 20, false),
+            ("ORDLO", "tochka", None, 10, 40, false),
+        ];
+        for (party, class, calibre, until, km, ukr) in bands {
+            if d >= 2 && d <= until {
+                let p =
+                    if ukr { self.ukr_side(f64::from(km)) } else { self.ordlo_side(f64::from(km)) };
+                let mut o =
+                    observation(day, 10, p, party, "weapon_sighting", self.rng.random_range(1..8));
+                o.weapon = Some(Weapon { class: class.into(), calibre_mm: calibre });
+                o.media = vec![format!("{:064x}", self.rng.random::<u128>())];
+                self.observe(o, if ukr { 2 } else { 3 }, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The hot zone: fire from ORDLO-held positions, verified and attributed, from day 30.
+    fn hot_zone(&mut self, day: Date, d: u32) -> Result<(), Error> {
+        let hot = [37.74, 48.07];
+        if d >= 30 {
+            for _ in 0..self.rng.random_range(1..4u32) {
+                let mut o = observation(
+                    day,
+                    self.rng.random_range(18..23),
+                    geo::offset(hot, 270.0, 4.0),
+                    "UKR_GOV",
+                    "explosion",
+                    self.rng.random_range(5..60),
+                );
+                o.sensor = "heard".into();
+                o.bearing_deg = Some(90);
+                o.distance_m = Some(2500);
+                o.weapon = Some(Weapon { class: "artillery".into(), calibre_mm: Some(122) });
+                let i = self.observe(o, 4, true)?;
+                self.w.push(
+                    &self.verifiers[1],
+                    Body::Attribution {
+                        of: i,
+                        party: "ORDLO".into(),
+                        confidence: Confidence::High,
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A duplicate report, rejected; a correction; party annotations.
+    fn duplicates_and_corrections(&mut self, day: Date, d: u32) -> Result<(), Error> {
+        if d.is_multiple_of(9) {
+            let p = along(&self.contact, self.rng.random::<f64>());
+            let o = observation(day, 21, geo::offset(p, 280.0, 2.0), "UKR_GOV", "burst", 3);
+            let i = self.w.push(&self.observers[1], Body::Observation(o))?;
+            self.pending.push((i, 1, false));
+        }
+        if d.is_multiple_of(11) {
+            let p = geo::offset(along(&self.contact, 0.3), 280.0, 5.0);
+            let o = observation(day, 15, p, "UKR_GOV", "explosion", 40);
+            let i = self.w.push(&self.observers[0], Body::Observation(o.clone()))?;
+            let corrected = Observation { count: 4, note: "count mistyped".into(), ..o };
+            let j = self.w.push(
+                &self.observers[0],
+                Body::Correction {
+                    supersedes: i,
+                    observation: corrected,
+                    reason: "40 was a typing error for 4".into(),
+                },
+            )?;
+            self.pending.push((j, 0, true));
+            self.w.push(
+                &self.delegates[1].1,
+                Body::Annotation {
+                    of: j,
+                    party: "ORDLO".into(),
+                    stance: AnnotationStance::Dispute,
+                    text: "No firing from our positions at that time.".into(),
+                },
+            )?;
+            self.w.push(
+                &self.delegates[0].1,
+                Body::Annotation {
+                    of: j,
+                    party: "UKR_GOV".into(),
+                    stance: AnnotationStance::Concur,
+                    text: "Consistent with our unit logs.".into(),
+                },
+            )?;
+        }
+        Ok(())
+    }
 }
