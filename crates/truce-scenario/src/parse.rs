@@ -650,23 +650,18 @@ fn lookup(cx: &mut Cx<'_>, map: &HashMap<String, u32>, what: &str, id: &Str) -> 
     found
 }
 
+/// The id → index maps that references are resolved against.
+struct Ids {
+    party: HashMap<String, u32>,
+    issue: HashMap<String, u32>,
+    source: HashMap<String, u32>,
+    /// The options kept (an option of an unknown issue is dropped).
+    option: HashMap<String, u32>,
+}
+
+/// Resolves the raw document's references to indices, table by table, into a scenario.
 fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
-    if raw.parties.is_empty() && cx.syntax_spans.is_empty() {
-        cx.error(
-            &(0..0),
-            "parties",
-            "the scenario has no parties",
-            Some("at least one [[parties]] table".to_string()),
-        );
-    }
-    if raw.issues.is_empty() && cx.syntax_spans.is_empty() {
-        cx.error(
-            &(0..0),
-            "issues",
-            "the scenario has no issues",
-            Some("at least one [[issues]] table".to_string()),
-        );
-    }
+    check_not_empty(cx, &raw);
     let party_ids = index_ids(cx, "party", raw.parties.iter().map(|p| &p.id));
     let issue_ids = index_ids(cx, "issue", raw.issues.iter().map(|p| &p.id));
     index_ids(cx, "option", raw.options.iter().map(|p| &p.id));
@@ -696,35 +691,7 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         })
         .collect();
 
-    let mut options = Vec::new();
-    let mut kept_option_ids = std::collections::HashSet::new();
-    for o in raw.options {
-        let issue = match &o.issue {
-            RawOptionIssue::Nested(i) => Some(*i as u32),
-            RawOptionIssue::ById(id) => lookup(cx, &issue_ids, "issue", id),
-            RawOptionIssue::Missing => None,
-        };
-        let Some(issue) = issue else { continue };
-        // A duplicate option id was reported already; only the first definition is kept.
-        if !kept_option_ids.insert(o.id.value.clone()) {
-            continue;
-        }
-        issues[issue as usize].options.push(OptionIx(options.len() as u32));
-        let mut provisions = Vec::new();
-        for (template, obligors) in o.provisions {
-            for obligor in &obligors {
-                lookup(cx, &party_ids, "party", obligor);
-            }
-            provisions.push(template);
-        }
-        options.push(IssueOption {
-            label: o.label.map_or_else(|| o.id.value.clone(), |l| l.value),
-            id: o.id.value,
-            issue: IssueIx(issue),
-            description: o.description,
-            provisions,
-        });
-    }
+    let options = resolve_options(cx, raw.options, &party_ids, &issue_ids, &mut issues);
     // Option ids may have been dropped (unknown issue); index the options that were kept.
     let option_index: HashMap<String, u32> = {
         let mut m = HashMap::new();
@@ -734,16 +701,7 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         m
     };
 
-    for (issue, raw_issue) in issues.iter().zip(&raw.issues) {
-        if issue.options.len() < 2 {
-            cx.error(
-                &raw_issue.span,
-                &format!("{}.options", raw_issue.path),
-                format!("issue \"{}\" has {} option(s)", issue.id, issue.options.len()),
-                Some("at least 2 mutually exclusive options".to_string()),
-            );
-        }
-    }
+    check_option_counts(cx, &issues, &raw.issues);
 
     let sources: Vec<Source> = raw
         .sources
@@ -760,14 +718,136 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         })
         .collect();
 
+    let ids = Ids { party: party_ids, issue: issue_ids, source: source_ids, option: option_index };
+    let positions = resolve_positions(cx, raw.positions, &ids, &options, &issues);
+    let process_positions = resolve_process_positions(cx, raw.process_positions, &ids);
+    let reference_provisions = resolve_references(cx, raw.references, &ids);
+
+    let preferences = resolve_preferences(
+        cx,
+        raw.preferences,
+        &ids.party,
+        &ids.issue,
+        &ids.option,
+        &issues,
+        options.len(),
+    );
+    let constraints = resolve_constraints(
+        cx,
+        raw.constraints,
+        &ids.party,
+        &ids.source,
+        &ids.issue,
+        &ids.option,
+        &options,
+    );
+
+    Some(Scenario {
+        file: cx.file.to_string(),
+        meta: raw.meta,
+        parties,
+        issues,
+        options,
+        sources,
+        positions,
+        process_positions,
+        reference_provisions,
+        stance_utilities: raw.stance_utilities,
+        preferences,
+        constraints,
+    })
+}
+
+/// Reports a scenario with no parties or no issues (unless a syntax error may have hidden them).
+fn check_not_empty(cx: &mut Cx<'_>, raw: &RawDocument) {
+    if raw.parties.is_empty() && cx.syntax_spans.is_empty() {
+        cx.error(
+            &(0..0),
+            "parties",
+            "the scenario has no parties",
+            Some("at least one [[parties]] table".to_string()),
+        );
+    }
+    if raw.issues.is_empty() && cx.syntax_spans.is_empty() {
+        cx.error(
+            &(0..0),
+            "issues",
+            "the scenario has no issues",
+            Some("at least one [[issues]] table".to_string()),
+        );
+    }
+}
+
+/// Reports each issue with fewer than two options.
+fn check_option_counts(cx: &mut Cx<'_>, issues: &[Issue], raw: &[RawIssue]) {
+    for (issue, raw_issue) in issues.iter().zip(raw) {
+        if issue.options.len() < 2 {
+            cx.error(
+                &raw_issue.span,
+                &format!("{}.options", raw_issue.path),
+                format!("issue \"{}\" has {} option(s)", issue.id, issue.options.len()),
+                Some("at least 2 mutually exclusive options".to_string()),
+            );
+        }
+    }
+}
+
+/// Resolves the options' issues and obligors, and lists each kept option under its issue.
+fn resolve_options(
+    cx: &mut Cx<'_>,
+    raw: Vec<RawOption>,
+    party_ids: &HashMap<String, u32>,
+    issue_ids: &HashMap<String, u32>,
+    issues: &mut [Issue],
+) -> Vec<IssueOption> {
+    let mut options = Vec::new();
+    let mut kept_option_ids = std::collections::HashSet::new();
+    for o in raw {
+        let issue = match &o.issue {
+            RawOptionIssue::Nested(i) => Some(*i as u32),
+            RawOptionIssue::ById(id) => lookup(cx, issue_ids, "issue", id),
+            RawOptionIssue::Missing => None,
+        };
+        let Some(issue) = issue else { continue };
+        // A duplicate option id was reported already; only the first definition is kept.
+        if !kept_option_ids.insert(o.id.value.clone()) {
+            continue;
+        }
+        issues[issue as usize].options.push(OptionIx(options.len() as u32));
+        let mut provisions = Vec::new();
+        for (template, obligors) in o.provisions {
+            for obligor in &obligors {
+                lookup(cx, party_ids, "party", obligor);
+            }
+            provisions.push(template);
+        }
+        options.push(IssueOption {
+            label: o.label.map_or_else(|| o.id.value.clone(), |l| l.value),
+            id: o.id.value,
+            issue: IssueIx(issue),
+            description: o.description,
+            provisions,
+        });
+    }
+    options
+}
+
+/// Resolves the positions' party, option, source and issue; drops the positions missing one of them.
+fn resolve_positions(
+    cx: &mut Cx<'_>,
+    raw: Vec<RawPosition>,
+    ids: &Ids,
+    options: &[IssueOption],
+    issues: &[Issue],
+) -> Vec<Position> {
     let mut positions = Vec::new();
-    for p in raw.positions {
-        let party = p.party.as_ref().and_then(|id| lookup(cx, &party_ids, "party", id));
-        let option = p.option.as_ref().and_then(|id| lookup(cx, &option_index, "option", id));
-        let source = p.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
+    for p in raw {
+        let party = p.party.as_ref().and_then(|id| lookup(cx, &ids.party, "party", id));
+        let option = p.option.as_ref().and_then(|id| lookup(cx, &ids.option, "option", id));
+        let source = p.source.as_ref().and_then(|id| lookup(cx, &ids.source, "source", id));
         let issue = option.map(|o| options[o as usize].issue);
         if let Some(given) = &p.issue
-            && let Some(given_ix) = lookup(cx, &issue_ids, "issue", given)
+            && let Some(given_ix) = lookup(cx, &ids.issue, "issue", given)
             && let (Some(actual), Some(option)) = (issue, option)
             && actual.0 != given_ix
         {
@@ -782,8 +862,8 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         }
         for corroborating in &p.corroborating_sources {
             let looks_like_url = corroborating.value.contains("://");
-            if !looks_like_url && !source_ids.contains_key(&corroborating.value) {
-                lookup(cx, &source_ids, "source", corroborating);
+            if !looks_like_url && !ids.source.contains_key(&corroborating.value) {
+                lookup(cx, &ids.source, "source", corroborating);
             }
         }
         let (
@@ -817,11 +897,19 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
             line,
         });
     }
+    positions
+}
 
+/// Resolves the process positions' party and source; drops the ones missing a field.
+fn resolve_process_positions(
+    cx: &mut Cx<'_>,
+    raw: Vec<RawProcessPosition>,
+    ids: &Ids,
+) -> Vec<ProcessPosition> {
     let mut process_positions = Vec::new();
-    for p in raw.process_positions {
-        let party = p.party.as_ref().and_then(|id| lookup(cx, &party_ids, "party", id));
-        let source = p.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
+    for p in raw {
+        let party = p.party.as_ref().and_then(|id| lookup(cx, &ids.party, "party", id));
+        let source = p.source.as_ref().and_then(|id| lookup(cx, &ids.source, "source", id));
         let (Some(party), Some(source), Some(topic), Some(date), Some(quote)) =
             (party, source, p.topic, p.date, p.quote)
         else {
@@ -838,10 +926,18 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
             note: p.note,
         });
     }
+    process_positions
+}
 
+/// Resolves the reference provisions' sources; drops the ones missing a source or a provision.
+fn resolve_references(
+    cx: &mut Cx<'_>,
+    raw: Vec<RawReference>,
+    ids: &Ids,
+) -> Vec<ReferenceProvision> {
     let mut reference_provisions = Vec::new();
-    for r in raw.references {
-        let source = r.source.as_ref().and_then(|id| lookup(cx, &source_ids, "source", id));
+    for r in raw {
+        let source = r.source.as_ref().and_then(|id| lookup(cx, &ids.source, "source", id));
         let (Some(source), Some(provision)) = (source, r.provision) else { continue };
         reference_provisions.push(ReferenceProvision {
             id: r.id.value,
@@ -850,40 +946,7 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
             source: SourceIx(source),
         });
     }
-
-    let preferences = resolve_preferences(
-        cx,
-        raw.preferences,
-        &party_ids,
-        &issue_ids,
-        &option_index,
-        &issues,
-        options.len(),
-    );
-    let constraints = resolve_constraints(
-        cx,
-        raw.constraints,
-        &party_ids,
-        &source_ids,
-        &issue_ids,
-        &option_index,
-        &options,
-    );
-
-    Some(Scenario {
-        file: cx.file.to_string(),
-        meta: raw.meta,
-        parties,
-        issues,
-        options,
-        sources,
-        positions,
-        process_positions,
-        reference_provisions,
-        stance_utilities: raw.stance_utilities,
-        preferences,
-        constraints,
-    })
+    reference_provisions
 }
 
 fn resolve_preferences(
