@@ -304,12 +304,55 @@ pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
         .copied()
         .filter(|v| v.is_finite())
         .fold(1.0_f64, f64::max);
-    let scale = |v: f64| (v.clamp(lo, hi) - lo) / (hi - lo);
+
+    let mut svg = String::new();
+    frontier_head(&mut svg, report, width, height, left);
+    for (n, &(a, b)) in pairs.iter().enumerate() {
+        let frame = Frame { x0: left + n as f64 * (side + gap), y0: top, side, lo, hi };
+        frontier_panel(&mut svg, report, &frame, (a, b), pairs.len() == 1);
+    }
+    frontier_legend(&mut svg, left, top + side + 62.0);
+    let _ = writeln!(svg, "</svg>");
+    svg
+}
+
+/// Where a frontier panel sits, and the range of utilities its axes span.
+struct Frame {
+    x0: f64,
+    y0: f64,
+    side: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Frame {
+    /// Utility `v` as a fraction of the axis.
+    fn scale(&self, v: f64) -> f64 {
+        (v.clamp(self.lo, self.hi) - self.lo) / (self.hi - self.lo)
+    }
+
+    /// The x coordinate of utility `v`.
+    fn px(&self, v: f64) -> f64 {
+        self.x0 + self.side * self.scale(v)
+    }
+
+    /// The y coordinate of utility `v`.
+    fn py(&self, v: f64) -> f64 {
+        self.y0 + self.side * (1.0 - self.scale(v))
+    }
+}
+
+/// Writes the frontier plot's opening tag, its title and description, and the heading above the panels.
+fn frontier_head(
+    svg: &mut String,
+    report: &crate::report::FrontierReport,
+    width: f64,
+    height: f64,
+    left: f64,
+) {
     let names = report.parties.join(" × ");
     let reading = report.reading.as_str();
     let efficient = report.points.iter().filter(|p| p.efficient).count();
-
-    let mut svg = String::new();
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="ftitle fdesc" font-family="system-ui, sans-serif" font-size="12">"#
@@ -334,140 +377,188 @@ pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
         report.points.len(),
         escape(&names)
     );
-    for (n, &(a, b)) in pairs.iter().enumerate() {
-        let x0 = left + n as f64 * (side + gap);
-        let y0 = top;
-        let px = |v: f64| x0 + side * scale(v);
-        let py = |v: f64| y0 + side * (1.0 - scale(v));
+}
+
+/// Writes the panel of parties `a` (x axis) and `b` (y axis); the staircase only when asked.
+fn frontier_panel(
+    svg: &mut String,
+    report: &crate::report::FrontierReport,
+    frame: &Frame,
+    (a, b): (usize, usize),
+    staircase: bool,
+) {
+    let _ = writeln!(
+        svg,
+        r##"<g class="panel" data-x="{}" data-y="{}">"##,
+        escape(&report.parties[a]),
+        escape(&report.parties[b])
+    );
+    frontier_axes(svg, report, frame, (a, b));
+    frontier_points(svg, report, frame, (a, b), staircase);
+    frontier_markers(svg, report, frame, (a, b));
+    let _ = writeln!(svg, "</g>");
+}
+
+/// Writes a panel's grid (ticks every 0.25), its frame and its axis labels.
+fn frontier_axes(
+    svg: &mut String,
+    report: &crate::report::FrontierReport,
+    frame: &Frame,
+    (a, b): (usize, usize),
+) {
+    let &Frame { x0, y0, side, lo, hi } = frame;
+    let mut t = (lo * 4.0).ceil() / 4.0;
+    while t <= hi + 1e-9 {
+        let (gx, gy) = (frame.px(t), frame.py(t));
         let _ = writeln!(
             svg,
-            r##"<g class="panel" data-x="{}" data-y="{}">"##,
-            escape(&report.parties[a]),
-            escape(&report.parties[b])
+            r##"<line x1="{gx:.1}" x2="{gx:.1}" y1="{y0}" y2="{:.1}" stroke="#eee"/><line x1="{x0}" x2="{:.1}" y1="{gy:.1}" y2="{gy:.1}" stroke="#eee"/><text x="{gx:.1}" y="{:.1}" text-anchor="middle" fill="#444">{t:.2}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444">{t:.2}</text>"##,
+            y0 + side,
+            x0 + side,
+            y0 + side + 16.0,
+            x0 - 6.0,
+            gy + 4.0
         );
-        // Grid, ticks every 0.25.
-        let mut t = (lo * 4.0).ceil() / 4.0;
-        while t <= hi + 1e-9 {
-            let (gx, gy) = (px(t), py(t));
-            let _ = writeln!(
-                svg,
-                r##"<line x1="{gx:.1}" x2="{gx:.1}" y1="{y0}" y2="{:.1}" stroke="#eee"/><line x1="{x0}" x2="{:.1}" y1="{gy:.1}" y2="{gy:.1}" stroke="#eee"/><text x="{gx:.1}" y="{:.1}" text-anchor="middle" fill="#444">{t:.2}</text><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444">{t:.2}</text>"##,
-                y0 + side,
-                x0 + side,
-                y0 + side + 16.0,
-                x0 - 6.0,
-                gy + 4.0
+        t += 0.25;
+    }
+    let _ = writeln!(
+        svg,
+        r##"<rect x="{x0}" y="{y0}" width="{side}" height="{side}" fill="none" stroke="#888"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text><text transform="translate({:.1} {:.1}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text>"##,
+        x0 + side / 2.0,
+        y0 + side + 34.0,
+        escape(&report.parties[a]),
+        x0 - 44.0,
+        y0 + side / 2.0,
+        escape(&report.parties[b])
+    );
+}
+
+/// The tooltip of a frontier point: the utilities, and the packages that project there.
+fn frontier_tip(
+    report: &crate::report::FrontierReport,
+    p: &crate::report::FrontierPointReport,
+) -> String {
+    let u: Vec<String> = report
+        .parties
+        .iter()
+        .zip(&p.utilities)
+        .map(|(party, u)| format!("{party} {u:.3}"))
+        .collect();
+    format!(
+        "{}{} · {} package(s), e.g. {}",
+        u.join(", "),
+        if p.efficient { " · efficient for these parties" } else { "" },
+        p.packages,
+        p.package.join(", ")
+    )
+}
+
+/// Writes a panel's points: grey ones first, then the staircase (when asked), then the efficient ones.
+fn frontier_points(
+    svg: &mut String,
+    report: &crate::report::FrontierReport,
+    frame: &Frame,
+    (a, b): (usize, usize),
+    staircase: bool,
+) {
+    for (k, p) in report.points.iter().enumerate().filter(|(_, p)| !p.efficient) {
+        let _ = writeln!(
+            svg,
+            r##"<circle data-point="{k}" cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"><title>{}</title></circle>"##,
+            frame.px(p.utilities[a]),
+            frame.py(p.utilities[b]),
+            escape(&frontier_tip(report, p))
+        );
+    }
+    if staircase {
+        // The staircase through the efficient points, left to right.
+        let mut front: Vec<(f64, f64)> = report
+            .points
+            .iter()
+            .filter(|p| p.efficient)
+            .map(|p| (p.utilities[a], p.utilities[b]))
+            .collect();
+        front.sort_by(|p, q| p.0.total_cmp(&q.0));
+        let mut path = String::new();
+        for (i, (x, y)) in front.iter().enumerate() {
+            if i > 0 {
+                let _ = write!(path, " L{:.1} {:.1}", frame.px(*x), frame.py(front[i - 1].1));
+            }
+            let _ = write!(
+                path,
+                " {}{:.1} {:.1}",
+                if i == 0 { "M" } else { "L" },
+                frame.px(*x),
+                frame.py(*y)
             );
-            t += 0.25;
         }
         let _ = writeln!(
             svg,
-            r##"<rect x="{x0}" y="{y0}" width="{side}" height="{side}" fill="none" stroke="#888"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text><text transform="translate({:.1} {:.1}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text>"##,
-            x0 + side / 2.0,
-            y0 + side + 34.0,
-            escape(&report.parties[a]),
-            x0 - 44.0,
-            y0 + side / 2.0,
-            escape(&report.parties[b])
+            r##"<path class="staircase" d="{}" fill="none" stroke="#0072B2" stroke-width="1.5"/>"##,
+            path.trim()
         );
-        let tip = |p: &crate::report::FrontierPointReport| {
-            let u: Vec<String> = report
+    }
+    for (k, p) in report.points.iter().enumerate().filter(|(_, p)| p.efficient) {
+        let _ = writeln!(
+            svg,
+            r##"<circle class="efficient" data-point="{k}" cx="{:.1}" cy="{:.1}" r="3.5" fill="#0072B2"><title>{}</title></circle>"##,
+            frame.px(p.utilities[a]),
+            frame.py(p.utilities[b]),
+            escape(&frontier_tip(report, p))
+        );
+    }
+}
+
+/// Writes a panel's disagreement point (with its guides) and the bargaining solutions' markers.
+fn frontier_markers(
+    svg: &mut String,
+    report: &crate::report::FrontierReport,
+    frame: &Frame,
+    (a, b): (usize, usize),
+) {
+    let y0 = frame.y0;
+    // The disagreement point, with dashed guides: below them, a party is better off without a deal.
+    let (dx, dy) = (report.disagreement[a], report.disagreement[b]);
+    let _ = writeln!(
+        svg,
+        r##"<g class="disagreement"><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{y0}" stroke="#111" stroke-dasharray="3 3"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-dasharray="3 3"/><path d="M{:.1} {:.1}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"><title>Disagreement point: {} {dx:.3}, {} {dy:.3}</title></path></g>"##,
+        frame.px(dx),
+        frame.px(dx),
+        frame.py(dy),
+        frame.px(dx),
+        frame.x0 + frame.side,
+        frame.py(dy),
+        frame.py(dy),
+        frame.px(dx) - 4.0,
+        frame.py(dy) - 4.0,
+        escape(&report.parties[a]),
+        escape(&report.parties[b])
+    );
+    for s in &report.solutions {
+        let Some(shape) = SOLUTIONS.iter().position(|(c, _, _)| *c == s.concept) else {
+            continue;
+        };
+        let (_, colour, label) = SOLUTIONS[shape];
+        let title = format!(
+            "{label}: {}",
+            report
                 .parties
                 .iter()
-                .zip(&p.utilities)
+                .zip(&s.utilities)
                 .map(|(party, u)| format!("{party} {u:.3}"))
-                .collect();
-            format!(
-                "{}{} · {} package(s), e.g. {}",
-                u.join(", "),
-                if p.efficient { " · efficient for these parties" } else { "" },
-                p.packages,
-                p.package.join(", ")
-            )
-        };
-        for (k, p) in report.points.iter().enumerate().filter(|(_, p)| !p.efficient) {
-            let _ = writeln!(
-                svg,
-                r##"<circle data-point="{k}" cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"><title>{}</title></circle>"##,
-                px(p.utilities[a]),
-                py(p.utilities[b]),
-                escape(&tip(p))
-            );
-        }
-        if pairs.len() == 1 {
-            // The staircase through the efficient points, left to right.
-            let mut front: Vec<(f64, f64)> = report
-                .points
-                .iter()
-                .filter(|p| p.efficient)
-                .map(|p| (p.utilities[a], p.utilities[b]))
-                .collect();
-            front.sort_by(|p, q| p.0.total_cmp(&q.0));
-            let mut path = String::new();
-            for (i, (x, y)) in front.iter().enumerate() {
-                if i > 0 {
-                    let _ = write!(path, " L{:.1} {:.1}", px(*x), py(front[i - 1].1));
-                }
-                let _ =
-                    write!(path, " {}{:.1} {:.1}", if i == 0 { "M" } else { "L" }, px(*x), py(*y));
-            }
-            let _ = writeln!(
-                svg,
-                r##"<path class="staircase" d="{}" fill="none" stroke="#0072B2" stroke-width="1.5"/>"##,
-                path.trim()
-            );
-        }
-        for (k, p) in report.points.iter().enumerate().filter(|(_, p)| p.efficient) {
-            let _ = writeln!(
-                svg,
-                r##"<circle class="efficient" data-point="{k}" cx="{:.1}" cy="{:.1}" r="3.5" fill="#0072B2"><title>{}</title></circle>"##,
-                px(p.utilities[a]),
-                py(p.utilities[b]),
-                escape(&tip(p))
-            );
-        }
-        // The disagreement point, with dashed guides: below them, a party is better off without a deal.
-        let (dx, dy) = (report.disagreement[a], report.disagreement[b]);
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let _ = writeln!(
             svg,
-            r##"<g class="disagreement"><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{y0}" stroke="#111" stroke-dasharray="3 3"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-dasharray="3 3"/><path d="M{:.1} {:.1}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"><title>Disagreement point: {} {dx:.3}, {} {dy:.3}</title></path></g>"##,
-            px(dx),
-            px(dx),
-            py(dy),
-            px(dx),
-            x0 + side,
-            py(dy),
-            py(dy),
-            px(dx) - 4.0,
-            py(dy) - 4.0,
-            escape(&report.parties[a]),
-            escape(&report.parties[b])
+            "{}",
+            marker(shape, frame.px(s.utilities[a]), frame.py(s.utilities[b]), colour, &title)
         );
-        for s in &report.solutions {
-            let Some(shape) = SOLUTIONS.iter().position(|(c, _, _)| *c == s.concept) else {
-                continue;
-            };
-            let (_, colour, label) = SOLUTIONS[shape];
-            let title = format!(
-                "{label}: {}",
-                report
-                    .parties
-                    .iter()
-                    .zip(&s.utilities)
-                    .map(|(party, u)| format!("{party} {u:.3}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let _ = writeln!(
-                svg,
-                "{}",
-                marker(shape, px(s.utilities[a]), py(s.utilities[b]), colour, &title)
-            );
-        }
-        let _ = writeln!(svg, "</g>");
     }
-    // Legend.
-    let ly = top + side + 62.0;
+}
+
+/// Writes the legend below the panels, its first row at `ly`.
+fn frontier_legend(svg: &mut String, left: f64, ly: f64) {
     let mut lx = left;
     let _ = writeln!(
         svg,
@@ -502,6 +593,4 @@ pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
         );
         lx += 150.0;
     }
-    let _ = writeln!(svg, "</svg>");
-    svg
 }
