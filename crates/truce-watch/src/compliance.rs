@@ -415,6 +415,8 @@ impl<'a> Compliance<'a> {
         }
     }
 
+    /// The standing of commitment `c` (of provision `provision`) as of `as_of`; `earlier` holds the
+    /// standings worked out before it.
     fn standing(
         &self,
         provision: &str,
@@ -443,6 +445,57 @@ impl<'a> Compliance<'a> {
             s.reason = format!("starts on {start}");
             return s;
         }
+        if let Some(reason) = self.unmet_precondition(c, as_of, earlier) {
+            s.status = Status::AwaitingPrecondition;
+            s.reason = reason;
+            return s;
+        }
+        if as_of < judged_from {
+            s.reason = format!("in its implementation period: due by {judged_from}");
+            return s;
+        }
+        s.judged_from = Some(judged_from);
+        let until = c.window.until.map_or(as_of, |u| u.min(as_of));
+        let window_start = until
+            .checked_sub(jiff::Span::new().days(i64::from(a.mechanism.lookback_days) - 1))
+            .unwrap_or(until)
+            .max(judged_from);
+        let mut verified_days: BTreeSet<Date> = BTreeSet::new();
+        let mut evidence = Evidence::default();
+        let total_days = (until - judged_from).get_days() + 1;
+        let period = Period { judged_from, until, window_start, total_days };
+        for k in (0..self.pairs.len()).filter(|k| std::ptr::eq(self.pairs[*k].0, c)) {
+            self.tally_days(k, period, &mut verified_days, &mut evidence);
+            self.tally_restrictions(k, c, period, &mut evidence.restricted);
+        }
+        let recent_days = verified_days.range(window_start..=until).count();
+        (s.status, s.evidence, s.reason) =
+            verdict(c, a.mechanism.lookback_days, recent_days, evidence);
+        s.evidence.sort_unstable();
+        s.evidence.dedup();
+        s.disputes = self.disputes(&s.evidence);
+        note_disputes(&mut s);
+        s.violation_days = verified_days.into_iter().collect();
+        s.pam_score = pam_score(s.violation_days.len(), recent_days, total_days);
+        if s.status == Status::Compliant && !s.violation_days.is_empty() {
+            s.reason = format!(
+                "{}; {} earlier day(s) of verified violation, the last on {}",
+                s.reason,
+                s.violation_days.len(),
+                s.violation_days.last().map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+        s
+    }
+
+    /// Why commitment `c` awaits a precondition as of `as_of`, if one does not hold yet.
+    fn unmet_precondition(
+        &self,
+        c: &Commitment,
+        as_of: Date,
+        earlier: &[Standing],
+    ) -> Option<String> {
+        let a = self.agreement;
         for pre in &c.preconditions {
             let Precondition::Commitment { id, days } = pre;
             // Preconditions are acyclic, and the agreement orders them first in practice; a later one is
@@ -460,170 +513,198 @@ impl<'a> Compliance<'a> {
                 })
             });
             if !holds {
-                s.status = Status::AwaitingPrecondition;
-                s.reason = format!(
+                return Some(format!(
                     "awaiting {id}{}",
                     if *days > 0 {
                         format!(" ({days} consecutive compliant days)")
                     } else {
                         String::new()
                     }
-                );
-                return s;
+                ));
             }
         }
-        if as_of < judged_from {
-            s.reason = format!("in its implementation period: due by {judged_from}");
-            return s;
-        }
-        s.judged_from = Some(judged_from);
-        let until = c.window.until.map_or(as_of, |u| u.min(as_of));
-        let window_start = until
-            .checked_sub(jiff::Span::new().days(i64::from(a.mechanism.lookback_days) - 1))
-            .unwrap_or(until)
-            .max(judged_from);
-        let mut verified_days: BTreeSet<Date> = BTreeSet::new();
-        let mut recent_verified: Vec<u64> = Vec::new();
-        let mut recent_alleged: Vec<u64> = Vec::new();
-        let mut restricted: Vec<u64> = Vec::new();
-        let total_days = (until - judged_from).get_days() + 1;
-        for k in (0..self.pairs.len()).filter(|k| std::ptr::eq(self.pairs[*k].0, c)) {
-            let indicator = self.pairs[k].1;
-            let days = &self.days[k];
-            let violates = |total: u64| match indicator.at_least {
-                Some(min) => total < u64::from(min),
-                None => total > u64::from(indicator.threshold),
-            };
-            // Every judged day for an at_least indicator (a day with nothing is a violation); days with
-            // observations otherwise.
-            let judged: Vec<Date> = if indicator.at_least.is_some() {
-                let mut d = judged_from;
-                let mut v = Vec::new();
-                while d <= until {
-                    v.push(d);
-                    d = d.tomorrow().unwrap_or(d);
-                    if v.len() as i32 > total_days {
-                        break;
-                    }
+        None
+    }
+
+    /// Goes over pair `k`'s judged days: adds its days of verified violation to `verified_days`, and
+    /// the observations behind its violations in the lookback window to `evidence`.
+    fn tally_days(
+        &self,
+        k: usize,
+        period: Period,
+        verified_days: &mut BTreeSet<Date>,
+        evidence: &mut Evidence,
+    ) {
+        let Period { judged_from, until, window_start, total_days } = period;
+        let indicator = self.pairs[k].1;
+        let days = &self.days[k];
+        let violates = |total: u64| match indicator.at_least {
+            Some(min) => total < u64::from(min),
+            None => total > u64::from(indicator.threshold),
+        };
+        // Every judged day for an at_least indicator (a day with nothing is a violation); days with
+        // observations otherwise.
+        let judged: Vec<Date> = if indicator.at_least.is_some() {
+            let mut d = judged_from;
+            let mut v = Vec::new();
+            while d <= until {
+                v.push(d);
+                d = d.tomorrow().unwrap_or(d);
+                if v.len() as i32 > total_days {
+                    break;
                 }
-                v
-            } else {
-                days.range(judged_from..=until).map(|(d, _)| *d).collect()
+            }
+            v
+        } else {
+            days.range(judged_from..=until).map(|(d, _)| *d).collect()
+        };
+        for day in judged {
+            let empty = DayTotals::default();
+            let totals = days.get(&day).unwrap_or(&empty);
+            let (verified, all, indices) = (totals.verified, totals.all, &totals.indices);
+            let recent = day >= window_start;
+            // A duty to report every day is met by the reports themselves, verified or not; a limit
+            // is breached only by what has been corroborated.
+            let breached = match indicator.at_least {
+                Some(_) => violates(all),
+                None => violates(verified),
             };
-            for day in judged {
-                let empty = DayTotals::default();
-                let totals = days.get(&day).unwrap_or(&empty);
-                let (verified, all, indices) = (totals.verified, totals.all, &totals.indices);
-                let recent = day >= window_start;
-                // A duty to report every day is met by the reports themselves, verified or not; a limit
-                // is breached only by what has been corroborated.
-                let breached = match indicator.at_least {
-                    Some(_) => violates(all),
-                    None => violates(verified),
-                };
-                if breached {
-                    verified_days.insert(day);
-                    if recent {
-                        for i in indices {
-                            let r = &self.registry.observations[i];
-                            if r.state == VerificationState::Corroborated {
-                                recent_verified.push(*i);
-                                recent_verified.extend(&r.transitions);
-                                recent_verified.extend(r.attributions.iter().map(|a| a.0));
-                            }
+            if breached {
+                verified_days.insert(day);
+                if recent {
+                    for i in indices {
+                        let r = &self.registry.observations[i];
+                        if r.state == VerificationState::Corroborated {
+                            evidence.verified.push(*i);
+                            evidence.verified.extend(&r.transitions);
+                            evidence.verified.extend(r.attributions.iter().map(|a| a.0));
                         }
                     }
-                } else if violates(all) && recent && indicator.at_least.is_none() {
-                    recent_alleged.extend(indices.iter().filter(|i| {
-                        self.registry.observations.get(i).is_some_and(|r| {
-                            matches!(
-                                r.state,
-                                VerificationState::Received | VerificationState::UnderReview
-                            )
-                        })
-                    }));
                 }
-            }
-            for m in &self.restrictions[k] {
-                let Some(r) = self.registry.observations.get(&m.index) else { continue };
-                if m.day >= window_start
-                    && m.day <= until
-                    && r.superseded_by.is_none()
-                    && r.state == VerificationState::Corroborated
-                    && r.observation.controlled_by == c.obligor
-                {
-                    restricted.push(m.index);
-                }
+            } else if violates(all) && recent && indicator.at_least.is_none() {
+                evidence.alleged.extend(indices.iter().filter(|i| {
+                    self.registry.observations.get(i).is_some_and(|r| {
+                        matches!(
+                            r.state,
+                            VerificationState::Received | VerificationState::UnderReview
+                        )
+                    })
+                }));
             }
         }
-        let recent_days = verified_days.range(window_start..=until).count();
-        (s.status, s.evidence, s.reason) = if !recent_verified.is_empty() || recent_days > 0 {
-            (
-                Status::VerifiedViolation,
-                recent_verified,
-                format!(
-                    "verified violations on {recent_days} of the last {} days",
-                    a.mechanism.lookback_days
-                ),
-            )
-        } else if !recent_alleged.is_empty() {
-            (
-                Status::AllegedViolation,
-                recent_alleged,
-                "observations not yet verified would breach the indicator".into(),
-            )
-        } else if !restricted.is_empty() {
-            (
-                Status::Unverifiable,
-                restricted,
-                format!("access restricted by {} where the commitment is observed", c.obligor),
-            )
-        } else {
-            (
-                Status::Compliant,
-                Vec::new(),
-                format!("no violation in the last {} days", a.mechanism.lookback_days),
-            )
-        };
-        s.evidence.sort_unstable();
-        s.evidence.dedup();
-        s.disputes = self.disputes(&s.evidence);
-        if !s.disputes.is_empty() {
-            let mut parties: Vec<&str> = s.disputes.iter().map(|d| d.party.as_str()).collect();
-            parties.sort_unstable();
-            parties.dedup();
-            let waiting = s.disputes.iter().filter(|d| d.awaiting_review).count();
-            s.reason = format!(
-                "{}; disputed by {} ({} dispute(s){}); the verdict stands until a verifier revises it",
-                s.reason,
-                parties.join(", "),
-                s.disputes.len(),
-                if waiting > 0 {
-                    format!(", {waiting} awaiting a verifier's review")
-                } else {
-                    String::new()
-                }
-            );
+    }
+
+    /// Adds to `restricted` the corroborated reports, in the lookback window, of `c`'s obligor
+    /// restricting the monitors' access in pair `k`'s zone.
+    fn tally_restrictions(
+        &self,
+        k: usize,
+        c: &Commitment,
+        period: Period,
+        restricted: &mut Vec<u64>,
+    ) {
+        for m in &self.restrictions[k] {
+            let Some(r) = self.registry.observations.get(&m.index) else { continue };
+            if m.day >= period.window_start
+                && m.day <= period.until
+                && r.superseded_by.is_none()
+                && r.state == VerificationState::Corroborated
+                && r.observation.controlled_by == c.obligor
+            {
+                restricted.push(m.index);
+            }
         }
-        s.violation_days = verified_days.into_iter().collect();
-        s.pam_score = if s.violation_days.is_empty() {
-            3
-        } else if recent_days == 0 {
-            2
-        } else if (s.violation_days.len() as i32) < total_days {
-            1
-        } else {
-            0
-        };
-        if s.status == Status::Compliant && !s.violation_days.is_empty() {
-            s.reason = format!(
-                "{}; {} earlier day(s) of verified violation, the last on {}",
-                s.reason,
-                s.violation_days.len(),
-                s.violation_days.last().map(|d| d.to_string()).unwrap_or_default()
-            );
-        }
-        s
+    }
+}
+
+/// The days a commitment is judged over, as of a date.
+#[derive(Debug, Clone, Copy)]
+struct Period {
+    /// The first day judged: the start, plus the deadline if any.
+    judged_from: Date,
+    /// The last day judged: the date of the report, or the commitment's end if earlier.
+    until: Date,
+    /// The first day of the lookback window.
+    window_start: Date,
+    /// The number of days from `judged_from` to `until`.
+    total_days: i32,
+}
+
+/// The observations behind a commitment's violations in the lookback window, by kind.
+#[derive(Debug, Default)]
+struct Evidence {
+    /// Corroborated observations on days of verified violation, with their verifications and
+    /// attributions.
+    verified: Vec<u64>,
+    /// Observations not yet verified that would breach an indicator.
+    alleged: Vec<u64>,
+    /// Corroborated reports of the obligor restricting the monitors' access.
+    restricted: Vec<u64>,
+}
+
+/// The status, its evidence and the reason, from the `evidence` of the lookback window of
+/// `lookback_days` days, `recent_days` of which are days of verified violation.
+fn verdict(
+    c: &Commitment,
+    lookback_days: u32,
+    recent_days: usize,
+    evidence: Evidence,
+) -> (Status, Vec<u64>, String) {
+    if !evidence.verified.is_empty() || recent_days > 0 {
+        (
+            Status::VerifiedViolation,
+            evidence.verified,
+            format!("verified violations on {recent_days} of the last {lookback_days} days"),
+        )
+    } else if !evidence.alleged.is_empty() {
+        (
+            Status::AllegedViolation,
+            evidence.alleged,
+            "observations not yet verified would breach the indicator".into(),
+        )
+    } else if !evidence.restricted.is_empty() {
+        (
+            Status::Unverifiable,
+            evidence.restricted,
+            format!("access restricted by {} where the commitment is observed", c.obligor),
+        )
+    } else {
+        (Status::Compliant, Vec::new(), format!("no violation in the last {lookback_days} days"))
+    }
+}
+
+/// Adds the parties' disputes of the standing's evidence, if any, to its reason.
+fn note_disputes(s: &mut Standing) {
+    if !s.disputes.is_empty() {
+        let mut parties: Vec<&str> = s.disputes.iter().map(|d| d.party.as_str()).collect();
+        parties.sort_unstable();
+        parties.dedup();
+        let waiting = s.disputes.iter().filter(|d| d.awaiting_review).count();
+        s.reason = format!(
+            "{}; disputed by {} ({} dispute(s){}); the verdict stands until a verifier revises it",
+            s.reason,
+            parties.join(", "),
+            s.disputes.len(),
+            if waiting > 0 {
+                format!(", {waiting} awaiting a verifier's review")
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+/// The PAM score: 3 no verified violation; 2 none recent; 1 recent ones and some compliant days; 0 no
+/// compliant day.
+fn pam_score(violation_days: usize, recent_days: usize, total_days: i32) -> u8 {
+    if violation_days == 0 {
+        3
+    } else if recent_days == 0 {
+        2
+    } else if (violation_days as i32) < total_days {
+        1
+    } else {
+        0
     }
 }
 
