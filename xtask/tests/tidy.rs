@@ -137,42 +137,86 @@ fn library_code_unwraps_only_with_a_reason() {
     );
 }
 
-/// The modules of a crate (file stems, `mod.rs` as its directory) and, for each, the sibling modules it
-/// names with `crate::…`. The crate root (`lib.rs`, `main.rs`), which declares the modules, is left out.
-fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let files = sources(src);
-    let name = |f: &Path| -> String {
-        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
-        if stem == "mod" {
-            f.parent().unwrap().file_name().unwrap().to_string_lossy().to_string()
-        } else {
-            stem
-        }
+/// A module's path in its crate (`api::ask`; a `mod.rs` names its directory), from its file under `src`.
+fn module_path(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().to_string()).collect();
+    if parts.last().map(String::as_str) == Some("mod") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The paths a file names with `crate::…`: `crate::a::b::{c, d::e}` names `a::b::c` and `a::b::d::e`.
+fn crate_paths(text: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
     };
-    let modules: BTreeSet<String> =
-        files.iter().map(|f| name(f)).filter(|m| m != "lib" && m != "main").collect();
-    let mut graph = BTreeMap::new();
-    for f in &files {
-        let m = name(f);
-        if !modules.contains(&m) {
-            continue;
-        }
-        let text = std::fs::read_to_string(f).unwrap();
-        let mut uses = BTreeSet::new();
-        for (at, _) in text.match_indices("crate::") {
-            let rest = &text[at + "crate::".len()..];
-            let names: Vec<&str> = match rest.strip_prefix('{') {
-                Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
-                None => vec![rest],
-            };
-            for n in names {
-                let ident: String =
-                    n.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                if modules.contains(&ident) && ident != m {
-                    uses.insert(ident);
-                }
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("crate::") {
+        let mut rest = &text[at + "crate::".len()..];
+        let mut prefix = Vec::new();
+        loop {
+            let name = ident(rest);
+            if name.is_empty() {
+                break;
+            }
+            rest = &rest[name.len()..];
+            prefix.push(name);
+            match rest.strip_prefix("::") {
+                Some(next) => rest = next,
+                None => break,
             }
         }
+        match rest.strip_prefix('{') {
+            Some(group) => {
+                for item in group.split('}').next().unwrap_or("").split(',') {
+                    let item: String = item
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                        .collect();
+                    let item = item.trim_end_matches(':');
+                    if !item.is_empty() {
+                        let mut path = prefix.clone();
+                        path.push(item.to_string());
+                        out.push(path.join("::"));
+                    }
+                }
+            }
+            None if !prefix.is_empty() => out.push(prefix.join("::")),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The module a path names: its longest prefix that is a module (`api::ask::Day` → `api::ask`).
+fn module_of(path: &str, modules: &BTreeSet<String>) -> Option<String> {
+    let parts: Vec<&str> = path.split("::").collect();
+    (1..=parts.len()).rev().map(|n| parts[..n].join("::")).find(|p| modules.contains(p))
+}
+
+/// The modules of a crate (by path: `api::ask`, `pages` for `pages/mod.rs`) and, for each, the other
+/// modules it names with `crate::…`. The crate root (`lib.rs`, `main.rs`), which declares the modules,
+/// is left out.
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let files: Vec<PathBuf> = sources(src)
+        .into_iter()
+        .filter(|f| {
+            f.parent() != Some(src) || !matches!(module_path(src, f).as_str(), "lib" | "main")
+        })
+        .collect();
+    let modules: BTreeSet<String> = files.iter().map(|f| module_path(src, f)).collect();
+    let mut graph = BTreeMap::new();
+    for f in &files {
+        let m = module_path(src, f);
+        let text = std::fs::read_to_string(f).unwrap();
+        let uses: BTreeSet<String> = crate_paths(&text)
+            .iter()
+            .filter_map(|p| module_of(p, &modules))
+            .filter(|used| *used != m)
+            .collect();
         graph.insert(m, uses);
     }
     graph
@@ -227,25 +271,13 @@ fn with_root(
     const ROOT: &str = "crate root";
     let modules: BTreeSet<String> = graph.keys().cloned().collect();
     for file in sources(src) {
-        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
-        if !modules.contains(&stem) {
+        let m = module_path(src, &file);
+        if !modules.contains(&m) {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();
-        let calls_root = text.match_indices("crate::").any(|(at, _)| {
-            let rest = &text[at + "crate::".len()..];
-            let names: Vec<&str> = match rest.strip_prefix('{') {
-                Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
-                None => vec![rest],
-            };
-            names.iter().any(|n| {
-                let ident: String =
-                    n.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                !ident.is_empty() && !modules.contains(&ident)
-            })
-        });
-        if calls_root {
-            graph.get_mut(&stem).unwrap().insert(ROOT.to_string());
+        if crate_paths(&text).iter().any(|p| module_of(p, &modules).is_none()) {
+            graph.get_mut(&m).unwrap().insert(ROOT.to_string());
         }
     }
     graph.insert(ROOT.to_string(), modules);
@@ -281,6 +313,24 @@ fn neither_top_floor_has_an_import_circle() {
     // The circle is b → crate root → b, found from whichever module the walk starts at.
     let found = circle(&with_root(&dir, module_graph(&dir))).unwrap();
     assert!(found.windows(2).any(|w| w == ["b", "crate root"]), "{found:?}");
+    std::fs::remove_dir_all(&dir).ok();
+    // Modules are told apart by path: two files of one name in two directories are two modules, and a
+    // circle between them is found (the old check, by file name, merged them into one node).
+    let dir = std::env::temp_dir().join(format!("tidy-paths-{}", std::process::id()));
+    for d in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+        std::fs::write(dir.join(d).join("mod.rs"), "pub mod x;\n").unwrap();
+    }
+    std::fs::write(dir.join("main.rs"), "mod a;\nmod b;\n").unwrap();
+    std::fs::write(dir.join("a/x.rs"), "use crate::b::{x::f};\npub fn g() {}\n").unwrap();
+    std::fs::write(dir.join("b/x.rs"), "pub fn f() { crate::a::x::g() }\n").unwrap();
+    let found = circle(&module_graph(&dir)).unwrap();
+    assert!(
+        found.contains(&"a::x".to_string()) && found.contains(&"b::x".to_string()),
+        "{found:?}"
+    );
+    std::fs::write(dir.join("b/x.rs"), "pub fn f() {}\n").unwrap();
+    assert_eq!(circle(&module_graph(&dir)), None);
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -9,27 +9,22 @@
 #![deny(missing_docs)]
 
 mod api;
+mod app;
 mod assets;
 pub mod auth;
 mod cache;
 pub mod capacity;
 mod error;
-mod field;
-mod handlers;
 mod indexer;
 pub mod jobs;
 pub mod launch;
 pub mod ledger;
 pub mod media;
 mod pages;
-mod reads;
 mod routes;
-mod scenario_pages;
 mod script;
 pub mod security;
 mod state;
-mod table;
-mod views;
 mod witness;
 
 use std::sync::Arc;
@@ -44,8 +39,9 @@ pub(crate) type St = axum::extract::State<Arc<AppState>>;
 
 /// The relational store: SQLite or PostgreSQL, chosen at start-up (`truce_store_sql::SqlStore`).
 pub type Db = truce_store_sql::SqlStore;
+pub use api::handlers::MAX_BATCH;
+pub use app::negotiation::MAX_DRAWS;
 pub use error::AppError;
-pub use handlers::MAX_BATCH;
 pub use indexer::{index_log, start_index_catch_up};
 pub use ledger::Ledger;
 pub use routes::openapi_document;
@@ -53,7 +49,6 @@ pub use state::{
     AppState, Caller, MAX_BODY_BYTES, RECORD_WAIT, STREAMS_PER_CALLER, STREAMS_PUBLIC,
     STREAMS_TOTAL, TOKEN_CACHE_TTL,
 };
-pub use table::MAX_DRAWS;
 pub use witness::{Peer, PeerStatus, Witnesses, start_cosigning};
 
 /// The size of the tree a checkpoint note signs (0 if it does not parse, which the log's own notes do).

@@ -12,9 +12,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get as plain_get;
 
-use crate::{
-    AppState, Endpoint, field, handlers, media, pages, scenario_pages, table, views, witness,
-};
+use crate::api::{handlers, negotiation};
+use crate::pages::{field, layout, scenarios};
+use crate::{AppState, Endpoint, media, pages, witness};
 
 pub(crate) fn routes(state: Arc<AppState>) -> Router {
     let mut router = ApiRouter::new();
@@ -75,28 +75,28 @@ fn method_for(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState>> {
         Endpoint::LogPage => get(pages::log),
         Endpoint::OpenApi => get(openapi),
         Endpoint::Events => get(handlers::events),
-        Endpoint::Timeline => get(table::timeline),
-        Endpoint::Robust => get(table::robust),
-        Endpoint::RobustStream => get(table::robust_stream),
-        Endpoint::Frontier => get(table::frontier),
-        Endpoint::StartSimulation => post(table::start_simulation),
-        Endpoint::Simulation => get(table::simulation),
+        Endpoint::Timeline => get(negotiation::timeline),
+        Endpoint::Robust => get(negotiation::robust),
+        Endpoint::RobustStream => get(negotiation::robust_stream),
+        Endpoint::Frontier => get(negotiation::frontier),
+        Endpoint::StartSimulation => post(negotiation::start_simulation),
+        Endpoint::Simulation => get(negotiation::simulation),
         Endpoint::SimulatePage => get(pages::simulate),
-        Endpoint::DraftAgreement => get(table::draft),
-        Endpoint::CheckAgreement => post(table::check_agreement),
+        Endpoint::DraftAgreement => get(negotiation::draft),
+        Endpoint::CheckAgreement => post(negotiation::check_agreement),
         Endpoint::DailyReport => get(handlers::daily_report),
         Endpoint::Export => get(handlers::export),
         Endpoint::AddCheckpoint => post(witness::add_checkpoint),
         Endpoint::Witnesses => get(witness::list),
         Endpoint::TimelinePage => get(pages::timeline),
         Endpoint::LogKey => get(handlers::log_key),
-        Endpoint::ScenariosPage => get(scenario_pages::list),
-        Endpoint::CreateScenario => post(scenario_pages::create),
-        Endpoint::PositionForm => get(scenario_pages::position_form),
-        Endpoint::SavePosition => post(scenario_pages::save_position),
-        Endpoint::VersionsPage => get(scenario_pages::versions),
-        Endpoint::DraftPage => get(scenario_pages::draft_page),
-        Endpoint::PreferencesPage => get(scenario_pages::preferences_form),
+        Endpoint::ScenariosPage => get(scenarios::list),
+        Endpoint::CreateScenario => post(scenarios::create),
+        Endpoint::PositionForm => get(scenarios::position_form),
+        Endpoint::SavePosition => post(scenarios::save_position),
+        Endpoint::VersionsPage => get(scenarios::versions),
+        Endpoint::DraftPage => get(scenarios::draft_page),
+        Endpoint::PreferencesPage => get(scenarios::preferences_form),
         Endpoint::Asset => get(handlers::asset),
         Endpoint::Zones => get(handlers::zones),
         Endpoint::Boundaries => get(handlers::boundaries),
@@ -146,7 +146,7 @@ async fn paced_body(State(st): State<Arc<AppState>>, request: Request, next: Nex
     let pace = st.body_pace;
     match media::read_paced(body, crate::MAX_BODY_BYTES, pace, media::BodyKind::Request).await {
         Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
-        Err(e) if parts.uri.path().starts_with("/ui/") => views::error_page(e, None),
+        Err(e) if parts.uri.path().starts_with("/ui/") => layout::error_page(e, None),
         Err(e) => e.into_response(),
     }
 }
@@ -158,7 +158,7 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     if ["/v1/", "/log/", "/witness/"].iter().any(|p| path.starts_with(p)) {
         crate::AppError::NotFound.into_response()
     } else {
-        views::error_page(crate::AppError::NotFound, None)
+        layout::error_page(crate::AppError::NotFound, None)
     }
 }
 
@@ -179,7 +179,7 @@ async fn bind(
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
-        Err(e) if endpoint.is_page() => views::error_page(e, None),
+        Err(e) if endpoint.is_page() => layout::error_page(e, None),
         Err(e) => e.into_response(),
     }
 }

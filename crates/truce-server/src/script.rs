@@ -15,7 +15,7 @@
 //! inside `<script type="application/json">`.
 //!
 //! This module does not serve the scripts: the observer app's files (`/field/app.js`, `/field/sw.js`)
-//! are served by `field.rs`, from the same sources.
+//! are served by `pages/field.rs`, from the same sources.
 
 use std::sync::OnceLock;
 

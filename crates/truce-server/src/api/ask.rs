@@ -29,7 +29,7 @@ pub(crate) struct Refused {
 impl IntoResponse for Refused {
     fn into_response(self) -> Response {
         if self.page {
-            crate::views::error_page(self.error, self.caller.as_ref())
+            crate::pages::layout::error_page(self.error, self.caller.as_ref())
         } else {
             self.error.into_response()
         }

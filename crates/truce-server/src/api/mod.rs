@@ -4,4 +4,6 @@
 pub(crate) mod answer;
 pub(crate) mod ask;
 pub(crate) mod docs;
+pub(crate) mod handlers;
+pub(crate) mod negotiation;
 pub(crate) mod openapi;

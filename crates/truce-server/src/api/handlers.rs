@@ -39,7 +39,9 @@ pub(crate) async fn save_scenario(
 ) -> Result<Created<docs::Saved>, AppError> {
     let (budget, checked) = (st.cost_budget, slug.clone());
     let (diags, body) = st
-        .heavy(&c, move || crate::table::check_scenario(&checked, &body, budget).map(|d| (d, body)))
+        .heavy(&c, move || {
+            crate::app::negotiation::check_scenario(&checked, &body, budget).map(|d| (d, body))
+        })
         .await??;
     let author = c.user.as_ref().map_or(0, |u| u.id);
     let version = st.store.save_scenario(&slug, &body, author).await?;
@@ -71,11 +73,11 @@ pub(crate) async fn analyze_scenario(
     State(st): St,
     caller: Caller,
     Path(slug): Path<String>,
-    Ask(ask): Ask<crate::table::AnalysisAsk>,
+    Ask(ask): Ask<crate::app::negotiation::AnalysisAsk>,
 ) -> Result<Out<AnalysisMedia>, AppError> {
-    let confidential = crate::table::confidential(&caller, ask.confidential)?;
+    let confidential = crate::app::negotiation::confidential(&caller, ask.confidential)?;
     let (scenario, submissions) =
-        crate::table::load_with_submissions(&st, &slug, confidential).await?;
+        crate::app::negotiation::load_with_submissions(&st, &slug, confidential).await?;
     let options = ask.options(&scenario)?;
     let format = ask.format.unwrap_or_default();
     let bytes = st
@@ -236,7 +238,7 @@ pub(crate) async fn import_scenario(
                     crate::MAX_BODY_BYTES
                 )));
             }
-            crate::table::check_scenario(&name, &text, budget)?;
+            crate::app::negotiation::check_scenario(&name, &text, budget)?;
             Ok((text, scenario.parties.len(), scenario.issues.len()))
         })
         .await??;
@@ -422,7 +424,7 @@ pub(crate) async fn next_sequence(
 }
 
 pub(crate) async fn queue(State(st): St) -> Result<Json<docs::Queue>, AppError> {
-    let q = crate::reads::review_queue(&st, 200).await?;
+    let q = crate::app::record::review_queue(&st, 200).await?;
     Ok(Json(docs::Queue {
         queue: q
             .into_iter()
@@ -488,10 +490,11 @@ pub(crate) async fn daily_report(
 ) -> Result<Out<DailyMedia>, AppError> {
     let html = q.format.unwrap_or_default() == ReportFormat::Html;
     let shared = if html { "api-html" } else { "api-md" };
-    let text = crate::reads::daily_now(&st, shared, q.date, q.view.as_deref(), move |d, v, a| {
-        Bytes::from(if html { d.html(a, v) } else { d.markdown() })
-    })
-    .await?;
+    let text =
+        crate::app::record::daily_now(&st, shared, q.date, q.view.as_deref(), move |d, v, a| {
+            Bytes::from(if html { d.html(a, v) } else { d.markdown() })
+        })
+        .await?;
     let kind = if html { "text/html; charset=utf-8" } else { "text/markdown; charset=utf-8" };
     Ok(Out::new(kind, text))
 }
@@ -631,7 +634,7 @@ pub(crate) async fn entry_proof(
     State(st): St,
     Path(index): Path<u64>,
 ) -> Result<Json<docs::EntryProof>, AppError> {
-    let proved = crate::reads::proved(&st, index).await?;
+    let proved = crate::app::record::proved(&st, index).await?;
     Ok(Json(proved.doc()))
 }
 

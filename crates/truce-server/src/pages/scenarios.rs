@@ -14,11 +14,11 @@ use truce_scenario::{QuoteKind, Scenario, Stance};
 use truce_store::{Role, Store};
 
 use crate::api::ask::Ask;
+use crate::app::negotiation::{Unsaved, check_scenario};
+use crate::pages::layout;
+use crate::pages::layout::{OrPage, PageError, error_page};
 use crate::pages::{page, page_running};
 use crate::script::{self, Sources};
-use crate::table::{Unsaved, check_scenario};
-use crate::views;
-use crate::views::{OrPage, PageError, error_page};
 use crate::{AppError, Caller, St};
 
 /// A skeleton for a new scenario, which parses as it stands.
@@ -559,7 +559,7 @@ fn version_diff(old: &str, new: &str) -> Compared {
     if a.max(b) > DIFF_MAX_LINES {
         return Compared::TooLarge(format!(
             "These versions have {a} and {b} lines; this page compares versions of at most {} lines.",
-            views::grouped(DIFF_MAX_LINES)
+            layout::grouped(DIFF_MAX_LINES)
         ));
     }
     let started = std::time::Instant::now();
@@ -605,7 +605,7 @@ fn version_diff(old: &str, new: &str) -> Compared {
             }
         }
         @if cut {
-            span.muted { "(" (views::grouped(DIFF_MAX_SHOWN)) " lines shown; download the two versions for the rest.)\n" }
+            span.muted { "(" (layout::grouped(DIFF_MAX_SHOWN)) " lines shown; download the two versions for the rest.)\n" }
         }
     };
     Compared::Diff { added, removed, html }
@@ -620,7 +620,7 @@ pub(crate) async fn preferences_form(
     State(st): St,
     c: Caller,
     Path(slug): Path<String>,
-    Ask(q): Ask<crate::handlers::PartyQuery>,
+    Ask(q): Ask<crate::api::handlers::PartyQuery>,
 ) -> Result<Response, PageError> {
     Ok({
         let (_, s) = latest(&st, &slug).await.or_page(&c)?;
@@ -682,9 +682,9 @@ pub(crate) async fn preferences_form(
             Ok(subs) => subs.into_iter().max_by_key(|s| s.id),
             Err(e) => return Err(PageError::new(e, &c)),
         };
-        let stale = latest_submission
-            .as_ref()
-            .and_then(|sub| crate::table::submission_status(&s, sub).err().map(|r| (sub.id, r)));
+        let stale = latest_submission.as_ref().and_then(|sub| {
+            crate::app::negotiation::submission_status(&s, sub).err().map(|r| (sub.id, r))
+        });
         let mut sources = Sources::default();
         let body = html! {
             @if let Some((id, reasons)) = &stale {
@@ -749,11 +749,11 @@ pub(crate) async fn draft_page(
     State(st): St,
     c: Caller,
     Path(slug): Path<String>,
-    Ask(q): Ask<crate::table::DraftQuery>,
+    Ask(q): Ask<crate::app::negotiation::DraftQuery>,
 ) -> Result<Response, PageError> {
     Ok({
         let package = q.package.clone().unwrap_or_else(|| "nash".into());
-        let text = crate::table::drafted(&st, &c, &slug, q).await.or_page(&c)?;
+        let text = crate::app::negotiation::drafted(&st, &c, &slug, q).await.or_page(&c)?;
         let (agreement, diags) = truce_accord::parse("draft.toml", &text);
         let Some(a) = agreement else {
             return Err(PageError::new(

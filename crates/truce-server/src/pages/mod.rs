@@ -1,8 +1,12 @@
-//! The web UI: server-rendered pages, templates in [`crate::views`] (maud, escaped by default), a little
+//! The web UI: server-rendered pages, templates in [`crate::pages::layout`] (maud, escaped by default), a little
 //! hand-written JavaScript (signing entries in the browser, the map's list filter), no build step. Every
 //! page is an [`crate::Endpoint`] of the matrix, and renders the same documents the API returns. Pages
 //! use labels, headings, tables with headers, visible focus, and colours with enough contrast; every
 //! chart has a text equivalent.
+
+pub(crate) mod field;
+pub(crate) mod layout;
+pub(crate) mod scenarios;
 
 use std::sync::Arc;
 
@@ -18,8 +22,8 @@ use truce_store::{Store, token_hash};
 
 use crate::api::ask::{Ask, Day};
 use crate::script::{self, Sources};
-use crate::views::{Chrome, OrPage, PageError, error_page, grouped};
 use crate::{AppError, AppState, Caller, Endpoint, St};
+use layout::{Chrome, OrPage, PageError, error_page, grouped};
 
 /// The scenarios on file, for the navigation, when the caller may open them.
 async fn scenarios(st: &AppState, caller: &Caller) -> Vec<String> {
@@ -43,13 +47,7 @@ pub(crate) async fn page_running(
     sources: Sources,
 ) -> Response {
     let scenarios = scenarios(st, caller).await;
-    crate::views::page_with(
-        title,
-        &Chrome { caller, scenarios: &scenarios },
-        html! {},
-        body,
-        sources,
-    )
+    layout::page_with(title, &Chrome { caller, scenarios: &scenarios }, html! {}, body, sources)
 }
 
 pub(crate) async fn home(State(st): St, c: Caller) -> Response {
@@ -78,7 +76,7 @@ pub(crate) async fn home(State(st): St, c: Caller) -> Response {
             p { a href="/ui/login" { "Sign in" } " with your token to see what your role may see." }
         }
     };
-    crate::views::page("Truce", &Chrome { caller: &c, scenarios: &scenarios }, body).into_response()
+    layout::page("Truce", &Chrome { caller: &c, scenarios: &scenarios }, body).into_response()
 }
 
 pub(crate) async fn login_page(State(st): St, c: Caller) -> Response {
@@ -213,13 +211,16 @@ pub(crate) async fn analysis(
     State(st): St,
     c: Caller,
     Path(slug): Path<String>,
-    Ask(ask): Ask<crate::table::AnalysisAsk>,
+    Ask(ask): Ask<crate::app::negotiation::AnalysisAsk>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, PageError> {
     Ok({
-        let confidential = crate::table::confidential(&c, ask.confidential).or_page(&c)?;
+        let confidential =
+            crate::app::negotiation::confidential(&c, ask.confidential).or_page(&c)?;
         let (s, submissions) =
-            crate::table::load_with_submissions(&st, &slug, confidential).await.or_page(&c)?;
+            crate::app::negotiation::load_with_submissions(&st, &slug, confidential)
+                .await
+                .or_page(&c)?;
         let options = ask.options(&s).or_page(&c)?;
         let mediator = c.role() == truce_store::Role::Mediator;
         let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
@@ -608,7 +609,7 @@ fn frontier_section(
     slug: &str,
     plot: Option<&str>,
     reading: Option<crate::api::ask::ReadingAsk>,
-    ask: &crate::table::AnalysisAsk,
+    ask: &crate::app::negotiation::AnalysisAsk,
     sources: &mut Sources,
 ) -> Markup {
     let default: Vec<&str> = s.parties.iter().take(2).map(|p| p.id.as_str()).collect();
@@ -616,7 +617,7 @@ fn frontier_section(
     let chosen: Vec<&str> = asked.split(',').map(str::trim).collect();
     let reading_asked = reading.unwrap_or_default();
     let reading = reading_asked.as_str();
-    let plotted = crate::table::frontier_report(s, a, Some(&asked), Some(reading_asked));
+    let plotted = crate::app::negotiation::frontier_report(s, a, Some(&asked), Some(reading_asked));
     html! {
         h2 #frontier { "Frontier" }
         p { "Pick two or three parties: the plot shows the whole table's Pareto-optimal deals as they see them, which of those are efficient for them alone, and where the bargaining solutions fall. Each point's tooltip names its package." }
@@ -672,12 +673,14 @@ pub(crate) async fn timeline(
     State(st): St,
     c: Caller,
     Path(slug): Path<String>,
-    Ask(q): Ask<crate::table::TimelineQuery>,
+    Ask(q): Ask<crate::app::negotiation::TimelineQuery>,
 ) -> Result<Response, PageError> {
     Ok({
-        let confidential = crate::table::confidential(&c, q.confidential).or_page(&c)?;
-        let scenario = crate::table::load(&st, &slug, confidential).await.or_page(&c)?;
-        let report = match st.heavy(&c, move || crate::table::timeline_report(&scenario, &q)).await
+        let confidential = crate::app::negotiation::confidential(&c, q.confidential).or_page(&c)?;
+        let scenario = crate::app::negotiation::load(&st, &slug, confidential).await.or_page(&c)?;
+        let report = match st
+            .heavy(&c, move || crate::app::negotiation::timeline_report(&scenario, &q))
+            .await
         {
             Ok(Ok(r)) => r,
             Ok(Err(e)) | Err(e) => return Err(PageError::new(e, &c)),
@@ -742,7 +745,8 @@ pub(crate) async fn agreement(
     Ok({
         // The body is the same for every reader: computed and rendered once per day asked and log size,
         // off the async workers (`reads::compliance_page`).
-        let body = crate::reads::compliance_page(&st, q.date, agreement_body).await.or_page(&c)?;
+        let body =
+            crate::app::record::compliance_page(&st, q.date, agreement_body).await.or_page(&c)?;
         page(&st, &c, "Agreement and compliance", body).await
     })
 }
@@ -918,7 +922,7 @@ pub(crate) async fn map(
             (sources.inline(&script::MAP))
         };
         let scenarios = scenarios(&st, &c).await;
-        crate::views::page_with(
+        layout::page_with(
             "Observation map",
             &Chrome { caller: &c, scenarios: &scenarios },
             head,
@@ -1030,7 +1034,7 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
 
 pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageError> {
     Ok({
-        let q = crate::reads::review_queue(&st, 200).await.or_page(&c)?;
+        let q = crate::app::record::review_queue(&st, 200).await.or_page(&c)?;
         let mut sources = Sources::default();
         let body = html! {
             p {
@@ -1080,27 +1084,33 @@ pub(crate) async fn report(
     Ask(q): Ask<DateQuery>,
 ) -> Result<Response, PageError> {
     Ok({
-        let drawn = crate::reads::daily_now(&st, "page", q.date, q.view.as_deref(), |d, v, a| {
-            // The report's own template (the API's `format=html` is the same in a document of its
-            // own), inside this page, under the page's title.
-            let body = html! {
-                form method="get" action="/ui/reports/daily" {
-                    label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
-                    button type="submit" { "Show" }
-                }
-                p #downloads {
-                    "Download this report: "
-                    a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
-                    a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
-                    a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
-                    a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
-                    a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
-                    a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
-                }
-                (d.body(a, v, 2))
-            };
-            Arc::new((d.date, body))
-        });
+        let drawn = crate::app::record::daily_now(
+            &st,
+            "page",
+            q.date,
+            q.view.as_deref(),
+            |d, v, a| {
+                // The report's own template (the API's `format=html` is the same in a document of its
+                // own), inside this page, under the page's title.
+                let body = html! {
+                    form method="get" action="/ui/reports/daily" {
+                        label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
+                        button type="submit" { "Show" }
+                    }
+                    p #downloads {
+                        "Download this report: "
+                        a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
+                        a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
+                        a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
+                        a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
+                        a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
+                        a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
+                    }
+                    (d.body(a, v, 2))
+                };
+                Arc::new((d.date, body))
+            },
+        );
         match drawn.await {
             Ok(d) => page(&st, &c, &format!("Daily report {}", d.0), d.1.clone()).await,
             Err(e) => error_page(e, Some(&c)),
@@ -1212,7 +1222,7 @@ pub(crate) async fn entry(
             ));
         };
         let Some(w) = st.watch.clone() else { return Err(PageError::new(AppError::NotFound, &c)) };
-        let proved = crate::reads::proved(&st, index).await.or_page(&c)?;
+        let proved = crate::app::record::proved(&st, index).await.or_page(&c)?;
         let base = base_url(&st, &headers);
         let decoded = truce_watch::entry::decode(&proved.entry);
         // What the durable view says of it, read off the async workers (a long read of the record may hold
@@ -1463,7 +1473,7 @@ pub(crate) async fn simulate(
     Ask(q): Ask<SimulateQuery>,
 ) -> Result<Response, PageError> {
     Ok({
-        let confidential = crate::table::confidential(&c, q.confidential).or_page(&c)?;
+        let confidential = crate::app::negotiation::confidential(&c, q.confidential).or_page(&c)?;
         let asked = q.protocols.is_some()
             || q.agents.is_some()
             || q.rounds.is_some()
@@ -1495,7 +1505,9 @@ pub(crate) async fn simulate(
                 ..defaults
             };
             return Ok(
-                match crate::table::queue_simulation(&st, &c, &slug, confidential, ask).await {
+                match crate::app::negotiation::queue_simulation(&st, &c, &slug, confidential, ask)
+                    .await
+                {
                     Ok(id) => {
                         let to = format!(
                             "/ui/scenarios/{slug}/simulate?job={id}{}",
