@@ -6,6 +6,8 @@
 //!   `cargo-deny` when missing), then runs `cargo test --workspace`, and ends with one summary line,
 //!   `tests: N passed, M failed`.
 //! - `cargo xtask fuzz-build`: build every fuzz target.
+//! - `cargo xtask ci-time [--with-installs]`: how long `.ci/run` takes on a fresh clone of `HEAD`, step
+//!   by step (see `ci_time`).
 //! - `cargo xtask with-services COMMAND…`: run one command with the test services up (a throwaway
 //!   PostgreSQL cluster and a Garage node on loopback) and their variables set, e.g.
 //!   `cargo xtask with-services cargo test -p truce-tlog-shared`.
@@ -37,6 +39,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail, format_err};
 
+mod ci_time;
 mod garage;
 
 fn main() -> anyhow::Result<()> {
@@ -45,6 +48,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test(&root, &args[1..]),
         Some("fuzz-build") => fuzz_build(&root),
+        Some("ci-time") => ci_time::ci_time(&root, args.iter().any(|a| a == "--with-installs")),
         Some("with-services") => with_services(&root, &args[1..]),
         Some("golden") => run(Command::new(env!("CARGO"))
             .current_dir(&root)
@@ -131,7 +135,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <test [cargo test args…] | fuzz-build | fuzz-run TARGET [SECONDS]>"
+                "usage: cargo xtask <test [cargo test args…] | fuzz-build | ci-time [--with-installs] | fuzz-run TARGET [SECONDS]>"
             );
             std::process::exit(2)
         }
