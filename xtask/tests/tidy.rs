@@ -60,6 +60,7 @@ fn code_lines(path: &Path) -> Vec<(usize, String, String)> {
 
 const CORE: &[&str] = &[
     "truce-syntax",
+    "truce-i18n",
     "truce-scenario",
     "truce-table",
     "truce-sim",
@@ -546,4 +547,45 @@ fn every_script_passes_node_check() {
     let out = node_check(&broken);
     std::fs::remove_file(&broken).ok();
     assert!(!out.status.success(), "node --check accepted a broken script");
+}
+
+/// Issue 23: the README is a newcomer's path (at most 250 lines), every document it or a doc under
+/// `docs/` links to exists, and there is a guide for each role.
+#[test]
+fn the_readme_is_short_and_every_link_of_the_docs_resolves() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(lines <= 250, "README.md has {lines} lines: at most 250; move detail to docs/");
+    for role in ["mediator", "delegate", "observer", "verifier", "auditor", "operator"] {
+        let guide = format!("docs/guide/{role}.md");
+        assert!(root().join(&guide).exists(), "{guide} is missing");
+        assert!(readme.contains(&format!("({guide})")), "README.md does not link {guide}");
+    }
+    let mut files = vec![root().join("README.md")];
+    let mut dirs = vec![root().join("docs")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                files.push(p);
+            }
+        }
+    }
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (at, _) in text.match_indices("](") {
+            let target: String = text[at + 2..].chars().take_while(|c| *c != ')').collect();
+            if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+                continue;
+            }
+            let path = target.split('#').next().unwrap_or("");
+            if !file.parent().unwrap().join(path).exists() {
+                broken.push(format!("{}: {target}", file.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "links to nothing:\n{}", broken.join("\n"));
 }

@@ -114,6 +114,7 @@ endpoints! {
     FieldWorker => "GET" "/field/sw.js" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observer app's service worker (scope `/field/`): the app's shell, from the cache when offline.";
     FieldManifest => "GET" "/field/manifest.webmanifest" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observer app's web app manifest.";
     FieldIcon => "GET" "/field/icon.svg" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The observer app's icon.";
+    Favicon => "GET" "/favicon.svg" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The site's icon.";
     MediaPolicy => "GET" "/v1/media" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "The mission's media policy: location metadata stripped before hashing or kept, the size limit, the accepted types.";
     UploadMedia => "PUT" "/v1/media/{sha256}" [Mediator, Observer, Verifier] "Stores a photo, video or recording under its SHA-256 (the hash its observation names): the body is the file, with its Content-Type. 422 if the hash, the type or (when the policy strips it) location metadata is wrong; 413 over the size limit; uploading it again changes nothing (200).";
     GetMedia => "GET" "/v1/media/{sha256}" [Mediator, Analyst, PartyDelegate, Observer, Verifier, WitnessOperator, Public] "A stored file, as an attachment: to verifiers, mediators and its uploader; to everyone once released (403 before). Check it against the hash in the log.";
@@ -152,14 +153,16 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppErro
             .to_string(),
         None => {
             let Some(id) = crate::security::session_id(headers) else {
-                return Ok(Caller { user: None, csrf: None });
+                return Ok(Caller::default());
             };
             let now = jiff::Timestamp::now().as_second();
             return match state.store.session_user(token_hash(&id), now).await {
-                Ok(user) => {
-                    Ok(Caller { user: Some(user), csrf: Some(crate::security::csrf_token(&id)) })
-                }
-                Err(truce_store::Error::NotFound) => Ok(Caller { user: None, csrf: None }),
+                Ok(user) => Ok(Caller {
+                    user: Some(user),
+                    csrf: Some(crate::security::csrf_token(&id)),
+                    ..Caller::default()
+                }),
+                Err(truce_store::Error::NotFound) => Ok(Caller::default()),
                 Err(e) => Err(e.into()),
             };
         }
@@ -169,12 +172,12 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppErro
     if let Some((user, at)) = state.tokens.get(&hash)
         && at.elapsed() < crate::TOKEN_CACHE_TTL
     {
-        return Ok(Caller { user: Some(user), csrf: None });
+        return Ok(Caller { user: Some(user), ..Caller::default() });
     }
     match state.store.user_by_token(hash).await {
         Ok(user) => {
             state.tokens.insert(hash, (user.clone(), std::time::Instant::now()));
-            Ok(Caller { user: Some(user), csrf: None })
+            Ok(Caller { user: Some(user), ..Caller::default() })
         }
         Err(truce_store::Error::NotFound) => Err(AppError::Unauthorized),
         Err(e) => Err(e.into()),

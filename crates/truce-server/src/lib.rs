@@ -19,6 +19,7 @@ mod indexer;
 pub mod jobs;
 pub mod launch;
 pub mod ledger;
+pub mod locale;
 pub mod media;
 mod pages;
 mod routes;

@@ -108,6 +108,7 @@ fn method_for(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState>> {
         Endpoint::FieldWorker => get(field::worker),
         Endpoint::FieldManifest => get(field::manifest),
         Endpoint::FieldIcon => get(field::icon),
+        Endpoint::Favicon => get(field::icon),
         Endpoint::UploadMedia => put(media::upload),
         Endpoint::GetMedia => get(media::fetch),
         Endpoint::ReleaseMedia => post(media::release),
@@ -146,19 +147,31 @@ async fn paced_body(State(st): State<Arc<AppState>>, request: Request, next: Nex
     let pace = st.body_pace;
     match media::read_paced(body, crate::MAX_BODY_BYTES, pace, media::BodyKind::Request).await {
         Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
-        Err(e) if parts.uri.path().starts_with("/ui/") => layout::error_page(e, None),
+        Err(e) if parts.uri.path().starts_with("/ui/") => {
+            layout::error_page(e, Some(&reader(&parts.uri, &parts.headers)))
+        }
         Err(e) => e.into_response(),
     }
 }
 
 /// An address no route has: the API's JSON 404 under `/v1/`, `/log/` and `/witness/`, a page saying
 /// so everywhere else.
-async fn not_found(uri: axum::http::Uri) -> Response {
+async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
     let path = uri.path();
     if ["/v1/", "/log/", "/witness/"].iter().any(|p| path.starts_with(p)) {
         crate::AppError::NotFound.into_response()
     } else {
-        layout::error_page(crate::AppError::NotFound, None)
+        layout::error_page(crate::AppError::NotFound, Some(&reader(&uri, &headers)))
+    }
+}
+
+/// The public, reading in the language the request asks for: whom an error page speaks to before the
+/// caller is known.
+fn reader(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> crate::Caller {
+    crate::Caller {
+        lang: crate::locale::of_request(uri, headers).lang,
+        here: crate::locale::here(uri),
+        ..Default::default()
     }
 }
 
@@ -174,12 +187,25 @@ async fn bind(
     mut request: Request,
     next: Next,
 ) -> Response {
-    match crate::auth::authorise(&st, request.headers(), endpoint).await {
-        Ok(caller) => {
+    let asked = crate::locale::of_request(request.uri(), request.headers());
+    let here = crate::locale::here(request.uri());
+    let mut response = match crate::auth::authorise(&st, request.headers(), endpoint).await {
+        Ok(mut caller) => {
+            caller.lang = asked.lang;
+            caller.here = here;
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
-        Err(e) if endpoint.is_page() => layout::error_page(e, None),
+        Err(e) if endpoint.is_page() => layout::error_page(
+            e,
+            Some(&crate::Caller { lang: asked.lang, here, ..Default::default() }),
+        ),
         Err(e) => e.into_response(),
+    };
+    // A language chosen with `?lang=` on a page is remembered for the browser's session.
+    if asked.chosen && endpoint.is_page() {
+        let cookie = crate::locale::cookie(asked.lang, st.secure_cookies);
+        response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
+    response
 }

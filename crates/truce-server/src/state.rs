@@ -296,12 +296,17 @@ fn cores() -> usize {
 }
 
 /// The caller: a user found by token or web session, or the public.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Caller {
     /// The user, if a valid token or session was given.
     pub user: Option<User>,
     /// For a web session: its CSRF token, which the pages put in their forms and scripts.
     pub csrf: Option<String>,
+    /// The language the reader asked for (`?lang=`, then the `truce_lang` cookie, then
+    /// `Accept-Language`; English otherwise): what the pages are written in. Never inferred from the party.
+    pub lang: truce_i18n::Lang,
+    /// The address of the page asked for (path and query, without `lang`), for the language switcher.
+    pub here: String,
 }
 
 impl Caller {

@@ -6,20 +6,22 @@ use truce_store::Store;
 use crate::{AppError, AppState};
 
 /// The compliance report as of `as_of` (default today, clipped into the mission), rendered by `render`
-/// with the agreement's title, as a read of the record shared by the day actually computed (whatever
-/// date was asked) and the log size.
+/// in `lang` with the agreement's title, as a read of the record shared by the day actually computed
+/// (whatever date was asked), the language and the log size.
 pub(crate) async fn compliance_page(
     st: &AppState,
     as_of: Option<crate::api::ask::Day>,
-    render: fn(&truce_watch::compliance::Report, &str) -> maud::Markup,
+    lang: truce_i18n::Lang,
+    render: fn(&truce_watch::compliance::Report, &str, truce_i18n::Lang) -> maud::Markup,
 ) -> Result<maud::Markup, AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let day = w.report_day(as_of.map(|d| d.0));
-    st.heavy_shared(format!("compliance page {day}"), move || -> Result<_, String> {
+    // The language is part of the question: one reader's rendering is never another language's answer.
+    st.heavy_shared(format!("compliance page {day} {lang}"), move || -> Result<_, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
         let report = state.evaluate(day);
         drop(state);
-        Ok(render(&report, &w.agreement().title))
+        Ok(render(&report, &w.agreement().title, lang))
     })
     .await?
     .map_err(AppError::Internal)

@@ -34,7 +34,8 @@ th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{ba
 rect.day-v{fill:#b42318}rect.day-ok{fill:#6fbf73}rect.day-pre{fill:#ccc}span.day-v{color:#b42318}span.day-ok{color:#6fbf73}span.day-pre{color:#999}svg.strip{max-width:100%}svg{max-width:100%;height:auto}.muted{color:#555}\
 button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
 .wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}label.plain{font-weight:normal;margin-right:1rem}\
-.who{margin-left:auto}.who form{display:inline}\
+.who{margin-left:auto}.who form{display:inline}.langs{display:flex;gap:.5rem}.picker{position:relative}.picker ul{position:absolute;z-index:1000;background:#1d3557;list-style:none;margin:0;padding:.4rem .8rem;max-height:60vh;overflow-y:auto}.picker li{margin:.2rem 0}summary{cursor:pointer}.langs span{font-weight:bold}\
+.skip{position:absolute;left:-999px}.skip:focus{left:.5rem;top:.5rem;background:#fff;color:#111;padding:.3rem;z-index:10}\
 .tag{display:inline-block;border:1px solid #888;border-radius:.6rem;padding:0 .4rem;font-size:.85em;background:#f4f4f4}\
 .tag.stale{background:#fff3cd;border-color:#9a5b00;color:#6b3f00}.warning{background:#fff3cd;border-left:4px solid #9a5b00;padding:.4rem .6rem}\
 .para{font-style:italic}.stance{padding:0 .3rem;border-radius:.2rem}label.choice{display:block;margin:.15rem 0}\
@@ -73,62 +74,95 @@ pub(crate) fn page_with(
 ) -> Response {
     let caller = chrome.caller;
     let role = caller.role();
+    let w = caller.lang.words();
     let table: &[(Endpoint, &str, &str)] = &[
-        (Endpoint::StancePage, "", "Positions"),
-        (Endpoint::AnalysisPage, "/analysis", "Analysis"),
-        (Endpoint::TimelinePage, "/timeline", "Timeline"),
-        (Endpoint::SimulatePage, "/simulate", "Rehearse"),
+        (Endpoint::StancePage, "", "nav-positions"),
+        (Endpoint::AnalysisPage, "/analysis", "nav-analysis"),
+        (Endpoint::TimelinePage, "/timeline", "nav-timeline"),
+        (Endpoint::SimulatePage, "/simulate", "nav-rehearse"),
     ];
     let watch: &[(Endpoint, &str, &str)] = &[
-        (Endpoint::AgreementPage, "/ui/agreement", "Agreement"),
-        (Endpoint::MapPage, "/ui/map", "Map"),
-        (Endpoint::ObservePage, "/ui/observe", "Observe"),
-        (Endpoint::QueuePage, "/ui/queue", "Verification queue"),
-        (Endpoint::ReportPage, "/ui/reports/daily", "Daily report"),
-        (Endpoint::LogPage, "/ui/log", "Log"),
+        (Endpoint::AgreementPage, "/ui/agreement", "nav-agreement"),
+        (Endpoint::MapPage, "/ui/map", "nav-map"),
+        (Endpoint::ObservePage, "/ui/observe", "nav-observe"),
+        (Endpoint::QueuePage, "/ui/queue", "nav-queue"),
+        (Endpoint::ReportPage, "/ui/reports/daily", "nav-report"),
+        (Endpoint::LogPage, "/ui/log", "nav-log"),
     ];
     let several = chrome.scenarios.len() > 1;
+    // The scenario whose pages are open (its Table links follow the picker), and the page's suffix, which
+    // the picker keeps: from the analysis of one scenario to the analysis of another.
+    let path = caller.here.split('?').next().unwrap_or("");
+    let current = chrome.scenarios.iter().find(|slug| {
+        path.strip_prefix("/ui/scenarios/")
+            .and_then(|rest| rest.strip_prefix(slug.as_str()))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
+    let suffix = current
+        .map(|slug| &path["/ui/scenarios/".len() + slug.len()..])
+        .and_then(|rest| table.iter().map(|t| t.1).find(|s| *s == rest))
+        .unwrap_or("");
+    let shown = if several { current } else { chrome.scenarios.first() };
     let markup = html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(caller.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="csrf-token" content=(caller.csrf.as_deref().unwrap_or(""));
-                title { (title) " — Truce" }
+                title { @if title == w.get("site-name") { (title) } @else { (w.with("page-title", &[("title", title.into())])) } }
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 style { (PreEscaped(CSS)) }
                 (head)
             }
             body {
+                a.skip href="#main" { (w.get("skip-to-content")) }
                 header {
-                    strong { "Truce" }
-                    nav aria-label="Main" {
-                        a href="/" { "Home" }
-                        @if Endpoint::ScenariosPage.allows(role) { a href="/ui/scenarios" { "Scenarios" } }
-                        @for slug in chrome.scenarios {
-                            @for (endpoint, suffix, label) in table {
-                                @if endpoint.allows(role) {
-                                    a href={ "/ui/scenarios/" (slug) (suffix) } {
-                                        (label) @if several { " (" (slug) ")" }
+                    strong { (w.get("site-name")) }
+                    nav aria-label=(w.get("nav-main")) {
+                        a href="/" { (w.get("nav-home")) }
+                        @if Endpoint::ScenariosPage.allows(role) { a href="/ui/scenarios" { (w.get("nav-scenarios")) } }
+                        @if several && Endpoint::StancePage.allows(role) {
+                            details.picker {
+                                summary { (w.get("nav-scenario")) ": " (current.map_or_else(|| w.get("nav-choose"), |s| s.to_string())) }
+                                ul {
+                                    @for slug in chrome.scenarios {
+                                        li { a href={ "/ui/scenarios/" (slug) (suffix) } aria-current=[(Some(slug) == current).then_some("page")] { (slug) } }
                                     }
                                 }
                             }
                         }
+                        @if let Some(slug) = shown {
+                            @for (endpoint, suffix, label) in table {
+                                @if endpoint.allows(role) {
+                                    a href={ "/ui/scenarios/" (slug) (suffix) } { (w.get(label)) }
+                                }
+                            }
+                        }
                         @for (endpoint, href, label) in watch {
-                            @if endpoint.allows(role) { a href=(href) { (label) } }
+                            @if endpoint.allows(role) { a href=(href) { (w.get(label)) } }
+                        }
+                    }
+                    nav.langs aria-label=(w.get("nav-language")) {
+                        @for l in truce_i18n::Lang::ALL {
+                            @if l == caller.lang {
+                                span lang=(l.code()) aria-current="true" { (l.native_name()) }
+                            } @else {
+                                a href=(crate::locale::switch_to(&caller.here, l)) lang=(l.code()) hreflang=(l.code()) { (l.native_name()) }
+                            }
                         }
                     }
                     span.who {
                         @match &caller.user {
                             Some(u) => {
-                                (u.name) " (" (role.as_str())
+                                (u.name) " (" (w.get(&format!("role-{}", role.as_str())))
                                 @if let Some(p) = &u.party { ", " (p) }
                                 ") "
                                 form method="post" action={ "/ui/logout?csrf=" (caller.csrf.as_deref().unwrap_or("")) } {
-                                    button type="submit" { "Sign out" }
+                                    button type="submit" { (w.get("sign-out")) }
                                 }
                             }
-                            None => a href="/ui/login" { "Sign in" },
+                            None => a href="/ui/login" { (w.get("sign-in")) },
                         }
                     }
                 }
@@ -148,50 +182,41 @@ pub(crate) fn page_with(
 /// reader's words. A server fault says only that (its detail is logged, never shown).
 pub(crate) fn error_page(e: AppError, caller: Option<&Caller>) -> Response {
     let status = e.status();
-    let home = html! { " " a href="/" { "Go to the home page" } "." };
+    let public = Caller::default();
+    let caller = caller.unwrap_or(&public);
+    let w = caller.lang.words();
+    let home = html! { " " a href="/" { (w.get("error-home")) } "." };
     let (title, text) = match &e {
         AppError::Unauthorized => (
-            "Please sign in",
-            html! {
-                "This page is for signed-in users. "
-                a href="/ui/login" { "Sign in" } " with the token your mediator or mission gave you."
-            },
+            "error-unauthorized-title",
+            html! { (w.get("error-unauthorized")) " " a href="/ui/login" { (w.get("sign-in")) } },
         ),
-        AppError::Forbidden(m) => ("Not for your role", html! { (capitalised(m)) "." (home) }),
-        AppError::NotFound => (
-            "Page not found",
-            html! { "There is nothing at this address. Check it for typing errors, or follow a link from the menu." (home) },
-        ),
-        AppError::Missing(m) => ("Not found", html! { (capitalised(m)) "." (home) }),
-        AppError::Invalid(why) => (
-            "Cannot be answered",
-            html! {
-                "The request cannot be answered: "
-                @for (k, w) in why.iter().enumerate() { @if k > 0 { "; " } (w) }
-                ". Correct what is named and try again."
-            },
-        ),
-        AppError::Conflict(m) => ("Conflict", html! { (capitalised(m)) "." (home) }),
-        AppError::TooLarge(m) => {
-            ("Too large", html! { (capitalised(m)) ". Send something smaller." (home) })
+        AppError::Forbidden(m) => ("error-forbidden-title", html! { (capitalised(m)) "." (home) }),
+        AppError::NotFound => {
+            ("error-not-found-title", html! { (w.get("error-not-found")) (home) })
         }
-        AppError::Timeout(m) => ("Too slow", html! { (capitalised(m)) "." (home) }),
-        AppError::Pushback | AppError::Unavailable(_) => (
-            "Busy",
-            html! { (capitalised(&e.message())) ". Wait a few seconds and reload the page; nothing is lost." },
+        AppError::Missing(m) => ("error-missing-title", html! { (capitalised(m)) "." (home) }),
+        AppError::Invalid(why) => (
+            "error-invalid-title",
+            html! { (w.with("error-invalid", &[("why", why.join("; ").into())])) },
         ),
+        AppError::Conflict(m) => ("error-conflict-title", html! { (capitalised(m)) "." (home) }),
+        AppError::TooLarge(m) => (
+            "error-too-large-title",
+            html! { (capitalised(m)) ". " (w.get("error-too-large")) (home) },
+        ),
+        AppError::Timeout(m) => ("error-timeout-title", html! { (capitalised(m)) "." (home) }),
+        AppError::Pushback | AppError::Unavailable(_) => {
+            ("error-busy-title", html! { (capitalised(&e.message())) ". " (w.get("error-busy")) })
+        }
         AppError::Internal(_) => {
             let _ = e.message(); // logs the detail
-            (
-                "Something went wrong",
-                html! { "The server could not answer this page. Nothing you sent was stored unless the page said so. Reload in a moment; if it happens again, tell the server's operator the time it happened." (home) },
-            )
+            ("error-internal-title", html! { (w.get("error-internal")) (home) })
         }
     };
-    let public = Caller { user: None, csrf: None };
-    let chrome = Chrome { caller: caller.unwrap_or(&public), scenarios: &[] };
+    let chrome = Chrome { caller, scenarios: &[] };
     let mut response =
-        (status, page(title, &chrome, html! { p role="alert" { (text) } })).into_response();
+        (status, page(&w.get(title), &chrome, html! { p role="alert" { (text) } })).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
@@ -214,12 +239,12 @@ fn capitalised(s: &str) -> String {
 
 /// A page's refusal: the error page, with the caller's navigation. Page handlers return
 /// `Result<Response, PageError>` and use `?`, naming the caller with [`OrPage::or_page`].
-pub(crate) struct PageError(AppError, Caller);
+pub(crate) struct PageError(AppError, Box<Caller>);
 
 impl PageError {
     /// `error`, shown to `caller`.
     pub(crate) fn new(error: impl Into<AppError>, caller: &Caller) -> PageError {
-        PageError(error.into(), caller.clone())
+        PageError(error.into(), Box::new(caller.clone()))
     }
 }
 

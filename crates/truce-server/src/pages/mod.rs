@@ -52,45 +52,48 @@ pub(crate) async fn page_running(
 
 pub(crate) async fn home(State(st): St, c: Caller) -> Response {
     let scenarios = scenarios(&st, &c).await;
+    let w = c.lang.words();
     let body = html! {
-        p { "Truce holds the parties' positions and what the Table finds in them, the agreement as checkable commitments, and the observer mission's signed log, from which anyone recomputes compliance." }
+        p { (w.get("home-intro")) }
         @if !scenarios.is_empty() {
-            h2 { "Scenarios" }
+            h2 { (w.get("home-scenarios")) }
             ul {
                 @for slug in &scenarios {
                     li {
                         a href={ "/ui/scenarios/" (slug) } { (slug) } " — "
-                        a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } ", "
-                        a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
+                        a href={ "/ui/scenarios/" (slug) "/analysis" } { (w.get("home-analysis")) } ", "
+                        a href={ "/ui/scenarios/" (slug) "/timeline" } { (w.get("home-timeline")) }
                     }
                 }
             }
         }
-        @if let Some(w) = &st.watch {
+        @if let Some(l) = &st.watch {
             p {
-                "The log holds " strong { (w.size()) } " signed entries. "
-                a href="/ui/agreement" { "Compliance with the agreement" } " is computed from them."
+                (w.with("home-log", &[("entries", l.size().into())])) " "
+                a href="/ui/agreement" { (w.get("home-compliance")) } " " (w.get("home-compliance-rest"))
             }
         }
         @if c.user.is_none() {
-            p { a href="/ui/login" { "Sign in" } " with your token to see what your role may see." }
+            p { a href="/ui/login" { (w.get("home-sign-in")) } }
         }
     };
-    layout::page("Truce", &Chrome { caller: &c, scenarios: &scenarios }, body).into_response()
+    layout::page(&w.get("site-name"), &Chrome { caller: &c, scenarios: &scenarios }, body)
+        .into_response()
 }
 
 pub(crate) async fn login_page(State(st): St, c: Caller) -> Response {
+    let w = c.lang.words();
     let body = html! {
         form method="post" action="/ui/login" {
             p {
-                label for="token" { "Token" } br;
+                label for="token" { (w.get("login-token")) } br;
                 input #token name="token" type="password" autocomplete="off" size="72" required;
             }
-            p { button type="submit" { "Sign in" } }
+            p { button type="submit" { (w.get("sign-in")) } }
         }
-        p.muted { "The token is kept in an HttpOnly cookie for this site only." }
+        p.muted { (w.get("login-cookie")) }
     };
-    page(&st, &c, "Sign in", body).await
+    page(&st, &c, &w.get("login-title"), body).await
 }
 
 /// The sign-in form.
@@ -99,11 +102,11 @@ pub(crate) struct LoginForm {
     token: String,
 }
 
-pub(crate) async fn login(State(st): St, Form(form): Form<LoginForm>) -> Response {
+pub(crate) async fn login(State(st): St, c: Caller, Form(form): Form<LoginForm>) -> Response {
     // The token signs the browser in; the cookie then holds a new session's id, never the token.
     let user = match st.store.user_by_token(token_hash(form.token.trim())).await {
         Ok(u) => u,
-        Err(_) => return error_page(AppError::Unauthorized, None),
+        Err(_) => return error_page(AppError::Unauthorized, Some(&c)),
     };
     let id = match crate::security::new_session_id() {
         Ok(id) => id,
@@ -744,42 +747,50 @@ pub(crate) async fn agreement(
 ) -> Result<Response, PageError> {
     Ok({
         // The body is the same for every reader: computed and rendered once per day asked and log size,
-        // off the async workers (`reads::compliance_page`).
-        let body =
-            crate::app::record::compliance_page(&st, q.date, agreement_body).await.or_page(&c)?;
-        page(&st, &c, "Agreement and compliance", body).await
+        // off the async workers (`app::record::compliance_page`).
+        let body = crate::app::record::compliance_page(&st, q.date, c.lang, agreement_body)
+            .await
+            .or_page(&c)?;
+        page(&st, &c, &c.lang.words().get("agreement-title"), body).await
     })
 }
 
-/// The agreement page's body: compliance as of a day, each commitment's status, its days of violation,
-/// its evidence and the parties' disputes beside it.
-fn agreement_body(report: &truce_watch::compliance::Report, title: &str) -> Markup {
+/// The agreement page's body in `lang`: compliance as of a day, each commitment's status, its days of
+/// violation, its evidence and the parties' disputes beside it.
+fn agreement_body(
+    report: &truce_watch::compliance::Report,
+    title: &str,
+    lang: truce_i18n::Lang,
+) -> Markup {
+    let w = lang.words();
     let first_day = report.commitments.iter().filter_map(|s| s.judged_from).min();
     html! {
         form method="get" action="/ui/agreement" {
-            label for="date" { "Compliance as of" } " "
+            label for="date" { (w.get("agreement-as-of-label")) } " "
             input #date name="date" type="date" value=(report.as_of.to_string()); " "
-            button type="submit" { "Show" }
+            button type="submit" { (w.get("show")) }
         }
         p {
-            (title) " — compliance as of " strong { (report.as_of) } ", computed from the first "
-            (report.log_size) " log entries. A status speaks of the lookback window; each strip shows every day from the first day judged, "
-            span.day-v { "■" } " a day of verified violation, " span.day-ok { "■" } " a day without, " span.day-pre { "■" } " not yet in force."
-            " A party's dispute is shown beside the status it concerns and sends the observation to the verifiers for review; it does not change the status, which only a verifier's transition can."
+            (title) " — " (w.get("agreement-as-of")) " " strong { (report.as_of) } ", "
+            (w.with("agreement-computed", &[("entries", report.log_size.into())])) " "
+            (w.get("agreement-strips")) " "
+            span.day-v { "■" } " " (w.get("agreement-day-violation")) " " span.day-ok { "■" } " "
+            (w.get("agreement-day-ok")) " " span.day-pre { "■" } " " (w.get("agreement-day-pre")) " "
+            (w.get("agreement-dispute-note"))
         }
         div.wide { table #compliance {
-            caption { "Commitments and their status" }
+            caption { (w.get("agreement-caption")) }
             thead { tr {
-                th scope="col" { "Commitment" } th scope="col" { "Obligor" } th scope="col" { "Status" }
-                th scope="col" { "PAM score (0–3)" } th scope="col" { "Days of verified violation" }
-                th scope="col" { "Why, and the evidence" }
+                th scope="col" { (w.get("agreement-col-commitment")) } th scope="col" { (w.get("agreement-col-obligor")) }
+                th scope="col" { (w.get("agreement-col-status")) } th scope="col" { (w.get("agreement-col-pam")) }
+                th scope="col" { (w.get("agreement-col-days")) } th scope="col" { (w.get("agreement-col-why")) }
             } }
             tbody {
                 @for s in &report.commitments {
                     tr {
                         th scope="row" { (s.commitment) }
                         td { (s.obligor) }
-                        td class={ "st-" (s.label().replace(|c: char| !c.is_ascii_alphanumeric(), "_")) } { (s.label()) }
+                        td class={ "st-" (s.label().replace(|c: char| !c.is_ascii_alphanumeric(), "_")) } { (status_words(s, lang)) }
                         td { (s.pam_score) }
                         td {
                             (s.violation_days.len())
@@ -788,7 +799,7 @@ fn agreement_body(report: &truce_watch::compliance::Report, title: &str) -> Mark
                         td {
                             (s.reason)
                             @if !s.evidence.is_empty() {
-                                br; "entries "
+                                br; (w.get("agreement-entries")) " "
                                 @for (k, &i) in s.evidence.iter().take(20).enumerate() {
                                     @if k > 0 { ", " }
                                     a href={ "/ui/entries/" (i) } { (i) }
@@ -799,10 +810,10 @@ fn agreement_body(report: &truce_watch::compliance::Report, title: &str) -> Mark
                                 ul.disputes {
                                     @for d in &s.disputes {
                                         li {
-                                            strong { (d.party) } " disputes "
-                                            a href={ "/ui/entries/" (d.of) } { "entry " (d.of) } ", in "
-                                            a href={ "/ui/entries/" (d.index) } { "entry " (d.index) }
-                                            @if d.awaiting_review { " (awaiting a verifier's review)" }
+                                            strong { (d.party) } " " (w.get("agreement-disputes")) " "
+                                            a href={ "/ui/entries/" (d.of) } { (w.with("agreement-entry", &[("index", d.of.into())])) } ", " (w.get("agreement-in")) " "
+                                            a href={ "/ui/entries/" (d.index) } { (w.with("agreement-entry", &[("index", d.index.into())])) }
+                                            @if d.awaiting_review { " " (w.get("agreement-awaiting-review")) }
                                             ": " q { (d.text) }
                                         }
                                     }
@@ -814,11 +825,29 @@ fn agreement_body(report: &truce_watch::compliance::Report, title: &str) -> Mark
             }
         }
         }
-        h2 { "Not machine-checkable" }
+        h2 { (w.get("agreement-not-checkable")) }
         ul {
             @for (id, reason) in &report.not_checkable { li { strong { (id) } ": " (reason) } }
         }
     }
+}
+
+/// A commitment's status in words, in `lang`.
+fn status_words(s: &truce_watch::compliance::Standing, lang: truce_i18n::Lang) -> String {
+    use truce_watch::compliance::Status;
+    let id = if s.label() != s.status.as_str() {
+        "status-compliant-now"
+    } else {
+        match s.status {
+            Status::NotInForce => "status-not-in-force",
+            Status::AwaitingPrecondition => "status-awaiting-precondition",
+            Status::Compliant => "status-compliant",
+            Status::AllegedViolation => "status-alleged-violation",
+            Status::VerifiedViolation => "status-verified-violation",
+            Status::Unverifiable => "status-unverifiable",
+        }
+    };
+    lang.words().get(id)
 }
 
 /// What the map page is asked for: a span of days (`from`, `to`; `date` for one day) and a boundary
@@ -1145,62 +1174,63 @@ pub(crate) async fn log(
         let cosignatures = note.signatures.len().saturating_sub(1);
         let mut hosted: Vec<&String> = st.witnesses.hosted.keys().collect();
         hosted.sort();
+        let lw = c.lang.words();
+        let size = checkpoint.as_ref().map_or(0, |c| c.size);
         let body = html! {
             p {
-                "Origin " code { (checkpoint.as_ref().map_or("?", |c| c.origin.as_str())) } ", "
-                strong { (checkpoint.as_ref().map_or(0, |c| c.size)) } " entries in the checkpoint served (the log holds "
-                (newest) "), root "
+                (lw.get("log-origin")) " " code { (checkpoint.as_ref().map_or("?", |c| c.origin.as_str())) } ", "
+                strong { (size) } " " (lw.with("log-served", &[("size", size.into()), ("newest", newest.into())])) " "
                 code { (checkpoint.as_ref().map(|c| c.root.iter().map(|b| format!("{b:02x}")).collect::<String>()).unwrap_or_default()) }
                 "."
             }
             p {
-                (cosignatures) " witness cosignature(s) on this checkpoint. Anyone can mirror and audit the log: "
-                code { "truce log audit " (base) "/log --vkey log.vkey" } ", adding " code { "--witness" }
-                " key files for a witness policy. The log's public key is served at "
-                a href="/log/vkey" { code { (base) "/log/vkey" } } ": fetch it once and confirm it with the mission out of band. Each entry has a page, "
-                code { (base) "/ui/entries/N" } ", that proves it in the log in your browser; "
-                code { "truce log prove " (base) "/log N --vkey log.vkey" } " writes the same proof as a file."
+                (lw.with("log-cosignatures", &[("count", cosignatures.into())])) " " (lw.get("log-audit")) " "
+                code { "truce log audit " (base) "/log --vkey log.vkey" } ", " (lw.get("log-audit-witness")) " "
+                (lw.get("log-vkey")) " "
+                a href="/log/vkey" { code { (base) "/log/vkey" } } ": " (lw.get("log-vkey-confirm")) " " (lw.get("log-entry-pages")) " "
+                code { (base) "/ui/entries/N" } ", " (lw.get("log-entry-pages-proof")) " "
+                code { "truce log prove " (base) "/log N --vkey log.vkey" } " " (lw.get("log-prove"))
             }
-            h2 { "Witnesses" }
+            h2 { (lw.get("log-witnesses")) }
             @if st.witnesses.peers.is_empty() {
-                p { "This log asks no witness to cosign." }
+                p { (lw.get("log-no-witness")) }
             } @else {
-                table #witnesses {
+                div.wide { table #witnesses {
                     thead { tr {
-                        th scope="col" { "Witness" } th scope="col" { "Key" } th scope="col" { "Last cosigned size" }
-                        th scope="col" { "When (UTC)" } th scope="col" { "This checkpoint" } th scope="col" { "Last error" }
+                        th scope="col" { (lw.get("log-col-witness")) } th scope="col" { (lw.get("log-col-key")) } th scope="col" { (lw.get("log-col-size")) }
+                        th scope="col" { (lw.get("log-col-when")) } th scope="col" { (lw.get("log-col-this")) } th scope="col" { (lw.get("log-col-error")) }
                     } }
                     tbody {
                         @for p in &st.witnesses.peers {
                             @let status = p.status.lock().map(|s| s.clone()).unwrap_or_default();
                             @let current = status.cosigned.as_ref().is_some_and(|(t, _)| *t == note.text);
-                            @let when = status.at.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "never".into());
+                            @let when = status.at.and_then(|t| jiff::Timestamp::try_from(t).ok()).map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| lw.get("log-never"));
                             tr {
                                 th scope="row" { (p.verifier.name) }
                                 td { code { (p.verifier.vkey()) } }
                                 td { (status.size) }
                                 td { (when) }
-                                td { @if current { "cosigned" } @else { "not yet" } }
+                                td { @if current { (lw.get("log-cosigned")) } @else { (lw.get("log-not-yet")) } }
                                 td { (status.error.as_deref().unwrap_or("—")) }
                             }
                         }
                     }
-                }
+                } }
             }
             @if !hosted.is_empty() {
                 p {
-                    "This server also hosts the witness(es) "
+                    (lw.get("log-hosted")) " "
                     @for (k, n) in hosted.iter().enumerate() {
                         @if k > 0 { ", " }
-                        code { (n) } " at " code { "/witness/" (n) "/add-checkpoint" }
+                        code { (n) } " " (lw.get("log-at")) " " code { "/witness/" (n) "/add-checkpoint" }
                     }
                     "."
                 }
             }
-            h2 { "The signed checkpoint" }
+            h2 { (lw.get("log-checkpoint")) }
             pre { (note.to_text()) }
         };
-        page(&st, &c, "Log status", body).await
+        page(&st, &c, &lw.get("log-title"), body).await
     })
 }
 

@@ -73,7 +73,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
             }
             @if can_edit(&c) {
                 h2 { "A new scenario, or a new version" }
-                p { "Import a domain folder, or paste or write the scenario's TOML (the format is in the README; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
+                p { "Import a domain folder, or paste or write the scenario's TOML (the format is in docs/table.md; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
                 h2 { "Import a Genius or GeniusWeb domain" }
                 form #import-domain {
                     label for="import-slug" { "Slug" } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";

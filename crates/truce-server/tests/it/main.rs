@@ -9,6 +9,7 @@ mod api;
 mod browser;
 mod faults;
 mod insider;
+mod language;
 mod media;
 mod overload;
 mod records;
@@ -297,6 +298,7 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         Endpoint::FieldWorker => ("/field/sw.js".into(), vec![]),
         Endpoint::FieldManifest => ("/field/manifest.webmanifest".into(), vec![]),
         Endpoint::FieldIcon => ("/field/icon.svg".into(), vec![]),
+        Endpoint::Favicon => ("/favicon.svg".into(), vec![]),
         Endpoint::UploadMedia => {
             (format!("/v1/media/{}", "ab".repeat(32)), b"not a photo".to_vec())
         }
@@ -1120,21 +1122,47 @@ async fn issue11_the_navigation_comes_from_the_scenarios_on_file() {
     let s = server("nav", 4096).await;
     let seed = std::fs::read_to_string(root().join("scenarios/ukraine-2025.toml")).unwrap();
     s.store.save_scenario("second-table", &seed, 1).await.unwrap();
+    let nav_links = |page: &str| -> Vec<String> {
+        let nav = page.split("<nav").nth(1).unwrap().split("</nav>").next().unwrap();
+        nav.split("href=\"").skip(1).filter_map(|r| r.split('"').next()).map(String::from).collect()
+    };
     for (role, _, token) in &s.tokens {
+        let table = [Role::Mediator, Role::Analyst, Role::PartyDelegate].contains(role);
         let (status, page, _) = call(&s.router, "GET", "/", Some(token), vec![]).await;
         assert_eq!(status, StatusCode::OK);
-        let page = String::from_utf8(page).unwrap();
-        let nav = page.split("<nav").nth(1).unwrap().split("</nav>").next().unwrap();
-        let links: Vec<&str> =
-            nav.split("href=\"").skip(1).filter_map(|r| r.split('"').next()).collect();
-        let table = [Role::Mediator, Role::Analyst, Role::PartyDelegate].contains(role);
+        let links = nav_links(&String::from_utf8(page).unwrap());
+        // Issue 23: with several scenarios on file, a picker, not four links per scenario.
         assert_eq!(
-            links.contains(&"/ui/scenarios/second-table/analysis"),
+            links.contains(&"/ui/scenarios/second-table".to_string()),
             table,
             "{role:?}: {links:?}"
         );
-        for link in links {
-            let (status, _, _) = call(&s.router, "GET", link, Some(token), vec![]).await;
+        assert!(!links.iter().any(|l| l.ends_with("/analysis")), "{role:?}: {links:?}");
+        assert!(links.len() <= 10, "{role:?}: {} links: {links:?}", links.len());
+        // On a scenario's page, its own Table links; the picker keeps the page.
+        let mut followed = links.clone();
+        if table {
+            let here = "/ui/scenarios/second-table/analysis";
+            let (status, page, _) = call(&s.router, "GET", here, Some(token), vec![]).await;
+            assert_eq!(status, StatusCode::OK);
+            let links = nav_links(&String::from_utf8(page).unwrap());
+            assert!(
+                links.contains(&"/ui/scenarios/second-table/timeline".to_string()),
+                "{links:?}"
+            );
+            assert!(
+                links.contains(&"/ui/scenarios/ukraine-2025/analysis".to_string()),
+                "{links:?}"
+            );
+            assert!(
+                !links.contains(&"/ui/scenarios/ukraine-2025/timeline".to_string()),
+                "{links:?}"
+            );
+            followed.extend(links);
+        }
+        // Only links the role can open.
+        for link in followed {
+            let (status, _, _) = call(&s.router, "GET", &link, Some(token), vec![]).await;
             assert_eq!(status, StatusCode::OK, "{role:?} follows {link}");
         }
     }

@@ -1,0 +1,80 @@
+# The pages' shared words: the layout, the navigation, the error pages, the home and sign-in pages.
+# Terms that carry politics follow docs/glossary.md.
+
+## Layout
+
+site-name = Truce
+page-title = { $title } — Truce
+nav-main = Main
+nav-home = Home
+nav-scenario = Scenario
+nav-choose = choose
+nav-scenarios = Scenarios
+nav-positions = Positions
+nav-analysis = Analysis
+nav-timeline = Timeline
+nav-rehearse = Rehearse
+nav-agreement = Agreement
+nav-map = Map
+nav-observe = Observe
+nav-queue = Verification queue
+nav-report = Daily report
+nav-log = Log
+nav-language = Language
+sign-in = Sign in
+sign-out = Sign out
+skip-to-content = Skip to the content
+
+## Roles, as a person reads them
+
+role-mediator = mediator
+role-analyst = analyst
+role-party_delegate = party delegate
+role-observer = observer
+role-verifier = verifier
+role-witness_operator = witness operator
+role-public = public
+
+## Error pages
+
+error-home = Go to the home page
+error-unauthorized-title = Please sign in
+error-unauthorized = This page is for signed-in users. Sign in with the token your mediator or mission gave you.
+error-forbidden-title = Not for your role
+error-not-found-title = Page not found
+error-not-found = There is nothing at this address. Check it for typing errors, or follow a link from the menu.
+error-missing-title = Not found
+error-invalid-title = Cannot be answered
+error-invalid = The request cannot be answered: { $why }. Correct what is named and try again.
+error-conflict-title = Conflict
+error-too-large-title = Too large
+error-too-large = Send something smaller.
+error-timeout-title = Too slow
+error-busy-title = Busy
+error-busy = Wait a few seconds and reload the page; nothing is lost.
+error-internal-title = Something went wrong
+error-internal = The server could not answer this page. Nothing you sent was stored unless the page said so. Reload in a moment; if it happens again, tell the server's operator the time it happened.
+
+## Home
+
+home-intro = Truce holds the parties' positions and what the Table finds in them, the agreement as checkable commitments, and the observer mission's signed log, from which anyone recomputes compliance.
+home-scenarios = Scenarios
+home-analysis = analysis
+home-timeline = timeline
+scenario-count = { $count ->
+    [one] { $count } scenario on file
+   *[other] { $count } scenarios on file
+}
+home-log = The log holds { $entries ->
+    [one] { $entries } signed entry
+   *[other] { $entries } signed entries
+}.
+home-compliance = Compliance with the agreement
+home-compliance-rest = is computed from them.
+home-sign-in = Sign in with your token to see what your role may see.
+
+## Sign-in
+
+login-title = Sign in
+login-token = Token
+login-cookie = The token is kept in an HttpOnly cookie for this site only.

@@ -1,0 +1,97 @@
+//! Issue 23: the pages speak the reader's language: `?lang=` (remembered for the session), the
+//! `truce_lang` cookie, `Accept-Language`, English otherwise; never inferred from the party.
+
+use axum::http::StatusCode;
+use truce_store::Role;
+
+use crate::{send, server};
+
+/// The `<html lang>` of a page.
+fn html_lang(page: &str) -> &str {
+    let at = page.find("<html lang=\"").expect("an html element with lang") + "<html lang=\"".len();
+    &page[at..at + page[at..].find('"').expect("a closing quote")]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_the_reader_chooses_the_language_of_every_page() {
+    let s = server("language", 4096).await;
+    let get = |path: &'static str, headers: Vec<(&'static str, String)>| {
+        let router = s.router.clone();
+        async move {
+            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, bytes, headers) = send(&router, "GET", path, &h, vec![]).await;
+            (status, String::from_utf8(bytes).unwrap(), headers)
+        }
+    };
+    // English by default, and for a language Truce does not speak.
+    let (status, page, _) = get("/", vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html_lang(&page), "en");
+    assert!(page.contains(">Home<") && page.contains("Українська") && page.contains("Русский"));
+    let (_, page, _) = get("/", vec![("accept-language", "de-DE,de;q=0.9".into())]).await;
+    assert_eq!(html_lang(&page), "en");
+    // Accept-Language.
+    let (_, page, _) = get("/", vec![("accept-language", "uk-UA,uk;q=0.9,en;q=0.5".into())]).await;
+    assert_eq!(html_lang(&page), "uk");
+    assert!(page.contains(">Головна<") && page.contains(">Увійти<"), "{page}");
+    let (_, page, _) = get("/", vec![("accept-language", "en;q=0.3, ru".into())]).await;
+    assert_eq!(html_lang(&page), "ru");
+    assert!(page.contains(">Главная<"), "{page}");
+    // `?lang=` wins, and is remembered for the session (a cookie with no Max-Age), without a secret.
+    let (_, page, headers) = get("/ui/login?lang=ru", vec![("accept-language", "uk".into())]).await;
+    assert_eq!(html_lang(&page), "ru");
+    assert!(page.contains("<title>Вход — Truce</title>"), "{page}");
+    let cookie = headers.get("set-cookie").expect("the choice is remembered").to_str().unwrap();
+    assert!(cookie.starts_with("truce_lang=ru;") && !cookie.contains("Max-Age"), "{cookie}");
+    let (_, page, _) =
+        get("/", vec![("accept-language", "uk".into()), ("cookie", "truce_lang=ru".into())]).await;
+    assert_eq!(html_lang(&page), "ru", "the remembered choice beats Accept-Language");
+    // The switcher keeps the page and its query, and offers the other two languages.
+    let (_, page, _) = get("/ui/login?lang=uk&x=1", vec![]).await;
+    assert!(page.contains("href=\"/ui/login?x=1&amp;lang=en\""), "{page}");
+    assert!(page.contains("href=\"/ui/login?x=1&amp;lang=ru\""), "{page}");
+    assert!(!page.contains("href=\"/ui/login?x=1&amp;lang=uk\""), "{page}");
+    // Error pages too, with the page's status.
+    let (status, page, _) = get("/ui/no-such-page", vec![("accept-language", "uk".into())]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(html_lang(&page), "uk");
+    assert!(page.contains("За цією адресою нічого немає"), "{page}");
+    let (status, page, _) = get("/ui/queue?lang=ru", vec![]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("Пожалуйста, войдите"), "{page}");
+    // Never inferred from the party: the Russian Federation's delegate who asks for Ukrainian reads
+    // Ukrainian, and the Ukrainian delegate with no preference reads English.
+    let rus =
+        s.tokens.iter().find(|(r, p, _)| *r == Role::PartyDelegate && p.as_deref() == Some("RUS"));
+    let rus = &rus.expect("a RUS delegate").2;
+    let ukr = s.token(Role::PartyDelegate);
+    let (_, page, _) = get(
+        "/",
+        vec![("authorization", format!("Bearer {rus}")), ("accept-language", "uk".into())],
+    )
+    .await;
+    assert_eq!(html_lang(&page), "uk");
+    assert!(page.contains("делегат сторони"), "the role in words: {page}");
+    let (_, page, _) = get("/", vec![("authorization", format!("Bearer {ukr}"))]).await;
+    assert_eq!(html_lang(&page), "en");
+    // A page shared between readers (rendered once per day and log size) is never served in another
+    // reader's language: the language is part of what is shared.
+    let (status, page, _) = get("/ui/agreement", vec![("accept-language", "uk".into())]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Зобов'язання та їхній статус"), "{page}");
+    let (_, page, _) = get("/ui/agreement", vec![]).await;
+    assert!(page.contains("Commitments and their status") && !page.contains("Зобов"), "{page}");
+    let (_, page, _) = get("/ui/agreement?lang=ru", vec![]).await;
+    assert!(page.contains("Обязательства и их статус"), "{page}");
+    // The API stays language-neutral: no cookie, the same JSON whatever the reader's language.
+    let (_, en, headers) =
+        get("/v1/whoami", vec![("authorization", format!("Bearer {ukr}"))]).await;
+    assert!(headers.get("set-cookie").is_none());
+    let (_, uk, _) = get(
+        "/v1/whoami?lang=uk",
+        vec![("authorization", format!("Bearer {ukr}")), ("accept-language", "uk".into())],
+    )
+    .await;
+    assert_eq!(en, uk);
+    std::fs::remove_dir_all(&s.dir).ok();
+}
