@@ -113,14 +113,26 @@ impl std::fmt::Display for Lang {
 }
 
 /// The Fluent files of each language, by name. The same names in every language (a test).
-pub const FILES: [&str; 2] = ["ui.ftl", "watch.ftl"];
+pub const FILES: [&str; 3] = ["ui.ftl", "watch.ftl", "vocabulary.ftl"];
 
 /// The sources of `lang`'s files, in the order of [`FILES`].
-pub fn sources(lang: Lang) -> [&'static str; 2] {
+pub fn sources(lang: Lang) -> [&'static str; 3] {
     match lang {
-        Lang::En => [include_str!("../locales/en/ui.ftl"), include_str!("../locales/en/watch.ftl")],
-        Lang::Uk => [include_str!("../locales/uk/ui.ftl"), include_str!("../locales/uk/watch.ftl")],
-        Lang::Ru => [include_str!("../locales/ru/ui.ftl"), include_str!("../locales/ru/watch.ftl")],
+        Lang::En => [
+            include_str!("../locales/en/ui.ftl"),
+            include_str!("../locales/en/watch.ftl"),
+            include_str!("../locales/en/vocabulary.ftl"),
+        ],
+        Lang::Uk => [
+            include_str!("../locales/uk/ui.ftl"),
+            include_str!("../locales/uk/watch.ftl"),
+            include_str!("../locales/uk/vocabulary.ftl"),
+        ],
+        Lang::Ru => [
+            include_str!("../locales/ru/ui.ftl"),
+            include_str!("../locales/ru/watch.ftl"),
+            include_str!("../locales/ru/vocabulary.ftl"),
+        ],
     }
 }
 

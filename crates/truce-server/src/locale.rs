@@ -49,11 +49,10 @@ pub(crate) fn here(uri: &Uri) -> String {
         .split('&')
         .filter(|kv| !kv.is_empty() && !kv.starts_with("lang=") && *kv != "lang")
         .collect();
-    if kept.is_empty() {
-        uri.path().to_string()
-    } else {
-        format!("{}?{}", uri.path(), kept.join("&"))
-    }
+    // One leading slash: a path that begins `//host` would make the switcher's links point to another
+    // site (a protocol-relative reference), from a page of this one.
+    let path = format!("/{}", uri.path().trim_start_matches(['/', '\\']));
+    if kept.is_empty() { path } else { format!("{path}?{}", kept.join("&")) }
 }
 
 /// The address `here` in `lang`.
@@ -101,5 +100,8 @@ mod tests {
             "/ui/reports/daily?date=2015-03-01&view=x&lang=ru"
         );
         assert_eq!(switch_to("/", Lang::Uk), "/?lang=uk");
+        // A page asked at `//evil.example/x` (an error page) links to itself, not to that host.
+        let uri: Uri = "//evil.example/x?lang=ru".parse().unwrap();
+        assert_eq!(switch_to(&here(&uri), Lang::En), "/evil.example/x?lang=en");
     }
 }

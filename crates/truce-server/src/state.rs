@@ -333,16 +333,21 @@ impl Caller {
             } else {
                 format!("call {method} {path}")
             };
-            let roles: Vec<&str> = endpoint
+            // Roles in words ("party delegate"), listed as a person would: "a, b and c".
+            let roles: Vec<String> = endpoint
                 .roles()
                 .iter()
                 .filter(|r| **r != Role::Public)
-                .map(|r| r.as_str())
+                .map(|r| r.as_str().replace('_', " "))
                 .collect();
+            let listed = match roles.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => roles.join(""),
+            };
+            let one = if roles.len() == 1 { "role" } else { "roles" };
             Err(AppError::Forbidden(format!(
-                "signed in as a {}, you may not {what}: it is for the {} roles. If your work needs it, ask a mediator to give you a token with one of those roles",
-                self.role().as_str(),
-                roles.join(", ")
+                "signed in with the {} role, you may not {what}: it is for the {listed} {one}. If your work needs it, ask a mediator to give you a token with one of those roles",
+                self.role().as_str().replace('_', " "),
             )))
         }
     }

@@ -74,3 +74,119 @@ log-not-yet = not yet
 log-hosted = This server also hosts these witnesses:
 log-at = at
 log-checkpoint = The signed checkpoint
+
+## The map
+
+map-title = Observation map
+map-show = Show
+map-from = From
+map-to = to
+map-view = Boundary view
+map-class = Class
+map-verification = Verification
+map-party = Party
+map-attributed = Attributed to
+map-any-party = any party, or none
+map-region = Map of the observations and the agreement's zones
+map-loading = Loading the map…
+map-legend = Legend
+map-legend-note = Boundaries are for display only: an observation never carries a country. Circles count the observations they gather; zoom in to separate them.
+map-observations = Observations
+map-search = Search the list
+map-search-hint = class, state, party, entry
+map-col-entry = Entry
+map-col-when = When (UTC)
+map-col-class = Class
+map-col-count = Count
+map-col-sensor = Sensor
+map-col-attributed = Attributed to
+map-col-verification = Verification
+map-col-map = Map
+map-noscript = The map and the list need JavaScript. The same observations:
+map-download = Download the observations:
+map-acled = ACLED-like CSV
+map-zones = the zones:
+
+## The verification queue
+
+queue-title = Verification queue
+queue-intro = { $count ->
+    [one] { $count } observation awaits verification
+   *[other] { $count } observations await verification
+}, oldest first: those received or under review, and those a party has disputed since a verifier decided them (the decision stands until you revise it). Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it.
+queue-keyfile = Your key file
+queue-col-entry = Entry
+queue-col-day = Day
+queue-col-class = Class
+queue-col-state = State
+queue-col-author = Author key
+queue-col-verify = Verify
+queue-disputed-by = disputed by { $parties }
+queue-corroborate = Corroborate { $index }
+queue-unverifiable = Unverifiable { $index }
+queue-reject = Reject { $index }
+queue-take-up = Take up { $index }
+
+## Boundary views (what the map draws under the observations)
+
+view-natural-earth-4-1-0 = Boundaries as drawn by Natural Earth (lines of de facto control)
+view-visionscarto-1-0-0 = Boundaries as recognised by the UN General Assembly
+
+## Recording an observation
+
+observe-title = Record an observation
+observe-intro = Fill in what you saw, heard or recorded, load your key file, and sign: the observation is signed in this browser and only the signed entry is sent. Coordinates only: no country.
+observe-when-where = When and where
+observe-start = Start (UTC)
+observe-end = End (UTC)
+observe-lat = Observer latitude (°)
+observe-lon = Observer longitude (°)
+observe-controlled-by = Area controlled by (as observed)
+observe-unknown = unknown
+observe-what = What
+observe-sensor = Sensor
+observe-class = Class
+observe-count = Count
+observe-approximately = approximately
+observe-bearing = Bearing to the event (°, optional)
+observe-distance = Distance (m, optional)
+observe-weapon = Weapon assessed as (optional)
+observe-no-weapon = none
+observe-calibre = Calibre (mm)
+observe-note = Note (optional)
+observe-signature = Signature
+observe-keyfile = Your key file (paste its three lines)
+observe-submit = Sign and submit
+
+## The daily report's page
+
+report-title = Daily report { $date }
+report-day = Day
+report-download = Download this report:
+report-compliance-as = compliance as
+report-observations-as = the observations as
+
+## An entry's page
+
+entry-title = Entry { $index }
+entry-what-it-says = What it says
+entry-author = author
+entry-seq = sequence number
+entry-when = when (UTC)
+entry-position = observer's position
+entry-event = event's position (from bearing and distance)
+entry-controlled-by = area controlled by (as observed)
+entry-sensor = sensor
+entry-class = class
+entry-count = count
+entry-count-about = about { $count }
+entry-bearing = bearing
+entry-distance = distance
+entry-weapon = weapon assessed as
+entry-calibre = calibre { $mm } mm
+entry-note = note
+entry-lat-north = { $deg }° N
+entry-lat-south = { $deg }° S
+entry-lon-east = { $deg }° E
+entry-lon-west = { $deg }° W
+entry-metres = { $m } m

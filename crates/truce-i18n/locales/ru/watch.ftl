@@ -76,3 +76,120 @@ log-not-yet = ещё нет
 log-hosted = Этот сервер также размещает таких свидетелей:
 log-at = по адресу
 log-checkpoint = Подписанная контрольная точка
+
+## Карта
+
+map-title = Карта наблюдений
+map-show = Показать
+map-from = С
+map-to = по
+map-view = Границы на карте
+map-class = Класс
+map-verification = Проверка
+map-party = Сторона
+map-attributed = Приписано
+map-any-party = любой стороне или никакой
+map-region = Карта наблюдений и зон соглашения
+map-loading = Карта загружается…
+map-legend = Условные обозначения
+map-legend-note = Границы показаны только для ориентации: наблюдение никогда не содержит страны. Круги показывают, сколько наблюдений они объединяют; увеличьте масштаб, чтобы их разделить.
+map-observations = Наблюдения
+map-search = Поиск по списку
+map-search-hint = класс, состояние, сторона, запись
+map-col-entry = Запись
+map-col-when = Когда (UTC)
+map-col-class = Класс
+map-col-count = Количество
+map-col-sensor = Способ
+map-col-attributed = Приписано
+map-col-verification = Проверка
+map-col-map = Карта
+map-noscript = Карте и списку нужен JavaScript. Те же наблюдения:
+map-download = Скачать наблюдения:
+map-acled = CSV в формате ACLED
+map-zones = зоны:
+
+## Очередь проверки
+
+queue-title = Очередь проверки
+queue-intro = { $count ->
+    [one] { $count } наблюдение ждёт проверки
+    [few] { $count } наблюдения ждут проверки
+   *[other] { $count } наблюдений ждут проверки
+}, начиная с самого давнего: полученные или на рассмотрении, а также те, которые сторона оспорила после решения проверяющего (решение действует, пока вы его не пересмотрите). Вставьте файл ключа один раз; каждая кнопка подписывает запись проверки в этом браузере (никогда для вашего собственного наблюдения: журнал её отклонит) и отправляет её.
+queue-keyfile = Ваш файл ключа
+queue-col-entry = Запись
+queue-col-day = День
+queue-col-class = Класс
+queue-col-state = Состояние
+queue-col-author = Ключ автора
+queue-col-verify = Проверить
+queue-disputed-by = оспорено: { $parties }
+queue-corroborate = Подтвердить { $index }
+queue-unverifiable = Невозможно проверить { $index }
+queue-reject = Отклонить { $index }
+queue-take-up = Взять на рассмотрение { $index }
+
+## Границы на карте
+
+view-natural-earth-4-1-0 = Границы по Natural Earth (линии фактического контроля)
+view-visionscarto-1-0-0 = Границы, признанные Генеральной Ассамблеей ООН
+
+## Запись наблюдения
+
+observe-title = Записать наблюдение
+observe-intro = Заполните, что вы увидели, услышали или записали, загрузите файл ключа и подпишите: наблюдение подписывается в этом браузере, и отправляется только подписанная запись. Только координаты: без страны.
+observe-when-where = Когда и где
+observe-start = Начало (UTC)
+observe-end = Конец (UTC)
+observe-lat = Широта наблюдателя (°)
+observe-lon = Долгота наблюдателя (°)
+observe-controlled-by = Кто контролирует местность (по наблюдению)
+observe-unknown = неизвестно
+observe-what = Что
+observe-sensor = Способ
+observe-class = Класс
+observe-count = Количество
+observe-approximately = приблизительно
+observe-bearing = Азимут на событие (°, необязательно)
+observe-distance = Расстояние (м, необязательно)
+observe-weapon = Вооружение по оценке (необязательно)
+observe-no-weapon = нет
+observe-calibre = Калибр (мм)
+observe-note = Примечание (необязательно)
+observe-signature = Подпись
+observe-keyfile = Ваш файл ключа (вставьте его три строки)
+observe-submit = Подписать и отправить
+
+## Страница ежедневного отчёта
+
+report-title = Ежедневный отчёт за { $date }
+report-day = День
+report-download = Скачать этот отчёт:
+report-compliance-as = соблюдение в формате
+report-observations-as = наблюдения в формате
+
+## Страница записи
+
+entry-title = Запись { $index }
+entry-what-it-says = Что в ней сказано
+entry-author = автор
+entry-seq = порядковый номер
+entry-when = когда (UTC)
+entry-position = место наблюдателя
+entry-event = место события (по азимуту и расстоянию)
+entry-controlled-by = кто контролирует местность (по наблюдению)
+entry-sensor = способ
+entry-class = класс
+entry-count = количество
+entry-count-about = около { $count }
+entry-bearing = азимут
+entry-distance = расстояние
+entry-weapon = вооружение по оценке
+entry-calibre = калибр { $mm } мм
+entry-note = примечание
+entry-lat-north = { $deg }° с. ш.
+entry-lat-south = { $deg }° ю. ш.
+entry-lon-east = { $deg }° в. д.
+entry-lon-west = { $deg }° з. д.
+entry-metres = { $m } м

@@ -76,3 +76,120 @@ log-not-yet = ще ні
 log-hosted = Цей сервер також розміщує таких свідків:
 log-at = за адресою
 log-checkpoint = Підписана контрольна точка
+
+## Мапа
+
+map-title = Мапа спостережень
+map-show = Показати
+map-from = З
+map-to = по
+map-view = Межі на мапі
+map-class = Клас
+map-verification = Перевірка
+map-party = Сторона
+map-attributed = Приписано
+map-any-party = будь-якій стороні або жодній
+map-region = Мапа спостережень і зон угоди
+map-loading = Мапа завантажується…
+map-legend = Умовні позначення
+map-legend-note = Межі показано лише для орієнтації: спостереження ніколи не містить країни. Кола показують, скільки спостережень вони об'єднують; збільште масштаб, щоб їх розділити.
+map-observations = Спостереження
+map-search = Пошук у списку
+map-search-hint = клас, стан, сторона, запис
+map-col-entry = Запис
+map-col-when = Коли (UTC)
+map-col-class = Клас
+map-col-count = Кількість
+map-col-sensor = Спосіб
+map-col-attributed = Приписано
+map-col-verification = Перевірка
+map-col-map = Мапа
+map-noscript = Мапа і список потребують JavaScript. Ті самі спостереження:
+map-download = Завантажити спостереження:
+map-acled = CSV у форматі ACLED
+map-zones = зони:
+
+## Черга перевірки
+
+queue-title = Черга перевірки
+queue-intro = { $count ->
+    [one] { $count } спостереження чекає на перевірку
+    [few] { $count } спостереження чекають на перевірку
+   *[other] { $count } спостережень чекають на перевірку
+}, від найдавнішого: отримані або на розгляді, а також ті, які сторона оскаржила після рішення перевіряльника (рішення чинне, доки ви його не переглянете). Вставте файл ключа один раз; кожна кнопка підписує запис перевірки в цьому браузері (ніколи для вашого власного спостереження: журнал його відхилить) і надсилає його.
+queue-keyfile = Ваш файл ключа
+queue-col-entry = Запис
+queue-col-day = День
+queue-col-class = Клас
+queue-col-state = Стан
+queue-col-author = Ключ автора
+queue-col-verify = Перевірити
+queue-disputed-by = оскаржено: { $parties }
+queue-corroborate = Підтвердити { $index }
+queue-unverifiable = Неможливо перевірити { $index }
+queue-reject = Відхилити { $index }
+queue-take-up = Взяти на розгляд { $index }
+
+## Межі на мапі
+
+view-natural-earth-4-1-0 = Межі за Natural Earth (лінії фактичного контролю)
+view-visionscarto-1-0-0 = Межі, визнані Генеральною Асамблеєю ООН
+
+## Запис спостереження
+
+observe-title = Записати спостереження
+observe-intro = Заповніть, що ви побачили, почули або записали, завантажте файл ключа і підпишіть: спостереження підписується в цьому браузері, і надсилається лише підписаний запис. Лише координати: без країни.
+observe-when-where = Коли і де
+observe-start = Початок (UTC)
+observe-end = Кінець (UTC)
+observe-lat = Широта спостерігача (°)
+observe-lon = Довгота спостерігача (°)
+observe-controlled-by = Хто контролює місцевість (як спостерігалося)
+observe-unknown = невідомо
+observe-what = Що
+observe-sensor = Спосіб
+observe-class = Клас
+observe-count = Кількість
+observe-approximately = приблизно
+observe-bearing = Азимут на подію (°, необов'язково)
+observe-distance = Відстань (м, необов'язково)
+observe-weapon = Озброєння за оцінкою (необов'язково)
+observe-no-weapon = немає
+observe-calibre = Калібр (мм)
+observe-note = Примітка (необов'язково)
+observe-signature = Підпис
+observe-keyfile = Ваш файл ключа (вставте його три рядки)
+observe-submit = Підписати і надіслати
+
+## Сторінка щоденного звіту
+
+report-title = Щоденний звіт за { $date }
+report-day = День
+report-download = Завантажити цей звіт:
+report-compliance-as = дотримання у форматі
+report-observations-as = спостереження у форматі
+
+## Сторінка запису
+
+entry-title = Запис { $index }
+entry-what-it-says = Що в ньому сказано
+entry-author = автор
+entry-seq = порядковий номер
+entry-when = коли (UTC)
+entry-position = місце спостерігача
+entry-event = місце події (за азимутом і відстанню)
+entry-controlled-by = хто контролює місцевість (як спостерігалося)
+entry-sensor = спосіб
+entry-class = клас
+entry-count = кількість
+entry-count-about = близько { $count }
+entry-bearing = азимут
+entry-distance = відстань
+entry-weapon = озброєння за оцінкою
+entry-calibre = калібр { $mm } мм
+entry-note = примітка
+entry-lat-north = { $deg }° пн. ш.
+entry-lat-south = { $deg }° пд. ш.
+entry-lon-east = { $deg }° сх. д.
+entry-lon-west = { $deg }° зх. д.
+entry-metres = { $m } м

@@ -832,6 +832,77 @@ fn agreement_body(
     }
 }
 
+/// An observation's fields in words, in `lang`: degrees with their hemisphere, the vocabulary's words
+/// for sensor, class and weapon, metres, and the event's position where bearing and distance place it.
+fn observation_rows(
+    o: &truce_watch::entry::Observation,
+    lang: truce_i18n::Lang,
+) -> Vec<(String, Markup)> {
+    let w = lang.words();
+    let degrees = |v: f64, positive: &str, negative: &str| {
+        let id = if v < 0.0 { negative } else { positive };
+        w.with(id, &[("deg", format!("{:.6}", v.abs()).into())])
+    };
+    let place = |[lon, lat]: [f64; 2]| {
+        format!(
+            "{}, {}",
+            degrees(lat, "entry-lat-north", "entry-lat-south"),
+            degrees(lon, "entry-lon-east", "entry-lon-west")
+        )
+    };
+    let mut rows = vec![
+        (w.get("entry-when"), html! { (o.start) " – " (o.end) }),
+        (w.get("entry-position"), html! { (place(o.observer())) }),
+    ];
+    if o.bearing_deg.is_some() && o.distance_m.is_some() {
+        rows.push((w.get("entry-event"), html! { (place(o.event())) }));
+    }
+    let controlled = if o.controlled_by == "unknown" {
+        w.get("observe-unknown")
+    } else {
+        o.controlled_by.clone()
+    };
+    rows.push((w.get("entry-controlled-by"), html! { (controlled) }));
+    rows.push((w.get("entry-sensor"), html! { (vocabulary(lang, "sensor", &o.sensor)) }));
+    rows.push((w.get("entry-class"), html! { (vocabulary(lang, "class", &o.class)) }));
+    let count = if o.approximate {
+        w.with("entry-count-about", &[("count", o.count.into())])
+    } else {
+        o.count.to_string()
+    };
+    rows.push((w.get("entry-count"), html! { (count) }));
+    if let Some(b) = o.bearing_deg {
+        rows.push((w.get("entry-bearing"), html! { (b) "°" }));
+    }
+    if let Some(d) = o.distance_m {
+        rows.push((
+            w.get("entry-distance"),
+            html! { (w.with("entry-metres", &[("m", grouped(d).into())])) },
+        ));
+    }
+    if let Some(weapon) = &o.weapon {
+        rows.push((
+            w.get("entry-weapon"),
+            html! {
+                (vocabulary(lang, "weapon", &weapon.class))
+                @if let Some(mm) = weapon.calibre_mm { ", " (w.with("entry-calibre", &[("mm", mm.into())])) }
+            },
+        ));
+    }
+    if !o.note.is_empty() {
+        rows.push((w.get("entry-note"), html! { (o.note) }));
+    }
+    rows
+}
+
+/// A word of the observation vocabulary (`kind` is `class`, `sensor`, `weapon` or `state`) in `lang`:
+/// its message, or, for an id a mission added that Truce has no words for, the id with spaces.
+pub(crate) fn vocabulary(lang: truce_i18n::Lang, kind: &str, id: &str) -> String {
+    let key = format!("{kind}-{id}");
+    let words = lang.words();
+    if words.has(&key) { words.get(&key) } else { id.replace('_', " ") }
+}
+
 /// A commitment's status in words, in `lang`.
 fn status_words(s: &truce_watch::compliance::Standing, lang: truce_i18n::Lang) -> String {
     use truce_watch::compliance::Status;
@@ -900,59 +971,60 @@ pub(crate) async fn map(
             (sources.file("/assets/leaflet-1.9.4/leaflet.js"))
             (sources.file("/assets/leaflet.markercluster-1.5.3/leaflet.markercluster.js"))
         };
+        let lw = c.lang.words();
         let body = html! {
             form #map-filters method="get" action="/ui/map" {
                 fieldset {
-                    legend { "Show" }
-                    label for="from" { "From" } " " input #from name="from" type="date" value=(from); " "
-                    label for="to" { "to" } " " input #to name="to" type="date" value=(to); " "
-                    label for="view" { "Boundary view" } " "
+                    legend { (lw.get("map-show")) }
+                    label for="from" { (lw.get("map-from")) } " " input #from name="from" type="date" value=(from); " "
+                    label for="to" { (lw.get("map-to")) } " " input #to name="to" type="date" value=(to); " "
+                    label for="view" { (lw.get("map-view")) } " "
                     select #view name="view" {
                         @for (id, description, _) in truce_watch::boundary::VIEWS {
-                            option value=(id) selected[id == view] title=(description) { (id) }
+                            option value=(id) selected[id == view] title=(description) { (lw.get(&format!("view-{}", id.replace('.', "-")))) }
                         }
                     }
-                    " " button type="submit" { "Show" }
+                    " " button type="submit" { (lw.get("map-show")) }
                 }
-                fieldset #f-class { legend { "Class" } }
-                fieldset #f-state { legend { "Verification" } }
+                fieldset #f-class { legend { (lw.get("map-class")) } }
+                fieldset #f-state { legend { (lw.get("map-verification")) } }
                 fieldset {
-                    legend { "Party" }
-                    label for="party" { "Attributed to" } " "
-                    select #party { option value="" { "any party, or none" } }
+                    legend { (lw.get("map-party")) }
+                    label for="party" { (lw.get("map-attributed")) } " "
+                    select #party { option value="" { (lw.get("map-any-party")) } }
                 }
             }
-            div #map role="region" aria-label="Map of the observations and the agreement's zones"
+            div #map role="region" aria-label=(lw.get("map-region"))
                 data-view=(view) data-from=(from) data-to=(to) data-basemap=(basemap.unwrap_or_default()) {}
-            p #map-status.muted aria-live="polite" { "Loading the map…" }
+            p #map-status.muted aria-live="polite" { (lw.get("map-loading")) }
             details #legend open {
-                summary { "Legend" }
+                summary { (lw.get("map-legend")) }
                 ul #legend-items {}
-                p.muted { "Boundaries are for display only: an observation never carries a country. Circles count the observations they gather; zoom in to separate them." }
+                p.muted { (lw.get("map-legend-note")) }
             }
-            h2 { "Observations" }
-            p { label for="filter" { "Search the list" } " " input #filter type="search" placeholder="class, state, party, entry"; }
+            h2 { (lw.get("map-observations")) }
+            p { label for="filter" { (lw.get("map-search")) } " " input #filter type="search" placeholder=(lw.get("map-search-hint")); }
             div.wide { table #observations {
                 thead { tr {
-                    th scope="col" { "Entry" } th scope="col" { "When (UTC)" } th scope="col" { "Class" }
-                    th scope="col" { "Count" } th scope="col" { "Sensor" } th scope="col" { "Attributed to" }
-                    th scope="col" { "Verification" } th scope="col" { "Map" }
+                    th scope="col" { (lw.get("map-col-entry")) } th scope="col" { (lw.get("map-col-when")) } th scope="col" { (lw.get("map-col-class")) }
+                    th scope="col" { (lw.get("map-col-count")) } th scope="col" { (lw.get("map-col-sensor")) } th scope="col" { (lw.get("map-col-attributed")) }
+                    th scope="col" { (lw.get("map-col-verification")) } th scope="col" { (lw.get("map-col-map")) }
                 } }
                 tbody {}
             } }
-            noscript { p { "The map and the list need JavaScript. The same observations: " a href="/v1/export?format=geojson" { "GeoJSON" } ", " a href="/v1/export?format=csv" { "CSV" } "." } }
+            noscript { p { (lw.get("map-noscript")) " " a href="/v1/export?format=geojson" { "GeoJSON" } ", " a href="/v1/export?format=csv" { "CSV" } "." } }
             p.muted {
-                "Download the observations: "
+                (lw.get("map-download")) " "
                 a href="/v1/export?format=geojson" { "GeoJSON" } ", "
                 a href="/v1/export?format=csv" { "CSV" } ", "
-                a href={ "/v1/export?format=acled&view=" (view) } { "ACLED-like CSV" } "; the zones: "
+                a href={ "/v1/export?format=acled&view=" (view) } { (lw.get("map-acled")) } "; " (lw.get("map-zones")) " "
                 a href="/v1/zones" { "GeoJSON" } "."
             }
             (sources.inline(&script::MAP))
         };
         let scenarios = scenarios(&st, &c).await;
         layout::page_with(
-            "Observation map",
+            &lw.get("map-title"),
             &Chrome { caller: &c, scenarios: &scenarios },
             head,
             body,
@@ -961,12 +1033,12 @@ pub(crate) async fn map(
     })
 }
 
-/// A labelled select.
-fn select(id: &str, label: &str, values: &[&str]) -> Markup {
+/// A labelled select of (value, words) options.
+fn select(id: &str, label: &str, options: &[(String, String)]) -> Markup {
     html! {
         p {
             label for=(id) { (label) } br;
-            select id=(id) { @for v in values { option { (v) } } }
+            select id=(id) { @for (value, words) in options { option value=(value) { (words) } } }
         }
     }
 }
@@ -998,112 +1070,116 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
     let (parties, classes) = mission_vocabulary(&st);
     let classes: Vec<&str> = classes.iter().map(String::as_str).collect();
     let mut sources = Sources::default();
+    let lw = c.lang.words();
+    let words = |kind: &str, ids: &[&str]| -> Vec<(String, String)> {
+        ids.iter().map(|id| (id.to_string(), vocabulary(c.lang, kind, id))).collect()
+    };
     let body = html! {
-        p { "Fill in what you saw, heard or recorded, load your key file, and sign: the observation is signed in this browser and only the signed entry is sent. Coordinates only: no country." }
+        p { (lw.get("observe-intro")) }
         form #observe {
             fieldset {
-                legend { "When and where" }
+                legend { (lw.get("observe-when-where")) }
                 p {
-                    label for="start" { "Start (UTC)" } br;
+                    label for="start" { (lw.get("observe-start")) } br;
                     input #start type="datetime-local" required; " "
-                    label for="end" { "End (UTC)" } " " input #end type="datetime-local" required;
+                    label for="end" { (lw.get("observe-end")) } " " input #end type="datetime-local" required;
                 }
                 p {
-                    label for="lat" { "Observer latitude (°)" } br;
+                    label for="lat" { (lw.get("observe-lat")) } br;
                     input #lat type="number" step="0.000001" min="-90" max="90" required; " "
-                    label for="lon" { "Observer longitude (°)" } " "
+                    label for="lon" { (lw.get("observe-lon")) } " "
                     input #lon type="number" step="0.000001" min="-180" max="180" required;
                 }
                 p {
-                    label for="controlled_by" { "Area controlled by (as observed)" } br;
+                    label for="controlled_by" { (lw.get("observe-controlled-by")) } br;
                     select #controlled_by {
-                        @for p in parties.iter().map(String::as_str).chain(["unknown"]) { option { (p) } }
+                        @for p in &parties { option value=(p) { (p) } }
+                        option value="unknown" { (lw.get("observe-unknown")) }
                     }
                 }
             }
             fieldset {
-                legend { "What" }
-                (select("sensor", "Sensor", &["saw", "heard", "camera", "uav", "crater_analysis"]))
-                (select("class", "Class", &classes))
+                legend { (lw.get("observe-what")) }
+                (select("sensor", &lw.get("observe-sensor"), &words("sensor", &["saw", "heard", "camera", "uav", "crater_analysis"])))
+                (select("class", &lw.get("observe-class"), &words("class", &classes)))
                 p {
-                    label for="count" { "Count" } br;
+                    label for="count" { (lw.get("observe-count")) } br;
                     input #count type="number" min="0" value="1" required; " "
-                    input #approximate type="checkbox"; " " label for="approximate" { "approximately" }
+                    input #approximate type="checkbox"; " " label for="approximate" { (lw.get("observe-approximately")) }
                 }
                 p {
-                    label for="bearing" { "Bearing to the event (°, optional)" } br;
+                    label for="bearing" { (lw.get("observe-bearing")) } br;
                     input #bearing type="number" min="0" max="359"; " "
-                    label for="distance" { "Distance (m, optional)" } " " input #distance type="number" min="0";
+                    label for="distance" { (lw.get("observe-distance")) } " " input #distance type="number" min="0";
                 }
                 p {
-                    label for="weapon" { "Weapon assessed as (optional)" } br;
+                    label for="weapon" { (lw.get("observe-weapon")) } br;
                     select #weapon {
-                        option value="" { "none" }
-                        @for w in ["artillery", "mortar", "mlrs", "heavy_mlrs", "tochka", "tank", "small_arms"] { option { (w) } }
+                        option value="" { (lw.get("observe-no-weapon")) }
+                        @for w in ["artillery", "mortar", "mlrs", "heavy_mlrs", "tochka", "tank", "small_arms"] { option value=(w) { (vocabulary(c.lang, "weapon", w)) } }
                     }
-                    " " label for="calibre" { "Calibre (mm)" } " " input #calibre type="number" min="0";
+                    " " label for="calibre" { (lw.get("observe-calibre")) } " " input #calibre type="number" min="0";
                 }
-                p { label for="note" { "Note (optional)" } br; input #note size="60"; }
+                p { label for="note" { (lw.get("observe-note")) } br; input #note size="60"; }
             }
             fieldset {
-                legend { "Signature" }
+                legend { (lw.get("observe-signature")) }
                 p {
-                    label for="keyfile" { "Your key file (paste its three lines)" } br;
+                    label for="keyfile" { (lw.get("observe-keyfile")) } br;
                     textarea #keyfile rows="3" cols="70" required {}
                 }
             }
-            p { button type="submit" { "Sign and submit" } }
+            p { button type="submit" { (lw.get("observe-submit")) } }
         }
         p #result role="status" aria-live="polite" {}
         (sources.inline(&script::SIGNING))
         (sources.inline(&script::OBSERVE))
     };
-    page_running(&st, &c, "Record an observation", body, sources).await
+    page_running(&st, &c, &lw.get("observe-title"), body, sources).await
 }
 
 pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageError> {
     Ok({
         let q = crate::app::record::review_queue(&st, 200).await.or_page(&c)?;
         let mut sources = Sources::default();
+        let lw = c.lang.words();
         let body = html! {
-            p {
-                (q.len()) " observation(s) await verification, oldest first: those received or under review, and those a party has disputed since a verifier decided them (the decision stands until you revise it). Paste your key file once; each button signs a verification entry in this browser (never for your own observation: the log refuses it) and submits it."
-            }
-            p { label for="keyfile" { "Your key file" } br; textarea #keyfile rows="3" cols="70" {} }
+            p { (lw.with("queue-intro", &[("count", q.len().into())])) }
+            p { label for="keyfile" { (lw.get("queue-keyfile")) } br; textarea #keyfile rows="3" cols="70" {} }
             p #result role="status" aria-live="polite" {}
-            table #queue {
+            div.wide { table #queue {
                 thead { tr {
-                    th scope="col" { "Entry" } th scope="col" { "Day" } th scope="col" { "Class" }
-                    th scope="col" { "State" } th scope="col" { "Author key" } th scope="col" { "Verify" }
+                    th scope="col" { (lw.get("queue-col-entry")) } th scope="col" { (lw.get("queue-col-day")) } th scope="col" { (lw.get("queue-col-class")) }
+                    th scope="col" { (lw.get("queue-col-state")) } th scope="col" { (lw.get("queue-col-author")) } th scope="col" { (lw.get("queue-col-verify")) }
                 } }
                 tbody {
                     @for (e, disputed_by) in &q {
                         tr {
                             td { a href={ "/ui/entries/" (e.index) } { (e.index) } }
                             td { (e.day.as_deref().unwrap_or("")) }
-                            td { (e.class.as_deref().unwrap_or("")) }
+                            td { (e.class.as_deref().map(|k| vocabulary(c.lang, "class", k)).unwrap_or_default()) }
                             td {
-                                (e.state.as_deref().unwrap_or(""))
-                                @if !disputed_by.is_empty() { br; strong.disputed { "disputed by " (disputed_by.join(", ")) } }
+                                (e.state.as_deref().map(|k| vocabulary(c.lang, "state", k)).unwrap_or_default())
+                                @if !disputed_by.is_empty() { br; strong.disputed { (lw.with("queue-disputed-by", &[("parties", disputed_by.join(", ").into())])) } }
                             }
                             td { code { (e.author.get(..12).unwrap_or("")) "…" } }
                             td {
                                 @if e.state.as_deref() == Some("under_review") {
-                                    button data-of=(e.index) data-to="corroborated" { "Corroborate " (e.index) } " "
-                                    button data-of=(e.index) data-to="unverifiable" { "Unverifiable " (e.index) } " "
-                                    button data-of=(e.index) data-to="rejected" { "Reject " (e.index) }
+                                    button data-of=(e.index) data-to="corroborated" { (lw.with("queue-corroborate", &[("index", e.index.into())])) } " "
+                                    button data-of=(e.index) data-to="unverifiable" { (lw.with("queue-unverifiable", &[("index", e.index.into())])) } " "
+                                    button data-of=(e.index) data-to="rejected" { (lw.with("queue-reject", &[("index", e.index.into())])) }
                                 } @else {
-                                    button data-of=(e.index) data-to="under_review" { "Take up " (e.index) }
+                                    button data-of=(e.index) data-to="under_review" { (lw.with("queue-take-up", &[("index", e.index.into())])) }
                                 }
                             }
                         }
                     }
                 }
-            }
+            } }
             (sources.inline(&script::SIGNING))
             (sources.inline(&script::QUEUE))
         };
-        page_running(&st, &c, "Verification queue", body, sources).await
+        page_running(&st, &c, &lw.get("queue-title"), body, sources).await
     })
 }
 
@@ -1113,27 +1189,30 @@ pub(crate) async fn report(
     Ask(q): Ask<DateQuery>,
 ) -> Result<Response, PageError> {
     Ok({
+        let lang = c.lang;
+        let kind = format!("page {lang}");
         let drawn = crate::app::record::daily_now(
             &st,
-            "page",
+            &kind,
             q.date,
             q.view.as_deref(),
-            |d, v, a| {
+            move |d, v, a| {
+                let lw = lang.words();
                 // The report's own template (the API's `format=html` is the same in a document of its
                 // own), inside this page, under the page's title.
                 let body = html! {
                     form method="get" action="/ui/reports/daily" {
-                        label for="date" { "Day" } " " input #date name="date" type="date" value=(d.date); " "
-                        button type="submit" { "Show" }
+                        label for="date" { (lw.get("report-day")) } " " input #date name="date" type="date" value=(d.date); " "
+                        button type="submit" { (lw.get("show")) }
                     }
                     p #downloads {
-                        "Download this report: "
+                        (lw.get("report-download")) " "
                         a href={ "/v1/reports/daily?date=" (d.date) "&format=md" } download={ "daily-" (d.date) ".md" } { "Markdown" } ", "
-                        a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; compliance as "
-                        a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; the observations as "
+                        a href={ "/v1/reports/daily?date=" (d.date) "&format=html" } download={ "daily-" (d.date) ".html" } { "HTML" } "; " (lw.get("report-compliance-as")) " "
+                        a href={ "/v1/compliance?as_of=" (d.date) } download={ "compliance-" (d.date) ".json" } { "JSON" } "; " (lw.get("report-observations-as")) " "
                         a href="/v1/export?format=geojson" download="observations.geojson" { "GeoJSON" } ", "
                         a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
-                        a href="/v1/export?format=acled" download="observations-acled.csv" { "ACLED-like CSV" } "."
+                        a href="/v1/export?format=acled" download="observations-acled.csv" { (lw.get("map-acled")) } "."
                     }
                     (d.body(a, v, 2))
                 };
@@ -1141,7 +1220,11 @@ pub(crate) async fn report(
             },
         );
         match drawn.await {
-            Ok(d) => page(&st, &c, &format!("Daily report {}", d.0), d.1.clone()).await,
+            Ok(d) => {
+                let title =
+                    c.lang.words().with("report-title", &[("date", d.0.to_string().into())]);
+                page(&st, &c, &title, d.1.clone()).await
+            }
             Err(e) => error_page(e, Some(&c)),
         }
     })
@@ -1316,19 +1399,24 @@ pub(crate) async fn entry(
         };
         let link = |i: u64| html! { a href={ "/ui/entries/" (i) } { "entry " (i) } };
         let mut sources = Sources::default();
+        let lw = c.lang.words();
         let body = html! {
             p {
                 "Entry " strong { (index) } " of the log, in the checkpoint of size " (proved.size) " that this server serves. "
                 "Everything below is computed from the entry's bytes, which the proof ties to that checkpoint."
             }
-            h2 { "What it says" }
+            h2 { (lw.get("entry-what-it-says")) }
             @match &decoded {
                 Ok(e) => {
                     div.wide { table #fields {
                         tbody {
-                            tr { th scope="row" { "author" } td { code { (e.author) } br; (author.clone().unwrap_or_default()) } }
-                            tr { th scope="row" { "sequence number" } td { (e.seq) } }
-                            @for (k, v) in &fields { tr { th scope="row" { (k) } td { (v) } } }
+                            tr { th scope="row" { (lw.get("entry-author")) } td { code { (e.author) } br; (author.clone().unwrap_or_default()) } }
+                            tr { th scope="row" { (lw.get("entry-seq")) } td { (e.seq) } }
+                            @if let truce_watch::entry::Body::Observation(o) = &e.body {
+                                @for (k, v) in observation_rows(o, c.lang) { tr { th scope="row" { (k) } td { (v) } } }
+                            } @else {
+                                @for (k, v) in &fields { tr { th scope="row" { (k) } td { (v) } } }
+                            }
                         }
                     } }
                     @if let truce_watch::entry::Body::Observation(o) = &e.body && !o.media.is_empty() {
@@ -1420,7 +1508,8 @@ pub(crate) async fn entry(
             (sources.inline(&script::PROOF_CORE))
             (sources.inline(&script::PROOF))
         };
-        page_running(&st, &c, &format!("Entry {index}"), body, sources).await
+        page_running(&st, &c, &lw.with("entry-title", &[("index", index.into())]), body, sources)
+            .await
     })
 }
 
@@ -1632,6 +1721,65 @@ fn simulation_body(
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 23: an entry's page showed `lat_e6 48070000` and `weapon {"class":…}`; its fields are now
+    /// words in the reader's language.
+    #[test]
+    fn an_observation_reads_in_words_in_each_language() {
+        let o = truce_watch::entry::Observation {
+            start: "2015-02-20T06:00:00Z".into(),
+            end: "2015-02-20T06:05:00Z".into(),
+            lat_e6: 48_070_000,
+            lon_e6: -37_751_234,
+            controlled_by: "unknown".into(),
+            sensor: "heard".into(),
+            class: "explosion".into(),
+            count: 12,
+            approximate: true,
+            bearing_deg: Some(90),
+            distance_m: Some(2_500),
+            weapon: Some(truce_watch::entry::Weapon {
+                class: "mlrs".into(),
+                calibre_mm: Some(122),
+            }),
+            media: Vec::new(),
+            note: String::new(),
+        };
+        let text = |lang| {
+            observation_rows(&o, lang)
+                .into_iter()
+                .map(|(k, v)| format!("{k}: {}", v.into_string()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let en = text(truce_i18n::Lang::En);
+        for want in [
+            "48.070000° N, 37.751234° W",
+            "explosion",
+            "about 12",
+            "2,500 m",
+            "(MLRS), calibre 122 mm",
+            "heard",
+        ] {
+            assert!(en.contains(want), "{want}: {en}");
+        }
+        assert!(!en.contains("lat_e6") && !en.contains("{"), "{en}");
+        let uk = text(truce_i18n::Lang::Uk);
+        for want in
+            ["48.070000° пн. ш., 37.751234° зх. д.", "вибух", "близько 12", "(РСЗВ)", "невідомо"]
+        {
+            assert!(uk.contains(want), "{want}: {uk}");
+        }
+        let ru = text(truce_i18n::Lang::Ru);
+        for want in ["с. ш.", "взрыв", "около 12", "(РСЗО)", "услышано"] {
+            assert!(ru.contains(want), "{want}: {ru}");
         }
     }
 }

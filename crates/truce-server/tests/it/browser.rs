@@ -178,8 +178,9 @@ async fn sign_in(c: &Client, url: &str, token: &str, role: Role) {
         .await
         .unwrap();
     c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
-    // Signed in once the header names the role (a bare "Sign out" button could be the last user's).
-    let role = role.as_str();
+    // Signed in once the header names the role, in words (a bare "Sign out" button could be the last
+    // user's).
+    let role = role.as_str().replace('_', " ");
     let signed_in = c
         .wait()
         .for_element(Locator::XPath(&format!("//header/span[contains(., '({role}')]/form/button")))

@@ -51,6 +51,11 @@ async fn issue23_the_reader_chooses_the_language_of_every_page() {
     assert!(page.contains("href=\"/ui/login?x=1&amp;lang=en\""), "{page}");
     assert!(page.contains("href=\"/ui/login?x=1&amp;lang=ru\""), "{page}");
     assert!(!page.contains("href=\"/ui/login?x=1&amp;lang=uk\""), "{page}");
+    // A page asked at `//host/…` (the 404 page) must not link its switcher to that host.
+    let (status, page, _) = get("//evil.example/x", vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("href=\"//evil.example"), "{page}");
+    assert!(page.contains("href=\"/evil.example/x?lang=uk\""), "{page}");
     // Error pages too, with the page's status.
     let (status, page, _) = get("/ui/no-such-page", vec![("accept-language", "uk".into())]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
