@@ -78,3 +78,27 @@ home-sign-in = Sign in with your token to see what your role may see.
 login-title = Sign in
 login-token = Token
 login-cookie = The token is kept in an HttpOnly cookie for this site only.
+
+## A home for each role: what to do first
+
+home-first = Start here
+home-mediator = Keep the Table: put the parties' positions on file with their sources, read what they allow, and draft the agreement.
+home-analyst = Keep the Table: put the parties' positions on file with their sources, and read what they allow.
+home-party_delegate = Read the Table as every party sees it, send your party's confidential preferences to the mediator, and answer the mission's observations.
+home-observer = Record what you see: in the field with the observer app, which works offline, or in this browser.
+home-verifier = Decide what the mission's observations establish: { $count ->
+    [one] { $count } observation awaits you
+   *[other] { $count } observations await you
+} in the verification queue.
+home-witness_operator = Your witness cosigns the log's checkpoints; check that it keeps up on the log page.
+home-public = Follow the agreement: each commitment's status, the observations on the map, the daily report, and the signed log anyone can audit.
+home-link-positions = Positions of { $scenario }
+home-link-preferences = Your party's preferences in { $scenario }
+home-link-field = The observer app
+home-link-observe = Record an observation here
+home-link-queue = The verification queue
+home-link-agreement = The agreement and its compliance
+home-link-map = The map of observations
+home-link-report = The daily report
+home-link-log = The log and its witnesses
+home-link-scenarios = All scenarios

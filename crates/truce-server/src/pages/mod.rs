@@ -53,7 +53,64 @@ pub(crate) async fn page_running(
 pub(crate) async fn home(State(st): St, c: Caller) -> Response {
     let scenarios = scenarios(&st, &c).await;
     let w = c.lang.words();
+    let role = c.role();
+    // A verifier's first task is the queue: its length, read as the queue page reads it.
+    let waiting = if role == truce_store::Role::Verifier {
+        crate::app::record::review_queue(&st, 200).await.map(|q| q.len()).unwrap_or(0)
+    } else {
+        0
+    };
+    let first = match role {
+        truce_store::Role::Verifier => w.with("home-verifier", &[("count", waiting.into())]),
+        r => w.get(&format!("home-{}", r.as_str())),
+    };
+    let own_party = c.user.as_ref().and_then(|u| u.party.clone());
+    // The links of the role's work, each only if the role may open it.
+    let mut links: Vec<(String, String)> = Vec::new();
+    for slug in &scenarios {
+        if Endpoint::PositionForm.allows(role) || Endpoint::StancePage.allows(role) {
+            links.push((
+                format!("/ui/scenarios/{slug}"),
+                w.with("home-link-positions", &[("scenario", slug.as_str().into())]),
+            ));
+        }
+        // Preferences only where the delegate's party sits at that table (the Watch's delegates do not).
+        let seated = match &own_party {
+            Some(party) if Endpoint::PreferencesPage.allows(role) => st
+                .scenario(slug, None)
+                .await
+                .is_ok_and(|(_, parsed)| parsed.parties.iter().any(|p| p.id == *party)),
+            _ => false,
+        };
+        if seated {
+            links.push((
+                format!("/ui/scenarios/{slug}/preferences"),
+                w.with("home-link-preferences", &[("scenario", slug.as_str().into())]),
+            ));
+        }
+    }
+    for (endpoint, href, id) in [
+        (Endpoint::FieldApp, "/field/", "home-link-field"),
+        (Endpoint::ObservePage, "/ui/observe", "home-link-observe"),
+        (Endpoint::QueuePage, "/ui/queue", "home-link-queue"),
+        (Endpoint::AgreementPage, "/ui/agreement", "home-link-agreement"),
+        (Endpoint::MapPage, "/ui/map", "home-link-map"),
+        (Endpoint::ReportPage, "/ui/reports/daily", "home-link-report"),
+        (Endpoint::LogPage, "/ui/log", "home-link-log"),
+    ] {
+        // The observer app is every role's to open, but only the observer's work.
+        let work = endpoint != Endpoint::FieldApp || role == truce_store::Role::Observer;
+        if work && endpoint.allows(role) && (endpoint != Endpoint::QueuePage || st.watch.is_some())
+        {
+            links.push((href.to_string(), w.get(id)));
+        }
+    }
     let body = html! {
+        section #start aria-labelledby="start-title" {
+            h2 #start-title { (w.get("home-first")) }
+            p { (first) }
+            ul { @for (href, label) in &links { li { a href=(href) { (label) } } } }
+        }
         p { (w.get("home-intro")) }
         @if !scenarios.is_empty() {
             h2 { (w.get("home-scenarios")) }

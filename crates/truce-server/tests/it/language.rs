@@ -100,3 +100,47 @@ async fn issue23_the_reader_chooses_the_language_of_every_page() {
     assert_eq!(en, uk);
     std::fs::remove_dir_all(&s.dir).ok();
 }
+
+/// Issue 23: every role's home page said the same. Each now says what to do first and links the role's
+/// work, only what the role may open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_each_role_has_a_home_that_links_its_work() {
+    let s = server("homes", 4096).await;
+    let mut publics = s.tokens.clone();
+    publics.push((Role::Public, None, String::new()));
+    for (role, party, token) in &publics {
+        let auth = format!("Bearer {token}");
+        let headers: Vec<(&str, &str)> =
+            if token.is_empty() { vec![] } else { vec![("authorization", auth.as_str())] };
+        let (status, page, _) = send(&s.router, "GET", "/", &headers, vec![]).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = String::from_utf8(page).unwrap();
+        let start = page.split("<section id=\"start\"").nth(1).expect("a start section");
+        let start = start.split("</section>").next().unwrap();
+        let links: Vec<&str> =
+            start.split("href=\"").skip(1).filter_map(|r| r.split('"').next()).collect();
+        let want: &[&str] = match role {
+            Role::Observer => &["/field/", "/ui/observe"],
+            Role::Verifier => &["/ui/queue"],
+            Role::PartyDelegate => {
+                &["/ui/scenarios/ukraine-2025", "/ui/scenarios/ukraine-2025/preferences"]
+            }
+            Role::Mediator | Role::Analyst => &["/ui/scenarios/ukraine-2025"],
+            _ => &["/ui/agreement", "/ui/map", "/ui/reports/daily", "/ui/log"],
+        };
+        for w in want {
+            assert!(links.contains(w), "{role:?} {party:?}: no {w} in {links:?}");
+        }
+        if *role == Role::Verifier {
+            assert!(start.contains("await you in the verification queue"), "{start}");
+        }
+        if *role != Role::Observer {
+            assert!(!links.contains(&"/field/"), "{role:?}: the field app is the observer's work");
+        }
+        for link in links {
+            let (status, _, _) = send(&s.router, "GET", link, &headers, vec![]).await;
+            assert_eq!(status, StatusCode::OK, "{role:?} follows {link}");
+        }
+    }
+    std::fs::remove_dir_all(&s.dir).ok();
+}
