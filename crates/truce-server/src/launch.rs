@@ -749,16 +749,25 @@ pub fn serve(config: Config, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> 
 
 /// The demonstration, from any directory: embedded defaults (the seed scenario, Minsk II, a generated
 /// mission, a witness per party) in a fresh `<data_dir>/demo` (replaced at every run), on `port`.
-pub fn demo(mut config: Config, port: u16, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
-    config.data_dir = config.data_dir.join("demo");
+pub fn demo(config: Config, port: u16, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
+    let config = demo_config(config, port);
     if config.data_dir.exists() {
         std::fs::remove_dir_all(&config.data_dir)
             .with_context(|| format!("cannot clear {}", config.data_dir.display()))?;
     }
+    run(config, true, say)
+}
+
+/// The demonstration's settings from `config`: its own directory and database, listening on `port`,
+/// and metrics on `port + 1010` unless the file or `TRUCE_METRICS_LISTEN` chose their address.
+fn demo_config(mut config: Config, port: u16) -> Config {
+    config.data_dir = config.data_dir.join("demo");
     config.database_url = None;
     config.listen = format!("127.0.0.1:{port}");
-    config.metrics_listen = format!("127.0.0.1:{}", port.wrapping_add(1010));
-    run(config, true, say)
+    if config.metrics_listen == Config::default().metrics_listen {
+        config.metrics_listen = format!("127.0.0.1:{}", port.wrapping_add(1010));
+    }
+    config
 }
 
 fn run(config: Config, demo: bool, say: &(dyn Fn(&str) + Sync)) -> anyhow::Result<()> {
@@ -851,5 +860,22 @@ pub mod users {
             let user = store.user_by_name(name).await.map_err(named(name))?;
             Ok(store.revoke_user(user.id).await?)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 23: `truce demo` put its metrics on port + 1010 whatever `TRUCE_METRICS_LISTEN` said.
+    #[test]
+    fn the_demo_keeps_a_metrics_address_it_was_given() {
+        let chosen = Config { metrics_listen: "127.0.0.1:9999".into(), ..Config::default() };
+        assert_eq!(demo_config(chosen, 8080).metrics_listen, "127.0.0.1:9999");
+        let default = demo_config(Config::default(), 8080);
+        assert_eq!(default.metrics_listen, "127.0.0.1:9090");
+        assert_eq!(demo_config(Config::default(), 8081).metrics_listen, "127.0.0.1:9091");
+        assert_eq!(default.listen, "127.0.0.1:8080");
+        assert!(default.data_dir.ends_with("demo") && default.database_url.is_none());
     }
 }
