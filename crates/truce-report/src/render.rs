@@ -512,7 +512,12 @@ pub fn analysis_markdown(report: &AnalysisReport) -> String {
                     "The hard constraints of all parties at the table can be met together, but no such package meets every party's reservation value.\n"
                 );
             } else if c.grand_coalition {
-                let _ = writeln!(out, "All parties at the table can agree.\n");
+                // The reading is named: "can agree" holds only as this reading reads the positions.
+                let _ = writeln!(
+                    out,
+                    "Under the {} reading, all parties at the table can agree.\n",
+                    reading_title(r.reading.as_str()).to_lowercase()
+                );
             } else {
                 let fmt = |v: &Vec<Vec<String>>| {
                     v.iter()

@@ -637,7 +637,7 @@ fn reading_view(r: &truce_report::report::ReadingReport) -> Markup {
                 @if c.grand_coalition && r.best.as_ref().is_some_and(|b| !b.meets_reservation) {
                     p { "The hard constraints of all parties at the table can be met together, but no such package meets every party's reservation value." }
                 } @else if c.grand_coalition {
-                    p { "All parties at the table can agree." }
+                    p { "Under the " (r.reading.as_str().replace('_', " ")) " reading, all parties at the table can agree." }
                 } @else {
                     p { "The largest groups that can agree as things stand:" }
                     ul { @for m in &c.maximal { li { (m.join(", ")) } } }
