@@ -204,9 +204,7 @@ fn module_of(path: &str, modules: &BTreeSet<String>) -> Option<String> {
 fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let files: Vec<PathBuf> = sources(src)
         .into_iter()
-        .filter(|f| {
-            f.parent() != Some(src) || !matches!(module_path(src, f).as_str(), "lib" | "main")
-        })
+        .filter(|f| !matches!(module_path(src, f).as_str(), "lib" | "main"))
         .collect();
     let modules: BTreeSet<String> = files.iter().map(|f| module_path(src, f)).collect();
     let mut graph = BTreeMap::new();

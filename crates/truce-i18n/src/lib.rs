@@ -169,13 +169,19 @@ impl Words {
         self.lang
     }
 
+    /// Message `id`'s pattern (`id.attr`: an attribute's), if this language has it.
+    fn pattern(&self, id: &str) -> Option<&fluent_syntax::ast::Pattern<&str>> {
+        let (msg, attr) = split(id);
+        let m = self.bundle.get_message(msg)?;
+        match attr {
+            Some(a) => m.get_attribute(a).map(|a| a.value()),
+            None => m.value(),
+        }
+    }
+
     /// Whether this language has message `id` (with `.attr`, an attribute of it).
     pub fn has(&self, id: &str) -> bool {
-        let (msg, attr) = split(id);
-        self.bundle.get_message(msg).is_some_and(|m| match attr {
-            Some(a) => m.get_attribute(a).is_some(),
-            None => m.value().is_some(),
-        })
+        self.pattern(id).is_some()
     }
 
     /// Message `id` (`id.attr` for an attribute), with no arguments.
@@ -193,22 +199,14 @@ impl Words {
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        if !self.has(id) {
-            return if self.lang == Lang::En {
-                format!("[{id}]")
-            } else {
-                Lang::En.words().format(id, args)
-            };
+        match self.pattern(id) {
+            Some(pattern) => {
+                let mut errors = Vec::new();
+                self.bundle.format_pattern(pattern, args, &mut errors).into_owned()
+            }
+            None if self.lang != Lang::En => Lang::En.words().format(id, args),
+            None => format!("[{id}]"),
         }
-        let (msg, attr) = split(id);
-        let Some(m) = self.bundle.get_message(msg) else { return format!("[{id}]") };
-        let pattern = match attr {
-            Some(a) => m.get_attribute(a).map(|a| a.value()),
-            None => m.value(),
-        };
-        let Some(pattern) = pattern else { return format!("[{id}]") };
-        let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, args, &mut errors).into_owned()
     }
 }
 

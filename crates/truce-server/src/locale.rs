@@ -22,13 +22,7 @@ pub(crate) fn of_request(uri: &Uri, headers: &HeaderMap) -> Asked {
     if let Some(lang) = query_lang(uri) {
         return Asked { lang, chosen: true };
     }
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("truce_lang=").and_then(Lang::from_code));
-    if let Some(lang) = cookie {
+    if let Some(lang) = crate::security::cookie(headers, LANG_COOKIE).and_then(Lang::from_code) {
         return Asked { lang, chosen: false };
     }
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -32,15 +32,19 @@ pub const SESSION_SECONDS: i64 = 12 * 3600;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "truce_session";
 
-/// The session id in the request's cookie, if any.
-pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
+/// The value of the request's cookie `name`, if it sent one.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("truce_session=").map(str::to_string))
-        .filter(|t| !t.is_empty())
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The session id in the request's cookie, if any.
+pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()).map(str::to_string)
 }
 
 /// The CSRF token of a session: derived from its id, which only the browser holding the cookie and the

@@ -456,11 +456,10 @@ pub(crate) async fn compliance(
     // Shared by the day it is computed for (any date asked is clipped into the mission's period), as
     // serialised bytes: a reader asking again costs no copy and no serialisation.
     let day = w.report_day(given);
+    let evaluated = crate::app::record::compliance_report(&st, day).await?;
     let report = st
         .heavy_shared(format!("compliance json {day}"), move || -> Result<Bytes, String> {
-            let state = w.read().map_err(|e| format!("{e:?}"))?;
-            let report = state.evaluate(day);
-            serde_json::to_vec(&report).map(Bytes::from).map_err(|e| e.to_string())
+            serde_json::to_vec(&*evaluated).map(Bytes::from).map_err(|e| e.to_string())
         })
         .await?
         .map_err(AppError::Internal)?;

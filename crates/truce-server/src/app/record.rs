@@ -6,22 +6,33 @@ use truce_store::Store;
 use crate::{AppError, AppState};
 
 /// The compliance report as of `as_of` (default today, clipped into the mission), rendered by `render`
-/// in `lang` with the agreement's title, as a read of the record shared by the day actually computed
-/// (whatever date was asked), the language and the log size.
+/// in `lang` with the agreement's title. Both are reads of the record shared by the day actually computed
+/// (whatever date was asked) and the log size: the report is evaluated once for readers of every
+/// language, and rendered once per language (one reader's rendering is never another language's answer).
 pub(crate) async fn compliance_page(
     st: &AppState,
     as_of: Option<crate::api::ask::Day>,
     lang: truce_i18n::Lang,
     render: fn(&truce_watch::compliance::Report, &str, truce_i18n::Lang) -> maud::Markup,
 ) -> Result<maud::Markup, AppError> {
-    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
     let day = w.report_day(as_of.map(|d| d.0));
-    // The language is part of the question: one reader's rendering is never another language's answer.
-    st.heavy_shared(format!("compliance page {day} {lang}"), move || -> Result<_, String> {
+    let title = w.agreement().title.clone();
+    let report = compliance_report(st, day).await?;
+    st.heavy_shared(format!("compliance page {day} {lang}"), move || render(&report, &title, lang))
+        .await
+}
+
+/// The compliance report as of `day` (already clipped into the mission), evaluated once per day and log
+/// size for every reader: the API's JSON and the page in each language.
+pub(crate) async fn compliance_report(
+    st: &AppState,
+    day: jiff::civil::Date,
+) -> Result<std::sync::Arc<truce_watch::compliance::Report>, AppError> {
+    let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
+    st.heavy_shared(format!("compliance report {day}"), move || -> Result<_, String> {
         let state = w.read().map_err(|e| format!("{e:?}"))?;
-        let report = state.evaluate(day);
-        drop(state);
-        Ok(render(&report, &w.agreement().title, lang))
+        Ok(std::sync::Arc::new(state.evaluate(day)))
     })
     .await?
     .map_err(AppError::Internal)
@@ -45,18 +56,24 @@ pub(crate) async fn daily_now<T: Clone + Send + Sync + 'static>(
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?.clone();
     let view = truce_watch::boundary::view(view.unwrap_or(truce_watch::boundary::DEFAULT_VIEW))
         .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-    // Shared by the day actually computed, whatever date was asked.
+    // Shared by the day actually computed, whatever date was asked: the report is computed once for
+    // every rendering (Markdown, HTML, the page in each language), and each rendering once.
     let date = w.report_day(date.map(|d| d.0));
+    let ledger = w.clone();
+    let daily = st
+        .heavy_shared(format!("daily report {date} {}", view.id), move || -> Result<_, String> {
+            let state = w.read().map_err(|e| format!("{e:?}"))?;
+            Ok(std::sync::Arc::new(truce_watch::report::daily(
+                state.agreement(),
+                &state,
+                date,
+                view,
+            )))
+        })
+        .await?
+        .map_err(AppError::Internal)?;
     let key = format!("daily {kind} {date} {}", view.id);
-    st.heavy_shared(key, move || -> Result<T, String> {
-        let state = w.read().map_err(|e| format!("{e:?}"))?;
-        let a = state.agreement();
-        let daily = truce_watch::report::daily(a, &state, date, view);
-        drop(state);
-        Ok(render(&daily, view, a))
-    })
-    .await?
-    .map_err(AppError::Internal)
+    st.heavy_shared(key, move || render(&daily, view, ledger.agreement())).await
 }
 
 /// One row of the verifiers' queue: the observation as indexed, and the parties that have disputed it
