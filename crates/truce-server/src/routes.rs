@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get as plain_get;
 
 use crate::api::{handlers, negotiation};
-use crate::pages::{field, layout, scenarios};
+use crate::pages::{field, layout, scenarios, table};
 use crate::{AppState, Endpoint, media, pages, witness};
 
 pub(crate) fn routes(state: Arc<AppState>) -> Router {
@@ -65,8 +65,8 @@ fn method_for(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState>> {
         Endpoint::LoginPage => get(pages::login_page),
         Endpoint::Login => post(pages::login),
         Endpoint::Logout => post(pages::logout),
-        Endpoint::StancePage => get(pages::stances),
-        Endpoint::AnalysisPage => get(pages::analysis),
+        Endpoint::StancePage => get(table::stances),
+        Endpoint::AnalysisPage => get(table::analysis),
         Endpoint::AgreementPage => get(pages::agreement),
         Endpoint::MapPage => get(pages::map),
         Endpoint::QueuePage => get(pages::queue),
@@ -81,14 +81,14 @@ fn method_for(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState>> {
         Endpoint::Frontier => get(negotiation::frontier),
         Endpoint::StartSimulation => post(negotiation::start_simulation),
         Endpoint::Simulation => get(negotiation::simulation),
-        Endpoint::SimulatePage => get(pages::simulate),
+        Endpoint::SimulatePage => get(table::simulate),
         Endpoint::DraftAgreement => get(negotiation::draft),
         Endpoint::CheckAgreement => post(negotiation::check_agreement),
         Endpoint::DailyReport => get(handlers::daily_report),
         Endpoint::Export => get(handlers::export),
         Endpoint::AddCheckpoint => post(witness::add_checkpoint),
         Endpoint::Witnesses => get(witness::list),
-        Endpoint::TimelinePage => get(pages::timeline),
+        Endpoint::TimelinePage => get(table::timeline),
         Endpoint::LogKey => get(handlers::log_key),
         Endpoint::ScenariosPage => get(scenarios::list),
         Endpoint::CreateScenario => post(scenarios::create),
