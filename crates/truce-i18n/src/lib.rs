@@ -113,25 +113,31 @@ impl std::fmt::Display for Lang {
 }
 
 /// The Fluent files of each language, by name. The same names in every language (a test).
-pub const FILES: [&str; 3] = ["ui.ftl", "watch.ftl", "vocabulary.ftl"];
+pub const FILES: [&str; 5] = ["ui.ftl", "watch.ftl", "vocabulary.ftl", "table.ftl", "places.ftl"];
 
 /// The sources of `lang`'s files, in the order of [`FILES`].
-pub fn sources(lang: Lang) -> [&'static str; 3] {
+pub fn sources(lang: Lang) -> [&'static str; 5] {
     match lang {
         Lang::En => [
             include_str!("../locales/en/ui.ftl"),
             include_str!("../locales/en/watch.ftl"),
             include_str!("../locales/en/vocabulary.ftl"),
+            include_str!("../locales/en/table.ftl"),
+            include_str!("../locales/en/places.ftl"),
         ],
         Lang::Uk => [
             include_str!("../locales/uk/ui.ftl"),
             include_str!("../locales/uk/watch.ftl"),
             include_str!("../locales/uk/vocabulary.ftl"),
+            include_str!("../locales/uk/table.ftl"),
+            include_str!("../locales/uk/places.ftl"),
         ],
         Lang::Ru => [
             include_str!("../locales/ru/ui.ftl"),
             include_str!("../locales/ru/watch.ftl"),
             include_str!("../locales/ru/vocabulary.ftl"),
+            include_str!("../locales/ru/table.ftl"),
+            include_str!("../locales/ru/places.ftl"),
         ],
     }
 }
