@@ -269,6 +269,11 @@ pub fn acled(registry: &Registry, view: &View, mission: &str) -> Result<String, 
         let Ok(day) = o.day() else { continue };
         let [lon, lat] = o.event();
         let country = view.country_at([lon, lat]).map(|c| c.name.clone()).unwrap_or_default();
+        // ACLED's `location` is the nearest named place and `admin1` its region: the gazetteer's, within
+        // NEAR_KM; farther than that, both stay empty.
+        let near = crate::gazetteer::shipped().nearest(lat, lon);
+        let location = near.map(|n| n.place.names.en.clone()).unwrap_or_default();
+        let admin1 = near.and_then(|n| n.region).map(|r| r.short.clone()).unwrap_or_default();
         let disorder = if event_type == "Strategic developments" {
             "Strategic developments"
         } else {
@@ -304,8 +309,8 @@ pub fn acled(registry: &Registry, view: &View, mission: &str) -> Result<String, 
                 String::new(),
                 String::new(),
                 country,
-                String::new(),
-                String::new(),
+                admin1,
+                location,
                 format!("{lat:.4}"),
                 format!("{lon:.4}"),
                 if estimated { "2" } else { "1" }.to_string(),

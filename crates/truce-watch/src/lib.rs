@@ -20,6 +20,7 @@ pub mod boundary;
 pub mod compliance;
 pub mod entry;
 pub mod export;
+pub mod gazetteer;
 pub mod generate;
 pub mod input;
 pub mod media;

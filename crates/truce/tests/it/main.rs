@@ -650,6 +650,16 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
             .all(|l| l.contains("visionscarto-1.0.0") && l.starts_with("TRUCE-OBS-"))
     );
     assert!(acled.contains(",Ukraine,"));
+    // Issue 23: the gazetteer names the place and region of at least 95% of the rows (it left `admin1`
+    // and `location` empty in all of them).
+    let mut rows = csv::Reader::from_reader(acled.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (admin1, location) = (column("admin1"), column("location"));
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let placed = rows.iter().filter(|r| !r[admin1].is_empty() && !r[location].is_empty()).count();
+    assert!(placed * 100 >= rows.len() * 95, "{placed} of {} rows placed", rows.len());
+    assert!(rows.iter().any(|r| &r[admin1] == "Donetsk") && rows.iter().any(|r| &r[admin1] == "Luhansk"));
     let attributed = acled.lines().filter(|l| l.contains(",ORDLO,")).count();
     assert!(
         attributed > 0 && attributed < acled.lines().count() / 2,
