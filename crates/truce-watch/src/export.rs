@@ -38,12 +38,22 @@ fn attributed(r: &Recorded) -> Vec<String> {
     parties
 }
 
-/// A GeoJSON FeatureCollection (RFC 7946) of the observed events.
+/// A GeoJSON FeatureCollection (RFC 7946) of the observed events; `place` is the nearest place of the
+/// gazetteer within [`crate::gazetteer::NEAR_KM`] (`null` beyond), with the distance and the direction from it.
 pub fn geojson(registry: &Registry) -> String {
     let features: Vec<_> = current(registry)
         .map(|r| {
             let o = &r.observation;
             let [lon, lat] = o.event();
+            let place = crate::gazetteer::shipped().nearest(lat, lon).map(|n| {
+                json!({
+                    "geonameid": n.place.id,
+                    "name": n.place.names.en,
+                    "admin1": n.region.map(|r| r.short.as_str()),
+                    "km": n.whole_km(),
+                    "direction": n.direction(),
+                })
+            });
             json!({
                 "type": "Feature",
                 "id": r.index,
@@ -66,6 +76,7 @@ pub fn geojson(registry: &Registry) -> String {
                     "verification": r.state.as_str(),
                     "attributed_to": attributed(r),
                     "media_sha256": o.media,
+                    "place": place,
                 }
             })
         })

@@ -31,3 +31,4 @@ state-under_review = under review
 state-corroborated = corroborated
 state-unverifiable = unverifiable
 state-rejected = rejected
+state-disputed = disputed

@@ -31,3 +31,4 @@ state-under_review = на рассмотрении
 state-corroborated = подтверждено
 state-unverifiable = невозможно проверить
 state-rejected = отклонено
+state-disputed = оспорено

@@ -31,3 +31,4 @@ state-under_review = на розгляді
 state-corroborated = підтверджено
 state-unverifiable = неможливо перевірити
 state-rejected = відхилено
+state-disputed = оскаржено

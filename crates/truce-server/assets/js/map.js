@@ -5,10 +5,27 @@
 (function () {
   const el = document.getElementById('map'),
     status = document.getElementById('map-status');
+  // The reader's words (the page renders them from the Fluent bundles) and the gazetteer's places.
+  const W = JSON.parse(document.getElementById('map-words').textContent);
+  const fmt = (key, vars) =>
+    W.t[key].replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
+  const say = (kind, id) => (W[kind] && W[kind][id]) || String(id).replace(/_/g, ' ');
+  const partyName = (id) => W.parties[id] || id;
+  const places = new Map(W.places.map((p) => [p[0], p]));
+  // "4 km NE of Debaltseve", in the reader's language, from the export's language-neutral `place`.
+  const near = (pl) => {
+    if (!pl) return '';
+    const known = places.get(pl.geonameid),
+      name = known ? known[3] : pl.name;
+    return pl.km === 0
+      ? fmt('in', { place: name })
+      : fmt('near', { km: pl.km, direction: say('directions', pl.direction), place: name });
+  };
   const map = L.map(el, { zoomSnap: 0.5, minZoom: 3, maxZoom: 14, center: [48.3, 37.8], zoom: 6 });
   window.truceMap = map;
   // Leaflet 1.9's default attribution carries a national flag; a map every party reads stays neutral.
   map.attributionControl.setPrefix('Leaflet 1.9.4');
+  map.attributionControl.addAttribution(W.t.credit);
   if (el.dataset.basemap) {
     L.tileLayer(el.dataset.basemap, {
       maxZoom: 14,
@@ -17,6 +34,33 @@
   }
   map.createPane('countries').style.zIndex = 200;
   map.createPane('zones').style.zIndex = 350;
+  const labelPane = map.createPane('labels');
+  labelPane.style.zIndex = 380;
+  labelPane.style.pointerEvents = 'none';
+  // Town labels: the more populous first, more of them as the reader zooms in, only those in view.
+  const labels = L.layerGroup([], { pane: 'labels' }).addTo(map);
+  function relabel() {
+    const z = map.getZoom(),
+      b = map.getBounds().pad(0.1);
+    const least = z <= 6 ? 100000 : z <= 7 ? 30000 : z <= 8 ? 10000 : z <= 9 ? 4000 : z <= 10 ? 1500 : 0;
+    labels.clearLayers();
+    let n = 0;
+    for (const p of W.places) {
+      if (p[4] < least || !b.contains([p[1], p[2]])) continue;
+      const span = text('span', p[3]);
+      labels.addLayer(
+        L.marker([p[1], p[2]], {
+          pane: 'labels',
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({ className: 'town', html: span, iconSize: null, iconAnchor: [3, 8] }),
+        }),
+      );
+      if (++n >= 250) break;
+    }
+    el.dataset.towns = String(n);
+  }
+  map.on('zoomend moveend', relabel);
   const colours = {
     contact_line: '#b42318',
     withdrawal_line: '#1d3557',
@@ -53,6 +97,10 @@
     if (!r.ok) throw new Error(u + ': ' + r.status);
     return r.json();
   }
+  const viewName = (id) => {
+    const o = document.querySelector('#view option[value="' + CSS.escape(id) + '"]');
+    return o ? o.textContent : id;
+  };
   async function showView(id) {
     const g = await json('/v1/boundaries/' + encodeURIComponent(id));
     if (countries) map.removeLayer(countries);
@@ -71,12 +119,12 @@
     el.dataset.view = id;
     el.dataset.shown = id;
     const lv = document.getElementById('legend-view');
-    if (lv) lv.textContent = 'Boundaries: ' + id + ' (Ukraine shaded yellow).';
+    if (lv) lv.textContent = fmt('boundaries', { view: viewName(id) });
   }
   function legend(zs) {
     const ul = document.getElementById('legend-items');
     ul.replaceChildren();
-    const v = text('li', 'Boundaries: ' + el.dataset.view + ' (Ukraine shaded yellow).');
+    const v = text('li', fmt('boundaries', { view: viewName(el.dataset.view) }));
     v.id = 'legend-view';
     ul.append(v);
     for (const f of zs.features) {
@@ -89,9 +137,9 @@
         text(
           'span',
           p.name +
-            (p.km ? ' \u2014 ' + p.km + ' km of ' + p.line : '') +
+            (p.km ? ' \u2014 ' + fmt('zoneKm', { km: p.km, line: p.line }) : '') +
             ' (' +
-            p.kind.replace(/_/g, ' ') +
+            say('kinds', p.kind) +
             ')',
         ),
       );
@@ -101,7 +149,7 @@
       const li = document.createElement('li');
       const sw = text('span', '\u25cf ');
       sw.style.color = c;
-      li.append(sw, text('span', 'observation: ' + s.replace(/_/g, ' ')));
+      li.append(sw, text('span', fmt('observation', { state: say('states', s) })));
       ul.append(li);
     }
   }
@@ -109,9 +157,10 @@
     const d = document.createElement('div');
     d.className = 'obs-popup';
     d.append(
-      text('strong', p.class + (p.count > 1 ? ' \u00d7' + p.count : '')),
+      text('strong', say('classes', p.class) + (p.count > 1 ? ' \u00d7' + p.count : '')),
       document.createElement('br'),
     );
+    if (p.place) d.append(text('span', near(p.place)), document.createElement('br'));
     d.append(
       text(
         'span',
@@ -120,18 +169,27 @@
       document.createElement('br'),
     );
     d.append(
-      text('span', 'sensor: ' + p.sensor + (p.approximate ? ' (approximate)' : '')),
+      text(
+        'span',
+        fmt('sensor', { sensor: say('sensors', p.sensor) }) +
+          (p.approximate ? ' ' + W.t.approximate : ''),
+      ),
       document.createElement('br'),
     );
     d.append(
-      text('span', 'attributed to: ' + ((p.attributed_to || []).join(', ') || 'nobody yet')),
+      text(
+        'span',
+        fmt('attributed', {
+          parties: (p.attributed_to || []).map(partyName).join(', ') || W.t.nobody,
+        }),
+      ),
       document.createElement('br'),
     );
     d.append(
-      text('span', 'verification: ' + p.verification.replace(/_/g, ' ')),
+      text('span', fmt('verification', { state: say('states', p.verification) })),
       document.createElement('br'),
     );
-    const a = text('a', 'entry ' + p.log_index + ': fields, history and proof');
+    const a = text('a', fmt('entry', { index: p.log_index }));
     a.href = '/ui/entries/' + p.log_index;
     d.append(a);
     return d;
@@ -151,10 +209,29 @@
       }
     }, 1500);
   }
+  // The place search: a name in any of the three languages (the page's list holds the reader's names;
+  // the gazetteer's other spellings come with each place).
+  const placeForm = document.getElementById('place-form');
+  if (placeForm)
+    placeForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const q = document.getElementById('place').value.trim().toLowerCase(),
+        out = document.getElementById('place-status');
+      if (!q) return;
+      const hit = W.places
+        .filter((p) => [p[3], ...p[5]].some((n) => n.toLowerCase().startsWith(q)))
+        .sort((a, b) => b[4] - a[4])[0];
+      if (!hit) {
+        out.textContent = W.t.none;
+        return;
+      }
+      map.setView([hit[1], hit[2]], Math.max(map.getZoom(), 11));
+      out.textContent = fmt('found', { place: hit[3] });
+    });
   function chosen(id) {
     return new Set([...document.querySelectorAll('#' + id + ' input:checked')].map((i) => i.value));
   }
-  function boxes(id, values) {
+  function boxes(id, values, kind) {
     const fs = document.getElementById(id);
     for (const v of [...values].sort()) {
       const l = document.createElement('label');
@@ -164,7 +241,7 @@
       i.value = v;
       i.checked = true;
       i.addEventListener('change', apply);
-      l.append(i, text('span', ' ' + v.replace(/_/g, ' ')));
+      l.append(i, text('span', ' ' + say(kind, v)));
       fs.append(l);
     }
   }
@@ -194,9 +271,14 @@
       const line = [
         p.log_index,
         p.class,
+        say('classes', p.class),
         p.verification,
+        say('states', p.verification),
         (p.attributed_to || []).join(' '),
+        (p.attributed_to || []).map(partyName).join(' '),
         p.sensor,
+        say('sensors', p.sensor),
+        near(p.place),
       ]
         .join(' ')
         .toLowerCase();
@@ -212,16 +294,17 @@
       tr.append(td);
       for (const v of [
         p.start.replace('T', ' ').slice(0, 16),
-        p.class,
+        near(p.place) || '\u2014',
+        say('classes', p.class),
         String(p.count),
-        p.sensor,
-        (p.attributed_to || []).join(', ') || '\u2014',
-        p.verification.replace(/_/g, ' '),
+        say('sensors', p.sensor),
+        (p.attributed_to || []).map(partyName).join(', ') || '\u2014',
+        say('states', p.verification),
       ])
         tr.append(text('td', v));
-      const b = text('button', 'Show');
+      const b = text('button', W.t.show);
       b.type = 'button';
-      b.setAttribute('aria-label', 'Show entry ' + p.log_index + ' on the map');
+      b.setAttribute('aria-label', fmt('showEntry', { index: p.log_index }));
       b.addEventListener('click', () => show(m));
       const tdb = document.createElement('td');
       tdb.append(b);
@@ -230,12 +313,14 @@
     }
     cluster.addLayers(shown);
     status.textContent =
-      n +
-      ' of ' +
-      features.length +
-      ' observations shown' +
-      (from || to ? ' from ' + (from || 'the start') + ' to ' + (to || 'the end') : '') +
-      '.';
+      from || to
+        ? fmt('statusSpan', {
+            shown: n,
+            total: features.length,
+            from: from || W.t.start,
+            to: to || W.t.end,
+          })
+        : fmt('status', { shown: n, total: features.length });
     el.dataset.shown = el.dataset.view;
     el.dataset.observations = String(n);
   }
@@ -264,7 +349,10 @@
             () =>
               text(
                 'span',
-                f.properties.name + (f.properties.km ? ' (' + f.properties.km + ' km)' : ''),
+                f.properties.name +
+                  (f.properties.km ? ' (' + f.properties.km + ' km)' : '') +
+                  ' \u2014 ' +
+                  say('kinds', f.properties.kind),
               ),
             { sticky: true },
           ),
@@ -281,7 +369,7 @@
         });
         const m = L.marker([lat, lon], {
           icon: icon,
-          title: p.class + ' (entry ' + p.log_index + ')',
+          title: fmt('marker', { class: say('classes', p.class), index: p.log_index }),
           keyboard: true,
         });
         m.bindPopup(() => popup(p));
@@ -297,12 +385,12 @@
         document.getElementById('from').value = d.toISOString().slice(0, 10);
         document.getElementById('to').value = last;
       }
-      boxes('f-class', new Set(features.map((f) => f.properties.class)));
-      boxes('f-state', new Set(features.map((f) => f.properties.verification)));
+      boxes('f-class', new Set(features.map((f) => f.properties.class)), 'classes');
+      boxes('f-state', new Set(features.map((f) => f.properties.verification)), 'states');
       const ps = new Set();
       for (const f of features) for (const x of f.properties.attributed_to || []) ps.add(x);
       for (const x of [...ps].sort()) {
-        const o = text('option', x);
+        const o = text('option', partyName(x));
         o.value = x;
         document.getElementById('party').append(o);
       }
@@ -316,13 +404,11 @@
         }),
       );
       map.fitBounds(zones.getBounds().pad(0.3));
+      relabel();
       apply();
     } catch (e) {
       console.error(e);
-      status.textContent =
-        'The map could not load: ' +
-        ((e && e.message) || String(e)) +
-        '. Reload the page; the list and downloads below still work.';
+      status.textContent = fmt('failed', { error: (e && e.message) || String(e) });
     }
   })();
 })();

@@ -46,7 +46,10 @@ textarea{width:100%}.field-error{color:#b42318;font-weight:600}ins{background:#d
 del{background:#fbe0dd;display:block}#diff span{display:block}\
 #map{height:32rem;max-height:70vh;width:100%;border:1px solid #888;background:#dbe9f4}#map svg{max-width:none}.obs{border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px #333}\
 .obs-received{background:#6c757d}.obs-under_review{background:#1d6fb8}.obs-corroborated{background:#1a7f37}.obs-disputed{background:#b42318}\
-.obs-unverifiable{background:#9a5b00}.obs-rejected{background:#aaa}#map-filters fieldset{display:inline-block;vertical-align:top}";
+.obs-unverifiable{background:#9a5b00}.obs-rejected{background:#aaa}#map-filters fieldset{display:inline-block;vertical-align:top}\
+.town span{white-space:nowrap;font-size:11px;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}.town span::before{content:'\\2022 '}\
+#map .marker-cluster-small,#map .marker-cluster-medium,#map .marker-cluster-large{background-color:rgba(60,64,72,.3)}\
+#map .marker-cluster-small div,#map .marker-cluster-medium div,#map .marker-cluster-large div{background-color:rgba(60,64,72,.85);color:#fff}";
 
 /// What the shared header needs: the caller, and the scenarios on file (for the Table's links).
 pub(crate) struct Chrome<'a> {

@@ -325,6 +325,10 @@ fn observation_rows(
     if o.bearing_deg.is_some() && o.distance_m.is_some() {
         rows.push((w.get("entry-event"), html! { (place(o.event())) }));
     }
+    let [lon, lat] = o.event();
+    if let Some(near) = place_words(lang, lat, lon) {
+        rows.push((w.get("entry-near"), html! { (near) }));
+    }
     let controlled = if o.controlled_by == "unknown" {
         w.get("observe-unknown")
     } else {
@@ -365,6 +369,30 @@ fn observation_rows(
 
 /// A word of the observation vocabulary (`kind` is `class`, `sensor`, `weapon` or `state`) in `lang`:
 /// its message, or, for an id a mission added that Truce has no words for, the id with spaces.
+/// The nearest place of the gazetteer to a point, in `lang`: "4 km NE of Debaltseve, Donetsk region";
+/// `None` farther than [`truce_watch::gazetteer::NEAR_KM`] from any.
+pub(crate) fn place_words(lang: truce_i18n::Lang, lat: f64, lon: f64) -> Option<String> {
+    let n = truce_watch::gazetteer::shipped().nearest(lat, lon)?;
+    let w = lang.words();
+    let name = n.place.names.get(lang.code()).to_string();
+    let place = if n.whole_km() == 0 {
+        w.with("place-in", &[("place", name.into())])
+    } else {
+        w.with(
+            "place-near",
+            &[
+                ("km", n.whole_km().into()),
+                ("direction", w.get(&format!("direction-{}", n.direction())).into()),
+                ("place", name.into()),
+            ],
+        )
+    };
+    Some(match n.region {
+        Some(r) => w.with("place-region", &[("place", place.into()), ("region", r.names.get(lang.code()).into())]),
+        None => place,
+    })
+}
+
 pub(crate) fn vocabulary(lang: truce_i18n::Lang, kind: &str, id: &str) -> String {
     let key = format!("{kind}-{id}");
     let words = lang.words();
@@ -401,6 +429,76 @@ pub(crate) struct MapQuery {
     to: Option<Day>,
     /// The boundary view.
     view: Option<String>,
+}
+
+/// The map script's words in the reader's language: message templates (their `{name}` filled in by the
+/// script), the vocabulary of classes, sensors, states, zone kinds and directions, the parties' names,
+/// and the gazetteer's places (id, latitude, longitude, name, population) for town labels, the nearest
+/// place of each observation and the place search.
+fn map_words(st: &AppState, lang: truce_i18n::Lang) -> serde_json::Value {
+    use serde_json::json;
+    let w = lang.words();
+    let slot = |k: &str| (k.to_string(), truce_i18n::FluentValue::from(format!("{{{k}}}")));
+    let template = |id: &str, vars: &[&str]| {
+        let args: Vec<(String, truce_i18n::FluentValue)> = vars.iter().map(|v| slot(v)).collect();
+        let args: Vec<(&str, truce_i18n::FluentValue)> =
+            args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        w.with(id, &args)
+    };
+    let t = json!({
+        "boundaries": template("map-js-boundaries", &["view"]),
+        "observation": template("map-js-observation", &["state"]),
+        "sensor": template("map-js-sensor", &["sensor"]),
+        "approximate": w.get("map-js-approximate"),
+        "attributed": template("map-js-attributed", &["parties"]),
+        "nobody": w.get("map-js-nobody"),
+        "verification": template("map-js-verification", &["state"]),
+        "entry": template("map-js-entry", &["index"]),
+        "showEntry": template("map-js-show-entry", &["index"]),
+        "marker": template("map-js-marker", &["class", "index"]),
+        "status": template("map-js-status", &["shown", "total"]),
+        "statusSpan": template("map-js-status-span", &["shown", "total", "from", "to"]),
+        "start": w.get("map-js-start"),
+        "end": w.get("map-js-end"),
+        "failed": template("map-js-failed", &["error"]),
+        "zoneKm": template("map-js-zone-km", &["km", "line"]),
+        "show": w.get("map-show"),
+        "near": template("place-near", &["km", "direction", "place"]),
+        "in": template("place-in", &["place"]),
+        "found": template("map-place-found", &["place"]),
+        "none": w.get("place-search-none"),
+        "credit": w.get("places-credit"),
+    });
+    let vocabulary = |kind: &str, ids: &[&str]| -> serde_json::Map<String, serde_json::Value> {
+        ids.iter().map(|id| (id.to_string(), json!(vocabulary(lang, kind, id)))).collect()
+    };
+    let states = ["received", "under_review", "corroborated", "disputed", "unverifiable", "rejected"];
+    let kinds = ["contact_line", "withdrawal_line", "security_zone", "disengagement_area"];
+    let directions = ["n", "ne", "e", "se", "s", "sw", "w", "nw"];
+    let parties: serde_json::Map<String, serde_json::Value> = st
+        .watch
+        .as_ref()
+        .map(|w| w.agreement().actors.iter().map(|a| (a.id.clone(), json!(a.name))).collect())
+        .unwrap_or_default();
+    let places: Vec<serde_json::Value> = truce_watch::gazetteer::shipped()
+        .places()
+        .iter()
+        .map(|p| {
+            let all: Vec<&str> =
+                [&p.names.en, &p.names.uk, &p.names.ru].into_iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
+            json!([p.id, p.lat, p.lon, p.names.get(lang.code()), p.population, all])
+        })
+        .collect();
+    json!({
+        "t": t,
+        "classes": vocabulary("class", truce_watch::entry::CLASSES),
+        "sensors": vocabulary("sensor", &["saw", "heard", "camera", "uav", "crater_analysis"]),
+        "states": vocabulary("state", &states),
+        "kinds": vocabulary("zone", &kinds),
+        "directions": vocabulary("direction", &directions),
+        "parties": parties,
+        "places": places,
+    })
 }
 
 /// The observation map: Leaflet (served by this server), the chosen boundary view, the agreement's
@@ -465,6 +563,13 @@ pub(crate) async fn map(
             div #map role="region" aria-label=(lw.get("map-region"))
                 data-view=(view) data-from=(from) data-to=(to) data-basemap=(basemap.unwrap_or_default()) {}
             p #map-status.muted aria-live="polite" { (lw.get("map-loading")) }
+            form #place-form role="search" {
+                label for="place" { (lw.get("place-search")) } " "
+                input #place type="search" name="place" autocomplete="off" aria-describedby="place-hint"; " "
+                button type="submit" { (lw.get("map-place-go")) } " "
+                span #place-status role="status" aria-live="polite" {}
+                br; span #place-hint.muted { (lw.get("place-search-hint")) }
+            }
             details #legend open {
                 summary { (lw.get("map-legend")) }
                 ul #legend-items {}
@@ -474,7 +579,7 @@ pub(crate) async fn map(
             p { label for="filter" { (lw.get("map-search")) } " " input #filter type="search" placeholder=(lw.get("map-search-hint")); }
             div.wide { table #observations {
                 thead { tr {
-                    th scope="col" { (lw.get("map-col-entry")) } th scope="col" { (lw.get("map-col-when")) } th scope="col" { (lw.get("map-col-class")) }
+                    th scope="col" { (lw.get("map-col-entry")) } th scope="col" { (lw.get("map-col-when")) } th scope="col" { (lw.get("map-col-place")) } th scope="col" { (lw.get("map-col-class")) }
                     th scope="col" { (lw.get("map-col-count")) } th scope="col" { (lw.get("map-col-sensor")) } th scope="col" { (lw.get("map-col-attributed")) }
                     th scope="col" { (lw.get("map-col-verification")) } th scope="col" { (lw.get("map-col-map")) }
                 } }
@@ -488,6 +593,7 @@ pub(crate) async fn map(
                 a href={ "/v1/export?format=acled&view=" (view) } { (lw.get("map-acled")) } "; " (lw.get("map-zones")) " "
                 a href="/v1/zones" { "GeoJSON" } "."
             }
+            (script::data_island("map-words", &map_words(&st, c.lang)))
             (sources.inline(&script::MAP))
         };
         let scenarios = scenarios(&st, &c).await;
@@ -617,7 +723,7 @@ pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageErro
             p #result role="status" aria-live="polite" {}
             div.wide { table #queue {
                 thead { tr {
-                    th scope="col" { (lw.get("queue-col-entry")) } th scope="col" { (lw.get("queue-col-day")) } th scope="col" { (lw.get("queue-col-class")) }
+                    th scope="col" { (lw.get("queue-col-entry")) } th scope="col" { (lw.get("queue-col-day")) } th scope="col" { (lw.get("map-col-place")) } th scope="col" { (lw.get("queue-col-class")) }
                     th scope="col" { (lw.get("queue-col-state")) } th scope="col" { (lw.get("queue-col-author")) } th scope="col" { (lw.get("queue-col-verify")) }
                 } }
                 tbody {
@@ -625,6 +731,7 @@ pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageErro
                         tr {
                             td { a href={ "/ui/entries/" (e.index) } { (e.index) } }
                             td { (e.day.as_deref().unwrap_or("")) }
+                            td { (e.position.and_then(|(lat, lon)| place_words(c.lang, lat as f64 / 1e6, lon as f64 / 1e6)).unwrap_or_default()) }
                             td { (e.class.as_deref().map(|k| vocabulary(c.lang, "class", k)).unwrap_or_default()) }
                             td {
                                 (e.state.as_deref().map(|k| vocabulary(c.lang, "state", k)).unwrap_or_default())
