@@ -157,8 +157,7 @@ fn rows<'a>(
     };
     let mut lines =
         text.lines().enumerate().map(|(k, l)| (k + 1, l)).filter(|(_, l)| !l.starts_with('#'));
-    let (n, header) =
-        lines.next().ok_or_else(|| fail(1, "header", "a header line".to_string()))?;
+    let (n, header) = lines.next().ok_or_else(|| fail(1, "header", "a header line".to_string()))?;
     if header.split('\t').collect::<Vec<_>>() != columns {
         return Err(fail(n, "header", format!("the columns {}", columns.join(", "))));
     }
@@ -170,7 +169,11 @@ fn rows<'a>(
         let cells: Vec<&str> = line.split('\t').collect();
         if cells.len() != columns.len() {
             let field = columns.get(cells.len().min(columns.len() - 1)).copied().unwrap_or("");
-            return Err(fail(n, field, format!("{} tab-separated fields, found {}", columns.len(), cells.len())));
+            return Err(fail(
+                n,
+                field,
+                format!("{} tab-separated fields, found {}", columns.len(), cells.len()),
+            ));
         }
         out.push((n, cells));
     }
@@ -192,7 +195,8 @@ impl Gazetteer {
             "admin1",
             "population",
         ];
-        const REGION_COLUMNS: [&str; 6] = ["country", "code", "short", "name_en", "name_uk", "name_ru"];
+        const REGION_COLUMNS: [&str; 6] =
+            ["country", "code", "short", "name_en", "name_uk", "name_ru"];
         let fail = |file: &str, line: usize, field: &str, expected: &str| Error {
             file: file.to_string(),
             line,
@@ -276,7 +280,8 @@ impl Gazetteer {
         if q.is_empty() {
             return Vec::new();
         }
-        let mut found: Vec<&Place> = self.places.iter().filter(|p| p.names.starts_with(&q)).collect();
+        let mut found: Vec<&Place> =
+            self.places.iter().filter(|p| p.names.starts_with(&q)).collect();
         found.sort_by(|a, b| b.population.cmp(&a.population).then(a.id.cmp(&b.id)));
         found.truncate(limit);
         found
@@ -309,11 +314,23 @@ mod tests {
         let g = Gazetteer::parse(PLACES, REGIONS).expect("the shipped gazetteer parses");
         assert!(g.places().len() > 2000, "{} places", g.places().len());
         let d = g.places().iter().find(|p| p.id == 710229).expect("Debaltseve");
-        assert_eq!((d.names.get("en"), d.names.get("uk"), d.names.get("ru")), ("Debaltseve", "Дебальцеве", "Дебальцево"));
-        assert_eq!(g.region(d).map(|r| (r.short.as_str(), r.names.get("uk"))), Some(("Donetsk", "Донецька область")));
+        assert_eq!(
+            (d.names.get("en"), d.names.get("uk"), d.names.get("ru")),
+            ("Debaltseve", "Дебальцеве", "Дебальцево")
+        );
+        assert_eq!(
+            g.region(d).map(|r| (r.short.as_str(), r.names.get("uk"))),
+            Some(("Donetsk", "Донецька область"))
+        );
         // Every place's region is in the regions file.
         for p in g.places() {
-            assert!(g.region(p).is_some(), "no region {} {} for {}", p.country, p.admin1, p.names.en);
+            assert!(
+                g.region(p).is_some(),
+                "no region {} {} for {}",
+                p.country,
+                p.admin1,
+                p.names.en
+            );
         }
     }
 
@@ -337,7 +354,11 @@ mod tests {
         for q in ["debal", "Дебальцев", "ДЕБАЛЬЦЕВО"] {
             assert_eq!(g.search(q, 5).first().map(|p| p.id), Some(710229), "{q}");
         }
-        assert_eq!(g.search("Donetsk", 1).first().map(|p| p.id), Some(709717), "the city before the Russian town");
+        assert_eq!(
+            g.search("Donetsk", 1).first().map(|p| p.id),
+            Some(709717),
+            "the city before the Russian town"
+        );
         assert!(g.search("  ", 5).is_empty());
     }
 

@@ -64,12 +64,15 @@
   function say(id, text) {
     $(id).textContent = text;
   }
+  // Options keep the log's word as their value and show the reader's word (the page's `words`).
+  const word = (v) => (data.words && data.words[v]) || v.replace(/_/g, ' ');
   function fill(sel, values) {
     const s = $(sel);
     s.textContent = '';
     for (const v of values) {
       const o = document.createElement('option');
-      o.textContent = v;
+      o.value = v;
+      o.textContent = word(v);
       s.appendChild(o);
     }
   }
@@ -80,8 +83,8 @@
     say(
       'net',
       navigator.onLine
-        ? 'Online: the queue syncs by itself.'
-        : 'Offline: observations are signed and queued on this device.',
+        ? data.words['@online']
+        : data.words['@offline'],
     );
   }
   addEventListener('online', () => {

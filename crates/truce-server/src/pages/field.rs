@@ -36,74 +36,89 @@ use crate::script::{self, Sources};
 type St = State<std::sync::Arc<AppState>>;
 
 /// The shell's version: the service worker's cache is named after it, so a new version replaces it.
-const VERSION: &str = "truce-field-1";
+const VERSION: &str = "truce-field-2";
 
 /// `GET /field/`: the app's shell, the same for everyone (the mission's vocabulary is public, in the
 /// mission entry).
-pub(crate) async fn shell(State(st): St) -> Response {
+pub(crate) async fn shell(State(st): St, c: crate::Caller) -> Response {
+    let w = c.lang.words();
     let (parties, classes) = crate::pages::mission_vocabulary(&st);
+    let sensors = ["saw", "heard", "camera", "uav", "crater_analysis", "patrol"];
+    // The reader's words for the options (their values stay the log's words) and the app's messages.
+    let mut words = serde_json::Map::new();
+    for (kind, ids) in
+        [("class", classes.clone()), ("sensor", sensors.map(str::to_string).to_vec())]
+    {
+        for id in ids {
+            words.insert(id.clone(), crate::pages::vocabulary(c.lang, kind, &id).into());
+        }
+    }
+    words.insert("unknown".into(), w.get("observe-unknown").into());
+    words.insert("@online".into(), w.get("field-online").into());
+    words.insert("@offline".into(), w.get("field-offline").into());
     let data = serde_json::json!({
         "parties": parties,
         "classes": classes,
-        "sensors": ["saw", "heard", "camera", "uav", "crater_analysis", "patrol"],
+        "sensors": sensors,
+        "words": words,
     });
     let mut sources = Sources::default();
     let page = html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(c.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="theme-color" content="#1d3557";
-                title { "Truce field" }
+                title { (w.get("field-title")) }
                 link rel="manifest" href="/field/manifest.webmanifest";
                 link rel="icon" href="/field/icon.svg";
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                header { h1 { "Truce field" } p #net role="status" aria-live="polite" { "…" } }
+                header { h1 { (w.get("field-title")) } p #net role="status" aria-live="polite" { "…" } }
                 main {
                     section #setup hidden {
-                        h2 { "Set up this device" }
-                        p { "Once, with a connection: your API token, your sealed key file (made with " code { "truce mission seal-key" } ") and its passphrase. The key is opened here and kept on this device only; it cannot be read back out." }
-                        p { label for="token" { "API token" } input #token type="password" autocomplete="off"; }
-                        p { label for="sealed" { "Sealed key file" } textarea #sealed rows="5" {} }
-                        p { label for="sealed-file" { "…or choose the file" } input #sealed-file type="file"; }
-                        p { label for="passphrase" { "Passphrase" } input #passphrase type="password" autocomplete="off"; }
-                        p { button #import type="button" { "Import the key" } }
+                        h2 { (w.get("field-setup")) }
+                        p { (w.get("field-setup-intro")) " " code { "truce mission seal-key" } }
+                        p { label for="token" { (w.get("field-token")) } input #token type="password" autocomplete="off"; }
+                        p { label for="sealed" { (w.get("field-sealed")) } textarea #sealed rows="5" {} }
+                        p { label for="sealed-file" { (w.get("field-sealed-file")) } input #sealed-file type="file"; }
+                        p { label for="passphrase" { (w.get("field-passphrase")) } input #passphrase type="password" autocomplete="off"; }
+                        p { button #import type="button" { (w.get("field-import")) } }
                     }
                     section #capture hidden {
-                        h2 { "Record an observation" }
+                        h2 { (w.get("field-record")) }
                         p #who {}
                         form #observe {
                             fieldset {
-                                legend { "When and where" }
-                                p { label for="start" { "Start (UTC)" } input #start type="datetime-local" required; }
-                                p { label for="minutes" { "Lasted (minutes)" } input #minutes type="number" min="0" value="5" required; }
-                                p { label for="lat" { "Latitude (°)" } input #lat type="number" step="0.000001" min="-90" max="90" required; }
-                                p { label for="lon" { "Longitude (°)" } input #lon type="number" step="0.000001" min="-180" max="180" required; }
-                                p { button #locate type="button" { "Use this device's position" } }
-                                p { label for="controlled_by" { "Area controlled by (as observed)" } select #controlled_by {} }
+                                legend { (w.get("field-when-where")) }
+                                p { label for="start" { (w.get("field-start")) } input #start type="datetime-local" required; }
+                                p { label for="minutes" { (w.get("field-minutes")) } input #minutes type="number" min="0" value="5" required; }
+                                p { label for="lat" { (w.get("field-lat")) } input #lat type="number" step="0.000001" min="-90" max="90" required; }
+                                p { label for="lon" { (w.get("field-lon")) } input #lon type="number" step="0.000001" min="-180" max="180" required; }
+                                p { button #locate type="button" { (w.get("field-locate")) } }
+                                p { label for="controlled_by" { (w.get("field-controlled-by")) } select #controlled_by {} }
                             }
                             fieldset {
-                                legend { "What" }
-                                p { label for="class" { "Class" } select #class {} }
-                                p { label for="sensor" { "Sensor" } select #sensor {} }
-                                p { label for="count" { "Count" } input #count type="number" min="0" value="1" required; }
-                                p { input #approximate type="checkbox"; " " label for="approximate" { "approximately" } }
-                                p { label for="bearing" { "Bearing to the event (°, optional)" } input #bearing type="number" min="0" max="359"; }
-                                p { label for="distance" { "Distance (m, optional)" } input #distance type="number" min="0"; }
-                                p { label for="note" { "Note (optional)" } input #note; }
-                                p { label for="photos" { "Photos, video or sound (optional)" } input #photos type="file" multiple accept="image/*,video/*,audio/*"; }
+                                legend { (w.get("field-what")) }
+                                p { label for="class" { (w.get("field-class")) } select #class {} }
+                                p { label for="sensor" { (w.get("field-sensor")) } select #sensor {} }
+                                p { label for="count" { (w.get("field-count")) } input #count type="number" min="0" value="1" required; }
+                                p { input #approximate type="checkbox"; " " label for="approximate" { (w.get("field-approximately")) } }
+                                p { label for="bearing" { (w.get("field-bearing")) } input #bearing type="number" min="0" max="359"; }
+                                p { label for="distance" { (w.get("field-distance")) } input #distance type="number" min="0"; }
+                                p { label for="note" { (w.get("field-note")) } input #note; }
+                                p { label for="photos" { (w.get("field-photos")) } input #photos type="file" multiple accept="image/*,video/*,audio/*"; }
                             }
-                            p { button type="submit" { "Sign and queue" } }
+                            p { button type="submit" { (w.get("field-sign")) } }
                         }
                         p #captured role="status" aria-live="polite" {}
                     }
                     section #queue-section hidden {
-                        h2 { "Queue" }
+                        h2 { (w.get("field-queue")) }
                         p #summary role="status" aria-live="polite" {}
-                        p { button #sync type="button" { "Sync now" } }
+                        p { button #sync type="button" { (w.get("field-sync")) } }
                         ol #queue {}
                     }
                 }

@@ -388,7 +388,10 @@ pub(crate) fn place_words(lang: truce_i18n::Lang, lat: f64, lon: f64) -> Option<
         )
     };
     Some(match n.region {
-        Some(r) => w.with("place-region", &[("place", place.into()), ("region", r.names.get(lang.code()).into())]),
+        Some(r) => w.with(
+            "place-region",
+            &[("place", place.into()), ("region", r.names.get(lang.code()).into())],
+        ),
         None => place,
     })
 }
@@ -472,7 +475,8 @@ fn map_words(st: &AppState, lang: truce_i18n::Lang) -> serde_json::Value {
     let vocabulary = |kind: &str, ids: &[&str]| -> serde_json::Map<String, serde_json::Value> {
         ids.iter().map(|id| (id.to_string(), json!(vocabulary(lang, kind, id)))).collect()
     };
-    let states = ["received", "under_review", "corroborated", "disputed", "unverifiable", "rejected"];
+    let states =
+        ["received", "under_review", "corroborated", "disputed", "unverifiable", "rejected"];
     let kinds = ["contact_line", "withdrawal_line", "security_zone", "disengagement_area"];
     let directions = ["n", "ne", "e", "se", "s", "sw", "w", "nw"];
     let parties: serde_json::Map<String, serde_json::Value> = st
@@ -484,8 +488,11 @@ fn map_words(st: &AppState, lang: truce_i18n::Lang) -> serde_json::Value {
         .places()
         .iter()
         .map(|p| {
-            let all: Vec<&str> =
-                [&p.names.en, &p.names.uk, &p.names.ru].into_iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
+            let all: Vec<&str> = [&p.names.en, &p.names.uk, &p.names.ru]
+                .into_iter()
+                .map(String::as_str)
+                .filter(|n| !n.is_empty())
+                .collect();
             json!([p.id, p.lat, p.lon, p.names.get(lang.code()), p.population, all])
         })
         .collect();

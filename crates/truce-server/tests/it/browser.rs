@@ -513,7 +513,10 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         }
         names
     };
-    assert!(towns.iter().any(|t| t == "Donetsk") && towns.iter().any(|t| t == "Luhansk"), "{towns:?}");
+    assert!(
+        towns.iter().any(|t| t == "Donetsk") && towns.iter().any(|t| t == "Luhansk"),
+        "{towns:?}"
+    );
     let show = format!("#observations button[aria-label='Show entry {index} on the map']");
     c.find(Locator::Css(&show)).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css(".leaflet-popup-content .obs-popup")).await.unwrap();
@@ -689,7 +692,8 @@ fn option_ids() -> Vec<String> {
 
 /// The ids of `ids` that `text` holds as whole words (not as part of a longer id).
 fn raw_ids<'a>(text: &str, ids: &'a [String]) -> Vec<&'a str> {
-    let part = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    let part =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     ids.iter()
         .filter(|id| {
             text.match_indices(id.as_str()).any(|(k, _)| {
@@ -703,7 +707,10 @@ fn raw_ids<'a>(text: &str, ids: &'a [String]) -> Vec<&'a str> {
 #[test]
 fn raw_ids_are_found_as_whole_words_only() {
     let ids = vec!["nato.full_membership".to_string(), "cf.now".to_string()];
-    assert_eq!(raw_ids("Full NATO membership (nato.full_membership).", &ids), ["nato.full_membership"]);
+    assert_eq!(
+        raw_ids("Full NATO membership (nato.full_membership).", &ids),
+        ["nato.full_membership"]
+    );
     assert!(raw_ids("x.cf.now_later and cf.nowhere", &ids).is_empty());
 }
 
@@ -769,9 +776,11 @@ async fn every_page_fits_a_phone_and_passes_axe() {
                 let join = if path.contains('?') { '&' } else { '?' };
                 c.goto(&format!("{url}{path}{join}lang={lang}")).await.unwrap();
                 if name == "map"
-                    && let Err(e) = c.wait().for_element(Locator::Css("#map[data-observations]")).await
+                    && let Err(e) =
+                        c.wait().for_element(Locator::Css("#map[data-observations]")).await
                 {
-                    let status = c.find(Locator::Css("#map-status")).await.unwrap().text().await.unwrap();
+                    let status =
+                        c.find(Locator::Css("#map-status")).await.unwrap().text().await.unwrap();
                     panic!("{page}: the map did not load ({e}): {status}");
                 }
                 if name == "simulate" {

@@ -659,7 +659,10 @@ fn compliance_from_a_mirrored_log_is_byte_identical() {
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     let placed = rows.iter().filter(|r| !r[admin1].is_empty() && !r[location].is_empty()).count();
     assert!(placed * 100 >= rows.len() * 95, "{placed} of {} rows placed", rows.len());
-    assert!(rows.iter().any(|r| &r[admin1] == "Donetsk") && rows.iter().any(|r| &r[admin1] == "Luhansk"));
+    assert!(
+        rows.iter().any(|r| &r[admin1] == "Donetsk")
+            && rows.iter().any(|r| &r[admin1] == "Luhansk")
+    );
     let attributed = acled.lines().filter(|l| l.contains(",ORDLO,")).count();
     assert!(
         attributed > 0 && attributed < acled.lines().count() / 2,
