@@ -117,6 +117,14 @@ fn minsk_ii_compliance_and_the_daily_report() {
     let daily = truce_watch::report::daily(&agreement, &c, mission.last_day, view);
     expect_file!["golden/minsk.daily.md"].assert_eq(&daily.markdown());
     expect_file!["golden/minsk.daily.html"].assert_eq(&daily.html(&agreement, view));
+    // Issue 23: the same report in Ukrainian and Russian, each saying it is a translation.
+    expect_file!["golden/minsk.daily.uk.md"].assert_eq(&daily.markdown_in(truce_i18n::Lang::Uk));
+    expect_file!["golden/minsk.daily.ru.md"].assert_eq(&daily.markdown_in(truce_i18n::Lang::Ru));
+    expect_file!["golden/minsk.daily.uk.html"].assert_eq(&daily.html_in(
+        &agreement,
+        view,
+        truce_i18n::Lang::Uk,
+    ));
 }
 
 /// What a reader must not miss: a replay before any statement warns that nothing was known yet (and

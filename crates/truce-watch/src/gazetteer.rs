@@ -118,6 +118,32 @@ impl Near<'_> {
         self.km.round() as u32
     }
 
+    /// The place in words, in `lang`: "4 km NE of Debaltseve, Donetsk region"; within half a kilometre,
+    /// "in Debaltseve, Donetsk region".
+    pub fn words(&self, lang: truce_i18n::Lang) -> String {
+        let w = lang.words();
+        let name = self.place.names.get(lang.code()).to_string();
+        let place = if self.whole_km() == 0 {
+            w.with("place-in", &[("place", name.into())])
+        } else {
+            w.with(
+                "place-near",
+                &[
+                    ("km", self.whole_km().into()),
+                    ("direction", w.get(&format!("direction-{}", self.direction())).into()),
+                    ("place", name.into()),
+                ],
+            )
+        };
+        match self.region {
+            Some(r) => w.with(
+                "place-region",
+                &[("place", place.into()), ("region", r.names.get(lang.code()).into())],
+            ),
+            None => place,
+        }
+    }
+
     /// One of the eight compass points (`n`, `ne`, … `nw`), from the place to the point.
     pub fn direction(&self) -> &'static str {
         const POINTS: [&str; 8] = ["n", "ne", "e", "se", "s", "sw", "w", "nw"];

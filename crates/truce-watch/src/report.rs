@@ -18,6 +18,7 @@ use truce_syntax::escape_xml as escape;
 use crate::boundary::View;
 use crate::compliance::{Compliance, Report};
 use crate::entry::VerificationState;
+use truce_i18n::Lang;
 
 /// One day's report.
 #[derive(Debug, Clone, Serialize)]
@@ -201,111 +202,220 @@ pub fn md(s: &str) -> String {
     out
 }
 
-/// What the class table counts, in both formats.
-const BY_CLASS_NOTE: &str = "An observation is one signed entry; it may count several events (three explosions heard at once are one observation of 3 events).";
-/// How the zone table counts, in both formats.
-const BY_ZONE_NOTE: &str = "Each line's security zones are counted as bands that do not overlap: an event 30 km from a line counts in its 25–35 km band only.";
-/// What a dispute does to a status, in both formats.
-const DISPUTE_NOTE: &str = "A party's dispute does not change a status; it is shown beside it, and only a verifier's review can revise the verdict.";
 /// The standalone HTML report's style.
 const STYLE: &str = "body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;line-height:1.4}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #999;padding:.2rem .5rem;text-align:left}td:nth-child(n+2){text-align:right}figure{margin:1rem 0}svg{max-width:100%;height:auto}";
 
 /// A party's dispute of a verdict, as one line: party, entry, the observation disputed, its text.
-fn dispute_line(d: &crate::compliance::Dispute, text: &str, party: &str) -> String {
-    format!(
-        "{party} in entry {} (of entry {}{}): {text}",
-        d.index,
-        d.of,
-        if d.awaiting_review { ", awaiting review" } else { "" }
+fn dispute_line(d: &crate::compliance::Dispute, text: &str, party: &str, lang: Lang) -> String {
+    let id = if d.awaiting_review { "daily-dispute-awaiting" } else { "daily-dispute" };
+    lang.words().with(
+        id,
+        &[
+            ("party", party.to_string().into()),
+            ("index", d.index.into()),
+            ("of", d.of.into()),
+            ("text", text.to_string().into()),
+        ],
     )
 }
 
+/// A word of the log's vocabulary (`class`, `state`) in `lang`, or the word itself with spaces.
+fn vocabulary(lang: Lang, kind: &str, id: &str) -> String {
+    let key = format!("{kind}-{id}");
+    let w = lang.words();
+    if w.has(&key) { w.get(&key) } else { id.replace('_', " ") }
+}
+
+/// A commitment's status in words, in `lang`.
+fn status_words(c: &crate::compliance::Standing, lang: Lang) -> String {
+    use crate::compliance::Status;
+    let id = if c.label() != c.status.as_str() {
+        "status-compliant-now"
+    } else {
+        match c.status {
+            Status::NotInForce => "status-not-in-force",
+            Status::AwaitingPrecondition => "status-awaiting-precondition",
+            Status::Compliant => "status-compliant",
+            Status::AllegedViolation => "status-alleged-violation",
+            Status::VerifiedViolation => "status-verified-violation",
+            Status::Unverifiable => "status-unverifiable",
+        }
+    };
+    lang.words().get(id)
+}
+
 impl Daily {
-    /// The report in Markdown. Every string that comes from an entry or the agreement goes through
-    /// [`md`].
+    /// The report in Markdown, in English: the authoritative text, whose hash the log can hold.
     pub fn markdown(&self) -> String {
+        self.markdown_in(Lang::En)
+    }
+
+    /// The report in Markdown in `lang`; a translation says so at its top. Every string that comes from
+    /// an entry or the agreement goes through [`md`].
+    pub fn markdown_in(&self, lang: Lang) -> String {
+        let w = lang.words();
         let mut s = String::new();
-        let _ = writeln!(s, "# Daily report {} — {}\n", self.date, md(&self.mission));
+        let _ = writeln!(s, "# {}\n", md(&self.title_in(lang)));
+        if lang != Lang::En {
+            let _ = writeln!(s, "*{}*\n", w.get("daily-translation"));
+        }
+        let _ = writeln!(s, "{}\n", self.computed(lang, md));
+        let head = |cols: &[&str]| {
+            let names: Vec<String> = cols.iter().map(|c| w.get(c)).collect();
+            let align: Vec<&str> =
+                cols.iter().enumerate().map(|(k, _)| if k == 0 { "---" } else { "---:" }).collect();
+            format!("| {} |\n|{}|", names.join(" | "), align.join("|"))
+        };
         let _ = writeln!(
             s,
-            "Agreement: {} ({}). Computed from the first {} log entries. Boundary view of the map: {}.\n",
-            md(&self.agreement.1),
-            md(&self.agreement.0),
-            self.log_size,
-            md(&self.view)
-        );
-        let _ = writeln!(
-            s,
-            "## Observations and events by class\n\n{BY_CLASS_NOTE}\n\n| class | observations today | events today | observations yesterday | events yesterday | change in events |\n|---|---:|---:|---:|---:|---:|"
+            "## {}\n\n{}\n\n{}",
+            w.get("daily-by-class"),
+            w.get("daily-by-class-note"),
+            head(&[
+                "daily-col-class",
+                "daily-col-obs-today",
+                "daily-col-events-today",
+                "daily-col-obs-yesterday",
+                "daily-col-events-yesterday",
+                "daily-col-change"
+            ])
         );
         for (class, (t, y)) in &self.by_class {
             let (ot, oy) = self.observations_by_class.get(class).copied().unwrap_or_default();
-            let _ = writeln!(s, "| {} | {ot} | {t} | {oy} | {y} | {} |", md(class), change(*t, *y));
+            let word = md(&vocabulary(lang, "class", class));
+            let _ = writeln!(s, "| {word} | {ot} | {t} | {oy} | {y} | {} |", change(*t, *y));
         }
         let _ = writeln!(
             s,
-            "\n## Events by zone (patrols excluded)\n\n{BY_ZONE_NOTE}\n\n| zone | today | yesterday | change |\n|---|---:|---:|---:|"
+            "\n## {}\n\n{}\n\n{}",
+            w.get("daily-by-zone"),
+            w.get("daily-by-zone-note"),
+            head(&[
+                "daily-col-zone",
+                "daily-col-today",
+                "daily-col-yesterday",
+                "daily-col-change-short"
+            ])
         );
         for (id, name, t, y) in &self.by_zone {
             let _ = writeln!(s, "| {} ({}) | {t} | {y} | {} |", md(name), md(id), change(*t, *y));
         }
-        let _ = writeln!(s, "\n## Access restrictions\n");
+        let _ = writeln!(s, "\n## {}\n", w.get("daily-restrictions"));
         if self.restrictions.is_empty() {
-            let _ = writeln!(s, "None recorded.");
+            let _ = writeln!(s, "{}", w.get("daily-none-recorded"));
         }
-        for (i, t, by, st) in &self.restrictions {
-            let _ = writeln!(
-                s,
-                "- entry {i}, {}, in an area controlled by {} as observed ({})",
-                md(t),
-                md(by),
-                md(st)
-            );
+        for line in self.restriction_lines(lang, md) {
+            let _ = writeln!(s, "- {line}");
         }
-        let _ = writeln!(s, "\n## Deadlines in the next 7 days\n");
+        let _ = writeln!(s, "\n## {}\n", w.get("daily-deadlines"));
         if self.deadlines.is_empty() {
-            let _ = writeln!(s, "None.");
+            let _ = writeln!(s, "{}", w.get("daily-none"));
         }
         for (d, c, what) in &self.deadlines {
             let _ = writeln!(s, "- {d}: {} {}", md(c), md(what));
         }
         let _ = writeln!(
             s,
-            "\n## Compliance as of {}\n\n{DISPUTE_NOTE}\n\n| commitment | status | PAM | violation days | evidence (log entries) | disputed by the parties |\n|---|---|---:|---:|---|---|",
-            self.date
+            "\n## {}\n\n{}\n\n{}",
+            w.with("daily-compliance", &[("date", self.date.to_string().into())]),
+            w.get("daily-dispute-note"),
+            head(&[
+                "daily-col-commitment",
+                "daily-col-status",
+                "daily-col-pam",
+                "daily-col-days",
+                "daily-col-evidence",
+                "daily-col-disputed"
+            ])
+            .replace("|---:|---:|---:|---:|---:|", "|---|---:|---:|---|---|")
         );
         for c in &self.compliance.commitments {
             let ev: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
-            let disputes: Vec<String> =
-                c.disputes.iter().map(|d| dispute_line(d, &md(&d.text), &md(&d.party))).collect();
+            let disputes: Vec<String> = c
+                .disputes
+                .iter()
+                .map(|d| dispute_line(d, &md(&d.text), &md(&d.party), lang))
+                .collect();
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
                 md(&c.commitment),
-                c.label(),
+                status_words(c, lang),
                 c.pam_score,
                 c.violation_days.len(),
                 ev.join(", "),
                 disputes.join("; ")
             );
         }
-        let _ = writeln!(s, "\n{} observations on the map (HTML report).", self.observations.len());
+        let _ = writeln!(
+            s,
+            "\n{}",
+            w.with("daily-on-map", &[("count", self.observations.len().into())])
+        );
         s
+    }
+
+    /// What the report was computed from, in `lang`, each value through `escape`.
+    fn computed(&self, lang: Lang, escape: fn(&str) -> String) -> String {
+        lang.words().with(
+            "daily-computed",
+            &[
+                ("agreement", escape(&self.agreement.1).into()),
+                ("id", escape(&self.agreement.0).into()),
+                ("entries", self.log_size.into()),
+                ("view", escape(&self.view).into()),
+            ],
+        )
+    }
+
+    /// Today's access restrictions in words, in `lang`, each with the nearest place of the gazetteer when
+    /// the map's observations hold its position; values through `escape`.
+    fn restriction_lines(&self, lang: Lang, escape: fn(&str) -> String) -> Vec<String> {
+        let w = lang.words();
+        self.restrictions
+            .iter()
+            .map(|(i, t, by, st)| {
+                let mut line = w.with(
+                    "daily-restriction",
+                    &[
+                        ("index", (*i).into()),
+                        ("time", escape(t).into()),
+                        ("party", escape(by).into()),
+                        ("state", vocabulary(lang, "state", st).into()),
+                    ],
+                );
+                let at = self.observations.iter().find(|o| o.0 == *i).map(|o| o.2);
+                if let Some(near) = at.and_then(|p| crate::gazetteer::shipped().nearest(p[1], p[0]))
+                {
+                    line.push_str(" — ");
+                    line.push_str(&escape(&near.words(lang)));
+                }
+                line
+            })
+            .collect()
     }
 
     /// A horizontal bar chart of today's and yesterday's totals by class (SVG).
     pub fn chart_svg(&self) -> String {
+        self.chart_svg_in(Lang::En)
+    }
+
+    /// The chart in `lang`.
+    pub fn chart_svg_in(&self, lang: Lang) -> String {
+        let words = lang.words();
         let rows: Vec<_> = self.by_class.iter().collect();
         let max = rows.iter().map(|(_, (t, y))| (*t).max(*y)).max().unwrap_or(1).max(1) as f64;
         let (w, row_h) = (640.0, 34.0);
         let h = 40.0 + row_h * rows.len() as f64;
         let mut s = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" id="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><title id="chart-title">Events by class (each observation counts its events), {} against the day before</title>"#,
-            self.date
+            r#"<svg xmlns="http://www.w3.org/2000/svg" id="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12"><title id="chart-title">{}</title>"#,
+            escape(&words.with("daily-chart-title", &[("date", self.date.to_string().into())]))
         );
         let _ = write!(
             s,
-            r##"<rect x="170" y="8" width="12" height="10" fill="#333"/><text x="186" y="17">today</text><rect x="240" y="8" width="12" height="10" fill="#999"/><text x="256" y="17">yesterday</text>"##
+            r##"<rect x="170" y="8" width="12" height="10" fill="#333"/><text x="186" y="17">{}</text><rect x="260" y="8" width="12" height="10" fill="#999"/><text x="276" y="17">{}</text>"##,
+            escape(&words.get("daily-col-today")),
+            escape(&words.get("daily-col-yesterday"))
         );
         for (k, (class, (t, y))) in rows.iter().enumerate() {
             let y0 = 30.0 + row_h * k as f64;
@@ -314,7 +424,7 @@ impl Daily {
                 s,
                 r##"<text x="160" y="{:.1}" text-anchor="end">{}</text><rect x="170" y="{:.1}" width="{:.1}" height="12" fill="{}"/><text x="{:.1}" y="{:.1}">{t}</text><rect x="170" y="{:.1}" width="{:.1}" height="10" fill="#999"/><text x="{:.1}" y="{:.1}">{y}</text>"##,
                 y0 + 14.0,
-                escape(class),
+                escape(&vocabulary(lang, "class", class)),
                 y0,
                 bar(*t),
                 colour(class),
@@ -336,6 +446,12 @@ impl Daily {
     /// drawn), the latitude scale is taken at most 80° from the equator, and the frame's aspect ratio is
     /// kept between 3:1 and 1:1.5 by widening its narrower side around its centre.
     pub fn map_svg(&self, a: &Agreement, view: &View) -> String {
+        self.map_svg_in(a, view, Lang::En)
+    }
+
+    /// The map in `lang`.
+    pub fn map_svg_in(&self, a: &Agreement, view: &View, lang: Lang) -> String {
+        let words = lang.words();
         let on_globe = |p: &Point| {
             p[0].is_finite()
                 && p[1].is_finite()
@@ -381,8 +497,11 @@ impl Daily {
             d
         };
         let mut s = format!(
-            r##"<svg xmlns="http://www.w3.org/2000/svg" id="map" role="img" aria-labelledby="map-title" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" font-family="sans-serif" font-size="12"><title id="map-title">Observations of {}, with the agreement's lines; boundaries: {}</title><defs><clipPath id="frame"><rect width="{w:.0}" height="{h:.0}"/></clipPath></defs><rect width="{w:.0}" height="{h:.0}" fill="#dbe9f4"/><g clip-path="url(#frame)">"##,
-            self.date, view.id
+            r##"<svg xmlns="http://www.w3.org/2000/svg" id="map" role="img" aria-labelledby="map-title" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" font-family="sans-serif" font-size="12"><title id="map-title">{}</title><defs><clipPath id="frame"><rect width="{w:.0}" height="{h:.0}"/></clipPath></defs><rect width="{w:.0}" height="{h:.0}" fill="#dbe9f4"/><g clip-path="url(#frame)">"##,
+            escape(&words.with(
+                "daily-map-title",
+                &[("date", self.date.to_string().into()), ("view", view.id.into())]
+            ))
         );
         for c in &view.countries {
             let near =
@@ -422,10 +541,16 @@ impl Daily {
             let r = if class == "patrol" { 3.0 } else { 4.5 };
             let _ = write!(
                 s,
-                r##"<circle class="obs" cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{}" stroke="#fff" stroke-width="0.8"><title>entry {i}: {} ({})</title></circle>"##,
+                r##"<circle class="obs" cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{}" stroke="#fff" stroke-width="0.8"><title>{}</title></circle>"##,
                 colour(class),
-                escape(class),
-                state
+                escape(&words.with(
+                    "daily-map-entry",
+                    &[
+                        ("index", (*i).into()),
+                        ("class", vocabulary(lang, "class", class).into()),
+                        ("state", vocabulary(lang, "state", state).into()),
+                    ]
+                ))
             );
         }
         s.push_str("</g>");
@@ -440,22 +565,30 @@ impl Daily {
                 y - 4.0,
                 colour(class),
                 y,
-                escape(class)
+                escape(&vocabulary(lang, "class", class))
             );
         }
         let _ = write!(
             s,
-            r##"<text x="{:.0}" y="{:.0}" text-anchor="end" fill="#333">boundaries: {} (display only); lines schematic</text></svg>"##,
+            r##"<text x="{:.0}" y="{:.0}" text-anchor="end" fill="#333">{}</text></svg>"##,
             w - 8.0,
             h - 8.0,
-            view.id
+            escape(&words.with("daily-map-note", &[("view", view.id.into())]))
         );
         s
     }
 
     /// The report's title: the day and the mission.
     pub fn title(&self) -> String {
-        format!("Daily report {} — {}", self.date, self.mission)
+        self.title_in(Lang::En)
+    }
+
+    /// The title in `lang`.
+    pub fn title_in(&self, lang: Lang) -> String {
+        lang.words().with(
+            "daily-title",
+            &[("date", self.date.to_string().into()), ("mission", self.mission.clone().into())],
+        )
     }
 
     /// The report in HTML, for a page of its own ([`Daily::html`]) or inside another: the title as a
@@ -463,15 +596,21 @@ impl Daily {
     /// from, the tables with the chart, the lists, and the map. The one template of the HTML report;
     /// maud escapes every value, and the chart and map are this module's SVG.
     pub fn body(&self, a: &Agreement, view: &View, title_level: u8) -> Markup {
+        self.body_in(a, view, title_level, Lang::En)
+    }
+
+    /// The HTML body in `lang`; a translation says so under its title.
+    pub fn body_in(&self, a: &Agreement, view: &View, title_level: u8, lang: Lang) -> Markup {
+        let w = lang.words();
         let nl = PreEscaped("\n");
-        let title = self.title();
+        let title = self.title_in(lang);
         let row = |cells: Vec<String>| {
             html! { tr { @for c in &cells { td { (c) } } } (nl) }
         };
         let table = |head: &[&str], rows: Vec<Markup>| {
             html! {
                 table {
-                    thead { tr { @for h in head { th scope="col" { (h) } } } }
+                    thead { tr { @for h in head { th scope="col" { (w.get(h)) } } } }
                     tbody { (nl) @for r in &rows { (r) } }
                 }
                 (nl)
@@ -480,7 +619,7 @@ impl Daily {
         let by_class = self.by_class.iter().map(|(class, (t, y))| {
             let (ot, oy) = self.observations_by_class.get(class).copied().unwrap_or_default();
             row(vec![
-                class.clone(),
+                vocabulary(lang, "class", class),
                 ot.to_string(),
                 t.to_string(),
                 oy.to_string(),
@@ -494,61 +633,60 @@ impl Daily {
         let compliance = self.compliance.commitments.iter().map(|c| {
             let evidence: Vec<String> = c.evidence.iter().map(u64::to_string).collect();
             let disputes: Vec<String> =
-                c.disputes.iter().map(|d| dispute_line(d, &d.text, &d.party)).collect();
+                c.disputes.iter().map(|d| dispute_line(d, &d.text, &d.party, lang)).collect();
             row(vec![
                 c.commitment.clone(),
-                c.label().to_string(),
+                status_words(c, lang),
                 c.pam_score.to_string(),
                 c.violation_days.len().to_string(),
                 evidence.join(", "),
                 disputes.join("; "),
             ])
         });
+        let plain: fn(&str) -> String = str::to_string;
         html! {
             @if title_level <= 1 { h1 { (title) } } @else { h2 { (title) } }
             (nl)
-            p {
-                "Agreement: " (self.agreement.1) " (" (self.agreement.0) "). Computed from the first "
-                (self.log_size) " log entries. Boundary view of the map: " (self.view) "."
-            }
+            @if lang != Lang::En { p.translation { em { (w.get("daily-translation")) } } (nl) }
+            p { (self.computed(lang, plain)) }
             (nl)
-            h2 { "Observations and events by class" } (nl)
+            h2 { (w.get("daily-by-class")) } (nl)
             figure {
-                (PreEscaped(self.chart_svg()))
-                figcaption { "Events by class, today and yesterday." }
+                (PreEscaped(self.chart_svg_in(lang)))
+                figcaption { (w.get("daily-chart-caption")) }
             }
             (nl)
-            p { (BY_CLASS_NOTE) } (nl)
+            p { (w.get("daily-by-class-note")) } (nl)
             (table(
-                &["class", "observations today", "events today", "observations yesterday", "events yesterday", "change in events"],
+                &["daily-col-class", "daily-col-obs-today", "daily-col-events-today", "daily-col-obs-yesterday", "daily-col-events-yesterday", "daily-col-change"],
                 by_class.collect(),
             ))
-            h2 { "Events by zone (patrols excluded)" } (nl)
-            p { (BY_ZONE_NOTE) } (nl)
-            (table(&["zone", "today", "yesterday", "change"], by_zone.collect()))
-            h2 { "Access restrictions" } (nl)
-            @if self.restrictions.is_empty() { p { "None recorded." } (nl) }
-            @for (i, t, by, st) in &self.restrictions {
-                p.item { "entry " (i) ", " (t) ", in an area controlled by " (by) " as observed (" (st) ")" }
+            h2 { (w.get("daily-by-zone")) } (nl)
+            p { (w.get("daily-by-zone-note")) } (nl)
+            (table(&["daily-col-zone", "daily-col-today", "daily-col-yesterday", "daily-col-change-short"], by_zone.collect()))
+            h2 { (w.get("daily-restrictions")) } (nl)
+            @if self.restrictions.is_empty() { p { (w.get("daily-none-recorded")) } (nl) }
+            @for line in self.restriction_lines(lang, plain) {
+                p.item { (line) }
                 (nl)
             }
-            h2 { "Deadlines in the next 7 days" } (nl)
-            @if self.deadlines.is_empty() { p { "None." } (nl) }
+            h2 { (w.get("daily-deadlines")) } (nl)
+            @if self.deadlines.is_empty() { p { (w.get("daily-none")) } (nl) }
             @for (d, c, what) in &self.deadlines {
                 p.item { (d) ": " (c) " " (what) } (nl)
             }
-            h2 { "Compliance as of " (self.date) } (nl)
-            p { (DISPUTE_NOTE) } (nl)
+            h2 { (w.with("daily-compliance", &[("date", self.date.to_string().into())])) } (nl)
+            p { (w.get("daily-dispute-note")) } (nl)
             (table(
-                &["commitment", "status", "PAM", "violation days", "evidence (log entries)", "disputed by the parties"],
+                &["daily-col-commitment", "daily-col-status", "daily-col-pam", "daily-col-days", "daily-col-evidence", "daily-col-disputed"],
                 compliance.collect(),
             ))
-            p { (self.observations.len()) " observations on the map (HTML report)." } (nl)
-            h2 { "Map of the day's observations" } (nl)
+            p { (w.with("daily-on-map", &[("count", self.observations.len().into())])) } (nl)
+            h2 { (w.get("daily-map")) } (nl)
             figure {
-                (PreEscaped(self.map_svg(a, view)))
+                (PreEscaped(self.map_svg_in(a, view, lang)))
                 figcaption {
-                    "Observations of " (self.date) "; country boundaries from the view " (view.id) " (display only)."
+                    (w.with("daily-map-caption", &[("date", self.date.to_string().into()), ("view", view.id.into())]))
                 }
             }
             (nl)
@@ -557,11 +695,16 @@ impl Daily {
 
     /// The report as one self-contained HTML page with the chart and the map inline.
     pub fn html(&self, a: &Agreement, view: &View) -> String {
+        self.html_in(a, view, Lang::En)
+    }
+
+    /// The self-contained HTML page in `lang`.
+    pub fn html_in(&self, a: &Agreement, view: &View, lang: Lang) -> String {
         let page = html! {
             (DOCTYPE) "\n"
-            html lang="en" {
-                head { meta charset="utf-8"; title { (self.title()) } style { (PreEscaped(STYLE)) } }
-                body { "\n" (self.body(a, view, 1)) }
+            html lang=(lang.code()) {
+                head { meta charset="utf-8"; title { (self.title_in(lang)) } style { (PreEscaped(STYLE)) } }
+                body { "\n" (self.body_in(a, view, 1, lang)) }
             }
             "\n"
         };

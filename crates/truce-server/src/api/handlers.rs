@@ -481,6 +481,9 @@ pub(crate) struct ReportQuery {
     view: Option<String>,
     /// `md` (default) or `html`.
     format: Option<ReportFormat>,
+    /// The language of the rendering: `en` (default; the authoritative text, whose hash the log can
+    /// hold), `uk` or `ru`. A translation says so at its top.
+    lang: Option<String>,
 }
 
 pub(crate) async fn daily_report(
@@ -488,10 +491,18 @@ pub(crate) async fn daily_report(
     Ask(q): Ask<ReportQuery>,
 ) -> Result<Out<DailyMedia>, AppError> {
     let html = q.format.unwrap_or_default() == ReportFormat::Html;
-    let shared = if html { "api-html" } else { "api-md" };
+    let lang = match q.lang.as_deref() {
+        None => truce_i18n::Lang::En,
+        Some(code) => truce_i18n::Lang::from_code(code).ok_or_else(|| {
+            AppError::Invalid(vec![format!(
+                "lang: `{code}` is not a language of Truce; expected en, uk or ru"
+            )])
+        })?,
+    };
+    let shared = format!("api-{} {lang}", if html { "html" } else { "md" });
     let text =
-        crate::app::record::daily_now(&st, shared, q.date, q.view.as_deref(), move |d, v, a| {
-            Bytes::from(if html { d.html(a, v) } else { d.markdown() })
+        crate::app::record::daily_now(&st, &shared, q.date, q.view.as_deref(), move |d, v, a| {
+            Bytes::from(if html { d.html_in(a, v, lang) } else { d.markdown_in(lang) })
         })
         .await?;
     let kind = if html { "text/html; charset=utf-8" } else { "text/markdown; charset=utf-8" };

@@ -40,7 +40,7 @@ button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted
 .tag.stale{background:#fff3cd;border-color:#9a5b00;color:#6b3f00}.warning{background:#fff3cd;border-left:4px solid #9a5b00;padding:.4rem .6rem}\
 .para{font-style:italic}.stance{padding:0 .3rem;border-radius:.2rem}label.choice{display:block;margin:.15rem 0}\
 fieldset{margin:.4rem 0;max-width:100%;min-width:0}ol.alternatives>li{margin-bottom:.6rem}details.account{margin:.2rem 0}\
-main{overflow-wrap:anywhere}code{overflow-wrap:anywhere}\
+main{overflow-wrap:break-word}code{overflow-wrap:anywhere}td,th{min-width:4em;overflow-wrap:normal;hyphens:auto}\
 input,select,textarea{max-width:100%;box-sizing:border-box}pre{white-space:pre-wrap;overflow-wrap:anywhere}\
 textarea{width:100%}.field-error{color:#b42318;font-weight:600}ins{background:#d7f5dd;text-decoration:none;display:block}\
 del{background:#fbe0dd;display:block}#diff span{display:block}\

@@ -372,28 +372,7 @@ fn observation_rows(
 /// The nearest place of the gazetteer to a point, in `lang`: "4 km NE of Debaltseve, Donetsk region";
 /// `None` farther than [`truce_watch::gazetteer::NEAR_KM`] from any.
 pub(crate) fn place_words(lang: truce_i18n::Lang, lat: f64, lon: f64) -> Option<String> {
-    let n = truce_watch::gazetteer::shipped().nearest(lat, lon)?;
-    let w = lang.words();
-    let name = n.place.names.get(lang.code()).to_string();
-    let place = if n.whole_km() == 0 {
-        w.with("place-in", &[("place", name.into())])
-    } else {
-        w.with(
-            "place-near",
-            &[
-                ("km", n.whole_km().into()),
-                ("direction", w.get(&format!("direction-{}", n.direction())).into()),
-                ("place", name.into()),
-            ],
-        )
-    };
-    Some(match n.region {
-        Some(r) => w.with(
-            "place-region",
-            &[("place", place.into()), ("region", r.names.get(lang.code()).into())],
-        ),
-        None => place,
-    })
+    truce_watch::gazetteer::shipped().nearest(lat, lon).map(|n| n.words(lang))
 }
 
 pub(crate) fn vocabulary(lang: truce_i18n::Lang, kind: &str, id: &str) -> String {
@@ -796,7 +775,7 @@ pub(crate) async fn report(
                         a href="/v1/export?format=csv" download="observations.csv" { "CSV" } ", "
                         a href="/v1/export?format=acled" download="observations-acled.csv" { (lw.get("map-acled")) } "."
                     }
-                    (d.body(a, v, 2))
+                    (d.body_in(a, v, 2, lang))
                 };
                 Arc::new((d.date, body))
             },

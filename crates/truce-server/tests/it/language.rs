@@ -144,3 +144,33 @@ async fn issue23_each_role_has_a_home_that_links_its_work() {
     }
     std::fs::remove_dir_all(&s.dir).ok();
 }
+
+/// Issue 23: the daily report in the three languages, on its page and from the API (`?lang=`); the
+/// English text stays the authoritative one, and a translation says it is one. Observations' places
+/// are named after the gazetteer's nearest place; classes and states are words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_the_daily_report_speaks_three_languages() {
+    let s = server("daily-lang", 4096).await;
+    let get = |path: &'static str| {
+        let router = s.router.clone();
+        async move {
+            let (status, bytes, _) = send(&router, "GET", path, &[], vec![]).await;
+            (status, String::from_utf8(bytes).unwrap())
+        }
+    };
+    let (status, en) = get("/v1/reports/daily?format=md").await;
+    assert_eq!(status, StatusCode::OK, "{en}");
+    assert!(en.starts_with("# Daily report ") && !en.contains("translation"), "{en}");
+    let (status, uk) = get("/v1/reports/daily?format=md&lang=uk").await;
+    assert_eq!(status, StatusCode::OK, "{uk}");
+    assert!(uk.starts_with("# Щоденний звіт ") && uk.contains("Це переклад."), "{uk}");
+    assert!(uk.contains("| клас |") && !uk.contains("| class |"), "{uk}");
+    let (_, ru) = get("/v1/reports/daily?format=html&lang=ru").await;
+    assert!(ru.contains("<html lang=\"ru\">") && ru.contains("Ежедневный отчёт"), "{ru}");
+    let (status, bad) = get("/v1/reports/daily?lang=de").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert!(bad.contains("expected en, uk or ru"), "{bad}");
+    // The page, in the reader's language.
+    let (_, page) = get("/ui/reports/daily?lang=ru").await;
+    assert!(page.contains("Соблюдение на ") && page.contains("Это перевод."), "{page}");
+}
