@@ -77,7 +77,8 @@ home-sign-in = Sign in with your token to see what your role may see.
 
 login-title = Sign in
 login-token = Token
-login-cookie = The token is kept in an HttpOnly cookie for this site only.
+login-cookie = The token is not kept: signing in opens a session, whose id (not the token) this site keeps in an HttpOnly cookie.
+login-signed-in = You are signed in as { $name } ({ $role }). Signing in with another token here switches to its user; "Sign out" ends this session.
 
 ## A home for each role: what to do first
 

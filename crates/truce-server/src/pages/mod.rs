@@ -140,8 +140,19 @@ pub(crate) async fn home(State(st): St, c: Caller) -> Response {
 
 pub(crate) async fn login_page(State(st): St, c: Caller) -> Response {
     let w = c.lang.words();
+    // Signed in already: the page says as whom, and the form (with the session's CSRF token, which every
+    // form of a session carries) switches to the user of the token given.
+    let action = match &c.csrf {
+        Some(csrf) => format!("/ui/login?csrf={csrf}"),
+        None => "/ui/login".to_string(),
+    };
     let body = html! {
-        form method="post" action="/ui/login" {
+        @if let Some(u) = &c.user {
+            p.warning role="status" {
+                (w.with("login-signed-in", &[("name", u.name.clone().into()), ("role", w.get(&format!("role-{}", u.role.as_str())).into())]))
+            }
+        }
+        form method="post" action=(action) {
             p {
                 label for="token" { (w.get("login-token")) } br;
                 input #token name="token" type="password" autocomplete="off" size="72" required;
@@ -159,7 +170,12 @@ pub(crate) struct LoginForm {
     token: String,
 }
 
-pub(crate) async fn login(State(st): St, c: Caller, Form(form): Form<LoginForm>) -> Response {
+pub(crate) async fn login(
+    State(st): St,
+    c: Caller,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     // The token signs the browser in; the cookie then holds a new session's id, never the token.
     let user = match st.store.user_by_token(token_hash(form.token.trim())).await {
         Ok(u) => u,
@@ -169,6 +185,12 @@ pub(crate) async fn login(State(st): St, c: Caller, Form(form): Form<LoginForm>)
         Ok(id) => id,
         Err(e) => return AppError::Internal(format!("no randomness: {e}")).into_response(),
     };
+    // Switching users: the session this browser held ends in the store, not only in the browser.
+    if let Some(old) = crate::security::session_id(&headers)
+        && let Err(e) = st.store.end_session(token_hash(&old)).await
+    {
+        return AppError::from(e).into_response();
+    }
     let expires = jiff::Timestamp::now().as_second() + crate::security::SESSION_SECONDS;
     if let Err(e) = st.store.create_session(token_hash(&id), user.id, expires).await {
         return AppError::from(e).into_response();

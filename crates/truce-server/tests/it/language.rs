@@ -174,3 +174,57 @@ async fn issue23_the_daily_report_speaks_three_languages() {
     let (_, page) = get("/ui/reports/daily?lang=ru").await;
     assert!(page.contains("Соблюдение на ") && page.contains("Это перевод."), "{page}");
 }
+
+/// Issue 23: signing in while signed in left no session and no message (the form had no CSRF token, so
+/// the session's POST was refused). The sign-in page now says who is signed in, and its form switches
+/// to the new token's user, ending the old session in the store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_signing_in_while_signed_in_switches_the_user() {
+    let s = server("switch-user", 4096).await;
+    let host = ("host", "truce.test");
+    let same = ("origin", "http://truce.test");
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    let sign_in = |path: String, token: String, jar: Option<String>| {
+        let router = s.router.clone();
+        async move {
+            let mut h = vec![host, same, form];
+            if let Some(j) = &jar {
+                h.push(("cookie", j.as_str()));
+            }
+            let (status, _, headers) =
+                send(&router, "POST", &path, &h, format!("token={token}").into_bytes()).await;
+            let cookie = headers
+                .get("set-cookie")
+                .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string());
+            (status, cookie)
+        }
+    };
+    let whoami = |jar: String| {
+        let router = s.router.clone();
+        async move {
+            let (_, bytes, _) =
+                send(&router, "GET", "/v1/whoami", &[host, ("cookie", jar.as_str())], vec![]).await;
+            String::from_utf8(bytes).unwrap()
+        }
+    };
+    let (status, first) = sign_in("/ui/login".into(), s.token(Role::Observer), None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let first = first.expect("a session");
+    // The sign-in page, signed in: it says as whom, and its form carries the session's CSRF token.
+    let (_, page, _) =
+        send(&s.router, "GET", "/ui/login", &[host, ("cookie", first.as_str())], vec![]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("You are signed in as") && page.contains("(observer)"), "{page}");
+    let action =
+        page.split("action=\"/ui/login?csrf=").nth(1).expect("the form carries the CSRF token");
+    let csrf = action.split('"').next().unwrap().to_string();
+    // Switching: the new user's session; the old one ends.
+    let (status, second) =
+        sign_in(format!("/ui/login?csrf={csrf}"), s.token(Role::Verifier), Some(first.clone()))
+            .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let second = second.expect("a new session");
+    assert_ne!(first, second);
+    assert!(whoami(second).await.contains("\"verifier\""));
+    assert!(!whoami(first).await.contains("\"observer\""), "the old session still works");
+}
