@@ -177,5 +177,24 @@ pub(crate) fn data_island(id: &str, value: &impl serde::Serialize) -> Markup {
     html! { script type="application/json" id=(id) { (PreEscaped(json.replace('<', "\\u003c"))) } }
 }
 
+/// A script's messages in `lang`: for each (key, message id, variables), the message with each
+/// variable written `{name}`, for the script to fill in (Fluent's own placeables stay on the server).
+pub(crate) fn templates(
+    lang: truce_i18n::Lang,
+    messages: &[(&str, &str, &[&str])],
+) -> serde_json::Map<String, serde_json::Value> {
+    let w = lang.words();
+    messages
+        .iter()
+        .map(|(key, id, vars)| {
+            let slots: Vec<(String, String)> =
+                vars.iter().map(|v| (v.to_string(), format!("{{{v}}}"))).collect();
+            let args: Vec<(&str, truce_i18n::FluentValue)> =
+                slots.iter().map(|(k, v)| (k.as_str(), v.clone().into())).collect();
+            (key.to_string(), serde_json::Value::String(w.with(id, &args)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -64,6 +64,11 @@
   function say(id, text) {
     $(id).textContent = text;
   }
+  // The app's messages in the reader's language: templates whose `{name}` is filled in here.
+  const t = (key, vars) =>
+    (data.words['@' + key] || key).replace(/\{(\w+)\}/g, (m, k) =>
+      vars && k in vars ? String(vars[k]) : m,
+    );
   // Options keep the log's word as their value and show the reader's word (the page's `words`).
   const word = (v) => (data.words && data.words[v]) || v.replace(/_/g, ' ');
   function fill(sel, values) {
@@ -83,8 +88,8 @@
     say(
       'net',
       navigator.onLine
-        ? data.words['@online']
-        : data.words['@offline'],
+        ? t('online')
+        : t('offline'),
     );
   }
   addEventListener('online', () => {
@@ -166,20 +171,16 @@
   });
   $('import').addEventListener('click', async () => {
     try {
-      say('net', 'Importing…');
+      say('net', t('importing'));
       const token = $('token').value.trim();
       const k = await openSealed($('sealed').value, $('passphrase').value);
       $('passphrase').value = '';
       await cput('server', { token });
       const who = await api('/v1/whoami');
-      if (!who.ok) throw new Error('the server refused the token (HTTP ' + who.status + ')');
+      if (!who.ok) throw new Error(t('refused-token', { status: who.status }));
       const seq = await api('/v1/keys/' + k.author + '/sequence');
       if (!seq.ok)
-        throw new Error(
-          'this key is not yours on this server (HTTP ' +
-            seq.status +
-            '): ask the mission to record that you hold it',
-        );
+        throw new Error(t('not-your-key', { status: seq.status }));
       const vkey = await (await api('/log/vkey')).text();
       const policy = await (await api('/v1/media')).json();
       await cput('server', { token, vkey: vkey.trim(), policy });
@@ -193,12 +194,12 @@
       $('sealed').value = '';
       await start();
     } catch (e) {
-      say('net', 'Not imported: ' + e.message);
+      say('net', t('not-imported', { error: e.message }));
     }
   });
   $('locate').addEventListener('click', () => {
     if (!navigator.geolocation) {
-      say('captured', 'This device gives no position: type it in.');
+      say('captured', t('no-position'));
       return;
     }
     navigator.geolocation.getCurrentPosition(
@@ -206,7 +207,7 @@
         $('lat').value = p.coords.latitude.toFixed(6);
         $('lon').value = p.coords.longitude.toFixed(6);
       },
-      (e) => say('captured', 'No position from the device (' + e.message + '): type it in.'),
+      (e) => say('captured', t('no-position-error', { error: e.message })),
       { enableHighAccuracy: true, timeout: 15000 },
     );
   });
@@ -223,7 +224,7 @@
       const cfg = await cget('server');
       const k = await cget('key');
       const start = new Date(v('start') + 'Z');
-      if (isNaN(start)) throw new Error('the start time is not a date');
+      if (isNaN(start)) throw new Error(t('bad-start'));
       const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
       const body = {
         kind: 'observation',
@@ -250,17 +251,17 @@
         entry,
         media,
         state: 'queued',
-        summary: body.class + ' ×' + body.count + ' at ' + body.start,
+        summary: word(body.class) + ' \u00d7' + body.count + ', ' + body.start,
         created: Date.now(),
       });
       $('observe').reset();
       $('minutes').value = '5';
       $('count').value = '1';
-      say('captured', 'Signed as number ' + seq + ' and queued (item ' + id + ').');
+      say('captured', t('signed-queued', { seq, id }));
       await render();
       sync();
     } catch (e) {
-      say('captured', 'Not recorded: ' + e.message);
+      say('captured', t('not-recorded', { error: e.message }));
     }
   });
 
@@ -313,10 +314,7 @@
             it.index = j.index;
           } else if (r.status === 409) {
             it.state = 'duplicate';
-            it.reason =
-              'already recorded: the log already holds number ' +
-              it.seq +
-              ' of this key, so this copy was not stored again';
+            it.reason = t('already', { seq: it.seq });
           } else if (r.status >= 400 && r.status < 500) {
             it.state = 'refused';
             it.reason = j.error || (j.diagnostics || []).join('; ') || 'HTTP ' + r.status;
@@ -378,18 +376,14 @@
     const n = (s) => list.filter((i) => i.state === s).length;
     say(
       'summary',
-      list.length +
-        ' observation(s) on this device: ' +
-        n('queued') +
-        ' waiting, ' +
-        n('acknowledged') +
-        ' sent, ' +
-        n('recorded') +
-        ' recorded with a verified receipt, ' +
-        n('duplicate') +
-        ' already recorded, ' +
-        n('refused') +
-        ' refused.',
+      t('summary', {
+        total: list.length,
+        queued: n('queued'),
+        sent: n('acknowledged'),
+        recorded: n('recorded'),
+        duplicate: n('duplicate'),
+        refused: n('refused'),
+      }),
     );
     for (const it of list) {
       const li = document.createElement('li');
@@ -399,25 +393,19 @@
       if (it.receipt)
         li.dataset.proof = it.receipt.signature === true ? 'verified' : 'verified-hash-only';
       let text =
-        'Number ' +
-        it.seq +
-        ': ' +
-        it.summary +
-        (it.media.length ? ' (' + it.media.length + ' file(s))' : '') +
+        t('item', { seq: it.seq, summary: it.summary }) +
+        (it.media.length ? ' (' + t('files', { count: it.media.length }) + ')' : '') +
         ' \u2014 ';
       text +=
         it.state === 'queued'
-          ? 'waiting to be sent'
+          ? t('waiting')
           : it.state === 'acknowledged'
-            ? 'sent: entry ' + it.index + ', waiting for its proof'
+            ? t('sent', { index: it.index })
             : it.state === 'recorded'
-              ? 'recorded at entry ' +
-                it.index +
-                '; proof verified on this device against the checkpoint of size ' +
-                it.receipt.size
+              ? t('recorded', { index: it.index, size: it.receipt.size })
               : it.state === 'duplicate'
                 ? it.reason
-                : 'refused: ' + it.reason;
+                : t('refused', { reason: it.reason });
       li.textContent = text;
       ol.appendChild(li);
     }
@@ -430,13 +418,7 @@
     if (k) {
       say(
         'who',
-        'Signing as ' +
-          k.name +
-          ' (key ' +
-          k.author.slice(0, 12) +
-          '…); next number ' +
-          k.next +
-          '.',
+        t('signing-as', { name: k.name, key: k.author.slice(0, 12), next: k.next }),
       );
       await render();
       if (navigator.onLine) sync();

@@ -54,8 +54,33 @@ pub(crate) async fn shell(State(st): St, c: crate::Caller) -> Response {
         }
     }
     words.insert("unknown".into(), w.get("observe-unknown").into());
-    words.insert("@online".into(), w.get("field-online").into());
-    words.insert("@offline".into(), w.get("field-offline").into());
+    let messages: &[(&str, &str, &[&str])] = &[
+        ("@online", "field-online", &[]),
+        ("@offline", "field-offline", &[]),
+        ("@importing", "field-js-importing", &[]),
+        ("@refused-token", "field-js-refused-token", &["status"]),
+        ("@not-your-key", "field-js-not-your-key", &["status"]),
+        ("@not-imported", "field-js-not-imported", &["error"]),
+        ("@no-position", "field-js-no-position", &[]),
+        ("@no-position-error", "field-js-no-position-error", &["error"]),
+        ("@bad-start", "field-js-bad-start", &[]),
+        ("@signed-queued", "field-js-signed-queued", &["seq", "id"]),
+        ("@not-recorded", "field-js-not-recorded", &["error"]),
+        ("@already", "field-js-already", &["seq"]),
+        (
+            "@summary",
+            "field-js-summary",
+            &["total", "queued", "sent", "recorded", "duplicate", "refused"],
+        ),
+        ("@item", "field-js-item", &["seq", "summary"]),
+        ("@files", "field-js-files", &["count"]),
+        ("@waiting", "field-js-waiting", &[]),
+        ("@sent", "field-js-sent", &["index"]),
+        ("@recorded", "field-js-recorded", &["index", "size"]),
+        ("@refused", "field-js-refused", &["reason"]),
+        ("@signing-as", "field-js-signing-as", &["name", "key", "next"]),
+    ];
+    words.extend(script::templates(c.lang, messages));
     let data = serde_json::json!({
         "parties": parties,
         "classes": classes,

@@ -441,38 +441,31 @@ pub(crate) struct MapQuery {
 /// place of each observation and the place search.
 fn map_words(st: &AppState, lang: truce_i18n::Lang) -> serde_json::Value {
     use serde_json::json;
-    let w = lang.words();
-    let slot = |k: &str| (k.to_string(), truce_i18n::FluentValue::from(format!("{{{k}}}")));
-    let template = |id: &str, vars: &[&str]| {
-        let args: Vec<(String, truce_i18n::FluentValue)> = vars.iter().map(|v| slot(v)).collect();
-        let args: Vec<(&str, truce_i18n::FluentValue)> =
-            args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-        w.with(id, &args)
-    };
-    let t = json!({
-        "boundaries": template("map-js-boundaries", &["view"]),
-        "observation": template("map-js-observation", &["state"]),
-        "sensor": template("map-js-sensor", &["sensor"]),
-        "approximate": w.get("map-js-approximate"),
-        "attributed": template("map-js-attributed", &["parties"]),
-        "nobody": w.get("map-js-nobody"),
-        "verification": template("map-js-verification", &["state"]),
-        "entry": template("map-js-entry", &["index"]),
-        "showEntry": template("map-js-show-entry", &["index"]),
-        "marker": template("map-js-marker", &["class", "index"]),
-        "status": template("map-js-status", &["shown", "total"]),
-        "statusSpan": template("map-js-status-span", &["shown", "total", "from", "to"]),
-        "start": w.get("map-js-start"),
-        "end": w.get("map-js-end"),
-        "failed": template("map-js-failed", &["error"]),
-        "zoneKm": template("map-js-zone-km", &["km", "line"]),
-        "show": w.get("map-show"),
-        "near": template("place-near", &["km", "direction", "place"]),
-        "in": template("place-in", &["place"]),
-        "found": template("map-place-found", &["place"]),
-        "none": w.get("place-search-none"),
-        "credit": w.get("places-credit"),
-    });
+    let messages: &[(&str, &str, &[&str])] = &[
+        ("boundaries", "map-js-boundaries", &["view"]),
+        ("observation", "map-js-observation", &["state"]),
+        ("sensor", "map-js-sensor", &["sensor"]),
+        ("approximate", "map-js-approximate", &[]),
+        ("attributed", "map-js-attributed", &["parties"]),
+        ("nobody", "map-js-nobody", &[]),
+        ("verification", "map-js-verification", &["state"]),
+        ("entry", "map-js-entry", &["index"]),
+        ("showEntry", "map-js-show-entry", &["index"]),
+        ("marker", "map-js-marker", &["class", "index"]),
+        ("status", "map-js-status", &["shown", "total"]),
+        ("statusSpan", "map-js-status-span", &["shown", "total", "from", "to"]),
+        ("start", "map-js-start", &[]),
+        ("end", "map-js-end", &[]),
+        ("failed", "map-js-failed", &["error"]),
+        ("zoneKm", "map-js-zone-km", &["km", "line"]),
+        ("show", "map-show", &[]),
+        ("near", "place-near", &["km", "direction", "place"]),
+        ("in", "place-in", &["place"]),
+        ("found", "map-place-found", &["place"]),
+        ("none", "place-search-none", &[]),
+        ("credit", "places-credit", &[]),
+    ];
+    let t = script::templates(lang, messages);
     let vocabulary = |kind: &str, ids: &[&str]| -> serde_json::Map<String, serde_json::Value> {
         ids.iter().map(|id| (id.to_string(), json!(vocabulary(lang, kind, id)))).collect()
     };
