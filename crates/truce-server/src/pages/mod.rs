@@ -713,35 +713,116 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
     page_running(&st, &c, &lw.get("observe-title"), body, sources).await
 }
 
+/// What the queue shows of an observation besides the index's row: its start, count, whether the count
+/// is approximate, and how many media files it holds.
+type Seen = (String, u32, bool, usize);
+
+/// The verifiers' queue: each observation with its time, place, class and count, its media and
+/// observer, and the buttons of the next transitions (a reason field for "unverifiable" and "reject").
+/// The key is loaded once per session and kept as a non-extractable WebCrypto key; a transition
+/// updates its row in place (`assets/js/queue.js`).
 pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageError> {
     Ok({
         let q = crate::app::record::review_queue(&st, 200).await.or_page(&c)?;
+        // The observations' details, from the durable view, off the async workers.
+        let indices: Vec<u64> = q.iter().map(|(e, _)| e.index as u64).collect();
+        let seen: std::collections::HashMap<u64, Seen> = match st.watch.clone() {
+            Some(w) => st
+                .record(move || {
+                    let Ok(state) = w.read() else { return Default::default() };
+                    let registry = state.registry();
+                    indices
+                        .iter()
+                        .filter_map(|i| {
+                            let o = &registry.observations.get(i)?.observation;
+                            Some((*i, (o.start.clone(), o.count, o.approximate, o.media.len())))
+                        })
+                        .collect()
+                })
+                .await
+                .or_page(&c)?,
+            None => Default::default(),
+        };
+        // The observers by name, each author key looked up once.
+        let mut observers: std::collections::HashMap<String, String> = Default::default();
+        for (e, _) in &q {
+            if observers.contains_key(&e.author) {
+                continue;
+            }
+            let name = match st.store.key_holder(&e.author).await {
+                Ok(id) => st.store.user(id).await.map(|u| u.name).unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            observers.insert(e.author.clone(), name);
+        }
         let mut sources = Sources::default();
         let lw = c.lang.words();
+        let states: serde_json::Map<String, serde_json::Value> =
+            ["received", "under_review", "corroborated", "disputed", "unverifiable", "rejected"]
+                .iter()
+                .map(|s| (s.to_string(), vocabulary(c.lang, "state", s).into()))
+                .collect();
+        let words = serde_json::json!({
+            "t": script::templates(c.lang, &[
+                ("now", "queue-js-now", &["index", "state", "entry"]),
+                ("failed", "queue-js-failed", &["error"]),
+                ("needReason", "queue-js-need-reason", &["index"]),
+                ("noKey", "queue-js-no-key", &[]),
+                ("kept", "queue-js-kept", &["name"]),
+                ("corroborate", "queue-corroborate", &["index"]),
+                ("unverifiable", "queue-unverifiable", &["index"]),
+                ("rejected", "queue-reject", &["index"]),
+                ("reason", "queue-reason", &["index"]),
+                ("done", "queue-js-done", &[]),
+            ]),
+            "states": states,
+        });
         let body = html! {
             p { (lw.with("queue-intro", &[("count", q.len().into())])) }
-            p { label for="keyfile" { (lw.get("queue-keyfile")) } br; textarea #keyfile rows="3" cols="70" {} }
+            p #key-status role="status" aria-live="polite" {}
+            p #key-entry {
+                label for="keyfile" { (lw.get("queue-keyfile")) } br; textarea #keyfile rows="3" cols="70" {}
+                br; span.muted { (lw.get("queue-key-once")) }
+            }
             p #result role="status" aria-live="polite" {}
             div.wide { table #queue {
                 thead { tr {
-                    th scope="col" { (lw.get("queue-col-entry")) } th scope="col" { (lw.get("queue-col-day")) } th scope="col" { (lw.get("map-col-place")) } th scope="col" { (lw.get("queue-col-class")) }
-                    th scope="col" { (lw.get("queue-col-state")) } th scope="col" { (lw.get("queue-col-author")) } th scope="col" { (lw.get("queue-col-verify")) }
+                    th scope="col" { (lw.get("queue-col-entry")) } th scope="col" { (lw.get("map-col-when")) } th scope="col" { (lw.get("map-col-place")) }
+                    th scope="col" { (lw.get("queue-col-class")) } th scope="col" { (lw.get("queue-col-observer")) }
+                    th scope="col" { (lw.get("queue-col-state")) } th scope="col" { (lw.get("queue-col-verify")) }
                 } }
                 tbody {
                     @for (e, disputed_by) in &q {
-                        tr {
+                        @let details = seen.get(&(e.index as u64));
+                        tr data-index=(e.index) {
                             td { a href={ "/ui/entries/" (e.index) } { (e.index) } }
-                            td { (e.day.as_deref().unwrap_or("")) }
-                            td { (e.position.and_then(|(lat, lon)| place_words(c.lang, lat as f64 / 1e6, lon as f64 / 1e6)).unwrap_or_default()) }
-                            td { (e.class.as_deref().map(|k| vocabulary(c.lang, "class", k)).unwrap_or_default()) }
                             td {
+                                (details.map(|d| d.0.replace('T', " ").replace('Z', " UTC")).or_else(|| e.day.clone()).unwrap_or_default())
+                                @if let Some(day) = &e.day { br; a href={ "/ui/map?date=" (day) } { (lw.get("queue-on-map")) } }
+                            }
+                            td { (e.position.and_then(|(lat, lon)| place_words(c.lang, lat as f64 / 1e6, lon as f64 / 1e6)).unwrap_or_default()) }
+                            td {
+                                (e.class.as_deref().map(|k| vocabulary(c.lang, "class", k)).unwrap_or_default())
+                                @if let Some((_, count, approximate, media)) = details {
+                                    " ×" (count) @if *approximate { " " (lw.get("map-js-approximate")) }
+                                    @if *media > 0 { br; a href={ "/ui/entries/" (e.index) } { (lw.with("queue-media", &[("count", (*media).into())])) } }
+                                }
+                            }
+                            td {
+                                @match observers.get(&e.author).filter(|n| !n.is_empty()) {
+                                    Some(name) => (name),
+                                    None => code { (e.author.get(..12).unwrap_or("")) "…" },
+                                }
+                            }
+                            td.state {
                                 (e.state.as_deref().map(|k| vocabulary(c.lang, "state", k)).unwrap_or_default())
                                 @if !disputed_by.is_empty() { br; strong.disputed { (lw.with("queue-disputed-by", &[("parties", disputed_by.join(", ").into())])) } }
                             }
-                            td { code { (e.author.get(..12).unwrap_or("")) "…" } }
-                            td {
+                            td.verify {
                                 @if e.state.as_deref() == Some("under_review") {
                                     button data-of=(e.index) data-to="corroborated" { (lw.with("queue-corroborate", &[("index", e.index.into())])) } " "
+                                    label.plain for={ "reason-" (e.index) } { (lw.with("queue-reason", &[("index", e.index.into())])) } " "
+                                    input id={ "reason-" (e.index) } type="text" maxlength="500"; " "
                                     button data-of=(e.index) data-to="unverifiable" { (lw.with("queue-unverifiable", &[("index", e.index.into())])) } " "
                                     button data-of=(e.index) data-to="rejected" { (lw.with("queue-reject", &[("index", e.index.into())])) }
                                 } @else {
@@ -752,6 +833,7 @@ pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageErro
                     }
                 }
             } }
+            (script::data_island("queue-words", &words))
             (sources.inline(&script::SIGNING))
             (sources.inline(&script::QUEUE))
         };
