@@ -35,8 +35,15 @@ struct Panel {
     integer_ticks: bool,
 }
 
-/// Renders the timeline chart.
+/// Renders the timeline chart, in English.
 pub fn timeline_svg(report: &TimelineReport) -> String {
+    timeline_svg_marked(report, "Nothing on file yet")
+}
+
+/// Renders the timeline chart, shading the dates before the first statement on file (where no position
+/// was known yet, every package looks open only because nobody had spoken) and labelling the shade
+/// `nothing_on_file`, in the reader's language.
+pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> String {
     let readings: Vec<String> = report
         .points
         .first()
@@ -142,6 +149,33 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             r##"<line x1="{LEFT}" x2="{}" y1="{bottom}" y2="{bottom}" stroke="#888"/>"##,
             LEFT + plot_width
         );
+        // Nothing on file yet: the dates before the first statement, up to halfway to the first date
+        // that knows one.
+        let empty = report.points.iter().take_while(|p| p.positions_known == 0).count();
+        if empty > 0 {
+            let end = if empty < n {
+                (x(empty - 1) + x(empty)) / 2.0
+            } else {
+                (LEFT + plot_width).max(x(n - 1))
+            };
+            let start = LEFT.min(x(0));
+            let _ = writeln!(
+                svg,
+                r##"<rect class="nothing-on-file" x="{start:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="#e9e9e9"><title>{}</title></rect>"##,
+                (end - start).max(4.0),
+                bottom - top,
+                escape(nothing_on_file)
+            );
+            if p == 0 {
+                let _ = writeln!(
+                    svg,
+                    r##"<text class="nothing-on-file" x="{:.1}" y="{:.1}" fill="#444" font-style="italic">{}</text>"##,
+                    start + 4.0,
+                    top + 14.0,
+                    escape(nothing_on_file)
+                );
+            }
+        }
         // Month ticks on every panel, labels on the last: on the points that start a month (not an
         // end date between two steps), at most twelve of them.
         let starts: Vec<usize> =
