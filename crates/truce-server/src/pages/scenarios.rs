@@ -239,11 +239,76 @@ pub(crate) async fn position_form(
                 }
             },
         };
-        let body = position_form_body(&slug, v.version, &s, &fields, &[], &c);
-        page(&st, &c, if q.line.is_some() { "Correct a position" } else { "Add a position" }, body)
-            .await
+        let body = position_form_body(&slug, v.version, &s, &fields, &[], &[], &c);
+        page(&st, &c, &position_title(&c, q.line.is_some()), body).await
     })
 }
+
+/// The position form's title, which keeps its mode: adding a position, or correcting one.
+fn position_title(c: &Caller, correcting: bool) -> String {
+    c.lang.words().get(if correcting { "position-title-correct" } else { "position-title-add" })
+}
+
+/// Whether `date` is a day on the calendar, written YYYY-MM-DD.
+fn is_day(date: &str) -> bool {
+    date.len() == 10
+        && date
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+        && date.parse::<truce_scenario::Date>().is_ok()
+}
+
+/// The form's errors that can be said in plain words, by field, in the reader's language.
+fn plain_errors(
+    w: &truce_i18n::Words,
+    s: &Scenario,
+    f: &PositionFields,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if s.party_by_id(f.party.trim()).is_none() {
+        out.push(("party", w.get("position-error-party")));
+    }
+    if s.option_by_id(f.option.trim()).is_none() {
+        out.push(("option", w.get("position-error-option")));
+    }
+    if f.stance.trim().parse::<Stance>().is_err() {
+        out.push(("stance", w.get("position-error-stance")));
+    }
+    if !is_day(f.date.trim()) {
+        out.push(("date", w.get("position-error-date")));
+    }
+    let new_source = !f.new_source_id.trim().is_empty();
+    let source = f.source.trim();
+    if !new_source && (source.is_empty() || source == NEW_SOURCE) {
+        out.push((
+            "source",
+            w.get(if source == NEW_SOURCE {
+                "position-error-new-source"
+            } else {
+                "position-error-source"
+            }),
+        ));
+    } else if !new_source && !s.sources.iter().any(|x| x.id == source) {
+        out.push(("source", w.get("position-error-source")));
+    }
+    let words = f.quote.split_whitespace().count();
+    if words == 0 {
+        out.push(("quote", w.get("position-error-quote-empty")));
+    } else if words > s.meta.max_quote_words as usize {
+        out.push((
+            "quote",
+            w.with(
+                "position-error-quote-long",
+                &[("words", words.into()), ("max", s.meta.max_quote_words.into())],
+            ),
+        ));
+    }
+    out
+}
+
+/// The source list's choice for a new source, described in the fields below it.
+const NEW_SOURCE: &str = "new";
 
 /// Adds or corrects a position: its TOML table is written from the fields (every value quoted; a date
 /// that is not YYYY-MM-DD goes in as a string, for the parser to refuse), the whole scenario is checked
@@ -256,6 +321,15 @@ pub(crate) async fn save_position(
 ) -> Result<Response, PageError> {
     Ok({
         let (v, s) = latest(&st, &slug).await.or_page(&c)?;
+        // What can be said in plain words before the scenario is checked: a field left empty or out of
+        // its list, a date that is not a day, a quote too long.
+        let plain = plain_errors(c.lang.words(), &s, &f);
+        if !plain.is_empty() {
+            let body = position_form_body(&slug, v.version, &s, &f, &[], &plain, &c);
+            let mut r = page(&st, &c, &position_title(&c, f.line.is_some()), body).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
         let text = match edited_text(&v.text, &s, &f) {
             Ok(t) => t,
             Err(why) => return Err(PageError::new(AppError::Invalid(vec![why]), &c)),
@@ -272,8 +346,8 @@ pub(crate) async fn save_position(
             }
             Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
             Err(Unsaved::Diagnostics(d)) => {
-                let body = position_form_body(&slug, v.version, &s, &f, &d, &c);
-                let mut r = page(&st, &c, "Add a position", body).await;
+                let body = position_form_body(&slug, v.version, &s, &f, &d, &[], &c);
+                let mut r = page(&st, &c, &position_title(&c, f.line.is_some()), body).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 r
             }
@@ -348,15 +422,18 @@ fn edited_text(text: &str, s: &Scenario, f: &PositionFields) -> Result<String, S
     }
 }
 
-/// The form, with `diags` (from a refused save) beside the fields they name.
+/// The form, with `diags` (from a refused save) and `plain` (errors in plain words, by field) beside
+/// the fields they name.
 fn position_form_body(
     slug: &str,
     version: i64,
     s: &Scenario,
     f: &PositionFields,
     diags: &[truce_scenario::Diagnostic],
+    plain: &[(&'static str, String)],
     c: &Caller,
 ) -> Markup {
+    let w = c.lang.words();
     // The position written is the last (a new one) or the one edited; its diagnostics name
     // `positions[N].field`.
     let index = match f.line {
@@ -365,7 +442,8 @@ fn position_form_body(
     };
     let prefix = format!("positions[{index}].");
     let at = |name: &str| -> Vec<String> {
-        diags
+        let own = plain.iter().filter(|(field, _)| *field == name).map(|(_, m)| m.clone());
+        let checked = diags
             .iter()
             .filter(|d| {
                 d.field.strip_prefix(&prefix) == Some(name)
@@ -375,10 +453,13 @@ fn position_form_body(
                 format!(
                     "{}{}",
                     d.message,
-                    d.expected.as_deref().map(|e| format!(" (expected {e})")).unwrap_or_default()
+                    d.expected
+                        .as_deref()
+                        .map(|e| format!(" ({})", w.with("position-expected", &[("what", e.into())])))
+                        .unwrap_or_default()
                 )
-            })
-            .collect()
+            });
+        own.chain(checked).collect()
     };
     let other: Vec<&truce_scenario::Diagnostic> = diags
         .iter()
@@ -391,84 +472,91 @@ fn position_form_body(
     };
     let described =
         |name: &str| if at(name).is_empty() { String::new() } else { format!("err-{name}") };
-    let select = |name: &str, label: &str, values: &[(String, String)], chosen: &str| {
+    let select = |name: &str, label: &str, values: &[(String, String)], chosen: &str, required: bool| {
         html! {
             p {
                 label for=(name) { (label) } " "
-                select id=(name) name=(name) aria-describedby=(described(name)) {
+                select id=(name) name=(name) aria-describedby=(described(name)) required[required] {
                     @for (v, text) in values { option value=(v) selected[v == chosen] { (text) } }
                 }
                 " " (error(name))
             }
         }
     };
-    let vocab =
-        |all: &[String]| all.iter().map(|v| (v.clone(), v.replace('_', " "))).collect::<Vec<_>>();
+    let vocab = |prefix: &str, all: &[String]| {
+        all.iter()
+            .map(|v| {
+                let id = format!("{prefix}-{v}");
+                (v.clone(), if w.has(&id) { w.get(&id) } else { v.replace('_', " ") })
+            })
+            .collect::<Vec<_>>()
+    };
     let stances: Vec<String> = Stance::ALL.iter().map(|s| s.to_string()).collect();
     let kinds: Vec<String> = QuoteKind::ALL.iter().map(|s| s.to_string()).collect();
-    let mut qualifiers: Vec<(String, String)> = vec![(String::new(), "none".into())];
-    qualifiers.extend(
-        truce_scenario::Qualifier::ALL
-            .iter()
-            .map(|q| (q.to_string(), q.to_string().replace('_', " "))),
-    );
-    let parties: Vec<(String, String)> =
-        s.parties.iter().map(|p| (p.id.clone(), format!("{} — {}", p.id, p.name))).collect();
-    let options: Vec<(String, String)> = s
-        .issues
-        .iter()
-        .flat_map(|i| {
-            i.options
-                .iter()
-                .map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.id, s.option(*o).label)))
-        })
-        .collect();
-    let sources: Vec<(String, String)> = s
-        .sources
-        .iter()
-        .map(|src| {
-            (
-                src.id.clone(),
-                format!("{} — {}", src.id, src.publication.clone().unwrap_or_default()),
-            )
-        })
-        .collect();
+    let mut qualifiers: Vec<(String, String)> = vec![(String::new(), w.get("position-qualifier-none"))];
+    qualifiers.extend(vocab(
+        "qualifier",
+        &truce_scenario::Qualifier::ALL.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
+    ));
+    let mut parties: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-party"))];
+    parties.extend(s.parties.iter().map(|p| (p.id.clone(), format!("{} ({})", p.name, p.id))));
+    let mut options: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-option"))];
+    options.extend(s.issues.iter().flat_map(|i| {
+        i.options.iter().map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.name, s.option(*o).label)))
+    }));
+    // No source is chosen for the reader: a statement must not silently get the wrong one.
+    let mut sources: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-source"))];
+    sources.extend(s.sources.iter().map(|src| {
+        let outlet = src.publication.clone().or_else(|| src.title.clone()).unwrap_or_default();
+        let date = src.date.map(|d| format!(", {d}")).unwrap_or_default();
+        (src.id.clone(), format!("{outlet}{date} [{}]", src.id))
+    }));
+    sources.push((NEW_SOURCE.into(), w.get("position-new-source-choice")));
+    let mut stance_choices = vec![(String::new(), w.get("position-choose-stance"))];
+    stance_choices.extend(vocab("stance", &stances));
     html! {
         p {
-            "Version " (version) " of " code { (slug) } ". "
-            @match f.line { Some(l) => { "Correcting the position at line " (l) ". " }, None => { "A new dated, sourced statement of a party's stance on one option. " } }
-            "Saving checks the whole scenario as " code { "truce check" } " does, and keeps it as a new version; nothing is overwritten."
+            (w.with("stances-version", &[("version", version.into())])) " " code { (slug) } ". "
+            @match f.line {
+                Some(l) => { (w.with("position-correcting", &[("line", l.into())])) " " },
+                None => { (w.get("position-new")) " " }
+            }
+            @let rest = w.get("position-checks-rest");
+            (w.get("position-checks")) " " code { "truce check" } @if !rest.starts_with(',') { " " } (rest)
         }
         @if !other.is_empty() {
-            ul.diagnostics role="alert" { @for d in &other { li { code { "line " (d.line) } " " (d.field) ": " (d.message) } } }
+            div.diagnostics role="alert" {
+                p { (w.get("position-other-errors")) }
+                ul { @for d in &other { li { (w.with("cite-line", &[("line", d.line.into())])) ", " code { (d.field) } ": " (d.message) } } }
+            }
         }
         form #position method="post" action={ "/ui/scenarios/" (slug) "/positions?csrf=" (c.csrf.clone().unwrap_or_default()) } {
             @if let Some(l) = f.line { input type="hidden" name="line" value=(l); }
-            (select("party", "Party", &parties, &f.party))
-            (select("option", "Option", &options, &f.option))
-            (select("stance", "Stance", &vocab(&stances), &f.stance))
+            (select("party", &w.get("position-party"), &parties, &f.party, true))
+            (select("option", &w.get("position-option"), &options, &f.option, true))
+            (select("stance", &w.get("position-stance"), &stance_choices, &f.stance, true))
             p {
-                label for="date" { "Date of the statement" } " "
-                input #date name="date" value=(f.date) placeholder="YYYY-MM-DD" aria-describedby=(described("date")); " "
+                label for="date" { (w.get("position-date")) } " "
+                input #date name="date" type="date" required value=(f.date) aria-describedby=(described("date")); " "
                 (error("date"))
             }
-            (select("date_precision", "Date precision", &vocab(&["day".into(), "month".into(), "year".into()]), &f.date_precision))
-            (select("source", "Source", &sources, &f.source))
+            (select("date_precision", &w.get("position-precision"), &vocab("precision", &["day".into(), "month".into(), "year".into()]), &f.date_precision, true))
+            (select("source", &w.get("position-source"), &sources, &f.source, true))
             fieldset {
-                legend { "Or a new source" }
-                label for="new_source_id" { "Id" } " " input #new_source_id name="new_source_id" value=(f.new_source_id) autocomplete="off"; " "
-                label for="new_source_publication" { "Publication" } " " input #new_source_publication name="new_source_publication" value=(f.new_source_publication); " "
-                label for="new_source_url" { "URL" } " " input #new_source_url name="new_source_url" type="url" value=(f.new_source_url);
+                legend { (w.get("position-new-source")) }
+                label for="new_source_id" { (w.get("position-new-source-id")) } " " input #new_source_id name="new_source_id" value=(f.new_source_id) autocomplete="off"; " "
+                label for="new_source_publication" { (w.get("position-new-source-publication")) } " " input #new_source_publication name="new_source_publication" value=(f.new_source_publication); " "
+                label for="new_source_url" { (w.get("position-new-source-url")) } " " input #new_source_url name="new_source_url" type="url" value=(f.new_source_url);
             }
             p {
-                label for="quote" { "Quote (at most " (s.meta.max_quote_words) " words)" }
-                textarea #quote name="quote" rows="3" aria-describedby=(described("quote")) { (f.quote) }
+                label for="quote" { (w.with("position-quote", &[("max", s.meta.max_quote_words.into())])) }
+                textarea #quote name="quote" rows="3" required aria-describedby=(described("quote")) { (f.quote) }
                 (error("quote"))
             }
-            (select("quote_kind", "Quote kind", &vocab(&kinds), &f.quote_kind))
-            (select("basis", "Basis", &vocab(&["explicit".into(), "inferred".into()]), &f.basis))
-            (select("qualifier", "Qualifier", &qualifiers, &f.qualifier))
-            button type="submit" { "Check and save" }
+            (select("quote_kind", &w.get("position-quote-kind"), &vocab("quote-kind", &kinds), &f.quote_kind, false))
+            (select("basis", &w.get("position-basis"), &vocab("basis", &["explicit".into(), "inferred".into()]), &f.basis, false))
+            (select("qualifier", &w.get("position-qualifier"), &qualifiers, &f.qualifier, false))
+            button type="submit" { (w.get("position-save")) }
         }
     }
 }
