@@ -323,3 +323,51 @@ quote-kind-paraphrase = paraphrase
 quote-kind-document_text = document text
 quote-kind-translated = translation
 basis-explicit = explicit
+
+## The scenario list and the versions
+
+scenarios-title = Scenarios
+scenarios-none = No scenario is on file yet.
+scenarios-slug = Scenario
+scenarios-name = Title
+scenarios-version = Version
+scenarios-counts = Parties, issues, positions
+scenarios-pages = Pages
+scenarios-analysis = analysis
+scenarios-timeline = timeline
+scenarios-add-position = add a position
+scenarios-preferences = confidential preferences
+versions-title = Versions of { $scenario }
+versions-count = { $count ->
+    [one] has { $count } version.
+   *[other] has { $count } versions.
+}
+versions-analysis = Its analysis
+versions-positions = its positions
+versions-nav = Versions
+versions-version = version { $version }
+versions-changed = Version { $version }: what changed since version { $previous }
+versions-first = Version { $version }: the first
+versions-lines = { $added } line(s) added, { $removed } removed.
+versions-download = Download the two versions and compare them with your own tools
+versions-text = The text of this version
+
+## The draft agreement
+
+draft-title = Draft agreement
+draft-package = Package
+draft-draft = Draft
+draft-package-nash = Nash
+draft-package-maximin = maximin
+draft-package-ks = Kalai–Smorodinsky
+draft-package-utilitarian = utilitarian
+draft-intro = A draft from the { $package } package, with day one on { $day }:
+draft-not-the-agreement = It is a starting text for the mediator, not the agreement the Watch monitors, which is
+draft-agreement-on-file = the agreement on file
+draft-no-commitment = No commitment a log can check.
+draft-must = { $obligor } must { $action }
+draft-must-not = { $obligor } must not { $action }
+draft-within = within { $days } days
+draft-as-toml = The draft as TOML
+draft-download = Download the TOML
+draft-check = check it with

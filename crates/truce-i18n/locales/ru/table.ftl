@@ -333,3 +333,53 @@ quote-kind-paraphrase = пересказ
 quote-kind-document_text = текст документа
 quote-kind-translated = перевод
 basis-explicit = явное
+
+## The scenario list and the versions
+
+scenarios-title = Сценарии
+scenarios-none = Ни одного сценария пока нет.
+scenarios-slug = Сценарий
+scenarios-name = Название
+scenarios-version = Версия
+scenarios-counts = Стороны, вопросы, позиции
+scenarios-pages = Страницы
+scenarios-analysis = анализ
+scenarios-timeline = хронология
+scenarios-add-position = добавить позицию
+scenarios-preferences = конфиденциальные предпочтения
+versions-title = Версии { $scenario }
+versions-count = { $count ->
+    [one] имеет { $count } версию.
+    [few] имеет { $count } версии.
+    [many] имеет { $count } версий.
+   *[other] имеет { $count } версии.
+}
+versions-analysis = Его анализ
+versions-positions = его позиции
+versions-nav = Версии
+versions-version = версия { $version }
+versions-changed = Версия { $version }: что изменилось после версии { $previous }
+versions-first = Версия { $version }: первая
+versions-lines = Строк добавлено: { $added }, удалено: { $removed }.
+versions-download = Скачайте обе версии и сравните их своими средствами
+versions-text = Текст этой версии
+
+## The draft agreement
+
+draft-title = Проект соглашения
+draft-package = Пакет
+draft-draft = Составить проект
+draft-package-nash = Нэша
+draft-package-maximin = максимина
+draft-package-ks = Калаи — Смородинского
+draft-package-utilitarian = утилитарного
+draft-intro = Проект из пакета { $package }, первый день — { $day }:
+draft-not-the-agreement = Это исходный текст для посредника, а не соглашение, за которым следит Watch; то соглашение —
+draft-agreement-on-file = соглашение в записях
+draft-no-commitment = Нет обязательства, которое можно проверить по журналу.
+draft-must = { $obligor } — обязательство: { $action }
+draft-must-not = { $obligor } — запрет: { $action }
+draft-within = в течение { $days } дней
+draft-as-toml = Проект как TOML
+draft-download = Скачать TOML
+draft-check = проверьте его командой

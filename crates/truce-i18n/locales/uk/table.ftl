@@ -333,3 +333,53 @@ quote-kind-paraphrase = переказ
 quote-kind-document_text = текст документа
 quote-kind-translated = переклад
 basis-explicit = явна
+
+## The scenario list and the versions
+
+scenarios-title = Сценарії
+scenarios-none = Жодного сценарію ще немає.
+scenarios-slug = Сценарій
+scenarios-name = Назва
+scenarios-version = Версія
+scenarios-counts = Сторони, питання, позиції
+scenarios-pages = Сторінки
+scenarios-analysis = аналіз
+scenarios-timeline = хронологія
+scenarios-add-position = додати позицію
+scenarios-preferences = конфіденційні вподобання
+versions-title = Версії { $scenario }
+versions-count = { $count ->
+    [one] має { $count } версію.
+    [few] має { $count } версії.
+    [many] має { $count } версій.
+   *[other] має { $count } версії.
+}
+versions-analysis = Його аналіз
+versions-positions = його позиції
+versions-nav = Версії
+versions-version = версія { $version }
+versions-changed = Версія { $version }: що змінилося після версії { $previous }
+versions-first = Версія { $version }: перша
+versions-lines = Рядків додано: { $added }, вилучено: { $removed }.
+versions-download = Завантажте обидві версії та порівняйте їх власними засобами
+versions-text = Текст цієї версії
+
+## The draft agreement
+
+draft-title = Проєкт угоди
+draft-package = Пакет
+draft-draft = Скласти проєкт
+draft-package-nash = Неша
+draft-package-maximin = максиміну
+draft-package-ks = Калаї — Смородинського
+draft-package-utilitarian = утилітарного
+draft-intro = Проєкт із пакета { $package }, перший день — { $day }:
+draft-not-the-agreement = Це вихідний текст для посередника, а не угода, за якою стежить Watch; та угода —
+draft-agreement-on-file = угода в записах
+draft-no-commitment = Немає зобов'язання, яке можна перевірити за журналом.
+draft-must = { $obligor } — зобов'язання: { $action }
+draft-must-not = { $obligor } — заборона: { $action }
+draft-within = протягом { $days } днів
+draft-as-toml = Проєкт як TOML
+draft-download = Завантажити TOML
+draft-check = перевірте його командою

@@ -44,14 +44,15 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
             }
         }
         let csrf = c.csrf.clone().unwrap_or_default();
+        let w = c.lang.words();
         let mut sources = Sources::default();
         let body = html! {
-            @if rows.is_empty() { p { "No scenario is on file yet." } }
+            @if rows.is_empty() { p { (w.get("scenarios-none")) } }
             @else {
                 div.wide { table #scenario-list {
                     thead { tr {
-                        th scope="col" { "Scenario" } th scope="col" { "Title" } th scope="col" { "Version" }
-                        th scope="col" { "Parties, issues, positions" } th scope="col" { "Pages" }
+                        th scope="col" { (w.get("scenarios-slug")) } th scope="col" { (w.get("scenarios-name")) } th scope="col" { (w.get("scenarios-version")) }
+                        th scope="col" { (w.get("scenarios-counts")) } th scope="col" { (w.get("scenarios-pages")) }
                     } }
                     tbody {
                         @for (slug, version, s) in &rows {
@@ -61,10 +62,10 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
                                 td { a href={ "/ui/scenarios/" (slug) "/versions" } { (version) } }
                                 td { @if let Some(s) = s { (s.parties.len()) ", " (s.issues.len()) ", " (s.positions.len()) } }
                                 td {
-                                    a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } " · "
-                                    a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
-                                    @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
-                                    @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { "confidential preferences" } }
+                                    a href={ "/ui/scenarios/" (slug) "/analysis" } { (w.get("scenarios-analysis")) } " · "
+                                    a href={ "/ui/scenarios/" (slug) "/timeline" } { (w.get("scenarios-timeline")) }
+                                    @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { (w.get("scenarios-add-position")) } }
+                                    @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { (w.get("scenarios-preferences")) } }
                                 }
                             }
                         }
@@ -98,7 +99,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
                 }
             }
         };
-        page_running(&st, &c, "Scenarios", body, sources).await
+        page_running(&st, &c, &w.get("scenarios-title"), body, sources).await
     })
 }
 
@@ -455,7 +456,10 @@ fn position_form_body(
                     d.message,
                     d.expected
                         .as_deref()
-                        .map(|e| format!(" ({})", w.with("position-expected", &[("what", e.into())])))
+                        .map(|e| format!(
+                            " ({})",
+                            w.with("position-expected", &[("what", e.into())])
+                        ))
                         .unwrap_or_default()
                 )
             });
@@ -472,7 +476,11 @@ fn position_form_body(
     };
     let described =
         |name: &str| if at(name).is_empty() { String::new() } else { format!("err-{name}") };
-    let select = |name: &str, label: &str, values: &[(String, String)], chosen: &str, required: bool| {
+    let select = |name: &str,
+                  label: &str,
+                  values: &[(String, String)],
+                  chosen: &str,
+                  required: bool| {
         html! {
             p {
                 label for=(name) { (label) } " "
@@ -493,7 +501,8 @@ fn position_form_body(
     };
     let stances: Vec<String> = Stance::ALL.iter().map(|s| s.to_string()).collect();
     let kinds: Vec<String> = QuoteKind::ALL.iter().map(|s| s.to_string()).collect();
-    let mut qualifiers: Vec<(String, String)> = vec![(String::new(), w.get("position-qualifier-none"))];
+    let mut qualifiers: Vec<(String, String)> =
+        vec![(String::new(), w.get("position-qualifier-none"))];
     qualifiers.extend(vocab(
         "qualifier",
         &truce_scenario::Qualifier::ALL.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
@@ -502,7 +511,9 @@ fn position_form_body(
     parties.extend(s.parties.iter().map(|p| (p.id.clone(), format!("{} ({})", p.name, p.id))));
     let mut options: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-option"))];
     options.extend(s.issues.iter().flat_map(|i| {
-        i.options.iter().map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.name, s.option(*o).label)))
+        i.options
+            .iter()
+            .map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.name, s.option(*o).label)))
     }));
     // No source is chosen for the reader: a statement must not silently get the wrong one.
     let mut sources: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-source"))];
@@ -594,36 +605,38 @@ pub(crate) async fn versions(
             }
             None => None,
         };
+        let w = c.lang.words();
+        let version = |n: i64| w.with("versions-version", &[("version", n.into())]);
         let body = html! {
             p {
-                code { (slug) } " has " (latest.version) " version(s). "
-                a href={ "/ui/scenarios/" (slug) "/analysis" } { "Its analysis" } " · "
-                a href={ "/ui/scenarios/" (slug) } { "its positions" }
-                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+                code { (slug) } " " (w.with("versions-count", &[("count", latest.version.into())])) " "
+                a href={ "/ui/scenarios/" (slug) "/analysis" } { (w.get("versions-analysis")) } " · "
+                a href={ "/ui/scenarios/" (slug) } { (w.get("versions-positions")) }
+                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { (w.get("scenarios-add-position")) } }
             }
-            nav aria-label="Versions" {
+            nav aria-label=(w.get("versions-nav")) {
                 ul.versions { @for n in (1..=latest.version).rev() {
-                    li { @if n == shown { strong { "version " (n) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { "version " (n) } } }
+                    li { @if n == shown { strong { (version(n)) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { (version(n)) } } }
                 } }
             }
-            h2 { "Version " (shown) @if shown > 1 { ": what changed since version " (shown - 1) } @else { ": the first" } }
+            h2 { @if shown > 1 { (w.with("versions-changed", &[("version", shown.into()), ("previous", (shown - 1).into())])) } @else { (w.with("versions-first", &[("version", shown.into())])) } }
             @match &compared {
                 Some(Compared::Diff { added, removed, html }) => {
-                    p { (added) " line(s) added, " (removed) " removed." }
+                    p { (w.with("versions-lines", &[("added", (*added).into()), ("removed", (*removed).into())])) }
                     div.wide { pre #diff { (html) } }
                 }
                 Some(Compared::TooLarge(why)) => {
                     p #diff-too-large role="status" {
-                        (why) " Download the two versions and compare them with your own tools: "
-                        a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { "version " (shown - 1) } " and "
-                        a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "version " (shown) } "."
+                        (why) " " (w.get("versions-download")) ": "
+                        a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { (version(shown - 1)) } ", "
+                        a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { (version(shown)) } "."
                     }
                 }
                 None => {}
             }
-            p.muted { "The text of this version: " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
+            p.muted { (w.get("versions-text")) ": " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
         };
-        page(&st, &c, &format!("Versions of {slug}"), body).await
+        page(&st, &c, &w.with("versions-title", &[("scenario", slug.as_str().into())]), body).await
     })
 }
 
@@ -849,33 +862,36 @@ pub(crate) async fn draft_page(
                 &c,
             ));
         };
+        let w = c.lang.words();
+        let package_name = |p: &str| {
+            let id = format!("draft-package-{p}");
+            if w.has(&id) { w.get(&id) } else { p.to_string() }
+        };
         let body = html! {
             form method="get" {
-                label for="package" { "Package" } " "
+                label for="package" { (w.get("draft-package")) } " "
                 select #package name="package" {
-                    @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (p) } }
+                    @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (package_name(p)) } }
                 }
-                " " button type="submit" { "Draft" }
+                " " button type="submit" { (w.get("draft-draft")) }
             }
             p {
-                "A draft of " strong { (a.title) } ", from the " (package) " package of " code { (slug) } ", day one "
-                (a.day_one) ". It is a starting text for the mediator, not the agreement the Watch monitors (that is "
-                a href="/ui/agreement" { "the agreement on file" } ")."
+                (w.with("draft-intro", &[("package", package_name(&package).into()), ("day", a.day_one.to_string().into())])) " "
+                strong { (a.title) } " (" code { (slug) } "). " (w.get("draft-not-the-agreement")) " "
+                a href="/ui/agreement" { (w.get("draft-agreement-on-file")) } "."
             }
             @for p in &a.provisions {
                 section.provision {
                     h2 { (p.number) ". " (p.title) }
                     @if let Some(q) = &p.quote { blockquote { (q) } }
-                    @if p.commitments.is_empty() { p.muted { "No commitment a log can check." } }
+                    @if p.commitments.is_empty() { p.muted { (w.get("draft-no-commitment")) } }
                     @else {
                         ul {
                             @for k in &p.commitments {
                                 li {
-                                    strong { (k.obligor) } " "
-                                    (match k.modality { truce_accord::Modality::Must => "must", truce_accord::Modality::MustNot => "must not" })
-                                    " " (k.action)
-                                    @if let Some(d) = k.window.deadline_days { " (within " (d) " days)" }
-                                    " " span.muted { "[" code { (k.id) } "]" }
+                                    (w.with(match k.modality { truce_accord::Modality::Must => "draft-must", truce_accord::Modality::MustNot => "draft-must-not" }, &[("obligor", k.obligor.to_string().into()), ("action", k.action.to_string().into())]))
+                                    @if let Some(d) = k.window.deadline_days { " " (w.with("draft-within", &[("days", d.into())])) }
+                                    "." " " span.muted { "[" code { (k.id) } "]" }
                                 }
                             }
                         }
@@ -883,14 +899,14 @@ pub(crate) async fn draft_page(
                 }
             }
             details {
-                summary { "The draft as TOML" }
+                summary { (w.get("draft-as-toml")) }
                 pre #draft-toml { (text) }
             }
             p.muted {
-                a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { "Download the TOML" }
-                "; check it with " code { "truce accord check" } "."
+                a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { (w.get("draft-download")) }
+                "; " (w.get("draft-check")) " " code { "truce accord check" } "."
             }
         };
-        page(&st, &c, "Draft agreement", body).await
+        page(&st, &c, &w.get("draft-title"), body).await
     })
 }

@@ -345,9 +345,7 @@ fn relaxation(
 /// A "what if" key (`demand/RUS/territory`) in words, for the banner: the key itself goes in `<code>`.
 fn key_words(w: &Words, names: &Names, catalogue: &[Relaxable], key: &str) -> String {
     match catalogue.iter().find(|r| r.key == key) {
-        Some(r) => {
-            relaxation(w, names, r.kind, &r.party, &r.issue, &r.options, r.rule.as_deref())
-        }
+        Some(r) => relaxation(w, names, r.kind, &r.party, &r.issue, &r.options, r.rule.as_deref()),
         None => key.to_string(),
     }
 }
@@ -1083,11 +1081,7 @@ fn simulation_body(
     confidential: bool,
     parties: &[(String, String)],
 ) -> Markup {
-    let empty = Names {
-        options: HashMap::new(),
-        issues: HashMap::new(),
-        parties: HashMap::new(),
-    };
+    let empty = Names { options: HashMap::new(), issues: HashMap::new(), parties: HashMap::new() };
     let names = names.unwrap_or(&empty);
     let result = &done.simulation;
     let report = &result.report;

@@ -186,7 +186,8 @@ fn ids_in<'a>(text: &str, ids: &'a [String]) -> Vec<&'a str> {
 
 #[test]
 fn the_visible_text_leaves_out_code_scripts_and_attributes() {
-    let page = r#"<p title="nato.x">Full <code>nato.x</code> <q>nato.y</q></p><script>"nato.z"</script>"#;
+    let page =
+        r#"<p title="nato.x">Full <code>nato.x</code> <q>nato.y</q></p><script>"nato.z"</script>"#;
     let text = visible_text(page);
     let ids = ["nato.x".to_string(), "nato.y".to_string(), "nato.z".to_string()];
     assert_eq!(ids_in(&text, &ids), ["nato.y"], "{text}");
@@ -244,14 +245,34 @@ async fn issue23_the_table_pages_speak_the_readers_language() {
         ];
         // (page, English gone, its translation there)
         let said: &[(&str, &str, &str, &str)] = &[
-            ("stances", "Stances by party and option", "Позиції за сторонами та варіантами", "Позиции по сторонам и вариантам"),
+            (
+                "stances",
+                "Stances by party and option",
+                "Позиції за сторонами та варіантами",
+                "Позиции по сторонам и вариантам",
+            ),
             ("stances", "(paraphrase)", "(переказ)", "(пересказ)"),
-            ("analysis", "What each reading finds", "Що знаходить кожне прочитання", "Что находит каждое прочтение"),
+            (
+                "analysis",
+                "What each reading finds",
+                "Що знаходить кожне прочитання",
+                "Что находит каждое прочтение",
+            ),
             ("analysis", "Bargaining solutions", "Розв'язки торгу", "Решения торга"),
-            ("analysis", "UKR drops its demand on nato", "Ukraine відмовляється від своєї вимоги щодо", "Ukraine отказывается от своего требования по"),
+            (
+                "analysis",
+                "UKR drops its demand on nato",
+                "Ukraine відмовляється від своєї вимоги щодо",
+                "Ukraine отказывается от своего требования по",
+            ),
             ("analysis", "Robustness", "Стійкість", "Устойчивость"),
             ("timeline", "The same as a table", "Те саме таблицею", "То же таблицей"),
-            ("timeline", "Positions known", "Ще нічого не зафіксовано", "Ещё ничего не зафиксировано"),
+            (
+                "timeline",
+                "Positions known",
+                "Ще нічого не зафіксовано",
+                "Ещё ничего не зафиксировано",
+            ),
             ("simulate", "The offers as a table", "Пропозиції таблицею", "Предложения таблицей"),
             ("simulate", "Agents (one, or one per party)", "Угода в раунді", "Соглашение в раунде"),
             ("simulate", "Protocols", "Єдиний переговорний текст", "Единый переговорный текст"),
