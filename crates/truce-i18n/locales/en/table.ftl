@@ -371,3 +371,27 @@ draft-within = within { $days } days
 draft-as-toml = The draft as TOML
 draft-download = Download the TOML
 draft-check = check it with
+
+## A party's confidential preferences
+
+prefs-title = Confidential preferences
+prefs-stale = Your latest submission (number { $id }) no longer applies to this version of the scenario.
+prefs-stale-rest = A mediator's analysis does not count it, and uses the scenario's own numbers for { $party } instead. Why:
+prefs-again = Fill in the form below and submit again.
+prefs-applies = Your latest submission applies to this version and counts in a mediator's analysis.
+prefs-of = Confidential preferences of
+prefs-who = Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. Each submission replaces your previous one in that analysis.
+prefs-switch = Switch
+prefs-reservation = Reservation value (0 to 1): a package worth less than this to you is worse than no deal
+prefs-weight = Weight of this issue (any scale; shares are shown below)
+prefs-submit = Submit confidentially
+prefs-preview = Preview: your own utilities
+prefs-preview-help = Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1.
+prefs-th-share = Weight share
+prefs-th-best = Best option for you
+prefs-th-nash = In the public Nash package
+prefs-worth = The public Nash package would be worth { $nash } to you; your reservation value is { $reservation }
+prefs-walk-away = you would rather walk away
+prefs-no-nash = The public analysis has no Nash package to compare with.
+prefs-submitted = Submitted for { $party } (submission { $id }). Only mediators can read it.
+prefs-not-submitted = Not submitted

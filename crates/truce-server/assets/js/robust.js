@@ -4,7 +4,7 @@
 
 (function () {
   const words = JSON.parse(document.getElementById('robust-words').textContent),
-    t = words.text,
+    say = words.text,
     fill = (s, vars) => s.replace(/%(\w+)%/g, (_, k) => (k in vars ? vars[k] : '')),
     option = (id) => words.options[id] || id,
     issue = (id) => words.issues[id] || id;
@@ -52,7 +52,7 @@
     if (form.dataset.confidential === 'true') q.set('confidential', 'true');
     bar.max = Number(q.get('draws')) || 1;
     bar.value = 0;
-    status.textContent = t.starting;
+    status.textContent = say.starting;
     out.dataset.state = 'running';
     source = new EventSource(
       '/v1/scenarios/' + encodeURIComponent(form.dataset.slug) + '/robust/stream?' + q,
@@ -61,11 +61,11 @@
       const d = JSON.parse(e.data);
       bar.max = d.draws;
       bar.value = d.done;
-      status.textContent = fill(t.progress, { done: d.done, draws: d.draws });
+      status.textContent = fill(say.progress, { done: d.done, draws: d.draws });
     });
     source.addEventListener('error', (e) => {
       if (e.data) {
-        status.textContent = t.stopped + ': ' + e.data;
+        status.textContent = say.stopped + ': ' + e.data;
         out.dataset.state = 'failed';
       }
       source.close();
@@ -74,23 +74,23 @@
       source.close();
       const r = JSON.parse(e.data);
       bar.value = bar.max;
-      status.textContent = fill(t.done, { draws: r.draws, seed: r.seed });
+      status.textContent = fill(say.done, { draws: r.draws, seed: r.seed });
       out.append(
-        el('p', t.method + ': ' + fill(t['method-text'], { p: r.unknown_red_line }) + '.'),
-        el('p', fill(t.feasible, { share: pct(r.feasible_share) })),
+        el('p', say.method + ': ' + fill(say['method-text'], { p: r.unknown_red_line }) + '.'),
+        el('p', fill(say.feasible, { share: pct(r.feasible_share) })),
       );
       if (r.blocked.length)
         out.append(
           table(
-            t.blocked,
-            [t.issue, t.share],
+            say.blocked,
+            [say.issue, say.share],
             r.blocked.map((b) => [issue(b.issue), pct(b.share)]),
           ),
         );
       out.append(
         table(
-          t.nash,
-          [t.package, t['nash-column'], t.frontier, t['feasible-column']],
+          say.nash,
+          [say.package, say['nash-column'], say.frontier, say['feasible-column']],
           r.nash.map((f) => [
             f.package.map(option).join('; '),
             pct(f.nash),
@@ -100,7 +100,7 @@
         ),
       );
       out.append(
-        el('p', fill(t.distinct, { count: r.frontier_distinct })),
+        el('p', fill(say.distinct, { count: r.frontier_distinct })),
       );
       out.dataset.state = 'done';
     });

@@ -765,11 +765,21 @@ pub(crate) async fn preferences_form(
             })
             .await
             .unwrap_or_default();
+        let w = c.lang.words();
+        let party_name = s.party(pix).name.clone();
         let data = serde_json::json!({
             "party": party,
             "nash": nash,
+            "words": {
+                "worth": w.with("prefs-worth", &[("nash", "%nash%".into()), ("reservation", "%reservation%".into())]),
+                "walk-away": w.get("prefs-walk-away"),
+                "no-nash": w.get("prefs-no-nash"),
+                "submitted": w.with("prefs-submitted", &[("party", "%party%".into()), ("id", "%id%".into())]),
+                "not-submitted": w.get("prefs-not-submitted"),
+            },
             "issues": s.issues.iter().map(|i| serde_json::json!({
                 "id": i.id,
+                "name": i.name,
                 "options": i.options.iter().map(|o| {
                     let stance = stances.stance(&s, slot, *o);
                     serde_json::json!({"id": s.option(*o).id, "label": s.option(*o).label,
@@ -790,35 +800,34 @@ pub(crate) async fn preferences_form(
         let body = html! {
             @if let Some((id, reasons)) = &stale {
                 div #stale-submission.warning role="alert" {
-                    p { strong { "Your latest submission (number " (id) ") no longer applies to this version of the scenario" }
-                        ", so a mediator's analysis does not count it and uses the scenario's own numbers for " (party) " instead. Why: " }
+                    p { strong { (w.with("prefs-stale", &[("id", (*id).into())])) }
+                        " " (w.with("prefs-stale-rest", &[("party", party_name.as_str().into())])) }
                     ul { @for r in reasons { li { (r) } } }
-                    p { "Fill in the form below and submit again." }
+                    p { (w.get("prefs-again")) }
                 }
             } @else if latest_submission.is_some() {
-                p.muted #submission-applies { "Your latest submission applies to this version and counts in a mediator's analysis." }
+                p.muted #submission-applies { (w.get("prefs-applies")) }
             }
             p {
-                "Confidential preferences of " strong { (party) } " for " code { (slug) } ". "
-                "Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. "
-                "Each submission replaces your previous one in that analysis."
+                (w.get("prefs-of")) " " strong { (party_name) } ", " code { (slug) } ". "
+                (w.get("prefs-who"))
             }
             @if c.role() == Role::Mediator {
                 form method="get" {
-                    label for="for-party" { "Party" } " "
-                    select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.id) } } }
-                    " " button type="submit" { "Switch" }
+                    label for="for-party" { (w.get("position-party")) } " "
+                    select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.name) } } }
+                    " " button type="submit" { (w.get("prefs-switch")) }
                 }
             }
             form #preferences data-slug=(slug) {
                 p {
-                    label for="reservation" { "Reservation value (0 to 1): a package worth less than this to you is worse than no deal" } " "
+                    label for="reservation" { (w.get("prefs-reservation")) } " "
                     input #reservation type="number" min="0" max="1" step="0.01" value="0";
                 }
                 @for i in &s.issues {
                     fieldset.issue {
-                        legend { (i.id) }
-                        label for={ "w-" (i.id) } { "Weight of this issue (any scale; shares are shown below)" } " "
+                        legend { (i.name) }
+                        label for={ "w-" (i.id) } { (w.get("prefs-weight")) } " "
                         input.weight id={ "w-" (i.id) } data-issue=(i.id) type="number" min="0" step="any" value="1";
                         @for o in &i.options {
                             @let id = &s.option(*o).id;
@@ -829,17 +838,17 @@ pub(crate) async fn preferences_form(
                         }
                     }
                 }
-                button type="submit" { "Submit confidentially" }
+                button type="submit" { (w.get("prefs-submit")) }
             }
             p #submitted role="status" aria-live="polite" {}
-            h2 { "Preview: your own utilities" }
-            p.muted { "Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1." }
-            div.wide { table #preview { thead { tr { th scope="col" { "Issue" } th scope="col" { "Weight share" } th scope="col" { "Best option for you" } th scope="col" { "In the public Nash package" } } } tbody {} } }
+            h2 { (w.get("prefs-preview")) }
+            p.muted { (w.get("prefs-preview-help")) }
+            div.wide { table #preview { thead { tr { th scope="col" { (w.get("th-issue")) } th scope="col" { (w.get("prefs-th-share")) } th scope="col" { (w.get("prefs-th-best")) } th scope="col" { (w.get("prefs-th-nash")) } } } tbody {} } }
             p #preview-total {}
             (script::data_island("prefs-data", &data))
             (sources.inline(&script::PREFS))
         };
-        page_running(&st, &c, "Confidential preferences", body, sources).await
+        page_running(&st, &c, &w.get("prefs-title"), body, sources).await
     })
 }
 
