@@ -21,13 +21,75 @@ const DASHES: [&str; 3] = ["", "6 3", "2 3"];
 const MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-fn month_label(date: &str) -> String {
+fn month_label(months: &[String; 12], date: &str) -> String {
     let month: usize = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
-    format!("{} {}", MONTHS[(month.clamp(1, 12)) - 1], date.get(0..4).unwrap_or(""))
+    format!("{} {}", months[(month.clamp(1, 12)) - 1], date.get(0..4).unwrap_or(""))
+}
+
+/// The timeline chart's words, for a reader of another language than English
+/// ([`TimelineWords::english`]). A `%name%` in a template stands for a value.
+#[derive(Debug, Clone)]
+pub struct TimelineWords {
+    /// The chart's title for assistive technology: `%file%`.
+    pub title: String,
+    /// Its description: `%from%`, `%to%`, `%parties%`.
+    pub description: String,
+    /// The heading: `%file%`.
+    pub heading: String,
+    /// The line under it: `%parties%`.
+    pub subheading: String,
+    /// The three panels' titles: feasible packages, blocked issues, fewest concessions.
+    pub panels: [String; 3],
+    /// A point's tooltip: `%date%`, `%reading%`, `%feasible%`, `%blocked%`, `%concessions%`.
+    pub tooltip: String,
+    /// The readings' names, by `red_lines`, `strict`, `pessimistic`.
+    pub readings: [String; 3],
+    /// The months' short names.
+    pub months: [String; 12],
+    /// The shade before the first statement on file.
+    pub nothing_on_file: String,
+}
+
+impl TimelineWords {
+    /// The chart in English.
+    pub fn english() -> TimelineWords {
+        TimelineWords {
+            title: "Truce timeline: %file%".into(),
+            description: "Feasible packages, blocked issues and fewest concessions per reading, %from% to %to%, parties %parties%.".into(),
+            heading: "How the feasible space evolved · %file%".into(),
+            subheading: "Parties: %parties% · one point per date, positions as known on that date".into(),
+            panels: [
+                "Feasible packages (log scale; 0 = no deal)".into(),
+                "Blocked issues".into(),
+                "Fewest concessions that open a deal".into(),
+            ],
+            tooltip: "%date% · %reading%: %feasible% feasible packages, %blocked% blocked issue(s), fewest concessions %concessions%".into(),
+            readings: ["red_lines".into(), "strict".into(), "pessimistic".into()],
+            months: MONTHS.map(String::from),
+            nothing_on_file: "Nothing on file yet".into(),
+        }
+    }
+
+    fn reading(&self, name: &str) -> &str {
+        match name {
+            "red_lines" => &self.readings[0],
+            "strict" => &self.readings[1],
+            _ => &self.readings[2],
+        }
+    }
+}
+
+/// `template` with each `%name%` replaced by its value.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("%{name}%"), value);
+    }
+    out
 }
 
 struct Panel {
-    title: &'static str,
+    title: String,
     /// Value per reading per point.
     values: Vec<Vec<f64>>,
     /// Labels for the y ticks, by value.
@@ -37,13 +99,13 @@ struct Panel {
 
 /// Renders the timeline chart, in English.
 pub fn timeline_svg(report: &TimelineReport) -> String {
-    timeline_svg_marked(report, "Nothing on file yet")
+    timeline_svg_in(report, &TimelineWords::english())
 }
 
-/// Renders the timeline chart, shading the dates before the first statement on file (where no position
-/// was known yet, every package looks open only because nobody had spoken) and labelling the shade
-/// `nothing_on_file`, in the reader's language.
-pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> String {
+/// Renders the timeline chart in `words`, shading the dates before the first statement on file (where
+/// no position was known yet, every package looks open only because nobody had spoken).
+pub fn timeline_svg_in(report: &TimelineReport, words: &TimelineWords) -> String {
+    let nothing_on_file = words.nothing_on_file.as_str();
     let readings: Vec<String> = report
         .points
         .first()
@@ -56,7 +118,7 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
     };
     let panels = [
         Panel {
-            title: "Feasible packages (log scale; 0 = no deal)",
+            title: words.panels[0].clone(),
             values: series(&|r| {
                 r.feasible_packages.parse::<f64>().map_or(0.0, |c| (1.0 + c).log10())
             }),
@@ -70,13 +132,13 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
             integer_ticks: true,
         },
         Panel {
-            title: "Blocked issues",
+            title: words.panels[1].clone(),
             values: series(&|r| r.blocked_issues.len() as f64),
             tick_label: |v| format!("{v:.0}"),
             integer_ticks: true,
         },
         Panel {
-            title: "Fewest concessions that open a deal",
+            title: words.panels[2].clone(),
             values: series(&|r| r.min_concessions as f64),
             tick_label: |v| format!("{v:.0}"),
             integer_ticks: true,
@@ -96,22 +158,27 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
     );
     let first = report.points.first().map(|p| p.date.as_str()).unwrap_or("");
     let last = report.points.last().map(|p| p.date.as_str()).unwrap_or("");
-    let _ = writeln!(svg, r#"<title id="title">Truce timeline: {}</title>"#, escape(&report.file));
+    let parties = report.parties.join(", ");
     let _ = writeln!(
         svg,
-        r#"<desc id="desc">Feasible packages, blocked issues and fewest concessions per reading, {first} to {last}, parties {}.</desc>"#,
-        escape(&report.parties.join(", "))
+        r#"<title id="title">{}</title>"#,
+        escape(&fill(&words.title, &[("file", &report.file)]))
+    );
+    let _ = writeln!(
+        svg,
+        r#"<desc id="desc">{}</desc>"#,
+        escape(&fill(&words.description, &[("from", first), ("to", last), ("parties", &parties)]))
     );
     let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
         svg,
-        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="600" fill="#111">How the feasible space evolved · {}</text>"##,
-        escape(&report.file)
+        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="600" fill="#111">{}</text>"##,
+        escape(&fill(&words.heading, &[("file", &report.file)]))
     );
     let _ = writeln!(
         svg,
-        r##"<text x="{LEFT}" y="42" fill="#444">Parties: {} · one point per date, positions as known on that date</text>"##,
-        escape(&report.parties.join(", "))
+        r##"<text x="{LEFT}" y="42" fill="#444">{}</text>"##,
+        escape(&fill(&words.subheading, &[("parties", &parties)]))
     );
 
     for (p, panel) in panels.iter().enumerate() {
@@ -129,7 +196,7 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
             svg,
             r##"<text x="{LEFT}" y="{}" font-weight="600" fill="#222">{}</text>"##,
             top - 6.0,
-            escape(panel.title)
+            escape(&panel.title)
         );
         // Horizontal grid and y ticks.
         for k in 0..=steps {
@@ -194,7 +261,7 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
                     svg,
                     r##"<text class="month" x="{xx:.1}" y="{}" text-anchor="middle" fill="#444">{}</text>"##,
                     bottom + 17.0,
-                    month_label(&point.date)
+                    escape(&month_label(&words.months, &point.date))
                 );
             }
         }
@@ -216,13 +283,15 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
             );
             for (i, &v) in values.iter().enumerate() {
                 let raw = &report.points[i].readings[k];
-                let tip = format!(
-                    "{} · {}: {} feasible packages, {} blocked issue(s), fewest concessions {}",
-                    report.points[i].date,
-                    raw.reading.as_str(),
-                    raw.feasible_packages,
-                    raw.blocked_issues.len(),
-                    raw.min_concessions
+                let tip = fill(
+                    &words.tooltip,
+                    &[
+                        ("date", &report.points[i].date),
+                        ("reading", words.reading(raw.reading.as_str())),
+                        ("feasible", &raw.feasible_packages),
+                        ("blocked", &raw.blocked_issues.len().to_string()),
+                        ("concessions", &raw.min_concessions.to_string()),
+                    ],
                 );
                 let _ = writeln!(
                     svg,
@@ -247,7 +316,7 @@ pub fn timeline_svg_marked(report: &TimelineReport, nothing_on_file: &str) -> St
             lx + 24.0,
             lx + 30.0,
             ly + 4.0,
-            escape(&reading.replace('_', " "))
+            escape(&words.reading(reading).replace('_', " "))
         );
     }
     let _ = writeln!(svg, "</svg>");

@@ -92,8 +92,13 @@ fn the_seed_in_every_format() {
         early.points[0].positions_known, 0,
         "the seed has no current statement from January 2023"
     );
-    expect_file!["golden/seed-early.timeline.svg"]
-        .assert_eq(&svg::timeline_svg_marked(&early, "Ще нічого не зафіксовано"));
+    expect_file!["golden/seed-early.timeline.svg"].assert_eq(&svg::timeline_svg_in(
+        &early,
+        &svg::TimelineWords {
+            nothing_on_file: "Ще нічого не зафіксовано".into(),
+            ..svg::TimelineWords::english()
+        },
+    ));
     let a = truce_table::analyze(&s, &AnalysisOptions::default()).unwrap();
     let pair = truce_table::select_parties(&s, ["UKR", "RUS"]).unwrap();
     let f = report::frontier_for(&s, &a, &pair, truce_table::Reading::RedLines).unwrap();

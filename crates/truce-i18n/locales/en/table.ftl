@@ -395,3 +395,16 @@ prefs-walk-away = you would rather walk away
 prefs-no-nash = The public analysis has no Nash package to compare with.
 prefs-submitted = Submitted for { $party } (submission { $id }). Only mediators can read it.
 prefs-not-submitted = Not submitted
+
+## The timeline chart
+
+timeline-svg-title = Truce timeline: { $file }
+timeline-svg-description = Feasible packages, blocked issues and fewest concessions per reading, { $from } to { $to }, parties { $parties }.
+timeline-svg-heading = How the feasible space evolved · { $file }
+timeline-svg-subheading = Parties: { $parties } · one point per date, positions as known on that date
+timeline-svg-feasible = Feasible packages (logarithmic scale; 0 = no deal)
+timeline-svg-blocked = Blocked issues
+timeline-svg-concessions = Fewest concessions that open a deal
+timeline-svg-tooltip = { $date } · { $reading }: { $feasible } feasible packages, { $blocked } blocked issue(s), fewest concessions { $concessions }
+timeline-svg-months = Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec
+sim-mediator = mediator

@@ -407,3 +407,16 @@ prefs-walk-away = вам выгоднее выйти из переговоров
 prefs-no-nash = В публичном анализе нет пакета Нэша для сравнения.
 prefs-submitted = Представлено за { $party } (представление { $id }). Прочитать его могут только посредники.
 prefs-not-submitted = Не представлено
+
+## The timeline chart
+
+timeline-svg-title = Хронология Truce: { $file }
+timeline-svg-description = Возможные пакеты, заблокированные вопросы и наименьшее число уступок по каждому прочтению, с { $from } по { $to }, стороны: { $parties }.
+timeline-svg-heading = Как менялось пространство возможных сделок · { $file }
+timeline-svg-subheading = Стороны: { $parties } · одна точка на дату, позиции такие, какими они были известны на эту дату
+timeline-svg-feasible = Возможные пакеты (логарифмическая шкала; 0 = договорённости нет)
+timeline-svg-blocked = Заблокированные вопросы
+timeline-svg-concessions = Наименьшее число уступок, открывающих возможность договориться
+timeline-svg-tooltip = { $date } · { $reading }: возможных пакетов { $feasible }, заблокированных вопросов { $blocked }, наименьшее число уступок { $concessions }
+timeline-svg-months = янв. февр. март апр. май июнь июль авг. сент. окт. нояб. дек.
+sim-mediator = посредник

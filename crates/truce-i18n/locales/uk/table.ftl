@@ -407,3 +407,16 @@ prefs-walk-away = вам вигідніше вийти з переговорів
 prefs-no-nash = Публічний аналіз не має пакета Неша для порівняння.
 prefs-submitted = Подано за { $party } (подання { $id }). Прочитати його можуть лише посередники.
 prefs-not-submitted = Не подано
+
+## The timeline chart
+
+timeline-svg-title = Хронологія Truce: { $file }
+timeline-svg-description = Можливі пакети, заблоковані питання і найменше поступок за кожним прочитанням, від { $from } до { $to }, сторони: { $parties }.
+timeline-svg-heading = Як змінювався простір можливих угод · { $file }
+timeline-svg-subheading = Сторони: { $parties } · одна точка на дату, позиції такі, якими вони були відомі на ту дату
+timeline-svg-feasible = Можливі пакети (логарифмічна шкала; 0 = домовленості немає)
+timeline-svg-blocked = Заблоковані питання
+timeline-svg-concessions = Найменше поступок, що відкривають можливість домовитися
+timeline-svg-tooltip = { $date } · { $reading }: можливих пакетів { $feasible }, заблокованих питань { $blocked }, найменше поступок { $concessions }
+timeline-svg-months = січ. лют. бер. квіт. трав. черв. лип. серп. вер. жовт. лист. груд.
+sim-mediator = посередник

@@ -826,7 +826,7 @@ pub(crate) async fn timeline(
                 }
             }
             div #timeline {
-                (PreEscaped(truce_report::svg::timeline_svg_marked(&report, &w.get("timeline-nothing-on-file"))))
+                (PreEscaped(truce_report::svg::timeline_svg_in(&report, &timeline_words(w))))
             }
             // The chart's text equivalent.
             details {
@@ -856,6 +856,40 @@ pub(crate) async fn timeline(
         };
         page(&st, &c, &w.get("timeline-title"), body).await
     })
+}
+
+/// The timeline chart's words in the reader's language.
+fn timeline_words(w: &Words) -> truce_report::svg::TimelineWords {
+    let english = truce_report::svg::TimelineWords::english();
+    let months: Vec<String> =
+        w.get("timeline-svg-months").split_whitespace().map(str::to_string).collect();
+    truce_report::svg::TimelineWords {
+        title: w.with("timeline-svg-title", &[("file", "%file%".into())]),
+        description: w.with(
+            "timeline-svg-description",
+            &[("from", "%from%".into()), ("to", "%to%".into()), ("parties", "%parties%".into())],
+        ),
+        heading: w.with("timeline-svg-heading", &[("file", "%file%".into())]),
+        subheading: w.with("timeline-svg-subheading", &[("parties", "%parties%".into())]),
+        panels: [
+            w.get("timeline-svg-feasible"),
+            w.get("timeline-svg-blocked"),
+            w.get("timeline-svg-concessions"),
+        ],
+        tooltip: w.with(
+            "timeline-svg-tooltip",
+            &[
+                ("date", "%date%".into()),
+                ("reading", "%reading%".into()),
+                ("feasible", "%feasible%".into()),
+                ("blocked", "%blocked%".into()),
+                ("concessions", "%concessions%".into()),
+            ],
+        ),
+        readings: ["red_lines", "strict", "pessimistic"].map(|r| vocab(w, "reading", r)),
+        months: months.try_into().unwrap_or(english.months),
+        nothing_on_file: w.get("timeline-nothing-on-file"),
+    }
 }
 
 /// The rehearsal form.
@@ -1127,7 +1161,7 @@ fn simulation_body(
                         thead { tr { th scope="col" { (w.get("sim-round")) } th scope="col" { (w.get("sim-by")) } th scope="col" { (w.get("sim-move")) }
                             @for p in &report.parties { th scope="col" { abbr title=(names.party(p)) { (p) } } } } }
                         tbody { @for m in run.trace.iter().filter(|m| m.action != truce_report::simulation::ActionName::Accept).take(400) {
-                            tr { td { (m.round) } td { (m.by) } td { (vocab(w, "action", m.action.as_str())) }
+                            tr { td { (m.round) } td { @if m.by == "mediator" { (w.get("sim-mediator")) } @else { (m.by) } } td { (vocab(w, "action", m.action.as_str())) }
                                 @for u in &m.utilities { td { (format!("{u:.3}")) } } }
                         } }
                     }

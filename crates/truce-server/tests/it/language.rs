@@ -269,6 +269,12 @@ async fn issue23_the_table_pages_speak_the_readers_language() {
             ("timeline", "The same as a table", "Те саме таблицею", "То же таблицей"),
             (
                 "timeline",
+                "How the feasible space evolved",
+                "Як змінювався простір можливих угод",
+                "Как менялось пространство возможных сделок",
+            ),
+            (
+                "timeline",
                 "Positions known",
                 "Ще нічого не зафіксовано",
                 "Ещё ничего не зафиксировано",
