@@ -408,3 +408,21 @@ timeline-svg-concessions = Fewest concessions that open a deal
 timeline-svg-tooltip = { $date } · { $reading }: { $feasible } feasible packages, { $blocked } blocked issue(s), fewest concessions { $concessions }
 timeline-svg-months = Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec
 sim-mediator = mediator
+
+## A new scenario
+
+scenarios-new = A new scenario, or a new version
+scenarios-new-help = Import a domain folder, or paste or write the scenario's TOML (the format is in docs/table.md;
+scenarios-new-help-rest = turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version.
+scenarios-import = Import a Genius or GeniusWeb domain
+scenarios-slug-label = Slug
+scenarios-import-files = The folder's files (the domain and one profile per party; .xml or .json)
+scenarios-import-profiles = For a pool of profiles, the parties at the table (numbers or file names, comma-separated)
+scenarios-import-button = Import
+scenarios-write = Write or paste a scenario
+scenarios-not-saved = The scenario was not saved: { $count ->
+    [one] { $count } error
+   *[other] { $count } errors
+}. Correct them and save again.
+scenarios-imported = Imported as version { $version } of { $slug }: { $parties } parties, { $issues } issues.
+scenarios-not-imported = Not imported

@@ -420,3 +420,23 @@ timeline-svg-concessions = Наименьшее число уступок, от�
 timeline-svg-tooltip = { $date } · { $reading }: возможных пакетов { $feasible }, заблокированных вопросов { $blocked }, наименьшее число уступок { $concessions }
 timeline-svg-months = янв. февр. март апр. май июнь июль авг. сент. окт. нояб. дек.
 sim-mediator = посредник
+
+## A new scenario
+
+scenarios-new = Новый сценарий или новая версия
+scenarios-new-help = Импортируйте папку домена или вставьте либо напишите TOML сценария (формат описан в docs/table.md;
+scenarios-new-help-rest = превращает в него папку Genius или GeniusWeb). Сохранение существующего идентификатора добавляет версию.
+scenarios-import = Импорт домена Genius или GeniusWeb
+scenarios-slug-label = Идентификатор
+scenarios-import-files = Файлы папки (домен и по одному профилю на сторону; .xml или .json)
+scenarios-import-profiles = Для набора профилей — стороны за столом (номера или имена файлов через запятую)
+scenarios-import-button = Импортировать
+scenarios-write = Напишите или вставьте сценарий
+scenarios-not-saved = Сценарий не сохранён: { $count ->
+    [one] { $count } ошибка
+    [few] { $count } ошибки
+    [many] { $count } ошибок
+   *[other] { $count } ошибки
+}. Исправьте их и сохраните снова.
+scenarios-imported = Импортировано как версия { $version } сценария { $slug }: сторон — { $parties }, вопросов — { $issues }.
+scenarios-not-imported = Не импортировано

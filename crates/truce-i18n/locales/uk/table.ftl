@@ -420,3 +420,23 @@ timeline-svg-concessions = Найменше поступок, що відкри�
 timeline-svg-tooltip = { $date } · { $reading }: можливих пакетів { $feasible }, заблокованих питань { $blocked }, найменше поступок { $concessions }
 timeline-svg-months = січ. лют. бер. квіт. трав. черв. лип. серп. вер. жовт. лист. груд.
 sim-mediator = посередник
+
+## A new scenario
+
+scenarios-new = Новий сценарій або нова версія
+scenarios-new-help = Імпортуйте теку домену або вставте чи напишіть TOML сценарію (формат описано в docs/table.md;
+scenarios-new-help-rest = перетворює на нього теку Genius або GeniusWeb). Збереження наявного ідентифікатора додає версію.
+scenarios-import = Імпорт домену Genius або GeniusWeb
+scenarios-slug-label = Ідентифікатор
+scenarios-import-files = Файли теки (домен і по одному профілю на сторону; .xml або .json)
+scenarios-import-profiles = Для набору профілів — сторони за столом (номери або назви файлів через кому)
+scenarios-import-button = Імпортувати
+scenarios-write = Напишіть або вставте сценарій
+scenarios-not-saved = Сценарій не збережено: { $count ->
+    [one] { $count } помилка
+    [few] { $count } помилки
+    [many] { $count } помилок
+   *[other] { $count } помилки
+}. Виправте їх і збережіть знову.
+scenarios-imported = Імпортовано як версію { $version } сценарію { $slug }: сторін — { $parties }, питань — { $issues }.
+scenarios-not-imported = Не імпортовано

@@ -73,29 +73,31 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
                 } }
             }
             @if can_edit(&c) {
-                h2 { "A new scenario, or a new version" }
-                p { "Import a domain folder, or paste or write the scenario's TOML (the format is in docs/table.md; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
-                h2 { "Import a Genius or GeniusWeb domain" }
+                h2 { (w.get("scenarios-new")) }
+                p { (w.get("scenarios-new-help")) " " code { "truce import" } " " (w.get("scenarios-new-help-rest")) }
+                h2 { (w.get("scenarios-import")) }
                 form #import-domain {
-                    label for="import-slug" { "Slug" } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                    label for="import-slug" { (w.get("scenarios-slug-label")) } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
                     br;
-                    label for="import-files" { "The folder's files (the domain and one profile per party; .xml or .json)" } br;
+                    label for="import-files" { (w.get("scenarios-import-files")) } br;
                     input #import-files type="file" multiple accept=".xml,.json" required;
                     br;
-                    label for="import-profiles" { "For a pool of profiles, the parties at the table (numbers or file names, comma-separated)" } " "
+                    label for="import-profiles" { (w.get("scenarios-import-profiles")) } " "
                     input #import-profiles autocomplete="off";
                     br;
-                    button type="submit" { "Import" }
+                    button type="submit" { (w.get("scenarios-import-button")) }
                 }
-                p #imported role="status" aria-live="polite" {}
+                p #imported role="status" aria-live="polite"
+                    data-done=(w.with("scenarios-imported", &[("version", "%version%".into()), ("slug", "%slug%".into()), ("parties", "%parties%".into()), ("issues", "%issues%".into())]))
+                    data-failed=(w.get("scenarios-not-imported")) {}
                 (sources.inline(&script::IMPORT))
-                h2 { "Write or paste a scenario" }
+                h2 { (w.get("scenarios-write")) }
                 form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
-                    label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                    label for="slug" { (w.get("scenarios-slug-label")) } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
                     br;
                     label for="text" { "TOML" }
                     textarea #text name="text" rows="16" spellcheck="false" { (SKELETON) }
-                    button type="submit" { "Check and save" }
+                    button type="submit" { (w.get("position-save")) }
                 }
             }
         };
@@ -128,18 +130,21 @@ pub(crate) async fn create(
             }
             Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
             Err(Unsaved::Diagnostics(d)) => {
+                let w = c.lang.words();
+                let errors =
+                    d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count();
                 let body = html! {
-                    p role="alert" { "The scenario was not saved: " (d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count()) " error(s). Correct them and save again." }
-                    ul.diagnostics { @for d in &d { li { code { "line " (d.line) } " " (d.field) ": " (d.message) @if let Some(e) = &d.expected { " (expected " (e) ")" } } } }
+                    p role="alert" { (w.with("scenarios-not-saved", &[("count", errors.into())])) }
+                    ul.diagnostics { @for d in &d { li { (w.with("cite-line", &[("line", d.line.into())])) ", " code { (d.field) } ": " (d.message) @if let Some(e) = &d.expected { " (" (w.with("position-expected", &[("what", e.as_str().into())])) ")" } } } }
                     form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (c.csrf.clone().unwrap_or_default()) } {
-                        label for="slug" { "Slug" } " " input #slug name="slug" value=(slug) required;
+                        label for="slug" { (w.get("scenarios-slug-label")) } " " input #slug name="slug" value=(slug) required;
                         br;
                         label for="text" { "TOML" }
                         textarea #text name="text" rows="16" spellcheck="false" { (f.text) }
-                        button type="submit" { "Check and save" }
+                        button type="submit" { (w.get("position-save")) }
                     }
                 };
-                let mut r = page(&st, &c, "Scenarios", body).await;
+                let mut r = page(&st, &c, &w.get("scenarios-title"), body).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 r
             }
@@ -909,7 +914,7 @@ pub(crate) async fn draft_page(
             }
             details {
                 summary { (w.get("draft-as-toml")) }
-                pre #draft-toml { (text) }
+                pre #draft-toml { code { (text) } }
             }
             p.muted {
                 a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { (w.get("draft-download")) }

@@ -242,6 +242,8 @@ async fn issue23_the_table_pages_speak_the_readers_language() {
             ("timeline", get(format!("{base}/timeline?from=2020-01-01&lang={lang}")).await.1),
             ("simulate", rehearsal),
             ("position form", get(format!("{base}/positions?lang={lang}")).await.1),
+            ("scenarios", get(format!("/ui/scenarios?lang={lang}")).await.1),
+            ("draft", get(format!("{base}/draft?lang={lang}")).await.1),
         ];
         // (page, English gone, its translation there)
         let said: &[(&str, &str, &str, &str)] = &[
@@ -284,6 +286,13 @@ async fn issue23_the_table_pages_speak_the_readers_language() {
             ("simulate", "Protocols", "Єдиний переговорний текст", "Единый переговорный текст"),
             ("position form", "Date of the statement", "Дата заяви", "Дата заявления"),
             ("position form", "Check and save", "Перевірити і зберегти", "Проверить и сохранить"),
+            (
+                "scenarios",
+                "Write or paste a scenario",
+                "Напишіть або вставте сценарій",
+                "Напишите или вставьте сценарий",
+            ),
+            ("draft", "The draft as TOML", "Проєкт як TOML", "Проект как TOML"),
         ];
         for (name, page) in &pages {
             assert_eq!(html_lang(page), lang, "{name}");
