@@ -426,3 +426,20 @@ scenarios-not-saved = The scenario was not saved: { $count ->
 }. Correct them and save again.
 scenarios-imported = Imported as version { $version } of { $slug }: { $parties } parties, { $issues } issues.
 scenarios-not-imported = Not imported
+
+## The frontier chart
+
+frontier-svg-title = Pareto frontier for { $parties }
+frontier-svg-description = { $points } deals on the whole table's Pareto set under the { $reading } reading, of which { $efficient } are efficient for { $parties } alone; with the Nash, Kalai–Smorodinsky, maximin and utilitarian deals and the disagreement point.
+frontier-svg-heading = Frontier · { $parties } · { $reading } reading
+frontier-svg-subheading = { $pareto } Pareto-optimal deals for the whole table ({ $points } distinct here); blue: the { $efficient } efficient for { $parties } alone
+frontier-svg-axis = utility to { $party }
+frontier-svg-tooltip = { $utilities }{ $efficient } · { $packages } package(s), e.g. { $package }
+frontier-svg-efficient = efficient for these parties
+frontier-svg-disagreement = Disagreement point: { $a } { $x }, { $b } { $y }
+frontier-svg-whole = whole-table frontier
+frontier-svg-no-deal = no deal
+frontier-svg-nash = Nash
+frontier-svg-ks = Kalai–Smorodinsky
+frontier-svg-maximin = Maximin
+frontier-svg-utilitarian = Utilitarian

@@ -440,3 +440,20 @@ scenarios-not-saved = Сценарий не сохранён: { $count ->
 }. Исправьте их и сохраните снова.
 scenarios-imported = Импортировано как версия { $version } сценария { $slug }: сторон — { $parties }, вопросов — { $issues }.
 scenarios-not-imported = Не импортировано
+
+## The frontier chart
+
+frontier-svg-title = Граница Парето для { $parties }
+frontier-svg-description = Сделок на множестве Парето всего стола в прочтении «{ $reading }»: { $points }, из них эффективных только для { $parties }: { $efficient }; со сделками Нэша, Калаи — Смородинского, максимина и утилитарной и точкой несогласия.
+frontier-svg-heading = Граница · { $parties } · прочтение «{ $reading }»
+frontier-svg-subheading = Оптимальных по Парето сделок для всего стола: { $pareto } (здесь различных: { $points }); синим — { $efficient } эффективных только для { $parties }
+frontier-svg-axis = полезность для { $party }
+frontier-svg-tooltip = { $utilities }{ $efficient } · пакетов: { $packages }, например: { $package }
+frontier-svg-efficient = эффективна для этих сторон
+frontier-svg-disagreement = Точка несогласия: { $a } { $x }, { $b } { $y }
+frontier-svg-whole = граница всего стола
+frontier-svg-no-deal = без договорённости
+frontier-svg-nash = Нэш
+frontier-svg-ks = Калаи — Смородинский
+frontier-svg-maximin = Максимин
+frontier-svg-utilitarian = Утилитарная

@@ -440,3 +440,20 @@ scenarios-not-saved = Сценарій не збережено: { $count ->
 }. Виправте їх і збережіть знову.
 scenarios-imported = Імпортовано як версію { $version } сценарію { $slug }: сторін — { $parties }, питань — { $issues }.
 scenarios-not-imported = Не імпортовано
+
+## The frontier chart
+
+frontier-svg-title = Межа Парето для { $parties }
+frontier-svg-description = Угод на множині Парето всього столу за прочитання «{ $reading }»: { $points }, з них ефективних лише для { $parties }: { $efficient }; з угодами Неша, Калаї — Смородинського, максиміну й утилітарною та точкою незгоди.
+frontier-svg-heading = Межа · { $parties } · прочитання «{ $reading }»
+frontier-svg-subheading = Оптимальних за Парето угод для всього столу: { $pareto } (тут різних: { $points }); синім — { $efficient } ефективних лише для { $parties }
+frontier-svg-axis = корисність для { $party }
+frontier-svg-tooltip = { $utilities }{ $efficient } · пакетів: { $packages }, наприклад: { $package }
+frontier-svg-efficient = ефективна для цих сторін
+frontier-svg-disagreement = Точка незгоди: { $a } { $x }, { $b } { $y }
+frontier-svg-whole = межа всього столу
+frontier-svg-no-deal = без домовленості
+frontier-svg-nash = Неш
+frontier-svg-ks = Калаї — Смородинський
+frontier-svg-maximin = Максимін
+frontier-svg-utilitarian = Утилітарна

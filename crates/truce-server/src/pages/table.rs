@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use truce_i18n::Words;
+use truce_i18n::{FluentValue, Words};
 use truce_report::report::AnalysisReport;
 
 use super::layout::{OrPage, PageError, error_page, grouped};
@@ -754,7 +754,7 @@ fn frontier_section(
         }
         @match plotted {
             Ok(report) => {
-                div #frontier-plot { (PreEscaped(truce_report::svg::frontier_svg(&report))) }
+                div #frontier-plot { (PreEscaped(truce_report::svg::frontier_svg_in(&report, &frontier_words(w)))) }
                 p {
                     label for="frontier-select" { (w.get("frontier-pick")) } " "
                     select #frontier-select { option value="" { "—" } }
@@ -856,6 +856,42 @@ pub(crate) async fn timeline(
         };
         page(&st, &c, &w.get("timeline-title"), body).await
     })
+}
+
+/// The frontier chart's words in the reader's language.
+fn frontier_words(w: &Words) -> truce_report::svg::FrontierWords {
+    let v = |k: &'static str| (k, FluentValue::from(format!("%{k}%")));
+    truce_report::svg::FrontierWords {
+        title: w.with("frontier-svg-title", &[v("parties")]),
+        description: w.with(
+            "frontier-svg-description",
+            &[v("points"), v("reading"), v("efficient"), v("parties")],
+        ),
+        heading: w.with("frontier-svg-heading", &[v("parties"), v("reading")]),
+        subheading: w.with(
+            "frontier-svg-subheading",
+            &[v("pareto"), v("points"), v("efficient"), v("parties")],
+        ),
+        axis: w.with("frontier-svg-axis", &[v("party")]),
+        tooltip: w.with(
+            "frontier-svg-tooltip",
+            &[v("utilities"), v("efficient"), v("packages"), v("package")],
+        ),
+        efficient: format!(" · {}", w.get("frontier-svg-efficient")),
+        disagreement: w.with("frontier-svg-disagreement", &[v("a"), v("x"), v("b"), v("y")]),
+        legend: [
+            w.get("frontier-svg-whole"),
+            w.get("frontier-svg-efficient"),
+            w.get("frontier-svg-no-deal"),
+        ],
+        solutions: [
+            w.get("frontier-svg-nash"),
+            w.get("frontier-svg-ks"),
+            w.get("frontier-svg-maximin"),
+            w.get("frontier-svg-utilitarian"),
+        ],
+        readings: ["red_lines", "strict", "pessimistic"].map(|r| vocab(w, "reading", r)),
+    }
 }
 
 /// The timeline chart's words in the reader's language.

@@ -268,6 +268,7 @@ async fn issue23_the_table_pages_speak_the_readers_language() {
                 "Ukraine отказывается от своего требования по",
             ),
             ("analysis", "Robustness", "Стійкість", "Устойчивость"),
+            ("analysis", "whole-table frontier", "межа всього столу", "граница всего стола"),
             ("timeline", "The same as a table", "Те саме таблицею", "То же таблицей"),
             (
                 "timeline",
