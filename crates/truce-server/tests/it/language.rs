@@ -2,7 +2,7 @@
 //! `truce_lang` cookie, `Accept-Language`, English otherwise; never inferred from the party.
 
 use axum::http::StatusCode;
-use truce_store::Role;
+use truce_store::{Role, Store};
 
 use crate::{send, server};
 
@@ -309,5 +309,44 @@ async fn issue23_the_table_pages_speak_the_readers_language() {
         // The what-if key stays, for the expert, in <code>.
         assert!(pages[1].1.contains("<code>demand/UKR/nato</code>"));
     }
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Issue 23: the position form chose the first source on file for the reader, so a statement could
+/// silently get the wrong one, and its errors were the checker's. Now no source is chosen, and what is
+/// missing is said in plain words, in the reader's language, beside its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_the_position_form_says_what_is_missing_in_plain_words() {
+    let s = server("position-words", 4096).await;
+    let analyst = format!("Bearer {}", s.token(Role::Analyst));
+    let auth = [("authorization", analyst.as_str())];
+    let (_, form, _) =
+        send(&s.router, "GET", "/ui/scenarios/ukraine-2025/positions?lang=ru", &auth, vec![]).await;
+    let form = String::from_utf8(form).unwrap();
+    assert!(form.contains(r#"<option value="" selected>— выберите источник —</option>"#), "{form}");
+    assert!(form.contains(r#"id="date" name="date" type="date" required"#), "{form}");
+    assert!(form.contains("<title>Добавить позицию — Truce</title>"), "{form}");
+    let fields = [
+        ("party", "RUS"),
+        ("option", "nato.full_membership"),
+        ("stance", "acceptable"),
+        ("date", "2025-02-30"),
+        ("date_precision", "day"),
+        ("source", ""),
+        ("quote", "a short quote"),
+        ("line", "9999"),
+    ];
+    let body = serde_urlencoded::to_string(fields).unwrap().into_bytes();
+    let headers = [auth[0], ("content-type", "application/x-www-form-urlencoded")];
+    let (status, page, _) =
+        send(&s.router, "POST", "/ui/scenarios/ukraine-2025/positions?lang=uk", &headers, body)
+            .await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("Виберіть джерело або опишіть нове нижче."), "{page}");
+    assert!(page.contains("Вкажіть день заяви"), "February has no 30th: {page}");
+    // A correction keeps its heading.
+    assert!(page.contains("<title>Виправити позицію — Truce</title>"), "{page}");
+    assert_eq!(s.store.scenario("ukraine-2025", None).await.unwrap().version, 1, "nothing saved");
     std::fs::remove_dir_all(&s.dir).ok();
 }
