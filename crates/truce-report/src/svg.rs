@@ -21,13 +21,75 @@ const DASHES: [&str; 3] = ["", "6 3", "2 3"];
 const MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-fn month_label(date: &str) -> String {
+fn month_label(months: &[String; 12], date: &str) -> String {
     let month: usize = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
-    format!("{} {}", MONTHS[(month.clamp(1, 12)) - 1], date.get(0..4).unwrap_or(""))
+    format!("{} {}", months[(month.clamp(1, 12)) - 1], date.get(0..4).unwrap_or(""))
+}
+
+/// The timeline chart's words, for a reader of another language than English
+/// ([`TimelineWords::english`]). A `%name%` in a template stands for a value.
+#[derive(Debug, Clone)]
+pub struct TimelineWords {
+    /// The chart's title for assistive technology: `%file%`.
+    pub title: String,
+    /// Its description: `%from%`, `%to%`, `%parties%`.
+    pub description: String,
+    /// The heading: `%file%`.
+    pub heading: String,
+    /// The line under it: `%parties%`.
+    pub subheading: String,
+    /// The three panels' titles: feasible packages, blocked issues, fewest concessions.
+    pub panels: [String; 3],
+    /// A point's tooltip: `%date%`, `%reading%`, `%feasible%`, `%blocked%`, `%concessions%`.
+    pub tooltip: String,
+    /// The readings' names, by `red_lines`, `strict`, `pessimistic`.
+    pub readings: [String; 3],
+    /// The months' short names.
+    pub months: [String; 12],
+    /// The shade before the first statement on file.
+    pub nothing_on_file: String,
+}
+
+impl TimelineWords {
+    /// The chart in English.
+    pub fn english() -> TimelineWords {
+        TimelineWords {
+            title: "Truce timeline: %file%".into(),
+            description: "Feasible packages, blocked issues and fewest concessions per reading, %from% to %to%, parties %parties%.".into(),
+            heading: "How the feasible space evolved · %file%".into(),
+            subheading: "Parties: %parties% · one point per date, positions as known on that date".into(),
+            panels: [
+                "Feasible packages (log scale; 0 = no deal)".into(),
+                "Blocked issues".into(),
+                "Fewest concessions that open a deal".into(),
+            ],
+            tooltip: "%date% · %reading%: %feasible% feasible packages, %blocked% blocked issue(s), fewest concessions %concessions%".into(),
+            readings: ["red_lines".into(), "strict".into(), "pessimistic".into()],
+            months: MONTHS.map(String::from),
+            nothing_on_file: "Nothing on file yet".into(),
+        }
+    }
+
+    fn reading(&self, name: &str) -> &str {
+        match name {
+            "red_lines" => &self.readings[0],
+            "strict" => &self.readings[1],
+            _ => &self.readings[2],
+        }
+    }
+}
+
+/// `template` with each `%name%` replaced by its value.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("%{name}%"), value);
+    }
+    out
 }
 
 struct Panel {
-    title: &'static str,
+    title: String,
     /// Value per reading per point.
     values: Vec<Vec<f64>>,
     /// Labels for the y ticks, by value.
@@ -35,8 +97,15 @@ struct Panel {
     integer_ticks: bool,
 }
 
-/// Renders the timeline chart.
+/// Renders the timeline chart, in English.
 pub fn timeline_svg(report: &TimelineReport) -> String {
+    timeline_svg_in(report, &TimelineWords::english())
+}
+
+/// Renders the timeline chart in `words`, shading the dates before the first statement on file (where
+/// no position was known yet, every package looks open only because nobody had spoken).
+pub fn timeline_svg_in(report: &TimelineReport, words: &TimelineWords) -> String {
+    let nothing_on_file = words.nothing_on_file.as_str();
     let readings: Vec<String> = report
         .points
         .first()
@@ -49,7 +118,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
     };
     let panels = [
         Panel {
-            title: "Feasible packages (log scale; 0 = no deal)",
+            title: words.panels[0].clone(),
             values: series(&|r| {
                 r.feasible_packages.parse::<f64>().map_or(0.0, |c| (1.0 + c).log10())
             }),
@@ -63,13 +132,13 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             integer_ticks: true,
         },
         Panel {
-            title: "Blocked issues",
+            title: words.panels[1].clone(),
             values: series(&|r| r.blocked_issues.len() as f64),
             tick_label: |v| format!("{v:.0}"),
             integer_ticks: true,
         },
         Panel {
-            title: "Fewest concessions that open a deal",
+            title: words.panels[2].clone(),
             values: series(&|r| r.min_concessions as f64),
             tick_label: |v| format!("{v:.0}"),
             integer_ticks: true,
@@ -89,22 +158,27 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
     );
     let first = report.points.first().map(|p| p.date.as_str()).unwrap_or("");
     let last = report.points.last().map(|p| p.date.as_str()).unwrap_or("");
-    let _ = writeln!(svg, r#"<title id="title">Truce timeline: {}</title>"#, escape(&report.file));
+    let parties = report.parties.join(", ");
     let _ = writeln!(
         svg,
-        r#"<desc id="desc">Feasible packages, blocked issues and fewest concessions per reading, {first} to {last}, parties {}.</desc>"#,
-        escape(&report.parties.join(", "))
+        r#"<title id="title">{}</title>"#,
+        escape(&fill(&words.title, &[("file", &report.file)]))
+    );
+    let _ = writeln!(
+        svg,
+        r#"<desc id="desc">{}</desc>"#,
+        escape(&fill(&words.description, &[("from", first), ("to", last), ("parties", &parties)]))
     );
     let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
         svg,
-        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="600" fill="#111">How the feasible space evolved · {}</text>"##,
-        escape(&report.file)
+        r##"<text x="{LEFT}" y="24" font-size="16" font-weight="600" fill="#111">{}</text>"##,
+        escape(&fill(&words.heading, &[("file", &report.file)]))
     );
     let _ = writeln!(
         svg,
-        r##"<text x="{LEFT}" y="42" fill="#444">Parties: {} · one point per date, positions as known on that date</text>"##,
-        escape(&report.parties.join(", "))
+        r##"<text x="{LEFT}" y="42" fill="#444">{}</text>"##,
+        escape(&fill(&words.subheading, &[("parties", &parties)]))
     );
 
     for (p, panel) in panels.iter().enumerate() {
@@ -122,7 +196,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             svg,
             r##"<text x="{LEFT}" y="{}" font-weight="600" fill="#222">{}</text>"##,
             top - 6.0,
-            escape(panel.title)
+            escape(&panel.title)
         );
         // Horizontal grid and y ticks.
         for k in 0..=steps {
@@ -142,6 +216,33 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             r##"<line x1="{LEFT}" x2="{}" y1="{bottom}" y2="{bottom}" stroke="#888"/>"##,
             LEFT + plot_width
         );
+        // Nothing on file yet: the dates before the first statement, up to halfway to the first date
+        // that knows one.
+        let empty = report.points.iter().take_while(|p| p.positions_known == 0).count();
+        if empty > 0 {
+            let end = if empty < n {
+                (x(empty - 1) + x(empty)) / 2.0
+            } else {
+                (LEFT + plot_width).max(x(n - 1))
+            };
+            let start = LEFT.min(x(0));
+            let _ = writeln!(
+                svg,
+                r##"<rect class="nothing-on-file" x="{start:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="#e9e9e9"><title>{}</title></rect>"##,
+                (end - start).max(4.0),
+                bottom - top,
+                escape(nothing_on_file)
+            );
+            if p == 0 {
+                let _ = writeln!(
+                    svg,
+                    r##"<text class="nothing-on-file" x="{:.1}" y="{:.1}" fill="#444" font-style="italic">{}</text>"##,
+                    start + 4.0,
+                    top + 14.0,
+                    escape(nothing_on_file)
+                );
+            }
+        }
         // Month ticks on every panel, labels on the last: on the points that start a month (not an
         // end date between two steps), at most twelve of them.
         let starts: Vec<usize> =
@@ -160,7 +261,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
                     svg,
                     r##"<text class="month" x="{xx:.1}" y="{}" text-anchor="middle" fill="#444">{}</text>"##,
                     bottom + 17.0,
-                    month_label(&point.date)
+                    escape(&month_label(&words.months, &point.date))
                 );
             }
         }
@@ -182,13 +283,15 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             );
             for (i, &v) in values.iter().enumerate() {
                 let raw = &report.points[i].readings[k];
-                let tip = format!(
-                    "{} · {}: {} feasible packages, {} blocked issue(s), fewest concessions {}",
-                    report.points[i].date,
-                    raw.reading.as_str(),
-                    raw.feasible_packages,
-                    raw.blocked_issues.len(),
-                    raw.min_concessions
+                let tip = fill(
+                    &words.tooltip,
+                    &[
+                        ("date", &report.points[i].date),
+                        ("reading", words.reading(raw.reading.as_str())),
+                        ("feasible", &raw.feasible_packages),
+                        ("blocked", &raw.blocked_issues.len().to_string()),
+                        ("concessions", &raw.min_concessions.to_string()),
+                    ],
                 );
                 let _ = writeln!(
                     svg,
@@ -213,7 +316,7 @@ pub fn timeline_svg(report: &TimelineReport) -> String {
             lx + 24.0,
             lx + 30.0,
             ly + 4.0,
-            escape(&reading.replace('_', " "))
+            escape(&words.reading(reading).replace('_', " "))
         );
     }
     let _ = writeln!(svg, "</svg>");
@@ -277,6 +380,71 @@ fn marker(shape: usize, x: f64, y: f64, colour: &str, title: &str) -> String {
 /// Grey: points of the whole table's Pareto set; blue: those efficient for the parties shown (joined by
 /// the staircase when there are two); markers: the bargaining solutions; a cross: the disagreement point.
 pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
+    frontier_svg_in(report, &FrontierWords::english())
+}
+
+/// The frontier chart's words, for a reader of another language than English
+/// ([`FrontierWords::english`]). A `%name%` in a template stands for a value.
+#[derive(Debug, Clone)]
+pub struct FrontierWords {
+    /// The title for assistive technology: `%parties%`.
+    pub title: String,
+    /// The description: `%points%`, `%reading%`, `%efficient%`, `%parties%`.
+    pub description: String,
+    /// The heading: `%parties%`, `%reading%`.
+    pub heading: String,
+    /// The line under it: `%pareto%`, `%points%`, `%efficient%`, `%parties%`.
+    pub subheading: String,
+    /// An axis: `%party%`.
+    pub axis: String,
+    /// A point's tooltip: `%utilities%`, `%efficient%` (empty or [`FrontierWords::efficient`]),
+    /// `%packages%`, `%package%`.
+    pub tooltip: String,
+    /// Said of an efficient point in its tooltip.
+    pub efficient: String,
+    /// The disagreement point's tooltip: `%a%`, `%x%`, `%b%`, `%y%`.
+    pub disagreement: String,
+    /// The legend: the whole table's frontier, the efficient points, no deal.
+    pub legend: [String; 3],
+    /// The solutions' names: Nash, Kalai–Smorodinsky, maximin, utilitarian.
+    pub solutions: [String; 4],
+    /// The readings' names, by `red_lines`, `strict`, `pessimistic`.
+    pub readings: [String; 3],
+}
+
+impl FrontierWords {
+    /// The chart in English.
+    pub fn english() -> FrontierWords {
+        FrontierWords {
+            title: "Pareto frontier for %parties%".into(),
+            description: "%points% deals on the whole table's Pareto set under the %reading% reading, of which %efficient% are efficient for %parties% alone; with the Nash, Kalai–Smorodinsky, maximin and utilitarian deals and the disagreement point.".into(),
+            heading: "Frontier · %parties% · %reading% reading".into(),
+            subheading: "%pareto% Pareto-optimal deals for the whole table (%points% distinct here); blue: the %efficient% efficient for %parties% alone".into(),
+            axis: "utility to %party%".into(),
+            tooltip: "%utilities%%efficient% · %packages% package(s), e.g. %package%".into(),
+            efficient: " · efficient for these parties".into(),
+            disagreement: "Disagreement point: %a% %x%, %b% %y%".into(),
+            legend: [
+                "whole-table frontier".into(),
+                "efficient for these parties".into(),
+                "no deal".into(),
+            ],
+            solutions: SOLUTIONS.map(|(_, _, label)| label.to_string()),
+            readings: ["red_lines".into(), "strict".into(), "pessimistic".into()],
+        }
+    }
+
+    fn reading(&self, name: &str) -> &str {
+        match name {
+            "red_lines" => &self.readings[0],
+            "strict" => &self.readings[1],
+            _ => &self.readings[2],
+        }
+    }
+}
+
+/// Renders the frontier plot in `words`.
+pub fn frontier_svg_in(report: &crate::report::FrontierReport, words: &FrontierWords) -> String {
     let k = report.parties.len();
     let pairs: Vec<(usize, usize)> = match k {
         0 | 1 => Vec::new(),
@@ -306,12 +474,12 @@ pub fn frontier_svg(report: &crate::report::FrontierReport) -> String {
         .fold(1.0_f64, f64::max);
 
     let mut svg = String::new();
-    frontier_head(&mut svg, report, width, height, left);
+    frontier_head(&mut svg, report, words, (width, height), left);
     for (n, &(a, b)) in pairs.iter().enumerate() {
         let frame = Frame { x0: left + n as f64 * (side + gap), y0: top, side, lo, hi };
-        frontier_panel(&mut svg, report, &frame, (a, b), pairs.len() == 1);
+        frontier_panel(&mut svg, report, words, &frame, (a, b), pairs.len() == 1);
     }
-    frontier_legend(&mut svg, left, top + side + 62.0);
+    frontier_legend(&mut svg, words, left, top + side + 62.0);
     let _ = writeln!(svg, "</svg>");
     svg
 }
@@ -346,36 +514,55 @@ impl Frame {
 fn frontier_head(
     svg: &mut String,
     report: &crate::report::FrontierReport,
-    width: f64,
-    height: f64,
+    words: &FrontierWords,
+    (width, height): (f64, f64),
     left: f64,
 ) {
     let names = report.parties.join(" × ");
-    let reading = report.reading.as_str();
-    let efficient = report.points.iter().filter(|p| p.efficient).count();
+    let reading = words.reading(report.reading.as_str());
+    let efficient = report.points.iter().filter(|p| p.efficient).count().to_string();
+    let points = report.points.len().to_string();
+    let pareto = report.pareto_size.to_string();
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="ftitle fdesc" font-family="system-ui, sans-serif" font-size="12">"#
     );
-    let _ = writeln!(svg, r#"<title id="ftitle">Pareto frontier for {}</title>"#, escape(&names));
     let _ = writeln!(
         svg,
-        r#"<desc id="fdesc">{} deals on the whole table's Pareto set under the {reading} reading, of which {efficient} are efficient for {} alone; with the Nash, Kalai–Smorodinsky, maximin and utilitarian deals and the disagreement point.</desc>"#,
-        report.points.len(),
-        escape(&names)
+        r#"<title id="ftitle">{}</title>"#,
+        escape(&fill(&words.title, &[("parties", &names)]))
+    );
+    let _ = writeln!(
+        svg,
+        r#"<desc id="fdesc">{}</desc>"#,
+        escape(&fill(
+            &words.description,
+            &[
+                ("points", &points),
+                ("reading", reading),
+                ("efficient", &efficient),
+                ("parties", &names)
+            ]
+        ))
     );
     let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
         svg,
-        r##"<text x="{left}" y="24" font-size="16" font-weight="600" fill="#111">Frontier · {} · {reading} reading</text>"##,
-        escape(&names)
+        r##"<text x="{left}" y="24" font-size="16" font-weight="600" fill="#111">{}</text>"##,
+        escape(&fill(&words.heading, &[("parties", &names), ("reading", reading)]))
     );
     let _ = writeln!(
         svg,
-        r##"<text x="{left}" y="42" fill="#444">{} Pareto-optimal deals for the whole table ({} distinct here); blue: the {efficient} efficient for {} alone</text>"##,
-        report.pareto_size,
-        report.points.len(),
-        escape(&names)
+        r##"<text x="{left}" y="42" fill="#444">{}</text>"##,
+        escape(&fill(
+            &words.subheading,
+            &[
+                ("pareto", &pareto),
+                ("points", &points),
+                ("efficient", &efficient),
+                ("parties", &names)
+            ]
+        ))
     );
 }
 
@@ -383,6 +570,7 @@ fn frontier_head(
 fn frontier_panel(
     svg: &mut String,
     report: &crate::report::FrontierReport,
+    words: &FrontierWords,
     frame: &Frame,
     (a, b): (usize, usize),
     staircase: bool,
@@ -393,9 +581,9 @@ fn frontier_panel(
         escape(&report.parties[a]),
         escape(&report.parties[b])
     );
-    frontier_axes(svg, report, frame, (a, b));
-    frontier_points(svg, report, frame, (a, b), staircase);
-    frontier_markers(svg, report, frame, (a, b));
+    frontier_axes(svg, report, words, frame, (a, b));
+    frontier_points(svg, report, words, frame, (a, b), staircase);
+    frontier_markers(svg, report, words, frame, (a, b));
     let _ = writeln!(svg, "</g>");
 }
 
@@ -403,6 +591,7 @@ fn frontier_panel(
 fn frontier_axes(
     svg: &mut String,
     report: &crate::report::FrontierReport,
+    words: &FrontierWords,
     frame: &Frame,
     (a, b): (usize, usize),
 ) {
@@ -423,19 +612,20 @@ fn frontier_axes(
     }
     let _ = writeln!(
         svg,
-        r##"<rect x="{x0}" y="{y0}" width="{side}" height="{side}" fill="none" stroke="#888"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text><text transform="translate({:.1} {:.1}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#222">utility to {}</text>"##,
+        r##"<rect x="{x0}" y="{y0}" width="{side}" height="{side}" fill="none" stroke="#888"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="600" fill="#222">{}</text><text transform="translate({:.1} {:.1}) rotate(-90)" text-anchor="middle" font-weight="600" fill="#222">{}</text>"##,
         x0 + side / 2.0,
         y0 + side + 34.0,
-        escape(&report.parties[a]),
+        escape(&fill(&words.axis, &[("party", &report.parties[a])])),
         x0 - 44.0,
         y0 + side / 2.0,
-        escape(&report.parties[b])
+        escape(&fill(&words.axis, &[("party", &report.parties[b])]))
     );
 }
 
 /// The tooltip of a frontier point: the utilities, and the packages that project there.
 fn frontier_tip(
     report: &crate::report::FrontierReport,
+    words: &FrontierWords,
     p: &crate::report::FrontierPointReport,
 ) -> String {
     let u: Vec<String> = report
@@ -444,12 +634,14 @@ fn frontier_tip(
         .zip(&p.utilities)
         .map(|(party, u)| format!("{party} {u:.3}"))
         .collect();
-    format!(
-        "{}{} · {} package(s), e.g. {}",
-        u.join(", "),
-        if p.efficient { " · efficient for these parties" } else { "" },
-        p.packages,
-        p.package.join(", ")
+    fill(
+        &words.tooltip,
+        &[
+            ("utilities", &u.join(", ")),
+            ("efficient", if p.efficient { &words.efficient } else { "" }),
+            ("packages", &p.packages.to_string()),
+            ("package", &p.package.join(", ")),
+        ],
     )
 }
 
@@ -457,6 +649,7 @@ fn frontier_tip(
 fn frontier_points(
     svg: &mut String,
     report: &crate::report::FrontierReport,
+    words: &FrontierWords,
     frame: &Frame,
     (a, b): (usize, usize),
     staircase: bool,
@@ -467,7 +660,7 @@ fn frontier_points(
             r##"<circle data-point="{k}" cx="{:.1}" cy="{:.1}" r="2.5" fill="#bbbbbb"><title>{}</title></circle>"##,
             frame.px(p.utilities[a]),
             frame.py(p.utilities[b]),
-            escape(&frontier_tip(report, p))
+            escape(&frontier_tip(report, words, p))
         );
     }
     if staircase {
@@ -504,7 +697,7 @@ fn frontier_points(
             r##"<circle class="efficient" data-point="{k}" cx="{:.1}" cy="{:.1}" r="3.5" fill="#0072B2"><title>{}</title></circle>"##,
             frame.px(p.utilities[a]),
             frame.py(p.utilities[b]),
-            escape(&frontier_tip(report, p))
+            escape(&frontier_tip(report, words, p))
         );
     }
 }
@@ -513,6 +706,7 @@ fn frontier_points(
 fn frontier_markers(
     svg: &mut String,
     report: &crate::report::FrontierReport,
+    words: &FrontierWords,
     frame: &Frame,
     (a, b): (usize, usize),
 ) {
@@ -521,7 +715,7 @@ fn frontier_markers(
     let (dx, dy) = (report.disagreement[a], report.disagreement[b]);
     let _ = writeln!(
         svg,
-        r##"<g class="disagreement"><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{y0}" stroke="#111" stroke-dasharray="3 3"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-dasharray="3 3"/><path d="M{:.1} {:.1}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"><title>Disagreement point: {} {dx:.3}, {} {dy:.3}</title></path></g>"##,
+        r##"<g class="disagreement"><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{y0}" stroke="#111" stroke-dasharray="3 3"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#111" stroke-dasharray="3 3"/><path d="M{:.1} {:.1}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"><title>{}</title></path></g>"##,
         frame.px(dx),
         frame.px(dx),
         frame.py(dy),
@@ -531,14 +725,22 @@ fn frontier_markers(
         frame.py(dy),
         frame.px(dx) - 4.0,
         frame.py(dy) - 4.0,
-        escape(&report.parties[a]),
-        escape(&report.parties[b])
+        escape(&fill(
+            &words.disagreement,
+            &[
+                ("a", &report.parties[a]),
+                ("x", &format!("{dx:.3}")),
+                ("b", &report.parties[b]),
+                ("y", &format!("{dy:.3}")),
+            ]
+        ))
     );
     for s in &report.solutions {
         let Some(shape) = SOLUTIONS.iter().position(|(c, _, _)| *c == s.concept) else {
             continue;
         };
-        let (_, colour, label) = SOLUTIONS[shape];
+        let (_, colour, _) = SOLUTIONS[shape];
+        let label = &words.solutions[shape];
         let title = format!(
             "{label}: {}",
             report
@@ -558,38 +760,42 @@ fn frontier_markers(
 }
 
 /// Writes the legend below the panels, its first row at `ly`.
-fn frontier_legend(svg: &mut String, left: f64, ly: f64) {
+fn frontier_legend(svg: &mut String, words: &FrontierWords, left: f64, ly: f64) {
     let mut lx = left;
     let _ = writeln!(
         svg,
-        r##"<circle cx="{lx}" cy="{ly}" r="2.5" fill="#bbbbbb"/><text x="{}" y="{}" fill="#222">whole-table frontier</text>"##,
+        r##"<circle cx="{lx}" cy="{ly}" r="2.5" fill="#bbbbbb"/><text x="{}" y="{}" fill="#222">{}</text>"##,
         lx + 8.0,
-        ly + 4.0
+        ly + 4.0,
+        escape(&words.legend[0])
     );
     lx += 150.0;
     let _ = writeln!(
         svg,
-        r##"<circle cx="{lx}" cy="{ly}" r="3.5" fill="#0072B2"/><text x="{}" y="{}" fill="#222">efficient for these parties</text>"##,
+        r##"<circle cx="{lx}" cy="{ly}" r="3.5" fill="#0072B2"/><text x="{}" y="{}" fill="#222">{}</text>"##,
         lx + 8.0,
-        ly + 4.0
+        ly + 4.0,
+        escape(&words.legend[1])
     );
     lx += 175.0;
     let _ = writeln!(
         svg,
-        r##"<path d="M{} {}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"/><text x="{}" y="{}" fill="#222">no deal</text>"##,
+        r##"<path d="M{} {}l8 8m0 -8l-8 8" stroke="#111" stroke-width="2"/><text x="{}" y="{}" fill="#222">{}</text>"##,
         lx - 4.0,
         ly - 4.0,
         lx + 8.0,
-        ly + 4.0
+        ly + 4.0,
+        escape(&words.legend[2])
     );
     let (mut lx, ly) = (left, ly + 24.0);
-    for (shape, (_, colour, label)) in SOLUTIONS.iter().enumerate() {
+    for (shape, ((_, colour, _), label)) in SOLUTIONS.iter().zip(&words.solutions).enumerate() {
         let _ = writeln!(svg, "{}", marker(shape, lx, ly, colour, label));
         let _ = writeln!(
             svg,
-            r##"<text x="{}" y="{}" fill="#222">{label}</text>"##,
+            r##"<text x="{}" y="{}" fill="#222">{}</text>"##,
             lx + 12.0,
-            ly + 4.0
+            ly + 4.0,
+            escape(label)
         );
         lx += 150.0;
     }

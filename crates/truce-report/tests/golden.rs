@@ -79,6 +79,26 @@ fn the_seed_in_every_format() {
     expect_file!["golden/seed.timeline.txt"].assert_eq(&render::timeline_text(&t));
     expect_file!["golden/seed.timeline.json"].assert_eq(&json(&t));
     expect_file!["golden/seed.timeline.svg"].assert_eq(&svg::timeline_svg(&t));
+    // Issue 23: the months before the first statement on file are shaded "nothing on file", in the
+    // reader's words.
+    let dates =
+        truce_table::month_steps("2023-01-01".parse().unwrap(), "2024-12-31".parse().unwrap(), 3);
+    let early = report::timeline_report(
+        &s,
+        &parties,
+        &truce_table::timeline(&truce_table::check_groups(&s).unwrap(), &parties, &dates),
+    );
+    assert_eq!(
+        early.points[0].positions_known, 0,
+        "the seed has no current statement from January 2023"
+    );
+    expect_file!["golden/seed-early.timeline.svg"].assert_eq(&svg::timeline_svg_in(
+        &early,
+        &svg::TimelineWords {
+            nothing_on_file: "Ще нічого не зафіксовано".into(),
+            ..svg::TimelineWords::english()
+        },
+    ));
     let a = truce_table::analyze(&s, &AnalysisOptions::default()).unwrap();
     let pair = truce_table::select_parties(&s, ["UKR", "RUS"]).unwrap();
     let f = report::frontier_for(&s, &a, &pair, truce_table::Reading::RedLines).unwrap();

@@ -1,7 +1,10 @@
-// Shows a frontier point's package and utilities when it is clicked.
+// Shows a frontier point's package and utilities when it is clicked. Its words come from the page's
+// data island `frontier-words`, in the reader's language.
 
 (function () {
   const d = JSON.parse(document.getElementById('frontier-data').textContent),
+    t = JSON.parse(document.getElementById('frontier-words').textContent),
+    fill = (s, vars) => s.replace(/%(\w+)%/g, (_, k) => (k in vars ? vars[k] : '')),
     out = document.getElementById('frontier-point');
   document.getElementById('frontier-plot').addEventListener('click', (ev) => {
     const c = ev.target.closest('circle[data-point]');
@@ -11,10 +14,8 @@
     out.replaceChildren();
     const h = document.createElement('h3');
     h.textContent =
-      (p.efficient
-        ? 'Efficient for ' + d.parties.join(', ')
-        : 'On the whole table\u2019s frontier') +
-      (p.packages > 1 ? ' \u2014 one of ' + p.packages + ' packages worth the same to them' : '');
+      (p.efficient ? fill(t.efficient, { parties: d.parties.join(', ') }) : t.whole) +
+      (p.packages > 1 ? ' \u2014 ' + fill(t['one-of'], { count: p.packages }) : '');
     out.append(h);
     const u = document.createElement('p');
     u.textContent = d.parties
@@ -23,7 +24,9 @@
           x +
           ' ' +
           p.utilities[i].toFixed(3) +
-          (d.disagreement[i] > 0 ? ' (walks away below ' + d.disagreement[i].toFixed(2) + ')' : ''),
+          (d.disagreement[i] > 0
+            ? ' (' + fill(t['walks-away'], { value: d.disagreement[i].toFixed(2) }) + ')'
+            : ''),
       )
       .join(' \u00b7 ');
     out.append(u);

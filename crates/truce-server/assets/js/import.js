@@ -1,5 +1,6 @@
 // Reads the chosen domain files in the browser and sends them to `POST
-// /v1/scenarios/{slug}/import`.
+// /v1/scenarios/{slug}/import`. Its words come from the status element's `data-done` and
+// `data-failed`, in the reader's language.
 
 document.getElementById('import-domain').addEventListener('submit', async (ev) => {
   ev.preventDefault();
@@ -33,18 +34,10 @@ document.getElementById('import-domain').addEventListener('submit', async (ev) =
           ? (j.diagnostics || []).join('; ')
           : j.error || 'HTTP ' + r.status,
       );
-    out.textContent =
-      'Imported as version ' +
-      j.version +
-      ' of ' +
-      j.slug +
-      ': ' +
-      j.parties +
-      ' parties, ' +
-      j.issues +
-      ' issues.';
+    const vars = { version: j.version, slug: j.slug, parties: j.parties, issues: j.issues };
+    out.textContent = out.dataset.done.replace(/%(\w+)%/g, (_, k) => (k in vars ? vars[k] : ''));
     location.href = '/ui/scenarios/' + encodeURIComponent(j.slug) + '/versions';
   } catch (e) {
-    out.textContent = 'Not imported: ' + e.message;
+    out.textContent = out.dataset.failed + ': ' + e.message;
   }
 });

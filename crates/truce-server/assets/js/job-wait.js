@@ -1,4 +1,5 @@
-// A waiting rehearsal page asks how its job stands every second, and reloads once it is done.
+// A waiting rehearsal page asks how its job stands every second, and reloads once it is done. The
+// words it shows come from the page (`data-running`), in the reader's language.
 
 (function () {
   const el = document.getElementById('job-state');
@@ -8,7 +9,7 @@
       const j = await r.json();
       if (j.status === 'running' && el.dataset.state !== 'running') {
         el.dataset.state = 'running';
-        el.textContent = 'The rehearsal is running; this page shows it when it is done.';
+        el.textContent = el.dataset.running;
       }
       if (j.status !== 'queued' && j.status !== 'running') {
         location.reload();

@@ -1,8 +1,10 @@
 // The preferences form's preview and submission (TOML built from the numbers, sent with the page's
-// CSRF token).
+// CSRF token). Its words come with the page's data (`words`), in the reader's language.
 
 (function () {
   const d = JSON.parse(document.getElementById('prefs-data').textContent);
+  const words = d.words;
+  const fill = (s, vars) => s.replace(/%(\w+)%/g, (_, k) => (k in vars ? vars[k] : ''));
   const form = document.getElementById('preferences');
   const num = (el, dflt) => {
     const v = parseFloat(el.value);
@@ -20,7 +22,7 @@
       const inNash = i.options.find((o) => d.nash.includes(o.id));
       const tr = document.createElement('tr');
       for (const t of [
-        i.id,
+        i.name,
         (ws[k] / total).toFixed(2),
         best.label + ' (' + util(best).toFixed(2) + ')',
         inNash ? inNash.label + ' (' + util(inNash).toFixed(2) + ')' : '\u2014',
@@ -34,12 +36,9 @@
     });
     const r = num(document.getElementById('reservation'), 0);
     document.getElementById('preview-total').textContent = d.nash.length
-      ? 'The public Nash package would be worth ' +
-        nash.toFixed(3) +
-        ' to you; your reservation value is ' +
-        r.toFixed(2) +
-        (nash < r ? ': you would rather walk away.' : '.')
-      : 'The public analysis has no Nash package to compare with.';
+      ? fill(words.worth, { nash: nash.toFixed(3), reservation: r.toFixed(2) }) +
+        (nash < r ? ': ' + words['walk-away'] + '.' : '.')
+      : words['no-nash'];
   }
   form.addEventListener('input', preview);
   preview();
@@ -72,11 +71,10 @@
       );
       const j = await r.json().catch(() => ({}));
       if (!r.ok) throw new Error(j.error || (j.diagnostics || []).join('; ') || 'HTTP ' + r.status);
-      out.textContent =
-        'Submitted for ' + j.party + ' (submission ' + j.id + '). Only mediators can read it.';
+      out.textContent = fill(words.submitted, { party: j.party, id: j.id });
       out.dataset.id = j.id;
     } catch (e) {
-      out.textContent = 'Not submitted: ' + e.message;
+      out.textContent = words['not-submitted'] + ': ' + e.message;
     }
   });
 })();

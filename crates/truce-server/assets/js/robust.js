@@ -1,6 +1,13 @@
 // Runs robustness in the background over server-sent events, shows its progress, then its report.
+// Its words, and the scenario's labels for option and issue ids, come from the page's data island
+// `robust-words`, in the reader's language.
 
 (function () {
+  const words = JSON.parse(document.getElementById('robust-words').textContent),
+    say = words.text,
+    fill = (s, vars) => s.replace(/%(\w+)%/g, (_, k) => (k in vars ? vars[k] : '')),
+    option = (id) => words.options[id] || id,
+    issue = (id) => words.issues[id] || id;
   const form = document.getElementById('robust-form'),
     bar = document.getElementById('robust-progress'),
     status = document.getElementById('robust-status'),
@@ -45,7 +52,7 @@
     if (form.dataset.confidential === 'true') q.set('confidential', 'true');
     bar.max = Number(q.get('draws')) || 1;
     bar.value = 0;
-    status.textContent = 'Starting…';
+    status.textContent = say.starting;
     out.dataset.state = 'running';
     source = new EventSource(
       '/v1/scenarios/' + encodeURIComponent(form.dataset.slug) + '/robust/stream?' + q,
@@ -54,11 +61,11 @@
       const d = JSON.parse(e.data);
       bar.max = d.draws;
       bar.value = d.done;
-      status.textContent = d.done + ' of ' + d.draws + ' draws';
+      status.textContent = fill(say.progress, { done: d.done, draws: d.draws });
     });
     source.addEventListener('error', (e) => {
       if (e.data) {
-        status.textContent = 'Stopped: ' + e.data;
+        status.textContent = say.stopped + ': ' + e.data;
         out.dataset.state = 'failed';
       }
       source.close();
@@ -67,31 +74,33 @@
       source.close();
       const r = JSON.parse(e.data);
       bar.value = bar.max;
-      status.textContent = r.draws + ' draws done (seed ' + r.seed + ').';
+      status.textContent = fill(say.done, { draws: r.draws, seed: r.seed });
       out.append(
-        el('p', 'Each draw: ' + r.method + '.'),
-        el('p', 'A feasible package exists in ' + pct(r.feasible_share) + ' of the draws.'),
+        el('p', say.method + ': ' + fill(say['method-text'], { p: r.unknown_red_line }) + '.'),
+        el('p', fill(say.feasible, { share: pct(r.feasible_share) })),
       );
       if (r.blocked.length)
         out.append(
           table(
-            'How often each issue was blocked',
-            ['Issue', 'Share of draws'],
-            r.blocked.map((b) => [b.issue, pct(b.share)]),
+            say.blocked,
+            [say.issue, say.share],
+            r.blocked.map((b) => [issue(b.issue), pct(b.share)]),
           ),
         );
       out.append(
         table(
-          'The packages most often the Nash package',
-          ['Package', 'Nash', 'On the frontier', 'Feasible'],
-          r.nash.map((f) => [f.package.join(', '), pct(f.nash), pct(f.frontier), pct(f.feasible)]),
+          say.nash,
+          [say.package, say['nash-column'], say.frontier, say['feasible-column']],
+          r.nash.map((f) => [
+            f.package.map(option).join('; '),
+            pct(f.nash),
+            pct(f.frontier),
+            pct(f.feasible),
+          ]),
         ),
       );
       out.append(
-        el(
-          'p',
-          r.frontier_distinct + ' distinct packages were on some draw\u2019s Pareto frontier.',
-        ),
+        el('p', fill(say.distinct, { count: r.frontier_distinct })),
       );
       out.dataset.state = 'done';
     });

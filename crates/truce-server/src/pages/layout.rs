@@ -33,7 +33,9 @@ th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{ba
 .st-alleged_violation,.st-unverifiable__access_denied,.st-compliant_now__violated_earlier{color:#9a5b00;font-weight:bold}\
 rect.day-v{fill:#b42318}rect.day-ok{fill:#6fbf73}rect.day-pre{fill:#ccc}span.day-v{color:#b42318}span.day-ok{color:#6fbf73}span.day-pre{color:#999}svg.strip{max-width:100%}svg{max-width:100%;height:auto}.muted{color:#555}\
 button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
-.wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}label.plain{font-weight:normal;margin-right:1rem}\
+.wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}\
+#stances .cell-detail{width:0;min-width:100%;box-sizing:border-box;margin-top:.3rem;padding:.3rem;background:#fff;color:#111;border:1px solid #888;font-size:.85rem}\
+.swatch{display:inline-block;width:1.2em;height:.9em;background:#e9e9e9;border:1px solid #888;vertical-align:middle}label.plain{font-weight:normal;margin-right:1rem}\
 .who{margin-left:auto}.who form{display:inline}.langs{display:flex;gap:.5rem}.picker{position:relative}.picker ul{position:absolute;z-index:1000;background:#1d3557;list-style:none;margin:0;padding:.4rem .8rem;max-height:60vh;overflow-y:auto}.picker li{margin:.2rem 0}summary{cursor:pointer}.langs span{font-weight:bold}\
 .skip{position:absolute;left:-999px}.skip:focus{left:.5rem;top:.5rem;background:#fff;color:#111;padding:.3rem;z-index:10}\
 .tag{display:inline-block;border:1px solid #888;border-radius:.6rem;padding:0 .4rem;font-size:.85em;background:#f4f4f4}\

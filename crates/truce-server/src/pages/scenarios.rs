@@ -44,14 +44,15 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
             }
         }
         let csrf = c.csrf.clone().unwrap_or_default();
+        let w = c.lang.words();
         let mut sources = Sources::default();
         let body = html! {
-            @if rows.is_empty() { p { "No scenario is on file yet." } }
+            @if rows.is_empty() { p { (w.get("scenarios-none")) } }
             @else {
                 div.wide { table #scenario-list {
                     thead { tr {
-                        th scope="col" { "Scenario" } th scope="col" { "Title" } th scope="col" { "Version" }
-                        th scope="col" { "Parties, issues, positions" } th scope="col" { "Pages" }
+                        th scope="col" { (w.get("scenarios-slug")) } th scope="col" { (w.get("scenarios-name")) } th scope="col" { (w.get("scenarios-version")) }
+                        th scope="col" { (w.get("scenarios-counts")) } th scope="col" { (w.get("scenarios-pages")) }
                     } }
                     tbody {
                         @for (slug, version, s) in &rows {
@@ -61,10 +62,10 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
                                 td { a href={ "/ui/scenarios/" (slug) "/versions" } { (version) } }
                                 td { @if let Some(s) = s { (s.parties.len()) ", " (s.issues.len()) ", " (s.positions.len()) } }
                                 td {
-                                    a href={ "/ui/scenarios/" (slug) "/analysis" } { "analysis" } " · "
-                                    a href={ "/ui/scenarios/" (slug) "/timeline" } { "timeline" }
-                                    @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
-                                    @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { "confidential preferences" } }
+                                    a href={ "/ui/scenarios/" (slug) "/analysis" } { (w.get("scenarios-analysis")) } " · "
+                                    a href={ "/ui/scenarios/" (slug) "/timeline" } { (w.get("scenarios-timeline")) }
+                                    @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { (w.get("scenarios-add-position")) } }
+                                    @if matches!(c.role(), Role::PartyDelegate | Role::Mediator) { " · " a href={ "/ui/scenarios/" (slug) "/preferences" } { (w.get("scenarios-preferences")) } }
                                 }
                             }
                         }
@@ -72,33 +73,35 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
                 } }
             }
             @if can_edit(&c) {
-                h2 { "A new scenario, or a new version" }
-                p { "Import a domain folder, or paste or write the scenario's TOML (the format is in docs/table.md; " code { "truce import" } " turns a Genius or GeniusWeb folder into it). Saving a slug that exists adds a version." }
-                h2 { "Import a Genius or GeniusWeb domain" }
+                h2 { (w.get("scenarios-new")) }
+                p { (w.get("scenarios-new-help")) " " code { "truce import" } " " (w.get("scenarios-new-help-rest")) }
+                h2 { (w.get("scenarios-import")) }
                 form #import-domain {
-                    label for="import-slug" { "Slug" } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                    label for="import-slug" { (w.get("scenarios-slug-label")) } " " input #import-slug required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
                     br;
-                    label for="import-files" { "The folder's files (the domain and one profile per party; .xml or .json)" } br;
+                    label for="import-files" { (w.get("scenarios-import-files")) } br;
                     input #import-files type="file" multiple accept=".xml,.json" required;
                     br;
-                    label for="import-profiles" { "For a pool of profiles, the parties at the table (numbers or file names, comma-separated)" } " "
+                    label for="import-profiles" { (w.get("scenarios-import-profiles")) } " "
                     input #import-profiles autocomplete="off";
                     br;
-                    button type="submit" { "Import" }
+                    button type="submit" { (w.get("scenarios-import-button")) }
                 }
-                p #imported role="status" aria-live="polite" {}
+                p #imported role="status" aria-live="polite"
+                    data-done=(w.with("scenarios-imported", &[("version", "%version%".into()), ("slug", "%slug%".into()), ("parties", "%parties%".into()), ("issues", "%issues%".into())]))
+                    data-failed=(w.get("scenarios-not-imported")) {}
                 (sources.inline(&script::IMPORT))
-                h2 { "Write or paste a scenario" }
+                h2 { (w.get("scenarios-write")) }
                 form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (csrf) } {
-                    label for="slug" { "Slug" } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
+                    label for="slug" { (w.get("scenarios-slug-label")) } " " input #slug name="slug" required pattern="[A-Za-z0-9_-]{1,64}" autocomplete="off";
                     br;
                     label for="text" { "TOML" }
                     textarea #text name="text" rows="16" spellcheck="false" { (SKELETON) }
-                    button type="submit" { "Check and save" }
+                    button type="submit" { (w.get("position-save")) }
                 }
             }
         };
-        page_running(&st, &c, "Scenarios", body, sources).await
+        page_running(&st, &c, &w.get("scenarios-title"), body, sources).await
     })
 }
 
@@ -127,18 +130,21 @@ pub(crate) async fn create(
             }
             Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
             Err(Unsaved::Diagnostics(d)) => {
+                let w = c.lang.words();
+                let errors =
+                    d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count();
                 let body = html! {
-                    p role="alert" { "The scenario was not saved: " (d.iter().filter(|d| d.severity == truce_scenario::Severity::Error).count()) " error(s). Correct them and save again." }
-                    ul.diagnostics { @for d in &d { li { code { "line " (d.line) } " " (d.field) ": " (d.message) @if let Some(e) = &d.expected { " (expected " (e) ")" } } } }
+                    p role="alert" { (w.with("scenarios-not-saved", &[("count", errors.into())])) }
+                    ul.diagnostics { @for d in &d { li { (w.with("cite-line", &[("line", d.line.into())])) ", " code { (d.field) } ": " (d.message) @if let Some(e) = &d.expected { " (" (w.with("position-expected", &[("what", e.as_str().into())])) ")" } } } }
                     form #new-scenario method="post" action={ "/ui/scenarios?csrf=" (c.csrf.clone().unwrap_or_default()) } {
-                        label for="slug" { "Slug" } " " input #slug name="slug" value=(slug) required;
+                        label for="slug" { (w.get("scenarios-slug-label")) } " " input #slug name="slug" value=(slug) required;
                         br;
                         label for="text" { "TOML" }
                         textarea #text name="text" rows="16" spellcheck="false" { (f.text) }
-                        button type="submit" { "Check and save" }
+                        button type="submit" { (w.get("position-save")) }
                     }
                 };
-                let mut r = page(&st, &c, "Scenarios", body).await;
+                let mut r = page(&st, &c, &w.get("scenarios-title"), body).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 r
             }
@@ -239,11 +245,76 @@ pub(crate) async fn position_form(
                 }
             },
         };
-        let body = position_form_body(&slug, v.version, &s, &fields, &[], &c);
-        page(&st, &c, if q.line.is_some() { "Correct a position" } else { "Add a position" }, body)
-            .await
+        let body = position_form_body(&slug, v.version, &s, &fields, &[], &[], &c);
+        page(&st, &c, &position_title(&c, q.line.is_some()), body).await
     })
 }
+
+/// The position form's title, which keeps its mode: adding a position, or correcting one.
+fn position_title(c: &Caller, correcting: bool) -> String {
+    c.lang.words().get(if correcting { "position-title-correct" } else { "position-title-add" })
+}
+
+/// Whether `date` is a day on the calendar, written YYYY-MM-DD.
+fn is_day(date: &str) -> bool {
+    date.len() == 10
+        && date
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+        && date.parse::<truce_scenario::Date>().is_ok()
+}
+
+/// The form's errors that can be said in plain words, by field, in the reader's language.
+fn plain_errors(
+    w: &truce_i18n::Words,
+    s: &Scenario,
+    f: &PositionFields,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if s.party_by_id(f.party.trim()).is_none() {
+        out.push(("party", w.get("position-error-party")));
+    }
+    if s.option_by_id(f.option.trim()).is_none() {
+        out.push(("option", w.get("position-error-option")));
+    }
+    if f.stance.trim().parse::<Stance>().is_err() {
+        out.push(("stance", w.get("position-error-stance")));
+    }
+    if !is_day(f.date.trim()) {
+        out.push(("date", w.get("position-error-date")));
+    }
+    let new_source = !f.new_source_id.trim().is_empty();
+    let source = f.source.trim();
+    if !new_source && (source.is_empty() || source == NEW_SOURCE) {
+        out.push((
+            "source",
+            w.get(if source == NEW_SOURCE {
+                "position-error-new-source"
+            } else {
+                "position-error-source"
+            }),
+        ));
+    } else if !new_source && !s.sources.iter().any(|x| x.id == source) {
+        out.push(("source", w.get("position-error-source")));
+    }
+    let words = f.quote.split_whitespace().count();
+    if words == 0 {
+        out.push(("quote", w.get("position-error-quote-empty")));
+    } else if words > s.meta.max_quote_words as usize {
+        out.push((
+            "quote",
+            w.with(
+                "position-error-quote-long",
+                &[("words", words.into()), ("max", s.meta.max_quote_words.into())],
+            ),
+        ));
+    }
+    out
+}
+
+/// The source list's choice for a new source, described in the fields below it.
+const NEW_SOURCE: &str = "new";
 
 /// Adds or corrects a position: its TOML table is written from the fields (every value quoted; a date
 /// that is not YYYY-MM-DD goes in as a string, for the parser to refuse), the whole scenario is checked
@@ -256,6 +327,15 @@ pub(crate) async fn save_position(
 ) -> Result<Response, PageError> {
     Ok({
         let (v, s) = latest(&st, &slug).await.or_page(&c)?;
+        // What can be said in plain words before the scenario is checked: a field left empty or out of
+        // its list, a date that is not a day, a quote too long.
+        let plain = plain_errors(c.lang.words(), &s, &f);
+        if !plain.is_empty() {
+            let body = position_form_body(&slug, v.version, &s, &f, &[], &plain, &c);
+            let mut r = page(&st, &c, &position_title(&c, f.line.is_some()), body).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
         let text = match edited_text(&v.text, &s, &f) {
             Ok(t) => t,
             Err(why) => return Err(PageError::new(AppError::Invalid(vec![why]), &c)),
@@ -272,8 +352,8 @@ pub(crate) async fn save_position(
             }
             Err(Unsaved::Limit(m)) => error_page(AppError::Invalid(vec![m]), Some(&c)),
             Err(Unsaved::Diagnostics(d)) => {
-                let body = position_form_body(&slug, v.version, &s, &f, &d, &c);
-                let mut r = page(&st, &c, "Add a position", body).await;
+                let body = position_form_body(&slug, v.version, &s, &f, &d, &[], &c);
+                let mut r = page(&st, &c, &position_title(&c, f.line.is_some()), body).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 r
             }
@@ -348,15 +428,18 @@ fn edited_text(text: &str, s: &Scenario, f: &PositionFields) -> Result<String, S
     }
 }
 
-/// The form, with `diags` (from a refused save) beside the fields they name.
+/// The form, with `diags` (from a refused save) and `plain` (errors in plain words, by field) beside
+/// the fields they name.
 fn position_form_body(
     slug: &str,
     version: i64,
     s: &Scenario,
     f: &PositionFields,
     diags: &[truce_scenario::Diagnostic],
+    plain: &[(&'static str, String)],
     c: &Caller,
 ) -> Markup {
+    let w = c.lang.words();
     // The position written is the last (a new one) or the one edited; its diagnostics name
     // `positions[N].field`.
     let index = match f.line {
@@ -365,7 +448,8 @@ fn position_form_body(
     };
     let prefix = format!("positions[{index}].");
     let at = |name: &str| -> Vec<String> {
-        diags
+        let own = plain.iter().filter(|(field, _)| *field == name).map(|(_, m)| m.clone());
+        let checked = diags
             .iter()
             .filter(|d| {
                 d.field.strip_prefix(&prefix) == Some(name)
@@ -375,10 +459,16 @@ fn position_form_body(
                 format!(
                     "{}{}",
                     d.message,
-                    d.expected.as_deref().map(|e| format!(" (expected {e})")).unwrap_or_default()
+                    d.expected
+                        .as_deref()
+                        .map(|e| format!(
+                            " ({})",
+                            w.with("position-expected", &[("what", e.into())])
+                        ))
+                        .unwrap_or_default()
                 )
-            })
-            .collect()
+            });
+        own.chain(checked).collect()
     };
     let other: Vec<&truce_scenario::Diagnostic> = diags
         .iter()
@@ -391,84 +481,98 @@ fn position_form_body(
     };
     let described =
         |name: &str| if at(name).is_empty() { String::new() } else { format!("err-{name}") };
-    let select = |name: &str, label: &str, values: &[(String, String)], chosen: &str| {
+    let select = |name: &str,
+                  label: &str,
+                  values: &[(String, String)],
+                  chosen: &str,
+                  required: bool| {
         html! {
             p {
                 label for=(name) { (label) } " "
-                select id=(name) name=(name) aria-describedby=(described(name)) {
+                select id=(name) name=(name) aria-describedby=(described(name)) required[required] {
                     @for (v, text) in values { option value=(v) selected[v == chosen] { (text) } }
                 }
                 " " (error(name))
             }
         }
     };
-    let vocab =
-        |all: &[String]| all.iter().map(|v| (v.clone(), v.replace('_', " "))).collect::<Vec<_>>();
+    let vocab = |prefix: &str, all: &[String]| {
+        all.iter()
+            .map(|v| {
+                let id = format!("{prefix}-{v}");
+                (v.clone(), if w.has(&id) { w.get(&id) } else { v.replace('_', " ") })
+            })
+            .collect::<Vec<_>>()
+    };
     let stances: Vec<String> = Stance::ALL.iter().map(|s| s.to_string()).collect();
     let kinds: Vec<String> = QuoteKind::ALL.iter().map(|s| s.to_string()).collect();
-    let mut qualifiers: Vec<(String, String)> = vec![(String::new(), "none".into())];
-    qualifiers.extend(
-        truce_scenario::Qualifier::ALL
+    let mut qualifiers: Vec<(String, String)> =
+        vec![(String::new(), w.get("position-qualifier-none"))];
+    qualifiers.extend(vocab(
+        "qualifier",
+        &truce_scenario::Qualifier::ALL.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
+    ));
+    let mut parties: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-party"))];
+    parties.extend(s.parties.iter().map(|p| (p.id.clone(), format!("{} ({})", p.name, p.id))));
+    let mut options: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-option"))];
+    options.extend(s.issues.iter().flat_map(|i| {
+        i.options
             .iter()
-            .map(|q| (q.to_string(), q.to_string().replace('_', " "))),
-    );
-    let parties: Vec<(String, String)> =
-        s.parties.iter().map(|p| (p.id.clone(), format!("{} — {}", p.id, p.name))).collect();
-    let options: Vec<(String, String)> = s
-        .issues
-        .iter()
-        .flat_map(|i| {
-            i.options
-                .iter()
-                .map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.id, s.option(*o).label)))
-        })
-        .collect();
-    let sources: Vec<(String, String)> = s
-        .sources
-        .iter()
-        .map(|src| {
-            (
-                src.id.clone(),
-                format!("{} — {}", src.id, src.publication.clone().unwrap_or_default()),
-            )
-        })
-        .collect();
+            .map(|o| (s.option(*o).id.clone(), format!("{}: {}", i.name, s.option(*o).label)))
+    }));
+    // No source is chosen for the reader: a statement must not silently get the wrong one.
+    let mut sources: Vec<(String, String)> = vec![(String::new(), w.get("position-choose-source"))];
+    sources.extend(s.sources.iter().map(|src| {
+        let outlet = src.publication.clone().or_else(|| src.title.clone()).unwrap_or_default();
+        let date = src.date.map(|d| format!(", {d}")).unwrap_or_default();
+        (src.id.clone(), format!("{outlet}{date} [{}]", src.id))
+    }));
+    sources.push((NEW_SOURCE.into(), w.get("position-new-source-choice")));
+    let mut stance_choices = vec![(String::new(), w.get("position-choose-stance"))];
+    stance_choices.extend(vocab("stance", &stances));
     html! {
         p {
-            "Version " (version) " of " code { (slug) } ". "
-            @match f.line { Some(l) => { "Correcting the position at line " (l) ". " }, None => { "A new dated, sourced statement of a party's stance on one option. " } }
-            "Saving checks the whole scenario as " code { "truce check" } " does, and keeps it as a new version; nothing is overwritten."
+            (w.with("stances-version", &[("version", version.into())])) " " code { (slug) } ". "
+            @match f.line {
+                Some(l) => { (w.with("position-correcting", &[("line", l.into())])) " " },
+                None => { (w.get("position-new")) " " }
+            }
+            @let rest = w.get("position-checks-rest");
+            (w.get("position-checks")) " " code { "truce check" } @if !rest.starts_with(',') { " " } (rest)
         }
         @if !other.is_empty() {
-            ul.diagnostics role="alert" { @for d in &other { li { code { "line " (d.line) } " " (d.field) ": " (d.message) } } }
+            div.diagnostics role="alert" {
+                p { (w.get("position-other-errors")) }
+                ul { @for d in &other { li { (w.with("cite-line", &[("line", d.line.into())])) ", " code { (d.field) } ": " (d.message) } } }
+            }
         }
         form #position method="post" action={ "/ui/scenarios/" (slug) "/positions?csrf=" (c.csrf.clone().unwrap_or_default()) } {
             @if let Some(l) = f.line { input type="hidden" name="line" value=(l); }
-            (select("party", "Party", &parties, &f.party))
-            (select("option", "Option", &options, &f.option))
-            (select("stance", "Stance", &vocab(&stances), &f.stance))
+            (select("party", &w.get("position-party"), &parties, &f.party, true))
+            (select("option", &w.get("position-option"), &options, &f.option, true))
+            (select("stance", &w.get("position-stance"), &stance_choices, &f.stance, true))
             p {
-                label for="date" { "Date of the statement" } " "
-                input #date name="date" value=(f.date) placeholder="YYYY-MM-DD" aria-describedby=(described("date")); " "
+                label for="date" { (w.get("position-date")) } " "
+                input #date name="date" type="date" required value=(f.date) aria-describedby=(described("date")); " "
                 (error("date"))
             }
-            (select("date_precision", "Date precision", &vocab(&["day".into(), "month".into(), "year".into()]), &f.date_precision))
-            (select("source", "Source", &sources, &f.source))
+            (select("date_precision", &w.get("position-precision"), &vocab("precision", &["day".into(), "month".into(), "year".into()]), &f.date_precision, true))
+            (select("source", &w.get("position-source"), &sources, &f.source, true))
             fieldset {
-                legend { "Or a new source" }
-                label for="new_source_id" { "Id" } " " input #new_source_id name="new_source_id" value=(f.new_source_id) autocomplete="off"; " "
-                label for="new_source_publication" { "Publication" } " " input #new_source_publication name="new_source_publication" value=(f.new_source_publication); " "
-                label for="new_source_url" { "URL" } " " input #new_source_url name="new_source_url" type="url" value=(f.new_source_url);
+                legend { (w.get("position-new-source")) }
+                label for="new_source_id" { (w.get("position-new-source-id")) } " " input #new_source_id name="new_source_id" value=(f.new_source_id) autocomplete="off"; " "
+                label for="new_source_publication" { (w.get("position-new-source-publication")) } " " input #new_source_publication name="new_source_publication" value=(f.new_source_publication); " "
+                label for="new_source_url" { (w.get("position-new-source-url")) } " " input #new_source_url name="new_source_url" type="url" value=(f.new_source_url);
             }
             p {
-                label for="quote" { "Quote (at most " (s.meta.max_quote_words) " words)" }
-                textarea #quote name="quote" rows="3" aria-describedby=(described("quote")) { (f.quote) }
+                label for="quote" { (w.with("position-quote", &[("max", s.meta.max_quote_words.into())])) }
+                textarea #quote name="quote" rows="3" required aria-describedby=(described("quote")) { (f.quote) }
                 (error("quote"))
             }
-            (select("quote_kind", "Quote kind", &vocab(&kinds), &f.quote_kind))
-            (select("basis", "Basis", &vocab(&["explicit".into(), "inferred".into()]), &f.basis))
-            (select("qualifier", "Qualifier", &qualifiers, &f.qualifier))
-            button type="submit" { "Check and save" }
+            (select("quote_kind", &w.get("position-quote-kind"), &vocab("quote-kind", &kinds), &f.quote_kind, false))
+            (select("basis", &w.get("position-basis"), &vocab("basis", &["explicit".into(), "inferred".into()]), &f.basis, false))
+            (select("qualifier", &w.get("position-qualifier"), &qualifiers, &f.qualifier, false))
+            button type="submit" { (w.get("position-save")) }
         }
     }
 }
@@ -506,36 +610,38 @@ pub(crate) async fn versions(
             }
             None => None,
         };
+        let w = c.lang.words();
+        let version = |n: i64| w.with("versions-version", &[("version", n.into())]);
         let body = html! {
             p {
-                code { (slug) } " has " (latest.version) " version(s). "
-                a href={ "/ui/scenarios/" (slug) "/analysis" } { "Its analysis" } " · "
-                a href={ "/ui/scenarios/" (slug) } { "its positions" }
-                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { "add a position" } }
+                code { (slug) } " " (w.with("versions-count", &[("count", latest.version.into())])) " "
+                a href={ "/ui/scenarios/" (slug) "/analysis" } { (w.get("versions-analysis")) } " · "
+                a href={ "/ui/scenarios/" (slug) } { (w.get("versions-positions")) }
+                @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { (w.get("scenarios-add-position")) } }
             }
-            nav aria-label="Versions" {
+            nav aria-label=(w.get("versions-nav")) {
                 ul.versions { @for n in (1..=latest.version).rev() {
-                    li { @if n == shown { strong { "version " (n) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { "version " (n) } } }
+                    li { @if n == shown { strong { (version(n)) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { (version(n)) } } }
                 } }
             }
-            h2 { "Version " (shown) @if shown > 1 { ": what changed since version " (shown - 1) } @else { ": the first" } }
+            h2 { @if shown > 1 { (w.with("versions-changed", &[("version", shown.into()), ("previous", (shown - 1).into())])) } @else { (w.with("versions-first", &[("version", shown.into())])) } }
             @match &compared {
                 Some(Compared::Diff { added, removed, html }) => {
-                    p { (added) " line(s) added, " (removed) " removed." }
+                    p { (w.with("versions-lines", &[("added", (*added).into()), ("removed", (*removed).into())])) }
                     div.wide { pre #diff { (html) } }
                 }
                 Some(Compared::TooLarge(why)) => {
                     p #diff-too-large role="status" {
-                        (why) " Download the two versions and compare them with your own tools: "
-                        a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { "version " (shown - 1) } " and "
-                        a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "version " (shown) } "."
+                        (why) " " (w.get("versions-download")) ": "
+                        a href={ "/v1/scenarios/" (slug) "?version=" (shown - 1) } { (version(shown - 1)) } ", "
+                        a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { (version(shown)) } "."
                     }
                 }
                 None => {}
             }
-            p.muted { "The text of this version: " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
+            p.muted { (w.get("versions-text")) ": " a href={ "/v1/scenarios/" (slug) "?version=" (shown) } { "TOML" } "." }
         };
-        page(&st, &c, &format!("Versions of {slug}"), body).await
+        page(&st, &c, &w.with("versions-title", &[("scenario", slug.as_str().into())]), body).await
     })
 }
 
@@ -664,11 +770,21 @@ pub(crate) async fn preferences_form(
             })
             .await
             .unwrap_or_default();
+        let w = c.lang.words();
+        let party_name = s.party(pix).name.clone();
         let data = serde_json::json!({
             "party": party,
             "nash": nash,
+            "words": {
+                "worth": w.with("prefs-worth", &[("nash", "%nash%".into()), ("reservation", "%reservation%".into())]),
+                "walk-away": w.get("prefs-walk-away"),
+                "no-nash": w.get("prefs-no-nash"),
+                "submitted": w.with("prefs-submitted", &[("party", "%party%".into()), ("id", "%id%".into())]),
+                "not-submitted": w.get("prefs-not-submitted"),
+            },
             "issues": s.issues.iter().map(|i| serde_json::json!({
                 "id": i.id,
+                "name": i.name,
                 "options": i.options.iter().map(|o| {
                     let stance = stances.stance(&s, slot, *o);
                     serde_json::json!({"id": s.option(*o).id, "label": s.option(*o).label,
@@ -689,35 +805,34 @@ pub(crate) async fn preferences_form(
         let body = html! {
             @if let Some((id, reasons)) = &stale {
                 div #stale-submission.warning role="alert" {
-                    p { strong { "Your latest submission (number " (id) ") no longer applies to this version of the scenario" }
-                        ", so a mediator's analysis does not count it and uses the scenario's own numbers for " (party) " instead. Why: " }
+                    p { strong { (w.with("prefs-stale", &[("id", (*id).into())])) }
+                        " " (w.with("prefs-stale-rest", &[("party", party_name.as_str().into())])) }
                     ul { @for r in reasons { li { (r) } } }
-                    p { "Fill in the form below and submit again." }
+                    p { (w.get("prefs-again")) }
                 }
             } @else if latest_submission.is_some() {
-                p.muted #submission-applies { "Your latest submission applies to this version and counts in a mediator's analysis." }
+                p.muted #submission-applies { (w.get("prefs-applies")) }
             }
             p {
-                "Confidential preferences of " strong { (party) } " for " code { (slug) } ". "
-                "Only mediators can read a submission, and only a mediator's analysis uses it; no other party sees your numbers. "
-                "Each submission replaces your previous one in that analysis."
+                (w.get("prefs-of")) " " strong { (party_name) } ", " code { (slug) } ". "
+                (w.get("prefs-who"))
             }
             @if c.role() == Role::Mediator {
                 form method="get" {
-                    label for="for-party" { "Party" } " "
-                    select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.id) } } }
-                    " " button type="submit" { "Switch" }
+                    label for="for-party" { (w.get("position-party")) } " "
+                    select #for-party name="party" { @for p in &s.parties { option value=(p.id) selected[p.id == party] { (p.name) } } }
+                    " " button type="submit" { (w.get("prefs-switch")) }
                 }
             }
             form #preferences data-slug=(slug) {
                 p {
-                    label for="reservation" { "Reservation value (0 to 1): a package worth less than this to you is worse than no deal" } " "
+                    label for="reservation" { (w.get("prefs-reservation")) } " "
                     input #reservation type="number" min="0" max="1" step="0.01" value="0";
                 }
                 @for i in &s.issues {
                     fieldset.issue {
-                        legend { (i.id) }
-                        label for={ "w-" (i.id) } { "Weight of this issue (any scale; shares are shown below)" } " "
+                        legend { (i.name) }
+                        label for={ "w-" (i.id) } { (w.get("prefs-weight")) } " "
                         input.weight id={ "w-" (i.id) } data-issue=(i.id) type="number" min="0" step="any" value="1";
                         @for o in &i.options {
                             @let id = &s.option(*o).id;
@@ -728,17 +843,17 @@ pub(crate) async fn preferences_form(
                         }
                     }
                 }
-                button type="submit" { "Submit confidentially" }
+                button type="submit" { (w.get("prefs-submit")) }
             }
             p #submitted role="status" aria-live="polite" {}
-            h2 { "Preview: your own utilities" }
-            p.muted { "Blank utilities fall back to your current public stance's utility (shown in grey). Weights are normalised to sum to 1." }
-            div.wide { table #preview { thead { tr { th scope="col" { "Issue" } th scope="col" { "Weight share" } th scope="col" { "Best option for you" } th scope="col" { "In the public Nash package" } } } tbody {} } }
+            h2 { (w.get("prefs-preview")) }
+            p.muted { (w.get("prefs-preview-help")) }
+            div.wide { table #preview { thead { tr { th scope="col" { (w.get("th-issue")) } th scope="col" { (w.get("prefs-th-share")) } th scope="col" { (w.get("prefs-th-best")) } th scope="col" { (w.get("prefs-th-nash")) } } } tbody {} } }
             p #preview-total {}
             (script::data_island("prefs-data", &data))
             (sources.inline(&script::PREFS))
         };
-        page_running(&st, &c, "Confidential preferences", body, sources).await
+        page_running(&st, &c, &w.get("prefs-title"), body, sources).await
     })
 }
 
@@ -761,33 +876,36 @@ pub(crate) async fn draft_page(
                 &c,
             ));
         };
+        let w = c.lang.words();
+        let package_name = |p: &str| {
+            let id = format!("draft-package-{p}");
+            if w.has(&id) { w.get(&id) } else { p.to_string() }
+        };
         let body = html! {
             form method="get" {
-                label for="package" { "Package" } " "
+                label for="package" { (w.get("draft-package")) } " "
                 select #package name="package" {
-                    @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (p) } }
+                    @for p in ["nash", "maximin", "ks", "utilitarian"] { option value=(p) selected[p == package] { (package_name(p)) } }
                 }
-                " " button type="submit" { "Draft" }
+                " " button type="submit" { (w.get("draft-draft")) }
             }
             p {
-                "A draft of " strong { (a.title) } ", from the " (package) " package of " code { (slug) } ", day one "
-                (a.day_one) ". It is a starting text for the mediator, not the agreement the Watch monitors (that is "
-                a href="/ui/agreement" { "the agreement on file" } ")."
+                (w.with("draft-intro", &[("package", package_name(&package).into()), ("day", a.day_one.to_string().into())])) " "
+                strong { (a.title) } " (" code { (slug) } "). " (w.get("draft-not-the-agreement")) " "
+                a href="/ui/agreement" { (w.get("draft-agreement-on-file")) } "."
             }
             @for p in &a.provisions {
                 section.provision {
                     h2 { (p.number) ". " (p.title) }
                     @if let Some(q) = &p.quote { blockquote { (q) } }
-                    @if p.commitments.is_empty() { p.muted { "No commitment a log can check." } }
+                    @if p.commitments.is_empty() { p.muted { (w.get("draft-no-commitment")) } }
                     @else {
                         ul {
                             @for k in &p.commitments {
                                 li {
-                                    strong { (k.obligor) } " "
-                                    (match k.modality { truce_accord::Modality::Must => "must", truce_accord::Modality::MustNot => "must not" })
-                                    " " (k.action)
-                                    @if let Some(d) = k.window.deadline_days { " (within " (d) " days)" }
-                                    " " span.muted { "[" code { (k.id) } "]" }
+                                    (w.with(match k.modality { truce_accord::Modality::Must => "draft-must", truce_accord::Modality::MustNot => "draft-must-not" }, &[("obligor", k.obligor.to_string().into()), ("action", k.action.to_string().into())]))
+                                    @if let Some(d) = k.window.deadline_days { " " (w.with("draft-within", &[("days", d.into())])) }
+                                    "." " " span.muted { "[" code { (k.id) } "]" }
                                 }
                             }
                         }
@@ -795,14 +913,14 @@ pub(crate) async fn draft_page(
                 }
             }
             details {
-                summary { "The draft as TOML" }
-                pre #draft-toml { (text) }
+                summary { (w.get("draft-as-toml")) }
+                pre #draft-toml { code { (text) } }
             }
             p.muted {
-                a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { "Download the TOML" }
-                "; check it with " code { "truce accord check" } "."
+                a href={ "/v1/scenarios/" (slug) "/draft?package=" (package) } download={ (slug) "-" (package) "-draft.toml" } { (w.get("draft-download")) }
+                "; " (w.get("draft-check")) " " code { "truce accord check" } "."
             }
         };
-        page(&st, &c, "Draft agreement", body).await
+        page(&st, &c, &w.get("draft-title"), body).await
     })
 }

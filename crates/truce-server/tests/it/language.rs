@@ -2,7 +2,7 @@
 //! `truce_lang` cookie, `Accept-Language`, English otherwise; never inferred from the party.
 
 use axum::http::StatusCode;
-use truce_store::Role;
+use truce_store::{Role, Store};
 
 use crate::{send, server};
 
@@ -227,4 +227,210 @@ async fn issue23_signing_in_while_signed_in_switches_the_user() {
     assert_ne!(first, second);
     assert!(whoami(second).await.contains("\"verifier\""));
     assert!(!whoami(first).await.contains("\"observer\""), "the old session still works");
+}
+
+/// The text a reader sees on `page`: without `<code>` elements (where an id may stand for an expert),
+/// scripts and styles, tags and their attribute values.
+fn visible_text(page: &str) -> String {
+    let mut text = page.to_string();
+    for (open, close) in [("<code", "</code>"), ("<script", "</script>"), ("<style", "</style>")] {
+        while let Some(at) = text.find(open) {
+            let end = text[at..].find(close).map_or(text.len(), |e| at + e + close.len());
+            text.replace_range(at..end, " ");
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for ch in text.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The ids among `ids` that `text` shows as words of their own (not part of a longer id).
+fn ids_in<'a>(text: &str, ids: &'a [String]) -> Vec<&'a str> {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    ids.iter()
+        .filter(|id| {
+            text.match_indices(id.as_str()).any(|(at, _)| {
+                !part(text[..at].chars().next_back()) && !part(text[at + id.len()..].chars().next())
+            })
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn the_visible_text_leaves_out_code_scripts_and_attributes() {
+    let page =
+        r#"<p title="nato.x">Full <code>nato.x</code> <q>nato.y</q></p><script>"nato.z"</script>"#;
+    let text = visible_text(page);
+    let ids = ["nato.x".to_string(), "nato.y".to_string(), "nato.z".to_string()];
+    assert_eq!(ids_in(&text, &ids), ["nato.y"], "{text}");
+    assert!(ids_in("nato.xy and anato.x", &ids).is_empty());
+}
+
+/// Issue 23: the Table's pages (stances, analysis with a what-if, timeline, rehearsal, the position form)
+/// were English only and showed option ids (`nato.full_membership`) as text. In Ukrainian and Russian
+/// they now speak the reader's language, name options by label, and keep ids to `<code>`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_the_table_pages_speak_the_readers_language() {
+    let s = server("table-language", 4096).await;
+    let mediator = format!("Bearer {}", s.token(Role::Mediator));
+    let get = |path: String| {
+        let router = s.router.clone();
+        let auth = mediator.clone();
+        async move {
+            let (status, bytes, headers) =
+                send(&router, "GET", &path, &[("authorization", auth.as_str())], vec![]).await;
+            (status, String::from_utf8(bytes).unwrap(), headers)
+        }
+    };
+    // The option ids, from the scenario the API serves.
+    let (status, doc, _) = get("/v1/scenarios/ukraine-2025".into()).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let toml = doc["text"].as_str().expect("the scenario's text");
+    let (scenario, diagnostics) = truce_scenario::parse("ukraine-2025.toml", toml);
+    let scenario = scenario.unwrap_or_else(|| panic!("the seed does not parse: {diagnostics:?}"));
+    let ids: Vec<String> = scenario.options.iter().map(|o| o.id.clone()).collect();
+    assert!(ids.len() > 20 && ids.contains(&"nato.full_membership".to_string()));
+    let base = "/ui/scenarios/ukraine-2025";
+    for lang in ["uk", "ru"] {
+        let uk = lang == "uk";
+        // The rehearsal is a job: ask, then follow it to its page.
+        let (status, _, headers) = get(format!("{base}/simulate?rounds=60&lang={lang}")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let job = headers.get("location").unwrap().to_str().unwrap().to_string();
+        let mut rehearsal = String::new();
+        for _ in 0..600 {
+            let (_, page, _) = get(format!("{job}&lang={lang}")).await;
+            if !page.contains(r#"id="job-state""#) {
+                rehearsal = page;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(!rehearsal.is_empty(), "the rehearsal did not finish");
+        let pages = [
+            ("stances", get(format!("{base}?lang={lang}")).await.1),
+            ("analysis", get(format!("{base}/analysis?relax=demand/UKR/nato&lang={lang}")).await.1),
+            ("timeline", get(format!("{base}/timeline?from=2020-01-01&lang={lang}")).await.1),
+            ("simulate", rehearsal),
+            ("position form", get(format!("{base}/positions?lang={lang}")).await.1),
+            ("scenarios", get(format!("/ui/scenarios?lang={lang}")).await.1),
+            ("draft", get(format!("{base}/draft?lang={lang}")).await.1),
+        ];
+        // (page, English gone, its translation there)
+        let said: &[(&str, &str, &str, &str)] = &[
+            (
+                "stances",
+                "Stances by party and option",
+                "Позиції за сторонами та варіантами",
+                "Позиции по сторонам и вариантам",
+            ),
+            ("stances", "(paraphrase)", "(переказ)", "(пересказ)"),
+            (
+                "analysis",
+                "What each reading finds",
+                "Що знаходить кожне прочитання",
+                "Что находит каждое прочтение",
+            ),
+            ("analysis", "Bargaining solutions", "Розв'язки торгу", "Решения торга"),
+            (
+                "analysis",
+                "UKR drops its demand on nato",
+                "Ukraine відмовляється від своєї вимоги щодо",
+                "Ukraine отказывается от своего требования по",
+            ),
+            ("analysis", "Robustness", "Стійкість", "Устойчивость"),
+            ("analysis", "whole-table frontier", "межа всього столу", "граница всего стола"),
+            ("timeline", "The same as a table", "Те саме таблицею", "То же таблицей"),
+            (
+                "timeline",
+                "How the feasible space evolved",
+                "Як змінювався простір можливих угод",
+                "Как менялось пространство возможных сделок",
+            ),
+            (
+                "timeline",
+                "Positions known",
+                "Ще нічого не зафіксовано",
+                "Ещё ничего не зафиксировано",
+            ),
+            ("simulate", "The offers as a table", "Пропозиції таблицею", "Предложения таблицей"),
+            ("simulate", "Agents (one, or one per party)", "Угода в раунді", "Соглашение в раунде"),
+            ("simulate", "Protocols", "Єдиний переговорний текст", "Единый переговорный текст"),
+            ("position form", "Date of the statement", "Дата заяви", "Дата заявления"),
+            ("position form", "Check and save", "Перевірити і зберегти", "Проверить и сохранить"),
+            (
+                "scenarios",
+                "Write or paste a scenario",
+                "Напишіть або вставте сценарій",
+                "Напишите или вставьте сценарий",
+            ),
+            ("draft", "The draft as TOML", "Проєкт як TOML", "Проект как TOML"),
+        ];
+        for (name, page) in &pages {
+            assert_eq!(html_lang(page), lang, "{name}");
+            for (_, gone, uk_text, ru_text) in said.iter().filter(|x| x.0 == *name) {
+                let there = if uk { uk_text } else { ru_text };
+                assert!(!page.contains(gone), "{lang} {name}: still says {gone:?}");
+                assert!(page.contains(there), "{lang} {name}: does not say {there:?}");
+            }
+            let text = visible_text(page);
+            let shown = ids_in(&text, &ids);
+            assert!(shown.is_empty(), "{lang} {name}: option ids outside <code>: {shown:?}");
+        }
+        // The what-if key stays, for the expert, in <code>.
+        assert!(pages[1].1.contains("<code>demand/UKR/nato</code>"));
+    }
+    std::fs::remove_dir_all(&s.dir).ok();
+}
+
+/// Issue 23: the position form chose the first source on file for the reader, so a statement could
+/// silently get the wrong one, and its errors were the checker's. Now no source is chosen, and what is
+/// missing is said in plain words, in the reader's language, beside its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_the_position_form_says_what_is_missing_in_plain_words() {
+    let s = server("position-words", 4096).await;
+    let analyst = format!("Bearer {}", s.token(Role::Analyst));
+    let auth = [("authorization", analyst.as_str())];
+    let (_, form, _) =
+        send(&s.router, "GET", "/ui/scenarios/ukraine-2025/positions?lang=ru", &auth, vec![]).await;
+    let form = String::from_utf8(form).unwrap();
+    assert!(form.contains(r#"<option value="" selected>— выберите источник —</option>"#), "{form}");
+    assert!(form.contains(r#"id="date" name="date" type="date" required"#), "{form}");
+    assert!(form.contains("<title>Добавить позицию — Truce</title>"), "{form}");
+    let fields = [
+        ("party", "RUS"),
+        ("option", "nato.full_membership"),
+        ("stance", "acceptable"),
+        ("date", "2025-02-30"),
+        ("date_precision", "day"),
+        ("source", ""),
+        ("quote", "a short quote"),
+        ("line", "9999"),
+    ];
+    let body = serde_urlencoded::to_string(fields).unwrap().into_bytes();
+    let headers = [auth[0], ("content-type", "application/x-www-form-urlencoded")];
+    let (status, page, _) =
+        send(&s.router, "POST", "/ui/scenarios/ukraine-2025/positions?lang=uk", &headers, body)
+            .await;
+    let page = String::from_utf8(page).unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("Виберіть джерело або опишіть нове нижче."), "{page}");
+    assert!(page.contains("Вкажіть день заяви"), "February has no 30th: {page}");
+    // A correction keeps its heading.
+    assert!(page.contains("<title>Виправити позицію — Truce</title>"), "{page}");
+    assert_eq!(s.store.scenario("ukraine-2025", None).await.unwrap().version, 1, "nothing saved");
+    std::fs::remove_dir_all(&s.dir).ok();
 }
