@@ -203,7 +203,7 @@ pub fn md(s: &str) -> String {
 }
 
 /// The standalone HTML report's style.
-const STYLE: &str = "body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;line-height:1.4}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #999;padding:.2rem .5rem;text-align:left}td:nth-child(n+2){text-align:right}figure{margin:1rem 0}svg{max-width:100%;height:auto}";
+const STYLE: &str = "body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;line-height:1.4}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #999;padding:.2rem .5rem;text-align:left}td:nth-child(n+2){text-align:right}.wide{overflow-x:auto}figure{margin:1rem 0}svg{max-width:100%;height:auto}";
 
 /// A party's dispute of a verdict, as one line: party, entry, the observation disputed, its text.
 fn dispute_line(d: &crate::compliance::Dispute, text: &str, party: &str, lang: Lang) -> String {
@@ -609,9 +609,12 @@ impl Daily {
         };
         let table = |head: &[&str], rows: Vec<Markup>| {
             html! {
-                table {
-                    thead { tr { @for h in head { th scope="col" { (w.get(h)) } } } }
-                    tbody { (nl) @for r in &rows { (r) } }
+                // A table scrolls in its own box on a narrow screen, reachable from the keyboard.
+                div.wide tabindex="0" {
+                    table {
+                        thead { tr { @for h in head { th scope="col" { (w.get(h)) } } } }
+                        tbody { (nl) @for r in &rows { (r) } }
+                    }
                 }
                 (nl)
             }

@@ -41,6 +41,7 @@
     t.append(tb);
     const w = el('div');
     w.className = 'wide';
+    w.tabIndex = 0;
     w.append(t);
     return w;
   }

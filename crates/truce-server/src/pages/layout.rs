@@ -25,7 +25,7 @@ pub(crate) fn grouped(n: impl std::fmt::Display) -> String {
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111;background:#fff;line-height:1.45}\
 header{background:#1d3557;color:#fff;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
-header a{color:#fff}header nav{display:flex;gap:.8rem;flex-wrap:wrap}main{max-width:72rem;margin:1rem auto;padding:0 1rem}\
+header a{color:#fff}header nav{display:flex;gap:.8rem;flex-wrap:wrap}main{max-width:80rem;margin:1rem auto;padding:0 1rem}\
 a:focus,button:focus,input:focus,select:focus,summary:focus{outline:3px solid #f4a261;outline-offset:2px}\
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{background:#a7e3b4}.s-unknown{background:#e9ecef}\
@@ -33,7 +33,7 @@ th{background:#eef2f7}.s-demanded{background:#1a7f37;color:#fff}.s-acceptable{ba
 .st-alleged_violation,.st-unverifiable__access_denied,.st-compliant_now__violated_earlier{color:#9a5b00;font-weight:bold}\
 rect.day-v{fill:#b42318}rect.day-ok{fill:#6fbf73}rect.day-pre{fill:#ccc}span.day-v{color:#b42318}span.day-ok{color:#6fbf73}span.day-pre{color:#999}svg.strip{max-width:100%}svg{max-width:100%;height:auto}.muted{color:#555}\
 button{font:inherit;padding:.3rem .8rem}label{font-weight:600}.s-demanded .muted,.s-red_line .muted{color:inherit}\
-.wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6.5rem}\
+.wide{overflow-x:auto}#stances{font-size:.9rem}#stances td{min-width:6rem}\
 #stances .cell-detail{width:0;min-width:100%;box-sizing:border-box;margin-top:.3rem;padding:.3rem;background:#fff;color:#111;border:1px solid #888;font-size:.85rem}\
 .swatch{display:inline-block;width:1.2em;height:.9em;background:#e9e9e9;border:1px solid #888;vertical-align:middle}label.plain{font-weight:normal;margin-right:1rem}\
 .who{margin-left:auto}.who form{display:inline}.langs{display:flex;gap:.5rem}.picker{position:relative}.picker ul{position:absolute;z-index:1000;background:#1d3557;list-style:none;margin:0;padding:.4rem .8rem;max-height:60vh;overflow-y:auto}.picker li{margin:.2rem 0}summary{cursor:pointer}.langs span{font-weight:bold}\

@@ -268,7 +268,7 @@ fn agreement_body(
             (w.get("agreement-day-ok")) " " span.day-pre { "■" } " " (w.get("agreement-day-pre")) " "
             (w.get("agreement-dispute-note"))
         }
-        div.wide { table #compliance {
+        div.wide tabindex="0" { table #compliance {
             caption { (w.get("agreement-caption")) }
             thead { tr {
                 th scope="col" { (w.get("agreement-col-commitment")) } th scope="col" { (w.get("agreement-col-obligor")) }
@@ -578,7 +578,7 @@ pub(crate) async fn map(
             }
             h2 { (lw.get("map-observations")) }
             p { label for="filter" { (lw.get("map-search")) } " " input #filter type="search" placeholder=(lw.get("map-search-hint")); }
-            div.wide { table #observations {
+            div.wide tabindex="0" { table #observations {
                 thead { tr {
                     th scope="col" { (lw.get("map-col-entry")) } th scope="col" { (lw.get("map-col-when")) } th scope="col" { (lw.get("map-col-place")) } th scope="col" { (lw.get("map-col-class")) }
                     th scope="col" { (lw.get("map-col-count")) } th scope="col" { (lw.get("map-col-sensor")) } th scope="col" { (lw.get("map-col-attributed")) }
@@ -785,7 +785,7 @@ pub(crate) async fn queue(State(st): St, c: Caller) -> Result<Response, PageErro
                 br; span.muted { (lw.get("queue-key-once")) }
             }
             p #result role="status" aria-live="polite" {}
-            div.wide { table #queue {
+            div.wide tabindex="0" { table #queue {
                 thead { tr {
                     th scope="col" { (lw.get("queue-col-entry")) } th scope="col" { (lw.get("map-col-when")) } th scope="col" { (lw.get("map-col-place")) }
                     th scope="col" { (lw.get("queue-col-class")) } th scope="col" { (lw.get("queue-col-observer")) }
@@ -936,7 +936,7 @@ pub(crate) async fn log(
             @if st.witnesses.peers.is_empty() {
                 p { (lw.get("log-no-witness")) }
             } @else {
-                div.wide { table #witnesses {
+                div.wide tabindex="0" { table #witnesses {
                     thead { tr {
                         th scope="col" { (lw.get("log-col-witness")) } th scope="col" { (lw.get("log-col-key")) } th scope="col" { (lw.get("log-col-size")) }
                         th scope="col" { (lw.get("log-col-when")) } th scope="col" { (lw.get("log-col-this")) } th scope="col" { (lw.get("log-col-error")) }
@@ -1066,7 +1066,7 @@ pub(crate) async fn entry(
             h2 { (lw.get("entry-what-it-says")) }
             @match &decoded {
                 Ok(e) => {
-                    div.wide { table #fields {
+                    div.wide tabindex="0" { table #fields {
                         tbody {
                             tr { th scope="row" { (lw.get("entry-author")) } td { code { (e.author) } br; (author.clone().unwrap_or_default()) } }
                             tr { th scope="row" { (lw.get("entry-seq")) } td { (e.seq) } }

@@ -49,7 +49,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
         let body = html! {
             @if rows.is_empty() { p { (w.get("scenarios-none")) } }
             @else {
-                div.wide { table #scenario-list {
+                div.wide tabindex="0" { table #scenario-list {
                     thead { tr {
                         th scope="col" { (w.get("scenarios-slug")) } th scope="col" { (w.get("scenarios-name")) } th scope="col" { (w.get("scenarios-version")) }
                         th scope="col" { (w.get("scenarios-counts")) } th scope="col" { (w.get("scenarios-pages")) }
@@ -628,7 +628,7 @@ pub(crate) async fn versions(
             @match &compared {
                 Some(Compared::Diff { added, removed, html }) => {
                     p { (w.with("versions-lines", &[("added", (*added).into()), ("removed", (*removed).into())])) }
-                    div.wide { pre #diff { (html) } }
+                    div.wide tabindex="0" { pre #diff { (html) } }
                 }
                 Some(Compared::TooLarge(why)) => {
                     p #diff-too-large role="status" {
@@ -848,7 +848,7 @@ pub(crate) async fn preferences_form(
             p #submitted role="status" aria-live="polite" {}
             h2 { (w.get("prefs-preview")) }
             p.muted { (w.get("prefs-preview-help")) }
-            div.wide { table #preview { thead { tr { th scope="col" { (w.get("th-issue")) } th scope="col" { (w.get("prefs-th-share")) } th scope="col" { (w.get("prefs-th-best")) } th scope="col" { (w.get("prefs-th-nash")) } } } tbody {} } }
+            div.wide tabindex="0" { table #preview { thead { tr { th scope="col" { (w.get("th-issue")) } th scope="col" { (w.get("prefs-th-share")) } th scope="col" { (w.get("prefs-th-best")) } th scope="col" { (w.get("prefs-th-nash")) } } } tbody {} } }
             p #preview-total {}
             (script::data_island("prefs-data", &data))
             (sources.inline(&script::PREFS))

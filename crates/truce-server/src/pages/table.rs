@@ -118,7 +118,7 @@ pub(crate) async fn stances(
                 }
                 "."
             }
-            div.wide {
+            div.wide tabindex="0" {
                 table #stances {
                     caption { (w.get("stances-caption")) }
                     thead { tr {
@@ -399,7 +399,7 @@ fn package_view(
 ) -> Markup {
     html! {
         h4 { (title) " — " (score) " " (format!("{:.4}", p.score)) }
-        div.wide { table.package {
+        div.wide tabindex="0" { table.package {
             thead { tr { th scope="col" { (w.get("th-issue")) } th scope="col" { (w.get("th-option")) } th scope="col" { (w.get("th-equally-good")) } } }
             tbody {
                 @for o in &p.options {
@@ -546,7 +546,7 @@ fn analysis_body(
                 span.tag.stale { (w.get("tag-stale")) } ": " (w.get("analysis-stale-rest"))
             }
         }
-        div.wide { table #readings {
+        div.wide tabindex="0" { table #readings {
             caption { (w.get("readings-caption")) }
             thead { tr {
                 th scope="col" { (w.get("th-reading")) } th scope="col" { (w.get("th-hard-constraints")) }
