@@ -587,3 +587,47 @@ fn the_readme_is_short_and_every_link_of_the_docs_resolves() {
     }
     assert!(broken.is_empty(), "links to nothing:\n{}", broken.join("\n"));
 }
+
+/// Issue 23: the guide's screenshots are the browser test's: each image under `docs/guide/img/` is named
+/// `ui-{width}-{lang}-{page}.png` after a width, a language and a page the test opens, and each is shown by
+/// a page of the guide.
+#[test]
+fn the_guides_screenshots_come_from_the_browser_test() {
+    let browser =
+        std::fs::read_to_string(root().join("crates/truce-server/tests/it/browser.rs")).unwrap();
+    let pages: Vec<String> = browser
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim().strip_prefix("(Role::")?;
+            let name = l.split('"').nth(1)?;
+            Some(name.to_string())
+        })
+        .collect();
+    assert!(pages.len() > 15, "{} pages found in the browser test", pages.len());
+    let mut guides = String::new();
+    for e in std::fs::read_dir(root().join("docs/guide")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            guides.push_str(&std::fs::read_to_string(p).unwrap());
+        }
+    }
+    let mut images = 0;
+    for e in std::fs::read_dir(root().join("docs/guide/img")).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        images += 1;
+        let rest = name.strip_prefix("ui-").and_then(|n| n.strip_suffix(".png")).unwrap_or("");
+        let mut parts = rest.splitn(3, '-');
+        let (width, lang, page) = (parts.next(), parts.next(), parts.next());
+        assert!(matches!(width, Some("1280" | "400")), "{name}: not a width the test uses");
+        assert!(matches!(lang, Some("en" | "uk" | "ru")), "{name}: not a language the test uses");
+        assert!(
+            page.is_some_and(|p| pages.iter().any(|q| q == p)),
+            "{name}: not a page the test opens"
+        );
+        assert!(
+            guides.contains(&format!("(img/{name})")),
+            "{name} is shown by no page of the guide"
+        );
+    }
+    assert!(images >= 6, "{images} screenshots in docs/guide/img");
+}
