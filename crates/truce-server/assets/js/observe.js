@@ -6,6 +6,10 @@
 // Runs after signing.js on the same page (loadKey, signEntry, submitEntry).
 
 (function () {
+  // The reader's words (templates whose `{name}` is filled in here) and the gazetteer's places.
+  const W = JSON.parse(document.getElementById('observe-words').textContent);
+  const t = (key, vars) =>
+    W.t[key].replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
   const form = document.getElementById('observe'),
     out = document.getElementById('result'),
     button = form.querySelector('button[type=submit]');
@@ -22,7 +26,7 @@
   form.addEventListener('input', (ev) => {
     if (ev.target !== keyfile && !busy && pending !== null) {
       pending = null;
-      button.textContent = 'Sign and submit';
+      button.textContent = t('submit');
       keyfile.required = true;
     }
   });
@@ -61,7 +65,7 @@
         keyfile.value = '';
       }
       form.querySelectorAll('fieldset').forEach((f) => (f.disabled = true));
-      out.textContent = 'Sending…';
+      out.textContent = t('sending');
       let index;
       try {
         index = await submitEntry(pending.text);
@@ -70,20 +74,18 @@
           pending = null;
           form.reset();
           out.dataset.state = 'replayed';
-          out.textContent =
-            'Already recorded: the log already holds an entry with this sequence number of your key, most likely this observation, whose first answer was lost on the way (or another device of yours used the number first). Nothing was added; the log page lists what is recorded.';
-          idle('Sign and submit');
+          out.textContent = t('already');
+          idle(t('submit'));
           return;
         }
         if (e.status === undefined || e.status === 408 || e.status === 429 || e.status >= 500) {
           out.dataset.state = 'unsent';
-          out.textContent =
-            'Not recorded yet: ' +
-            (e.status === undefined ? 'the network failed' : 'the server answered ' + e.status) +
-            ' (' +
-            e.message +
-            '). The signed observation is kept on this page: press "Send again" to send the same one; if it had arrived, the log says so and adds nothing.';
-          idle('Send again');
+          out.textContent = t('notYet', {
+            why:
+              e.status === undefined ? t('networkFailed') : t('serverAnswered', { status: e.status }),
+            error: e.message,
+          });
+          idle(t('again'));
           return;
         }
         throw e;
@@ -92,22 +94,42 @@
       pending = null;
       form.reset();
       out.textContent = '';
-      out.append('Signed by ' + name + ' and appended to the log at entry ' + index + ': ');
+      out.append(t('appended', { name, index }) + ' ');
       const a = document.createElement('a');
       a.href = '/ui/entries/' + index;
-      a.textContent = 'see entry ' + index + ' and its proof';
+      a.textContent = t('seeEntry', { index });
       out.append(a, '.');
       out.dataset.index = index;
       out.dataset.state = 'recorded';
-      idle('Sign and submit');
+      idle(t('submit'));
     } catch (e) {
       pending = null;
       out.dataset.state = 'refused';
       out.textContent =
-        'Not recorded: ' +
-        e.message +
-        (keyfile.value === '' ? ' Correct it, paste your key file again, and sign again.' : '');
-      idle('Sign and submit');
+        t('notRecorded', { error: e.message }) + (keyfile.value === '' ? ' ' + t('pasteAgain') : '');
+      idle(t('submit'));
     }
+  });
+  // The time defaults to now (UTC, to the minute), five minutes long.
+  const now = new Date();
+  const start = document.getElementById('start'),
+    end = document.getElementById('end');
+  if (!start.value) start.value = now.toISOString().slice(0, 16);
+  if (!end.value) end.value = new Date(now.getTime() + 5 * 60000).toISOString().slice(0, 16);
+  // A place found by its name in any of the three languages fills in the position.
+  document.getElementById('place-find').addEventListener('click', () => {
+    const q = document.getElementById('place').value.trim().toLowerCase(),
+      said = document.getElementById('place-status');
+    if (!q) return;
+    const hit = W.places
+      .filter((p) => [p[3], ...p[5]].some((n) => n.toLowerCase().startsWith(q)))
+      .sort((a, b) => b[4] - a[4])[0];
+    if (!hit) {
+      said.textContent = W.t.none;
+      return;
+    }
+    document.getElementById('lat').value = hit[1].toFixed(6);
+    document.getElementById('lon').value = hit[2].toFixed(6);
+    said.textContent = t('placed', { place: hit[3] });
   });
 })();

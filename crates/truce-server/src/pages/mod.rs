@@ -435,6 +435,23 @@ pub(crate) struct MapQuery {
     view: Option<String>,
 }
 
+/// The gazetteer's places for a script, in `lang`: `[id, latitude, longitude, name, population, [every
+/// spelling]]`, for town labels, naming the nearest place and finding a place by any of its names.
+fn places_island(lang: truce_i18n::Lang) -> Vec<serde_json::Value> {
+    truce_watch::gazetteer::shipped()
+        .places()
+        .iter()
+        .map(|p| {
+            let all: Vec<&str> = [&p.names.en, &p.names.uk, &p.names.ru]
+                .into_iter()
+                .map(String::as_str)
+                .filter(|n| !n.is_empty())
+                .collect();
+            serde_json::json!([p.id, p.lat, p.lon, p.names.get(lang.code()), p.population, all])
+        })
+        .collect()
+}
+
 /// The map script's words in the reader's language: message templates (their `{name}` filled in by the
 /// script), the vocabulary of classes, sensors, states, zone kinds and directions, the parties' names,
 /// and the gazetteer's places (id, latitude, longitude, name, population) for town labels, the nearest
@@ -478,18 +495,7 @@ fn map_words(st: &AppState, lang: truce_i18n::Lang) -> serde_json::Value {
         .as_ref()
         .map(|w| w.agreement().actors.iter().map(|a| (a.id.clone(), json!(a.name))).collect())
         .unwrap_or_default();
-    let places: Vec<serde_json::Value> = truce_watch::gazetteer::shipped()
-        .places()
-        .iter()
-        .map(|p| {
-            let all: Vec<&str> = [&p.names.en, &p.names.uk, &p.names.ru]
-                .into_iter()
-                .map(String::as_str)
-                .filter(|n| !n.is_empty())
-                .collect();
-            json!([p.id, p.lat, p.lon, p.names.get(lang.code()), p.population, all])
-        })
-        .collect();
+    let places = places_island(lang);
     json!({
         "t": t,
         "classes": vocabulary("class", truce_watch::entry::CLASSES),
@@ -649,6 +655,29 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
     let words = |kind: &str, ids: &[&str]| -> Vec<(String, String)> {
         ids.iter().map(|id| (id.to_string(), vocabulary(c.lang, kind, id))).collect()
     };
+    let names: std::collections::HashMap<String, String> = st
+        .watch
+        .as_ref()
+        .map(|w| w.agreement().actors.iter().map(|a| (a.id.clone(), a.name.clone())).collect())
+        .unwrap_or_default();
+    let script_words = serde_json::json!({
+        "t": script::templates(c.lang, &[
+            ("submit", "observe-submit", &[]),
+            ("sending", "observe-js-sending", &[]),
+            ("already", "observe-js-already", &[]),
+            ("notYet", "observe-js-not-yet", &["why", "error"]),
+            ("networkFailed", "observe-js-network-failed", &[]),
+            ("serverAnswered", "observe-js-server-answered", &["status"]),
+            ("again", "observe-js-again", &[]),
+            ("appended", "observe-js-appended", &["name", "index"]),
+            ("seeEntry", "observe-js-see-entry", &["index"]),
+            ("notRecorded", "observe-js-not-recorded", &["error"]),
+            ("pasteAgain", "observe-js-paste-again", &[]),
+            ("none", "place-search-none", &[]),
+            ("placed", "observe-js-placed", &["place"]),
+        ]),
+        "places": places_island(c.lang),
+    });
     let body = html! {
         p { (lw.get("observe-intro")) }
         form #observe {
@@ -660,6 +689,12 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
                     label for="end" { (lw.get("observe-end")) } " " input #end type="datetime-local" required;
                 }
                 p {
+                    label for="place" { (lw.get("place-search")) } br;
+                    input #place type="search" autocomplete="off" aria-describedby="place-status"; " "
+                    button #place-find type="button" { (lw.get("map-place-go")) } " "
+                    span #place-status role="status" aria-live="polite" { (lw.get("place-search-hint")) }
+                }
+                p {
                     label for="lat" { (lw.get("observe-lat")) } br;
                     input #lat type="number" step="0.000001" min="-90" max="90" required; " "
                     label for="lon" { (lw.get("observe-lon")) } " "
@@ -668,7 +703,7 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
                 p {
                     label for="controlled_by" { (lw.get("observe-controlled-by")) } br;
                     select #controlled_by {
-                        @for p in &parties { option value=(p) { (p) } }
+                        @for p in &parties { option value=(p) { (names.get(p).unwrap_or(p)) } }
                         option value="unknown" { (lw.get("observe-unknown")) }
                     }
                 }
@@ -707,6 +742,7 @@ pub(crate) async fn observe(State(st): St, c: Caller) -> Response {
             p { button type="submit" { (lw.get("observe-submit")) } }
         }
         p #result role="status" aria-live="polite" {}
+        (script::data_island("observe-words", &script_words))
         (sources.inline(&script::SIGNING))
         (sources.inline(&script::OBSERVE))
     };
