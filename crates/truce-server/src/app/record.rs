@@ -13,14 +13,20 @@ pub(crate) async fn compliance_page(
     st: &AppState,
     as_of: Option<crate::api::ask::Day>,
     lang: truce_i18n::Lang,
-    render: fn(&truce_watch::compliance::Report, &str, truce_i18n::Lang) -> maud::Markup,
+    render: fn(
+        &truce_watch::compliance::Report,
+        &truce_accord::Agreement,
+        truce_i18n::Lang,
+    ) -> maud::Markup,
 ) -> Result<maud::Markup, AppError> {
     let w = st.watch.as_ref().ok_or(AppError::NotFound)?;
     let day = w.report_day(as_of.map(|d| d.0));
-    let title = w.agreement().title.clone();
+    let agreement = w.agreement();
     let report = compliance_report(st, day).await?;
-    st.heavy_shared(format!("compliance page {day} {lang}"), move || render(&report, &title, lang))
-        .await
+    st.heavy_shared(format!("compliance page {day} {lang}"), move || {
+        render(&report, agreement, lang)
+    })
+    .await
 }
 
 /// The compliance report as of `day` (already clipped into the mission), evaluated once per day and log

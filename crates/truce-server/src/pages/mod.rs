@@ -249,10 +249,27 @@ pub(crate) async fn agreement(
 /// violation, its evidence and the parties' disputes beside it.
 fn agreement_body(
     report: &truce_watch::compliance::Report,
-    title: &str,
+    agreement: &truce_accord::Agreement,
     lang: truce_i18n::Lang,
 ) -> Markup {
     let w = lang.words();
+    let title = agreement.title.as_str();
+    // Each commitment by its provision and action; each actor by name.
+    let provisions: std::collections::HashMap<
+        &str,
+        (&truce_accord::Provision, &truce_accord::Commitment),
+    > = agreement
+        .provisions
+        .iter()
+        .flat_map(|p| p.commitments.iter().map(move |c| (c.id.as_str(), (p, c))))
+        .collect();
+    let actor = |id: &str| -> String {
+        agreement
+            .actors
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| id.to_string(), |a| a.name.clone())
+    };
     let first_day = report.commitments.iter().filter_map(|s| s.judged_from).min();
     html! {
         form method="get" action="/ui/agreement" {
@@ -268,6 +285,10 @@ fn agreement_body(
             (w.get("agreement-day-ok")) " " span.day-pre { "■" } " " (w.get("agreement-day-pre")) " "
             (w.get("agreement-dispute-note"))
         }
+        details #pam {
+            summary { (w.get("agreement-pam-what")) }
+            p { (w.with("agreement-pam-explained", &[("days", agreement.mechanism.lookback_days.into())])) }
+        }
         div.wide tabindex="0" { table #compliance {
             caption { (w.get("agreement-caption")) }
             thead { tr {
@@ -278,13 +299,22 @@ fn agreement_body(
             tbody {
                 @for s in &report.commitments {
                     tr {
-                        th scope="row" { (s.commitment) }
-                        td { (s.obligor) }
+                        th scope="row" {
+                            @match provisions.get(s.commitment.as_str()) {
+                                Some((p, c)) => {
+                                    (w.with("agreement-provision", &[("number", p.number.clone().into()), ("title", p.title.clone().into())]))
+                                    br; span.action { (w.get(if c.modality == truce_accord::Modality::MustNot { "agreement-must-not" } else { "agreement-must" })) ": " (c.action) }
+                                    br; code { (s.commitment) }
+                                }
+                                None => code { (s.commitment) },
+                            }
+                        }
+                        td { (actor(&s.obligor)) }
                         td class={ "st-" (s.label().replace(|c: char| !c.is_ascii_alphanumeric(), "_")) } { (status_words(s, lang)) }
                         td { (s.pam_score) }
                         td {
                             (s.violation_days.len())
-                            @if let Some(first) = first_day { br; (day_strip(s, first, report.as_of)) }
+                            @if let Some(first) = first_day { br; (day_strip(s, first, report.as_of, lang)) }
                         }
                         td {
                             (s.reason)
@@ -1213,24 +1243,37 @@ fn day_strip(
     s: &truce_watch::compliance::Standing,
     first: truce_scenario::Date,
     last: truce_scenario::Date,
+    lang: truce_i18n::Lang,
 ) -> Markup {
+    let w = lang.words();
     let days: Vec<truce_scenario::Date> =
         first.series(jiff::Span::new().days(1)).take_while(|d| *d <= last).take(400).collect();
     let violated: std::collections::BTreeSet<_> = s.violation_days.iter().collect();
-    let words = format!(
-        "{}: {} day(s) of verified violation between {first} and {last}{}",
-        s.commitment,
-        s.violation_days.len(),
-        s.violation_days.last().map(|d| format!(", the last on {d}")).unwrap_or_default()
+    let words = w.with(
+        "agreement-strip",
+        &[
+            ("days", s.violation_days.len().into()),
+            ("first", first.to_string().into()),
+            ("last", last.to_string().into()),
+        ],
     );
-    let width = days.len() * 4;
+    let width = (days.len() * 4).max(120);
+    let shown = days.last().copied().unwrap_or(last);
     html! {
-        svg.strip width=(width) height="12" viewBox={ "0 0 " (width) " 12" } role="img" aria-label=(words) {
+        svg.strip width=(width) height="26" viewBox={ "0 0 " (width) " 26" } role="img" aria-label=(words) {
             title { (words) }
             @for (k, d) in days.iter().enumerate() {
-                @let class = if violated.contains(d) { "day-v" } else if s.judged_from.is_some_and(|j| *d >= j) { "day-ok" } else { "day-pre" };
-                rect class=(class) x=(k * 4) y="0" width="3" height="12" {}
+                @let (class, said) = if violated.contains(d) {
+                    ("day-v", "agreement-day-violation")
+                } else if s.judged_from.is_some_and(|j| *d >= j) {
+                    ("day-ok", "agreement-day-ok")
+                } else {
+                    ("day-pre", "agreement-day-pre")
+                };
+                rect class=(class) x=(k * 4) y="0" width="3" height="12" { title { (d) ": " (w.get(said).trim_end_matches([',', '.'])) } }
             }
+            text x="0" y="24" font-size="9" fill="#333" { (first) }
+            text x=(width) y="24" font-size="9" fill="#333" text-anchor="end" { (shown) }
         }
     }
 }

@@ -573,7 +573,7 @@ async fn every_page_opens_in_chromium_and_the_analysis_clicks_through() {
         let rows = c.find_all(Locator::Css("#compliance tbody tr")).await.unwrap();
         for r in rows {
             let t = r.text().await.unwrap();
-            if t.starts_with("2.mlrs.ORDLO") {
+            if t.contains("2.mlrs.ORDLO") {
                 return t;
             }
         }

@@ -434,3 +434,25 @@ async fn issue23_the_position_form_says_what_is_missing_in_plain_words() {
     assert_eq!(s.store.scenario("ukraine-2025", None).await.unwrap().version, 1, "nothing saved");
     std::fs::remove_dir_all(&s.dir).ok();
 }
+
+/// Issue 23: the agreement page named commitments `2.mlrs.ORDLO` and never said what they oblige. Each
+/// is now its provision's point and title and the commitment's action, the id kept in `<code>`; obligors
+/// by name; the PAM score explained; the day strips with dates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_the_agreement_page_says_what_each_commitment_obliges() {
+    let s = server("agreement-words", 4096).await;
+    let (status, page, _) = send(&s.router, "GET", "/ui/agreement", &[], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(page).unwrap();
+    assert!(!page.contains("<th scope=\"row\">2.mlrs.ORDLO</th>"), "the id alone");
+    assert!(page.contains("<code>2.mlrs.ORDLO</code>"), "{page}");
+    assert!(
+        page.contains("Point 2: ") && page.contains("Obligation: Withdraw all multiple-launch"),
+        "{page}"
+    );
+    assert!(page.contains("What the PAM score says"), "{page}");
+    let (_, page, _) = send(&s.router, "GET", "/ui/agreement?lang=uk", &[], vec![]).await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("Пункт 2: ") && page.contains("Що означає оцінка PAM"), "{page}");
+    std::fs::remove_dir_all(&s.dir).ok();
+}
