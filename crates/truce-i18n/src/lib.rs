@@ -31,6 +31,11 @@ pub enum Lang {
     Uk,
     /// Russian.
     Ru,
+    /// Pseudo-English (`en-XA`), for tests only: English with every letter accented and every vowel
+    /// doubled, about 30% longer (Ukrainian and Russian run 10 to 20% longer than English), so that a page
+    /// that holds its layout in it holds it in a longer language.
+    /// Not offered by the switcher; asked for only as `?lang=en-XA`.
+    Pseudo,
 }
 
 impl Lang {
@@ -43,6 +48,7 @@ impl Lang {
             Lang::En => "en",
             Lang::Uk => "uk",
             Lang::Ru => "ru",
+            Lang::Pseudo => "en-XA",
         }
     }
 
@@ -52,11 +58,15 @@ impl Lang {
             Lang::En => "English",
             Lang::Uk => "Українська",
             Lang::Ru => "Русский",
+            Lang::Pseudo => "Ƥšéééúðóó",
         }
     }
 
     /// The language a code names (`uk`, `uk-UA`, `RU`), if Truce speaks it.
     pub fn from_code(code: &str) -> Option<Lang> {
+        if code.trim().eq_ignore_ascii_case("en-XA") {
+            return Some(Lang::Pseudo);
+        }
         let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
             "en" => Some(Lang::En),
@@ -115,10 +125,10 @@ impl std::fmt::Display for Lang {
 /// The Fluent files of each language, by name. The same names in every language (a test).
 pub const FILES: [&str; 5] = ["ui.ftl", "watch.ftl", "vocabulary.ftl", "table.ftl", "places.ftl"];
 
-/// The sources of `lang`'s files, in the order of [`FILES`].
+/// The sources of `lang`'s files, in the order of [`FILES`] (pseudo-English: the English ones).
 pub fn sources(lang: Lang) -> [&'static str; 5] {
     match lang {
-        Lang::En => [
+        Lang::En | Lang::Pseudo => [
             include_str!("../locales/en/ui.ftl"),
             include_str!("../locales/en/watch.ftl"),
             include_str!("../locales/en/vocabulary.ftl"),
@@ -148,17 +158,38 @@ pub struct Words {
     bundle: FluentBundle<FluentResource>,
 }
 
-static BUNDLES: LazyLock<[Words; 3]> = LazyLock::new(|| Lang::ALL.map(Words::load));
+static BUNDLES: LazyLock<[Words; 4]> =
+    LazyLock::new(|| [Lang::En, Lang::Uk, Lang::Ru, Lang::Pseudo].map(Words::load));
+
+/// Pseudo-English: each letter accented, each vowel doubled, the text between placeables only (a value
+/// such as a name or a `{slot}` for a script stays as it is).
+fn pseudo(text: &str) -> std::borrow::Cow<'_, str> {
+    const PLAIN: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const ACCENTED: &str = "áƀçðéƒĝĥíĵķĺɱñóþǫŕšţúṽŵẋýžÁƁÇÐÉƑĜĤÍĴĶĹṀÑÓÞǪŔŠŢÚṼŴẊÝŽ";
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        let accented = PLAIN.find(c).and_then(|k| ACCENTED.chars().nth(k)).unwrap_or(c);
+        out.push(accented);
+        if "aeiouAEIOU".contains(c) {
+            out.push(accented);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 impl Words {
     fn load(lang: Lang) -> Words {
         // `en`, `uk` and `ru` are well-formed language identifiers.
         let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
+        let source_lang = if lang == Lang::Pseudo { Lang::En } else { lang };
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // No Unicode isolation marks around values: the three languages run left to right, and the marks
         // would reach the pages' text and their tests as invisible characters.
         bundle.set_use_isolating(false);
-        for source in sources(lang) {
+        if lang == Lang::Pseudo {
+            bundle.set_transform(Some(pseudo));
+        }
+        for source in sources(source_lang) {
             // A file with a syntax error keeps the messages that parse; the tests refuse any error.
             let resource = match FluentResource::try_new(source.to_string()) {
                 Ok(r) => r,
@@ -226,6 +257,22 @@ fn split(id: &str) -> (&str, Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pseudo_english_is_longer_and_keeps_its_values() {
+        let en = Lang::En.words().get("login-cookie");
+        let pseudo = Lang::Pseudo.words().get("login-cookie");
+        assert!(pseudo.chars().count() * 100 >= en.chars().count() * 125, "{pseudo}");
+        assert!(!pseudo.is_ascii(), "{pseudo}");
+        let near = Lang::Pseudo.words().with(
+            "place-near",
+            &[("km", 4.into()), ("direction", "NE".into()), ("place", "{place}".into())],
+        );
+        assert!(near.contains("{place}") && near.contains('4'), "{near}");
+        assert_eq!(Lang::from_code("en-XA"), Some(Lang::Pseudo));
+        assert_eq!(Lang::negotiate("en-GB"), Lang::En);
+        assert!(!Lang::ALL.contains(&Lang::Pseudo), "the switcher never offers it");
+    }
 
     #[test]
     fn accept_language_is_negotiated_by_quality_then_order() {
