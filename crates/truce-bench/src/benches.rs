@@ -581,7 +581,9 @@ async fn server_bench_on(
     let delegate =
         store.create_user("bench-delegate", truce_store::Role::PartyDelegate, Some("UKR")).await?;
     store.add_token(delegate.id, truce_store::token_hash("bench-delegate"), "bench").await?;
-    store.save_scenario("ukraine-2025", truce_server::launch::SEED_SCENARIO, delegate.id).await?;
+    store
+        .save_scenario("ukraine-2025", truce_server::launch::SEED_SCENARIO, delegate.id, "")
+        .await?;
     let agreement_text = truce_server::launch::MINSK_II;
     let signer =
         truce_tlog::note::NoteSigner::generate("bench.truce/log", truce_tlog::note::ED25519)?;

@@ -289,7 +289,7 @@ async fn seed(store: &crate::Db) -> anyhow::Result<Vec<(String, String)>> {
         store.add_token(user.id, token_hash(&token), "demo").await?;
         tokens.push((format!("{name} ({})", role.as_str()), token));
     }
-    store.save_scenario("ukraine-2025", SEED_SCENARIO, 1).await?;
+    store.save_scenario("ukraine-2025", SEED_SCENARIO, 1, "").await?;
     // The draft from the Table's Nash package.
     let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", SEED_SCENARIO);
     if let Some(scenario) = scenario

@@ -166,6 +166,8 @@ struct ScenarioRow {
     version: i64,
     text: String,
     author: i64,
+    saved_at: i64,
+    reason: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -354,7 +356,14 @@ impl Store for SqlStore {
         .map_err(db)
     }
 
-    async fn save_scenario(&self, slug: &str, text: &str, author: i64) -> Result<i64, Error> {
+    async fn save_scenario(
+        &self,
+        slug: &str,
+        text: &str,
+        author: i64,
+        reason: &str,
+    ) -> Result<i64, Error> {
+        let now = jiff::Timestamp::now().as_second();
         on_pool!(self, pool => {
             let mut tx = pool.begin_write(Some(slug)).await?;
             let next: i64 = sqlx::query_scalar(
@@ -365,12 +374,14 @@ impl Store for SqlStore {
             .await
             .map_err(db)?;
             sqlx::query(
-                "INSERT INTO scenario_versions (slug, version, text, author) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO scenario_versions (slug, version, text, author, saved_at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(slug)
             .bind(next)
             .bind(text)
             .bind(author)
+            .bind(now)
+            .bind(reason)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -382,14 +393,14 @@ impl Store for SqlStore {
     async fn scenario(&self, slug: &str, version: Option<i64>) -> Result<ScenarioVersion, Error> {
         let row: ScenarioRow = on_pool!(self, pool => match version {
             Some(v) => sqlx::query_as(
-                "SELECT slug, version, text, author FROM scenario_versions WHERE slug = $1 AND version = $2",
+                "SELECT slug, version, text, author, saved_at, reason FROM scenario_versions WHERE slug = $1 AND version = $2",
             )
             .bind(slug)
             .bind(v)
             .fetch_one(pool)
             .await,
             None => sqlx::query_as(
-                "SELECT slug, version, text, author FROM scenario_versions WHERE slug = $1 ORDER BY version DESC LIMIT 1",
+                "SELECT slug, version, text, author, saved_at, reason FROM scenario_versions WHERE slug = $1 ORDER BY version DESC LIMIT 1",
             )
             .bind(slug)
             .fetch_one(pool)
@@ -401,6 +412,8 @@ impl Store for SqlStore {
             version: row.version,
             text: row.text,
             author: row.author,
+            saved_at: row.saved_at,
+            reason: row.reason,
         })
     }
 

@@ -70,6 +70,7 @@ fn migrations_keep_their_checksums() {
         [
             (1, "dc3bdf4a86d10ca5a717c57da752dcd869fea6f8424802de42bf03bb3f1294053282971b04ac17a358a7d3a9bb0eada8".to_string()),
             (2, "e89c815928c0450f58584a70548178be88e2b07c34e059fa2689dbb1745a801fdbf0720956f5bdf237ecaa03105f9604".to_string()),
+            (3, "7ee7259fa943e09d0650f865f120cb70463f1c7c5dd8b94db4876c0ecca56f3f3d2b6aaca1a82c6a9bd83678f1946df0".to_string()),
         ]
     );
     assert_eq!(
@@ -77,6 +78,7 @@ fn migrations_keep_their_checksums() {
         [
             (1, "945c786a1c9a9ebb31e6c63f022251acc95e754e8f2cb3aab24b754505772b7e7cb3e7ce23dae8d662d549c5f693eb5e".to_string()),
             (2, "1d58642a0b0bf2b542f73616bf8cc7cd5c2dd7a4db45bb3c876b801dbb42d42fbd2259285f57e56f611dce65f52564af".to_string()),
+            (3, "12412455b5e33beedc8a7b92d0154aa7d714be51a88fc293410ffc6a232aafd64c8934e71ae4717ddb7e21abfa3529b1".to_string()),
         ]
     );
 }

@@ -115,6 +115,10 @@ pub struct ScenarioVersion {
     pub text: String,
     /// Who saved it.
     pub author: i64,
+    /// When it was saved, in seconds since the Unix epoch (0 for a version saved before the store kept it).
+    pub saved_at: i64,
+    /// Why, as the author said (empty when not said).
+    pub reason: String,
 }
 
 /// A confidential preference submission: a party's numeric preferences, seen raw only by mediators.
@@ -209,12 +213,14 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Ends a session (signing out).
     fn end_session(&self, hash: [u8; 32]) -> impl Future<Output = Result<(), Error>> + Send;
 
-    /// Saves a new version of a scenario (creating it at version 1); returns the version number.
+    /// Saves a new version of a scenario (creating it at version 1), with who saved it, when (the store's
+    /// clock) and why (`reason`, empty when none was given); returns the version number.
     fn save_scenario(
         &self,
         slug: &str,
         text: &str,
         author: i64,
+        reason: &str,
     ) -> impl Future<Output = Result<i64, Error>> + Send;
     /// A version of a scenario; `None` for the latest.
     fn scenario(

@@ -87,11 +87,22 @@ pub async fn story<S: Store>(store: &S) {
     assert_eq!(store.session_user(token_hash("s3"), 0).await.expect("others stay"), mediator);
 
     // Scenarios and versions.
-    assert_eq!(store.save_scenario("ukraine-2025", "v1", mediator.id).await.expect("v1"), 1);
-    assert_eq!(store.save_scenario("ukraine-2025", "v2", mediator.id).await.expect("v2"), 2);
-    assert_eq!(store.save_scenario("minsk-2015", "m1", mediator.id).await.expect("m1"), 1);
+    assert_eq!(store.save_scenario("ukraine-2025", "v1", mediator.id, "").await.expect("v1"), 1);
+    assert_eq!(
+        store
+            .save_scenario("ukraine-2025", "v2", mediator.id, "Kyiv's new red line")
+            .await
+            .expect("v2"),
+        2
+    );
+    assert_eq!(store.save_scenario("minsk-2015", "m1", mediator.id, "").await.expect("m1"), 1);
     assert_eq!(store.scenario("ukraine-2025", None).await.expect("latest").text, "v2");
     assert_eq!(store.scenario("ukraine-2025", Some(1)).await.expect("v1").text, "v1");
+    // Each version says who saved it, when and why (issue 23).
+    let v2 = store.scenario("ukraine-2025", Some(2)).await.expect("v2");
+    assert_eq!((v2.author, v2.reason.as_str()), (mediator.id, "Kyiv's new red line"));
+    assert!(v2.saved_at > 1_700_000_000, "saved at {}", v2.saved_at);
+    assert_eq!(store.scenario("ukraine-2025", Some(1)).await.expect("v1").reason, "");
     assert_eq!(store.scenario("ukraine-2025", Some(3)).await, Err(Error::NotFound));
     assert_eq!(store.scenario("nowhere", None).await, Err(Error::NotFound));
     assert_eq!(store.scenarios().await.expect("list"), ["minsk-2015", "ukraine-2025"]);
@@ -152,7 +163,7 @@ pub async fn story<S: Store>(store: &S) {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..10 {
-                s.save_scenario("concurrent", &format!("{k}.{i}"), 1)
+                s.save_scenario("concurrent", &format!("{k}.{i}"), 1, "")
                     .await
                     .expect("concurrent save");
             }

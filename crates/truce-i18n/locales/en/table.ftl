@@ -443,3 +443,6 @@ frontier-svg-nash = Nash
 frontier-svg-ks = Kalai–Smorodinsky
 frontier-svg-maximin = Maximin
 frontier-svg-utilitarian = Utilitarian
+version-reason = Why this version (optional, kept with it)
+version-note = saved by { $who }, { $when }
+version-time-unknown = time not recorded

@@ -457,3 +457,6 @@ frontier-svg-nash = Нэш
 frontier-svg-ks = Калаи — Смородинский
 frontier-svg-maximin = Максимин
 frontier-svg-utilitarian = Утилитарная
+version-reason = Почему эта версия (необязательно, хранится с ней)
+version-note = сохранено: { $who }, { $when }
+version-time-unknown = время не записано

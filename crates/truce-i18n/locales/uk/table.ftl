@@ -457,3 +457,6 @@ frontier-svg-nash = Неш
 frontier-svg-ks = Калаї — Смородинський
 frontier-svg-maximin = Максимін
 frontier-svg-utilitarian = Утилітарна
+version-reason = Чому ця версія (необов'язково, зберігається з нею)
+version-note = збережено: { $who }, { $when }
+version-time-unknown = час не записано

@@ -44,7 +44,7 @@ pub(crate) async fn save_scenario(
         })
         .await??;
     let author = c.user.as_ref().map_or(0, |u| u.id);
-    let version = st.store.save_scenario(&slug, &body, author).await?;
+    let version = st.store.save_scenario(&slug, &body, author, "").await?;
     let warnings: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     Ok(Created(docs::Saved { slug, version, warnings }))
 }
@@ -243,7 +243,7 @@ pub(crate) async fn import_scenario(
         })
         .await??;
     let author = c.user.as_ref().map_or(0, |u| u.id);
-    let version = st.store.save_scenario(&slug, &text, author).await?;
+    let version = st.store.save_scenario(&slug, &text, author, "").await?;
     Ok(Created(docs::Imported { slug, version, parties, issues }))
 }
 

@@ -97,6 +97,7 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
                     br;
                     label for="text" { "TOML" }
                     textarea #text name="text" rows="16" spellcheck="false" { (SKELETON) }
+                    p { label for="reason" { (w.get("version-reason")) } " " input #reason name="reason" maxlength=(REASON_MAX) size="60"; }
                     button type="submit" { (w.get("position-save")) }
                 }
             }
@@ -110,6 +111,24 @@ pub(crate) async fn list(State(st): St, c: Caller) -> Result<Response, PageError
 pub(crate) struct NewScenario {
     slug: String,
     text: String,
+    /// Why this version (optional), kept with it.
+    #[serde(default)]
+    reason: String,
+}
+
+/// The longest reason a version keeps, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// A version's reason as given, trimmed; refused (with what to do) when longer than [`REASON_MAX`].
+fn reason(given: &str) -> Result<&str, AppError> {
+    let r = given.trim();
+    if r.chars().count() > REASON_MAX {
+        return Err(AppError::Invalid(vec![format!(
+            "reason: {} characters; at most {REASON_MAX}: say why in a sentence",
+            r.chars().count()
+        )]));
+    }
+    Ok(r)
 }
 
 /// Saves a new scenario (or version) from the list page's form; its diagnostics come back on the page.
@@ -123,7 +142,11 @@ pub(crate) async fn create(
         match check_scenario(&slug, &f.text, st.cost_budget) {
             Ok(_) => {
                 let author = c.user.as_ref().map_or(0, |u| u.id);
-                match st.store.save_scenario(&slug, &f.text, author).await {
+                let why = match reason(&f.reason) {
+                    Ok(r) => r,
+                    Err(e) => return Err(PageError::new(e, &c)),
+                };
+                match st.store.save_scenario(&slug, &f.text, author, why).await {
                     Ok(_) => see_other(&format!("/ui/scenarios/{slug}/versions")),
                     Err(e) => error_page(e.into(), Some(&c)),
                 }
@@ -141,6 +164,7 @@ pub(crate) async fn create(
                         br;
                         label for="text" { "TOML" }
                         textarea #text name="text" rows="16" spellcheck="false" { (f.text) }
+                        p { label for="reason" { (w.get("version-reason")) } " " input #reason name="reason" maxlength=(REASON_MAX) size="60" value=(f.reason); }
                         button type="submit" { (w.get("position-save")) }
                     }
                 };
@@ -187,6 +211,8 @@ pub(crate) struct PositionFields {
     basis: String,
     #[serde(default)]
     qualifier: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// `?line=N`: the position to correct.
@@ -343,7 +369,11 @@ pub(crate) async fn save_position(
         match check_scenario(&slug, &text, st.cost_budget) {
             Ok(_) => {
                 let author = c.user.as_ref().map_or(0, |u| u.id);
-                match st.store.save_scenario(&slug, &text, author).await {
+                let why = match reason(&f.reason) {
+                    Ok(r) => r,
+                    Err(e) => return Err(PageError::new(e, &c)),
+                };
+                match st.store.save_scenario(&slug, &text, author, why).await {
                     Ok(version) => {
                         see_other(&format!("/ui/scenarios/{slug}/versions?version={version}"))
                     }
@@ -572,6 +602,10 @@ fn position_form_body(
             (select("quote_kind", &w.get("position-quote-kind"), &vocab("quote-kind", &kinds), &f.quote_kind, false))
             (select("basis", &w.get("position-basis"), &vocab("basis", &["explicit".into(), "inferred".into()]), &f.basis, false))
             (select("qualifier", &w.get("position-qualifier"), &qualifiers, &f.qualifier, false))
+            p {
+                label for="reason" { (w.get("version-reason")) } " "
+                input #reason name="reason" maxlength=(REASON_MAX) size="60" value=(f.reason);
+            }
             button type="submit" { (w.get("position-save")) }
         }
     }
@@ -612,6 +646,25 @@ pub(crate) async fn versions(
         };
         let w = c.lang.words();
         let version = |n: i64| w.with("versions-version", &[("version", n.into())]);
+        // Who saved each version, when and why: the latest 50.
+        let mut notes = Vec::new();
+        for n in (1..=latest.version).rev().take(50) {
+            let Ok(v) = st.store.scenario(&slug, Some(n)).await else { continue };
+            let who = st.store.user(v.author).await.map(|u| u.name).unwrap_or_else(|_| "—".into());
+            let when = if v.saved_at > 0 {
+                jiff::Timestamp::from_second(v.saved_at)
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default()
+            } else {
+                w.get("version-time-unknown")
+            };
+            let mut note = w.with("version-note", &[("who", who.into()), ("when", when.into())]);
+            if !v.reason.is_empty() {
+                note.push_str(": ");
+                note.push_str(&v.reason);
+            }
+            notes.push((n, note));
+        }
         let body = html! {
             p {
                 code { (slug) } " " (w.with("versions-count", &[("count", latest.version.into())])) " "
@@ -620,8 +673,11 @@ pub(crate) async fn versions(
                 @if can_edit(&c) { " · " a href={ "/ui/scenarios/" (slug) "/positions" } { (w.get("scenarios-add-position")) } }
             }
             nav aria-label=(w.get("versions-nav")) {
-                ul.versions { @for n in (1..=latest.version).rev() {
-                    li { @if n == shown { strong { (version(n)) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { (version(n)) } } }
+                ul.versions { @for (n, note) in &notes {
+                    li {
+                        @if *n == shown { strong { (version(*n)) } } @else { a href={ "/ui/scenarios/" (slug) "/versions?version=" (n) } { (version(*n)) } }
+                        " — " (note)
+                    }
                 } }
             }
             h2 { @if shown > 1 { (w.with("versions-changed", &[("version", shown.into()), ("previous", (shown - 1).into())])) } @else { (w.with("versions-first", &[("version", shown.into())])) } }

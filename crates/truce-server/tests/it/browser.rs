@@ -101,7 +101,7 @@ async fn serve()
         tokens.push((role, token));
     }
     let seed = std::fs::read_to_string(root.join("scenarios/ukraine-2025.toml")).unwrap();
-    store.save_scenario("ukraine-2025", &seed, 1).await.unwrap();
+    store.save_scenario("ukraine-2025", &seed, 1, "").await.unwrap();
     let agreement_text = std::fs::read_to_string(root.join("accords/minsk-2015.toml")).unwrap();
     let agreement = truce_accord::parse("minsk-2015.toml", &agreement_text).0.unwrap();
     let mission = truce_watch::generate::generate(&agreement, 5, 45).unwrap();

@@ -456,3 +456,35 @@ async fn issue23_the_agreement_page_says_what_each_commitment_obliges() {
     assert!(page.contains("Пункт 2: ") && page.contains("Що означає оцінка PAM"), "{page}");
     std::fs::remove_dir_all(&s.dir).ok();
 }
+
+/// Issue 23: versions showed no author, time or reason. Each saved version now records who saved it,
+/// when and why (optional, at most 500 characters), and the versions page lists them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue23_each_version_says_who_saved_it_when_and_why() {
+    let s = server("version-notes", 4096).await;
+    let bearer = format!("Bearer {}", s.token(Role::Mediator));
+    let seed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ukraine-2025.toml"),
+    )
+    .unwrap();
+    let form = |reason: &str| {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("slug", "noted").append_pair("text", &seed).append_pair("reason", reason);
+        body.finish().into_bytes()
+    };
+    let headers =
+        [("authorization", bearer.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+    let (status, _, _) =
+        send(&s.router, "POST", "/ui/scenarios", &headers, form(&"x".repeat(501))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason too long is refused");
+    let (status, page, _) =
+        send(&s.router, "POST", "/ui/scenarios", &headers, form("RUS statement of 3 May")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", String::from_utf8_lossy(&page));
+    let (_, page, _) =
+        send(&s.router, "GET", "/ui/scenarios/noted/versions", &[headers[0]], vec![]).await;
+    let page = String::from_utf8(page).unwrap();
+    let year = jiff::Timestamp::now().strftime("%Y").to_string();
+    assert!(page.contains("saved by ") && page.contains(&format!(", {year}-")), "{page}");
+    assert!(page.contains(": RUS statement of 3 May"), "{page}");
+    std::fs::remove_dir_all(&s.dir).ok();
+}

@@ -163,7 +163,7 @@ async fn state_with_faults(
     store.add_token(rus.id, token_hash("token-rus"), "test").await.unwrap();
     tokens.push((Role::PartyDelegate, Some("RUS".into()), "token-rus".into()));
     let seed = std::fs::read_to_string(root().join("scenarios/ukraine-2025.toml")).unwrap();
-    store.save_scenario("ukraine-2025", &seed, 1).await.unwrap();
+    store.save_scenario("ukraine-2025", &seed, 1, "").await.unwrap();
     let agreement = std::fs::read_to_string(root().join("accords/minsk-2015.toml")).unwrap();
     let signer =
         truce_tlog::note::NoteSigner::generate("test.truce/log", truce_tlog::note::ED25519)
@@ -1121,7 +1121,7 @@ async fn issue10_cookies_are_secure_behind_https() {
 async fn issue11_the_navigation_comes_from_the_scenarios_on_file() {
     let s = server("nav", 4096).await;
     let seed = std::fs::read_to_string(root().join("scenarios/ukraine-2025.toml")).unwrap();
-    s.store.save_scenario("second-table", &seed, 1).await.unwrap();
+    s.store.save_scenario("second-table", &seed, 1, "").await.unwrap();
     let nav_links = |page: &str| -> Vec<String> {
         let nav = page.split("<nav").nth(1).unwrap().split("</nav>").next().unwrap();
         nav.split("href=\"").skip(1).filter_map(|r| r.split('"').next()).map(String::from).collect()
