@@ -322,6 +322,14 @@ impl Store for SqlStore {
         .map_err(db)
     }
 
+    async fn keys_of(&self, user: i64) -> Result<Vec<String>, Error> {
+        on_pool!(self, pool => sqlx::query_scalar("SELECT key FROM user_keys WHERE user_id = $1 ORDER BY key")
+            .bind(user)
+            .fetch_all(pool)
+            .await)
+        .map_err(db)
+    }
+
     async fn create_session(&self, hash: [u8; 32], user: i64, expires: i64) -> Result<(), Error> {
         on_pool!(self, pool => sqlx::query(
             "INSERT INTO sessions (hash, user_id, expires) VALUES ($1, $2, $3)",

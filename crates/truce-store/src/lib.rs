@@ -195,6 +195,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn add_key(&self, user: i64, key: &str) -> impl Future<Output = Result<(), Error>> + Send;
     /// The id of the user who holds `key` (hex).
     fn key_holder(&self, key: &str) -> impl Future<Output = Result<i64, Error>> + Send;
+    /// The keys (hex) `user` holds, sorted.
+    fn keys_of(&self, user: i64) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
 
     /// Starts a web session: stores the SHA-256 of its id for `user`, valid until `expires` (Unix
     /// seconds).

@@ -103,3 +103,5 @@ home-link-map = The map of observations
 home-link-report = The daily report
 home-link-log = The log and its witnesses
 home-link-scenarios = All scenarios
+home-own-entries = Your latest observations
+home-party-entries = The latest observations attributed to your party: open one to concur with it or dispute it

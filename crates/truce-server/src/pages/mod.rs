@@ -105,19 +105,74 @@ pub(crate) async fn home(State(st): St, c: Caller) -> Response {
             links.push((href.to_string(), w.get(id)));
         }
     }
+    // An observer's own latest observations; a delegate's, the latest attributed to its party (to concur
+    // with or dispute). Read from the durable view, newest first, ten at most.
+    let keys = match (&c.user, role) {
+        (Some(u), truce_store::Role::Observer) => st.store.keys_of(u.id).await.unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let party = own_party.clone().filter(|_| role == truce_store::Role::PartyDelegate);
+    let recent: Vec<(u64, String, String, String)> = match st.watch.clone() {
+        Some(l) if !keys.is_empty() || party.is_some() => st
+            .record(move || {
+                let Ok(state) = l.read() else { return Vec::new() };
+                state
+                    .registry()
+                    .observations
+                    .iter()
+                    .rev()
+                    .filter(|(_, r)| r.superseded_by.is_none())
+                    .filter(|(_, r)| {
+                        keys.contains(&r.author)
+                            || party
+                                .as_ref()
+                                .is_some_and(|p| r.attributions.iter().any(|a| a.1 == *p))
+                    })
+                    .take(10)
+                    .map(|(i, r)| {
+                        let o = &r.observation;
+                        (*i, o.class.clone(), o.start.clone(), r.state.as_str().to_string())
+                    })
+                    .collect()
+            })
+            .await
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    // Each scenario by its title (its slug where it has none).
+    let mut titled: Vec<(String, String)> = Vec::new();
+    for slug in &scenarios {
+        let title = st.scenario(slug, None).await.ok().and_then(|(_, p)| p.meta.title.clone());
+        titled.push((slug.clone(), title.unwrap_or_else(|| slug.clone())));
+    }
+    let recent_title =
+        if role == truce_store::Role::Observer { "home-own-entries" } else { "home-party-entries" };
     let body = html! {
         section #start aria-labelledby="start-title" {
             h2 #start-title { (w.get("home-first")) }
             p { (first) }
             ul { @for (href, label) in &links { li { a href=(href) { (label) } } } }
         }
+        @if !recent.is_empty() {
+            section #recent aria-labelledby="recent-title" {
+                h2 #recent-title { (w.get(recent_title)) }
+                ul {
+                    @for (i, class, start, state) in &recent {
+                        li {
+                            a href={ "/ui/entries/" (i) } { (w.with("agreement-entry", &[("index", (*i).into())])) } ": "
+                            (vocabulary(c.lang, "class", class)) ", " (start.replace('T', " ").replace('Z', " UTC")) " — " (vocabulary(c.lang, "state", state))
+                        }
+                    }
+                }
+            }
+        }
         p { (w.get("home-intro")) }
         @if !scenarios.is_empty() {
             h2 { (w.get("home-scenarios")) }
             ul {
-                @for slug in &scenarios {
+                @for (slug, title) in &titled {
                     li {
-                        a href={ "/ui/scenarios/" (slug) } { (slug) } " — "
+                        a href={ "/ui/scenarios/" (slug) } { (title) } " — "
                         a href={ "/ui/scenarios/" (slug) "/analysis" } { (w.get("home-analysis")) } ", "
                         a href={ "/ui/scenarios/" (slug) "/timeline" } { (w.get("home-timeline")) }
                     }

@@ -493,6 +493,24 @@ async fn an_observation_goes_to_the_log_the_queue_and_compliance() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
+    // Issue 23: the observer's home lists its own latest observations (once the durable view holds it);
+    // another role's does not.
+    let mut home = String::new();
+    for _ in 0..200 {
+        let (_, bytes, _) = call(&s.router, "GET", "/", Some(&observer_token), vec![]).await;
+        home = String::from_utf8(bytes).unwrap();
+        if home.contains("href=\"/ui/entries/3\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(
+        home.contains("Your latest observations") && home.contains("href=\"/ui/entries/3\""),
+        "{home}"
+    );
+    assert!(home.contains("weapon sighting"), "{home}");
+    let (_, bytes, _) = call(&s.router, "GET", "/", Some(&verifier_token), vec![]).await;
+    assert!(!String::from_utf8(bytes).unwrap().contains("Your latest observations"));
     // The observer may not verify its own observation: refused by the log's rules, not appended.
     let own = sign(
         &observer,

@@ -219,9 +219,11 @@ async fn queue_when(
 
 /// The row of `commitment` in the agreement page's compliance table.
 fn row<'p>(page: &'p str, commitment: &str) -> &'p str {
-    let start = page
-        .find(&format!("<th scope=\"row\">{commitment}</th>"))
+    // The row names the commitment by its provision and action, its id in `<code>` (issue 23).
+    let at = page
+        .find(&format!("<code>{commitment}</code>"))
         .unwrap_or_else(|| panic!("no row for {commitment} in {page}"));
+    let start = page[..at].rfind("<tr").unwrap();
     let rest = &page[start..];
     &rest[..rest.find("</tr>").unwrap()]
 }
