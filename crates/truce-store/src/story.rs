@@ -68,7 +68,7 @@ pub async fn story<S: Store>(store: &S) {
     let key = "ab".repeat(32);
     store.add_key(delegate.id, &key).await.expect("add key");
     assert_eq!(store.key_holder(&key).await.expect("holder"), delegate.id);
-    assert_eq!(store.keys_of(delegate.id).await.expect("keys"), [key.clone()]);
+    assert_eq!(store.keys_of(delegate.id).await.expect("keys"), vec![key.clone()]);
     assert!(store.keys_of(mediator.id).await.expect("none").is_empty());
     assert!(matches!(store.add_key(mediator.id, &key).await, Err(Error::Conflict(_))));
     assert_eq!(store.key_holder(&"cd".repeat(32)).await, Err(Error::NotFound));
