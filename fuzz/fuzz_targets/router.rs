@@ -37,7 +37,7 @@ fn env() -> &'static Env {
                 store.add_token(user.id, token_hash(role.as_str()), "fuzz").await.expect("a token");
             }
             let seed = include_str!("../../scenarios/ukraine-2025.toml");
-            store.save_scenario("ukraine-2025", seed, 1).await.expect("the seed");
+            store.save_scenario("ukraine-2025", seed, 1, "").await.expect("the seed");
             let signer = truce_tlog::note::NoteSigner::generate(
                 "fuzz.truce/log",
                 truce_tlog::note::ED25519,
