@@ -84,7 +84,7 @@ analysis-not-counted = Не учтено: { $count ->
     [many] { $count } представлений больше не относятся
    *[other] { $count } представления больше не относятся
 } к этой версии сценария.
-analysis-not-counted-rest = Для этих сторон анализ использует собственные числа сценария, пока они не представят их снова.
+analysis-not-counted-rest = Для этих сторон анализ использует собственные числа сценария, пока они не отправят свои данные снова.
 analysis-submission = представление { $id }
 analysis-from-public = По публичным позициям.
 analysis-with-confidential = С конфиденциальными представлениями сторон
@@ -99,7 +99,7 @@ analysis-warning = Предупреждение
 what-if-banner = А что если
 what-if-banner-rest = эти жёсткие ограничения отключены в каждом прочтении:
 relax-red-line = { $party } отказывается от своей красной линии по «{ $option }»
-relax-unknown = неизвестная позиция { $party } по «{ $option }» оказывается не красной линией
+relax-unknown = неизвестная позиция стороны { $party } по «{ $option }» оказывается не красной линией
 relax-demand = { $party } отказывается от своего требования по «{ $issue }» (требование: { $options })
 relax-cross = { $party } отказывается от своего ограничения { $rule }
 analysis-counts = Вопросов: { $issues }, вариантов: { $options }, позиций: { $known } из { $positions }
@@ -114,7 +114,7 @@ th-feasible = Возможные пакеты
 th-blocked = Заблокированные вопросы
 th-fewest = Наименьшее число уступок
 th-pareto = Множество Парето
-reading-feasible = { $feasible } из { $total } пакетов соблюдают все жёсткие ограничения ({ $constraints }).
+reading-feasible = Пакетов, соблюдающих все жёсткие ограничения ({ $constraints }): { $feasible } из { $total }.
 reading-infeasible = Ни один пакет не соблюдает все жёсткие ограничения ({ $constraints }):
 reading-blocked = { $count ->
     [one] { $count } вопрос заблокирован
@@ -123,14 +123,14 @@ reading-blocked = { $count ->
    *[other] { $count } вопроса заблокированы
 }
 reading-assumed = Неизвестные позиции, считающиеся красными линиями
-concessions-at-fewest = Как минимум
+concessions-at-fewest = Наименьшее число уступок, открывающее возможность договориться:
 concessions-count = { $count ->
     [one] { $count } уступка
     [few] { $count } уступки
     [many] { $count } уступок
    *[other] { $count } уступки
 }
-concessions-ways = открыли бы возможность договориться; минимальных способов сделать это — { $count } (по одной альтернативе на каждый заблокированный вопрос, в сочетании).
+concessions-ways = — минимальных способов сделать это: { $count } (по одной альтернативе на каждый заблокированный вопрос, в сочетании).
 concessions-blocked = Заблокировано
 alternative-explained = Если { $relax }, это открывает { $opens }.
 alternative-size = { $concessions ->
@@ -210,7 +210,7 @@ frontier-data = Данные
 frontier-failed = Не удалось вычислить границу.
 frontier-efficient = Эффективна для: { $parties }
 frontier-whole = На границе всего стола
-frontier-one-of = один из { $count } пакетов, равноценных для них
+frontier-one-of = один из равноценных для них пакетов (всего их { $count })
 frontier-walks-away = выходит ниже { $value }
 
 ## The timeline
@@ -231,7 +231,7 @@ timeline-reading-column = { $reading }: возможные пакеты / наи
 
 sim-title = Репетиция переговоров
 sim-intro = Агенты торгуются за стороны о пакетах, которые оставляет открытыми Стол переговоров, по каждому протоколу. Выберите протоколы, агента для каждой стороны, крайний срок в раундах и зерно, а затем начните: репетиция идёт в фоне, и эта страница покажет её, когда она завершится.
-sim-about = Агенты торгуются за стороны о { $packages } пакетах, которые оставляет открытыми прочтение «{ $reading }» (множество Парето: { $pareto }).
+sim-about = Агенты торгуются за стороны о пакетах, которые оставляет открытыми прочтение «{ $reading }» (пакетов: { $packages }; множество Парето: { $pareto }).
 sim-protocols = Протоколы
 sim-agents = Агенты
 sim-agents-help = За каждую сторону торгуется один агент.
@@ -247,10 +247,10 @@ sim-running = Репетиция идёт; эта страница покаже�
 sim-reload = Обновить
 sim-gets = { $party } получает { $utility }
 sim-summary-agreement = Соглашение в раунде { $round }: { $gets }.
-sim-summary-none = Соглашения нет: { $end } после { $rounds } раундов.
+sim-summary-none = Соглашения нет: { $end }; раундов: { $rounds }.
 sim-walked-away = { $party } выходит из переговоров.
-sim-outcome = Соглашение в раунде { $round } из { $deadline } после { $offers } предложений. Расстояние до множества Парето { $pareto }, до точки Нэша { $nash }.
-sim-no-agreement = Соглашения нет ({ $end }) после { $rounds } раундов и { $offers } предложений.
+sim-outcome = Соглашение в раунде { $round } из { $deadline }; предложений: { $offers }. Расстояние до множества Парето { $pareto }, до точки Нэша { $nash }.
+sim-no-agreement = Соглашения нет ({ $end }). Раундов: { $rounds }, предложений: { $offers }.
 sim-agreement = Соглашение
 sim-welfare = благосостояние
 sim-offers-table = Предложения таблицей
@@ -347,7 +347,7 @@ scenarios-analysis = анализ
 scenarios-timeline = хронология
 scenarios-add-position = добавить позицию
 scenarios-preferences = конфиденциальные предпочтения
-versions-title = Версии { $scenario }
+versions-title = Версии сценария { $scenario }
 versions-count = { $count ->
     [one] имеет { $count } версию.
     [few] имеет { $count } версии.
@@ -379,7 +379,10 @@ draft-agreement-on-file = соглашение в записях
 draft-no-commitment = Нет обязательства, которое можно проверить по журналу.
 draft-must = { $obligor } — обязательство: { $action }
 draft-must-not = { $obligor } — запрет: { $action }
-draft-within = в течение { $days } дней
+draft-within = { $days ->
+    [one] в течение { $days } дня
+   *[other] в течение { $days } дней
+}
 draft-as-toml = Проект как TOML
 draft-download = Скачать TOML
 draft-check = проверьте его командой
@@ -388,7 +391,7 @@ draft-check = проверьте его командой
 
 prefs-title = Конфиденциальные предпочтения
 prefs-stale = Ваше последнее представление (номер { $id }) больше не относится к этой версии сценария.
-prefs-stale-rest = Анализ посредника его не учитывает и вместо этого использует для { $party } собственные числа сценария. Почему:
+prefs-stale-rest = Анализ посредника его не учитывает и вместо этого использует для стороны { $party } собственные числа сценария. Почему:
 prefs-again = Заполните форму ниже и представьте снова.
 prefs-applies = Ваше последнее представление относится к этой версии и учитывается в анализе посредника.
 prefs-of = Конфиденциальные предпочтения:
@@ -405,7 +408,7 @@ prefs-th-nash = В публичном пакете Нэша
 prefs-worth = Публичный пакет Нэша стоил бы для вас { $nash }; ваше резервное значение — { $reservation }
 prefs-walk-away = вам выгоднее выйти из переговоров
 prefs-no-nash = В публичном анализе нет пакета Нэша для сравнения.
-prefs-submitted = Представлено за { $party } (представление { $id }). Прочитать его могут только посредники.
+prefs-submitted = Отправлено от имени стороны { $party } (представление { $id }). Прочитать его могут только посредники.
 prefs-not-submitted = Не представлено
 
 ## The timeline chart

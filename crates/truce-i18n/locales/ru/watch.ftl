@@ -8,11 +8,8 @@ show = Показать
 agreement-title = Соглашение и его соблюдение
 agreement-as-of-label = Соблюдение на дату
 agreement-as-of = соблюдение на
-agreement-computed = вычислено по { $entries ->
-    [one] первой { $entries } записи журнала
-   *[other] первым { $entries } записям журнала
-}.
-agreement-strips = Статус относится к периоду пересмотра; каждая полоса показывает все дни начиная с первого оценённого дня:
+agreement-computed = вычислено по первым записям журнала, количество: { $entries }.
+agreement-strips = Статус относится к ретроспективному окну оценки; каждая полоса показывает все дни начиная с первого оценённого дня:
 agreement-day-violation = день подтверждённого нарушения,
 agreement-day-ok = день без него,
 agreement-day-pre = ещё не вступило в силу.
@@ -27,7 +24,7 @@ agreement-col-why = Почему, и доказательства
 agreement-entries = записи
 agreement-disputes = оспаривает
 agreement-entry = запись { $index }
-agreement-in = в
+agreement-in = см.
 agreement-awaiting-review = (ожидает рассмотрения проверяющим)
 agreement-not-checkable = Не проверяется автоматически
 
@@ -106,7 +103,7 @@ map-col-verification = Проверка
 map-col-map = Карта
 map-noscript = Карте и списку нужен JavaScript. Те же наблюдения:
 map-download = Скачать наблюдения:
-map-acled = CSV в формате ACLED
+map-acled = CSV по образцу ACLED
 map-zones = зоны:
 
 ## Очередь проверки
@@ -234,7 +231,7 @@ field-minutes = Длительность (минут)
 field-lat = Широта (°)
 field-lon = Долгота (°)
 field-locate = Взять положение этого устройства
-field-controlled-by = Район контролирует (по наблюдению)
+field-controlled-by = Кто контролирует район (по наблюдению)
 field-what = Что
 field-class = Класс
 field-sensor = Способ наблюдения
@@ -252,7 +249,7 @@ field-offline = Офлайн: наблюдения подписываются и
 
 daily-title = Ежедневный отчёт { $date } — { $mission }
 daily-translation = Это перевод. Аутентичный текст — отчёт на английском языке, тот, хеш которого может содержать журнал.
-daily-computed = Соглашение: { $agreement } ({ $id }). Вычислено по первым { $entries } записям журнала. Представление границ на карте: { $view }.
+daily-computed = Соглашение: { $agreement } ({ $id }). Учтено записей журнала: { $entries }. Представление границ на карте: { $view }.
 daily-by-class = Наблюдения и события по классам
 daily-by-class-note = Наблюдение — это одна подписанная запись; оно может охватывать несколько событий (три взрыва, услышанные одновременно, — одно наблюдение с 3 событиями).
 daily-col-class = класс
@@ -315,7 +312,7 @@ queue-reason = Причина для { $index }
 queue-key-once = Вставляется раз за сессию: ключ хранится в этом браузере как ключ, который нельзя прочитать обратно, и используется только в этой сессии.
 queue-js-now = Запись { $index } теперь в состоянии «{ $state }» (запись журнала { $entry }).
 queue-js-failed = Не отправлено: { $error }
-queue-js-need-reason = Укажите, почему запись { $index } невозможно проверить или отклонена: причина подписывается вместе с проверкой.
+queue-js-need-reason = Укажите, почему запись { $index } признана непроверяемой или отклонена: причина подписывается вместе с проверкой.
 queue-js-no-key = Сначала вставьте файл ключа.
 queue-js-kept = Ваш ключ { $name } загружен на эту сессию.
 queue-js-done = готово
@@ -325,7 +322,7 @@ observe-js-not-yet = Ещё не записано: { $why } ({ $error }). Под
 observe-js-network-failed = сеть не сработала
 observe-js-server-answered = сервер ответил { $status }
 observe-js-again = Отправить ещё раз
-observe-js-appended = Подписано { $name } и добавлено в журнал как запись { $index }:
+observe-js-appended = Подпись: { $name }. Добавлено в журнал как запись { $index }:
 observe-js-see-entry = посмотреть запись { $index } и её доказательство
 observe-js-not-recorded = Не записано: { $error }
 observe-js-paste-again = Исправьте это, снова вставьте файл ключа и снова подпишите.

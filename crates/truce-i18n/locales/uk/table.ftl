@@ -99,7 +99,7 @@ analysis-warning = Попередження
 what-if-banner = А якщо
 what-if-banner-rest = ці жорсткі обмеження вимкнено в кожному прочитанні:
 relax-red-line = { $party } відмовляється від своєї червоної лінії щодо «{ $option }»
-relax-unknown = невідома позиція { $party } щодо «{ $option }» виявляється не червоною лінією
+relax-unknown = невідома позиція сторони { $party } щодо «{ $option }» виявляється не червоною лінією
 relax-demand = { $party } відмовляється від своєї вимоги щодо «{ $issue }» (вимога: { $options })
 relax-cross = { $party } відмовляється від свого обмеження { $rule }
 analysis-counts = Питань: { $issues }, варіантів: { $options }, позицій: { $known } з { $positions }
@@ -114,7 +114,7 @@ th-feasible = Можливі пакети
 th-blocked = Заблоковані питання
 th-fewest = Найменше поступок
 th-pareto = Множина Парето
-reading-feasible = { $feasible } з { $total } пакетів дотримуються всіх жорстких обмежень ({ $constraints }).
+reading-feasible = Пакетів, що дотримуються всіх жорстких обмежень ({ $constraints }): { $feasible } з { $total }.
 reading-infeasible = Жоден пакет не дотримується всіх жорстких обмежень ({ $constraints }):
 reading-blocked = { $count ->
     [one] { $count } питання заблоковане
@@ -123,14 +123,14 @@ reading-blocked = { $count ->
    *[other] { $count } питання заблоковані
 }
 reading-assumed = Невідомі позиції, що вважаються червоними лініями
-concessions-at-fewest = Щонайменше
+concessions-at-fewest = Найменша кількість поступок, що відкриває можливість домовитися:
 concessions-count = { $count ->
     [one] { $count } поступка
     [few] { $count } поступки
     [many] { $count } поступок
    *[other] { $count } поступки
 }
-concessions-ways = відкрили б можливість домовитися; мінімальних способів це зробити — { $count } (по одній альтернативі на кожне заблоковане питання, у поєднанні).
+concessions-ways = — мінімальних способів це зробити: { $count } (по одній альтернативі на кожне заблоковане питання, у поєднанні).
 concessions-blocked = Заблоковано
 alternative-explained = Якщо { $relax }, це відкриває { $opens }.
 alternative-size = { $concessions ->
@@ -210,7 +210,7 @@ frontier-data = Дані
 frontier-failed = Не вдалося обчислити межу.
 frontier-efficient = Ефективна для: { $parties }
 frontier-whole = На межі всього столу
-frontier-one-of = один із { $count } пакетів, рівноцінних для них
+frontier-one-of = один із рівноцінних для них пакетів (усього їх { $count })
 frontier-walks-away = виходить нижче { $value }
 
 ## The timeline
@@ -231,7 +231,7 @@ timeline-reading-column = { $reading }: можливі пакети / найме
 
 sim-title = Репетиція переговорів
 sim-intro = Агенти торгуються за сторони щодо пакетів, які залишає відкритими Стіл переговорів, за кожним протоколом. Виберіть протоколи, агента для кожної сторони, кінцевий строк у раундах і зерно, а тоді почніть: репетиція йде у фоні, і ця сторінка покаже її, коли вона завершиться.
-sim-about = Агенти торгуються за сторони щодо { $packages } пакетів, які залишає відкритими прочитання «{ $reading }» (множина Парето: { $pareto }).
+sim-about = Агенти торгуються за сторони щодо пакетів, які залишає відкритими прочитання «{ $reading }» (пакетів: { $packages }; множина Парето: { $pareto }).
 sim-protocols = Протоколи
 sim-agents = Агенти
 sim-agents-help = За кожну сторону торгується один агент.
@@ -247,10 +247,10 @@ sim-running = Репетиція триває; ця сторінка покаж�
 sim-reload = Оновити
 sim-gets = { $party } отримує { $utility }
 sim-summary-agreement = Угода в раунді { $round }: { $gets }.
-sim-summary-none = Угоди немає: { $end } після { $rounds } раундів.
+sim-summary-none = Угоди немає: { $end }; раундів: { $rounds }.
 sim-walked-away = { $party } виходить з переговорів.
-sim-outcome = Угода в раунді { $round } з { $deadline } після { $offers } пропозицій. Відстань до множини Парето { $pareto }, до точки Неша { $nash }.
-sim-no-agreement = Угоди немає ({ $end }) після { $rounds } раундів і { $offers } пропозицій.
+sim-outcome = Угода в раунді { $round } з { $deadline }; пропозицій: { $offers }. Відстань до множини Парето { $pareto }, до точки Неша { $nash }.
+sim-no-agreement = Угоди немає ({ $end }). Раундів: { $rounds }, пропозицій: { $offers }.
 sim-agreement = Угода
 sim-welfare = добробут
 sim-offers-table = Пропозиції таблицею
@@ -347,7 +347,7 @@ scenarios-analysis = аналіз
 scenarios-timeline = хронологія
 scenarios-add-position = додати позицію
 scenarios-preferences = конфіденційні вподобання
-versions-title = Версії { $scenario }
+versions-title = Версії сценарію { $scenario }
 versions-count = { $count ->
     [one] має { $count } версію.
     [few] має { $count } версії.
@@ -379,7 +379,10 @@ draft-agreement-on-file = угода в записах
 draft-no-commitment = Немає зобов'язання, яке можна перевірити за журналом.
 draft-must = { $obligor } — зобов'язання: { $action }
 draft-must-not = { $obligor } — заборона: { $action }
-draft-within = протягом { $days } днів
+draft-within = { $days ->
+    [one] протягом { $days } дня
+   *[other] протягом { $days } днів
+}
 draft-as-toml = Проєкт як TOML
 draft-download = Завантажити TOML
 draft-check = перевірте його командою
@@ -388,7 +391,7 @@ draft-check = перевірте його командою
 
 prefs-title = Конфіденційні вподобання
 prefs-stale = Ваше останнє подання (номер { $id }) більше не стосується цієї версії сценарію.
-prefs-stale-rest = Аналіз посередника його не враховує і натомість використовує для { $party } власні числа сценарію. Чому:
+prefs-stale-rest = Аналіз посередника його не враховує і натомість використовує для сторони { $party } власні числа сценарію. Чому:
 prefs-again = Заповніть форму нижче і подайте знову.
 prefs-applies = Ваше останнє подання стосується цієї версії і враховується в аналізі посередника.
 prefs-of = Конфіденційні вподобання:
@@ -405,7 +408,7 @@ prefs-th-nash = У публічному пакеті Неша
 prefs-worth = Публічний пакет Неша важив би для вас { $nash }; ваше резервне значення — { $reservation }
 prefs-walk-away = вам вигідніше вийти з переговорів
 prefs-no-nash = Публічний аналіз не має пакета Неша для порівняння.
-prefs-submitted = Подано за { $party } (подання { $id }). Прочитати його можуть лише посередники.
+prefs-submitted = Подано від імені сторони { $party } (подання { $id }). Прочитати його можуть лише посередники.
 prefs-not-submitted = Не подано
 
 ## The timeline chart

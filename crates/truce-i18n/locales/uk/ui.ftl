@@ -23,7 +23,7 @@ nav-log = Журнал
 nav-language = Мова
 sign-in = Увійти
 sign-out = Вийти
-skip-to-content = Перейти до змісту
+skip-to-content = Перейти до основного вмісту
 
 ## Ролі
 
