@@ -220,14 +220,14 @@ fn dispute_line(d: &crate::compliance::Dispute, text: &str, party: &str, lang: L
 }
 
 /// A word of the log's vocabulary (`class`, `state`) in `lang`, or the word itself with spaces.
-fn vocabulary(lang: Lang, kind: &str, id: &str) -> String {
+pub fn vocabulary(lang: Lang, kind: &str, id: &str) -> String {
     let key = format!("{kind}-{id}");
     let w = lang.words();
     if w.has(&key) { w.get(&key) } else { id.replace('_', " ") }
 }
 
 /// A commitment's status in words, in `lang`.
-fn status_words(c: &crate::compliance::Standing, lang: Lang) -> String {
+pub fn status_words(c: &crate::compliance::Standing, lang: Lang) -> String {
     use crate::compliance::Status;
     let id = if c.label() != c.status.as_str() {
         "status-compliant-now"

@@ -483,27 +483,12 @@ pub(crate) fn place_words(lang: truce_i18n::Lang, lat: f64, lon: f64) -> Option<
 }
 
 pub(crate) fn vocabulary(lang: truce_i18n::Lang, kind: &str, id: &str) -> String {
-    let key = format!("{kind}-{id}");
-    let words = lang.words();
-    if words.has(&key) { words.get(&key) } else { id.replace('_', " ") }
+    truce_watch::report::vocabulary(lang, kind, id)
 }
 
 /// A commitment's status in words, in `lang`.
 fn status_words(s: &truce_watch::compliance::Standing, lang: truce_i18n::Lang) -> String {
-    use truce_watch::compliance::Status;
-    let id = if s.label() != s.status.as_str() {
-        "status-compliant-now"
-    } else {
-        match s.status {
-            Status::NotInForce => "status-not-in-force",
-            Status::AwaitingPrecondition => "status-awaiting-precondition",
-            Status::Compliant => "status-compliant",
-            Status::AllegedViolation => "status-alleged-violation",
-            Status::VerifiedViolation => "status-verified-violation",
-            Status::Unverifiable => "status-unverifiable",
-        }
-    };
-    lang.words().get(id)
+    truce_watch::report::status_words(s, lang)
 }
 
 /// What the map page is asked for: a span of days (`from`, `to`; `date` for one day) and a boundary
