@@ -11,6 +11,8 @@
 //! - `cargo xtask with-services COMMAND…`: run one command with the test services up (a throwaway
 //!   PostgreSQL cluster and a Garage node on loopback) and their variables set, e.g.
 //!   `cargo xtask with-services cargo test -p truce-tlog-shared`.
+//! - `cargo xtask upgrade-fixture --truce BIN --release NAME`: a data directory written by a release's
+//!   own `truce demo`, for the upgrade test (see `upgrade`).
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
 //! - `cargo xtask golden`: rewrites the golden files of every report (`crates/truce-report/tests/golden/`)
 //!   from the current code; review the diff before committing it.
@@ -41,6 +43,7 @@ use anyhow::{Context, bail, format_err};
 
 mod ci_time;
 mod garage;
+mod upgrade;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +52,7 @@ fn main() -> anyhow::Result<()> {
         Some("test") => test(&root, &args[1..]),
         Some("fuzz-build") => fuzz_build(&root),
         Some("ci-time") => ci_time::ci_time(&root, args.iter().any(|a| a == "--with-installs")),
+        Some("upgrade-fixture") => upgrade::make(&root, &args[1..]),
         Some("with-services") => with_services(&root, &args[1..]),
         Some("golden") => run(Command::new(env!("CARGO"))
             .current_dir(&root)

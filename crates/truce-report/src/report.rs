@@ -5,7 +5,7 @@
 //! Counts of packages and of concession sets are decimal strings, because they outgrow JSON's exact integers.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_scenario::{DatePrecision, PositionIx, Scenario};
 use truce_table::{
     Analysis, BestPackage, Constraint, Constraints, ReadingAnalysis, StanceUtilities,
@@ -18,7 +18,7 @@ pub const ANALYSIS_SCHEMA_ID: &str = "truce.analysis/1";
 pub const TIMELINE_SCHEMA_ID: &str = "truce.timeline/1";
 
 /// The analysis of a scenario under every reading.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisReport {
     /// Always `truce.analysis/1`.
@@ -49,7 +49,7 @@ pub struct AnalysisReport {
 }
 
 /// The parties' confidential submissions a confidential analysis rests on.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionsReport {
     /// Parties whose latest submission replaced their preferences, by id.
@@ -60,7 +60,7 @@ pub struct SubmissionsReport {
 }
 
 /// A confidential submission that does not apply to the version analysed.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaleSubmission {
     /// The party, by id.
@@ -72,7 +72,7 @@ pub struct StaleSubmission {
 }
 
 /// The rule that flags a statement as stale.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Staleness {
     /// A statement older than this many days, counted back from `reference`, is stale.
@@ -86,7 +86,7 @@ pub struct Staleness {
 pub const STALE_AFTER_DAYS: u32 = 365;
 
 /// How the answer holds up when what is unknown is sampled.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RobustnessReport {
     /// Number of draws.
@@ -110,7 +110,7 @@ pub struct RobustnessReport {
 }
 
 /// How often an issue was blocked.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BlockedShare {
     /// Issue id.
@@ -120,7 +120,7 @@ pub struct BlockedShare {
 }
 
 /// How often a package did well.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrequencyReport {
     /// Option ids, one per issue.
@@ -168,7 +168,7 @@ pub fn robustness_report(scenario: &Scenario, r: &truce_table::Robustness) -> Ro
 }
 
 /// Which scenario, and how big it is.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioInfo {
     /// The file analysed.
@@ -184,7 +184,7 @@ pub struct ScenarioInfo {
 }
 
 /// A party at the table and the utilities its stances map to.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyInfo {
     /// Party id.
@@ -196,7 +196,7 @@ pub struct PartyInfo {
 }
 
 /// Stance utilities.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UtilitiesInfo {
     /// Demanded.
@@ -214,7 +214,7 @@ pub struct UtilitiesInfo {
 }
 
 /// The analysis of one reading.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadingReport {
     /// Which reading.
@@ -243,7 +243,7 @@ pub struct ReadingReport {
 }
 
 /// The family of minimal concession sets: pick one alternative per group.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcessionsReport {
     /// How many minimal sets the family holds: the product of the groups' alternative counts (decimal string).
@@ -255,7 +255,7 @@ pub struct ConcessionsReport {
 }
 
 /// A blocked group of issues.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupReport {
     /// The issue ids of the group.
@@ -265,7 +265,7 @@ pub struct GroupReport {
 }
 
 /// One minimal way to open a group.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlternativeReport {
     /// 1 for the best-ranked alternative.
@@ -281,7 +281,7 @@ pub struct AlternativeReport {
 }
 
 /// One hard constraint, with the positions it rests on.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConstraintReport {
     /// Its key, which switches it off in a "what if" (`--relax`, `relax=`): `red_line/PARTY/OPTION`,
@@ -304,7 +304,7 @@ pub struct ConstraintReport {
 }
 
 /// A cross-issue constraint as written in the scenario.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleReport {
     /// Constraint id.
@@ -320,7 +320,7 @@ pub struct RuleReport {
 }
 
 /// A position, cited.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     /// Party id.
@@ -354,7 +354,7 @@ pub struct Citation {
 }
 
 /// Coalitions.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoalitionsReport {
     /// Whether all parties at the table can agree.
@@ -366,7 +366,7 @@ pub struct CoalitionsReport {
 }
 
 /// The Pareto set and the bargaining solutions.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BestReport {
     /// Number of distinct utility vectors on the Pareto frontier of feasible (and rational) packages.
@@ -389,7 +389,7 @@ pub struct BestReport {
 }
 
 /// A package with its per-party account.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackageReport {
     /// The criterion's value: the Nash product of gains, the smallest gain, the KS spread of shares,
@@ -402,7 +402,7 @@ pub struct PackageReport {
 }
 
 /// The option chosen on one issue.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChosenOption {
     /// Issue id.
@@ -416,7 +416,7 @@ pub struct ChosenOption {
 }
 
 /// How a package stands with one party.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyAccountReport {
     /// Party id.
@@ -428,7 +428,7 @@ pub struct PartyAccountReport {
 }
 
 /// How one chosen option stands with one party.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueAccount {
     /// Issue id.
@@ -444,7 +444,7 @@ pub struct IssueAccount {
 }
 
 /// How the feasible space evolved.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineReport {
     /// Always `truce.timeline/1`.
@@ -458,7 +458,7 @@ pub struct TimelineReport {
 }
 
 /// The state of every reading on one date.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelinePointReport {
     /// The date (YYYY-MM-DD).
@@ -470,7 +470,7 @@ pub struct TimelinePointReport {
 }
 
 /// One reading on one date.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineReadingReport {
     /// The reading.
@@ -486,7 +486,7 @@ pub struct TimelineReadingReport {
 }
 
 /// The name of a reading.
-#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadingName {
     /// Only red lines are hard.
@@ -519,7 +519,7 @@ impl From<truce_table::Reading> for ReadingName {
 }
 
 /// The kind of a hard constraint.
-#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintKind {
     /// A red line on one option.
@@ -533,7 +533,7 @@ pub enum ConstraintKind {
 }
 
 /// How a chosen option stands with a party.
-#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictName {
     /// The party demands it.
@@ -893,7 +893,7 @@ pub fn timeline_report(
 pub const FRONTIER_SCHEMA_ID: &str = "truce.frontier/1";
 
 /// The Pareto set as a pair or triple of parties sees it (see [`truce_table::frontier_view`]).
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontierReport {
     /// Always `truce.frontier/1`.
@@ -915,7 +915,7 @@ pub struct FrontierReport {
 }
 
 /// One projected point of the frontier.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontierPointReport {
     /// Utility to each shown party.
@@ -929,7 +929,7 @@ pub struct FrontierPointReport {
 }
 
 /// A bargaining solution, projected.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontierSolutionReport {
     /// `nash`, `ks`, `egalitarian` or `utilitarian`.

@@ -16,6 +16,12 @@
 //!   never push out another's.
 //! - **A deadline.** A job running past [`JobLimits::deadline`] fails with that reason; its worker waits
 //!   for it to stop (its cancellation flag raised) before taking the next.
+//! - **Kept in the store.** Each job is written to the store when it is queued, when it starts and
+//!   when it ends (its document and plots with it), so that any server sharing the store answers for
+//!   it, and a finished job outlives a restart until its time is up. A server that starts marks the
+//!   jobs it had queued or running as interrupted ([`Rehearsals::adopt`]); a job whose server stopped
+//!   without starting again reads as interrupted once it is older than [`JobLimits::kept_for`]. The
+//!   queue itself (the work) stays in memory: a job runs on the server that took it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::AtomicBool;
@@ -23,6 +29,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+
+use truce_store::{JobRecord, Store};
 
 use crate::AppError;
 use crate::capacity::Priority;
@@ -85,6 +93,8 @@ pub(crate) enum JobState {
     Done(Arc<Finished>),
     /// Refused or failed, with why.
     Failed(String),
+    /// Stopped by its server's stopping, with why.
+    Interrupted(String),
 }
 
 impl JobState {
@@ -95,6 +105,7 @@ impl JobState {
             JobState::Running => "running",
             JobState::Done(_) => "done",
             JobState::Failed(_) => "failed",
+            JobState::Interrupted(_) => "interrupted",
         }
     }
 
@@ -117,6 +128,8 @@ pub(crate) struct Job {
     ended: Option<Instant>,
     /// Where it stands.
     pub(crate) state: JobState,
+    /// When it was asked for, in Unix seconds (the store's record).
+    created: i64,
 }
 
 type Work = Box<dyn FnOnce() -> Result<truce_report::simulation::Simulation, String> + Send>;
@@ -135,17 +148,28 @@ pub(crate) struct Rehearsals {
     wake: tokio::sync::Notify,
     pool: Arc<rayon::ThreadPool>,
     pub(crate) limits: JobLimits,
+    /// Where jobs are kept.
+    store: crate::Db,
+    /// This server's name in the jobs it keeps ([`Rehearsals::adopt`]).
+    server: Mutex<String>,
+}
+
+/// Now, in Unix seconds.
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
 }
 
 impl Rehearsals {
     /// The queue, with its workers started (call inside a tokio runtime).
-    pub(crate) fn start(limits: JobLimits) -> Arc<Rehearsals> {
+    pub(crate) fn start(limits: JobLimits, store: crate::Db) -> Arc<Rehearsals> {
         let pool = Priority::Background.pool("rehearsal", limits.workers);
         let r = Arc::new(Rehearsals {
             book: Mutex::new(Book::default()),
             wake: tokio::sync::Notify::new(),
             pool,
             limits,
+            store,
+            server: Mutex::new("local".into()),
         });
         for _ in 0..r.limits.workers.max(1) {
             let weak = Arc::downgrade(&r);
@@ -158,22 +182,96 @@ impl Rehearsals {
         self.book.lock().map_err(|_| AppError::Internal("the rehearsal queue's lock".into()))
     }
 
+    fn server(&self) -> String {
+        self.server.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Names this server in the jobs it keeps, and marks the jobs it had queued or running under that
+    /// name when it stopped as interrupted; returns how many.
+    pub(crate) async fn adopt(&self, server: &str) -> Result<u64, AppError> {
+        if let Ok(mut s) = self.server.lock() {
+            *s = server.to_string();
+        }
+        let expires = now() + self.limits.kept_for.as_secs() as i64;
+        Ok(self
+            .store
+            .interrupt_jobs(server, "the server running it stopped; ask for it again", expires)
+            .await?)
+    }
+
+    /// The store's record of a job.
+    fn record(&self, id: &str, job: &Job) -> JobRecord {
+        let (reason, document, plots, expires) = match &job.state {
+            JobState::Done(done) => (
+                String::new(),
+                Some(done.json.to_vec()),
+                serde_json::to_string(&done.simulation.svgs).ok(),
+                now() + self.limits.kept_for.as_secs() as i64,
+            ),
+            JobState::Failed(why) | JobState::Interrupted(why) => {
+                (why.clone(), None, None, now() + self.limits.kept_for.as_secs() as i64)
+            }
+            JobState::Queued | JobState::Running => (String::new(), None, None, 0),
+        };
+        JobRecord {
+            id: id.to_string(),
+            owner: job.owner,
+            slug: job.slug.clone(),
+            ask: job.ask.clone(),
+            server: self.server(),
+            state: job.state.name().to_string(),
+            reason,
+            document,
+            plots,
+            created: job.created,
+            expires,
+        }
+    }
+
+    /// Writes job `id` as it stands to the store, and forgets its owner's finished jobs beyond the
+    /// limits. A failure is logged: the job goes on here, and readers on other servers see it late.
+    async fn keep(&self, id: &str) {
+        let record = {
+            let Ok(book) = self.book.lock() else { return };
+            match book.jobs.get(id) {
+                Some(job) => self.record(id, job),
+                None => return,
+            }
+        };
+        let (owner, ended) = (record.owner, record.expires > 0);
+        if let Err(e) = self.store.save_job(&record).await {
+            tracing::warn!(job = id, error = %e, "a rehearsal could not be written to the store");
+        }
+        if ended {
+            let keep = self.limits.kept_per_caller as i64;
+            if let Err(e) = self.store.forget_jobs(now(), owner, keep).await {
+                tracing::warn!(error = %e, "finished rehearsals could not be forgotten");
+            }
+        }
+    }
+
     /// Queues a rehearsal of `slug` for `owner`, described by `ask` (the same description is the same
     /// job while it is kept); returns its id.
-    pub(crate) fn submit(
+    pub(crate) async fn submit(
         &self,
         owner: i64,
         slug: &str,
         ask: String,
         work: Work,
     ) -> Result<String, AppError> {
+        let id = self.queue(owner, slug, ask, work)?;
+        self.keep(&id).await;
+        Ok(id)
+    }
+
+    fn queue(&self, owner: i64, slug: &str, ask: String, work: Work) -> Result<String, AppError> {
         let mut book = self.book()?;
         sweep(&mut book, &self.limits);
         if let Some((id, _)) = book.jobs.iter().find(|(_, j)| {
             j.owner == owner
                 && j.slug == slug
                 && j.ask == ask
-                && !matches!(j.state, JobState::Failed(_))
+                && !matches!(j.state, JobState::Failed(_) | JobState::Interrupted(_))
         }) {
             return Ok(id.clone());
         }
@@ -194,6 +292,7 @@ impl Rehearsals {
                 queued: Instant::now(),
                 ended: None,
                 state: JobState::Queued,
+                created: now(),
             },
         );
         book.waiting.entry(owner).or_default().push_back((id.clone(), work));
@@ -206,19 +305,68 @@ impl Rehearsals {
     }
 
     /// Job `id` as `reader` may see it: its scenario and state; `None` (404) if it is not kept, or is
-    /// another caller's and `reader` is no mediator.
-    pub(crate) fn get(
+    /// another caller's and `reader` is no mediator. A job this server does not hold is read from the
+    /// store (another server's, or one finished before a restart).
+    pub(crate) async fn get(
         &self,
         id: &str,
         reader: i64,
         mediator: bool,
     ) -> Result<Option<(String, JobState)>, AppError> {
-        let book = self.book()?;
-        Ok(book
-            .jobs
-            .get(id)
-            .filter(|j| j.owner == reader || mediator)
-            .map(|j| (j.slug.clone(), j.state.clone())))
+        {
+            let book = self.book()?;
+            if let Some(j) = book.jobs.get(id) {
+                return Ok(
+                    (j.owner == reader || mediator).then(|| (j.slug.clone(), j.state.clone()))
+                );
+            }
+        }
+        // Ids are 32 hex digits: anything else is no job, without asking the store.
+        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let record = match self.store.job(id, now()).await {
+            Ok(r) => r,
+            Err(truce_store::Error::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        if record.owner != reader && !mediator {
+            return Ok(None);
+        }
+        let state = self.state_of(&record)?;
+        Ok(Some((record.slug, state)))
+    }
+
+    /// A stored job's state.
+    fn state_of(&self, r: &JobRecord) -> Result<JobState, AppError> {
+        let stale = r.created + (self.limits.kept_for.as_secs() as i64) < now();
+        Ok(match r.state.as_str() {
+            "done" => {
+                let (Some(document), Some(plots)) = (&r.document, &r.plots) else {
+                    return Err(AppError::Internal(format!(
+                        "job {}: done without its document",
+                        r.id
+                    )));
+                };
+                let report = serde_json::from_slice(document)
+                    .map_err(|e| AppError::Internal(format!("job {}'s document: {e}", r.id)))?;
+                let svgs: Vec<String> = serde_json::from_str(plots)
+                    .map_err(|e| AppError::Internal(format!("job {}'s plots: {e}", r.id)))?;
+                let bytes = document.len() * 3 + svgs.iter().map(String::len).sum::<usize>();
+                JobState::Done(Arc::new(Finished {
+                    json: Bytes::from(document.clone()),
+                    simulation: truce_report::simulation::Simulation { report, svgs },
+                    bytes,
+                }))
+            }
+            "failed" => JobState::Failed(r.reason.clone()),
+            "interrupted" => JobState::Interrupted(r.reason.clone()),
+            _ if stale => JobState::Interrupted(
+                "the server running it stopped without starting again; ask for it again".into(),
+            ),
+            "running" => JobState::Running,
+            _ => JobState::Queued,
+        })
     }
 
     /// Whether a job waits.
@@ -248,13 +396,18 @@ impl Rehearsals {
         None
     }
 
-    fn finish(&self, id: &str, state: JobState) {
-        let Ok(mut book) = self.book.lock() else { return };
-        if let Some(job) = book.jobs.get_mut(id) {
-            job.state = state;
-            job.ended = Some(Instant::now());
+    async fn finish(&self, id: &str, state: JobState) {
+        {
+            let Ok(mut book) = self.book.lock() else { return };
+            if let Some(job) = book.jobs.get_mut(id) {
+                job.state = state;
+                job.ended = Some(Instant::now());
+            }
         }
-        sweep(&mut book, &self.limits);
+        self.keep(id).await;
+        if let Ok(mut book) = self.book.lock() {
+            sweep(&mut book, &self.limits);
+        }
     }
 }
 
@@ -324,6 +477,7 @@ async fn worker(queue: std::sync::Weak<Rehearsals>) {
             let _ = tokio::time::timeout(Duration::from_secs(5), notified).await;
             continue;
         };
+        r.keep(&id).await;
         let flag = Arc::new(AtomicBool::new(false));
         let (pool, inner, deadline) = (r.pool.clone(), flag.clone(), r.limits.deadline);
         let mut task = tokio::task::spawn_blocking(move || {
@@ -353,12 +507,13 @@ async fn worker(queue: std::sync::Weak<Rehearsals>) {
                         "the rehearsal ran past its {} s deadline and was stopped; ask for fewer rounds or protocols",
                         deadline.as_secs()
                     )),
-                );
+                )
+                .await;
                 // The pool is free only once the work has stopped.
                 let _ = task.await;
                 continue;
             }
         };
-        r.finish(&id, state);
+        r.finish(&id, state).await;
     }
 }

@@ -445,6 +445,16 @@ async fn launch(
     }
     state.media = Some(media);
     let state = Arc::new(state);
+    // Rehearsals this server had queued or running when it last stopped are interrupted.
+    let server_name =
+        config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+    let interrupted = state
+        .adopt_jobs(&server_name)
+        .await
+        .map_err(|e| format_err!("the store's rehearsal jobs: {e:?}"))?;
+    if interrupted > 0 {
+        say(&format!("{interrupted} rehearsals were interrupted when this server last stopped"));
+    }
     // Index what the log holds for the store's queries (only what is not indexed yet).
     let indexed = crate::index_log(&state.store, state.watch.as_ref())
         .await

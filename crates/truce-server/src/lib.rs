@@ -12,6 +12,7 @@ mod api;
 mod app;
 mod assets;
 pub mod auth;
+pub mod backup;
 mod cache;
 pub mod capacity;
 mod error;

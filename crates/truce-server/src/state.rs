@@ -90,6 +90,7 @@ impl AppState {
     /// inside a tokio runtime.
     pub fn new(store: Db, watch: Option<Arc<Ledger>>) -> AppState {
         let indexer = indexer::Indexer::start(store.clone());
+        let rehearsals = jobs::Rehearsals::start(jobs::JobLimits::default(), store.clone());
         AppState {
             store,
             watch,
@@ -120,7 +121,7 @@ impl AppState {
             streams_per_caller: STREAMS_PER_CALLER,
             key_holders: Bounded::new(100_000),
             keys: Bounded::new(100_000),
-            rehearsals: jobs::Rehearsals::start(jobs::JobLimits::default()),
+            rehearsals,
         }
     }
 
@@ -153,9 +154,16 @@ impl AppState {
         self.record = capacity::Budget::new("reads of the record", limit, limit);
     }
 
+    /// Names this server in the rehearsal jobs it keeps in the store, and marks those it had queued or
+    /// running under that name when it stopped as interrupted; returns how many. `truce serve` calls
+    /// it once, when it starts.
+    pub async fn adopt_jobs(&self, server: &str) -> Result<u64, AppError> {
+        self.rehearsals.adopt(server).await
+    }
+
     /// Sets the rehearsal queue's limits (restarting it empty).
     pub fn set_job_limits(&mut self, limits: jobs::JobLimits) {
-        self.rehearsals = jobs::Rehearsals::start(limits);
+        self.rehearsals = jobs::Rehearsals::start(limits, self.store.clone());
     }
 
     /// Runs analyst work off the async workers, on threads of lowered priority, bounded three ways: at

@@ -27,10 +27,11 @@ const POSTGRES_CONNECTIONS: u32 = 16;
 /// for each database: (version, description, text). A released migration is never edited, only added
 /// to: sqlx checks each applied one's checksum on every open, and a change would stop every existing
 /// database from opening (`migrations_keep_their_checksums` pins them).
-const MIGRATIONS: [(i64, &str, &str); 3] = [
+const MIGRATIONS: [(i64, &str, &str); 4] = [
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "keys sessions", include_str!("../migrations/0002_keys_sessions.sql")),
     (3, "version notes", include_str!("../migrations/0003_version_notes.sql")),
+    (4, "jobs", include_str!("../migrations/0004_jobs.sql")),
 ];
 
 /// The column types: (name in the migrations, SQLite's, PostgreSQL's).
@@ -56,9 +57,16 @@ pub(crate) fn migrations(backend: Backend) -> Vec<(i64, &'static str, String)> {
 }
 
 fn migrator(backend: Backend) -> Migrator {
+    migrator_upto(backend, i64::MAX)
+}
+
+/// The migrator of `backend` that stops after migration `last`: a database as a release that knew no
+/// later migration left it (for the upgrade tests).
+pub(crate) fn migrator_upto(backend: Backend, last: i64) -> Migrator {
     Migrator::with_migrations(
         migrations(backend)
             .into_iter()
+            .filter(|(version, _, _)| *version <= last)
             .map(|(version, description, text)| {
                 let sql = sqlx::AssertSqlSafe(text).into_sql_str();
                 Migration::new(version, description.into(), MigrationType::Simple, sql, false)

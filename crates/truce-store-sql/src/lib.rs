@@ -30,7 +30,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::{PgPool, SqlitePool};
-use truce_store::{Error, IndexedEntry, Role, ScenarioVersion, Store, Submission, User};
+use truce_store::{Error, IndexedEntry, JobRecord, Role, ScenarioVersion, Store, Submission, User};
 
 use crate::dialect::Begin;
 
@@ -82,6 +82,39 @@ impl SqlStore {
                 url.split(':').next().unwrap_or_default()
             ))),
         }
+    }
+
+    /// A consistent copy of this SQLite database in a new file `to`, taken while others read and write
+    /// it: SQLite's `VACUUM INTO`, one read transaction, so the copy holds every transaction committed
+    /// before it began and none after. The copy is made readable by its owner only. PostgreSQL is
+    /// refused: its copy is `pg_dump`'s (docs/operations.md).
+    pub async fn copy_sqlite_to(&self, to: &Path) -> Result<(), Error> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Err(Error::Database(
+                "a PostgreSQL store is copied with pg_dump, not by Truce".into(),
+            ));
+        };
+        let target =
+            to.to_str().ok_or_else(|| Error::Database("the copy's path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await.map_err(db)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Error::Database(format!("cannot restrict the copy: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// One past the highest log index the entry index holds (0 when it holds none): the log must reach
+    /// this size before it matches the index.
+    pub async fn index_end(&self) -> Result<i64, Error> {
+        const SQL: &str = "SELECT COALESCE(MAX(log_index) + 1, 0) FROM entries";
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query_scalar::<_, i64>(SQL).fetch_one(pool).await,
+            Pool::Postgres(pool) => sqlx::query_scalar::<_, i64>(SQL).fetch_one(pool).await,
+        }
+        .map_err(db)
     }
 
     /// Opens (creating if missing, readable by its owner only) the SQLite file at `path` and brings its
@@ -586,6 +619,112 @@ impl Store for SqlStore {
         .await)
         .map_err(db)?;
         Ok(rows.into_iter().map(IndexedEntry::from).collect())
+    }
+
+    async fn save_job(&self, job: &JobRecord) -> Result<(), Error> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO jobs (id, owner, slug, ask, server, state, reason, document, plots, created, expires) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (id) DO UPDATE SET owner = $2, slug = $3, ask = $4, server = $5, state = $6, \
+             reason = $7, document = $8, plots = $9, created = $10, expires = $11",
+        )
+        .bind(&job.id)
+        .bind(job.owner)
+        .bind(&job.slug)
+        .bind(&job.ask)
+        .bind(&job.server)
+        .bind(&job.state)
+        .bind(&job.reason)
+        .bind(job.document.as_deref())
+        .bind(job.plots.as_deref())
+        .bind(job.created)
+        .bind(job.expires)
+        .execute(pool)
+        .await
+        .map(drop))
+        .map_err(db)
+    }
+
+    async fn job(&self, id: &str, now: i64) -> Result<JobRecord, Error> {
+        let row: JobRow = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, owner, slug, ask, server, state, reason, document, plots, created, expires FROM jobs WHERE id = $1 AND (expires = 0 OR expires > $2)",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_one(pool)
+        .await)
+        .map_err(db)?;
+        Ok(row.into())
+    }
+
+    async fn interrupt_jobs(&self, server: &str, reason: &str, expires: i64) -> Result<u64, Error> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE jobs SET state = 'interrupted', reason = $2, expires = $3 WHERE server = $1 AND state IN ('queued', 'running')",
+        )
+        .bind(server)
+        .bind(reason)
+        .bind(expires)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+        .map_err(db)
+    }
+
+    async fn forget_jobs(&self, now: i64, owner: i64, keep: i64) -> Result<u64, Error> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write(None).await?;
+            let expired = sqlx::query("DELETE FROM jobs WHERE expires > 0 AND expires <= $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            let beyond = sqlx::query(
+                "DELETE FROM jobs WHERE owner = $1 AND expires > 0 AND id NOT IN \
+                 (SELECT id FROM jobs WHERE owner = $1 AND expires > 0 ORDER BY created DESC, id DESC LIMIT $2)",
+            )
+            .bind(owner)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+            tx.commit().await.map_err(db)?;
+            Ok(expired + beyond)
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: String,
+    owner: i64,
+    slug: String,
+    ask: String,
+    server: String,
+    state: String,
+    reason: String,
+    document: Option<Vec<u8>>,
+    plots: Option<String>,
+    created: i64,
+    expires: i64,
+}
+
+impl From<JobRow> for JobRecord {
+    fn from(r: JobRow) -> JobRecord {
+        JobRecord {
+            id: r.id,
+            owner: r.owner,
+            slug: r.slug,
+            ask: r.ask,
+            server: r.server,
+            state: r.state,
+            reason: r.reason,
+            document: r.document,
+            plots: r.plots,
+            created: r.created,
+            expires: r.expires,
+        }
     }
 }
 

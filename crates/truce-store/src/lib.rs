@@ -157,6 +157,34 @@ pub struct IndexedEntry {
     pub state: Option<String>,
 }
 
+/// A background job (a negotiation rehearsal) as kept, so that any server answers for it and a finished
+/// one outlives a restart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    /// Its id: 128 random bits in hex.
+    pub id: String,
+    /// The user who asked for it.
+    pub owner: i64,
+    /// The scenario.
+    pub slug: String,
+    /// The request, as its server describes it (the same request is the same job while it is kept).
+    pub ask: String,
+    /// The server that runs it (its name in the lease, or its address).
+    pub server: String,
+    /// `queued`, `running`, `done`, `failed` or `interrupted`.
+    pub state: String,
+    /// Why it failed or was interrupted (empty otherwise).
+    pub reason: String,
+    /// A finished job's document, serialised once.
+    pub document: Option<Vec<u8>>,
+    /// A finished job's plots: a JSON array of SVG texts.
+    pub plots: Option<String>,
+    /// When it was asked for, in Unix seconds.
+    pub created: i64,
+    /// When a finished job is forgotten, in Unix seconds; 0 while it is queued or running.
+    pub expires: i64,
+}
+
 /// The SHA-256 of a token or session id: what is stored instead of it.
 pub fn token_hash(token: &str) -> [u8; 32] {
     use sha2::Digest;
@@ -274,4 +302,25 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<IndexedEntry>, Error>> + Send;
     /// The verification queue: observations received or under review, oldest first, at most `limit`.
     fn queue(&self, limit: i64) -> impl Future<Output = Result<Vec<IndexedEntry>, Error>> + Send;
+
+    /// Stores a job, or replaces the stored job of the same id.
+    fn save_job(&self, job: &JobRecord) -> impl Future<Output = Result<(), Error>> + Send;
+    /// A job that is not forgotten by `now` (Unix seconds).
+    fn job(&self, id: &str, now: i64) -> impl Future<Output = Result<JobRecord, Error>> + Send;
+    /// Marks every job of `server` still queued or running as interrupted, with `reason`, kept until
+    /// `expires`; returns how many. A server calls it when it starts: what it ran before is gone.
+    fn interrupt_jobs(
+        &self,
+        server: &str,
+        reason: &str,
+        expires: i64,
+    ) -> impl Future<Output = Result<u64, Error>> + Send;
+    /// Forgets the jobs whose time has passed by `now`, and `owner`'s finished jobs beyond its `keep`
+    /// newest; returns how many.
+    fn forget_jobs(
+        &self,
+        now: i64,
+        owner: i64,
+        keep: i64,
+    ) -> impl Future<Output = Result<u64, Error>> + Send;
 }

@@ -2,7 +2,7 @@
 //! backend's test suite against a fresh database (SQLite in a temporary file; PostgreSQL in a throwaway
 //! cluster that `cargo xtask test` starts).
 
-use crate::{Error, IndexedEntry, Role, Store, token_hash};
+use crate::{Error, IndexedEntry, JobRecord, Role, Store, token_hash};
 
 fn entry(
     index: i64,
@@ -158,6 +158,51 @@ pub async fn story<S: Store>(store: &S) {
     let queue = store.queue(10).await.expect("queue");
     assert_eq!(queue.iter().map(|e| e.index).collect::<Vec<_>>(), [2, 3]);
     assert_eq!(store.queue(1).await.expect("limit").len(), 1);
+
+    // Jobs: kept with their document, replaced by id, interrupted by their server's restart, and
+    // forgotten when their time is up or beyond their owner's count.
+    let job = |id: &str, server: &str, created: i64| JobRecord {
+        id: id.into(),
+        owner: mediator.id,
+        slug: "ukraine-2025".into(),
+        ask: "saop".into(),
+        server: server.into(),
+        state: "queued".into(),
+        reason: String::new(),
+        document: None,
+        plots: None,
+        created,
+        expires: 0,
+    };
+    store.save_job(&job("a", "one", 1)).await.expect("save job");
+    store.save_job(&job("b", "one", 2)).await.expect("save job");
+    store.save_job(&job("c", "two", 3)).await.expect("save job");
+    let done = JobRecord {
+        state: "done".into(),
+        document: Some(b"{\"schema\":\"truce.simulation/1\"}".to_vec()),
+        plots: Some("[\"<svg/>\"]".into()),
+        expires: 100,
+        ..job("a", "one", 1)
+    };
+    store.save_job(&done).await.expect("replace job");
+    assert_eq!(store.job("a", 50).await.expect("job"), done);
+    assert_eq!(store.job("a", 100).await, Err(Error::NotFound), "past its time");
+    assert_eq!(store.job("zz", 0).await, Err(Error::NotFound));
+    assert_eq!(store.interrupt_jobs("one", "restarted", 90).await.expect("interrupt"), 1);
+    let b = store.job("b", 0).await.expect("job b");
+    assert_eq!((b.state.as_str(), b.reason.as_str(), b.expires), ("interrupted", "restarted", 90));
+    assert_eq!(store.job("c", 0).await.expect("job c").state, "queued", "another server's job");
+    // At 95, b's time is up; of the finished, the owner keeps the newest one (a), and c is live.
+    assert_eq!(store.forget_jobs(95, mediator.id, 1).await.expect("forget"), 1);
+    assert_eq!(store.job("b", 0).await, Err(Error::NotFound));
+    store
+        .save_job(&JobRecord { expires: 200, state: "done".into(), ..job("d", "one", 4) })
+        .await
+        .unwrap();
+    assert_eq!(store.forget_jobs(95, mediator.id, 1).await.expect("forget beyond"), 1);
+    assert_eq!(store.job("a", 0).await, Err(Error::NotFound), "the older finished job");
+    assert_eq!(store.job("d", 0).await.expect("the newest").state, "done");
+    assert_eq!(store.job("c", 0).await.expect("live jobs stay").state, "queued");
 
     // Many writers at once, on clones, on the same scenario: every version is kept, numbered 1..=80.
     let mut tasks = Vec::new();

@@ -208,6 +208,36 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Take a consistent copy of a running server's data into DIR (new or empty): the SQLite database
+    /// (its online copy), the log up to a signed checkpoint (every file authenticated), the hosted
+    /// witnesses' state, the media and the public keys, with `backup.json` listing each file's SHA-256.
+    /// The server is found as `serve` finds it (--config, then TRUCE_DATA_DIR and the rest).
+    Backup {
+        /// Where the backup goes (a new or empty directory).
+        dir: PathBuf,
+        /// The configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Copy the private keys too (the log's, the witnesses', and the files in the data
+        /// directory's keys/): keep such a backup as safe as the server itself.
+        #[arg(long)]
+        with_private_keys: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Restore a backup (made by `truce backup`) into DATA_DIR (new or empty), after checking every
+    /// file against its manifest and auditing its log. Entries acknowledged after the backup's
+    /// checkpoint are not in it: see docs/operations.md before serving a restored log.
+    Restore {
+        /// The backup.
+        backup: PathBuf,
+        /// The data directory to fill.
+        data_dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// The server's users: add one (printing a new token, of which only the hash is stored), record a
     /// signing key a user holds, or revoke every token and session of a user.
     #[command(subcommand)]
@@ -471,6 +501,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             truce_server::launch::serve(Config::load(config.as_deref())?, &say)
         }
         Command::User(command) => emit(&user(command)?),
+        Command::Backup { dir, config, with_private_keys, format } => {
+            let config = Config::load(config.as_deref())?;
+            let quiet = |_: &str| {};
+            let m = truce_server::backup::backup(
+                &config,
+                &dir,
+                with_private_keys,
+                if matches!(format, Format::Json) { &quiet } else { &say },
+            )?;
+            emit(&backup_summary(&m, format)?)
+        }
+        Command::Restore { backup, data_dir, format } => {
+            let quiet = |_: &str| {};
+            let m = truce_server::backup::restore(
+                &backup,
+                &data_dir,
+                if matches!(format, Format::Json) { &quiet } else { &say },
+            )?;
+            emit(&backup_summary(&m, format)?)
+        }
         Command::Demo { port } => truce_server::launch::demo(Config::load(None)?, port, &say),
         Command::Observe { file, key, log } => emit(&watch::observe(&file, &key, &log)?),
         Command::Compliance { accord, log, vkey, as_of, format } => {
@@ -530,6 +580,21 @@ fn select_parties(scenario: &Scenario, ids: Option<&[String]>) -> anyhow::Result
     let Some(ids) = ids else { return Ok(scenario.party_ixs().collect()) };
     truce_table::select_parties(scenario, ids.iter().map(String::as_str))
         .map_err(|e| format_err!("--parties: {e}"))
+}
+
+/// A backup's manifest for a terminal (or as JSON).
+fn backup_summary(m: &truce_server::backup::Manifest, format: Format) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(m)?),
+        Format::Text | Format::Md => format!(
+            "log {}: {} entries; {} files{}; taken {}\n",
+            m.origin,
+            m.log_size,
+            m.files.len(),
+            if m.private_keys { ", private keys included" } else { ", no private keys" },
+            m.taken
+        ),
+    })
 }
 
 /// Prints a line of the server's story (where it serves, the demo's tokens).

@@ -2,7 +2,7 @@
 //! [`MAX_DOCUMENT_BYTES`] of compact JSON.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use truce_scenario::Scenario;
 use truce_sim::{Action, AgentSpec, Outcome, Protocol, Rehearsal, ScenarioSetting, TraceBudget};
 
@@ -13,7 +13,7 @@ use crate::simulation::{ActionName, EndName, ProtocolName};
 pub const SIMULATION_SCHEMA_ID: &str = "truce.simulation/1";
 
 /// Rehearsals of one scenario: one run per protocol (and agent line-up) asked for.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationReport {
     /// Always `truce.simulation/1`.
@@ -51,7 +51,7 @@ pub struct SimulationReport {
 }
 
 /// One party at the table and its own figures.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeatReport {
     /// The party (id).
@@ -71,7 +71,7 @@ pub struct SeatReport {
 }
 
 /// One party in one run: its agent and what the agreement gives it.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunSeatReport {
     /// The party (id).
@@ -83,7 +83,7 @@ pub struct RunSeatReport {
 }
 
 /// One negotiation.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunReport {
     /// The protocol.
@@ -119,7 +119,7 @@ pub struct RunReport {
 }
 
 /// One move of a run.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveReport {
     /// The round, from 1.
@@ -137,7 +137,7 @@ pub struct MoveReport {
 }
 
 /// A change a party asks of the mediator's text.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeReport {
     /// The issue (id; several ids joined by `+` for issues tied by a cross-issue constraint).

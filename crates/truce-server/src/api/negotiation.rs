@@ -241,7 +241,8 @@ pub(crate) async fn simulation(
     let as_svg = q.format == Some(JobFormat::Svg);
     let (slug, state) = st
         .rehearsals
-        .get(&id, caller.id(), caller.role() == Role::Mediator)?
+        .get(&id, caller.id(), caller.role() == Role::Mediator)
+        .await?
         .ok_or(AppError::NotFound)?;
     let job = |status: &str, error: Option<String>| docs::Job {
         id: id.clone(),
@@ -277,6 +278,9 @@ pub(crate) async fn simulation(
         }
         (crate::jobs::JobState::Failed(e), _) => {
             Ok(Declared::new(Json(job("failed", Some(e.to_string())))))
+        }
+        (crate::jobs::JobState::Interrupted(e), _) => {
+            Ok(Declared::new(Json(job("interrupted", Some(e.to_string())))))
         }
         (state, _) => Ok(Declared::new(Json(job(state.name(), None)))),
     }

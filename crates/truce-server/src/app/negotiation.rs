@@ -453,14 +453,16 @@ pub(crate) async fn queue_simulation(
     let described =
         format!("v{} confidential={confidential} submissions={merged:?} {ask:?}", version.version);
     let file = format!("{slug}.toml");
-    st.rehearsals.submit(
-        caller.id(),
-        slug,
-        described,
-        Box::new(move || {
-            let budget = truce_report::simulation::DocumentBudget::default();
-            let rehearsal = truce_sim::simulate(&scenario, &checked, &budget)?;
-            truce_report::simulation::document(&scenario, &file, &checked, &rehearsal, budget)
-        }),
-    )
+    st.rehearsals
+        .submit(
+            caller.id(),
+            slug,
+            described,
+            Box::new(move || {
+                let budget = truce_report::simulation::DocumentBudget::default();
+                let rehearsal = truce_sim::simulate(&scenario, &checked, &budget)?;
+                truce_report::simulation::document(&scenario, &file, &checked, &rehearsal, budget)
+            }),
+        )
+        .await
 }

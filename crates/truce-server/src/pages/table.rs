@@ -1088,7 +1088,7 @@ pub(crate) async fn simulate(
                 },
             );
         };
-        let found = st.rehearsals.get(&id, c.id(), c.role() == truce_store::Role::Mediator);
+        let found = st.rehearsals.get(&id, c.id(), c.role() == truce_store::Role::Mediator).await;
         let (_, state) = match found {
             Ok(Some(x)) => x,
             Ok(None) => {
@@ -1103,7 +1103,7 @@ pub(crate) async fn simulate(
         };
         let done = match state {
             crate::jobs::JobState::Done(done) => done,
-            crate::jobs::JobState::Failed(why) => {
+            crate::jobs::JobState::Failed(why) | crate::jobs::JobState::Interrupted(why) => {
                 return Err(PageError::new(AppError::Invalid(vec![why]), &c));
             }
             waiting => {

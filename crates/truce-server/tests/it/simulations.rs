@@ -36,6 +36,85 @@ async fn poll(s: &super::Server, token: &str, href: &str) -> Value {
     panic!("{href} still running after 30 s");
 }
 
+/// Issue 24: rehearsals lived in one server's memory, so a finished one answered 404 after a restart
+/// and on every other server. Now the store keeps them: another server over the same store (a
+/// restarted one is one too: nothing in its memory) serves the same document and plots, to the same
+/// readers only; a job that was running when its server stopped reads as interrupted, once that
+/// server starts again or once it is older than jobs are kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_rehearsal_outlives_its_server_and_any_server_serves_it() {
+    use std::sync::Arc;
+    use truce_store::{JobRecord, Store};
+    let s = server("simulations-kept", 4096).await;
+    let ukr = token_of(&s, Role::PartyDelegate, Some("UKR"));
+    let (status, v) = start(&s, &ukr, r#"{"agents": ["conceder"], "rounds": 40, "seed": 9}"#).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{v}");
+    let href = v["href"].as_str().unwrap().to_string();
+    let done = poll(&s, &ukr, &href).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let (_, plot, _) =
+        call(&s.router, "GET", &format!("{href}?format=svg&run=1"), Some(&ukr), vec![]).await;
+
+    let other = truce_server::AppState::new(s.store.clone(), None);
+    let other = truce_server::router(Arc::new(other));
+    let (status, bytes, _) = call(&other, "GET", &href, Some(&ukr), vec![]).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+    let there: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(there, done, "the same document from another server");
+    let (status, svg, _) =
+        call(&other, "GET", &format!("{href}?format=svg&run=1"), Some(&ukr), vec![]).await;
+    assert_eq!((status, svg), (StatusCode::OK, plot), "the same plot");
+    let page = format!(
+        "/ui/scenarios/ukraine-2025/simulate?job={}",
+        href.trim_start_matches("/v1/simulations/")
+    );
+    let (status, bytes, _) = call(&other, "GET", &page, Some(&ukr), vec![]).await;
+    assert_eq!(status, StatusCode::OK, "the page, from another server");
+    assert!(String::from_utf8_lossy(&bytes).contains("<svg"), "with its plots");
+    // The same readers only.
+    let rus = token_of(&s, Role::PartyDelegate, Some("RUS"));
+    let (status, _, _) = call(&other, "GET", &href, Some(&rus), vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = call(&other, "GET", &href, Some(&s.token(Role::Mediator)), vec![]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Jobs running when their servers stopped: one whose server starts again, one whose server is
+    // gone for longer than jobs are kept.
+    let owner = s.store.user_by_token(truce_store::token_hash(&ukr)).await.unwrap().id;
+    let now = jiff::Timestamp::now().as_second();
+    let running = |id: &str, server: &str, created: i64| JobRecord {
+        id: id.into(),
+        owner,
+        slug: "ukraine-2025".into(),
+        ask: "a rehearsal".into(),
+        server: server.into(),
+        state: "running".into(),
+        reason: String::new(),
+        document: None,
+        plots: None,
+        created,
+        expires: 0,
+    };
+    let (restarted, gone) = ("a".repeat(32), "b".repeat(32));
+    s.store.save_job(&running(&restarted, "http://one", now)).await.unwrap();
+    s.store.save_job(&running(&gone, "http://two", now - 7_200)).await.unwrap();
+    let one = truce_server::AppState::new(s.store.clone(), None);
+    let status_of = async |router: &axum::Router, id: &str| {
+        let (_, bytes, _) =
+            call(router, "GET", &format!("/v1/simulations/{id}"), Some(&ukr), vec![]).await;
+        serde_json::from_slice::<Value>(&bytes).unwrap()
+    };
+    let before = truce_server::router(Arc::new(truce_server::AppState::new(s.store.clone(), None)));
+    assert_eq!(status_of(&before, &restarted).await["status"], "running");
+    assert_eq!(one.adopt_jobs("http://one").await.unwrap(), 1);
+    let one = truce_server::router(Arc::new(one));
+    let v = status_of(&one, &restarted).await;
+    assert_eq!(v["status"], "interrupted", "{v}");
+    assert!(v["error"].as_str().unwrap().contains("ask for it again"), "{v}");
+    let v = status_of(&one, &gone).await;
+    assert_eq!(v["status"], "interrupted", "{v}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rehearsal_runs_in_the_background_and_only_its_owner_and_mediators_read_it() {
     let s = server("simulations", 4096).await;

@@ -6,10 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod backup;
 mod demo;
 mod failover;
 mod kill;
 mod simulate;
+mod upgrade;
 mod witnessed;
 
 /// A mission entry over Minsk II's first two months, with the standard classes.

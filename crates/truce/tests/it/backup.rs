@@ -1,0 +1,166 @@
+//! Issue 24: `truce backup` takes a consistent copy of a running server's data while observers write,
+//! and `truce restore` brings it back: the restored log audits, holds every entry acknowledged before
+//! the backup began, and is served with the old tokens. A damaged backup is refused before anything
+//! is written, and private keys are copied only when asked.
+
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use truce_watch::entry::{Body, KeyFile, Observation, sign};
+
+fn truce(args: &[&str], data: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(args)
+        .env("TRUCE_DATA_DIR", data)
+        .env_remove("TRUCE_DATABASE_URL")
+        .env_remove("TRUCE_STORAGE_URL")
+        .env_remove("TRUCE_WITNESSES")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn a_backup_of_a_running_server_restores_and_audits() {
+    let fixture = super::upgrade::fixtures().pop().unwrap();
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
+            .unwrap();
+    let base = std::env::temp_dir().join(format!("truce-backup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let data = base.join("data");
+    super::upgrade::copy_dir(&fixture.join("data"), &data);
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let (mut server, url) = super::kill::start_on(&data, &agent, super::kill::free_port(), &[]);
+    let token = |who: &str| recorded["tokens"][who].as_str().unwrap().to_string();
+
+    // An observer writes all along; each acknowledged entry is kept with its index.
+    let observer =
+        KeyFile::parse(&std::fs::read_to_string(data.join("keys/observer-1.key")).unwrap())
+            .unwrap()
+            .key;
+    let acked: Arc<Mutex<Vec<(u64, Vec<u8>)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (acked, stop, url, agent, token) =
+            (acked.clone(), stop.clone(), url.clone(), agent.clone(), token("observer"));
+        std::thread::spawn(move || {
+            for n in 0u64.. {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let observation = Observation {
+                    start: format!("2015-03-21T10:{:02}:{:02}Z", (n / 60) % 60, n % 60),
+                    end: format!("2015-03-21T11:{:02}:{:02}Z", (n / 60) % 60, n % 60),
+                    lat_e6: 48_000_000 + n as i64,
+                    lon_e6: 38_000_000,
+                    controlled_by: "UKR_GOV".into(),
+                    sensor: "heard".into(),
+                    class: "explosion".into(),
+                    count: 1,
+                    approximate: false,
+                    bearing_deg: None,
+                    distance_m: None,
+                    weapon: None,
+                    media: vec![],
+                    note: String::new(),
+                };
+                // Far above the fixture's own sequence numbers.
+                let entry = sign(&observer, 1_000_000 + n, Body::Observation(observation)).unwrap();
+                if let Some(index) = super::kill::submit(&agent, &url, &token, &entry) {
+                    acked.lock().unwrap().push((index, entry));
+                }
+            }
+        })
+    };
+    while acked.lock().unwrap().len() < 20 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let before: Vec<(u64, Vec<u8>)> = acked.lock().unwrap().clone();
+
+    // Without private keys: none is copied.
+    let public = base.join("public");
+    let out = truce(&["backup", public.to_str().unwrap(), "--format", "json"], &data);
+    let manifest: Value = serde_json::from_str(&ok(&out, "backup")).unwrap();
+    let files: Vec<&String> = manifest["files"].as_object().unwrap().keys().collect();
+    assert!(files.iter().all(|f| !f.ends_with(".skey") && !f.starts_with("keys/")), "{files:?}");
+    assert!(
+        files.contains(&&"truce.db".to_string()) && files.contains(&&"log/checkpoint".to_string())
+    );
+    // With them, for a restore that serves.
+    let full = base.join("full");
+    let out = truce(
+        &["backup", full.to_str().unwrap(), "--with-private-keys", "--format", "json"],
+        &data,
+    );
+    let manifest: Value = serde_json::from_str(&ok(&out, "backup --with-private-keys")).unwrap();
+    stop.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+    let size = manifest["log_size"].as_u64().unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    // Into a non-empty directory: refused.
+    let out = truce(&["backup", full.to_str().unwrap()], &data);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"), "{out:?}");
+
+    // A damaged copy is refused, naming the file, and nothing is written.
+    let damaged = base.join("damaged");
+    super::upgrade::copy_dir(&full, &damaged);
+    let tile = damaged.join("log/tile/0/000");
+    let mut bytes = std::fs::read(&tile).unwrap();
+    bytes[7] ^= 1;
+    std::fs::write(&tile, bytes).unwrap();
+    let into = base.join("never");
+    let out = truce(&["restore", damaged.to_str().unwrap(), into.to_str().unwrap()], &data);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tile/0/000") && err.contains("SHA-256"), "{err}");
+    assert!(!into.exists(), "nothing written");
+
+    // The restore: the log audits at the manifest's size and holds every entry acknowledged before
+    // the backup began.
+    let restored = base.join("restored");
+    ok(&truce(&["restore", full.to_str().unwrap(), restored.to_str().unwrap()], &data), "restore");
+    ok(&truce(&["log", "audit", restored.join("log").to_str().unwrap()], &data), "audit");
+    let reader = truce_tlog::fs::DirReader { root: restored.join("log") };
+    let vkey = truce_tlog::layout::read_vkey(&restored.join("log/log.vkey")).unwrap();
+    let (_, checkpoint) = truce_tlog::client::signed_checkpoint(&reader, &vkey).unwrap();
+    assert_eq!(checkpoint.size, size);
+    let verifier = truce_tlog::client::TileVerifier::new(&reader, &checkpoint).unwrap();
+    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+    for (index, entry) in &before {
+        assert_eq!(log.get(*index as usize), Some(entry), "entry {index}, acknowledged before");
+    }
+    // Served again, with the old tokens, at the restored size.
+    let (mut server, url) = super::kill::start_on(&restored, &agent, super::kill::free_port(), &[]);
+    let mut r = agent
+        .get(&format!("{url}/v1/whoami"))
+        .header("authorization", &format!("Bearer {}", token("mediator")))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.body_mut().read_to_string().unwrap());
+    let served = agent
+        .get(&format!("{url}/log/checkpoint"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert_eq!(served.lines().nth(1).unwrap().parse::<u64>().unwrap(), size);
+    let _ = server.kill();
+    let _ = server.wait();
+    std::fs::remove_dir_all(&base).ok();
+}
