@@ -184,6 +184,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     ensure_chromium()?;
     ensure_exiftool()?;
     ensure_node()?;
+    ensure_promtool()?;
     let postgres = Postgres::start()?;
     let garage = garage::Garage::start()?;
     let mut cmd = Command::new(env!("CARGO"));
@@ -369,6 +370,12 @@ fn ensure_exiftool() -> anyhow::Result<()> {
 /// `node --check`, and never skips.
 fn ensure_node() -> anyhow::Result<()> {
     ensure_debian(works("node", "--version"), &["nodejs"], "nodejs for the scripts' syntax check")
+}
+
+/// Installs Debian's Prometheus (for its `promtool`) when missing: the operations test checks the
+/// alerting rules with it and runs their unit tests, and never skips.
+fn ensure_promtool() -> anyhow::Result<()> {
+    ensure_debian(works("promtool", "--version"), &["prometheus"], "promtool for the alert rules")
 }
 
 /// Whether `program arg` runs and succeeds.

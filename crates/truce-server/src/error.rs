@@ -80,7 +80,7 @@ impl AppError {
             AppError::Invalid(d) => format!("invalid input: {}", d.join("; ")),
             AppError::Pushback => "the log is busy: retry".into(),
             AppError::Internal(m) => {
-                eprintln!("truce-server: internal error: {m}");
+                tracing::error!(error = %m, "internal error");
                 "internal error".into()
             }
         }

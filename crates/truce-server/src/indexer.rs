@@ -67,10 +67,7 @@ impl Indexer {
                 // it is complete.
                 let mut wait = std::time::Duration::from_millis(50);
                 while let Err(e) = index_store.index_entries(&rows).await {
-                    eprintln!(
-                        "truce-server: indexing {} entries failed, retrying: {e}",
-                        rows.len()
-                    );
+                    tracing::warn!(entries = rows.len(), error = %e, "indexing failed; retrying");
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(std::time::Duration::from_secs(2));
                 }
@@ -91,11 +88,14 @@ impl Indexer {
                                 break;
                             }
                             Err(truce_store::Error::NotFound) => {
-                                eprintln!("truce-server: observation {index} never indexed");
+                                tracing::error!(
+                                    index,
+                                    "an observation whose state changed was never indexed"
+                                );
                                 break;
                             }
                             Err(e) => {
-                                eprintln!("truce-server: indexing a state failed, retrying: {e}");
+                                tracing::warn!(error = %e, "indexing a verification state failed; retrying");
                                 tokio::time::sleep(wait).await;
                                 wait = (wait * 2).min(std::time::Duration::from_secs(2));
                             }
@@ -177,9 +177,7 @@ pub fn start_index_catch_up(store: Db, ledger: Option<Arc<Ledger>>) {
             if w.is_writer()
                 && let Err(e) = index_log(&store, Some(&w)).await
             {
-                eprintln!(
-                    "truce-server: completing the index from the log failed, retrying: {e:?}"
-                );
+                tracing::warn!(error = ?e, "completing the index from the log failed; retrying");
             }
         }
     });

@@ -58,6 +58,11 @@ pub struct Config {
     /// A tile URL template (`https://…/{z}/{x}/{y}.png`) for the map's basemap; none by default, so
     /// that the map needs no connection.
     pub basemap_url: Option<String>,
+    /// With `storage_url`: how long the sequencing lease lives without renewal, in milliseconds
+    /// (default 2,000; 200 to 60,000). A writer that dies or stalls holds up writing for at most this
+    /// much; a shorter lease fails over sooner, and asks PostgreSQL for a renewal more often (every
+    /// eighth of it). Give every server of one log the same.
+    pub lease_ms: Option<u64>,
 }
 
 impl std::fmt::Debug for Config {
@@ -77,6 +82,7 @@ impl std::fmt::Debug for Config {
             .field("witness_peers", &self.witness_peers)
             .field("public_url", &self.public_url)
             .field("basemap_url", &self.basemap_url)
+            .field("lease_ms", &self.lease_ms)
             .finish()
     }
 }
@@ -99,6 +105,7 @@ impl Default for Config {
             witness_peers: None,
             public_url: None,
             basemap_url: None,
+            lease_ms: None,
         }
     }
 }
@@ -126,6 +133,7 @@ impl Config {
             ("TRUCE_WITNESSES", "witnesses"),
             ("TRUCE_WITNESS_PEERS", "witness_peers"),
             ("TRUCE_PUBLIC_URL", "public_url"),
+            ("TRUCE_LEASE_MS", "lease_ms"),
             ("TRUCE_BASEMAP_URL", "basemap_url"),
         ] {
             if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
@@ -203,6 +211,15 @@ impl Config {
             "witnesses" => self.witnesses = Some(s.into()),
             "witness_peers" => self.witness_peers = Some(s.into()),
             "public_url" => self.public_url = Some(s.into()),
+            "lease_ms" => {
+                self.lease_ms = Some(
+                    s.parse().ok().filter(|n| (200..=60_000).contains(n)).ok_or_else(|| {
+                        format_err!(
+                            "lease_ms {s:?}: expected milliseconds from 200 to 60000, such as 2000"
+                        )
+                    })?,
+                )
+            }
             "basemap_url" => {
                 let origin = s.split('/').take(3).collect::<Vec<_>>().join("/");
                 if !(s.starts_with("https://") || s.starts_with("http://"))
@@ -216,7 +233,7 @@ impl Config {
                 self.basemap_url = Some(s.into())
             }
             other => bail!(
-                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, media_url, media_max_bytes, media_quota_bytes, media_location, agreement, witnesses, witness_peers, public_url, basemap_url"
+                "unknown key `{other}`; expected listen, metrics_listen, data_dir, database_url, storage_url, media_url, media_max_bytes, media_quota_bytes, media_location, agreement, witnesses, witness_peers, public_url, basemap_url, lease_ms"
             ),
         }
         Ok(())
@@ -408,12 +425,15 @@ async fn launch(
                 "the log is shared ({url}); this server ({name}) writes it while it holds the sequencing lease"
             ));
             tokio::task::block_in_place(|| {
-                crate::Ledger::open_shared(
+                crate::Ledger::open_shared_with_lease(
                     shared,
                     &name,
                     signer,
                     &agreement_text,
                     crate::default_sequencer(),
+                    std::time::Duration::from_millis(
+                        config.lease_ms.unwrap_or(crate::ledger::LEASE_TTL.as_millis() as u64),
+                    ),
                 )
             })
             .map_err(|e| format_err!("the shared log at {url}: {e}"))?
@@ -566,7 +586,7 @@ pub async fn serve_http(
             Err(e) => {
                 // Out of file descriptors, or a connection reset before it was accepted: wait a
                 // moment rather than spin; the listening socket keeps its queue.
-                eprintln!("truce-server: accepting a connection failed: {e}");
+                tracing::warn!(error = %e, "accepting a connection failed");
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 continue;
             }
@@ -876,6 +896,24 @@ pub mod users {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 24: the lease is a setting, within bounds, named in the error with its line.
+    #[test]
+    fn the_lease_is_a_setting_within_bounds() {
+        let mut c = Config::default();
+        c.read_file("truce.toml", "lease_ms = \"5000\"\n").unwrap();
+        assert_eq!(c.lease_ms, Some(5000));
+        for bad in ["100", "60001", "two seconds"] {
+            let e = Config::default()
+                .read_file(
+                    "truce.toml",
+                    &format!("listen = \"127.0.0.1:1\"\nlease_ms = \"{bad}\"\n"),
+                )
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("truce.toml:2") && e.contains("200 to 60000"), "{e}");
+        }
+    }
 
     /// Issue 23: `truce demo` put its metrics on port + 1010 whatever `TRUCE_METRICS_LISTEN` said.
     #[test]

@@ -211,6 +211,11 @@ pub struct Ledger {
     recovering: AtomicBool,
     /// Full tiles and bundles already served (they never change), up to [`TILE_CACHE_BYTES`].
     tiles: Mutex<TileCache>,
+    /// How many times this server took or lost the sequencing lease (shared storage): a number that
+    /// keeps growing is a lease that flaps.
+    lease_changes: std::sync::atomic::AtomicU64,
+    /// How long the sequencing lease lives without renewal (shared storage), in milliseconds.
+    lease_ms: std::sync::atomic::AtomicU64,
 }
 
 /// An entry admitted by [`Ledger::append`], waiting to be durable.
@@ -351,8 +356,25 @@ impl Ledger {
         agreement_text: &str,
         config: SequencerConfig,
     ) -> Result<Arc<Ledger>, String> {
+        Ledger::open_shared_with_lease(shared, name, signer, agreement_text, config, LEASE_TTL)
+    }
+
+    /// [`Ledger::open_shared`] with a lease that lives `lease` without renewal (renewed every eighth
+    /// of it): the longest a dead or paused writer holds up writing. Every server sharing a log should
+    /// use the same.
+    pub fn open_shared_with_lease(
+        shared: Shared,
+        name: &str,
+        signer: NoteSigner,
+        agreement_text: &str,
+        config: SequencerConfig,
+        lease: Duration,
+    ) -> Result<Arc<Ledger>, String> {
         let store = LogStore::Shared(shared, name.to_string());
         let watch = Ledger::new(store, signer, agreement_text, config, None, None)?;
+        let millis = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX);
+        watch.lease_ms.store(millis, Ordering::Relaxed);
+        let tick = (lease / 8).max(Duration::from_millis(50));
         watch.follow()?;
         watch.lease_tick();
         let w = Arc::downgrade(&watch);
@@ -360,7 +382,7 @@ impl Ledger {
             .name("truce-lease".into())
             .spawn(move || {
                 loop {
-                    std::thread::sleep(LEASE_TICK);
+                    std::thread::sleep(tick);
                     let Some(watch) = w.upgrade() else { break };
                     watch.lease_tick();
                 }
@@ -413,6 +435,8 @@ impl Ledger {
             summary,
             agreement,
             faulted: Mutex::new(None),
+            lease_changes: std::sync::atomic::AtomicU64::new(0),
+            lease_ms: std::sync::atomic::AtomicU64::new(LEASE_TTL.as_millis() as u64),
             recovering: AtomicBool::new(false),
             tiles: Mutex::new((0, std::collections::HashMap::new())),
         }))
@@ -468,10 +492,11 @@ impl Ledger {
     fn lease_tick(&self) {
         let LogStore::Shared(shared, name) = &self.store else { return };
         let before = shared.fence();
-        let held = match shared.acquire(name, LEASE_TTL) {
+        let lease = Duration::from_millis(self.lease_ms.load(Ordering::Relaxed));
+        let held = match shared.acquire(name, lease) {
             Ok(token) => token,
             Err(e) => {
-                eprintln!("truce-server: the sequencing lease: {e}");
+                tracing::warn!(error = %e, "the sequencing lease could not be renewed or taken");
                 None
             }
         };
@@ -480,7 +505,7 @@ impl Ledger {
             Some(_) => {
                 *self.writer.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.clone());
                 if let Err(e) = self.promote() {
-                    eprintln!("truce-server: taking over the log's writing: {e}");
+                    tracing::error!(error = %e, "taking over the log's writing failed; stepping down");
                     shared.step_down();
                     let _ = shared.release();
                     self.demote();
@@ -496,7 +521,7 @@ impl Ledger {
                         lease.live.then_some(lease.holder);
                 }
                 if let Err(e) = self.follow() {
-                    eprintln!("truce-server: following the log: {e}");
+                    tracing::warn!(error = %e, "following the log failed; retrying");
                 }
             }
         }
@@ -522,7 +547,8 @@ impl Ledger {
         self.catch_up(&log.checkpoint().clone())?;
         *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = log.checkpoint().clone();
         self.start_writing(log)?;
-        eprintln!("truce-server: this server now writes the log");
+        self.lease_changes.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(lease = "taken", "this server now writes the log");
         Ok(())
     }
 
@@ -537,8 +563,10 @@ impl Ledger {
     /// Stops writing (the lease is lost): submissions are refused from here on.
     fn demote(&self) {
         if let Some(old) = self.stop_writing() {
-            eprintln!(
-                "truce-server: this server no longer holds the sequencing lease; it stopped writing"
+            self.lease_changes.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                lease = "lost",
+                "this server no longer holds the sequencing lease; it stopped writing"
             );
             *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = old.checkpoint();
         }
@@ -651,6 +679,17 @@ impl Ledger {
         self.checker.lock().unwrap_or_else(|p| p.into_inner()).next_seq(key)
     }
 
+    /// How many times this server took or lost the sequencing lease.
+    pub fn lease_changes(&self) -> u64 {
+        self.lease_changes.load(Ordering::Relaxed)
+    }
+
+    /// How long the oldest acknowledged entry has waited for a signed checkpoint (zero when none
+    /// waits, or when this server does not write).
+    pub fn unpublished_for(&self) -> Duration {
+        self.sequencer().and_then(|s| s.unpublished_for()).unwrap_or_default()
+    }
+
     /// Why writing is stopped, if it is: a storage fault being recovered from, a writer thread that
     /// failed, or acknowledged entries that no signed checkpoint has held for [`PUBLISH_WITHIN`].
     pub fn ready(&self) -> Result<(), String> {
@@ -736,7 +775,7 @@ impl Ledger {
         if let LogStore::Shared(shared, _) = &self.store {
             // On shared storage a refused write usually means the lease was lost: the lease thread
             // demotes this server, or reopens the log if it still holds the lease.
-            eprintln!("truce-server: the log's writer stopped: {reason}");
+            tracing::error!(reason = %reason, "the log's writer stopped");
             shared.step_down();
             return;
         }

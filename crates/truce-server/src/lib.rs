@@ -27,6 +27,7 @@ mod routes;
 mod script;
 pub mod security;
 mod state;
+pub mod trace;
 mod witness;
 
 use std::sync::Arc;
@@ -77,6 +78,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     routes::routes(state)
         .layer(axum::middleware::from_fn(security::layer))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(trace::layer))
 }
 
 /// The metrics router, for a separate listener: `GET /metrics` in the Prometheus text format.

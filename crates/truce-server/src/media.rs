@@ -124,7 +124,12 @@ fn caller_name(caller: &Caller) -> String {
     caller.user.as_ref().map_or_else(String::new, |u| u.name.clone())
 }
 
+/// Failures of the media store, since the process started (the metric `truce_media_store_errors_total`).
+pub static STORE_ERRORS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn storage_error(e: truce_tlog::Error) -> AppError {
+    STORE_ERRORS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    tracing::warn!(error = %e, "the media store failed");
     AppError::Unavailable(format!("the media store failed ({e}); try again"))
 }
 

@@ -191,6 +191,7 @@ async fn bind(
     let here = crate::locale::here(request.uri());
     let mut response = match crate::auth::authorise(&st, request.headers(), endpoint).await {
         Ok(mut caller) => {
+            crate::trace::caller(caller.id(), caller.role().as_str());
             caller.lang = asked.lang;
             caller.here = here;
             request.extensions_mut().insert(caller);

@@ -57,6 +57,8 @@ pub struct PeerStatus {
     pub at: Option<SystemTime>,
     /// The last error, cleared by a success.
     pub error: Option<String>,
+    /// Every error so far (offers refused, failed or unanswered).
+    pub errors: u64,
 }
 
 impl Peer {
@@ -229,7 +231,11 @@ fn offer_all(state: &AppState, agent: &ureq::Agent) {
             if let Ok(mut s) = peer.status.lock() {
                 match outcome {
                     Ok(()) => s.error = None,
-                    Err(e) => s.error = Some(e),
+                    Err(e) => {
+                        tracing::warn!(witness = %peer.verifier.name, error = %e, "a witness did not cosign");
+                        s.errors += 1;
+                        s.error = Some(e);
+                    }
                 }
             }
         }

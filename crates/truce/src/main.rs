@@ -327,7 +327,22 @@ fn parse_date(s: &str) -> Result<Date, String> {
 /// Exit codes: 0 success, 1 failure, 2 invalid input (diagnostics printed).
 const EXIT_INVALID_INPUT: u8 = 2;
 
+/// The server's log, on standard error: `TRUCE_LOG` chooses what (a `tracing` filter: `info` by
+/// default, `debug` for every request, `truce_server=debug,warn`, …), `TRUCE_LOG_FORMAT=json` one JSON
+/// object a line for a log collector. Standard output stays the commands' own.
+fn init_log() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("TRUCE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr);
+    let _ = if std::env::var("TRUCE_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().with_current_span(true).with_span_list(false).try_init()
+    } else {
+        builder.with_ansi(io::IsTerminal::is_terminal(&io::stderr())).try_init()
+    };
+}
+
 fn main() -> ExitCode {
+    init_log();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

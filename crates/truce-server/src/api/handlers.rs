@@ -678,7 +678,29 @@ pub(crate) async fn metrics(State(st): St) -> Result<Response, AppError> {
             w.pending(),
             u8::from(w.ready().is_ok())
         ));
+        out.push_str(&format!(
+            "# HELP truce_log_unpublished_seconds How long the oldest acknowledged entry has waited for a signed checkpoint.\n# TYPE truce_log_unpublished_seconds gauge\ntruce_log_unpublished_seconds {:.3}\n\
+             # HELP truce_log_writer Whether this server writes the log (holds the sequencing lease, or writes its own directory).\n# TYPE truce_log_writer gauge\ntruce_log_writer {}\n\
+             # HELP truce_lease_changes_total Times this server took or lost the sequencing lease.\n# TYPE truce_lease_changes_total counter\ntruce_lease_changes_total {}\n",
+            w.unpublished_for().as_secs_f64(),
+            u8::from(w.is_writer()),
+            w.lease_changes(),
+        ));
     }
+    out.push_str(
+        "# HELP truce_witness_errors_total Offers of a checkpoint a witness refused, failed or left unanswered.\n# TYPE truce_witness_errors_total counter\n",
+    );
+    for peer in &st.witnesses.peers {
+        let errors = peer.status.lock().map(|s| s.errors).unwrap_or(0);
+        out.push_str(&format!(
+            "truce_witness_errors_total{{witness=\"{}\"}} {errors}\n",
+            peer.verifier.name.replace(['\\', '"', '\n'], "_")
+        ));
+    }
+    out.push_str(&format!(
+        "# HELP truce_media_store_errors_total Failures of the media store.\n# TYPE truce_media_store_errors_total counter\ntruce_media_store_errors_total {}\n",
+        crate::media::STORE_ERRORS.load(std::sync::atomic::Ordering::Relaxed)
+    ));
     out.push_str(&format!(
         "# HELP truce_store_index_watermark The first log index the store's index lacks: every entry below it is indexed.\n# TYPE truce_store_index_watermark gauge\ntruce_store_index_watermark {}\n",
         st.store.indexed_size().await?

@@ -11,6 +11,7 @@ mod faults;
 mod insider;
 mod language;
 mod media;
+mod operations;
 mod overload;
 mod records;
 mod shared;

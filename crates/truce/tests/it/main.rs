@@ -10,6 +10,7 @@ mod backup;
 mod demo;
 mod failover;
 mod kill;
+mod logs;
 mod simulate;
 mod upgrade;
 mod witnessed;
