@@ -191,6 +191,25 @@ pub(crate) async fn authorise(
     headers: &HeaderMap,
     endpoint: Endpoint,
 ) -> Result<Caller, AppError> {
+    // A write another server of this log forwarded (see `forward`): on the entry endpoints only.
+    if let Some(value) = headers.get(crate::forward::HEADER) {
+        let (Some(ledger), true) =
+            (&state.watch, matches!(endpoint, Endpoint::SubmitEntry | Endpoint::SubmitEntries))
+        else {
+            return Err(AppError::Forbidden(
+                "a forwarded request is for the entry endpoints only".into(),
+            ));
+        };
+        let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
+        let id = crate::forward::check(
+            &crate::forward::key(ledger),
+            value,
+            jiff::Timestamp::now().as_second(),
+        )?;
+        let c = Caller { user: Some(state.store.user(id).await?), ..Caller::default() };
+        c.require(endpoint)?;
+        return Ok(c);
+    }
     let c = caller(state, headers).await?;
     c.require(endpoint)?;
     Ok(c)

@@ -624,6 +624,27 @@ impl Ledger {
         self.sequencer().is_some()
     }
 
+    /// Who holds the sequencing lease, as last seen (shared storage): its name, where it is reached.
+    pub fn writer(&self) -> Option<String> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// This server's name in the lease (shared storage).
+    pub fn name(&self) -> Option<&str> {
+        match &self.store {
+            LogStore::Shared(_, name) => Some(name),
+            LogStore::Dir(_) => None,
+        }
+    }
+
+    /// A 256-bit key for `purpose`, derived from the log's private key: what only the servers of this
+    /// log can compute (never the key itself, and never the same key for two purposes).
+    pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(format!("truce derived key v1\n{purpose}\n{}", self.signer.skey()))
+            .into()
+    }
+
     /// The newest signed checkpoint this server has: its sequencer's, or the one it followed.
     pub fn checkpoint(&self) -> Note {
         match self.sequencer() {

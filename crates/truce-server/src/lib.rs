@@ -16,6 +16,7 @@ pub mod backup;
 mod cache;
 pub mod capacity;
 mod error;
+pub mod forward;
 mod indexer;
 pub mod jobs;
 pub mod launch;

@@ -26,6 +26,9 @@ pub struct AppState {
     pub witnesses: Witnesses,
     /// Whether cookies carry `Secure` (the configured public URL is https).
     pub secure_cookies: bool,
+    /// How long a follower tries to hand a write on to the log's writer before it answers 503
+    /// ([`crate::forward`]).
+    pub forward_wait: std::time::Duration,
     /// The URL this server is reached at (`TRUCE_PUBLIC_URL`), for the commands the pages print; the
     /// request's `Host` when unset.
     pub public_url: Option<String>,
@@ -99,6 +102,7 @@ impl AppState {
             tokens: Bounded::new(10_000),
             witnesses: Witnesses::default(),
             secure_cookies: false,
+            forward_wait: crate::forward::FORWARD_WAIT,
             public_url: None,
             basemap_url: None,
             media: None,

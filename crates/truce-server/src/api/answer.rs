@@ -193,7 +193,7 @@ impl<M: Media> aide::operation::OperationOutput for Declared<M> {
 }
 
 /// The body of every refusal: `error`, and for invalid input each `diagnostics` line.
-#[derive(Serialize, JsonSchema)]
+#[derive(Serialize, serde::Deserialize, JsonSchema)]
 pub struct ErrorDoc {
     /// What went wrong, in words.
     pub error: String,

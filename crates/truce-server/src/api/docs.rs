@@ -3,7 +3,7 @@
 //! one type here, serialised as it is declared in the OpenAPI document.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `GET /v1/whoami`.
 #[derive(Serialize, JsonSchema)]
@@ -88,21 +88,21 @@ pub struct Submission {
 }
 
 /// `POST /v1/entries`: where the entry is on the log.
-#[derive(Serialize, JsonSchema)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub struct Appended {
     /// The entry's index.
     pub index: u64,
 }
 
 /// `POST /v1/entries/batch`: each entry's outcome, in order.
-#[derive(Serialize, JsonSchema)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 pub struct BatchOutcome {
     /// One per line of the request.
     pub results: Vec<EntryOutcome>,
 }
 
 /// One entry of a batch: its index, or why it was refused.
-#[derive(Serialize, JsonSchema)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum EntryOutcome {
     /// Appended.

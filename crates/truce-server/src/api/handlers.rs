@@ -272,9 +272,28 @@ pub(crate) async fn get_agreement(State(st): St) -> Result<Out<Toml>, AppError> 
 pub(crate) async fn submit_entry(
     State(st): St,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Created<docs::Appended>, AppError> {
     let w = watch(&st)?;
+    // A follower hands the entry to the writer and gives its answer.
+    if let Some(answer) = crate::forward::forward(
+        w,
+        &headers,
+        caller.id(),
+        "/v1/entries",
+        body.clone(),
+        st.forward_wait,
+    )
+    .await?
+    {
+        if answer.status != 201 {
+            return Err(crate::forward::refusal(&answer));
+        }
+        let appended: docs::Appended = serde_json::from_slice(&answer.body)
+            .map_err(|e| AppError::Internal(format!("the writer's answer: {e}")))?;
+        return Ok(Created(appended));
+    }
     let pending = admit(&st, w, &caller, &body).await?;
     let at = durable(&st, pending).await?;
     Ok(Created(docs::Appended { index: at }))
@@ -290,9 +309,27 @@ pub const MAX_BATCH: usize = 256;
 pub(crate) async fn submit_entries(
     State(st): St,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Json<docs::BatchOutcome>, AppError> {
     let w = watch(&st)?;
+    if let Some(answer) = crate::forward::forward(
+        w,
+        &headers,
+        caller.id(),
+        "/v1/entries/batch",
+        body.clone(),
+        st.forward_wait,
+    )
+    .await?
+    {
+        if answer.status != 200 {
+            return Err(crate::forward::refusal(&answer));
+        }
+        let outcome: docs::BatchOutcome = serde_json::from_slice(&answer.body)
+            .map_err(|e| AppError::Internal(format!("the writer's answer: {e}")))?;
+        return Ok(Json(outcome));
+    }
     let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
     if lines.is_empty() || lines.len() > MAX_BATCH {
         return Err(AppError::Invalid(vec![format!(

@@ -584,3 +584,50 @@ async fn issue21_idle_and_half_sent_connections_are_closed_and_capped() {
     assert!(got.starts_with("HTTP/1.1 200 OK"), "{got}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 24: followers forward writes with a credential made from the log's key instead of the
+/// caller's token. Nobody without that key can make one: a forged, stale or foreign credential is
+/// refused (403), and a genuine one opens the entry endpoints only, as its user and that user's role.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue24_a_forwarding_credential_is_the_log_s_and_opens_the_entry_endpoints_only() {
+    let (state, tokens, _, _) = super::state("forward-credential", 4096).await;
+    let ledger = state.watch.clone().unwrap();
+    let store = state.store.clone();
+    let router = truce_server::router(Arc::new(state));
+    let (observer, token) = mission(&router, &store, &tokens).await;
+    let user =
+        truce_store::Store::user_by_token(&store, truce_store::token_hash(&token)).await.unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let key = truce_server::forward::key(&ledger);
+    let genuine = truce_server::forward::credential(&key, user.id, now);
+    let post = |credential: String, path: &'static str, body: Vec<u8>| {
+        let router = router.clone();
+        async move {
+            let headers = [(truce_server::forward::HEADER, credential.as_str())];
+            super::send(&router, "POST", path, &headers, body).await
+        }
+    };
+    let entry = |seq| sign(&observer, seq, E::Observation(observation(20 + seq as u32))).unwrap();
+    for (why, credential) in [
+        ("another key", truce_server::forward::credential(&[9; 32], user.id, now)),
+        ("stale", truce_server::forward::credential(&key, user.id, now - 600)),
+        ("another user", genuine.replacen(&format!("{}.", user.id), "1.", 1)),
+        ("garbage", "x".into()),
+    ] {
+        let (status, body, _) = post(credential, "/v1/entries", entry(1)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{why}: {}", String::from_utf8_lossy(&body));
+    }
+    // Genuine: the entry endpoints, as the observer.
+    let (status, body, _) = post(genuine.clone(), "/v1/entries", entry(1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    // Nowhere else, not even to read.
+    let headers = [(truce_server::forward::HEADER, genuine.as_str())];
+    for (method, path) in [
+        ("GET", "/v1/whoami"),
+        ("GET", "/v1/compliance"),
+        ("POST", "/v1/scenarios/ukraine-2025/preferences"),
+    ] {
+        let (status, _, _) = super::send(&router, method, path, &headers, vec![]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+}

@@ -81,7 +81,11 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
     let store_b = base_b.store.clone();
     let router_a =
         truce_server::router(Arc::new(AppState::new(base_a.store.clone(), Some(a.clone()))));
-    let router_b = truce_server::router(Arc::new(AppState::new(store_b.clone(), Some(b.clone()))));
+    // A follower forwards writes to the writer, whose name here reaches nothing: it says so after
+    // its wait (a second here).
+    let mut state_b = AppState::new(store_b.clone(), Some(b.clone()));
+    state_b.forward_wait = Duration::from_secs(1);
+    let router_b = truce_server::router(Arc::new(state_b));
     let (observer, token) = mission(&router_a, &base_a.store, &tokens).await;
     hold(&store_b, &token, &observer).await;
     for seq in 1..=3 {
@@ -89,11 +93,12 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
         let (status, body, _) = call(&router_a, "POST", "/v1/entries", Some(&token), e).await;
         assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
     }
-    // The follower refuses writes, naming the writer, and follows what it writes.
+    // The follower cannot reach the writer it names: it refuses, naming it, and follows what it writes.
     let e = sign(&observer, 4, E::Observation(observation(13))).unwrap();
     let (status, body, headers) = call(&router_b, "POST", "/v1/entries", Some(&token), e).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(String::from_utf8_lossy(&body).contains("http://a.example does"), "{body:?}");
+    let said = String::from_utf8_lossy(&body);
+    assert!(said.contains("the writer http://a.example could not be reached"), "{said}");
     assert_eq!(headers.get("retry-after").unwrap(), "1");
     until("the follower has the writer's checkpoint", || b.size() == 5 && a.size() == 5).await;
     let compliance = |r: &axum::Router| {
@@ -139,9 +144,12 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
     until("the returning server follows", || a.size() == 6).await;
     let (base_a2, _, _, _) = state("shared-a2", 4096).await;
     hold(&base_a2.store, &token, &observer).await;
-    let router_a = truce_server::router(Arc::new(AppState::new(base_a2.store.clone(), Some(a))));
+    let mut state_a = AppState::new(base_a2.store.clone(), Some(a));
+    state_a.forward_wait = Duration::from_secs(1);
+    let router_a = truce_server::router(Arc::new(state_a));
     let e = sign(&observer, 5, E::Observation(observation(14))).unwrap();
     let (status, body, _) = call(&router_a, "POST", "/v1/entries", Some(&token), e).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(String::from_utf8_lossy(&body).contains("http://b.example does"), "{body:?}");
+    let said = String::from_utf8_lossy(&body);
+    assert!(said.contains("the writer http://b.example could not be reached"), "{said}");
 }

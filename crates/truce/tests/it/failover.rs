@@ -339,3 +339,183 @@ fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
     );
     std::fs::remove_dir_all(&base).ok();
 }
+
+/// Issue 24: clients that write only to a follower are served by the writer through it, and a
+/// writer's death is not an error they see: the follower waits for the lease to move (or takes it)
+/// and answers. Two servers; the clients write to the one that does not hold the lease; the writer is
+/// SIGKILLed, restarted as a follower, and becomes the clients' target, five times over.
+#[test]
+fn issue24_clients_writing_only_to_a_follower_never_see_a_refusal_longer_than_the_failover() {
+    const ROUNDS: usize = 5;
+    let s3 = std::env::var("TRUCE_TEST_S3_URL").expect(
+        "TRUCE_TEST_S3_URL is not set: run the tests with `cargo xtask test`, which starts Garage on loopback",
+    );
+    let pg = std::env::var("TRUCE_TEST_POSTGRES_URL").expect(
+        "TRUCE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, which starts PostgreSQL",
+    );
+    let name = format!("forward_{}", std::process::id());
+    let database = create_database(&pg, &name);
+    let storage_url = format!("{}/{name}", s3.trim_end_matches('/'));
+    let base = std::env::temp_dir().join(format!("truce-forward-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let dirs = [base.join("a"), base.join("b")];
+    let out = truce(&dirs[0])
+        .args(["log", "init"])
+        .arg(dirs[0].join("log"))
+        .args(["--origin", "forward.test/log"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    copy_dir(&dirs[0].join("log"), &dirs[1].join("log"));
+    let log_key =
+        NoteVerifier::parse(std::fs::read_to_string(dirs[0].join("log/log.vkey")).unwrap().trim())
+            .unwrap();
+    let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
+    let mut add = truce(&dirs[0]);
+    add.env("TRUCE_DATABASE_URL", &database)
+        .args(["user", "add", "observer", "--role", "observer"]);
+    for b in std::iter::once(1).chain(10..10 + CLIENTS) {
+        add.args(["--key", &key_hex(&key(b).verifying_key())]);
+    }
+    let out = add.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let ports = [free_port(), free_port()];
+    let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
+    let start = |i: usize| -> Child {
+        let envs = [
+            ("TRUCE_DATABASE_URL", database.clone()),
+            ("TRUCE_STORAGE_URL", storage_url.clone()),
+            ("TRUCE_PUBLIC_URL", urls[i].clone()),
+        ];
+        start_on(&dirs[i], &agent, ports[i], &envs).0
+    };
+    // A starts first and writes; B follows, and the clients write to B.
+    let mut servers = [Some(start(0)), None];
+    std::thread::sleep(Duration::from_millis(500));
+    servers[1] = Some(start(1));
+    let mission = key(1);
+    let mut setup = vec![sign(&mission, 1, super::mission_body("forward test")).unwrap()];
+    for c in 0..CLIENTS {
+        let enrol = Body::Enrol {
+            key: key_hex(&key(10 + c).verifying_key()),
+            name: format!("observer-{c}"),
+            role: Role::Observer,
+            party: None,
+        };
+        setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
+    }
+    let acked: Acked = Arc::new(Mutex::new(Vec::new()));
+    for e in setup {
+        // Through the follower, from the start.
+        let index = submit(&agent, &urls[1], &token, &e).expect("the setup entries, forwarded");
+        acked.lock().unwrap().push((index, e, Instant::now(), 1));
+    }
+    let target = Arc::new(Mutex::new(1usize));
+    let stop = Arc::new(AtomicBool::new(false));
+    // Per client: the longest time between a refusal's start and the next acknowledgement.
+    let streaks = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let refusals = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (agent, urls, token, acked, stop, target, streaks, refusals) = (
+                agent.clone(),
+                urls.clone(),
+                token.clone(),
+                acked.clone(),
+                stop.clone(),
+                target.clone(),
+                streaks.clone(),
+                refusals.clone(),
+            );
+            std::thread::spawn(move || {
+                let observer = key(10 + c);
+                let (mut n, mut refused_since, mut worst) = (0u32, None::<Instant>, Duration::ZERO);
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let entry = sign(&observer, u64::from(n), Body::Observation(observation(c, n)))
+                        .unwrap();
+                    let to = *target.lock().unwrap();
+                    match submit(&agent, &urls[to], &token, &entry) {
+                        Some(index) => {
+                            acked.lock().unwrap().push((index, entry, Instant::now(), to));
+                            if let Some(since) = refused_since.take() {
+                                worst = worst.max(since.elapsed());
+                            }
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                        None => {
+                            refusals.fetch_add(1, Ordering::Relaxed);
+                            refused_since.get_or_insert_with(Instant::now);
+                            std::thread::sleep(Duration::from_millis(50));
+                        }
+                    }
+                }
+                streaks.lock().unwrap().push(worst);
+            })
+        })
+        .collect();
+    let mut writer = 0usize;
+    for round in 0..ROUNDS {
+        std::thread::sleep(Duration::from_millis(700 + (round as u64 * 97) % 400));
+        let before = acked.lock().unwrap().len();
+        let mut child = servers[writer].take().unwrap();
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // The clients' follower takes over; the dead writer comes back as a follower and becomes
+        // the clients' target.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while acked.lock().unwrap().len() < before + 10 {
+            assert!(Instant::now() < deadline, "round {round}: the clients stalled");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        servers[writer] = Some(start(writer));
+        *target.lock().unwrap() = writer;
+        writer = 1 - writer;
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    // The last acknowledged entries reach a signed checkpoint in the bucket (within the promise).
+    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &[]).unwrap();
+    let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
+    let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN;
+    let checkpoint = loop {
+        let (_, c) = truce_tlog::client::signed_checkpoint(&bucket, &log_key).unwrap();
+        if c.size > last {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "entry {last} not published within the promise");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    for s in servers.iter_mut().flatten() {
+        s.kill().unwrap();
+        s.wait().unwrap();
+    }
+    let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
+    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+    let acked = acked.lock().unwrap();
+    for (index, bytes, _, _) in acked.iter() {
+        assert_eq!(log.get(*index as usize), Some(bytes), "acknowledged entry {index}");
+    }
+    let worst = streaks.lock().unwrap().iter().copied().max().unwrap();
+    // The lease's life, then the new writer opening the log (integrating the journal): about 2 s, with
+    // a margin for a loaded machine.
+    let failover = truce_server::ledger::LEASE_TTL + Duration::from_secs(2);
+    println!(
+        "{ROUNDS} writer kills, clients writing only to followers: {} acknowledged (every one on the log), {} refusals, the longest a client went refused: {} ms (failover bound {} ms)",
+        acked.len(),
+        refusals.load(Ordering::Relaxed),
+        worst.as_millis(),
+        failover.as_millis()
+    );
+    assert!(worst <= failover, "a client was refused for {} ms", worst.as_millis());
+    std::fs::remove_dir_all(&base).ok();
+}

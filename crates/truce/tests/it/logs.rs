@@ -2,7 +2,7 @@
 //! line logged while a request is served (and in the response's `X-Request-Id`), and never a token,
 //! a session id, a key, a signature or a confidential value, whatever the requests carried.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
