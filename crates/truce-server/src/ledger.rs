@@ -216,6 +216,22 @@ pub struct Ledger {
     lease_changes: std::sync::atomic::AtomicU64,
     /// How long the sequencing lease lives without renewal (shared storage), in milliseconds.
     lease_ms: std::sync::atomic::AtomicU64,
+    /// Live updates: (log index, entry kind) of each entry, for server-sent events: told by whoever
+    /// makes an entry durable here (the writer's submissions, a follower's new entries).
+    events: tokio::sync::broadcast::Sender<(u64, String)>,
+}
+
+/// An entry's kind, read from its canonical JSON without checking it (it was checked on its way in).
+fn kind_of(bytes: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        body: PeekBody,
+    }
+    #[derive(serde::Deserialize)]
+    struct PeekBody {
+        kind: String,
+    }
+    serde_json::from_slice::<Peek>(bytes).map(|p| p.body.kind).unwrap_or_default()
 }
 
 /// An entry admitted by [`Ledger::append`], waiting to be durable.
@@ -437,6 +453,7 @@ impl Ledger {
             faulted: Mutex::new(None),
             lease_changes: std::sync::atomic::AtomicU64::new(0),
             lease_ms: std::sync::atomic::AtomicU64::new(LEASE_TTL.as_millis() as u64),
+            events: tokio::sync::broadcast::channel(1024).0,
             recovering: AtomicBool::new(false),
             tiles: Mutex::new((0, std::collections::HashMap::new())),
         }))
@@ -445,6 +462,12 @@ impl Ledger {
     /// Applies to the durable view every entry of the log up to `note`'s checkpoint that it lacks,
     /// each authenticated against that checkpoint.
     fn catch_up(&self, note: &Note) -> Result<(), String> {
+        self.catch_up_announcing(note, false)
+    }
+
+    /// [`Ledger::catch_up`], telling the live events of every entry applied when `announce` (a
+    /// follower's new entries: its own clients never saw them submitted).
+    fn catch_up_announcing(&self, note: &Note, announce: bool) -> Result<(), String> {
         let checkpoint =
             truce_tlog::checkpoint::Checkpoint::parse(&note.text).map_err(|e| e.to_string())?;
         // Everything reported durable so far first: the applier may hold some.
@@ -456,6 +479,9 @@ impl Ledger {
             for (index, bytes) in missing {
                 if index == state.registry().size {
                     state.apply(&bytes);
+                    if announce {
+                        let _ = self.events.send((index, kind_of(&bytes)));
+                    }
                 }
             }
             self.applied.store(state.registry().size, Ordering::Release);
@@ -544,7 +570,7 @@ impl Ledger {
         truce_tlog::note::verify_note(log.checkpoint(), &[self.signer.verifier()]).map_err(
             |e| format!("the stored checkpoint is not signed by this server's log key: {e}"),
         )?;
-        self.catch_up(&log.checkpoint().clone())?;
+        self.catch_up_announcing(&log.checkpoint().clone(), true)?;
         *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = log.checkpoint().clone();
         self.start_writing(log)?;
         self.lease_changes.fetch_add(1, Ordering::Relaxed);
@@ -595,7 +621,7 @@ impl Ledger {
                 format!("the stored checkpoint does not extend the one served before: {e}")
             })?;
         }
-        self.catch_up(&note)?;
+        self.catch_up_announcing(&note, true)?;
         *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = note;
         Ok(())
     }
@@ -622,6 +648,11 @@ impl Ledger {
     /// Whether this server writes the log (always, on a directory).
     pub fn is_writer(&self) -> bool {
         self.sequencer().is_some()
+    }
+
+    /// The live events' sender: (log index, entry kind) of each entry made durable here.
+    pub fn events(&self) -> tokio::sync::broadcast::Sender<(u64, String)> {
+        self.events.clone()
     }
 
     /// Who holds the sequencing lease, as last seen (shared storage): its name, where it is reached.

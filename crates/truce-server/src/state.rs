@@ -94,10 +94,13 @@ impl AppState {
     pub fn new(store: Db, watch: Option<Arc<Ledger>>) -> AppState {
         let indexer = indexer::Indexer::start(store.clone());
         let rehearsals = jobs::Rehearsals::start(jobs::JobLimits::default(), store.clone());
+        // The log's own sender, so that a follower's new entries are told too.
+        let events =
+            watch.as_ref().map_or_else(|| tokio::sync::broadcast::channel(1024).0, |w| w.events());
         AppState {
             store,
             watch,
-            events: tokio::sync::broadcast::channel(1024).0,
+            events,
             indexer,
             tokens: Bounded::new(10_000),
             witnesses: Witnesses::default(),

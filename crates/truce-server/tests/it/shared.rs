@@ -76,6 +76,8 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
     assert!(a.is_writer());
     let b = open("http://b.example");
     assert!(!b.is_writer());
+    // Issue 24: the follower's pages and clients get live events for what it follows.
+    let mut follower_events = b.events().subscribe();
     let (base_a, tokens, _, _) = state("shared-a", 4096).await;
     let (base_b, _, _, _) = state("shared-b", 4096).await;
     let store_b = base_b.store.clone();
@@ -101,6 +103,12 @@ async fn issue13_two_servers_share_one_log_and_hand_over_writing() {
     assert!(said.contains("the writer http://a.example could not be reached"), "{said}");
     assert_eq!(headers.get("retry-after").unwrap(), "1");
     until("the follower has the writer's checkpoint", || b.size() == 5 && a.size() == 5).await;
+    let mut told = Vec::new();
+    while let Ok((index, kind)) = follower_events.try_recv() {
+        told.push((index, kind));
+    }
+    assert_eq!(told.iter().map(|t| t.0).collect::<Vec<_>>(), [0, 1, 2, 3, 4], "{told:?}");
+    assert_eq!(told[4].1, "observation");
     let compliance = |r: &axum::Router| {
         let r = r.clone();
         async move { call(&r, "GET", "/v1/compliance?as_of=2015-04-15", None, vec![]).await.1 }
