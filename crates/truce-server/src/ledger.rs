@@ -25,8 +25,8 @@
 //! On shared storage ([`LogStore::Shared`]: tiles in a bucket, the tree's record, checkpoint and
 //! journal in PostgreSQL) several servers serve one log, and only the holder of the sequencing lease
 //! writes. A lease thread renews the lease every [`LEASE_TICK`] (it lives [`LEASE_TTL`]) or tries to
-//! take it. A server that holds no lease is a **follower**: it refuses submissions (503, naming the
-//! writer), and follows the log: it reads the stored checkpoint, checks its signature and that it
+//! take it. A server that holds no lease is a **follower**: it hands submissions on to the writer
+//! (`crate::forward`; [`Ledger::append`] itself refuses them, naming the writer), and follows the log: it reads the stored checkpoint, checks its signature and that it
 //! extends the one it served before (a consistency proof from the bucket's tiles), and applies the
 //! new entries to its durable view. A follower that takes the lease is **promoted**: it opens the
 //! log, which integrates the journal the old writer left (every entry it acknowledged), applies what

@@ -11,6 +11,9 @@ use std::time::Duration;
 use serde_json::Value;
 use truce_watch::entry::{Body, KeyFile, Observation, sign};
 
+/// Acknowledged submissions: (index, entry).
+type Acked = Arc<Mutex<Vec<(u64, Vec<u8>)>>>;
+
 fn truce(args: &[&str], data: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(args)
@@ -52,7 +55,7 @@ fn a_backup_of_a_running_server_restores_and_audits() {
         KeyFile::parse(&std::fs::read_to_string(data.join("keys/observer-1.key")).unwrap())
             .unwrap()
             .key;
-    let acked: Arc<Mutex<Vec<(u64, Vec<u8>)>>> = Arc::default();
+    let acked: Acked = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let (acked, stop, url, agent, token) =
