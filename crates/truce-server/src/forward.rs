@@ -15,7 +15,11 @@
 //! The wait is bounded ([`FORWARD_WAIT`]): while no server writes (a failover under way) or the writer
 //! named cannot be reached, the follower tries again every 100 ms, or writes itself as soon as it
 //! holds the lease. A request whose answer was lost once sent (the writer died on it) is not sent
-//! again: it may be on the log, and the client is told to check its key's next sequence number.
+//! again: it may be on the log, and the client is told to check its key's next sequence number. But
+//! when the lease moves while an answer is awaited (the writer paused or cut off past its lease), the
+//! request goes where the lease is now: the old writer's fencing token is stale, so it can journal
+//! nothing more. If it journaled this entry before it lost the lease, the new writer has it from the
+//! journal and refuses the second copy as a replay (409): the entry is then on the log once.
 
 use std::time::{Duration, Instant};
 
@@ -163,38 +167,53 @@ pub async fn forward(
     let content_type =
         headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
     let deadline = Instant::now() + wait;
-    let ledger = ledger.clone();
-    tokio::task::spawn_blocking(move || {
-        loop {
-            if ledger.is_writer() {
-                return Ok(None);
-            }
-            if let Some(writer) = ledger.writer().filter(|w| Some(w.as_str()) != ledger.name())
-            {
-                let credential = credential(&key, user, jiff::Timestamp::now().as_second());
-                if let Some(answer) =
-                    send(&writer, path, &credential, content_type.as_deref(), &body, deadline)?
-                {
-                    return Ok(Some(answer));
-                }
-            }
-            if Instant::now() >= deadline {
-                return Err(AppError::Unavailable(match ledger.writer() {
-                    Some(w) => format!(
-                        "this server does not write the log, and the writer {w} could not be reached within {} s; retry in a few seconds",
-                        wait.as_secs_f32()
-                    ),
-                    None => format!(
-                        "no server wrote the log within {} s (a failover under way, or the database unreachable); retry in a few seconds",
-                        wait.as_secs_f32()
-                    ),
-                }));
-            }
-            std::thread::sleep(Duration::from_millis(100));
+    loop {
+        if ledger.is_writer() {
+            return Ok(None);
         }
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("forwarding: {e}")))?
+        if let Some(writer) = ledger.writer().filter(|w| Some(w.as_str()) != ledger.name()) {
+            let credential = credential(&key, user, jiff::Timestamp::now().as_second());
+            let (to, content_type, body) = (writer.clone(), content_type.clone(), body.clone());
+            let mut sending = tokio::task::spawn_blocking(move || {
+                send(&to, path, &credential, content_type.as_deref(), &body, deadline)
+            });
+            // While the answer is awaited, the lease may move (the writer paused or cut off past its
+            // lease): the writer asked can then no longer journal anything (its fencing token is
+            // stale), so the request goes where the lease is now instead of waiting for an answer
+            // that can only be a refusal.
+            let outcome = loop {
+                tokio::select! {
+                    sent = &mut sending => {
+                        break Some(sent.map_err(|e| AppError::Internal(format!("forwarding: {e}")))?);
+                    }
+                    () = tokio::time::sleep(Duration::from_millis(100)) => {
+                        if ledger.is_writer() || ledger.writer().as_deref() != Some(writer.as_str()) {
+                            break None;
+                        }
+                    }
+                }
+            };
+            match outcome {
+                Some(Ok(Some(answer))) => return Ok(Some(answer)),
+                Some(Err(e)) => return Err(e),
+                Some(Ok(None)) => {} // Not sent: try again below.
+                None => continue,    // The lease moved: ask where it is now.
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(AppError::Unavailable(match ledger.writer() {
+                Some(w) => format!(
+                    "this server does not write the log, and the writer {w} could not be reached within {} s; retry in a few seconds",
+                    wait.as_secs_f32()
+                ),
+                None => format!(
+                    "no server wrote the log within {} s (a failover under way, or the database unreachable); retry in a few seconds",
+                    wait.as_secs_f32()
+                ),
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A refusal the writer gave, as this server gives it.

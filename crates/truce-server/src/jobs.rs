@@ -19,7 +19,7 @@
 //! - **Kept in the store.** Each job is written to the store when it is queued, when it starts and
 //!   when it ends (its document and plots with it), so that any server sharing the store answers for
 //!   it, and a finished job outlives a restart until its time is up. A server that starts marks the
-//!   jobs it had queued or running as interrupted ([`Rehearsals::adopt`]); a job whose server stopped
+//!   jobs it had queued or running as interrupted (`AppState::adopt_jobs`); a job whose server stopped
 //!   without starting again reads as interrupted once it is older than [`JobLimits::kept_for`]. The
 //!   queue itself (the work) stays in memory: a job runs on the server that took it.
 

@@ -340,6 +340,180 @@ fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
     std::fs::remove_dir_all(&base).ok();
 }
 
+/// Two `truce serve` of one log on Garage and PostgreSQL (fresh database and prefix), their user
+/// `observer` holding the mission key (1) and one key per client (10, 11, …).
+struct Cluster {
+    dirs: [std::path::PathBuf; 2],
+    urls: Vec<String>,
+    ports: [u16; 2],
+    database: String,
+    storage_url: String,
+    token: String,
+    log_key: NoteVerifier,
+    agent: ureq::Agent,
+    base: std::path::PathBuf,
+}
+
+fn key(b: u8) -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[b; 32])
+}
+
+impl Cluster {
+    fn new(name: &str) -> Cluster {
+        let s3 = std::env::var("TRUCE_TEST_S3_URL").expect(
+            "TRUCE_TEST_S3_URL is not set: run the tests with `cargo xtask test`, which starts Garage on loopback",
+        );
+        let pg = std::env::var("TRUCE_TEST_POSTGRES_URL").expect(
+            "TRUCE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, which starts PostgreSQL",
+        );
+        let name = format!("{name}_{}", std::process::id());
+        let database = create_database(&pg, &name);
+        let storage_url = format!("{}/{name}", s3.trim_end_matches('/'));
+        let base = std::env::temp_dir().join(format!("truce-{name}"));
+        let _ = std::fs::remove_dir_all(&base);
+        let dirs = [base.join("a"), base.join("b")];
+        let out = truce(&dirs[0])
+            .args(["log", "init"])
+            .arg(dirs[0].join("log"))
+            .args(["--origin", "cluster.test/log"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        copy_dir(&dirs[0].join("log"), &dirs[1].join("log"));
+        let log_key = NoteVerifier::parse(
+            std::fs::read_to_string(dirs[0].join("log/log.vkey")).unwrap().trim(),
+        )
+        .unwrap();
+        let mut add = truce(&dirs[0]);
+        add.env("TRUCE_DATABASE_URL", &database)
+            .args(["user", "add", "observer", "--role", "observer"]);
+        for b in std::iter::once(1).chain(10..10 + CLIENTS) {
+            add.args(["--key", &key_hex(&key(b).verifying_key())]);
+        }
+        let out = add.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        let ports = [free_port(), free_port()];
+        let urls = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
+        Cluster { dirs, urls, ports, database, storage_url, token, log_key, agent, base }
+    }
+
+    /// Starts server `i` and waits until it answers.
+    fn start(&self, i: usize) -> Child {
+        let envs = [
+            ("TRUCE_DATABASE_URL", self.database.clone()),
+            ("TRUCE_STORAGE_URL", self.storage_url.clone()),
+            ("TRUCE_PUBLIC_URL", self.urls[i].clone()),
+        ];
+        start_on(&self.dirs[i], &self.agent, self.ports[i], &envs).0
+    }
+
+    /// The mission's first entries (its declaration and the clients' keys), sent to server `via`.
+    fn setup(&self, via: usize, acked: &Acked) {
+        let mission = key(1);
+        let mut setup = vec![sign(&mission, 1, super::mission_body("cluster test")).unwrap()];
+        for c in 0..CLIENTS {
+            let enrol = Body::Enrol {
+                key: key_hex(&key(10 + c).verifying_key()),
+                name: format!("observer-{c}"),
+                role: Role::Observer,
+                party: None,
+            };
+            setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
+        }
+        for e in setup {
+            let index = submit(&self.agent, &self.urls[via], &self.token, &e)
+                .expect("the setup entries are accepted");
+            acked.lock().unwrap().push((index, e, Instant::now(), via));
+        }
+    }
+
+    /// Clients that write to `target` until `stop`; each records its acknowledgements, and the longest
+    /// it went refused (from a refusal to the next acknowledgement) into `streaks`.
+    fn clients(
+        &self,
+        target: &Arc<Mutex<usize>>,
+        acked: &Acked,
+        stop: &Arc<AtomicBool>,
+        streaks: &Arc<Mutex<Vec<Duration>>>,
+    ) -> Vec<std::thread::JoinHandle<usize>> {
+        (0..CLIENTS)
+            .map(|c| {
+                let (agent, urls, token, acked, stop, target, streaks) = (
+                    self.agent.clone(),
+                    self.urls.clone(),
+                    self.token.clone(),
+                    acked.clone(),
+                    stop.clone(),
+                    target.clone(),
+                    streaks.clone(),
+                );
+                std::thread::spawn(move || {
+                    let observer = key(10 + c);
+                    let (mut n, mut refused, mut since, mut worst) =
+                        (0u32, 0usize, None::<Instant>, Duration::ZERO);
+                    while !stop.load(Ordering::Relaxed) {
+                        n += 1;
+                        let entry =
+                            sign(&observer, u64::from(n), Body::Observation(observation(c, n)))
+                                .unwrap();
+                        let to = *target.lock().unwrap();
+                        match submit(&agent, &urls[to], &token, &entry) {
+                            Some(index) => {
+                                acked.lock().unwrap().push((index, entry, Instant::now(), to));
+                                if let Some(s) = since.take() {
+                                    worst = worst.max(s.elapsed());
+                                }
+                                std::thread::sleep(Duration::from_millis(5));
+                            }
+                            None => {
+                                refused += 1;
+                                since.get_or_insert_with(Instant::now);
+                                std::thread::sleep(Duration::from_millis(50));
+                            }
+                        }
+                    }
+                    streaks.lock().unwrap().push(worst);
+                    refused
+                })
+            })
+            .collect()
+    }
+
+    /// Waits until the bucket's checkpoint holds every acknowledged entry (within the promise), then
+    /// checks each at its index, reading the bucket alone.
+    fn check_acknowledged(&self, acked: &Acked) -> u64 {
+        let bucket = truce_tlog_shared::BucketReader::open(&self.storage_url, &[]).unwrap();
+        let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
+        let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN;
+        let checkpoint = loop {
+            let (_, c) = truce_tlog::client::signed_checkpoint(&bucket, &self.log_key).unwrap();
+            if c.size > last {
+                break c;
+            }
+            assert!(Instant::now() < deadline, "entry {last} not published within the promise");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
+        let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+        for (index, bytes, _, _) in acked.lock().unwrap().iter() {
+            assert_eq!(log.get(*index as usize), Some(bytes), "acknowledged entry {index}");
+        }
+        checkpoint.size
+    }
+}
+
+/// The lease's life, then the new writer opening the log (integrating the journal): about 2 s, with a
+/// margin for a loaded machine.
+fn failover_bound() -> Duration {
+    truce_server::ledger::LEASE_TTL + Duration::from_secs(2)
+}
+
 /// Issue 24: clients that write only to a follower are served by the writer through it, and a
 /// writer's death is not an error they see: the follower waits for the lease to move (or takes it)
 /// and answers. Two servers; the clients write to the one that does not hold the lease; the writer is
@@ -347,119 +521,17 @@ fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
 #[test]
 fn issue24_clients_writing_only_to_a_follower_never_see_a_refusal_longer_than_the_failover() {
     const ROUNDS: usize = 5;
-    let s3 = std::env::var("TRUCE_TEST_S3_URL").expect(
-        "TRUCE_TEST_S3_URL is not set: run the tests with `cargo xtask test`, which starts Garage on loopback",
-    );
-    let pg = std::env::var("TRUCE_TEST_POSTGRES_URL").expect(
-        "TRUCE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, which starts PostgreSQL",
-    );
-    let name = format!("forward_{}", std::process::id());
-    let database = create_database(&pg, &name);
-    let storage_url = format!("{}/{name}", s3.trim_end_matches('/'));
-    let base = std::env::temp_dir().join(format!("truce-forward-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
-    let dirs = [base.join("a"), base.join("b")];
-    let out = truce(&dirs[0])
-        .args(["log", "init"])
-        .arg(dirs[0].join("log"))
-        .args(["--origin", "forward.test/log"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    copy_dir(&dirs[0].join("log"), &dirs[1].join("log"));
-    let log_key =
-        NoteVerifier::parse(std::fs::read_to_string(dirs[0].join("log/log.vkey")).unwrap().trim())
-            .unwrap();
-    let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
-    let mut add = truce(&dirs[0]);
-    add.env("TRUCE_DATABASE_URL", &database)
-        .args(["user", "add", "observer", "--role", "observer"]);
-    for b in std::iter::once(1).chain(10..10 + CLIENTS) {
-        add.args(["--key", &key_hex(&key(b).verifying_key())]);
-    }
-    let out = add.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
-    let ports = [free_port(), free_port()];
-    let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
-    let start = |i: usize| -> Child {
-        let envs = [
-            ("TRUCE_DATABASE_URL", database.clone()),
-            ("TRUCE_STORAGE_URL", storage_url.clone()),
-            ("TRUCE_PUBLIC_URL", urls[i].clone()),
-        ];
-        start_on(&dirs[i], &agent, ports[i], &envs).0
-    };
+    let cluster = Cluster::new("forward");
     // A starts first and writes; B follows, and the clients write to B.
-    let mut servers = [Some(start(0)), None];
+    let mut servers = [Some(cluster.start(0)), None];
     std::thread::sleep(Duration::from_millis(500));
-    servers[1] = Some(start(1));
-    let mission = key(1);
-    let mut setup = vec![sign(&mission, 1, super::mission_body("forward test")).unwrap()];
-    for c in 0..CLIENTS {
-        let enrol = Body::Enrol {
-            key: key_hex(&key(10 + c).verifying_key()),
-            name: format!("observer-{c}"),
-            role: Role::Observer,
-            party: None,
-        };
-        setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
-    }
+    servers[1] = Some(cluster.start(1));
     let acked: Acked = Arc::new(Mutex::new(Vec::new()));
-    for e in setup {
-        // Through the follower, from the start.
-        let index = submit(&agent, &urls[1], &token, &e).expect("the setup entries, forwarded");
-        acked.lock().unwrap().push((index, e, Instant::now(), 1));
-    }
+    cluster.setup(1, &acked); // through the follower, from the start
     let target = Arc::new(Mutex::new(1usize));
     let stop = Arc::new(AtomicBool::new(false));
-    // Per client: the longest time between a refusal's start and the next acknowledgement.
     let streaks = Arc::new(Mutex::new(Vec::<Duration>::new()));
-    let refusals = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let clients: Vec<_> = (0..CLIENTS)
-        .map(|c| {
-            let (agent, urls, token, acked, stop, target, streaks, refusals) = (
-                agent.clone(),
-                urls.clone(),
-                token.clone(),
-                acked.clone(),
-                stop.clone(),
-                target.clone(),
-                streaks.clone(),
-                refusals.clone(),
-            );
-            std::thread::spawn(move || {
-                let observer = key(10 + c);
-                let (mut n, mut refused_since, mut worst) = (0u32, None::<Instant>, Duration::ZERO);
-                while !stop.load(Ordering::Relaxed) {
-                    n += 1;
-                    let entry = sign(&observer, u64::from(n), Body::Observation(observation(c, n)))
-                        .unwrap();
-                    let to = *target.lock().unwrap();
-                    match submit(&agent, &urls[to], &token, &entry) {
-                        Some(index) => {
-                            acked.lock().unwrap().push((index, entry, Instant::now(), to));
-                            if let Some(since) = refused_since.take() {
-                                worst = worst.max(since.elapsed());
-                            }
-                            std::thread::sleep(Duration::from_millis(5));
-                        }
-                        None => {
-                            refusals.fetch_add(1, Ordering::Relaxed);
-                            refused_since.get_or_insert_with(Instant::now);
-                            std::thread::sleep(Duration::from_millis(50));
-                        }
-                    }
-                }
-                streaks.lock().unwrap().push(worst);
-            })
-        })
-        .collect();
+    let clients = cluster.clients(&target, &acked, &stop, &streaks);
     let mut writer = 0usize;
     for round in 0..ROUNDS {
         std::thread::sleep(Duration::from_millis(700 + (round as u64 * 97) % 400));
@@ -474,48 +546,129 @@ fn issue24_clients_writing_only_to_a_follower_never_see_a_refusal_longer_than_th
             assert!(Instant::now() < deadline, "round {round}: the clients stalled");
             std::thread::sleep(Duration::from_millis(20));
         }
-        servers[writer] = Some(start(writer));
+        servers[writer] = Some(cluster.start(writer));
         *target.lock().unwrap() = writer;
         writer = 1 - writer;
     }
     std::thread::sleep(Duration::from_millis(500));
     stop.store(true, Ordering::Relaxed);
-    for c in clients {
-        c.join().unwrap();
-    }
-    // The last acknowledged entries reach a signed checkpoint in the bucket (within the promise).
-    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &[]).unwrap();
-    let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
-    let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN;
-    let checkpoint = loop {
-        let (_, c) = truce_tlog::client::signed_checkpoint(&bucket, &log_key).unwrap();
-        if c.size > last {
-            break c;
-        }
-        assert!(Instant::now() < deadline, "entry {last} not published within the promise");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let refusals: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    cluster.check_acknowledged(&acked);
     for s in servers.iter_mut().flatten() {
         s.kill().unwrap();
         s.wait().unwrap();
     }
-    let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
-    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
-    let acked = acked.lock().unwrap();
-    for (index, bytes, _, _) in acked.iter() {
-        assert_eq!(log.get(*index as usize), Some(bytes), "acknowledged entry {index}");
-    }
     let worst = streaks.lock().unwrap().iter().copied().max().unwrap();
-    // The lease's life, then the new writer opening the log (integrating the journal): about 2 s, with
-    // a margin for a loaded machine.
-    let failover = truce_server::ledger::LEASE_TTL + Duration::from_secs(2);
     println!(
-        "{ROUNDS} writer kills, clients writing only to followers: {} acknowledged (every one on the log), {} refusals, the longest a client went refused: {} ms (failover bound {} ms)",
-        acked.len(),
-        refusals.load(Ordering::Relaxed),
+        "{ROUNDS} writer kills, clients writing only to followers: {} acknowledged (every one on the log), {refusals} refusals, the longest a client went refused: {} ms (failover bound {} ms)",
+        acked.lock().unwrap().len(),
         worst.as_millis(),
-        failover.as_millis()
+        failover_bound().as_millis()
     );
-    assert!(worst <= failover, "a client was refused for {} ms", worst.as_millis());
-    std::fs::remove_dir_all(&base).ok();
+    assert!(worst <= failover_bound(), "a client was refused for {} ms", worst.as_millis());
+    std::fs::remove_dir_all(&cluster.base).ok();
+}
+
+/// Issue 24: a writer paused (SIGSTOP: a frozen VM, a stop-the-world pause) for twice, then ten times
+/// its lease. Its lease runs out; the follower takes over, and the clients sending to the follower
+/// are answered within the failover; when the paused server resumes it writes, journals, records and
+/// signs nothing (its fencing token is stale), steps down and follows. A witness fed every checkpoint
+/// either server serves refuses none, and every acknowledged entry is on the log at its index.
+#[test]
+fn issue24_a_writer_paused_past_its_lease_steps_down_and_follows() {
+    let cluster = Cluster::new("paused");
+    let mut servers = [cluster.start(0), cluster.start(1)];
+    let acked: Acked = Arc::new(Mutex::new(Vec::new()));
+    cluster.setup(1, &acked);
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(Mutex::new(Watched::default()));
+    let watcher = {
+        let (urls, key, url, stop, seen) = (
+            cluster.urls.clone(),
+            cluster.log_key.clone(),
+            cluster.storage_url.clone(),
+            stop.clone(),
+            seen.clone(),
+        );
+        std::thread::spawn(move || watch_checkpoints(urls, key, url, stop, seen))
+    };
+    let target = Arc::new(Mutex::new(1usize));
+    let streaks = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let clients = cluster.clients(&target, &acked, &stop, &streaks);
+    let signal = |child: &Child, sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill {sig} {}", child.id());
+    };
+    let checkpoint_size = |url: &str| -> u64 {
+        let mut r = cluster.agent.get(&format!("{url}/log/checkpoint")).call().unwrap();
+        let text = r.body_mut().read_to_string().unwrap();
+        text.lines().nth(1).unwrap().parse().unwrap()
+    };
+    let mut recoveries = Vec::new();
+    let mut writer = 0usize;
+    for times in [2u32, 10] {
+        std::thread::sleep(Duration::from_millis(800));
+        let pause = truce_server::ledger::LEASE_TTL * times;
+        // The clients write to the follower.
+        *target.lock().unwrap() = 1 - writer;
+        let paused_at = Instant::now();
+        signal(&servers[writer], "-STOP");
+        let deadline = paused_at + Duration::from_secs(30);
+        let recovered = loop {
+            let next = acked.lock().unwrap().iter().rev().map(|a| a.2).find(|t| *t > paused_at);
+            if let Some(t) = next {
+                break t - paused_at;
+            }
+            assert!(Instant::now() < deadline, "nothing acknowledged 30 s into a {times}x pause");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        recoveries.push((times, recovered));
+        std::thread::sleep(pause.saturating_sub(paused_at.elapsed()));
+        let size_at_resume = checkpoint_size(&cluster.urls[1 - writer]);
+        signal(&servers[writer], "-CONT");
+        // It follows: it serves the new writer's checkpoint, from the bucket.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while checkpoint_size(&cluster.urls[writer]) < size_at_resume {
+            assert!(Instant::now() < deadline, "the resumed server does not follow");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        writer = 1 - writer;
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    let refusals: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    let size = cluster.check_acknowledged(&acked);
+    std::thread::sleep(Duration::from_millis(300));
+    watcher.join().unwrap();
+    for s in &mut servers {
+        s.kill().unwrap();
+        s.wait().unwrap();
+    }
+    let seen = seen.lock().unwrap();
+    assert!(seen.failures.is_empty(), "{:#?}", seen.failures);
+    let worst = streaks.lock().unwrap().iter().copied().max().unwrap();
+    println!(
+        "a writer paused for 2x and 10x its lease: {} acknowledged, none lost, log size {size}; the witness cosigned {} checkpoints and refused none; from the pause to the next acknowledgement: {}; {refusals} refusals, the longest a client went refused {} ms",
+        acked.lock().unwrap().len(),
+        seen.cosigned,
+        recoveries
+            .iter()
+            .map(|(t, d)| format!("{t}x {} ms", d.as_millis()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        worst.as_millis()
+    );
+    for (times, d) in &recoveries {
+        assert!(
+            *d <= failover_bound(),
+            "a {times}x pause held writing up for {} ms",
+            d.as_millis()
+        );
+    }
+    assert!(worst <= failover_bound(), "a client was refused for {} ms", worst.as_millis());
+    std::fs::remove_dir_all(&cluster.base).ok();
 }
