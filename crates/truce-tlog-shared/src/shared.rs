@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
 use truce_tlog::Error;
 use truce_tlog::client::TileReader;
@@ -17,6 +17,11 @@ use crate::config::{Bucket, get_object};
 use crate::io;
 use crate::runtime::OwnRuntime;
 use crate::storage::SharedStorage;
+
+/// How long PostgreSQL lets a session of the shared log sit idle inside a transaction before it ends
+/// the session and rolls the transaction back: the longest a paused or cut-off server can hold the
+/// lease row, and so the least time a failover can take whatever the lease's length.
+pub const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(1);
 
 /// The tables, created when missing. Each log (named by its origin) has its own rows.
 const SCHEMA: &[&str] = &[
@@ -88,10 +93,20 @@ impl Shared {
         let url = database_url.to_string();
         let pool = runtime.wait(async move {
             let connected = async {
+                // A server paused or cut off inside a transaction would keep the lease row locked
+                // (every write checks the lease `FOR SHARE`), so that no other server could take the
+                // lease until it woke, and then commit what it had begun after its lease had run out.
+                // PostgreSQL ends a session idle inside a transaction for longer than this, rolling
+                // it back: the lease can move, and the paused server commits nothing when it wakes.
+                let options: PgConnectOptions = url.parse()?;
+                let options = options.options([(
+                    "idle_in_transaction_session_timeout",
+                    IDLE_IN_TRANSACTION.as_millis(),
+                )]);
                 let pool = PgPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(5))
-                    .connect(&url)
+                    .connect_with(options)
                     .await?;
                 let mut tx = pool.begin().await?;
                 // One creator at a time, whatever other servers start now.
@@ -230,5 +245,55 @@ impl Inner {
             ))),
             None => Err(Error::Stopped("nobody holds the sequencing lease yet".into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: a writer paused inside a write transaction (it checks the lease `FOR SHARE`) kept the
+    /// lease row locked, so that no other server could take the expired lease until it woke, and it
+    /// then committed after its lease had run out. PostgreSQL now ends such a session: the lease moves
+    /// at once, and the paused writer's commit fails. (Needs the PostgreSQL `cargo xtask test` starts.)
+    #[test]
+    fn a_transaction_left_open_by_a_paused_writer_is_ended_by_the_database() {
+        let base = std::env::var("TRUCE_TEST_POSTGRES_URL").expect(
+            "TRUCE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, which starts PostgreSQL",
+        );
+        let name = format!("paused_tx_{}", std::process::id());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+            for sql in
+                [format!("DROP DATABASE IF EXISTS {name}"), format!("CREATE DATABASE {name}")]
+            {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await.unwrap();
+            }
+        });
+        let url = base.replacen("/postgres?", &format!("/{name}?"), 1);
+        let dir = std::env::temp_dir().join(format!("truce-{name}"));
+        let storage = format!("file://{}", dir.display());
+        let a = Shared::connect(&storage, &url, "paused.test/log").unwrap();
+        a.acquire("a", Duration::from_millis(500)).unwrap().unwrap();
+        let inner = a.inner.clone();
+        let tx = a.run(async move { inner.fenced().await }).unwrap();
+        // A is paused holding its transaction, past its lease and past the database's patience.
+        std::thread::sleep(IDLE_IN_TRANSACTION + Duration::from_millis(300));
+        let b = Shared::connect(&storage, &url, "paused.test/log").unwrap();
+        let (tx_b, rx_b) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx_b.send(b.acquire("b", Duration::from_secs(30)).map(|t| (t, b)));
+        });
+        let (token, _b) = rx_b
+            .recv_timeout(Duration::from_secs(3))
+            .expect("B waited on the paused writer's lock")
+            .unwrap();
+        assert_eq!(token, Some(2), "B takes the expired lease");
+        // A wakes: what it had begun is gone.
+        let committed = a.run(async move { tx.commit().await.map_err(io) });
+        assert!(committed.is_err(), "the paused writer committed after its lease ran out");
+        std::fs::remove_dir_all(dir).ok();
     }
 }
