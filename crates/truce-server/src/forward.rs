@@ -46,6 +46,7 @@ pub fn key(ledger: &crate::Ledger) -> [u8; 32] {
 }
 
 fn mac(key: &[u8; 32], user: i64, at: i64) -> Hmac<Sha256> {
+    // HMAC takes a key of any length, so this cannot fail.
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
     mac.update(format!("truce-forward/v1\n{user}\n{at}\n").as_bytes());
     mac
