@@ -217,8 +217,18 @@ pub async fn forward(
     }
 }
 
+/// The writer's answer as this server gives it: its document when it has status `ok`, its refusal
+/// otherwise.
+pub fn accepted<T: serde::de::DeserializeOwned>(answer: &Answer, ok: u16) -> Result<T, AppError> {
+    if answer.status != ok {
+        return Err(refusal(answer));
+    }
+    serde_json::from_slice(&answer.body)
+        .map_err(|e| AppError::Internal(format!("the writer's answer: {e}")))
+}
+
 /// A refusal the writer gave, as this server gives it.
-pub fn refusal(answer: &Answer) -> AppError {
+fn refusal(answer: &Answer) -> AppError {
     let doc: Option<crate::api::answer::ErrorDoc> = serde_json::from_slice(&answer.body).ok();
     let message =
         doc.as_ref().map_or_else(|| "the log's writer refused".to_string(), |d| d.error.clone());

@@ -287,12 +287,7 @@ pub(crate) async fn submit_entry(
     )
     .await?
     {
-        if answer.status != 201 {
-            return Err(crate::forward::refusal(&answer));
-        }
-        let appended: docs::Appended = serde_json::from_slice(&answer.body)
-            .map_err(|e| AppError::Internal(format!("the writer's answer: {e}")))?;
-        return Ok(Created(appended));
+        return Ok(Created(crate::forward::accepted(&answer, 201)?));
     }
     let pending = admit(&st, w, &caller, &body).await?;
     let at = durable(&st, pending).await?;
@@ -323,12 +318,7 @@ pub(crate) async fn submit_entries(
     )
     .await?
     {
-        if answer.status != 200 {
-            return Err(crate::forward::refusal(&answer));
-        }
-        let outcome: docs::BatchOutcome = serde_json::from_slice(&answer.body)
-            .map_err(|e| AppError::Internal(format!("the writer's answer: {e}")))?;
-        return Ok(Json(outcome));
+        return Ok(Json(crate::forward::accepted(&answer, 200)?));
     }
     let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
     if lines.is_empty() || lines.len() > MAX_BATCH {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
-use truce_watch::entry::{Body, KeyFile, Observation, sign};
+use truce_watch::entry::{Body, KeyFile, sign};
 
 /// Acknowledged submissions: (index, entry).
 type Acked = Arc<Mutex<Vec<(u64, Vec<u8>)>>>;
@@ -37,14 +37,10 @@ fn ok(out: &std::process::Output, what: &str) -> String {
 
 #[test]
 fn a_backup_of_a_running_server_restores_and_audits() {
-    let fixture = super::upgrade::fixtures().pop().unwrap();
-    let recorded: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
-            .unwrap();
     let base = std::env::temp_dir().join(format!("truce-backup-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let data = base.join("data");
-    super::upgrade::copy_dir(&fixture.join("data"), &data);
+    let recorded = super::upgrade::newest_fixture(&data);
     let agent: ureq::Agent =
         ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let (mut server, url) = super::kill::start_on(&data, &agent, super::kill::free_port(), &[]);
@@ -65,22 +61,7 @@ fn a_backup_of_a_running_server_restores_and_audits() {
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
-                let observation = Observation {
-                    start: format!("2015-03-21T10:{:02}:{:02}Z", (n / 60) % 60, n % 60),
-                    end: format!("2015-03-21T11:{:02}:{:02}Z", (n / 60) % 60, n % 60),
-                    lat_e6: 48_000_000 + n as i64,
-                    lon_e6: 38_000_000,
-                    controlled_by: "UKR_GOV".into(),
-                    sensor: "heard".into(),
-                    class: "explosion".into(),
-                    count: 1,
-                    approximate: false,
-                    bearing_deg: None,
-                    distance_m: None,
-                    weapon: None,
-                    media: vec![],
-                    note: String::new(),
-                };
+                let observation = super::failover::observation(0, n as u32);
                 // Far above the fixture's own sequence numbers.
                 let entry = sign(&observer, 1_000_000 + n, Body::Observation(observation)).unwrap();
                 if let Some(index) = super::kill::submit(&agent, &url, &token, &entry) {
@@ -121,7 +102,7 @@ fn a_backup_of_a_running_server_restores_and_audits() {
 
     // A damaged copy is refused, naming the file, and nothing is written.
     let damaged = base.join("damaged");
-    super::upgrade::copy_dir(&full, &damaged);
+    super::failover::copy_dir(&full, &damaged);
     let tile = damaged.join("log/tile/0/000");
     let mut bytes = std::fs::read(&tile).unwrap();
     bytes[7] ^= 1;

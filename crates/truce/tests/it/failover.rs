@@ -24,7 +24,7 @@ const CLIENTS: u8 = 2;
 /// Acknowledged submissions: (index, entry, when, by which server).
 type Acked = Arc<Mutex<Vec<(u64, Vec<u8>, Instant, usize)>>>;
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -49,7 +49,7 @@ fn create_database(base: &str, name: &str) -> String {
     base.replacen("/postgres?", &format!("/{name}?"), 1)
 }
 
-fn observation(client: u8, n: u32) -> Observation {
+pub(crate) fn observation(client: u8, n: u32) -> Observation {
     Observation {
         start: format!("2015-03-{:02}T{:02}:{:02}:00Z", 1 + (n / 1440) % 28, (n / 60) % 24, n % 60),
         end: format!("2015-03-{:02}T{:02}:{:02}:30Z", 1 + (n / 1440) % 28, (n / 60) % 24, n % 60),
@@ -158,75 +158,15 @@ fn watch_checkpoints(
 
 #[test]
 fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
-    let s3 = std::env::var("TRUCE_TEST_S3_URL").expect(
-        "TRUCE_TEST_S3_URL is not set: run the tests with `cargo xtask test`, which starts Garage on loopback",
-    );
-    let pg = std::env::var("TRUCE_TEST_POSTGRES_URL").expect(
-        "TRUCE_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, which starts PostgreSQL",
-    );
-    let name = format!("failover_{}", std::process::id());
-    let database = create_database(&pg, &name);
-    let storage_url = format!("{}/{name}", s3.trim_end_matches('/'));
-    let base = std::env::temp_dir().join(format!("truce-failover-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
-    let dirs = [base.join("a"), base.join("b")];
-    // One key for the log, on both servers.
-    let out = truce(&dirs[0])
-        .args(["log", "init"])
-        .arg(dirs[0].join("log"))
-        .args(["--origin", "failover.test/log"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    copy_dir(&dirs[0].join("log"), &dirs[1].join("log"));
-    let log_key =
-        NoteVerifier::parse(std::fs::read_to_string(dirs[0].join("log/log.vkey")).unwrap().trim())
-            .unwrap();
-    let key = |b: u8| ed25519_dalek::SigningKey::from_bytes(&[b; 32]);
-    let mut add = truce(&dirs[0]);
-    add.env("TRUCE_DATABASE_URL", &database)
-        .args(["user", "add", "observer", "--role", "observer"]);
-    for b in std::iter::once(1).chain(10..10 + CLIENTS) {
-        add.args(["--key", &key_hex(&key(b).verifying_key())]);
-    }
-    let out = add.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    let ports = [free_port(), free_port()];
-    let urls: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
-    let start = |i: usize| -> Child {
-        let envs = [
-            ("TRUCE_DATABASE_URL", database.clone()),
-            ("TRUCE_STORAGE_URL", storage_url.clone()),
-            ("TRUCE_PUBLIC_URL", urls[i].clone()),
-        ];
-        start_on(&dirs[i], &agent, ports[i], &envs).0
-    };
+    let cluster = Cluster::new("failover");
+    let (urls, token, agent) = (cluster.urls.clone(), cluster.token.clone(), cluster.agent.clone());
+    let (log_key, storage_url) = (cluster.log_key.clone(), cluster.storage_url.clone());
+    let start = |i: usize| cluster.start(i);
     // A starts first and creates the log; B follows.
     let mut servers = [Some(start(0)), None];
     servers[1] = Some(start(1));
-
-    let mission = key(1);
     let acked: Acked = Arc::new(Mutex::new(Vec::new()));
-    let mut setup = vec![sign(&mission, 1, super::mission_body("failover test")).unwrap()];
-    for c in 0..CLIENTS {
-        let enrol = Body::Enrol {
-            key: key_hex(&key(10 + c).verifying_key()),
-            name: format!("observer-{c}"),
-            role: Role::Observer,
-            party: None,
-        };
-        setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
-    }
-    for e in setup {
-        let index = submit(&agent, &urls[0], &token, &e).expect("the setup entries are accepted");
-        acked.lock().unwrap().push((index, e, Instant::now(), 0));
-    }
+    cluster.setup(0, &acked);
 
     let stop = Arc::new(AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(Watched::default()));
@@ -303,41 +243,27 @@ fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
     for c in clients {
         c.join().unwrap();
     }
-    // Let the last checkpoint be signed and seen, then stop watching.
-    std::thread::sleep(Duration::from_millis(500));
+    // Every acknowledged submission reaches the bucket, and is there at its index, read with no
+    // database.
+    let size = cluster.check_acknowledged(&acked);
     watcher.join().unwrap();
     for s in servers.iter_mut().flatten() {
         s.kill().unwrap();
         s.wait().unwrap();
     }
-
-    // Every acknowledged submission is in the bucket at its index, read with no database.
-    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &[]).unwrap();
-    let (_, checkpoint) = truce_tlog::client::signed_checkpoint(&bucket, &log_key).unwrap();
-    let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
-    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
     let acked = acked.lock().unwrap();
-    for (index, bytes, _, _) in acked.iter() {
-        assert!(
-            (*index as usize) < log.len(),
-            "acknowledged entry {index} is beyond the log ({})",
-            log.len()
-        );
-        assert_eq!(&log[*index as usize], bytes, "entry {index} differs");
-    }
     let seen = seen.lock().unwrap();
     assert!(seen.failures.is_empty(), "{:#?}", seen.failures);
     gaps.sort();
     println!(
-        "{KILLS} writer kills under load: {} acknowledged submissions, none lost; log size {}; the witness cosigned {} checkpoints and refused none; {} older checkpoints served were prefixes of the newest; kill to next acknowledgement: median {} ms, worst {} ms",
+        "{KILLS} writer kills under load: {} acknowledged submissions, none lost; log size {size}; the witness cosigned {} checkpoints and refused none; {} older checkpoints served were prefixes of the newest; kill to next acknowledgement: median {} ms, worst {} ms",
         acked.len(),
-        checkpoint.size,
         seen.cosigned,
         seen.older,
         gaps[gaps.len() / 2].as_millis(),
         gaps.last().unwrap().as_millis()
     );
-    std::fs::remove_dir_all(&base).ok();
+    std::fs::remove_dir_all(&cluster.base).ok();
 }
 
 /// Two `truce serve` of one log on Garage and PostgreSQL (fresh database and prefix), their user

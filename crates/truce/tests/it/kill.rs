@@ -48,12 +48,13 @@ pub(crate) fn start_on(
         .env("TRUCE_LISTEN", format!("127.0.0.1:{port}"))
         .env("TRUCE_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
-        // The server's log, kept beside its data directory for a failing test to show.
+        // The server's log, kept in its data directory for a failing test to show (and removed
+        // with it).
         .stderr(
             std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
-                .open(dir.with_extension("stderr"))
+                .open(dir.join("server.stderr"))
                 .map_or_else(|_| Stdio::null(), Stdio::from),
         )
         .spawn()

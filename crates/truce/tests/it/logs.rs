@@ -10,14 +10,10 @@ use truce_watch::entry::{Body, KeyFile, Observation, sign};
 
 #[test]
 fn the_logs_of_a_submission_hold_no_secret() {
-    let fixture = super::upgrade::fixtures().pop().unwrap();
-    let recorded: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap())
-            .unwrap();
     let base = std::env::temp_dir().join(format!("truce-logs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let data = base.join("data");
-    super::upgrade::copy_dir(&fixture.join("data"), &data);
+    let recorded = super::upgrade::newest_fixture(&data);
     let port = super::kill::free_port();
     let log_file = base.join("stderr.log");
     let mut child = super::kill::truce(&data)

@@ -23,20 +23,14 @@ pub(crate) fn fixtures() -> Vec<PathBuf> {
     found
 }
 
-pub(crate) fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+/// The highest sequence number each key (hex) signed in the log at `dir`.
+/// The newest fixture's record (`fixture.json`) and a copy of its data directory at `data`.
+pub(crate) fn newest_fixture(data: &Path) -> Value {
+    let fixture = fixtures().pop().expect("a fixture in test_data/upgrade");
+    super::failover::copy_dir(&fixture.join("data"), data);
+    serde_json::from_str(&std::fs::read_to_string(fixture.join("fixture.json")).unwrap()).unwrap()
 }
 
-/// The highest sequence number each key (hex) signed in the log at `dir`.
 fn sequence_marks(dir: &Path) -> BTreeMap<String, u64> {
     let reader = truce_tlog::fs::DirReader { root: dir.to_path_buf() };
     let vkey = truce_tlog::layout::read_vkey(&dir.join(truce_tlog::layout::LOG_VKEY)).unwrap();
@@ -68,7 +62,7 @@ fn serve_fixture(fixture: &Path) {
             .unwrap();
     let dir = std::env::temp_dir().join(format!("truce-upgrade-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&fixture.join("data"), &dir);
+    super::failover::copy_dir(&fixture.join("data"), &dir);
     // The witnesses this log asks to cosign are hosted by the server itself, at the address it serves
     // on: the release's address becomes this run's.
     let port = super::kill::free_port();
