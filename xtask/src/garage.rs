@@ -22,6 +22,7 @@ pub const BUCKET: &str = "truce-test";
 
 /// A running single-node Garage with one bucket and one key; stopped and removed on drop.
 pub struct Garage {
+    bin: PathBuf,
     dir: PathBuf,
     config: PathBuf,
     child: Child,
@@ -57,6 +58,12 @@ fn free_port() -> anyhow::Result<u16> {
 impl Garage {
     /// Installs Garage if needed, starts one node, creates the bucket and a key allowed on it.
     pub fn start() -> anyhow::Result<Garage> {
+        Garage::start_named(&format!("truce-garage-{}", std::process::id()))
+    }
+
+    /// [`Garage::start`] in directories named `name-1`, `name-2`… under the temporary directory (one
+    /// per node: a test process may run several).
+    pub fn start_named(name: &str) -> anyhow::Result<Garage> {
         let bin = match binary() {
             Some(b) => b,
             None => {
@@ -64,7 +71,7 @@ impl Garage {
                     "xtask: installing Garage {VERSION} for the shared log's tests (about 7 minutes)"
                 );
                 // Only what a single test node needs: no LMDB, no metrics, no K2V.
-                super::run(super::quick_install(&mut Command::new(env!("CARGO"))).args([
+                crate::run(crate::quick_install(&mut Command::new(env!("CARGO"))).args([
                     "install",
                     "garage",
                     "--locked",
@@ -81,7 +88,7 @@ impl Garage {
         // can lag behind `node id`: start afresh on new ports, up to three times, naming each failure.
         let mut failures = Vec::new();
         for attempt in 1..=3 {
-            match Garage::start_once(&bin, attempt) {
+            match Garage::start_once(&bin, name, attempt) {
                 Ok(garage) => return Ok(garage),
                 Err(e) => {
                     eprintln!("xtask: Garage attempt {attempt} of 3 failed: {e:#}");
@@ -93,9 +100,8 @@ impl Garage {
     }
 
     /// One try: a fresh directory and fresh ports, then the layout, the bucket and the key.
-    fn start_once(bin: &PathBuf, attempt: u32) -> anyhow::Result<Garage> {
-        let dir =
-            std::env::temp_dir().join(format!("truce-garage-{}-{attempt}", std::process::id()));
+    fn start_once(bin: &PathBuf, name: &str, attempt: u32) -> anyhow::Result<Garage> {
+        let dir = std::env::temp_dir().join(format!("{name}-{attempt}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let (rpc, s3, admin) = (free_port()?, free_port()?, free_port()?);
@@ -123,17 +129,9 @@ impl Garage {
                 data = dir.join("data").display(),
             ),
         )?;
-        let log = std::fs::File::create(dir.join("garage.log"))?;
-        let child = Command::new(bin)
-            .arg("-c")
-            .arg(&config)
-            .arg("server")
-            .env("RUST_LOG", "warn")
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()
-            .context("cannot start garage")?;
+        let child = Garage::spawn(bin, &dir, &config)?;
         let mut garage = Garage {
+            bin: bin.clone(),
             dir,
             config,
             child,
@@ -196,6 +194,51 @@ impl Garage {
             "truce-test-key",
         ])?;
         Ok(garage)
+    }
+
+    fn spawn(bin: &PathBuf, dir: &std::path::Path, config: &PathBuf) -> anyhow::Result<Child> {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("garage.log"))?;
+        Command::new(bin)
+            .arg("-c")
+            .arg(config)
+            .arg("server")
+            .env("RUST_LOG", "warn")
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("cannot start garage")
+    }
+
+    /// Stops the node as an operator would (SIGTERM to its own pid), and waits for it to exit; its
+    /// data stays for [`Garage::start_again`].
+    pub fn stop(&mut self) -> anyhow::Result<()> {
+        let pid = self.child.id().to_string();
+        crate::run(Command::new("kill").args(["-TERM", &pid]))?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait()?.is_none() {
+            if Instant::now() > deadline {
+                self.child.kill()?;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
+    /// Starts the stopped node again on its ports and data, and waits until its S3 API answers.
+    pub fn start_again(&mut self) -> anyhow::Result<()> {
+        self.child = Garage::spawn(&self.bin, &self.dir, &self.config)?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let address = self.endpoint.trim_start_matches("http://").to_string();
+        while std::net::TcpStream::connect(&address).is_err() {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("garage exited when started again ({status})");
+            }
+            if Instant::now() > deadline {
+                bail!("garage did not listen on {address} within 30 s of starting again");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
     }
 
     /// The environment a client of this node needs (object_store reads the `AWS_*` variables).

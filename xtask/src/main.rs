@@ -42,8 +42,10 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, bail, format_err};
 
 mod ci_time;
-mod garage;
 mod upgrade;
+
+use xtask::postgres::Postgres;
+use xtask::{garage, quick_install, run, shown};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -153,30 +155,6 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn run(cmd: &mut Command) -> anyhow::Result<()> {
-    eprintln!("xtask: running {}", shown(cmd));
-    let status = cmd.status().with_context(|| format!("cannot start {}", shown(cmd)))?;
-    if !status.success() {
-        bail!("{} failed with {status}", shown(cmd));
-    }
-    Ok(())
-}
-
-/// A command as it is shown: its directory, program and arguments, never its environment (which may
-/// hold the test services' credentials).
-fn shown(cmd: &Command) -> String {
-    let mut out = String::new();
-    if let Some(dir) = cmd.get_current_dir() {
-        out.push_str(&format!("(in {}) ", dir.display()));
-    }
-    out.push_str(&cmd.get_program().to_string_lossy());
-    for a in cmd.get_args() {
-        out.push(' ');
-        out.push_str(&a.to_string_lossy());
-    }
-    out
-}
-
 /// Builds the fuzz targets, then runs every test and prints one summary line.
 fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     fuzz_build(root)?;
@@ -240,116 +218,6 @@ fn with_services(root: &Path, command: &[String]) -> anyhow::Result<()> {
         bail!("{program} failed with {status}");
     }
     Ok(())
-}
-
-/// A throwaway PostgreSQL cluster for the store's story test: `initdb` and `pg_ctl` on a local socket,
-/// no TCP, as the `postgres` user when running as root (the server refuses to run as root). Debian's
-/// `postgresql` is installed when no server binaries are found.
-struct Postgres {
-    bin: PathBuf,
-    dir: PathBuf,
-    as_postgres: bool,
-}
-
-impl Postgres {
-    fn bin_dir() -> Option<PathBuf> {
-        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-            .filter(|b| b.join("initdb").exists())
-            .collect();
-        versions.sort();
-        versions.pop()
-    }
-
-    fn command(&self, program: &str) -> Command {
-        let path = self.bin.join(program);
-        if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(path);
-            c
-        } else {
-            Command::new(path)
-        }
-    }
-
-    fn start() -> anyhow::Result<Postgres> {
-        let root_user =
-            Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-        let bin = match Postgres::bin_dir() {
-            Some(b) => b,
-            None => {
-                eprintln!("xtask: installing Debian's postgresql for the store tests");
-                let apt = |args: &[&str]| {
-                    let mut cmd =
-                        if root_user { Command::new("apt-get") } else { Command::new("sudo") };
-                    if !root_user {
-                        cmd.arg("apt-get");
-                    }
-                    cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
-                    run(&mut cmd)
-                };
-                apt(&["update", "-q"])?;
-                apt(&["install", "-y", "-q", "postgresql"]).context("cannot install postgresql")?;
-                Postgres::bin_dir().context("postgresql installed but no initdb found")?
-            }
-        };
-        // Outside the repository, so that the postgres user can reach it whatever the checkout's modes.
-        let dir = std::env::temp_dir().join(format!("truce-pg-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("sock"))?;
-        let pg = Postgres { bin, dir, as_postgres: root_user };
-        if root_user {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&pg.dir))?;
-        }
-        run(pg
-            .command("initdb")
-            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
-            .arg(pg.dir.join("data"))
-            .stdout(Stdio::null()))?;
-        run(pg
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(pg.dir.join("data"))
-            .arg("-l")
-            .arg(pg.dir.join("log"))
-            .arg("-o")
-            .arg(format!(
-                "-c listen_addresses='' -c unix_socket_directories={} -c max_connections=200",
-                pg.dir.join("sock").display()
-            ))
-            .args(["-w", "start"])
-            .stdout(Stdio::null()))?;
-        Ok(pg)
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://postgres@localhost/postgres?host={}", self.dir.join("sock").display())
-    }
-
-    /// Creates database `name` in the cluster; returns its URL.
-    fn create_database(&self, name: &str) -> anyhow::Result<String> {
-        run(self
-            .command("createdb")
-            .arg("-h")
-            .arg(self.dir.join("sock"))
-            .args(["-U", "postgres", name]))?;
-        Ok(self.url().replacen("/postgres?", &format!("/{name}?"), 1))
-    }
-}
-
-impl Drop for Postgres {
-    /// Stops the cluster and removes it, however the tests ended.
-    fn drop(&mut self) {
-        let _ = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(self.dir.join("data"))
-            .args(["-m", "fast", "-w", "stop"])
-            .stdout(Stdio::null())
-            .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 /// Installs Debian's Chromium and ChromeDriver when missing: the report-rendering and browser tests
@@ -434,16 +302,6 @@ fn ensure_cargo_tool(sub: &str, package: &str) -> anyhow::Result<()> {
         return Ok(());
     }
     run(quick_install(Command::new(env!("CARGO")).args(["install", package, "--locked"])))
-}
-
-/// A `cargo install` of a tool the tests use, built for a quick build rather than its fastest run:
-/// optimisation level 1, no debug information. It saves minutes of a fresh machine's CI (Garage's
-/// build most of all), and the tools do little work in the tests.
-pub(crate) fn quick_install(cmd: &mut Command) -> &mut Command {
-    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
-        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
-        .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
 }
 
 /// The checks beside the tests: the API documentation builds without a warning, and every dependency's

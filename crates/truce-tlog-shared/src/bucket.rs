@@ -43,6 +43,40 @@ impl BucketReader {
         Ok(BucketReader { runtime, bucket, full: Mutex::new(TileCache::new(cache_bytes)) })
     }
 
+    /// Copies every object under the bucket's prefix, as it is, into `dir` (each at its name under the
+    /// prefix: `checkpoint`, `tile/0/000`, …): a mirror for a reader that is given files rather than
+    /// the bucket (an independent verifier). Returns how many objects were copied.
+    pub fn copy_all_to(&self, dir: &std::path::Path) -> Result<usize, Error> {
+        use futures::TryStreamExt;
+        let (store, prefix) = (self.bucket.store.clone(), self.bucket.prefix.clone());
+        let listed = self.runtime.wait(async move {
+            store.list(Some(&prefix)).try_collect::<Vec<_>>().await.map_err(crate::io)
+        })?;
+        let mut copied = 0;
+        for meta in listed {
+            let name: Vec<String> = meta
+                .location
+                .prefix_match(&self.bucket.prefix)
+                .map(|parts| parts.map(|p| p.as_ref().to_string()).collect())
+                .unwrap_or_default();
+            if name.is_empty() || name.iter().any(|p| p == "." || p == "..") {
+                continue;
+            }
+            let (store, object) = (self.bucket.store.clone(), meta.location.clone());
+            let data = self
+                .runtime
+                .wait(async move { get_object(store.as_ref(), &object).await })?
+                .unwrap_or_default();
+            let path = name.iter().fold(dir.to_path_buf(), |p, part| p.join(part));
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, data)?;
+            copied += 1;
+        }
+        Ok(copied)
+    }
+
     /// The bytes of full tiles and bundles cached now: never more than the bound.
     pub fn cached_bytes(&self) -> usize {
         self.full.lock().map_or(0, |c| c.bytes())

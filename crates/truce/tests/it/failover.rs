@@ -22,7 +22,7 @@ const KILLS: usize = 20;
 const CLIENTS: u8 = 2;
 
 /// Acknowledged submissions: (index, entry, when, by which server).
-type Acked = Arc<Mutex<Vec<(u64, Vec<u8>, Instant, usize)>>>;
+pub(crate) type Acked = Arc<Mutex<Vec<(u64, Vec<u8>, Instant, usize)>>>;
 
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -36,7 +36,7 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn create_database(base: &str, name: &str) -> String {
+pub(crate) fn create_database(base: &str, name: &str) -> String {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         use sqlx::Connection;
@@ -70,21 +70,22 @@ pub(crate) fn observation(client: u8, n: u32) -> Observation {
 
 /// What the checkpoint watcher saw.
 #[derive(Default)]
-struct Watched {
+pub(crate) struct Watched {
     /// Checkpoints the witness cosigned.
-    cosigned: usize,
+    pub(crate) cosigned: usize,
     /// Refusals by the witness, and inconsistencies: each a failure.
-    failures: Vec<String>,
+    pub(crate) failures: Vec<String>,
     /// Served checkpoints older than the newest seen, checked consistent with it.
-    older: usize,
+    pub(crate) older: usize,
 }
 
 /// Feeds every new checkpoint either server serves to a witness, with a consistency proof from the
 /// bucket's tiles, as a party's witness would receive it; checks older ones against the newest.
-fn watch_checkpoints(
+pub(crate) fn watch_checkpoints(
     urls: Vec<String>,
     log_key: NoteVerifier,
     storage_url: String,
+    options: Vec<(String, String)>,
     stop: Arc<AtomicBool>,
     seen: Arc<Mutex<Watched>>,
 ) {
@@ -93,7 +94,9 @@ fn watch_checkpoints(
         .timeout_global(Some(Duration::from_secs(5)))
         .build()
         .into();
-    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &[]).unwrap();
+    let options: Vec<(&str, &str)> =
+        options.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let bucket = truce_tlog_shared::BucketReader::open(&storage_url, &options).unwrap();
     let mut witness = Witness {
         signer: NoteSigner::generate("witness.failover.test", truce_tlog::note::COSIGNATURE_V1)
             .unwrap(),
@@ -173,7 +176,7 @@ fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
     let watcher = {
         let (urls, key, url, stop, seen) =
             (urls.clone(), log_key.clone(), storage_url.clone(), stop.clone(), seen.clone());
-        std::thread::spawn(move || watch_checkpoints(urls, key, url, stop, seen))
+        std::thread::spawn(move || watch_checkpoints(urls, key, url, Vec::new(), stop, seen))
     };
     // The writer, as the clients last found it.
     let writer = Arc::new(Mutex::new(0usize));
@@ -268,24 +271,29 @@ fn issue13_the_writer_killed_twenty_times_loses_nothing_and_never_forks() {
 
 /// Two `truce serve` of one log on Garage and PostgreSQL (fresh database and prefix), their user
 /// `observer` holding the mission key (1) and one key per client (10, 11, …).
-struct Cluster {
-    dirs: [std::path::PathBuf; 2],
-    urls: Vec<String>,
+pub(crate) struct Cluster {
+    pub(crate) dirs: [std::path::PathBuf; 2],
+    pub(crate) urls: Vec<String>,
     ports: [u16; 2],
-    database: String,
-    storage_url: String,
-    token: String,
-    log_key: NoteVerifier,
-    agent: ureq::Agent,
-    base: std::path::PathBuf,
+    pub(crate) database: String,
+    pub(crate) storage_url: String,
+    pub(crate) token: String,
+    pub(crate) log_key: NoteVerifier,
+    pub(crate) agent: ureq::Agent,
+    pub(crate) base: std::path::PathBuf,
+    /// The object store's settings for the servers (`AWS_*`), when not the suite's Garage.
+    pub(crate) s3_env: Vec<(String, String)>,
+    /// The same, as object_store's options for a reader of the bucket.
+    pub(crate) bucket_options: Vec<(String, String)>,
 }
 
-fn key(b: u8) -> ed25519_dalek::SigningKey {
+pub(crate) fn key(b: u8) -> ed25519_dalek::SigningKey {
     ed25519_dalek::SigningKey::from_bytes(&[b; 32])
 }
 
 impl Cluster {
-    fn new(name: &str) -> Cluster {
+    /// A cluster on the suite's PostgreSQL and Garage.
+    pub(crate) fn new(name: &str) -> Cluster {
         let s3 = std::env::var("TRUCE_TEST_S3_URL").expect(
             "TRUCE_TEST_S3_URL is not set: run the tests with `cargo xtask test`, which starts Garage on loopback",
         );
@@ -294,6 +302,17 @@ impl Cluster {
         );
         let name = format!("{name}_{}", std::process::id());
         let database = create_database(&pg, &name);
+        Cluster::on(&name, database, &s3, Vec::new())
+    }
+
+    /// A cluster named `name` on the database at `database` and the bucket at `s3` (`s3://bucket`),
+    /// whose servers get `s3_env` (the `AWS_*` settings of that bucket's store) over the suite's.
+    pub(crate) fn on(
+        name: &str,
+        database: String,
+        s3: &str,
+        s3_env: Vec<(String, String)>,
+    ) -> Cluster {
         let storage_url = format!("{}/{name}", s3.trim_end_matches('/'));
         let base = std::env::temp_dir().join(format!("truce-{name}"));
         let _ = std::fs::remove_dir_all(&base);
@@ -311,7 +330,8 @@ impl Cluster {
         )
         .unwrap();
         let mut add = truce(&dirs[0]);
-        add.env("TRUCE_DATABASE_URL", &database)
+        add.envs(s3_env.iter().map(|(k, v)| (k, v)))
+            .env("TRUCE_DATABASE_URL", &database)
             .args(["user", "add", "observer", "--role", "observer"]);
         for b in std::iter::once(1).chain(10..10 + CLIENTS) {
             add.args(["--key", &key_hex(&key(b).verifying_key())]);
@@ -326,21 +346,78 @@ impl Cluster {
             .into();
         let ports = [free_port(), free_port()];
         let urls = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
-        Cluster { dirs, urls, ports, database, storage_url, token, log_key, agent, base }
+        let bucket_options = s3_env
+            .iter()
+            .filter_map(|(k, v)| {
+                let key = match k.as_str() {
+                    "AWS_ENDPOINT" => "aws_endpoint",
+                    "AWS_ACCESS_KEY_ID" => "aws_access_key_id",
+                    "AWS_SECRET_ACCESS_KEY" => "aws_secret_access_key",
+                    "AWS_REGION" => "aws_region",
+                    "AWS_ALLOW_HTTP" => "aws_allow_http",
+                    _ => return None,
+                };
+                Some((key.to_string(), v.clone()))
+            })
+            .collect();
+        Cluster {
+            dirs,
+            urls,
+            ports,
+            database,
+            storage_url,
+            token,
+            log_key,
+            agent,
+            base,
+            s3_env,
+            bucket_options,
+        }
     }
 
     /// Starts server `i` and waits until it answers.
-    fn start(&self, i: usize) -> Child {
-        let envs = [
+    pub(crate) fn start(&self, i: usize) -> Child {
+        self.start_with(i, &[])
+    }
+
+    /// [`Cluster::start`] with more environment (a clock's skew).
+    pub(crate) fn start_with(&self, i: usize, extra: &[(&str, String)]) -> Child {
+        let mut envs: Vec<(&str, String)> = vec![
             ("TRUCE_DATABASE_URL", self.database.clone()),
             ("TRUCE_STORAGE_URL", self.storage_url.clone()),
             ("TRUCE_PUBLIC_URL", self.urls[i].clone()),
         ];
+        envs.extend(self.s3_env.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        envs.extend(extra.iter().cloned());
         start_on(&self.dirs[i], &self.agent, self.ports[i], &envs).0
     }
 
+    /// A reader of the cluster's bucket, with no database.
+    pub(crate) fn bucket(&self) -> truce_tlog_shared::BucketReader {
+        let options: Vec<(&str, &str)> =
+            self.bucket_options.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        truce_tlog_shared::BucketReader::open(&self.storage_url, &options).unwrap()
+    }
+
+    /// A checkpoint watcher with a witness (see [`watch_checkpoints`]) over both servers, until `stop`.
+    pub(crate) fn watch(
+        &self,
+        stop: &Arc<AtomicBool>,
+        seen: &Arc<Mutex<Watched>>,
+    ) -> std::thread::JoinHandle<()> {
+        let (urls, key, url, options, stop, seen) = (
+            self.urls.clone(),
+            self.log_key.clone(),
+            self.storage_url.clone(),
+            self.bucket_options.clone(),
+            stop.clone(),
+            seen.clone(),
+        );
+        std::thread::spawn(move || watch_checkpoints(urls, key, url, options, stop, seen))
+    }
+
     /// The mission's first entries (its declaration and the clients' keys), sent to server `via`.
-    fn setup(&self, via: usize, acked: &Acked) {
+    pub(crate) fn setup(&self, via: usize, acked: &Acked) {
         let mission = key(1);
         let mut setup = vec![sign(&mission, 1, super::mission_body("cluster test")).unwrap()];
         for c in 0..CLIENTS {
@@ -361,7 +438,7 @@ impl Cluster {
 
     /// Clients that write to `target` until `stop`; each records its acknowledgements, and the longest
     /// it went refused (from a refusal to the next acknowledgement) into `streaks`.
-    fn clients(
+    pub(crate) fn clients(
         &self,
         target: &Arc<Mutex<usize>>,
         acked: &Acked,
@@ -413,8 +490,8 @@ impl Cluster {
 
     /// Waits until the bucket's checkpoint holds every acknowledged entry (within the promise), then
     /// checks each at its index, reading the bucket alone.
-    fn check_acknowledged(&self, acked: &Acked) -> u64 {
-        let bucket = truce_tlog_shared::BucketReader::open(&self.storage_url, &[]).unwrap();
+    pub(crate) fn check_acknowledged(&self, acked: &Acked) -> u64 {
+        let bucket = self.bucket();
         let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
         let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN;
         let checkpoint = loop {
@@ -436,7 +513,7 @@ impl Cluster {
 
 /// The lease's life, then the new writer opening the log (integrating the journal): about 2 s, with a
 /// margin for a loaded machine.
-fn failover_bound() -> Duration {
+pub(crate) fn failover_bound() -> Duration {
     truce_server::ledger::LEASE_TTL + Duration::from_secs(2)
 }
 
@@ -516,7 +593,7 @@ fn issue24_a_writer_paused_past_its_lease_steps_down_and_follows() {
             stop.clone(),
             seen.clone(),
         );
-        std::thread::spawn(move || watch_checkpoints(urls, key, url, stop, seen))
+        std::thread::spawn(move || watch_checkpoints(urls, key, url, Vec::new(), stop, seen))
     };
     let target = Arc::new(Mutex::new(1usize));
     let streaks = Arc::new(Mutex::new(Vec::<Duration>::new()));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod backup;
+mod chaos;
 mod demo;
 mod failover;
 mod kill;
