@@ -197,7 +197,8 @@ impl Garage {
     }
 
     fn spawn(bin: &PathBuf, dir: &std::path::Path, config: &PathBuf) -> anyhow::Result<Child> {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("garage.log"))?;
+        let log =
+            std::fs::OpenOptions::new().create(true).append(true).open(dir.join("garage.log"))?;
         Command::new(bin)
             .arg("-c")
             .arg(config)

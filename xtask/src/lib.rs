@@ -34,7 +34,6 @@ pub fn shown(cmd: &Command) -> String {
     out
 }
 
-
 /// A `cargo install` of a tool the tests use, built for a quick build rather than its fastest run:
 /// optimisation level 1, no debug information. It saves minutes of a fresh machine's CI (Garage's
 /// build most of all), and the tools do little work in the tests.
@@ -44,4 +43,3 @@ pub fn quick_install(cmd: &mut Command) -> &mut Command {
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
 }
-

@@ -11,6 +11,9 @@
 //! - `cargo xtask with-services COMMAND…`: run one command with the test services up (a throwaway
 //!   PostgreSQL cluster and a Garage node on loopback) and their variables set, e.g.
 //!   `cargo xtask with-services cargo test -p truce-tlog-shared`.
+//! - `cargo xtask chaos`: the fault campaign in full (outages of 60 s, more rounds), one fault after
+//!   the other on its own PostgreSQL, Garage and proxies, then the table of fault, acknowledged, lost,
+//!   forks and recovery that the README's figures come from. The suite runs a short version of each.
 //! - `cargo xtask upgrade-fixture --truce BIN --release NAME`: a data directory written by a release's
 //!   own `truce demo`, for the upgrade test (see `upgrade`).
 //! - `cargo xtask fuzz-run TARGET [SECONDS]`: run one fuzz target for a while (default 60 s).
@@ -56,6 +59,7 @@ fn main() -> anyhow::Result<()> {
         Some("ci-time") => ci_time::ci_time(&root, args.iter().any(|a| a == "--with-installs")),
         Some("upgrade-fixture") => upgrade::make(&root, &args[1..]),
         Some("with-services") => with_services(&root, &args[1..]),
+        Some("chaos") => chaos(&root),
         Some("golden") => run(Command::new(env!("CARGO"))
             .current_dir(&root)
             .env("UPDATE_EXPECT", "1")
@@ -163,6 +167,7 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     ensure_exiftool()?;
     ensure_node()?;
     ensure_promtool()?;
+    ensure_chaos_tools()?;
     let postgres = Postgres::start()?;
     let garage = garage::Garage::start()?;
     let mut cmd = Command::new(env!("CARGO"));
@@ -244,6 +249,89 @@ fn ensure_node() -> anyhow::Result<()> {
 /// alerting rules with it and runs their unit tests, and never skips.
 fn ensure_promtool() -> anyhow::Result<()> {
     ensure_debian(works("promtool", "--version"), &["prometheus"], "promtool for the alert rules")
+}
+
+/// Installs what the fault campaign needs when missing, and never skips: Debian's Go with its
+/// golang.org/x/mod (the independent check of the bucket, built offline with `GO111MODULE=off`), and
+/// libfaketime (the servers' skewed clocks).
+fn ensure_chaos_tools() -> anyhow::Result<()> {
+    let go = works("go", "version")
+        && Path::new("/usr/share/gocode/src/golang.org/x/mod/sumdb/tlog").is_dir();
+    ensure_debian(go, &["golang-go", "golang-golang-x-mod-dev"], "Go and golang.org/x/mod")?;
+    let faketime = works("faketime", "--version");
+    ensure_debian(faketime, &["faketime"], "libfaketime for the clock-skew fault")
+}
+
+/// `cargo xtask chaos`: the full fault campaign (see `crates/truce/tests/it/chaos.rs`), each fault one
+/// after the other with the services up, then its table.
+fn chaos(root: &Path) -> anyhow::Result<()> {
+    ensure_chaos_tools()?;
+    let table = root.join("target/chaos.jsonl");
+    let _ = std::fs::remove_file(&table);
+    let postgres = Postgres::start()?;
+    let garage = garage::Garage::start()?;
+    let status = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "test",
+            "-p",
+            "truce",
+            "--test",
+            "it",
+            "chaos_",
+            "--",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("TRUCE_TEST_POSTGRES_URL", postgres.url())
+        .envs(garage.env())
+        .env("TRUCE_CHAOS", "full")
+        .env("TRUCE_CHAOS_TABLE", &table)
+        .status()
+        .context("cannot start cargo test")?;
+    drop(garage);
+    drop(postgres);
+    let rows = json_lines(&std::fs::read_to_string(&table).unwrap_or_default());
+    println!();
+    println!(
+        "| fault | rounds | acknowledged | lost | forks | refused submissions | reads served during the fault | reads refused | recovery median | recovery worst |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for r in &rows {
+        let ms: Vec<f64> = r["recovery_ms"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        let worst = ms.iter().copied().fold(0.0, f64::max);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} ms | {:.0} ms |",
+            r["fault"].as_str().unwrap_or("?"),
+            r["rounds"],
+            r["acknowledged"],
+            r["lost"],
+            r["forks"],
+            r["refusals"],
+            r["reads_served"],
+            r["reads_failed"],
+            median(ms),
+            worst
+        );
+    }
+    println!();
+    for r in &rows {
+        println!(
+            "- {}: {}",
+            r["fault"].as_str().unwrap_or("?"),
+            r["go_check"].as_str().unwrap_or("?")
+        );
+    }
+    if !status.success() {
+        bail!("the fault campaign failed (see above)");
+    }
+    if rows.len() < 7 {
+        bail!("only {} faults reported a row; expected 7", rows.len());
+    }
+    Ok(())
 }
 
 /// Whether `program arg` runs and succeeds.

@@ -583,6 +583,9 @@ impl Ledger {
     fn stop_writing(&self) -> Option<Arc<Sequencer>> {
         let old = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take()?;
         let _ = old.stop();
+        // Readers are served the last checkpoint it signed until writing resumes (issue 24: after a
+        // storage fault a lone server served an empty checkpoint while it recovered).
+        *self.followed.lock().unwrap_or_else(|p| p.into_inner()) = old.checkpoint();
         Some(old)
     }
 
@@ -877,18 +880,32 @@ impl Ledger {
         self.start_writing(log)
     }
 
-    /// A full tile or bundle from the cache, or from storage (then cached while the budget lasts).
-    /// Partial tiles are always read from storage: they are superseded as the log grows.
-    pub(crate) async fn tile(&self, path: &str, full: bool) -> Result<Arc<Vec<u8>>, String> {
+    /// A full tile or bundle from the cache, or from storage (then cached while the budget lasts);
+    /// `None` when storage has none. Partial tiles are read from storage (on shared storage, its own
+    /// cache of recent tiles keeps them: readers are served while the bucket is unreachable). An error
+    /// is storage that cannot be read, never "no such tile", which an auditor would read as tampering.
+    pub(crate) async fn tile(
+        &self,
+        path: &str,
+        full: bool,
+    ) -> Result<Option<Arc<Vec<u8>>>, String> {
         if full && let Some(hit) = self.tiles.lock().ok().and_then(|t| t.1.get(path).cloned()) {
-            return Ok(hit);
+            return Ok(Some(hit));
         }
-        let data = Arc::new(match &self.store {
-            LogStore::Dir(dir) => std::fs::read(dir.join(path)).map_err(|e| e.to_string())?,
+        let data = match &self.store {
+            LogStore::Dir(dir) => match std::fs::read(dir.join(path)) {
+                Ok(d) => d,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e.to_string()),
+            },
             LogStore::Shared(shared, _) => {
-                shared.get(path).await.map_err(|e| e.to_string())?.ok_or("no such tile")?
+                match shared.get(path).await.map_err(|e| e.to_string())? {
+                    Some(d) => d,
+                    None => return Ok(None),
+                }
             }
-        });
+        };
+        let data = Arc::new(data);
         if full
             && let Ok(mut t) = self.tiles.lock()
             && t.0 + data.len() <= TILE_CACHE_BYTES
@@ -896,7 +913,7 @@ impl Ledger {
             t.0 += data.len();
             t.1.insert(path.to_string(), data.clone());
         }
-        Ok(data)
+        Ok(Some(data))
     }
 }
 

@@ -13,10 +13,15 @@ use truce_tlog::client::TileReader;
 use truce_tlog::log::STATE_PATH;
 use truce_tlog::publish::Published;
 
+use crate::cache::TileCache;
 use crate::config::{Bucket, get_object};
 use crate::io;
 use crate::runtime::OwnRuntime;
 use crate::storage::SharedStorage;
+
+/// How many bytes of recent tiles and bundles a process keeps (its readers are served them while the
+/// bucket cannot be reached): 16 MiB.
+pub const RECENT_TILE_BYTES: usize = 16 << 20;
 
 /// How long PostgreSQL lets a session of the shared log sit idle inside a transaction before it ends
 /// the session and rolls the transaction back: the longest a paused or cut-off server can hold the
@@ -69,6 +74,10 @@ pub(crate) struct Inner {
     pub(crate) fence: AtomicU64,
     /// What the storage URL says, for messages (never credentials: they come from the environment).
     location: String,
+    /// Tiles and bundles, full and partial, that this process put in the bucket or read from it lately
+    /// (a partial one names its width: the bytes at each path never change), least recently used out
+    /// first: what its readers are served while the bucket cannot be reached.
+    recent: std::sync::Mutex<TileCache>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -127,6 +136,7 @@ impl Shared {
                 log: log.to_string(),
                 fence: AtomicU64::new(0),
                 location: storage_url.to_string(),
+                recent: std::sync::Mutex::new(TileCache::new(RECENT_TILE_BYTES)),
             }),
         })
     }
@@ -200,17 +210,29 @@ impl Inner {
         self.bucket.object(path)
     }
 
+    /// A file of the bucket; tiles and bundles from [`Inner::recent`] when there.
     pub(crate) async fn get(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
-        get_object(self.bucket.store.as_ref(), &self.object(path)?).await
+        let tile = matches!(Published::parse(path), Ok(Published::Tile(_)));
+        if tile && let Some(hit) = self.recent.lock().ok().and_then(|mut c| c.get(path)) {
+            return Ok(Some(hit));
+        }
+        let got = get_object(self.bucket.store.as_ref(), &self.object(path)?).await?;
+        if tile && let (Some(data), Ok(mut cache)) = (&got, self.recent.lock()) {
+            cache.insert(path, data.clone());
+        }
+        Ok(got)
     }
 
     /// Puts a file of the read path in the bucket, with the headers a CDN in front of the bucket passes
     /// on (`truce_tlog::publish`: the server's read path sends the same).
     pub(crate) async fn put(&self, file: Published, data: Vec<u8>) -> Result<(), Error> {
-        let object = self.object(&file.path())?;
+        let path = file.path();
+        let object = self.object(&path)?;
+        let keep = matches!(file, Published::Tile(_)).then(|| data.clone());
         if !self.bucket.has_headers {
             // A directory has no per-file headers; whatever serves it sets them.
             self.bucket.store.put(&object, data.into()).await.map_err(io)?;
+            self.keep(&path, keep);
             return Ok(());
         }
         let mut attributes = object_store::Attributes::new();
@@ -218,7 +240,15 @@ impl Inner {
         attributes.insert(object_store::Attribute::ContentType, file.content_type().into());
         let options = object_store::PutOptions { attributes, ..Default::default() };
         self.bucket.store.put_opts(&object, data.into(), options).await.map_err(io)?;
+        self.keep(&path, keep);
         Ok(())
+    }
+
+    /// Keeps a tile just put in [`Inner::recent`].
+    fn keep(&self, path: &str, data: Option<Vec<u8>>) {
+        if let (Some(data), Ok(mut cache)) = (data, self.recent.lock()) {
+            cache.insert(path, data);
+        }
     }
 
     /// Starts a write transaction: locks the lease row and checks that `fence` is the current, live

@@ -679,7 +679,17 @@ pub(crate) async fn tile(State(st): St, Path(path): Path<String>) -> Result<Resp
     let w = watch(&st)?;
     let full = format!("tile/{path}");
     let tile = truce_tlog::tile::Tile::parse(&full).map_err(|_| AppError::NotFound)?;
-    let data = w.tile(&tile.path(), !tile.is_partial()).await.map_err(|_| AppError::NotFound)?;
+    let data = match w.tile(&tile.path(), !tile.is_partial()).await {
+        Ok(Some(data)) => data,
+        Ok(None) => return Err(AppError::NotFound),
+        Err(e) => {
+            // The storage's own error names its address: logged, not shown.
+            tracing::warn!(tile = %tile.path(), error = %e, "a tile could not be read from the log's storage");
+            return Err(AppError::Unavailable(
+                "the log's storage cannot be reached right now, and this tile is not cached here; retry in a few seconds".into(),
+            ));
+        }
+    };
     let data = Bytes::from(data.as_ref().clone());
     // Full tiles never change: cache them for ever. Partial tiles are superseded as the log grows.
     let file = truce_tlog::publish::Published::Tile(tile);

@@ -194,9 +194,14 @@ struct Reads {
 
 /// One public reader's round on `url`: the signed checkpoint and the tiles that authenticate it, the
 /// compliance report, the agreement page. Returns what failed, if anything.
-fn read_once(agent: &ureq::Agent, url: &str, key: &truce_tlog::note::NoteVerifier) -> Option<String> {
+fn read_once(
+    agent: &ureq::Agent,
+    url: &str,
+    key: &truce_tlog::note::NoteVerifier,
+) -> Option<String> {
     let get = |path: &str| -> Result<String, String> {
-        let mut r = agent.get(&format!("{url}{path}")).call().map_err(|e| format!("{path}: {e}"))?;
+        let mut r =
+            agent.get(&format!("{url}{path}")).call().map_err(|e| format!("{path}: {e}"))?;
         if r.status() != 200 {
             return Err(format!("{path}: HTTP {}", r.status()));
         }
@@ -412,19 +417,23 @@ impl Rig {
 
     /// The lease's fencing token now.
     fn token(&self) -> i64 {
-        query(&self.cluster.database, "SELECT token FROM tlog_lease")
-            .unwrap_or_default()
+        query(&self.cluster.database, "SELECT token FROM tlog_lease").unwrap_or_default()
     }
 
     /// Waits until the clients have had `n` more acknowledgements through `via` after `since`.
     fn acked_through(&self, via: usize, since: Instant, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let got = self.acked.lock().unwrap().iter().filter(|a| a.2 > since && a.3 == via).count();
+            let got =
+                self.acked.lock().unwrap().iter().filter(|a| a.2 > since && a.3 == via).count();
             if got >= n {
                 return;
             }
-            assert!(Instant::now() < deadline, "{}: the clients were not served by server {via}", self.name);
+            assert!(
+                Instant::now() < deadline,
+                "{}: the clients were not served by server {via}",
+                self.name
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -485,7 +494,12 @@ impl Rig {
         std::thread::sleep(Duration::from_millis(300));
         watcher.join().unwrap();
         let seen = seen.lock().unwrap();
-        let go = go_check(&self.cluster.bucket(), &self.cluster.log_key.vkey(), &self.acked, &self.cluster.base);
+        let go = go_check(
+            &self.cluster.bucket(),
+            &self.cluster.log_key.vkey(),
+            &self.acked,
+            &self.cluster.base,
+        );
         let reads = reads.lock().unwrap();
         let acknowledged = self.acked.lock().unwrap().len();
         let row = Row {
@@ -621,7 +635,12 @@ fn tlogcheck() -> &'static Path {
 /// Copies the bucket's objects to a directory and has Go's tlog verify them, with every acknowledged
 /// entry; then shows that the check can fail: one byte of an entry bundle changed is refused.
 /// Returns the checker's summary line.
-fn go_check(bucket: &truce_tlog_shared::BucketReader, vkey: &str, acked: &Acked, base: &Path) -> String {
+fn go_check(
+    bucket: &truce_tlog_shared::BucketReader,
+    vkey: &str,
+    acked: &Acked,
+    base: &Path,
+) -> String {
     let dir = base.join("bucket-copy");
     let _ = std::fs::remove_dir_all(&dir);
     let copied = bucket.copy_all_to(&dir).unwrap();
@@ -633,11 +652,19 @@ fn go_check_dir(dir: &Path, vkey: &str, acked: &Acked, base: &Path, files: usize
     std::fs::write(base.join("log.vkey"), vkey).unwrap();
     let mut lines = String::new();
     for (index, bytes, _, _) in acked.lock().unwrap().iter() {
-        lines.push_str(&format!("{index} {}\n", base64::engine::general_purpose::STANDARD.encode(bytes)));
+        lines.push_str(&format!(
+            "{index} {}\n",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ));
     }
     std::fs::write(base.join("acked.txt"), lines).unwrap();
     let check = |d: &Path| {
-        Command::new(tlogcheck()).arg(d).arg(base.join("log.vkey")).arg(base.join("acked.txt")).output().unwrap()
+        Command::new(tlogcheck())
+            .arg(d)
+            .arg(base.join("log.vkey"))
+            .arg(base.join("acked.txt"))
+            .output()
+            .unwrap()
     };
     let out = check(dir);
     assert!(
@@ -666,6 +693,16 @@ fn go_check_dir(dir: &Path, vkey: &str, acked: &Acked, base: &Path, files: usize
     assert!(!check(dir).status.success(), "Go's tlog accepted a changed entry bundle");
     let _ = std::fs::remove_dir_all(dir);
     format!("{summary} ({files} objects)")
+}
+
+fn count_files(d: &Path) -> usize {
+    std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            if p.is_dir() { count_files(&p) } else { 1 }
+        })
+        .sum()
 }
 
 /// Debian's libfaketime, which the clock-skew fault preloads into the servers.
@@ -707,8 +744,13 @@ fn chaos_the_writer_paused_past_its_lease_steps_down_and_follows() {
             assert!(Instant::now() < deadline, "the resumed server does not follow");
             std::thread::sleep(Duration::from_millis(50));
         }
-        let gap = longest_gap(&rig.acked, paused_at, paused_at + truce_server::ledger::LEASE_TTL * times);
-        assert!(gap <= failover_bound(), "a {times}x pause held writing up for {} ms", gap.as_millis());
+        let gap =
+            longest_gap(&rig.acked, paused_at, paused_at + truce_server::ledger::LEASE_TTL * times);
+        assert!(
+            gap <= failover_bound(),
+            "a {times}x pause held writing up for {} ms",
+            gap.as_millis()
+        );
         paused_at
     });
 }
@@ -800,11 +842,22 @@ fn chaos_clocks_skewed_by_30_s_either_way() {
     let rig = Rig::new("skew", false, false, [Some("+30s"), Some("-30s")]);
     // The servers' clocks are skewed: their answers' Date headers say so.
     for (i, want) in [(0usize, 30i64), (1, -30)] {
-        let r = rig.cluster.agent.get(&format!("{}/log/checkpoint", rig.cluster.urls[i])).call().unwrap();
+        let r = rig
+            .cluster
+            .agent
+            .get(&format!("{}/log/checkpoint", rig.cluster.urls[i]))
+            .call()
+            .unwrap();
         let date = r.headers().get("date").unwrap().to_str().unwrap().to_string();
         let served = httpdate(&date);
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-        assert!((served - now - want).abs() <= 3, "server {i}'s clock is {} s off, not {want}", served - now);
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+                as i64;
+        assert!(
+            (served - now - want).abs() <= 3,
+            "server {i}'s clock is {} s off, not {want}",
+            served - now
+        );
     }
     // With no fault, the lease does not move: its expiry is judged by PostgreSQL's clock alone.
     let before = rig.token();
@@ -828,7 +881,8 @@ fn chaos_clocks_skewed_by_30_s_either_way() {
 /// Seconds since the epoch of an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
 fn httpdate(s: &str) -> i64 {
     let parts: Vec<&str> = s.split_whitespace().collect();
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let months =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = months.iter().position(|m| *m == parts[2]).unwrap() as i8 + 1;
     let hms: Vec<i8> = parts[4].split(':').map(|x| x.parse().unwrap()).collect();
     let dt = jiff::civil::date(parts[3].parse().unwrap(), month, parts[1].parse().unwrap())
@@ -866,7 +920,12 @@ fn chaos_the_data_directory_s_disk_full() {
     );
     let _tmpfs = Tmpfs(base.clone());
     let dir = base.join("data");
-    let out = truce(&dir).args(["log", "init"]).arg(dir.join("log")).args(["--origin", "disk.test/log"]).output().unwrap();
+    let out = truce(&dir)
+        .args(["log", "init"])
+        .arg(dir.join("log"))
+        .args(["--origin", "disk.test/log"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let key = super::failover::key;
     let mut add = truce(&dir);
@@ -886,10 +945,14 @@ fn chaos_the_data_directory_s_disk_full() {
     let url = format!("http://127.0.0.1:{port}");
     let servers = Servers(vec![Some(super::kill::start_on(&dir, &agent, port, &[]).0)]);
     let acked: Acked = Arc::new(Mutex::new(Vec::new()));
-    let log_key = truce_tlog::note::NoteVerifier::parse(std::fs::read_to_string(dir.join("log/log.vkey")).unwrap().trim()).unwrap();
+    let log_key = truce_tlog::note::NoteVerifier::parse(
+        std::fs::read_to_string(dir.join("log/log.vkey")).unwrap().trim(),
+    )
+    .unwrap();
     // The mission's entries, then two clients.
     let mission = key(1);
-    let mut setup = vec![truce_watch::entry::sign(&mission, 1, super::mission_body("disk test")).unwrap()];
+    let mut setup =
+        vec![truce_watch::entry::sign(&mission, 1, super::mission_body("disk test")).unwrap()];
     for c in 0..2u8 {
         setup.push(
             truce_watch::entry::sign(
@@ -919,13 +982,21 @@ fn chaos_the_data_directory_s_disk_full() {
             stop.clone(),
             seen.clone(),
         );
-        std::thread::spawn(move || super::failover::watch_checkpoints(urls, key, storage, Vec::new(), stop, seen))
+        std::thread::spawn(move || {
+            super::failover::watch_checkpoints(urls, key, storage, Vec::new(), stop, seen)
+        })
     };
     let refused = Arc::new(AtomicUsize::new(0));
     let clients: Vec<_> = (0..2u8)
         .map(|c| {
-            let (agent, url, token, acked, stop, refused) =
-                (agent.clone(), url.clone(), token.clone(), acked.clone(), stop.clone(), refused.clone());
+            let (agent, url, token, acked, stop, refused) = (
+                agent.clone(),
+                url.clone(),
+                token.clone(),
+                acked.clone(),
+                stop.clone(),
+                refused.clone(),
+            );
             std::thread::spawn(move || {
                 let observer = key(10 + c);
                 let mut n = 0u32;
@@ -984,7 +1055,8 @@ fn chaos_the_data_directory_s_disk_full() {
         let freed = Instant::now();
         let deadline = freed + RESUME_WITHIN;
         let gap = loop {
-            if let Some(t) = acked.lock().unwrap().iter().map(|a| a.2).filter(|t| *t > freed).min() {
+            if let Some(t) = acked.lock().unwrap().iter().map(|a| a.2).filter(|t| *t > freed).min()
+            {
                 break t - freed;
             }
             assert!(Instant::now() < deadline, "writing did not resume after the disk was freed");
@@ -1014,14 +1086,16 @@ fn chaos_the_data_directory_s_disk_full() {
     };
     let verifier = TileVerifier::new(&reader, &checkpoint).unwrap();
     let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
-    let lost = acked.lock().unwrap().iter().filter(|(i, b, _, _)| log.get(*i as usize) != Some(b)).count();
+    let lost =
+        acked.lock().unwrap().iter().filter(|(i, b, _, _)| log.get(*i as usize) != Some(b)).count();
     drop(servers);
     let seen = seen.lock().unwrap();
     let reads = reads.lock().unwrap();
     let copy = base.join("log-copy");
     super::failover::copy_dir(&dir.join("log"), &copy);
     let _ = std::fs::remove_dir_all(copy.join(".state"));
-    let go = go_check_dir(&copy, &log_key.vkey(), &acked, &base, 0);
+    let files = count_files(&copy);
+    let go = go_check_dir(&copy, &log_key.vkey(), &acked, &base, files);
     let row = Row {
         fault: "the data directory's disk full (SQLite and the log on a 48 MiB tmpfs)".into(),
         rounds,
@@ -1039,5 +1113,9 @@ fn chaos_the_data_directory_s_disk_full() {
     assert_eq!(lost, 0, "acknowledged entries lost on a full disk");
     assert!(seen.failures.is_empty(), "{:#?}", seen.failures);
     assert!(refused_while_full > 0, "the disk was full and every submission was still accepted");
-    assert!(reads.failed.is_empty(), "readers were refused while the disk was full: {:#?}", &reads.failed[..reads.failed.len().min(10)]);
+    assert!(
+        reads.failed.is_empty(),
+        "readers were refused while the disk was full: {:#?}",
+        &reads.failed[..reads.failed.len().min(10)]
+    );
 }
