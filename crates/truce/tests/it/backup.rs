@@ -148,3 +148,121 @@ fn a_backup_of_a_running_server_restores_and_audits() {
     let _ = server.wait();
     std::fs::remove_dir_all(&base).ok();
 }
+
+/// Issue 24: the procedure `docs/operations.md` gives for several servers (PostgreSQL and a bucket),
+/// followed while clients write: `pg_dump` of the database first, then a copy of the bucket's objects;
+/// restored into a new database and a new store (a directory, as `file://`), a server started on them
+/// takes the lease, opens the log from the dumped record and journal, serves a checkpoint that audits
+/// and is a prefix of the original log, holds every entry acknowledged before the dump began, and
+/// writes on.
+#[test]
+fn a_shared_log_s_database_dump_and_bucket_copy_restore_and_audit() {
+    use super::failover::{Cluster, create_database, key};
+    use super::kill::{free_port, start_on, submit};
+    use std::time::Instant;
+    use truce_tlog::client::TileVerifier;
+
+    let cluster = Cluster::new("pgbackup");
+    let servers = super::chaos::Servers(vec![Some(cluster.start(0))]);
+    let acked: super::failover::Acked = Arc::new(Mutex::new(Vec::new()));
+    cluster.setup(0, &acked);
+    let (target, stop) = (Arc::new(Mutex::new(0usize)), Arc::new(AtomicBool::new(false)));
+    let streaks = Arc::new(Mutex::new(Vec::new()));
+    let clients = cluster.clients(&target, &acked, &stop, &streaks);
+    std::thread::sleep(Duration::from_millis(1500));
+
+    // The backup, while the clients write: the database, then the bucket.
+    let began = Instant::now();
+    let base = cluster.base.join("backup");
+    std::fs::create_dir_all(&base).unwrap();
+    let dump = base.join("truce.dump");
+    let db_name = cluster.database.split("localhost/").nth(1).unwrap().split('?').next().unwrap();
+    let socket = cluster.database.split("host=").nth(1).unwrap().to_string();
+    let out = Command::new("pg_dump")
+        .args(["-Fc", "-h", &socket, "-U", "postgres", "-f"])
+        .arg(&dump)
+        .arg(db_name)
+        .output()
+        .unwrap();
+    ok(&out, "pg_dump");
+    let copy = base.join("bucket");
+    let objects = cluster.bucket().copy_all_to(&copy).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    let before: Vec<(u64, Vec<u8>)> =
+        acked.lock().unwrap().iter().filter(|a| a.2 < began).map(|a| (a.0, a.1.clone())).collect();
+    let original = cluster.check_acknowledged(&acked);
+    drop(servers);
+
+    // The restore: a new database from the dump, the copy as the store, the log's key.
+    let pg = std::env::var("TRUCE_TEST_POSTGRES_URL").unwrap();
+    let restored_db = create_database(&pg, &format!("restored_{}", std::process::id()));
+    let out = Command::new("pg_restore")
+        .args(["--no-owner", "-h", &socket, "-U", "postgres", "-d"])
+        .arg(restored_db.split("localhost/").nth(1).unwrap().split('?').next().unwrap())
+        .arg(&dump)
+        .output()
+        .unwrap();
+    ok(&out, "pg_restore");
+    let dir = base.join("server");
+    super::failover::copy_dir(&cluster.dirs[0].join("log"), &dir.join("log"));
+    let agent = cluster.agent.clone();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let store = format!("file://{}", copy.display());
+    let envs = [
+        ("TRUCE_DATABASE_URL", restored_db.clone()),
+        ("TRUCE_STORAGE_URL", store.clone()),
+        ("TRUCE_PUBLIC_URL", url.clone()),
+    ];
+    let restored = super::chaos::Servers(vec![Some(start_on(&dir, &agent, port, &envs).0)]);
+
+    // It writes: a new observation, with the client's next sequence number, is acknowledged.
+    let observer = key(10);
+    let entry =
+        sign(&observer, 1_000_000, Body::Observation(super::failover::observation(0, 1_000_000)))
+            .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let index = loop {
+        if let Some(i) = submit(&agent, &url, &cluster.token, &entry) {
+            break i;
+        }
+        assert!(Instant::now() < deadline, "the restored server never took a submission");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Its checkpoint audits against the restored store, holds every entry acknowledged before the
+    // dump began, and the new one; and before the new entry the log is a prefix of the original.
+    let reader = truce_tlog_shared::BucketReader::open(&store, &[]).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let checkpoint = loop {
+        let (_, c) = truce_tlog::client::signed_checkpoint(&reader, &cluster.log_key).unwrap();
+        if c.size > index {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "the new entry was never published");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let verifier = TileVerifier::new(&reader, &checkpoint).unwrap();
+    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+    for (i, bytes) in &before {
+        assert_eq!(log.get(*i as usize), Some(bytes), "entry {i}, acknowledged before the dump");
+    }
+    assert_eq!(log.get(index as usize), Some(&entry));
+    let bucket = cluster.bucket();
+    let (_, final_original) =
+        truce_tlog::client::signed_checkpoint(&bucket, &cluster.log_key).unwrap();
+    let original_verifier = TileVerifier::new(&bucket, &final_original).unwrap();
+    let original_log: Vec<Vec<u8>> =
+        original_verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+    assert_eq!(&log[..index as usize], &original_log[..index as usize], "a fork of the original");
+    drop(restored);
+    println!(
+        "a shared log backed up while {} entries were acknowledged ({} before the dump began; {objects} objects copied): restored from pg_dump and the copy, it holds {index} entries of the original log ({original} in all) and wrote entry {index}",
+        acked.lock().unwrap().len(),
+        before.len(),
+    );
+    std::fs::remove_dir_all(&cluster.base).ok();
+}
