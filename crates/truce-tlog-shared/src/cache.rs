@@ -64,7 +64,8 @@ impl TileCache {
         }
     }
 
-    fn remove(&mut self, path: &str) {
+    /// Forgets the file at `path`, if held.
+    pub(crate) fn remove(&mut self, path: &str) {
         if let Some((data, used)) = self.files.remove(path) {
             self.bytes -= data.len();
             self.by_use.remove(&used);

@@ -186,10 +186,11 @@ impl Shared {
         .await
     }
 
-    /// A published file (tile or bundle) from the bucket, for async callers; `None` if absent.
+    /// A published file (tile or bundle) from the bucket, for async callers; `None` if absent. While
+    /// the bucket cannot be reached, a tile this process put or read lately (the read path's answer).
     pub async fn get(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
         let (inner, path) = (self.inner.clone(), path.to_string());
-        self.spawn(async move { inner.get(&path).await }).await
+        self.spawn(async move { inner.get(&path, true).await }).await
     }
 
     /// The `Cache-Control` the bucket gives a published file (what a CDN in front of it passes on).
@@ -210,17 +211,36 @@ impl Inner {
         self.bucket.object(path)
     }
 
-    /// A file of the bucket; tiles and bundles from [`Inner::recent`] when there.
-    pub(crate) async fn get(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+    /// A file of the bucket, always asked of the bucket first (a file gone or changed there is seen).
+    /// The tiles and bundles read are kept in [`Inner::recent`]. With `fallback`, when the bucket
+    /// cannot be reached (an error, never "not found"), a tile kept there is the answer: for the read
+    /// path only, never for the writer, which checks that the bucket itself rebuilds the tree.
+    pub(crate) async fn get(&self, path: &str, fallback: bool) -> Result<Option<Vec<u8>>, Error> {
         let tile = matches!(Published::parse(path), Ok(Published::Tile(_)));
-        if tile && let Some(hit) = self.recent.lock().ok().and_then(|mut c| c.get(path)) {
-            return Ok(Some(hit));
+        match get_object(self.bucket.store.as_ref(), &self.object(path)?).await {
+            Ok(got) => {
+                if tile && let (Some(data), Ok(mut cache)) = (&got, self.recent.lock()) {
+                    cache.insert(path, data.clone());
+                }
+                Ok(got)
+            }
+            Err(e) => {
+                let kept = (fallback && tile)
+                    .then(|| self.recent.lock().ok().and_then(|mut c| c.get(path)))
+                    .flatten();
+                match kept {
+                    Some(data) => Ok(Some(data)),
+                    None => Err(e),
+                }
+            }
         }
-        let got = get_object(self.bucket.store.as_ref(), &self.object(path)?).await?;
-        if tile && let (Some(data), Ok(mut cache)) = (&got, self.recent.lock()) {
-            cache.insert(path, data.clone());
+    }
+
+    /// Forgets a tile removed from the bucket.
+    pub(crate) fn forget(&self, path: &str) {
+        if let Ok(mut cache) = self.recent.lock() {
+            cache.remove(path);
         }
-        Ok(got)
     }
 
     /// Puts a file of the read path in the bucket, with the headers a CDN in front of the bucket passes

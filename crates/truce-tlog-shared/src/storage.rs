@@ -147,7 +147,9 @@ impl TileReader for SharedStorage {
                     .map_err(io)?;
                 Ok(row.map(|r| r.get::<Vec<u8>, _>(0)))
             })?,
-            Place::Tile(tile) => self.shared.run(async move { inner.get(&tile.path()).await })?,
+            Place::Tile(tile) => {
+                self.shared.run(async move { inner.get(&tile.path(), false).await })?
+            }
         };
         if place == Place::State {
             self.set_known_state(found.clone());
@@ -471,6 +473,7 @@ impl Storage for SharedStorage {
         self.shared.run(async move {
             match place {
                 Place::Tile(tile) => {
+                    inner.forget(&tile.path());
                     match inner.bucket.store.delete(&inner.object(&tile.path())?).await {
                         Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
                         Err(e) => Err(io(e)),

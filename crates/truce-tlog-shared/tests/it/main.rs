@@ -272,3 +272,35 @@ fn issue22_the_bucket_readers_cache_stays_within_its_bound() {
     let refused = bucket.read(".state/signed").unwrap_err().to_string();
     assert!(refused.contains("refusing path"), "{refused}");
 }
+
+/// Issue 24: each process keeps the tiles it put or read lately, to serve readers while the bucket
+/// cannot be reached; but the bucket is always asked first, so a tile gone from it is seen by the very
+/// process that wrote it: its writer refuses to reopen the log, and its read path says the tile is not
+/// there (a cache answering first would have hidden both).
+#[test]
+fn a_tile_gone_from_the_bucket_is_seen_by_the_process_that_wrote_it() {
+    let p = place("gone");
+    let a = p.connect();
+    assert_eq!(a.acquire("a", Duration::from_secs(30)).unwrap(), Some(1));
+    let mut log = Log::create(a.storage(), p.signer.clone()).unwrap();
+    append(&mut log, &(0..300).map(entry).collect::<Vec<_>>()).unwrap();
+    drop(log);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let edge = ["tile/0/001.p/44", "tile/1/000.p/1", "tile/entries/001.p/44"];
+    for path in edge {
+        assert!(rt.block_on(a.get(path)).unwrap().is_some(), "{path} was published");
+    }
+    // Another process (its own cache) removes the right edge of the tree from the bucket.
+    let b = p.connect();
+    let mut other = b.storage();
+    for path in edge {
+        other.remove(path).unwrap();
+    }
+    for path in edge {
+        assert_eq!(rt.block_on(a.get(path)).unwrap(), None, "{path} is gone from the bucket");
+    }
+    assert!(
+        Log::open(a.storage(), p.signer.clone()).is_err(),
+        "the writer reopened a log whose tiles are gone from the bucket"
+    );
+}

@@ -249,9 +249,10 @@ fn readers(
                 if skip.load(Ordering::SeqCst) == i {
                     continue;
                 }
+                // A read counts if the fault was on when it began, however long it then takes.
                 let on = during.load(Ordering::SeqCst);
                 let failed = read_once(&agent, url, &key);
-                if on && during.load(Ordering::SeqCst) {
+                if on {
                     let mut r = reads.lock().unwrap();
                     match failed {
                         Some(why) => r.failed.push(why),
@@ -482,8 +483,9 @@ impl Rig {
         let mut recoveries = Vec::new();
         for round in 0..rounds {
             let from = inject(&mut self, round);
-            self.during.store(false, Ordering::SeqCst);
+            // Readers are counted until writing has resumed, not only while the fault is on.
             recoveries.push(self.resumed(from));
+            self.during.store(false, Ordering::SeqCst);
             self.skip.store(usize::MAX, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(1000));
         }
@@ -519,6 +521,7 @@ impl Rig {
         assert_eq!(lost, 0, "{fault}: acknowledged entries lost");
         assert!(seen.failures.is_empty(), "{fault}: {:#?}", seen.failures);
         if readers_served_throughout {
+            assert!(reads.served > 0, "{fault}: no reader was served while the fault was on");
             assert!(
                 reads.failed.is_empty(),
                 "{fault}: readers were refused while the fault was on ({} served): {:#?}",
@@ -689,8 +692,15 @@ fn go_check_dir(dir: &Path, vkey: &str, acked: &Acked, base: &Path, files: usize
             }
         }
     }
+    let tiles_only = base.join("bucket-copy-tiles");
+    let _ = std::fs::remove_dir_all(&tiles_only);
+    super::failover::copy_dir(dir, &tiles_only);
     flip_every_file(&dir.join("tile/entries"));
     assert!(!check(dir).status.success(), "Go's tlog accepted a changed entry bundle");
+    // And on one whose level-0 hash tiles each have one byte changed.
+    flip_every_file(&tiles_only.join("tile/0"));
+    assert!(!check(&tiles_only).status.success(), "Go's tlog accepted a changed hash tile");
+    let _ = std::fs::remove_dir_all(&tiles_only);
     let _ = std::fs::remove_dir_all(dir);
     format!("{summary} ({files} objects)")
 }
@@ -755,14 +765,25 @@ fn chaos_the_writer_paused_past_its_lease_steps_down_and_follows() {
     });
 }
 
-/// The longest stretch between `from` and `to` with no acknowledgement.
+/// The longest stretch without an acknowledgement from `from` on, over the acknowledgements up to
+/// `to` and the first one after it (waited for, up to [`RESUME_WITHIN`]).
 fn longest_gap(acked: &Acked, from: Instant, to: Instant) -> Duration {
+    let deadline = Instant::now() + RESUME_WITHIN;
+    let after = loop {
+        if let Some(t) = acked.lock().unwrap().iter().map(|a| a.2).filter(|t| *t >= to).min() {
+            break t;
+        }
+        if Instant::now() > deadline {
+            break Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     let mut times: Vec<Instant> =
         acked.lock().unwrap().iter().map(|a| a.2).filter(|t| *t > from && *t < to).collect();
     times.sort();
     std::iter::once(from)
         .chain(times)
-        .chain(std::iter::once(to))
+        .chain(std::iter::once(after))
         .collect::<Vec<_>>()
         .windows(2)
         .map(|w| w[1] - w[0])
@@ -827,11 +848,26 @@ fn chaos_the_writer_s_link_to_postgres_delayed_then_cut() {
     rig.run("the writer's link to PostgreSQL delayed 500 ms, then cut", rounds, true, |rig, _| {
         let writer = rig.writer_now();
         rig.during.store(true, Ordering::SeqCst);
+        let slowed = Instant::now();
         rig.proxies[writer].delay(Duration::from_millis(500));
         std::thread::sleep(slow);
+        // Writing did not stall longer than a failover while the link was slow (the slow writer
+        // writes slowly, or loses its lease to the other server).
+        let stall = longest_gap(&rig.acked, slowed, Instant::now());
+        assert!(
+            stall <= failover_bound(),
+            "a slow link to the writer stalled writing for {} ms",
+            stall.as_millis()
+        );
         let at = Instant::now();
         rig.proxies[writer].cut();
-        std::thread::sleep(cut);
+        let gap = rig.resumed(at);
+        assert!(
+            gap <= failover_bound(),
+            "a cut link to the writer stalled writing for {} ms",
+            gap.as_millis()
+        );
+        std::thread::sleep(cut.saturating_sub(at.elapsed()));
         rig.proxies[writer].heal();
         at
     });
@@ -898,7 +934,8 @@ struct Tmpfs(PathBuf);
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
+        // Lazily: a thread of a failed run may still hold a file open in it.
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
         let _ = std::fs::remove_dir(&self.0);
     }
 }
@@ -1091,11 +1128,16 @@ fn chaos_the_data_directory_s_disk_full() {
     drop(servers);
     let seen = seen.lock().unwrap();
     let reads = reads.lock().unwrap();
-    let copy = base.join("log-copy");
+    // The copy and the checker's files outside the (once full) tmpfs.
+    let outside =
+        std::env::temp_dir().join(format!("truce-chaos-disk-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&outside);
+    let copy = outside.join("log-copy");
     super::failover::copy_dir(&dir.join("log"), &copy);
     let _ = std::fs::remove_dir_all(copy.join(".state"));
     let files = count_files(&copy);
-    let go = go_check_dir(&copy, &log_key.vkey(), &acked, &base, files);
+    let go = go_check_dir(&copy, &log_key.vkey(), &acked, &outside, files);
+    let _ = std::fs::remove_dir_all(&outside);
     let row = Row {
         fault: "the data directory's disk full (SQLite and the log on a 48 MiB tmpfs)".into(),
         rounds,
