@@ -73,7 +73,7 @@ mod storage;
 
 pub use bucket::{BucketReader, CACHE_BYTES};
 pub use lease::Lease;
-pub use shared::Shared;
+pub use shared::{IDLE_IN_TRANSACTION, RECENT_TILE_BYTES, Shared};
 pub use storage::SharedStorage;
 
 use truce_tlog::Error;
