@@ -2,7 +2,7 @@
 //! user when running as root (the server refuses to run as root). Debian's `postgresql` is installed
 //! when no server binaries are found. The fault campaign stops, restarts and starts it again.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::Context;
@@ -119,11 +119,6 @@ impl Postgres {
         self.dir.join("sock")
     }
 
-    /// The socket itself (a proxy in front of the cluster connects to it).
-    pub fn socket(&self) -> PathBuf {
-        self.socket_dir().join(".s.PGSQL.5432")
-    }
-
     /// The URL of the `postgres` database.
     pub fn url(&self) -> String {
         format!("postgres://postgres@localhost/postgres?host={}", self.socket_dir().display())
@@ -137,11 +132,6 @@ impl Postgres {
             .arg(self.socket_dir())
             .args(["-U", "postgres", name]))?;
         Ok(self.url().replacen("/postgres?", &format!("/{name}?"), 1))
-    }
-
-    /// The cluster's directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 }
 

@@ -36,7 +36,7 @@ use truce_tlog::note::Note;
 use xtask::garage::Garage;
 use xtask::postgres::Postgres;
 
-use super::failover::{Acked, Cluster, Watched, create_database, failover_bound};
+use super::failover::{Acked, Cluster, Watched, create_database, failover_bound, published};
 use super::kill::{free_port, submit, truce};
 
 /// Whether the full campaign runs (`cargo xtask chaos`), rather than the suite's short version.
@@ -540,28 +540,8 @@ impl Rig {
     /// Waits until the bucket's checkpoint holds every acknowledged entry, then counts those not at
     /// their index, reading the bucket alone. Returns the checkpoint's size and that count.
     fn lost(&self) -> (u64, usize) {
-        let bucket = self.cluster.bucket();
-        let last = self.acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
-        let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN + RESUME_WITHIN;
-        let checkpoint = loop {
-            let (_, c) =
-                truce_tlog::client::signed_checkpoint(&bucket, &self.cluster.log_key).unwrap();
-            if c.size > last {
-                break c;
-            }
-            assert!(Instant::now() < deadline, "{}: entry {last} never published", self.name);
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
-        let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
-        let lost = self
-            .acked
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(index, bytes, _, _)| log.get(*index as usize) != Some(bytes))
-            .count();
-        (checkpoint.size, lost)
+        let within = truce_server::ledger::PUBLISH_WITHIN + RESUME_WITHIN;
+        published(&self.cluster.bucket(), &self.cluster.log_key, &self.acked, within)
     }
 
     /// Sends `sig` to server `i` (our own child, by its pid).
@@ -1006,24 +986,7 @@ fn chaos_the_data_directory_s_disk_full() {
     )
     .unwrap();
     // The mission's entries, then two clients.
-    let mission = key(1);
-    let mut setup =
-        vec![truce_watch::entry::sign(&mission, 1, super::mission_body("disk test")).unwrap()];
-    for c in 0..2u8 {
-        setup.push(
-            truce_watch::entry::sign(
-                &mission,
-                u64::from(c) + 2,
-                truce_watch::entry::Body::Enrol {
-                    key: truce_watch::entry::key_hex(&key(10 + c).verifying_key()),
-                    name: format!("observer-{c}"),
-                    role: truce_watch::entry::Role::Observer,
-                    party: None,
-                },
-            )
-            .unwrap(),
-        );
-    }
+    let setup = super::failover::setup_entries("disk test");
     for e in setup {
         let index = submit(&agent, &url, &token, &e).expect("the setup entries are accepted");
         acked.lock().unwrap().push((index, e, Instant::now(), 0));
@@ -1130,20 +1093,8 @@ fn chaos_the_data_directory_s_disk_full() {
     watcher.join().unwrap();
     // Every acknowledged entry at its index, in the log on the (once full) disk.
     let reader = truce_tlog::fs::DirReader { root: dir.join("log") };
-    let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
-    let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN + Duration::from_secs(5);
-    let checkpoint = loop {
-        let (_, c) = truce_tlog::client::signed_checkpoint(&reader, &log_key).unwrap();
-        if c.size > last {
-            break c;
-        }
-        assert!(Instant::now() < deadline, "entry {last} never published");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let verifier = TileVerifier::new(&reader, &checkpoint).unwrap();
-    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
-    let lost =
-        acked.lock().unwrap().iter().filter(|(i, b, _, _)| log.get(*i as usize) != Some(b)).count();
+    let within = truce_server::ledger::PUBLISH_WITHIN + Duration::from_secs(5);
+    let (size, lost) = published(&reader, &log_key, &acked, within);
     drop(servers);
     let seen = seen.lock().unwrap();
     let reads = reads.lock().unwrap();
@@ -1167,7 +1118,7 @@ fn chaos_the_data_directory_s_disk_full() {
         reads_served: reads.served,
         reads_failed: reads.failed.len(),
         recovery_ms: recoveries.iter().map(|d| d.as_millis()).collect(),
-        log_size: checkpoint.size,
+        log_size: size,
         go_check: go,
     };
     record(&row);

@@ -421,18 +421,7 @@ impl Cluster {
 
     /// The mission's first entries (its declaration and the clients' keys), sent to server `via`.
     pub(crate) fn setup(&self, via: usize, acked: &Acked) {
-        let mission = key(1);
-        let mut setup = vec![sign(&mission, 1, super::mission_body("cluster test")).unwrap()];
-        for c in 0..CLIENTS {
-            let enrol = Body::Enrol {
-                key: key_hex(&key(10 + c).verifying_key()),
-                name: format!("observer-{c}"),
-                role: Role::Observer,
-                party: None,
-            };
-            setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
-        }
-        for e in setup {
+        for e in setup_entries("cluster test") {
             let index = submit(&self.agent, &self.urls[via], &self.token, &e)
                 .expect("the setup entries are accepted");
             acked.lock().unwrap().push((index, e, Instant::now(), via));
@@ -494,24 +483,58 @@ impl Cluster {
     /// Waits until the bucket's checkpoint holds every acknowledged entry (within the promise), then
     /// checks each at its index, reading the bucket alone.
     pub(crate) fn check_acknowledged(&self, acked: &Acked) -> u64 {
-        let bucket = self.bucket();
-        let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
-        let deadline = Instant::now() + truce_server::ledger::PUBLISH_WITHIN;
-        let checkpoint = loop {
-            let (_, c) = truce_tlog::client::signed_checkpoint(&bucket, &self.log_key).unwrap();
-            if c.size > last {
-                break c;
-            }
-            assert!(Instant::now() < deadline, "entry {last} not published within the promise");
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let verifier = TileVerifier::new(&bucket, &checkpoint).unwrap();
-        let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
-        for (index, bytes, _, _) in acked.lock().unwrap().iter() {
-            assert_eq!(log.get(*index as usize), Some(bytes), "acknowledged entry {index}");
-        }
-        checkpoint.size
+        let within = truce_server::ledger::PUBLISH_WITHIN;
+        let (size, lost) = published(&self.bucket(), &self.log_key, acked, within);
+        assert_eq!(lost, 0, "acknowledged entries not at their index in a log of {size}");
+        size
     }
+}
+
+/// The mission's first entries, signed with the mission key (1): its declaration named `name`, then
+/// the enrolment of each client's key (10, 11, …) as an observer.
+pub(crate) fn setup_entries(name: &str) -> Vec<Vec<u8>> {
+    let mission = key(1);
+    let mut setup = vec![sign(&mission, 1, super::mission_body(name)).unwrap()];
+    for c in 0..CLIENTS {
+        let enrol = Body::Enrol {
+            key: key_hex(&key(10 + c).verifying_key()),
+            name: format!("observer-{c}"),
+            role: Role::Observer,
+            party: None,
+        };
+        setup.push(sign(&mission, u64::from(c) + 2, enrol).unwrap());
+    }
+    setup
+}
+
+/// Waits, for at most `within`, until `reader`'s checkpoint (signed by `key`) holds every acknowledged
+/// entry, then reads the log through it, each tile authenticated. Returns the checkpoint's size and how
+/// many acknowledged entries are not at their index.
+pub(crate) fn published(
+    reader: &dyn truce_tlog::client::TileReader,
+    key: &NoteVerifier,
+    acked: &Acked,
+    within: Duration,
+) -> (u64, usize) {
+    let last = acked.lock().unwrap().iter().map(|a| a.0).max().unwrap();
+    let deadline = Instant::now() + within;
+    let checkpoint = loop {
+        let (_, c) = truce_tlog::client::signed_checkpoint(reader, key).unwrap();
+        if c.size > last {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "entry {last} not published within {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let verifier = TileVerifier::new(reader, &checkpoint).unwrap();
+    let log: Vec<Vec<u8>> = verifier.entries_from(0).map(|e| e.unwrap().1).collect();
+    let lost = acked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(index, bytes, _, _)| log.get(*index as usize) != Some(bytes))
+        .count();
+    (checkpoint.size, lost)
 }
 
 /// The lease's life, then the new writer opening the log (integrating the journal): about 2 s, with a
