@@ -1116,3 +1116,81 @@ fn read_while(
     let sum = |f: fn(&(usize, usize, usize)) -> usize| results.iter().map(f).sum::<usize>();
     (sum(|r| r.0), sum(|r| r.1), sum(|r| r.2), start.elapsed().as_secs_f64())
 }
+
+/// `truce-bench extract`: the extractor over labelled sets, a table per set and language.
+pub fn extract_bench(
+    scenario: &std::path::Path,
+    sets: &[std::path::PathBuf],
+    verbose: bool,
+) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    use truce_source::eval;
+    let text = std::fs::read_to_string(scenario)
+        .with_context(|| format!("reading {}", scenario.display()))?;
+    let (parsed, diags) = truce_scenario::parse(&scenario.display().to_string(), &text);
+    let scenario =
+        parsed.with_context(|| format!("{} does not parse: {diags:?}", scenario.display()))?;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "| set | language | articles | labels (clear) | candidates | precision | recall | recall of clear | right option, any stance | verbatim quotes |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
+    let mut details = String::new();
+    for set in sets {
+        let labels_path = set.join("labels.toml");
+        let labels: eval::Labels = toml::from_str(
+            &std::fs::read_to_string(&labels_path)
+                .with_context(|| format!("reading {}", labels_path.display()))?,
+        )
+        .with_context(|| format!("{} is not a labelled set", labels_path.display()))?;
+        let (scores, totals) = eval::run_set(&scenario, &labels, |file| {
+            std::fs::read_to_string(set.join(file))
+                .map_err(|e| format!("{}: {e}", set.join(file).display()))
+        })
+        .map_err(anyhow::Error::msg)?;
+        let name = set
+            .file_name()
+            .map_or_else(|| set.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let mut rows: Vec<(String, eval::Counts)> =
+            totals.iter().map(|(l, c)| (l.code().to_string(), *c)).collect();
+        rows.push(("all".into(), eval::overall(&totals)));
+        for (lang, c) in rows {
+            writeln!(
+                out,
+                "| {name} | {lang} | {} | {} ({}) | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                c.articles,
+                c.labels,
+                c.clear,
+                c.candidates,
+                c.precision(),
+                c.recall(),
+                c.clear_recall(),
+                if c.candidates == 0 { 1.0 } else { c.right_option as f64 / c.candidates as f64 },
+                c.verbatim_share()
+            )?;
+        }
+        if verbose {
+            for s in scores {
+                writeln!(
+                    details,
+                    "\n{} / {}: {} right of {}, {} of {} labels",
+                    name,
+                    s.file,
+                    s.counts.right,
+                    s.counts.candidates,
+                    s.counts.found,
+                    s.counts.labels
+                )?;
+                for w in &s.wrong {
+                    writeln!(details, "  wrong:  {w}")?;
+                }
+                for m in &s.missed {
+                    writeln!(details, "  missed: {m}")?;
+                }
+            }
+        }
+    }
+    out.push_str(&details);
+    Ok(out)
+}

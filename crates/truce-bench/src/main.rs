@@ -102,6 +102,18 @@ enum Command {
         #[arg(long, requires = "postgres")]
         storage_url: Option<String>,
     },
+    /// The position extractor against labelled sets: precision and recall of (party, option, stance)
+    /// and the share of verbatim quotes, per language.
+    Extract {
+        /// The scenario whose vocabulary the extractor uses.
+        #[arg(long, default_value = "scenarios/ukraine-2025.toml")]
+        scenario: PathBuf,
+        /// Directories holding a `labels.toml` and its articles.
+        sets: Vec<PathBuf>,
+        /// Print each article's mistakes and misses.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Append entries from several threads until killed, writing each acknowledged index to ACKS (the
     /// writer `cargo xtask crash-test` kills).
     StressAppend {
@@ -166,6 +178,9 @@ fn main() -> anyhow::Result<()> {
             clients,
             storage_url.as_deref(),
         )?,
+        Command::Extract { scenario, sets, verbose } => {
+            benches::extract_bench(&scenario, &sets, verbose)?
+        }
         Command::StressAppend { dir, acks, run, threads, storage_url, database_url, recover } => {
             match (storage_url, database_url) {
                 (Some(url), Some(db)) => {

@@ -23,7 +23,27 @@ pub(crate) fn cite_line(c: &Citation) -> String {
         c.line,
         qualifiers(c),
         quoted(c, &c.quote, '"', '"')
-    )
+    ) + &checked(c)
+}
+
+/// How the quote stands against its archived source: ` [found in archive 1a2b3c4d, line 7]`,
+/// ` [NOT FOUND in archive 1a2b3c4d; closest, line 7: "..."]`, ` [near …]` or ` [no archive]`.
+pub fn checked(c: &Citation) -> String {
+    let q = &c.quote_check;
+    let hash = q.sha256.as_deref().map_or("", |h| &h[..h.len().min(8)]);
+    let line = q.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    match q.status.as_str() {
+        "found" => format!(" [found in archive {hash}{line}]"),
+        "near" => format!(
+            " [near, in archive {hash}{line}: \"{}\"]",
+            q.closest.as_deref().unwrap_or_default()
+        ),
+        "not_found" => match &q.closest {
+            Some(p) => format!(" [NOT FOUND in archive {hash}; closest{line}: \"{p}\"]"),
+            None => format!(" [NOT FOUND in archive {hash}]"),
+        },
+        _ => " [no archive]".to_string(),
+    }
 }
 
 /// What qualifies a citation, as ` (inferred, conditional, STALE)` (empty when nothing does).

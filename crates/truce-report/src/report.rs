@@ -351,6 +351,68 @@ pub struct Citation {
     pub line: u32,
     /// Made more than [`Staleness::after_days`] before the reference date: the party may have moved since.
     pub stale: bool,
+    /// The quote checked against its source's archived text.
+    pub quote_check: QuoteCheck,
+}
+
+/// A quote checked against its source's archived text (`truce check`, `truce_source::check`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteCheck {
+    /// `found` (in the archived text), `near` (not as written; a close passage is), `not_found`, or
+    /// `no_archive` (the source has no archived text).
+    pub status: String,
+    /// The SHA-256 of the archived file it was checked against.
+    pub sha256: Option<String>,
+    /// The 1-based line of the archived text where the quote, or the closest passage, begins.
+    pub line: Option<u32>,
+    /// The closest passage, when the quote is not found as written.
+    pub closest: Option<String>,
+}
+
+impl QuoteCheck {
+    /// A quote whose source has no archive.
+    pub fn no_archive() -> QuoteCheck {
+        QuoteCheck { status: "no_archive".into(), sha256: None, line: None, closest: None }
+    }
+
+    /// The document's form of a check.
+    pub fn from_check(check: &truce_source::check::CitationCheck) -> QuoteCheck {
+        use truce_source::check::Status;
+        let (line, closest) = match &check.status {
+            Status::Found(f) => (Some(f.line), None),
+            Status::Near(p) => (Some(p.line), Some(p.text.clone())),
+            Status::NotFound(p) => (p.as_ref().map(|p| p.line), p.as_ref().map(|p| p.text.clone())),
+            Status::NoArchive => (None, None),
+        };
+        QuoteCheck {
+            status: check.status.as_str().into(),
+            sha256: check.sha256.clone(),
+            line,
+            closest,
+        }
+    }
+}
+
+/// Marks every citation of `report` with the check of its position's quote (`checks` from
+/// `truce_source::check::check` on the same scenario); a citation without one is `no_archive`.
+pub fn mark_quotes(
+    report: &mut AnalysisReport,
+    scenario: &Scenario,
+    checks: &[truce_source::check::CitationCheck],
+) {
+    let by_line: std::collections::HashMap<u32, QuoteCheck> = checks
+        .iter()
+        .filter_map(|c| match c.cited {
+            truce_source::check::Cited::Position(p) => {
+                Some((scenario.position(p).line, QuoteCheck::from_check(c)))
+            }
+            _ => None,
+        })
+        .collect();
+    for_each_citation(report, &mut |c| {
+        c.quote_check = by_line.get(&c.line).cloned().unwrap_or_else(QuoteCheck::no_archive);
+    });
 }
 
 /// Coalitions.
@@ -601,6 +663,7 @@ pub fn citation(scenario: &Scenario, ix: PositionIx) -> Citation {
         qualifier: p.qualifier.map(|q| q.to_string()),
         line: p.line,
         stale: false,
+        quote_check: QuoteCheck::no_archive(),
     }
 }
 

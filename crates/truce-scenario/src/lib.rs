@@ -27,7 +27,7 @@ mod write;
 mod tests;
 
 pub use model::*;
-pub use parse::{parse, parse_submission};
+pub use parse::{MEDIA_TYPES, parse, parse_submission};
 pub use rule::{RuleError, parse_rule};
 pub use truce_syntax::quote as toml_string;
 pub use truce_syntax::{Diagnostic, LineIndex, Severity, has_errors, utf8, walk};

@@ -70,6 +70,34 @@ pub struct Scenario {
     pub preferences: Vec<Preferences>,
     /// Cross-issue constraints.
     pub constraints: Vec<CrossConstraint>,
+    /// The words by which articles name parties and options, and the cues of stances
+    /// (`[[vocabulary]]`), for drafting positions from text.
+    pub vocabulary: Vec<Vocabulary>,
+}
+
+/// What a `[[vocabulary]]` table gives words for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VocabularyTarget {
+    /// A party's names, places and officials.
+    Party(PartyIx),
+    /// How articles name an option.
+    Option(OptionIx),
+    /// Cue words of a stance, beside the built-in ones.
+    Stance(Stance),
+}
+
+/// The languages vocabulary is written in, as `[[vocabulary]]` keys.
+pub const VOCABULARY_LANGUAGES: &[&str] = &["en", "ru", "uk"];
+
+/// Words for one party, option or stance, per language (`[[vocabulary]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vocabulary {
+    /// What the words name.
+    pub target: VocabularyTarget,
+    /// Phrases per language: the language's code (one of [`VOCABULARY_LANGUAGES`]) and its phrases.
+    pub words: Vec<(String, Vec<String>)>,
+    /// 1-based line of the table's header.
+    pub line: u32,
 }
 
 impl Scenario {
@@ -332,6 +360,14 @@ pub struct Source {
     pub kind: Option<String>,
     /// Compiler's note.
     pub note: Option<String>,
+    /// The SHA-256 of the archived file, as retrieved (64 lower-case hex digits), when it is archived.
+    pub sha256: Option<String>,
+    /// The day the archived file was retrieved.
+    pub retrieved: Option<Date>,
+    /// The language of the source's text (`en`, `ru`, `uk`, or another BCP 47 tag).
+    pub language: Option<String>,
+    /// The archived file's media type (`text/plain`, `text/html`, `application/pdf`).
+    pub media_type: Option<String>,
 }
 
 /// One dated, sourced statement of a party's stance on an option.
@@ -388,6 +424,8 @@ pub struct ProcessPosition {
     pub quote_kind: Option<QuoteKind>,
     /// Compiler's note.
     pub note: Option<String>,
+    /// 1-based line of the table's header in the file.
+    pub line: u32,
 }
 
 /// A provision of an earlier draft, kept for reference.

@@ -68,6 +68,18 @@ struct RawSource {
     url: Option<String>,
     kind: Option<String>,
     note: Option<String>,
+    sha256: Option<String>,
+    retrieved: Option<Date>,
+    language: Option<String>,
+    media_type: Option<String>,
+}
+
+struct RawVocabulary {
+    span: Span,
+    party: Option<Str>,
+    option: Option<Str>,
+    stance: Option<Stance>,
+    words: Vec<(String, Vec<String>)>,
 }
 
 struct RawPosition {
@@ -89,6 +101,7 @@ struct RawPosition {
 }
 
 struct RawProcessPosition {
+    span: Span,
     party: Option<Str>,
     topic: Option<Str>,
     date: Option<Date>,
@@ -138,6 +151,7 @@ struct RawDocument {
     stance_utilities: StanceUtilityOverrides,
     preferences: Vec<RawPreferences>,
     constraints: Vec<RawConstraint>,
+    vocabulary: Vec<RawVocabulary>,
 }
 
 fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument {
@@ -219,6 +233,51 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         let url = cx.text_opt(&mut t, "url");
         let kind = cx.text_opt(&mut t, "kind");
         let note = cx.text_opt(&mut t, "note");
+        let sha256 = cx.str_opt(&mut t, "sha256").and_then(|h| {
+            let ok = h.value.len() == 64
+                && h.value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !ok {
+                cx.error(
+                    &h.span,
+                    &h.field,
+                    format!("\"{}\" is not a SHA-256", h.value),
+                    Some(
+                        "64 lower-case hexadecimal digits, as `truce source add` writes them"
+                            .into(),
+                    ),
+                );
+            }
+            ok.then_some(h.value)
+        });
+        let retrieved = cx.date_opt(&mut t, "retrieved").map(|(d, _)| d);
+        let language = cx.str_opt(&mut t, "language").and_then(|l| {
+            let ok = !l.value.is_empty()
+                && l.value.len() <= 35
+                && l.value.split('-').all(|p| {
+                    !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric())
+                });
+            if !ok {
+                cx.error(
+                    &l.span,
+                    &l.field,
+                    format!("\"{}\" is not a language tag", l.value),
+                    Some("a language tag such as en, ru or uk".into()),
+                );
+            }
+            ok.then_some(l.value)
+        });
+        let media_type = cx.str_opt(&mut t, "media_type").and_then(|m| {
+            let ok = MEDIA_TYPES.contains(&m.value.as_str());
+            if !ok {
+                cx.error(
+                    &m.span,
+                    &m.field,
+                    format!("unknown media type \"{}\"", m.value),
+                    Some(MEDIA_TYPES.join(", ")),
+                );
+            }
+            ok.then_some(m.value)
+        });
         if let Some(id) = id {
             sources.push(RawSource {
                 id,
@@ -229,6 +288,10 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
                 url,
                 kind,
                 note,
+                sha256,
+                retrieved,
+                language,
+                media_type,
             });
         }
         cx.finish(t);
@@ -263,6 +326,7 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
     let mut process_positions = Vec::new();
     for mut t in cx.tables(&mut f, "process_positions") {
         let p = RawProcessPosition {
+            span: t.span.clone(),
             party: cx.str_req(&mut t, "party"),
             topic: cx.str_req(&mut t, "topic"),
             date: cx.date_req(&mut t, "date").map(|(d, _)| d),
@@ -312,6 +376,36 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         constraints.push(c);
         cx.finish(t);
     }
+
+    let mut vocabulary = Vec::new();
+    for mut t in cx.tables(&mut f, "vocabulary") {
+        let party = cx.str_opt(&mut t, "party");
+        let option = cx.str_opt(&mut t, "option");
+        let stance = cx.vocab_opt(&mut t, "stance", &Stance::vocabulary());
+        let named =
+            [party.is_some(), option.is_some(), stance.is_some()].iter().filter(|&&b| b).count();
+        if named != 1 && !has_stance_error(cx, &t) {
+            cx.error(
+                &t.span,
+                &t.path,
+                if named == 0 {
+                    "the table names nothing".to_string()
+                } else {
+                    "the table names more than one thing".to_string()
+                },
+                Some("exactly one of `party`, `option` or `stance`".into()),
+            );
+        }
+        let mut words = Vec::new();
+        for lang in VOCABULARY_LANGUAGES {
+            let list = cx.str_list_opt(&mut t, lang);
+            if !list.is_empty() {
+                words.push((lang.to_string(), list.into_iter().map(|s| s.value).collect()));
+            }
+        }
+        vocabulary.push(RawVocabulary { span: t.span.clone(), party, option, stance, words });
+        cx.finish(t);
+    }
     cx.finish(f);
     RawDocument {
         meta,
@@ -325,7 +419,18 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         stance_utilities,
         preferences,
         constraints,
+        vocabulary,
     }
+}
+
+/// The media types of archived sources.
+pub const MEDIA_TYPES: &[&str] = &["text/plain", "text/html", "application/pdf"];
+
+/// Whether the table's `stance` was given but refused (already reported).
+fn has_stance_error(_cx: &Cx<'_>, t: &Fields<'_, '_>) -> bool {
+    t.table
+        .get("stance")
+        .is_some_and(|v| v.get_ref().as_str().is_none_or(|s| s.parse::<Stance>().is_err()))
 }
 
 fn read_preferences(cx: &mut Cx<'_>, t: &mut Fields<'_, '_>) -> RawPreferences {
@@ -715,6 +820,10 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
             url: s.url,
             kind: s.kind,
             note: s.note,
+            sha256: s.sha256,
+            retrieved: s.retrieved,
+            language: s.language,
+            media_type: s.media_type,
         })
         .collect();
 
@@ -742,6 +851,8 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         &options,
     );
 
+    let vocabulary = resolve_vocabulary(cx, raw.vocabulary, &ids);
+
     Some(Scenario {
         file: cx.file.to_string(),
         meta: raw.meta,
@@ -755,7 +866,26 @@ fn resolve(cx: &mut Cx<'_>, raw: RawDocument) -> Option<Scenario> {
         stance_utilities: raw.stance_utilities,
         preferences,
         constraints,
+        vocabulary,
     })
+}
+
+/// Resolves the vocabulary's parties and options; drops the tables that name nothing known.
+fn resolve_vocabulary(cx: &mut Cx<'_>, raw: Vec<RawVocabulary>, ids: &Ids) -> Vec<Vocabulary> {
+    let mut out = Vec::new();
+    for v in raw {
+        let target = if let Some(party) = &v.party {
+            lookup(cx, &ids.party, "party", party).map(|p| VocabularyTarget::Party(PartyIx(p)))
+        } else if let Some(option) = &v.option {
+            lookup(cx, &ids.option, "option", option).map(|o| VocabularyTarget::Option(OptionIx(o)))
+        } else {
+            v.stance.map(VocabularyTarget::Stance)
+        };
+        let Some(target) = target else { continue };
+        let (line, _) = cx.lines.line_col(cx.text, v.span.start);
+        out.push(Vocabulary { target, words: v.words, line });
+    }
+    out
 }
 
 /// Reports a scenario with no parties or no issues (unless a syntax error may have hidden them).
@@ -915,7 +1045,9 @@ fn resolve_process_positions(
         else {
             continue;
         };
+        let (line, _) = cx.lines.line_col(cx.text, p.span.start);
         process_positions.push(ProcessPosition {
+            line,
             party: PartyIx(party),
             topic: topic.value,
             date,

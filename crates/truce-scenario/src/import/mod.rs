@@ -153,6 +153,7 @@ pub(crate) fn build_scenario(
         stance_utilities: StanceUtilityOverrides::default(),
         preferences: Vec::new(),
         constraints: Vec::new(),
+        vocabulary: Vec::new(),
     };
     let mut used_ids = std::collections::HashSet::new();
     // NegMAS's placeholder issues have one value: they become a constant offset per party, not issues.
