@@ -27,11 +27,12 @@ const POSTGRES_CONNECTIONS: u32 = 16;
 /// for each database: (version, description, text). A released migration is never edited, only added
 /// to: sqlx checks each applied one's checksum on every open, and a change would stop every existing
 /// database from opening (`migrations_keep_their_checksums` pins them).
-const MIGRATIONS: [(i64, &str, &str); 4] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "keys sessions", include_str!("../migrations/0002_keys_sessions.sql")),
     (3, "version notes", include_str!("../migrations/0003_version_notes.sql")),
     (4, "jobs", include_str!("../migrations/0004_jobs.sql")),
+    (5, "source files", include_str!("../migrations/0005_source_files.sql")),
 ];
 
 /// The column types: (name in the migrations, SQLite's, PostgreSQL's).

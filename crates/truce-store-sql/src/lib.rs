@@ -30,7 +30,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::{PgPool, SqlitePool};
-use truce_store::{Error, IndexedEntry, JobRecord, Role, ScenarioVersion, Store, Submission, User};
+use truce_store::{
+    Error, IndexedEntry, JobRecord, Role, ScenarioVersion, SourceFile, Store, Submission, User,
+};
 
 use crate::dialect::Begin;
 
@@ -657,6 +659,47 @@ impl Store for SqlStore {
         Ok(row.into())
     }
 
+    async fn put_source_file(&self, file: &SourceFile) -> Result<bool, Error> {
+        if !truce_store::names_its_bytes(file) {
+            return Err(Error::Conflict(format!(
+                "{:?} is not the SHA-256 of the file's bytes",
+                file.sha256.chars().take(64).collect::<String>()
+            )));
+        }
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO source_files (sha256, media_type, bytes, text, uploader, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&file.sha256)
+        .bind(&file.media_type)
+        .bind(&file.bytes)
+        .bind(&file.text)
+        .bind(file.uploader)
+        .bind(file.uploaded_at)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1))
+        .map_err(db)
+    }
+
+    async fn source_file(&self, sha256: &str) -> Result<SourceFile, Error> {
+        let row: SourceRow = on_pool!(self, pool => sqlx::query_as(
+            "SELECT sha256, media_type, bytes, text, uploader, uploaded_at FROM source_files WHERE sha256 = $1",
+        )
+        .bind(sha256)
+        .fetch_one(pool)
+        .await)
+        .map_err(db)?;
+        Ok(SourceFile {
+            sha256: row.sha256,
+            media_type: row.media_type,
+            bytes: row.bytes,
+            text: row.text,
+            uploader: row.uploader,
+            uploaded_at: row.uploaded_at,
+        })
+    }
+
     async fn interrupt_jobs(&self, server: &str, reason: &str, expires: i64) -> Result<u64, Error> {
         on_pool!(self, pool => sqlx::query(
             "UPDATE jobs SET state = 'interrupted', reason = $2, expires = $3 WHERE server = $1 AND state IN ('queued', 'running')",
@@ -693,6 +736,16 @@ impl Store for SqlStore {
             Ok(expired + beyond)
         })
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct SourceRow {
+    sha256: String,
+    media_type: String,
+    bytes: Vec<u8>,
+    text: String,
+    uploader: i64,
+    uploaded_at: i64,
 }
 
 #[derive(sqlx::FromRow)]

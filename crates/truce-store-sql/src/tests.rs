@@ -72,6 +72,7 @@ fn migrations_keep_their_checksums() {
             (2, "e89c815928c0450f58584a70548178be88e2b07c34e059fa2689dbb1745a801fdbf0720956f5bdf237ecaa03105f9604".to_string()),
             (3, "7ee7259fa943e09d0650f865f120cb70463f1c7c5dd8b94db4876c0ecca56f3f3d2b6aaca1a82c6a9bd83678f1946df0".to_string()),
             (4, "88b349637359cd162d81fffe78a8729828bb2f4e7efcaf084d1489afb33d2c47a2fe955b5f6f63b3de2c54624ecc0a23".to_string()),
+            (5, "26d854bc1b1add6f8c8eb3489c9e0c8801fbdb8b3efc89cfad062153eeb69d4509412b6384a48b603b6f0d1e51a8ea46".to_string()),
         ]
     );
     assert_eq!(
@@ -81,6 +82,7 @@ fn migrations_keep_their_checksums() {
             (2, "1d58642a0b0bf2b542f73616bf8cc7cd5c2dd7a4db45bb3c876b801dbb42d42fbd2259285f57e56f611dce65f52564af".to_string()),
             (3, "12412455b5e33beedc8a7b92d0154aa7d714be51a88fc293410ffc6a232aafd64c8934e71ae4717ddb7e21abfa3529b1".to_string()),
             (4, "2e6f3bbc0c095bbacc637700136811dad69aebd805da8dd5ca87a5103ef7a301161e34132ce6d2a802901aa0f2caed53".to_string()),
+            (5, "31f9bde215712a1d6fbfd54d592f7ce7cc059d54573c6f466cadf66a7c6dfc24a12a922c5c9a51233a53ab7f3a374cc2".to_string()),
         ]
     );
 }
@@ -198,9 +200,20 @@ async fn check_after_upgrade(store: &SqlStore, at: i64) {
     };
     store.save_job(&job).await.unwrap();
     assert_eq!(store.job("j", 2).await.unwrap(), job);
+    // And an archived source file (schema 5).
+    let file = truce_store::SourceFile {
+        sha256: "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae".into(),
+        media_type: "text/plain".into(),
+        bytes: b"foo".to_vec(),
+        text: "foo".into(),
+        uploader: user.id,
+        uploaded_at: 1,
+    };
+    assert!(store.put_source_file(&file).await.unwrap());
+    assert_eq!(store.source_file(&file.sha256).await.unwrap(), file);
 }
 
-/// Issue 24: a SQLite database left at every earlier schema (each release's migrations, and no later
+/// Issue 24 (and 25, which added archived source files): a SQLite database left at every earlier schema (each release's migrations, and no later
 /// one) is brought up to date when today's store opens it, and keeps every row.
 #[tokio::test]
 async fn sqlite_upgrades_from_every_earlier_schema() {

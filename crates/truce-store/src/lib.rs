@@ -2,7 +2,8 @@
 //!
 //! What it holds: users with their role (and party, for delegates), API tokens (only their SHA-256 is
 //! stored), scenarios and their numbered versions, confidential numeric preference submissions,
-//! agreements, and an index of the log's entries for queries (by kind, by day, the verification queue).
+//! agreements, an index of the log's entries for queries (by kind, by day, the verification queue), and
+//! the archived files behind scenarios' sources (content-addressed by their SHA-256).
 //! What it does not hold: the log itself, which stays in `truce-tlog` (tiles on the filesystem), and any
 //! business rule: who may see what is decided by the server, from the roles stored here.
 //!
@@ -185,6 +186,33 @@ pub struct JobRecord {
     pub expires: i64,
 }
 
+/// An archived source file: a scenario's source as retrieved, byte for byte, named by the SHA-256 of
+/// its bytes, with the text extracted from it (what quotes are checked against).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The SHA-256 of `bytes`, in lower-case hexadecimal: the file's name.
+    pub sha256: String,
+    /// Its media type (`text/html`, `application/pdf`, `text/plain`).
+    pub media_type: String,
+    /// The file as retrieved.
+    pub bytes: Vec<u8>,
+    /// The text extracted from it.
+    pub text: String,
+    /// Who uploaded it first.
+    pub uploader: i64,
+    /// When it was first uploaded, in Unix seconds.
+    pub uploaded_at: i64,
+}
+
+/// Whether `file.sha256` names `file.bytes`: 64 lower-case hexadecimal digits, their SHA-256. What
+/// every backend checks before it stores a source file.
+pub fn names_its_bytes(file: &SourceFile) -> bool {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(&file.bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    file.sha256 == hex
+}
+
 /// The SHA-256 of a token or session id: what is stored instead of it.
 pub fn token_hash(token: &str) -> [u8; 32] {
     use sha2::Digest;
@@ -315,6 +343,18 @@ pub trait Store: Clone + Send + Sync + 'static {
         reason: &str,
         expires: i64,
     ) -> impl Future<Output = Result<u64, Error>> + Send;
+    /// Stores an archived source file under its hash. Content-addressed and idempotent: a file whose
+    /// hash is already stored is left as it is (its first uploader and time kept), and the answer says
+    /// whether this call stored it (`true`) or found it (`false`). The caller names the hash of the
+    /// bytes; a `sha256` that is not 64 lower-case hexadecimal digits, or not the bytes' SHA-256, is
+    /// [`Error::Conflict`], and nothing is stored.
+    fn put_source_file(
+        &self,
+        file: &SourceFile,
+    ) -> impl Future<Output = Result<bool, Error>> + Send;
+    /// The archived source file stored under `sha256`.
+    fn source_file(&self, sha256: &str) -> impl Future<Output = Result<SourceFile, Error>> + Send;
+
     /// Forgets the jobs whose time has passed by `now`, and `owner`'s finished jobs beyond its `keep`
     /// newest; returns how many.
     fn forget_jobs(

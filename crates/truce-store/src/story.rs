@@ -2,7 +2,7 @@
 //! backend's test suite against a fresh database (SQLite in a temporary file; PostgreSQL in a throwaway
 //! cluster that `cargo xtask test` starts).
 
-use crate::{Error, IndexedEntry, JobRecord, Role, Store, token_hash};
+use crate::{Error, IndexedEntry, JobRecord, Role, SourceFile, Store, token_hash};
 
 fn entry(
     index: i64,
@@ -203,6 +203,33 @@ pub async fn story<S: Store>(store: &S) {
     assert_eq!(store.job("a", 0).await, Err(Error::NotFound), "the older finished job");
     assert_eq!(store.job("d", 0).await.expect("the newest").state, "done");
     assert_eq!(store.job("c", 0).await.expect("live jobs stay").state, "queued");
+
+    // Archived source files: content-addressed by the SHA-256 of their bytes, stored once.
+    let bytes =
+        b"<html><meta charset=windows-1251><p>\xcc\xee\xf1\xea\xe2\xe0</p></html>\x00\xff".to_vec();
+    let sha256 = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let file = SourceFile {
+        sha256: sha256.clone(),
+        media_type: "text/html".into(),
+        bytes,
+        text: "Москва\n".into(),
+        uploader: mediator.id,
+        uploaded_at: 1_700_000_000,
+    };
+    assert_eq!(store.source_file(&sha256).await, Err(Error::NotFound));
+    assert!(store.put_source_file(&file).await.expect("store a source file"), "stored");
+    assert_eq!(store.source_file(&sha256).await.expect("read it back"), file, "byte for byte");
+    // The same bytes again, by someone else, later: found, and the first upload is kept.
+    let again = SourceFile { uploader: delegate.id, uploaded_at: 1_800_000_000, ..file.clone() };
+    assert!(!store.put_source_file(&again).await.expect("idempotent"), "found, not stored");
+    assert_eq!(store.source_file(&sha256).await.expect("still the first"), file);
+    // A name that is not the bytes' hash is refused, and stores nothing.
+    let wrong = SourceFile { sha256: "ab".repeat(32), ..file.clone() };
+    assert!(matches!(store.put_source_file(&wrong).await, Err(Error::Conflict(_))), "wrong hash");
+    assert_eq!(store.source_file(&"ab".repeat(32)).await, Err(Error::NotFound));
 
     // Many writers at once, on clones, on the same scenario: every version is kept, numbered 1..=80.
     let mut tasks = Vec::new();
