@@ -31,6 +31,9 @@
 //!   bucket: durable signed submissions per second with latency, tile reads.
 //! - `cargo xtask bench-watch [OBSERVATIONS]`: compliance recompute, incremental updates and the daily
 //!   report over a dense generated mission (default about 1,000,000 observations).
+//! - `cargo xtask bench-extract [--verbose]`: the position extractor on the labelled articles of
+//!   `test_data/extract/` (the seed article, the development set, the held-out set): precision and recall
+//!   of (party, option, stance) and the share of verbatim quotes, per language.
 //! - `cargo xtask crash-test [RUNS] [--shared]`: kills a log writer with SIGKILL at random moments (see
 //!   `crash_test`); with `--shared`, a writer on shared storage (Garage and PostgreSQL, started for the
 //!   run), whose bucket is then verified alone.
@@ -103,6 +106,20 @@ fn main() -> anyhow::Result<()> {
                 "--storage-url",
                 &bucket,
             ]))
+        }
+        Some("bench-extract") => {
+            // What is measured is right and wrong answers, not speed: a debug build serves.
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.current_dir(&root).args(["run", "--quiet", "-p", "truce-bench", "--", "extract"]);
+            cmd.args([
+                "test_data/extract/seed",
+                "test_data/extract/dev",
+                "test_data/extract/heldout",
+            ]);
+            if args.iter().any(|a| a == "--verbose") {
+                cmd.arg("--verbose");
+            }
+            run(&mut cmd)
         }
         Some("bench-watch") => {
             let bench = release_bench(&root)?;

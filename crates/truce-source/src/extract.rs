@@ -55,6 +55,8 @@ enum Cue {
 #[derive(Debug, Clone)]
 struct Phrase {
     stems: Vec<String>,
+    /// The phrase's words as written (lower case): cues match these, word for word.
+    words: Vec<String>,
 }
 
 /// The cue words of one language.
@@ -191,12 +193,13 @@ pub struct Extraction {
 }
 
 fn phrase(stems: &Stems, text: &str, drop_function_words: bool) -> Option<Phrase> {
-    let stems: Vec<String> = tokens(text, stems)
+    let toks: Vec<Token> = tokens(text, stems)
         .into_iter()
         .filter(|t| !drop_function_words || !stems.language().is_function_word(&t.word))
-        .map(|t| t.stem)
         .collect();
-    (!stems.is_empty()).then_some(Phrase { stems })
+    let words = toks.iter().map(|t| t.word.clone()).collect();
+    let stems: Vec<String> = toks.into_iter().map(|t| t.stem).collect();
+    (!stems.is_empty()).then_some(Phrase { stems, words })
 }
 
 /// The surnames in a party's `speakers`: the last capitalised word of each name, before any
@@ -400,19 +403,18 @@ struct Reader<'a> {
 /// Every place where `phrase`'s stems occur within a window, in any order (contiguously for cues).
 fn find(tokens: &[Token], present: &HashSet<&str>, phrase: &Phrase, contiguous: bool) -> Vec<Span> {
     let k = phrase.stems.len();
-    let have = phrase.stems.iter().filter(|s| present.contains(s.as_str())).count();
-    // A phrase of three words or more may miss one of them (`the alliance's secretary general`).
-    let need = if contiguous || k < 3 { k } else { k - 1 };
-    if have < need {
-        return Vec::new();
-    }
     let mut out = Vec::new();
     if contiguous {
+        // Cues list their forms: they match word for word (a stem would take `willing` for `will`).
         for i in 0..tokens.len().saturating_sub(k - 1) {
-            if (0..k).all(|j| tokens[i + j].stem == phrase.stems[j]) {
+            if (0..k).all(|j| tokens[i + j].word == phrase.words[j]) {
                 out.push(Span { first: i, last: i + k - 1 });
             }
         }
+        return out;
+    }
+    let need = k;
+    if !phrase.stems.iter().all(|s| present.contains(s.as_str())) {
         return out;
     }
     let window = 2 * k + 1;
@@ -720,7 +722,12 @@ fn governing(cues: &[(Cue, Span)], option: Span) -> Option<(Cue, Span)> {
         .max_by_key(|(c, s)| (s.last, *c == Cue::RedLine));
     let after = cues.iter().filter(|(_, s)| s.first > option.last).min_by_key(|(_, s)| s.first);
     let overlapping = cues.iter().find(|(_, s)| s.first >= option.first && s.first <= option.last);
-    before.or(overlapping).or(after).copied()
+    let (cue, span) = *before.or(overlapping).or(after)?;
+    // A red line just before the cue governs it: `will never accept`, `categorically rejects`.
+    let red = cues
+        .iter()
+        .any(|(c, s)| *c == Cue::RedLine && s.last < span.first && s.last + 2 >= span.first);
+    Some((if red { Cue::RedLine } else { cue }, span))
 }
 
 /// The stance a cue gives an option, negated or not, with or without a strong word.

@@ -276,7 +276,11 @@ impl<'t> Haystack<'t> {
                 best = Some((common, start, start + last + 1));
             }
         }
-        let (common, first, last) = best?;
+        let (common, mut first, last) = best?;
+        // Begin where the words in order begin: the latest start that keeps them all.
+        while first + 1 < last && in_order(&wanted, &words[first + 1..last]).0 == common {
+            first += 1;
+        }
         let (start, end) =
             self.normalized.original_span(self.words[first].0, self.words[last - 1].1);
         let (line, column) = self.line_col(start);
@@ -332,3 +336,6 @@ pub fn word_spans(s: &str) -> Vec<(usize, usize)> {
         .filter(|(a, b)| b > a)
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

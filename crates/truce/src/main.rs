@@ -4,6 +4,7 @@
 
 mod input;
 mod simulate;
+mod sources;
 mod tlog;
 mod watch;
 
@@ -273,10 +274,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Check a scenario file and print its diagnostics.
+    /// Check a scenario file and print its diagnostics, and check every quote against the archived
+    /// sources beside it (`sources/`): a direct quote not found is an error.
     Check {
         /// The scenario file (TOML).
         file: PathBuf,
+    },
+    /// The source archive: `truce source add SCENARIO ID FILE`.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Propose candidate positions from an article (HTML, PDF or text) with the scenario's vocabulary.
+    Extract {
+        /// The article.
+        article: PathBuf,
+        /// The scenario whose parties, options and vocabulary are used.
+        #[arg(long)]
+        scenario: PathBuf,
+        /// The date of the statements (default: the source's date).
+        #[arg(long)]
+        date: Option<Date>,
+        /// The source id the positions will cite.
+        #[arg(long)]
+        source: Option<String>,
+        /// The article's language (en, ru, uk; default: from its letters).
+        #[arg(long)]
+        language: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+        format: ExtractFormat,
     },
     /// Print the JSON Schema of a report format.
     Schema {
@@ -284,6 +309,41 @@ enum Command {
         #[arg(value_enum)]
         report: SchemaKind,
     },
+}
+
+/// `truce source`.
+#[derive(Debug, Subcommand)]
+enum SourceCommand {
+    /// Archive a source's file (HTML, PDF or text, as retrieved) beside the scenario, under its
+    /// SHA-256, record the hash, retrieval date, language and media type in its [[sources]] table, and
+    /// check the quotes that cite it.
+    Add {
+        /// The scenario file (TOML); the archive is its `sources/` directory.
+        scenario: PathBuf,
+        /// The source's id in the scenario.
+        id: String,
+        /// The file as retrieved.
+        file: PathBuf,
+        /// Where it was retrieved from (default: the source's url).
+        #[arg(long)]
+        url: Option<String>,
+        /// When it was retrieved (default: today).
+        #[arg(long)]
+        retrieved: Option<Date>,
+        /// Its language (default: from its letters: en, ru or uk).
+        #[arg(long)]
+        language: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExtractFormat {
+    /// Readable in a terminal.
+    Text,
+    /// JSON (`truce.extract/1`).
+    Json,
+    /// `[[positions]]` tables to paste into the scenario.
+    Toml,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -384,6 +444,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = AnalysisOptions { as_of, parties: Some(parties.clone()), relaxed: relax };
             let analysis = analyze(&scenario, &options)?;
             let mut report = report::analysis_report(&scenario, &analysis);
+            if !file.is_dir() {
+                let (checks, problems) = sources::checks(&file, &scenario)?;
+                problems.iter().for_each(|p| eprintln!("truce: warning: {p}"));
+                report::mark_quotes(&mut report, &scenario, &checks);
+            }
             if let Some(draws) = robust {
                 if !(0.0..=1.0).contains(&unknown_red_line) {
                     return Err(format_err!(
@@ -548,15 +613,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Witness(command) => emit(&tlog::run_witness(command)?),
         Command::Check { file } => {
             let scenario = load(&file)?;
+            let (quotes, errors) = sources::check_report(&file, &scenario)?;
             emit(&format!(
-                "{}: ok ({} parties, {} issues, {} options, {} positions, {} sources)\n",
+                "{quotes}{}: {} ({} parties, {} issues, {} options, {} positions, {} sources)\n",
                 file.display(),
+                if errors == 0 { "ok" } else { "quotes not found" },
                 scenario.parties.len(),
                 scenario.issues.len(),
                 scenario.options.len(),
                 scenario.positions.len(),
                 scenario.sources.len()
-            ))
+            ))?;
+            if errors > 0 {
+                return Err(format_err!(
+                    "{}: {errors} direct quote(s) not found in their archived sources; correct the quote (see the closest passage) or its quote_kind",
+                    file.display()
+                ));
+            }
+            Ok(())
+        }
+        Command::Source(SourceCommand::Add { scenario, id, file, url, retrieved, language }) => {
+            emit(&sources::add(&scenario, &id, &file, url, retrieved, language)?)
+        }
+        Command::Extract { article, scenario, date, source, language, format } => {
+            let (s, x, date) = sources::extract(
+                &article,
+                &scenario,
+                date,
+                source.as_deref(),
+                language.as_deref(),
+            )?;
+            emit(&match format {
+                ExtractFormat::Text => sources::extraction_text(&s, &x, &article, date),
+                ExtractFormat::Toml => sources::extraction_toml(&s, &x, date, source.as_deref()),
+                ExtractFormat::Json => {
+                    to_json(&sources::extraction_json(&s, &x, date, source.as_deref()))?
+                }
+            })
         }
         Command::Schema { report } => {
             let schema = match report {

@@ -13,6 +13,7 @@ mod failover;
 mod kill;
 mod logs;
 mod simulate;
+mod sources;
 mod upgrade;
 mod witnessed;
 
@@ -227,8 +228,8 @@ fn bad_input_gets_diagnostics_and_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     // Both problems, each with file, line, column, field and what was expected.
-    assert!(stderr.contains("bad.toml:2402:10: error: positions[20].stance: unknown value \"never\"; expected one of demanded, acceptable, unknown, opposed, red_line"), "{stderr}");
-    assert!(stderr.contains("bad.toml:3285:9: error: positions[89].party: unknown party id \"RUZ\"; expected one of the party ids: DEU, EU, FRA, GBR, NATO, RUS, UKR, USA"), "{stderr}");
+    assert!(stderr.contains("bad.toml:2406:10: error: positions[20].stance: unknown value \"never\"; expected one of demanded, acceptable, unknown, opposed, red_line"), "{stderr}");
+    assert!(stderr.contains("bad.toml:3289:9: error: positions[89].party: unknown party id \"RUZ\"; expected one of the party ids: DEU, EU, FRA, GBR, NATO, RUS, UKR, USA"), "{stderr}");
     assert!(stderr.contains("2 error(s); nothing was analysed"), "{stderr}");
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(dir).unwrap();
