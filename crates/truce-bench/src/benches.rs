@@ -1119,7 +1119,7 @@ fn read_while(
 
 /// `truce-bench extract`: the extractor over labelled sets, a table per set and language.
 pub fn extract_bench(
-    scenario: &std::path::Path,
+    scenario: &Path,
     sets: &[std::path::PathBuf],
     verbose: bool,
 ) -> anyhow::Result<String> {
