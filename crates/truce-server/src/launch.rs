@@ -15,6 +15,46 @@ pub const SEED_SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025.to
 /// The Minsk II agreement, embedded: the agreement monitored when none is configured.
 pub const MINSK_II: &str = include_str!("../../../accords/minsk-2015.toml");
 
+// The seed scenario's archived source files, `SEED_SOURCES` (embedded by `build.rs`, each at the path
+// the seed's `sha256` names): the demo's analysis checks their quotes as the CLI does beside the file.
+include!(concat!(env!("OUT_DIR"), "/seed_sources.rs"));
+
+/// Stores the archived file of every source of `scenario` that records one embedded in
+/// [`SEED_SOURCES`], with its text, as uploaded by `uploader`; returns how many the store holds.
+pub async fn store_seed_sources(
+    store: &crate::Db,
+    scenario: &str,
+    uploader: i64,
+) -> anyhow::Result<usize> {
+    let (parsed, _) = truce_scenario::parse("ukraine-2025.toml", scenario);
+    let Some(parsed) = parsed else { return Ok(0) };
+    let mut held = 0;
+    for source in &parsed.sources {
+        let (Some(sha256), Some(kind)) = (
+            source.sha256.as_deref(),
+            source.media_type.as_deref().and_then(truce_source::text::MediaKind::from_media_type),
+        ) else {
+            continue;
+        };
+        let path = truce_source::archive::original_path(sha256, kind);
+        let Some((_, bytes)) = SEED_SOURCES.iter().find(|(p, _)| *p == path) else { continue };
+        let extracted = truce_source::text::extract(bytes)
+            .map_err(|e| format_err!("the seed's archived source {path} {e}"))?;
+        store
+            .put_source_file(&truce_store::SourceFile {
+                sha256: sha256.to_string(),
+                media_type: kind.media_type().to_string(),
+                bytes: bytes.to_vec(),
+                text: extracted.text,
+                uploader,
+                uploaded_at: jiff::Timestamp::now().as_second(),
+            })
+            .await?;
+        held += 1;
+    }
+    Ok(held)
+}
+
 /// Where and how the server runs. Read from a TOML file, then overridden by the environment
 /// (`TRUCE_LISTEN`, `TRUCE_METRICS_LISTEN`, `TRUCE_DATA_DIR`, `TRUCE_DATABASE_URL`, `TRUCE_AGREEMENT`,
 /// `TRUCE_WITNESSES`, `TRUCE_WITNESS_PEERS`, `TRUCE_PUBLIC_URL`).
@@ -307,6 +347,7 @@ async fn seed(store: &crate::Db) -> anyhow::Result<Vec<(String, String)>> {
         tokens.push((format!("{name} ({})", role.as_str()), token));
     }
     store.save_scenario("ukraine-2025", SEED_SCENARIO, 1, "").await?;
+    store_seed_sources(store, SEED_SCENARIO, 1).await?;
     // The draft from the Table's Nash package.
     let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", SEED_SCENARIO);
     if let Some(scenario) = scenario

@@ -12,7 +12,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get as plain_get;
 
-use crate::api::{handlers, negotiation};
+use crate::api::{handlers, negotiation, sources};
+use crate::pages::sources as source_pages;
 use crate::pages::{field, layout, scenarios, table};
 use crate::{AppState, Endpoint, media, pages, witness};
 
@@ -112,6 +113,13 @@ fn method_for(endpoint: Endpoint) -> ApiMethodRouter<Arc<AppState>> {
         Endpoint::UploadMedia => put(media::upload),
         Endpoint::GetMedia => get(media::fetch),
         Endpoint::ReleaseMedia => post(media::release),
+        Endpoint::ArchiveSource => post(sources::archive_source),
+        Endpoint::GetSource => get(sources::source),
+        Endpoint::SourceOriginal => get(sources::source_original),
+        Endpoint::Extract => post(sources::extract),
+        Endpoint::SourcePage => get(source_pages::source),
+        Endpoint::ExtractPage => get(source_pages::extract_form),
+        Endpoint::ExtractSubmit => post(source_pages::extract_submit),
     }
 }
 

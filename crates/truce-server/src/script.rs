@@ -99,6 +99,8 @@ scripts! {
     PREFS => "prefs.js",
     /// A Genius or GeniusWeb domain folder read in the browser and sent to the import endpoint.
     IMPORT => "import.js",
+    /// The extraction page: an article file read into the textarea, candidates dropped from the list.
+    EXTRACT => "extract.js",
     /// The observer app's media preparation (`truceMedia`), part of `/field/app.js`.
     FIELD_MEDIA => "field-media.js",
     /// The observer app itself, the last part of `/field/app.js`.

@@ -61,6 +61,9 @@ pub struct AppState {
     /// Parsed scenario versions, by slug and version (a version never changes): pages and analyses
     /// parse each once, off the async workers.
     parsed: Bounded<(String, i64), Arc<truce_scenario::Scenario>>,
+    /// The texts of archived source files, by SHA-256 (a file's text never changes): analyses check
+    /// their quotes against them without reading the files from the store each time.
+    source_texts: Bounded<String, Arc<str>>,
     /// Server-sent event streams open, per caller (user id, or 0 for the public together).
     pub(crate) streams: Arc<Mutex<std::collections::HashMap<i64, usize>>>,
     /// At most this many event streams open at once, in total ([`STREAMS_TOTAL`] by default).
@@ -123,6 +126,7 @@ impl AppState {
             cost_budget: truce_table::DEFAULT_COST_BUDGET,
             shared: capacity::Shared::default(),
             parsed: Bounded::new(64),
+            source_texts: Bounded::new(32),
             streams: Arc::new(Mutex::new(std::collections::HashMap::new())),
             streams_total: STREAMS_TOTAL,
             streams_per_caller: STREAMS_PER_CALLER,
@@ -291,6 +295,23 @@ impl AppState {
         .map_err(|e| AppError::Internal(e.to_string()))??;
         self.parsed.insert(key, parsed.clone());
         Ok((v, parsed))
+    }
+
+    /// The text of the archived source file `sha256`, read from the store once; `None` when the store
+    /// does not hold it.
+    pub(crate) async fn source_text(&self, sha256: &str) -> Result<Option<Arc<str>>, AppError> {
+        if let Some(hit) = self.source_texts.get(&sha256.to_string()) {
+            return Ok(Some(hit));
+        }
+        match self.store.source_file(sha256).await {
+            Ok(file) => {
+                let text: Arc<str> = Arc::from(file.text);
+                self.source_texts.insert(sha256.to_string(), text.clone());
+                Ok(Some(text))
+            }
+            Err(truce_store::Error::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub(crate) fn index(&self, job: indexer::IndexJob) {

@@ -446,3 +446,61 @@ frontier-svg-utilitarian = Utilitarian
 version-reason = Why this version (optional, kept with it)
 version-note = saved by { $who }, { $when }
 version-time-unknown = time not recorded
+
+## Sources anyone can check (issue 25)
+
+stances-extract = Draft positions from an article
+cite-source-page = The source, its archived text and every quote of it
+quote-found = found in archive { $hash }, line { $line }
+quote-near = near, in archive { $hash }, line { $line }:
+quote-not-found = not found in archive { $hash }
+quote-not-found-closest = not found in archive { $hash }; closest passage, line { $line }:
+quote-no-archive = no archive
+language-en = English
+language-uk = Ukrainian
+language-ru = Russian
+source-title = Source { $source }
+source-intro = The source as the scenario records it, the text of its archived file, and every quote of it, checked against that text.
+source-back = Back to the positions
+source-id = Id
+source-publication = Publication
+source-article = Title
+source-url = Address
+source-date = Published
+source-retrieved = Retrieved
+source-language = Language
+source-media-type = File type
+source-sha256 = SHA-256 of the file
+source-unknown = not recorded
+source-download = Download the archived file
+source-download-note = (always as a file to save, never opened as a page; check it against the SHA-256)
+source-citations = Quotes of this source
+source-no-citations = No position quotes this source.
+source-text = Archived text
+source-text-not-held = The scenario records this source's file, but this server does not hold it: archive the file to see its text.
+source-not-archived = This source is not archived: no file, so no quote of it can be checked.
+source-cited-process = a process position
+source-cited-constraint = a constraint
+source-cited-position = a position
+extract-title = Draft positions from an article
+extract-intro = Paste an article, or choose a file to read it here; the positions it states are drafted with the scenario's words. Nothing is saved: accept a candidate to open the position form filled in with it, check it, and save it there.
+extract-article = The article's text
+extract-file = Or read a text or HTML file
+extract-file-read = Read { $name } into the text box.
+extract-file-unread = { $name } could not be read as text.
+extract-dropped = Dropped; { $left } left.
+extract-date = Day of the statements
+extract-source = The article's source
+extract-source-none = none chosen (pick one in the form)
+extract-language = Language
+extract-language-auto = as its letters show
+extract-submit = Draft positions
+extract-refused = The article was not read:
+extract-found = { $count ->
+    [one] One candidate position
+   *[other] { $count } candidate positions
+}
+extract-none = No position found: no sentence names a party, an option and a stance together.
+extract-review = Check each against the article: accept it into the position form, or drop it.
+extract-accept = Accept
+extract-drop = Drop

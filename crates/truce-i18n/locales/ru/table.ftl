@@ -463,3 +463,62 @@ frontier-svg-utilitarian = Утилитарная
 version-reason = Почему эта версия (необязательно, хранится с ней)
 version-note = сохранено: { $who }, { $when }
 version-time-unknown = время не записано
+
+## Sources anyone can check (issue 25)
+
+stances-extract = Составить позиции из статьи
+cite-source-page = Источник, его архивный текст и каждая цитата из него
+quote-found = найдено в архиве { $hash }, строка { $line }
+quote-near = близко, в архиве { $hash }, строка { $line }:
+quote-not-found = не найдено в архиве { $hash }
+quote-not-found-closest = не найдено в архиве { $hash }; ближайший отрывок, строка { $line }:
+quote-no-archive = архива нет
+language-en = английский
+language-uk = украинский
+language-ru = русский
+source-title = Источник { $source }
+source-intro = Источник, как его записывает сценарий, текст его архивного файла и каждая цитата из него, сверенная с этим текстом.
+source-back = Назад к позициям
+source-id = Идентификатор
+source-publication = Издание
+source-article = Заголовок
+source-url = Адрес
+source-date = Опубликовано
+source-retrieved = Получено
+source-language = Язык
+source-media-type = Тип файла
+source-sha256 = SHA-256 файла
+source-unknown = не записано
+source-download = Скачать архивный файл
+source-download-note = (всегда как файл для сохранения, никогда не открывается как страница; сверьте его с SHA-256)
+source-citations = Цитаты из этого источника
+source-no-citations = Ни одна позиция не цитирует этот источник.
+source-text = Архивный текст
+source-text-not-held = Сценарий записывает файл этого источника, но на этом сервере его нет: заархивируйте файл, чтобы увидеть его текст.
+source-not-archived = Этот источник не заархивирован: файла нет, поэтому ни одну цитату из него нельзя проверить.
+source-cited-process = процессная позиция
+source-cited-constraint = ограничение
+source-cited-position = позиция
+extract-title = Составить позиции из статьи
+extract-intro = Вставьте статью или выберите файл, чтобы прочитать его здесь; позиции, которые она высказывает, составляются словами сценария. Ничего не сохраняется: примите кандидата, чтобы открыть заполненную им форму позиции, проверьте его и сохраните там.
+extract-article = Текст статьи
+extract-file = Или прочитайте текстовый или HTML-файл
+extract-file-read = { $name } прочитан в текстовое поле.
+extract-file-unread = { $name } не удалось прочитать как текст.
+extract-dropped = Отброшено; осталось { $left }.
+extract-date = День заявлений
+extract-source = Источник статьи
+extract-source-none = не выбран (выберите в форме)
+extract-language = Язык
+extract-language-auto = как показывают её буквы
+extract-submit = Составить позиции
+extract-refused = Статья не прочитана:
+extract-found = { $count ->
+    [one] { $count } позиция-кандидат
+    [few] { $count } позиции-кандидата
+   *[other] { $count } позиций-кандидатов
+}
+extract-none = Позиций не найдено: ни одно предложение не называет вместе сторону, вариант и позицию.
+extract-review = Сверьте каждую со статьёй: примите её в форму позиции или отбросьте.
+extract-accept = Принять
+extract-drop = Отбросить

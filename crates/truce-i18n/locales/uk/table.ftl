@@ -463,3 +463,62 @@ frontier-svg-utilitarian = Утилітарна
 version-reason = Чому ця версія (необов'язково, зберігається з нею)
 version-note = збережено: { $who }, { $when }
 version-time-unknown = час не записано
+
+## Sources anyone can check (issue 25)
+
+stances-extract = Скласти позиції зі статті
+cite-source-page = Джерело, його архівний текст і кожна цитата з нього
+quote-found = знайдено в архіві { $hash }, рядок { $line }
+quote-near = близько, в архіві { $hash }, рядок { $line }:
+quote-not-found = не знайдено в архіві { $hash }
+quote-not-found-closest = не знайдено в архіві { $hash }; найближчий уривок, рядок { $line }:
+quote-no-archive = архіву немає
+language-en = англійська
+language-uk = українська
+language-ru = російська
+source-title = Джерело { $source }
+source-intro = Джерело, як його записує сценарій, текст його архівного файлу і кожна цитата з нього, звірена з цим текстом.
+source-back = Назад до позицій
+source-id = Ідентифікатор
+source-publication = Видання
+source-article = Заголовок
+source-url = Адреса
+source-date = Опубліковано
+source-retrieved = Отримано
+source-language = Мова
+source-media-type = Тип файлу
+source-sha256 = SHA-256 файлу
+source-unknown = не записано
+source-download = Завантажити архівний файл
+source-download-note = (завжди як файл для збереження, ніколи не відкривається як сторінка; звірте його з SHA-256)
+source-citations = Цитати з цього джерела
+source-no-citations = Жодна позиція не цитує це джерело.
+source-text = Архівний текст
+source-text-not-held = Сценарій записує файл цього джерела, але цей сервер його не має: заархівуйте файл, щоб побачити його текст.
+source-not-archived = Це джерело не заархівоване: файлу немає, тож жодну цитату з нього не можна перевірити.
+source-cited-process = процесна позиція
+source-cited-constraint = обмеження
+source-cited-position = позиція
+extract-title = Скласти позиції зі статті
+extract-intro = Вставте статтю або виберіть файл, щоб прочитати його тут; позиції, які вона висловлює, складаються словами сценарію. Нічого не зберігається: прийміть кандидата, щоб відкрити заповнену ним форму позиції, перевірте його і збережіть там.
+extract-article = Текст статті
+extract-file = Або прочитайте текстовий чи HTML-файл
+extract-file-read = { $name } прочитано в текстове поле.
+extract-file-unread = { $name } не вдалося прочитати як текст.
+extract-dropped = Відкинуто; залишилося { $left }.
+extract-date = День заяв
+extract-source = Джерело статті
+extract-source-none = не вибрано (виберіть у формі)
+extract-language = Мова
+extract-language-auto = як показують її літери
+extract-submit = Скласти позиції
+extract-refused = Статтю не прочитано:
+extract-found = { $count ->
+    [one] { $count } позиція-кандидат
+    [few] { $count } позиції-кандидати
+   *[other] { $count } позицій-кандидатів
+}
+extract-none = Позицій не знайдено: жодне речення не називає разом сторону, варіант і позицію.
+extract-review = Звірте кожну зі статтею: прийміть її у форму позиції або відкиньте.
+extract-accept = Прийняти
+extract-drop = Відкинути

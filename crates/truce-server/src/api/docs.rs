@@ -372,3 +372,177 @@ pub struct EntryEvent {
     /// Its kind (`observation`, `verification`, …).
     pub kind: String,
 }
+
+/// One quote of a source, as the scenario cites it, checked against the source's archived text.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct SourceCitation {
+    /// What cites it: `position`, `process` (a process position) or `constraint`.
+    pub cited: String,
+    /// The line of the citing table in the scenario.
+    pub line: u32,
+    /// A position's party id.
+    pub party: Option<String>,
+    /// A position's option id.
+    pub option: Option<String>,
+    /// A position's stance.
+    pub stance: Option<String>,
+    /// The quote, as the scenario gives it.
+    pub quote: String,
+    /// `direct`, `paraphrase`, `document_text` or `translated`, if stated.
+    pub quote_kind: Option<String>,
+    /// The check: `found`, `near`, `not_found` or `no_archive`, the archive's hash, the line of the
+    /// archived text, and the closest passage for a quote not found as written.
+    pub quote_check: truce_report::report::QuoteCheck,
+    /// Where the quote (or, when it is not found as written, the closest passage) is in the archived
+    /// text: byte offsets `[start, end)`.
+    pub span: Option<[usize; 2]>,
+}
+
+/// `POST /v1/scenarios/{slug}/sources/{id}`: the source archived and the new version recording it.
+#[derive(Serialize, JsonSchema)]
+pub struct SourceArchived {
+    /// The scenario.
+    pub slug: String,
+    /// The new version, whose `[[sources]]` table records the file.
+    pub version: i64,
+    /// The source's id.
+    pub source: String,
+    /// The SHA-256 of the file as uploaded.
+    pub sha256: String,
+    /// What the file was: `text/html`, `application/pdf` or `text/plain`.
+    pub media_type: String,
+    /// The encoding its text was read in.
+    pub encoding: String,
+    /// The text's language: `en`, `ru` or `uk`.
+    pub language: String,
+    /// When it was retrieved (YYYY-MM-DD).
+    pub retrieved: String,
+    /// The file's size in bytes.
+    pub bytes: usize,
+    /// Whether this upload stored the file (false: the same bytes were archived before).
+    pub stored: bool,
+    /// Each warning the scenario's check gave.
+    pub warnings: Vec<String>,
+    /// Every quote of this source in the new version, checked against the text.
+    pub citations: Vec<SourceCitation>,
+}
+
+/// `GET /v1/scenarios/{slug}/sources/{id}`: a source's record, its archived text and its citations.
+#[derive(Serialize, Deserialize, JsonSchema, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDocument {
+    /// The scenario.
+    pub slug: String,
+    /// The version read (the latest).
+    pub version: i64,
+    /// The source's id.
+    pub id: String,
+    /// The outlet.
+    pub publication: Option<String>,
+    /// The article's title.
+    pub title: Option<String>,
+    /// Where it was published.
+    pub url: Option<String>,
+    /// When it was published (YYYY-MM-DD).
+    pub date: Option<String>,
+    /// When the archived file was retrieved (YYYY-MM-DD).
+    pub retrieved: Option<String>,
+    /// The language of the archived text.
+    pub language: Option<String>,
+    /// The archived file's media type.
+    pub media_type: Option<String>,
+    /// The archived file's SHA-256; null when the source is not archived.
+    pub sha256: Option<String>,
+    /// The text extracted from the archived file; null when there is none in this server's store.
+    pub text: Option<String>,
+    /// Where the original file is downloaded, when the store holds it.
+    pub original: Option<String>,
+    /// Every quote of this source, checked against the text.
+    pub citations: Vec<SourceCitation>,
+}
+
+/// `POST /v1/scenarios/{slug}/extract`: an article to draft positions from.
+#[derive(Deserialize, JsonSchema, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractAsk {
+    /// The article's text.
+    pub text: String,
+    /// The day of the statements (YYYY-MM-DD), carried into each candidate's position form.
+    pub date: Option<String>,
+    /// The id of the scenario's source the article is, carried into each candidate's position form.
+    pub source: Option<String>,
+    /// `en`, `ru` or `uk` (default: the language the text's letters show).
+    pub language: Option<String>,
+}
+
+/// The words of an article that made a candidate.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateTriggers {
+    /// The words naming the speaker.
+    pub party: String,
+    /// The words naming the option.
+    pub option: String,
+    /// The stance cue.
+    pub cue: String,
+    /// A negating word that turned the cue, if any.
+    pub negation: Option<String>,
+}
+
+/// A position drafted from an article, for an analyst to accept or drop.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateDoc {
+    /// The party's id.
+    pub party: String,
+    /// The party's name.
+    pub party_name: String,
+    /// The option's id.
+    pub option: String,
+    /// The option's label.
+    pub option_label: String,
+    /// The issue's id.
+    pub issue: String,
+    /// `demanded`, `acceptable`, `opposed`, `red_line` or `unknown`.
+    pub stance: String,
+    /// The quote, verbatim from the article.
+    pub quote: String,
+    /// Byte offset of the quote in the article.
+    pub start: usize,
+    /// Byte offset just past the quote.
+    pub end: usize,
+    /// Character offset of the quote in the article.
+    pub char_start: usize,
+    /// Character offset just past the quote.
+    pub char_end: usize,
+    /// 1-based line of the quote's start in the article.
+    pub line: u32,
+    /// `direct` inside quotation marks, `paraphrase` otherwise.
+    pub quote_kind: String,
+    /// `named` (the speaker is named in the sentence) or `carried` (from an earlier sentence).
+    pub attribution: String,
+    /// The words that made it.
+    pub triggers: CandidateTriggers,
+    /// The position form with every field of this candidate filled in (nothing is saved until the
+    /// form is submitted).
+    pub form: String,
+}
+
+/// The positions drafted from an article.
+#[derive(Serialize, Deserialize, JsonSchema, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Extraction {
+    /// The scenario.
+    pub slug: String,
+    /// The version whose parties, options and vocabulary were read.
+    pub version: i64,
+    /// The article's language: `en`, `ru` or `uk`.
+    pub language: String,
+    /// The day given for the statements.
+    pub date: Option<String>,
+    /// The source given.
+    pub source: Option<String>,
+    /// The candidates, in the article's order.
+    pub candidates: Vec<CandidateDoc>,
+}

@@ -80,10 +80,12 @@ pub(crate) async fn analyze_scenario(
         crate::app::negotiation::load_with_submissions(&st, &slug, confidential).await?;
     let options = ask.options(&scenario)?;
     let format = ask.format.unwrap_or_default();
+    let archived = crate::app::negotiation::archived_texts(&st, &scenario).await?;
     let bytes = st
         .heavy(&caller, move || {
             let analysis = truce_table::analyze(&scenario, &options)?;
-            let mut report = truce_report::report::analysis_report(&scenario, &analysis);
+            let mut report =
+                crate::app::negotiation::analysis_document(&scenario, &analysis, &archived);
             report.submissions = submissions;
             Ok::<_, AppError>(match format {
                 AnalysisFormat::Md => truce_report::render::analysis_markdown(&report).into_bytes(),

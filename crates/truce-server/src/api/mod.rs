@@ -7,3 +7,4 @@ pub(crate) mod docs;
 pub(crate) mod handlers;
 pub(crate) mod negotiation;
 pub(crate) mod openapi;
+pub(crate) mod sources;

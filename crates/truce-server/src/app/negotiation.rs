@@ -1,7 +1,8 @@
 //! The Table and the Accord as use cases, shared by the API (`api::negotiation`) and the pages:
 //! each turns a checked ask into the document the CLI prints (`truce_report`), so that every surface
 //! says the same thing. Timeline, robustness, frontier, drafting, rehearsals; the one check of a
-//! scenario's text before it is saved; a mediator's view with the parties' confidential submissions.
+//! scenario's text before it is saved; a mediator's view with the parties' confidential submissions;
+//! the analysis document with every citation's quote checked against its source's archived text.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -64,6 +65,63 @@ pub(crate) fn check_scenario(
         )));
     }
     Ok(diags)
+}
+
+/// A source's archived text: the source, the SHA-256 its table records, and the text of that file.
+pub(crate) struct ArchivedText {
+    pub(crate) source: truce_scenario::SourceIx,
+    pub(crate) sha256: String,
+    pub(crate) text: std::sync::Arc<str>,
+}
+
+/// The archived texts of `scenario`'s sources that record a `sha256` whose file this server's store
+/// holds (a source whose file is not stored is checked as having no archive).
+pub(crate) async fn archived_texts(
+    st: &AppState,
+    scenario: &Scenario,
+) -> Result<Vec<ArchivedText>, AppError> {
+    let mut out = Vec::new();
+    for (i, source) in scenario.sources.iter().enumerate() {
+        let Some(sha256) = source.sha256.as_deref() else { continue };
+        if let Some(text) = st.source_text(sha256).await? {
+            out.push(ArchivedText {
+                source: truce_scenario::SourceIx(i as u32),
+                sha256: sha256.to_string(),
+                text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Every quote of `scenario` checked against the archived texts (`truce_source::check::check`). CPU
+/// work: call it off the async workers.
+pub(crate) fn quote_checks(
+    scenario: &Scenario,
+    archived: &[ArchivedText],
+) -> Vec<truce_source::check::CitationCheck> {
+    let archives: Vec<truce_source::check::Archived<'_>> = archived
+        .iter()
+        .map(|a| truce_source::check::Archived {
+            source: a.source,
+            sha256: &a.sha256,
+            text: &a.text,
+        })
+        .collect();
+    truce_source::check::check(scenario, &archives)
+}
+
+/// The analysis document (`truce.analysis/1`) of `scenario`, every citation marked with its quote's
+/// check against the archived texts: the document the API returns and the page renders, as the CLI
+/// prints it for the same file and archive.
+pub(crate) fn analysis_document(
+    scenario: &Scenario,
+    analysis: &truce_table::Analysis,
+    archived: &[ArchivedText],
+) -> truce_report::report::AnalysisReport {
+    let mut report = truce_report::report::analysis_report(scenario, analysis);
+    truce_report::report::mark_quotes(&mut report, scenario, &quote_checks(scenario, archived));
+    report
 }
 
 /// Whether an analysis may use the parties' confidential preference submissions: only a mediator's,

@@ -53,6 +53,16 @@ del{background:#fbe0dd;display:block}#diff span{display:block}\
 #map .marker-cluster-small,#map .marker-cluster-medium,#map .marker-cluster-large{background-color:rgba(60,64,72,.3)}\
 #map .marker-cluster-small div,#map .marker-cluster-medium div,#map .marker-cluster-large div{background-color:rgba(60,64,72,.85);color:#fff}";
 
+/// The style of sources and their quotes (a second constant: no string literal of the server passes
+/// 4 KiB): a source's record and archived text, its highlighted quotes, a quote's check, the extraction
+/// page's candidates, and text for screen readers only.
+const CSS_SOURCES: &str = "dl.record{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}dl.record dt{font-weight:600}dl.record dd{margin:0}\
+@media (max-width:30rem){dl.record{grid-template-columns:minmax(0,1fr)}dl.record dd{margin-left:1rem}}\
+.archive{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid #888;padding:.5rem;max-height:70vh;overflow-y:auto}\
+mark{background:#fff3a3}mark.near{background:#ffd9a8}.mark{font-size:.9em}.mark.found{color:#1a6f30}.mark.near{color:#7a4800}.mark.missing{color:#b42318;font-weight:600}.mark.none{color:#555}\
+li.candidate{margin-bottom:.8rem}li.candidate p{margin:.2rem 0}.actions a,.actions button{margin-right:.6rem}\
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}";
+
 /// What the shared header needs: the caller, and the scenarios on file (for the Table's links).
 pub(crate) struct Chrome<'a> {
     /// Who is looking.
@@ -117,7 +127,7 @@ pub(crate) fn page_with(
                 meta name="csrf-token" content=(caller.csrf.as_deref().unwrap_or(""));
                 title { @if title == w.get("site-name") { (title) } @else { (w.with("page-title", &[("title", title.into())])) } }
                 link rel="icon" href="/favicon.svg" type="image/svg+xml";
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(CSS)) (PreEscaped(CSS_SOURCES)) }
                 (head)
             }
             body {

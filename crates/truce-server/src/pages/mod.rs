@@ -7,6 +7,7 @@
 pub(crate) mod field;
 pub(crate) mod layout;
 pub(crate) mod scenarios;
+pub(crate) mod sources;
 pub(crate) mod table;
 
 use std::sync::Arc;

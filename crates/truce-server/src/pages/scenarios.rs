@@ -215,11 +215,30 @@ pub(crate) struct PositionFields {
     reason: String,
 }
 
-/// `?line=N`: the position to correct.
+/// `?line=N`: the position to correct; or, for a new position, the fields to fill the form with (a
+/// candidate accepted on the extraction page): nothing is saved until the form is submitted.
 #[derive(Deserialize, JsonSchema)]
-pub(crate) struct LineQuery {
+pub(crate) struct PositionQuery {
     /// The line its table starts at.
     line: Option<u32>,
+    /// A new position's party id.
+    party: Option<String>,
+    /// Its option id.
+    option: Option<String>,
+    /// Its stance.
+    stance: Option<String>,
+    /// Its date (YYYY-MM-DD).
+    date: Option<String>,
+    /// How precise the date is: `day`, `month` or `year`.
+    date_precision: Option<String>,
+    /// Its source id.
+    source: Option<String>,
+    /// Its quote.
+    quote: Option<String>,
+    /// The quote's kind.
+    quote_kind: Option<String>,
+    /// `explicit` or `inferred`.
+    basis: Option<String>,
 }
 
 async fn latest(
@@ -234,15 +253,24 @@ pub(crate) async fn position_form(
     State(st): St,
     c: Caller,
     Path(slug): Path<String>,
-    Ask(q): Ask<LineQuery>,
+    Ask(q): Ask<PositionQuery>,
 ) -> Result<Response, PageError> {
     Ok({
         let (v, s) = latest(&st, &slug).await.or_page(&c)?;
+        let given = |value: &Option<String>, default: &str| {
+            value.as_deref().map(str::trim).unwrap_or(default).to_string()
+        };
         let fields = match q.line {
             None => PositionFields {
-                date_precision: "day".into(),
-                basis: "explicit".into(),
-                quote_kind: "direct".into(),
+                party: given(&q.party, ""),
+                option: given(&q.option, ""),
+                stance: given(&q.stance, ""),
+                date: given(&q.date, ""),
+                source: given(&q.source, ""),
+                quote: given(&q.quote, ""),
+                date_precision: given(&q.date_precision, "day"),
+                basis: given(&q.basis, "explicit"),
+                quote_kind: given(&q.quote_kind, "direct"),
                 ..Default::default()
             },
             Some(line) => match s.positions.iter().find(|p| p.line == line) {

@@ -23,6 +23,8 @@ pub(crate) struct Names {
     options: HashMap<String, String>,
     issues: HashMap<String, String>,
     parties: HashMap<String, String>,
+    /// The scenario's slug, for links to its sources' pages (none: citations link no source page).
+    slug: Option<String>,
 }
 
 impl Names {
@@ -31,7 +33,14 @@ impl Names {
             options: s.options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
             issues: s.issues.iter().map(|i| (i.id.clone(), i.name.clone())).collect(),
             parties: s.parties.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
+            slug: None,
         }
+    }
+
+    /// The same, for scenario `slug`: citations link to its sources' pages.
+    pub(crate) fn with_slug(mut self, slug: &str) -> Names {
+        self.slug = Some(slug.to_string());
+        self
     }
 
     /// An option's label (its id if the scenario has no such option).
@@ -67,7 +76,7 @@ impl Names {
 
 /// A word of a closed vocabulary (`stance-red_line`, `reading-strict`): the message `{prefix}-{value}`,
 /// or the value with spaces if no message names it.
-fn vocab(w: &Words, prefix: &str, value: &str) -> String {
+pub(crate) fn vocab(w: &Words, prefix: &str, value: &str) -> String {
     let id = format!("{prefix}-{value}");
     if w.has(&id) { w.get(&id) } else { value.replace(['_', '-'], " ") }
 }
@@ -95,17 +104,38 @@ pub(crate) async fn stances(
     Ok({
         let w = c.lang.words();
         let (v, s) = st.scenario(&slug, None).await.or_page(&c)?;
-        let names = Names::new(&s);
+        let names = Names::new(&s).with_slug(&slug);
+        // Each quote checked against its source's archived text, as the analysis checks it.
+        let archived = crate::app::negotiation::archived_texts(&st, &s).await.or_page(&c)?;
+        let checked = s.clone();
+        let marks: HashMap<truce_scenario::PositionIx, truce_report::report::QuoteCheck> = st
+            .heavy(&c, move || {
+                let checks = crate::app::negotiation::quote_checks(&checked, &archived);
+                truce_source::check::by_position(&checks)
+                    .into_iter()
+                    .map(|(p, check)| (p, truce_report::report::QuoteCheck::from_check(check)))
+                    .collect()
+            })
+            .await
+            .or_page(&c)?;
         let parties: Vec<_> = s.party_ixs().collect();
         let stances = truce_table::Stances::new(&s, &parties, None);
         let editor = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
         // Statements made more than a year before the latest on file are marked stale, as the
         // analysis marks them.
         let reference = s.positions.iter().map(|p| p.date).max();
+        let cite_at = |pix: truce_scenario::PositionIx| {
+            let mut cited = cited(&s, pix, reference);
+            if let Some(m) = marks.get(&pix) {
+                cited.quote_check = m.clone();
+            }
+            cited
+        };
         let body = html! {
             @if editor {
                 p {
                     a href={ "/ui/scenarios/" (slug) "/positions" } { (w.get("stances-add-position")) } " · "
+                    a href={ "/ui/scenarios/" (slug) "/extract" } { (w.get("stances-extract")) } " · "
                     a href={ "/ui/scenarios/" (slug) "/versions" } { (w.get("stances-versions")) }
                 }
             }
@@ -136,7 +166,7 @@ pub(crate) async fn stances(
                                     @for slot in 0..parties.len() {
                                         @match stances.position(slot, *o) {
                                             Some(pix) => {
-                                                @let cited = cited(&s, pix, reference);
+                                                @let cited = cite_at(pix);
                                                 @let stance = cited.stance.clone();
                                                 td class={ "s-" (stance) } {
                                                     details {
@@ -181,6 +211,7 @@ pub(crate) async fn analysis(
             crate::app::negotiation::load_with_submissions(&st, &slug, confidential)
                 .await
                 .or_page(&c)?;
+        let archived = crate::app::negotiation::archived_texts(&st, &s).await.or_page(&c)?;
         let options = ask.options(&s).or_page(&c)?;
         let mediator = c.role() == truce_store::Role::Mediator;
         let drafter = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
@@ -189,9 +220,9 @@ pub(crate) async fn analysis(
             .heavy(&c, move || {
                 // The page shows the API's document (`truce.analysis/1`), and the frontier's.
                 let a = truce_table::analyze(&s, &options)?;
-                let mut report = truce_report::report::analysis_report(&s, &a);
+                let mut report = crate::app::negotiation::analysis_document(&s, &a, &archived);
                 report.submissions = submissions;
-                let names = Names::new(&s);
+                let names = Names::new(&s).with_slug(&slug);
                 let mut sources = Sources::default();
                 let frontier = frontier_section(
                     w,
@@ -374,7 +405,12 @@ fn cite(w: &Words, names: &Names, c: &truce_report::report::Citation) -> Markup 
                 Some(url) => a href=(url) rel="noopener noreferrer" { (outlet) },
                 None => (outlet),
             }
-            " [" code { (c.source) } "], " (w.with("cite-line", &[("line", c.line.into())]))
+            " ["
+            @match &names.slug {
+                Some(slug) => a href={ "/ui/scenarios/" (slug) "/sources/" (c.source) } title=(w.get("cite-source-page")) { code { (c.source) } },
+                None => code { (c.source) },
+            }
+            "], " (w.with("cite-line", &[("line", c.line.into())]))
             @if c.basis == "inferred" { " " span.tag { (w.get("basis-inferred")) } }
             @if let Some(q) = &c.qualifier { " " span.tag { (vocab(w, "qualifier", q)) } }
             @if c.stale { " " span.tag.stale title=(w.get("tag-stale.title")) { (w.get("tag-stale")) } }
@@ -385,6 +421,30 @@ fn cite(w: &Words, names: &Names, c: &truce_report::report::Citation) -> Markup 
                 Some("document_text") => { (w.get("quote-document")) " " q { (c.quote) } }
                 _ => { q { (c.quote) } }
             }
+            " " (quote_mark(w, &c.quote_check))
+        }
+    }
+}
+
+/// How a quote stands against its source's archived text, in words: found in archive `1a2b3c4d`,
+/// line N; near (the close passage); not found (the closest passage); or no archive.
+pub(crate) fn quote_mark(w: &Words, q: &truce_report::report::QuoteCheck) -> Markup {
+    let hash = q.sha256.as_deref().map_or("", |h| &h[..h.len().min(8)]);
+    let args: [(&str, FluentValue); 2] =
+        [("hash", hash.into()), ("line", q.line.unwrap_or(0).into())];
+    html! {
+        @match q.status.as_str() {
+            "found" => span.mark.found { (w.with("quote-found", &args)) },
+            "near" => span.mark.near {
+                (w.with("quote-near", &args)) " " q { (q.closest.clone().unwrap_or_default()) }
+            },
+            "not_found" => span.mark.missing {
+                @match &q.closest {
+                    Some(p) => { (w.with("quote-not-found-closest", &args)) " " q { (p) } },
+                    None => (w.with("quote-not-found", &args)),
+                }
+            },
+            _ => span.mark.none { (w.get("quote-no-archive")) },
         }
     }
 }
@@ -1151,7 +1211,12 @@ fn simulation_body(
     confidential: bool,
     parties: &[(String, String)],
 ) -> Markup {
-    let empty = Names { options: HashMap::new(), issues: HashMap::new(), parties: HashMap::new() };
+    let empty = Names {
+        options: HashMap::new(),
+        issues: HashMap::new(),
+        parties: HashMap::new(),
+        slug: None,
+    };
     let names = names.unwrap_or(&empty);
     let result = &done.simulation;
     let report = &result.report;

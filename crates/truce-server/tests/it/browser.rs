@@ -102,6 +102,8 @@ async fn serve()
     }
     let seed = std::fs::read_to_string(root.join("scenarios/ukraine-2025.toml")).unwrap();
     store.save_scenario("ukraine-2025", &seed, 1, "").await.unwrap();
+    // The seed's archived source, as the demo stores it.
+    truce_server::launch::store_seed_sources(&store, &seed, 1).await.unwrap();
     let agreement_text = std::fs::read_to_string(root.join("accords/minsk-2015.toml")).unwrap();
     let agreement = truce_accord::parse("minsk-2015.toml", &agreement_text).0.unwrap();
     let mission = truce_watch::generate::generate(&agreement, 5, 45).unwrap();
@@ -754,7 +756,7 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         return [document.documentElement.lang, out.join(' ')];"#;
     let ids = option_ids();
     let mut problems = Vec::new();
-    let pages: [(Role, &str, &str); 21] = [
+    let pages: [(Role, &str, &str); 23] = [
         (Role::Public, "login", "/ui/login"),
         (Role::Public, "field", "/field/"),
         (Role::Public, "entry", "/ui/entries/5"),
@@ -773,6 +775,8 @@ async fn every_page_fits_a_phone_and_passes_axe() {
         (Role::Mediator, "versions", "/ui/scenarios/ukraine-2025/versions"),
         (Role::Mediator, "draft", "/ui/scenarios/ukraine-2025/draft"),
         (Role::Mediator, "simulate", "/ui/scenarios/ukraine-2025/simulate?rounds=60"),
+        (Role::Mediator, "source", "/ui/scenarios/ukraine-2025/sources/avia_grushko"),
+        (Role::Mediator, "extract", "/ui/scenarios/ukraine-2025/extract"),
         (Role::Observer, "observe", "/ui/observe"),
         (Role::PartyDelegate, "preferences", "/ui/scenarios/ukraine-2025/preferences"),
         (Role::PartyDelegate, "entry-delegate", "/ui/entries/20"),
@@ -902,6 +906,99 @@ async fn an_analyst_adds_a_position_and_the_analysis_changes() {
     shot(&c, "versions-diff").await;
     let after = red_lines(c.clone(), url.clone()).await;
     assert!(after.starts_with("red lines 10 "), "{after}");
+    c.close().await.unwrap();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Issue 25: an analyst drafts positions from an article pasted into the extraction page, drops one
+/// candidate, accepts another into the position form (every field filled in from it), saves it, and
+/// the new version holds the position; nothing was saved before the form was submitted. By keyboard
+/// where a person would use it: the article is typed, and Drop leaves the focus in the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue25_an_analyst_accepts_a_position_drafted_from_an_article() {
+    let (url, tokens, dir, _) = serve().await;
+    let (_driver, c) = browser().await;
+    let token = tokens.iter().find(|(r, _)| *r == Role::Analyst).unwrap().1.clone();
+    sign_in(&c, &url, &token, Role::Analyst).await;
+    c.goto(&format!("{url}/ui/scenarios/ukraine-2025")).await.unwrap();
+    c.find(Locator::LinkText("Draft positions from an article"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let article = "Russian Foreign Minister Sergei Lavrov said on Tuesday that Moscow categorically rejects any deployment of European peacekeepers in Ukraine. Ukrainian President Volodymyr Zelensky said Kyiv demands NATO membership.";
+    let text = c.wait().for_element(Locator::Css("form#extract textarea#article")).await.unwrap();
+    text.send_keys(article).await.unwrap();
+    let set = r#"document.getElementById('date').value = '2025-02-18'; document.getElementById('source').value = 'avia_grushko';"#;
+    c.execute(set, vec![]).await.unwrap();
+    c.find(Locator::Css("form#extract button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("ol#candidates li a.accept")).await.unwrap();
+    shot(&c, "extract-candidates").await;
+    let count = |c: Client| async move {
+        c.find_all(Locator::Css("ol#candidates li")).await.unwrap().len()
+    };
+    let before = count(c.clone()).await;
+    assert!(before >= 2, "two statements, {before} candidates");
+    // Each candidate in words, with its trigger words marked in the quote.
+    let list = c.find(Locator::Css("ol#candidates")).await.unwrap().text().await.unwrap();
+    assert!(list.contains("Russian Federation") || list.contains("Russia"), "{list}");
+    assert!(!c.find_all(Locator::Css("ol#candidates li q mark")).await.unwrap().is_empty());
+    // Drop the last: it leaves the page's list (nothing saved), and the focus stays in the list.
+    let last = c.find_all(Locator::Css("ol#candidates li button.drop")).await.unwrap();
+    last.last().unwrap().click().await.unwrap();
+    until(
+        &c,
+        "the candidate is dropped",
+        &format!("document.querySelectorAll('ol#candidates li').length === {}", before - 1),
+        10,
+    )
+    .await;
+    let status = c.find(Locator::Css("#extract-status")).await.unwrap().text().await.unwrap();
+    assert!(status.starts_with("Dropped"), "{status}");
+    let focused = c.execute("return document.activeElement.className", vec![]).await.unwrap();
+    assert_eq!(focused, "accept", "the focus moves to a candidate's Accept link");
+    // Accept Russia's: the position form, every field filled in from the candidate.
+    let accept = Locator::XPath(
+        "//ol[@id='candidates']/li[contains(., 'peacekeepers')]//a[@class='accept']",
+    );
+    c.find(accept).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("form#position")).await.unwrap();
+    let value = |id: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
+        }
+    };
+    assert_eq!(value("party").await, "RUS");
+    assert_eq!(value("date").await, "2025-02-18");
+    assert_eq!(value("source").await, "avia_grushko");
+    assert!(value("option").await.contains('.'), "an option is chosen");
+    assert!(!value("stance").await.is_empty(), "a stance is chosen");
+    let quote = value("quote").await;
+    assert!(
+        quote.contains("categorically rejects any deployment of European peacekeepers"),
+        "{quote}"
+    );
+    assert!(article.contains(&quote), "verbatim: {quote}");
+    assert!(!value("quote_kind").await.is_empty());
+    shot(&c, "extract-accepted").await;
+    let store = truce_store_sql::SqlStore::open_sqlite(&dir.join("truce.db")).await.unwrap();
+    assert_eq!(store.scenario("ukraine-2025", None).await.unwrap().version, 1, "nothing saved yet");
+    c.find(Locator::Css("form#position button[type=submit]")).await.unwrap().click().await.unwrap();
+    let diff = c.wait().for_element(Locator::Css("pre#diff")).await.unwrap().text().await.unwrap();
+    assert!(diff.contains("+ source = \"avia_grushko\""), "{diff}");
+    let saved = store.scenario("ukraine-2025", None).await.unwrap();
+    assert_eq!(saved.version, 2);
+    let (scenario, _) = truce_scenario::parse("ukraine-2025.toml", &saved.text);
+    let scenario = scenario.expect("the new version parses");
+    assert!(
+        scenario.positions.iter().any(|p| p.quote == quote
+            && scenario.party(p.party).id == "RUS"
+            && scenario.source(p.source).id == "avia_grushko"
+            && p.date.to_string() == "2025-02-18"),
+        "the new version holds the accepted position"
+    );
     c.close().await.unwrap();
     std::fs::remove_dir_all(dir).ok();
 }

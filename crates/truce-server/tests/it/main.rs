@@ -16,6 +16,7 @@ mod overload;
 mod records;
 mod shared;
 mod simulations;
+mod sources;
 mod table;
 mod witness;
 
@@ -202,7 +203,10 @@ async fn call(
     if path.starts_with("/ui/") && method == "POST" {
         req = req.header("content-type", "application/x-www-form-urlencoded");
     }
-    if (path.ends_with("/import") || path.ends_with("/simulations")) && method == "POST" {
+    if (path.ends_with("/import") || path.ends_with("/simulations") || path.ends_with("/extract"))
+        && path.starts_with("/v1/")
+        && method == "POST"
+    {
         req = req.header("content-type", "application/json");
     }
     if let Some(t) = token {
@@ -305,6 +309,23 @@ fn example(e: Endpoint) -> (&'static str, String, Vec<u8>) {
         }
         Endpoint::GetMedia => (format!("/v1/media/{}", "ab".repeat(32)), vec![]),
         Endpoint::ReleaseMedia => (format!("/v1/media/{}/release", "ab".repeat(32)), vec![]),
+        Endpoint::ArchiveSource => {
+            ("/v1/scenarios/ukraine-2025/sources/avia_grushko".into(), b"  ".to_vec())
+        }
+        Endpoint::GetSource => ("/v1/scenarios/ukraine-2025/sources/avia_grushko".into(), vec![]),
+        Endpoint::SourceOriginal => {
+            ("/v1/scenarios/ukraine-2025/sources/avia_grushko/original".into(), vec![])
+        }
+        Endpoint::SourcePage => ("/ui/scenarios/ukraine-2025/sources/avia_grushko".into(), vec![]),
+        Endpoint::Extract => (
+            "/v1/scenarios/ukraine-2025/extract".into(),
+            br#"{"text": "Lavrov said Moscow rejects any European peacekeepers."}"#.to_vec(),
+        ),
+        Endpoint::ExtractPage => ("/ui/scenarios/ukraine-2025/extract".into(), vec![]),
+        Endpoint::ExtractSubmit => (
+            "/ui/scenarios/ukraine-2025/extract".into(),
+            b"text=Lavrov+said+Moscow+rejects+any+European+peacekeepers.".to_vec(),
+        ),
     };
     (method, path, body)
 }
