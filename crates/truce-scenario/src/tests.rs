@@ -69,7 +69,9 @@ fn seed_scenario_parses_without_diagnostics() {
     );
     assert_eq!(s.positions.iter().filter(|p| p.historical).count(), 6);
     // Every position remembers its line, for citations.
-    assert_eq!(s.positions[0].line, 2144);
+    assert_eq!(s.positions[0].line, 2148);
+    // Every party and option has words for drafting positions from articles.
+    assert_eq!(s.vocabulary.len(), 8 + 42);
     // Options carry provision templates for drafting.
     let templates: usize = s.options.iter().map(|o| o.provisions.len()).sum();
     assert_eq!(templates, 23);

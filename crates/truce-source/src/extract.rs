@@ -226,6 +226,7 @@ impl Extractor {
     /// built-in cues.
     pub fn new(scenario: &Scenario) -> Extractor {
         let file: CueFile =
+            // The cue file is embedded and parsed by a test.
             toml::from_str(CUES).expect("the built-in cue file is valid (a test reads it)");
         let mut languages = Vec::new();
         for (language, lists) in
@@ -325,6 +326,7 @@ impl Extractor {
             .languages
             .iter()
             .find(|(l, _)| *l == language)
+            // `new` builds the words of every language in `Language::ALL`.
             .expect("every language has its words")
             .1;
         let mut reader =
@@ -425,6 +427,7 @@ fn find(tokens: &[Token], present: &HashSet<&str>, phrase: &Phrase, contiguous: 
         let hi = (i + window).min(tokens.len());
         let mut used = vec![i];
         let mut matched =
+            // The token's stem was just found among the phrase's stems.
             vec![phrase.stems.iter().position(|s| *s == t.stem).expect("contains it")];
         for (n, s) in phrase.stems.iter().enumerate() {
             if matched.contains(&n) {
@@ -436,6 +439,7 @@ fn find(tokens: &[Token], present: &HashSet<&str>, phrase: &Phrase, contiguous: 
             }
         }
         if used.len() >= need {
+            // `used` holds at least the anchor.
             let last = *used.iter().max().expect("not empty");
             out.push(Span { first: i, last });
         }
@@ -647,6 +651,7 @@ impl Reader<'_> {
                 (0..toks.len()).filter(|&i| toks[i].start >= qs && toks[i].end <= qe).collect();
             if let (Some(&a), Some(&b)) = (inner.first(), inner.last()) {
                 let (a, b) = self.within_limit(toks, a, b, option.first.max(a), option.last.min(b));
+                // `inner` was just found not empty.
                 let end = if b == *inner.last().expect("not empty") {
                     trailing_punct(self.text, toks[b].end, qe)
                 } else {
