@@ -106,18 +106,23 @@ pub(crate) async fn stances(
         let (v, s) = st.scenario(&slug, None).await.or_page(&c)?;
         let names = Names::new(&s).with_slug(&slug);
         // Each quote checked against its source's archived text, as the analysis checks it.
+        // (With no archived source, every quote has none: nothing to compute.)
         let archived = crate::app::negotiation::archived_texts(&st, &s).await.or_page(&c)?;
         let checked = s.clone();
-        let marks: HashMap<truce_scenario::PositionIx, truce_report::report::QuoteCheck> = st
-            .heavy(&c, move || {
-                let checks = crate::app::negotiation::quote_checks(&checked, &archived);
-                truce_source::check::by_position(&checks)
-                    .into_iter()
-                    .map(|(p, check)| (p, truce_report::report::QuoteCheck::from_check(check)))
-                    .collect()
-            })
-            .await
-            .or_page(&c)?;
+        let marks: HashMap<truce_scenario::PositionIx, truce_report::report::QuoteCheck> =
+            if archived.is_empty() {
+                HashMap::new()
+            } else {
+                st.heavy(&c, move || {
+                    let checks = crate::app::negotiation::quote_checks(&checked, &archived);
+                    truce_source::check::by_position(&checks)
+                        .into_iter()
+                        .map(|(p, check)| (p, truce_report::report::QuoteCheck::from_check(check)))
+                        .collect()
+                })
+                .await
+                .or_page(&c)?
+            };
         let parties: Vec<_> = s.party_ixs().collect();
         let stances = truce_table::Stances::new(&s, &parties, None);
         let editor = matches!(c.role(), truce_store::Role::Mediator | truce_store::Role::Analyst);
