@@ -340,7 +340,7 @@ enum SourceCommand {
 enum ExtractFormat {
     /// Readable in a terminal.
     Text,
-    /// JSON (`truce.extract/1`).
+    /// JSON: the document the API's extraction answers with.
     Json,
     /// `[[positions]]` tables to paste into the scenario.
     Toml,

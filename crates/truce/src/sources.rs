@@ -422,42 +422,17 @@ pub(crate) fn extraction_toml(
     out
 }
 
-/// The candidates as JSON.
+/// The candidates as the document the API's extraction answers with (`truce_report::extraction`).
 pub(crate) fn extraction_json(
     scenario: &Scenario,
     x: &Extraction,
     date: Option<Date>,
     source: Option<&str>,
-) -> serde_json::Value {
-    serde_json::json!({
-        "format": "truce.extract/1",
-        "language": x.language.code(),
-        "date": date.map(|d| d.to_string()),
-        "source": source,
-        "candidates": x.candidates.iter().map(|c| {
-            let option = scenario.option(c.option);
-            serde_json::json!({
-                "party": scenario.party(c.party).id,
-                "party_name": scenario.party(c.party).name,
-                "issue": scenario.issue(option.issue).id,
-                "option": option.id,
-                "option_label": option.label,
-                "stance": c.stance.as_str(),
-                "quote": c.quote,
-                "quote_kind": c.quote_kind.to_string(),
-                "start": c.start,
-                "end": c.end,
-                "char_start": c.char_start,
-                "char_end": c.char_end,
-                "line": c.line,
-                "attribution": c.attribution.as_str(),
-                "triggers": {
-                    "party": c.triggers.party,
-                    "option": c.triggers.option,
-                    "cue": c.triggers.cue,
-                    "negation": c.triggers.negation,
-                },
-            })
-        }).collect::<Vec<_>>(),
-    })
+) -> truce_report::extraction::ExtractionReport {
+    truce_report::extraction::extraction_report(
+        scenario,
+        x,
+        date.map(|d| d.to_string()),
+        source.map(str::to_string),
+    )
 }

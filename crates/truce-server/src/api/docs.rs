@@ -476,54 +476,13 @@ pub struct ExtractAsk {
     pub language: Option<String>,
 }
 
-/// The words of an article that made a candidate.
+/// A position drafted from an article (`truce_report::extraction::CandidateReport`, the document
+/// `truce extract` prints), with the position form's address filled in with it.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct CandidateTriggers {
-    /// The words naming the speaker.
-    pub party: String,
-    /// The words naming the option.
-    pub option: String,
-    /// The stance cue.
-    pub cue: String,
-    /// A negating word that turned the cue, if any.
-    pub negation: Option<String>,
-}
-
-/// A position drafted from an article, for an analyst to accept or drop.
-#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug)]
-#[serde(deny_unknown_fields)]
 pub struct CandidateDoc {
-    /// The party's id.
-    pub party: String,
-    /// The party's name.
-    pub party_name: String,
-    /// The option's id.
-    pub option: String,
-    /// The option's label.
-    pub option_label: String,
-    /// The issue's id.
-    pub issue: String,
-    /// `demanded`, `acceptable`, `opposed`, `red_line` or `unknown`.
-    pub stance: String,
-    /// The quote, verbatim from the article.
-    pub quote: String,
-    /// Byte offset of the quote in the article.
-    pub start: usize,
-    /// Byte offset just past the quote.
-    pub end: usize,
-    /// Character offset of the quote in the article.
-    pub char_start: usize,
-    /// Character offset just past the quote.
-    pub char_end: usize,
-    /// 1-based line of the quote's start in the article.
-    pub line: u32,
-    /// `direct` inside quotation marks, `paraphrase` otherwise.
-    pub quote_kind: String,
-    /// `named` (the speaker is named in the sentence) or `carried` (from an earlier sentence).
-    pub attribution: String,
-    /// The words that made it.
-    pub triggers: CandidateTriggers,
+    /// The candidate.
+    #[serde(flatten)]
+    pub candidate: truce_report::extraction::CandidateReport,
     /// The position form with every field of this candidate filled in (nothing is saved until the
     /// form is submitted).
     pub form: String,

@@ -294,45 +294,21 @@ pub(crate) async fn extraction(
         .candidates
         .iter()
         .map(|c| {
-            let party = s.party(c.party);
-            let option = s.option(c.option);
-            let issue = s.issue(option.issue).id.clone();
-            let stance = c.stance.to_string();
-            let quote_kind = c.quote_kind.to_string();
+            let candidate = truce_report::extraction::candidate(&s, c);
             let mut form = form_urlencoded::Serializer::new(String::new());
-            form.append_pair("party", &party.id)
-                .append_pair("option", &option.id)
-                .append_pair("stance", &stance);
+            form.append_pair("party", &candidate.party)
+                .append_pair("option", &candidate.option)
+                .append_pair("stance", &candidate.stance);
             if let Some(d) = &date {
                 form.append_pair("date", d);
             }
             if let Some(x) = &source {
                 form.append_pair("source", x);
             }
-            form.append_pair("quote", &c.quote).append_pair("quote_kind", &quote_kind);
-            docs::CandidateDoc {
-                party: party.id.clone(),
-                party_name: party.name.clone(),
-                option: option.id.clone(),
-                option_label: option.label.clone(),
-                issue,
-                stance,
-                quote: c.quote.clone(),
-                start: c.start,
-                end: c.end,
-                char_start: c.char_start,
-                char_end: c.char_end,
-                line: c.line,
-                quote_kind,
-                attribution: c.attribution.as_str().to_string(),
-                triggers: docs::CandidateTriggers {
-                    party: c.triggers.party.clone(),
-                    option: c.triggers.option.clone(),
-                    cue: c.triggers.cue.clone(),
-                    negation: c.triggers.negation.clone(),
-                },
-                form: format!("/ui/scenarios/{slug}/positions?{}", form.finish()),
-            }
+            form.append_pair("quote", &candidate.quote)
+                .append_pair("quote_kind", &candidate.quote_kind);
+            let form = format!("/ui/scenarios/{slug}/positions?{}", form.finish());
+            docs::CandidateDoc { candidate, form }
         })
         .collect();
     Ok(docs::Extraction {

@@ -238,7 +238,7 @@ pub(crate) async fn extract_submit(
 }
 
 /// The quote with the words that triggered the candidate marked (the first place each occurs).
-fn quote_with_triggers(c: &docs::CandidateDoc) -> Markup {
+fn quote_with_triggers(c: &truce_report::extraction::CandidateReport) -> Markup {
     let q = c.quote.as_str();
     let mut spans: Vec<(usize, usize)> = [&c.triggers.party, &c.triggers.option, &c.triggers.cue]
         .into_iter()
@@ -332,16 +332,16 @@ fn extract_body(
                         @for (k, cand) in doc.candidates.iter().enumerate() {
                             li.candidate {
                                 p {
-                                    strong { (cand.party_name) } " "
-                                    span class={ "stance s-" (cand.stance) } { (vocab(w, "stance", &cand.stance)) }
-                                    " " (w.get("cite-on")) " " (cand.option_label) " "
-                                    span.muted { "(" (vocab(w, "quote-kind", &cand.quote_kind)) ", " (w.with("cite-line", &[("line", cand.line.into())])) ")" }
+                                    strong { (cand.candidate.party_name) } " "
+                                    span class={ "stance s-" (cand.candidate.stance) } { (vocab(w, "stance", &cand.candidate.stance)) }
+                                    " " (w.get("cite-on")) " " (cand.candidate.option_label) " "
+                                    span.muted { "(" (vocab(w, "quote-kind", &cand.candidate.quote_kind)) ", " (w.with("cite-line", &[("line", cand.candidate.line.into())])) ")" }
                                 }
-                                p { (quote_with_triggers(cand)) }
+                                p { (quote_with_triggers(&cand.candidate)) }
                                 p.actions {
                                     a.accept href=(cand.form) aria-describedby={ "cand-" (k) } { (w.get("extract-accept")) } " "
                                     button.drop type="button" aria-describedby={ "cand-" (k) } { (w.get("extract-drop")) }
-                                    span.vh id={ "cand-" (k) } { (cand.party_name) ", " (cand.option_label) }
+                                    span.vh id={ "cand-" (k) } { (cand.candidate.party_name) ", " (cand.candidate.option_label) }
                                 }
                             }
                         }
