@@ -329,9 +329,22 @@ impl Extractor {
             // `new` builds the words of every language in `Language::ALL`.
             .expect("every language has its words")
             .1;
-        let mut reader =
-            Reader { text, words, max_words: self.max_words, speaker: None, out: Vec::new() };
-        for (start, sentence) in text.split_sentence_bound_indices() {
+        let mut reader = Reader {
+            text,
+            words,
+            max_words: self.max_words,
+            speaker: None,
+            ahead: None,
+            out: Vec::new(),
+        };
+        let sentences: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
+        for (i, &(start, sentence)) in sentences.iter().enumerate() {
+            // A quotation is often attributed after it (`"…," the minister said.`): the next
+            // sentence's speaker, when it is in the same paragraph.
+            reader.ahead = sentences
+                .get(i + 1)
+                .filter(|(_, next)| !sentence.contains("\n\n") && !next.trim().is_empty())
+                .and_then(|&(s, next)| reader.speech_party(s, next));
             reader.sentence(start, sentence);
             if reader.out.len() >= MAX_CANDIDATES {
                 break;
@@ -399,6 +412,8 @@ struct Reader<'a> {
     words: &'a Words,
     max_words: usize,
     speaker: Option<Speaker>,
+    /// The party the next sentence names with a verb of speech.
+    ahead: Option<(PartyIx, String)>,
     out: Vec<Candidate>,
 }
 
@@ -523,8 +538,16 @@ impl Reader<'_> {
                 } else {
                     (span.first.saturating_sub(2), span.first)
                 };
-                let negating: Vec<&Span> =
-                    negations.iter().filter(|n| n.first >= lo && n.last < hi).collect();
+                // `never … not`, `никогда не`, `ніколи не` are one negation (negative concord): a
+                // negating word right after a red line is part of it.
+                let negating: Vec<&Span> = negations
+                    .iter()
+                    .filter(|n| n.first >= lo && n.last < hi)
+                    .filter(|n| {
+                        let concord = matches!(toks[n.first].word.as_str(), "не" | "ни" | "ні");
+                        !(concord && cue == Cue::RedLine && n.first == cue_span.last + 1)
+                    })
+                    .collect();
                 let negated = negating.len() % 2 == 1;
                 let is_strong = !strong.is_empty();
                 let stance = stance(cue, negated, is_strong);
@@ -565,6 +588,26 @@ impl Reader<'_> {
         }
     }
 
+    /// The party a sentence names with a verb of speech, and the words naming it.
+    fn speech_party(&self, start: usize, sentence: &str) -> Option<(PartyIx, String)> {
+        let toks: Vec<Token> = tokens(sentence, &self.words.stems)
+            .into_iter()
+            .map(|t| Token { start: t.start + start, end: t.end + start, ..t })
+            .collect();
+        let present: HashSet<&str> = toks.iter().map(|t| t.stem.as_str()).collect();
+        let mut parties: Vec<(usize, PartyIx, Span)> = Vec::new();
+        for (p, ph) in &self.words.parties {
+            parties.extend(find(&toks, &present, ph, false).into_iter().map(|s| (s.first, *p, s)));
+        }
+        parties.sort_by_key(|(at, _, _)| *at);
+        let speech: Vec<Span> =
+            self.words.cues.speech.iter().flat_map(|p| find(&toks, &present, p, true)).collect();
+        speech
+            .iter()
+            .find_map(|sp| self.party_at_speech(&parties, *sp, &toks))
+            .map(|(_, p, s)| (p, self.words_of(&toks, s)))
+    }
+
     fn words_of(&self, toks: &[Token], span: Span) -> String {
         self.text[toks[span.first].start..toks[span.last].end].to_string()
     }
@@ -596,9 +639,9 @@ impl Reader<'_> {
         if leading {
             return parties.iter().find(|(at, _, _)| *at > sp.last && *at <= sp.last + 4).copied();
         }
+        // The subject comes first: `Zelensky, who met Trump, said` is Zelensky's.
         parties
             .iter()
-            .rev()
             .find(|(at, _, _)| *at < sp.first)
             .or_else(|| parties.iter().find(|(at, _, _)| *at > sp.last && *at <= sp.last + 5))
             .copied()
@@ -623,6 +666,16 @@ impl Reader<'_> {
             return Some((*p, self.words_of(toks, *s), Attribution::Named));
         }
         let refers_back = !pronoun.is_empty() || !speech.is_empty() || parties.is_empty();
+        let quoted = toks.first().is_some_and(|t| {
+            self.text[..t.start].trim_end().ends_with(['"', '«', '“', '„'])
+                || self.text[..t.start].ends_with("— ")
+        });
+        if parties.is_empty()
+            && (quoted || self.speaker.as_ref().is_none_or(|s| s.age > CARRY))
+            && let Some((p, words)) = &self.ahead
+        {
+            return Some((*p, words.clone(), Attribution::Carried));
+        }
         match &self.speaker {
             Some(s) if refers_back && s.age <= CARRY => {
                 Some((s.party, s.words.clone(), Attribution::Carried))
@@ -717,17 +770,21 @@ impl Reader<'_> {
     }
 }
 
-/// The nearest stance cue before the option within the sentence, else the nearest after it.
+/// The stance cue that governs an option: a judgement just after it (its predicate), else the nearest
+/// cue before it within the sentence, else the nearest after it.
 fn governing(cues: &[(Cue, Span)], option: Span) -> Option<(Cue, Span)> {
     let before = cues
         .iter()
         .filter(|(_, s)| {
             s.first <= option.last && s.first < option.first.max(1) || s.last < option.first
         })
-        .max_by_key(|(c, s)| (s.last, *c == Cue::RedLine));
+        .max_by_key(|(c, s)| (s.last, s.last - s.first, *c == Cue::RedLine));
     let after = cues.iter().filter(|(_, s)| s.first > option.last).min_by_key(|(_, s)| s.first);
     let overlapping = cues.iter().find(|(_, s)| s.first >= option.first && s.first <= option.last);
-    let (cue, span) = *before.or(overlapping).or(after)?;
+    // A judgement right after the option is its predicate: `X is unacceptable`, `X is unrealistic`.
+    let predicate = after
+        .filter(|(c, s)| matches!(c, Cue::Oppose | Cue::RedLine) && s.first <= option.last + 3);
+    let (cue, span) = *predicate.or(before).or(overlapping).or(after)?;
     // A red line just before the cue governs it: `will never accept`, `categorically rejects`.
     let red = cues
         .iter()

@@ -215,3 +215,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn never_not_is_one_negation_and_not_opposing_is_accepting() {
+    // Negative concord: `никогда не` is one negation, a red line.
+    let ru = found("Лавров заявил, что Москва никогда не примет членство Украины в НАТО.");
+    assert!(
+        ru.iter().any(|g| g.0 == "RUS" && g.1 == "nato.member" && g.2 == Stance::RedLine),
+        "{ru:?}"
+    );
+    // `не возражает против` accepts, though `против` alone opposes.
+    let ru = found("Кремль заявил, что Москва не возражает против нейтралитета Украины.");
+    assert!(
+        ru.iter().any(|g| g.0 == "RUS" && g.1 == "nato.neutral" && g.2 == Stance::Acceptable),
+        "{ru:?}"
+    );
+    // `never give up` a goal demands it.
+    let en = found("Zelensky said Kyiv will never give up on NATO membership.");
+    assert!(
+        en.iter().any(|g| g.0 == "UKR" && g.1 == "nato.member" && g.2 == Stance::Demanded),
+        "{en:?}"
+    );
+    // The subject of the verb of speech speaks, not a party named in a clause about them.
+    let en = found("Zelensky, who met Lavrov in Istanbul, said Kyiv rejects neutrality.");
+    assert!(
+        en.iter().any(|g| g.0 == "UKR" && g.1 == "nato.neutral" && g.2 == Stance::Opposed),
+        "{en:?}"
+    );
+}
