@@ -115,12 +115,19 @@ pub(crate) fn add(
     Ok(out)
 }
 
+/// A source's archived text: the source's index, the file's hash, the text extracted from it.
+pub(crate) struct ArchivedText {
+    source: usize,
+    sha256: String,
+    text: String,
+}
+
 /// The archived texts of a scenario's sources that record a hash, each file checked against it.
 /// Problems (a missing file, a changed file, a stale text) are returned as lines to print.
 pub(crate) fn archives(
     scenario_path: &Path,
     scenario: &Scenario,
-) -> anyhow::Result<(Vec<(usize, String, String)>, Vec<String>)> {
+) -> anyhow::Result<(Vec<ArchivedText>, Vec<String>)> {
     let dir = archive_dir(scenario_path);
     let mut out = Vec::new();
     let mut problems = Vec::new();
@@ -161,7 +168,7 @@ pub(crate) fn archives(
                 text_file.display()
             ));
         }
-        out.push((i, sha256.clone(), extracted.text));
+        out.push(ArchivedText { source: i, sha256: sha256.clone(), text: extracted.text });
     }
     Ok((out, problems))
 }
@@ -174,10 +181,10 @@ pub(crate) fn checks(
     let (texts, problems) = archives(scenario_path, scenario)?;
     let archived: Vec<Archived<'_>> = texts
         .iter()
-        .map(|(i, sha256, text)| Archived {
-            source: truce_scenario::SourceIx(*i as u32),
-            sha256,
-            text,
+        .map(|a| Archived {
+            source: truce_scenario::SourceIx(a.source as u32),
+            sha256: &a.sha256,
+            text: &a.text,
         })
         .collect();
     Ok((check::check(scenario, &archived), problems))
