@@ -8,7 +8,7 @@
 //!
 //! A quote may leave words out: `...`, `…` and a bracketed insertion (`[the alliance]`, `[...]`) split it
 //! into pieces that must appear in order, each within [`MAX_GAP`] bytes of the one before.
-//! When a quote is not found, [`closest`] gives the passage of the text that shares the most of its
+//! When a quote is not found, [`Haystack::closest`] gives the passage of the text that shares the most of its
 //! words in order.
 
 /// The most bytes of normalised text between two pieces of an elided quote.
