@@ -305,7 +305,7 @@ async fn issue25_the_source_page_highlights_each_cited_quote_and_escapes_the_tex
         assert!(html.contains("found in archive"), "{path}: {html}");
     }
     // In Ukrainian and Russian too.
-    for (lang, words) in [("uk", "знайдено в архіві"), ("ru", "найдено в архиве")]
+    for (lang, words) in [("uk", "знайдено в архівній копії"), ("ru", "найдено в архивной копии")]
     {
         let (status, bytes, _) = call(
             &s.router,
