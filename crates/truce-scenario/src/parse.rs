@@ -384,7 +384,7 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
         let stance = cx.vocab_opt(&mut t, "stance", &Stance::vocabulary());
         let named =
             [party.is_some(), option.is_some(), stance.is_some()].iter().filter(|&&b| b).count();
-        if named != 1 && !has_stance_error(cx, &t) {
+        if named != 1 && !has_stance_error(&t) {
             cx.error(
                 &t.span,
                 &t.path,
@@ -427,7 +427,7 @@ fn read_document(cx: &mut Cx<'_>, root: &DeTable<'_>, span: Span) -> RawDocument
 pub const MEDIA_TYPES: &[&str] = &["text/plain", "text/html", "application/pdf"];
 
 /// Whether the table's `stance` was given but refused (already reported).
-fn has_stance_error(_cx: &Cx<'_>, t: &Fields<'_, '_>) -> bool {
+fn has_stance_error(t: &Fields<'_, '_>) -> bool {
     t.table
         .get("stance")
         .is_some_and(|v| v.get_ref().as_str().is_none_or(|s| s.parse::<Stance>().is_err()))

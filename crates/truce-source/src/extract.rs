@@ -27,7 +27,7 @@
 //! Every candidate names the words that triggered it. Nothing is added to a scenario by this module:
 //! candidates are proposals for an analyst to accept, edit or drop.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Deserialize;
 use truce_scenario::{OptionIx, PartyIx, QuoteKind, Scenario, Stance, VocabularyTarget};
@@ -878,19 +878,6 @@ fn trailing_punct(text: &str, end: usize, limit: usize) -> usize {
         Some(c @ ('.' | '!' | '?' | '…')) => end + c.len_utf8(),
         _ => end,
     }
-}
-
-/// The options of the scenario that the extractor has words for, per language (for a report of coverage).
-pub fn coverage(extractor: &Extractor) -> HashMap<Language, (usize, usize)> {
-    extractor
-        .languages
-        .iter()
-        .map(|(l, w)| {
-            let parties: HashSet<PartyIx> = w.parties.iter().map(|(p, _)| *p).collect();
-            let options: HashSet<OptionIx> = w.options.iter().map(|(o, _)| *o).collect();
-            (*l, (parties.len(), options.len()))
-        })
-        .collect()
 }
 
 #[cfg(test)]
